@@ -1,0 +1,216 @@
+"""Cell converters: one function per field kind, raw cell -> typed value.
+
+A converter raises CellError with a reason a clerk understands. Values are memoised
+per column by the importer, so these may be plain and readable rather than fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from . import contract
+
+
+class CellError(Exception):
+    def __init__(self, reason: str, suggestion: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.suggestion = suggestion
+
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+MIN_DATE = dt.date(1990, 1, 1)
+MAX_DATE = dt.date(2100, 12, 31)
+MAX_TEXT = 32_767
+
+_INT = re.compile(r"^\d+$")
+_INT_ZERO_DECIMALS = re.compile(r"^(\d+)\.0*$")
+_DECIMAL = re.compile(r"^\d+(\.\d+)?$")
+_NEGATIVE = re.compile(r"^-\s*\d")
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(\D|$))")
+
+_DATE_PATTERNS = (
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"), 3),
+    (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"), 3),
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), 3),
+    (re.compile(r"^(\d{4})年(\d{1,2})月$"), 2),
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})$"), 2),
+)
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def to_text(value: object) -> str | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    text = contract.normalise_text(str(value))
+    if len(text) > MAX_TEXT:
+        raise CellError(f"内容过长（{len(text):,} 字），超过单元格上限 {MAX_TEXT:,} 字")
+    return text or None
+
+
+def to_name(value: object) -> str | None:
+    text = to_text(value)
+    return contract.normalise_name(text) if text else None
+
+
+def _number_text(value: object) -> str:
+    text = contract.normalise_text(str(value))
+    text = _THOUSANDS.sub("", text)
+    return text.replace(" ", "")
+
+
+def to_count(value: object) -> int | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError("应为非负整数")
+    if isinstance(value, (int, float)):
+        if value != value:  # NaN
+            return None
+        if value < 0:
+            raise CellError("数量不能为负数")
+        if not float(value).is_integer():
+            raise CellError("数量应为整数，不能有小数")
+        return int(value)
+    text = _number_text(value)
+    if _INT.match(text):
+        return int(text)
+    match = _INT_ZERO_DECIMALS.match(text)
+    if match:
+        return int(match.group(1))
+    if _NEGATIVE.match(text):
+        raise CellError("数量不能为负数")
+    if _DECIMAL.match(text):
+        raise CellError("数量应为整数，不能有小数")
+    raise CellError("应为数字（非负整数），不能填文字")
+
+
+def to_money(value: object) -> float | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError("应为金额数字（万元）")
+    if isinstance(value, (int, float)):
+        if value != value:
+            return None
+        if value < 0:
+            raise CellError("金额不能为负数")
+        return float(value)
+    text = _number_text(value)
+    if _NEGATIVE.match(text):
+        raise CellError("金额不能为负数")
+    if _DECIMAL.match(text):
+        return float(text)
+    raise CellError("应为金额数字（万元），不能填文字")
+
+
+def _checked(day: dt.date) -> dt.date:
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise CellError(f"日期 {day.isoformat()} 超出合理范围（{MIN_DATE.year}-{MAX_DATE.year} 年）")
+    return day
+
+
+def to_date(value: object) -> dt.date | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return _checked(value.date())
+    if isinstance(value, dt.date):
+        return _checked(value)
+    if isinstance(value, bool):
+        raise CellError("不是有效日期")
+    if isinstance(value, (int, float)):
+        if float(value).is_integer() and 19000101 <= value <= 21001231:
+            return to_date(str(int(value)))
+        if 1 <= value < 100000:
+            return _checked(EXCEL_EPOCH + dt.timedelta(days=int(value)))
+        raise CellError("不是有效日期")
+    text = re.sub(r"\s+", " ", contract.normalise_text(str(value)))
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+        return to_date(float(text))
+    for pattern, parts in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year, month = int(match.group(1)), int(match.group(2))
+            day = int(match.group(3)) if parts == 3 else 1
+            try:
+                return _checked(dt.date(year, month, day))
+            except ValueError:
+                raise CellError("不是有效日期（月份或日期超出范围）") from None
+    raise CellError("无法识别的日期格式", "请写成 2020-03-15、2020/3/15 或 2020年3月15日")
+
+
+def to_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    key = re.sub(r"\s+", "", contract.normalise_text(str(value or ""))).lower()
+    if key in contract.BOOLEANS:
+        return contract.BOOLEANS[key]
+    raise CellError("应填 是/否", "可填：是、否、Y、N、1、0、√、×")
+
+
+def _vocabulary(value: object, mapping: dict[str, str], what: str, allowed: str) -> str:
+    key = re.sub(r"\s+", "", contract.normalise_text(str(value))).lower()
+    if key in mapping:
+        return mapping[key]
+    raise CellError(f"不是可识别的{what}", f"可填：{allowed}")
+
+
+def to_level(value: object) -> str:
+    if is_blank(value):
+        raise CellError("必填项为空")
+    return _vocabulary(value, contract.LEVELS, "巡察层级", "市级、市委、提级、县级、县区、县委、区委")
+
+
+def to_mode(value: object) -> str:
+    if is_blank(value):
+        return contract.DEFAULT_MODE
+    return contract.normalise_mode(str(to_text(value)))
+
+
+def to_status(value: object) -> str:
+    if is_blank(value):
+        return contract.DEFAULT_STATUS
+    return _vocabulary(value, contract.STATUSES, "整改状态", "已整改、已完成、已销号、整改中、推进中、未整改")
+
+
+def to_unit_type(value: object) -> str | None:
+    if is_blank(value):
+        return None
+    return _vocabulary(value, contract.UNIT_TYPES, "对象类型", "村、社区、基层站所、两新组织、机关、国企、学校、其他")
+
+
+def default_unit_type(name: str) -> str:
+    if name.endswith("社区"):
+        return "社区"
+    if name.endswith("村"):
+        return "村"
+    return "其他"
+
+
+CONVERTERS = {
+    "text": to_text,
+    "name": to_name,
+    "count": to_count,
+    "money": to_money,
+    "date": to_date,
+    "bool": to_bool,
+    "level": to_level,
+    "mode": to_mode,
+    "status": to_status,
+    "unit_type": to_unit_type,
+}

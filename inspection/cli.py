@@ -1,0 +1,182 @@
+"""python -m inspection import|imports|undo|metrics|demo ..."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from . import importer, metrics, settings, store
+from .filters import Filters
+
+
+def _user() -> str:
+    try:
+        return settings.get("INSPECTION_USER") or getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "cli"
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+
+
+def originals_dir(db: Path) -> Path:
+    return db.parent / "originals"
+
+
+def cmd_import(args) -> int:
+    files = []
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"文件不存在：{name}", file=sys.stderr)
+            return 2
+        files.append(importer.InputFile(path.name, path.read_bytes()))
+    db = store.store_path(args.db)
+    con = store.connect(db)
+    try:
+        result = importer.import_files(con, files, _user(), originals_dir(db))
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_result(result)
+    return 1 if result.status == "rejected" else 0
+
+
+def _print_result(result: importer.ImportResult) -> None:
+    labels = {"imported": "已导入", "unchanged": "没有变化（已导入过）", "rejected": "已拒绝，数据库未改动"}
+    print(f"{labels[result.status]}：新增 {result.added} 行，替换 {result.replaced} 行，跳过 {result.skipped} 行"
+          + (f"（导入编号 {result.import_id}）" if result.import_id else ""))
+    for p in result.problems:
+        where = " ".join(x for x in (p.file, p.sheet and f"[{p.sheet}]", p.row and f"第{p.row}行",
+                                     p.column and f"列「{p.column}」") if x)
+        value = f" 值「{p.value}」" if p.value not in (None, "") else ""
+        hint = f"（{p.suggestion}）" if p.suggestion else ""
+        print(f"  ✗ {where}{value}：{p.reason}{hint}")
+    for w in result.warnings:
+        print(f"  ! {w}")
+
+
+def cmd_imports(args) -> int:
+    con = store.connect(args.db)
+    try:
+        frame = importer.list_imports(con)
+    finally:
+        con.close()
+    if args.json:
+        print(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+        return 0
+    if frame.empty:
+        print("还没有导入记录")
+    for row in frame.itertuples():
+        names = ", ".join(f["name"] for f in json.loads(row.files))
+        print(f"#{row.import_id}  {row.imported_at:%Y-%m-%d %H:%M}  {row.imported_by}  {row.status}  "
+              f"+{row.added} ~{row.replaced} ={row.skipped}  {names}")
+    return 0
+
+
+def cmd_undo(args) -> int:
+    con = store.connect(args.db)
+    try:
+        print(importer.undo(con, args.import_id, _user()))
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    return 0
+
+
+def cmd_metrics(args) -> int:
+    filters = Filters(
+        districts=tuple(args.district or ()), townships=tuple(args.township or ()),
+        rounds=tuple(args.round or ()), levels=tuple(args.level or ()),
+        modes=tuple(args.mode or ()), unit_types=tuple(args.unit_type or ()),
+        poverty_only=args.poverty_only, year_from=args.year_from, year_to=args.year_to,
+        categories=tuple(args.category or ()), as_of=args.as_of or dt.date.today())
+    db = store.store_path(args.db)
+    con = store.connect(db, read_only=True)
+    try:
+        result = metrics.compute(con, filters)
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    else:
+        for key, value in result.items():
+            if not isinstance(value, (list, dict)):
+                print(f"{key}: {value}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from . import bootstrap
+
+    db = store.store_path(args.db)
+    result = bootstrap.build_demo(db)
+    print(f"演示数据已生成：{db}（新增 {result.added} 行，跳过 {result.skipped} 行）")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m inspection", description="巡察数据看板：导入台账与核对指标")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="import ledger files (all or nothing)")
+    p.add_argument("--db")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("files", nargs="+")
+    p.set_defaults(run=cmd_import)
+
+    p = sub.add_parser("imports", help="list the import log")
+    p.add_argument("--db")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_imports)
+
+    p = sub.add_parser("undo", help="undo one import")
+    p.add_argument("--db")
+    p.add_argument("import_id", type=int)
+    p.set_defaults(run=cmd_undo)
+
+    p = sub.add_parser("metrics", help="print the headline figures")
+    p.add_argument("--db")
+    p.add_argument("--district", action="append")
+    p.add_argument("--township", action="append")
+    p.add_argument("--round", action="append")
+    p.add_argument("--level", action="append", choices=("municipal", "county"))
+    p.add_argument("--mode", action="append")
+    p.add_argument("--unit-type", action="append")
+    p.add_argument("--category", action="append")
+    p.add_argument("--poverty-only", action="store_true")
+    p.add_argument("--year-from", type=int)
+    p.add_argument("--year-to", type=int)
+    p.add_argument("--as-of", type=_date)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_metrics)
+
+    p = sub.add_parser("demo", help="rebuild the demo store")
+    p.add_argument("--db")
+    p.set_defaults(run=cmd_demo)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except store.StoreError as exc:
+        if getattr(args, "json", False):
+            print(json.dumps({"status": "error", "message": str(exc)}, ensure_ascii=False))
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,188 @@
+"""The import contract (../shared/DATA_CONTRACT.md) as one declarative table.
+
+Tables, their fields, the header synonyms a clerk may write, and the value
+vocabularies. The importer reads only from here; nothing else knows a header name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # text | name | count | money | date | bool | level | mode | status | unit_type
+    required: bool
+    headers: tuple[str, ...]
+    label: str  # Chinese label used in messages
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    label: str
+    fields: tuple[Field, ...]
+    # headers that identify this table even when other required ones are missing
+    signature: tuple[str, ...] = field(default=())
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+
+DISTRICT = ("县区", "县(市、区)", "县市区", "区县", "县(区)", "所属县区", "district", "county")
+TOWNSHIP = ("乡镇街道", "乡镇(街道)", "乡镇", "街道", "所属乡镇", "township")
+UNIT_NAME = (
+    "对象名称", "村(社区)", "村(社区)名称", "村社区", "党组织名称", "被巡察党组织",
+    "被巡察单位", "unit", "unit_name",
+)
+UNIT_CODE = ("对象编码", "编码", "组织编码", "代码", "unit_code", "code")
+ROUND = ("轮次", "巡察轮次", "批次", "round")
+
+
+def _unit_fields(required: bool) -> tuple[Field, ...]:
+    return (
+        Field("district", "name", required, DISTRICT, "县区"),
+        Field("township", "name", required, TOWNSHIP, "乡镇"),
+        Field("unit_name", "name", required, UNIT_NAME, "村(社区)"),
+        Field("unit_code", "text", False, UNIT_CODE, "对象编码"),
+    )
+
+
+ROSTER = Table(
+    "roster",
+    "对象名册",
+    _unit_fields(True)
+    + (
+        Field("unit_type", "unit_type", False, ("对象类型", "类型", "单位类型", "unit_type"), "对象类型"),
+        Field("is_poverty_village", "bool", False, ("是否贫困村", "是否脱贫村", "贫困村", "poverty"), "是否贫困村"),
+        Field("is_weak_org", "bool", False, ("是否软弱涣散", "软弱涣散", "weak"), "是否软弱涣散"),
+    ),
+)
+
+COUNTS = (
+    ("issues_found", True, ("发现问题数", "发现问题", "问题数", "issues", "issues_found"), "发现问题数"),
+    ("clues", False, ("移交问题线索数", "问题线索数", "移交线索", "问题线索", "clues"), "移交问题线索数"),
+    ("immediate_fixes", False, ("立行立改数", "立行立改", "immediate_fixes"), "立行立改数"),
+    ("disciplined", False, ("党纪政务处分人数", "党纪政务处分", "处分人数", "disciplined"), "党纪政务处分人数"),
+    ("org_handled", False, ("组织处理人数", "组织处理", "org_handled"), "组织处理人数"),
+    ("judicial", False, ("移交司法机关人数", "移交司法机关", "移交司法", "judicial"), "移交司法机关人数"),
+    ("rectified", False, ("已整改数", "整改完成数", "已整改问题数", "rectified"), "已整改数"),
+)
+COUNT_FIELDS = tuple(c[0] for c in COUNTS)
+
+INSPECTIONS = Table(
+    "inspections",
+    "巡察情况",
+    (
+        Field("round", "text", True, ROUND, "轮次"),
+        Field("level", "level", True, ("巡察层级", "层级", "级别", "巡察级别", "level"), "巡察层级"),
+        Field("team", "text", True, ("巡察组", "巡察组名称", "组别", "team"), "巡察组"),
+        Field("mode", "mode", False, ("巡察方式", "方式", "巡察类型", "巡察形式", "mode"), "巡察方式"),
+        Field("start_date", "date", True, ("开始日期", "开始时间", "进驻时间", "进驻日期", "start", "start_date"), "开始日期"),
+        Field("end_date", "date", False, ("结束日期", "结束时间", "撤离时间", "反馈时间", "end", "end_date"), "结束日期"),
+    )
+    + _unit_fields(True)
+    + tuple(Field(n, "count", req, h, lab) for n, req, h, lab in COUNTS)
+    + (Field("funds_recovered", "money", False, ("追回资金", "挽回经济损失", "追缴资金", "funds_recovered"), "追回资金(万元)"),),
+    signature=("level", "team", "issues_found", "start_date"),
+)
+
+ISSUES = Table(
+    "issues",
+    "问题清单",
+    (Field("round", "text", True, ROUND, "轮次"),)
+    + _unit_fields(True)
+    + (
+        Field("category", "text", True, ("问题类别", "问题类型", "一级类别", "问题分类", "category"), "问题类别"),
+        Field("subcategory", "text", False, ("二级类别", "问题子类", "具体类别", "subcategory"), "二级类别"),
+        Field("description", "text", False, ("问题描述", "具体问题", "问题表现", "description"), "问题描述"),
+        Field("status", "status", False, ("整改状态", "整改情况", "是否整改", "status"), "整改状态"),
+        Field("due_date", "date", False, ("整改时限", "整改期限", "整改截止日期", "due_date"), "整改时限"),
+        Field("rectified_date", "date", False, ("整改完成时间", "完成时间", "销号时间", "rectified_date"), "整改完成时间"),
+    ),
+    signature=("category",),
+)
+
+TABLES = (ROSTER, INSPECTIONS, ISSUES)
+# applied in this order within one import, whatever order the files came in
+APPLY_ORDER = ("roster", "inspections", "issues")
+
+UNIT_TYPES = {
+    "村": "村", "社区": "社区", "基层站所": "基层站所", "两新组织": "两新组织", "机关": "机关",
+    "国企": "国企", "学校": "学校", "其他": "其他",
+    "village": "村", "community": "社区", "station": "基层站所", "new-org": "两新组织",
+    "organ": "机关", "soe": "国企", "school": "学校", "other": "其他",
+}
+
+BOOLEANS = {
+    "是": True, "否": False, "y": True, "n": False, "yes": True, "no": False,
+    "1": True, "0": False, "√": True, "×": False, "true": True, "false": False, "": False,
+}
+
+LEVELS = {
+    **dict.fromkeys(("市级", "市委", "市", "市委巡察组", "市级巡察", "提级", "municipal"), "municipal"),
+    **dict.fromkeys(("县级", "县区", "县委", "区委", "县(区)委", "县区巡察组", "county"), "county"),
+}
+
+MODES = ("常规", "专项", "机动", "提级", "交叉", "点穴", "巡乡带村")
+DEFAULT_MODE = "常规"
+
+STATUSES = {
+    **dict.fromkeys(("已整改", "已完成", "完成", "已销号", "是", "rectified"), "rectified"),
+    **dict.fromkeys(("整改中", "正在整改", "推进中", "in_progress"), "in_progress"),
+    **dict.fromkeys(("未整改", "未完成", "否", "not_started"), "not_started"),
+}
+DEFAULT_STATUS = "in_progress"
+
+SUMMARY_MARKERS = ("合计", "总计", "小计")
+NOTE_MARKERS = ("说明", "备注", "注:")
+
+MAX_TITLE_ROWS = 10
+
+_UNIT_SUFFIX = re.compile(r"\((个|人|条|万元|件)\)$")
+_PARTY_SUFFIX = re.compile(r"(党支部|党总支|党委)$")
+
+
+def normalise_text(value: str) -> str:
+    """NFKC (full-width digits, letters, brackets and spaces to half-width), trimmed."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def normalise_header(value: object) -> str:
+    """A header cell as the synonym table writes it."""
+    text = normalise_text(str(value or ""))
+    text = re.sub(r"\s+", "", text)
+    text = _UNIT_SUFFIX.sub("", text)
+    return text.lower()
+
+
+def normalise_name(value: str) -> str:
+    """A unit/district/township name: same unit with or without a trailing 党支部/党总支/党委."""
+    text = re.sub(r"\s+", "", normalise_text(value))
+    stripped = _PARTY_SUFFIX.sub("", text)
+    return stripped or text
+
+
+def normalise_mode(value: str) -> str:
+    text = re.sub(r"\s+", "", normalise_text(value))
+    if not text:
+        return DEFAULT_MODE
+    base = text
+    if base.endswith("巡察") and len(base) > 2:
+        base = base[:-2]
+    if base.endswith("式") and len(base) > 1:
+        base = base[:-1]
+    return base if base in MODES else text
+
+
+HEADER_INDEX: dict[str, dict[str, str]] = {
+    t.name: {normalise_header(h): f.name for f in t.fields for h in f.headers} for t in TABLES
+}
+ALL_HEADERS = {h for index in HEADER_INDEX.values() for h in index}

@@ -1,0 +1,647 @@
+"""read -> recognise -> normalise -> validate -> load, all or nothing.
+
+One code path for the command line and the upload page: `import_files(con, files, user)`.
+Every problem of an import is collected before anything is written; with any problem the
+store is not touched. A loaded import supersedes the rows of the same (round, unit) (or the
+same roster unit) and records itself in `imports`, so it can be undone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+import re
+import shutil
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import cells, contract, readers
+from .contract import Table
+
+
+@dataclass
+class Problem:
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: str | None
+    reason: str
+    suggestion: str | None = None
+
+
+@dataclass
+class ImportResult:
+    status: str  # imported | unchanged | rejected
+    added: int = 0
+    replaced: int = 0
+    skipped: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    import_id: int | None = None
+    tables: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "status": self.status,
+            "added": self.added,
+            "replaced": self.replaced,
+            "skipped": self.skipped,
+            "problems": [asdict(p) for p in self.problems],
+            "warnings": self.warnings,
+            "import_id": self.import_id,
+        }
+
+
+@dataclass
+class InputFile:
+    name: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class Record:
+    file: str
+    sheet: str
+    row: int
+    values: dict
+    columns: dict  # field -> header as written, for messages
+
+
+@dataclass
+class ParsedSheet:
+    file: str
+    sheet: str
+    table: Table
+    records: list[Record]
+    skipped: int
+
+
+MAX_PROBLEMS = 5000
+
+
+# ---------------------------------------------------------------- recognise
+
+
+def _find_header(rows: list[list[object]]) -> tuple[int, list[str]] | None:
+    best: tuple[int, int, list[str]] | None = None
+    for index, row in enumerate(rows[: contract.MAX_TITLE_ROWS + 1]):
+        headers = [contract.normalise_header(c) if not cells.is_blank(c) else "" for c in row]
+        hits = sum(1 for h in headers if h in contract.ALL_HEADERS)
+        if hits >= 2 and (best is None or hits > best[0]):
+            best = (hits, index, headers)
+    return (best[1], best[2]) if best else None
+
+
+def _classify(headers: list[str]) -> Table | None:
+    matched = {t.name: {contract.HEADER_INDEX[t.name][h] for h in headers if h in contract.HEADER_INDEX[t.name]}
+               for t in contract.TABLES}
+    if matched["issues"] & set(contract.ISSUES.signature):
+        return contract.ISSUES
+    if matched["inspections"] & set(contract.INSPECTIONS.signature):
+        return contract.INSPECTIONS
+    if matched["roster"] & {"unit_name", "district", "township"}:
+        return contract.ROSTER
+    return None
+
+
+def _is_summary(row: list[object]) -> bool:
+    for cell in row:
+        if cells.is_blank(cell):
+            continue
+        text = re.sub(r"\s+", "", contract.normalise_text(str(cell)))
+        return text.startswith(contract.SUMMARY_MARKERS + contract.NOTE_MARKERS) or text.startswith("注:")
+    return False
+
+
+def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str]):
+    found = _find_header(raw.rows)
+    if not found:
+        return None, [c for c in (raw.rows[0] if raw.rows else []) if not cells.is_blank(c)]
+    header_index, headers = found
+    table = _classify(headers)
+    if table is None:
+        return None, [str(c) for c in raw.rows[header_index] if not cells.is_blank(c)]
+    index = contract.HEADER_INDEX[table.name]
+    written = raw.rows[header_index]
+    columns: dict[str, tuple[int, str]] = {}
+    ignored = []
+    for col, header in enumerate(headers):
+        if not header:
+            continue
+        name = index.get(header)
+        as_written = re.sub(r"\s+", "", str(written[col]))
+        if name is None:
+            ignored.append(as_written)
+        elif name in columns:
+            warnings.append(f"{_where(file, raw.name)}：列「{as_written}」与「{columns[name][1]}」重复，已忽略后者")
+        else:
+            columns[name] = (col, as_written)
+    sheet_label = raw.name or None
+    missing = [table.field(f).label for f in table.required if f not in columns]
+    if missing:
+        problems.append(Problem(file, sheet_label, header_index + 1, None, None,
+                                f"{table.label}缺少必填列：{'、'.join(missing)}",
+                                "表头可用的名称见数据规范（如 " + "、".join(
+                                    table.field(f).headers[0] for f in table.required if f not in columns) + "）"))
+        return ParsedSheet(file, raw.name, table, [], 0), None
+    if ignored:
+        warnings.append(f"{_where(file, raw.name)}：未识别的列已忽略：{'、'.join(ignored[:10])}")
+
+    converters = [(name, col, as_written, cells.CONVERTERS[table.field(name).kind], {})
+                  for name, (col, as_written) in columns.items()]
+    records, skipped = [], 0
+    header_labels = {name: as_written for name, (_, as_written) in columns.items()}
+    for offset, row in enumerate(raw.rows[header_index + 1:]):
+        row_number = header_index + 2 + offset
+        if all(cells.is_blank(c) for c in row):
+            continue
+        if _is_summary(row):
+            skipped += 1
+            continue
+        values = {}
+        for name, col, as_written, convert, memo in converters:
+            cell = row[col] if col < len(row) else None
+            key = (type(cell), cell)
+            try:
+                value = memo[key]
+            except KeyError:
+                try:
+                    value = convert(cell)
+                except cells.CellError as exc:
+                    problems.append(Problem(file, sheet_label, row_number, as_written, _show(cell),
+                                            exc.reason, exc.suggestion))
+                    continue
+                except TypeError:  # unhashable never happens for cell values; be safe
+                    value = convert(cell)
+                if len(memo) < 50_000:
+                    memo[key] = value
+            values[name] = value
+        for name in table.required:
+            if name in values and values[name] is None:
+                problems.append(Problem(file, sheet_label, row_number, header_labels[name], "", "必填项为空"))
+        records.append(Record(file, sheet_label, row_number, values, header_labels))
+    return ParsedSheet(file, raw.name, table, records, skipped), None
+
+
+def _show(cell: object) -> str:
+    if cells.is_blank(cell):
+        return ""
+    text = str(cell.isoformat() if isinstance(cell, (dt.date, dt.datetime)) else cell)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def _where(file: str, sheet: str) -> str:
+    return f"{file}「{sheet}」" if sheet else file
+
+
+# ---------------------------------------------------------------- resolve units
+
+
+def unit_id_for(code: str | None, district: str, township: str, name: str) -> str:
+    return f"c:{code}" if code else f"n:{district}|{township}|{name}"
+
+
+class UnitIndex:
+    """The known units: the roster when there is one, else the inspected units."""
+
+    def __init__(self, units: list[tuple[str, str | None, str, str, str]]):
+        self.by_code: dict[str, str] = {}
+        self.by_name: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+        self.names_by_district: dict[str, set[str]] = defaultdict(set)
+        for unit_id, code, district, township, name in units:
+            if code:
+                self.by_code[code] = unit_id
+            self.by_name[(district, township, name)].add(unit_id)
+            self.names_by_district[district].add(f"{township}/{name}")
+        self.empty = not units
+
+    def resolve(self, values: dict) -> tuple[str | None, str | None]:
+        """(unit_id, None) or (None, reason)."""
+        code, key = values.get("unit_code"), (values["district"], values["township"], values["unit_name"])
+        if code and code in self.by_code:
+            return self.by_code[code], None
+        ids = self.by_name.get(key, set())
+        if len(ids) == 1:
+            return next(iter(ids)), None
+        if len(ids) > 1:
+            return None, "名册中有多个同名对象，请填写对象编码"
+        return None, "名册中没有这个村(社区)"
+
+    def suggest(self, values: dict) -> str | None:
+        district, township, name = values["district"], values["township"], values["unit_name"]
+        pool = self.names_by_district.get(district) or {n for s in self.names_by_district.values() for n in s}
+        close = difflib.get_close_matches(f"{township}/{name}", sorted(pool), n=3, cutoff=0.5)
+        if not close and district not in self.names_by_district:
+            known = difflib.get_close_matches(district, sorted(self.names_by_district), n=3, cutoff=0.3)
+            return f"名册中没有县区「{district}」" + (f"，是否为：{'、'.join(known)}" if known else "")
+        return ("是否为：" + "、".join(close)) if close else None
+
+
+# ---------------------------------------------------------------- the import
+
+
+class Importer:
+    def __init__(self, con: duckdb.DuckDBPyConnection, files: list[InputFile], user: str,
+                 originals_dir: Path | None, limits: readers.Limits | None = None):
+        self.con = con
+        self.files = files
+        self.user = user
+        self.originals_dir = originals_dir
+        self.limits = limits or readers.Limits()
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+        self.skipped = 0
+        self.file_tables: dict[str, list[str]] = defaultdict(list)
+
+    # read and parse every file; returns the records per table
+    def parse(self) -> dict[str, list[Record]]:
+        by_table: dict[str, list[Record]] = {t: [] for t in contract.APPLY_ORDER}
+        seen_hashes: dict[str, str] = {}
+        for item in self.files:
+            if item.sha256 in seen_hashes:
+                self.warnings.append(f"{item.name} 与 {seen_hashes[item.sha256]} 内容相同，已只导入一次")
+                continue
+            seen_hashes[item.sha256] = item.name
+            try:
+                sheets = readers.read_file(item.name, item.data, self.limits)
+            except readers.ReadError as exc:
+                self.problems.append(Problem(item.name, None, None, None, None, str(exc)))
+                continue
+            recognised, found_headers = 0, []
+            for raw in sheets:
+                parsed, headers = _parse_sheet(item.name, raw, self.problems, self.warnings)
+                if parsed is None:
+                    if headers:
+                        found_headers.append(f"{raw.name or 'CSV'}: {'、'.join(map(str, headers[:15]))}")
+                    continue
+                recognised += 1
+                self.skipped += parsed.skipped
+                self.file_tables[item.name].append(parsed.table.name)
+                by_table[parsed.table.name].extend(parsed.records)
+            if not recognised:
+                self.problems.append(Problem(
+                    item.name, None, None, None, None,
+                    "没有识别出对象名册、巡察情况或问题清单的表头",
+                    "找到的表头：" + ("；".join(found_headers) if found_headers else "（空）")))
+            elif len(sheets) > recognised:
+                ignored = [s.name for s in sheets if s.rows and any(not cells.is_blank(c) for r in s.rows[:12] for c in r)]
+                extra = len(ignored) - recognised
+                if extra > 0:
+                    self.warnings.append(f"{item.name}：{extra} 个工作表未识别为台账，已忽略")
+        return by_table
+
+    def problem(self, record: Record, field_name: str | None, reason: str, suggestion: str | None = None):
+        column = record.columns.get(field_name) if field_name else None
+        value = record.values.get(field_name) if field_name else None
+        self.problems.append(Problem(record.file, record.sheet, record.row, column,
+                                     None if value is None else str(value), reason, suggestion))
+
+    def _store_units(self, table: str) -> list[tuple]:
+        if table == "roster":
+            sql = "SELECT unit_id, unit_code, district, township, unit_name FROM v_units"
+        else:
+            sql = ("SELECT DISTINCT unit_id, unit_code, district, township, unit_name "
+                   "FROM inspections WHERE superseded_by IS NULL")
+        return self.con.execute(sql).fetchall()
+
+    def validate(self, by_table: dict[str, list[Record]]) -> dict[str, pd.DataFrame]:
+        frames: dict[str, pd.DataFrame] = {}
+        roster_rows = []
+        seen: dict[str, Record] = {}
+        for rec in by_table["roster"]:
+            v = rec.values
+            if None in (v.get("district"), v.get("township"), v.get("unit_name")):
+                continue
+            v["unit_type"] = v.get("unit_type") or cells.default_unit_type(v["unit_name"])
+            v["is_poverty_village"] = bool(v.get("is_poverty_village"))
+            v["is_weak_org"] = bool(v.get("is_weak_org"))
+            uid = unit_id_for(v.get("unit_code"), v["district"], v["township"], v["unit_name"])
+            if uid in seen:
+                other = seen[uid]
+                self.problem(rec, "unit_code" if v.get("unit_code") else "unit_name",
+                             f"名册中重复的对象（与 {other.file} 第 {other.row} 行相同）")
+                continue
+            seen[uid] = rec
+            v["unit_id"] = uid
+            roster_rows.append(v)
+        incoming_roster = [(v["unit_id"], v.get("unit_code"), v["district"], v["township"], v["unit_name"])
+                           for v in roster_rows]
+        units = UnitIndex(self._store_units("roster") + incoming_roster)
+        frames["roster"] = pd.DataFrame(roster_rows, columns=[
+            "unit_id", "district", "township", "unit_name", "unit_code", "unit_type",
+            "is_poverty_village", "is_weak_org"])
+
+        inspection_rows = []
+        seen_keys: dict[tuple, Record] = {}
+        for rec in by_table["inspections"]:
+            v = rec.values
+            if None in (v.get("district"), v.get("township"), v.get("unit_name"), v.get("round")):
+                continue
+            if units.empty:
+                uid = unit_id_for(v.get("unit_code"), v["district"], v["township"], v["unit_name"])
+            else:
+                uid, reason = units.resolve(v)
+                if uid is None:
+                    self.problem(rec, "unit_name", reason, units.suggest(v))
+                    continue
+            key = (v["round"], uid)
+            if key in seen_keys:
+                other = seen_keys[key]
+                self.problem(rec, "round", f"同一轮次同一村(社区)出现两次（另见 {other.file} 第 {other.row} 行）")
+                continue
+            seen_keys[key] = rec
+            if v.get("end_date") and v.get("start_date") and v["end_date"] < v["start_date"]:
+                self.problem(rec, "end_date", f"结束日期早于开始日期（{v['start_date'].isoformat()}）")
+                continue
+            v["unit_id"] = uid
+            v.setdefault("mode", contract.DEFAULT_MODE)
+            inspection_rows.append(v)
+        frames["inspections"] = pd.DataFrame(inspection_rows, columns=[
+            "round", "unit_id", "district", "township", "unit_name", "unit_code", "level", "team", "mode",
+            "start_date", "end_date", *contract.COUNT_FIELDS, "funds_recovered"])
+
+        # issues belong to an inspection already loaded or in this import
+        known = set(seen_keys)
+        known.update(self.con.execute(
+            "SELECT DISTINCT round, unit_id FROM inspections WHERE superseded_by IS NULL").fetchall())
+        issue_units = units if not units.empty else UnitIndex(
+            self._store_units("inspections")
+            + [(v["unit_id"], v.get("unit_code"), v["district"], v["township"], v["unit_name"])
+               for v in inspection_rows])
+        issue_rows = []
+        seq: Counter = Counter()
+        for rec in by_table["issues"]:
+            v = rec.values
+            if None in (v.get("district"), v.get("township"), v.get("unit_name"), v.get("round"),
+                        v.get("category")):
+                continue
+            uid, reason = issue_units.resolve(v)
+            if uid is None:
+                self.problem(rec, "unit_name", reason if not units.empty else "没有这个村(社区)的巡察记录",
+                             issue_units.suggest(v))
+                continue
+            if (v["round"], uid) not in known:
+                self.problem(rec, "round", f"该村(社区)在轮次「{v['round']}」没有巡察记录",
+                             "请先导入巡察情况表，或与问题清单一起导入")
+                continue
+            seq[(v["round"], uid)] += 1
+            v["unit_id"] = uid
+            v["seq"] = seq[(v["round"], uid)]
+            v.setdefault("status", contract.DEFAULT_STATUS)
+            issue_rows.append(v)
+        frames["issues"] = pd.DataFrame(issue_rows, columns=[
+            "round", "unit_id", "seq", "category", "subcategory", "description", "status",
+            "due_date", "rectified_date"])
+        return frames
+
+    # -------------------------------------------------------------- diff and load
+
+    def _existing(self, table: str, keys: list[str], frame: pd.DataFrame) -> pd.DataFrame:
+        cols = ", ".join(f"t.{c}" for c in frame.columns)
+        on = " AND ".join(f"t.{k} = k.{k}" for k in keys)
+        self.con.register("key_frame", frame[keys].drop_duplicates())
+        try:
+            return self.con.execute(
+                f"SELECT {cols} FROM {table} t JOIN key_frame k ON {on} WHERE t.superseded_by IS NULL"
+            ).df()
+        finally:
+            self.con.unregister("key_frame")
+
+    def diff(self, table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int, int, int]:
+        """(rows to insert, keys to supersede, added, replaced, unchanged) per group key."""
+        keys = ["unit_id"] if table == "roster" else ["round", "unit_id"]
+        if frame.empty:
+            return frame, frame[keys], 0, 0, 0
+        existing = self._existing(table, keys, frame)
+
+        def fingerprints(df: pd.DataFrame) -> dict[tuple, tuple]:
+            groups: dict[tuple, list] = defaultdict(list)
+            for row in df.itertuples(index=False, name=None):
+                record = dict(zip(df.columns, row))
+                key = tuple(record[k] for k in keys)
+                groups[key].append(tuple(_canon(record[c]) for c in df.columns))
+            return {k: tuple(sorted(v)) for k, v in groups.items()}
+
+        new, old = fingerprints(frame), fingerprints(existing)
+        changed = {k for k, v in new.items() if old.get(k) != v}
+        replaced_keys = {k for k in changed if k in old}
+        unit_rows = Counter(tuple(r) for r in frame[keys].itertuples(index=False, name=None))
+        added = sum(n for k, n in unit_rows.items() if k in changed and k not in old)
+        replaced = sum(n for k, n in unit_rows.items() if k in replaced_keys)
+        unchanged = sum(n for k, n in unit_rows.items() if k not in changed)
+        mask = [tuple(r) in changed for r in frame[keys].itertuples(index=False, name=None)]
+        supersede = pd.DataFrame(sorted(replaced_keys), columns=keys)
+        return frame[mask], supersede, added, replaced, unchanged
+
+    def run(self) -> ImportResult:
+        by_table = self.parse()
+        if self.problems:
+            return self._rejected()
+        if not any(by_table.values()) and not self.skipped:
+            self.problems.append(Problem(", ".join(f.name for f in self.files), None, None, None, None,
+                                         "文件中没有数据行"))
+            return self._rejected()
+        frames = self.validate(by_table)
+        if self.problems:
+            return self._rejected()
+
+        plans = {t: self.diff(t, frames[t]) for t in contract.APPLY_ORDER}
+        added = sum(p[2] for p in plans.values())
+        replaced = sum(p[3] for p in plans.values())
+        unchanged = sum(p[4] for p in plans.values())
+        self._count_warnings(frames)
+        skipped = self.skipped + unchanged
+        if added == 0 and replaced == 0:
+            self.warnings.insert(0, "这些文件已经导入过，数据没有变化")
+            return ImportResult("unchanged", 0, 0, skipped, [], self.warnings)
+        import_id = self._load(plans, added, replaced, skipped)
+        return ImportResult("imported", added, replaced, skipped, [], self.warnings, import_id,
+                            {t: len(frames[t]) for t in contract.APPLY_ORDER})
+
+    def _rejected(self) -> ImportResult:
+        self.problems.sort(key=lambda p: (p.file, p.sheet or "", p.row or 0))
+        if len(self.problems) > MAX_PROBLEMS:
+            extra = len(self.problems) - MAX_PROBLEMS
+            self.problems = self.problems[:MAX_PROBLEMS]
+            self.warnings.append(f"另有 {extra} 个问题未列出")
+        return ImportResult("rejected", problems=self.problems, warnings=self.warnings, skipped=self.skipped)
+
+    def _count_warnings(self, frames: dict[str, pd.DataFrame]) -> None:
+        issues = frames["issues"]
+        if issues.empty:
+            return
+        listed = issues.groupby(["round", "unit_id"]).size().rename("listed").reset_index()
+        rows = self._mismatches(frames, listed)
+        if rows:
+            examples = "；".join(f"{r[0]} {r[1]}：清单 {r[2]} 条，发现问题数 {r[3]}" for r in rows[:5])
+            self.warnings.append(f"{len(rows)} 个巡察记录的问题清单条数与发现问题数不一致（清单可以不完整）：{examples}")
+
+    def _mismatches(self, frames: dict[str, pd.DataFrame], listed: pd.DataFrame) -> list[tuple]:
+        incoming = frames["inspections"][["round", "unit_id", "unit_name", "issues_found"]]
+        self.con.register("listed", listed)
+        self.con.register("incoming", incoming)
+        try:
+            return self.con.execute(
+            """
+            SELECT l.round, coalesce(n.unit_name, i.unit_name), l.listed, coalesce(n.issues_found, i.issues_found)
+            FROM listed l
+            LEFT JOIN incoming n ON n.round = l.round AND n.unit_id = l.unit_id
+            LEFT JOIN inspections i ON i.round = l.round AND i.unit_id = l.unit_id AND i.superseded_by IS NULL
+            WHERE coalesce(n.issues_found, i.issues_found) IS NOT NULL
+              AND coalesce(n.issues_found, i.issues_found) <> l.listed
+            ORDER BY 1, 2
+            """
+            ).fetchall()
+        finally:
+            self.con.unregister("listed")
+            self.con.unregister("incoming")
+
+    def _load(self, plans: dict, added: int, replaced: int, skipped: int) -> int:
+        con = self.con
+        stored: list[Path] = []
+        con.execute("BEGIN TRANSACTION")
+        try:
+            import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()[0]
+            for table in contract.APPLY_ORDER:
+                rows, supersede, *_ = plans[table]
+                keys = list(supersede.columns)
+                if not supersede.empty:
+                    on = " AND ".join(f"{table}.{k} = s.{k}" for k in keys)
+                    con.register("s_keys", supersede)
+                    con.execute(f"UPDATE {table} SET superseded_by = ? FROM s_keys s "
+                                f"WHERE {on} AND {table}.superseded_by IS NULL", [import_id])
+                    con.unregister("s_keys")
+                if not rows.empty:
+                    cols = ", ".join(rows.columns)
+                    con.register("new_rows", rows)
+                    con.execute(f"INSERT INTO {table} ({cols}, import_id) SELECT {cols}, ? FROM new_rows",
+                                [import_id])
+                    con.unregister("new_rows")
+            if not plans["roster"][0].empty:
+                relink_units(con)
+            refresh_rounds(con)
+            files = []
+            for item in self.files:
+                stored_as = self._keep_original(import_id, item, stored)
+                files.append({"name": item.name, "sha256": item.sha256, "stored_as": stored_as,
+                              "tables": self.file_tables.get(item.name, [])})
+            content_hash = hashlib.sha256("".join(sorted(f.sha256 for f in self.files)).encode()).hexdigest()
+            con.execute(
+                "INSERT INTO imports (import_id, imported_at, imported_by, files, content_hash, added, replaced,"
+                " skipped, warnings, status) VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, 'active')",
+                [import_id, self.user, json.dumps(files, ensure_ascii=False), content_hash, added, replaced,
+                 skipped, json.dumps(self.warnings, ensure_ascii=False)])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            for path in stored:
+                path.unlink(missing_ok=True)
+            raise
+        return import_id
+
+    def _keep_original(self, import_id: int, item: InputFile, stored: list[Path]) -> str | None:
+        if self.originals_dir is None:
+            return None
+        folder = self.originals_dir / f"{import_id:05d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        safe = re.sub(r"[\\/:*?\"<>|\x00-\x1f]", "_", Path(item.name).name)[:150] or "upload"
+        path = folder / safe
+        path.write_bytes(item.data)
+        stored.append(path)
+        return str(path)
+
+
+def _canon(value: object) -> object:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return _canon(value.item())
+    return value
+
+
+def relink_units(con: duckdb.DuckDBPyConnection) -> None:
+    """Point inspections and issues written before a roster at the roster's units."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE relink AS
+        SELECT DISTINCT i.unit_id AS old_id, u.unit_id AS new_id
+        FROM inspections i
+        JOIN v_units u ON (i.unit_code IS NOT NULL AND i.unit_code = u.unit_code)
+                       OR (i.district = u.district AND i.township = u.township AND i.unit_name = u.unit_name)
+        WHERE i.unit_id NOT IN (SELECT unit_id FROM v_units)
+    """)
+    con.execute("""
+        DELETE FROM relink WHERE old_id IN (SELECT old_id FROM relink GROUP BY old_id HAVING count(*) > 1)
+    """)
+    for table in ("inspections", "issues"):
+        con.execute(f"UPDATE {table} SET unit_id = r.new_id FROM relink r WHERE {table}.unit_id = r.old_id")
+    con.execute("DROP TABLE relink")
+
+
+def refresh_rounds(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM rounds")
+    con.execute("""
+        INSERT INTO rounds
+        SELECT round, min(start_date), max(coalesce(end_date, start_date)), year(min(start_date)),
+               row_number() OVER (ORDER BY min(start_date), round)
+        FROM inspections WHERE superseded_by IS NULL GROUP BY round
+    """)
+
+
+def import_files(con: duckdb.DuckDBPyConnection, files: list[InputFile], user: str,
+                 originals_dir: Path | None = None, limits: readers.Limits | None = None) -> ImportResult:
+    return Importer(con, files, user, originals_dir, limits).run()
+
+
+def undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
+    """Undo one import: delete its rows and revive what it superseded. Returns a message."""
+    row = con.execute("SELECT status FROM imports WHERE import_id = ?", [import_id]).fetchone()
+    if row is None:
+        raise ValueError(f"没有编号为 {import_id} 的导入记录")
+    if row[0] != "active":
+        raise ValueError(f"导入 {import_id} 已经撤销过了")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, keys in (("roster", ["unit_id"]), ("inspections", ["round", "unit_id"]),
+                            ("issues", ["round", "unit_id"])):
+            con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
+            match = " AND ".join(f"a.{k} = {table}.{k}" for k in keys)
+            # a revived row stays superseded when a later import wrote the same key
+            con.execute(f"""
+                UPDATE {table} SET superseded_by = (
+                    SELECT min(a.import_id) FROM {table} a WHERE {match} AND a.superseded_by IS NULL)
+                WHERE superseded_by = ?""", [import_id])
+        relink_units(con)
+        refresh_rounds(con)
+        con.execute("UPDATE imports SET status = 'undone', undone_at = now()::TIMESTAMP, undone_by = ? "
+                    "WHERE import_id = ?", [user, import_id])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return f"已撤销导入 {import_id}"
+
+
+def list_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("""
+        SELECT import_id, imported_at, imported_by, files, added, replaced, skipped, status, undone_at
+        FROM imports ORDER BY import_id DESC
+    """).df()

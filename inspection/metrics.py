@@ -1,0 +1,94 @@
+"""The headline figures as one JSON document, computed by the same queries the pages use."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+
+from .filters import LEVELS, Filters
+from .store import run_query
+
+COUNTS = ("issues_found", "clues", "immediate_fixes", "disciplined", "org_handled", "judicial",
+          "rectified", "funds_recovered")
+
+
+def clean(value):
+    """JSON-safe scalars: NaN/NA -> None, numpy -> Python, integral floats of counts kept as float."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    try:
+        if value != value or (isinstance(value, float) and math.isinf(value)):
+            return None
+    except TypeError:
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return value
+
+
+def _int(value):
+    value = clean(value)
+    return None if value is None else int(value)
+
+
+def records(frame) -> list[dict]:
+    return [{k: clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def compute(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
+    params = filters.params()
+    head = records(run_query(con, "headline_totals", params))[0]
+    out = {
+        "as_of": filters.as_of.isoformat(),
+        "filters": {k: list(v) if isinstance(v, tuple) else v for k, v in filters.active().items()},
+        "units_total": _int(head["units_total"]),
+        "units_covered": _int(head["units_covered"]),
+        "coverage_rate": head["coverage_rate"],
+        "inspections": _int(head["inspections"]),
+    }
+    for name in COUNTS:
+        out[name] = head[name] if name == "funds_recovered" else _int(head[name])
+    out["rectification_rate"] = head["rectification_rate"]
+    out["rectification_basis"] = head["rectification_basis"]
+    out["one_month_rectification_rate"] = head["one_month_rectification_rate"]
+    out["listed_issues"] = _int(head["listed_issues"])
+    out["overdue"] = _int(head["overdue"])
+    out["not_reported"] = {name: _int(head[f"{name}_not_reported"]) for name in COUNTS}
+    if not head["has_roster"]:
+        out["coverage_note"] = "no roster loaded: coverage cannot be computed"
+
+    levels = {row["level"]: row for row in records(run_query(con, "results_by_level", params))}
+    out["by_level"] = {}
+    for level in LEVELS:
+        row = levels.get(level, {})
+        out["by_level"][level] = {
+            "inspections": _int(row.get("inspections")) or 0,
+            "units": _int(row.get("units")) or 0,
+            "issues_found": _int(row.get("issues_found")),
+            "clues": _int(row.get("clues")),
+            "disciplined": _int(row.get("disciplined")),
+            "avg_issues_and_clues": row.get("avg_issues_and_clues"),
+            "avg_disciplined": row.get("avg_disciplined"),
+        }
+    any_row = next(iter(levels.values()), {})
+    out["ratio_issues_and_clues"] = any_row.get("ratio_issues_and_clues")
+    out["ratio_disciplined"] = any_row.get("ratio_disciplined")
+
+    out["by_district"] = [
+        {"district": r["district"], "units_total": _int(r["units_total"]),
+         "units_covered": _int(r["units_covered"]), "coverage_rate": r["coverage_rate"]}
+        for r in records(run_query(con, "coverage_by_district", params))
+    ]
+    out["by_category"] = [
+        {"category": r["category"], "subcategory": r["subcategory"], "issues": _int(r["issues"]),
+         "rectified": _int(r["rectified"])}
+        for r in records(run_query(con, "issues_by_category", params))
+    ]
+    out["uncovered"] = [
+        {"district": r["district"], "township": r["township"], "unit_name": r["unit_name"]}
+        for r in records(run_query(con, "uncovered_units", params))
+    ]
+    return out

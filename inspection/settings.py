@@ -1,0 +1,38 @@
+"""One declarative table of settings: name, default, help. Read from the environment.
+
+A test checks that every setting here is documented in the README.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS = (
+    Setting("INSPECTION_DB", str(ROOT / "data" / "inspection.duckdb"), "Path of the DuckDB store file."),
+    Setting("INSPECTION_DEMO", "1", "Build the demo store on first start when no store exists (1/0)."),
+    Setting("INSPECTION_PLAN_START", "2021-01-01", "Default coverage plan start date."),
+    Setting("INSPECTION_PLAN_END", "2023-12-31", "Default coverage plan end date."),
+    Setting("INSPECTION_PLAN_TARGET", "1.0", "Default share of the roster to cover by the plan end (0..1)."),
+    Setting("INSPECTION_LANG", "zh", "Default UI language: zh or en."),
+    Setting("INSPECTION_USER", "", "Name recorded in the import log for command-line imports (default: the OS user)."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    setting = _BY_NAME[name]
+    value = os.environ.get(name, "").strip()
+    return value or setting.default

@@ -1,0 +1,107 @@
+-- Staging layer: the metric definitions of DATA_CONTRACT.md ("What the figures mean"), held once.
+-- Page queries read only from these views and macros. Applied by inspection/store.py on every
+-- read-write open (CREATE OR REPLACE), so a new release redefines them in place.
+
+-- Active rows only: a row superseded by a later import, or written by an undone import, is gone.
+CREATE OR REPLACE VIEW v_units AS
+SELECT unit_id, district, township, unit_name, unit_code, unit_type, is_poverty_village, is_weak_org
+FROM roster
+WHERE superseded_by IS NULL;
+
+CREATE OR REPLACE VIEW v_inspections AS
+SELECT
+    i.round,
+    coalesce(r.ord, 0) AS round_ord,
+    i.unit_id,
+    coalesce(u.district, i.district) AS district,
+    coalesce(u.township, i.township) AS township,
+    coalesce(u.unit_name, i.unit_name) AS unit_name,
+    coalesce(u.unit_type, CASE WHEN i.unit_name LIKE '%社区' THEN '社区'
+                               WHEN i.unit_name LIKE '%村' THEN '村' ELSE '其他' END) AS unit_type,
+    coalesce(u.is_poverty_village, false) AS is_poverty_village,
+    u.unit_id IS NOT NULL AS in_roster,
+    i.level, i.team, i.mode, i.start_date, i.end_date,
+    year(i.start_date) AS year,
+    i.issues_found, i.clues, i.immediate_fixes, i.disciplined, i.org_handled, i.judicial,
+    i.rectified,
+    i.funds_recovered  -- 万元
+FROM inspections i
+LEFT JOIN v_units u ON u.unit_id = i.unit_id
+LEFT JOIN rounds r ON r.round = i.round
+WHERE i.superseded_by IS NULL;
+
+CREATE OR REPLACE VIEW v_issues AS
+SELECT
+    s.seq, s.category, s.subcategory, s.description, s.status, s.due_date, s.rectified_date,
+    i.*
+FROM issues s
+JOIN v_inspections i ON i.round = s.round AND i.unit_id = s.unit_id
+WHERE s.superseded_by IS NULL;
+
+-- Unit filters narrow the roster (and the units of inspections); an empty list means "all".
+CREATE OR REPLACE MACRO unit_ok(districts, townships, unit_types, poverty_only, d, t, ut, pv) AS
+    (len(districts::VARCHAR[]) = 0 OR list_contains(districts::VARCHAR[], d))
+    AND (len(townships::VARCHAR[]) = 0 OR list_contains(townships::VARCHAR[], t)
+         OR list_contains(townships::VARCHAR[], d || '/' || t))
+    AND (len(unit_types::VARCHAR[]) = 0 OR list_contains(unit_types::VARCHAR[], ut))
+    AND (NOT coalesce(poverty_only::BOOLEAN, false) OR coalesce(pv, false));
+
+CREATE OR REPLACE MACRO f_units(districts, townships, unit_types, poverty_only) AS TABLE
+SELECT * FROM v_units
+WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village);
+
+-- Inspection filters: round, year range, level, mode; an inspection counts as of a date when
+-- its start_date is on or before that date.
+CREATE OR REPLACE MACRO f_inspections(districts, townships, unit_types, poverty_only,
+                                      rounds, year_from, year_to, levels, modes, as_of) AS TABLE
+SELECT * FROM v_inspections
+WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
+  AND (len(rounds::VARCHAR[]) = 0 OR list_contains(rounds::VARCHAR[], round))
+  AND (year_from::INTEGER IS NULL OR year >= year_from::INTEGER)
+  AND (year_to::INTEGER IS NULL OR year <= year_to::INTEGER)
+  AND (len(levels::VARCHAR[]) = 0 OR list_contains(levels::VARCHAR[], level))
+  AND (len(modes::VARCHAR[]) = 0 OR list_contains(modes::VARCHAR[], mode))
+  AND start_date <= as_of::DATE;
+
+-- Issues whose inspection passes the filters. As of a date, an issue is rectified only when its
+-- status says so and its rectified_date, where there is one, is on or before that date; it is
+-- overdue when not rectified and its due_date is before that date.
+CREATE OR REPLACE MACRO f_issues(districts, townships, unit_types, poverty_only,
+                                 rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
+SELECT *,
+    (status = 'rectified' AND (rectified_date IS NULL OR rectified_date <= as_of::DATE)) AS is_rectified,
+    (NOT (status = 'rectified' AND (rectified_date IS NULL OR rectified_date <= as_of::DATE))
+        AND due_date < as_of::DATE) AS is_overdue,
+    -- days from the inspection's feedback (end_date) to rectification
+    CASE WHEN status = 'rectified' AND rectified_date <= as_of::DATE
+         THEN rectified_date - end_date END AS days_to_rectify
+FROM v_issues
+WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
+  AND (len(rounds::VARCHAR[]) = 0 OR list_contains(rounds::VARCHAR[], round))
+  AND (year_from::INTEGER IS NULL OR year >= year_from::INTEGER)
+  AND (year_to::INTEGER IS NULL OR year <= year_to::INTEGER)
+  AND (len(levels::VARCHAR[]) = 0 OR list_contains(levels::VARCHAR[], level))
+  AND (len(modes::VARCHAR[]) = 0 OR list_contains(modes::VARCHAR[], mode))
+  AND start_date <= as_of::DATE
+  AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
+
+-- Per-level results over a set of filtered inspections. Averages are per inspection: the level's
+-- sum over the inspections that reported that figure; issues+clues over those that reported both.
+CREATE OR REPLACE MACRO level_stats(districts, townships, unit_types, poverty_only,
+                                    rounds, year_from, year_to, levels, modes, as_of) AS TABLE
+SELECT
+    level,
+    count(*) AS inspections,
+    count(DISTINCT unit_id) AS units,
+    sum(issues_found) AS issues_found,
+    sum(clues) AS clues,
+    sum(disciplined) AS disciplined,
+    sum(immediate_fixes) AS immediate_fixes,
+    sum(issues_found + clues) / nullif(count(issues_found + clues), 0) AS avg_issues_and_clues,
+    sum(issues_found) / nullif(count(issues_found), 0) AS avg_issues,
+    sum(clues) / nullif(count(clues), 0) AS avg_clues,
+    sum(disciplined) / nullif(count(disciplined), 0) AS avg_disciplined,
+    sum(immediate_fixes) / nullif(count(immediate_fixes), 0) AS avg_immediate_fixes
+FROM f_inspections(districts, townships, unit_types, poverty_only,
+                   rounds, year_from, year_to, levels, modes, as_of)
+GROUP BY level;
