@@ -22,7 +22,7 @@ SCHEMA_FILE = PACKAGE_DIR / "schema.sql"
 VIEWS_FILE = QUERIES_DIR / "_views.sql"
 
 # (version, file or SQL): append, never edit a released migration
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "schema.sql"),)
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "schema.sql"), (2, "schema_002_plan.sql"))
 
 _PARAM = re.compile(r"(?<![$\w])\$([A-Za-z_]\w*)")
 
@@ -109,7 +109,17 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         except Exception:
             con.execute("ROLLBACK")
             raise
+    seed_plan(con)
     apply_views(con)
+
+
+def seed_plan(con: duckdb.DuckDBPyConnection) -> None:
+    """The default plan row ('*') comes from the settings until an administrator changes it."""
+    con.execute(
+        "INSERT INTO plan_settings SELECT '*', ?::DATE, ?::DATE, ?::DOUBLE, now()::TIMESTAMP, 'settings' "
+        "WHERE NOT EXISTS (SELECT 1 FROM plan_settings WHERE district = '*')",
+        [settings.get("INSPECTION_PLAN_START"), settings.get("INSPECTION_PLAN_END"),
+         settings.get("INSPECTION_PLAN_TARGET")])
 
 
 def apply_views(con: duckdb.DuckDBPyConnection) -> None:

@@ -105,3 +105,18 @@ SELECT
 FROM f_inspections(districts, townships, unit_types, poverty_only,
                    rounds, year_from, year_to, levels, modes, as_of)
 GROUP BY level;
+
+-- The plan per district: its own row in plan_settings, else the default row '*'.
+CREATE OR REPLACE VIEW v_plan AS
+WITH districts AS (
+    SELECT district FROM v_units
+    UNION
+    SELECT district FROM inspections WHERE superseded_by IS NULL
+)
+SELECT d.district,
+       coalesce(p.plan_start, dflt.plan_start) AS plan_start,
+       coalesce(p.plan_end, dflt.plan_end) AS plan_end,
+       coalesce(p.target, dflt.target) AS target   -- share of the roster, 0..1
+FROM districts d
+LEFT JOIN plan_settings p ON p.district = d.district
+CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt;

@@ -1,0 +1,1073 @@
+"""Realistic demo round data for the inspection dashboard.
+
+``generate(out_dir, scale, seed)`` writes the files an inspection office (巡察办)
+would bring to the dashboard, shaped after /work/shared/DATA_CONTRACT.md:
+
+* a roster (对象名册) of villages, communities and a few grass-roots stations,
+* inspections (巡察情况), one row per unit per round, one file per year,
+* issue lists (问题清单), one row per issue, one file per year.
+
+The story is a three-year coverage plan (2021-01-01 .. 2023-12-31) run in eight
+rounds. County teams (县级) inspect most units; municipal teams (市级) inspect
+about 12 % of the villages directly, chosen among the harder ones, and find more
+(issues+clues ~1.2x, disciplined ~2.5x per inspection). Some districts are behind
+plan, a handful of units are never reached (the "last mile"), a few are inspected
+twice. Rectification is almost complete for old rounds and partial for the last
+one, as seen on 2023-12-31.
+
+Scales:
+
+* ``city``     -- one prefecture city (示范市), ~1,300 units, written the way real
+  offices write: .xlsx with title rows and a 合计 row, header synonyms that vary by
+  year, CSVs in UTF-8-with-BOM and GB18030, dates in several forms, unit names with
+  and without a trailing 党支部/党总支/党委.
+* ``province`` -- ~50,000 units, ``national`` -- ~600,000 units: the same
+  distributions, plain UTF-8 CSV written in a streaming way (one city at a time),
+  issue lists split into chunks of about a million rows.
+
+Output is deterministic for a given seed: every random draw comes from a
+``random.Random`` seeded from ``seed``, never from the global generator, the
+clock, or set ordering.
+
+Run ``python -m inspection.demo --scale city --out /tmp/demo`` to write a set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import math
+import pathlib
+import random
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+# --------------------------------------------------------------------------
+# Plan, rounds and the snapshot date
+# --------------------------------------------------------------------------
+
+AS_OF = dt.date(2023, 12, 31)  # the data is a snapshot taken at the end of the plan
+PLAN_YEARS = (2021, 2022, 2023)
+
+
+@dataclass(frozen=True)
+class Round:
+    name: str
+    year: int
+    start: dt.date
+    days: int  # from the first entry (进驻) to the last feedback (反馈)
+
+
+ROUNDS = (
+    Round("2021年第一轮", 2021, dt.date(2021, 3, 15), 70),
+    Round("2021年第二轮", 2021, dt.date(2021, 6, 21), 66),
+    Round("2021年第三轮", 2021, dt.date(2021, 9, 22), 68),
+    Round("2022年第一轮", 2022, dt.date(2022, 3, 14), 72),
+    Round("2022年第二轮", 2022, dt.date(2022, 6, 20), 64),
+    Round("2022年第三轮", 2022, dt.date(2022, 9, 19), 70),
+    Round("2023年第一轮", 2023, dt.date(2023, 3, 20), 75),
+    Round("2023年第二轮", 2023, dt.date(2023, 9, 4), 78),
+)
+
+# --------------------------------------------------------------------------
+# Issue taxonomy (DOMAIN.md) with relative weights and generic descriptions
+# --------------------------------------------------------------------------
+
+TAXONOMY: tuple[tuple[str, int, tuple[tuple[str, int, tuple[str, ...]], ...]], ...] = (
+    ("落实决策部署", 12, (
+        ("乡村振兴/巩固脱贫成果", 4, ("防止返贫动态监测不及时", "帮扶项目后续管理不到位", "乡村振兴规划落实不力")),
+        ("耕地保护与土地政策", 3, ("违规占用耕地建房", "土地流转程序不规范", "耕地撂荒整治不到位")),
+        ("生态环境与人居环境", 3, ("人居环境整治不彻底", "垃圾清运不及时", "秸秆禁烧工作落实不到位")),
+        ("安全生产与平安建设", 2, ("安全隐患排查不彻底", "防汛物资储备不足", "矛盾纠纷排查化解不及时")),
+    )),
+    ("惠民富民政策", 17, (
+        ("惠农补贴与涉农资金", 4, ("惠农补贴发放不及时", "涉农资金使用不规范", "耕地地力补贴面积核实不准")),
+        ("低保、特困与救助", 4, ("低保对象动态管理不到位", "不符合条件人员享受低保", "临时救助审核把关不严")),
+        ("养老、医保与高龄津贴", 3, ("高龄津贴发放不规范", "死亡人员未及时停发待遇", "医保参保动员不到位")),
+        ("危房改造与住房", 2, ("危房改造验收把关不严", "农村住房安全排查不到位")),
+        ("集体经济与产业项目", 4, ("村集体经济发展缓慢", "产业项目收益分配不规范", "扶贫资产管护不到位")),
+    )),
+    ("群众身边腐败", 24, (
+        ('集体"三资"管理', 6, ("村集体资金管理不规范", "集体资产底数不清", "资源发包程序不规范", "集体资产租金未及时收缴")),
+        ("村级财务", 7, ("白条入账", "财务报销手续不全", "现金管理不规范", "财务公开不及时")),
+        ("工程项目与招投标", 5, ("工程项目未按规定招投标", "项目验收程序不规范", "化整为零规避招标")),
+        ("征地拆迁补偿", 2, ("征地补偿款发放不透明", "拆迁补偿标准执行不统一")),
+        ("虚报冒领、截留挪用", 3, ("虚报冒领补贴资金", "截留挪用专项资金", "套取项目资金")),
+    )),
+    ("作风与不正之风", 13, (
+        ("违反中央八项规定精神", 3, ("违规公款吃喝", "违规发放津贴补贴", "公车私用")),
+        ("形式主义、官僚主义", 4, ("台账资料弄虚作假", "会议记录流于形式", "工作落实打折扣")),
+        ("吃拿卡要、优亲厚友", 3, ("为群众办事吃拿卡要", "优亲厚友分配救助资源")),
+        ("群众急难愁盼未解决", 3, ("群众反映问题回应不及时", "道路、饮水等民生问题解决不力")),
+    )),
+    ("基层组织建设", 22, (
+        ("软弱涣散与班子建设", 5, ("班子凝聚力不强", "村干部履职不到位", "后备干部培养不足")),
+        ("组织生活/三会一课", 6, ("“三会一课”制度落实不到位", "组织生活会质量不高", "主题党日活动流于形式")),
+        ("党员发展与教育管理", 4, ("发展党员程序不规范", "流动党员管理缺失", "党费收缴不规范")),
+        ("换届选举", 2, ("换届选举程序不规范", "换届后班子分工不明确")),
+        ("村务公开与民主监督", 4, ("村务公开不及时不全面", "“四议两公开”执行不到位", "村务监督委员会作用发挥不充分")),
+        ("宗族势力与涉黑涉恶", 1, ("宗族势力干扰村务", "涉黑涉恶线索排查不深入")),
+    )),
+    ("从严治党责任与整改", 12, (
+        ("主体责任与监督责任", 4, ("主体责任落实不到位", "监督责任缺位")),
+        ("廉政教育与风险防控", 3, ("廉政教育开展较少", "廉政风险点排查不到位")),
+        ("以往巡视巡察审计整改不到位", 3, ("上轮巡察反馈问题整改不到位", "审计发现问题整改不彻底")),
+        ("信访矛盾化解", 2, ("信访积案化解不及时", "重复信访问题未有效解决")),
+    )),
+)
+
+
+def _issue_table() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """Flatten the taxonomy into a table where each (category, subcategory)
+    appears in proportion to its weight, so a draw is one index lookup."""
+    table = []
+    for top, top_w, subs in TAXONOMY:
+        sub_total = sum(w for _, w, _ in subs)
+        for sub, sub_w, descs in subs:
+            copies = round(1000 * top_w / 100 * sub_w / sub_total)
+            table.extend([(top, sub, descs)] * copies)
+    return tuple(table)
+
+
+ISSUE_TABLE = _issue_table()
+
+# --------------------------------------------------------------------------
+# Magnitudes
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Magnitudes:
+    """Mean results of one inspection of an average unit (difficulty 1)."""
+
+    issues: float
+    clues: float
+    disciplined: float
+    org_handled: float
+    judicial: float
+
+
+COUNTY = Magnitudes(issues=12.0, clues=1.3, disciplined=0.19, org_handled=0.3, judicial=0.008)
+# Municipal teams are more thorough on top of inspecting harder villages
+# (selection); together these give ~1.23x issues+clues and ~2.5x disciplined.
+MUNICIPAL = Magnitudes(issues=12.3, clues=1.5, disciplined=0.34, org_handled=0.45, judicial=0.02)
+MIN_ISSUES = 2  # every inspection finds at least a couple of issues
+MUNICIPAL_SHARE = 0.12  # share of villages/communities inspected by a municipal team
+REINSPECT_SHARE = 0.008  # units inspected a second time (回头看 style) in a later round
+PARTIAL_LIST_SHARE = 0.005  # inspections whose issue list differs from issues_found
+STUCK_SHARE = 0.003  # issues that are never rectified (the overdue ones)
+
+TYPE_FACTOR = {"村": 1.0, "社区": 0.9, "基层站所": 0.65}
+
+# Modes: canonical name -> weight, for each level.
+COUNTY_MODES = (("常规", 70), ("专项", 10), ("巡乡带村", 8), ("交叉", 7), ("点穴", 3), ("机动", 2))
+MUNICIPAL_MODES = (("提级", 60), ("专项", 15), ("点穴", 15), ("常规", 10))
+# How clerks write each mode; one clerk (district, year) keeps to one form.
+MODE_FORMS = {
+    "常规": ("常规巡察", "常规"),
+    "专项": ("专项巡察", "专项"),
+    "机动": ("机动巡察", "机动式巡察", "机动"),
+    "提级": ("提级巡察", "提级"),
+    "交叉": ("交叉巡察", "交叉"),
+    "点穴": ("点穴式巡察", "点穴式", "点穴"),
+    "巡乡带村": ("巡乡带村", "巡乡带村"),
+}
+# Level as written, by year: (municipal, county in a 区, county in a 县/市).
+LEVEL_TEXT = {
+    2021: ("市级", "县级", "县级"),
+    2022: ("市委", "县区", "县区"),
+    2023: ("市级巡察", "区委", "县委"),
+}
+
+CN_NUM = "零一二三四五六七八九十"
+
+# --------------------------------------------------------------------------
+# Names
+# --------------------------------------------------------------------------
+
+SURNAMES = (
+    "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏苏吕"
+    "丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴孔汤"
+)
+VILLAGE_SUFFIXES = "庄营寨楼店岗湾集桥家屯坡洼园堂寺铺圩"
+DIRECTIONS = "东西南北前后大小上下"
+VILLAGE_WORDS = ("红星", "胜利", "团结", "光明", "建设", "和平", "幸福", "新华", "民主", "前进",
+                 "东风", "新庄", "新风", "丰收", "永安", "太平", "兴隆", "五一", "红旗", "先锋")
+COMMUNITY_WORDS = ("幸福", "和平", "光明", "建设", "人民", "解放", "团结", "新华", "东风", "胜利",
+                   "朝阳", "长青", "文化", "健康", "育才", "花园", "滨河", "湖滨", "翠园", "锦绣",
+                   "金桥", "银杏", "紫薇", "祥和", "安康", "龙泉", "兴华", "振兴", "阳光", "新城",
+                   "世纪", "明珠", "桂园", "书香", "铁路", "纺织", "汇源", "春晖", "交通路", "人民路",
+                   "建设路", "黄河路", "长江路", "嵩山路", "解放路", "文化路", "中山路", "滨河路",
+                   "工农路", "五一路", "淮河路", "泰山路")
+STATIONS = ("财政所", "农业服务中心", "水利站", "畜牧兽医站", "自然资源所", "林业站", "司法所",
+            "市场监管所", "卫生院", "社会事务服务中心")
+PLACE_FIRST = (
+    "东西南北中上下前后大小新老高长青白黑红黄金银石龙凤马牛柳杨桃李梅竹松柏枣槐桑花清明安宁永丰太平"
+    "和顺兴隆福寿康泰宝华阳乐昌盛文武德仁义孟姬万翟邓商裴沙澧汾漯颍舞召郾"
+)
+PLACE_SECOND = "庄集店桥河湖岗坡营寨屯楼寺庙铺堡口湾沟坪坝园林山城关台塘泉溪川洲峪峰滩港渡原岭陵水泽源"
+
+CITY_NAME = "示范市"
+CITY_DISTRICTS = ("源汇区", "郾城区", "召陵区", "沙澧区", "舞阳县", "临颍县", "澧河县")
+
+# --------------------------------------------------------------------------
+# Scales
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scale:
+    cities: int
+    districts_per_city: tuple[int, int]
+    townships_per_district: tuple[int, int]
+    density: float  # multiplies the number of units per township
+    csv_only: bool
+    chunk_rows: int = 1_000_000
+
+
+SCALES = {
+    "city": Scale(1, (7, 7), (6, 15), 0.88, csv_only=False),
+    "province": Scale(17, (6, 12), (8, 20), 1.1, csv_only=True),
+    "national": Scale(330, (6, 12), (8, 20), 1.0, csv_only=True),
+}
+
+# --------------------------------------------------------------------------
+# Data model
+# --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Unit:
+    district: str
+    township: str
+    name: str
+    unit_type: str
+    code: str
+    poverty: bool
+    weak: bool
+    difficulty: float  # latent: how many problems the unit has (mean ~1)
+    district_no: int
+    township_no: int
+
+
+@dataclass(slots=True)
+class Inspection:
+    round_no: int
+    unit: Unit
+    municipal: bool
+    team: str
+    mode: str
+    start: dt.date
+    end: dt.date
+    issues_found: int = 0
+    clues: int | None = 0
+    immediate_fixes: int = 0
+    disciplined: int = 0
+    org_handled: int | None = 0
+    judicial: int | None = 0
+    rectified: int = 0
+    funds: float | None = None
+    # one tuple per listed issue: (category, subcategory, description,
+    # status, due_date, rectified_date or None)
+    issues: list = field(default_factory=list)
+    name_in_inspections: str = ""
+    name_in_issues: str = ""
+
+    @property
+    def year(self) -> int:
+        return ROUNDS[self.round_no].year
+
+
+@dataclass(slots=True)
+class District:
+    name: str
+    no: int
+    teams: int  # number of county inspection teams
+    pace: float  # >0: front-loaded plan, <0: behind plan
+    units: list[Unit]
+
+
+@dataclass(slots=True)
+class City:
+    name: str
+    team_prefix: str  # "市委" at city scale, "<city>委" above
+    districts: list[District]
+    inspections: list[Inspection]
+
+
+# --------------------------------------------------------------------------
+# Small random helpers
+# --------------------------------------------------------------------------
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    """Poisson draw (Knuth for small means, rounded normal for large ones)."""
+    if lam <= 0:
+        return 0
+    if lam > 40:
+        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
+    limit, k, p = math.exp(-lam), 0, rng.random()
+    while p > limit:
+        k += 1
+        p *= rng.random()
+    return k
+
+
+def _weighted(rng: random.Random, options: tuple[tuple[str, int], ...]) -> str:
+    names = [name for name, _ in options]
+    return rng.choices(names, weights=[w for _, w in options])[0]
+
+
+def _team_name(prefix: str, number: int) -> str:
+    numeral = CN_NUM[number] if number <= 10 else "十" + CN_NUM[number - 10]
+    return f"{prefix}第{numeral}巡察组"
+
+
+class NamePicker:
+    """Draws place names that are unique within a scope (a set of used names,
+    only used for membership tests, so ordering never matters)."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+
+    def place_stem(self, used: set[str]) -> str:
+        for attempt in range(200):
+            stem = self.rng.choice(PLACE_FIRST) + self.rng.choice(PLACE_SECOND)
+            if attempt > 50:  # crowded scope: allow three characters
+                stem = self.rng.choice(PLACE_FIRST) + stem
+            if stem not in used:
+                used.add(stem)
+                return stem
+        raise RuntimeError("name space exhausted")
+
+
+# --------------------------------------------------------------------------
+# Building the roster
+# --------------------------------------------------------------------------
+
+
+def _village_name(rng: random.Random) -> str:
+    r = rng.random()
+    surname = rng.choice(SURNAMES)
+    if r < 0.5:
+        return surname + rng.choice(VILLAGE_SUFFIXES) + "村"
+    if r < 0.8:
+        return rng.choice(DIRECTIONS) + surname + "村"
+    if r < 0.9:
+        return rng.choice(DIRECTIONS) + surname + rng.choice(VILLAGE_SUFFIXES) + "村"
+    return rng.choice(VILLAGE_WORDS) + "村"
+
+
+def _community_name(rng: random.Random, township_stem: str) -> str:
+    r = rng.random()
+    if r < 0.7:
+        return rng.choice(COMMUNITY_WORDS) + "社区"
+    if r < 0.85:
+        return rng.choice(SURNAMES) + rng.choice("庄营寨楼") + "社区"  # former village
+    return township_stem + rng.choice(DIRECTIONS[:4]) + "街社区"
+
+
+def _unique(rng: random.Random, used: set[str], make: Callable[[], str]) -> str:
+    for _ in range(30):
+        name = make()
+        if name not in used:
+            used.add(name)
+            return name
+    base = make()
+    for n in range(2, 100):  # e.g. 王庄村 -> 王庄二村
+        name = base[:-1] + CN_NUM[min(n, 10)] + base[-1]
+        if base.endswith("社区"):
+            name = base[:-2] + CN_NUM[min(n, 10)] + "社区"
+        if name not in used:
+            used.add(name)
+            return name
+    raise RuntimeError("unit names exhausted")
+
+
+def _township_mix(rng: random.Random, urban: bool) -> str:
+    """Kind of township: 街道 (urban), 镇, 乡."""
+    r = rng.random()
+    if urban:
+        return "街道" if r < 0.4 else ("镇" if r < 0.9 else "乡")
+    return "街道" if r < 0.1 else ("镇" if r < 0.75 else "乡")
+
+
+def _unit_counts(rng: random.Random, kind: str, density: float) -> tuple[int, int, int]:
+    """(communities, villages, stations) in one township."""
+    def norm(mean: float, sd: float, lo: int, hi: int) -> int:
+        return max(lo, min(hi, round(rng.gauss(mean, sd) * density)))
+
+    if kind == "街道":
+        communities, villages = norm(8, 3, 3, 20), norm(3, 3, 0, 10)
+    elif kind == "镇":
+        communities, villages = norm(1.5, 1, 0, 4), norm(22, 7, 8, 45)
+    else:
+        communities, villages = norm(0.3, 0.5, 0, 1), norm(18, 6, 6, 36)
+    stations = 1 if rng.random() < 0.4 else 0
+    return communities, villages, stations
+
+
+def _difficulty(rng: random.Random, unit_type: str, poverty: bool, weak: bool) -> float:
+    d = rng.lognormvariate(0.0, 0.3) * TYPE_FACTOR[unit_type]
+    if poverty:
+        d *= 1.2
+    if weak:
+        d *= 1.35
+    return d
+
+
+def _build_township(rng: random.Random, district: str, district_no: int, t_no: int,
+                    stem: str, kind: str, code_prefix: str, density: float) -> list[Unit]:
+    township = stem + kind
+    communities, villages, stations = _unit_counts(rng, kind, density)
+    used: set[str] = set()
+    units: list[Unit] = []
+
+    def add(name: str, unit_type: str, code: str) -> None:
+        poverty = unit_type == "村" and rng.random() < 0.10
+        weak = unit_type != "基层站所" and rng.random() < 0.03
+        units.append(Unit(district, township, name, unit_type, code, poverty, weak,
+                          _difficulty(rng, unit_type, poverty, weak), district_no, t_no))
+
+    for i in range(communities):
+        add(_unique(rng, used, lambda: _community_name(rng, stem)), "社区", f"{code_prefix}{i + 1:03d}")
+    for i in range(villages):
+        add(_unique(rng, used, lambda: _village_name(rng)), "村", f"{code_prefix}{200 + i:03d}")
+    for i in range(stations):
+        add(township + rng.choice(STATIONS), "基层站所", f"{code_prefix}{400 + i:03d}")
+    return units
+
+
+def _build_district(rng: random.Random, names: NamePicker, scale: Scale, name: str,
+                    no: int, code_prefix: str) -> District:
+    urban = name.endswith("区")
+    n_townships = rng.randint(*scale.townships_per_district)
+    if urban:  # city districts are smaller
+        n_townships = max(scale.townships_per_district[0], n_townships - 3)
+    used: set[str] = set()
+    counters = {"街道": 1, "镇": 100, "乡": 200}  # township code ranges
+    units: list[Unit] = []
+    for t in range(n_townships):
+        kind = _township_mix(rng, urban)
+        t_code = counters[kind]
+        counters[kind] += 1
+        stem = names.place_stem(used)
+        units += _build_township(rng, name, no, t, stem, kind,
+                                 f"{code_prefix}{t_code:03d}", scale.density)
+    return District(name, no, rng.randint(3, 5), 0.0, units)
+
+
+def _district_names(rng: random.Random, names: NamePicker, count: int,
+                    used: set[str], city_scale: bool) -> list[str]:
+    if city_scale:
+        return list(CITY_DISTRICTS[:count])
+    result = []
+    for _ in range(count):
+        suffix = rng.choices(("区", "县", "市"), weights=(30, 60, 10))[0]
+        result.append(names.place_stem(used) + suffix)
+    return result
+
+
+def _assign_paces(rng: random.Random, districts: list[District]) -> None:
+    """Some districts front-load the plan, others lag; the slowest is clearly behind."""
+    for d in districts:
+        d.pace = rng.uniform(-0.6, 0.8)
+    slowest = min(districts, key=lambda d: d.pace)
+    slowest.pace = -0.9
+
+
+# --------------------------------------------------------------------------
+# Planning the rounds
+# --------------------------------------------------------------------------
+
+
+def _round_counts(n: int, pace: float) -> list[int]:
+    """How many units a district covers in each round (cumulative rounding)."""
+    last = len(ROUNDS) - 1
+    weights = [math.exp(pace * (last / 2 - r) / (last / 2)) for r in range(len(ROUNDS))]
+    total = sum(weights)
+    counts, done, cum = [], 0, 0.0
+    for w in weights:
+        cum += w
+        upto = round(n * cum / total)
+        counts.append(upto - done)
+        done = upto
+    return counts
+
+
+def _plan_district(rng: random.Random, district: District) -> list[list[Unit]]:
+    """Split a district's units into rounds, township by township, leaving a few
+    units (more in slow districts) for the last mile."""
+    units = district.units
+    uncovered_share = max(0.0, 0.006 - 0.02 * district.pace)
+    n_uncovered = round(len(units) * uncovered_share)
+    left_out = set(rng.sample(range(len(units)), n_uncovered))
+    townships = sorted({u.township_no for u in units})
+    rng.shuffle(townships)
+    order = {t: i for i, t in enumerate(townships)}
+    covered = [u for i, u in enumerate(units) if i not in left_out]
+    covered.sort(key=lambda u: order[u.township_no])  # stable: keeps unit order
+    slices, pos = [], 0
+    for count in _round_counts(len(covered), district.pace):
+        slices.append(covered[pos:pos + count])
+        pos += count
+    return slices
+
+
+def _municipal_picks(rng: random.Random, units: list[Unit], mean_sq: float) -> set[int]:
+    """Indices of units a municipal team takes: harder villages are likelier."""
+    picks = set()
+    for i, u in enumerate(units):
+        if u.unit_type == "基层站所":
+            continue
+        p = min(0.9, MUNICIPAL_SHARE * u.difficulty ** 2 / mean_sq)
+        if rng.random() < p:
+            picks.add(i)
+    return picks
+
+
+def _round_inspections(rng: random.Random, city: City, district: District, r: int,
+                       units: list[Unit], muni_teams: list[int], mean_sq: float) -> list[Inspection]:
+    """Inspections of one district in one round: municipal picks first, the rest
+    by the district's own teams, township by township."""
+    rnd = ROUNDS[r]
+    end_of_round = rnd.start + dt.timedelta(days=rnd.days)
+    picks = _municipal_picks(rng, units, mean_sq)
+    result: list[Inspection] = []
+
+    muni_team_no = muni_teams[district.no % len(muni_teams)]
+    muni_mode = _weighted(rng, MUNICIPAL_MODES)
+    for i in sorted(picks):
+        start = rnd.start + dt.timedelta(days=rng.randint(0, 12))
+        end = end_of_round - dt.timedelta(days=rng.randint(0, 6))
+        result.append(Inspection(r, units[i], True, _team_name(city.team_prefix, muni_team_no),
+                                 muni_mode, start, end))
+
+    county_units = [u for i, u in enumerate(units) if i not in picks]
+    townships: list[int] = []
+    for u in county_units:
+        if not townships or townships[-1] != u.township_no:
+            townships.append(u.township_no)
+    team_plan = []  # per team: mode, team name, start offset, townships done so far
+    for t in range(district.teams):
+        mode = _weighted(rng, COUNTY_MODES)
+        owner = district
+        if mode == "交叉" and len(city.districts) > 1:  # teams swap districts
+            owner = rng.choice([d for d in city.districts if d is not district])
+        team_no = (t + r) % owner.teams + 1
+        team_plan.append([mode, _team_name(owner.name + "委", team_no), rng.randint(0, 6), 0])
+    seq_of_township = {}
+    for k, t_no in enumerate(townships):
+        plan = team_plan[(k + r) % district.teams]
+        seq_of_township[t_no] = (plan, plan[3])
+        plan[3] += 1
+    for u in county_units:
+        plan, seq = seq_of_township[u.township_no]
+        offset = plan[2] + min(seq * 18, rnd.days - 35) + rng.randint(0, 4)
+        start = rnd.start + dt.timedelta(days=offset)
+        end = max(start + dt.timedelta(days=20), end_of_round - dt.timedelta(days=rng.randint(0, 8)))
+        result.append(Inspection(r, u, False, plan[1], plan[0], start, end))
+    return result
+
+
+def _reinspections(rng: random.Random, city: City, first: list[Inspection]) -> list[Inspection]:
+    """A few units are inspected again, two or more rounds later (回头看 style)."""
+    last = len(ROUNDS) - 1
+    result = []
+    for insp in first:
+        if insp.round_no > last - 2 or rng.random() >= REINSPECT_SHARE:
+            continue
+        r = rng.randint(insp.round_no + 2, last)
+        rnd = ROUNDS[r]
+        district = city.districts[[d.name for d in city.districts].index(insp.unit.district)]
+        start = rnd.start + dt.timedelta(days=rng.randint(5, 30))
+        end = start + dt.timedelta(days=rng.randint(20, 35))
+        team = _team_name(district.name + "委", rng.randint(1, district.teams))
+        result.append(Inspection(r, insp.unit, False, team, "机动", start, end))
+    return result
+
+
+# --------------------------------------------------------------------------
+# Results of an inspection and its issue list
+# --------------------------------------------------------------------------
+
+
+def _rectification(rng: random.Random, insp: Inspection, immediate: bool) -> tuple[str, dt.date | None]:
+    """Status and rectified_date of one issue, as seen on AS_OF."""
+    if immediate:  # fixed on the spot, during the inspection
+        span = max(0, (insp.end - insp.start).days)
+        return "已整改", insp.start + dt.timedelta(days=rng.randint(0, span))
+    u = rng.random()
+    if u < STUCK_SHARE:
+        return ("未整改" if rng.random() < 0.3 else "整改中"), None
+    if u < 0.62:
+        delay = rng.randint(1, 30)
+    elif u < 0.92:
+        delay = rng.randint(31, 60)
+    elif u < 0.99:
+        delay = rng.randint(61, 89)
+    else:
+        delay = rng.randint(91, 200)  # rectified, but after the deadline
+    done = insp.end + dt.timedelta(days=delay)
+    if done <= AS_OF:
+        return "已整改", done
+    return ("未整改" if rng.random() < 0.1 else "整改中"), None
+
+
+def _issue_list(rng: random.Random, insp: Inspection, n: int) -> list[tuple]:
+    rows = []
+    table_len = len(ISSUE_TABLE)
+    for k in range(n):
+        top, sub, descs = ISSUE_TABLE[int(rng.random() * table_len)]
+        desc = descs[int(rng.random() * len(descs))]
+        due = insp.end + dt.timedelta(days=180 if rng.random() < 0.08 else 90)
+        status, done = _rectification(rng, insp, k < insp.immediate_fixes)
+        rows.append((top, sub, desc, status, due, done))
+    return rows
+
+
+def _fill_results(rng: random.Random, insp: Inspection) -> None:
+    m = MUNICIPAL if insp.municipal else COUNTY
+    d = insp.unit.difficulty
+    spread = rng.gammavariate(4.0, 0.25)  # team-to-team and village-to-village noise
+    insp.issues_found = MIN_ISSUES + _poisson(rng, d * spread * (m.issues - MIN_ISSUES))
+    insp.clues = _poisson(rng, d * spread * m.clues)
+    insp.immediate_fixes = sum(rng.random() < rng.uniform(0.3, 0.5) for _ in range(insp.issues_found))
+    insp.disciplined = _poisson(rng, d ** 1.5 * m.disciplined)
+    insp.org_handled = _poisson(rng, d * m.org_handled)
+    insp.judicial = _poisson(rng, d * m.judicial)
+    r = rng.random()
+    if r < 0.4:
+        insp.funds = None  # not reported
+    elif r < 0.55:
+        insp.funds = 0.0
+    else:
+        insp.funds = round(rng.lognormvariate(math.log(2.8), 0.7) * d, 2)
+
+    listed = insp.issues_found
+    if rng.random() < PARTIAL_LIST_SHARE:  # the list is partial or has an extra row
+        listed = max(1, listed - rng.randint(1, 3)) if rng.random() < 0.8 else listed + 1
+    insp.issues = _issue_list(rng, insp, listed)
+    insp.rectified = min(insp.issues_found, sum(1 for row in insp.issues if row[3] == "已整改"))
+
+
+def _apply_blanks(rng: random.Random, city: City) -> None:
+    """Figures some offices did not report: org_handled for the whole first round,
+    judicial in one district for one round, and a few scattered clues."""
+    lazy_district = rng.randrange(len(city.districts))
+    for insp in city.inspections:
+        if insp.round_no == 0:
+            insp.org_handled = None
+        if insp.round_no == 4 and insp.unit.district_no == lazy_district:
+            insp.judicial = None
+        if rng.random() < 0.005:
+            insp.clues = None
+
+
+def _written_names(rng: random.Random, insp: Inspection) -> None:
+    """Units as clerks write them: sometimes with the Party organisation suffix,
+    once in a while with stray spaces."""
+    def variant(p: float) -> str:
+        name = insp.unit.name
+        if rng.random() < p:
+            if insp.unit.unit_type == "社区":
+                name += rng.choice(("党总支", "党委", "党支部"))
+            else:
+                name += "党总支" if rng.random() < 0.15 else "党支部"
+        if rng.random() < 0.01:
+            name = " " + name + " "
+        return name
+
+    insp.name_in_inspections = variant(0.3 if insp.year == 2023 else 0.12)
+    insp.name_in_issues = variant(0.1)
+
+
+def build_city(rng: random.Random, names: NamePicker, scale: Scale, city_name: str,
+               team_prefix: str, code_prefix: str, used_districts: set[str]) -> City:
+    """Roster, inspections and issue lists of one city."""
+    n_districts = rng.randint(*scale.districts_per_city)
+    district_names = _district_names(rng, names, n_districts, used_districts, not scale.csv_only)
+    districts = [_build_district(rng, names, scale, name, no, f"{code_prefix}{no + 2:02d}")
+                 for no, name in enumerate(district_names)]
+    _assign_paces(rng, districts)
+    city = City(city_name, team_prefix, districts, [])
+
+    # Each round, three of the city's six teams go to villages.
+    muni_by_round = [sorted(rng.sample(range(1, 7), 3)) for _ in ROUNDS]
+    inspections: list[Inspection] = []
+    for district in districts:
+        mean_sq = sum(u.difficulty ** 2 for u in district.units) / max(1, len(district.units))
+        for r, units in enumerate(_plan_district(rng, district)):
+            inspections += _round_inspections(rng, city, district, r, units, muni_by_round[r], mean_sq)
+    inspections += _reinspections(rng, city, inspections)
+    inspections.sort(key=lambda i: (i.round_no, i.unit.district_no, i.unit.township_no, i.unit.code))
+    for insp in inspections:
+        _fill_results(rng, insp)
+        _written_names(rng, insp)
+    city.inspections = inspections
+    _apply_blanks(rng, city)
+    return city
+
+
+# --------------------------------------------------------------------------
+# How values are written
+# --------------------------------------------------------------------------
+
+
+def _level_text(insp: Inspection) -> str:
+    municipal, in_qu, in_xian = LEVEL_TEXT[insp.year]
+    if insp.municipal:
+        return municipal
+    return in_qu if insp.unit.district.endswith("区") else in_xian
+
+
+def _mode_text(insp: Inspection) -> str:
+    """One clerk (district, year) keeps to one written form of the modes."""
+    forms = MODE_FORMS[insp.mode]
+    return forms[(insp.unit.district_no + insp.year) % len(forms)]
+
+
+def _date_text(d: dt.date | None, style: int) -> str:
+    if d is None:
+        return ""
+    if style == 0:
+        return d.isoformat()
+    if style == 1:
+        return f"{d.year}/{d.month}/{d.day}"
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _yes_no(flag: bool) -> str:
+    return "是" if flag else "否"
+
+
+# Inspection columns: key -> value getter (dates stay dates; the writer formats).
+INSPECTION_VALUES: dict[str, Callable[[Inspection], object]] = {
+    "district": lambda i: i.unit.district,
+    "township": lambda i: i.unit.township,
+    "unit_name": lambda i: i.name_in_inspections,
+    "unit_code": lambda i: i.unit.code,
+    "round": lambda i: ROUNDS[i.round_no].name,
+    "level": _level_text,
+    "team": lambda i: i.team,
+    "mode": _mode_text,
+    "start": lambda i: i.start,
+    "end": lambda i: i.end,
+    "issues_found": lambda i: i.issues_found,
+    "clues": lambda i: i.clues,
+    "immediate_fixes": lambda i: i.immediate_fixes,
+    "disciplined": lambda i: i.disciplined,
+    "org_handled": lambda i: i.org_handled,
+    "judicial": lambda i: i.judicial,
+    "rectified": lambda i: i.rectified,
+    "funds": lambda i: i.funds,
+}
+SUMMED = ("issues_found", "clues", "immediate_fixes", "disciplined", "org_handled",
+          "judicial", "rectified", "funds")
+
+# City scale: each year's workbook was kept by a different clerk.
+CITY_INSPECTION_HEADERS = {
+    2021: (("district", "县(市、区)"), ("township", "乡镇(街道)"), ("unit_name", "村(社区)名称"),
+           ("round", "巡察轮次"), ("level", "巡察层级"), ("team", "巡察组"), ("mode", "巡察方式"),
+           ("start", "进驻时间"), ("end", "反馈时间"), ("issues_found", "发现问题(个)"),
+           ("clues", "移交问题线索数"), ("immediate_fixes", "立行立改数"),
+           ("disciplined", "党纪政务处分(人)"), ("org_handled", "组织处理(人)"),
+           ("judicial", "移交司法机关"), ("rectified", "已整改数"), ("funds", "追回资金(万元)")),
+    2022: (("district", "县（市、区）"), ("township", "乡镇（街道）"), ("unit_name", "村（社区）名称"),
+           ("unit_code", "对象编码"), ("round", "巡察轮次"), ("level", "巡察层级"), ("team", "巡察组"),
+           ("mode", "巡察方式"), ("start", "进驻时间"), ("end", "反馈时间"),
+           ("issues_found", "发现问题\n（个）"), ("clues", "移交问题\n线索数"),
+           ("immediate_fixes", "立行立改数"), ("disciplined", "党纪政务\n处分（人）"),
+           ("org_handled", "组织处理\n（人）"), ("judicial", "移交司法\n机关（人）"),
+           ("rectified", "已整改数"), ("funds", "追回资金\n（万元）")),
+    2023: (("district", "县区"), ("township", "乡镇"), ("unit_name", "被巡察党组织"),
+           ("unit_code", "组织编码"), ("round", "轮次"), ("level", "层级"), ("team", "巡察组名称"),
+           ("mode", "巡察形式"), ("start", "进驻日期"), ("end", "反馈时间"),
+           ("issues_found", "发现问题数"), ("clues", "问题线索数"), ("immediate_fixes", "立行立改"),
+           ("disciplined", "党纪政务处分人数"), ("org_handled", "组织处理人数"),
+           ("judicial", "移交司法机关人数"), ("rectified", "整改完成数"),
+           ("funds", "挽回经济损失(万元)")),
+}
+# Issue lists at city scale: (encoding, headers). Issue row keys are fixed below.
+CITY_ISSUE_FILES = {
+    2021: ("utf-8-sig", ("轮次", "县区", "乡镇", "村(社区)", "问题类别", "二级类别", "问题描述",
+                         "整改状态", "整改时限", "整改完成时间")),
+    2022: ("gb18030", ("巡察轮次", "县(市、区)", "乡镇(街道)", "村(社区)名称", "一级类别", "二级类别",
+                       "具体问题", "整改情况", "整改期限", "完成时间")),
+    2023: ("utf-8-sig", ("轮次", "县区", "乡镇", "村(社区)", "对象编码", "问题类别", "二级类别",
+                         "问题描述", "整改状态", "整改时限", "整改完成时间")),
+}
+ROSTER_HEADERS = ("县(市、区)", "乡镇(街道)", "对象名称", "对象类型", "对象编码", "是否贫困村", "是否软弱涣散")
+
+# Larger scales: plain UTF-8 CSV, ISO dates, codes everywhere.
+BIG_ROSTER_HEADERS = ("县区", "乡镇", "对象名称", "对象类型", "对象编码", "是否贫困村", "是否软弱涣散")
+BIG_INSPECTION_HEADERS = (
+    ("district", "县区"), ("township", "乡镇"), ("unit_name", "村(社区)"), ("unit_code", "对象编码"),
+    ("round", "轮次"), ("level", "巡察层级"), ("team", "巡察组"), ("mode", "巡察方式"),
+    ("start", "开始日期"), ("end", "结束日期"), ("issues_found", "发现问题数"),
+    ("clues", "移交问题线索数"), ("immediate_fixes", "立行立改数"), ("disciplined", "党纪政务处分人数"),
+    ("org_handled", "组织处理人数"), ("judicial", "移交司法机关人数"), ("rectified", "已整改数"),
+    ("funds", "追回资金(万元)"),
+)
+BIG_ISSUE_HEADERS = ("轮次", "县区", "乡镇", "村(社区)", "对象编码", "问题类别", "二级类别", "问题描述",
+                     "整改状态", "整改时限", "整改完成时间")
+
+
+def _roster_row(u: Unit) -> tuple:
+    return (u.district, u.township, u.name, u.unit_type, u.code, _yes_no(u.poverty), _yes_no(u.weak))
+
+
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return value
+
+
+def _issue_rows(insp: Inspection, with_code: bool, date_style: int) -> Iterator[tuple]:
+    head = (ROUNDS[insp.round_no].name, insp.unit.district, insp.unit.township, insp.name_in_issues)
+    if with_code:
+        head += (insp.unit.code,)
+    for top, sub, desc, status, due, done in insp.issues:
+        yield head + (top, sub, desc, status, _date_text(due, date_style), _date_text(done, date_style))
+
+
+# --------------------------------------------------------------------------
+# City scale: Excel workbooks and CSVs as offices keep them
+# --------------------------------------------------------------------------
+
+
+def _sheet_preamble(ws, title: str, subtitle: str, headers: tuple[str, ...]) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    width = len(headers)
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append([subtitle])
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    ws.append(list(headers))
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    ws.freeze_panes = "A4"
+    for col, header in enumerate(headers, start=1):
+        letter = ws.cell(row=3, column=col).column_letter
+        ws.column_dimensions[letter].width = max(10, 2.2 * len(header.split("\n")[0]))
+
+
+def _write_roster_xlsx(path: pathlib.Path, city: City) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "对象名册"
+    _sheet_preamble(ws, f"{city.name}村(社区)党组织巡察对象名册", f"填报单位：{city.name}委巡察办",
+                    ROSTER_HEADERS)
+    for district in city.districts:
+        for u in district.units:
+            ws.append(list(_roster_row(u)))
+    ws.append(["注：对象类型分为村、社区、基层站所；是否贫困村指原建档立卡贫困村（脱贫村）。"])
+    wb.save(path)
+
+
+def _write_inspections_xlsx(path: pathlib.Path, city: City, year: int,
+                            inspections: list[Inspection]) -> None:
+    from openpyxl import Workbook
+
+    keys = [k for k, _ in CITY_INSPECTION_HEADERS[year]]
+    headers = tuple(h for _, h in CITY_INSPECTION_HEADERS[year])
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{year}年"
+    _sheet_preamble(ws, f"{city.name}{year}年村(社区)党组织巡察情况统计表",
+                    f"填报单位：{city.name}委巡察办　　　统计截至：{year}年12月31日", headers)
+    date_format = 'yyyy"年"m"月"d"日"' if year == 2022 else "yyyy-mm-dd"
+    totals = {k: 0 for k in SUMMED}
+    for insp in inspections:
+        values = [INSPECTION_VALUES[k](insp) for k in keys]
+        ws.append(values)
+        for k, v in zip(keys, values):
+            if k in totals and v is not None:
+                totals[k] += v
+    for row in ws.iter_rows(min_row=4):
+        for key, cell in zip(keys, row):
+            if key in ("start", "end"):
+                cell.number_format = date_format
+            elif key == "funds":
+                cell.number_format = "0.00"
+    total_row = ["合计"] + [None] * (len(keys) - 1)
+    for col, key in enumerate(keys):
+        if key in totals:
+            total_row[col] = round(totals[key], 2) if key == "funds" else totals[key]
+    ws.append(total_row)
+    wb.save(path)
+
+
+def _write_issues_csv_city(path: pathlib.Path, year: int, inspections: list[Inspection]) -> None:
+    encoding, headers = CITY_ISSUE_FILES[year]
+    with_code = "对象编码" in headers
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(headers)
+        for insp in inspections:
+            # each district's clerk writes dates their own way
+            style = (insp.unit.district_no + year) % 3
+            writer.writerows(_issue_rows(insp, with_code, style))
+
+
+def _write_city(out_dir: pathlib.Path, city: City) -> list[pathlib.Path]:
+    roster = out_dir / "01_对象名册.xlsx"
+    _write_roster_xlsx(roster, city)
+    paths = [roster]
+    by_year = {y: [i for i in city.inspections if i.year == y] for y in PLAN_YEARS}
+    for year in PLAN_YEARS:
+        path = out_dir / f"02_巡察情况_{year}.xlsx"
+        _write_inspections_xlsx(path, city, year, by_year[year])
+        paths.append(path)
+    for year in PLAN_YEARS:
+        path = out_dir / f"03_问题清单_{year}.csv"
+        _write_issues_csv_city(path, year, by_year[year])
+        paths.append(path)
+    return paths
+
+
+# --------------------------------------------------------------------------
+# Province and national scale: streaming CSV, one city at a time
+# --------------------------------------------------------------------------
+
+
+class _ChunkedCsv:
+    """A CSV split into numbered parts of about `chunk_rows` rows each; a part is
+    only closed between inspections so an inspection's issues stay together."""
+
+    def __init__(self, out_dir: pathlib.Path, stem: str, headers: tuple[str, ...], chunk_rows: int):
+        self.out_dir, self.stem, self.headers, self.chunk_rows = out_dir, stem, headers, chunk_rows
+        self.paths: list[pathlib.Path] = []
+        self.fh = None
+        self.writer = None
+        self.rows = 0
+
+    def _open_next(self) -> None:
+        self.close()
+        path = self.out_dir / f"{self.stem}_{len(self.paths) + 1:02d}.csv"
+        self.paths.append(path)
+        self.fh = open(path, "w", encoding="utf-8", newline="")
+        self.writer = csv.writer(self.fh)
+        self.writer.writerow(self.headers)
+        self.rows = 0
+
+    def write_group(self, rows: list[tuple]) -> None:
+        if self.writer is None or self.rows >= self.chunk_rows:
+            self._open_next()
+        self.writer.writerows(rows)
+        self.rows += len(rows)
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+            self.fh = None
+
+
+class _BigSink:
+    """Open files of a large data set; cities are appended one after another."""
+
+    def __init__(self, out_dir: pathlib.Path, chunk_rows: int):
+        self.roster_path = out_dir / "01_对象名册.csv"
+        self.files = [open(self.roster_path, "w", encoding="utf-8", newline="")]
+        self.roster = csv.writer(self.files[0])
+        self.roster.writerow(BIG_ROSTER_HEADERS)
+        self.inspection_paths, self.inspections = {}, {}
+        for year in PLAN_YEARS:
+            path = out_dir / f"02_巡察情况_{year}.csv"
+            fh = open(path, "w", encoding="utf-8", newline="")
+            self.files.append(fh)
+            self.inspection_paths[year] = path
+            self.inspections[year] = csv.writer(fh)
+            self.inspections[year].writerow([h for _, h in BIG_INSPECTION_HEADERS])
+        self.issues = {y: _ChunkedCsv(out_dir, f"03_问题清单_{y}", BIG_ISSUE_HEADERS, chunk_rows)
+                       for y in PLAN_YEARS}
+
+    def add_city(self, city: City) -> None:
+        for district in city.districts:
+            self.roster.writerows(_roster_row(u) for u in district.units)
+        getters = [INSPECTION_VALUES[k] for k, _ in BIG_INSPECTION_HEADERS]
+        for insp in city.inspections:
+            self.inspections[insp.year].writerow([_csv_cell(get(insp)) for get in getters])
+            self.issues[insp.year].write_group(list(_issue_rows(insp, True, 0)))
+
+    def close(self) -> list[pathlib.Path]:
+        for fh in self.files:
+            fh.close()
+        paths = [self.roster_path] + [self.inspection_paths[y] for y in PLAN_YEARS]
+        for year in PLAN_YEARS:
+            self.issues[year].close()
+            paths += self.issues[year].paths
+        return paths
+
+
+def _city_names(rng: random.Random, names: NamePicker, count: int) -> list[str]:
+    used: set[str] = set()
+    return [names.place_stem(used) + "市" for _ in range(count)]
+
+
+def _city_code(scale_name: str, c: int) -> str:
+    """First four digits of the 12-digit codes (province + city)."""
+    if scale_name == "national":
+        return f"{11 + c // 12:02d}{c % 12 + 1:02d}"
+    return f"49{c + 1:02d}"
+
+
+def _generate_big(out_dir: pathlib.Path, scale_name: str, scale: Scale, seed: int) -> list[pathlib.Path]:
+    top = random.Random(seed)
+    city_names = _city_names(top, NamePicker(top), scale.cities)
+    used_districts: set[str] = set()
+    sink = _BigSink(out_dir, scale.chunk_rows)
+    try:
+        for c, city_name in enumerate(city_names):
+            rng = random.Random(seed * 1_000_003 + c + 1)
+            city = build_city(rng, NamePicker(rng), scale, city_name, city_name + "委",
+                              _city_code(scale_name, c), used_districts)
+            sink.add_city(city)
+    finally:
+        paths = sink.close()
+    return paths
+
+
+# --------------------------------------------------------------------------
+# Entry points
+# --------------------------------------------------------------------------
+
+
+def generate(out_dir: pathlib.Path, scale: str = "city", seed: int = 20240101) -> list[pathlib.Path]:
+    """Write a demo data set into `out_dir` and return the files written:
+    roster first, then inspections by year, then issue lists by year."""
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}; expected one of {', '.join(SCALES)}")
+    out_dir = pathlib.Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    spec = SCALES[scale]
+    if spec.csv_only:
+        return _generate_big(out_dir, scale, spec, seed)
+    rng = random.Random(seed)
+    city = build_city(rng, NamePicker(rng), spec, CITY_NAME, "市委", "4990", set())
+    return _write_city(out_dir, city)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Write demo round data (roster, inspections, issues).")
+    parser.add_argument("--scale", choices=tuple(SCALES), default="city")
+    parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("demo_data"))
+    parser.add_argument("--seed", type=int, default=20240101)
+    args = parser.parse_args(argv)
+    for path in generate(args.out, args.scale, args.seed):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

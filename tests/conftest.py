@@ -1,0 +1,54 @@
+"""Shared fixtures: stores built from text (the demo generator with its fixed seed, or small
+ledgers the tests write), never a committed binary."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A demo city store, built once per session through the real importer. Copy before writing."""
+    from inspection import bootstrap
+
+    folder = tmp_path_factory.mktemp("demo")
+    db = folder / "demo.duckdb"
+    bootstrap.build_demo(db, out_dir=folder / "files")
+    return db
+
+
+@pytest.fixture
+def demo_copy(demo_db, tmp_path) -> Path:
+    target = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, target)
+    return target
+
+
+@pytest.fixture
+def empty_db(tmp_path) -> Path:
+    from inspection import store
+
+    db = tmp_path / "empty.duckdb"
+    store.connect(db).close()
+    return db
+
+
+@pytest.fixture
+def env_db(monkeypatch):
+    """Point INSPECTION_DB at a given store for code that reads the setting (the app)."""
+
+    def use(db: Path) -> Path:
+        monkeypatch.setenv("INSPECTION_DB", str(db))
+        monkeypatch.setenv("INSPECTION_DEMO", "0")
+        return db
+
+    return use
+
+
+os.environ.setdefault("INSPECTION_DEMO", "0")
