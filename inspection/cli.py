@@ -127,6 +127,17 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_demo_if_missing(args) -> int:
+
+    db = store.store_path(args.db)
+    if db.exists():
+        return 0
+    if settings.get("INSPECTION_DEMO") != "1":
+        print(f"数据库 {db} 不存在：将以空库启动，请在「数据导入」页面导入台账")
+        return 0
+    return cmd_demo(args)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m inspection", description="巡察数据看板：导入台账与核对指标")
     sub = top.add_subparsers(dest="command", required=True)
@@ -166,6 +177,10 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="rebuild the demo store")
     p.add_argument("--db")
     p.set_defaults(run=cmd_demo)
+
+    p = sub.add_parser("demo-if-missing", help="build the demo store on first start (when INSPECTION_DEMO=1)")
+    p.add_argument("--db")
+    p.set_defaults(run=cmd_demo_if_missing)
     return top
 
 

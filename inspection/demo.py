@@ -151,7 +151,7 @@ class Magnitudes:
 COUNTY = Magnitudes(issues=12.0, clues=1.3, disciplined=0.19, org_handled=0.3, judicial=0.008)
 # Municipal teams are more thorough on top of inspecting harder villages
 # (selection); together these give ~1.23x issues+clues and ~2.5x disciplined.
-MUNICIPAL = Magnitudes(issues=12.3, clues=1.5, disciplined=0.34, org_handled=0.45, judicial=0.02)
+MUNICIPAL = Magnitudes(issues=12.0, clues=1.5, disciplined=0.335, org_handled=0.45, judicial=0.02)
 MIN_ISSUES = 2  # every inspection finds at least a couple of issues
 MUNICIPAL_SHARE = 0.12  # share of villages/communities inspected by a municipal team
 REINSPECT_SHARE = 0.008  # units inspected a second time (回头看 style) in a later round
@@ -227,8 +227,8 @@ class Scale:
 
 
 SCALES = {
-    "city": Scale(1, (7, 7), (6, 15), 0.88, csv_only=False),
-    "province": Scale(17, (6, 12), (8, 20), 1.1, csv_only=True),
+    "city": Scale(1, (7, 7), (6, 15), 0.93, csv_only=False),
+    "province": Scale(17, (6, 12), (8, 20), 1.14, csv_only=True),
     "national": Scale(330, (6, 12), (8, 20), 1.0, csv_only=True),
 }
 
@@ -841,6 +841,32 @@ def _issue_rows(insp: Inspection, with_code: bool, date_style: int) -> Iterator[
 # --------------------------------------------------------------------------
 
 
+FIXED_TIMESTAMP = (2024, 1, 1, 0, 0, 0)  # stamped into .xlsx files instead of "now"
+
+
+def _save_workbook(wb, path: pathlib.Path) -> None:
+    """Save an openpyxl workbook byte-for-byte reproducibly: openpyxl stamps the
+    save time into docProps/core.xml and the zip entries, so both are rewritten
+    with a fixed timestamp (same seed, same bytes, same content hash)."""
+    import io
+    import re
+    import zipfile
+
+    wb.properties.creator = "巡察办"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    stamp = "%04d-%02d-%02dT%02d:%02d:%02dZ" % FIXED_TIMESTAMP
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*", r"\g<1>" + stamp, data.decode("utf-8"))
+                data = text.encode("utf-8")
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP), data,
+                         compress_type=zipfile.ZIP_DEFLATED)
+
+
 def _sheet_preamble(ws, title: str, subtitle: str, headers: tuple[str, ...]) -> None:
     from openpyxl.styles import Alignment, Font
 
@@ -873,7 +899,7 @@ def _write_roster_xlsx(path: pathlib.Path, city: City) -> None:
         for u in district.units:
             ws.append(list(_roster_row(u)))
     ws.append(["注：对象类型分为村、社区、基层站所；是否贫困村指原建档立卡贫困村（脱贫村）。"])
-    wb.save(path)
+    _save_workbook(wb, path)
 
 
 def _write_inspections_xlsx(path: pathlib.Path, city: City, year: int,
@@ -906,7 +932,7 @@ def _write_inspections_xlsx(path: pathlib.Path, city: City, year: int,
         if key in totals:
             total_row[col] = round(totals[key], 2) if key == "funds" else totals[key]
     ws.append(total_row)
-    wb.save(path)
+    _save_workbook(wb, path)
 
 
 def _write_issues_csv_city(path: pathlib.Path, year: int, inspections: list[Inspection]) -> None:

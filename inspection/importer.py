@@ -13,7 +13,6 @@ import difflib
 import hashlib
 import json
 import re
-import shutil
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -428,7 +427,7 @@ class Importer:
         def fingerprints(df: pd.DataFrame) -> dict[tuple, tuple]:
             groups: dict[tuple, list] = defaultdict(list)
             for row in df.itertuples(index=False, name=None):
-                record = dict(zip(df.columns, row))
+                record = dict(zip(df.columns, row, strict=False))
                 key = tuple(record[k] for k in keys)
                 groups[key].append(tuple(_canon(record[c]) for c in df.columns))
             return {k: tuple(sorted(v)) for k, v in groups.items()}

@@ -43,7 +43,7 @@ def _strip_comments(sql: str) -> str:
     return re.sub(r"--[^\n]*", "", sql)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_sql(name: str) -> str:
     path = QUERIES_DIR / f"{name}.sql"
     if not re.fullmatch(r"[a-z0-9_]+", name) or not path.is_file():
