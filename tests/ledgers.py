@@ -156,9 +156,9 @@ def data_dump(con) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture
-def con(tmp_path):
-    """A fresh writable store."""
-    connection = store.connect(tmp_path / "t.duckdb")
+def con():
+    """A fresh writable store (in memory: the importer and the views are the same)."""
+    connection = store.connect(":memory:")
     yield connection
     connection.close()
 
