@@ -23,6 +23,7 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 MIN_DATE = dt.date(1990, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
 MAX_TEXT = 32_767
+MAX_COUNT = 2_147_483_647  # the store's INTEGER; a larger count is a typing slip, not a figure
 
 _INT = re.compile(r"^\d+$")
 _INT_ZERO_DECIMALS = re.compile(r"^(\d+)\.0*$")
@@ -83,18 +84,24 @@ def to_count(value: object) -> int | None:
             raise CellError("数量不能为负数")
         if not float(value).is_integer():
             raise CellError("数量应为整数，不能有小数")
-        return int(value)
+        return _count_in_range(int(value))
     text = _number_text(value)
     if _INT.match(text):
-        return int(text)
+        return _count_in_range(int(text))
     match = _INT_ZERO_DECIMALS.match(text)
     if match:
-        return int(match.group(1))
+        return _count_in_range(int(match.group(1)))
     if _NEGATIVE.match(text):
         raise CellError("数量不能为负数")
     if _DECIMAL.match(text):
         raise CellError("数量应为整数，不能有小数")
     raise CellError("应为数字（非负整数），不能填文字")
+
+
+def _count_in_range(count: int) -> int:
+    if count > MAX_COUNT:
+        raise CellError(f"数量 {count:,} 过大，请检查是否多输入了数字")
+    return count
 
 
 def to_money(value: object) -> float | None:
@@ -107,6 +114,8 @@ def to_money(value: object) -> float | None:
             return None
         if value < 0:
             raise CellError("金额不能为负数")
+        if value == float("inf"):
+            raise CellError("应为金额数字（万元）")
         return float(value)
     text = _number_text(value)
     if _NEGATIVE.match(text):

@@ -40,11 +40,14 @@ def cmd_import(args) -> int:
             return 2
         files.append(importer.InputFile(path.name, path.read_bytes()))
     db = store.store_path(args.db)
+    store.check_file(db)
     con = store.connect(db)
     try:
         result = importer.import_files(con, files, _user(), originals_dir(db))
     finally:
         con.close()
+    if result.status == "imported":
+        store.backup(db)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
     else:
@@ -85,7 +88,9 @@ def cmd_imports(args) -> int:
 
 
 def cmd_undo(args) -> int:
-    con = store.connect(args.db)
+    db = store.store_path(args.db)
+    store.check_file(db)
+    con = store.connect(db)
     try:
         print(importer.undo(con, args.import_id, _user()))
     except ValueError as exc:
@@ -93,6 +98,28 @@ def cmd_undo(args) -> int:
         return 1
     finally:
         con.close()
+    store.backup(db)
+    return 0
+
+
+def cmd_add_user(args) -> int:
+    from . import auth
+
+    if args.sso:
+        password = None
+    elif args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"{args.name} 的密码：")
+        if password != getpass.getpass("再输入一次："):
+            print("两次输入的密码不一致", file=sys.stderr)
+            return 1
+    try:
+        path = auth.add_user(args.name, password, args.role, args.users_file)
+    except auth.AuthError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"已保存用户「{args.name}」（{args.role}）：{path}")
     return 0
 
 
@@ -157,6 +184,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db")
     p.add_argument("import_id", type=int)
     p.set_defaults(run=cmd_undo)
+
+    p = sub.add_parser("add-user", help="add or replace a user (salted password hash in the users file)")
+    p.add_argument("name")
+    p.add_argument("--role", choices=("admin", "viewer"), required=True)
+    p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    p.add_argument("--sso", action="store_true", help="no password: the user logs in by single sign-on (st.login)")
+    p.add_argument("--users-file", help="default: the INSPECTION_USERS_FILE setting")
+    p.set_defaults(run=cmd_add_user)
 
     p = sub.add_parser("metrics", help="print the headline figures")
     p.add_argument("--db")

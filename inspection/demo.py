@@ -7,13 +7,22 @@ would bring to the dashboard, shaped after /work/shared/DATA_CONTRACT.md:
 * inspections (巡察情况), one row per unit per round, one file per year,
 * issue lists (问题清单), one row per issue, one file per year.
 
-The story is a three-year coverage plan (2021-01-01 .. 2023-12-31) run in eight
-rounds. County teams (县级) inspect most units; municipal teams (市级) inspect
-about 12 % of the villages directly, chosen among the harder ones, and find more
-(issues+clues ~1.2x, disciplined ~2.5x per inspection). Some districts are behind
-plan, a handful of units are never reached (the "last mile"), a few are inspected
-twice. Rectification is almost complete for old rounds and partial for the last
-one, as seen on 2023-12-31.
+The story is a three-year coverage plan (2024-01-01 .. 2026-12-31) run in eight
+rounds, seen on AS_OF = 2026-11-15, six weeks before the plan ends, while the
+last round (2026年第二轮, entered from early September) is still under way.
+County teams (县级) inspect most units; municipal teams (市级) inspect about 12 %
+of the villages directly, chosen among the harder ones, and find more
+(issues+clues ~1.2x, disciplined ~2.5x per inspection). Some districts front-load
+the plan, others lag: the slowest has not yet entered its last townships, so it
+is clearly behind a linear plan and cannot finish by 2026-12-31. A handful of
+units are never reached (the "last mile"), a few are inspected twice.
+Rectification is almost complete for old rounds and partial for recent ones; the
+inspections of the last round whose feedback (反馈) has not happened have a blank
+end date and their issues are still being rectified. Nothing in the files is
+dated after AS_OF except due dates.
+
+Written forms (headers, level wording, encodings) vary by plan year and are keyed
+by the year's index in the plan (0, 1, 2), not by the calendar year.
 
 Scales:
 
@@ -40,15 +49,16 @@ import datetime as dt
 import math
 import pathlib
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from statistics import NormalDist
 
 # --------------------------------------------------------------------------
 # Plan, rounds and the snapshot date
 # --------------------------------------------------------------------------
 
-AS_OF = dt.date(2023, 12, 31)  # the data is a snapshot taken at the end of the plan
-PLAN_YEARS = (2021, 2022, 2023)
+AS_OF = dt.date(2026, 11, 15)  # the data is a snapshot taken while the last round is under way
+PLAN_YEARS = (2024, 2025, 2026)
 
 
 @dataclass(frozen=True)
@@ -60,14 +70,14 @@ class Round:
 
 
 ROUNDS = (
-    Round("2021年第一轮", 2021, dt.date(2021, 3, 15), 70),
-    Round("2021年第二轮", 2021, dt.date(2021, 6, 21), 66),
-    Round("2021年第三轮", 2021, dt.date(2021, 9, 22), 68),
-    Round("2022年第一轮", 2022, dt.date(2022, 3, 14), 72),
-    Round("2022年第二轮", 2022, dt.date(2022, 6, 20), 64),
-    Round("2022年第三轮", 2022, dt.date(2022, 9, 19), 70),
-    Round("2023年第一轮", 2023, dt.date(2023, 3, 20), 75),
-    Round("2023年第二轮", 2023, dt.date(2023, 9, 4), 78),
+    Round("2024年第一轮", 2024, dt.date(2024, 3, 15), 70),
+    Round("2024年第二轮", 2024, dt.date(2024, 6, 21), 66),
+    Round("2024年第三轮", 2024, dt.date(2024, 9, 22), 68),
+    Round("2025年第一轮", 2025, dt.date(2025, 3, 14), 72),
+    Round("2025年第二轮", 2025, dt.date(2025, 6, 20), 64),
+    Round("2025年第三轮", 2025, dt.date(2025, 9, 19), 70),
+    Round("2026年第一轮", 2026, dt.date(2026, 3, 20), 75),
+    Round("2026年第二轮", 2026, dt.date(2026, 9, 4), 78),  # under way at AS_OF
 )
 
 # --------------------------------------------------------------------------
@@ -149,9 +159,22 @@ class Magnitudes:
 
 
 COUNTY = Magnitudes(issues=12.0, clues=1.3, disciplined=0.19, org_handled=0.3, judicial=0.008)
-# Municipal teams are more thorough on top of inspecting harder villages
-# (selection); together these give ~1.23x issues+clues and ~2.5x disciplined.
-MUNICIPAL = Magnitudes(issues=12.0, clues=1.5, disciplined=0.335, org_handled=0.45, judicial=0.02)
+
+
+@dataclass(frozen=True)
+class MunicipalRatios:
+    """Per-inspection municipal average / county average that the data shows.
+    Part of each ratio comes from selection (municipal teams take the harder
+    villages); the rest is a team effect, computed per city so that the two
+    together give these ratios."""
+
+    issues_and_clues: float = 1.23
+    disciplined: float = 2.5
+    org_handled: float = 1.6
+    judicial: float = 2.5
+
+
+MUNICIPAL = MunicipalRatios()
 MIN_ISSUES = 2  # every inspection finds at least a couple of issues
 MUNICIPAL_SHARE = 0.12  # share of villages/communities inspected by a municipal team
 REINSPECT_SHARE = 0.008  # units inspected a second time (回头看 style) in a later round
@@ -173,11 +196,11 @@ MODE_FORMS = {
     "点穴": ("点穴式巡察", "点穴式", "点穴"),
     "巡乡带村": ("巡乡带村", "巡乡带村"),
 }
-# Level as written, by year: (municipal, county in a 区, county in a 县/市).
+# Level as written, by plan year (0, 1, 2): (municipal, county in a 区, county in a 县/市).
 LEVEL_TEXT = {
-    2021: ("市级", "县级", "县级"),
-    2022: ("市委", "县区", "县区"),
-    2023: ("市级巡察", "区委", "县委"),
+    0: ("市级", "县级", "县级"),
+    1: ("市委", "县区", "县区"),
+    2: ("市级巡察", "区委", "县委"),
 }
 
 CN_NUM = "零一二三四五六七八九十"
@@ -221,15 +244,15 @@ class Scale:
     cities: int
     districts_per_city: tuple[int, int]
     townships_per_district: tuple[int, int]
-    density: float  # multiplies the number of units per township
+    units_per_city: int  # villages and communities (stations come on top)
     csv_only: bool
     chunk_rows: int = 1_000_000
 
 
 SCALES = {
-    "city": Scale(1, (7, 7), (6, 15), 0.93, csv_only=False),
-    "province": Scale(17, (6, 12), (8, 20), 1.14, csv_only=True),
-    "national": Scale(330, (6, 12), (8, 20), 1.0, csv_only=True),
+    "city": Scale(1, (7, 7), (6, 15), 1_300, csv_only=False),
+    "province": Scale(17, (6, 12), (8, 20), 2_900, csv_only=True),
+    "national": Scale(330, (6, 12), (8, 20), 1_800, csv_only=True),
 }
 
 # --------------------------------------------------------------------------
@@ -278,6 +301,17 @@ class Inspection:
     def year(self) -> int:
         return ROUNDS[self.round_no].year
 
+    @property
+    def year_no(self) -> int:
+        """0, 1, 2: the year within the plan (the key of the per-year written forms)."""
+        return PLAN_YEARS.index(self.year)
+
+    @property
+    def fed_back(self) -> bool:
+        """Whether the feedback (反馈, end) has happened by AS_OF; if not, end is the
+        planned date, used for due dates but left blank in the files."""
+        return self.end <= AS_OF
+
 
 @dataclass(slots=True)
 class District:
@@ -301,17 +335,32 @@ class City:
 # --------------------------------------------------------------------------
 
 
-def _poisson(rng: random.Random, lam: float) -> int:
-    """Poisson draw (Knuth for small means, rounded normal for large ones)."""
+_NORMAL = NormalDist()
+
+
+def _poisson(lam: float, u: float) -> int:
+    """Poisson quantile: the draw for uniform `u` (inverse CDF), so that draws
+    can be stratified. Rounded normal approximation for large means."""
     if lam <= 0:
         return 0
     if lam > 40:
-        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
-    limit, k, p = math.exp(-lam), 0, rng.random()
-    while p > limit:
+        return max(0, round(lam + math.sqrt(lam) * _NORMAL.inv_cdf(min(max(u, 1e-12), 1 - 1e-12))))
+    k, p = 0, math.exp(-lam)
+    cdf = p
+    while u > cdf and p > 0:
         k += 1
-        p *= rng.random()
+        p *= lam / k
+        cdf += p
     return k
+
+
+def _stratified(rng: random.Random, n: int) -> list[float]:
+    """n uniforms, one in each n-th of [0, 1), in random order: each draw is
+    still uniform, but their sum hardly varies, so totals and averages of a
+    level land close to their expectation even for a single city."""
+    u = [(k + rng.random()) / n for k in range(n)]
+    rng.shuffle(u)
+    return u
 
 
 def _weighted(rng: random.Random, options: tuple[tuple[str, int], ...]) -> str:
@@ -368,17 +417,18 @@ def _community_name(rng: random.Random, township_stem: str) -> str:
     return township_stem + rng.choice(DIRECTIONS[:4]) + "街社区"
 
 
-def _unique(rng: random.Random, used: set[str], make: Callable[[], str]) -> str:
+def _unique(used: set[str], make: Callable[[], str]) -> str:
+    """A name from `make` not yet in `used` (a township's names)."""
     for _ in range(30):
         name = make()
         if name not in used:
             used.add(name)
             return name
     base = make()
-    for n in range(2, 100):  # e.g. 王庄村 -> 王庄二村
-        name = base[:-1] + CN_NUM[min(n, 10)] + base[-1]
+    for n in range(2, 11):  # crowded township: 王庄村 -> 王庄二村
+        name = base[:-1] + CN_NUM[n] + base[-1]
         if base.endswith("社区"):
-            name = base[:-2] + CN_NUM[min(n, 10)] + "社区"
+            name = base[:-2] + CN_NUM[n] + "社区"
         if name not in used:
             used.add(name)
             return name
@@ -393,17 +443,26 @@ def _township_mix(rng: random.Random, urban: bool) -> str:
     return "街道" if r < 0.1 else ("镇" if r < 0.75 else "乡")
 
 
-def _unit_counts(rng: random.Random, kind: str, density: float) -> tuple[int, int, int]:
-    """(communities, villages, stations) in one township."""
-    def norm(mean: float, sd: float, lo: int, hi: int) -> int:
-        return max(lo, min(hi, round(rng.gauss(mean, sd) * density)))
+# Communities and villages of a township: (mean, sd, min, max) before scaling.
+TOWNSHIP_SHAPES = {
+    "街道": ((8, 3, 2, 24), (3, 3, 0, 12)),
+    "镇": ((1.5, 1, 0, 5), (22, 7, 6, 50)),
+    "乡": ((0.3, 0.5, 0, 2), (18, 6, 5, 40)),
+}
 
-    if kind == "街道":
-        communities, villages = norm(8, 3, 3, 20), norm(3, 3, 0, 10)
-    elif kind == "镇":
-        communities, villages = norm(1.5, 1, 0, 4), norm(22, 7, 8, 45)
-    else:
-        communities, villages = norm(0.3, 0.5, 0, 1), norm(18, 6, 6, 36)
+
+def _township_size(rng: random.Random, kind: str) -> tuple[float, float]:
+    """Unscaled (communities, villages) of a township; scaled to the target later."""
+    community_shape, village_shape = TOWNSHIP_SHAPES[kind]
+    return (max(0.0, rng.gauss(*community_shape[:2])), max(0.0, rng.gauss(*village_shape[:2])))
+
+
+def _unit_counts(rng: random.Random, kind: str, size: tuple[float, float],
+                 density: float) -> tuple[int, int, int]:
+    """(communities, villages, stations) in one township."""
+    (_, _, c_lo, c_hi), (_, _, v_lo, v_hi) = TOWNSHIP_SHAPES[kind]
+    communities = max(c_lo, min(c_hi, round(size[0] * density)))
+    villages = max(v_lo, min(v_hi, round(size[1] * density)))
     stations = 1 if rng.random() < 0.4 else 0
     return communities, villages, stations
 
@@ -417,10 +476,10 @@ def _difficulty(rng: random.Random, unit_type: str, poverty: bool, weak: bool) -
     return d
 
 
-def _build_township(rng: random.Random, district: str, district_no: int, t_no: int,
-                    stem: str, kind: str, code_prefix: str, density: float) -> list[Unit]:
+def _build_township(rng: random.Random, district: str, district_no: int, t_no: int, stem: str,
+                    kind: str, size: tuple[float, float], code_prefix: str, density: float) -> list[Unit]:
     township = stem + kind
-    communities, villages, stations = _unit_counts(rng, kind, density)
+    communities, villages, stations = _unit_counts(rng, kind, size, density)
     used: set[str] = set()
     units: list[Unit] = []
 
@@ -431,30 +490,32 @@ def _build_township(rng: random.Random, district: str, district_no: int, t_no: i
                           _difficulty(rng, unit_type, poverty, weak), district_no, t_no))
 
     for i in range(communities):
-        add(_unique(rng, used, lambda: _community_name(rng, stem)), "社区", f"{code_prefix}{i + 1:03d}")
+        add(_unique(used, lambda: _community_name(rng, stem)), "社区", f"{code_prefix}{i + 1:03d}")
     for i in range(villages):
-        add(_unique(rng, used, lambda: _village_name(rng)), "村", f"{code_prefix}{200 + i:03d}")
+        add(_unique(used, lambda: _village_name(rng)), "村", f"{code_prefix}{200 + i:03d}")
     for i in range(stations):
         add(township + rng.choice(STATIONS), "基层站所", f"{code_prefix}{400 + i:03d}")
     return units
 
 
-def _build_district(rng: random.Random, names: NamePicker, scale: Scale, name: str,
-                    no: int, code_prefix: str) -> District:
-    urban = name.endswith("区")
+def _township_kinds(rng: random.Random, scale: Scale, district_name: str) -> list[str]:
+    urban = district_name.endswith("区")
     n_townships = rng.randint(*scale.townships_per_district)
     if urban:  # city districts are smaller
         n_townships = max(scale.townships_per_district[0], n_townships - 3)
+    return [_township_mix(rng, urban) for _ in range(n_townships)]
+
+
+def _build_district(rng: random.Random, names: NamePicker, name: str, no: int, kinds: list[str],
+                    sizes: list[tuple[float, float]], code_prefix: str, density: float) -> District:
     used: set[str] = set()
     counters = {"街道": 1, "镇": 100, "乡": 200}  # township code ranges
     units: list[Unit] = []
-    for t in range(n_townships):
-        kind = _township_mix(rng, urban)
+    for t, (kind, size) in enumerate(zip(kinds, sizes, strict=True)):
         t_code = counters[kind]
         counters[kind] += 1
         stem = names.place_stem(used)
-        units += _build_township(rng, name, no, t, stem, kind,
-                                 f"{code_prefix}{t_code:03d}", scale.density)
+        units += _build_township(rng, name, no, t, stem, kind, size, f"{code_prefix}{t_code:03d}", density)
     return District(name, no, rng.randint(3, 5), 0.0, units)
 
 
@@ -515,25 +576,51 @@ def _plan_district(rng: random.Random, district: District) -> list[list[Unit]]:
     return slices
 
 
-def _municipal_picks(rng: random.Random, units: list[Unit], mean_sq: float) -> set[int]:
+def _municipal_picks(rng: random.Random, units: list[Unit], mean_d: float) -> set[int]:
     """Indices of units a municipal team takes: harder villages are likelier."""
     picks = set()
     for i, u in enumerate(units):
         if u.unit_type == "基层站所":
             continue
-        p = min(0.9, MUNICIPAL_SHARE * u.difficulty ** 2 / mean_sq)
+        p = min(0.9, MUNICIPAL_SHARE * u.difficulty / mean_d)
         if rng.random() < p:
             picks.add(i)
     return picks
 
 
+@dataclass(slots=True)
+class _TeamRound:
+    """A county team's work in one round."""
+
+    mode: str
+    name: str
+    offset: int  # days after the round's start when it enters its first township
+    townships: int = 0  # townships assigned so far
+
+
+def _county_team(rng: random.Random, city: City, district: District, t: int, r: int) -> _TeamRound:
+    mode = _weighted(rng, COUNTY_MODES)
+    owner = district
+    if mode == "交叉" and len(city.districts) > 1:  # cross inspection: a team of another district
+        owner = rng.choice([d for d in city.districts if d is not district])
+    number = (t + r) % owner.teams + 1
+    return _TeamRound(mode, _team_name(owner.name + "委", number), rng.randint(0, 6))
+
+
+def _entered_share(pace: float) -> float:
+    """Share of its county units a district has entered (进驻) by AS_OF in a round
+    still under way: districts behind plan have not reached their last townships."""
+    return 1.0 if pace >= 0 else max(0.25, 1.0 + 0.8 * pace)
+
+
 def _round_inspections(rng: random.Random, city: City, district: District, r: int,
-                       units: list[Unit], muni_teams: list[int], mean_sq: float) -> list[Inspection]:
+                       units: list[Unit], muni_teams: list[int], mean_d: float) -> list[Inspection]:
     """Inspections of one district in one round: municipal picks first, the rest
-    by the district's own teams, township by township."""
+    by the district's own teams, township by township. In a round under way at
+    AS_OF, units not yet entered have no inspection (they are not in the files)."""
     rnd = ROUNDS[r]
     end_of_round = rnd.start + dt.timedelta(days=rnd.days)
-    picks = _municipal_picks(rng, units, mean_sq)
+    picks = _municipal_picks(rng, units, mean_d)
     result: list[Inspection] = []
 
     muni_team_no = muni_teams[district.no % len(muni_teams)]
@@ -545,29 +632,25 @@ def _round_inspections(rng: random.Random, city: City, district: District, r: in
                                  muni_mode, start, end))
 
     county_units = [u for i, u in enumerate(units) if i not in picks]
+    if rnd.start <= AS_OF < end_of_round:
+        county_units = county_units[:round(len(county_units) * _entered_share(district.pace))]
     townships: list[int] = []
     for u in county_units:
         if not townships or townships[-1] != u.township_no:
             townships.append(u.township_no)
-    team_plan = []  # per team: mode, team name, start offset, townships done so far
-    for t in range(district.teams):
-        mode = _weighted(rng, COUNTY_MODES)
-        owner = district
-        if mode == "交叉" and len(city.districts) > 1:  # teams swap districts
-            owner = rng.choice([d for d in city.districts if d is not district])
-        team_no = (t + r) % owner.teams + 1
-        team_plan.append([mode, _team_name(owner.name + "委", team_no), rng.randint(0, 6), 0])
-    seq_of_township = {}
+    teams = [_county_team(rng, city, district, t, r) for t in range(district.teams)]
+    slot_of_township = {}  # township -> (team, its position in the team's sequence)
     for k, t_no in enumerate(townships):
-        plan = team_plan[(k + r) % district.teams]
-        seq_of_township[t_no] = (plan, plan[3])
-        plan[3] += 1
+        team = teams[(k + r) % len(teams)]
+        slot_of_township[t_no] = (team, team.townships)
+        team.townships += 1
     for u in county_units:
-        plan, seq = seq_of_township[u.township_no]
-        offset = plan[2] + min(seq * 18, rnd.days - 35) + rng.randint(0, 4)
+        team, seq = slot_of_township[u.township_no]
+        # a team moves on to its next township every ~18 days; feedback comes at the end
+        offset = team.offset + min(seq * 18, rnd.days - 35) + rng.randint(0, 4)
         start = rnd.start + dt.timedelta(days=offset)
         end = max(start + dt.timedelta(days=20), end_of_round - dt.timedelta(days=rng.randint(0, 8)))
-        result.append(Inspection(r, u, False, plan[1], plan[0], start, end))
+        result.append(Inspection(r, u, False, team.name, team.mode, start, end))
     return result
 
 
@@ -580,7 +663,7 @@ def _reinspections(rng: random.Random, city: City, first: list[Inspection]) -> l
             continue
         r = rng.randint(insp.round_no + 2, last)
         rnd = ROUNDS[r]
-        district = city.districts[[d.name for d in city.districts].index(insp.unit.district)]
+        district = city.districts[insp.unit.district_no]
         start = rnd.start + dt.timedelta(days=rng.randint(5, 30))
         end = start + dt.timedelta(days=rng.randint(20, 35))
         team = _team_name(district.name + "委", rng.randint(1, district.teams))
@@ -596,9 +679,11 @@ def _reinspections(rng: random.Random, city: City, first: list[Inspection]) -> l
 def _rectification(rng: random.Random, insp: Inspection, immediate: bool) -> tuple[str, dt.date | None]:
     """Status and rectified_date of one issue, as seen on AS_OF."""
     if immediate:  # fixed on the spot, during the inspection
-        span = max(0, (insp.end - insp.start).days)
+        span = max(0, (min(insp.end, AS_OF) - insp.start).days)
         return "已整改", insp.start + dt.timedelta(days=rng.randint(0, span))
     u = rng.random()
+    if not insp.fed_back:  # no feedback yet: rectification has only begun
+        return "整改中", None
     if u < STUCK_SHARE:
         return ("未整改" if rng.random() < 0.3 else "整改中"), None
     if u < 0.62:
@@ -627,23 +712,65 @@ def _issue_list(rng: random.Random, insp: Inspection, n: int) -> list[tuple]:
     return rows
 
 
-def _fill_results(rng: random.Random, insp: Inspection) -> None:
-    m = MUNICIPAL if insp.municipal else COUNTY
-    d = insp.unit.difficulty
-    spread = rng.gammavariate(4.0, 0.25)  # team-to-team and village-to-village noise
-    insp.issues_found = MIN_ISSUES + _poisson(rng, d * spread * (m.issues - MIN_ISSUES))
-    insp.clues = _poisson(rng, d * spread * m.clues)
-    insp.immediate_fixes = sum(rng.random() < rng.uniform(0.3, 0.5) for _ in range(insp.issues_found))
-    insp.disciplined = _poisson(rng, d ** 1.5 * m.disciplined)
-    insp.org_handled = _poisson(rng, d * m.org_handled)
-    insp.judicial = _poisson(rng, d * m.judicial)
+def _level_magnitudes(inspections: list[Inspection]) -> dict[bool, Magnitudes]:
+    """Magnitudes for county (False) and municipal (True) inspections of one city.
+
+    Municipal magnitudes are set from the difficulty of the units each level
+    actually got, so that the expected municipal/county ratios are those of
+    MUNICIPAL whatever the selection effect of this particular city."""
+    county = [i.unit.difficulty for i in inspections if not i.municipal]
+    muni = [i.unit.difficulty for i in inspections if i.municipal]
+    if not county or not muni:
+        return {False: COUNTY, True: COUNTY}
+
+    def ratio(power: float) -> float:  # county mean over municipal mean of d**power
+        return (sum(d ** power for d in county) / len(county)) / (sum(d ** power for d in muni) / len(muni))
+
+    per_d = COUNTY.issues - MIN_ISSUES + COUNTY.clues  # issues+clues per unit of difficulty
+    county_ic = MIN_ISSUES + per_d * sum(county) / len(county)
+    team_ic = (MUNICIPAL.issues_and_clues * county_ic - MIN_ISSUES) / (per_d * sum(muni) / len(muni))
+    municipal = Magnitudes(
+        issues=MIN_ISSUES + (COUNTY.issues - MIN_ISSUES) * team_ic,
+        clues=COUNTY.clues * team_ic,
+        disciplined=COUNTY.disciplined * MUNICIPAL.disciplined * ratio(1.5),
+        org_handled=COUNTY.org_handled * MUNICIPAL.org_handled * ratio(1.0),
+        judicial=COUNTY.judicial * MUNICIPAL.judicial * ratio(1.0),
+    )
+    return {False: COUNTY, True: municipal}
+
+
+SPREAD_SIGMA = 0.45  # team-to-team and village-to-village noise on issues and clues
+
+
+def _draw_counts(rng: random.Random, inspections: list[Inspection], m: Magnitudes) -> None:
+    """Counts of one level of one city, Poisson around the unit's difficulty,
+    with stratified draws so the level's averages sit close to expectation."""
+    n = len(inspections)
+    if n == 0:
+        return
+    u_spread, u_issues, u_clues, u_disc, u_org, u_jud = (_stratified(rng, n) for _ in range(6))
+    for k, insp in enumerate(inspections):
+        d = insp.unit.difficulty
+        z = _NORMAL.inv_cdf(max(u_spread[k], 1e-9))
+        spread = math.exp(SPREAD_SIGMA * z - SPREAD_SIGMA ** 2 / 2)  # mean 1
+        insp.issues_found = MIN_ISSUES + _poisson(d * spread * (m.issues - MIN_ISSUES), u_issues[k])
+        insp.clues = _poisson(d * spread * m.clues, u_clues[k])
+        insp.disciplined = _poisson(d ** 1.5 * m.disciplined, u_disc[k])
+        insp.org_handled = _poisson(d * m.org_handled, u_org[k])
+        insp.judicial = _poisson(d * m.judicial, u_jud[k])
+
+
+def _fill_details(rng: random.Random, insp: Inspection) -> None:
+    """Immediate fixes, money recovered, the issue list and what is rectified."""
+    share = rng.uniform(0.3, 0.5)
+    insp.immediate_fixes = sum(1 for _ in range(insp.issues_found) if rng.random() < share)
     r = rng.random()
     if r < 0.4:
         insp.funds = None  # not reported
     elif r < 0.55:
         insp.funds = 0.0
     else:
-        insp.funds = round(rng.lognormvariate(math.log(2.8), 0.7) * d, 2)
+        insp.funds = round(rng.lognormvariate(math.log(2.6), 0.7) * insp.unit.difficulty, 2)
 
     listed = insp.issues_found
     if rng.random() < PARTIAL_LIST_SHARE:  # the list is partial or has an extra row
@@ -679,7 +806,7 @@ def _written_names(rng: random.Random, insp: Inspection) -> None:
             name = " " + name + " "
         return name
 
-    insp.name_in_inspections = variant(0.3 if insp.year == 2023 else 0.12)
+    insp.name_in_inspections = variant(0.3 if insp.year_no == 2 else 0.12)
     insp.name_in_issues = variant(0.1)
 
 
@@ -688,7 +815,11 @@ def build_city(rng: random.Random, names: NamePicker, scale: Scale, city_name: s
     """Roster, inspections and issue lists of one city."""
     n_districts = rng.randint(*scale.districts_per_city)
     district_names = _district_names(rng, names, n_districts, used_districts, not scale.csv_only)
-    districts = [_build_district(rng, names, scale, name, no, f"{code_prefix}{no + 2:02d}")
+    kinds = [_township_kinds(rng, scale, name) for name in district_names]
+    sizes = [[_township_size(rng, kind) for kind in ks] for ks in kinds]
+    density = scale.units_per_city / sum(c + v for ss in sizes for c, v in ss)
+    districts = [_build_district(rng, names, name, no, kinds[no], sizes[no],
+                                 f"{code_prefix}{no + 2:02d}", density)
                  for no, name in enumerate(district_names)]
     _assign_paces(rng, districts)
     city = City(city_name, team_prefix, districts, [])
@@ -697,13 +828,16 @@ def build_city(rng: random.Random, names: NamePicker, scale: Scale, city_name: s
     muni_by_round = [sorted(rng.sample(range(1, 7), 3)) for _ in ROUNDS]
     inspections: list[Inspection] = []
     for district in districts:
-        mean_sq = sum(u.difficulty ** 2 for u in district.units) / max(1, len(district.units))
+        mean_d = sum(u.difficulty for u in district.units) / max(1, len(district.units))
         for r, units in enumerate(_plan_district(rng, district)):
-            inspections += _round_inspections(rng, city, district, r, units, muni_by_round[r], mean_sq)
+            inspections += _round_inspections(rng, city, district, r, units, muni_by_round[r], mean_d)
     inspections += _reinspections(rng, city, inspections)
     inspections.sort(key=lambda i: (i.round_no, i.unit.district_no, i.unit.township_no, i.unit.code))
+    magnitudes = _level_magnitudes(inspections)
+    for municipal in (False, True):
+        _draw_counts(rng, [i for i in inspections if i.municipal == municipal], magnitudes[municipal])
     for insp in inspections:
-        _fill_results(rng, insp)
+        _fill_details(rng, insp)
         _written_names(rng, insp)
     city.inspections = inspections
     _apply_blanks(rng, city)
@@ -716,7 +850,7 @@ def build_city(rng: random.Random, names: NamePicker, scale: Scale, city_name: s
 
 
 def _level_text(insp: Inspection) -> str:
-    municipal, in_qu, in_xian = LEVEL_TEXT[insp.year]
+    municipal, in_qu, in_xian = LEVEL_TEXT[insp.year_no]
     if insp.municipal:
         return municipal
     return in_qu if insp.unit.district.endswith("区") else in_xian
@@ -725,7 +859,7 @@ def _level_text(insp: Inspection) -> str:
 def _mode_text(insp: Inspection) -> str:
     """One clerk (district, year) keeps to one written form of the modes."""
     forms = MODE_FORMS[insp.mode]
-    return forms[(insp.unit.district_no + insp.year) % len(forms)]
+    return forms[(insp.unit.district_no + insp.year_no) % len(forms)]
 
 
 def _date_text(d: dt.date | None, style: int) -> str:
@@ -753,7 +887,7 @@ INSPECTION_VALUES: dict[str, Callable[[Inspection], object]] = {
     "team": lambda i: i.team,
     "mode": _mode_text,
     "start": lambda i: i.start,
-    "end": lambda i: i.end,
+    "end": lambda i: i.end if i.fed_back else None,  # blank until the feedback
     "issues_found": lambda i: i.issues_found,
     "clues": lambda i: i.clues,
     "immediate_fixes": lambda i: i.immediate_fixes,
@@ -766,37 +900,37 @@ INSPECTION_VALUES: dict[str, Callable[[Inspection], object]] = {
 SUMMED = ("issues_found", "clues", "immediate_fixes", "disciplined", "org_handled",
           "judicial", "rectified", "funds")
 
-# City scale: each year's workbook was kept by a different clerk.
+# City scale: each year's workbook was kept by a different clerk (keyed by plan year 0, 1, 2).
 CITY_INSPECTION_HEADERS = {
-    2021: (("district", "县(市、区)"), ("township", "乡镇(街道)"), ("unit_name", "村(社区)名称"),
-           ("round", "巡察轮次"), ("level", "巡察层级"), ("team", "巡察组"), ("mode", "巡察方式"),
-           ("start", "进驻时间"), ("end", "反馈时间"), ("issues_found", "发现问题(个)"),
-           ("clues", "移交问题线索数"), ("immediate_fixes", "立行立改数"),
-           ("disciplined", "党纪政务处分(人)"), ("org_handled", "组织处理(人)"),
-           ("judicial", "移交司法机关"), ("rectified", "已整改数"), ("funds", "追回资金(万元)")),
-    2022: (("district", "县（市、区）"), ("township", "乡镇（街道）"), ("unit_name", "村（社区）名称"),
-           ("unit_code", "对象编码"), ("round", "巡察轮次"), ("level", "巡察层级"), ("team", "巡察组"),
-           ("mode", "巡察方式"), ("start", "进驻时间"), ("end", "反馈时间"),
-           ("issues_found", "发现问题\n（个）"), ("clues", "移交问题\n线索数"),
-           ("immediate_fixes", "立行立改数"), ("disciplined", "党纪政务\n处分（人）"),
-           ("org_handled", "组织处理\n（人）"), ("judicial", "移交司法\n机关（人）"),
-           ("rectified", "已整改数"), ("funds", "追回资金\n（万元）")),
-    2023: (("district", "县区"), ("township", "乡镇"), ("unit_name", "被巡察党组织"),
-           ("unit_code", "组织编码"), ("round", "轮次"), ("level", "层级"), ("team", "巡察组名称"),
-           ("mode", "巡察形式"), ("start", "进驻日期"), ("end", "反馈时间"),
-           ("issues_found", "发现问题数"), ("clues", "问题线索数"), ("immediate_fixes", "立行立改"),
-           ("disciplined", "党纪政务处分人数"), ("org_handled", "组织处理人数"),
-           ("judicial", "移交司法机关人数"), ("rectified", "整改完成数"),
-           ("funds", "挽回经济损失(万元)")),
+    0: (("district", "县(市、区)"), ("township", "乡镇(街道)"), ("unit_name", "村(社区)名称"),
+        ("round", "巡察轮次"), ("level", "巡察层级"), ("team", "巡察组"), ("mode", "巡察方式"),
+        ("start", "进驻时间"), ("end", "反馈时间"), ("issues_found", "发现问题(个)"),
+        ("clues", "移交问题线索数"), ("immediate_fixes", "立行立改数"),
+        ("disciplined", "党纪政务处分(人)"), ("org_handled", "组织处理(人)"),
+        ("judicial", "移交司法机关"), ("rectified", "已整改数"), ("funds", "追回资金(万元)")),
+    1: (("district", "县（市、区）"), ("township", "乡镇（街道）"), ("unit_name", "村（社区）名称"),
+        ("unit_code", "对象编码"), ("round", "巡察轮次"), ("level", "巡察层级"), ("team", "巡察组"),
+        ("mode", "巡察方式"), ("start", "进驻时间"), ("end", "反馈时间"),
+        ("issues_found", "发现问题\n（个）"), ("clues", "移交问题\n线索数"),
+        ("immediate_fixes", "立行立改数"), ("disciplined", "党纪政务\n处分（人）"),
+        ("org_handled", "组织处理\n（人）"), ("judicial", "移交司法\n机关（人）"),
+        ("rectified", "已整改数"), ("funds", "追回资金\n（万元）")),
+    2: (("district", "县区"), ("township", "乡镇"), ("unit_name", "被巡察党组织"),
+        ("unit_code", "组织编码"), ("round", "轮次"), ("level", "层级"), ("team", "巡察组名称"),
+        ("mode", "巡察形式"), ("start", "进驻日期"), ("end", "反馈时间"),
+        ("issues_found", "发现问题数"), ("clues", "问题线索数"), ("immediate_fixes", "立行立改"),
+        ("disciplined", "党纪政务处分人数"), ("org_handled", "组织处理人数"),
+        ("judicial", "移交司法机关人数"), ("rectified", "整改完成数"),
+        ("funds", "挽回经济损失(万元)")),
 }
-# Issue lists at city scale: (encoding, headers). Issue row keys are fixed below.
+# Issue lists at city scale, by plan year (0, 1, 2): (encoding, headers). Issue row keys are fixed below.
 CITY_ISSUE_FILES = {
-    2021: ("utf-8-sig", ("轮次", "县区", "乡镇", "村(社区)", "问题类别", "二级类别", "问题描述",
-                         "整改状态", "整改时限", "整改完成时间")),
-    2022: ("gb18030", ("巡察轮次", "县(市、区)", "乡镇(街道)", "村(社区)名称", "一级类别", "二级类别",
-                       "具体问题", "整改情况", "整改期限", "完成时间")),
-    2023: ("utf-8-sig", ("轮次", "县区", "乡镇", "村(社区)", "对象编码", "问题类别", "二级类别",
-                         "问题描述", "整改状态", "整改时限", "整改完成时间")),
+    0: ("utf-8-sig", ("轮次", "县区", "乡镇", "村(社区)", "问题类别", "二级类别", "问题描述",
+                      "整改状态", "整改时限", "整改完成时间")),
+    1: ("gb18030", ("巡察轮次", "县(市、区)", "乡镇(街道)", "村(社区)名称", "一级类别", "二级类别",
+                    "具体问题", "整改情况", "整改期限", "完成时间")),
+    2: ("utf-8-sig", ("轮次", "县区", "乡镇", "村(社区)", "对象编码", "问题类别", "二级类别",
+                      "问题描述", "整改状态", "整改时限", "整改完成时间")),
 }
 ROSTER_HEADERS = ("县(市、区)", "乡镇(街道)", "对象名称", "对象类型", "对象编码", "是否贫困村", "是否软弱涣散")
 
@@ -841,7 +975,7 @@ def _issue_rows(insp: Inspection, with_code: bool, date_style: int) -> Iterator[
 # --------------------------------------------------------------------------
 
 
-FIXED_TIMESTAMP = (2024, 1, 1, 0, 0, 0)  # stamped into .xlsx files instead of "now"
+FIXED_TIMESTAMP = (AS_OF.year, AS_OF.month, AS_OF.day, 0, 0, 0)  # stamped into .xlsx files instead of "now"
 
 
 def _save_workbook(wb, path: pathlib.Path) -> None:
@@ -855,7 +989,7 @@ def _save_workbook(wb, path: pathlib.Path) -> None:
     wb.properties.creator = "巡察办"
     buffer = io.BytesIO()
     wb.save(buffer)
-    stamp = "%04d-%02d-%02dT%02d:%02d:%02dZ" % FIXED_TIMESTAMP
+    stamp = dt.datetime(*FIXED_TIMESTAMP).strftime("%Y-%m-%dT%H:%M:%SZ")
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, \
             zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -906,23 +1040,25 @@ def _write_inspections_xlsx(path: pathlib.Path, city: City, year: int,
                             inspections: list[Inspection]) -> None:
     from openpyxl import Workbook
 
-    keys = [k for k, _ in CITY_INSPECTION_HEADERS[year]]
-    headers = tuple(h for _, h in CITY_INSPECTION_HEADERS[year])
+    year_no = PLAN_YEARS.index(year)
+    keys = [k for k, _ in CITY_INSPECTION_HEADERS[year_no]]
+    headers = tuple(h for _, h in CITY_INSPECTION_HEADERS[year_no])
     wb = Workbook()
     ws = wb.active
     ws.title = f"{year}年"
+    until = min(dt.date(year, 12, 31), AS_OF)
     _sheet_preamble(ws, f"{city.name}{year}年村(社区)党组织巡察情况统计表",
-                    f"填报单位：{city.name}委巡察办　　　统计截至：{year}年12月31日", headers)
-    date_format = 'yyyy"年"m"月"d"日"' if year == 2022 else "yyyy-mm-dd"
+                    f"填报单位：{city.name}委巡察办　　　统计截至：{until.year}年{until.month}月{until.day}日", headers)
+    date_format = 'yyyy"年"m"月"d"日"' if year_no == 1 else "yyyy-mm-dd"
     totals = {k: 0 for k in SUMMED}
     for insp in inspections:
         values = [INSPECTION_VALUES[k](insp) for k in keys]
         ws.append(values)
-        for k, v in zip(keys, values):
+        for k, v in zip(keys, values, strict=True):
             if k in totals and v is not None:
                 totals[k] += v
     for row in ws.iter_rows(min_row=4):
-        for key, cell in zip(keys, row):
+        for key, cell in zip(keys, row, strict=False):
             if key in ("start", "end"):
                 cell.number_format = date_format
             elif key == "funds":
@@ -936,14 +1072,15 @@ def _write_inspections_xlsx(path: pathlib.Path, city: City, year: int,
 
 
 def _write_issues_csv_city(path: pathlib.Path, year: int, inspections: list[Inspection]) -> None:
-    encoding, headers = CITY_ISSUE_FILES[year]
+    year_no = PLAN_YEARS.index(year)
+    encoding, headers = CITY_ISSUE_FILES[year_no]
     with_code = "对象编码" in headers
     with open(path, "w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(headers)
         for insp in inspections:
             # each district's clerk writes dates their own way
-            style = (insp.unit.district_no + year) % 3
+            style = (insp.unit.district_no + year_no) % 3
             writer.writerows(_issue_rows(insp, with_code, style))
 
 

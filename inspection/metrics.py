@@ -87,8 +87,19 @@ def compute(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
          "rectified": _int(r["rectified"])}
         for r in records(run_query(con, "issues_by_category", params))
     ]
+    out["plan"] = plan_rows(con, params)
     out["uncovered"] = [
         {"district": r["district"], "township": r["township"], "unit_name": r["unit_name"]}
         for r in records(run_query(con, "uncovered_units", params))
     ]
     return out
+
+
+PLAN_KEYS = ("district", "planned_share", "covered_share", "pace_per_month", "projected_full_coverage",
+             "needed_per_month", "behind", "no_progress", "is_total")
+
+
+def plan_rows(con: duckdb.DuckDBPyConnection, params: dict) -> list[dict]:
+    """The coverage plan per district and the total (is_total, district None), from the page's query.
+    projected_full_coverage is None with no_progress when nothing was covered in the last 6 months."""
+    return [{key: row[key] for key in PLAN_KEYS} for row in records(run_query(con, "plan_by_district", params))]

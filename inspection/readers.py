@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
@@ -25,6 +28,7 @@ class Limits:
     max_rows: int = 2_000_000
     max_columns: int = 200
     max_cell_chars: int = 32_767
+    max_cells: int = 10_000_000  # rows x columns of a sheet's bounding box (the Excel reader allocates it)
 
 
 @dataclass
@@ -63,23 +67,107 @@ def read_csv(data: bytes, limits: Limits) -> list[RawSheet]:
             if len(rows) > limits.max_rows:
                 raise ReadError(f"行数超过上限 {limits.max_rows:,}")
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ReadError(f"CSV 中有单元格内容过长，超过上限 {limits.max_cell_chars:,} 字") from None
         raise ReadError(f"CSV 格式错误：{exc}") from None
     return [RawSheet("", rows)]
 
 
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,4})([0-9]{1,8})\"")
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"([0-9]{1,8})\"")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b")
+_CHUNK = 1 << 20
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + (ch - 64)
+    return number
+
+
+def _scan_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int,
+                     max_text: int) -> tuple[int, int, int, int]:
+    """Decompress one member without keeping it: (bytes, max row, max column, longest text).
+
+    The sizes are counted, not taken from the zip directory (which a zip bomb can fake); a member
+    larger than its directory entry fails its CRC check and is refused as damaged. The longest text
+    run (characters between tags) is measured because the Excel reader silently cuts cells at 32,767.
+    """
+    is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+    has_text = is_sheet or info.filename == "xl/sharedStrings.xml"
+    total = max_row = max_col = rows_seen = longest = run = 0
+    tail = b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            total += len(chunk)
+            if total > budget:
+                return total, 0, 0, 0
+            if is_sheet:
+                text = tail + chunk
+                for match in _CELL_REF.finditer(text):
+                    max_col = max(max_col, _column_number(match.group(1)))
+                    max_row = max(max_row, int(match.group(2)))
+                for match in _ROW_REF.finditer(text):
+                    max_row = max(max_row, int(match.group(1)))
+                rows_seen += len(_ROW_TAG.findall(chunk))
+                tail = chunk[-512:]
+            if has_text:
+                # runs between "<"; only the first piece continues the previous chunk's last run.
+                # characters <= bytes, so only pieces longer than the limit in bytes are decoded to count
+                pieces = chunk.split(b"<")
+                last = len(pieces) - 1
+                for index, piece in enumerate(pieces):
+                    if index:
+                        run = 0
+                    if index in (0, last) or len(piece) > max_text:
+                        run += len(piece.decode("utf-8", "ignore"))
+                    else:
+                        run = len(piece)
+                    longest = max(longest, run)
+                if longest > max_text:
+                    has_text = False
+    return total, max(max_row, rows_seen), max_col, longest
+
+
 def _check_xlsx_size(data: bytes, limits: Limits) -> None:
-    """Refuse zip bombs before the workbook is parsed."""
+    """Refuse zip bombs and oversized sheets before the workbook is parsed.
+
+    Every member is decompressed once as a stream (nothing kept) to count its real size, and each
+    worksheet's cell references give its bounding box: the Excel reader allocates rows x columns
+    cells up front, so one far-away cell in a tiny file could otherwise exhaust the memory.
+    """
     if not data.startswith(b"PK"):
         return
+    mb = 1024 * 1024
+    total = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
+            for info in archive.infolist():
+                if info.file_size > limits.max_uncompressed:
+                    total += info.file_size
+                    break
+                size, rows, cols, longest = _scan_zip_member(archive, info, limits.max_uncompressed - total,
+                                                             limits.max_cell_chars)
+                total += size
+                if total > limits.max_uncompressed:
+                    break
+                sheet = Path(info.filename).stem
+                if rows > limits.max_rows:
+                    raise ReadError(f"工作表（{sheet}）行数 {rows:,} 超过上限 {limits.max_rows:,}")
+                if cols > limits.max_columns:
+                    raise ReadError(f"工作表（{sheet}）列数 {cols:,} 超过上限 {limits.max_columns}")
+                if longest > limits.max_cell_chars:
+                    raise ReadError(f"Excel 文件中有单元格内容过长，超过上限 {limits.max_cell_chars:,} 字")
+                if rows * cols > limits.max_cells:
+                    raise ReadError(f"工作表（{sheet}）范围 {rows:,} 行 × {cols:,} 列，超过上限 {limits.max_cells:,} 个单元格")
+    except ReadError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError):
         raise ReadError("Excel 文件已损坏或不完整，无法打开") from None
     if total > limits.max_uncompressed:
         raise ReadError(
-            f"Excel 文件解压后 {total / 1024 / 1024:.0f} MB，超过上限 "
-            f"{limits.max_uncompressed / 1024 / 1024:.0f} MB"
+            f"Excel 文件解压后超过 {limits.max_uncompressed / mb:.0f} MB 的上限（疑似压缩炸弹），已拒绝"
         )
 
 

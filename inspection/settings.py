@@ -22,11 +22,14 @@ class Setting:
 SETTINGS = (
     Setting("INSPECTION_DB", str(ROOT / "data" / "inspection.duckdb"), "Path of the DuckDB store file."),
     Setting("INSPECTION_DEMO", "1", "Build the demo store on first start when no store exists (1/0)."),
-    Setting("INSPECTION_PLAN_START", "2021-01-01", "Default coverage plan start date."),
-    Setting("INSPECTION_PLAN_END", "2023-12-31", "Default coverage plan end date."),
+    Setting("INSPECTION_PLAN_START", "2024-01-01", "Default coverage plan start date."),
+    Setting("INSPECTION_PLAN_END", "2026-12-31", "Default coverage plan end date."),
     Setting("INSPECTION_PLAN_TARGET", "1.0", "Default share of the roster to cover by the plan end (0..1)."),
     Setting("INSPECTION_LANG", "zh", "Default UI language: zh or en."),
     Setting("INSPECTION_USER", "", "Name recorded in the import log for command-line imports (default: the OS user)."),
+    Setting("INSPECTION_USERS_FILE", str(ROOT / "data" / "users.toml"),
+            "Users file (salted password hashes and roles; outside git), written by `add-user`."),
+    Setting("INSPECTION_REQUIRE_LOGIN", "0", "Viewing the dashboard itself requires a log-in (1/0)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -70,28 +74,129 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
         con = duckdb.connect(str(target), read_only=read_only)
     except duckdb.IOException as exc:
         message = str(exc)
-        if "lock" in message.lower():
-            raise StoreError(
-                f"数据库 {target} 正被另一个程序（例如正在运行的看板）占用。"
-                "请关闭看板后再执行，或在看板的「数据导入」页面操作。"
-            ) from None
+        if _is_lock_error(message):
+            raise _locked(target) from None
+        if _is_corrupt_error(message):
+            raise _corrupt(target, message) from None
         raise StoreError(f"无法打开数据库 {target}：{message.splitlines()[0]}") from None
     except duckdb.Error as exc:
-        raise StoreError(
-            f"数据库文件 {target} 已损坏或不是 DuckDB 文件：{str(exc).splitlines()[0]}。"
-            f"请从备份恢复（{backup_dir(target)}），或删除后重新导入原始台账。"
-        ) from None
+        raise _corrupt(target, str(exc)) from None
     if not read_only:
         try:
             migrate(con)
         except duckdb.Error as exc:
             con.close()
+            if _is_corrupt_error(str(exc)):
+                raise _corrupt(target, str(exc)) from None
             raise StoreError(f"数据库 {target} 无法升级：{str(exc).splitlines()[0]}") from None
     return con
 
 
+# ---------------------------------------------------------------- integrity and backups
+
+BACKUPS_KEPT = 5
+
+
+def _is_lock_error(message: str) -> bool:
+    low = message.lower()
+    return "could not set lock" in low or "conflicting lock" in low
+
+
+def _is_corrupt_error(message: str) -> bool:
+    low = message.lower()
+    return any(s in low for s in ("corrupt", "not a valid duckdb", "could not read enough bytes", "checksum",
+                                  "serializ", "invalid block", "failed to read"))
+
+
+def _locked(target: Path) -> StoreError:
+    return StoreError(f"数据库 {target} 正被另一个程序（例如正在运行的看板）占用。"
+                      "请关闭看板后再执行，或在看板的「数据导入」页面操作。")
+
+
+def _corrupt(target: Path, message: str) -> StoreError:
+    newest = latest_backup(target)
+    restore = (f"最近一次完好的备份是 {newest}：关闭看板后把它复制为 {target} 即可恢复"
+               if newest else f"没有找到备份（{backup_dir(target)}）：请删除该文件后重新导入原始台账")
+    detail = message.splitlines()[0] if message else "无法读取"
+    return StoreError(f"数据库文件 {target} 已损坏或不完整（{detail}）。{restore}。")
+
+
 def backup_dir(target: Path) -> Path:
-    return target.parent / "backups"
+    return Path(target).parent / "backups"
+
+
+def backups(target: str | Path) -> list[Path]:
+    """The backups of a store file, newest first."""
+    target = Path(target)
+    folder = backup_dir(target)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{target.stem}.*.duckdb"), key=lambda p: p.name, reverse=True)
+
+
+def latest_backup(target: str | Path) -> Path | None:
+    found = backups(target)
+    return found[0] if found else None
+
+
+def backup(path: str | Path | None = None, con: duckdb.DuckDBPyConnection | None = None,
+           keep: int = BACKUPS_KEPT) -> Path | None:
+    """Copy the store to backups/<name>.<timestamp>.duckdb after a successful import or undo.
+
+    Call it with the store closed, or pass the open connection `con` (it is checkpointed first, so
+    the file alone holds every committed change). Keeps the newest `keep`. None for in-memory stores.
+    """
+    target = store_path(path)
+    if str(target) == ":memory:" or not target.is_file():
+        return None
+    if con is not None:
+        con.execute("CHECKPOINT")
+    folder = backup_dir(target)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    final = folder / f"{target.stem}.{stamp}.duckdb"
+    tmp = folder / f".{final.name}.tmp"
+    shutil.copyfile(target, tmp)
+    os.replace(tmp, final)  # a kill during the copy never leaves a half backup under a backup's name
+    for old in backups(target)[keep:]:
+        old.unlink(missing_ok=True)
+    return final
+
+
+_PROBE = """
+import sys, duckdb
+try:
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    names = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'").fetchall()]
+    for name in names:  # read every block: checksums are verified when a block is read
+        con.execute('SELECT bit_xor(hash(t)) FROM "' + name.replace('"', '""') + '" t').fetchall()
+    con.close()
+except Exception as exc:
+    print(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    sys.exit(3)
+"""
+
+
+def check_file(path: str | Path | None = None, timeout: float = 120) -> None:
+    """Open the store in a separate process and read every table; StoreError naming the newest backup
+    when the file is corrupt or truncated. Run it before opening the store (at start): a damaged file
+    can crash the DuckDB library itself, which a child process survives. Missing file: nothing to check.
+    """
+    target = store_path(path)
+    if str(target) == ":memory:" or not target.exists():
+        return
+    try:
+        result = subprocess.run([sys.executable, "-c", _PROBE, str(target)], capture_output=True, text=True,
+                                timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise StoreError(f"检查数据库 {target} 超时（{timeout:.0f} 秒）") from None
+    if result.returncode == 0:
+        return
+    message = result.stdout.strip() or f"检查进程异常退出（{result.returncode}）"
+    if _is_lock_error(message):
+        raise _locked(target)
+    raise _corrupt(target, message)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:

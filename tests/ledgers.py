@@ -10,9 +10,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from dataclasses import asdict, dataclass
 from pathlib import Path
-
-import pytest
 
 from inspection import importer, store
 from inspection.importer import InputFile
@@ -130,6 +129,12 @@ def run(con, *files: InputFile, originals: Path | None = None) -> importer.Impor
     return importer.import_files(con, list(files), "tester", originals)
 
 
+def rows_of(con, sql: str, params=()) -> list[dict]:
+    cur = con.execute(sql, list(params))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
 def dump(con) -> dict[str, list[tuple]]:
     """Every row of every table (sorted), for before/after comparisons."""
     out = {}
@@ -155,17 +160,35 @@ def data_dump(con) -> dict[str, list[tuple]]:
     return out
 
 
-@pytest.fixture
-def con():
-    """A fresh writable store (in memory: the importer and the views are the same)."""
+def fresh_store():
+    """A fresh writable store (in memory: the importer and the views are the same). Use as a fixture body."""
     connection = store.connect(":memory:")
     yield connection
     connection.close()
 
 
-@pytest.fixture
-def loaded(con):
-    """A store holding the base city."""
+def load_base(con) -> None:
     result = run(con, *base_files())
     assert result.status == "imported", result.problems
-    return con
+
+
+@dataclass
+class Parsed:
+    """What the importer's read-and-convert stage made of some files (no store involved)."""
+
+    status: str  # accepted | rejected
+    problems: list
+    warnings: list
+    skipped: int
+    tables: dict[str, list[dict]]
+
+    def to_json(self) -> dict:
+        return {"status": self.status, "problems": [asdict(p) for p in self.problems], "warnings": self.warnings}
+
+
+def parse(*files: InputFile) -> Parsed:
+    """Read, recognise and convert cells exactly as an import does, without a store (fast)."""
+    worker = importer.Importer(None, list(files), "tester", None)
+    by_table = worker.parse()
+    return Parsed("rejected" if worker.problems else "accepted", worker.problems, worker.warnings,
+                  worker.skipped, {t: [r.values for r in recs] for t, recs in by_table.items()})

@@ -1,0 +1,261 @@
+"""The briefing (简报): KPI tiles and four charts of the filtered view, ready for a screen, a deck
+or a spreadsheet. Built from the named queries and the chart functions of `charts.py`; aggregates
+only (no issue description, no person). Never imports streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from . import charts, fmt
+from .export import Slide, safe_table
+from .filters import Filters
+from .i18n import LABELS, describe_filters, t, value
+from .store import run_query
+
+DEFAULT_TITLE = "巡察村(社区)党组织工作情况"
+LEVEL_METRICS = ["avg_issues_and_clues", "avg_clues", "avg_disciplined", "avg_immediate_fixes"]
+
+# Labels of the briefing page and its exports, (zh, en). To be merged into i18n.LABELS by the lead;
+# `label()` prefers i18n's entry when one exists.
+BRIEFING_LABELS: dict[str, tuple[str, str]] = {
+    "briefing_title": ("简报标题", "Briefing title"),
+    "briefing_default_title": (DEFAULT_TITLE, "Village (community) Party organisation inspections"),
+    "briefing_subtitle": ("数据截至 {as_of}　筛选：{filters}", "Data as of {as_of}  Filters: {filters}"),
+    "briefing_made": ("生成于 {today}", "Made on {today}"),
+    "chart_levels_brief": ("市县每次巡察平均成果", "Per-inspection results by level"),
+    "chart_categories_brief": ("问题类别及整改情况", "Issue categories and rectification"),
+    "kpi_sheet": ("主要指标", "Key figures"),
+    "indicator": ("指标", "Indicator"),
+    "value": ("数值", "Value"),
+    "shown": ("显示值", "Shown"),
+    "plan_rate": ("计划进度", "Plan"),
+    "day": ("日期", "Date"),
+    "issues": ("问题数", "Issues"),
+    "rectification_rate": ("整改完成率", "Rectification rate"),
+    "kpi_rectification_detail": ("已整改 {done} / 问题 {total} 个", "{done} of {total} issues"),
+    "kpi_inspections_detail": ("覆盖 {units} 个对象", "{units} units"),
+    "kpi_issues_detail": ("立行立改 {n} 个", "{n} fixed on the spot"),
+    "kpi_clues_detail": ("移交司法机关 {n} 人", "{n} to judicial organs"),
+    "kpi_disciplined_detail": ("组织处理 {n} 人", "{n} organisational measures"),
+    "units": ("对象数", "Units"),
+    "brief_png": ("下载图片（PNG）", "Download PNG"),
+    "brief_no_browser": ("服务器未安装 Chromium 浏览器，无法在服务器端生成图片；请使用图表右上角工具栏的相机按钮下载。",
+                         "No Chromium on the server, so no server-side PNG; use the camera button of the chart "
+                         "toolbar."),
+    "brief_no_browser_deck": ("服务器未安装 Chromium 浏览器：PPT 和 PDF 中只包含数据表，不含图表图片。",
+                              "No Chromium on the server: the decks carry the tables without chart images."),
+    "brief_exports": ("导出", "Export"),
+    "brief_with_extra": ("幻灯片中附加两张图表（各县区累计覆盖率、各县区问题类别分布）",
+                         "Add two charts to the decks (coverage by district over time, categories by district)"),
+    "brief_with_extra_help": ("每份幻灯片最多 6 张图表。", "A deck holds at most 6 charts."),
+    "brief_kind": ("巡察简报", "inspection-briefing"),
+    "brief_data_kind": ("巡察简报数据", "inspection-briefing-data"),
+    "brief_pptx": ("一键生成 PPT", "PowerPoint deck"),
+    "brief_pdf": ("一键生成 PDF", "PDF deck"),
+    "brief_no_font": ("服务器未安装中文字体（Noto Sans CJK），无法生成 PDF。", "No CJK font on the server: no PDF."),
+    "brief_xlsx": ("全部数据表（Excel）", "All tables (Excel)"),
+    "brief_csv_each": ("单个数据表（CSV，UTF-8）", "One table (CSV, UTF-8)"),
+    "brief_shot_link": ("打开截图模式（隐藏侧栏和按钮）", "Open screenshot mode (no sidebar, no buttons)"),
+    "brief_shot_help": ("截图模式的网址包含当前筛选条件和标题，可直接收藏或发给他人；浏览器全屏（F11）后截图效果最佳。",
+                        "The screenshot-mode link keeps the filters and the title; press F11 for a full-screen "
+                        "shot."),
+}
+
+
+def label(key: str, lang: str = "zh", **values) -> str:
+    if key in LABELS:
+        return t(key, lang, **values)
+    pair = BRIEFING_LABELS.get(key)
+    if pair is None:
+        return key
+    text = pair[1 if lang == "en" else 0]
+    return text.format(**values) if values else text
+
+
+@dataclass
+class Tile:
+    label: str
+    shown: str
+    detail: str = ""
+    raw: object = None  # the number behind `shown` (for the KPI sheet)
+
+
+@dataclass
+class Briefing:
+    title: str
+    subtitle: str
+    caption: str
+    filters: Filters
+    lang: str
+    tiles: list[Tile] = field(default_factory=list)
+    slides: list[Slide] = field(default_factory=list)   # the 4 charts, in grid order
+    extra: list[Slide] = field(default_factory=list)    # more charts for a deck (6 charts max in all)
+    has_roster: bool = True
+
+    def kpi_table(self) -> pd.DataFrame:
+        return pd.DataFrame({
+            label("indicator", self.lang): [tile.label for tile in self.tiles],
+            label("value", self.lang): [_number(tile.raw) for tile in self.tiles],
+            label("shown", self.lang): [tile.shown for tile in self.tiles],
+        })
+
+    def deck_slides(self, with_extra: bool = False) -> list[Slide]:
+        """The KPI table slide, then the charts (at most 6)."""
+        kpis = Slide(label("kpi_sheet", self.lang), self.caption, None, self.kpi_table())
+        charts_ = self.slides + (self.extra if with_extra else [])
+        return [kpis, *charts_[:6]]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Sheet name -> table, for the Excel export: the key figures, then one sheet per chart."""
+        out = {label("kpi_sheet", self.lang): self.kpi_table()}
+        for slide in self.slides + self.extra:
+            if slide.table is not None:
+                out[slide.title] = safe_table(slide.table)
+        return out
+
+
+def _number(raw):
+    if raw is None or (isinstance(raw, float) and raw != raw):
+        return None
+    if hasattr(raw, "item"):
+        raw = raw.item()
+    return raw
+
+
+def _headers(frame: pd.DataFrame, lang: str, columns: list[str]) -> pd.DataFrame:
+    """The columns kept for export, with translated headers; rates stay fractions (the sheet says %)."""
+    kept = [c for c in columns if c in frame.columns]
+    return frame[kept].rename(columns={c: label(c, lang) for c in kept})
+
+
+def caption(filters: Filters, lang: str = "zh") -> str:
+    return t("caption", lang, as_of=filters.as_of.isoformat(), filters=describe_filters(filters.active(), lang))
+
+
+Query = Callable[[str, dict], pd.DataFrame]
+
+
+def build(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str = "zh", title: str | None = None,
+          today: dt.date | None = None) -> Briefing:
+    """KPI tiles and the four charts (with their tables) of the filtered view.
+
+    `source` is a store connection, or a `(query name, params) -> DataFrame` function such as the
+    dashboard's cached `state.run_query`.
+    """
+    con = source if callable(source) else functools.partial(run_query, source)
+    params = filters.params()
+    head = con("headline_totals", params).iloc[0].to_dict()
+    cap = caption(filters, lang)
+    brief = Briefing(
+        title=(title or "").strip() or label("briefing_default_title", lang),
+        subtitle=label("briefing_subtitle", lang, as_of=filters.as_of.isoformat(),
+                       filters=describe_filters(filters.active(), lang))
+        + "　" + label("briefing_made", lang, today=(today or dt.date.today()).isoformat()),
+        caption=cap, filters=filters, lang=lang, has_roster=bool(head["has_roster"]),
+    )
+    brief.tiles = _tiles(head, lang)
+    brief.slides = [s for s in (
+        _coverage_progress(con, params, cap, lang, brief.has_roster),
+        _coverage_by_district(con, params, cap, lang, brief.has_roster),
+        _categories(con, params, cap, lang),
+        _levels(con, params, cap, lang),
+    ) if s is not None]
+    brief.extra = [s for s in (
+        _district_progress(con, params, cap, lang, brief.has_roster),
+        _results_by_district(con, params, cap, lang),
+    ) if s is not None]
+    return brief
+
+
+def _tiles(head: dict, lang: str) -> list[Tile]:
+    tiles = []
+    if head["has_roster"]:
+        tiles.append(Tile(t("kpi_coverage", lang), fmt.percent(head["coverage_rate"]),
+                          t("kpi_covered_of", lang, covered=fmt.count(head["units_covered"], lang),
+                            total=fmt.count(head["units_total"], lang)), head["coverage_rate"]))
+    else:
+        tiles.append(Tile(t("kpi_coverage", lang), "—", t("no_roster", lang), None))
+    tiles += [
+        Tile(t("kpi_inspections", lang), fmt.count(head["inspections"], lang),
+             label("kpi_inspections_detail", lang, units=fmt.count(head["units_inspected"], lang)),
+             head["inspections"]),
+        Tile(t("kpi_issues", lang), fmt.count(head["issues_found"], lang),
+             label("kpi_issues_detail", lang, n=fmt.count(head["immediate_fixes"], lang)), head["issues_found"]),
+        Tile(t("kpi_clues", lang), fmt.count(head["clues"], lang),
+             label("kpi_clues_detail", lang, n=fmt.count(head["judicial"], lang)), head["clues"]),
+        Tile(t("kpi_disciplined", lang), fmt.count(head["disciplined"], lang),
+             label("kpi_disciplined_detail", lang, n=fmt.count(head["org_handled"], lang)), head["disciplined"]),
+        Tile(t("kpi_rectification", lang), fmt.percent(head["rectification_rate"]),
+             t("overdue", lang) + " " + fmt.count(head["overdue"], lang), head["rectification_rate"]),
+    ]
+    return tiles
+
+
+def _coverage_progress(con, params, cap, lang, has_roster) -> Slide | None:
+    frame = con("coverage_by_month", params)
+    if not has_roster or frame.empty:
+        return None
+    title = t("chart_cum_coverage", lang)
+    fig = charts.coverage_over_time(frame, title, lang)
+    table = _headers(frame, lang, ["day", "units_total", "units_covered", "coverage_rate", "plan_rate"])
+    return Slide(title, cap, fig, table)
+
+
+def _coverage_by_district(con, params, cap, lang, has_roster) -> Slide | None:
+    frame = con("coverage_by_district", params)
+    if not has_roster or frame.empty:
+        return None
+    title = t("chart_coverage_by_district", lang)
+    fig = charts.coverage_bars(frame, "district", title, lang)
+    table = _headers(frame, lang, ["district", "units_total", "units_covered", "coverage_rate"])
+    return Slide(title, cap, fig, table)
+
+
+def _categories(con, params, cap, lang) -> Slide | None:
+    frame = con("rectification_by_category", params)
+    if frame.empty:
+        return None
+    title = label("chart_categories_brief", lang)
+    fig = charts.rectification_status(frame, title, lang)
+    table = _headers(frame, lang, ["category", "issues", "rectified", "open_in_time", "overdue",
+                                   "rectification_rate"])
+    return Slide(title, cap, fig, table)
+
+
+def _levels(con, params, cap, lang) -> Slide | None:
+    frame = con("results_by_level", params)
+    if frame.empty:
+        return None
+    title = label("chart_levels_brief", lang)
+    fig = charts.level_bars(frame, LEVEL_METRICS, title, t("avg_label", lang), lang)
+    table = frame.assign(level=frame["level"].map(lambda v: value(v, lang)))
+    table = _headers(table, lang, ["level", "inspections", *LEVEL_METRICS])
+    return Slide(title, cap, fig, table)
+
+
+def _district_progress(con, params, cap, lang, has_roster) -> Slide | None:
+    frame = con("coverage_by_district_month", params)
+    if not has_roster or frame.empty:
+        return None
+    title = t("chart_district_month", lang)
+    fig = charts.district_coverage_over_time(frame, title, lang)
+    table = _headers(frame, lang, ["district", "day", "units_covered", "coverage_rate", "plan_rate"])
+    return Slide(title, cap, fig, table)
+
+
+def _results_by_district(con, params, cap, lang) -> Slide | None:
+    frame = con("issues_by_district_category", params)
+    if frame.empty:
+        return None
+    title = t("chart_top_by_district", lang)
+    order = frame.groupby("district", sort=False)["issues"].sum().sort_values(ascending=False).index.tolist()
+    fig = charts.categories_by_group(frame, "district", "issues", title, t("issues_label", lang), order)
+    table = _headers(frame, lang, ["district", "category", "issues"])
+    return Slide(title, cap, fig, table)

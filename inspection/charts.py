@@ -1,0 +1,236 @@
+"""Pure figure builders: DataFrame in, plotly Figure out, one theme, fixed colours.
+
+Municipal and county always get the same two colours; every issue category keeps its colour on
+every chart. Rates arrive as fractions 0..1 and are drawn as percentages. No streamlit here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import fmt
+from .i18n import t, value
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+LEVEL_COLORS = {"municipal": "#C0392B", "county": "#2E6DB4"}
+PLAN_COLOR = "#7F8C8D"
+ACTUAL_COLOR = "#C0392B"
+STATUS_COLORS = {"rectified": "#2E8B57", "open_in_time": "#F0B429", "overdue": "#C0392B"}
+CATEGORY_COLORS = {
+    "落实决策部署": "#2E6DB4",
+    "惠民富民政策": "#F28E2B",
+    "群众身边腐败": "#C0392B",
+    "作风与不正之风": "#8E6C8A",
+    "基层组织建设": "#2E8B57",
+    "从严治党责任与整改": "#B07AA1",
+}
+PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7",
+           "#9C755F", "#BAB0AC", "#17BECF", "#BCBD22")
+
+TEMPLATE = go.layout.Template(layout=dict(
+    font=dict(family=FONT, size=14, color="#1F2933"),
+    title=dict(font=dict(size=18), x=0.01, xanchor="left"),
+    paper_bgcolor="white",
+    plot_bgcolor="white",
+    colorway=list(PALETTE),
+    xaxis=dict(showgrid=False, linecolor="#9AA5B1", ticks="outside", automargin=True),
+    yaxis=dict(gridcolor="#E4E7EB", zeroline=False, automargin=True),
+    legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+    margin=dict(l=60, r=20, t=80, b=50),
+    hoverlabel=dict(font=dict(family=FONT)),
+))
+
+
+def category_color(category: str) -> str:
+    """A fixed colour per category: the six of the taxonomy by name, others by a stable hash."""
+    if category in CATEGORY_COLORS:
+        return CATEGORY_COLORS[category]
+    digest = hashlib.md5(str(category).encode("utf-8")).digest()
+    return PALETTE[digest[0] % len(PALETTE)]
+
+
+def _finish(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    """Theme, title, height; the y-axis title (its unit) goes horizontally above the axis, where
+    Chinese reads naturally, instead of rotated along it."""
+    fig.update_layout(template=TEMPLATE, title=dict(text=title), height=height)
+    y_title = fig.layout.yaxis.title.text
+    if y_title and not isinstance(fig.data[0] if fig.data else None, go.Heatmap):
+        fig.update_yaxes(title_text=None)
+        fig.add_annotation(text=y_title, xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",
+                           showarrow=False, font=dict(size=12, color="#52606D"), yshift=8)
+    return fig
+
+
+def _pct(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series, errors="coerce").astype(float) * 100
+
+
+def coverage_over_time(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
+    """Cumulative coverage (solid) against the plan (dashed); columns day, coverage_rate, plan_rate."""
+    fig = go.Figure()
+    fig.add_scatter(x=frame["day"], y=_pct(frame["plan_rate"]), name=t("plan", lang), mode="lines",
+                    line=dict(color=PLAN_COLOR, dash="dash", width=2),
+                    hovertemplate="%{x|%Y-%m-%d}<br>%{y:.1f}%<extra>" + t("plan", lang) + "</extra>")
+    fig.add_scatter(x=frame["day"], y=_pct(frame["coverage_rate"]), name=t("actual", lang), mode="lines",
+                    line=dict(color=ACTUAL_COLOR, width=3), customdata=frame.get("units_covered"),
+                    hovertemplate="%{x|%Y-%m-%d}<br>%{y:.1f}%（%{customdata}）<extra>" + t("actual", lang)
+                    + "</extra>")
+    fig.update_yaxes(title_text=t("share_label", lang), range=[0, 105], ticksuffix="%")
+    fig.update_xaxes(title_text=t("month", lang), tickformat="%Y-%m")
+    return _finish(fig, title)
+
+
+def district_coverage_over_time(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
+    """One solid line per district, its plan dashed in the same colour."""
+    fig = go.Figure()
+    for i, (district, part) in enumerate(frame.groupby("district", sort=True)):
+        color = PALETTE[i % len(PALETTE)]
+        fig.add_scatter(x=part["day"], y=_pct(part["coverage_rate"]), name=district, mode="lines",
+                        legendgroup=district, line=dict(color=color, width=2.5),
+                        hovertemplate=district + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
+        fig.add_scatter(x=part["day"], y=_pct(part["plan_rate"]), name=district + " " + t("plan", lang),
+                        mode="lines", legendgroup=district, showlegend=False,
+                        line=dict(color=color, width=1, dash="dot"),
+                        hovertemplate=district + " " + t("plan", lang) + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
+    fig.update_yaxes(title_text=t("share_label", lang), range=[0, 105], ticksuffix="%")
+    fig.update_xaxes(title_text=t("month", lang), tickformat="%Y-%m")
+    fig.update_layout(legend=dict(y=1.02))
+    return _finish(fig, title, 460)
+
+
+def coverage_bars(frame: pd.DataFrame, label_col: str, title: str, lang: str = "zh",
+                  labels: dict | None = None) -> go.Figure:
+    """Coverage per group as bars (0..100%), covered/total in the hover; customdata = the group key."""
+    keys = frame[label_col].astype(str).tolist()
+    shown = [(labels or {}).get(k, k) for k in keys]
+    fig = go.Figure(go.Bar(
+        x=shown, y=_pct(frame["coverage_rate"]), customdata=keys, marker_color=ACTUAL_COLOR,
+        text=[fmt.percent(v) for v in frame["coverage_rate"]], textposition="outside", cliponaxis=False,
+        hovertext=[f"{int(c)} / {int(n)}" for c, n in zip(frame["units_covered"], frame["units_total"], strict=True)],
+        hovertemplate="%{x}<br>%{y:.1f}%（%{hovertext}）<extra></extra>",
+    ))
+    if len(keys) <= 3:
+        fig.update_traces(width=0.45)
+    fig.update_yaxes(title_text=t("share_label", lang), range=[0, 112], ticksuffix="%")
+    return _finish(fig, title)
+
+
+def round_heatmap(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
+    """District x round, cells = units inspected."""
+    rounds = frame.sort_values("round_ord")["round"].drop_duplicates().tolist()
+    grid = frame.pivot_table(index="district", columns="round", values="units", aggfunc="sum").reindex(columns=rounds)
+    z = grid.to_numpy(dtype=float)
+    text = [["" if v != v else f"{int(v)}" for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=rounds, y=grid.index.tolist(), text=text, texttemplate="%{text}", colorscale="Reds",
+        colorbar=dict(title=t("units_label", lang)), hoverongaps=False,
+        hovertemplate="%{y} %{x}<br>%{z:.0f}<extra></extra>",
+    ))
+    fig.update_xaxes(title_text=t("round", lang), type="category")
+    fig.update_yaxes(type="category", autorange="reversed")
+    return _finish(fig, title, max(320, 60 + 40 * len(grid.index)))
+
+
+def category_treemap(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
+    """Category > subcategory, sized by listed issues."""
+    ids, labels, parents, values, colors = [], [], [], [], []
+    for category, part in frame.groupby("category", sort=False):
+        ids.append(category)
+        labels.append(category)
+        parents.append("")
+        values.append(int(part["issues"].sum()))
+        colors.append(category_color(category))
+        for _, row in part.iterrows():
+            sub = row["subcategory"] if isinstance(row["subcategory"], str) and row["subcategory"] else "—"
+            ids.append(f"{category}/{sub}")
+            labels.append(sub)
+            parents.append(category)
+            values.append(int(row["issues"]))
+            colors.append(category_color(category))
+    fig = go.Figure(go.Treemap(
+        ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
+        marker=dict(colors=colors), textinfo="label+value+percent root",
+        hovertemplate="%{label}<br>%{value}<extra></extra>",
+    ))
+    fig.update_layout(margin=dict(l=10, r=10, t=60, b=10))
+    return _finish(fig, title, 520)
+
+
+def categories_by_group(frame: pd.DataFrame, group_col: str, value_col: str, title: str, y_title: str,
+                        order: list | None = None) -> go.Figure:
+    """Stacked bars per group (district or round), one fixed colour per category."""
+    fig = go.Figure()
+    groups = order or sorted(frame[group_col].astype(str).unique().tolist())
+    for category, part in frame.groupby("category", sort=True):
+        part = part.set_index(part[group_col].astype(str)).reindex(groups)
+        fig.add_bar(x=groups, y=part[value_col], name=category, marker_color=category_color(category),
+                    customdata=[category] * len(groups),
+                    hovertemplate="%{x}<br>" + category + "：%{y:.2f}<extra></extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title_text=y_title)
+    fig.update_xaxes(type="category")
+    return _finish(fig, title, 460)
+
+
+def category_trend(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
+    """Issues per round, one line per category."""
+    rounds = frame.sort_values("round_ord")["round"].drop_duplicates().tolist()
+    fig = go.Figure()
+    for category, part in frame.groupby("category", sort=True):
+        part = part.set_index("round").reindex(rounds)
+        fig.add_scatter(x=rounds, y=part["issues"], name=category, mode="lines+markers",
+                        line=dict(color=category_color(category), width=2.5),
+                        hovertemplate="%{x}<br>" + category + "：%{y}<extra></extra>")
+    fig.update_yaxes(title_text=t("issues_label", lang), rangemode="tozero")
+    fig.update_xaxes(title_text=t("round", lang), type="category")
+    return _finish(fig, title, 440)
+
+
+def rectification_status(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
+    """Horizontal stacked bars per category: rectified, open (not yet due), overdue; customdata = category."""
+    frame = frame.iloc[::-1]
+    fig = go.Figure()
+    for status in ("rectified", "open_in_time", "overdue"):
+        fig.add_bar(y=frame["category"], x=frame[status], name=t(status, lang), orientation="h",
+                    marker_color=STATUS_COLORS[status], customdata=frame["category"],
+                    text=frame[status] if status == "overdue" else None, textposition="outside",
+                    hovertemplate="%{y}<br>" + t(status, lang) + "：%{x}<extra></extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title_text=t("issues_label", lang))
+    fig.update_yaxes(type="category")
+    return _finish(fig, title, max(360, 80 + 45 * len(frame)))
+
+
+def level_bars(frame: pd.DataFrame, metrics: list[str], title: str, y_title: str, lang: str = "zh") -> go.Figure:
+    """Grouped bars: the metrics on x, one bar per level in its fixed colour."""
+    fig = go.Figure()
+    names = [t(m, lang) for m in metrics]
+    for _, row in frame.iterrows():
+        level = row["level"]
+        vals = [row.get(m) for m in metrics]
+        fig.add_bar(x=names, y=vals, name=value(level, lang), marker_color=LEVEL_COLORS.get(level, PLAN_COLOR),
+                    text=[fmt.average(v) for v in vals], textposition="outside", cliponaxis=False,
+                    hovertemplate="%{x}<br>%{y:.2f}<extra>" + value(level, lang) + "</extra>")
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text=y_title, rangemode="tozero")
+    return _finish(fig, title)
+
+
+def level_by_group(frame: pd.DataFrame, group_col: str, value_col: str, title: str, y_title: str,
+                   lang: str = "zh") -> go.Figure:
+    """Grouped bars per group (e.g. mode), one bar per level in its fixed colour."""
+    fig = go.Figure()
+    groups = frame[group_col].astype(str).drop_duplicates().tolist()
+    for level in ("municipal", "county"):
+        part = frame[frame["level"] == level].set_index(group_col).reindex(groups)
+        if part[value_col].notna().any():
+            fig.add_bar(x=groups, y=part[value_col], name=value(level, lang), marker_color=LEVEL_COLORS[level],
+                        customdata=part["inspections"],
+                        hovertemplate="%{x}<br>%{y:.2f}（%{customdata}）<extra>" + value(level, lang) + "</extra>")
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text=y_title, rangemode="tozero")
+    fig.update_xaxes(type="category")
+    return _finish(fig, title)

@@ -1,0 +1,217 @@
+"""Every label the user sees, in Chinese (default) and English. `t(key, lang, **values)`."""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+LABELS: dict[str, tuple[str, str]] = {
+    # app and navigation
+    "app_title": ("村（社区）巡察数据看板", "Village inspection dashboard"),
+    "page_overview": ("总览", "Overview"),
+    "page_coverage": ("覆盖进度", "Coverage"),
+    "page_categories": ("问题分类", "Issue categories"),
+    "page_compare": ("市县对比", "Municipal vs county"),
+    "page_imports": ("数据导入", "Import"),
+    "page_briefing": ("简报", "Briefing"),
+    "page_followup": ("计划与整改", "Plan & follow-up"),
+    "language": ("语言 / Language", "语言 / Language"),
+    # filter panel
+    "filters": ("筛选条件", "Filters"),
+    "f_districts": ("县区", "District"),
+    "f_townships": ("乡镇（街道）", "Township"),
+    "f_rounds": ("巡察轮次", "Round"),
+    "f_years": ("年度范围", "Years"),
+    "f_levels": ("巡察层级", "Level"),
+    "f_modes": ("巡察方式", "Mode"),
+    "f_unit_types": ("对象类型", "Unit type"),
+    "f_poverty_only": ("仅脱贫村", "Poverty villages only"),
+    "f_as_of": ("数据截至", "As of"),
+    "f_categories": ("问题类别（图表联动）", "Issue category (cross-filter)"),
+    "all": ("全部", "All"),
+    "reset": ("重置筛选", "Reset filters"),
+    "filters_none": ("全部数据", "all data"),
+    "cross_hint": ("提示：点击图中的县区柱或问题类别可联动筛选。", "Tip: click a district bar or a category to filter."),
+    "municipal": ("市级", "Municipal"),
+    "county": ("县级", "County"),
+    # captions and common
+    "caption": ("数据截至 {as_of}；筛选：{filters}", "Data as of {as_of}; filters: {filters}"),
+    "unit_count": ("个", ""),
+    "units_label": ("对象数（个）", "Units"),
+    "share_label": ("覆盖率（%）", "Coverage (%)"),
+    "issues_label": ("问题数（个）", "Issues"),
+    "per_inspection_label": ("每次巡察问题数（个/次）", "Issues per inspection"),
+    "month": ("月份", "Month"),
+    "round": ("轮次", "Round"),
+    "district": ("县区", "District"),
+    "township": ("乡镇（街道）", "Township"),
+    "unit_name": ("对象名称", "Unit"),
+    "unit_type": ("对象类型", "Unit type"),
+    "unit_code": ("对象编码", "Code"),
+    "category": ("问题类别", "Category"),
+    "subcategory": ("二级类别", "Subcategory"),
+    "level": ("层级", "Level"),
+    "mode": ("巡察方式", "Mode"),
+    "team": ("巡察组", "Team"),
+    "actual": ("实际覆盖", "Actual"),
+    "plan": ("计划进度", "Plan"),
+    "store_error": ("无法打开数据库：{message}", "Cannot open the store: {message}"),
+    "query_error": ("图表数据读取失败：{message}", "Could not load the chart data: {message}"),
+    # empty states
+    "empty_store": ("数据库中还没有巡察数据。请到「数据导入」页面上传对象名册、巡察情况和问题清单。",
+                    "The store holds no inspection data yet. Upload the roster, inspections and issue list on "
+                    "the Import page."),
+    "empty_filter": ("当前筛选条件下没有数据。请放宽筛选条件，或点击侧栏的「重置筛选」。",
+                     "Nothing matches the current filters. Widen them or press Reset filters in the sidebar."),
+    "no_roster": ("尚未导入对象名册（应巡对象），无法计算覆盖率；下面仍显示巡察次数和问题数。",
+                  "No roster loaded, so coverage cannot be computed; counts are still shown."),
+    "no_issue_list": ("当前筛选条件下没有问题清单数据（仅有巡察情况汇总数）。",
+                      "No issue list for the current filters (only inspection totals)."),
+    # overview
+    "kpi_coverage": ("覆盖率", "Coverage"),
+    "kpi_covered_of": ("已覆盖 {covered} / 应巡 {total} 个", "{covered} of {total} units"),
+    "kpi_covered_no_roster": ("已巡 {covered} 个对象（无名册）", "{covered} units inspected (no roster)"),
+    "kpi_inspections": ("巡察次数", "Inspections"),
+    "kpi_issues": ("发现问题", "Issues found"),
+    "kpi_clues": ("移交问题线索", "Clues transferred"),
+    "kpi_disciplined": ("党纪政务处分（人）", "Disciplined (people)"),
+    "kpi_immediate": ("立行立改", "Fixed on the spot"),
+    "kpi_rectification": ("整改完成率", "Rectification rate"),
+    "kpi_vs": ("{delta}（{year}年较上年）", "{delta} ({year} vs previous year)"),
+    "kpi_gain": ("{delta}（{year}年新增）", "{delta} (gained in {year})"),
+    "kpi_not_reported": ("{n} 次巡察未填报", "{n} inspections not reported"),
+    "chart_cum_coverage": ("累计覆盖率与计划进度", "Cumulative coverage against the plan"),
+    "chart_coverage_by_district": ("各县区覆盖率", "Coverage by district"),
+    "table_districts": ("各县区情况（按覆盖率排序）", "Districts, sorted by coverage"),
+    "inspections": ("巡察次数", "Inspections"),
+    "units_total": ("应巡对象", "Roster units"),
+    "units_covered": ("已覆盖", "Covered"),
+    "coverage_rate": ("覆盖率", "Coverage"),
+    "issues_found": ("发现问题", "Issues"),
+    "clues": ("问题线索", "Clues"),
+    "disciplined": ("处分人数", "Disciplined"),
+    "immediate_fixes": ("立行立改", "Immediate fixes"),
+    # coverage
+    "chart_district_month": ("各县区累计覆盖率（虚线为计划）", "Cumulative coverage by district (dashed: plan)"),
+    "chart_heatmap": ("各县区分轮次巡察对象数", "Units inspected by district and round"),
+    "chart_by_type": ("分对象类型覆盖率", "Coverage by unit type"),
+    "chart_poverty": ("脱贫村与其他对象覆盖率", "Coverage: poverty villages and others"),
+    "poverty_yes": ("脱贫村", "Poverty villages"),
+    "poverty_no": ("其他对象", "Other units"),
+    "last_mile": ("尚未巡察的对象（最后一公里）", "Units not yet inspected (the last mile)"),
+    "last_mile_count": ("共 {n} 个对象尚未巡察。", "{n} units not yet inspected."),
+    "last_mile_none": ("筛选范围内的对象已全部巡察。", "Every unit in the filtered roster has been inspected."),
+    "download_csv": ("下载清单（CSV）", "Download list (CSV)"),
+    # categories
+    "chart_treemap": ("问题类别构成（一级 > 二级）", "Issues by category and subcategory"),
+    "chart_top_by_district": ("各县区问题类别分布", "Categories by district"),
+    "metric_counts": ("问题数", "Counts"),
+    "metric_per_inspection": ("每次巡察问题数", "Per inspection"),
+    "chart_trend": ("分轮次问题类别趋势", "Issues by round and category"),
+    "chart_rectification": ("分类别整改情况", "Rectification by category"),
+    "rectified": ("已整改", "Rectified"),
+    "open_in_time": ("整改中（未到期）", "Open, not yet due"),
+    "overdue": ("逾期未整改", "Overdue"),
+    "overdue_total": ("逾期未整改共 {n} 个问题", "{n} issues overdue"),
+    "category_filter_active": ("已按问题类别筛选：{cats}（可在侧栏清除）", "Filtered to categories: {cats} (clear in the sidebar)"),
+    # compare
+    "ratio_tile": ("市级是县级的 {ratio}", "Municipal is {ratio} county"),
+    "avg_issues_and_clues": ("每次巡察问题+线索", "Issues + clues per inspection"),
+    "avg_clues": ("每次巡察问题线索", "Clues per inspection"),
+    "avg_disciplined": ("每次巡察处分人数", "Disciplined per inspection"),
+    "avg_immediate_fixes": ("每次巡察立行立改", "Immediate fixes per inspection"),
+    "chart_level_avgs": ("市县每次巡察平均成果", "Per-inspection results by level"),
+    "chart_level_like": ("同口径对比：市县均有巡察的县区和年度", "Like for like: districts and years both levels worked"),
+    "like_note": ("市级巡察组多派往问题较多的村，整体比值包含选择因素；同口径只比较 {cells} 个双方都有巡察的"
+                  "“县区×年度”。", "Municipal teams go to harder villages; like for like compares only the {cells} "
+                  "district-year cells where both levels inspected."),
+    "like_none": ("没有市县双方都有巡察的县区和年度，无法做同口径对比。",
+                  "No district-year where both levels inspected: no like-for-like comparison."),
+    "chart_by_mode": ("分巡察方式：每次巡察问题+线索", "Issues + clues per inspection by mode"),
+    "team_table": ("巡察组排行（按每次巡察问题+线索）", "Team league table (issues + clues per inspection)"),
+    "avg_label": ("平均每次（个/次）", "Per inspection"),
+    "one_level_only": ("当前筛选只包含一个层级，无法计算市县比值。", "Only one level in the filtered data: no ratio."),
+    # imports
+    "upload": ("选择要导入的文件（可多选：对象名册、巡察情况、问题清单）",
+               "Choose the files to import (several at once: roster, inspections, issue list)"),
+    "import_button": ("导入", "Import"),
+    "import_user": ("导入人", "Imported by"),
+    "import_done": ("导入成功：新增 {added} 行，替换 {replaced} 行，跳过 {skipped} 行。",
+                    "Imported: {added} rows added, {replaced} replaced, {skipped} skipped."),
+    "import_unchanged": ("这些文件已经导入过，数据没有变化。", "These files were imported before; nothing changed."),
+    "import_rejected": ("导入未执行：发现 {n} 个问题，数据库未作任何修改。请修改后重新导入。",
+                        "Not imported: {n} problems found; the store was not changed. Fix them and import again."),
+    "problems_download": ("下载问题清单（Excel，原表附错误说明列）", "Download the problems (Excel, input with an error column)"),
+    "warnings": ("提示", "Warnings"),
+    "import_log": ("导入记录", "Import log"),
+    "import_log_empty": ("还没有导入记录。", "No imports yet."),
+    "undo_select": ("选择要撤销的导入", "Import to undo"),
+    "undo_button": ("撤销该次导入", "Undo this import"),
+    "undo_confirm": ("确认撤销（该次导入写入的数据将被删除，被替换的数据恢复）",
+                     "Confirm (its rows are deleted and what it replaced comes back)"),
+    "p_file": ("文件", "File"),
+    "p_sheet": ("工作表", "Sheet"),
+    "p_row": ("行号", "Row"),
+    "p_column": ("列", "Column"),
+    "p_value": ("单元格内容", "Value"),
+    "p_reason": ("问题", "Problem"),
+    "p_suggestion": ("建议", "Suggestion"),
+    "log_id": ("编号", "No."),
+    "log_time": ("导入时间", "Time"),
+    "log_user": ("导入人", "By"),
+    "log_files": ("文件", "Files"),
+    "log_added": ("新增", "Added"),
+    "log_replaced": ("替换", "Replaced"),
+    "log_skipped": ("跳过", "Skipped"),
+    "log_status": ("状态", "Status"),
+    "status_active": ("有效", "active"),
+    "status_undone": ("已撤销", "undone"),
+}
+
+# values stored in English that the screen shows translated
+VALUES: dict[str, tuple[str, str]] = {
+    "municipal": ("市级", "Municipal"),
+    "county": ("县级", "County"),
+    "rectified": ("已整改", "Rectified"),
+    "in_progress": ("整改中", "In progress"),
+    "not_started": ("未整改", "Not started"),
+}
+
+FILTER_NAMES = {
+    "districts": "f_districts", "townships": "f_townships", "unit_types": "f_unit_types",
+    "poverty_only": "f_poverty_only", "rounds": "f_rounds", "year_from": "f_years", "year_to": "f_years",
+    "levels": "f_levels", "modes": "f_modes", "categories": "f_categories",
+}
+
+
+def t(key: str, lang: str = "zh", **values) -> str:
+    pair = LABELS.get(key)
+    if pair is None:
+        return key
+    text = pair[1 if lang == "en" else 0]
+    return text.format(**values) if values else text
+
+
+def value(raw: str, lang: str = "zh") -> str:
+    pair = VALUES.get(raw)
+    return raw if pair is None else pair[1 if lang == "en" else 0]
+
+
+def describe_filters(active: dict, lang: str = "zh") -> str:
+    """The active filters in one line, for captions ('县区: 临颍县；层级: 市级')."""
+    if not active:
+        return t("filters_none", lang)
+    parts, years = [], (active.get("year_from"), active.get("year_to"))
+    for name, val in active.items():
+        if name in ("year_from", "year_to"):
+            continue
+        if isinstance(val, bool):
+            shown = ""
+        elif isinstance(val, (list, tuple)):
+            shown = "、".join(value(str(v), lang).split("/")[-1] for v in val)
+        else:
+            shown = str(val)
+        label = t(FILTER_NAMES.get(name, name), lang)
+        parts.append(f"{label}: {shown}" if shown else label)
+    if any(y is not None for y in years):
+        parts.append(f"{t('f_years', lang)}: {years[0] or ''}–{years[1] or ''}")
+    return "；".join(parts) if lang == "zh" else "; ".join(parts)

@@ -1,0 +1,95 @@
+"""The problems of a rejected import as a workbook the clerk can fix from: a summary sheet listing
+every problem, then each input sheet as it was read, with an error column on the rows concerned."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from . import readers
+from .importer import InputFile, Problem
+
+SUMMARY_HEADERS = ("文件", "工作表", "行号", "列", "单元格内容", "问题", "建议")
+ERROR_HEADER = "错误说明"
+ERROR_FILL = PatternFill("solid", fgColor="FDE2E1")
+BOLD = Font(bold=True)
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def safe(value: object) -> object:
+    """Neutralise formula-looking text so a spreadsheet never evaluates it."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    if isinstance(value, (str, int, float, bool, dt.date, dt.datetime, dt.time)) or value is None:
+        return value
+    return str(value)
+
+
+def _describe(p: Problem) -> str:
+    text = f"{p.column}：{p.reason}" if p.column else p.reason
+    return f"{text}（{p.suggestion}）" if p.suggestion else text
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    bad = '[]:*?/\\'
+    base = "".join("_" if c in bad else c for c in name)[:28] or "Sheet"
+    title, n = base, 1
+    while title in taken:
+        n += 1
+        title = f"{base[:26]}_{n}"
+    taken.add(title)
+    return title
+
+
+def build(files: Iterable[InputFile], problems: list[Problem]) -> bytes:
+    """The .xlsx bytes: 问题汇总 first, then every readable input sheet with 错误说明 appended."""
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "问题汇总"
+    summary.append(SUMMARY_HEADERS)
+    for cell in summary[1]:
+        cell.font = BOLD
+    for p in problems:
+        summary.append([safe(v) for v in (p.file, p.sheet, p.row, p.column, p.value, p.reason, p.suggestion)])
+    for column, width in zip("ABCDEFG", (22, 14, 8, 16, 22, 48, 36), strict=True):
+        summary.column_dimensions[column].width = width
+
+    by_row: dict[tuple, list[str]] = defaultdict(list)
+    for p in problems:
+        if p.row is not None:
+            by_row[(p.file, p.sheet or None, p.row)].append(_describe(p))
+    taken = {summary.title}
+    for item in files:
+        if not any(p.file == item.name for p in problems):
+            continue
+        try:
+            sheets = readers.read_file(item.name, item.data)
+        except readers.ReadError:
+            continue
+        for raw in sheets:
+            label = raw.name or None
+            title = _sheet_title(f"{item.name.rsplit('.', 1)[0]}-{raw.name}" if raw.name else item.name, taken)
+            ws = wb.create_sheet(title)
+            width = max((len(r) for r in raw.rows), default=0)
+            for index, row in enumerate(raw.rows, start=1):
+                errors = by_row.get((item.name, label, index), [])
+                padded = list(row) + [None] * (width - len(row))
+                ws.append([safe(v) for v in padded] + ["；".join(errors) if errors else None])
+                if errors:
+                    for cell in ws[index]:
+                        cell.fill = ERROR_FILL
+            error_col = ws.cell(row=1, column=width + 1)
+            if error_col.value is None:
+                error_col.value = ERROR_HEADER
+                error_col.font = BOLD
+            ws.column_dimensions[error_col.column_letter].width = 60
+            for cell in ws[error_col.column_letter]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,165 @@
+"""简报 Briefing: a 16:9 view for the projector and the screenshot (title, as-of date and filters,
+KPI tiles, four charts in a 2x2 grid) with one-click exports. `?shot=1` hides every control and
+the Streamlit chrome so a browser screenshot is clean."""
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from inspection import briefing, export
+from inspection.briefing import label
+from ui import components as ui
+from ui import sidebar, state
+
+GRID_HEIGHT = 360  # px per chart: title + tiles + 2 rows of charts fit a 1920x1080 screen
+SHOT_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+[data-testid="stMainMenu"], [data-testid="stSidebarNav"], header, footer, .stDeployButton,
+.modebar-container, .st-key-brief_title { display: none !important; }
+[data-testid="stMainBlockContainer"], .block-container {
+    padding: 1.2rem 2rem 0.5rem 2rem !important; max-width: 100% !important; }
+[data-testid="stAppViewContainer"] { margin-left: 0 !important; }
+</style>
+"""
+PAGE_CSS = """
+<style>
+.brief-title { font-size: 2.2rem !important; font-weight: 700; color: #B71C1C; margin: 0; line-height: 1.25; }
+.brief-sub { color: #555; font-size: 0.95rem; margin: 0.2rem 0 0.6rem 0;
+             border-bottom: 3px solid #B71C1C; padding-bottom: 0.4rem; }
+</style>
+"""
+
+
+def shot_mode() -> bool:
+    return str(st.query_params.get("shot", "")).lower() in ("1", "true", "yes")
+
+
+def shot_link() -> str:
+    """This view's URL (filters and title included) with the screenshot flag."""
+    pairs = [(key, v) for key in st.query_params for v in st.query_params.get_all(key) if key != "shot"]
+    return "?" + urlencode([*pairs, ("shot", "1")])
+
+
+def render_header(brief) -> None:
+    st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    st.markdown(f'<div class="brief-title">{_escape(brief.title)}</div>'
+                f'<div class="brief-sub">{_escape(brief.subtitle)}</div>', unsafe_allow_html=True)
+
+
+def render_tiles(brief) -> None:
+    for column, tile in zip(st.columns(len(brief.tiles)), brief.tiles, strict=True):
+        ui.kpi(column, tile.label, tile.shown)
+        column.caption(tile.detail)
+
+
+def render_grid(brief, filters, shot: bool, lang: str) -> None:
+    slides = brief.slides
+    if not slides:
+        ui.empty()
+        return
+    for row_start in range(0, len(slides), 2):
+        for column, slide in zip(st.columns(2), slides[row_start:row_start + 2], strict=False):
+            with column:
+                fig = _screen_figure(slide.figure)
+                config = ui.chart_config(slide.title, filters)
+                if shot:
+                    config["displayModeBar"] = False
+                st.plotly_chart(fig, config=config, width="stretch", key=f"brief_{row_start}_{slide.title}")
+                if not shot:
+                    render_png_button(slide, filters, lang)
+
+
+def render_png_button(slide, filters, lang: str) -> None:
+    name = export.file_name(slide.title, filters.as_of, filters, "png")
+    if export.png_available():
+        st.download_button(label("brief_png", lang), data=_png_maker(slide.figure), file_name=name,
+                           mime="image/png", key=f"png_{slide.title}", icon=":material/image:",
+                           on_click="ignore")
+    else:
+        st.button(label("brief_png", lang), disabled=True, key=f"png_{slide.title}", icon=":material/image:",
+                  help=label("brief_no_browser", lang))
+        st.caption(label("brief_no_browser", lang))
+
+
+def _png_maker(fig):
+    def make() -> bytes:  # runs when the button is clicked, on its own thread
+        try:
+            return export.figure_png(fig, 900, 500, scale=3)
+        except export.ExportUnavailable as exc:
+            return export.message_png(str(exc))
+
+    return make
+
+
+def render_exports(brief, filters, lang: str) -> None:
+    st.divider()
+    st.subheader(label("brief_exports", lang))
+    with_extra = st.toggle(label("brief_with_extra", lang), key="brief_extra",
+                           help=label("brief_with_extra_help", lang))
+    slides = brief.deck_slides(with_extra)
+    kind = label("brief_kind", lang)
+    if not export.png_available():
+        st.info(label("brief_no_browser_deck", lang), icon="ℹ️")
+    left, middle, right = st.columns(3)
+    left.download_button(label("brief_pptx", lang), data=lambda: export.deck_pptx(brief.title, brief.subtitle, slides),
+                         file_name=export.file_name(kind, filters.as_of, filters, "pptx"), on_click="ignore",
+                         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                         icon=":material/slideshow:", width="stretch", type="primary")
+    if export.cjk_font() is None:
+        middle.button(label("brief_pdf", lang), disabled=True, width="stretch", help=label("brief_no_font", lang))
+    else:
+        middle.download_button(label("brief_pdf", lang), data=lambda: export.deck_pdf(brief.title, brief.subtitle,
+                                                                                       slides),
+                               file_name=export.file_name(kind, filters.as_of, filters, "pdf"), on_click="ignore",
+                               mime="application/pdf", icon=":material/picture_as_pdf:", width="stretch")
+    tables = brief.tables()
+    right.download_button(label("brief_xlsx", lang), data=lambda: export.tables_xlsx(tables),
+                          file_name=export.file_name(label("brief_data_kind", lang), filters.as_of, filters, "xlsx"),
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          on_click="ignore", icon=":material/table:", width="stretch")
+    with st.expander(label("brief_csv_each", lang)):
+        for i, (name, frame) in enumerate(tables.items()):
+            st.download_button(name, data=export.table_csv(frame), on_click="ignore", key=f"csv_{i}",
+                               file_name=export.file_name(name, filters.as_of, filters, "csv"), mime="text/csv",
+                               icon=":material/download:")
+    st.markdown(f"[{label('brief_shot_link', lang)}]({shot_link()})")
+    st.caption(label("brief_shot_help", lang))
+
+
+def _screen_figure(fig):
+    """The chart at grid height with tighter margins (a copy; exports keep the original)."""
+    fig = type(fig)(fig)
+    fig.update_layout(height=GRID_HEIGHT, margin=dict(l=50, r=15, t=75, b=35), title_font_size=16)
+    return fig
+
+
+def _escape(text: str) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def main() -> None:
+    lang = state.lang()
+    shot = shot_mode()
+    if shot:
+        st.markdown(SHOT_CSS, unsafe_allow_html=True)
+    if ui.store_is_empty():
+        ui.empty("empty_store")
+        return
+    filters = sidebar.current()
+    title = briefing.DEFAULT_TITLE if lang == "zh" else label("briefing_default_title", lang)
+    # Rendered in screenshot mode too (hidden by SHOT_CSS) so the title stays bound to the URL.
+    title = st.text_input(label("briefing_title", lang), value=title, key="brief_title",
+                          bind="query-params", max_chars=60)
+    brief = briefing.build(state.run_query, filters, lang, title)
+    render_header(brief)
+    if not brief.has_roster:
+        ui.empty("no_roster")
+    render_tiles(brief)
+    render_grid(brief, filters, shot, lang)
+    if not shot:
+        render_exports(brief, filters, lang)
+
+
+main()

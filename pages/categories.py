@@ -1,0 +1,68 @@
+"""问题分类 Issue categories: the taxonomy as a treemap, categories by district (counts and per
+inspection), the trend by round, rectification status by category with overdue counted."""
+
+import streamlit as st
+
+from inspection import charts, fmt
+from inspection.i18n import t
+from ui import components as ui
+from ui import sidebar, state
+
+
+def render_treemap(frame, filters, lang: str) -> None:
+    ui.chart(charts.category_treemap(frame, t("chart_treemap", lang), lang), "chart_treemap", filters)
+
+
+def render_by_district(filters, lang: str) -> None:
+    frame = state.run_query("issues_by_district_category", filters.params())
+    if frame.empty:
+        return
+    metric = st.segmented_control(" ", ["counts", "per_inspection"], default="counts", key="cat_metric",
+                                  format_func=lambda m: t(f"metric_{m}", lang), label_visibility="collapsed")
+    if metric == "per_inspection":
+        column, y_title = "issues_per_inspection", t("per_inspection_label", lang)
+    else:
+        column, y_title = "issues", t("issues_label", lang)
+    order = frame.groupby("district", sort=False)["issues"].sum().sort_values(ascending=False).index.tolist()
+    fig = charts.categories_by_group(frame, "district", column, t("chart_top_by_district", lang), y_title, order)
+    fig.update_xaxes(title_text=t("district", lang))
+    ui.chart(fig, "chart_top_by_district", filters, key="cat_district_bars",
+             on_click=ui.click_to_filter("cat_district_bars", "category"))
+
+
+def render_trend(filters, lang: str) -> None:
+    frame = state.run_query("issues_by_round_category", filters.params())
+    if frame.empty:
+        return
+    ui.chart(charts.category_trend(frame, t("chart_trend", lang), lang), "chart_trend", filters)
+
+
+def render_rectification(filters, lang: str) -> None:
+    frame = state.run_query("rectification_by_category", filters.params())
+    if frame.empty:
+        return
+    st.metric(t("overdue", lang), fmt.count(frame["overdue"].sum(), lang), border=True)
+    fig = charts.rectification_status(frame, t("chart_rectification", lang), lang)
+    ui.chart(fig, "chart_rectification", filters, key="cat_rect_bars",
+             on_click=ui.click_to_filter("cat_rect_bars", "category"))
+
+
+def main() -> None:
+    lang = ui.page_title("page_categories")
+    if ui.store_is_empty():
+        ui.empty("empty_store")
+        return
+    filters = sidebar.current()
+    if filters.categories:
+        st.info(t("category_filter_active", lang, cats="、".join(filters.categories)))
+    frame = state.run_query("issues_by_category", filters.params())
+    if frame.empty:
+        ui.empty("no_issue_list")
+        return
+    render_treemap(frame, filters, lang)
+    render_by_district(filters, lang)
+    render_trend(filters, lang)
+    render_rectification(filters, lang)
+
+
+main()

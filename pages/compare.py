@@ -1,0 +1,80 @@
+"""市县对比 Municipal vs county: per-inspection averages by level with the ratio tiles, the
+like-for-like view (same districts and years, and per mode), the team league table."""
+
+import streamlit as st
+
+from inspection import charts, fmt
+from inspection.i18n import t, value
+from ui import components as ui
+from ui import sidebar, state
+
+METRICS = ["avg_issues_and_clues", "avg_clues", "avg_disciplined", "avg_immediate_fixes"]
+RATIOS = {"avg_issues_and_clues": "ratio_issues_and_clues", "avg_clues": "ratio_clues",
+          "avg_disciplined": "ratio_disciplined", "avg_immediate_fixes": "ratio_immediate_fixes"}
+
+
+def render_ratio_tiles(frame, lang: str) -> None:
+    if set(frame["level"]) != {"municipal", "county"}:
+        ui.empty("one_level_only")
+        return
+    row = frame.iloc[0]
+    by_level = frame.set_index("level")
+    for column, metric in zip(st.columns(len(METRICS)), METRICS, strict=True):
+        detail = f"{value('municipal', lang)} {fmt.average(by_level.loc['municipal', metric])} / " \
+                 f"{value('county', lang)} {fmt.average(by_level.loc['county', metric])}"
+        ratio = fmt.ratio(row[RATIOS[metric]], lang)
+        ui.kpi(column, t(metric, lang), ratio, None, detail)
+        column.caption(f"{t('ratio_tile', lang, ratio=ratio)}（{detail}）")
+
+
+def render_levels(frame, filters, lang: str) -> None:
+    fig = charts.level_bars(frame, METRICS, t("chart_level_avgs", lang), t("avg_label", lang), lang)
+    ui.chart(fig, "chart_level_avgs", filters)
+
+
+def render_like_for_like(filters, lang: str) -> None:
+    st.subheader(t("chart_level_like", lang))
+    like = state.run_query("results_by_level_like", filters.params())
+    if like.empty:
+        ui.empty("like_none")
+    else:
+        st.caption(t("like_note", lang, cells=int(like["cells"].iloc[0])))
+        render_ratio_tiles(like, lang)
+        fig = charts.level_bars(like, METRICS, t("chart_level_like", lang), t("avg_label", lang), lang)
+        ui.chart(fig, "chart_level_like", filters)
+    modes = state.run_query("results_by_level_mode", filters.params())
+    if not modes.empty:
+        fig = charts.level_by_group(modes, "mode", "avg_issues_and_clues", t("chart_by_mode", lang),
+                                    t("avg_label", lang), lang)
+        fig.update_xaxes(title_text=t("mode", lang))
+        ui.chart(fig, "chart_by_mode", filters)
+
+
+def render_teams(filters, lang: str) -> None:
+    st.subheader(t("team_table", lang))
+    teams = state.run_query("results_by_team", filters.params())
+    teams = teams.assign(level=teams["level"].map(lambda v: value(v, lang)))
+    labels = {"team": "team", "level": "level", "inspections": "inspections", "avg_issues_and_clues": "avg_label",
+              "issues_found": "issues_found", "clues": "clues", "disciplined": "disciplined",
+              "immediate_fixes": "immediate_fixes"}
+    ui.table(teams, labels, {"avg_issues_and_clues": st.column_config.NumberColumn(format="%.2f")})
+    st.caption(ui.caption(filters, lang))
+
+
+def main() -> None:
+    lang = ui.page_title("page_compare")
+    if ui.store_is_empty():
+        ui.empty("empty_store")
+        return
+    filters = sidebar.current()
+    levels = state.run_query("results_by_level", filters.params())
+    if levels.empty:
+        ui.empty()
+        return
+    render_ratio_tiles(levels, lang)
+    render_levels(levels, filters, lang)
+    render_like_for_like(filters, lang)
+    render_teams(filters, lang)
+
+
+main()

@@ -1,0 +1,79 @@
+"""覆盖进度 Coverage: cumulative coverage by district against the plan, district x round heatmap,
+coverage by unit type and for poverty villages, the last-mile list (downloadable)."""
+
+import streamlit as st
+
+from inspection import charts
+from inspection.i18n import t
+from ui import components as ui
+from ui import sidebar, state
+
+
+def render_district_progress(filters, lang: str) -> None:
+    bars = state.run_query("coverage_by_district", filters.params())
+    fig = charts.coverage_bars(bars, "district", t("chart_coverage_by_district", lang), lang)
+    ui.chart(fig, "chart_coverage_by_district", filters, key="coverage_district_bars",
+             on_click=ui.click_to_filter("coverage_district_bars", "district"))
+    lines = state.run_query("coverage_by_district_month", filters.params())
+    if not ui.is_empty(lines):
+        fig = charts.district_coverage_over_time(lines, t("chart_district_month", lang), lang)
+        ui.chart(fig, "chart_district_month", filters)
+
+
+def render_heatmap(filters, lang: str) -> None:
+    frame = state.run_query("units_by_district_round", filters.params())
+    if ui.is_empty(frame):
+        ui.empty()
+        return
+    ui.chart(charts.round_heatmap(frame, t("chart_heatmap", lang), lang), "chart_heatmap", filters)
+
+
+def render_groups(filters, lang: str) -> None:
+    left, right = st.columns(2)
+    with left:
+        frame = state.run_query("coverage_by_unit_type", filters.params())
+        fig = charts.coverage_bars(frame, "unit_type", t("chart_by_type", lang), lang)
+        ui.chart(fig, "chart_by_type", filters)
+    with right:
+        frame = state.run_query("coverage_by_poverty", filters.params())
+        labels = {"True": t("poverty_yes", lang), "False": t("poverty_no", lang)}
+        fig = charts.coverage_bars(frame, "is_poverty_village", t("chart_poverty", lang), lang, labels)
+        ui.chart(fig, "chart_poverty", filters)
+
+
+def render_last_mile(filters, lang: str) -> None:
+    st.subheader(t("last_mile", lang))
+    frame = state.run_query("uncovered_units", filters.params())
+    if frame.empty:
+        st.success(t("last_mile_none", lang))
+        return
+    st.write(t("last_mile_count", lang, n=len(frame)))
+    labels = {c: c for c in ("district", "township", "unit_name", "unit_type", "unit_code")}
+    ui.table(frame, labels)
+    shown = frame.rename(columns={c: t(c, lang) for c in labels})
+    st.download_button(t("download_csv", lang), shown.to_csv(index=False).encode("utf-8-sig"),
+                       file_name=f"未巡察对象清单_{filters.as_of.isoformat()}.csv", mime="text/csv")
+    st.caption(ui.caption(filters, lang))
+
+
+def main() -> None:
+    lang = ui.page_title("page_coverage")
+    if ui.store_is_empty():
+        ui.empty("empty_store")
+        return
+    filters = sidebar.current()
+    head = state.run_query("headline_totals", filters.params()).iloc[0]
+    if not head["has_roster"]:
+        ui.empty("no_roster")
+        render_heatmap(filters, lang)
+        return
+    if not head["units_total"]:
+        ui.empty()
+        return
+    render_district_progress(filters, lang)
+    render_heatmap(filters, lang)
+    render_groups(filters, lang)
+    render_last_mile(filters, lang)
+
+
+main()

@@ -1,0 +1,242 @@
+"""计划与整改 Plan & rectification: will each district finish on time (plan table, projections,
+plan settings), and is what the teams found fixed (rates against the 70% reference, the days curve
+per level, overdue by district and category, the overdue list for administrators)."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from inspection import charts_followup as charts
+from inspection import fmt, plan, settings
+from inspection.charts_followup import t
+from ui import components as ui
+from ui import sidebar, state
+
+
+def can_edit() -> bool:
+    """May this user change the plan and read issue descriptions? Everyone for now; the roles
+    issue restricts it to administrators."""
+    return True
+
+
+def show(fig, title_key: str, filters, lang: str, key: str) -> None:
+    st.plotly_chart(fig, key=key, config=ui.chart_config(t(title_key, "zh"), filters), width="stretch")
+    st.caption(ui.caption(filters, lang))
+
+
+# ---- plan --------------------------------------------------------------------------------------
+
+def _status(row, lang: str) -> str:
+    if row["remaining_units"] == 0:
+        return t("st_done", lang)
+    return t("st_behind", lang) if row["behind"] else t("st_ok", lang)
+
+
+def _projected(row, lang: str) -> str:
+    if row["no_progress"]:
+        return t("fu_no_progress", lang)
+    if pd.isna(row["projected_full_coverage"]):
+        return "—"
+    day = pd.Timestamp(row["projected_full_coverage"]).date().isoformat()
+    return t("fu_reached", lang, date=day) if row["remaining_units"] == 0 else day
+
+
+def plan_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The plan rows as shown: translated headers, text for dates and flags, behind rows first."""
+    shown = pd.DataFrame({
+        t("district", lang): [t("fu_total", lang) if r else d for r, d in zip(frame["is_total"], frame["district"], strict=True)],
+        t("col_status", lang): [_status(r, lang) for _, r in frame.iterrows()],
+        t("units_total", lang): frame["units_total"],
+        t("col_covered", lang): frame["units_covered"],
+        t("col_covered_share", lang): [fmt.percent(v) for v in frame["covered_share"]],
+        t("col_planned_share", lang): [fmt.percent(v) for v in frame["planned_share"]],
+        t("col_gap", lang): [fmt.number(v, lang, 0) for v in frame["gap_units"]],
+        t("col_pace", lang): [fmt.number(v, lang, 1) for v in frame["pace_per_month"]],
+        t("col_projected", lang): [_projected(r, lang) for _, r in frame.iterrows()],
+        t("col_needed", lang): [t("fu_plan_over", lang) if pd.isna(v) else fmt.number(v, lang, 1)
+                                for v in frame["needed_per_month"]],
+        t("col_lacking", lang): [fmt.number(v, lang, 1) for v in frame["lacking_per_month"]],
+        t("col_plan_end", lang): [pd.Timestamp(v).date().isoformat() for v in frame["plan_end"]],
+    })
+    return shown
+
+
+def render_plan(filters, lang: str) -> pd.DataFrame:
+    st.subheader(t("fu_plan", lang))
+    frame = state.run_query("plan_by_district", filters.params())
+    if frame.empty:
+        ui.empty()
+        return frame
+    default = plan_default()
+    if default is not None:
+        st.caption(t("fu_plan_caption", lang, start=default.plan_start, end=default.plan_end,
+                     target=fmt.percent(default.target, 0)))
+    districts = frame[~frame["is_total"].astype(bool)]
+    late = districts[districts["behind"].astype(bool)]
+    if late.empty:
+        st.success(t("fu_behind_none", lang))
+    else:
+        st.warning(t("fu_behind_n", lang, n=len(late), names="、".join(late["district"])), icon="⚠️")
+    shown = plan_table(frame, lang)
+    behind = frame["behind"].astype(bool).tolist()
+    styled = shown.style.apply(
+        lambda row: ["background-color: #FDECEA" if behind[row.name] else "" for _ in row], axis=1)
+    st.dataframe(styled, hide_index=True, width="stretch")
+    st.caption(ui.caption(filters, lang))
+    return frame
+
+
+def render_projection(filters, lang: str, plan_frame: pd.DataFrame) -> None:
+    frame = state.run_query("coverage_projection_by_month", filters.params())
+    if frame.empty:
+        return
+    show(charts.projection_small_multiples(frame, plan_frame, lang), "fu_chart_projection", filters, lang,
+         "followup_projection")
+
+
+def plan_default() -> plan.Plan | None:
+    rows = state.run_query("plan_settings_by_district", {})
+    rows = rows[rows["district"] == plan.DEFAULT]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return plan.Plan(plan.DEFAULT, pd.Timestamp(row["plan_start"]).date(), pd.Timestamp(row["plan_end"]).date(),
+                     float(row["target"]))
+
+
+def render_settings(lang: str) -> None:
+    """The plan settings form (administrators): the default row and per-district overrides."""
+    with st.expander(t("fu_settings", lang)):
+        st.caption(t("fu_settings_help", lang))
+        stored = state.run_query("plan_settings_by_district", {})
+        options = state.run_query("filter_options_by_kind", {})
+        districts = options.loc[options["kind"] == "district", "value"].tolist()
+        scope = st.selectbox(t("fu_settings_district", lang), [plan.DEFAULT] + districts, key="plan_scope",
+                             format_func=lambda d: t("fu_default", lang) if d == plan.DEFAULT else d)
+        own = stored[stored["district"] == scope]
+        base = own if not own.empty else stored[stored["district"] == plan.DEFAULT]
+        start = pd.Timestamp(base["plan_start"].iloc[0]).date() if not base.empty else dt.date(2021, 1, 1)
+        end = pd.Timestamp(base["plan_end"].iloc[0]).date() if not base.empty else dt.date(2023, 12, 31)
+        target = float(base["target"].iloc[0]) if not base.empty else 1.0
+        with st.form(f"plan_form_{scope}"):
+            left, mid, right = st.columns(3)
+            new_start = left.date_input(t("fu_start", lang), value=start, min_value=dt.date(2000, 1, 1),
+                                        max_value=dt.date(2100, 1, 1))
+            new_end = mid.date_input(t("fu_end", lang), value=end, min_value=dt.date(2000, 1, 1),
+                                     max_value=dt.date(2100, 1, 1))
+            new_target = right.number_input(t("fu_target", lang), min_value=0.0, max_value=100.0,
+                                            value=round(target * 100, 1), step=5.0)
+            saved = st.form_submit_button(t("fu_save", lang))
+        if saved:
+            _save(plan.Plan(scope, new_start, new_end, new_target / 100), lang)  # % -> fraction
+        if scope != plan.DEFAULT and not own.empty and st.button(t("fu_remove", lang), key="plan_remove"):
+            _remove(scope, lang)
+        st.caption(t("fu_settings_stored", lang))
+        table = stored.assign(target=[fmt.percent(v, 0) for v in stored["target"]],
+                              district=[t("fu_default", lang) if d == plan.DEFAULT else d for d in stored["district"]])
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _save(item: plan.Plan, lang: str) -> None:
+    found = plan.problems(item)
+    if found:
+        st.error("；".join(found))
+        return
+    try:
+        plan.save(state.connection().cursor(), item, settings.get("INSPECTION_USER") or "dashboard")
+    except plan.PlanError as exc:
+        st.error(t("fu_readonly", lang, message=str(exc)))
+        return
+    state.clear_caches()
+    st.toast(t("fu_saved", lang))
+    st.rerun()
+
+
+def _remove(district: str, lang: str) -> None:
+    try:
+        plan.remove(state.connection().cursor(), district)
+    except plan.PlanError as exc:
+        st.error(str(exc))
+        return
+    state.clear_caches()
+    st.toast(t("fu_removed", lang))
+    st.rerun()
+
+
+# ---- rectification -----------------------------------------------------------------------------
+
+def render_rect_tiles(filters, lang: str) -> pd.DataFrame:
+    st.subheader(t("fu_rect", lang))
+    totals = state.run_query("rectification_totals", filters.params())
+    row = totals.iloc[0]
+    one_month = row["one_month_rectification_rate"]
+    delta = None if pd.isna(one_month) else t("fu_vs_reference", lang,
+                                              delta=fmt.points(one_month - charts.ONE_MONTH_REFERENCE, lang))
+    a, b, c = st.columns(3)
+    ui.kpi(a, t("fu_rect_rate", lang), fmt.percent(row["rectification_rate"]))
+    ui.kpi(b, t("fu_one_month", lang), fmt.percent(one_month), delta=delta, help_text=t("fu_one_month_help", lang))
+    ui.kpi(c, t("fu_overdue", lang), fmt.count(row["overdue"], lang), help_text=t("fu_overdue_help", lang))
+    if row["rectification_basis"] == "counts":
+        st.caption(t("fu_basis_counts", lang))
+    show(charts.rectification_bullets(totals, lang), "fu_one_month", filters, lang, "followup_bullets")
+    return totals
+
+
+def render_days(filters, lang: str) -> None:
+    frame = state.run_query("rectification_by_days", filters.params())
+    show(charts.rectification_days_curve(frame, lang), "fu_chart_days", filters, lang, "followup_days")
+
+
+def render_overdue(filters, lang: str) -> None:
+    frame = state.run_query("overdue_by_district_category", filters.params())
+    show(charts.overdue_by_district_category(frame, lang), "fu_chart_overdue", filters, lang, "followup_overdue")
+
+
+def render_overdue_list(filters, lang: str) -> None:
+    """Descriptions are free text: administrators only, on screen only (st.table has no download)."""
+    if not can_edit():
+        st.caption(t("fu_admin_only", lang))
+        return
+    with st.expander(t("fu_admin_list", lang)):
+        frame = state.run_query("overdue_issues", filters.params())
+        if frame.empty:
+            st.write(t("fu_overdue_none", lang))
+            return
+        columns = ("district", "township", "unit_name", "round", "level", "category", "description", "status",
+                   "due_date", "days_overdue")
+        shown = frame[list(columns)].assign(
+            level=[charts.i18n.value(v, lang) for v in frame["level"]],
+            status=[charts.i18n.value(v, lang) for v in frame["status"]],
+            due_date=[pd.Timestamp(v).date().isoformat() for v in frame["due_date"]],
+        ).rename(columns={c: t(c, lang) for c in columns})
+        st.table(shown, hide_index=True, height=420)
+
+
+def main() -> None:
+    lang = ui.page_title("page_followup")
+    if ui.store_is_empty():
+        ui.empty("empty_store")
+        if can_edit():
+            render_settings(lang)
+        return
+    filters = sidebar.current()
+    head = state.run_query("headline_totals", filters.params()).iloc[0]
+    if head["has_roster"]:
+        plan_frame = render_plan(filters, lang)
+        if not plan_frame.empty:
+            render_projection(filters, lang, plan_frame)
+    else:
+        ui.empty("no_roster")
+    if can_edit():
+        render_settings(lang)
+    totals = render_rect_tiles(filters, lang)
+    if not totals["listed_issues"].iloc[0]:
+        st.info(t("fu_no_list", lang), icon="ℹ️")
+        return
+    render_days(filters, lang)
+    render_overdue(filters, lang)
+    render_overdue_list(filters, lang)
+
+
+main()

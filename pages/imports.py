@@ -1,0 +1,123 @@
+"""数据导入 Import: upload several ledgers at once through the importer, see every problem (and
+download them as a workbook mirroring the input), warnings, the import log with undo."""
+
+import datetime as dt
+import getpass
+import json
+
+import pandas as pd
+import streamlit as st
+
+from inspection import importer, problem_report, store
+from inspection.i18n import t
+from ui import components as ui
+from ui import state
+
+RESULT_KEY = "_import_result"
+UNDO_KEY = "_undo_message"
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "dashboard"
+
+
+def run_import(uploads, user: str) -> None:
+    files = [importer.InputFile(u.name, u.getvalue()) for u in uploads]
+    con = state.connection()
+    originals = store.store_path().parent / "originals"
+    result = importer.import_files(con.cursor(), files, user or _user(), originals)
+    problems_xlsx = problem_report.build(files, result.problems) if result.problems else None
+    st.session_state[RESULT_KEY] = (result, problems_xlsx, dt.datetime.now().strftime("%Y%m%d_%H%M"))
+    if result.status == "imported":
+        state.clear_caches()
+
+
+def render_result(lang: str) -> None:
+    stored = st.session_state.get(RESULT_KEY)
+    if not stored:
+        return
+    result, problems_xlsx, stamp = stored
+    if result.status == "imported":
+        st.success(t("import_done", lang, added=result.added, replaced=result.replaced, skipped=result.skipped))
+    elif result.status == "unchanged":
+        st.info(t("import_unchanged", lang))
+    else:
+        st.error(t("import_rejected", lang, n=len(result.problems)))
+    if result.problems:
+        frame = pd.DataFrame([vars(p) for p in result.problems])
+        labels = {"file": "p_file", "sheet": "p_sheet", "row": "p_row", "column": "p_column", "value": "p_value",
+                  "reason": "p_reason", "suggestion": "p_suggestion"}
+        ui.table(frame, labels)
+        st.download_button(t("problems_download", lang), problems_xlsx, file_name=f"导入问题清单_{stamp}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           type="primary")
+    if result.warnings:
+        with st.expander(f"{t('warnings', lang)}（{len(result.warnings)}）", expanded=True):
+            for warning in result.warnings:
+                st.warning(warning)
+
+
+def render_upload(lang: str) -> None:
+    with st.form("import_form", clear_on_submit=True):
+        uploads = st.file_uploader(t("upload", lang), type=["xlsx", "xls", "xlsm", "csv", "txt", "tsv"],
+                                   accept_multiple_files=True)
+        user = st.text_input(t("import_user", lang), value=_user())
+        submitted = st.form_submit_button(t("import_button", lang), type="primary")
+    if submitted and uploads:
+        with st.spinner("…"):
+            run_import(uploads, user)
+    render_result(lang)
+
+
+def render_log(lang: str) -> None:
+    st.subheader(t("import_log", lang))
+    if st.session_state.get(UNDO_KEY):
+        st.success(st.session_state.pop(UNDO_KEY))
+    log = importer.list_imports(state.connection().cursor())
+    if log.empty:
+        st.info(t("import_log_empty", lang))
+        return
+    log = log.assign(
+        files=log["files"].map(_file_names),
+        status=log["status"].map(lambda s: t(f"status_{s}", lang)),
+    )
+    labels = {"import_id": "log_id", "imported_at": "log_time", "imported_by": "log_user", "files": "log_files",
+              "added": "log_added", "replaced": "log_replaced", "skipped": "log_skipped", "status": "log_status"}
+    ui.table(log, labels)
+    active = log[log["status"] == t("status_active", lang)]
+    if active.empty:
+        return
+    with st.form("undo_form"):
+        choice = st.selectbox(t("undo_select", lang), active["import_id"].tolist(),
+                              format_func=lambda i: f"#{i} {active.set_index('import_id').loc[i, 'files']}")
+        confirm = st.checkbox(t("undo_confirm", lang))
+        submitted = st.form_submit_button(t("undo_button", lang))
+    if submitted and confirm and choice is not None:
+        try:
+            message = importer.undo(state.connection().cursor(), int(choice), _user())
+        except ValueError as exc:
+            st.error(str(exc))
+            return
+        state.clear_caches()
+        st.session_state.pop(RESULT_KEY, None)
+        st.session_state[UNDO_KEY] = message
+        st.rerun()
+
+
+def _file_names(raw: str) -> str:
+    try:
+        return "、".join(f.get("name", "") for f in json.loads(raw))
+    except (TypeError, ValueError):
+        return str(raw)
+
+
+def main() -> None:
+    lang = ui.page_title("page_imports")
+    render_upload(lang)
+    render_log(lang)
+
+
+main()

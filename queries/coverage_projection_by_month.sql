@@ -1,0 +1,48 @@
+-- Cumulative coverage per district by month, with the plan line and the projection at the pace of
+-- the last 6 months (as in plan_by_district.sql), for the small multiples. Shares are fractions 0..1.
+-- One point per month: its last day, except $as_of in its own month and plan_end in its own.
+--   covered_share    units first covered on or before the point / units_total (NULL after $as_of)
+--   planned_share    the plan line: target * elapsed share of the plan period, clamped to 0..target
+--   projected_share  from $as_of to plan_end: covered + pace * months (days / 30.4375), at most 1
+WITH u AS (
+    SELECT unit_id, district FROM f_units($districts, $townships, $unit_types, $poverty_only)
+), first_cover AS (
+    SELECT unit_id, min(start_date) AS first_date
+    FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
+                       $rounds, $year_from, $year_to, $levels, $modes, $as_of)
+    GROUP BY unit_id
+), units AS (
+    SELECT u.district, f.first_date FROM u LEFT JOIN first_cover f USING (unit_id)
+), d AS (
+    SELECT
+        n.district, p.plan_start, p.plan_end, p.target,
+        count(*) AS units_total,
+        count(n.first_date) AS covered_now,
+        count(n.first_date) FILTER (WHERE n.first_date > $as_of::DATE - INTERVAL 6 MONTH) / 6.0 AS pace_per_month,
+        least(p.plan_start, min(n.first_date)) AS first_day,
+        greatest(p.plan_end, $as_of::DATE) AS last_day
+    FROM units n JOIN v_plan p USING (district)
+    GROUP BY n.district, p.plan_start, p.plan_end, p.target
+), months AS (
+    SELECT d.*, CAST(m AS DATE) AS month
+    FROM d, generate_series(date_trunc('month', d.first_day), date_trunc('month', d.last_day), INTERVAL 1 MONTH) t(m)
+), points AS (
+    SELECT *,
+        CASE WHEN month = date_trunc('month', $as_of::DATE) THEN $as_of::DATE
+             WHEN month = date_trunc('month', plan_end) THEN plan_end
+             ELSE last_day(month) END AS point_date
+    FROM months
+)
+SELECT
+    p.district, p.month, p.point_date, p.units_total, p.plan_start, p.plan_end, p.target,
+    CASE WHEN p.point_date <= $as_of::DATE THEN
+        (SELECT count(*) FROM units n WHERE n.district = p.district AND n.first_date <= p.point_date)
+        / p.units_total END AS covered_share,
+    p.target * greatest(0.0, least(1.0,
+        datediff('day', p.plan_start, p.point_date) / nullif(datediff('day', p.plan_start, p.plan_end), 0)
+    )) AS planned_share,
+    CASE WHEN p.point_date >= $as_of::DATE AND p.point_date <= p.plan_end THEN
+        least(1.0, (p.covered_now + p.pace_per_month * datediff('day', $as_of::DATE, p.point_date) / 30.4375)
+                   / p.units_total) END AS projected_share
+FROM points p
+ORDER BY p.district, p.point_date

@@ -1,0 +1,93 @@
+-- The coverage plan per district, and a total row (is_total, district NULL), as of $as_of.
+-- A unit is newly covered on the start_date of its first inspection that passes the filters.
+-- Shares are fractions 0..1; paces are units per month; a month here is 30.4375 days when a
+-- span of days is turned into months (needed pace), and a calendar month when the projected
+-- date is counted forward from $as_of.
+--   planned_share     plan value at $as_of: target * (as_of - plan_start) / (plan_end - plan_start), clamped
+--   gap_units         planned_units - units_covered (> 0: behind the plan line today)
+--   pace_per_month    units newly covered in the 6 months up to $as_of, / 6
+--   projected_full_coverage  the date the target is reached at that pace (the day it was reached
+--                     when it already is); NULL with no_progress when nothing was covered in 6 months
+--   needed_per_month  remaining units / months left to plan_end (NULL once the plan has ended)
+--   behind            the projected date is after plan_end (or no progress); lacking_per_month = needed - pace
+--                     (NULL when the plan has already ended)
+WITH u AS (
+    SELECT unit_id, district FROM f_units($districts, $townships, $unit_types, $poverty_only)
+), first_cover AS (
+    SELECT unit_id, min(start_date) AS first_date
+    FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
+                       $rounds, $year_from, $year_to, $levels, $modes, $as_of)
+    GROUP BY unit_id
+), units AS (
+    SELECT u.district, f.first_date,
+           row_number() OVER (PARTITION BY u.district ORDER BY f.first_date NULLS LAST, u.unit_id) AS nth
+    FROM u LEFT JOIN first_cover f USING (unit_id)
+), base AS (
+    SELECT
+        n.district,
+        p.plan_start, p.plan_end, p.target,
+        count(*) AS units_total,
+        count(n.first_date) AS units_covered,
+        count(n.first_date) FILTER (WHERE n.first_date > $as_of::DATE - INTERVAL 6 MONTH) AS covered_last_6m,
+        -- units needed to meet the target (rounded up; a small tolerance absorbs float noise)
+        CAST(ceil(p.target * count(*) - 1e-9) AS BIGINT) AS target_units,
+        p.target * greatest(0.0, least(1.0,
+            datediff('day', p.plan_start, $as_of::DATE) / nullif(datediff('day', p.plan_start, p.plan_end), 0)
+        )) AS planned_share
+    FROM units n
+    JOIN v_plan p USING (district)
+    GROUP BY n.district, p.plan_start, p.plan_end, p.target
+), reached AS (
+    -- the day the target_units-th unit was first covered
+    SELECT b.district, n.first_date AS reached_on
+    FROM base b JOIN units n ON n.district = b.district AND n.nth = b.target_units
+), rows AS (
+    SELECT false AS is_total, b.district, b.plan_start, b.plan_end, b.target, b.units_total, b.units_covered,
+           b.covered_last_6m, b.target_units, b.planned_share, b.planned_share * b.units_total AS planned_units,
+           r.reached_on
+    FROM base b LEFT JOIN reached r USING (district)
+    UNION ALL
+    -- the total: sums of the districts; its plan runs from the earliest start to the latest end
+    SELECT true, NULL, min(plan_start), max(plan_end), sum(target_units) / nullif(sum(units_total), 0),
+           sum(units_total)::BIGINT, sum(units_covered)::BIGINT, sum(covered_last_6m)::BIGINT,
+           sum(target_units)::BIGINT,
+           sum(planned_share * units_total) / nullif(sum(units_total), 0), sum(planned_share * units_total),
+           (SELECT max(reached_on) FROM reached)
+    FROM base
+    HAVING count(*) > 0
+), calc AS (
+    SELECT *,
+        units_covered / nullif(units_total, 0) AS covered_share,
+        greatest(target_units - units_covered, 0) AS remaining_units,
+        covered_last_6m / 6.0 AS pace_per_month,
+        datediff('day', $as_of::DATE, plan_end) / 30.4375 AS months_left   -- days -> months
+    FROM rows
+), proj AS (
+    SELECT *,
+        CASE
+            WHEN remaining_units = 0 THEN coalesce(reached_on, $as_of::DATE)
+            WHEN pace_per_month > 0 THEN CAST(
+                $as_of::DATE + to_months(CAST(floor(remaining_units / pace_per_month) AS INTEGER))
+                + to_days(CAST(ceil((remaining_units / pace_per_month - floor(remaining_units / pace_per_month))
+                                    * 30.4375) AS INTEGER)) AS DATE)
+        END AS projected_full_coverage,
+        CASE WHEN remaining_units = 0 THEN 0.0
+             WHEN months_left > 0 THEN remaining_units / months_left END AS needed_per_month
+    FROM calc
+)
+SELECT
+    is_total, district, plan_start, plan_end, target,
+    units_total, units_covered, covered_share,
+    planned_share, planned_units,
+    planned_units - units_covered AS gap_units,
+    target_units, remaining_units,
+    covered_last_6m, pace_per_month,
+    projected_full_coverage,
+    remaining_units > 0 AND pace_per_month = 0 AS no_progress,
+    needed_per_month,
+    remaining_units > 0 AND (projected_full_coverage IS NULL OR projected_full_coverage > plan_end) AS behind,
+    CASE WHEN remaining_units > 0 AND needed_per_month IS NOT NULL
+              AND (projected_full_coverage IS NULL OR projected_full_coverage > plan_end)
+         THEN greatest(needed_per_month - pace_per_month, 0.0) END AS lacking_per_month
+FROM proj
+ORDER BY is_total, behind DESC, covered_share, district

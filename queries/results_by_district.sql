@@ -1,0 +1,8 @@
+-- Results per district over the filtered inspections (sums, blanks skipped).
+SELECT district, count(*) AS inspections, count(DISTINCT unit_id) AS units_inspected,
+       sum(issues_found) AS issues_found, sum(clues) AS clues, sum(disciplined) AS disciplined,
+       sum(immediate_fixes) AS immediate_fixes
+FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
+                   $rounds, $year_from, $year_to, $levels, $modes, $as_of)
+GROUP BY district
+ORDER BY district

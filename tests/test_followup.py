@@ -1,0 +1,266 @@
+"""Plan tracking and rectification follow-up (issue 9): the plan query on a hand-made city, the
+rectification definitions on hand-made issues, the metrics `plan` key, the plan settings, and the
+page in AppTest on the demo store and on an empty one."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+
+from inspection import charts_followup, metrics, plan, store
+from inspection.filters import Filters
+from inspection.importer import InputFile, import_files
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2023, 6, 30)
+
+
+def _csv(rows: list[list[object]]) -> bytes:
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _city() -> list[InputFile]:
+    """甲区: 100 villages, 10 first inspected on the 10th of each month Jan-Jun 2023 (60 covered).
+    乙区: 20 villages, 5 inspected in January 2022 and nothing since.
+    Issues (all on 甲区 units) fed back on 2023-02-01 (municipal) and 2023-02-15 (county)."""
+    roster = [["县区", "乡镇街道", "村(社区)"]]
+    roster += [["甲区", "甲镇", f"甲{i:03d}村"] for i in range(100)]
+    roster += [["乙区", "乙镇", f"乙{i:03d}村"] for i in range(20)]
+    insp = [["轮次", "巡察层级", "巡察组", "开始日期", "结束日期", "县区", "乡镇街道", "村(社区)", "发现问题数"]]
+    for month in range(1, 7):
+        for k in range(10):
+            i = (month - 1) * 10 + k
+            level = "县级" if i == 1 else "市级"
+            end = "2023-02-15" if i == 1 else f"2023-{month + 1:02d}-01"
+            insp.append([f"2023年第{month}批", level, "第一巡察组", f"2023-{month:02d}-10", end,
+                         "甲区", "甲镇", f"甲{i:03d}村", 0])
+    for i in range(5):
+        insp.append(["2022年第一批", "县级", "第二巡察组", "2022-01-10", "2022-02-10", "乙区", "乙镇", f"乙{i:03d}村", 0])
+    issues = [["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", "整改状态", "整改时限", "整改完成时间"]]
+    m = ["2023年第1批", "甲区", "甲镇", "甲000村"]
+    issues += [
+        m + ["群众身边腐败", "已整改", "2023-04-01", "2023-03-03"],   # day 30 after 2023-02-01: in the month
+        m + ["群众身边腐败", "已整改", "2023-04-01", "2023-03-04"],   # day 31: not
+        m + ["基层组织建设", "整改中", "2023-04-01", ""],             # overdue from 2023-04-02
+        m + ["基层组织建设", "已整改", "2023-04-01", "2023-05-01"],   # late: overdue as of April, rectified by May
+        m + ["基层组织建设", "已整改", "2023-04-01", ""],             # rectified, no date: not "in the month"
+        ["2023年第1批", "甲区", "甲镇", "甲001村", "群众身边腐败", "已整改", "2023-04-01", "2023-02-25"],  # county, day 10
+    ]
+    return [InputFile("roster.csv", _csv(roster)), InputFile("inspections.csv", _csv(insp)),
+            InputFile("issues.csv", _csv(issues))]
+
+
+@pytest.fixture(scope="module")
+def city_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("city") / "city.duckdb"
+    con = store.connect(db)
+    result = import_files(con, _city(), "test")
+    assert result.status == "imported", result.problems[:3]
+    plan.save(con, plan.Plan("*", dt.date(2023, 1, 1), dt.date(2023, 12, 31), 1.0), "test")
+    con.close()
+    return db
+
+
+@pytest.fixture
+def con(city_db, tmp_path):
+    target = tmp_path / "city.duckdb"
+    target.write_bytes(city_db.read_bytes())
+    connection = store.connect(target)
+    yield connection
+    connection.close()
+
+
+def _plan(con, **filters) -> dict:
+    frame = store.run_query(con, "plan_by_district", Filters(as_of=filters.pop("as_of", AS_OF), **filters).params())
+    return {("total" if r["is_total"] else r["district"]): r for r in frame.to_dict("records")}
+
+
+# ---- plan --------------------------------------------------------------------------------------
+
+def test_projection_at_ten_units_a_month(con):
+    a = _plan(con)["甲区"]
+    assert (a["units_total"], a["units_covered"], a["covered_last_6m"]) == (100, 60, 60)
+    assert a["pace_per_month"] == pytest.approx(10.0)
+    # 40 units left at 10 a month: 4 months after 2023-06-30
+    assert a["projected_full_coverage"].date() == dt.date(2023, 10, 30)
+    assert not a["no_progress"] and not a["behind"]
+    # plan line: 180 of 364 days elapsed
+    assert a["planned_share"] == pytest.approx(180 / 364)
+    assert a["gap_units"] == pytest.approx(100 * 180 / 364 - 60)
+    # 40 units over the 184 days to 2023-12-31 (30.4375-day months)
+    assert a["needed_per_month"] == pytest.approx(40 / (184 / 30.4375))
+    assert a["lacking_per_month"] is None or a["lacking_per_month"] != a["lacking_per_month"]
+
+
+def test_projection_with_a_fractional_month(con):
+    plan.save(con, plan.Plan("甲区", dt.date(2023, 1, 1), dt.date(2023, 9, 30), 0.95), "test")
+    a = _plan(con)["甲区"]
+    # 95 - 60 = 35 units at 10 a month: 3 months, then ceil(0.5 * 30.4375) = 16 days
+    assert a["target_units"] == 95
+    assert a["projected_full_coverage"].date() == dt.date(2023, 10, 16)
+    assert a["behind"]  # after the district's own plan end
+    assert a["lacking_per_month"] == pytest.approx(35 / (92 / 30.4375) - 10)
+
+
+def test_no_progress_in_six_months(con):
+    b = _plan(con)["乙区"]
+    assert b["units_covered"] == 5 and b["covered_last_6m"] == 0
+    assert b["no_progress"] and b["behind"]
+    assert b["projected_full_coverage"] != b["projected_full_coverage"] or b["projected_full_coverage"] is None
+    row = {r["district"]: r for r in metrics.compute(con, Filters(as_of=AS_OF))["plan"]}["乙区"]
+    assert row["projected_full_coverage"] is None and row["no_progress"] is True
+
+
+def test_total_row_and_as_of(con):
+    total = _plan(con)["total"]
+    assert (total["units_total"], total["units_covered"], total["pace_per_month"]) == (120, 65, 10.0)
+    early = _plan(con, as_of=dt.date(2023, 3, 31))["甲区"]
+    assert early["units_covered"] == 30 and early["pace_per_month"] == pytest.approx(5.0)
+
+
+def test_reached_target_gives_the_day_it_was_reached(con):
+    plan.save(con, plan.Plan("甲区", dt.date(2023, 1, 1), dt.date(2023, 12, 31), 0.5), "test")
+    a = _plan(con)["甲区"]
+    assert a["remaining_units"] == 0 and not a["behind"]
+    assert a["projected_full_coverage"].date() == dt.date(2023, 5, 10)  # the 50th unit
+
+
+def test_filters_narrow_the_plan(con):
+    rows = _plan(con, levels=("county",))
+    assert rows["甲区"]["units_covered"] == 1 and rows["乙区"]["units_covered"] == 5
+    assert set(_plan(con, districts=("乙区",))) == {"乙区", "total"}
+
+
+def test_projection_chart_meets_the_plan_query(con):
+    params = Filters(as_of=AS_OF).params()
+    frame = store.run_query(con, "coverage_projection_by_month", params)
+    a = frame[frame["district"] == "甲区"].set_index("point_date")
+    at = a.loc[dt.datetime(2023, 6, 30)]
+    assert at["covered_share"] == pytest.approx(0.6) and at["projected_share"] == pytest.approx(0.6)
+    end = a.loc[dt.datetime(2023, 12, 31)]
+    assert end["projected_share"] == pytest.approx(min(1.0, (60 + 10 * 184 / 30.4375) / 100))
+    assert end["planned_share"] == pytest.approx(1.0) and end["covered_share"] != end["covered_share"]
+    fig = charts_followup.projection_small_multiples(frame, store.run_query(con, "plan_by_district", params))
+    dashes = {tr.line.dash for tr in fig.data}
+    assert "dash" in dashes and "dot" in dashes
+
+
+def test_metrics_plan_equals_the_page_query(con):
+    filters = Filters(as_of=AS_OF)
+    rows = metrics.records(store.run_query(con, "plan_by_district", filters.params()))
+    expected = [{k: r[k] for k in metrics.PLAN_KEYS} for r in rows]
+    assert metrics.compute(con, filters)["plan"] == expected
+    assert expected[-1]["is_total"] and expected[-1]["district"] is None
+
+
+# ---- plan settings -----------------------------------------------------------------------------
+
+def test_plan_validation_and_storage(con):
+    good = plan.Plan("甲区", dt.date(2023, 1, 1), dt.date(2025, 12, 31), 0.9)
+    assert plan.problems(good) == []
+    assert plan.problems(plan.Plan("甲区", dt.date(2024, 1, 1), dt.date(2024, 1, 1), 0.9))
+    assert plan.problems(plan.Plan("甲区", dt.date(2023, 1, 1), dt.date(2024, 1, 1), 0))
+    assert plan.problems(plan.Plan("甲区", dt.date(2023, 1, 1), dt.date(2024, 1, 1), 1.2))
+    with pytest.raises(plan.PlanError):
+        plan.save(con, plan.Plan("甲区", dt.date(2024, 1, 1), dt.date(2023, 1, 1), 1.0), "test")
+    plan.save(con, good, "tester")
+    assert plan.get(con, "甲区") == good
+    assert _plan(con)["甲区"]["plan_end"].date() == dt.date(2025, 12, 31)
+    assert _plan(con)["乙区"]["plan_end"].date() == dt.date(2023, 12, 31)
+    plan.remove(con, "甲区")
+    assert plan.get(con, "甲区") is None
+    with pytest.raises(plan.PlanError):
+        plan.remove(con, plan.DEFAULT)
+
+
+# ---- rectification -----------------------------------------------------------------------------
+
+def _totals(con, as_of, **filters) -> dict:
+    params = Filters(as_of=as_of, **filters).params()
+    return store.run_query(con, "rectification_totals", params).iloc[0].to_dict()
+
+
+def test_one_month_rate_counts_day_30_not_day_31(con):
+    row = _totals(con, AS_OF)
+    assert row["listed_issues"] == 6 and row["listed_with_feedback"] == 6
+    assert row["rectified_in_month"] == 2  # day 30 (municipal) and day 10 (county)
+    assert row["one_month_rectification_rate"] == pytest.approx(2 / 6)
+    assert row["rectification_rate"] == pytest.approx(5 / 6)
+    assert row["overdue"] == 1
+    head = store.run_query(con, "headline_totals", Filters(as_of=AS_OF).params()).iloc[0]
+    for name in ("one_month_rectification_rate", "rectification_rate", "overdue", "listed_issues"):
+        assert row[name] == pytest.approx(head[name])
+
+
+def test_as_of_changes_rectification(con):
+    april = _totals(con, dt.date(2023, 4, 15))
+    assert april["listed_rectified"] == 4  # the one rectified on 2023-05-01 is not yet
+    assert april["overdue"] == 2
+    day30 = _totals(con, dt.date(2023, 3, 3))
+    assert day30["listed_rectified"] == 3 and day30["overdue"] == 0  # day-30 one, the dateless one, county one
+    assert day30["rectified_in_month"] == 2
+
+
+def test_days_curve_per_level(con):
+    frame = store.run_query(con, "rectification_by_days", Filters(as_of=AS_OF).params())
+    curve = {(r["level"], r["days"]): r["rectified_share"] for r in frame.to_dict("records")}
+    assert curve[("municipal", 30)] == pytest.approx(1 / 5)
+    assert curve[("municipal", 35)] == pytest.approx(2 / 5)
+    assert curve[("municipal", 180)] == pytest.approx(3 / 5)
+    assert curve[("county", 5)] == 0 and curve[("county", 10)] == 1
+    assert sorted({d for _, d in curve}) == list(range(0, 181, 5))
+
+
+def test_overdue_queries_respect_categories(con):
+    params = Filters(as_of=AS_OF).params()
+    by = store.run_query(con, "overdue_by_district_category", params)
+    assert by[["district", "category", "overdue"]].values.tolist() == [["甲区", "基层组织建设", 1]]
+    listing = store.run_query(con, "overdue_issues", params)
+    assert len(listing) == 1 and listing.iloc[0]["days_overdue"] == (AS_OF - dt.date(2023, 4, 1)).days
+    other = Filters(as_of=AS_OF, categories=("群众身边腐败",)).params()
+    assert store.run_query(con, "overdue_issues", other).empty
+    assert _totals(con, AS_OF, categories=("群众身边腐败",))["listed_issues"] == 3
+
+
+# ---- the page ----------------------------------------------------------------------------------
+
+def _app_test(db: Path, env_db):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    env_db(db)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    if (ROOT / "dashboard.py").is_file():
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+        at.run()
+        at.switch_page("pages/followup.py")
+    else:
+        at = AppTest.from_file(str(ROOT / "pages" / "followup.py"), default_timeout=90)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_page_renders_on_the_demo_store(demo_copy, env_db):
+    at = _app_test(demo_copy, env_db)
+    assert len(at.get("plotly_chart")) >= 4
+    assert not at.error
+
+
+def test_page_renders_on_the_hand_made_city(city_db, tmp_path, env_db):
+    db = tmp_path / "c.duckdb"
+    db.write_bytes(city_db.read_bytes())
+    at = _app_test(db, env_db)
+    assert not at.error
+
+
+def test_page_renders_on_an_empty_store(empty_db, env_db):
+    at = _app_test(empty_db, env_db)
+    assert not at.error

@@ -1,0 +1,1 @@
+"""The thin Streamlit layer: cached connection and queries, the filter panel, shared widgets."""

@@ -1,0 +1,151 @@
+"""The shared filter panel. Every widget lives in the URL (bind="query-params"), so a copied
+link reproduces the view; `render()` returns the `Filters` the pages pass to their queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from inspection import settings
+from inspection.filters import LEVELS, Filters
+from inspection.i18n import t, value
+
+from . import state
+
+# widget key (= URL parameter) -> default value
+DEFAULTS = {
+    "district": [], "township": [], "round": [], "level": [], "mode": [], "unit_type": [],
+    "category": [], "poverty": False,
+}
+FILTERS_KEY = "_filters"
+
+
+def language() -> str:
+    """The language switch; returns 'zh' or 'en'."""
+    default = settings.get("INSPECTION_LANG")
+    st.sidebar.segmented_control(
+        t("language"), ["zh", "en"], key="lang", bind="query-params",
+        default=default if default in ("zh", "en") else "zh",
+        format_func=lambda code: "中文" if code == "zh" else "English",
+    )
+    return state.lang()
+
+
+def options() -> dict[str, pd.DataFrame]:
+    frame = state.run_query("filter_options_by_kind", {})
+    return {kind: part for kind, part in frame.groupby("kind", sort=False)}
+
+
+def _values(opts: dict, kind: str) -> list[str]:
+    part = opts.get(kind)
+    return [] if part is None else part["value"].tolist()
+
+
+def _prune(key: str, allowed: list) -> None:
+    """Drop selected values that are no longer offered (a township outside the chosen districts)."""
+    current = st.session_state.get(key)
+    if isinstance(current, list):
+        kept = [v for v in current if v in allowed]
+        if kept != current:
+            st.session_state[key] = kept
+
+
+def reset() -> None:
+    for key, default in DEFAULTS.items():
+        st.session_state[key] = list(default) if isinstance(default, list) else default
+    for key in ("years", "as_of"):
+        st.session_state.pop(key, None)
+
+
+def set_filter(key: str, values: list[str]) -> None:
+    """Cross-filter from a chart click (call from a widget callback, before the panel renders)."""
+    st.session_state[key] = list(values)
+    if key == "district":
+        st.session_state["township"] = [v for v in st.session_state.get("township", [])
+                                        if v.split("/", 1)[0] in values]
+
+
+def render(lang: str) -> Filters:
+    opts = options()
+    side = st.sidebar
+    side.header(t("filters", lang))
+    districts = _values(opts, "district")
+    _prune("district", districts)
+    chosen = side.multiselect(t("f_districts", lang), districts, key="district", bind="query-params",
+                              placeholder=t("all", lang))
+    towns = opts.get("township")
+    town_values = [] if towns is None else (
+        towns[towns["parent"].isin(chosen)] if chosen else towns)["value"].tolist()
+    _prune("township", town_values)
+    townships = side.multiselect(t("f_townships", lang), town_values, key="township", bind="query-params",
+                                 placeholder=t("all", lang), format_func=_town_label)
+    rounds_all = _values(opts, "round")
+    _prune("round", rounds_all)
+    rounds = side.multiselect(t("f_rounds", lang), rounds_all, key="round", bind="query-params",
+                              placeholder=t("all", lang))
+    years = [int(y) for y in _values(opts, "year")]
+    year_from = year_to = None
+    if len(years) >= 2:
+        picked = side.select_slider(t("f_years", lang), options=years, value=(years[0], years[-1]),
+                                    key="years", bind="query-params")
+        if isinstance(picked, (tuple, list)) and len(picked) == 2:
+            if picked[0] != years[0]:
+                year_from = int(picked[0])
+            if picked[1] != years[-1]:
+                year_to = int(picked[1])
+    levels = side.multiselect(t("f_levels", lang), list(LEVELS), key="level", bind="query-params",
+                              placeholder=t("all", lang), format_func=lambda v: value(v, lang))
+    modes_all = _values(opts, "mode")
+    _prune("mode", modes_all)
+    modes = side.multiselect(t("f_modes", lang), modes_all, key="mode", bind="query-params",
+                             placeholder=t("all", lang))
+    types_all = _values(opts, "unit_type")
+    _prune("unit_type", types_all)
+    unit_types = side.multiselect(t("f_unit_types", lang), types_all, key="unit_type", bind="query-params",
+                                  placeholder=t("all", lang))
+    poverty = side.toggle(t("f_poverty_only", lang), key="poverty", bind="query-params")
+    categories_all = _values(opts, "category")
+    _prune("category", categories_all)
+    categories = side.multiselect(t("f_categories", lang), categories_all, key="category", bind="query-params",
+                                  placeholder=t("all", lang))
+    as_of = side.date_input(t("f_as_of", lang), value=dt.date.today(), key="as_of", bind="query-params",
+                            max_value=dt.date(2100, 1, 1), min_value=dt.date(2000, 1, 1))
+    if not isinstance(as_of, dt.date):
+        as_of = dt.date.today()
+    side.button(t("reset", lang), on_click=reset, width="stretch")
+    side.caption(t("cross_hint", lang))
+    filters = Filters(
+        districts=tuple(chosen), townships=tuple(townships), unit_types=tuple(unit_types),
+        poverty_only=bool(poverty), rounds=tuple(rounds), year_from=year_from, year_to=year_to,
+        levels=tuple(v for v in levels if v in LEVELS), modes=tuple(modes), as_of=as_of,
+        categories=tuple(categories),
+    )
+    st.session_state[FILTERS_KEY] = filters
+    return filters
+
+
+def _town_label(v: str) -> str:
+    district, _, township = v.partition("/")
+    return f"{township}（{district}）" if township else v
+
+
+def ensure_shell() -> None:
+    """Make sure the page runs inside dashboard.py (navigation + filter panel).
+
+    Streamlit treats a folder named pages/ next to the entry script as a legacy multipage app
+    until st.navigation is first called in the process: a deep link (/coverage) opened first
+    would run the page file alone, without the sidebar. Switch to st.navigation mode and rerun;
+    page hashes are the same in both modes, so the rerun lands on the same page.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def current() -> Filters:
+    """The filters the sidebar set on this run (defaults when a page runs on its own)."""
+    ensure_shell()
+    return st.session_state.get(FILTERS_KEY) or Filters()
