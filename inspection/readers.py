@@ -73,9 +73,8 @@ def read_csv(data: bytes, limits: Limits) -> list[RawSheet]:
     return [RawSheet("", rows)]
 
 
-_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,4})([0-9]{1,8})\"")
-_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"([0-9]{1,8})\"")
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b")
+_CELL_COL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,4})[0-9]")
+_FAR_ROW = re.compile(rb"\br=\"[A-Z]{0,4}([0-9]{7,})\"")
 _CHUNK = 1 << 20
 
 
@@ -86,48 +85,35 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _scan_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int,
-                     max_text: int) -> tuple[int, int, int, int]:
-    """Decompress one member without keeping it: (bytes, max row, max column, longest text).
+def _scan_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[int, int, int]:
+    """Decompress one member without keeping it: (bytes, max row, max column).
 
     The sizes are counted, not taken from the zip directory (which a zip bomb can fake); a member
-    larger than its directory entry fails its CRC check and is refused as damaged. The longest text
-    run (characters between tags) is measured because the Excel reader silently cuts cells at 32,767.
+    larger than its directory entry fails its CRC check and is refused as damaged. The bounding
+    box matters because the Excel reader allocates rows x columns cells up front.
     """
     is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
-    has_text = is_sheet or info.filename == "xl/sharedStrings.xml"
-    total = max_row = max_col = rows_seen = longest = run = 0
+    total = max_row = max_col = rows_seen = 0
     tail = b""
     with archive.open(info) as stream:
         while chunk := stream.read(_CHUNK):
             total += len(chunk)
             if total > budget:
-                return total, 0, 0, 0
-            if is_sheet:
-                text = tail + chunk
-                for match in _CELL_REF.finditer(text):
-                    max_col = max(max_col, _column_number(match.group(1)))
-                    max_row = max(max_row, int(match.group(2)))
-                for match in _ROW_REF.finditer(text):
-                    max_row = max(max_row, int(match.group(1)))
-                rows_seen += len(_ROW_TAG.findall(chunk))
-                tail = chunk[-512:]
-            if has_text:
-                # runs between "<"; only the first piece continues the previous chunk's last run.
-                # characters <= bytes, so only pieces longer than the limit in bytes are decoded to count
-                pieces = chunk.split(b"<")
-                last = len(pieces) - 1
-                for index, piece in enumerate(pieces):
-                    if index:
-                        run = 0
-                    if index in (0, last) or len(piece) > max_text:
-                        run += len(piece.decode("utf-8", "ignore"))
-                    else:
-                        run = len(piece)
-                    longest = max(longest, run)
-                if longest > max_text:
-                    has_text = False
-    return total, max(max_row, rows_seen), max_col, longest
+                return total, 0, 0
+            if not is_sheet:
+                continue
+            text = tail + chunk
+            # C-level scans only: distinct column letters (few), and row numbers of 7+ digits
+            # (a normal ledger has none); every other row number is below the row limit anyway
+            letters = set(_CELL_COL.findall(text))
+            if letters:
+                max_col = max(max_col, max(_column_number(x) for x in letters))
+            far = _FAR_ROW.findall(text)
+            if far:
+                max_row = max(max_row, max(map(int, far)))
+            rows_seen += chunk.count(b"<row ") + chunk.count(b"<row>") + chunk.count(b":row ")
+            tail = text[-512:]
+    return total, max(max_row, rows_seen), max_col
 
 
 def _check_xlsx_size(data: bytes, limits: Limits) -> None:
@@ -147,8 +133,7 @@ def _check_xlsx_size(data: bytes, limits: Limits) -> None:
                 if info.file_size > limits.max_uncompressed:
                     total += info.file_size
                     break
-                size, rows, cols, longest = _scan_zip_member(archive, info, limits.max_uncompressed - total,
-                                                             limits.max_cell_chars)
+                size, rows, cols = _scan_zip_member(archive, info, limits.max_uncompressed - total)
                 total += size
                 if total > limits.max_uncompressed:
                     break
@@ -157,8 +142,6 @@ def _check_xlsx_size(data: bytes, limits: Limits) -> None:
                     raise ReadError(f"工作表（{sheet}）行数 {rows:,} 超过上限 {limits.max_rows:,}")
                 if cols > limits.max_columns:
                     raise ReadError(f"工作表（{sheet}）列数 {cols:,} 超过上限 {limits.max_columns}")
-                if longest > limits.max_cell_chars:
-                    raise ReadError(f"Excel 文件中有单元格内容过长，超过上限 {limits.max_cell_chars:,} 字")
                 if rows * cols > limits.max_cells:
                     raise ReadError(f"工作表（{sheet}）范围 {rows:,} 行 × {cols:,} 列，超过上限 {limits.max_cells:,} 个单元格")
     except ReadError:
@@ -169,6 +152,16 @@ def _check_xlsx_size(data: bytes, limits: Limits) -> None:
         raise ReadError(
             f"Excel 文件解压后超过 {limits.max_uncompressed / mb:.0f} MB 的上限（疑似压缩炸弹），已拒绝"
         )
+
+
+def _check_cell_lengths(sheet: str, rows: list[list[object]], limits: Limits) -> None:
+    """The Excel reader cuts text at Excel's limit of 32,767 characters without a word: a cell that
+    long was probably longer, and a clerk must not get a silently shortened value."""
+    limit = limits.max_cell_chars
+    for row in rows:
+        for cell in row:
+            if type(cell) is str and len(cell) >= limit:
+                raise ReadError(f"工作表「{sheet}」中有单元格内容过长（达到上限 {limit:,} 字，可能已被截断）")
 
 
 def read_excel(data: bytes, limits: Limits) -> list[RawSheet]:
@@ -186,6 +179,7 @@ def read_excel(data: bytes, limits: Limits) -> list[RawSheet]:
             if sheet.width > limits.max_columns:
                 raise ReadError(f"工作表「{name}」列数 {sheet.width:,} 超过上限 {limits.max_columns}")
             rows = sheet.to_python(skip_empty_area=False)
+            _check_cell_lengths(name, rows, limits)
         except ReadError:
             raise
         except Exception:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pandas as pd
 import pytest
 from hostile import make_corpus, reliability
 from ledgers import base_files, dump, run
@@ -167,7 +168,8 @@ def test_hostile_filter_values_match_nothing_and_never_error(demo_read, field):
     for query in _filter_queries():
         expected = store.run_query(con, query, nothing)
         got = store.run_query(con, query, hostile)
-        assert got.equals(expected), (query, field)
+        # equal up to the last bits of a double: DuckDB sums doubles in parallel, in no fixed order
+        pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12, obj=f"{query} [{field}]")
         checked += 1
     assert con.execute("SELECT count(*) FROM roster").fetchone() == tables_before
     reliability.record("hostile_filters", field, {"queries": checked, "values": len(HOSTILE_VALUES)})
