@@ -8,17 +8,29 @@ WITH s AS (
     FROM f_issues($districts, $townships, $unit_types, $poverty_only,
                   $rounds, $year_from, $year_to, $levels, $modes, $as_of, $categories)
     WHERE end_date IS NOT NULL
+), base AS (
+    SELECT level, count(*) AS n FROM s GROUP BY level
+), hist AS (
+    -- days from feedback to rectification, rounded up to the 5-day step (before feedback = day 0):
+    -- rectified within d days (d a multiple of 5) <=> bucket <= d
+    SELECT level, greatest(0, CAST(ceil((rectified_date - end_date) / 5.0) AS INTEGER) * 5) AS bucket,
+           count(*) AS c
+    FROM s
+    WHERE is_rectified AND rectified_date IS NOT NULL
+    GROUP BY ALL
 ), days AS (
     SELECT CAST(d AS INTEGER) AS days FROM range(0, 181, 5) t(d)
+), within AS (
+    SELECT b.level, days.days, b.n,
+           CAST(coalesce((SELECT sum(h.c) FROM hist h WHERE h.level = b.level AND h.bucket <= days.days), 0)
+                AS BIGINT) AS rectified_within
+    FROM base b CROSS JOIN days
 )
 SELECT
-    s.level,
-    days.days,
-    count(*) AS listed_with_feedback,
-    count(*) FILTER (WHERE s.is_rectified AND s.rectified_date IS NOT NULL
-                     AND s.rectified_date <= s.end_date + days.days) AS rectified_within,
-    count(*) FILTER (WHERE s.is_rectified AND s.rectified_date IS NOT NULL
-                     AND s.rectified_date <= s.end_date + days.days) / count(*) AS rectified_share
-FROM s CROSS JOIN days
-GROUP BY s.level, days.days
-ORDER BY CASE s.level WHEN 'municipal' THEN 0 ELSE 1 END, days.days
+    level,
+    days,
+    n AS listed_with_feedback,
+    rectified_within,
+    rectified_within / n AS rectified_share
+FROM within
+ORDER BY CASE level WHEN 'municipal' THEN 0 ELSE 1 END, days
