@@ -61,6 +61,12 @@ def to_text(value: object) -> str | None:
     return text or None
 
 
+def to_key(value: object) -> str | None:
+    """An identifier such as a round: text without any whitespace (第 1 轮 = 第1轮)."""
+    text = to_text(value)
+    return re.sub(r"\s+", "", text) if text else None
+
+
 def to_name(value: object) -> str | None:
     text = to_text(value)
     return contract.normalise_name(text) if text else None
@@ -213,6 +219,7 @@ def default_unit_type(name: str) -> str:
 
 CONVERTERS = {
     "text": to_text,
+    "key": to_key,
     "name": to_name,
     "count": to_count,
     "money": to_money,

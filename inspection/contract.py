@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # text | name | count | money | date | bool | level | mode | status | unit_type
+    kind: str  # text | key | name | count | money | date | bool | level | mode | status | unit_type
     required: bool
     headers: tuple[str, ...]
     label: str  # Chinese label used in messages
@@ -81,7 +81,7 @@ INSPECTIONS = Table(
     "inspections",
     "巡察情况",
     (
-        Field("round", "text", True, ROUND, "轮次"),
+        Field("round", "key", True, ROUND, "轮次"),
         Field("level", "level", True, ("巡察层级", "层级", "级别", "巡察级别", "level"), "巡察层级"),
         Field("team", "text", True, ("巡察组", "巡察组名称", "组别", "team"), "巡察组"),
         Field("mode", "mode", False, ("巡察方式", "方式", "巡察类型", "巡察形式", "mode"), "巡察方式"),
@@ -97,7 +97,7 @@ INSPECTIONS = Table(
 ISSUES = Table(
     "issues",
     "问题清单",
-    (Field("round", "text", True, ROUND, "轮次"),)
+    (Field("round", "key", True, ROUND, "轮次"),)
     + _unit_fields(True)
     + (
         Field("category", "text", True, ("问题类别", "问题类型", "一级类别", "问题分类", "category"), "问题类别"),
