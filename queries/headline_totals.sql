@@ -6,20 +6,11 @@ WITH u AS (
 ), i AS (
     SELECT * FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
                                 $rounds, $year_from, $year_to, $levels, $modes, $as_of)
-), s AS (
-    SELECT * FROM f_issues($districts, $townships, $unit_types, $poverty_only,
-                           $rounds, $year_from, $year_to, $levels, $modes, $as_of, []::VARCHAR[])
 ), roster AS (
     SELECT count(*) > 0 AS present FROM v_units
-), listed AS (
-    SELECT
-        count(*) AS listed_issues,
-        count(*) FILTER (WHERE is_rectified) AS listed_rectified,
-        count(*) FILTER (WHERE is_overdue) AS overdue,
-        count(*) FILTER (WHERE end_date IS NOT NULL) AS listed_with_feedback,
-        count(*) FILTER (WHERE is_rectified AND end_date IS NOT NULL
-                         AND rectified_date IS NOT NULL AND rectified_date <= end_date + 30) AS rectified_in_month
-    FROM s
+), rect AS (
+    SELECT * FROM rectification_stats($districts, $townships, $unit_types, $poverty_only,
+                                      $rounds, $year_from, $year_to, $levels, $modes, $as_of, []::VARCHAR[])
 ), sums AS (
     SELECT
         count(*) AS inspections,
@@ -33,8 +24,6 @@ WITH u AS (
         sum(rectified) AS rectified, count(*) - count(rectified) AS rectified_not_reported,
         sum(funds_recovered) AS funds_recovered,  -- 万元
         count(*) - count(funds_recovered) AS funds_recovered_not_reported,
-        sum(rectified) FILTER (WHERE issues_found IS NOT NULL) AS rect_counts_num,
-        sum(issues_found) FILTER (WHERE rectified IS NOT NULL) AS rect_counts_den,
         max(start_date) AS last_start
     FROM i
 )
@@ -47,9 +36,5 @@ SELECT
     END AS coverage_rate,
     roster.present AS has_roster,
     sums.*,
-    listed.*,
-    CASE WHEN listed.listed_issues > 0 THEN listed.listed_rectified / listed.listed_issues
-         ELSE sums.rect_counts_num / nullif(sums.rect_counts_den, 0) END AS rectification_rate,
-    CASE WHEN listed.listed_issues > 0 THEN 'list' ELSE 'counts' END AS rectification_basis,
-    listed.rectified_in_month / nullif(listed.listed_with_feedback, 0) AS one_month_rectification_rate
-FROM sums, listed, roster
+    rect.*
+FROM sums, rect, roster
