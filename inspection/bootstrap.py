@@ -37,6 +37,8 @@ def build_demo(db: Path, out_dir: Path | None = None) -> importer.ImportResult:
 
 
 def ensure_store(db: Path, demo_enabled: bool) -> None:
-    """On first start with no store, build the demo store (when enabled)."""
+    """On first start with no store, build the demo store (when enabled). Never on a DuckLake."""
+    if store.lake_target(db):
+        return
     if not Path(db).exists() and demo_enabled:
         build_demo(Path(db))

@@ -1,4 +1,4 @@
-"""python -m inspection import|imports|undo|metrics|demo ..."""
+"""python -m inspection import|imports|undo|metrics|maintain|demo ..."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import importer, metrics, settings, store
+from . import importer, lake, metrics, settings, store
 from .filters import Filters
 
 
@@ -28,7 +28,8 @@ def _date(text: str) -> dt.date:
 
 
 def originals_dir(db: Path) -> Path:
-    return db.parent / "originals"
+    # on a lake: beside INSPECTION_DB, never inside the lake's data folder (maintain deletes strangers there)
+    return (store.store_path() if store.lake_target(db) else db).parent / "originals"
 
 
 def cmd_import(args) -> int:
@@ -149,6 +150,9 @@ def cmd_demo(args) -> int:
     from . import bootstrap
 
     db = store.store_path(args.db)
+    if store.lake_target(args.db):
+        print("demo 只生成嵌入式数据库文件；DuckLake 请用 import 导入台账", file=sys.stderr)
+        return 2
     result = bootstrap.build_demo(db)
     print(f"演示数据已生成：{db}（新增 {result.added} 行，跳过 {result.skipped} 行）")
     return 0
@@ -157,12 +161,27 @@ def cmd_demo(args) -> int:
 def cmd_demo_if_missing(args) -> int:
 
     db = store.store_path(args.db)
-    if db.exists():
+    if db.exists() or store.lake_target(args.db):
         return 0
     if settings.get("INSPECTION_DEMO") != "1":
         print(f"数据库 {db} 不存在：将以空库启动，请在「数据导入」页面导入台账")
         return 0
     return cmd_demo(args)
+
+
+def cmd_maintain(args) -> int:
+    con = store.connect(args.db)
+    try:
+        done = lake.maintain(con, dt.timedelta(days=args.expire_days), dt.timedelta(hours=args.orphan_hours),
+                             notify=lambda message: print(message, file=sys.stderr))
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(done))
+    else:
+        print(f"已合并 {done['merged']} 个小文件组，过期 {done['expired_snapshots']} 个快照，"
+              f"删除 {done['deleted_old_files']} 个旧文件和 {done['deleted_orphans']} 个孤立文件")
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -209,6 +228,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_metrics)
 
+    p = sub.add_parser("maintain", help="DuckLake: compact small files, expire old snapshots, delete unused files")
+    p.add_argument("--db")
+    p.add_argument("--expire-days", type=float, default=7, help="expire snapshots older than this (default 7)")
+    p.add_argument("--orphan-hours", type=float, default=24,
+                   help="delete orphaned and expired files older than this (default 24)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_maintain)
+
     p = sub.add_parser("demo", help="rebuild the demo store")
     p.add_argument("--db")
     p.set_defaults(run=cmd_demo)
@@ -223,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except store.StoreError as exc:
+    except store.StoreError as exc:  # LakeError is one too
         if getattr(args, "json", False):
             print(json.dumps({"status": "error", "message": str(exc)}, ensure_ascii=False))
         print(str(exc), file=sys.stderr)

@@ -13,6 +13,7 @@ import difflib
 import hashlib
 import json
 import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import cells, contract, readers
+from . import cells, contract, lake, readers
 from .contract import Table
 
 
@@ -582,11 +583,12 @@ class Importer:
                 files.append({"name": item.name, "sha256": item.sha256, "stored_as": stored_as,
                               "tables": self.file_tables.get(item.name, [])})
             content_hash = hashlib.sha256("".join(sorted(f.sha256 for f in self.files)).encode()).hexdigest()
+            snapshot = lake.commit_snapshot(con, f"import {import_id}", self.user)  # None: embedded file
             con.execute(
                 "INSERT INTO imports (import_id, imported_at, imported_by, files, content_hash, added, replaced,"
-                " skipped, warnings, status) VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, 'active')",
+                " skipped, warnings, status, snapshot) VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
                 [import_id, self.user, json.dumps(files, ensure_ascii=False), content_hash, added, replaced,
-                 skipped, json.dumps(self.warnings, ensure_ascii=False)])
+                 skipped, json.dumps(self.warnings, ensure_ascii=False), snapshot])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -643,11 +645,23 @@ def refresh_rounds(con: duckdb.DuckDBPyConnection) -> None:
 
 def import_files(con: duckdb.DuckDBPyConnection, files: list[InputFile], user: str,
                  originals_dir: Path | None = None, limits: readers.Limits | None = None) -> ImportResult:
-    return Importer(con, files, user, originals_dir, limits).run()
+    # on a DuckLake: one writer at a time (a second one waits); nothing to do for the embedded file
+    with lake.write_lock(con, user, notify=lake_notice):
+        return Importer(con, files, user, originals_dir, limits).run()
+
+
+def lake_notice(message: str) -> None:
+    """Who holds the lake's writer lock, while this import or undo waits for it."""
+    print(message, file=sys.stderr)
 
 
 def undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
     """Undo one import: delete its rows and revive what it superseded. Returns a message."""
+    with lake.write_lock(con, user, notify=lake_notice):
+        return _undo(con, import_id, user)
+
+
+def _undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
     row = con.execute("SELECT status FROM imports WHERE import_id = ?", [import_id]).fetchone()
     if row is None:
         raise ValueError(f"没有编号为 {import_id} 的导入记录")
@@ -666,6 +680,7 @@ def undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
                 WHERE superseded_by = ?""", [import_id])
         relink_units(con)
         refresh_rounds(con)
+        lake.commit_snapshot(con, f"undo {import_id}", user)
         con.execute("UPDATE imports SET status = 'undone', undone_at = now()::TIMESTAMP, undone_by = ? "
                     "WHERE import_id = ?", [user, import_id])
         con.execute("COMMIT")

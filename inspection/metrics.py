@@ -14,7 +14,11 @@ COUNTS = ("issues_found", "clues", "immediate_fixes", "disciplined", "org_handle
 
 
 def clean(value):
-    """JSON-safe scalars: NaN/NA -> None, numpy -> Python, integral floats of counts kept as float."""
+    """JSON-safe scalars: NaN/NA -> None, numpy -> Python, dates -> ISO text.
+
+    Floats are rounded to 12 significant digits: DuckDB sums doubles in parallel in no fixed order,
+    so their last bits vary from run to run, and the same figure must print the same every time.
+    """
     if value is None:
         return None
     if hasattr(value, "item"):
@@ -26,6 +30,8 @@ def clean(value):
         return None
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
+    if isinstance(value, float):
+        return float(f"{value:.12g}")
     return value
 
 

@@ -69,11 +69,20 @@ def save(con: duckdb.DuckDBPyConnection, plan: Plan, user: str) -> None:
     found = problems(plan)
     if found:
         raise PlanError("；".join(found))
+    district = plan.district.strip()
     try:
-        con.execute(
-            "INSERT OR REPLACE INTO plan_settings (district, plan_start, plan_end, target, updated_at, updated_by) "
-            "VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?)",
-            [plan.district.strip(), plan.plan_start, plan.plan_end, float(plan.target), user or ""])
+        # delete + insert in one transaction, not INSERT OR REPLACE: a DuckLake table has no primary key
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM plan_settings WHERE district = ?", [district])
+            con.execute(
+                "INSERT INTO plan_settings (district, plan_start, plan_end, target, updated_at, updated_by) "
+                "VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?)",
+                [district, plan.plan_start, plan.plan_end, float(plan.target), user or ""])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
     except duckdb.Error as exc:
         raise PlanError(f"计划无法保存：{str(exc).splitlines()[0]}") from None
 

@@ -18,7 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import settings
+from . import lake, settings
+from .errors import StoreError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 QUERIES_DIR = PACKAGE_DIR.parent / "queries"
@@ -29,10 +30,6 @@ VIEWS_FILE = QUERIES_DIR / "_views.sql"
 MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "schema.sql"), (2, "schema_002_plan.sql"))
 
 _PARAM = re.compile(r"(?<![$\w])\$([A-Za-z_]\w*)")
-
-
-class StoreError(Exception):
-    """A problem with the store, with a message for the user (no traceback)."""
 
 
 class QueryError(StoreError):
@@ -64,8 +61,31 @@ def query_names() -> list[str]:
     return sorted(p.stem for p in QUERIES_DIR.glob("*.sql") if not p.stem.startswith("_"))
 
 
+def lake_target(path: str | Path | None = None) -> str | None:
+    """The DuckLake the store is ('ducklake:postgres:...'), or None for the embedded file: `path`
+    when it names a lake, else the INSPECTION_STORE setting when `path` is unset or the INSPECTION_DB path."""
+    if lake.spec(path):
+        return lake.spec(path)
+    if path is None or Path(path) == store_path():
+        return lake.spec(settings.get("INSPECTION_STORE"))
+    return None
+
+
+def _connect_lake(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    shown = target.split(":", 2)[0] + ":postgres"
+    try:
+        return lake.connect(target, settings.get("INSPECTION_LAKE_DATA"), read_only, migrate=migrate)
+    except lake.LakeError as exc:
+        raise StoreError(str(exc)) from None
+    except duckdb.Error as exc:
+        raise StoreError(f"无法打开 DuckLake 存储（{shown}）：{str(exc).splitlines()[0]}") from None
+
+
 def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating and migrating when writable) the store; StoreError on any failure."""
+    """Open (creating and migrating when writable) the store; StoreError on any failure.
+    The store is the lake when INSPECTION_STORE names one (see lake_target), else the DuckDB file."""
+    if lake_target(path):
+        return _connect_lake(lake_target(path), read_only)
     target = store_path(path)
     if read_only and not target.exists():
         raise StoreError(f"数据库文件不存在：{target}")
@@ -147,8 +167,8 @@ def backup(path: str | Path | None = None, con: duckdb.DuckDBPyConnection | None
     the file alone holds every committed change). Keeps the newest `keep`. None for in-memory stores.
     """
     target = store_path(path)
-    if str(target) == ":memory:" or not target.is_file():
-        return None
+    if str(target) == ":memory:" or not target.is_file() or lake_target(path):
+        return None  # a lake keeps its own history (snapshots)
     if con is not None:
         con.execute("CHECKPOINT")
     folder = backup_dir(target)
@@ -184,7 +204,7 @@ def check_file(path: str | Path | None = None, timeout: float = 120) -> None:
     can crash the DuckDB library itself, which a child process survives. Missing file: nothing to check.
     """
     target = store_path(path)
-    if str(target) == ":memory:" or not target.exists():
+    if str(target) == ":memory:" or not target.exists() or lake_target(path):
         return
     try:
         result = subprocess.run([sys.executable, "-c", _PROBE, str(target)], capture_output=True, text=True,
@@ -202,10 +222,13 @@ def check_file(path: str | Path | None = None, timeout: float = 120) -> None:
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMP)")
     current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    on_lake = lake.conninfo(con) is not None
     for version, source in MIGRATIONS:
         if version <= current:
             continue
         sql = (PACKAGE_DIR / source).read_text(encoding="utf-8")
+        if on_lake:
+            sql = lake.adapt_schema(sql)
         con.execute("BEGIN")
         try:
             con.execute(sql)
@@ -228,7 +251,11 @@ def seed_plan(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def apply_views(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(VIEWS_FILE.read_text(encoding="utf-8"))
+    sql = VIEWS_FILE.read_text(encoding="utf-8")
+    if lake.conninfo(con) is None:
+        con.execute(sql)
+    else:
+        lake.apply_views(con, sql)
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pd.DataFrame:
