@@ -4,13 +4,30 @@ from pathlib import Path
 
 import streamlit as st
 
+from inspection import store
 from inspection.i18n import t
-from ui import sidebar
+from ui import auth as ui_auth
+from ui import sidebar, state
 
 ROOT = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="巡察数据看板", page_icon="📊", layout="wide")
 lang = sidebar.language()
+
+
+@st.cache_resource(show_spinner=False)
+def _store_checked(path: str) -> bool:
+    """Once per process: the store file opens and every table reads (in a child process, which a
+    damaged file cannot crash). A failure raises and is not cached: checked again on the next run."""
+    store.check_file(path)
+    return True
+
+
+try:
+    _store_checked(state.db_path())
+except store.StoreError as exc:
+    st.error(t("store_error", lang, message=str(exc)))
+    st.stop()
 
 # ---- Page registry ------------------------------------------------------------------------
 # (file under pages/, title key in inspection/i18n.py, icon). Pages owned by other issues are
@@ -28,6 +45,11 @@ PAGES = [
 
 pages = [st.Page(path, title=t(key, lang), icon=icon, default=(i == 0))
          for i, (path, key, icon) in enumerate(PAGES) if (ROOT / path).is_file()]
-current = st.navigation(pages)
+gated = ui_auth.current_role() is None  # viewing needs a log-in (INSPECTION_REQUIRE_LOGIN) and nobody is in
+current = st.navigation(pages, position="hidden" if gated else "sidebar")
+if gated:
+    ui_auth.gate()  # only the log-in form; stops the run
+ui_auth.login_box()
 sidebar.render(lang)
+st.session_state["_in_shell"] = True  # this session's pages run inside the shell (see ui/sidebar.ensure_shell)
 current.run()

@@ -16,67 +16,16 @@ import pandas as pd
 from . import charts, fmt
 from .export import Slide, safe_table
 from .filters import Filters
-from .i18n import LABELS, describe_filters, t, value
+from .i18n import describe_filters, t, value
 from .store import run_query
 
-DEFAULT_TITLE = "巡察村(社区)党组织工作情况"
+DEFAULT_TITLE = t("briefing_default_title", "zh")
 LEVEL_METRICS = ["avg_issues_and_clues", "avg_clues", "avg_disciplined", "avg_immediate_fixes"]
-
-# Labels of the briefing page and its exports, (zh, en). To be merged into i18n.LABELS by the lead;
-# `label()` prefers i18n's entry when one exists.
-BRIEFING_LABELS: dict[str, tuple[str, str]] = {
-    "briefing_title": ("简报标题", "Briefing title"),
-    "briefing_default_title": (DEFAULT_TITLE, "Village (community) Party organisation inspections"),
-    "briefing_subtitle": ("数据截至 {as_of}　筛选：{filters}", "Data as of {as_of}  Filters: {filters}"),
-    "briefing_made": ("生成于 {today}", "Made on {today}"),
-    "chart_levels_brief": ("市县每次巡察平均成果", "Per-inspection results by level"),
-    "chart_categories_brief": ("问题类别及整改情况", "Issue categories and rectification"),
-    "kpi_sheet": ("主要指标", "Key figures"),
-    "indicator": ("指标", "Indicator"),
-    "value": ("数值", "Value"),
-    "shown": ("显示值", "Shown"),
-    "plan_rate": ("计划进度", "Plan"),
-    "day": ("日期", "Date"),
-    "issues": ("问题数", "Issues"),
-    "rectification_rate": ("整改完成率", "Rectification rate"),
-    "kpi_rectification_detail": ("已整改 {done} / 问题 {total} 个", "{done} of {total} issues"),
-    "kpi_inspections_detail": ("覆盖 {units} 个对象", "{units} units"),
-    "kpi_issues_detail": ("立行立改 {n} 个", "{n} fixed on the spot"),
-    "kpi_clues_detail": ("移交司法机关 {n} 人", "{n} to judicial organs"),
-    "kpi_disciplined_detail": ("组织处理 {n} 人", "{n} organisational measures"),
-    "units": ("对象数", "Units"),
-    "brief_png": ("下载图片（PNG）", "Download PNG"),
-    "brief_no_browser": ("服务器未安装 Chromium 浏览器，无法在服务器端生成图片；请使用图表右上角工具栏的相机按钮下载。",
-                         "No Chromium on the server, so no server-side PNG; use the camera button of the chart "
-                         "toolbar."),
-    "brief_no_browser_deck": ("服务器未安装 Chromium 浏览器：PPT 和 PDF 中只包含数据表，不含图表图片。",
-                              "No Chromium on the server: the decks carry the tables without chart images."),
-    "brief_exports": ("导出", "Export"),
-    "brief_with_extra": ("幻灯片中附加两张图表（各县区累计覆盖率、各县区问题类别分布）",
-                         "Add two charts to the decks (coverage by district over time, categories by district)"),
-    "brief_with_extra_help": ("每份幻灯片最多 6 张图表。", "A deck holds at most 6 charts."),
-    "brief_kind": ("巡察简报", "inspection-briefing"),
-    "brief_data_kind": ("巡察简报数据", "inspection-briefing-data"),
-    "brief_pptx": ("一键生成 PPT", "PowerPoint deck"),
-    "brief_pdf": ("一键生成 PDF", "PDF deck"),
-    "brief_no_font": ("服务器未安装中文字体（Noto Sans CJK），无法生成 PDF。", "No CJK font on the server: no PDF."),
-    "brief_xlsx": ("全部数据表（Excel）", "All tables (Excel)"),
-    "brief_csv_each": ("单个数据表（CSV，UTF-8）", "One table (CSV, UTF-8)"),
-    "brief_shot_link": ("打开截图模式（隐藏侧栏和按钮）", "Open screenshot mode (no sidebar, no buttons)"),
-    "brief_shot_help": ("截图模式的网址包含当前筛选条件和标题，可直接收藏或发给他人；浏览器全屏（F11）后截图效果最佳。",
-                        "The screenshot-mode link keeps the filters and the title; press F11 for a full-screen "
-                        "shot."),
-}
 
 
 def label(key: str, lang: str = "zh", **values) -> str:
-    if key in LABELS:
-        return t(key, lang, **values)
-    pair = BRIEFING_LABELS.get(key)
-    if pair is None:
-        return key
-    text = pair[1 if lang == "en" else 0]
-    return text.format(**values) if values else text
+    """The page's labels; they live in inspection/i18n.py with every other label."""
+    return t(key, lang, **values)
 
 
 @dataclass
@@ -157,7 +106,7 @@ def build(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str
         title=(title or "").strip() or label("briefing_default_title", lang),
         subtitle=label("briefing_subtitle", lang, as_of=filters.as_of.isoformat(),
                        filters=describe_filters(filters.active(), lang))
-        + "　" + label("briefing_made", lang, today=(today or dt.date.today()).isoformat()),
+        + ("　" if lang == "zh" else "  ") + label("briefing_made", lang, today=(today or dt.date.today()).isoformat()),
         caption=cap, filters=filters, lang=lang, has_roster=bool(head["has_roster"]),
     )
     brief.tiles = _tiles(head, lang)

@@ -18,6 +18,7 @@ FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans
 LEVEL_COLORS = {"municipal": "#C0392B", "county": "#2E6DB4"}
 PLAN_COLOR = "#7F8C8D"
 ACTUAL_COLOR = "#C0392B"
+ON_TRACK_COLOR = "#2E8B57"
 STATUS_COLORS = {"rectified": "#2E8B57", "open_in_time": "#F0B429", "overdue": "#C0392B"}
 CATEGORY_COLORS = {
     "落实决策部署": "#2E6DB4",
@@ -68,6 +69,24 @@ def _pct(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series, errors="coerce").astype(float) * 100
 
 
+def month_axis(fig: go.Figure, days, lang: str = "zh") -> go.Figure:
+    """A monthly date axis with one label per tick: every month over a year or less, every quarter
+    up to two years, then every half year (to six years) or year (left to itself, Plotly labels a short span by
+    day or week and '%Y-%m' then repeats the same month)."""
+    days = pd.to_datetime(pd.Series(list(days)), errors="coerce").dropna()
+    if days.empty:
+        return fig
+    first, last = days.min(), days.max()
+    months = (last.year - first.year) * 12 + last.month - first.month
+    step = 1 if months <= 12 else 3 if months <= 24 else 6 if months <= 72 else 12
+    fig.update_xaxes(type="date", tickformat="%Y-%m", dtick=f"M{step}", tick0=f"{first.year}-01-01",
+                     title_text=t("month", lang))
+    if months < 2:  # one or two points: keep a month either side so the ticks are not days
+        pad = pd.Timedelta(days=20)
+        fig.update_xaxes(range=[(first - pad).isoformat(), (last + pad).isoformat()])
+    return fig
+
+
 def coverage_over_time(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
     """Cumulative coverage (solid) against the plan (dashed); columns day, coverage_rate, plan_rate."""
     fig = go.Figure()
@@ -76,10 +95,10 @@ def coverage_over_time(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.
                     hovertemplate="%{x|%Y-%m-%d}<br>%{y:.1f}%<extra>" + t("plan", lang) + "</extra>")
     fig.add_scatter(x=frame["day"], y=_pct(frame["coverage_rate"]), name=t("actual", lang), mode="lines",
                     line=dict(color=ACTUAL_COLOR, width=3), customdata=frame.get("units_covered"),
-                    hovertemplate="%{x|%Y-%m-%d}<br>%{y:.1f}%（%{customdata}）<extra>" + t("actual", lang)
+                    hovertemplate="%{x|%Y-%m-%d}<br>%{y:.1f}% (%{customdata})<extra>" + t("actual", lang)
                     + "</extra>")
     fig.update_yaxes(title_text=t("share_label", lang), range=[0, 105], ticksuffix="%")
-    fig.update_xaxes(title_text=t("month", lang), tickformat="%Y-%m")
+    month_axis(fig, frame["day"], lang)
     return _finish(fig, title)
 
 
@@ -96,7 +115,7 @@ def district_coverage_over_time(frame: pd.DataFrame, title: str, lang: str = "zh
                         line=dict(color=color, width=1, dash="dot"),
                         hovertemplate=district + " " + t("plan", lang) + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
     fig.update_yaxes(title_text=t("share_label", lang), range=[0, 105], ticksuffix="%")
-    fig.update_xaxes(title_text=t("month", lang), tickformat="%Y-%m")
+    month_axis(fig, frame["day"], lang)
     fig.update_layout(legend=dict(y=1.02))
     return _finish(fig, title, 460)
 
@@ -110,12 +129,54 @@ def coverage_bars(frame: pd.DataFrame, label_col: str, title: str, lang: str = "
         x=shown, y=_pct(frame["coverage_rate"]), customdata=keys, marker_color=ACTUAL_COLOR,
         text=[fmt.percent(v) for v in frame["coverage_rate"]], textposition="outside", cliponaxis=False,
         hovertext=[f"{int(c)} / {int(n)}" for c, n in zip(frame["units_covered"], frame["units_total"], strict=True)],
-        hovertemplate="%{x}<br>%{y:.1f}%（%{hovertext}）<extra></extra>",
+        hovertemplate="%{x}<br>%{y:.1f}% (%{hovertext})<extra></extra>",
     ))
     if len(keys) <= 3:
         fig.update_traces(width=0.45)
     fig.update_yaxes(title_text=t("share_label", lang), range=[0, 112], ticksuffix="%")
     return _finish(fig, title)
+
+
+def plan_vs_actual(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
+    """Per district (the plan_by_district rows, total row dropped): covered share as a bar, red when
+    the district is behind the plan, the planned share at the as-of date as a grey mark; behind
+    districts carry the units per month they lack under their name. customdata = district."""
+    rows = frame[~frame["is_total"].astype(bool)]
+    behind = rows["behind"].astype(bool).tolist()
+    names = []
+    for district, late, lacking in zip(rows["district"], behind, rows["lacking_per_month"], strict=True):
+        if not late:
+            names.append(str(district))
+        elif lacking == lacking and lacking is not None:
+            names.append(f"⚠ {district}<br>" + t("plan_lacking", lang, n=fmt.number(lacking, lang, 1)))
+        else:
+            names.append(f"⚠ {district}<br>" + t("plan_lacking_over", lang))
+    fig = go.Figure()
+    for late in (True, False):
+        keep = [b == late for b in behind]
+        if not any(keep):
+            continue
+        part = rows[keep]
+        fig.add_bar(
+            x=[n for n, k in zip(names, keep, strict=True) if k], y=_pct(part["covered_share"]),
+            name=t("plan_behind" if late else "plan_on_track", lang), customdata=part["district"],
+            marker_color=ACTUAL_COLOR if late else ON_TRACK_COLOR,
+            # at the bar's foot: at its top the label would collide with the plan mark
+            text=[fmt.percent(v) for v in part["covered_share"]], textposition="inside", insidetextanchor="start",
+            textfont=dict(color="white"),
+            hovertext=[f"{int(c)} / {int(n)}" for c, n in zip(part["units_covered"], part["units_total"], strict=True)],
+            hovertemplate="%{customdata}<br>" + t("actual", lang) + " %{y:.1f}% (%{hovertext})<extra></extra>",
+        )
+    fig.add_scatter(
+        x=names, y=_pct(rows["planned_share"]), mode="markers", name=t("plan_mark", lang),
+        marker=dict(symbol="line-ew", size=34, line=dict(color=PLAN_COLOR, width=4)),
+        customdata=rows["district"],
+        hovertemplate="%{customdata}<br>" + t("plan", lang) + " %{y:.1f}%<extra></extra>",
+    )
+    fig.update_layout(barmode="overlay", bargap=0.35)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=names)
+    fig.update_yaxes(title_text=t("share_label", lang), range=[0, 112], ticksuffix="%")
+    return _finish(fig, title, 400)
 
 
 def round_heatmap(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
@@ -168,7 +229,7 @@ def categories_by_group(frame: pd.DataFrame, group_col: str, value_col: str, tit
         part = part.set_index(part[group_col].astype(str)).reindex(groups)
         fig.add_bar(x=groups, y=part[value_col], name=category, marker_color=category_color(category),
                     customdata=[category] * len(groups),
-                    hovertemplate="%{x}<br>" + category + "：%{y:.2f}<extra></extra>")
+                    hovertemplate="%{x}<br>" + category + ": %{y:.2f}<extra></extra>")
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text=y_title)
     fig.update_xaxes(type="category")
@@ -183,7 +244,7 @@ def category_trend(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figu
         part = part.set_index("round").reindex(rounds)
         fig.add_scatter(x=rounds, y=part["issues"], name=category, mode="lines+markers",
                         line=dict(color=category_color(category), width=2.5),
-                        hovertemplate="%{x}<br>" + category + "：%{y}<extra></extra>")
+                        hovertemplate="%{x}<br>" + category + ": %{y}<extra></extra>")
     fig.update_yaxes(title_text=t("issues_label", lang), rangemode="tozero")
     fig.update_xaxes(title_text=t("round", lang), type="category")
     return _finish(fig, title, 440)
@@ -197,7 +258,7 @@ def rectification_status(frame: pd.DataFrame, title: str, lang: str = "zh") -> g
         fig.add_bar(y=frame["category"], x=frame[status], name=t(status, lang), orientation="h",
                     marker_color=STATUS_COLORS[status], customdata=frame["category"],
                     text=frame[status] if status == "overdue" else None, textposition="outside",
-                    hovertemplate="%{y}<br>" + t(status, lang) + "：%{x}<extra></extra>")
+                    hovertemplate="%{y}<br>" + t(status, lang) + ": %{x}<extra></extra>")
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title_text=t("issues_label", lang))
     fig.update_yaxes(type="category")
@@ -229,7 +290,7 @@ def level_by_group(frame: pd.DataFrame, group_col: str, value_col: str, title: s
         if part[value_col].notna().any():
             fig.add_bar(x=groups, y=part[value_col], name=value(level, lang), marker_color=LEVEL_COLORS[level],
                         customdata=part["inspections"],
-                        hovertemplate="%{x}<br>%{y:.2f}（%{customdata}）<extra>" + value(level, lang) + "</extra>")
+                        hovertemplate="%{x}<br>%{y:.2f} (%{customdata})<extra>" + value(level, lang) + "</extra>")
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text=y_title, rangemode="tozero")
     fig.update_xaxes(type="category")

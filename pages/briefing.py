@@ -140,6 +140,7 @@ def _escape(text: str) -> str:
 
 
 def main() -> None:
+    sidebar.ensure_shell()  # a deep link opened first: rerun inside dashboard.py before touching the store
     lang = state.lang()
     shot = shot_mode()
     if shot:

@@ -4,7 +4,7 @@ inspection), the trend by round, rectification status by category with overdue c
 import streamlit as st
 
 from inspection import charts, fmt
-from inspection.i18n import t
+from inspection.i18n import join, t
 from ui import components as ui
 from ui import sidebar, state
 
@@ -41,7 +41,7 @@ def render_rectification(filters, lang: str) -> None:
     frame = state.run_query("rectification_by_category", filters.params())
     if frame.empty:
         return
-    st.metric(t("overdue", lang), fmt.count(frame["overdue"].sum(), lang), border=True)
+    ui.kpi(st.columns(4)[0], t("overdue", lang), fmt.count(frame["overdue"].sum(), lang))
     fig = charts.rectification_status(frame, t("chart_rectification", lang), lang)
     ui.chart(fig, "chart_rectification", filters, key="cat_rect_bars",
              on_click=ui.click_to_filter("cat_rect_bars", "category"))
@@ -54,7 +54,7 @@ def main() -> None:
         return
     filters = sidebar.current()
     if filters.categories:
-        st.info(t("category_filter_active", lang, cats="、".join(filters.categories)))
+        st.info(t("category_filter_active", lang, cats=join(filters.categories, lang)))
     frame = state.run_query("issues_by_category", filters.params())
     if frame.empty:
         ui.empty("no_issue_list")

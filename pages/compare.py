@@ -24,7 +24,8 @@ def render_ratio_tiles(frame, lang: str) -> None:
                  f"{value('county', lang)} {fmt.average(by_level.loc['county', metric])}"
         ratio = fmt.ratio(row[RATIOS[metric]], lang)
         ui.kpi(column, t(metric, lang), ratio, None, detail)
-        column.caption(f"{t('ratio_tile', lang, ratio=ratio)}（{detail}）")
+        column.caption(f"{t('ratio_tile', lang, ratio=ratio)}（{detail}）" if lang == "zh"
+                       else f"{t('ratio_tile', lang, ratio=ratio)} ({detail})")
 
 
 def render_levels(frame, filters, lang: str) -> None:

@@ -1,19 +1,45 @@
-"""覆盖进度 Coverage: cumulative coverage by district against the plan, district x round heatmap,
-coverage by unit type and for poverty villages, the last-mile list (downloadable)."""
+"""覆盖进度 Coverage: coverage by district against the plan (behind districts and the units a month
+they lack), cumulative coverage by district, district x round heatmap, coverage by unit type and
+for poverty villages, the last-mile list (downloadable)."""
 
+import pandas as pd
 import streamlit as st
 
-from inspection import charts
-from inspection.i18n import t
+from inspection import charts, fmt
+from inspection.i18n import join, t
 from ui import components as ui
 from ui import sidebar, state
 
 
-def render_district_progress(filters, lang: str) -> None:
-    bars = state.run_query("coverage_by_district", filters.params())
-    fig = charts.coverage_bars(bars, "district", t("chart_coverage_by_district", lang), lang)
-    ui.chart(fig, "chart_coverage_by_district", filters, key="coverage_district_bars",
+def render_district_bars(filters, lang: str) -> None:
+    """Coverage by district against the plan (issue 9): behind districts in red with the units a
+    month they lack; a click on a bar filters to that district. Plain coverage bars without a plan."""
+    frame = state.run_query("plan_by_district", filters.params())
+    rows = frame[~frame["is_total"].astype(bool)]
+    if rows.empty:
+        bars = state.run_query("coverage_by_district", filters.params())
+        fig = charts.coverage_bars(bars, "district", t("chart_coverage_by_district", lang), lang)
+        ui.chart(fig, "chart_coverage_by_district", filters, key="coverage_district_bars",
+                 on_click=ui.click_to_filter("coverage_district_bars", "district"))
+        return
+    late = rows[rows["behind"].astype(bool)]
+    if late.empty:
+        st.success(t("cov_plan_ok", lang))
+    else:
+        names = [t("cov_plan_lacking", lang, district=d, n=fmt.number(n, lang, 1)) if pd.notna(n) else d
+                 for d, n in zip(late["district"], late["lacking_per_month"], strict=True)]
+        st.warning(t("cov_plan_behind", lang, n=len(late), names=join(names, lang)),
+                   icon="⚠️")
+    fig = charts.plan_vs_actual(frame, t("chart_plan_vs_actual", lang), lang)
+    ui.chart(fig, "chart_plan_vs_actual", filters, key="coverage_district_bars",
              on_click=ui.click_to_filter("coverage_district_bars", "district"))
+    try:
+        st.page_link("pages/followup.py", label=t("cov_plan_link", lang), icon=":material/task_alt:")
+    except st.errors.StreamlitAPIException:  # the page is not registered (e.g. hidden for this user)
+        pass
+
+
+def render_district_progress(filters, lang: str) -> None:
     lines = state.run_query("coverage_by_district_month", filters.params())
     if not ui.is_empty(lines):
         fig = charts.district_coverage_over_time(lines, t("chart_district_month", lang), lang)
@@ -70,6 +96,7 @@ def main() -> None:
     if not head["units_total"]:
         ui.empty()
         return
+    render_district_bars(filters, lang)
     render_district_progress(filters, lang)
     render_heatmap(filters, lang)
     render_groups(filters, lang)

@@ -10,14 +10,14 @@ import streamlit as st
 from inspection import charts_followup as charts
 from inspection import fmt, plan, settings
 from inspection.charts_followup import t
+from ui import auth as ui_auth
 from ui import components as ui
 from ui import sidebar, state
 
 
 def can_edit() -> bool:
-    """May this user change the plan and read issue descriptions? Everyone for now; the roles
-    issue restricts it to administrators."""
-    return True
+    """May this user change the plan and read issue descriptions? Administrators only (ui/auth.py)."""
+    return ui_auth.allowed("settings") and ui_auth.allowed("view_text")
 
 
 def show(fig, title_key: str, filters, lang: str, key: str) -> None:
@@ -144,7 +144,9 @@ def _save(item: plan.Plan, lang: str) -> None:
         st.error("；".join(found))
         return
     try:
-        plan.save(state.connection().cursor(), item, settings.get("INSPECTION_USER") or "dashboard")
+        ui_auth.require("settings")
+        with state.writer() as writer:
+            plan.save(writer, item, ui_auth.current_user() or settings.get("INSPECTION_USER"))
     except plan.PlanError as exc:
         st.error(t("fu_readonly", lang, message=str(exc)))
         return
@@ -155,7 +157,9 @@ def _save(item: plan.Plan, lang: str) -> None:
 
 def _remove(district: str, lang: str) -> None:
     try:
-        plan.remove(state.connection().cursor(), district)
+        ui_auth.require("settings")
+        with state.writer() as writer:
+            plan.remove(writer, district)
     except plan.PlanError as exc:
         st.error(str(exc))
         return

@@ -1,8 +1,10 @@
 """数据导入 Import: upload several ledgers at once through the importer, see every problem (and
-download them as a workbook mirroring the input), warnings, the import log with undo."""
+download them as a workbook mirroring the input), warnings, the import log with undo.
+Uploading, undoing and the file names in the log are for administrators (ui/auth.py); with no user
+configured the app is local-only and its local user is the administrator. After every import or
+undo the store is backed up (store.backup)."""
 
 import datetime as dt
-import getpass
 import json
 
 import pandas as pd
@@ -10,6 +12,7 @@ import streamlit as st
 
 from inspection import importer, problem_report, store
 from inspection.i18n import t
+from ui import auth as ui_auth
 from ui import components as ui
 from ui import state
 
@@ -18,21 +21,29 @@ UNDO_KEY = "_undo_message"
 
 
 def _user() -> str:
+    """imported_by / undone_by: the logged-in user (the local OS user in local mode)."""
+    return ui_auth.current_user()
+
+
+def _backup(con) -> None:
+    """A copy of the store after a successful import or undo; a failure is shown, never raised."""
     try:
-        return getpass.getuser()
-    except Exception:
-        return "dashboard"
+        store.backup(state.db_path(), con=con)
+    except Exception as exc:  # a full disk or a busy checkpoint must not hide that the import worked
+        st.warning(f"{ui_auth.label('backup_failed')}{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
 
 
 def run_import(uploads, user: str) -> None:
+    ui_auth.require("import")
     files = [importer.InputFile(u.name, u.getvalue()) for u in uploads]
-    con = state.connection()
     originals = store.store_path().parent / "originals"
-    result = importer.import_files(con.cursor(), files, user or _user(), originals)
+    with state.writer() as con:
+        result = importer.import_files(con, files, user or _user(), originals)
+        if result.status == "imported":
+            state.clear_caches()
+            _backup(con)
     problems_xlsx = problem_report.build(files, result.problems) if result.problems else None
     st.session_state[RESULT_KEY] = (result, problems_xlsx, dt.datetime.now().strftime("%Y%m%d_%H%M"))
-    if result.status == "imported":
-        state.clear_caches()
 
 
 def render_result(lang: str) -> None:
@@ -64,11 +75,11 @@ def render_upload(lang: str) -> None:
     with st.form("import_form", clear_on_submit=True):
         uploads = st.file_uploader(t("upload", lang), type=["xlsx", "xls", "xlsm", "csv", "txt", "tsv"],
                                    accept_multiple_files=True)
-        user = st.text_input(t("import_user", lang), value=_user())
+        st.caption(f"{t('import_user', lang)}：{_user()}")
         submitted = st.form_submit_button(t("import_button", lang), type="primary")
     if submitted and uploads:
         with st.spinner("…"):
-            run_import(uploads, user)
+            run_import(uploads, _user())
     render_result(lang)
 
 
@@ -80,6 +91,12 @@ def render_log(lang: str) -> None:
     if log.empty:
         st.info(t("import_log_empty", lang))
         return
+    if not ui_auth.allowed("view_text"):  # viewers: when and how much, not file names or who
+        log = log.assign(status=log["status"].map(lambda s: t(f"status_{s}", lang)))
+        labels = {"import_id": "log_id", "imported_at": "log_time", "added": "log_added",
+                  "replaced": "log_replaced", "skipped": "log_skipped", "status": "log_status"}
+        ui.table(log, labels)
+        return
     log = log.assign(
         files=log["files"].map(_file_names),
         status=log["status"].map(lambda s: t(f"status_{s}", lang)),
@@ -88,7 +105,7 @@ def render_log(lang: str) -> None:
               "added": "log_added", "replaced": "log_replaced", "skipped": "log_skipped", "status": "log_status"}
     ui.table(log, labels)
     active = log[log["status"] == t("status_active", lang)]
-    if active.empty:
+    if active.empty or not ui_auth.allowed("undo"):
         return
     with st.form("undo_form"):
         choice = st.selectbox(t("undo_select", lang), active["import_id"].tolist(),
@@ -96,12 +113,15 @@ def render_log(lang: str) -> None:
         confirm = st.checkbox(t("undo_confirm", lang))
         submitted = st.form_submit_button(t("undo_button", lang))
     if submitted and confirm and choice is not None:
-        try:
-            message = importer.undo(state.connection().cursor(), int(choice), _user())
-        except ValueError as exc:
-            st.error(str(exc))
-            return
-        state.clear_caches()
+        ui_auth.require("undo")
+        with state.writer() as con:
+            try:
+                message = importer.undo(con, int(choice), _user())
+            except ValueError as exc:
+                st.error(str(exc))
+                return
+            state.clear_caches()
+            _backup(con)
         st.session_state.pop(RESULT_KEY, None)
         st.session_state[UNDO_KEY] = message
         st.rerun()
@@ -116,7 +136,13 @@ def _file_names(raw: str) -> str:
 
 def main() -> None:
     lang = ui.page_title("page_imports")
-    render_upload(lang)
+    if ui_auth.local_mode():
+        st.info(ui_auth.label("local_only", lang) if ui_auth.allowed("import") else ui_auth.label("local_remote", lang),
+                icon="🔒")
+    if ui_auth.allowed("import"):
+        render_upload(lang)
+    else:
+        st.warning(ui_auth.label("denied_import", lang), icon="🔒")
     render_log(lang)
 
 

@@ -1,6 +1,7 @@
-"""总览 Overview: KPI tiles with change against the previous year, cumulative coverage against
-the plan, districts sorted by coverage."""
+"""总览 Overview: KPI tiles with the change against the same period of the previous year,
+cumulative coverage against the plan, districts sorted by coverage."""
 
+import pandas as pd
 import streamlit as st
 
 from inspection import charts, fmt
@@ -9,26 +10,26 @@ from ui import components as ui
 from ui import sidebar, state
 
 
-def render_kpis(head: dict, years, lang: str) -> None:
-    last = years.iloc[-1] if len(years) else None
-    prev = years.iloc[-2] if len(years) >= 2 else None
+def render_kpis(head: dict, periods, lang: str) -> None:
+    """Tiles for the filtered view; the deltas compare the year to date with the same period of the
+    previous year (results_by_period), so a partial year is never set against a whole one."""
+    rows = periods.set_index("period") if len(periods) == 2 else None
+    now = rows.loc["current"] if rows is not None else None
+    before = rows.loc["previous"] if rows is not None else None
 
     def vs(column: str):
-        if last is None or prev is None:
-            return None
-        delta = fmt.change(last[column], prev[column])
-        return None if delta is None else t("kpi_vs", lang, year=int(last["year"]), delta=delta)
+        delta = None if now is None else fmt.change(now[column], before[column])
+        return None if delta is None else t("kpi_vs_period", lang, delta=delta)
 
+    covered = t("kpi_covered_of", lang, covered=fmt.count(head["units_covered"], lang),
+                total=fmt.count(head["units_total"], lang))
     cols = st.columns(4)
     if head["has_roster"]:
         gain = None
-        if last is not None and last["coverage_gain"] == last["coverage_gain"]:
-            gain = t("kpi_gain", lang, year=int(last["year"]), delta=fmt.points(last["coverage_gain"], lang))
-        ui.kpi(cols[0], t("kpi_coverage", lang), fmt.percent(head["coverage_rate"]), gain,
-               t("kpi_covered_of", lang, covered=fmt.count(head["units_covered"], lang),
-                 total=fmt.count(head["units_total"], lang)))
-        cols[0].caption(t("kpi_covered_of", lang, covered=fmt.count(head["units_covered"], lang),
-                          total=fmt.count(head["units_total"], lang)))
+        if now is not None and now["coverage_gain"] == now["coverage_gain"]:
+            gain = t("kpi_gain_period", lang, year=int(now["year"]), delta=fmt.points(now["coverage_gain"], lang))
+        ui.kpi(cols[0], t("kpi_coverage", lang), fmt.percent(head["coverage_rate"]), gain, covered)
+        cols[0].caption(covered)
     else:
         ui.kpi(cols[0], t("kpi_coverage", lang), "—", None, t("no_roster", lang))
         cols[0].caption(t("kpi_covered_no_roster", lang, covered=fmt.count(head["units_covered"], lang)))
@@ -39,12 +40,19 @@ def render_kpis(head: dict, years, lang: str) -> None:
     ui.kpi(cols[0], t("kpi_disciplined", lang), fmt.count(head["disciplined"], lang), vs("disciplined"))
     ui.kpi(cols[1], t("kpi_immediate", lang), fmt.count(head["immediate_fixes"], lang), vs("immediate_fixes"))
     rect_delta = None
-    if last is not None and prev is not None:
-        diff = last["rectification_rate"] - prev["rectification_rate"]
+    if now is not None:
+        diff = now["rectification_rate"] - before["rectification_rate"]
         if diff == diff:
-            rect_delta = t("kpi_vs", lang, year=int(last["year"]), delta=fmt.points(diff, lang))
+            rect_delta = t("kpi_vs_period", lang, delta=fmt.points(diff, lang))
     ui.kpi(cols[2], t("kpi_rectification", lang), fmt.percent(head["rectification_rate"]), rect_delta)
     ui.kpi(cols[3], t("overdue", lang), fmt.count(head["overdue"], lang), None, None)
+    if now is not None:
+        st.caption(t("kpi_period_note", lang, start=_day(now["period_start"]), end=_day(now["period_end"]),
+                     prev_start=_day(before["period_start"]), prev_end=_day(before["period_end"])))
+
+
+def _day(value) -> str:
+    return pd.Timestamp(value).date().isoformat()
 
 
 def render_coverage(filters, lang: str) -> None:
@@ -89,8 +97,7 @@ def main() -> None:
     if not head["inspections"] and not head["units_total"]:
         ui.empty()
         return
-    years = state.run_query("results_by_year", {**filters.params(), "year_from": None})
-    render_kpis(head, years, lang)
+    render_kpis(head, state.run_query("results_by_period", filters.params()), lang)
     if head["has_roster"]:
         render_coverage(filters, lang)
     render_districts(filters, head, lang)

@@ -59,10 +59,21 @@ def render(doc: dict) -> str:
                    "nowhere" + (f"; a list of {filters['huge_list']:,} junk values plus one real district returns "
                                 "exactly that district's figures." if "huge_list" in filters else "."))
         out.append("")
-    for section in ("load", "sessions"):
-        if section in doc:
-            out.append(f"**{section}**: {json.dumps(doc[section], ensure_ascii=False)}")
-            out.append("")
+    load = doc.get("load")
+    if isinstance(load, dict):
+        out.append(
+            f"**Load** (`tests/test_load.py`): {load.get('sessions', 0)} browser sessions (Playwright contexts on "
+            "one Chromium) paged through the dashboard with random filters in the URL while an administrator's "
+            f"session uploaded a file on the import page and then undid it: {load.get('page_visits', 0)} page "
+            f"visits, {load.get('visits_overlapping_import_or_undo', 0)} of them overlapping the import or the undo, "
+            f"{load.get('sessions_with_errors', 0)} sessions with an error, {load.get('visits_timed_out', 0)} "
+            f"timeouts; of {load.get('kpi_checks', 0)} headline tiles checked, {load.get('kpi_before_state', 0)} "
+            f"showed the state before the import, {load.get('kpi_after_state', 0)} the state after, and "
+            f"{load.get('kpi_mixed', 0)} a mix. The store after the undo equals the store before it.")
+        out.append("")
+    if "sessions" in doc:
+        out.append(f"**Sessions**: {json.dumps(doc['sessions'], ensure_ascii=False)}")
+        out.append("")
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -8,6 +8,7 @@ import base64
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -204,3 +205,152 @@ def test_problem_workbook_mirrors_the_input_with_an_error_column():
     assert "不认识的对象" in rows[1][-1]
     assert rows[1][2] == "'=cmd|calc", "formula-looking text is neutralised"
     assert rows[2][-1] is None
+
+
+# ---- English: every page, no Chinese left in the labels ------------------------------------------
+
+ALL_PAGES = [*PAGES[:-1], "pages/briefing.py", "pages/followup.py", "pages/imports.py"]
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+@pytest.fixture(scope="module")
+def data_values(demo_db) -> list[str]:
+    """Names that are data, not labels (districts, townships, rounds, categories ...): allowed in
+    Chinese on the English screen. Longest first, so a township goes before its district."""
+    con = store.connect(demo_db, read_only=True)
+    found = set()
+    for column, view in (("district", "v_units"), ("township", "v_units"), ("unit_name", "v_units"),
+                         ("unit_type", "v_inspections"), ("round", "v_inspections"), ("mode", "v_inspections"),
+                         ("team", "v_inspections"), ("category", "v_issues"), ("subcategory", "v_issues")):
+        found |= {v for (v,) in con.execute(f"SELECT DISTINCT {column} FROM {view}").fetchall() if v}
+    con.close()
+    return sorted(found, key=len, reverse=True)
+
+
+def _figure_texts(spec: dict) -> list[str]:
+    """The user-visible strings of a figure: titles, axis and colour-bar titles, annotations, trace
+    names, indicator titles, hover templates, tick labels of category axes."""
+    out = []
+    layout = spec.get("layout", {})
+    out.append((layout.get("title") or {}).get("text") or "")
+    for key, axis in layout.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            out.append((axis.get("title") or {}).get("text") or "")
+    out += [a.get("text") or "" for a in layout.get("annotations", [])]
+    for trace in spec.get("data", []):
+        out += [str(trace.get("name") or ""), str(trace.get("hovertemplate") or "")]
+        out.append(((trace.get("title") or {}).get("text")) or "")
+        out.append((((trace.get("colorbar") or {}).get("title") or {}).get("text")) or "")
+        if trace.get("type") in ("bar", "scatter") and isinstance(trace.get("x"), list):
+            out += [str(x) for x in trace["x"]]
+    return out
+
+
+# Chinese punctuation in English text on pages other engineers own, reported to the lead:
+# pages/followup.py joins behind districts with "、" (use i18n.join), pages/imports.py writes "导入人：".
+KNOWN = {"pages/followup.py": "、", "pages/imports.py": "："}
+
+
+def _leftover_chinese(texts: list[str], values: list[str], known: str = "") -> list[str]:
+    bad = []
+    for text in texts:
+        stripped = text.replace(known, "") if known else text
+        for v in values:
+            stripped = stripped.replace(v, "")
+        if CJK.search(stripped):
+            bad.append(text)
+    return bad
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_english_page_has_no_chinese_labels(make_app, demo_copy, data_values, page):
+    at = make_app(demo_copy, {"lang": "English"}, page=page)
+    assert_clean(at)
+    texts = [e.value for kind in ("title", "header", "subheader", "caption", "info", "warning", "success")
+             for e in getattr(at, kind)]
+    texts += [str(m.label) for m in at.metric] + [str(m.delta or "") for m in at.metric]
+    texts += [str(m.value) for m in at.markdown if "<style>" not in str(m.value)]
+    texts += [b.label for b in at.button] + [t.label for t in at.toggle]
+    for chart in at.get("plotly_chart"):
+        texts += _figure_texts(json.loads(chart.proto.spec))
+    assert texts
+    assert not _leftover_chinese(texts, data_values, KNOWN.get(page, "")), page
+
+
+def test_every_label_has_chinese_and_english_with_the_same_placeholders():
+    from string import Formatter
+
+    from inspection.i18n import LABELS
+
+    for key, pair in LABELS.items():
+        assert len(pair) == 2 and all(isinstance(s, str) and s.strip() for s in pair), key
+        zh_names, en_names = ({name for _, name, _, _ in Formatter().parse(s) if name} for s in pair)
+        assert zh_names == en_names, key
+        assert not CJK.search(pair[1].replace("语言 / Language", "")), key
+
+
+def test_every_label_key_used_in_the_code_exists():
+    from inspection.i18n import LABELS
+
+    pattern = re.compile(r"(?<![.\w])(?:t|label)\(\s*\"([a-z_][a-z0-9_]*)\"")  # not ui_auth.label(
+    files = [*(ROOT / "pages").glob("*.py"), *(ROOT / "inspection").glob("*.py"), ROOT / "ui" / "components.py",
+             ROOT / "ui" / "sidebar.py", ROOT / "dashboard.py"]
+    used = {(f.name, key) for f in files for key in pattern.findall(f.read_text(encoding="utf-8"))}
+    assert used
+    missing = sorted((name, key) for name, key in used if key not in LABELS)
+    assert not missing
+
+
+def test_month_axis_labels_each_month_once():
+    import pandas as pd
+
+    from inspection import charts
+
+    def axis(start: str, periods: int):
+        days = pd.date_range(start, periods=periods, freq="ME")
+        frame = pd.DataFrame({"day": days, "coverage_rate": 0.5, "plan_rate": 0.5, "units_covered": 1})
+        return charts.coverage_over_time(frame, "t").layout.xaxis
+
+    short = axis("2026-08-01", 4)
+    assert (short.dtick, short.tickformat) == ("M1", "%Y-%m")
+    assert short.range is None
+    assert axis("2025-01-01", 20).dtick == "M3"
+    assert axis("2024-01-01", 35).dtick == "M6"
+    assert axis("2015-01-01", 120).dtick == "M12"
+    single = axis("2026-11-01", 1)
+    assert single.dtick == "M1" and single.range is not None, "one point: a month either side, not hours"
+
+
+def test_overview_deltas_compare_the_same_period_of_last_year(make_app, demo_copy):
+    con = store.connect(demo_copy, read_only=True)
+    as_of = con.execute("SELECT max(start_date) FROM v_inspections").fetchone()[0]
+    periods = store.run_query(con, "results_by_period", Filters(as_of=as_of).params()).set_index("period")
+    con.close()
+    now, before = periods.loc["current"], periods.loc["previous"]
+    assert now["period_start"].date() == dt.date(as_of.year, 1, 1) and now["period_end"].date() == as_of
+    assert before["period_end"].date() == dt.date(as_of.year - 1, as_of.month, as_of.day)
+    at = make_app(demo_copy, {"as_of": as_of.isoformat()})
+    assert_clean(at)
+    deltas = {m.label: m.delta for m in at.metric}
+    assert deltas["巡察次数"] == f"{fmt.change(now['inspections'], before['inspections'])}（较上年同期）"
+    assert deltas["发现问题"] == f"{fmt.change(now['issues_found'], before['issues_found'])}（较上年同期）"
+    assert any("较上年同期" in c.value and as_of.isoformat() in c.value for c in at.caption)
+
+
+def test_coverage_page_shows_the_plan(make_app, demo_copy):
+    con = store.connect(demo_copy, read_only=True)
+    plan = store.run_query(con, "plan_by_district", Filters().params())
+    con.close()
+    at = make_app(demo_copy, page="pages/coverage.py")
+    assert_clean(at)
+    late = plan[~plan["is_total"] & plan["behind"]]
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["title"]["text"].startswith("各县区覆盖率与计划进度")
+    bars = [trace for trace in spec["data"] if trace["type"] == "bar"]
+    shown = {d: x for trace in bars for d, x in zip(trace["customdata"], trace["x"], strict=True)}
+    assert set(shown) == set(plan.loc[~plan["is_total"], "district"])
+    for district in late["district"]:
+        assert "每月缺" in shown[district] or "计划已到期" in shown[district]
+    if not late.empty:
+        assert any(late["district"].iloc[0] in w.value for w in at.warning)
+    assert at.get("page_link"), "a link to the plan & follow-up page"

@@ -151,6 +151,7 @@ def test_excel_numbers_equal_metrics(con, as_of):
     filters = Filters(districts=("源汇区", "郾城区"), levels=("county",), as_of=as_of)
     brief = briefing.build(con, filters)
     expected = metrics.compute(con, filters)
+    assert expected["inspections"] > 0 and expected["issues_found"] > 0, "as_of inside the demo: real numbers"
     book = load_workbook(io.BytesIO(export.tables_xlsx(brief.tables())))
     assert book.sheetnames[:5] == ["主要指标", "累计覆盖率与计划进度", "各县区覆盖率", "问题类别及整改情况",
                                    "市县每次巡察平均成果"]

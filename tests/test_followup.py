@@ -264,3 +264,53 @@ def test_page_renders_on_the_hand_made_city(city_db, tmp_path, env_db):
 def test_page_renders_on_an_empty_store(empty_db, env_db):
     at = _app_test(empty_db, env_db)
     assert not at.error
+
+
+# ---- the plan on the coverage page, like-for-like periods, labels ----------------------------------
+
+def test_plan_vs_actual_marks_behind_districts_with_the_units_they_lack(con):
+    from inspection import charts
+
+    frame = store.run_query(con, "plan_by_district", Filters(as_of=AS_OF).params())
+    fig = charts.plan_vs_actual(frame, "各县区覆盖率与计划进度", "zh")
+    bars = {d: (x, y) for trace in fig.data if trace.type == "bar"
+            for d, x, y in zip(trace.customdata, trace.x, trace.y, strict=True)}
+    assert set(bars) == {"甲区", "乙区"}
+    behind = _plan(con)["乙区"]
+    assert behind["behind"] and bars["乙区"][0].startswith("⚠ 乙区")
+    assert f"每月缺 {behind['lacking_per_month']:.1f} 个" in bars["乙区"][0]
+    assert bars["乙区"][1] == pytest.approx(25.0)  # 5 of 20, drawn in %
+    marks = next(trace for trace in fig.data if trace.type == "scatter")
+    assert list(marks.y) == pytest.approx([r * 100 for r in frame.loc[~frame["is_total"], "planned_share"]])
+    assert "short" in charts.plan_vs_actual(frame, "t", "en").data[0].x[0]
+
+
+def _periods(con, **filters) -> dict:
+    frame = store.run_query(con, "results_by_period", Filters(**filters).params())
+    return frame.set_index("period").to_dict("index")
+
+
+def test_results_by_period_compares_the_same_days_of_the_previous_year(con):
+    # 甲区: 10 inspections on the 10th of each month Jan-Jun 2023; 乙区: 5 on 2022-01-10
+    p = _periods(con, as_of=dt.date(2023, 3, 31))
+    assert (p["current"]["year"], p["current"]["inspections"], p["previous"]["inspections"]) == (2023, 30, 5)
+    assert p["previous"]["period_start"].date() == dt.date(2022, 1, 1)
+    assert p["previous"]["period_end"].date() == dt.date(2022, 3, 31)
+    assert p["current"]["units_newly_covered"] == 30 and p["current"]["coverage_gain"] == pytest.approx(30 / 120)
+    assert _periods(con, as_of=dt.date(2023, 1, 9))["current"]["inspections"] == 0
+    # a year range ending earlier: whole years, 2022 against 2021
+    p = _periods(con, as_of=AS_OF, year_to=2022)
+    assert (p["current"]["year"], p["current"]["inspections"], p["previous"]["inspections"]) == (2022, 5, 0)
+    assert p["current"]["period_end"].date() == dt.date(2022, 12, 31)
+    # the filters narrow both periods
+    assert _periods(con, as_of=AS_OF, districts=("乙区",))["current"]["inspections"] == 0
+
+
+def test_page_labels_live_in_i18n():
+    from inspection import briefing, i18n
+
+    for key in ("fu_plan", "col_lacking", "fu_chart_projection", "n_days"):
+        assert key in i18n.LABELS
+        assert charts_followup.t(key, "en") == i18n.t(key, "en")
+    assert briefing.label("brief_pptx", "zh") == i18n.t("brief_pptx", "zh") == "一键生成 PPT"
+    assert not hasattr(charts_followup, "LABELS") and not hasattr(briefing, "BRIEFING_LABELS")

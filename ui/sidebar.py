@@ -140,7 +140,13 @@ def ensure_shell() -> None:
     would run the page file alone, without the sidebar. Switch to st.navigation mode and rerun;
     page hashes are the same in both modes, so the rerun lands on the same page.
     """
-    if PagesManager.uses_pages_directory:
+    # Sessions that opened at the same moment as the first one may still start in pages/ mode after
+    # the flag was cleared: a page that did not run inside dashboard.py (no "_in_shell") reruns once,
+    # so it never skips the log-in gate, the store check or the filters. "_shell_rerun" stops a loop
+    # when a page file is run on its own (tests).
+    outside = not st.session_state.get("_in_shell") and not st.session_state.get("_shell_rerun")
+    if PagesManager.uses_pages_directory or outside:
+        st.session_state["_shell_rerun"] = True
         PagesManager.uses_pages_directory = False
         st.rerun()
 

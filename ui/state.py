@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +20,24 @@ def db_path() -> str:
 @st.cache_resource(show_spinner=False)
 def _open(path: str):
     bootstrap.ensure_store(Path(path), settings.get("INSPECTION_DEMO") == "1")
-    return store.connect(path)
+    # a dashboard process attaches a DuckLake read-only; the embedded file is opened read-write
+    # because one DuckDB file admits one writing process, and that is this one
+    return store.connect(path, read_only=bool(store.lake_target(path)))
+
+
+@contextlib.contextmanager
+def writer():
+    """A cursor that may write (import, undo, plan settings). On a DuckLake, a short-lived writable
+    connection (the import takes the writers' lock); on the file, the process's own connection."""
+    path = db_path()
+    if store.lake_target(path):
+        con = store.connect(path)
+        try:
+            yield con
+        finally:
+            con.close()
+    else:
+        yield connection().cursor()
 
 
 def connection():
@@ -32,15 +50,25 @@ def connection():
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _cached(path: str, name: str, params: dict) -> pd.DataFrame:
+def _cached(path: str, version: tuple, name: str, params: dict) -> pd.DataFrame:
     return store.run_query(_open(path), name, params)
+
+
+def data_version() -> tuple:
+    """Changes with every import, undo and plan change: part of each cached result's key, so a query
+    that started before an import and finished after the cache was cleared cannot serve old figures."""
+    row = connection().cursor().execute(
+        "SELECT (SELECT coalesce(max(import_id), 0) FROM imports),"
+        " (SELECT count(*) FROM imports WHERE status <> 'active'),"
+        " (SELECT CAST(max(updated_at) AS VARCHAR) || count(*) FROM plan_settings)").fetchone()
+    return tuple(row)
 
 
 def run_query(name: str, params: dict) -> pd.DataFrame:
     """queries/<name>.sql with the given parameters; errors become a message, never a traceback."""
     connection()
     try:
-        return _cached(db_path(), name, params)
+        return _cached(db_path(), data_version(), name, params)
     except store.StoreError as exc:
         st.error(t("query_error", lang(), message=str(exc)))
         st.stop()
