@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from inspection import charts_followup as charts
-from inspection import fmt, plan, settings
+from inspection import fmt, i18n, plan, settings
 from inspection.charts_followup import t
 from ui import auth as ui_auth
 from ui import components as ui
@@ -77,7 +77,7 @@ def render_plan(filters, lang: str) -> pd.DataFrame:
     if late.empty:
         st.success(t("fu_behind_none", lang))
     else:
-        st.warning(t("fu_behind_n", lang, n=len(late), names="、".join(late["district"])), icon="⚠️")
+        st.warning(t("fu_behind_n", lang, n=len(late), names=i18n.join(late["district"], lang)), icon="⚠️")
     shown = plan_table(frame, lang)
     behind = frame["behind"].astype(bool).tolist()
     styled = shown.style.apply(

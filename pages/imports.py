@@ -75,7 +75,7 @@ def render_upload(lang: str) -> None:
     with st.form("import_form", clear_on_submit=True):
         uploads = st.file_uploader(t("upload", lang), type=["xlsx", "xls", "xlsm", "csv", "txt", "tsv"],
                                    accept_multiple_files=True)
-        st.caption(f"{t('import_user', lang)}：{_user()}")
+        st.caption(f"{t('import_user', lang)}{'：' if lang == 'zh' else ': '}{_user()}")
         submitted = st.form_submit_button(t("import_button", lang), type="primary")
     if submitted and uploads:
         with st.spinner("…"):

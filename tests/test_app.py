@@ -248,7 +248,7 @@ def _figure_texts(spec: dict) -> list[str]:
 
 # Chinese punctuation in English text on pages other engineers own, reported to the lead:
 # pages/followup.py joins behind districts with "、" (use i18n.join), pages/imports.py writes "导入人：".
-KNOWN = {"pages/followup.py": "、", "pages/imports.py": "："}
+KNOWN: dict[str, str] = {}
 
 
 def _leftover_chinese(texts: list[str], values: list[str], known: str = "") -> list[str]:

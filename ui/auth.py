@@ -19,7 +19,7 @@ import math
 
 import streamlit as st
 
-from inspection import auth
+from inspection import auth, i18n
 
 from . import state
 
@@ -29,47 +29,11 @@ SOURCE_KEY = "_auth_source"  # "password" | "sso"
 MESSAGE_KEY = "_auth_message"
 
 # labels of this module (kept here until they move to inspection/i18n.py)
-LABELS = {
-    "login": ("登录", "Log in"),
-    "logout": ("退出登录", "Log out"),
-    "login_title": ("登录巡察数据看板", "Log in to the inspection dashboard"),
-    "login_required": ("查看本看板需要先登录。", "Viewing this dashboard requires a log-in."),
-    "name": ("用户名", "User name"),
-    "password": ("密码", "Password"),
-    "sso": ("单点登录", "Single sign-on"),
-    "sso_unavailable": ("单点登录暂不可用：{message}", "Single sign-on is unavailable: {message}"),
-    "sso_no_role": ("账号 {email} 未被授予角色，请联系管理员用 add-user --sso 添加。",
-                    "{email} has no role; ask an administrator to add it with add-user --sso."),
-    "wrong": ("用户名或密码错误。", "Wrong user name or password."),
-    "locked": ("该用户连续登录失败次数过多，请 {minutes} 分钟后再试。",
-               "Too many failed log-ins for this name; try again in {minutes} minutes."),
-    "empty": ("请输入用户名和密码。", "Enter a user name and a password."),
-    "logged_in": ("已登录：{name}（{role}）", "Logged in: {name} ({role})"),
-    "role_admin": ("管理员", "administrator"),
-    "role_viewer": ("查看者", "viewer"),
-    "anonymous": ("未登录：仅可查看汇总图表。管理员请登录后导入数据。",
-                  "Not logged in: charts only. Administrators log in to import."),
-    "local_mode": ("本机模式：未配置账号，只在 127.0.0.1 提供服务。", "Local mode: no users configured, served on 127.0.0.1 only."),
-    "local_only": ("未配置管理员账号：本看板只在本机 127.0.0.1 提供服务，导入对本机用户开放。"
-                   "如需在局域网内使用，请先运行 python -m inspection add-user 姓名 --role admin 添加管理员。",
-                   "No administrator configured: this dashboard is served on this machine (127.0.0.1) only and "
-                   "importing is open to its local user. To serve the office network, first add an administrator "
-                   "with python -m inspection add-user NAME --role admin."),
-    "local_remote": ("未配置管理员账号：只有本机用户可以导入。", "No administrator configured: only the local user may import."),
-    "denied_import": ("仅管理员可以导入数据。请在左侧登录。", "Only administrators may import data. Log in on the left."),
-    "denied_undo": ("仅管理员可以撤销导入。", "Only administrators may undo an import."),
-    "denied_settings": ("仅管理员可以修改设置。", "Only administrators may change settings."),
-    "denied_view_text": ("仅管理员可以查看问题描述等文字内容。", "Only administrators may read issue descriptions."),
-    "denied_view": ("请先登录。", "Please log in."),
-    "backup_failed": ("操作已完成，但备份数据库失败：", "Done, but backing up the store failed: "),
-    "users_file_error": ("用户文件无法读取，已按未登录处理：{message}", "The users file cannot be read: {message}"),
-}
 
 
 def label(key: str, lang: str | None = None, **values) -> str:
-    zh, en = LABELS[key]
-    text = en if (lang or state.lang()) == "en" else zh
-    return text.format(**values) if values else text
+    """A log-in label from inspection.i18n, in the session's language."""
+    return i18n.t(key, lang or state.lang(), **values)
 
 
 # ---------------------------------------------------------------- who is looking
@@ -160,7 +124,7 @@ def allowed(action: str) -> bool:
 def require(action: str) -> None:
     """Stop the page with a clear message when the current user may not do `action`."""
     if not allowed(action):
-        st.warning(label(f"denied_{action}" if f"denied_{action}" in LABELS else "denied_view"), icon="🔒")
+        st.warning(label(f"denied_{action}" if f"denied_{action}" in i18n.LABELS else "denied_view"), icon="🔒")
         st.stop()
 
 
