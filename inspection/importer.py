@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import cells, contract, lake, readers
+from . import cells, contract, lake, readers, store
 from .contract import Table
 
 
@@ -349,7 +349,7 @@ class Importer:
 
     def _store_units(self, table: str) -> list[tuple]:
         if table == "roster":
-            sql = "SELECT unit_id, unit_code, district, township, unit_name FROM v_units"
+            sql = "SELECT unit_id, unit_code, district, township, unit_name FROM live_units"
         else:
             sql = ("SELECT DISTINCT unit_id, unit_code, district, township, unit_name "
                    "FROM inspections WHERE superseded_by IS NULL")
@@ -577,6 +577,7 @@ class Importer:
             if plans["roster"].added or plans["roster"].replaced:
                 relink_units(con)
             refresh_rounds(con)
+            store.refresh_derived(con)
             files = []
             for item in self.files:
                 stored_as = self._keep_original(import_id, item, stored)
@@ -615,14 +616,14 @@ def relink_units(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE relink AS
         WITH orphans AS (
             SELECT DISTINCT unit_id, unit_code, district, township, unit_name FROM inspections
-            WHERE unit_id NOT IN (SELECT unit_id FROM v_units)
+            WHERE unit_id NOT IN (SELECT unit_id FROM live_units)
         )
         -- two equi-joins, not one join ON a OR b (a nested loop: minutes at 50,000 units)
         SELECT o.unit_id AS old_id, u.unit_id AS new_id
-        FROM orphans o JOIN v_units u ON o.unit_code = u.unit_code
+        FROM orphans o JOIN live_units u ON o.unit_code = u.unit_code
         UNION
         SELECT o.unit_id, u.unit_id
-        FROM orphans o JOIN v_units u
+        FROM orphans o JOIN live_units u
           ON o.district = u.district AND o.township = u.township AND o.unit_name = u.unit_name
     """)
     con.execute("""
@@ -680,6 +681,7 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
                 WHERE superseded_by = ?""", [import_id])
         relink_units(con)
         refresh_rounds(con)
+        store.refresh_derived(con)
         lake.commit_snapshot(con, f"undo {import_id}", user)
         con.execute("UPDATE imports SET status = 'undone', undone_at = now()::TIMESTAMP, undone_by = ? "
                     "WHERE import_id = ?", [user, import_id])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import os
 import re
 import shutil
@@ -25,6 +26,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 QUERIES_DIR = PACKAGE_DIR.parent / "queries"
 SCHEMA_FILE = PACKAGE_DIR / "schema.sql"
 VIEWS_FILE = QUERIES_DIR / "_views.sql"
+LIVE_FILE = QUERIES_DIR / "_live.sql"
+# The live views materialised by refresh_derived, with the order that keeps a district's rows together.
+DERIVED = (("m_units", "live_units", "district, township, unit_id"),
+           ("m_inspections", "live_inspections", "district, round_ord, unit_id"),
+           ("m_issues", "live_issues", "district, round_ord, unit_id, seq"))
 
 # (version, file or SQL): append, never edit a released migration
 MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "schema.sql"), (2, "schema_002_plan.sql"))
@@ -251,11 +257,37 @@ def seed_plan(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def apply_views(con: duckdb.DuckDBPyConnection) -> None:
-    sql = VIEWS_FILE.read_text(encoding="utf-8")
-    if lake.conninfo(con) is None:
-        con.execute(sql)
-    else:
-        lake.apply_views(con, sql)
+    """Define the live views, materialise them and define the views and macros the queries read.
+
+    Only when the SQL text changed since the last time (a new release), recorded in the table
+    views_applied: on a DuckLake each redefinition is a snapshot, and at national scale the
+    materialisation takes seconds. Imports and undo refresh the materialised tables themselves."""
+    live, views = LIVE_FILE.read_text(encoding="utf-8"), VIEWS_FILE.read_text(encoding="utf-8")
+    digest = hashlib.sha256((live + views).encode()).hexdigest()
+    con.execute("CREATE TABLE IF NOT EXISTS views_applied (sha256 VARCHAR, applied_at TIMESTAMP)")
+    if con.execute("SELECT count(*) FROM views_applied WHERE sha256 = ?", [digest]).fetchone()[0]:
+        return
+    con.execute("BEGIN")
+    try:
+        con.execute(live)
+        refresh_derived(con)
+        con.execute(views)
+        con.execute("DELETE FROM views_applied")
+        con.execute("INSERT INTO views_applied VALUES (?, now()::TIMESTAMP)", [digest])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the materialised tables (m_units, m_inspections, m_issues) from the live views.
+
+    Called inside the transaction of every write that changes rows (import, undo), so readers see
+    the tables and the rows they come from change together."""
+    for table, view, order in DERIVED:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM {view} ORDER BY {order}")
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pd.DataFrame:

@@ -1,42 +1,13 @@
 -- Staging layer: the metric definitions of DATA_CONTRACT.md ("What the figures mean"), held once.
--- Page queries read only from these views and macros. Applied by inspection/store.py on every
--- read-write open (CREATE OR REPLACE), so a new release redefines them in place.
+-- Page queries read only from these views and macros. Applied by inspection/store.py when its text
+-- (or _live.sql) changed, so a new release redefines them in place.
 
--- Active rows only: a row superseded by a later import, or written by an undone import, is gone.
-CREATE OR REPLACE VIEW v_units AS
-SELECT unit_id, district, township, unit_name, unit_code, unit_type, is_poverty_village, is_weak_org
-FROM roster
-WHERE superseded_by IS NULL;
-
-CREATE OR REPLACE VIEW v_inspections AS
-SELECT
-    i.round,
-    coalesce(r.ord, 0) AS round_ord,
-    i.unit_id,
-    coalesce(u.district, i.district) AS district,
-    coalesce(u.township, i.township) AS township,
-    coalesce(u.unit_name, i.unit_name) AS unit_name,
-    coalesce(u.unit_type, CASE WHEN i.unit_name LIKE '%社区' THEN '社区'
-                               WHEN i.unit_name LIKE '%村' THEN '村' ELSE '其他' END) AS unit_type,
-    coalesce(u.is_poverty_village, false) AS is_poverty_village,
-    u.unit_id IS NOT NULL AS in_roster,
-    i.level, i.team, i.mode, i.start_date, i.end_date,
-    year(i.start_date) AS year,
-    i.issues_found, i.clues, i.immediate_fixes, i.disciplined, i.org_handled, i.judicial,
-    i.rectified,
-    i.funds_recovered  -- 万元
-FROM inspections i
-LEFT JOIN v_units u ON u.unit_id = i.unit_id
-LEFT JOIN rounds r ON r.round = i.round
-WHERE i.superseded_by IS NULL;
-
-CREATE OR REPLACE VIEW v_issues AS
-SELECT
-    s.seq, s.category, s.subcategory, s.description, s.status, s.due_date, s.rectified_date,
-    i.*
-FROM issues s
-JOIN v_inspections i ON i.round = s.round AND i.unit_id = s.unit_id
-WHERE s.superseded_by IS NULL;
+-- The active rows (a row superseded by a later import, or written by an undone import, is gone),
+-- as materialised from _live.sql at the last import or undo, sorted by district and round so that
+-- a district filter skips most of the table.
+CREATE OR REPLACE VIEW v_units AS SELECT * FROM m_units;
+CREATE OR REPLACE VIEW v_inspections AS SELECT * FROM m_inspections;
+CREATE OR REPLACE VIEW v_issues AS SELECT * FROM m_issues;
 
 -- Unit filters narrow the roster (and the units of inspections); an empty list means "all".
 CREATE OR REPLACE MACRO unit_ok(districts, townships, unit_types, poverty_only, d, t, ut, pv) AS
@@ -159,13 +130,18 @@ FROM listed, counts;
 CREATE OR REPLACE MACRO coverage_curve(districts, townships, unit_types, poverty_only,
                                        rounds, year_from, year_to, levels, modes, as_of) AS TABLE
 WITH u AS (
-    SELECT * FROM f_units(districts, townships, unit_types, poverty_only)
+    SELECT unit_id, district FROM f_units(districts, townships, unit_types, poverty_only)
 ), firsts AS (
-    SELECT i.unit_id, any_value(i.district) AS district, min(i.start_date) AS first_start
+    SELECT i.unit_id, min(i.start_date) AS first_start
     FROM f_inspections(districts, townships, unit_types, poverty_only,
                        rounds, year_from, year_to, levels, modes, as_of) i
     WHERE i.unit_id IN (SELECT unit_id FROM u)
     GROUP BY i.unit_id
+), monthly AS (
+    -- roster units by district and the month of their first inspection
+    SELECT u.district, date_trunc('month', f.first_start)::DATE AS month, count(*) AS n
+    FROM firsts f JOIN u USING (unit_id)
+    GROUP BY ALL
 ), dist AS (
     SELECT u.district, count(*) AS units_total,
            any_value(p.plan_start) AS plan_start, any_value(p.plan_end) AS plan_end, any_value(p.target) AS target
@@ -177,16 +153,22 @@ WITH u AS (
         date_trunc('month', as_of::DATE), INTERVAL 1 MONTH))::DATE AS month
 ), points AS (
     SELECT month, least(last_day(month), as_of::DATE) AS day FROM months WHERE month IS NOT NULL
+),
+-- Every first_start is on or before as_of (f_inspections), so "first covered on or before the
+-- point's day" is "first covered in the point's month or earlier": a running sum over months.
+counted AS (
+    SELECT d.district, p.month, p.day, d.units_total, d.target, d.plan_start, d.plan_end,
+           CAST(sum(coalesce(m.n, 0)) OVER (PARTITION BY d.district ORDER BY p.month) AS BIGINT) AS units_covered
+    FROM dist d
+    CROSS JOIN points p
+    LEFT JOIN monthly m ON m.district = d.district AND m.month = p.month
 )
 SELECT
-    d.district,
-    p.month,
-    p.day,
-    d.units_total,
-    count(f.unit_id) AS units_covered,
-    count(f.unit_id) / d.units_total AS coverage_rate,
-    d.target * greatest(0, least(1, (p.day - d.plan_start) / nullif(d.plan_end - d.plan_start, 0))) AS plan_rate
-FROM dist d
-CROSS JOIN points p
-LEFT JOIN firsts f ON f.district = d.district AND f.first_start <= p.day
-GROUP BY d.district, p.month, p.day, d.units_total, d.target, d.plan_start, d.plan_end;
+    district,
+    month,
+    day,
+    units_total,
+    units_covered,
+    units_covered / units_total AS coverage_rate,
+    target * greatest(0, least(1, (day - plan_start) / nullif(plan_end - plan_start, 0))) AS plan_rate
+FROM counted;

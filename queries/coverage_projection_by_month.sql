@@ -13,6 +13,12 @@ WITH u AS (
     GROUP BY unit_id
 ), units AS (
     SELECT u.district, f.first_date FROM u LEFT JOIN first_cover f USING (unit_id)
+), cum AS (
+    -- per district, units first covered on or before each first-cover day (a running count)
+    SELECT district, first_date,
+           CAST(sum(count(*)) OVER (PARTITION BY district ORDER BY first_date) AS BIGINT) AS covered
+    FROM units WHERE first_date IS NOT NULL
+    GROUP BY district, first_date
 ), d AS (
     SELECT
         n.district, p.plan_start, p.plan_end, p.target,
@@ -35,9 +41,7 @@ WITH u AS (
 )
 SELECT
     p.district, p.month, p.point_date, p.units_total, p.plan_start, p.plan_end, p.target,
-    CASE WHEN p.point_date <= $as_of::DATE THEN
-        (SELECT count(*) FROM units n WHERE n.district = p.district AND n.first_date <= p.point_date)
-        / p.units_total END AS covered_share,
+    CASE WHEN p.point_date <= $as_of::DATE THEN coalesce(c.covered, 0) / p.units_total END AS covered_share,
     p.target * greatest(0.0, least(1.0,
         datediff('day', p.plan_start, p.point_date) / nullif(datediff('day', p.plan_start, p.plan_end), 0)
     )) AS planned_share,
@@ -45,4 +49,6 @@ SELECT
         least(1.0, (p.covered_now + p.pace_per_month * datediff('day', $as_of::DATE, p.point_date) / 30.4375)
                    / p.units_total) END AS projected_share
 FROM points p
+-- the latest running count on or before the point's date
+ASOF LEFT JOIN cum c ON c.district = p.district AND c.first_date <= p.point_date
 ORDER BY p.district, p.point_date

@@ -13,4 +13,4 @@ WITH s AS (
 )
 SELECT s.district, s.category, s.issues, n.inspections, s.issues / nullif(n.inspections, 0) AS issues_per_inspection
 FROM s LEFT JOIN n USING (district)
-ORDER BY s.district, s.issues DESC
+ORDER BY s.district, s.issues DESC, s.category
