@@ -284,10 +284,19 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the materialised tables (m_units, m_inspections, m_issues) from the live views.
 
     Called inside the transaction of every write that changes rows (import, undo), so readers see
-    the tables and the rows they come from change together."""
+    the tables and the rows they come from change together. In these tables unit_id is a compact
+    integer (joins and distinct counts of units are several times faster than on the written ids,
+    which stay in unit_ref); no figure shows a unit_id."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE unit_keys AS
+        SELECT unit_id AS unit_ref, CAST(row_number() OVER (ORDER BY unit_id) AS INTEGER) AS unit_key
+        FROM (SELECT unit_id FROM live_units UNION SELECT unit_id FROM live_inspections)
+    """)
     for table, view, order in DERIVED:
         con.execute(f"DROP TABLE IF EXISTS {table}")
-        con.execute(f"CREATE TABLE {table} AS SELECT * FROM {view} ORDER BY {order}")
+        con.execute(f"CREATE TABLE {table} AS SELECT v.* REPLACE (k.unit_key AS unit_id), v.unit_id AS unit_ref "
+                    f"FROM {view} v JOIN unit_keys k ON k.unit_ref = v.unit_id ORDER BY {order}")
+    con.execute("DROP TABLE unit_keys")
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pd.DataFrame:

@@ -4,7 +4,8 @@
 
 -- The active rows (a row superseded by a later import, or written by an undone import, is gone),
 -- as materialised from _live.sql at the last import or undo, sorted by district and round so that
--- a district filter skips most of the table.
+-- a district filter skips most of the table. Their unit_id is a compact integer key (the id as
+-- written is unit_ref): figures join and count units by it and never show it.
 CREATE OR REPLACE VIEW v_units AS SELECT * FROM m_units;
 CREATE OR REPLACE VIEW v_inspections AS SELECT * FROM m_inspections;
 CREATE OR REPLACE VIEW v_issues AS SELECT * FROM m_issues;

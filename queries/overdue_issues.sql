@@ -1,10 +1,12 @@
 -- The overdue issues one by one as of $as_of, with their descriptions: for administrators on
 -- screen only, never exported. days_overdue = $as_of - due_date, in days.
 SELECT
-    district, township, unit_name, round, level, team, category, subcategory, description,
-    status, due_date,
-    datediff('day', due_date, $as_of::DATE) AS days_overdue
+    f.district, f.township, f.unit_name, f.round, f.level, f.team, f.category, f.subcategory, t.description,
+    f.status, f.due_date,
+    datediff('day', f.due_date, $as_of::DATE) AS days_overdue
 FROM f_issues($districts, $townships, $unit_types, $poverty_only,
-              $rounds, $year_from, $year_to, $levels, $modes, $as_of, $categories)
-WHERE is_overdue
-ORDER BY days_overdue DESC, district, township, unit_name, seq
+              $rounds, $year_from, $year_to, $levels, $modes, $as_of, $categories) f
+-- the description of the same active issue row
+LEFT JOIN issues t ON t.round = f.round AND t.unit_id = f.unit_ref AND t.seq = f.seq AND t.superseded_by IS NULL
+WHERE f.is_overdue
+ORDER BY days_overdue DESC, f.district, f.township, f.unit_name, f.seq
