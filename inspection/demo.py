@@ -30,9 +30,20 @@ Scales:
   offices write: .xlsx with title rows and a 合计 row, header synonyms that vary by
   year, CSVs in UTF-8-with-BOM and GB18030, dates in several forms, unit names with
   and without a trailing 党支部/党总支/党委.
-* ``province`` -- ~50,000 units, ``national`` -- ~600,000 units: the same
-  distributions, plain UTF-8 CSV written in a streaming way (one city at a time),
-  issue lists split into chunks of about a million rows.
+* ``province`` -- ~50,000 units, ~110,000 inspections, ~1.5M issue rows;
+  ``national`` -- ~600,000 units, ~1.3M inspections, ~15M issue rows. The same
+  distributions over two plans: the previous one (2021-2023, eight rounds, complete)
+  and the current one as above, so most units are inspected twice; about a quarter of
+  the previous plan's inspections are followed up by a 回头看 (mode written as such)
+  in a round of the current plan, finding about half as many issues, more of them
+  about rectification. A unit has at most one inspection per round. Offices differ:
+  a per-district factor (and nationally a per-province one) scales how many problems
+  teams find; the province is modelled on the real city of the magnitudes (a little
+  above it), the country is a little below (5-13 issues per village are typical).
+  Plain UTF-8 CSV written in a streaming way (one city at a time), one inspections
+  file per year (2021-2026), issue lists per year split into chunks of about a
+  million rows (03_问题清单_<year>_<nn>.csv); issue rows are formatted as CSV text
+  directly for speed (see _issue_tails).
 
 Output is deterministic for a given seed: every random draw comes from a
 ``random.Random`` seeded from ``seed``, never from the global generator, the
@@ -79,6 +90,24 @@ ROUNDS = (
     Round("2026年第一轮", 2026, dt.date(2026, 3, 20), 75),
     Round("2026年第二轮", 2026, dt.date(2026, 9, 4), 78),  # under way at AS_OF
 )
+
+# The previous three-year plan (province and national scales only): every unit was
+# inspected once in 2021-2023, so most units are inspected twice over the six years.
+PREVIOUS_YEARS = (2021, 2022, 2023)
+PREVIOUS_ROUNDS = (
+    Round("2021年第一轮", 2021, dt.date(2021, 3, 19), 68),
+    Round("2021年第二轮", 2021, dt.date(2021, 6, 25), 65),
+    Round("2021年第三轮", 2021, dt.date(2021, 9, 24), 70),
+    Round("2022年第一轮", 2022, dt.date(2022, 3, 18), 72),
+    Round("2022年第二轮", 2022, dt.date(2022, 6, 24), 66),
+    Round("2022年第三轮", 2022, dt.date(2022, 9, 16), 70),
+    Round("2023年第一轮", 2023, dt.date(2023, 3, 17), 74),
+    Round("2023年第二轮", 2023, dt.date(2023, 8, 25), 75),
+)
+# Inspection.cycle -> its plan's rounds: 0 is the current plan, -1 the previous one.
+CYCLE_ROUNDS = {0: ROUNDS, -1: PREVIOUS_ROUNDS}
+# Year -> its index within its plan (0, 1, 2), the key of the per-year written forms.
+YEAR_NO = {year: k for years in (PREVIOUS_YEARS, PLAN_YEARS) for k, year in enumerate(years)}
 
 # --------------------------------------------------------------------------
 # Issue taxonomy (DOMAIN.md) with relative weights and generic descriptions
@@ -195,6 +224,7 @@ MODE_FORMS = {
     "交叉": ("交叉巡察", "交叉"),
     "点穴": ("点穴式巡察", "点穴式", "点穴"),
     "巡乡带村": ("巡乡带村", "巡乡带村"),
+    "回头看": ("回头看", "回头看"),  # province and national scales; kept as written on import
 }
 # Level as written, by plan year (0, 1, 2): (municipal, county in a 区, county in a 县/市).
 LEVEL_TEXT = {
@@ -247,12 +277,20 @@ class Scale:
     units_per_city: int  # villages and communities (stations come on top)
     csv_only: bool
     chunk_rows: int = 1_000_000
+    cycles: int = 1  # 2: the previous plan (2021-2023) too, and 回头看 follow-ups
+    follow_up_share: float = 0.0  # share of the previous plan's inspections followed up (回头看)
+    practice: float = 1.0  # mean factor on difficulty: how many problems teams find
+    practice_sigma: float = 0.0  # province-to-province spread of that factor
 
 
 SCALES = {
     "city": Scale(1, (7, 7), (6, 15), 1_300, csv_only=False),
-    "province": Scale(17, (6, 12), (8, 20), 2_900, csv_only=True),
-    "national": Scale(330, (6, 12), (8, 20), 1_800, csv_only=True),
+    # One province modelled on the real city of the magnitudes (~12.7 issues per inspection).
+    "province": Scale(17, (6, 12), (8, 20), 2_900, csv_only=True, cycles=2, follow_up_share=0.25,
+                      practice=1.08),
+    # ~28 provinces of 12 cities; provinces differ (5-13 issues per village are typical).
+    "national": Scale(330, (6, 12), (8, 20), 1_800, csv_only=True, cycles=2, follow_up_share=0.25,
+                      practice=0.85, practice_sigma=0.15),
 }
 
 # --------------------------------------------------------------------------
@@ -296,15 +334,20 @@ class Inspection:
     issues: list = field(default_factory=list)
     name_in_inspections: str = ""
     name_in_issues: str = ""
+    cycle: int = 0  # 0: the current plan (ROUNDS), -1: the previous plan (PREVIOUS_ROUNDS)
+
+    @property
+    def rnd(self) -> Round:
+        return CYCLE_ROUNDS[self.cycle][self.round_no]
 
     @property
     def year(self) -> int:
-        return ROUNDS[self.round_no].year
+        return self.rnd.year
 
     @property
     def year_no(self) -> int:
-        """0, 1, 2: the year within the plan (the key of the per-year written forms)."""
-        return PLAN_YEARS.index(self.year)
+        """0, 1, 2: the year within its plan (the key of the per-year written forms)."""
+        return YEAR_NO[self.year]
 
     @property
     def fed_back(self) -> bool:
@@ -543,10 +586,10 @@ def _assign_paces(rng: random.Random, districts: list[District]) -> None:
 # --------------------------------------------------------------------------
 
 
-def _round_counts(n: int, pace: float) -> list[int]:
+def _round_counts(n: int, pace: float, n_rounds: int = len(ROUNDS)) -> list[int]:
     """How many units a district covers in each round (cumulative rounding)."""
-    last = len(ROUNDS) - 1
-    weights = [math.exp(pace * (last / 2 - r) / (last / 2)) for r in range(len(ROUNDS))]
+    last = n_rounds - 1
+    weights = [math.exp(pace * (last / 2 - r) / (last / 2)) for r in range(n_rounds)]
     total = sum(weights)
     counts, done, cum = [], 0, 0.0
     for w in weights:
@@ -557,7 +600,7 @@ def _round_counts(n: int, pace: float) -> list[int]:
     return counts
 
 
-def _plan_district(rng: random.Random, district: District) -> list[list[Unit]]:
+def _plan_district(rng: random.Random, district: District, n_rounds: int = len(ROUNDS)) -> list[list[Unit]]:
     """Split a district's units into rounds, township by township, leaving a few
     units (more in slow districts) for the last mile."""
     units = district.units
@@ -570,7 +613,7 @@ def _plan_district(rng: random.Random, district: District) -> list[list[Unit]]:
     covered = [u for i, u in enumerate(units) if i not in left_out]
     covered.sort(key=lambda u: order[u.township_no])  # stable: keeps unit order
     slices, pos = [], 0
-    for count in _round_counts(len(covered), district.pace):
+    for count in _round_counts(len(covered), district.pace, n_rounds):
         slices.append(covered[pos:pos + count])
         pos += count
     return slices
@@ -614,11 +657,12 @@ def _entered_share(pace: float) -> float:
 
 
 def _round_inspections(rng: random.Random, city: City, district: District, r: int,
-                       units: list[Unit], muni_teams: list[int], mean_d: float) -> list[Inspection]:
+                       units: list[Unit], muni_teams: list[int], mean_d: float,
+                       rounds: tuple[Round, ...] = ROUNDS, cycle: int = 0) -> list[Inspection]:
     """Inspections of one district in one round: municipal picks first, the rest
     by the district's own teams, township by township. In a round under way at
     AS_OF, units not yet entered have no inspection (they are not in the files)."""
-    rnd = ROUNDS[r]
+    rnd = rounds[r]
     end_of_round = rnd.start + dt.timedelta(days=rnd.days)
     picks = _municipal_picks(rng, units, mean_d)
     result: list[Inspection] = []
@@ -629,7 +673,7 @@ def _round_inspections(rng: random.Random, city: City, district: District, r: in
         start = rnd.start + dt.timedelta(days=rng.randint(0, 12))
         end = end_of_round - dt.timedelta(days=rng.randint(0, 6))
         result.append(Inspection(r, units[i], True, _team_name(city.team_prefix, muni_team_no),
-                                 muni_mode, start, end))
+                                 muni_mode, start, end, cycle=cycle))
 
     county_units = [u for i, u in enumerate(units) if i not in picks]
     if rnd.start <= AS_OF < end_of_round:
@@ -650,24 +694,25 @@ def _round_inspections(rng: random.Random, city: City, district: District, r: in
         offset = team.offset + min(seq * 18, rnd.days - 35) + rng.randint(0, 4)
         start = rnd.start + dt.timedelta(days=offset)
         end = max(start + dt.timedelta(days=20), end_of_round - dt.timedelta(days=rng.randint(0, 8)))
-        result.append(Inspection(r, u, False, team.name, team.mode, start, end))
+        result.append(Inspection(r, u, False, team.name, team.mode, start, end, cycle=cycle))
     return result
 
 
-def _reinspections(rng: random.Random, city: City, first: list[Inspection]) -> list[Inspection]:
+def _reinspections(rng: random.Random, city: City, first: list[Inspection],
+                   rounds: tuple[Round, ...] = ROUNDS, cycle: int = 0) -> list[Inspection]:
     """A few units are inspected again, two or more rounds later (回头看 style)."""
-    last = len(ROUNDS) - 1
+    last = len(rounds) - 1
     result = []
     for insp in first:
         if insp.round_no > last - 2 or rng.random() >= REINSPECT_SHARE:
             continue
         r = rng.randint(insp.round_no + 2, last)
-        rnd = ROUNDS[r]
+        rnd = rounds[r]
         district = city.districts[insp.unit.district_no]
         start = rnd.start + dt.timedelta(days=rng.randint(5, 30))
         end = start + dt.timedelta(days=rng.randint(20, 35))
         team = _team_name(district.name + "委", rng.randint(1, district.teams))
-        result.append(Inspection(r, insp.unit, False, team, "机动", start, end))
+        result.append(Inspection(r, insp.unit, False, team, "机动", start, end, cycle=cycle))
     return result
 
 
@@ -712,31 +757,32 @@ def _issue_list(rng: random.Random, insp: Inspection, n: int) -> list[tuple]:
     return rows
 
 
-def _level_magnitudes(inspections: list[Inspection]) -> dict[bool, Magnitudes]:
+def _level_magnitudes(inspections: list[Inspection], base: Magnitudes = COUNTY) -> dict[bool, Magnitudes]:
     """Magnitudes for county (False) and municipal (True) inspections of one city.
 
     Municipal magnitudes are set from the difficulty of the units each level
     actually got, so that the expected municipal/county ratios are those of
-    MUNICIPAL whatever the selection effect of this particular city."""
+    MUNICIPAL whatever the selection effect of this particular city. `base`: the
+    county magnitudes."""
     county = [i.unit.difficulty for i in inspections if not i.municipal]
     muni = [i.unit.difficulty for i in inspections if i.municipal]
     if not county or not muni:
-        return {False: COUNTY, True: COUNTY}
+        return {False: base, True: base}
 
     def ratio(power: float) -> float:  # county mean over municipal mean of d**power
         return (sum(d ** power for d in county) / len(county)) / (sum(d ** power for d in muni) / len(muni))
 
-    per_d = COUNTY.issues - MIN_ISSUES + COUNTY.clues  # issues+clues per unit of difficulty
+    per_d = base.issues - MIN_ISSUES + base.clues  # issues+clues per unit of difficulty
     county_ic = MIN_ISSUES + per_d * sum(county) / len(county)
     team_ic = (MUNICIPAL.issues_and_clues * county_ic - MIN_ISSUES) / (per_d * sum(muni) / len(muni))
     municipal = Magnitudes(
-        issues=MIN_ISSUES + (COUNTY.issues - MIN_ISSUES) * team_ic,
-        clues=COUNTY.clues * team_ic,
-        disciplined=COUNTY.disciplined * MUNICIPAL.disciplined * ratio(1.5),
-        org_handled=COUNTY.org_handled * MUNICIPAL.org_handled * ratio(1.0),
-        judicial=COUNTY.judicial * MUNICIPAL.judicial * ratio(1.0),
+        issues=MIN_ISSUES + (base.issues - MIN_ISSUES) * team_ic,
+        clues=base.clues * team_ic,
+        disciplined=base.disciplined * MUNICIPAL.disciplined * ratio(1.5),
+        org_handled=base.org_handled * MUNICIPAL.org_handled * ratio(1.0),
+        judicial=base.judicial * MUNICIPAL.judicial * ratio(1.0),
     )
-    return {False: COUNTY, True: municipal}
+    return {False: base, True: municipal}
 
 
 SPREAD_SIGMA = 0.45  # team-to-team and village-to-village noise on issues and clues
@@ -784,9 +830,10 @@ def _apply_blanks(rng: random.Random, city: City) -> None:
     judicial in one district for one round, and a few scattered clues."""
     lazy_district = rng.randrange(len(city.districts))
     for insp in city.inspections:
-        if insp.round_no == 0:
+        current = insp.cycle == 0  # the blanks are in the current plan's forms
+        if current and insp.round_no == 0:
             insp.org_handled = None
-        if insp.round_no == 4 and insp.unit.district_no == lazy_district:
+        if current and insp.round_no == 4 and insp.unit.district_no == lazy_district:
             insp.judicial = None
         if rng.random() < 0.005:
             insp.clues = None
@@ -810,17 +857,27 @@ def _written_names(rng: random.Random, insp: Inspection) -> None:
     insp.name_in_issues = variant(0.1)
 
 
-def build_city(rng: random.Random, names: NamePicker, scale: Scale, city_name: str,
-               team_prefix: str, code_prefix: str, used_districts: set[str]) -> City:
-    """Roster, inspections and issue lists of one city."""
+def _build_districts(rng: random.Random, names: NamePicker, scale: Scale, code_prefix: str,
+                     used_districts: set[str]) -> list[District]:
+    """The roster of one city: its districts, townships and units."""
     n_districts = rng.randint(*scale.districts_per_city)
     district_names = _district_names(rng, names, n_districts, used_districts, not scale.csv_only)
     kinds = [_township_kinds(rng, scale, name) for name in district_names]
     sizes = [[_township_size(rng, kind) for kind in ks] for ks in kinds]
     density = scale.units_per_city / sum(c + v for ss in sizes for c, v in ss)
-    districts = [_build_district(rng, names, name, no, kinds[no], sizes[no],
-                                 f"{code_prefix}{no + 2:02d}", density)
-                 for no, name in enumerate(district_names)]
+    return [_build_district(rng, names, name, no, kinds[no], sizes[no],
+                            f"{code_prefix}{no + 2:02d}", density)
+            for no, name in enumerate(district_names)]
+
+
+def build_city(rng: random.Random, names: NamePicker, scale: Scale, city_name: str,
+               team_prefix: str, code_prefix: str, used_districts: set[str],
+               practice: float = 1.0) -> City:
+    """Roster, inspections and issue lists of one city (one plan; two plans and
+    回头看 follow-ups when the scale has `cycles` = 2, see _build_two_plans)."""
+    districts = _build_districts(rng, names, scale, code_prefix, used_districts)
+    if scale.cycles > 1:
+        return _build_two_plans(rng, scale, City(city_name, team_prefix, districts, []), practice)
     _assign_paces(rng, districts)
     city = City(city_name, team_prefix, districts, [])
 
@@ -842,6 +899,219 @@ def build_city(rng: random.Random, names: NamePicker, scale: Scale, city_name: s
     city.inspections = inspections
     _apply_blanks(rng, city)
     return city
+
+
+# --------------------------------------------------------------------------
+# Province and national scale: two plans and 回头看 follow-ups
+# --------------------------------------------------------------------------
+
+PREVIOUS_FACTOR = 1.1  # the first full coverage of villages (2021-2023) found ~10 % more issues and clues
+DISTRICT_SIGMA = 0.12  # county-to-county spread of practice (how deep teams dig), on difficulty
+FOLLOW_UP_MODE = "回头看"
+# A 回头看 checks the rectification of an earlier inspection: fewer new issues, more of
+# them about rectification, few sanctions (county teams, per unit of difficulty; municipal
+# teams follow up their own inspections with the MUNICIPAL ratios).
+FOLLOW_UP = Magnitudes(issues=MIN_ISSUES + 0.45 * (COUNTY.issues - MIN_ISSUES), clues=0.45 * COUNTY.clues,
+                       disciplined=0.35 * COUNTY.disciplined, org_handled=0.4 * COUNTY.org_handled,
+                       judicial=0.5 * COUNTY.judicial)
+FOLLOW_UP_WEIGHTS = {"从严治党责任与整改": 4.0, "以往巡视巡察审计整改不到位": 3.0}  # weight multipliers
+
+
+def _follow_up_table() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """ISSUE_TABLE with rectification issues over-weighted, for 回头看 inspections."""
+    table = []
+    for top, top_w, subs in TAXONOMY:
+        top_w *= FOLLOW_UP_WEIGHTS.get(top, 1.0)
+        sub_total = sum(w for _, w, _ in subs)
+        for sub, sub_w, descs in subs:
+            sub_w *= FOLLOW_UP_WEIGHTS.get(sub, 1.0)
+            table.extend([(top, sub, descs)] * round(1000 * top_w / 100 * sub_w / sub_total))
+    return tuple(table)
+
+
+FOLLOW_UP_TABLE = _follow_up_table()
+
+
+def _scaled(m: Magnitudes, factor: float) -> Magnitudes:
+    """Magnitudes with issues (above the minimum) and clues multiplied by `factor`."""
+    return Magnitudes(MIN_ISSUES + (m.issues - MIN_ISSUES) * factor, m.clues * factor,
+                      m.disciplined, m.org_handled, m.judicial)
+
+
+def _follow_ups(rng: random.Random, city: City, previous: list[Inspection], taken: set[tuple],
+                share: float) -> list[Inspection]:
+    """回头看: a share of the units inspected in the previous plan are visited again one to
+    three years later, in a round of the current plan other than their regular one, by a
+    team of the level that inspected them. Units with more issues are likelier; units the
+    current plan has not reached are left alone (so the follow-ups do not change the
+    current plan's coverage)."""
+    if not previous or share <= 0:
+        return []
+    current_units = {code for cycle, _, code in taken if cycle == 0}
+    mean_issues = sum(i.issues_found for i in previous) / len(previous)
+    result = []
+    for insp in previous:
+        code = insp.unit.code
+        if code not in current_units:
+            continue
+        if rng.random() >= min(0.9, share * insp.issues_found / mean_issues):
+            continue
+        earliest, latest = insp.end + dt.timedelta(days=300), insp.end + dt.timedelta(days=1100)
+        rounds = [r for r, rnd in enumerate(ROUNDS)
+                  if earliest <= rnd.start <= latest and (0, r, code) not in taken]
+        if not rounds:
+            continue
+        r = rng.choice(rounds)
+        taken.add((0, r, code))
+        start = ROUNDS[r].start + dt.timedelta(days=rng.randint(5, 40))
+        end = start + dt.timedelta(days=rng.randint(15, 30))
+        if insp.municipal:
+            team = _team_name(city.team_prefix, rng.randint(1, 6))
+        else:
+            district = city.districts[insp.unit.district_no]
+            team = _team_name(district.name + "委", rng.randint(1, district.teams))
+        result.append(Inspection(r, insp.unit, insp.municipal, team, FOLLOW_UP_MODE, start, end, cycle=0))
+    return result
+
+
+def _build_two_plans(rng: random.Random, scale: Scale, city: City, practice: float) -> City:
+    """Inspections of a city over the previous plan (2021-2023, complete) and the current
+    one (2024-2026, as in build_city), plus 回头看 follow-ups of the previous plan's
+    inspections. A unit has at most one inspection per round. `practice` (the province's)
+    and a per-district factor scale the units' difficulty: offices differ in how many
+    problems their teams find. The municipal/county ratios are kept within each plan."""
+    for district in city.districts:
+        factor = practice * rng.lognormvariate(-DISTRICT_SIGMA ** 2 / 2, DISTRICT_SIGMA)
+        for u in district.units:
+            u.difficulty *= factor
+    taken: set[tuple] = set()  # (cycle, round_no, unit code)
+    plans: dict[int, list[Inspection]] = {}
+    for cycle, rounds, factor in ((-1, PREVIOUS_ROUNDS, PREVIOUS_FACTOR), (0, ROUNDS, 1.0)):
+        _assign_paces(rng, city.districts)  # a district's pace differs from plan to plan
+        muni_by_round = [sorted(rng.sample(range(1, 7), 3)) for _ in rounds]
+        found: list[Inspection] = []
+        for district in city.districts:
+            mean_d = sum(u.difficulty for u in district.units) / max(1, len(district.units))
+            for r, units in enumerate(_plan_district(rng, district, len(rounds))):
+                found += _round_inspections(rng, city, district, r, units, muni_by_round[r], mean_d,
+                                            rounds, cycle)
+        found += _reinspections(rng, city, found, rounds, cycle)
+        magnitudes = _level_magnitudes(found)
+        for municipal in (False, True):
+            _draw_counts(rng, [i for i in found if i.municipal == municipal],
+                         _scaled(magnitudes[municipal], factor))
+        taken.update((cycle, i.round_no, i.unit.code) for i in found)
+        plans[cycle] = found
+    follow_ups = _follow_ups(rng, city, plans[-1], taken, scale.follow_up_share)
+    magnitudes = _level_magnitudes(follow_ups, FOLLOW_UP)
+    for municipal in (False, True):
+        _draw_counts(rng, [i for i in follow_ups if i.municipal == municipal], magnitudes[municipal])
+    inspections = plans[-1] + plans[0] + follow_ups
+    inspections.sort(key=lambda i: (i.cycle, i.round_no, i.unit.district_no, i.unit.township_no, i.unit.code))
+    for insp in inspections:
+        _fill_details_fast(rng, insp)
+        _written_names(rng, insp)
+    city.inspections = inspections
+    _apply_blanks(rng, city)
+    return city
+
+
+# Issue rows of the large scales are built as CSV text directly (15M rows nationally):
+# the (category, subcategory, description) cells of every table entry and the ISO dates
+# are formatted once, and the random draws use rng.random() only.
+
+
+def _csv_text(values: tuple | list) -> str:
+    """Cells joined as csv.writer writes them (minimal quoting), without a line end."""
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(values)
+    return buffer.getvalue()
+
+
+def _table_cells(table: tuple[tuple[str, str, tuple[str, ...]], ...]) -> tuple[tuple[str, ...], ...]:
+    """For each table entry, the CSV text of (category, subcategory, description) per description."""
+    cache: dict[tuple, tuple[str, ...]] = {}
+    return tuple(cache.setdefault(entry, tuple(_csv_text((entry[0], entry[1], d)) for d in entry[2]))
+                 for entry in table)
+
+
+ISSUE_CELLS = _table_cells(ISSUE_TABLE)
+FOLLOW_UP_CELLS = _table_cells(FOLLOW_UP_TABLE)
+AS_OF_ORDINAL = AS_OF.toordinal()
+_ISO_DATES: dict[int, str] = {}
+
+
+def _iso(ordinal: int) -> str:
+    text = _ISO_DATES.get(ordinal)
+    if text is None:
+        text = _ISO_DATES[ordinal] = dt.date.fromordinal(ordinal).isoformat()
+    return text
+
+
+def _issue_tails(rng: random.Random, insp: Inspection, n: int) -> tuple[list[str], int]:
+    """The issue rows of an inspection without their leading (round, unit) cells, as CSV
+    text lines, and how many are rectified. Same story as _issue_list/_rectification."""
+    cells = FOLLOW_UP_CELLS if insp.mode == FOLLOW_UP_MODE else ISSUE_CELLS
+    n_cells = len(cells)
+    rnd = rng.random
+    start, end = insp.start.toordinal(), insp.end.toordinal()
+    due90, due180 = _iso(end + 90), _iso(end + 180)
+    span = max(0, min(end, AS_OF_ORDINAL) - start) + 1
+    fed_back = end <= AS_OF_ORDINAL
+    immediate = insp.immediate_fixes
+    tails: list[str] = []
+    rectified = 0
+    for k in range(n):
+        descs = cells[int(rnd() * n_cells)]
+        text = descs[int(rnd() * len(descs))]
+        due = due180 if rnd() < 0.08 else due90
+        if k < immediate:  # fixed on the spot, during the inspection
+            tails.append(f"{text},已整改,{due},{_iso(start + int(rnd() * span))}\r\n")
+            rectified += 1
+            continue
+        if not fed_back:  # no feedback yet: rectification has only begun
+            tails.append(f"{text},整改中,{due},\r\n")
+            continue
+        u = rnd()
+        if u < STUCK_SHARE:
+            tails.append(f"{text},{'未整改' if rnd() < 0.3 else '整改中'},{due},\r\n")
+            continue
+        if u < 0.62:
+            delay = 1 + int(rnd() * 30)
+        elif u < 0.92:
+            delay = 31 + int(rnd() * 30)
+        elif u < 0.99:
+            delay = 61 + int(rnd() * 29)
+        else:
+            delay = 91 + int(rnd() * 110)  # rectified, but after the deadline
+        done = end + delay
+        if done <= AS_OF_ORDINAL:
+            tails.append(f"{text},已整改,{due},{_iso(done)}\r\n")
+            rectified += 1
+        else:
+            tails.append(f"{text},{'未整改' if rnd() < 0.1 else '整改中'},{due},\r\n")
+    return tails, rectified
+
+
+def _fill_details_fast(rng: random.Random, insp: Inspection) -> None:
+    """As _fill_details, with the issue list kept as CSV text tails (see _issue_tails)."""
+    rnd = rng.random
+    share = 0.3 + 0.2 * rnd()
+    insp.immediate_fixes = sum(1 for _ in range(insp.issues_found) if rnd() < share)
+    r = rnd()
+    if r < 0.4:
+        insp.funds = None  # not reported
+    elif r < 0.55:
+        insp.funds = 0.0
+    else:
+        insp.funds = round(rng.lognormvariate(math.log(2.6), 0.7) * insp.unit.difficulty, 2)
+    listed = insp.issues_found
+    if rnd() < PARTIAL_LIST_SHARE:  # the list is partial or has an extra row
+        listed = max(1, listed - rng.randint(1, 3)) if rnd() < 0.8 else listed + 1
+    insp.issues, rectified = _issue_tails(rng, insp, listed)
+    insp.rectified = min(insp.issues_found, rectified)
 
 
 # --------------------------------------------------------------------------
@@ -882,7 +1152,7 @@ INSPECTION_VALUES: dict[str, Callable[[Inspection], object]] = {
     "township": lambda i: i.unit.township,
     "unit_name": lambda i: i.name_in_inspections,
     "unit_code": lambda i: i.unit.code,
-    "round": lambda i: ROUNDS[i.round_no].name,
+    "round": lambda i: i.rnd.name,
     "level": _level_text,
     "team": lambda i: i.team,
     "mode": _mode_text,
@@ -963,7 +1233,7 @@ def _csv_cell(value: object) -> object:
 
 
 def _issue_rows(insp: Inspection, with_code: bool, date_style: int) -> Iterator[tuple]:
-    head = (ROUNDS[insp.round_no].name, insp.unit.district, insp.unit.township, insp.name_in_issues)
+    head = (insp.rnd.name, insp.unit.district, insp.unit.township, insp.name_in_issues)
     if with_code:
         head += (insp.unit.code,)
     for top, sub, desc, status, due, done in insp.issues:
@@ -1131,6 +1401,13 @@ class _ChunkedCsv:
         self.writer.writerows(rows)
         self.rows += len(rows)
 
+    def write_text(self, text: str, n_rows: int) -> None:
+        """An inspection's `n_rows` rows already written as CSV text."""
+        if self.writer is None or self.rows >= self.chunk_rows:
+            self._open_next()
+        self.fh.write(text)
+        self.rows += n_rows
+
     def close(self) -> None:
         if self.fh is not None:
             self.fh.close()
@@ -1140,13 +1417,14 @@ class _ChunkedCsv:
 class _BigSink:
     """Open files of a large data set; cities are appended one after another."""
 
-    def __init__(self, out_dir: pathlib.Path, chunk_rows: int):
+    def __init__(self, out_dir: pathlib.Path, chunk_rows: int, years: tuple[int, ...] = PLAN_YEARS):
+        self.years = years
         self.roster_path = out_dir / "01_对象名册.csv"
         self.files = [open(self.roster_path, "w", encoding="utf-8", newline="")]
         self.roster = csv.writer(self.files[0])
         self.roster.writerow(BIG_ROSTER_HEADERS)
         self.inspection_paths, self.inspections = {}, {}
-        for year in PLAN_YEARS:
+        for year in years:
             path = out_dir / f"02_巡察情况_{year}.csv"
             fh = open(path, "w", encoding="utf-8", newline="")
             self.files.append(fh)
@@ -1154,7 +1432,7 @@ class _BigSink:
             self.inspections[year] = csv.writer(fh)
             self.inspections[year].writerow([h for _, h in BIG_INSPECTION_HEADERS])
         self.issues = {y: _ChunkedCsv(out_dir, f"03_问题清单_{y}", BIG_ISSUE_HEADERS, chunk_rows)
-                       for y in PLAN_YEARS}
+                       for y in years}
 
     def add_city(self, city: City) -> None:
         for district in city.districts:
@@ -1162,13 +1440,18 @@ class _BigSink:
         getters = [INSPECTION_VALUES[k] for k, _ in BIG_INSPECTION_HEADERS]
         for insp in city.inspections:
             self.inspections[insp.year].writerow([_csv_cell(get(insp)) for get in getters])
-            self.issues[insp.year].write_group(list(_issue_rows(insp, True, 0)))
+            if insp.issues and isinstance(insp.issues[0], str):  # CSV text tails (_issue_tails)
+                head = _csv_text((insp.rnd.name, insp.unit.district, insp.unit.township,
+                                  insp.name_in_issues, insp.unit.code)) + ","
+                self.issues[insp.year].write_text(head + head.join(insp.issues), len(insp.issues))
+            else:
+                self.issues[insp.year].write_group(list(_issue_rows(insp, True, 0)))
 
     def close(self) -> list[pathlib.Path]:
         for fh in self.files:
             fh.close()
-        paths = [self.roster_path] + [self.inspection_paths[y] for y in PLAN_YEARS]
-        for year in PLAN_YEARS:
+        paths = [self.roster_path] + [self.inspection_paths[y] for y in self.years]
+        for year in self.years:
             self.issues[year].close()
             paths += self.issues[year].paths
         return paths
@@ -1186,16 +1469,30 @@ def _city_code(scale_name: str, c: int) -> str:
     return f"49{c + 1:02d}"
 
 
+def _practices(scale_name: str, scale: Scale, seed: int) -> dict[str, float]:
+    """Province (first two code digits) -> its practice factor, mean `scale.practice`."""
+    rng = random.Random(seed * 7 + 1)
+    result: dict[str, float] = {}
+    for c in range(scale.cities):
+        province = _city_code(scale_name, c)[:2]
+        if province not in result:
+            sigma = scale.practice_sigma
+            result[province] = scale.practice * rng.lognormvariate(-sigma ** 2 / 2, sigma)
+    return result
+
+
 def _generate_big(out_dir: pathlib.Path, scale_name: str, scale: Scale, seed: int) -> list[pathlib.Path]:
     top = random.Random(seed)
     city_names = _city_names(top, NamePicker(top), scale.cities)
     used_districts: set[str] = set()
-    sink = _BigSink(out_dir, scale.chunk_rows)
+    practices = _practices(scale_name, scale, seed)
+    sink = _BigSink(out_dir, scale.chunk_rows, (PREVIOUS_YEARS + PLAN_YEARS) if scale.cycles > 1 else PLAN_YEARS)
     try:
         for c, city_name in enumerate(city_names):
             rng = random.Random(seed * 1_000_003 + c + 1)
+            code = _city_code(scale_name, c)
             city = build_city(rng, NamePicker(rng), scale, city_name, city_name + "委",
-                              _city_code(scale_name, c), used_districts)
+                              code, used_districts, practices[code[:2]])
             sink.add_city(city)
     finally:
         paths = sink.close()
