@@ -574,10 +574,13 @@ class Importer:
                     con.execute(f"INSERT INTO {table} ({cols}, import_id) SELECT {cols}, ? "
                                 f"FROM stage_{table} JOIN plan_{table} USING ({using}) WHERE state <> 'same'",
                                 [import_id])
+            # the units whose rows changed: only theirs are rewritten in the materialised tables
+            con.execute("CREATE OR REPLACE TEMP TABLE touched_units AS " + " UNION ".join(
+                f"SELECT unit_id FROM plan_{table} WHERE state <> 'same'" for table in contract.APPLY_ORDER))
             if plans["roster"].added or plans["roster"].replaced:
                 relink_units(con)
             refresh_rounds(con)
-            store.refresh_derived(con)
+            store.refresh_derived(con, "touched_units")
             files = []
             for item in self.files:
                 stored_as = self._keep_original(import_id, item, stored)
@@ -611,7 +614,8 @@ class Importer:
 
 
 def relink_units(con: duckdb.DuckDBPyConnection) -> None:
-    """Point inspections and issues written before a roster at the roster's units."""
+    """Point inspections and issues written before a roster at the roster's units; adds the old and
+    new ids to the TEMP table touched_units."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE relink AS
         WITH orphans AS (
@@ -631,6 +635,8 @@ def relink_units(con: duckdb.DuckDBPyConnection) -> None:
     """)
     for table in ("inspections", "issues"):
         con.execute(f"UPDATE {table} SET unit_id = r.new_id FROM relink r WHERE {table}.unit_id = r.old_id")
+    # both ids' rows change in the materialised tables (the caller made touched_units)
+    con.execute("INSERT INTO touched_units SELECT old_id FROM relink UNION SELECT new_id FROM relink")
     con.execute("DROP TABLE relink")
 
 
@@ -670,6 +676,10 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
         raise ValueError(f"导入 {import_id} 已经撤销过了")
     con.execute("BEGIN TRANSACTION")
     try:
+        # the units whose rows are deleted or revived: only theirs are rewritten in the materialised tables
+        con.execute("CREATE OR REPLACE TEMP TABLE touched_units AS " + " UNION ".join(
+            f"SELECT unit_id FROM {table} WHERE import_id = $id OR superseded_by = $id"
+            for table in ("roster", "inspections", "issues")), {"id": import_id})
         for table, keys in (("roster", ["unit_id"]), ("inspections", ["round", "unit_id"]),
                             ("issues", ["round", "unit_id"])):
             con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
@@ -681,7 +691,7 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
                 WHERE superseded_by = ?""", [import_id])
         relink_units(con)
         refresh_rounds(con)
-        store.refresh_derived(con)
+        store.refresh_derived(con, "touched_units")
         lake.commit_snapshot(con, f"undo {import_id}", user)
         con.execute("UPDATE imports SET status = 'undone', undone_at = now()::TIMESTAMP, undone_by = ? "
                     "WHERE import_id = ?", [user, import_id])

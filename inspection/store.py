@@ -280,23 +280,54 @@ def apply_views(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
-def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the materialised tables (m_units, m_inspections, m_issues) from the live views.
+def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None) -> None:
+    """Bring the materialised tables (m_units, m_inspections, m_issues) up to date with the live views.
 
     Called inside the transaction of every write that changes rows (import, undo), so readers see
-    the tables and the rows they come from change together. In these tables unit_id is a compact
-    integer (joins and distinct counts of units are several times faster than on the written ids,
-    which stay in unit_ref); no figure shows a unit_id."""
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE unit_keys AS
-        SELECT unit_id AS unit_ref, CAST(row_number() OVER (ORDER BY unit_id) AS INTEGER) AS unit_key
-        FROM (SELECT unit_id FROM live_units UNION SELECT unit_id FROM live_inspections)
+    the tables and the rows they come from change together. `touched` names a table with a column
+    unit_id: the written unit ids whose rows the write may have changed (added, replaced, revived,
+    deleted or relinked); only their rows are rewritten. Without it, or before the first full
+    build, everything is rebuilt.
+
+    In these tables unit_id is a compact integer (joins and distinct counts of units are several
+    times faster than on the written ids, which stay in unit_ref); no figure shows a unit_id. The
+    keys live in unit_keys and never change once given."""
+    if touched is None or not _has_table(con, "unit_keys") or not all(_has_table(con, t) for t, _, _ in DERIVED):
+        con.execute("""
+            CREATE OR REPLACE TABLE unit_keys AS
+            SELECT unit_id AS unit_ref, CAST(row_number() OVER (ORDER BY unit_id) AS INTEGER) AS unit_key
+            FROM (SELECT unit_id FROM live_units UNION SELECT unit_id FROM live_inspections)
+        """)
+        for table, view, order in DERIVED:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+            con.execute(f"CREATE TABLE {table} AS {_derived_select(view)} ORDER BY {order}")
+        return
+    con.execute(f"""
+        INSERT INTO unit_keys
+        SELECT unit_ref, CAST((SELECT coalesce(max(unit_key), 0) FROM unit_keys)
+                              + row_number() OVER (ORDER BY unit_ref) AS INTEGER)
+        FROM (SELECT DISTINCT unit_id AS unit_ref FROM {touched})
+        WHERE unit_ref NOT IN (SELECT unit_ref FROM unit_keys)
     """)
     for table, view, order in DERIVED:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
-        con.execute(f"CREATE TABLE {table} AS SELECT v.* REPLACE (k.unit_key AS unit_id), v.unit_id AS unit_ref "
-                    f"FROM {view} v JOIN unit_keys k ON k.unit_ref = v.unit_id ORDER BY {order}")
-    con.execute("DROP TABLE unit_keys")
+        con.execute(f"DELETE FROM {table} WHERE unit_ref IN (SELECT unit_id FROM {touched})")
+        con.execute(f"INSERT INTO {table} {_derived_select(view)} "
+                    f"WHERE v.unit_id IN (SELECT unit_id FROM {touched}) ORDER BY {order}")
+    # a round added or removed elsewhere in the order renumbers every row's round_ord
+    for table in ("m_inspections", "m_issues"):
+        con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
+                    f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
+
+
+def _derived_select(view: str) -> str:
+    return (f"SELECT v.* REPLACE (k.unit_key AS unit_id), v.unit_id AS unit_ref "
+            f"FROM {view} v JOIN unit_keys k ON k.unit_ref = v.unit_id")
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary "
+                            "AND database_name = current_database() AND schema_name = current_schema()",
+                            [name]).fetchone()[0])
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pd.DataFrame:

@@ -81,3 +81,13 @@ def test_store_of_an_older_release_is_brought_up_to_date(tmp_path):
     assert_fresh(con)
     assert metrics.compute(con, Filters(as_of=dt.date(2030, 1, 1))) == expected
     con.close()
+
+
+def test_an_earlier_round_renumbers_every_row(con):
+    load_base(con)
+    before = dict(con.execute("SELECT round, ord FROM rounds").fetchall())
+    earlier = run(con, inspections_csv([inspection_row(轮次="2019年第一轮", 开始日期="2019-03-01", 结束日期="2019-04-30")]))
+    assert earlier.status == "imported"
+    after = dict(con.execute("SELECT round, ord FROM rounds").fetchall())
+    assert after["2019年第一轮"] == 1 and all(after[r] == o + 1 for r, o in before.items())
+    assert_fresh(con)
