@@ -35,13 +35,16 @@ WITH ref AS (
                   $rounds, NULL, $year_to, $levels, $modes, (SELECT day - INTERVAL 1 YEAR FROM ref),
                   []::VARCHAR[])
 ), listed AS (
-    SELECT p.period, count(s.start_date) AS listed_issues,
-           count(s.start_date) FILTER (WHERE s.is_rectified) AS listed_rectified
-    FROM periods p
-    LEFT JOIN (SELECT 'current' AS period, * FROM issues_now
-               UNION ALL SELECT 'previous', * FROM issues_then) s
-           ON s.period = p.period AND s.start_date BETWEEN p.period_start AND p.period_end
-    GROUP BY p.period
+    -- each period's own issues, each judged as of its own last day (no join: two filtered counts)
+    SELECT 'current' AS period, count(*) AS listed_issues, count(*) FILTER (WHERE is_rectified) AS listed_rectified
+    FROM issues_now
+    WHERE start_date BETWEEN (SELECT period_start FROM periods WHERE period = 'current')
+                         AND (SELECT period_end FROM periods WHERE period = 'current')
+    UNION ALL
+    SELECT 'previous', count(*), count(*) FILTER (WHERE is_rectified)
+    FROM issues_then
+    WHERE start_date BETWEEN (SELECT period_start FROM periods WHERE period = 'previous')
+                         AND (SELECT period_end FROM periods WHERE period = 'previous')
 ), sums AS (
     SELECT p.period,
            count(i.start_date) AS inspections,
