@@ -18,11 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import glob
-import hashlib
 import importlib.util
 import os
 import re
+import shutil
 import socket
+import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,13 +108,20 @@ def connect(target: str, data_path: str | None, read_only: bool,
         if not data_path:
             raise LakeError("使用 DuckLake 时必须设置 INSPECTION_LAKE_DATA（共享数据文件夹）")
         Path(data_path).mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(target, read_only=read_only, config=config())
+    except duckdb.InvalidInputException as exc:
+        # a writer on a new lake: DuckLake refuses to create it without a data path (each extra
+        # DuckDB instance costs ~0.5 s of loading the extensions, so this is not done every time)
+        if read_only or "data_path is not set" not in str(exc):
+            raise
         boot = duckdb.connect(config=config())
         try:
-            # creates the catalog and records the data folder when the lake is new; a no-op after
+            # creates the catalog and records the data folder (a no-op if another writer just did)
             boot.execute(f"ATTACH '{_quote(target)}' AS lake (DATA_PATH '{_quote(_folder(data_path))}')")
         finally:
             boot.close()
-    con = duckdb.connect(target, read_only=read_only, config=config())
+        con = duckdb.connect(target, read_only=read_only, config=config())
     if migrate is not None and not read_only:
         try:
             with write_lock(con, "migrate"):
@@ -209,23 +218,6 @@ def adapt_schema(sql: str) -> str:
     return re.sub(r"\s+PRIMARY\s+KEY\b", "", sql, flags=re.IGNORECASE)
 
 
-def apply_views(con: duckdb.DuckDBPyConnection, sql: str) -> None:
-    """Redefine the views only when their text changed (each change is a lake snapshot)."""
-    digest = hashlib.sha256(sql.encode()).hexdigest()
-    con.execute("CREATE TABLE IF NOT EXISTS lake_views (sha256 VARCHAR, applied_at TIMESTAMP)")
-    if con.execute("SELECT count(*) FROM lake_views WHERE sha256 = ?", [digest]).fetchone()[0]:
-        return
-    con.execute("BEGIN")
-    try:
-        con.execute(sql)
-        con.execute("DELETE FROM lake_views")
-        con.execute("INSERT INTO lake_views VALUES (?, now()::TIMESTAMP)", [digest])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-
-
 # ---------------------------------------------------------------- maintenance
 
 
@@ -251,3 +243,59 @@ def maintain(con: duckdb.DuckDBPyConnection, expire_older_than: dt.timedelta = d
         out["deleted_orphans"] = len(con.execute(
             "CALL ducklake_delete_orphaned_files(?, older_than => ?)", [catalog, now - orphans_older_than]).fetchall())
     return out
+
+
+# ---------------------------------------------------------------- a scratch PostgreSQL (tests, benchmark)
+
+
+def postgres_bindir() -> Path | None:
+    """The newest of Debian's PostgreSQL server binaries (package postgresql), or None."""
+    def version(path: str) -> int:  # /usr/lib/postgresql/<version>/bin/initdb
+        part = Path(path).parts[-3]
+        return int(part) if part.isdigit() else 0
+
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=version)
+    return Path(found[-1]).parent if found else None
+
+
+@contextmanager
+def scratch_postgres(prefix: str = "lake-pg-") -> Iterator[Callable[[str], str]]:
+    """A throwaway PostgreSQL for the tests and the benchmark, never for a deployment: initdb in a
+    temp folder, trust authentication, a free loopback port, fsync off; run as the postgres user
+    when root. Yields a function that creates a database and returns its libpq conninfo; stopped
+    and removed at the end. LakeError when the binaries (or runuser, as root) are missing."""
+    bindir = postgres_bindir()
+    if bindir is None:
+        raise LakeError("PostgreSQL binaries not installed (apt-get install postgresql)")
+    root = os.geteuid() == 0
+    if root and shutil.which("runuser") is None:
+        raise LakeError("running as root without runuser: cannot start PostgreSQL as the postgres user")
+
+    def run(*cmd: str, check: bool = True) -> None:
+        full = ["runuser", "-u", "postgres", "--", *cmd] if root else list(cmd)
+        done = subprocess.run(full, capture_output=True, text=True)
+        if check and done.returncode:
+            raise LakeError(f"{Path(cmd[0]).name} failed: {(done.stderr or done.stdout).strip()[-500:]}")
+
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    os.chmod(folder, 0o755)
+    if root:
+        shutil.chown(folder, "postgres")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    db = str(folder / "db")
+    try:
+        run(str(bindir / "initdb"), "-D", db, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+        run(str(bindir / "pg_ctl"), "-D", db, "-l", str(folder / "log"), "-w", "-o",
+            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+
+        def new_database(name: str) -> str:
+            run(str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", name)
+            return f"dbname={name} host=127.0.0.1 port={port} user=postgres"
+
+        yield new_database
+    finally:
+        if Path(db, "postmaster.pid").exists():
+            run(str(bindir / "pg_ctl"), "-D", db, "-m", "immediate", "stop", check=False)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -26,6 +26,8 @@ SETTINGS = (
             "(a DuckLake whose catalog is in PostgreSQL; see Deployment)."),
     Setting("INSPECTION_LAKE_DATA", "",
             "DuckLake only: the folder of the lake's Parquet files, mounted at the same path on every machine."),
+    Setting("INSPECTION_MEMORY_LIMIT", "3GB",
+            "Memory DuckDB may use per process (e.g. 3GB); beyond it, large imports spill to disk."),
     Setting("INSPECTION_DEMO", "1", "Build the demo store on first start when no store exists (1/0)."),
     Setting("INSPECTION_PLAN_START", "2024-01-01", "Default coverage plan start date."),
     Setting("INSPECTION_PLAN_END", "2026-12-31", "Default coverage plan end date."),

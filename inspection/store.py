@@ -77,10 +77,21 @@ def lake_target(path: str | Path | None = None) -> str | None:
     return None
 
 
+def memory_limit() -> str:
+    """INSPECTION_MEMORY_LIMIT, checked (it is put into a SET statement)."""
+    value = settings.get("INSPECTION_MEMORY_LIMIT").replace(" ", "")
+    if not re.fullmatch(r"\d+(\.\d+)?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, flags=re.IGNORECASE):
+        raise StoreError(f"INSPECTION_MEMORY_LIMIT 无效：{value!r}（例如 3GB）")
+    return value
+
+
 def _connect_lake(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
     shown = target.split(":", 2)[0] + ":postgres"
     try:
-        return lake.connect(target, settings.get("INSPECTION_LAKE_DATA"), read_only, migrate=migrate)
+        limit = memory_limit()
+        con = lake.connect(target, settings.get("INSPECTION_LAKE_DATA"), read_only, migrate=migrate)
+        con.execute(f"SET memory_limit = '{limit}'")
+        return con
     except lake.LakeError as exc:
         raise StoreError(str(exc)) from None
     except duckdb.Error as exc:
@@ -92,6 +103,7 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
     The store is the lake when INSPECTION_STORE names one (see lake_target), else the DuckDB file."""
     if lake_target(path):
         return _connect_lake(lake_target(path), read_only)
+    limit = memory_limit()
     target = store_path(path)
     if read_only and not target.exists():
         raise StoreError(f"数据库文件不存在：{target}")
@@ -107,6 +119,7 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
         raise StoreError(f"无法打开数据库 {target}：{message.splitlines()[0]}") from None
     except duckdb.Error as exc:
         raise _corrupt(target, str(exc)) from None
+    con.execute(f"SET memory_limit = '{limit}'")
     if not read_only:
         try:
             migrate(con)

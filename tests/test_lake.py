@@ -1,39 +1,46 @@
 """The same store on DuckLake: a throwaway PostgreSQL holds the catalog, a temp folder the Parquet.
 
 Skipped (with the reason) when Debian's postgresql binaries are not installed (scripts/setup.sh
-installs them). One PostgreSQL for the module; each test has its own database and data folder.
+installs them). One PostgreSQL for the module (stopped at its end) and one lake with the demo
+imported, shared by the tests: each leaves the demo's figures as it found them.
+
+Covered: the same figures as the embedded file; two dashboard processes (Streamlit servers, read
+by headless Chromium) showing the state before or after while the import job imports and undoes;
+a kill -9 of an import (the lake as before, `maintain` removes its files); the command line.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-import glob
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from inspection import importer, lake, metrics, store
+from inspection import fmt, importer, lake, metrics, store
 from inspection.filters import Filters
+from inspection.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
 pytestmark = [
-    pytest.mark.skipif(not PG_BIN, reason="PostgreSQL binaries not installed (apt-get install postgresql)"),
+    pytest.mark.skipif(lake.postgres_bindir() is None,
+                       reason="PostgreSQL binaries not installed (apt-get install postgresql)"),
     pytest.mark.timeout(180),
 ]
 AS_OF = dt.date(2026, 6, 30)
-# figures a dashboard page shows (one query each): a reader must see each one whole, before or after
+# figures the dashboard pages show (one query each), compared before and after a killed import
 READER_QUERIES = ("headline_totals", "coverage_by_district", "issues_by_category", "rectification_totals",
                   "results_by_level")
 
@@ -44,49 +51,42 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _as_pg(cmd: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+@pytest.fixture(scope="module")
+def pg():
+    """A throwaway PostgreSQL on a free loopback port (stopped at the end of the module); yields a
+    function making a new database."""
+    try:
+        with lake.scratch_postgres() as new_database:
+            yield new_database
+    except lake.LakeError as exc:
+        if "not installed" in str(exc) or "runuser" in str(exc):
+            pytest.skip(str(exc))
+        raise
 
 
 @pytest.fixture(scope="module")
-def pg():
-    """A throwaway PostgreSQL on a free loopback port; yields a function making a new database."""
-    bindir = Path(PG_BIN[-1]).parent
-    if os.geteuid() == 0 and shutil.which("runuser") is None:
-        pytest.skip("running as root without runuser: cannot start PostgreSQL as the postgres user")
-    folder = Path(tempfile.mkdtemp(prefix="lake-pg-"))
-    os.chmod(folder, 0o755)
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres")
-    port = _free_port()
-    subprocess.run(_as_pg([str(bindir / "initdb"), "-D", str(folder / "db"), "-A", "trust", "-U", "postgres",
-                           "-E", "UTF8", "--no-sync"]), check=True, capture_output=True)
-    subprocess.run(_as_pg([str(bindir / "pg_ctl"), "-D", str(folder / "db"), "-l", str(folder / "log"), "-w",
-                           "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off",
-                           "start"]), check=True, capture_output=True)
-    made = []
-
-    def new_database(name: str) -> str:
-        subprocess.run(_as_pg([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-                               name]), check=True, capture_output=True)
-        made.append(name)
-        return f"dbname={name} host=127.0.0.1 port={port} user=postgres"
-
-    try:
-        yield new_database
-    finally:
-        subprocess.run(_as_pg([str(bindir / "pg_ctl"), "-D", str(folder / "db"), "-m", "immediate", "stop"]),
-                       capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
+def shared_demo_lake(pg, demo_db, tmp_path_factory):
+    """One lake with the demo imported, for the tests that start from the demo (the import takes
+    seconds); each of them leaves the figures as the demo's."""
+    data = tmp_path_factory.mktemp("demo-lake") / "lake"
+    spec = lake.PREFIX + pg("t_demo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("INSPECTION_LAKE_DATA", str(data) + "/")
+        con = store.connect(spec)
+        try:
+            result = importer.import_files(con, _demo_files(demo_db), "demo", None)
+        finally:
+            con.close()
+    assert result.status == "imported"
+    return spec, data, result.import_id
 
 
 @pytest.fixture
-def lake_store(pg, tmp_path, monkeypatch, request):
-    """(spec, data folder) of a new, empty lake; INSPECTION_LAKE_DATA points at its data folder."""
-    name = "t_" + request.node.name.lower().replace("[", "_").replace("]", "")[:40]
-    data = tmp_path / "lake"
+def demo_lake(shared_demo_lake, monkeypatch):
+    """(spec, data folder, the demo's import id) of the shared demo lake; INSPECTION_LAKE_DATA set."""
+    spec, data, import_id = shared_demo_lake
     monkeypatch.setenv("INSPECTION_LAKE_DATA", str(data) + "/")
-    return lake.PREFIX + pg(name), data
+    return spec, data, import_id
 
 
 def _demo_files(demo_db: Path) -> list[importer.InputFile]:
@@ -110,17 +110,15 @@ def _lake_files(data: Path) -> set[Path]:
     return {p for p in data.rglob("*") if p.is_file()}
 
 
-def test_same_figures_on_lake_and_file(lake_store, demo_db):
-    spec, _ = lake_store
-    con = store.connect(spec)
+def test_same_figures_on_lake_and_file(demo_lake, demo_db):
+    spec, _, import_id = demo_lake
+    con = store.connect(spec, read_only=True)
     try:
-        result = importer.import_files(con, _demo_files(demo_db), "demo", None)
-        assert result.status == "imported"
         # the import log keeps the lake snapshot of the import, labelled with it
-        snapshot = con.execute("SELECT snapshot FROM imports WHERE import_id = ?", [result.import_id]).fetchone()[0]
+        snapshot = con.execute("SELECT snapshot FROM imports WHERE import_id = ?", [import_id]).fetchone()[0]
         message = con.execute("SELECT commit_message FROM ducklake_snapshots(current_database()) "
                               "WHERE snapshot_id = ?", [int(snapshot)]).fetchone()[0]
-        assert message == f"import {result.import_id}"
+        assert message == f"import {import_id}"
 
         embedded = store.connect(demo_db, read_only=True)
         try:
@@ -140,63 +138,195 @@ def test_same_figures_on_lake_and_file(lake_store, demo_db):
         con.close()
 
 
-READER = textwrap.dedent("""
-    import json, os, sys, time, datetime as dt
-    sys.path.insert(0, sys.argv[4])
-    from inspection import store
-    from inspection.filters import Filters
-    con = store.connect(sys.argv[1], read_only=True)  # a dashboard process: read-only attach
-    params = Filters(as_of=dt.date(2026, 6, 30)).params()
-    names = sys.argv[3].split(",")
-    with open(sys.argv[2], "w") as out:
-        print(json.dumps({"ready": True}), file=out, flush=True)
-        while not os.path.exists(sys.argv[2] + ".stop"):
-            for name in names:
-                frame = store.run_query(con.cursor(), name, params)  # a cursor per thread, as the dashboard
-                print(json.dumps({name: frame.to_json(orient="split", date_format="iso")}), file=out, flush=True)
-""")
+# ---------------------------------------------------------------- two dashboards during an import and an undo
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+DASHBOARDS = 2
+# the overview's tiles (label key -> formatter of a headline_totals column), as pages/overview.py draws them
+TILES = {"kpi_coverage": ("coverage_rate", fmt.percent), "kpi_inspections": ("inspections", fmt.count),
+         "kpi_issues": ("issues_found", fmt.count), "kpi_clues": ("clues", fmt.count),
+         "kpi_disciplined": ("disciplined", fmt.count), "kpi_immediate": ("immediate_fixes", fmt.count),
+         "kpi_rectification": ("rectification_rate", fmt.percent), "overdue": ("overdue", fmt.count)}
+EXTRA_ROUND = "2025年湖仓测试轮"
 
 
-def test_readers_see_before_or_after_never_a_mix(lake_store, demo_db, tmp_path):
-    spec, _ = lake_store
-    con = store.connect(spec)
+def _screen_state(con) -> dict[str, str]:
+    """The tiles the overview shows with the default filters, computed from the query it runs."""
+    head = store.run_query(con, "headline_totals", Filters().params()).iloc[0]
+    return {t(key, "zh"): show(head[column]) for key, (column, show) in TILES.items()}
+
+
+def _extra_inspections(con) -> tuple[str, bytes]:
+    """A new round for three roster units: changes the inspection, issue and clue tiles."""
+    units = con.execute("SELECT district, township, unit_name FROM v_units ORDER BY district, township, unit_name "
+                        "LIMIT 3").fetchall()
+    lines = ["轮次,巡察层级,巡察组,巡察方式,开始日期,结束日期,县区,乡镇街道,村(社区),发现问题数,移交问题线索数"]
+    lines += [f"{EXTRA_ROUND},市级,市委第九巡察组,常规,2025-03-10,2025-05-10,{d},{tw},{u},777,1" for d, tw, u in units]
+    return "湖仓测试_巡察情况.csv", ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@contextmanager
+def _dashboards(env: dict, folder: Path, count: int) -> Iterator[list[str]]:
+    """`count` Streamlit servers of dashboard.py on free loopback ports; yields their URLs when healthy."""
+    procs, urls, logs = [], [], []
     try:
-        assert importer.import_files(con, _demo_files(demo_db), "demo", None).status == "imported"
-        before = _figures(con)
-        outs = [tmp_path / f"reader{i}.jsonl" for i in range(2)]
-        readers = [subprocess.Popen([sys.executable, "-c", READER, spec, str(out), ",".join(READER_QUERIES),
-                                     str(ROOT)], env=os.environ.copy()) for out in outs]
-        try:
-            deadline = time.time() + 60
-            while not all(o.exists() and o.stat().st_size for o in outs):
-                assert time.time() < deadline and all(r.poll() is None for r in readers), "readers did not start"
-                time.sleep(0.1)
-            time.sleep(0.5)
-            result = importer.import_files(con, [_changed_issues(demo_db)], "editor", None)
-            assert result.status == "imported" and result.replaced
-            after = _figures(con)
-            time.sleep(0.5)
-            importer.undo(con, result.import_id, "editor")
-            time.sleep(0.5)
-        finally:
-            for out in outs:
-                Path(str(out) + ".stop").touch()
-            for r in readers:
-                r.wait(timeout=60)
-        assert _figures(con) == before
+        for n in range(count):
+            port = _free_port()
+            logs.append(open(folder / f"dashboard{n}.log", "w"))
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.address",
+                 "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+                 "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+                cwd=ROOT, env=env, stdout=logs[-1], stderr=subprocess.STDOUT))
+            urls.append(f"http://127.0.0.1:{port}")
+        deadline = time.monotonic() + 60
+        for url, proc in zip(urls, procs, strict=True):
+            while True:
+                try:
+                    if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                        break
+                except OSError:
+                    pass
+                assert proc.poll() is None and time.monotonic() < deadline, f"the dashboard at {url} did not start"
+                time.sleep(0.3)
+        yield urls
     finally:
-        con.close()
-    assert before != after
-    for r in readers:
-        assert r.returncode == 0
-    seen = {"before": 0, "after": 0}
-    for out in outs:
-        for line in out.read_text().splitlines()[1:]:
-            (name, figure), = json.loads(line).items()
-            assert figure in (before[name], after[name]), f"{name}: a figure that is neither before nor after"
-            if before[name] != after[name]:
-                seen["before" if figure == before[name] else "after"] += 1
-    assert seen["before"] and seen["after"], seen
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+        for log in logs:
+            log.close()
+
+
+async def _visit(page, url: str) -> dict:
+    """Open the overview and read its tiles once the script run is over."""
+    started = time.monotonic()
+    await page.goto(url + "/", wait_until="domcontentloaded")
+    await page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stMetricValue\"]').length >= 8")
+    for _ in range(2):  # the run that drew the tiles has finished (the status widget is gone)
+        await asyncio.sleep(0.3)
+        await page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
+    tiles = await page.evaluate("""() => Object.fromEntries(
+        [...document.querySelectorAll('[data-testid="stMetric"]')].map(m => [
+            (m.querySelector('[data-testid="stMetricLabel"]') || {}).innerText?.trim(),
+            (m.querySelector('[data-testid="stMetricValue"]') || {}).innerText?.trim()]))""")
+    errors = [await e.inner_text() for e in await page.query_selector_all(
+        '[data-testid="stException"], [data-testid="stAlertContentError"]')]
+    return {"url": url, "started": started, "ended": time.monotonic(), "tiles": tiles, "errors": errors}
+
+
+async def _run(cmd: list[str], env: dict) -> tuple[float, float, str]:
+    """(start, end, stdout) of a command that must succeed."""
+    started = time.monotonic()
+    proc = await asyncio.create_subprocess_exec(*cmd, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.PIPE)
+    out, err = await proc.communicate()
+    assert proc.returncode == 0, (cmd[3:], err.decode()[-2000:])
+    return started, time.monotonic(), out.decode()
+
+
+async def _watch_import_and_undo(urls: list[str], files: list[Path], env: dict,
+                                 read_state: Callable[[], dict]) -> tuple[list[dict], dict]:
+    """One browser tab per dashboard reloads the overview over and over while the import job imports
+    `files` and then undoes that import (`python -m inspection import` / `undo`). Each command starts
+    once every dashboard has shown a page begun after the previous one ended; `read_state` runs
+    between the two (the state after the import)."""
+    from playwright.async_api import async_playwright
+
+    cli = [sys.executable, "-m", "inspection"]
+    visits: list[dict] = []
+    events: dict = {}
+    stop = asyncio.Event()
+
+    async def viewer(browser, url: str) -> None:
+        page = await browser.new_page(viewport={"width": 1200, "height": 900})
+        page.set_default_timeout(60_000)
+        while not stop.is_set():
+            visits.append(await _visit(page, url))
+
+    async def shown_since(moment: float) -> None:
+        while not all(any(v["url"] == url and v["started"] > moment for v in visits) for url in urls):
+            assert all(not task.done() for task in tasks), [task.exception() for task in tasks if task.done()]
+            await asyncio.sleep(0.1)
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        tasks = [asyncio.create_task(viewer(browser, url)) for url in urls]
+        try:
+            await shown_since(0.0)
+            events["import_start"], events["import_end"], out = await _run(
+                [*cli, "import", "--json", *map(str, files)], env)
+            events["import"] = json.loads(out)
+            events["after"] = read_state()
+            await shown_since(events["import_end"])
+            events["undo_start"], events["undo_end"], _ = await _run(
+                [*cli, "undo", str(events["import"]["import_id"])], env)
+            await shown_since(events["undo_end"])
+        finally:
+            stop.set()
+            await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 90)
+            await browser.close()
+    for task in tasks:
+        assert task.exception() is None, task.exception()
+    return visits, events
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+@pytest.mark.timeout(300)  # ~40 s on a quiet machine; minutes when other suites share the 2 cores
+def test_dashboards_show_before_or_after_never_a_mix(demo_lake, demo_db, tmp_path):
+    """Two dashboard processes on the lake serve the overview while the import job imports a file
+    and undoes it: every set of tiles shown is the state before or after, and each dashboard shows
+    the new state on the first page begun after the import (and the old one after the undo)."""
+    spec, data, _ = demo_lake
+    env = {**os.environ, "INSPECTION_STORE": spec, "INSPECTION_LAKE_DATA": str(data) + "/",
+           "INSPECTION_DB": str(tmp_path / "unused.duckdb"), "INSPECTION_DEMO": "0", "INSPECTION_REQUIRE_LOGIN": "0",
+           "INSPECTION_USERS_FILE": str(tmp_path / "users.toml"), "INSPECTION_LANG": "zh"}
+    with _dashboards(env, tmp_path, DASHBOARDS) as urls:
+        con = store.connect(spec, read_only=True)  # reads, like the dashboards
+        try:
+            before = _screen_state(con)
+            name, text = _extra_inspections(con)
+            files = [tmp_path / name, tmp_path / "changed_issues.csv"]
+            files[0].write_bytes(text)
+            files[1].write_bytes(_changed_issues(demo_db).data)
+            started = time.monotonic()
+            visits, events = asyncio.run(_watch_import_and_undo(urls, files, env, lambda: _screen_state(con)))
+            seconds = time.monotonic() - started
+            imported, after = events["import"], events["after"]
+            assert imported["status"] == "imported" and imported["added"] and imported["replaced"], imported
+            assert _screen_state(con) == before  # undone
+            snapshots = con.execute("SELECT commit_message FROM ducklake_snapshots(current_database()) "
+                                    "ORDER BY snapshot_id DESC LIMIT 2").fetchall()
+            assert [s[0] for s in snapshots] == [f"undo {imported['import_id']}", f"import {imported['import_id']}"]
+        finally:
+            con.close()
+    assert not (tmp_path / "unused.duckdb").exists()  # nothing went to the embedded file
+    changed = [label for label in before if before[label] != after.get(label)]
+    assert set(before) == set(after) and len(changed) >= 4, (before, after)  # several tiles tell the states apart
+    by_state = {"before": 0, "after": 0}
+    for visit in visits:
+        assert not visit["errors"], visit
+        shown = {label: visit["tiles"].get(label) for label in before}
+        assert shown in (before, after), f"tiles neither before nor after: {visit}\nbefore {before}\nafter {after}"
+        by_state["before" if shown == before else "after"] += 1
+        # a page begun after a command ended shows its result: the dashboards notice a new snapshot
+        if events["import_end"] < visit["started"] and visit["ended"] < events["undo_start"]:
+            assert shown == after, f"a stale page after the import: {visit}"
+        if visit["started"] > events["undo_end"] or visit["ended"] < events["import_start"]:
+            assert shown == before, f"a stale page: {visit}"
+    during = [v for v in visits if v["ended"] > events["import_start"] and v["started"] < events["import_end"]
+              or v["ended"] > events["undo_start"] and v["started"] < events["undo_end"]]
+    print(f"{len(visits)} overview visits on {DASHBOARDS} dashboards in {seconds:.0f} s ({len(during)} during "
+          f"the import or the undo): {by_state}; tiles that changed: {changed}")
+    assert by_state["before"] and by_state["after"] and {v["url"] for v in visits} == set(urls)
 
 
 HANGING_IMPORT = textwrap.dedent("""
@@ -217,11 +347,10 @@ HANGING_IMPORT = textwrap.dedent("""
 """)
 
 
-def test_killed_import_leaves_lake_as_before_and_maintain_removes_its_files(lake_store, demo_db, tmp_path):
-    spec, data = lake_store
+def test_killed_import_leaves_lake_as_before_and_maintain_removes_its_files(demo_lake, demo_db, tmp_path):
+    spec, data, _ = demo_lake
     con = store.connect(spec)
     try:
-        assert importer.import_files(con, _demo_files(demo_db), "demo", None).status == "imported"
         before, files_before = _figures(con), _lake_files(data)
         log_before = con.execute("SELECT count(*) FROM imports").fetchone()[0]
         changed = tmp_path / "changed_issues.csv"
@@ -249,29 +378,35 @@ def test_killed_import_leaves_lake_as_before_and_maintain_removes_its_files(lake
         assert lake.maintain(con, orphans_older_than=dt.timedelta(0))["deleted_orphans"] >= len(written)
         assert not (_lake_files(data) & written)
         assert _figures(con) == before
-        # and the lake still takes imports
-        assert importer.import_files(con, [_changed_issues(demo_db)], "editor", None).status == "imported"
+        # and the lake still takes imports (undone: the demo's figures for the next test)
+        result = importer.import_files(con, [_changed_issues(demo_db)], "editor", None)
+        assert result.status == "imported"
+        importer.undo(con, result.import_id, "editor")
+        assert _figures(con) == before
     finally:
         con.close()
 
 
-def test_command_line_on_the_lake(lake_store, demo_db, tmp_path, monkeypatch):
-    """INSPECTION_STORE chooses the lake for import, imports, metrics and maintain."""
-    spec, _ = lake_store
+def test_command_line_on_the_lake(demo_lake, demo_db, tmp_path, monkeypatch):
+    """INSPECTION_STORE chooses the lake for metrics, imports and maintain (import and undo: in
+    test_dashboards_show_before_or_after_never_a_mix)."""
+    spec, _, _ = demo_lake
     monkeypatch.setenv("INSPECTION_STORE", spec)
     monkeypatch.setenv("INSPECTION_DB", str(tmp_path / "unused.duckdb"))
     env = os.environ.copy()
 
-    def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "inspection", *args], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=120)
+    def start(*args: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "inspection", *args], cwd=ROOT, env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
-    files = sorted(str(p) for p in (demo_db.parent / "files").iterdir())
-    done = cli("import", "--json", *files)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["status"] == "imported"
-    assert not (tmp_path / "unused.duckdb").exists()  # nothing went to the embedded file
-    shown = cli("metrics", "--json", "--as-of", AS_OF.isoformat())
+    def finish(proc: subprocess.Popen) -> subprocess.CompletedProcess:
+        out, err = proc.communicate(timeout=120)
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+    # at the same time (readers need no lock; maintain takes the writers' lock)
+    running = [start("metrics", "--json", "--as-of", AS_OF.isoformat()), start("imports", "--json"),
+               start("maintain", "--json"), start("demo")]
+    shown, log, kept, demo = (finish(proc) for proc in running)
     assert shown.returncode == 0, shown.stderr
     embedded = store.connect(demo_db, read_only=True)
     try:
@@ -279,9 +414,8 @@ def test_command_line_on_the_lake(lake_store, demo_db, tmp_path, monkeypatch):
                                                                  default=str))
     finally:
         embedded.close()
-    log = cli("imports", "--json")
     assert log.returncode == 0 and json.loads(log.stdout)[0]["imported_by"]
-    kept = cli("maintain", "--json")
     assert kept.returncode == 0, kept.stderr
     assert set(json.loads(kept.stdout)) == {"merged", "expired_snapshots", "deleted_old_files", "deleted_orphans"}
-    assert cli("demo").returncode == 2  # the demo builds an embedded file only
+    assert demo.returncode == 2  # the demo builds an embedded file only
+    assert not (tmp_path / "unused.duckdb").exists()  # nothing went to the embedded file

@@ -56,8 +56,16 @@ def _cached(path: str, version: tuple, name: str, params: dict) -> pd.DataFrame:
 
 def data_version() -> tuple:
     """Changes with every import, undo and plan change: part of each cached result's key, so a query
-    that started before an import and finished after the cache was cleared cannot serve old figures."""
-    row = connection().cursor().execute(
+    that started before an import and finished after the cache was cleared cannot serve old figures.
+
+    On a DuckLake every commit (import, undo, plan change, also one made by another process) is a
+    new snapshot: its id is the version, read from the catalog in ~10 ms where the query below,
+    which scans two lake tables, takes ~100 ms, and it runs before every query of a page."""
+    cursor = connection().cursor()
+    if store.lake_target(db_path()):
+        return ("snapshot", cursor.execute("SELECT id FROM ducklake_current_snapshot(current_database())")
+                .fetchone()[0])
+    row = cursor.execute(
         "SELECT (SELECT coalesce(max(import_id), 0) FROM imports),"
         " (SELECT count(*) FROM imports WHERE status <> 'active'),"
         " (SELECT CAST(max(updated_at) AS VARCHAR) || count(*) FROM plan_settings)").fetchone()
