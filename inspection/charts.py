@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import fmt
-from .i18n import t, value
+from .i18n import join, t, value
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 LEVEL_COLORS = {"municipal": "#C0392B", "county": "#2E6DB4"}
@@ -87,6 +87,44 @@ def month_axis(fig: go.Figure, days, lang: str = "zh") -> go.Figure:
     return fig
 
 
+# Above this many districts (a province, not a city) the per-district charts of the coverage and
+# follow-up pages show one group of this many at a time, the districts most behind the plan first:
+# 150 small multiples or lines are unreadable and take the browser a minute to draw.
+SHOWN_DISTRICTS = 12
+TOTAL_COLOR = "#1F2933"
+
+
+def district_groups(districts, size: int = SHOWN_DISTRICTS) -> list[list[str]]:
+    """The districts in consecutive groups of `size`, in the order given (most behind first)."""
+    names = [str(d) for d in districts]
+    return [names[i:i + size] for i in range(0, len(names), size)] or [[]]
+
+
+def group_label(index: int, groups: list[list[str]], lang: str = "zh") -> str:
+    """The choice of a group: 'the 12 most behind', then 'Nos. 13-24 behind' ..."""
+    if index == 0:
+        return t("shown_most_behind", lang, n=len(groups[0]))
+    first = sum(len(g) for g in groups[:index]) + 1
+    return t("shown_ranks", lang, first=first, last=first + len(groups[index]) - 1)
+
+
+def group_note(index: int, groups: list[list[str]], lang: str = "zh") -> str:
+    """The caption of a shown group: which districts, out of how many."""
+    total = sum(len(g) for g in groups)
+    if index == 0:
+        return t("shown_note_first", lang, n=len(groups[0]), total=total)
+    first = sum(len(g) for g in groups[:index]) + 1
+    return t("shown_note_ranks", lang, first=first, last=first + len(groups[index]) - 1, total=total)
+
+
+def district_names(names, lang: str = "zh", most: int = 10) -> str:
+    """Names in running text, the first `most` of them and how many more (a province has 150)."""
+    names = [str(n) for n in names]
+    if len(names) <= most:
+        return join(names, lang)
+    return t("names_more", lang, names=join(names[:most], lang), more=len(names) - most)
+
+
 def coverage_over_time(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
     """Cumulative coverage (solid) against the plan (dashed); columns day, coverage_rate, plan_rate."""
     fig = go.Figure()
@@ -102,9 +140,21 @@ def coverage_over_time(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.
     return _finish(fig, title)
 
 
-def district_coverage_over_time(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
-    """One solid line per district, its plan dashed in the same colour."""
+def district_coverage_over_time(frame: pd.DataFrame, title: str, lang: str = "zh",
+                                total: pd.DataFrame | None = None) -> go.Figure:
+    """One solid line per district, its plan dashed in the same colour. `total` (the
+    coverage_by_month frame: day, coverage_rate, plan_rate) adds the whole area as a thick dark
+    line, for when only some of the districts are drawn."""
     fig = go.Figure()
+    if total is not None and not total.empty:
+        name = t("whole_area", lang)
+        fig.add_scatter(x=total["day"], y=_pct(total["coverage_rate"]), name=name, mode="lines",
+                        legendgroup="_total", line=dict(color=TOTAL_COLOR, width=4),
+                        hovertemplate=name + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
+        fig.add_scatter(x=total["day"], y=_pct(total["plan_rate"]), name=name + " " + t("plan", lang),
+                        mode="lines", legendgroup="_total", showlegend=False,
+                        line=dict(color=TOTAL_COLOR, width=1.5, dash="dot"),
+                        hovertemplate=name + " " + t("plan", lang) + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
     for i, (district, part) in enumerate(frame.groupby("district", sort=True)):
         color = PALETTE[i % len(PALETTE)]
         fig.add_scatter(x=part["day"], y=_pct(part["coverage_rate"]), name=district, mode="lines",
@@ -117,6 +167,8 @@ def district_coverage_over_time(frame: pd.DataFrame, title: str, lang: str = "zh
     fig.update_yaxes(title_text=t("share_label", lang), range=[0, 105], ticksuffix="%")
     month_axis(fig, frame["day"], lang)
     fig.update_layout(legend=dict(y=1.02))
+    if total is not None and not total.empty:  # a dozen names and the total: a column on the right
+        fig.update_layout(legend=dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top"))
     return _finish(fig, title, 460)
 
 

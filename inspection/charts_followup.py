@@ -145,11 +145,17 @@ def rectification_days_curve(frame: pd.DataFrame, lang: str = "zh") -> go.Figure
     return _layout(fig, t("fu_chart_days", lang), height=380)
 
 
-def overdue_by_district_category(frame: pd.DataFrame, lang: str = "zh") -> go.Figure:
-    """Stacked horizontal bars: overdue issues per district, one colour per category."""
+def overdue_by_district_category(frame: pd.DataFrame, lang: str = "zh", most: int = 24) -> go.Figure:
+    """Stacked horizontal bars: overdue issues per district, one colour per category; with more
+    than `most` districts (a province) the `most` districts with the most overdue issues."""
     if frame.empty:
         return empty(t("fu_overdue_none", lang))
     totals = frame.groupby("district")["overdue"].sum().sort_values()
+    title = t("fu_chart_overdue", lang)
+    if len(totals) > most:
+        title = t("fu_chart_overdue_top", lang, title=title, n=most, total=len(totals))
+        totals = totals.tail(most)
+        frame = frame[frame["district"].isin(totals.index)]
     categories = list(frame.groupby("category")["overdue"].sum().sort_values(ascending=False).index)
     fig = go.Figure()
     for category in categories:
@@ -161,4 +167,4 @@ def overdue_by_district_category(frame: pd.DataFrame, lang: str = "zh") -> go.Fi
         ))
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(title=t("fu_overdue_count", lang))
-    return _layout(fig, t("fu_chart_overdue", lang), height=max(260, 36 * len(totals) + 140))
+    return _layout(fig, title, height=max(260, 36 * len(totals) + 140))

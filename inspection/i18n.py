@@ -333,6 +333,24 @@ LABELS: dict[str, tuple[str, str]] = {
     "denied_view": ("请先登录。", "Please log in."),
     "backup_failed": ("操作已完成，但备份数据库失败：", "Done, but backing up the store failed: "),
     "users_file_error": ("用户文件无法读取，已按未登录处理：{message}", "The users file cannot be read: {message}"),
+    # per-district charts at province scale (inspection/charts.py SHOWN_DISTRICTS)
+    "shown_districts": ("显示的县区", "Districts shown"),
+    "shown_most_behind": ("落后最多的 {n} 个", "The {n} most behind"),
+    "shown_ranks": ("落后程度第 {first}–{last} 名", "Nos. {first}–{last} most behind"),
+    "shown_note_first": ("显示落后最多的 {n} 个县区（共 {total} 个）；可在上方切换，或在侧栏「县区」中直接选择。",
+                         "Showing the {n} districts most behind the plan (of {total}); pick others above or in "
+                         "the District filter."),
+    "shown_note_ranks": ("显示落后程度第 {first}–{last} 名的县区（共 {total} 个）。",
+                         "Showing the districts ranked {first}–{last} most behind the plan (of {total})."),
+    "shown_help": ("县区按落后于计划的程度排序：先列无法按期完成的，再按覆盖率从低到高。",
+                   "Districts in order of how far behind the plan they are: those that will not finish on time "
+                   "first, then by coverage, lowest first."),
+    "whole_area": ("全部县区合计", "All districts"),
+    "names_more": ("{names} 等（另有 {more} 个）", "{names} and {more} more"),
+    "fu_chart_overdue_top": ("{title}：逾期最多的 {n} 个县区（共 {total} 个）",
+                             "{title}: the {n} districts with the most (of {total})"),
+    "fu_overdue_first": ("显示逾期最久的 {n} 条（共 {total} 条）；可用侧栏筛选缩小范围。",
+                         "Showing the {n} longest overdue of {total}; narrow them down with the filters."),
 }
 
 # values stored in English that the screen shows translated

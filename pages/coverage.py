@@ -2,18 +2,43 @@
 they lack), cumulative coverage by district, district x round heatmap, coverage by unit type and
 for poverty villages, the last-mile list (downloadable)."""
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
 from inspection import charts, fmt
-from inspection.i18n import join, t
+from inspection.i18n import t
 from ui import components as ui
 from ui import sidebar, state
 
 
-def render_district_bars(filters, lang: str) -> None:
+def choose_districts(rows: pd.DataFrame, lang: str) -> list[str] | None:
+    """At province scale, the group of districts the per-district charts show: the plan_by_district
+    order (behind first, then lowest coverage), charts.SHOWN_DISTRICTS at a time. None when every
+    district fits (a city), or the sidebar's district filter already narrows to few enough."""
+    groups = charts.district_groups(rows["district"])
+    if len(groups) == 1:
+        return None
+    key, options = "coverage_districts_shown", list(range(len(groups)))
+    if st.session_state.get(key) not in options:  # fewer groups after a filter change
+        st.session_state.pop(key, None)
+    left, _ = st.columns([1, 2])
+    index = left.selectbox(t("shown_districts", lang), options, key=key, help=t("shown_help", lang),
+                           format_func=lambda i: charts.group_label(i, groups, lang))
+    st.caption(charts.group_note(index, groups, lang))
+    return groups[index]
+
+
+def narrowed(filters, shown: list[str] | None):
+    """The filters of the shown districts' queries (captions keep the sidebar's own filters)."""
+    return filters if shown is None else dataclasses.replace(filters, districts=tuple(shown))
+
+
+def render_district_bars(filters, lang: str) -> list[str] | None:
     """Coverage by district against the plan (issue 9): behind districts in red with the units a
-    month they lack; a click on a bar filters to that district. Plain coverage bars without a plan."""
+    month they lack; a click on a bar filters to that district. Plain coverage bars without a plan.
+    Returns the districts shown when there are too many to draw them all."""
     frame = state.run_query("plan_by_district", filters.params())
     rows = frame[~frame["is_total"].astype(bool)]
     if rows.empty:
@@ -21,15 +46,18 @@ def render_district_bars(filters, lang: str) -> None:
         fig = charts.coverage_bars(bars, "district", t("chart_coverage_by_district", lang), lang)
         ui.chart(fig, "chart_coverage_by_district", filters, key="coverage_district_bars",
                  on_click=ui.click_to_filter("coverage_district_bars", "district"))
-        return
+        return None
     late = rows[rows["behind"].astype(bool)]
     if late.empty:
         st.success(t("cov_plan_ok", lang))
     else:
         names = [t("cov_plan_lacking", lang, district=d, n=fmt.number(n, lang, 1)) if pd.notna(n) else d
                  for d, n in zip(late["district"], late["lacking_per_month"], strict=True)]
-        st.warning(t("cov_plan_behind", lang, n=len(late), names=join(names, lang)),
+        st.warning(t("cov_plan_behind", lang, n=len(late), names=charts.district_names(names, lang)),
                    icon="⚠️")
+    shown = choose_districts(rows, lang)
+    if shown is not None:
+        frame = rows[rows["district"].isin(shown)]
     fig = charts.plan_vs_actual(frame, t("chart_plan_vs_actual", lang), lang)
     ui.chart(fig, "chart_plan_vs_actual", filters, key="coverage_district_bars",
              on_click=ui.click_to_filter("coverage_district_bars", "district"))
@@ -37,17 +65,20 @@ def render_district_bars(filters, lang: str) -> None:
         st.page_link("pages/followup.py", label=t("cov_plan_link", lang), icon=":material/task_alt:")
     except st.errors.StreamlitAPIException:  # the page is not registered (e.g. hidden for this user)
         pass
+    return shown
 
 
-def render_district_progress(filters, lang: str) -> None:
-    lines = state.run_query("coverage_by_district_month", filters.params())
+def render_district_progress(filters, lang: str, shown: list[str] | None = None) -> None:
+    """One line per district; with only some districts shown, the whole area's line with them."""
+    lines = state.run_query("coverage_by_district_month", narrowed(filters, shown).params())
     if not ui.is_empty(lines):
-        fig = charts.district_coverage_over_time(lines, t("chart_district_month", lang), lang)
+        total = None if shown is None else state.run_query("coverage_by_month", filters.params())
+        fig = charts.district_coverage_over_time(lines, t("chart_district_month", lang), lang, total)
         ui.chart(fig, "chart_district_month", filters)
 
 
-def render_heatmap(filters, lang: str) -> None:
-    frame = state.run_query("units_by_district_round", filters.params())
+def render_heatmap(filters, lang: str, shown: list[str] | None = None) -> None:
+    frame = state.run_query("units_by_district_round", narrowed(filters, shown).params())
     if ui.is_empty(frame):
         ui.empty()
         return
@@ -96,9 +127,9 @@ def main() -> None:
     if not head["units_total"]:
         ui.empty()
         return
-    render_district_bars(filters, lang)
-    render_district_progress(filters, lang)
-    render_heatmap(filters, lang)
+    shown = render_district_bars(filters, lang)
+    render_district_progress(filters, lang, shown)
+    render_heatmap(filters, lang, shown)
     render_groups(filters, lang)
     render_last_mile(filters, lang)
 

@@ -2,13 +2,15 @@
 plan settings), and is what the teams found fixed (rates against the 70% reference, the days curve
 per level, overdue by district and category, the overdue list for administrators)."""
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
 from inspection import charts_followup as charts
-from inspection import fmt, i18n, plan, settings
+from inspection import fmt, plan, settings
+from inspection.charts import district_groups, district_names, group_label, group_note
 from inspection.charts_followup import t
 from ui import auth as ui_auth
 from ui import components as ui
@@ -77,7 +79,8 @@ def render_plan(filters, lang: str) -> pd.DataFrame:
     if late.empty:
         st.success(t("fu_behind_none", lang))
     else:
-        st.warning(t("fu_behind_n", lang, n=len(late), names=i18n.join(late["district"], lang)), icon="⚠️")
+        st.warning(t("fu_behind_n", lang, n=len(late), names=district_names(late["district"], lang)),
+                   icon="⚠️")
     shown = plan_table(frame, lang)
     behind = frame["behind"].astype(bool).tolist()
     styled = shown.style.apply(
@@ -87,8 +90,29 @@ def render_plan(filters, lang: str) -> pd.DataFrame:
     return frame
 
 
+def choose_districts(rows: pd.DataFrame, lang: str) -> list[str] | None:
+    """At province scale, the group of districts the small multiples show: the plan_by_district
+    order (behind first, then lowest coverage), inspection.charts.SHOWN_DISTRICTS at a time. None when every
+    district fits (a city), or the sidebar's district filter already narrows to few enough."""
+    groups = district_groups(rows["district"])
+    if len(groups) == 1:
+        return None
+    key, options = "followup_districts_shown", list(range(len(groups)))
+    if st.session_state.get(key) not in options:  # fewer groups after a filter change
+        st.session_state.pop(key, None)
+    left, _ = st.columns([1, 2])
+    index = left.selectbox(t("shown_districts", lang), options, key=key, help=t("shown_help", lang),
+                           format_func=lambda i: group_label(i, groups, lang))
+    st.caption(group_note(index, groups, lang))
+    return groups[index]
+
+
 def render_projection(filters, lang: str, plan_frame: pd.DataFrame) -> None:
-    frame = state.run_query("coverage_projection_by_month", filters.params())
+    """The small multiples, one panel per district; at province scale one group of districts (the
+    query then runs for those districts only, the caption keeps the sidebar's filters)."""
+    shown = choose_districts(plan_frame[~plan_frame["is_total"].astype(bool)], lang)
+    query_filters = filters if shown is None else dataclasses.replace(filters, districts=tuple(shown))
+    frame = state.run_query("coverage_projection_by_month", query_filters.params())
     if frame.empty:
         return
     show(charts.projection_small_multiples(frame, plan_frame, lang), "fu_chart_projection", filters, lang,
@@ -197,6 +221,11 @@ def render_overdue(filters, lang: str) -> None:
     show(charts.overdue_by_district_category(frame, lang), "fu_chart_overdue", filters, lang, "followup_overdue")
 
 
+# st.table draws every row into the page (no download, unlike st.dataframe): a province has
+# ten thousand overdue issues, and re-drawing those blocked the browser for a minute
+OVERDUE_ROWS = 200
+
+
 def render_overdue_list(filters, lang: str) -> None:
     """Descriptions are free text: administrators only, on screen only (st.table has no download)."""
     if not can_edit():
@@ -207,6 +236,9 @@ def render_overdue_list(filters, lang: str) -> None:
         if frame.empty:
             st.write(t("fu_overdue_none", lang))
             return
+        if len(frame) > OVERDUE_ROWS:  # the query lists the longest overdue first
+            st.caption(t("fu_overdue_first", lang, n=OVERDUE_ROWS, total=fmt.count(len(frame), lang)))
+            frame = frame.head(OVERDUE_ROWS)
         columns = ("district", "township", "unit_name", "round", "level", "category", "description", "status",
                    "due_date", "days_overdue")
         shown = frame[list(columns)].assign(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -314,3 +315,96 @@ def test_page_labels_live_in_i18n():
         assert charts_followup.t(key, "en") == i18n.t(key, "en")
     assert briefing.label("brief_pptx", "zh") == i18n.t("brief_pptx", "zh") == "一键生成 PPT"
     assert not hasattr(charts_followup, "LABELS") and not hasattr(briefing, "BRIEFING_LABELS")
+
+
+# ---- province scale: the per-district charts show one group of districts at a time ---------------
+
+def _province() -> list[InputFile]:
+    """30 districts of 4 villages each; district k had k % 4 of them inspected in January 2022 and
+    nothing since, so against a 2023 plan every district but the fully covered ones is behind."""
+    roster = [["县区", "乡镇街道", "村(社区)"]]
+    insp = [["轮次", "巡察层级", "巡察组", "开始日期", "结束日期", "县区", "乡镇街道", "村(社区)", "发现问题数"]]
+    for k in range(30):
+        district = f"测{k:02d}县"
+        roster += [[district, f"{district}镇", f"{district}{i}村"] for i in range(4)]
+        insp += [["2022年第一批", "县级", "第二巡察组", "2022-01-10", "2022-02-10", district, f"{district}镇",
+                  f"{district}{i}村", 0] for i in range(k % 4)]
+    return [InputFile("roster.csv", _csv(roster)), InputFile("inspections.csv", _csv(insp))]
+
+
+@pytest.fixture(scope="module")
+def province_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("province") / "province.duckdb"
+    con = store.connect(db)
+    result = import_files(con, _province(), "test")
+    assert result.status == "imported", result.problems[:3]
+    plan.save(con, plan.Plan("*", dt.date(2023, 1, 1), dt.date(2023, 12, 31), 1.0), "test")
+    con.close()
+    return db
+
+
+def test_district_groups_labels_and_names():
+    from inspection import charts
+
+    names = [f"县{i}" for i in range(30)]
+    groups = charts.district_groups(names)
+    assert [len(g) for g in groups] == [12, 12, 6] and sum(groups, []) == names
+    assert charts.district_groups(names[:12]) == [names[:12]]
+    assert charts.group_label(0, groups, "zh") == "落后最多的 12 个"
+    assert charts.group_label(2, groups, "en") == "Nos. 25–30 most behind"
+    assert charts.group_note(0, groups, "zh").startswith("显示落后最多的 12 个县区（共 30 个）")
+    assert charts.district_names(names[:3], "zh") == "县0、县1、县2"
+    assert charts.district_names(names, "zh", most=2) == "县0、县1 等（另有 28 个）"
+    assert charts.district_names(names, "en", most=2) == "县0, 县1 and 28 more"
+
+
+def test_overdue_chart_keeps_the_districts_with_the_most_overdue():
+    import pandas as pd
+
+    frame = pd.DataFrame({"district": [f"县{i:02d}" for i in range(30)], "category": "群众身边腐败",
+                          "overdue": range(1, 31)})
+    fig = charts_followup.overdue_by_district_category(frame, "zh", most=24)
+    assert list(fig.data[0].y) == [f"县{i:02d}" for i in range(6, 30)]
+    assert "逾期最多的 24 个县区（共 30 个）" in fig.layout.title.text
+    city = charts_followup.overdue_by_district_category(frame.head(5), "zh")
+    assert len(city.data[0].y) == 5 and city.layout.title.text == "各县区逾期未整改问题（按类别）"
+
+
+def test_many_districts_show_the_most_behind_first(province_db, tmp_path, env_db):
+    import json
+
+    db = tmp_path / "p.duckdb"
+    db.write_bytes(province_db.read_bytes())
+    con = store.connect(db, read_only=True)
+    order = store.run_query(con, "plan_by_district", Filters().params())
+    con.close()
+    order = order.loc[~order["is_total"].astype(bool), "district"].tolist()
+    at = _app_test(db, env_db)
+    assert not at.error
+    assert any("另有" in w.value for w in at.warning), "the behind districts are named, not all 30"
+    choice = at.selectbox(key="followup_districts_shown")
+    assert len(choice.options) == 3
+    assert any("显示落后最多的 12 个县区（共 30 个）" in c.value for c in at.caption)
+
+    def panels() -> list[str]:
+        spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+        # the district names over the panels, without the red "⚠" markup of behind districts
+        return [re.sub(r"<[^>]*>", "", a["text"]).replace("⚠ ", "") for a in spec["layout"]["annotations"]]
+
+    assert panels() == order[:12]
+    choice.set_value(2).run()
+    assert not at.exception
+    assert panels() == order[24:]
+
+    at.switch_page("pages/coverage.py").run()
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    bars = {d for trace in specs[0]["data"] if trace["type"] == "bar" for d in trace["customdata"]}
+    assert bars == set(order[:12])
+    lines = [trace["name"] for trace in specs[1]["data"]]
+    assert "全部县区合计" in lines and len([n for n in lines if n in order]) == 12
+    at.multiselect(key="district").set_value(order[20:23]).run()  # a few districts: every one drawn
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.key == "coverage_districts_shown"]
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert {d for trace in spec["data"] if trace["type"] == "bar" for d in trace["customdata"]} == set(order[20:23])
