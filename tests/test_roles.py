@@ -183,3 +183,18 @@ def test_damaged_store_is_reported_at_start(app, no_users, demo_copy):
     clean(at)
     assert at.error and ("已损坏或不完整" in at.error[0].value or "无法" in at.error[0].value)
     assert not at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("ip, headers, local", [
+    (None, {}, True),                                   # a browser on this machine
+    ("127.0.0.1", {}, True),
+    ("10.1.2.3", {}, False),                            # a browser elsewhere
+    (None, {"X-Forwarded-For": "10.1.2.3"}, False),     # through a reverse proxy on this machine
+    (None, {"X-Real-IP": "10.1.2.3"}, False),
+    (None, {"Forwarded": "for=10.1.2.3"}, False),
+])
+def test_only_a_browser_on_this_machine_is_local(monkeypatch, ip, headers, local):
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(ui_auth, "st", SimpleNamespace(context=SimpleNamespace(ip_address=ip, headers=headers)))
+    assert ui_auth._is_local_client() is local

@@ -59,12 +59,19 @@ def _sso_email() -> str | None:
         return None
 
 
+PROXY_HEADERS = ("X-Forwarded-For", "X-Real-IP", "Forwarded", "X-Forwarded-Host")
+
+
 def _is_local_client() -> bool:
     """Is the browser on this machine? st.context.ip_address is None for 127.0.0.1 / ::1, else the
-    client's address (AppTest has no client: not a string, local)."""
+    client's address (AppTest has no client: not a string, local). A request that came through a
+    reverse proxy (which connects from 127.0.0.1 itself) is never local: its browser is elsewhere."""
     try:
         ip = st.context.ip_address
+        headers = st.context.headers or {}
     except Exception:
+        return False
+    if any(headers.get(name) for name in PROXY_HEADERS):
         return False
     if not isinstance(ip, str):
         return True
