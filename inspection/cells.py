@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from . import contract
 
@@ -215,6 +216,49 @@ def default_unit_type(name: str) -> str:
     if name.endswith("村"):
         return "村"
     return "其他"
+
+
+# ---------------------------------------------------------------- the same, as SQL (large CSVs)
+
+def _nfkc_stable(ch: str) -> bool:
+    """A character that no NFKC normalisation, strip or whitespace removal changes, alone or next to
+    another such character (no decomposition, not combining, not whitespace)."""
+    return (unicodedata.normalize("NFKC", ch) == ch and not unicodedata.decomposition(ch)
+            and unicodedata.combining(ch) == 0 and not ch.isspace() and ch.isprintable())
+
+
+def char_class(chars: list[str]) -> str:
+    """An RE2 character class body for these characters, as \\x{..} ranges."""
+    codes = sorted(ord(c) for c in chars)
+    runs, start = [], None
+    for i, code in enumerate(codes):
+        if start is None:
+            start = code
+        if i + 1 == len(codes) or codes[i + 1] != code + 1:
+            runs.append(f"\\x{{{start:X}}}" if start == code else f"\\x{{{start:X}}}-\\x{{{code:X}}}")
+            start = None
+    return "".join(runs)
+
+
+# ASCII, CJK ideographs and common CJK punctuation that NFKC leaves alone. A text cell made only of
+# these (no space at either end) converts to itself: `to_text` need not see it, and a column of
+# free text (a million distinct descriptions) is converted in SQL instead of one call per value.
+PLAIN_CHARS = [c for c in map(chr, [*range(0x21, 0x7F), *range(0x2010, 0x2028), *range(0x3001, 0x3040),
+                                     *range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xFF01, 0xFF5F)])
+               if _nfkc_stable(c)]
+_PLAIN = char_class(PLAIN_CHARS)
+_PLAIN_OR_SPACE = _PLAIN + "\\x{20}"
+
+
+def plain_sql(kind: str, column: str) -> str | None:
+    """A SQL condition true when the converter of `kind` returns the cell unchanged, or None."""
+    if kind == "text":
+        pattern = f"^[{_PLAIN}]([{_PLAIN_OR_SPACE}]*[{_PLAIN}])?$"
+    elif kind == "key":
+        pattern = f"^[{_PLAIN}]+$"
+    else:
+        return None
+    return f"(strlen({column}) <= {MAX_TEXT} AND regexp_full_match({column}, '{pattern}'))"
 
 
 CONVERTERS = {

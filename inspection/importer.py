@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import json
 import re
@@ -64,8 +65,8 @@ class InputFile:
     name: str
     data: bytes
 
-    @property
-    def sha256(self) -> str:
+    @functools.cached_property
+    def sha256(self) -> str:  # asked for several times per import; a large file takes a while
         return hashlib.sha256(self.data).hexdigest()
 
 
@@ -87,7 +88,40 @@ class ParsedSheet:
     skipped: int
 
 
+@dataclass
+class StagedSheet:
+    """The data rows of a large CSV read and converted in DuckDB (`Importer._parse_fast`).
+
+    TEMP table `table` has `r` (the row number as Excel shows it) and one typed column per field of
+    `fields`; it stands in by_table for the Records of that sheet, in the same place."""
+
+    file: str
+    sheet: str | None
+    table: str
+    fields: list[str]
+    columns: dict  # field -> header as written, for messages
+    rows: int
+
+
+@dataclass
+class StagedRows:
+    """Validated rows waiting in a TEMP table, standing in for a DataFrame of `validate`."""
+
+    table: str
+    columns: list[str]
+    count: int
+
+    @property
+    def empty(self) -> bool:
+        return self.count == 0
+
+    def __len__(self) -> int:
+        return self.count
+
+
 MAX_PROBLEMS = 5000
+ISSUE_COLUMNS = ["round", "unit_id", "seq", "category", "subcategory", "description", "status", "due_date",
+                 "rectified_date"]
 KEYS = {"roster": ["unit_id"], "inspections": ["round", "unit_id"], "issues": ["round", "unit_id"]}
 
 
@@ -158,14 +192,26 @@ def _row_kind(row: list[object]) -> str:
     return "blank"
 
 
-def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str]):
+@dataclass
+class Layout:
+    """Where a sheet's header is, which table it holds, and its recognised columns."""
+
+    header_index: int
+    table: Table
+    columns: dict[str, tuple[int, str]]  # field -> (column index, header as written)
+
+
+def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str]):
+    """(Layout, None), or (None, what `_parse_sheet` returns for a sheet it cannot read).
+
+    Looks only at the first MAX_TITLE_ROWS + 1 rows of the sheet."""
     found = _find_header(raw.rows)
     if not found:
-        return None, [c for c in (raw.rows[0] if raw.rows else []) if not cells.is_blank(c)]
+        return None, (None, [c for c in (raw.rows[0] if raw.rows else []) if not cells.is_blank(c)])
     header_index, headers = found
     table = _classify(headers)
     if table is None:
-        return None, [str(c) for c in raw.rows[header_index] if not cells.is_blank(c)]
+        return None, (None, [str(c) for c in raw.rows[header_index] if not cells.is_blank(c)])
     index = contract.HEADER_INDEX[table.name]
     written = raw.rows[header_index]
     columns: dict[str, tuple[int, str]] = {}
@@ -188,10 +234,18 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                                 f"{table.label}缺少必填列：{'、'.join(missing)}",
                                 "表头可用的名称见数据规范（如 " + "、".join(
                                     table.field(f).headers[0] for f in table.required if f not in columns) + "）"))
-        return ParsedSheet(file, raw.name, table, [], 0), None
+        return None, (ParsedSheet(file, raw.name, table, [], 0), None)
     if ignored:
         warnings.append(f"{_where(file, raw.name)}：未识别的列已忽略：{'、'.join(ignored[:10])}")
+    return Layout(header_index, table, columns), None
 
+
+def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str]):
+    layout, unread = _recognise(file, raw, problems, warnings)
+    if layout is None:
+        return unread
+    header_index, table, columns = layout.header_index, layout.table, layout.columns
+    sheet_label = raw.name or None
     converters = [(name, col, as_written, cells.CONVERTERS[table.field(name).kind], {})
                   for name, (col, as_written) in columns.items()]
     records, skipped = [], 0
@@ -239,6 +293,35 @@ def _show(cell: object) -> str:
 
 def _where(file: str, sheet: str) -> str:
     return f"{file}「{sheet}」" if sheet else file
+
+
+# ---------------------------------------------------------------- large CSVs: the vectorised path
+#
+# A large, regular CSV of issues is read by DuckDB's CSV reader into a TEMP table (all VARCHAR);
+# each converter of cells.py runs once per distinct value of its column and the results are joined
+# back; problems are collected with a query. The outcome is the same as `_parse_sheet` would give
+# row by row: the same values, the same problems (file, row, column, value, reason), the same
+# skipped rows. Small or irregular files (title rows are fine; GBK, tabs, odd quoting, line breaks
+# in cells, xlsx) keep the Python path.
+
+FAST_TABLES = frozenset({"issues"})
+_WHITESPACE = [c for c in map(chr, range(0x3001)) if c.isspace()]
+# a row whose first cell starts with any other character is a data row (see `_row_kind`)
+_SURE_DATA = "^[^" + cells.char_class(_WHITESPACE + sorted(_MARKER_START)) + "]"
+_SQL_TYPES = {"count": "BIGINT", "money": "DOUBLE", "date": "DATE", "bool": "BOOLEAN"}
+
+
+def _as_sql_text(value: object) -> str | None:
+    """A converted value as text that CASTs back to the same value in SQL."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
 
 
 # ---------------------------------------------------------------- resolve units
@@ -303,6 +386,7 @@ class Importer:
         self.warnings: list[str] = []
         self.skipped = 0
         self.file_tables: dict[str, list[str]] = defaultdict(list)
+        self._temp: list[str] = []  # TEMP tables of the vectorised CSV path, dropped after the run
 
     # read and parse every file; returns the records per table
     def parse(self) -> dict[str, list[Record]]:
@@ -313,6 +397,14 @@ class Importer:
                 self.warnings.append(f"{item.name} 与 {seen_hashes[item.sha256]} 内容相同，已只导入一次")
                 continue
             seen_hashes[item.sha256] = item.name
+            fast = self._parse_fast(item, len(seen_hashes))
+            if fast is not None:
+                staged, skipped = fast
+                self.skipped += skipped
+                self.file_tables[item.name].append(contract.ISSUES.name)
+                if staged is not None:
+                    by_table[contract.ISSUES.name].append(staged)
+                continue
             try:
                 sheets = readers.read_file(item.name, item.data, self.limits)
             except readers.ReadError as exc:
@@ -340,6 +432,209 @@ class Importer:
                 if extra > 0:
                     self.warnings.append(f"{item.name}：{extra} 个工作表未识别为台账，已忽略")
         return by_table
+
+    def _parse_fast(self, item: InputFile, number: int) -> tuple[StagedSheet | None, int] | None:
+        """Read a large regular CSV of issues through DuckDB: (its staged rows or None when it has no
+        data rows or has problems, rows skipped); None when the file is for `_parse_sheet` instead.
+
+        Adds the same problems and warnings as `_parse_sheet`, in the same order."""
+        if self.con is None:
+            return None
+        text = readers.fast_csv_text(item.name, item.data, self.limits)
+        if text is None:
+            return None
+        head = readers.head_rows(text, contract.MAX_TITLE_ROWS + 1, self.limits)
+        del text
+        problems: list[Problem] = []
+        warnings: list[str] = []
+        layout, _ = _recognise(item.name, readers.RawSheet("", head), problems, warnings)
+        if layout is None or layout.table.name not in FAST_TABLES or problems or not head:
+            return None
+        con, raw = self.con, f"fast_raw_{number}"
+        width = max(len(row) for row in head)
+        if readers.load_csv(con, item.data, raw, width, self.limits) is None:
+            return None
+        self._temp.append(raw)
+        # both readers must agree on the rows both have read
+        got = con.execute(f"SELECT * FROM {raw} WHERE rowid < {len(head)} ORDER BY rowid").fetchall()
+        if got != [tuple(c if c != "" else None for c in row) + (None,) * (width - len(row)) for row in head]:
+            return None
+        self.warnings.extend(warnings)
+        table, columns = layout.table, layout.columns
+        labels = {name: as_written for name, (_, as_written) in columns.items()}
+
+        # blank and summary rows: a first cell that starts with a plain character makes a data row;
+        # any other row is classified by `_row_kind` itself (few: blank, 合计, notes)
+        sure = f"coalesce(regexp_matches(c0, '{_SURE_DATA}'), false)"
+        skipped, extra = 0, []
+        for rowid, *row in con.execute(f"SELECT rowid, * FROM {raw} WHERE rowid > {layout.header_index} "
+                                       f"AND NOT {sure} ORDER BY rowid").fetchall():
+            kind = _row_kind(row)
+            if kind == "summary":
+                skipped += 1
+            elif kind == "data":
+                extra.append(rowid)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {raw}_extra (rid BIGINT)")
+        self._temp.append(f"{raw}_extra")
+        if extra:
+            self._insert_frame(f"{raw}_extra", pd.DataFrame({"rid": extra}))
+        rows = (f"(SELECT rowid + 1 AS r, * FROM {raw} WHERE rowid > {layout.header_index} "
+                f"AND ({sure} OR rowid IN (SELECT rid FROM {raw}_extra)))")
+
+        # each converter once per distinct value (plain text needs none), joined back by value
+        maps = []
+        for k, (name, (col, as_written)) in enumerate(columns.items()):
+            kind = table.field(name).kind
+            convert = cells.CONVERTERS[kind]
+            plain = cells.plain_sql(kind, f"c{col}")
+            where = f"WHERE NOT coalesce({plain}, false)" if plain else ""
+            found: dict[str, list] = {"raw": [], "val": [], "reason": [], "hint": []}
+            errors = blanks = False
+            for (cell,) in con.execute(f"SELECT DISTINCT c{col} FROM {rows} {where}").fetchall():
+                try:
+                    value, reason, hint = convert(cell), None, None
+                except cells.CellError as exc:
+                    value, reason, hint = None, exc.reason, exc.suggestion
+                errors |= reason is not None
+                blanks |= value is None and reason is None
+                for key, item_value in zip(found, (cell, _as_sql_text(value), reason, hint), strict=True):
+                    found[key].append(item_value)
+            mapped = f"{raw}_map{k}"
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {mapped} (raw VARCHAR, val VARCHAR, reason VARCHAR, "
+                        "hint VARCHAR, hit BOOLEAN DEFAULT true)")
+            self._temp.append(mapped)
+            if found["raw"]:
+                self._insert_frame(mapped, pd.DataFrame(found, dtype=object), "raw, val, reason, hint")
+            maps.append((name, col, as_written, kind, mapped, errors, blanks and name in table.required,
+                         bool(found["raw"])))
+        # an empty map: every cell of the column is plain text (a blank cell would be in the map)
+        joins = " ".join(f"LEFT JOIN {m[4]} m{k} ON d.c{m[1]} IS NOT DISTINCT FROM m{k}.raw"
+                         for k, m in enumerate(maps) if m[7])
+
+        # problems, as `_parse_sheet` reports them: cell errors in column order, then blank required
+        checked = [(k, m) for k, m in enumerate(maps) if m[5] or m[6]]
+        if checked:
+            picks = ", ".join(f"d.c{m[1]}, m{k}.reason, m{k}.hint, "
+                              f"(m{k}.hit AND m{k}.val IS NULL AND m{k}.reason IS NULL)" for k, m in checked)
+            bad = " OR ".join(f"m{k}.reason IS NOT NULL" if m[5] and not m[6] else
+                              f"m{k}.hit AND (m{k}.reason IS NOT NULL OR m{k}.val IS NULL)" for k, m in checked)
+            found_rows = con.execute(f"SELECT d.r, {picks} FROM {rows} d {joins} WHERE {bad} ORDER BY d.r").fetchall()
+            for r, *cols in found_rows:
+                blank = set()
+                for i, (_, m) in enumerate(checked):
+                    cell, reason, hint, empty = cols[4 * i: 4 * i + 4]
+                    if reason is not None:
+                        self.problems.append(Problem(item.name, None, r, m[2], _show(cell), reason, hint))
+                    elif empty:
+                        blank.add(m[0])
+                for name in table.required:
+                    if name in blank:
+                        self.problems.append(Problem(item.name, None, r, labels[name], "", "必填项为空"))
+            if found_rows:
+                return None, skipped
+
+        values = []
+        for k, (name, col, _, kind, _, _, _, mapped) in enumerate(maps):
+            converted = f"CAST(m{k}.val AS {_SQL_TYPES.get(kind, 'VARCHAR')})"
+            plain = cells.plain_sql(kind, f"d.c{col}")
+            if not mapped:
+                values.append(f"d.c{col} AS {name}")
+            elif plain:
+                values.append(f"CASE WHEN {plain} THEN d.c{col} ELSE {converted} END AS {name}")
+            else:
+                values.append(f"{converted} AS {name}")
+        staged = f"{raw}_rows"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {staged} AS SELECT d.r, {', '.join(values)} "
+                    f"FROM {rows} d {joins}")
+        self._temp.append(staged)
+        for name in [raw, f"{raw}_extra", *(m[4] for m in maps)]:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+        count = con.execute(f"SELECT count(*) FROM {staged}").fetchone()[0]
+        if not count:
+            return None, skipped
+        return StagedSheet(item.name, None, staged, list(columns), labels, count), skipped
+
+    def _insert_frame(self, table: str, frame: pd.DataFrame, columns: str | None = None) -> None:
+        self.con.register("fast_frame", frame)
+        try:
+            names = columns or ", ".join(frame.columns)
+            self.con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM fast_frame")
+        finally:
+            self.con.unregister("fast_frame")
+
+    def _validate_staged_issues(self, sheet: StagedSheet, units: UnitIndex, no_roster: bool,
+                                known: set, seq: Counter, more: bool) -> None:
+        """`validate` for the issue rows of a StagedSheet: the same checks and problems, the rows with
+        their unit_id and seq appended to TEMP table fast_issues."""
+        con, t = self.con, sheet.table
+        present = set(sheet.fields)
+
+        def col(name: str) -> str:
+            return f"s.{name}" if name in present else "NULL"
+
+        complete = " AND ".join(f"{col(f)} IS NOT NULL" for f in ("district", "township", "unit_name", "round",
+                                                                   "category"))
+        # each distinct unit as written resolved once, as `validate` resolves it per row
+        found = []
+        for code, district, township, name in con.execute(
+                f"SELECT DISTINCT {col('unit_code')}, s.district, s.township, s.unit_name FROM {t} s "
+                f"WHERE {complete}").fetchall():
+            v = {"unit_code": code, "district": district, "township": township, "unit_name": name}
+            uid, reason = units.resolve(v)
+            hint = None
+            if uid is None:
+                reason = reason if not no_roster else "没有这个村(社区)的巡察记录"
+                hint = units.suggest(v)
+            found.append((code, district, township, name, uid, reason, hint))
+        names = ["unit_code", "district", "township", "unit_name", "uid", "reason", "hint"]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {t}_units ({', '.join(n + ' VARCHAR' for n in names)})")
+        self._temp.append(f"{t}_units")
+        if found:
+            self._insert_frame(f"{t}_units", pd.DataFrame(found, columns=names, dtype=object))
+        if "fast_known" not in self._temp:
+            con.execute("CREATE OR REPLACE TEMP TABLE fast_known (round VARCHAR, unit_id VARCHAR)")
+            self._temp.append("fast_known")
+            if known:
+                self._insert_frame("fast_known", pd.DataFrame(list(known), columns=["round", "unit_id"],
+                                                              dtype=object))
+        if seq:  # issues of earlier files in this import: seq numbers on from theirs
+            con.execute("CREATE OR REPLACE TEMP TABLE fast_seq (round VARCHAR, unit_id VARCHAR, base BIGINT)")
+            self._temp.append("fast_seq")
+            self._insert_frame("fast_seq", pd.DataFrame([(*key, n) for key, n in seq.items()],
+                                                        columns=["round", "unit_id", "base"]))
+        joined = (f"FROM {t} s JOIN {t}_units u ON {col('unit_code')} IS NOT DISTINCT FROM u.unit_code "
+                  "AND s.district = u.district AND s.township = u.township AND s.unit_name = u.unit_name "
+                  "LEFT JOIN fast_known k ON k.round = s.round AND k.unit_id = u.uid "
+                  f"WHERE {complete}")
+        for r, round_, name, uid, reason, hint in con.execute(
+                f"SELECT s.r, s.round, s.unit_name, u.uid, u.reason, u.hint {joined} "
+                "AND (u.uid IS NULL OR k.unit_id IS NULL) ORDER BY s.r").fetchall():
+            if uid is None:
+                self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("unit_name"), name,
+                                             reason, hint))
+            else:
+                self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("round"), round_,
+                                             f"该村(社区)在轮次「{round_}」没有巡察记录",
+                                             "请先导入巡察情况表，或与问题清单一起导入"))
+        if "fast_issues" not in self._temp:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE fast_issues AS SELECT {', '.join(ISSUE_COLUMNS)} "
+                        "FROM issues LIMIT 0")
+            self._temp.append("fast_issues")
+        con.execute(f"""
+            INSERT INTO fast_issues ({', '.join(ISSUE_COLUMNS)})
+            SELECT s.round, u.uid,
+                   {'coalesce(q.base, 0) + ' if seq else ''}row_number() OVER (PARTITION BY s.round, u.uid ORDER BY s.r),
+                   s.category, {col('subcategory')}, {col('description')},
+                   coalesce({col('status')}, '{contract.DEFAULT_STATUS}'), {col('due_date')},
+                   {col('rectified_date')}
+            {joined.replace('WHERE', 'LEFT JOIN fast_seq q ON q.round = s.round AND q.unit_id = u.uid WHERE', 1)
+             if seq else joined}
+              AND k.unit_id IS NOT NULL
+        """)
+        if more:
+            for round_, uid, n in con.execute(
+                    f"SELECT s.round, u.uid, count(*) {joined} AND k.unit_id IS NOT NULL GROUP BY ALL").fetchall():
+                seq[(round_, uid)] += n
 
     def problem(self, record: Record, field_name: str | None, reason: str, suggestion: str | None = None):
         column = record.columns.get(field_name) if field_name else None
@@ -421,7 +716,13 @@ class Importer:
                for v in inspection_rows])
         issue_rows = []
         seq: Counter = Counter()
-        for rec in by_table["issues"]:
+        staged = False
+        for number, rec in enumerate(by_table["issues"], 1):
+            if isinstance(rec, StagedSheet):
+                more = number < len(by_table["issues"])  # later rows number on from these (seq)
+                self._validate_staged_issues(rec, issue_units, units.empty, known, seq, more)
+                staged = True
+                continue
             v = rec.values
             if None in (v.get("district"), v.get("township"), v.get("unit_name"), v.get("round"),
                         v.get("category")):
@@ -440,21 +741,24 @@ class Importer:
             v["seq"] = seq[(v["round"], uid)]
             v.setdefault("status", contract.DEFAULT_STATUS)
             issue_rows.append(v)
-        frames["issues"] = pd.DataFrame(issue_rows, columns=[
-            "round", "unit_id", "seq", "category", "subcategory", "description", "status",
-            "due_date", "rectified_date"])
+        frames["issues"] = pd.DataFrame(issue_rows, columns=ISSUE_COLUMNS)
+        if staged:
+            if issue_rows:
+                self._insert_frame("fast_issues", frames["issues"])
+            count = self.con.execute("SELECT count(*) FROM fast_issues").fetchone()[0]
+            frames["issues"] = StagedRows("fast_issues", list(ISSUE_COLUMNS), count)
         return frames
 
     # -------------------------------------------------------------- diff and load
 
-    def diff(self, table: str, frame: pd.DataFrame) -> DiffPlan:
+    def diff(self, table: str, frame: pd.DataFrame | StagedRows) -> DiffPlan:
         """Stage the incoming rows (typed as the table) and compare each group with the store.
 
         A group is a roster unit, or the rows of one (round, unit). Groups are compared by a
         fingerprint of all their rows, computed the same way for both sides in SQL.
         """
         keys = KEYS[table]
-        cols = list(frame.columns)
+        cols = list(frame.columns)  # StagedRows: its column names
         stage, plan = f"stage_{table}", f"plan_{table}"
         con = self.con
         con.execute(f"CREATE OR REPLACE TEMP TABLE {stage} AS SELECT {', '.join(cols)} FROM {table} LIMIT 0")
@@ -462,37 +766,53 @@ class Importer:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {plan} AS SELECT {', '.join(keys)}, 0 AS n, "
                         f"'same' AS state FROM {table} LIMIT 0")
             return DiffPlan(table, cols, keys, 0, 0, 0)
-        con.register("incoming_rows", frame)
-        try:
-            con.execute(f"INSERT INTO {stage} SELECT {', '.join(cols)} FROM incoming_rows")
-        finally:
-            con.unregister("incoming_rows")
+        if isinstance(frame, StagedRows):  # typed as the table already: it becomes the stage
+            con.execute(f"DROP TABLE {stage}")
+            con.execute(f"ALTER TABLE {frame.table} RENAME TO {stage}")
+            frame.table = stage
+        else:
+            con.register("incoming_rows", frame)
+            try:
+                con.execute(f"INSERT INTO {stage} SELECT {', '.join(cols)} FROM incoming_rows")
+            finally:
+                con.unregister("incoming_rows")
         row_text = "concat_ws(chr(31), " + ", ".join(
             f"coalesce(CAST(x.{c} AS VARCHAR), chr(1))" for c in cols) + ")"
         key_list = ", ".join(keys)
         on = " AND ".join(f"x.{k} = n.{k}" for k in keys)
+        # only groups the store already holds need fingerprints (on both sides): new ones are 'added'
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE {plan} AS
             WITH n AS (
-                SELECT {key_list}, count(*) AS n, md5(string_agg(rt, chr(30) ORDER BY rt)) AS fp
-                FROM (SELECT {', '.join(f'x.{k}' for k in keys)}, {row_text} AS rt FROM {stage} x)
-                GROUP BY {key_list}
+                SELECT {key_list}, count(*) AS n FROM {stage} GROUP BY {key_list}
             ), o AS (
                 SELECT {key_list}, md5(string_agg(rt, chr(30) ORDER BY rt)) AS fp
                 FROM (SELECT {', '.join(f'x.{k}' for k in keys)}, {row_text} AS rt
                       FROM {table} x SEMI JOIN n ON {on}
                       WHERE x.superseded_by IS NULL)
                 GROUP BY {key_list}
+            ), f AS (
+                SELECT {key_list}, md5(string_agg(rt, chr(30) ORDER BY rt)) AS fp
+                FROM (SELECT {', '.join(f'x.{k}' for k in keys)}, {row_text} AS rt
+                      FROM {stage} x SEMI JOIN o n ON {on})
+                GROUP BY {key_list}
             )
             SELECT n.{keys[0]}{''.join(f', n.{k}' for k in keys[1:])}, n.n,
-                   CASE WHEN o.fp IS NULL THEN 'added' WHEN o.fp = n.fp THEN 'same' ELSE 'replaced' END AS state
-            FROM n LEFT JOIN o USING ({key_list})
+                   CASE WHEN o.fp IS NULL THEN 'added' WHEN o.fp = f.fp THEN 'same' ELSE 'replaced' END AS state
+            FROM n LEFT JOIN o USING ({key_list}) LEFT JOIN f USING ({key_list})
         """)
         counts = dict(con.execute(f"SELECT state, sum(n) FROM {plan} GROUP BY state").fetchall())
         return DiffPlan(table, cols, keys, int(counts.get("added", 0)), int(counts.get("replaced", 0)),
                         int(counts.get("same", 0)))
 
     def run(self) -> ImportResult:
+        try:
+            return self._run()
+        finally:
+            for table in self._temp:
+                self.con.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def _run(self) -> ImportResult:
         by_table = self.parse()
         if self.problems:
             return self._rejected()
@@ -529,7 +849,11 @@ class Importer:
         issues = frames["issues"]
         if issues.empty:
             return
-        listed = issues.groupby(["round", "unit_id"]).size().rename("listed").reset_index()
+        if isinstance(issues, StagedRows):
+            listed = self.con.execute(f"SELECT round, unit_id, count(*) AS listed FROM {issues.table} "
+                                      "GROUP BY round, unit_id ORDER BY round, unit_id").df()
+        else:
+            listed = issues.groupby(["round", "unit_id"]).size().rename("listed").reset_index()
         rows = self._mismatches(frames, listed)
         if rows:
             examples = "；".join(f"{r[0]} {r[1]}：清单 {r[2]} 条，发现问题数 {r[3]}" for r in rows[:5])

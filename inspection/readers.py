@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+import numpy as np
 from python_calamine import CalamineWorkbook
 
 
@@ -71,6 +75,124 @@ def read_csv(data: bytes, limits: Limits) -> list[RawSheet]:
             raise ReadError(f"CSV 中有单元格内容过长，超过上限 {limits.max_cell_chars:,} 字") from None
         raise ReadError(f"CSV 格式错误：{exc}") from None
     return [RawSheet("", rows)]
+
+
+# ---------------------------------------------------------------- large CSVs through DuckDB
+
+# Below this size a CSV is read by csv.reader (fast enough, and every irregular file goes there).
+FAST_CSV_MIN_BYTES = 2_000_000
+_BOM = b"\xef\xbb\xbf"
+_QUOTE, _SPACE, _TAB, _LF, _CR = ord('"'), ord(" "), ord("\t"), ord("\n"), ord("\r")
+
+
+def _regular_lines(data: bytes, start: int, end: int) -> bool:
+    """data[start:end] (the records without the final line break) has one kind of line ending (all
+    LF or all CRLF), no blank line, and no whitespace right before or after a quote (csv.reader
+    keeps it: ' "a"' stays as written; DuckDB trims it). numpy: a file may be hundreds of MB and
+    hold hundreds of thousands of quotes."""
+    array = np.frombuffer(data, dtype=np.uint8)[start:end]
+    if array[0] in (_LF, _CR):
+        return False
+    newlines = np.flatnonzero(array == _LF)
+    carriages = int(np.count_nonzero(array == _CR))
+    if carriages:
+        if carriages != len(newlines) or not (array[newlines - 1] == _CR).all():
+            return False
+        blank_gap = 2  # \r\n\r\n
+    else:
+        blank_gap = 1  # \n\n
+    if len(newlines) > 1 and (np.diff(newlines) == blank_gap).any():
+        return False  # a blank line in between: DuckDB drops it, which would shift row numbers
+    quotes = np.flatnonzero(array == _QUOTE)
+    if len(quotes):
+        before, after = array[np.maximum(quotes - 1, 0)], array[np.minimum(quotes + 1, len(array) - 1)]
+        if ((before == _SPACE) | (before == _TAB) | (after == _SPACE) | (after == _TAB)).any():
+            return False
+    return True
+
+
+def fast_csv_text(name: str, data: bytes, limits: Limits) -> str | None:
+    """The text of a CSV that DuckDB's reader splits exactly as `read_csv` (csv.reader) does, else None.
+
+    Only large, regular files qualify: UTF-8 (with or without BOM), comma-separated, one kind of line
+    ending (all LF or all CRLF), no blank line before the last record, no whitespace next to a quote.
+    Everything else (GBK, tabs, odd quoting, empty files, limits exceeded) goes through `read_file`,
+    which also gives the clerk its messages. DuckDB refuses quoted line breaks and ragged long rows
+    (see `load_csv`), so those fall back too.
+    """
+    if not FAST_CSV_MIN_BYTES <= len(data) <= limits.max_bytes:
+        return None
+    if not name.lower().endswith((".csv", ".txt", ".tsv")):
+        return None
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or b"\x00" in data:
+        return None
+    start = len(_BOM) if data.startswith(_BOM) else 0
+    end = len(data)  # without the line break after the last record (no copies: the file may be large)
+    while end > start and data[end - 1] in b"\r\n":
+        end -= 1
+    if end == start or data[end:] not in (b"", b"\n", b"\r\n"):
+        return None  # trailing blank lines: csv.reader counts them as records, DuckDB may not
+    if not _regular_lines(data, start, end):
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    sample = text[:4096]
+    if sample.count("\t") > sample.count(",") and sample.count("\t") > 0:
+        return None  # tab-separated: rare, left to csv.reader
+    return text
+
+
+def head_rows(text: str, count: int, limits: Limits) -> list[list[object]]:
+    """The first `count` records of a CSV text, as `read_csv` gives them (for recognising the header)."""
+    def lines():
+        start = 0
+        while start < len(text):
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end + 1
+            yield text[start:end]
+            start = end
+    csv.field_size_limit(max(limits.max_cell_chars * 4, 131072))
+    try:
+        rows = []
+        for row in csv.reader(lines()):
+            rows.append(row)
+            if len(rows) >= count:
+                break
+        return rows
+    except csv.Error:
+        return []
+
+
+def load_csv(con: duckdb.DuckDBPyConnection, data: bytes, table: str, columns: int, limits: Limits) -> int | None:
+    """Read a CSV accepted by `fast_csv_text` into TEMP table `table` (c0..c<n-1>, all VARCHAR, blank
+    cells NULL; rowid = record index, as in `read_csv`). Returns the number of records, or None when
+    DuckDB's reader refuses the file or a limit would be exceeded (then read it with `read_file`)."""
+    if columns > limits.max_columns:
+        return None
+    spec = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(columns)) + "}"
+    handle, path = tempfile.mkstemp(suffix=".csv", prefix="import-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM read_csv(
+                '{path.replace("'", "''")}', header = false, auto_detect = false, columns = {spec},
+                delim = ',', quote = '"', escape = '"', null_padding = true, strict_mode = true,
+                encoding = 'utf-8')""")
+    except duckdb.Error:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        return None
+    finally:
+        os.unlink(path)
+    longest = " , ".join(f"max(strlen(c{i}))" for i in range(columns))
+    count, widest = con.execute(f"SELECT count(*), greatest(0, {longest}) FROM {table}").fetchone()
+    # csv.reader refuses a cell over its field limit (characters; bytes are never fewer)
+    if count > limits.max_rows or (widest or 0) > max(limits.max_cell_chars * 4, 131072):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        return None
+    return count
 
 
 _CELL_COL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,4})[0-9]")
