@@ -13,23 +13,6 @@ from ui import components as ui
 from ui import sidebar, state
 
 
-def choose_districts(rows: pd.DataFrame, lang: str) -> list[str] | None:
-    """At province scale, the group of districts the per-district charts show: the plan_by_district
-    order (behind first, then lowest coverage), charts.SHOWN_DISTRICTS at a time. None when every
-    district fits (a city), or the sidebar's district filter already narrows to few enough."""
-    groups = charts.district_groups(rows["district"])
-    if len(groups) == 1:
-        return None
-    key, options = "coverage_districts_shown", list(range(len(groups)))
-    if st.session_state.get(key) not in options:  # fewer groups after a filter change
-        st.session_state.pop(key, None)
-    left, _ = st.columns([1, 2])
-    index = left.selectbox(t("shown_districts", lang), options, key=key, help=t("shown_help", lang),
-                           format_func=lambda i: charts.group_label(i, groups, lang))
-    st.caption(charts.group_note(index, groups, lang))
-    return groups[index]
-
-
 def narrowed(filters, shown: list[str] | None):
     """The filters of the shown districts' queries (captions keep the sidebar's own filters)."""
     return filters if shown is None else dataclasses.replace(filters, districts=tuple(shown))
@@ -55,7 +38,7 @@ def render_district_bars(filters, lang: str) -> list[str] | None:
                  for d, n in zip(late["district"], late["lacking_per_month"], strict=True)]
         st.warning(t("cov_plan_behind", lang, n=len(late), names=charts.district_names(names, lang)),
                    icon="⚠️")
-    shown = choose_districts(rows, lang)
+    shown = ui.choose_districts(rows, lang, "coverage_districts_shown")
     if shown is not None:
         frame = rows[rows["district"].isin(shown)]
     fig = charts.plan_vs_actual(frame, t("chart_plan_vs_actual", lang), lang)

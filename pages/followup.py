@@ -10,7 +10,7 @@ import streamlit as st
 
 from inspection import charts_followup as charts
 from inspection import fmt, plan, settings
-from inspection.charts import district_groups, district_names, group_label, group_note
+from inspection.charts import district_names
 from inspection.charts_followup import t
 from ui import auth as ui_auth
 from ui import components as ui
@@ -90,27 +90,10 @@ def render_plan(filters, lang: str) -> pd.DataFrame:
     return frame
 
 
-def choose_districts(rows: pd.DataFrame, lang: str) -> list[str] | None:
-    """At province scale, the group of districts the small multiples show: the plan_by_district
-    order (behind first, then lowest coverage), inspection.charts.SHOWN_DISTRICTS at a time. None when every
-    district fits (a city), or the sidebar's district filter already narrows to few enough."""
-    groups = district_groups(rows["district"])
-    if len(groups) == 1:
-        return None
-    key, options = "followup_districts_shown", list(range(len(groups)))
-    if st.session_state.get(key) not in options:  # fewer groups after a filter change
-        st.session_state.pop(key, None)
-    left, _ = st.columns([1, 2])
-    index = left.selectbox(t("shown_districts", lang), options, key=key, help=t("shown_help", lang),
-                           format_func=lambda i: group_label(i, groups, lang))
-    st.caption(group_note(index, groups, lang))
-    return groups[index]
-
-
 def render_projection(filters, lang: str, plan_frame: pd.DataFrame) -> None:
     """The small multiples, one panel per district; at province scale one group of districts (the
     query then runs for those districts only, the caption keeps the sidebar's filters)."""
-    shown = choose_districts(plan_frame[~plan_frame["is_total"].astype(bool)], lang)
+    shown = ui.choose_districts(plan_frame[~plan_frame["is_total"].astype(bool)], lang, "followup_districts_shown")
     query_filters = filters if shown is None else dataclasses.replace(filters, districts=tuple(shown))
     frame = state.run_query("coverage_projection_by_month", query_filters.params())
     if frame.empty:

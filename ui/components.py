@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from inspection import charts
 from inspection.filters import Filters
 from inspection.i18n import describe_filters, t
 
@@ -93,3 +94,21 @@ def table(frame: pd.DataFrame, labels: dict[str, str], formats: dict | None = No
     shown = frame[list(labels)].rename(columns={c: t(k, lang) for c, k in labels.items()})
     config = {t(labels[c], lang): cfg for c, cfg in (formats or {}).items() if c in labels}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+
+
+def choose_districts(rows: pd.DataFrame, lang: str, key: str) -> list[str] | None:
+    """At province scale, the group of districts a page's per-district charts show: the order of
+    `rows` (plan_by_district: behind first, then lowest coverage), charts.SHOWN_DISTRICTS at a time.
+    None when every district fits (a city), or the sidebar's district filter already narrows to few
+    enough. `key` keeps each page's choice apart."""
+    groups = charts.district_groups(rows["district"])
+    if len(groups) == 1:
+        return None
+    options = list(range(len(groups)))
+    if st.session_state.get(key) not in options:  # fewer groups after a filter change
+        st.session_state.pop(key, None)
+    left, _ = st.columns([1, 2])
+    index = left.selectbox(t("shown_districts", lang), options, key=key, help=t("shown_help", lang),
+                           format_func=lambda i: charts.group_label(i, groups, lang))
+    st.caption(charts.group_note(index, groups, lang))
+    return groups[index]
