@@ -899,12 +899,16 @@ class Importer:
                                 f"FROM stage_{table} JOIN plan_{table} USING ({using}) WHERE state <> 'same'",
                                 [import_id])
             # the units whose rows changed: only theirs are rewritten in the materialised tables
-            con.execute("CREATE OR REPLACE TEMP TABLE touched_units AS " + " UNION ".join(
-                f"SELECT unit_id FROM plan_{table} WHERE state <> 'same'" for table in contract.APPLY_ORDER))
+            # (units whose issue lists alone changed: only their issue rows)
+            con.execute("CREATE OR REPLACE TEMP TABLE touched_units AS "
+                        "SELECT unit_id FROM plan_roster WHERE state <> 'same' "
+                        "UNION SELECT unit_id FROM plan_inspections WHERE state <> 'same'")
+            con.execute("CREATE OR REPLACE TEMP TABLE touched_issue_units AS "
+                        "SELECT unit_id FROM plan_issues WHERE state <> 'same'")
             if plans["roster"].added or plans["roster"].replaced:
                 relink_units(con)
             refresh_rounds(con)
-            store.refresh_derived(con, "touched_units")
+            store.refresh_derived(con, "touched_units", "touched_issue_units")
             files = []
             for item in self.files:
                 stored_as = self._keep_original(import_id, item, stored)

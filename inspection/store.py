@@ -293,14 +293,16 @@ def apply_views(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
-def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None) -> None:
+def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
+                    issues_touched: str | None = None) -> None:
     """Bring the materialised tables (m_units, m_inspections, m_issues) up to date with the live views.
 
     Called inside the transaction of every write that changes rows (import, undo), so readers see
     the tables and the rows they come from change together. `touched` names a table with a column
     unit_id: the written unit ids whose rows the write may have changed (added, replaced, revived,
-    deleted or relinked); only their rows are rewritten. Without it, or before the first full
-    build, everything is rebuilt.
+    deleted or relinked); only their rows are rewritten. `issues_touched` (optional, same shape):
+    units whose issue lists alone changed, so only their m_issues rows are rewritten. Without
+    `touched`, or before the first full build, everything is rebuilt.
 
     In these tables unit_id is a compact integer (joins and distinct counts of units are several
     times faster than on the written ids, which stay in unit_ref); no figure shows a unit_id. The
@@ -315,6 +317,8 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None) 
             con.execute(f"DROP TABLE IF EXISTS {table}")
             con.execute(f"CREATE TABLE {table} AS {_derived_select(view)} ORDER BY {order}")
         return
+    # an issue list can only name units the store has (the importer checks), so new keys come
+    # from `touched` alone
     con.execute(f"""
         INSERT INTO unit_keys
         SELECT unit_ref, CAST((SELECT coalesce(max(unit_key), 0) FROM unit_keys)
@@ -322,10 +326,11 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None) 
         FROM (SELECT DISTINCT unit_id AS unit_ref FROM {touched})
         WHERE unit_ref NOT IN (SELECT unit_ref FROM unit_keys)
     """)
+    every = f"SELECT unit_id FROM {touched}" + (f" UNION SELECT unit_id FROM {issues_touched}" if issues_touched else "")
     for table, view, order in DERIVED:
-        con.execute(f"DELETE FROM {table} WHERE unit_ref IN (SELECT unit_id FROM {touched})")
-        con.execute(f"INSERT INTO {table} {_derived_select(view)} "
-                    f"WHERE v.unit_id IN (SELECT unit_id FROM {touched}) ORDER BY {order}")
+        units = every if table == "m_issues" else f"SELECT unit_id FROM {touched}"
+        con.execute(f"DELETE FROM {table} WHERE unit_ref IN ({units})")
+        con.execute(f"INSERT INTO {table} {_derived_select(view)} WHERE v.unit_id IN ({units}) ORDER BY {order}")
     # a round added or removed elsewhere in the order renumbers every row's round_ord
     for table in ("m_inspections", "m_issues"):
         con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "

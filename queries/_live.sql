@@ -32,14 +32,14 @@ LEFT JOIN live_units u ON u.unit_id = i.unit_id
 LEFT JOIN rounds r ON r.round = i.round
 WHERE i.superseded_by IS NULL;
 
--- Issues with their inspection's attributes (not its counts), without the free-text description
--- (administrators read it from the issues table, see overdue_issues.sql): the table every issue
--- figure scans stays narrow.
+-- Issues with the attributes of their inspection that filters and groupings use (not its counts,
+-- team or unit name), without the free-text description (the overdue list reads those from the
+-- inspection and the issues table): the table every issue figure scans stays narrow.
 CREATE OR REPLACE VIEW live_issues AS
 SELECT
     s.seq, s.category, s.subcategory, s.status, s.due_date, s.rectified_date,
-    i.round, i.round_ord, i.unit_id, i.district, i.township, i.unit_name, i.unit_type,
-    i.is_poverty_village, i.in_roster, i.level, i.team, i.mode, i.start_date, i.end_date, i.year
+    i.round, i.round_ord, i.unit_id, i.district, i.township, i.unit_type,
+    i.is_poverty_village, i.level, i.mode, i.start_date, i.end_date, i.year
 FROM issues s
 JOIN live_inspections i ON i.round = s.round AND i.unit_id = s.unit_id
 WHERE s.superseded_by IS NULL;

@@ -55,6 +55,11 @@ def test_tables_follow_imports_relinks_and_undo(con):
     replacing = run(con, inspections_csv([inspection_row(发现问题数=3)]), issues_csv([ISSUE_ROWS[0]]))
     assert replacing.status == "imported" and replacing.replaced > 0
     assert_fresh(con)
+    # an issue list alone: only the issue rows of its units are rewritten
+    changed = [ISSUE_ROWS[0][:6] + ["整改中", "2021-08-01", ""]]
+    issues_only = run(con, issues_csv(changed))
+    assert issues_only.status == "imported" and issues_only.replaced > 0
+    assert_fresh(con)
     importer.undo(con, replacing.import_id, "admin")
     assert_fresh(con)
     importer.undo(con, roster.import_id, "admin")
