@@ -716,26 +716,26 @@ and 1.5 s of a filter change.
   it, wall times are the machine's own; above it, trust the CPU columns. Warm page times leave out
   the parameterless queries (the filter panel's options, the plan settings): the dashboard serves
   those from its cache until the next import, so they count in the cold times only.
-- **Import (missed narrowly).** Province: 1.48M issue rows in one import of 6 files took 22.9 s,
-  i.e. ~15.4 s per 1M rows; at national, one 1M-row file into the full roster and inspections took
-  17.7 s. Large regular CSVs now take a vectorised path (DuckDB `read_csv` into a staging table,
-  each converter run once per distinct value, validation and problems as SQL, the diff only over
-  groups the store already holds), which cut the CPU per 1M rows from ~30 s to ~19 s; irregular
-  files keep the row-at-a-time Python path with the same messages (`tests/test_import_fast.py`).
-  What is left (cProfile, 1.06M rows, 20 s): reading and converting 7 s, validation 5 s, the
-  materialised tables 5 s (rewriting the touched units' rows of `m_issues`, ~23 columns), the
-  insert 2 s. What would reach 15 s: write `m_issues` from the import's staging table instead of
-  re-reading the live views, and narrow it (team, unit name and in-roster flag are only needed by
-  the overdue list, which could join `m_inspections`).
-  A small import into a national store pays ~5 s of fixed cost (100k rows: 9.5 s vs 2.6 s at
+- **Import (met at province, borderline at national).** Province: 1.48M issue rows in one import
+  of 6 files took 19.5 s, i.e. ~13 s per 1M rows (16.5 s in an earlier run of the same code); at
+  national, one 1M-row file into the full roster and inspections took 15.5 s. Large regular CSVs
+  take a vectorised path (DuckDB `read_csv` into a staging table, each converter run once per
+  distinct value, validation and problems as SQL, the diff only over groups the store already
+  holds), which cut the CPU per 1M rows from ~30 s to ~19 s; irregular files keep the
+  row-at-a-time Python path with the same messages (`tests/test_import_fast.py`). The materialised
+  tables are rewritten for the touched units only (issue-only imports: only `m_issues`). What is
+  left (cProfile, 1.06M rows): reading and converting ~7 s, validation ~5 s, the materialised
+  tables ~3-5 s, the insert ~2 s; writing `m_issues` from the import's staging table instead of
+  re-reading the live views would save most of the third.
+  A small import into a national store pays ~5 s of fixed cost (100k rows: 10.4 s vs 2.6 s at
   province): the unit index is built in Python from all 611k stored units (3.4 s) to resolve the
   incoming names; looking up only the incoming units' codes and names in SQL would remove it.
 - **Page queries (missed).** The figures no longer re-join issues -> inspections -> roster: they
   scan pre-joined tables (`m_units`, `m_inspections`, `m_issues`, rewritten inside each import's
   transaction for the units it touched, sorted by district and round, integer unit keys), and the
   coverage curves are running sums instead of range joins. Against the previous run (0.63M issue
-  rows) the province pages are as fast or faster on 2.3x the rows; p95 is still 89-498 ms
-  (medians 48-173 ms), national p95 0.3-2.6 s (medians 53-420 ms). What remains is a full scan
+  rows) the province pages are as fast or faster on 2.3x the rows; p95 is still 83-462 ms
+  (medians 45-222 ms), national p95 0.3-2.9 s (medians 59-449 ms). What remains is a full scan
   per figure: an issue figure reads 1.5M (15M) rows and evaluates the filter and the as-of
   expressions (rectified by, overdue at) on each, ~10-30 ms (100-500 ms) of CPU; a page runs 4-9
   figures one after another; the coverage figures find each unit's first inspection under the
@@ -744,29 +744,31 @@ and 1.5 s of a filter change.
   figure reads thousands of rows instead of millions (as-of inside a month needs the day-level
   rows of that one month only); running a page's figures concurrently (one cursor each: the
   inspection-level queries use one core each); one GROUPING SETS query per page instead of 4-9.
-- **pandas (missed: 1.0-1.1x).** On warm DataFrames already in memory with categorical columns,
+- **pandas (missed: 0.9-1.0x).** On warm DataFrames already in memory with categorical columns,
   pandas computes the 7 comparison figures about as fast as DuckDB does over the materialised
-  tables. The cost of the pandas way is elsewhere: at national it needs 47 s to load and 14.4 GB of
+  tables. The cost of the pandas way is elsewhere: at national it needs ~50 s to load and 14.3 GB of
   memory (the query process here: 0.8 GB), repeated in every dashboard process and after every
   import. The pre-aggregated tables above are what would give >= 5x.
 - **Peak memory at national.** The query process peaks at 0.8 GB (target 4 GB: met). The import
-  process peaked at 4.5 GB importing the whole roster and 1.35M inspections in one go: those files
+  process peaked at 4.3 GB importing the whole roster and 1.35M inspections in one go: those files
   take the row-at-a-time Python path (every parsed row held as a record). DuckDB's own memory is
   capped by `INSPECTION_MEMORY_LIMIT` (3 GB; a full rebuild of the national tables peaked at
   10 GB without it). Importing the inspection files one year at a time stays under 4 GB.
-- **Browser (province).** Every page opens within 3.5 s; briefing (3.5 s, 8 charts) is over 3 s.
-  Filter changes redraw within 1.5 s except follow-up (2.5 s: 12 small multiples, the plan table,
-  the days curve and, for administrators, the 200 longest-overdue issues). The follow-up and
-  coverage pages now show 12 districts at a time, most behind first (they drew one chart per
-  district: 15.9 s / 60 s before).
-- **DuckLake.** Per page 1.5-2.2x the file's median (1.2-1.5x at p95): each query first reads the
+- **Browser (province).** Pages open in 2.0-4.1 s (briefing 4.1 s with 8 charts, categories and
+  follow-up 3.6-3.7 s are over 3 s; between runs of the same code these vary by ~1 s). Filter
+  changes redraw within 1.1 s except follow-up (2.2 s: 12 small multiples, the plan table, the days
+  curve and, for administrators, the 200 longest-overdue issues). The follow-up and coverage pages
+  show 12 districts at a time, most behind first (one chart per district took 15.9 s to open and
+  60 s after a filter change before). What would help: the page's queries run concurrently, and
+  fewer charts drawn before the first scroll.
+- **DuckLake.** Per page 2.2-2.7x the file's median (1.7-2.2x at p95; 1.5-2.2x and 1.2-1.5x in an earlier run): each query first reads the
   snapshot and the tables' file lists from the PostgreSQL catalog (round trips and planning), and
   the dashboard reads the snapshot id once per query (`ui/state.data_version`). Imports are as fast
   as into the file. Fewer, wider queries per page would help the lake most.
 - **National store.** Importing 15M issue rows through the importer takes ~5 min here (~17 s per
   1M-row file); the benchmark imports the roster, the inspections and the largest issue file through
   the importer, bulk-loads the other 16 files with DuckDB `read_csv` (marked in the import table)
-  and rebuilds the materialised tables (39 s); `--national-full` imports everything through the
+  and rebuilds the materialised tables (~40 s); `--national-full` imports everything through the
   importer. The xlsx row of each scale is a 100k-row sample.
 """
 
