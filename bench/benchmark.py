@@ -753,7 +753,8 @@ and 1.5 s of a filter change.
   process peaked at 4.3 GB importing the whole roster and 1.35M inspections in one go: those files
   take the row-at-a-time Python path (every parsed row held as a record). DuckDB's own memory is
   capped by `INSPECTION_MEMORY_LIMIT` (3 GB; a full rebuild of the national tables peaked at
-  10 GB without it). Importing the inspection files one year at a time stays under 4 GB.
+  10 GB without it). Importing the inspection files one year at a time would hold about a sixth
+  of those rows (not measured).
 - **Browser (province).** Pages open in 2.0-4.1 s (briefing 4.1 s with 8 charts, categories and
   follow-up 3.6-3.7 s are over 3 s; between runs of the same code these vary by ~1 s). Filter
   changes redraw within 1.1 s except follow-up (2.2 s: 12 small multiples, the plan table, the days
@@ -761,10 +762,11 @@ and 1.5 s of a filter change.
   show 12 districts at a time, most behind first (one chart per district took 15.9 s to open and
   60 s after a filter change before). What would help: the page's queries run concurrently, and
   fewer charts drawn before the first scroll.
-- **DuckLake.** Per page 2.2-2.7x the file's median (1.7-2.2x at p95; 1.5-2.2x and 1.2-1.5x in an earlier run): each query first reads the
-  snapshot and the tables' file lists from the PostgreSQL catalog (round trips and planning), and
-  the dashboard reads the snapshot id once per query (`ui/state.data_version`). Imports are as fast
-  as into the file. Fewer, wider queries per page would help the lake most.
+- **DuckLake.** Per page 2.2-2.7x the file's median (1.7-2.2x at p95; 1.5-2.2x and 1.2-1.5x in an
+  earlier run): each query first reads the snapshot and the tables' file lists from the PostgreSQL
+  catalog (round trips and planning), and the dashboard reads the snapshot id once per query
+  (`ui/state.data_version`). Imports are as fast as into the file. Fewer, wider queries per page
+  would help the lake most.
 - **National store.** Importing 15M issue rows through the importer takes ~5 min here (~17 s per
   1M-row file); the benchmark imports the roster, the inspections and the largest issue file through
   the importer, bulk-loads the other 16 files with DuckDB `read_csv` (marked in the import table)
