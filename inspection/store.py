@@ -182,21 +182,34 @@ def backup(path: str | Path | None = None, con: duckdb.DuckDBPyConnection | None
            keep: int = BACKUPS_KEPT) -> Path | None:
     """Copy the store to backups/<name>.<timestamp>.duckdb after a successful import or undo.
 
-    Call it with the store closed, or pass the open connection `con` (it is checkpointed first, so
-    the file alone holds every committed change). Keeps the newest `keep`. None for in-memory stores.
+    Call it with the store closed (the file is copied), or pass the open connection `con`: DuckDB
+    then writes a consistent copy of every committed change (COPY FROM DATABASE) while dashboard
+    sessions go on reading (a CHECKPOINT before a file copy would be refused while any of them has
+    a query running). Keeps the newest `keep`. None for in-memory stores.
     """
     target = store_path(path)
     if str(target) == ":memory:" or not target.is_file() or lake_target(path):
         return None  # a lake keeps its own history (snapshots)
-    if con is not None:
-        con.execute("CHECKPOINT")
     folder = backup_dir(target)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     final = folder / f"{target.stem}.{stamp}.duckdb"
     tmp = folder / f".{final.name}.tmp"
-    shutil.copyfile(target, tmp)
-    os.replace(tmp, final)  # a kill during the copy never leaves a half backup under a backup's name
+    try:
+        if con is None:
+            shutil.copyfile(target, tmp)
+        else:
+            name = con.execute("SELECT current_database()").fetchone()[0].replace('"', '""')
+            con.execute("ATTACH '{}' AS inspection_backup".format(str(tmp).replace("'", "''")))
+            try:
+                con.execute(f'COPY FROM DATABASE "{name}" TO inspection_backup')
+                con.execute("CHECKPOINT inspection_backup")
+            finally:
+                con.execute("DETACH inspection_backup")
+        os.replace(tmp, final)  # a kill during the copy never leaves a half backup under a backup's name
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
     for old in backups(target)[keep:]:
         old.unlink(missing_ok=True)
     return final
