@@ -2,8 +2,6 @@
 they lack), cumulative coverage by district, district x round heatmap, coverage by unit type and
 for poverty villages, the last-mile list (downloadable)."""
 
-import dataclasses
-
 import pandas as pd
 import streamlit as st
 
@@ -11,11 +9,6 @@ from inspection import charts, fmt
 from inspection.i18n import t
 from ui import components as ui
 from ui import sidebar, state
-
-
-def narrowed(filters, shown: list[str] | None):
-    """The filters of the shown districts' queries (captions keep the sidebar's own filters)."""
-    return filters if shown is None else dataclasses.replace(filters, districts=tuple(shown))
 
 
 def render_district_bars(filters, lang: str) -> list[str] | None:
@@ -53,7 +46,7 @@ def render_district_bars(filters, lang: str) -> list[str] | None:
 
 def render_district_progress(filters, lang: str, shown: list[str] | None = None) -> None:
     """One line per district; with only some districts shown, the whole area's line with them."""
-    lines = state.run_query("coverage_by_district_month", narrowed(filters, shown).params())
+    lines = state.run_query("coverage_by_district_month", ui.narrowed(filters, shown).params())
     if not ui.is_empty(lines):
         total = None if shown is None else state.run_query("coverage_by_month", filters.params())
         fig = charts.district_coverage_over_time(lines, t("chart_district_month", lang), lang, total)
@@ -61,7 +54,7 @@ def render_district_progress(filters, lang: str, shown: list[str] | None = None)
 
 
 def render_heatmap(filters, lang: str, shown: list[str] | None = None) -> None:
-    frame = state.run_query("units_by_district_round", narrowed(filters, shown).params())
+    frame = state.run_query("units_by_district_round", ui.narrowed(filters, shown).params())
     if ui.is_empty(frame):
         ui.empty()
         return

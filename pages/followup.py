@@ -2,7 +2,6 @@
 plan settings), and is what the teams found fixed (rates against the 70% reference, the days curve
 per level, overdue by district and category, the overdue list for administrators)."""
 
-import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -94,8 +93,7 @@ def render_projection(filters, lang: str, plan_frame: pd.DataFrame) -> None:
     """The small multiples, one panel per district; at province scale one group of districts (the
     query then runs for those districts only, the caption keeps the sidebar's filters)."""
     shown = ui.choose_districts(plan_frame[~plan_frame["is_total"].astype(bool)], lang, "followup_districts_shown")
-    query_filters = filters if shown is None else dataclasses.replace(filters, districts=tuple(shown))
-    frame = state.run_query("coverage_projection_by_month", query_filters.params())
+    frame = state.run_query("coverage_projection_by_month", ui.narrowed(filters, shown).params())
     if frame.empty:
         return
     show(charts.projection_small_multiples(frame, plan_frame, lang), "fu_chart_projection", filters, lang,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 
@@ -112,3 +113,8 @@ def choose_districts(rows: pd.DataFrame, lang: str, key: str) -> list[str] | Non
                            format_func=lambda i: charts.group_label(i, groups, lang))
     st.caption(charts.group_note(index, groups, lang))
     return groups[index]
+
+
+def narrowed(filters: Filters, shown: list[str] | None) -> Filters:
+    """The filters of the shown districts' queries (captions keep the sidebar's own filters)."""
+    return filters if shown is None else dataclasses.replace(filters, districts=tuple(shown))
