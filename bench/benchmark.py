@@ -332,6 +332,7 @@ def worker_queries(scale: str, repeat: int, target: str = "") -> dict:
             store.run_query(con, name, default)
     page_ms: dict[str, list[float]] = {p: [] for p in pages}
     page_cpu: dict[str, list[float]] = {p: [] for p in pages}
+    page_together: dict[str, list[float]] = {p: [] for p in pages}
     query_ms: dict[str, list[float]] = {}
     for params in filter_sets:
         for page, names in pages.items():
@@ -347,24 +348,34 @@ def worker_queries(scale: str, repeat: int, target: str = "") -> dict:
                 total += ms
             page_cpu[page].append((time.process_time() - cpu) * 1000)
             page_ms[page].append(total)
+            # as the dashboard runs them: side by side, one cursor each (ui.state.prefetch)
+            started = time.perf_counter()
+            store.run_queries(con, [(n, params) for n in names if store.query_params(n)])
+            page_together[page].append((time.perf_counter() - started) * 1000)
     # the comparison set, the DuckDB way, same filter sets
-    compare_ms, compare_cpu = [], []
+    compare_ms, compare_cpu, compare_together = [], [], []
     for params in filter_sets:
         started, cpu = time.perf_counter(), time.process_time()
         for name in COMPARE:
             store.run_query(con, name, params)
         compare_ms.append((time.perf_counter() - started) * 1000)
         compare_cpu.append((time.process_time() - cpu) * 1000)
+        started = time.perf_counter()
+        store.run_queries(con, [(name, params) for name in COMPARE])
+        compare_together.append((time.perf_counter() - started) * 1000)
     check = {name: store.run_query(con, name, filter_sets[0]) for name in COMPARE}
     con.close()
     return {
         "pages": {p: {"queries": len(pages[p]), "cold_ms": statistics.median(cold[p]),
                       "median_ms": statistics.median(v), "p95_ms": pctl(v, 0.95),
-                      "cpu_median_ms": statistics.median(page_cpu[p]), "cpu_p95_ms": pctl(page_cpu[p], 0.95)}
+                      "cpu_median_ms": statistics.median(page_cpu[p]), "cpu_p95_ms": pctl(page_cpu[p], 0.95),
+                      "together_median_ms": statistics.median(page_together[p]),
+                      "together_p95_ms": pctl(page_together[p], 0.95)}
                   for p, v in page_ms.items()},
         "queries": {n: {"median_ms": statistics.median(v), "p95_ms": pctl(v, 0.95)} for n, v in query_ms.items()},
         "compare": {"median_ms": statistics.median(compare_ms), "p95_ms": pctl(compare_ms, 0.95),
-                    "cpu_median_ms": statistics.median(compare_cpu)},
+                    "cpu_median_ms": statistics.median(compare_cpu),
+                    "together_median_ms": statistics.median(compare_together)},
         "check": checksums(check),
         "peak_mb": peak_mb(),
     }
@@ -610,19 +621,26 @@ def render(results: dict, started: dt.datetime, loads: list[float]) -> str:
                 lines.append(f"| {scale} | 100k issue rows as {kind} ({s['mb']:.1f} MB) | {s['rows']:,} | "
                              f"{s['wall']:.1f} | {s['cpu']:.1f} | {s['rows'] / s['wall']:,.0f} | "
                              f"{s['rows'] / s['cpu']:,.0f} | |")
-    lines += ["", "## Pages: every query a page runs, in sequence (ms)", "",
-              "Cold: first run after opening the store (median of 3 opens, default filters). Warm: "
-              "median and p95 over the varied filter sets (districts, rounds, levels, as-of).", ""]
+    lines += ["", "## Pages: every query a page runs (ms)", "",
+              "Cold: first run after opening the store, in sequence (median of 3 opens, default filters). "
+              "Warm: median and p95 over the varied filter sets (districts, rounds, levels, as-of), in "
+              "sequence (with the CPU time of the process) and side by side, one cursor each, as the "
+              f"dashboard runs them (`ui.state.prefetch`, {store.QUERY_WORKERS} at a time); the target "
+              "applies to the latter.", ""]
     for scale, r in results.items():
         q = r["queries"]
         lines += [f"### {scale} (peak memory of the query process {q['peak_mb']:,.0f} MB)", "",
-                  "| page | queries | cold | warm median | warm p95 | CPU median | CPU p95 | target p95 |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+                  "| page | queries | cold | in sequence median | in sequence p95 | CPU median | CPU p95 | "
+                  "side by side median | side by side p95 | target p95 |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         target = TARGETS.get(scale)
         for page, s in q["pages"].items():
-            verdict = "" if target is None else (f"{target:.0f} {'ok' if s['p95_ms'] < target else 'MISSED'}")
+            shown = s.get("together_p95_ms", s["p95_ms"])
+            verdict = "" if target is None else (f"{target:.0f} {'ok' if shown < target else 'MISSED'}")
             lines.append(f"| {page} | {s['queries']} | {s['cold_ms']:.0f} | {s['median_ms']:.0f} | "
-                         f"{s['p95_ms']:.0f} | {s['cpu_median_ms']:.0f} | {s['cpu_p95_ms']:.0f} | {verdict} |")
+                         f"{s['p95_ms']:.0f} | {s['cpu_median_ms']:.0f} | {s['cpu_p95_ms']:.0f} | "
+                         f"{s.get('together_median_ms', float('nan')):.0f} | "
+                         f"{s.get('together_p95_ms', float('nan')):.0f} | {verdict} |")
         slow = sorted(q["queries"].items(), key=lambda kv: -kv[1]["p95_ms"])[:5]
         lines += ["", "Slowest single queries (warm p95): " + ", ".join(
             f"`{n}` {s['p95_ms']:.0f} ms" for n, s in slow), ""]
@@ -631,14 +649,17 @@ def render(results: dict, started: dt.datetime, loads: list[float]) -> str:
               "through `run_query` vs. boolean masks and a `groupby` per chart over DataFrames loaded once "
               "(categorical columns). Checksums of the results agree where marked.", "",
               "| scale | DuckDB median / p95 ms | pandas median / p95 ms | ratio (median) | ratio (CPU) | "
-              "pandas load s | pandas peak memory | same numbers |", "|---|---:|---:|---:|---:|---:|---:|---|"]
+              "DuckDB side by side median ms | ratio to it | pandas load s | pandas peak memory | same numbers |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for scale, r in results.items():
         d, p = r["queries"]["compare"], r["pandas"]
         same = "yes" if r["queries"]["check"] == p["check"] else "NO: " + ", ".join(
             k for k in p["check"] if p["check"][k] != r["queries"]["check"].get(k))
         lines.append(f"| {scale} | {d['median_ms']:.0f} / {d['p95_ms']:.0f} | {p['median_ms']:.0f} / "
                      f"{p['p95_ms']:.0f} | {p['median_ms'] / d['median_ms']:.1f}x | "
-                     f"{p['cpu_median_ms'] / d['cpu_median_ms']:.1f}x | {p['load_s']:.1f} | "
+                     f"{p['cpu_median_ms'] / d['cpu_median_ms']:.1f}x | "
+                     f"{d.get('together_median_ms', float('nan')):.0f} | "
+                     f"{p['median_ms'] / d.get('together_median_ms', float('nan')):.1f}x | {p['load_s']:.1f} | "
                      f"{p['peak_mb']:,.0f} MB | {same} |")
     lines += render_lake(results)
     for scale, r in results.items():

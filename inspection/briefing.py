@@ -89,6 +89,9 @@ def caption(filters: Filters, lang: str = "zh") -> str:
 
 
 Query = Callable[[str, dict], pd.DataFrame]
+# the queries build runs, all with the filters' parameters (the page starts them side by side)
+QUERIES = ("headline_totals", "coverage_by_month", "coverage_by_district", "rectification_by_category",
+           "results_by_level", "coverage_by_district_month", "issues_by_district_category")
 
 
 def build(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str = "zh", title: str | None = None,

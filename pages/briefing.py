@@ -153,6 +153,7 @@ def main() -> None:
     # Rendered in screenshot mode too (hidden by SHOT_CSS) so the title stays bound to the URL.
     title = st.text_input(label("briefing_title", lang), value=title, key="brief_title",
                           bind="query-params", max_chars=60)
+    state.prefetch(list(briefing.QUERIES), filters.params())
     brief = briefing.build(state.run_query, filters, lang, title)
     render_header(brief)
     if not brief.has_roster:

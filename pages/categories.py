@@ -53,6 +53,8 @@ def main() -> None:
         ui.empty("empty_store")
         return
     filters = sidebar.current()
+    state.prefetch(["issues_by_category", "issues_by_district_category", "issues_by_round_category",
+                    "rectification_by_category"], filters.params())
     if filters.categories:
         st.info(t("category_filter_active", lang, cats=join(filters.categories, lang)))
     frame = state.run_query("issues_by_category", filters.params())

@@ -68,6 +68,8 @@ def main() -> None:
         ui.empty("empty_store")
         return
     filters = sidebar.current()
+    state.prefetch(["results_by_level", "results_by_level_like", "results_by_level_mode", "results_by_team"],
+                   filters.params())
     levels = state.run_query("results_by_level", filters.params())
     if levels.empty:
         ui.empty()

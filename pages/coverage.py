@@ -95,6 +95,8 @@ def main() -> None:
         ui.empty("empty_store")
         return
     filters = sidebar.current()
+    state.prefetch(["headline_totals", "plan_by_district", "coverage_by_unit_type", "coverage_by_poverty",
+                    "uncovered_units"], filters.params())
     head = state.run_query("headline_totals", filters.params()).iloc[0]
     if not head["has_roster"]:
         ui.empty("no_roster")

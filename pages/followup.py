@@ -238,6 +238,8 @@ def main() -> None:
             render_settings(lang)
         return
     filters = sidebar.current()
+    state.prefetch(["headline_totals", "plan_by_district", "rectification_totals", "rectification_by_days",
+                    "overdue_by_district_category"] + (["overdue_issues"] if can_edit() else []), filters.params())
     head = state.run_query("headline_totals", filters.params()).iloc[0]
     if head["has_roster"]:
         plan_frame = render_plan(filters, lang)

@@ -91,6 +91,8 @@ def main() -> None:
         ui.empty("empty_store")
         return
     filters = sidebar.current()
+    state.prefetch(["headline_totals", "results_by_period", "coverage_by_month", "coverage_by_district",
+                    "results_by_district"], filters.params())
     head = state.run_query("headline_totals", filters.params()).iloc[0].to_dict()
     if not head["has_roster"]:
         ui.empty("no_roster")

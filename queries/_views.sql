@@ -11,8 +11,12 @@ CREATE OR REPLACE VIEW v_inspections AS SELECT * FROM m_inspections;
 CREATE OR REPLACE VIEW v_issues AS SELECT * FROM m_issues;
 
 -- Unit filters narrow the roster (and the units of inspections); an empty list means "all".
+-- The district bounds repeat what list_contains says, in a form DuckDB pushes into the scan: the
+-- tables are sorted by district, so a district filter reads only the row groups of those districts.
 CREATE OR REPLACE MACRO unit_ok(districts, townships, unit_types, poverty_only, d, t, ut, pv) AS
-    (len(districts::VARCHAR[]) = 0 OR list_contains(districts::VARCHAR[], d))
+    (len(districts::VARCHAR[]) = 0
+     OR (d >= list_min(districts::VARCHAR[]) AND d <= list_max(districts::VARCHAR[])
+         AND list_contains(districts::VARCHAR[], d)))
     AND (len(townships::VARCHAR[]) = 0 OR list_contains(townships::VARCHAR[], t)
          OR list_contains(townships::VARCHAR[], d || '/' || t))
     AND (len(unit_types::VARCHAR[]) = 0 OR list_contains(unit_types::VARCHAR[], ut))
@@ -59,8 +63,17 @@ WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township
 
 -- Per-level results over a set of filtered inspections. Averages are per inspection: the level's
 -- sum over the inspections that reported that figure; issues+clues over those that reported both.
+-- like_for_like: only the (district, year) cells where both levels inspected, so municipal and
+-- county figures cover the same places and period (cells: how many such cells; 0 without).
 CREATE OR REPLACE MACRO level_stats(districts, townships, unit_types, poverty_only,
-                                    rounds, year_from, year_to, levels, modes, as_of) AS TABLE
+                                    rounds, year_from, year_to, levels, modes, as_of, like_for_like) AS TABLE
+WITH i AS (
+    SELECT * FROM f_inspections(districts, townships, unit_types, poverty_only,
+                                rounds, year_from, year_to, levels, modes, as_of)
+), cells AS (
+    SELECT district, year FROM i WHERE like_for_like
+    GROUP BY district, year HAVING count(DISTINCT level) = 2
+)
 SELECT
     level,
     count(*) AS inspections,
@@ -73,10 +86,32 @@ SELECT
     sum(issues_found) / nullif(count(issues_found), 0) AS avg_issues,
     sum(clues) / nullif(count(clues), 0) AS avg_clues,
     sum(disciplined) / nullif(count(disciplined), 0) AS avg_disciplined,
-    sum(immediate_fixes) / nullif(count(immediate_fixes), 0) AS avg_immediate_fixes
-FROM f_inspections(districts, townships, unit_types, poverty_only,
-                   rounds, year_from, year_to, levels, modes, as_of)
+    sum(immediate_fixes) / nullif(count(immediate_fixes), 0) AS avg_immediate_fixes,
+    (SELECT count(*) FROM cells) AS cells
+FROM i
+WHERE NOT like_for_like OR EXISTS (SELECT 1 FROM cells c WHERE c.district = i.district AND c.year = i.year)
 GROUP BY level;
+
+-- level_stats with the municipal/county ratio of each average (ratio_* is the same on both rows;
+-- NULL when a level is missing), municipal first.
+CREATE OR REPLACE MACRO level_results(districts, townships, unit_types, poverty_only,
+                                      rounds, year_from, year_to, levels, modes, as_of, like_for_like) AS TABLE
+WITH l AS (
+    SELECT * FROM level_stats(districts, townships, unit_types, poverty_only,
+                              rounds, year_from, year_to, levels, modes, as_of, like_for_like)
+), m AS (
+    SELECT * FROM l WHERE level = 'municipal'
+), c AS (
+    SELECT * FROM l WHERE level = 'county'
+)
+SELECT
+    l.*,
+    (SELECT avg_issues_and_clues FROM m) / nullif((SELECT avg_issues_and_clues FROM c), 0) AS ratio_issues_and_clues,
+    (SELECT avg_clues FROM m) / nullif((SELECT avg_clues FROM c), 0) AS ratio_clues,
+    (SELECT avg_disciplined FROM m) / nullif((SELECT avg_disciplined FROM c), 0) AS ratio_disciplined,
+    (SELECT avg_immediate_fixes FROM m) / nullif((SELECT avg_immediate_fixes FROM c), 0) AS ratio_immediate_fixes
+FROM l
+ORDER BY CASE level WHEN 'municipal' THEN 0 ELSE 1 END;
 
 -- The plan per district: its own row in plan_settings, else the default row '*'.
 CREATE OR REPLACE VIEW v_plan AS

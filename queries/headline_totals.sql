@@ -7,7 +7,11 @@ WITH u AS (
     SELECT * FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
                                 $rounds, $year_from, $year_to, $levels, $modes, $as_of)
 ), roster AS (
-    SELECT count(*) > 0 AS present FROM v_units
+    SELECT count(*) > 0 AS present FROM (SELECT 1 FROM v_units LIMIT 1)
+), cover AS (
+    -- roster units under the filters, and those with an inspection passing them
+    SELECT count(*) AS units_total, count(c.unit_id) AS units_covered
+    FROM u LEFT JOIN (SELECT DISTINCT unit_id FROM i) c USING (unit_id)
 ), rect AS (
     SELECT * FROM rectification_stats($districts, $townships, $unit_types, $poverty_only,
                                       $rounds, $year_from, $year_to, $levels, $modes, $as_of, []::VARCHAR[])
@@ -28,13 +32,10 @@ WITH u AS (
     FROM i
 )
 SELECT
-    CASE WHEN roster.present THEN (SELECT count(*) FROM u) END AS units_total,
-    CASE WHEN roster.present THEN (SELECT count(*) FROM u WHERE unit_id IN (SELECT unit_id FROM i))
-         ELSE sums.units_inspected END AS units_covered,
-    CASE WHEN roster.present THEN
-        (SELECT count(*) FROM u WHERE unit_id IN (SELECT unit_id FROM i)) / nullif((SELECT count(*) FROM u), 0)
-    END AS coverage_rate,
+    CASE WHEN roster.present THEN cover.units_total END AS units_total,
+    CASE WHEN roster.present THEN cover.units_covered ELSE sums.units_inspected END AS units_covered,
+    CASE WHEN roster.present THEN cover.units_covered / nullif(cover.units_total, 0) END AS coverage_rate,
     roster.present AS has_roster,
     sums.*,
     rect.*
-FROM sums, rect, roster
+FROM sums, rect, roster, cover

@@ -4,20 +4,21 @@
 -- at d = 30 this is the one-month rectification rate of the level). As of $as_of, an issue counts
 -- only once rectified on or before that date; one rectified before the feedback counts from day 0.
 WITH s AS (
-    SELECT level, is_rectified, rectified_date, end_date
+    -- one pass: per level, the issues with a feedback date, by 5-day step from feedback to
+    -- rectification, rounded up (before feedback = day 0; NULL = not rectified as of $as_of):
+    -- rectified within d days (d a multiple of 5) <=> bucket <= d
+    SELECT level,
+           CASE WHEN is_rectified AND rectified_date IS NOT NULL
+                THEN greatest(0, (rectified_date - end_date + 4) // 5 * 5) END AS bucket,
+           count(*) AS c
     FROM f_issues($districts, $townships, $unit_types, $poverty_only,
                   $rounds, $year_from, $year_to, $levels, $modes, $as_of, $categories)
     WHERE end_date IS NOT NULL
-), base AS (
-    SELECT level, count(*) AS n FROM s GROUP BY level
-), hist AS (
-    -- days from feedback to rectification, rounded up to the 5-day step (before feedback = day 0):
-    -- rectified within d days (d a multiple of 5) <=> bucket <= d
-    SELECT level, greatest(0, CAST(ceil((rectified_date - end_date) / 5.0) AS INTEGER) * 5) AS bucket,
-           count(*) AS c
-    FROM s
-    WHERE is_rectified AND rectified_date IS NOT NULL
     GROUP BY ALL
+), base AS (
+    SELECT level, CAST(sum(c) AS BIGINT) AS n FROM s GROUP BY level
+), hist AS (
+    SELECT level, bucket, c FROM s WHERE bucket IS NOT NULL
 ), days AS (
     SELECT CAST(d AS INTEGER) AS days FROM range(0, 181, 5) t(d)
 ), within AS (

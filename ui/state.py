@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +22,9 @@ def db_path() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _open(path: str):
+    with _lock:  # results started on an earlier connection are not this one's
+        _started.clear()
+        _computed.clear()
     bootstrap.ensure_store(Path(path), settings.get("INSPECTION_DEMO") == "1")
     # a dashboard process attaches a DuckLake read-only; the embedded file is opened read-write
     # because one DuckDB file admits one writing process, and that is this one
@@ -49,9 +55,45 @@ def connection():
         st.stop()
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
+# Results started by prefetch and not yet taken by _cached, and the keys _cached has computed
+# (so a prefetch does not start again what the cache already holds). Process-wide, like the cache.
+_started: dict[str, Future] = {}
+_computed: dict[str, None] = {}
+_lock = threading.Lock()
+_KEEP = 1024  # as the cache's max_entries
+
+
+def _key(path: str, version: tuple, name: str, params: dict) -> str:
+    return json.dumps([path, list(version), name, params], sort_keys=True, default=str, ensure_ascii=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=_KEEP)
 def _cached(path: str, version: tuple, name: str, params: dict) -> pd.DataFrame:
+    key = _key(path, version, name, params)
+    with _lock:
+        started = _started.pop(key, None)
+        _computed[key] = None
+        while len(_computed) > _KEEP:
+            del _computed[next(iter(_computed))]
+    if started is not None:
+        return started.result()
     return store.run_query(_open(path), name, params)
+
+
+def prefetch(names: list[str], params: dict) -> None:
+    """Start a page's queries side by side (store.submit_query) before it draws its first chart;
+    run_query then takes each started result instead of running the query again. Only for queries
+    the page runs with exactly these parameters. Errors surface in run_query, as without this."""
+    con = connection()
+    path, version = db_path(), data_version()
+    for name in names:
+        key = _key(path, version, name, params)
+        with _lock:
+            if key in _started or key in _computed:
+                continue
+            _started[key] = store.submit_query(con, name, params)
+            while len(_started) > _KEEP:  # started by a page that stopped before using them
+                del _started[next(iter(_started))]
 
 
 def data_version() -> tuple:
@@ -85,6 +127,9 @@ def run_query(name: str, params: dict) -> pd.DataFrame:
 def clear_caches() -> None:
     """After an import or an undo: every cached result is stale."""
     _cached.clear()
+    with _lock:
+        _started.clear()
+        _computed.clear()
 
 
 def lang() -> str:
