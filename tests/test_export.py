@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from apprunner import running_app
 
 from inspection import briefing, export, metrics, store
 from inspection.filters import Filters
@@ -245,32 +245,13 @@ def test_sheet_names_are_valid_and_unique():
 
 # ---------------------------------------------------------------------------- the running app
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app(demo_db, tmp_path_factory):
     db = tmp_path_factory.mktemp("app") / "demo.duckdb"
     shutil.copy(demo_db, db)
-    port = _free_port()
-    env = {**__import__("os").environ, "INSPECTION_DB": str(db), "INSPECTION_DEMO": "0"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.5)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=20)
+    env = {**os.environ, "INSPECTION_DB": str(db), "INSPECTION_DEMO": "0"}
+    with running_app(env) as url:
+        yield url
 
 
 @needs_browser

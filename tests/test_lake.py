@@ -16,18 +16,16 @@ import datetime as dt
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from apprunner import running_apps
 
 from inspection import fmt, importer, lake, metrics, store
 from inspection.filters import Filters
@@ -43,12 +41,6 @@ AS_OF = dt.date(2026, 6, 30)
 # figures the dashboard pages show (one query each), compared before and after a killed import
 READER_QUERIES = ("headline_totals", "coverage_by_district", "issues_by_category", "rectification_totals",
                   "results_by_level")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -167,44 +159,6 @@ def _extra_inspections(con) -> tuple[str, bytes]:
     return "湖仓测试_巡察情况.csv", ("\n".join(lines) + "\n").encode("utf-8")
 
 
-@contextmanager
-def _dashboards(env: dict, folder: Path, count: int) -> Iterator[list[str]]:
-    """`count` Streamlit servers of dashboard.py on free loopback ports; yields their URLs when healthy."""
-    procs, urls, logs = [], [], []
-    try:
-        for n in range(count):
-            port = _free_port()
-            logs.append(open(folder / f"dashboard{n}.log", "w"))
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.address",
-                 "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-                 "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-                cwd=ROOT, env=env, stdout=logs[-1], stderr=subprocess.STDOUT))
-            urls.append(f"http://127.0.0.1:{port}")
-        deadline = time.monotonic() + 60
-        for url, proc in zip(urls, procs, strict=True):
-            while True:
-                try:
-                    if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                        break
-                except OSError:
-                    pass
-                assert proc.poll() is None and time.monotonic() < deadline, f"the dashboard at {url} did not start"
-                time.sleep(0.3)
-        yield urls
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
-        for log in logs:
-            log.close()
-
-
 async def _visit(page, url: str) -> dict:
     """Open the overview and read its tiles once the script run is over."""
     started = time.monotonic()
@@ -289,7 +243,7 @@ def test_dashboards_show_before_or_after_never_a_mix(demo_lake, demo_db, tmp_pat
     env = {**os.environ, "INSPECTION_STORE": spec, "INSPECTION_LAKE_DATA": str(data) + "/",
            "INSPECTION_DB": str(tmp_path / "unused.duckdb"), "INSPECTION_DEMO": "0", "INSPECTION_REQUIRE_LOGIN": "0",
            "INSPECTION_USERS_FILE": str(tmp_path / "users.toml"), "INSPECTION_LANG": "zh"}
-    with _dashboards(env, tmp_path, DASHBOARDS) as urls:
+    with running_apps(env, DASHBOARDS, logs=[tmp_path / f"dashboard{n}.log" for n in range(DASHBOARDS)]) as urls:
         con = store.connect(spec, read_only=True)  # reads, like the dashboards
         try:
             before = _screen_state(con)

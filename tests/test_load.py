@@ -20,11 +20,11 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from apprunner import running_app
 from hostile import reliability
 
 from inspection import fmt, importer, metrics, store
@@ -63,14 +63,6 @@ def extra_inspections(con) -> tuple[str, bytes]:
         writer.writerow([EXTRA_ROUND, "市级", "市委第九巡察组", "常规", "2025-03-10", "2025-05-10", district, township,
                          unit, EXTRA_ISSUES, 1])
     return "负载测试_巡察情况.csv", out.getvalue().encode("utf-8")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _visits(options: dict[str, list[str]], seed: int) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -121,30 +113,8 @@ def app_url(states):
            "INSPECTION_USERS_FILE": str(users), "INSPECTION_REQUIRE_LOGIN": "0"}
     subprocess.run([sys.executable, "-m", "inspection", "add-user", ADMIN, "--role", "admin", "--password-stdin"],
                    input=ADMIN_PW, text=True, cwd=ROOT, env=env, check=True, capture_output=True)
-    port = _free_port()
-    log = open(states["folder"] / "app.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the app did not start")
+    with running_app(env, log=states["folder"] / "app.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 # ---------------------------------------------------------------- the sessions
@@ -235,7 +205,8 @@ async def administrator(browser, url: str, file: tuple[str, bytes], events: dict
         await page.get_by_text("确认撤销", exact=False).click()
         events["undo_start"] = time.monotonic()
         await page.get_by_role("button", name="撤销该次导入").click()
-        await page.wait_for_selector('[data-testid="stAlertContentSuccess"]', timeout=150_000)
+        # the undo's own message: the import's success notice may still be on the page
+        await page.wait_for_selector("text=已撤销导入", timeout=150_000)
         events["undo_end"] = time.monotonic()
         await _settle(page)
         events["undo_problems"] = await _problems(page)
