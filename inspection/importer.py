@@ -331,23 +331,98 @@ def unit_id_for(code: str | None, district: str, township: str, name: str) -> st
     return f"c:{code}" if code else f"n:{district}|{township}|{name}"
 
 
-class UnitIndex:
-    """The known units: the roster when there is one, else the inspected units."""
+def _key_table(con: duckdb.DuckDBPyConnection, name: str, columns: list[str], rows) -> None:
+    """TEMP table `name` of VARCHAR `columns` holding `rows` (the caller drops it)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({', '.join(c + ' VARCHAR' for c in columns)})")
+    frame = pd.DataFrame(list(rows), columns=columns, dtype=object)
+    if frame.empty:
+        return
+    con.register("key_frame", frame)
+    try:
+        con.execute(f"INSERT INTO {name} SELECT {', '.join(columns)} FROM key_frame")
+    finally:
+        con.unregister("key_frame")
 
-    def __init__(self, units: list[tuple[str, str | None, str, str, str]]):
+
+class UnitIndex:
+    """The known units: the roster when there is one, else the inspected units.
+
+    Given only `units`, it holds those. Given also a store (`con`; `source`: a relation with unit_id,
+    unit_code, district, township, unit_name, the condition on its alias u that keeps the live
+    units, and whether its rows repeat), it holds the incoming `units` and reads from the store only
+    what lookups need: `load` the stored units that match the rows' keys by code or by
+    (district, township, name), and the whole district of a key that does not resolve (for
+    `suggest`; every unit only when a district is not known at all). Either way `resolve` and
+    `suggest` answer as if every stored unit and then the incoming ones had been listed."""
+
+    def __init__(self, units: list[tuple[str, str | None, str, str, str]],
+                 con: duckdb.DuckDBPyConnection | None = None, source: tuple[str, str, bool] | None = None):
         self.by_code: dict[str, str] = {}
         self.by_name: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         self.names_by_district: dict[str, set[str]] = defaultdict(set)
+        self._con, self._source = con, source
+        self._pinned: set[str] = set()  # codes of the incoming units: they win over stored ones
+        # what has been read from the store: codes, (district, township, name) keys, whole districts
+        self._codes: set[str] = set()
+        self._names: set[tuple[str, str, str]] = set()
+        self._districts: set[str] = set()
+        self._all = source is None  # every unit is held
+        self._add(units, pinned=True)
+        self.empty = not units and (self._all or not con.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {source[0]} u WHERE {source[1]})").fetchone()[0])
+
+    def _add(self, units, pinned: bool) -> None:
         for unit_id, code, district, township, name in units:
-            if code:
+            if code and (pinned or code not in self._pinned):
                 self.by_code[code] = unit_id
+                if pinned:
+                    self._pinned.add(code)
             self.by_name[(district, township, name)].add(unit_id)
             self.names_by_district[district].add(f"{township}/{name}")
-        self.empty = not units
 
-    def resolve(self, values: dict) -> tuple[str | None, str | None]:
-        """(unit_id, None) or (None, reason)."""
-        code, key = values.get("unit_code"), (values["district"], values["township"], values["unit_name"])
+    def _read(self, join: str = "") -> list[tuple]:
+        relation, live, repeats = self._source
+        return self._con.execute(f"SELECT {'DISTINCT ' if repeats else ''}u.unit_id, u.unit_code, u.district, "
+                                 f"u.township, u.unit_name FROM {relation} u {join} WHERE {live}").fetchall()
+
+    def load(self, keys) -> None:
+        """Read the stored units these (unit_code, district, township, unit_name) keys may resolve to,
+        and the districts of the keys that resolve to none (for their suggestions)."""
+        if self._all:
+            return
+        keys = set(keys)
+        codes = {k[0] for k in keys if k[0]} - self._codes
+        names = {k[1:] for k in keys} - self._names
+        if codes or names:
+            con = self._con
+            _key_table(con, "unit_lookup_codes", ["code"], [(c,) for c in codes])
+            _key_table(con, "unit_lookup_names", ["district", "township", "unit_name"], names)
+            try:
+                # two equi-joins, not one join ON a OR b
+                found = self._read("JOIN unit_lookup_codes k ON u.unit_code = k.code")
+                found += self._read("JOIN unit_lookup_names k ON u.district = k.district "
+                                    "AND u.township = k.township AND u.unit_name = k.unit_name")
+            finally:
+                con.execute("DROP TABLE IF EXISTS unit_lookup_codes")
+                con.execute("DROP TABLE IF EXISTS unit_lookup_names")
+            self._add(found, pinned=False)
+            self._codes |= codes
+            self._names |= names
+        self.load_districts(k[1] for k in keys if self._lookup(k[0], k[1:])[0] is None)
+
+    def load_districts(self, districts) -> None:
+        """Read every stored unit of these districts."""
+        todo = set(districts) - self._districts
+        if self._all or not todo:
+            return
+        _key_table(self._con, "unit_lookup_districts", ["district"], [(d,) for d in todo])
+        try:
+            self._add(self._read("JOIN unit_lookup_districts k ON u.district = k.district"), pinned=False)
+        finally:
+            self._con.execute("DROP TABLE IF EXISTS unit_lookup_districts")
+        self._districts |= todo
+
+    def _lookup(self, code: str | None, key: tuple[str, str, str]) -> tuple[str | None, str | None]:
         if code and code in self.by_code:
             return self.by_code[code], None
         ids = self.by_name.get(key, set())
@@ -357,8 +432,19 @@ class UnitIndex:
             return None, "名册中有多个同名对象，请填写对象编码"
         return None, "名册中没有这个村(社区)"
 
+    def resolve(self, values: dict) -> tuple[str | None, str | None]:
+        """(unit_id, None) or (None, reason)."""
+        code, key = values.get("unit_code"), (values["district"], values["township"], values["unit_name"])
+        if not self._all and ((code and code not in self._codes) or key not in self._names):
+            self.load([(code, *key)])  # not loaded beforehand: one query for this row
+        return self._lookup(code, key)
+
     def suggest(self, values: dict) -> str | None:
         district, township, name = values["district"], values["township"], values["unit_name"]
+        self.load_districts([district])
+        if district not in self.names_by_district and not self._all:
+            self._add(self._read(), pinned=False)  # a district no unit has: every name is a candidate
+            self._all = True
         pool = self.names_by_district.get(district) or {n for s in self.names_by_district.values() for n in s}
         close = difflib.get_close_matches(f"{township}/{name}", sorted(pool), n=3, cutoff=0.5)
         hints = []
@@ -369,6 +455,19 @@ class UnitIndex:
         if close:
             hints.append("是否为：" + "、".join(close))
         return "；".join(hints) or None
+
+
+def _unit_key(values: dict, *required: str) -> tuple | None:
+    """The (unit_code, district, township, unit_name) a row is resolved by; None for a row that
+    `validate` skips for a blank field (these and the `required` ones)."""
+    key = (values.get("unit_code"), values.get("district"), values.get("township"), values.get("unit_name"))
+    if None in key[1:] or None in (values.get("round"), *(values.get(f) for f in required)):
+        return None
+    return key
+
+
+def _unit_keys(records: list[Record], *required: str) -> set[tuple]:
+    return {k for rec in records if (k := _unit_key(rec.values, *required)) is not None}
 
 
 # ---------------------------------------------------------------- the import
@@ -387,6 +486,8 @@ class Importer:
         self.skipped = 0
         self.file_tables: dict[str, list[str]] = defaultdict(list)
         self._temp: list[str] = []  # TEMP tables of the vectorised CSV path, dropped after the run
+        self._known_units: set[str] = set()  # units whose stored inspections are in validate's `known`
+        self._fast_known: set[tuple] = set()  # the rows of TEMP table fast_known
 
     # read and parse every file; returns the records per table
     def parse(self) -> dict[str, list[Record]]:
@@ -576,9 +677,10 @@ class Importer:
                                                                    "category"))
         # each distinct unit as written resolved once, as `validate` resolves it per row
         found = []
-        for code, district, township, name in con.execute(
-                f"SELECT DISTINCT {col('unit_code')}, s.district, s.township, s.unit_name FROM {t} s "
-                f"WHERE {complete}").fetchall():
+        keys = con.execute(f"SELECT DISTINCT {col('unit_code')}, s.district, s.township, s.unit_name FROM {t} s "
+                           f"WHERE {complete}").fetchall()
+        units.load(keys)
+        for code, district, township, name in keys:
             v = {"unit_code": code, "district": district, "township": township, "unit_name": name}
             uid, reason = units.resolve(v)
             hint = None
@@ -586,6 +688,7 @@ class Importer:
                 reason = reason if not no_roster else "没有这个村(社区)的巡察记录"
                 hint = units.suggest(v)
             found.append((code, district, township, name, uid, reason, hint))
+        self._load_known(known, {f[4] for f in found if f[4] is not None})
         names = ["unit_code", "district", "township", "unit_name", "uid", "reason", "hint"]
         con.execute(f"CREATE OR REPLACE TEMP TABLE {t}_units ({', '.join(n + ' VARCHAR' for n in names)})")
         self._temp.append(f"{t}_units")
@@ -594,9 +697,10 @@ class Importer:
         if "fast_known" not in self._temp:
             con.execute("CREATE OR REPLACE TEMP TABLE fast_known (round VARCHAR, unit_id VARCHAR)")
             self._temp.append("fast_known")
-            if known:
-                self._insert_frame("fast_known", pd.DataFrame(list(known), columns=["round", "unit_id"],
-                                                              dtype=object))
+        if len(known) > len(self._fast_known):  # what the table lacks of `known`
+            self._insert_frame("fast_known", pd.DataFrame(list(known - self._fast_known),
+                                                          columns=["round", "unit_id"], dtype=object))
+            self._fast_known = set(known)
         if seq:  # issues of earlier files in this import: seq numbers on from theirs
             con.execute("CREATE OR REPLACE TEMP TABLE fast_seq (round VARCHAR, unit_id VARCHAR, base BIGINT)")
             self._temp.append("fast_seq")
@@ -642,13 +746,26 @@ class Importer:
         self.problems.append(Problem(record.file, record.sheet, record.row, column,
                                      None if value is None else str(value), reason, suggestion))
 
-    def _store_units(self, table: str) -> list[tuple]:
-        if table == "roster":
-            sql = "SELECT unit_id, unit_code, district, township, unit_name FROM live_units"
-        else:
-            sql = ("SELECT DISTINCT unit_id, unit_code, district, township, unit_name "
-                   "FROM inspections WHERE superseded_by IS NULL")
-        return self.con.execute(sql).fetchall()
+    def _unit_index(self, table: str, incoming: list[tuple]) -> UnitIndex:
+        """The stored units of the roster (else the inspected ones), read as lookups need them, and
+        `incoming`."""
+        source = (("live_units", "true", False) if table == "roster"
+                  else ("inspections", "u.superseded_by IS NULL", True))
+        return UnitIndex(incoming, self.con, source)
+
+    def _load_known(self, known: set, unit_ids) -> None:
+        """Add to `known` the stored (round, unit_id) of the live inspections of these units."""
+        todo = set(unit_ids) - self._known_units
+        if not todo:
+            return
+        _key_table(self.con, "known_lookup", ["unit_id"], [(u,) for u in todo])
+        try:
+            known.update(self.con.execute(
+                "SELECT DISTINCT round, unit_id FROM inspections WHERE superseded_by IS NULL "
+                "AND unit_id IN (SELECT unit_id FROM known_lookup)").fetchall())
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS known_lookup")
+        self._known_units |= todo
 
     def validate(self, by_table: dict[str, list[Record]]) -> dict[str, pd.DataFrame]:
         frames: dict[str, pd.DataFrame] = {}
@@ -672,13 +789,15 @@ class Importer:
             roster_rows.append(v)
         incoming_roster = [(v["unit_id"], v.get("unit_code"), v["district"], v["township"], v["unit_name"])
                            for v in roster_rows]
-        units = UnitIndex(self._store_units("roster") + incoming_roster)
+        units = self._unit_index("roster", incoming_roster)
         frames["roster"] = pd.DataFrame(roster_rows, columns=[
             "unit_id", "district", "township", "unit_name", "unit_code", "unit_type",
             "is_poverty_village", "is_weak_org"])
 
         inspection_rows = []
         seen_keys: dict[tuple, Record] = {}
+        if not units.empty:
+            units.load(_unit_keys(by_table["inspections"]))
         for rec in by_table["inspections"]:
             v = rec.values
             if None in (v.get("district"), v.get("township"), v.get("unit_name"), v.get("round")):
@@ -706,14 +825,16 @@ class Importer:
             "round", "unit_id", "district", "township", "unit_name", "unit_code", "level", "team", "mode",
             "start_date", "end_date", *contract.COUNT_FIELDS, "funds_recovered"])
 
-        # issues belong to an inspection already loaded or in this import
+        # issues belong to an inspection already loaded or in this import (the stored ones are read
+        # for the units the issues name)
         known = set(seen_keys)
-        known.update(self.con.execute(
-            "SELECT DISTINCT round, unit_id FROM inspections WHERE superseded_by IS NULL").fetchall())
-        issue_units = units if not units.empty else UnitIndex(
-            self._store_units("inspections")
-            + [(v["unit_id"], v.get("unit_code"), v["district"], v["township"], v["unit_name"])
-               for v in inspection_rows])
+        issue_units = units if not units.empty else self._unit_index("inspections", [
+            (v["unit_id"], v.get("unit_code"), v["district"], v["township"], v["unit_name"])
+            for v in inspection_rows])
+        listed = [rec for rec in by_table["issues"] if not isinstance(rec, StagedSheet)]
+        issue_units.load(_unit_keys(listed, "category"))
+        self._load_known(known, {issue_units.resolve(rec.values)[0] for rec in listed
+                                 if _unit_key(rec.values, "category")} - {None})
         issue_rows = []
         seq: Counter = Counter()
         staged = False
