@@ -218,6 +218,11 @@ def default_unit_type(name: str) -> str:
     return "其他"
 
 
+def default_unit_type_sql(name: str) -> str:
+    """`default_unit_type` as SQL over the VARCHAR column `name`."""
+    return f"CASE WHEN ends_with({name}, '社区') THEN '社区' WHEN ends_with({name}, '村') THEN '村' ELSE '其他' END"
+
+
 # ---------------------------------------------------------------- the same, as SQL (large CSVs)
 
 def _nfkc_stable(ch: str) -> bool:

@@ -123,6 +123,10 @@ MAX_PROBLEMS = 5000
 ISSUE_COLUMNS = ["round", "unit_id", "seq", "category", "subcategory", "description", "status", "due_date",
                  "rectified_date"]
 KEYS = {"roster": ["unit_id"], "inspections": ["round", "unit_id"], "issues": ["round", "unit_id"]}
+ROSTER_COLUMNS = ["unit_id", "district", "township", "unit_name", "unit_code", "unit_type", "is_poverty_village",
+                  "is_weak_org"]
+INSPECTION_COLUMNS = ["round", "unit_id", "district", "township", "unit_name", "unit_code", "level", "team", "mode",
+                      "start_date", "end_date", *contract.COUNT_FIELDS, "funds_recovered"]
 
 
 @dataclass
@@ -297,14 +301,17 @@ def _where(file: str, sheet: str) -> str:
 
 # ---------------------------------------------------------------- large CSVs: the vectorised path
 #
-# A large, regular CSV of issues is read by DuckDB's CSV reader into a TEMP table (all VARCHAR);
-# each converter of cells.py runs once per distinct value of its column and the results are joined
-# back; problems are collected with a query. The outcome is the same as `_parse_sheet` would give
+# A large, regular CSV (roster, inspections or issues) is read by DuckDB's CSV reader into a TEMP
+# table (all VARCHAR); each converter of cells.py runs once per distinct value of its column and the
+# results are joined back; problems are collected with a query. The outcome is the same as `_parse_sheet` would give
 # row by row: the same values, the same problems (file, row, column, value, reason), the same
 # skipped rows. Small or irregular files (title rows are fine; GBK, tabs, odd quoting, line breaks
 # in cells, xlsx) keep the Python path.
+# `validate` then checks the staged rows of a table in SQL too (duplicates, unit lookups once per
+# distinct unit, end before start); the Records of the other files of that table are staged with them
+# (`_gather`), so the checks that span files see every row in the same order.
 
-FAST_TABLES = frozenset({"issues"})
+FAST_TABLES = frozenset({"roster", "inspections", "issues"})
 _WHITESPACE = [c for c in map(chr, range(0x3001)) if c.isspace()]
 # a row whose first cell starts with any other character is a data row (see `_row_kind`)
 _SURE_DATA = "^[^" + cells.char_class(_WHITESPACE + sorted(_MARKER_START)) + "]"
@@ -329,6 +336,12 @@ def _as_sql_text(value: object) -> str | None:
 
 def unit_id_for(code: str | None, district: str, township: str, name: str) -> str:
     return f"c:{code}" if code else f"n:{district}|{township}|{name}"
+
+
+def _unit_id_sql(s: str) -> str:
+    """`unit_id_for` over the columns of alias `s`."""
+    return (f"CASE WHEN coalesce({s}.unit_code, '') <> '' THEN 'c:' || {s}.unit_code "
+            f"ELSE 'n:' || {s}.district || '|' || {s}.township || '|' || {s}.unit_name END")
 
 
 def _key_table(con: duckdb.DuckDBPyConnection, name: str, columns: list[str], rows) -> None:
@@ -379,6 +392,12 @@ class UnitIndex:
                     self._pinned.add(code)
             self.by_name[(district, township, name)].add(unit_id)
             self.names_by_district[district].add(f"{township}/{name}")
+
+    def extend(self, units) -> None:
+        """Add more incoming units (as if given to the constructor)."""
+        if units:
+            self._add(units, pinned=True)
+            self.empty = False
 
     def _read(self, join: str = "") -> list[tuple]:
         relation, live, repeats = self._source
@@ -500,11 +519,11 @@ class Importer:
             seen_hashes[item.sha256] = item.name
             fast = self._parse_fast(item, len(seen_hashes))
             if fast is not None:
-                staged, skipped = fast
+                staged, skipped, table_name = fast
                 self.skipped += skipped
-                self.file_tables[item.name].append(contract.ISSUES.name)
+                self.file_tables[item.name].append(table_name)
                 if staged is not None:
-                    by_table[contract.ISSUES.name].append(staged)
+                    by_table[table_name].append(staged)
                 continue
             try:
                 sheets = readers.read_file(item.name, item.data, self.limits)
@@ -534,9 +553,9 @@ class Importer:
                     self.warnings.append(f"{item.name}：{extra} 个工作表未识别为台账，已忽略")
         return by_table
 
-    def _parse_fast(self, item: InputFile, number: int) -> tuple[StagedSheet | None, int] | None:
-        """Read a large regular CSV of issues through DuckDB: (its staged rows or None when it has no
-        data rows or has problems, rows skipped); None when the file is for `_parse_sheet` instead.
+    def _parse_fast(self, item: InputFile, number: int) -> tuple[StagedSheet | None, int, str] | None:
+        """Read a large regular CSV through DuckDB: (its staged rows or None when it has no data rows
+        or has problems, rows skipped, table name); None when the file is for `_parse_sheet` instead.
 
         Adds the same problems and warnings as `_parse_sheet`, in the same order."""
         if self.con is None:
@@ -632,7 +651,7 @@ class Importer:
                     if name in blank:
                         self.problems.append(Problem(item.name, None, r, labels[name], "", "必填项为空"))
             if found_rows:
-                return None, skipped
+                return None, skipped, table.name
 
         values = []
         for k, (name, col, _, kind, _, _, _, mapped) in enumerate(maps):
@@ -652,8 +671,8 @@ class Importer:
             con.execute(f"DROP TABLE IF EXISTS {name}")
         count = con.execute(f"SELECT count(*) FROM {staged}").fetchone()[0]
         if not count:
-            return None, skipped
-        return StagedSheet(item.name, None, staged, list(columns), labels, count), skipped
+            return None, skipped, table.name
+        return StagedSheet(item.name, None, staged, list(columns), labels, count), skipped, table.name
 
     def _insert_frame(self, table: str, frame: pd.DataFrame, columns: str | None = None) -> None:
         self.con.register("fast_frame", frame)
@@ -662,6 +681,161 @@ class Importer:
             self.con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM fast_frame")
         finally:
             self.con.unregister("fast_frame")
+
+    def _staged_units(self, t: str, code: str, where: str, units: UnitIndex, reason: str | None) -> list[tuple]:
+        """TEMP table {t}_units: each distinct unit as written in the rows of `t` (alias s) that meet
+        `where`, resolved once as `validate` resolves it per row (uid, else reason and hint; `reason`
+        replaces the index's own). Returns its rows."""
+        con = self.con
+        found = []
+        keys = con.execute(f"SELECT DISTINCT {code}, s.district, s.township, s.unit_name FROM {t} s "
+                           f"WHERE {where}").fetchall()
+        units.load(keys)
+        for unit_code, district, township, name in keys:
+            v = {"unit_code": unit_code, "district": district, "township": township, "unit_name": name}
+            uid, why = units.resolve(v)
+            hint = None
+            if uid is None:
+                why = reason or why
+                hint = units.suggest(v)
+            found.append((unit_code, district, township, name, uid, why, hint))
+        del keys
+        names = ["unit_code", "district", "township", "unit_name", "uid", "reason", "hint"]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {t}_units ({', '.join(n + ' VARCHAR' for n in names)})")
+        self._temp.append(f"{t}_units")
+        if found:
+            self._insert_frame(f"{t}_units", pd.DataFrame(found, columns=names, dtype=object))
+        return found
+
+    def _stage_records(self, records: list[Record], table: Table, name: str) -> StagedSheet:
+        """Records of one sheet (from `_parse_sheet`) as a StagedSheet in TEMP table `name`."""
+        fields = list(records[0].values)
+        types = {f: _SQL_TYPES.get(table.field(f).kind, "VARCHAR") for f in fields}
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} "
+                         f"(r BIGINT{''.join(f', {f} {types[f]}' for f in fields)})")
+        self._temp.append(name)
+        frame = pd.DataFrame({f: [_as_sql_text(rec.values.get(f)) for rec in records] for f in fields},
+                             dtype=object)
+        frame.insert(0, "r", [rec.row for rec in records])
+        self.con.register("fast_frame", frame)
+        try:
+            self.con.execute(f"INSERT INTO {name} SELECT r{''.join(f', CAST({f} AS {types[f]})' for f in fields)} "
+                             "FROM fast_frame")
+        finally:
+            self.con.unregister("fast_frame")
+        first = records[0]
+        return StagedSheet(first.file, first.sheet, name, fields, first.columns, len(records))
+
+    def _gather(self, entries: list, table: Table) -> tuple[str, list[StagedSheet]]:
+        """Every entry of by_table[table] (StagedSheets, and Records a sheet at a time) in one TEMP table
+        fast_<table>_in: f (the sheet's place in `entries`), r, and every field of the table."""
+        sheets: list[StagedSheet] = []
+        run: list[Record] = []
+
+        def flush() -> None:
+            if run:
+                sheets.append(self._stage_records(run, table, f"fast_{table.name}_rec{len(sheets)}"))
+                run.clear()
+
+        for entry in entries:
+            if isinstance(entry, StagedSheet):
+                flush()
+                sheets.append(entry)
+            else:
+                if run and (run[-1].columns is not entry.columns or run[-1].file != entry.file
+                            or run[-1].sheet != entry.sheet):
+                    flush()
+                run.append(entry)
+        flush()
+        parts = []
+        for f, sheet in enumerate(sheets):
+            present = set(sheet.fields)
+            picks = ", ".join(f"s.{x.name}" if x.name in present else
+                              f"CAST(NULL AS {_SQL_TYPES.get(x.kind, 'VARCHAR')}) AS {x.name}" for x in table.fields)
+            parts.append(f"SELECT {f} AS f, s.r, {picks} FROM {sheet.table} s")
+        name = f"fast_{table.name}_in"
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {' UNION ALL '.join(parts)}")
+        self._temp.append(name)
+        for sheet in sheets:
+            self.con.execute(f"DROP TABLE IF EXISTS {sheet.table}")
+        return name, sheets
+
+    def _validate_staged_roster(self, entries: list, units: UnitIndex) -> StagedRows:
+        """`validate` for roster rows of which some are staged: the same problems; the rows in TEMP
+        table fast_roster, the units added to `units`."""
+        con = self.con
+        t, sheets = self._gather(entries, contract.ROSTER)
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE fast_roster_v AS
+            SELECT *, row_number() OVER w AS k, first_value(f) OVER w AS f0, first_value(r) OVER w AS r0
+            FROM (SELECT s.*, {_unit_id_sql('s')} AS uid FROM {t} s
+                  WHERE s.district IS NOT NULL AND s.township IS NOT NULL AND s.unit_name IS NOT NULL)
+            WINDOW w AS (PARTITION BY uid ORDER BY f, r)""")
+        self._temp.append("fast_roster_v")
+        con.execute(f"DROP TABLE {t}")
+        for f, r, f0, r0, code, name in con.execute(
+                "SELECT f, r, f0, r0, unit_code, unit_name FROM fast_roster_v WHERE k > 1 ORDER BY f, r").fetchall():
+            sheet, field_name = sheets[f], "unit_code" if code else "unit_name"
+            self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get(field_name), code or name,
+                                         f"名册中重复的对象（与 {sheets[f0].file} 第 {r0} 行相同）"))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE fast_roster AS SELECT {', '.join(ROSTER_COLUMNS)} "
+                    "FROM roster LIMIT 0")
+        self._temp.append("fast_roster")
+        con.execute(f"""INSERT INTO fast_roster ({', '.join(ROSTER_COLUMNS)})
+            SELECT uid, district, township, unit_name, unit_code,
+                   coalesce(unit_type, {cells.default_unit_type_sql('unit_name')}),
+                   coalesce(is_poverty_village, false), coalesce(is_weak_org, false)
+            FROM fast_roster_v WHERE k = 1""")
+        cursor = con.execute("SELECT uid, unit_code, district, township, unit_name FROM fast_roster_v WHERE k = 1")
+        while batch := cursor.fetchmany(100_000):
+            units.extend(batch)
+        con.execute("DROP TABLE fast_roster_v")
+        count = con.execute("SELECT count(*) FROM fast_roster").fetchone()[0]
+        return StagedRows("fast_roster", list(ROSTER_COLUMNS), count)
+
+    def _validate_staged_inspections(self, entries: list, units: UnitIndex) -> StagedRows:
+        """`validate` for inspection rows of which some are staged: the same problems; the rows with
+        their unit_id in TEMP table fast_inspections."""
+        con = self.con
+        t, sheets = self._gather(entries, contract.INSPECTIONS)
+        complete = ("s.district IS NOT NULL AND s.township IS NOT NULL AND s.unit_name IS NOT NULL "
+                    "AND s.round IS NOT NULL")
+        if units.empty:
+            resolved = f"SELECT s.*, {_unit_id_sql('s')} AS uid, NULL AS reason, NULL AS hint FROM {t} s WHERE {complete}"
+        else:
+            self._staged_units(t, "s.unit_code", complete, units, None)
+            resolved = (f"SELECT s.*, u.uid, u.reason, u.hint FROM {t} s JOIN {t}_units u "
+                        "ON s.unit_code IS NOT DISTINCT FROM u.unit_code AND s.district = u.district "
+                        f"AND s.township = u.township AND s.unit_name = u.unit_name WHERE {complete}")
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE fast_inspections_v AS
+            SELECT *, row_number() OVER w AS k, first_value(f) OVER w AS f0, first_value(r) OVER w AS r0
+            FROM ({resolved})
+            WINDOW w AS (PARTITION BY round, uid, uid IS NULL ORDER BY f, r)""")
+        self._temp.append("fast_inspections_v")
+        con.execute(f"DROP TABLE {t}")
+        con.execute(f"DROP TABLE IF EXISTS {t}_units")
+        for f, r, uid, reason, hint, name, round_, k, f0, r0, start, end in con.execute(
+                "SELECT f, r, uid, reason, hint, unit_name, round, k, f0, r0, start_date, end_date "
+                "FROM fast_inspections_v WHERE uid IS NULL OR k > 1 OR end_date < start_date ORDER BY f, r"
+        ).fetchall():
+            sheet = sheets[f]
+            if uid is None:
+                self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("unit_name"), name,
+                                             reason, hint))
+            elif k > 1:
+                self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("round"), round_,
+                                             f"同一轮次同一村(社区)出现两次（另见 {sheets[f0].file} 第 {r0} 行）"))
+            else:
+                self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("end_date"), str(end),
+                                             f"结束日期早于开始日期（{start.isoformat()}）"))
+        columns = ", ".join(INSPECTION_COLUMNS)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE fast_inspections AS SELECT {columns} FROM inspections LIMIT 0")
+        self._temp.append("fast_inspections")
+        picks = columns.replace("unit_id", "uid").replace("mode", f"coalesce(mode, '{contract.DEFAULT_MODE}')")
+        con.execute(f"INSERT INTO fast_inspections ({columns}) SELECT {picks} FROM fast_inspections_v "
+                    "WHERE uid IS NOT NULL AND k = 1 AND NOT coalesce(end_date < start_date, false)")
+        con.execute("DROP TABLE fast_inspections_v")
+        count = con.execute("SELECT count(*) FROM fast_inspections").fetchone()[0]
+        return StagedRows("fast_inspections", list(INSPECTION_COLUMNS), count)
 
     def _validate_staged_issues(self, sheet: StagedSheet, units: UnitIndex, no_roster: bool,
                                 known: set, seq: Counter, more: bool) -> None:
@@ -675,32 +849,16 @@ class Importer:
 
         complete = " AND ".join(f"{col(f)} IS NOT NULL" for f in ("district", "township", "unit_name", "round",
                                                                    "category"))
-        # each distinct unit as written resolved once, as `validate` resolves it per row
-        found = []
-        keys = con.execute(f"SELECT DISTINCT {col('unit_code')}, s.district, s.township, s.unit_name FROM {t} s "
-                           f"WHERE {complete}").fetchall()
-        units.load(keys)
-        for code, district, township, name in keys:
-            v = {"unit_code": code, "district": district, "township": township, "unit_name": name}
-            uid, reason = units.resolve(v)
-            hint = None
-            if uid is None:
-                reason = reason if not no_roster else "没有这个村(社区)的巡察记录"
-                hint = units.suggest(v)
-            found.append((code, district, township, name, uid, reason, hint))
+        found = self._staged_units(t, col("unit_code"), complete, units,
+                                   "没有这个村(社区)的巡察记录" if no_roster else None)
         self._load_known(known, {f[4] for f in found if f[4] is not None})
-        names = ["unit_code", "district", "township", "unit_name", "uid", "reason", "hint"]
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {t}_units ({', '.join(n + ' VARCHAR' for n in names)})")
-        self._temp.append(f"{t}_units")
-        if found:
-            self._insert_frame(f"{t}_units", pd.DataFrame(found, columns=names, dtype=object))
         if "fast_known" not in self._temp:
             con.execute("CREATE OR REPLACE TEMP TABLE fast_known (round VARCHAR, unit_id VARCHAR)")
             self._temp.append("fast_known")
         if len(known) > len(self._fast_known):  # what the table lacks of `known`
             self._insert_frame("fast_known", pd.DataFrame(list(known - self._fast_known),
                                                           columns=["round", "unit_id"], dtype=object))
-            self._fast_known = set(known)
+            self._fast_known |= known
         if seq:  # issues of earlier files in this import: seq numbers on from theirs
             con.execute("CREATE OR REPLACE TEMP TABLE fast_seq (round VARCHAR, unit_id VARCHAR, base BIGINT)")
             self._temp.append("fast_seq")
@@ -760,9 +918,11 @@ class Importer:
             return
         _key_table(self.con, "known_lookup", ["unit_id"], [(u,) for u in todo])
         try:
+            incoming = ("UNION SELECT round, unit_id FROM fast_inspections "
+                        "WHERE unit_id IN (SELECT unit_id FROM known_lookup)" if "fast_inspections" in self._temp else "")
             known.update(self.con.execute(
                 "SELECT DISTINCT round, unit_id FROM inspections WHERE superseded_by IS NULL "
-                "AND unit_id IN (SELECT unit_id FROM known_lookup)").fetchall())
+                f"AND unit_id IN (SELECT unit_id FROM known_lookup) {incoming}").fetchall())
         finally:
             self.con.execute("DROP TABLE IF EXISTS known_lookup")
         self._known_units |= todo
@@ -771,7 +931,8 @@ class Importer:
         frames: dict[str, pd.DataFrame] = {}
         roster_rows = []
         seen: dict[str, Record] = {}
-        for rec in by_table["roster"]:
+        staged_roster = any(isinstance(rec, StagedSheet) for rec in by_table["roster"])
+        for rec in by_table["roster"] if not staged_roster else ():
             v = rec.values
             if None in (v.get("district"), v.get("township"), v.get("unit_name")):
                 continue
@@ -790,15 +951,16 @@ class Importer:
         incoming_roster = [(v["unit_id"], v.get("unit_code"), v["district"], v["township"], v["unit_name"])
                            for v in roster_rows]
         units = self._unit_index("roster", incoming_roster)
-        frames["roster"] = pd.DataFrame(roster_rows, columns=[
-            "unit_id", "district", "township", "unit_name", "unit_code", "unit_type",
-            "is_poverty_village", "is_weak_org"])
+        frames["roster"] = pd.DataFrame(roster_rows, columns=ROSTER_COLUMNS)
+        if staged_roster:
+            frames["roster"] = self._validate_staged_roster(by_table["roster"], units)
 
         inspection_rows = []
         seen_keys: dict[tuple, Record] = {}
-        if not units.empty:
+        staged_inspections = any(isinstance(rec, StagedSheet) for rec in by_table["inspections"])
+        if not units.empty and not staged_inspections:
             units.load(_unit_keys(by_table["inspections"]))
-        for rec in by_table["inspections"]:
+        for rec in by_table["inspections"] if not staged_inspections else ():
             v = rec.values
             if None in (v.get("district"), v.get("township"), v.get("unit_name"), v.get("round")):
                 continue
@@ -821,16 +983,19 @@ class Importer:
             v["unit_id"] = uid
             v.setdefault("mode", contract.DEFAULT_MODE)
             inspection_rows.append(v)
-        frames["inspections"] = pd.DataFrame(inspection_rows, columns=[
-            "round", "unit_id", "district", "township", "unit_name", "unit_code", "level", "team", "mode",
-            "start_date", "end_date", *contract.COUNT_FIELDS, "funds_recovered"])
+        frames["inspections"] = pd.DataFrame(inspection_rows, columns=INSPECTION_COLUMNS)
+        incoming_units = [(v["unit_id"], v.get("unit_code"), v["district"], v["township"], v["unit_name"])
+                          for v in inspection_rows]
+        if staged_inspections:
+            frames["inspections"] = self._validate_staged_inspections(by_table["inspections"], units)
+            if units.empty:
+                incoming_units = self.con.execute(
+                    "SELECT DISTINCT unit_id, unit_code, district, township, unit_name FROM fast_inspections").fetchall()
 
         # issues belong to an inspection already loaded or in this import (the stored ones are read
         # for the units the issues name)
         known = set(seen_keys)
-        issue_units = units if not units.empty else self._unit_index("inspections", [
-            (v["unit_id"], v.get("unit_code"), v["district"], v["township"], v["unit_name"])
-            for v in inspection_rows])
+        issue_units = units if not units.empty else self._unit_index("inspections", incoming_units)
         listed = [rec for rec in by_table["issues"] if not isinstance(rec, StagedSheet)]
         issue_units.load(_unit_keys(listed, "category"))
         self._load_known(known, {issue_units.resolve(rec.values)[0] for rec in listed
@@ -981,9 +1146,13 @@ class Importer:
             self.warnings.append(f"{len(rows)} 个巡察记录的问题清单条数与发现问题数不一致（清单可以不完整）：{examples}")
 
     def _mismatches(self, frames: dict[str, pd.DataFrame], listed: pd.DataFrame) -> list[tuple]:
-        incoming = frames["inspections"][["round", "unit_id", "unit_name", "issues_found"]]
+        inspections = frames["inspections"]
         self.con.register("listed", listed)
-        self.con.register("incoming", incoming)
+        if isinstance(inspections, StagedRows):
+            self.con.execute("CREATE OR REPLACE TEMP VIEW incoming AS SELECT round, unit_id, unit_name, issues_found "
+                             f"FROM {inspections.table}")
+        else:
+            self.con.register("incoming", inspections[["round", "unit_id", "unit_name", "issues_found"]])
         try:
             return self.con.execute(
             """
@@ -998,7 +1167,10 @@ class Importer:
             ).fetchall()
         finally:
             self.con.unregister("listed")
-            self.con.unregister("incoming")
+            if isinstance(inspections, StagedRows):
+                self.con.execute("DROP VIEW IF EXISTS incoming")
+            else:
+                self.con.unregister("incoming")
 
     def _load(self, plans: dict, added: int, replaced: int, skipped: int) -> int:
         con = self.con

@@ -238,7 +238,7 @@ def test_irregular_files_take_the_python_path(monkeypatch, spoil):
         data = data.replace(b',"', b', "', 1)
     files = [InputFile("issues.csv", data)]
     if spoil == "roster":
-        files = [roster_csv()]
+        files = [roster_csv(encoding="gbk")]
     result, _ = run_both(monkeypatch, list(city()), files, expect_fast=False)
     assert result.status in ("imported", "rejected")
 
