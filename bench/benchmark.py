@@ -737,62 +737,63 @@ and 1.5 s of a filter change.
   it, wall times are the machine's own; above it, trust the CPU columns. Warm page times leave out
   the parameterless queries (the filter panel's options, the plan settings): the dashboard serves
   those from its cache until the next import, so they count in the cold times only.
-- **Import (met at province, borderline at national).** Province: 1.48M issue rows in one import
-  of 6 files took 19.5 s, i.e. ~13 s per 1M rows (16.5 s in an earlier run of the same code); at
-  national, one 1M-row file into the full roster and inspections took 15.5 s. Large regular CSVs
-  take a vectorised path (DuckDB `read_csv` into a staging table, each converter run once per
-  distinct value, validation and problems as SQL, the diff only over groups the store already
-  holds), which cut the CPU per 1M rows from ~30 s to ~19 s; irregular files keep the
-  row-at-a-time Python path with the same messages (`tests/test_import_fast.py`). The materialised
-  tables are rewritten for the touched units only (issue-only imports: only `m_issues`). What is
-  left (cProfile, 1.06M rows): reading and converting ~7 s, validation ~5 s, the materialised
-  tables ~3-5 s, the insert ~2 s; writing `m_issues` from the import's staging table instead of
-  re-reading the live views would save most of the third.
-  A small import into a national store pays ~5 s of fixed cost (100k rows: 10.4 s vs 2.6 s at
-  province): the unit index is built in Python from all 611k stored units (3.4 s) to resolve the
-  incoming names; looking up only the incoming units' codes and names in SQL would remove it.
-- **Page queries (missed).** The figures no longer re-join issues -> inspections -> roster: they
-  scan pre-joined tables (`m_units`, `m_inspections`, `m_issues`, rewritten inside each import's
-  transaction for the units it touched, sorted by district and round, integer unit keys), and the
-  coverage curves are running sums instead of range joins. Against the previous run (0.63M issue
-  rows) the province pages are as fast or faster on 2.3x the rows; p95 is still 83-462 ms
-  (medians 45-222 ms), national p95 0.3-2.9 s (medians 59-449 ms). What remains is a full scan
-  per figure: an issue figure reads 1.5M (15M) rows and evaluates the filter and the as-of
-  expressions (rectified by, overdue at) on each, ~10-30 ms (100-500 ms) of CPU; a page runs 4-9
-  figures one after another; the coverage figures find each unit's first inspection under the
-  chosen filters. What would reach the targets: pre-aggregated tables by district x township x
-  round x level x mode x category with counts per month of rectification and of due date, so a
-  figure reads thousands of rows instead of millions (as-of inside a month needs the day-level
-  rows of that one month only); running a page's figures concurrently (one cursor each: the
-  inspection-level queries use one core each); one GROUPING SETS query per page instead of 4-9.
-- **pandas (missed: 0.9-1.0x).** On warm DataFrames already in memory with categorical columns,
-  pandas computes the 7 comparison figures about as fast as DuckDB does over the materialised
-  tables. The cost of the pandas way is elsewhere: at national it needs ~50 s to load and 14.3 GB of
-  memory (the query process here: 0.8 GB), repeated in every dashboard process and after every
-  import. The pre-aggregated tables above are what would give >= 5x.
-- **Peak memory at national.** The query process peaks at 0.8 GB (target 4 GB: met). The import
-  process peaked at 4.3 GB importing the whole roster and 1.35M inspections in one go: those files
-  take the row-at-a-time Python path (every parsed row held as a record). DuckDB's own memory is
-  capped by `INSPECTION_MEMORY_LIMIT` (3 GB; a full rebuild of the national tables peaked at
-  10 GB without it). Importing the inspection files one year at a time would hold about a sixth
-  of those rows (not measured).
-- **Browser (province).** Pages open in 2.0-4.1 s (briefing 4.1 s with 8 charts, categories and
-  follow-up 3.6-3.7 s are over 3 s; between runs of the same code these vary by ~1 s). Filter
-  changes redraw within 1.1 s except follow-up (2.2 s: 12 small multiples, the plan table, the days
-  curve and, for administrators, the 200 longest-overdue issues). The follow-up and coverage pages
-  show 12 districts at a time, most behind first (one chart per district took 15.9 s to open and
-  60 s after a filter change before). What would help: the page's queries run concurrently, and
-  fewer charts drawn before the first scroll.
-- **DuckLake.** Per page 2.2-2.7x the file's median (1.7-2.2x at p95; 1.5-2.2x and 1.2-1.5x in an
-  earlier run): each query first reads the snapshot and the tables' file lists from the PostgreSQL
-  catalog (round trips and planning), and the dashboard reads the snapshot id once per query
-  (`ui/state.data_version`). Imports are as fast as into the file. Fewer, wider queries per page
-  would help the lake most.
-- **National store.** Importing 15M issue rows through the importer takes ~5 min here (~17 s per
-  1M-row file); the benchmark imports the roster, the inspections and the largest issue file through
-  the importer, bulk-loads the other 16 files with DuckDB `read_csv` (marked in the import table)
-  and rebuilds the materialised tables (~40 s); `--national-full` imports everything through the
-  importer. The xlsx row of each scale is a 100k-row sample.
+- **Import (met).** Large regular CSVs of all three tables take a vectorised path (DuckDB
+  `read_csv` into a staging table, each converter run once per distinct value, validation and
+  problems as SQL, the diff only over groups the store already holds); irregular files keep the
+  row-at-a-time Python path with the same messages (`tests/test_import_fast.py`,
+  `tests/test_import_fast_units.py` run every case both ways). An import reads from the store only
+  the units and inspections its rows mention (`UnitIndex` backed by the store). Province: 1.48M
+  issue rows in one import of 6 files, ~13 s per 1M rows; national: one 1M-row file into the full
+  roster and inspections in ~11 s (15.5 s before); 100k rows into the national store ~2.6 s (10.4 s
+  before: the whole roster was read into Python for every import); the national roster and 1.35M
+  inspections in one import ~36 s (74 s). Left (cProfile, 1.06M rows): reading and converting,
+  validation, the materialised tables (~3-5 s: writing `m_issues` from the import's staging table
+  instead of re-reading the live views would save most of it), the insert.
+- **Page queries (missed).** A page's figures now run side by side, one cursor each
+  (`ui.state.prefetch` starts them before the first chart is drawn; the benchmark times both ways),
+  a district filter is pushed into the scan (bounds DuckDB can use against the tables' district
+  order), and the heaviest figures take fewer passes. Province, side by side: medians 34-145 ms,
+  p95 79-365 ms; national: medians 45-482 ms, p95 0.7-3.1 s (the p95 are the filter sets with no
+  district: every issue figure reads 1.5M / 15M rows). With one district chosen every national
+  figure takes under 35 ms. Why 50 ms at province is out of reach this way, measured: (1) a fixed
+  cost per query of 3-25 ms with zero matching rows (binding and optimising the macro-expanded SQL:
+  `headline_totals` spends ~4.5 ms binding and ~10 ms in the optimiser, 7.5 ms of it ordering
+  joins), so a page of 5-10 figures costs ~40-80 ms before reading a row; (2) grouping 1.5M rows by
+  text columns (category, subcategory) costs ~30 ms of CPU per issue figure. Pre-aggregation, the
+  obvious next step, does not pay on this data: grouping `m_issues` by every filter dimension,
+  category, subcategory and the month each issue's as-of state settles (rectified, or overdue)
+  leaves 0.8-1.15M of the 1.48M rows (each inspection's issues spread over subcategories and
+  months). What would reach the targets: one query per page (GROUPING SETS over one scan, so the
+  planning is paid once and the rows read once), dictionary-encoded (ENUM) text columns in the
+  materialised tables (measured: the category group-by in half the time), and a result cache
+  warmed after each import for the default view (today, no filters), which most visits open.
+- **pandas (missed: 1.3-1.4x at national).** On warm DataFrames already in memory with categorical
+  columns, pandas computes the 7 comparison figures a little slower than DuckDB. The cost of the
+  pandas way is elsewhere: at national it needs ~45 s to load and 14.4 GB of memory, in every
+  dashboard process and again after every import; the query process here peaks at 1.4 GB (four
+  figures at once).
+- **Peak memory at national (met).** The import process peaks at 3.3 GB (the roster and 1.35M
+  inspections in one import, then a 1M-row issue file; 4.3 GB before the vectorised roster and
+  inspection path); DuckDB's own memory is capped by `INSPECTION_MEMORY_LIMIT` (3 GB). The query
+  process peaks at 1.4 GB.
+- **Browser (province; mostly).** Pages open in 2.0-4.1 s: follow-up (4.1 s) and briefing (3.0 s)
+  are at or over 3 s; between runs of the same code these vary by ~1 s. Filter changes redraw in
+  0.7-1.4 s except follow-up (2.4 s: the plan table of every district with a style per row, 12
+  small multiples, the days curve and, for administrators, the 200 longest-overdue issues). The
+  follow-up and coverage pages show 12 districts at a time, most behind first. What would help:
+  the plan table as a plain table with the behind rows marked in a column instead of a style per
+  cell, and fewer charts drawn before the first scroll.
+- **DuckLake.** Pages 2.0-2.6x the file's median (1.2-1.9x at p95): each query first reads the
+  snapshot and the tables' file lists from the PostgreSQL catalog (round trips and planning), and
+  the dashboard reads the snapshot id once per query (`ui/state.data_version`). Imports into the
+  lake take 1.3-1.8x the file's time (0.7-0.8x before the import looked units up in the store: each
+  lookup query is a catalog round trip on the lake). Fewer, wider queries per page would help the
+  lake most.
+- **National store.** Importing 15M issue rows through the importer takes minutes here (one
+  1M-row file per import); the benchmark imports the roster, the inspections and the largest issue
+  file through the importer, bulk-loads the other 16 files with DuckDB `read_csv` (marked in the
+  import table) and rebuilds the materialised tables (~40 s); `--national-full` imports everything
+  through the importer. The xlsx row of each scale is a 100k-row sample.
 """
 
 
