@@ -61,6 +61,12 @@ WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township
   AND start_date <= as_of::DATE
   AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
 
+-- The reference day of the year-to-date figures: as_of, or 31 December of year_to when the year
+-- range ends earlier. An expression of the parameters only, so DuckDB folds it to a constant and the
+-- date bounds derived from it reach the scans.
+CREATE OR REPLACE MACRO reference_day(as_of, year_to) AS
+    least(as_of::DATE, make_date(coalesce(year_to::INTEGER, 9999), 12, 31));
+
 -- Per-level results over a set of filtered inspections. Averages are per inspection: the level's
 -- sum over the inspections that reported that figure; issues+clues over those that reported both.
 -- like_for_like: only the (district, year) cells where both levels inspected, so municipal and

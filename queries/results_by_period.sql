@@ -9,7 +9,7 @@
 -- roster), and the rectification rate (fraction 0..1) of its listed issues as of the period's last
 -- day (from the rectified / issues_found counts when there is no issue list).
 WITH ref AS (
-    SELECT least($as_of::DATE, make_date(coalesce($year_to::INTEGER, 9999), 12, 31)) AS day
+    SELECT reference_day($as_of, $year_to) AS day
 ), periods AS (
     SELECT 'current' AS period, year(day) AS year, date_trunc('year', day)::DATE AS period_start, day AS period_end
     FROM ref
@@ -21,30 +21,29 @@ WITH ref AS (
     SELECT unit_id FROM f_units($districts, $townships, $unit_types, $poverty_only)
 ), i AS (
     SELECT * FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
-                                $rounds, NULL, $year_to, $levels, $modes, (SELECT day FROM ref))
+                                $rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to))
 ), firsts AS (
     SELECT unit_id, min(start_date) AS first_start FROM i WHERE unit_id IN (SELECT unit_id FROM u) GROUP BY unit_id
 ), issues_now AS (
     SELECT start_date, is_rectified
     FROM f_issues($districts, $townships, $unit_types, $poverty_only,
-                  $rounds, NULL, $year_to, $levels, $modes, (SELECT day FROM ref), []::VARCHAR[])
+                  $rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to), []::VARCHAR[])
 ), issues_then AS (
     -- the same issues, with rectification judged one year earlier
     SELECT start_date, is_rectified
     FROM f_issues($districts, $townships, $unit_types, $poverty_only,
-                  $rounds, NULL, $year_to, $levels, $modes, (SELECT day - INTERVAL 1 YEAR FROM ref),
+                  $rounds, NULL, $year_to, $levels, $modes, (reference_day($as_of, $year_to) - INTERVAL 1 YEAR)::DATE,
                   []::VARCHAR[])
 ), listed AS (
-    -- each period's own issues, each judged as of its own last day (no join: two filtered counts)
+    -- each period's own issues, each judged as of its own last day (no join: two filtered counts;
+    -- f_issues stops at that day, the bound here is the period's first day)
     SELECT 'current' AS period, count(*) AS listed_issues, count(*) FILTER (WHERE is_rectified) AS listed_rectified
     FROM issues_now
-    WHERE start_date BETWEEN (SELECT period_start FROM periods WHERE period = 'current')
-                         AND (SELECT period_end FROM periods WHERE period = 'current')
+    WHERE start_date >= date_trunc('year', reference_day($as_of, $year_to))::DATE
     UNION ALL
     SELECT 'previous', count(*), count(*) FILTER (WHERE is_rectified)
     FROM issues_then
-    WHERE start_date BETWEEN (SELECT period_start FROM periods WHERE period = 'previous')
-                         AND (SELECT period_end FROM periods WHERE period = 'previous')
+    WHERE start_date >= (date_trunc('year', reference_day($as_of, $year_to)) - INTERVAL 1 YEAR)::DATE
 ), sums AS (
     SELECT p.period,
            count(i.start_date) AS inspections,
