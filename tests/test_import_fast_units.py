@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from ledgers import csv_bytes, inspections_csv, roster_csv, table
-from test_import_fast import ISSUE_HEADER, city, issue_rows, run_both
+from test_import_fast import ISSUE_HEADER, city, issue_rows, run_both, spoiled_csv
 
 from inspection.importer import InputFile
 
@@ -215,15 +212,7 @@ def test_mixed_with_a_python_path_file(monkeypatch):
 def test_irregular_files_take_the_python_path(monkeypatch, spoil, which):
     rows = roster_rows() if which == "roster" else inspection_rows()
     header = ROSTER if which == "roster" else INSPECTIONS
-    if spoil == "quoted line break":
-        rows[3][2] = "第一行\n第二行"
-    data = csv_bytes(table(header, rows), "gbk" if spoil == "gbk" else "utf-8")
-    if spoil == "tab separated":
-        out = io.StringIO(newline="")
-        csv.writer(out, delimiter="\t").writerows(table(header, rows))
-        data = out.getvalue().encode()
-    if spoil == "blank line":
-        data = data.replace(b"\r\n", b"\r\n\r\n", 3)
+    data = spoiled_csv(header, rows, spoil, text_column=2)
     setup = [roster_file()] if which == "inspections" else []
     result, _ = run_both(monkeypatch, setup, [InputFile(f"{which}.csv", data)], expect_fast=False)
     assert result.status in ("imported", "rejected")
