@@ -57,15 +57,19 @@ def _city() -> list[InputFile]:
             InputFile("issues.csv", _csv(issues))]
 
 
-@pytest.fixture(scope="module")
-def city_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("city") / "city.duckdb"
+def _planned_store(db: Path, files: list[InputFile]) -> Path:
+    """A store of these ledgers with the default plan: all of 2023, full coverage."""
     con = store.connect(db)
-    result = import_files(con, _city(), "test")
+    result = import_files(con, files, "test")
     assert result.status == "imported", result.problems[:3]
     plan.save(con, plan.Plan("*", dt.date(2023, 1, 1), dt.date(2023, 12, 31), 1.0), "test")
     con.close()
     return db
+
+
+@pytest.fixture(scope="module")
+def city_db(tmp_path_factory) -> Path:
+    return _planned_store(tmp_path_factory.mktemp("city") / "city.duckdb", _city())
 
 
 @pytest.fixture
@@ -334,13 +338,7 @@ def _province() -> list[InputFile]:
 
 @pytest.fixture(scope="module")
 def province_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("province") / "province.duckdb"
-    con = store.connect(db)
-    result = import_files(con, _province(), "test")
-    assert result.status == "imported", result.problems[:3]
-    plan.save(con, plan.Plan("*", dt.date(2023, 1, 1), dt.date(2023, 12, 31), 1.0), "test")
-    con.close()
-    return db
+    return _planned_store(tmp_path_factory.mktemp("province") / "province.duckdb", _province())
 
 
 def test_district_groups_labels_and_names():
