@@ -7,6 +7,16 @@ from dataclasses import dataclass, field, fields
 
 LEVELS = ("municipal", "county")
 
+# Lists on screen show their first rows only (the query's $limit): at province scale thousands of
+# units are uncovered early in a plan, and drawing every row (or sending it to the browser) cost
+# seconds. How many there are comes from the page's totals; the whole last-mile list is a download.
+LIST_ROWS = {"uncovered_units": 1000, "overdue_issues": 200}
+
+
+def listing(name: str, params: dict, whole: bool = False) -> dict:
+    """The parameters of a list query: the filters and the rows a page shows (all when whole)."""
+    return {**params, "limit": None if whole else LIST_ROWS[name]}
+
 
 @dataclass(frozen=True)
 class Filters:

@@ -100,6 +100,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "poverty_no": ("其他对象", "Other units"),
     "last_mile": ("尚未巡察的对象（最后一公里）", "Units not yet inspected (the last mile)"),
     "last_mile_count": ("共 {n} 个对象尚未巡察。", "{n} units not yet inspected."),
+    "last_mile_first": ("下表列出前 {n} 个；完整清单请下载。", "The first {n} are listed; download the whole list."),
     "last_mile_none": ("筛选范围内的对象已全部巡察。", "Every unit in the filtered roster has been inspected."),
     "download_csv": ("下载清单（CSV）", "Download list (CSV)"),
     "chart_plan_vs_actual": ("各县区覆盖率与计划进度（灰线为截至数据日期应达到的进度）",

@@ -6,7 +6,7 @@ import math
 
 import duckdb
 
-from .filters import LEVELS, Filters
+from .filters import LEVELS, Filters, listing
 from .store import run_query
 
 COUNTS = ("issues_found", "clues", "immediate_fixes", "disciplined", "org_handled", "judicial",
@@ -96,7 +96,7 @@ def compute(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     out["plan"] = plan_rows(con, params)
     out["uncovered"] = [
         {"district": r["district"], "township": r["township"], "unit_name": r["unit_name"]}
-        for r in records(run_query(con, "uncovered_units", params))
+        for r in records(run_query(con, "uncovered_units", listing("uncovered_units", params, whole=True)))
     ]
     return out
 

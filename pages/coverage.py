@@ -5,7 +5,8 @@ for poverty villages, the last-mile list (downloadable)."""
 import pandas as pd
 import streamlit as st
 
-from inspection import charts, fmt
+from inspection import charts, fmt, store
+from inspection.filters import listing
 from inspection.i18n import t
 from ui import components as ui
 from ui import sidebar, state
@@ -74,17 +75,30 @@ def render_groups(filters, lang: str) -> None:
         ui.chart(fig, "chart_poverty", filters)
 
 
-def render_last_mile(filters, lang: str) -> None:
+def render_last_mile(filters, lang: str, uncovered: int) -> None:
+    """The first LIST_ROWS uncovered units on screen, all of them (`uncovered`, from the headline
+    figures) in the download, which runs the whole list only when clicked."""
     st.subheader(t("last_mile", lang))
-    frame = state.run_query("uncovered_units", filters.params())
-    if frame.empty:
+    if not uncovered:
         st.success(t("last_mile_none", lang))
         return
-    st.write(t("last_mile_count", lang, n=len(frame)))
+    frame = state.run_query("uncovered_units", listing("uncovered_units", filters.params()))
+    st.write(t("last_mile_count", lang, n=fmt.count(uncovered, lang)))
+    if uncovered > len(frame):
+        st.caption(t("last_mile_first", lang, n=fmt.count(len(frame), lang)))
     labels = {c: c for c in ("district", "township", "unit_name", "unit_type", "unit_code")}
     ui.table(frame, labels)
-    shown = frame.rename(columns={c: t(c, lang) for c in labels})
-    st.download_button(t("download_csv", lang), shown.to_csv(index=False).encode("utf-8-sig"),
+    con, params = state.connection(), listing("uncovered_units", filters.params(), whole=True)
+    header = {c: t(c, lang) for c in labels}
+
+    def whole_list() -> bytes:  # on the download's own thread: no st.* calls
+        try:
+            rows = store.run_query(con, "uncovered_units", params)
+        except store.StoreError as exc:
+            return str(exc).encode("utf-8-sig")
+        return rows.rename(columns=header).to_csv(index=False).encode("utf-8-sig")
+
+    st.download_button(t("download_csv", lang), whole_list, on_click="ignore",
                        file_name=f"未巡察对象清单_{filters.as_of.isoformat()}.csv", mime="text/csv")
     st.caption(ui.caption(filters, lang))
 
@@ -95,8 +109,9 @@ def main() -> None:
         ui.empty("empty_store")
         return
     filters = sidebar.current()
-    state.prefetch(["headline_totals", "plan_by_district", "coverage_by_unit_type", "coverage_by_poverty",
-                    "uncovered_units"], filters.params())
+    state.prefetch(["headline_totals", "plan_by_district", "coverage_by_unit_type", "coverage_by_poverty"],
+                   filters.params())
+    state.prefetch(["uncovered_units"], listing("uncovered_units", filters.params()))
     head = state.run_query("headline_totals", filters.params()).iloc[0]
     if not head["has_roster"]:
         ui.empty("no_roster")
@@ -109,7 +124,7 @@ def main() -> None:
     render_district_progress(filters, lang, shown)
     render_heatmap(filters, lang, shown)
     render_groups(filters, lang)
-    render_last_mile(filters, lang)
+    render_last_mile(filters, lang, int(head["units_total"] - head["units_covered"]))
 
 
 main()

@@ -11,6 +11,7 @@ from inspection import charts_followup as charts
 from inspection import fmt, plan, settings
 from inspection.charts import district_names
 from inspection.charts_followup import t
+from inspection.filters import listing
 from ui import auth as ui_auth
 from ui import components as ui
 from ui import sidebar, state
@@ -202,24 +203,22 @@ def render_overdue(filters, lang: str) -> None:
     show(charts.overdue_by_district_category(frame, lang), "fu_chart_overdue", filters, lang, "followup_overdue")
 
 
-# st.table draws every row into the page (no download, unlike st.dataframe): a province has
-# ten thousand overdue issues, and re-drawing those blocked the browser for a minute
-OVERDUE_ROWS = 200
-
-
-def render_overdue_list(filters, lang: str) -> None:
-    """Descriptions are free text: administrators only, on screen only (st.table has no download)."""
+# st.table draws every row into the page (no download, unlike st.dataframe): a province has ten
+# thousand overdue issues, and re-drawing those blocked the browser for a minute; the query lists the
+# longest overdue first and returns only the rows shown (filters.LIST_ROWS)
+def render_overdue_list(filters, lang: str, overdue: int) -> None:
+    """Descriptions are free text: administrators only, on screen only (st.table has no download).
+    `overdue`: how many there are (rectification_totals), of which the list shows the first."""
     if not can_edit():
         st.caption(t("fu_admin_only", lang))
         return
     with st.expander(t("fu_admin_list", lang)):
-        frame = state.run_query("overdue_issues", filters.params())
+        frame = state.run_query("overdue_issues", listing("overdue_issues", filters.params()))
         if frame.empty:
             st.write(t("fu_overdue_none", lang))
             return
-        if len(frame) > OVERDUE_ROWS:  # the query lists the longest overdue first
-            st.caption(t("fu_overdue_first", lang, n=OVERDUE_ROWS, total=fmt.count(len(frame), lang)))
-            frame = frame.head(OVERDUE_ROWS)
+        if overdue > len(frame):
+            st.caption(t("fu_overdue_first", lang, n=len(frame), total=fmt.count(overdue, lang)))
         columns = ("district", "township", "unit_name", "round", "level", "category", "description", "status",
                    "due_date", "days_overdue")
         shown = frame[list(columns)].assign(
@@ -239,7 +238,9 @@ def main() -> None:
         return
     filters = sidebar.current()
     state.prefetch(["headline_totals", "plan_by_district", "rectification_totals", "rectification_by_days",
-                    "overdue_by_district_category"] + (["overdue_issues"] if can_edit() else []), filters.params())
+                    "overdue_by_district_category"], filters.params())
+    if can_edit():
+        state.prefetch(["overdue_issues"], listing("overdue_issues", filters.params()))
     head = state.run_query("headline_totals", filters.params()).iloc[0]
     if head["has_roster"]:
         plan_frame = render_plan(filters, lang)
@@ -255,7 +256,7 @@ def main() -> None:
         return
     render_days(filters, lang)
     render_overdue(filters, lang)
-    render_overdue_list(filters, lang)
+    render_overdue_list(filters, lang, int(totals["overdue"].iloc[0]))
 
 
 main()

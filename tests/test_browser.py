@@ -3,6 +3,7 @@ sidebar, a bar clicked to cross-filter; a screenshot per page under tests/screen
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import time
@@ -105,3 +106,29 @@ def test_every_page_and_filters(app_url, page):
     assert chosen and len(chosen) == 1
     assert page.locator(".js-plotly-plot").first.locator(".bars .point path").count() == 1
     page.screenshot(path=str(SHOTS / "coverage_crossfilter.png"), full_page=True)
+
+
+def test_last_mile_shows_the_first_rows_and_downloads_them_all(app_url, page, demo_db):
+    """Early in the plan more units are uncovered than the page lists: it says how many, lists the
+    first LIST_ROWS and the download (generated on the click) holds every one of them."""
+    from inspection import store
+    from inspection.filters import LIST_ROWS, Filters
+
+    day = "2022-01-31"
+    con = store.connect(demo_db, read_only=True)
+    try:
+        head = store.run_query(con, "headline_totals", Filters(as_of=dt.date.fromisoformat(day)).params()).iloc[0]
+    finally:
+        con.close()
+    uncovered = int(head["units_total"] - head["units_covered"])
+    assert uncovered > LIST_ROWS["uncovered_units"], "the demo's early months should have a long last mile"
+    page.goto(app_url + f"/coverage?as_of={day}")
+    page.wait_for_selector("h1", timeout=120_000)
+    settle(page)
+    assert page.get_by_text(f"下表列出前 {LIST_ROWS['uncovered_units']:,} 个").count() == 1
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="下载清单（CSV）").click()
+    assert download.value.suggested_filename == f"未巡察对象清单_{day}.csv"
+    lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].split(",")[:3] == ["县区", "乡镇（街道）", "对象名称"]
+    assert len(lines) - 1 == uncovered

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_run_queries_equals_one_by_one(demo_db):
     con = store.connect(demo_db, read_only=True)
     names = [n for n in store.query_names() if store.query_params(n)]
-    filter_sets = [Filters(as_of=dt.date(2024, 6, 30)).params(),
-                   Filters(as_of=dt.date(2025, 12, 31), levels=("municipal",)).params()]
+    filter_sets = [{**Filters(as_of=dt.date(2024, 6, 30)).params(), "limit": None},
+                   {**Filters(as_of=dt.date(2025, 12, 31), levels=("municipal",)).params(), "limit": 5}]
     requests = [(name, params) for params in filter_sets for name in names]
     together = store.run_queries(con, requests)
     for (name, params), frame in zip(requests, together, strict=True):

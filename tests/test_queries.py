@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pandas as pd
 import pytest
 from ledgers import (
     INSPECTION_HEADER,
@@ -19,13 +20,13 @@ from ledgers import (
 )
 
 from inspection import metrics, store
-from inspection.filters import Filters
+from inspection.filters import LIST_ROWS, Filters, listing
 
 FILTER_PARAMS = set(Filters().params())
 # queries a caller runs with no parameters at all (option lists, settings tables)
 NO_PARAMS = {"filter_options_by_kind", "plan_settings_by_district"}
 # parameters beyond the filter state that some caller passes: {query: {name: sample value}}
-EXTRA_PARAMS: dict[str, dict] = {}
+EXTRA_PARAMS: dict[str, dict] = {name: {"limit": rows} for name, rows in LIST_ROWS.items()}
 
 
 def caller_params(name: str) -> set[str]:
@@ -90,6 +91,23 @@ def test_query_file_is_bound_parameters_only(name):
     sql = store.load_sql(name)
     assert "{" not in sql.replace("{}", ""), "looks like a format template"
     assert "%s" not in sql
+
+
+def test_lists_are_the_first_rows_of_the_whole_list_and_the_totals_count_them(demo):
+    """A page shows the first rows of a list (filters.LIST_ROWS) and says how many there are from
+    its totals: the whole list has exactly that many rows, and the first rows are its head."""
+    end, middle = demo_dates(demo)
+    for filters in (Filters(as_of=end), Filters(as_of=middle), Filters(as_of=middle, levels=("county",))):
+        params = filters.params()
+        head = store.run_query(demo, "headline_totals", params).iloc[0]
+        rect = store.run_query(demo, "rectification_totals", params).iloc[0]
+        for name, total in (("uncovered_units", head["units_total"] - head["units_covered"]),
+                            ("overdue_issues", rect["overdue"])):
+            whole = store.run_query(demo, name, listing(name, params, whole=True))
+            assert len(whole) == total, name
+            first = store.run_query(demo, name, {**params, "limit": 3})
+            pd.testing.assert_frame_equal(first, whole.head(3), obj=name)
+            assert len(store.run_query(demo, name, listing(name, params))) == min(total, LIST_ROWS[name])
 
 
 def test_missing_parameter_is_a_query_error(demo):
