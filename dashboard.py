@@ -50,6 +50,8 @@ current = st.navigation(pages, position="hidden" if gated else "sidebar")
 if gated:
     ui_auth.gate()  # only the log-in form; stops the run
 ui_auth.login_box()
+state.pin_version()
 sidebar.render(lang)
 st.session_state["_in_shell"] = True  # this session's pages run inside the shell (see ui/sidebar.ensure_shell)
 current.run()
+state.page_version()  # a query that ran after an import committed: draw the page again, whole

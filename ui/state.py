@@ -85,7 +85,7 @@ def prefetch(names: list[str], params: dict) -> None:
     run_query then takes each started result instead of running the query again. Only for queries
     the page runs with exactly these parameters. Errors surface in run_query, as without this."""
     con = connection()
-    path, version = db_path(), data_version()
+    path, version = db_path(), page_version()
     for name in names:
         key = _key(path, version, name, params)
         with _lock:
@@ -114,18 +114,45 @@ def data_version() -> tuple:
     return tuple(row)
 
 
+# One script run draws every figure from the same data: the version read when the run began is
+# pinned in the session, and when a later read differs (an import, undo or plan change committed in
+# between, in this process or, on a DuckLake, another one) the run starts over, so a page never
+# shows some figures from before an import and some from after it. dashboard.py checks once more
+# after the page ran: a figure whose query ran after the commit is then caught too.
+_PINNED = "_data_version"
+
+
+def pin_version() -> None:
+    """At the start of a script run: the data version its figures must all come from."""
+    st.session_state[_PINNED] = data_version()
+
+
+def page_version() -> tuple:
+    """The current data version; starts the run over when it is no longer the pinned one."""
+    version = data_version()
+    pinned = st.session_state.get(_PINNED)
+    if pinned is None:
+        st.session_state[_PINNED] = version
+    elif list(pinned) != list(version):  # session state may hand back a list
+        st.session_state[_PINNED] = version
+        st.rerun()
+    return version
+
+
 def run_query(name: str, params: dict) -> pd.DataFrame:
     """queries/<name>.sql with the given parameters; errors become a message, never a traceback."""
     connection()
     try:
-        return _cached(db_path(), data_version(), name, params)
+        return _cached(db_path(), page_version(), name, params)
     except store.StoreError as exc:
         st.error(t("query_error", lang(), message=str(exc)))
         st.stop()
 
 
 def clear_caches() -> None:
-    """After an import or an undo: every cached result is stale."""
+    """After an import or an undo: every cached result is stale, and this run goes on with the new
+    data (its own write is no reason to start over)."""
+    st.session_state.pop(_PINNED, None)
     _cached.clear()
     with _lock:
         _started.clear()
