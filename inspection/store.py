@@ -34,6 +34,13 @@ DERIVED = (("m_units", "live_units", "district, township, unit_id"),
            ("m_inspections", "live_inspections", "district, round_ord, unit_id"),
            ("m_issues", "live_issues", "district, round_ord, unit_id, seq"))
 
+# An import appends its rows at the end of the m_* tables, out of district order: a district filter
+# then reads those row groups too. Once the rows appended since a table was last sorted pass this
+# share of it (and at least one row group), the import rewrites the table sorted.
+RESORT_SHARE = 0.25
+RESORT_MIN_ROWS = 122_880  # DuckDB's row group
+_APPENDS_TABLE = "CREATE TABLE IF NOT EXISTS derived_appends (table_name VARCHAR, appended BIGINT)"
+
 # (version, file or SQL): append, never edit a released migration
 MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "schema.sql"), (2, "schema_002_plan.sql"))
 
@@ -329,8 +336,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
             FROM (SELECT unit_id FROM live_units UNION SELECT unit_id FROM live_inspections)
         """)
         for table, view, order in DERIVED:
-            con.execute(f"DROP TABLE IF EXISTS {table}")
-            con.execute(f"CREATE TABLE {table} AS {_derived_select(view)} ORDER BY {order}")
+            _rebuild(con, table, view, order)
         return
     # an issue list can only name units the store has (the importer checks), so new keys come
     # from `touched` alone
@@ -342,14 +348,33 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         WHERE unit_ref NOT IN (SELECT unit_ref FROM unit_keys)
     """)
     every = f"SELECT unit_id FROM {touched}" + (f" UNION SELECT unit_id FROM {issues_touched}" if issues_touched else "")
+    # (a store written before this table existed has no count: its tables are sorted at this import)
+    con.execute(_APPENDS_TABLE)
     for table, view, order in DERIVED:
         units = every if table == "m_issues" else f"SELECT unit_id FROM {touched}"
         con.execute(f"DELETE FROM {table} WHERE unit_ref IN ({units})")
-        con.execute(f"INSERT INTO {table} {_derived_select(view)} WHERE v.unit_id IN ({units}) ORDER BY {order}")
+        added = con.execute(f"INSERT INTO {table} {_derived_select(view)} WHERE v.unit_id IN ({units}) "
+                            f"ORDER BY {order}").fetchone()[0]
+        total = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        # rows inserted into an empty table are the whole table, in order: nothing out of place
+        con.execute("UPDATE derived_appends SET appended = CASE WHEN ? = ? THEN 0 ELSE appended + ? END "
+                    "WHERE table_name = ?", [added, total, added, table])
+        row = con.execute("SELECT appended FROM derived_appends WHERE table_name = ?", [table]).fetchone()
+        if row is None or row[0] >= max(RESORT_MIN_ROWS, RESORT_SHARE * total):
+            _rebuild(con, table, view, order)
     # a round added or removed elsewhere in the order renumbers every row's round_ord
     for table in ("m_inspections", "m_issues"):
         con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
                     f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, table: str, view: str, order: str) -> None:
+    """Write a materialised table whole, sorted, and count no appended rows for it."""
+    con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(f"CREATE TABLE {table} AS {_derived_select(view)} ORDER BY {order}")
+    con.execute(_APPENDS_TABLE)
+    con.execute("DELETE FROM derived_appends WHERE table_name = ?", [table])
+    con.execute("INSERT INTO derived_appends VALUES (?, 0)", [table])
 
 
 def _derived_select(view: str) -> str:
