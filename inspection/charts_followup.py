@@ -11,7 +11,6 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from . import i18n
 from .charts import ACTUAL_COLOR, FONT, LEVEL_COLORS, PLAN_COLOR, TEMPLATE, category_color
@@ -20,6 +19,8 @@ from .charts import ACTUAL_COLOR, FONT, LEVEL_COLORS, PLAN_COLOR, TEMPLATE, cate
 PROJECTION_COLOR = "#F28E2B"
 BEHIND_COLOR = "#C0392B"
 REFERENCE_COLOR = "#2E8B57"
+TOP_SHARE = 1.05  # the projection panels' y axis ends a little above 100%
+PANEL_GAP = 0.1  # between two projection panels, in panel widths
 ONE_MONTH_REFERENCE = 0.70  # "on average over 70% of the issues fed back are rectified within one month"
 
 
@@ -43,6 +44,20 @@ def _layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.F
     return fig
 
 
+def _fixed_margins(fig: go.Figure, left: int, bottom: int) -> go.Figure:
+    """Margins set here instead of the template's automargin: each automatic margin costs Plotly.js
+    one more layout pass over the chart, which doubled the drawing time of this page's charts."""
+    fig.update_xaxes(automargin=False)
+    fig.update_yaxes(automargin=False)
+    fig.update_layout(margin_l=left, margin_b=bottom)
+    return fig
+
+
+def _text_width(text: str, size: int = 13) -> int:
+    """About the pixel width of `text` in the page's font: CJK characters are square, others ~0.6 em."""
+    return int(sum(size if ord(c) > 0x2E7F else 0.6 * size for c in str(text)))
+
+
 def empty(message: str) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
@@ -55,7 +70,13 @@ def projection_small_multiples(frame: pd.DataFrame, plan: pd.DataFrame | None = 
                                columns: int = 4) -> go.Figure:
     """One panel per district: cumulative covered share (solid), plan line (dotted) and the
     projection at the last 6 months' pace to the plan end (dashed). Behind districts get a red title
-    when `plan` (the plan_by_district frame) is given."""
+    when `plan` (the plan_by_district frame) is given.
+
+    Drawn cheaply: one x/y axis pair per row of panels (not per panel), the panels of a row side by
+    side on it (x = column + share of the common date range), one trace per series and row with
+    None between districts; the layout is written as a dict and the figure is not validated again
+    (tests/test_followup_speed_shape.py validates it). Plotly.js draws 3 rows of axes instead of 12
+    panels' 24 axes, with fixed margins, and the server skips make_subplots and 36 validated traces."""
     if frame.empty:
         return empty(t("empty_filter", lang))
     districts = list(dict.fromkeys(frame["district"]))
@@ -67,31 +88,91 @@ def projection_small_multiples(frame: pd.DataFrame, plan: pd.DataFrame | None = 
         behind = set(rows.loc[rows["behind"].astype(bool), "district"])
     cols = max(1, min(columns, len(districts)))
     nrows = math.ceil(len(districts) / cols)
-    titles = [f"<span style='color:{BEHIND_COLOR}'>⚠ {d}</span>" if d in behind else str(d) for d in districts]
-    fig = make_subplots(rows=nrows, cols=cols, subplot_titles=titles, shared_yaxes=True,
-                        vertical_spacing=min(0.12, 0.35 / max(nrows, 1)), horizontal_spacing=0.03)
+    height = max(300, 230 * nrows + 125)
+    dates = pd.to_datetime(frame["point_date"])
+    start, end = dates.min(), dates.max()
+    span = max((end - start).total_seconds(), 1.0)
+    step = 1 + PANEL_GAP  # a panel is 1 wide on its row's x axis
+
+    def position(col: int, when) -> float:
+        return col * step + (pd.Timestamp(when) - start).total_seconds() / span
+
     names = {"covered_share": t("fu_actual", lang), "planned_share": t("fu_planline", lang),
              "projected_share": t("fu_projection", lang)}
     styles = {"covered_share": {"color": ACTUAL_COLOR, "width": 2.5},
               "planned_share": {"color": PLAN_COLOR, "width": 1.5, "dash": "dot"},
               "projected_share": {"color": PROJECTION_COLOR, "width": 2, "dash": "dash"}}
+    series = ("planned_share", "covered_share", "projected_share")
+    # x, y, customdata (district, day) per (row, series); None between two districts' lines
+    lines = {(r, s): ([], [], []) for r in range(nrows) for s in series}
+    frame = frame.assign(_day=dates.dt.strftime("%Y-%m-%d"))
+    parts = dict(tuple(frame.groupby("district", sort=False)))
     for i, district in enumerate(districts):
-        part = frame[frame["district"] == district]
-        row, col = i // cols + 1, i % cols + 1
-        for column in ("planned_share", "covered_share", "projected_share"):
-            values = part[["point_date", column]].dropna()
+        part = parts[district]
+        row, col = divmod(i, cols)
+        for column in series:
+            values = part[["point_date", column, "_day"]].dropna()
             if values.empty:
                 continue
-            fig.add_trace(go.Scatter(
-                x=values["point_date"], y=values[column], mode="lines", name=names[column],
-                legendgroup=column, showlegend=i == 0, line=styles[column],
-                hovertemplate=f"{district}<br>%{{x|%Y-%m-%d}}<br>{names[column]}: %{{y:.1%}}<extra></extra>",
-            ), row=row, col=col)
-    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", dtick=0.25)
-    fig.update_xaxes(tickformat="%Y", dtick="M12")
-    _layout(fig, t("fu_chart_projection", lang), height=max(300, 230 * nrows + 125))
-    fig.update_layout(margin_t=105)  # room between the legend and the first row's district names
-    fig.update_annotations(font_size=13)
+            x, y, custom = lines[(row, column)]
+            if x:
+                x.append(None), y.append(None), custom.append(None)
+            x += [position(col, d) for d in values["point_date"]]
+            y += [float(v) for v in values[column]]
+            custom += [[district, day] for day in values["_day"]]
+
+    years = range(start.year + (start != pd.Timestamp(start.year, 1, 1)), end.year + 1)
+    ticks = [(position(c, pd.Timestamp(year, 1, 1)), str(year)) for c in range(cols) for year in years]
+    per_row = len(years)  # a row's tick labels: only under the panels it has
+    spacing = min(0.12, 0.35 / max(nrows, 1))
+    panel = (1 - spacing * (nrows - 1)) / nrows
+    right = cols * step - PANEL_GAP
+    layout: dict = {"annotations": [], "shapes": []}
+    data: list[dict] = []
+    for row in range(nrows):
+        suffix = "" if row == 0 else str(row + 1)
+        top = 1 - row * (panel + spacing)
+        layout[f"xaxis{suffix}"] = {
+            "anchor": f"y{suffix}", "domain": [0, 1], "range": [-0.02, right + 0.02], "showline": False,
+            "automargin": False,
+            "showgrid": True, "gridcolor": "#EEF0F2", "zeroline": False, "fixedrange": False,
+            "tickvals": [v for v, _ in ticks[:per_row * min(cols, len(districts) - row * cols)]],
+            "ticktext": [s for _, s in ticks[:per_row * min(cols, len(districts) - row * cols)]]}
+        layout[f"yaxis{suffix}"] = {
+            "anchor": f"x{suffix}", "domain": [max(0.0, top - panel), top], "range": [0, TOP_SHARE],
+            "tickformat": ".0%", "dtick": 0.25, "automargin": False}
+        for column in series:
+            x, y, custom = lines[(row, column)]
+            if not x:
+                continue
+            data.append({
+                "type": "scatter", "mode": "lines", "x": x, "y": y, "customdata": custom,
+                "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "name": names[column], "legendgroup": column,
+                "showlegend": not any(d["legendgroup"] == column for d in data), "line": styles[column],
+                "connectgaps": False,
+                "hovertemplate": f"%{{customdata[0]}}<br>%{{customdata[1]}}<br>{names[column]}: %{{y:.1%}}"
+                                 "<extra></extra>"})
+        # the white gaps between the panels hide the row's grid lines there; a light frame per panel
+        for col in range(cols - 1):
+            layout["shapes"].append({
+                "type": "rect", "xref": f"x{suffix}", "yref": f"y{suffix}", "layer": "between",
+                "x0": col * step + 1, "x1": (col + 1) * step, "y0": 0, "y1": TOP_SHARE,
+                "fillcolor": "white", "line": {"width": 0}})
+    for i, district in enumerate(districts):
+        row, col = divmod(i, cols)
+        suffix = "" if row == 0 else str(row + 1)
+        layout["shapes"].append({
+            "type": "rect", "xref": f"x{suffix}", "yref": f"y{suffix}", "layer": "between",
+            "x0": col * step, "x1": col * step + 1, "y0": 0, "y1": TOP_SHARE, "line": {"color": "#CBD2D9", "width": 1}})
+        title = f"<span style='color:{BEHIND_COLOR}'>⚠ {district}</span>" if district in behind else str(district)
+        layout["annotations"].append({
+            "text": title, "xref": f"x{suffix}", "yref": f"y{suffix} domain", "x": col * step + 0.5, "y": 1,
+            "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 13}})
+    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
+    _layout(fig, t("fu_chart_projection", lang), height=height)
+    # fixed margins (no automargin: each automatic margin is one more layout pass in the browser):
+    # room for "100%" on the left, the years below, the legend above the first row's district names
+    fig.update_layout(margin={"l": 48, "r": 10, "t": 105, "b": 28}, hovermode="closest")
     return fig
 
 
@@ -142,7 +223,8 @@ def rectification_days_curve(frame: pd.DataFrame, lang: str = "zh") -> go.Figure
                   annotation_text=t("n_days", lang, n=30), annotation_position="top left")
     fig.update_xaxes(title=t("fu_days", lang), range=[0, 180], dtick=30)
     fig.update_yaxes(title=t("fu_share_rectified", lang), range=[0, 1.02], tickformat=".0%")
-    return _layout(fig, t("fu_chart_days", lang), height=380)
+    _layout(fig, t("fu_chart_days", lang), height=380)
+    return _fixed_margins(fig, left=80, bottom=55)  # "100%" and the rotated axis title; the days and their title
 
 
 def overdue_by_district_category(frame: pd.DataFrame, lang: str = "zh", most: int = 24) -> go.Figure:
@@ -167,4 +249,6 @@ def overdue_by_district_category(frame: pd.DataFrame, lang: str = "zh", most: in
         ))
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(title=t("fu_overdue_count", lang))
-    return _layout(fig, title, height=max(260, 36 * len(totals) + 140))
+    _layout(fig, title, height=max(260, 36 * len(totals) + 140))
+    # the longest district name on the left; the counts and their title below
+    return _fixed_margins(fig, left=max(_text_width(d) for d in totals.index) + 24, bottom=55)
