@@ -203,16 +203,27 @@ def render_overdue(filters, lang: str) -> None:
     show(charts.overdue_by_district_category(frame, lang), "fu_chart_overdue", filters, lang, "followup_overdue")
 
 
-# st.table draws every row into the page (no download, unlike st.dataframe): a province has ten
-# thousand overdue issues, and re-drawing those blocked the browser for a minute; the query lists the
-# longest overdue first and returns only the rows shown (filters.LIST_ROWS)
+# st.table draws every row into the page (no download, unlike st.dataframe), and it did so on every
+# run even with the expander closed: ~2,000 cells that cost the browser about a second per redraw.
+# The list is drawn only while its expander is open; the query lists the longest overdue first and
+# returns only the rows shown (filters.LIST_ROWS).
+OVERDUE_LIST = "followup_overdue_list"  # the expander's key: open or closed, kept across reruns
+
+
+def overdue_list_open() -> bool:
+    return bool(st.session_state.get(OVERDUE_LIST))
+
+
 def render_overdue_list(filters, lang: str, overdue: int) -> None:
     """Descriptions are free text: administrators only, on screen only (st.table has no download).
     `overdue`: how many there are (rectification_totals), of which the list shows the first."""
     if not can_edit():
         st.caption(t("fu_admin_only", lang))
         return
-    with st.expander(t("fu_admin_list", lang)):
+    box = st.expander(t("fu_admin_list", lang), key=OVERDUE_LIST, on_change="rerun")
+    if not box.open:
+        return
+    with box:
         frame = state.run_query("overdue_issues", listing("overdue_issues", filters.params()))
         if frame.empty:
             st.write(t("fu_overdue_none", lang))
@@ -239,7 +250,7 @@ def main() -> None:
     filters = sidebar.current()
     state.prefetch(["headline_totals", "plan_by_district", "rectification_totals", "rectification_by_days",
                     "overdue_by_district_category"], filters.params())
-    if can_edit():
+    if can_edit() and overdue_list_open():
         state.prefetch(["overdue_issues"], listing("overdue_issues", filters.params()))
     head = state.run_query("headline_totals", filters.params()).iloc[0]
     if head["has_roster"]:

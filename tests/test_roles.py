@@ -111,6 +111,10 @@ def test_admin_sees_import_undo_plan_form_and_descriptions(app, users, demo_copy
     assert f"导入人：{ADMIN}" in texts(at)
     at.switch_page("pages/followup.py").run()
     clean(at)
+    assert not has_descriptions(at), "the list is drawn only once its expander is opened"
+    at.session_state["followup_overdue_list"] = True  # the administrator opens it
+    at.run()
+    clean(at)
     assert has_descriptions(at)
     assert at.number_input, "the plan settings form"
     # log out: a viewer again
@@ -163,7 +167,8 @@ def test_no_users_is_local_mode_and_the_local_user_imports(app, no_users, demo_c
     assert at.get("file_uploader"), "the local user is the administrator"
     assert not at.text_input, "no log-in form in local mode"
     at.switch_page("pages/followup.py").run()
-    assert has_descriptions(at)
+    at.session_state["followup_overdue_list"] = True  # the overdue list's expander opened
+    assert has_descriptions(at.run())
 
 
 def test_remote_client_in_local_mode_is_only_a_viewer(app, no_users, demo_copy, monkeypatch):
