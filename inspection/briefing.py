@@ -165,7 +165,11 @@ def _coverage_by_district(con, params, cap, lang, has_roster) -> Slide | None:
     if not has_roster or frame.empty:
         return None
     title = t("chart_coverage_by_district", lang)
-    fig = charts.coverage_bars(frame, "district", title, lang)
+    shown = frame
+    if len(frame) > charts.SHOWN_DISTRICTS:  # a province: the districts furthest behind, lowest first
+        shown = frame.sort_values(["coverage_rate", "district"]).head(charts.SHOWN_DISTRICTS)
+        title = label("brief_lowest", lang, title=title, n=len(shown), total=len(frame))
+    fig = charts.coverage_bars(shown, "district", title, lang)
     table = _headers(frame, lang, ["district", "units_total", "units_covered", "coverage_rate"])
     return Slide(title, cap, fig, table)
 
@@ -197,7 +201,15 @@ def _district_progress(con, params, cap, lang, has_roster) -> Slide | None:
     if not has_roster or frame.empty:
         return None
     title = t("chart_district_month", lang)
-    fig = charts.district_coverage_over_time(frame, title, lang)
+    shown, total = frame, None
+    districts = frame["district"].drop_duplicates()
+    if len(districts) > charts.SHOWN_DISTRICTS:  # the lowest now, with the whole area's line
+        latest = frame.sort_values("day").groupby("district").tail(1)
+        lowest = latest.sort_values(["coverage_rate", "district"])["district"].head(charts.SHOWN_DISTRICTS)
+        shown = frame[frame["district"].isin(set(lowest))]
+        total = con("coverage_by_month", params)
+        title = label("brief_lowest", lang, title=title, n=len(lowest), total=len(districts))
+    fig = charts.district_coverage_over_time(shown, title, lang, total)
     table = _headers(frame, lang, ["district", "day", "units_covered", "coverage_rate", "plan_rate"])
     return Slide(title, cap, fig, table)
 
@@ -208,6 +220,10 @@ def _results_by_district(con, params, cap, lang) -> Slide | None:
         return None
     title = t("chart_top_by_district", lang)
     order = frame.groupby("district", sort=False)["issues"].sum().sort_values(ascending=False).index.tolist()
-    fig = charts.categories_by_group(frame, "district", "issues", title, t("issues_label", lang), order)
+    if len(order) > charts.SHOWN_DISTRICTS:  # a province: the districts with the most issues
+        title = label("brief_most", lang, title=title, n=charts.SHOWN_DISTRICTS, total=len(order))
+        order = order[:charts.SHOWN_DISTRICTS]
+    shown = frame[frame["district"].isin(set(order))]
+    fig = charts.categories_by_group(shown, "district", "issues", title, t("issues_label", lang), order)
     table = _headers(frame, lang, ["district", "category", "issues"])
     return Slide(title, cap, fig, table)

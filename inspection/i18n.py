@@ -201,6 +201,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi_clues_detail": ("移交司法机关 {n} 人", "{n} to judicial organs"),
     "kpi_disciplined_detail": ("组织处理 {n} 人", "{n} organisational measures"),
     "units": ("对象数", "Units"),
+    "brief_lowest": ("{title}（最低的 {n} 个，共 {total} 个县区）", "{title} (the {n} lowest of {total} districts)"),
+    "brief_most": ("{title}（问题最多的 {n} 个，共 {total} 个县区）",
+                   "{title} (the {n} with the most issues of {total} districts)"),
     "brief_png": ("下载图片（PNG）", "Download PNG"),
     "brief_no_browser": ("服务器未安装 Chromium 浏览器，无法在服务器端生成图片；请使用图表右上角工具栏的相机按钮下载。",
                          "No Chromium on the server, so no server-side PNG; use the camera button of the chart "

@@ -406,3 +406,25 @@ def test_many_districts_show_the_most_behind_first(province_db, tmp_path, env_db
     assert not [s for s in at.selectbox if s.key == "coverage_districts_shown"]
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert {d for trace in spec["data"] if trace["type"] == "bar" for d in trace["customdata"]} == set(order[20:23])
+
+
+def test_briefing_at_province_scale_draws_the_lowest_districts_and_exports_them_all(province_db):
+    """A briefing slide of 30 districts is unreadable: it draws the 12 lowest, says so in its title,
+    and its table (the spreadsheet and CSV exports) keeps every district."""
+    from inspection import briefing
+
+    con = store.connect(province_db, read_only=True)
+    try:
+        brief = briefing.build(con, Filters(as_of=dt.date(2023, 6, 30)))
+        coverage = store.run_query(con, "coverage_by_district", Filters(as_of=dt.date(2023, 6, 30)).params())
+    finally:
+        con.close()
+    slide = next(s for s in brief.slides if s.title.startswith("各县区覆盖率"))
+    assert slide.title == "各县区覆盖率（最低的 12 个，共 30 个县区）"
+    lowest = coverage.sort_values(["coverage_rate", "district"])["district"].head(12).tolist()
+    assert list(slide.figure.data[0].customdata) == lowest
+    assert len(slide.table) == 30
+    progress = next(s for s in brief.extra if s.title.startswith("各县区累计覆盖率"))
+    assert progress.title.endswith("（最低的 12 个，共 30 个县区）") and len(progress.table) >= 30
+    names = {trace.name for trace in progress.figure.data}
+    assert "全部县区合计" in names and len(names & set(coverage["district"])) == 12
