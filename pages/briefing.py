@@ -28,6 +28,8 @@ PAGE_CSS = """
 .brief-title { font-size: 2.2rem !important; font-weight: 700; color: #B71C1C; margin: 0; line-height: 1.25; }
 .brief-sub { color: #555; font-size: 0.95rem; margin: 0.2rem 0 0.6rem 0;
              border-bottom: 3px solid #B71C1C; padding-bottom: 0.4rem; }
+/* six tiles in a row: on a laptop screen a value such as "148.37万" must not end in "…" */
+[data-testid="stMetricValue"] { font-size: clamp(1.25rem, 1.9vw, 2.25rem) !important; }
 </style>
 """
 
