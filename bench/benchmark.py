@@ -767,46 +767,61 @@ and 1.5 s of a filter change.
   inspections in one import ~36 s (74 s). Left (cProfile, 1.06M rows): reading and converting,
   validation, the materialised tables (~3-5 s: writing `m_issues` from the import's staging table
   instead of re-reading the live views would save most of it), the insert.
-- **Page queries (missed).** A page's figures now run side by side, one cursor each
+- **Page queries (missed).** A page's figures run side by side, one cursor each
   (`ui.state.prefetch` starts them before the first chart is drawn; the benchmark times both ways),
   a district filter is pushed into the scan (bounds DuckDB can use against the tables' district
-  order), and the heaviest figures take fewer passes. Province, side by side: medians 34-145 ms,
-  p95 79-365 ms; national: medians 45-482 ms, p95 0.7-3.1 s (the p95 are the filter sets with no
-  district: every issue figure reads 1.5M / 15M rows). With one district chosen every national
-  figure takes under 35 ms. Why 50 ms at province is out of reach this way, measured: (1) a fixed
-  cost per query of 3-25 ms with zero matching rows (binding and optimising the macro-expanded SQL:
-  `headline_totals` spends ~4.5 ms binding and ~10 ms in the optimiser, 7.5 ms of it ordering
-  joins), so a page of 5-10 figures costs ~40-80 ms before reading a row; (2) grouping 1.5M rows by
-  text columns (category, subcategory) costs ~30 ms of CPU per issue figure. Pre-aggregation, the
-  obvious next step, does not pay on this data: grouping `m_issues` by every filter dimension,
-  category, subcategory and the month each issue's as-of state settles (rectified, or overdue)
-  leaves 0.8-1.15M of the 1.48M rows (each inspection's issues spread over subcategories and
-  months). What would reach the targets: one query per page (GROUPING SETS over one scan, so the
-  planning is paid once and the rows read once), dictionary-encoded (ENUM) text columns in the
-  materialised tables (measured: the category group-by in half the time), and a result cache
-  warmed after each import for the default view (today, no filters), which most visits open.
-- **pandas (missed: 1.3-1.4x at national).** On warm DataFrames already in memory with categorical
-  columns, pandas computes the 7 comparison figures a little slower than DuckDB. The cost of the
-  pandas way is elsewhere: at national it needs ~45 s to load and 14.4 GB of memory, in every
-  dashboard process and again after every import; the query process here peaks at 1.4 GB (four
-  figures at once).
+  order), and the heaviest figures take fewer passes. Lists return only the rows a page shows
+  (`filters.LIST_ROWS`): `uncovered_units` was the slowest national figure (p95 1.2 s, every
+  uncovered unit turned into a DataFrame) and now returns the first 1,000 (~0.1 s; the count comes
+  from `headline_totals`, the whole list is a download made on the click); `overdue_issues` joins the
+  descriptions of the 200 rows shown only. Province, side by side: medians 38-143 ms, p95 89-355 ms;
+  national: medians 53-448 ms, p95 0.6-3.0 s (the p95 are the filter sets with no district: every
+  issue figure reads 1.5M / 15M rows). With one district chosen every national figure takes under
+  35 ms. Why 50 ms at province is out of reach this way, measured: (1) a fixed cost per query of
+  3-25 ms with zero matching rows (binding and optimising the macro-expanded SQL: `headline_totals`
+  spends ~4.5 ms binding and ~10 ms in the optimiser, 7.5 ms of it ordering joins), so a page of
+  5-10 figures costs ~40-80 ms before reading a row; (2) grouping 1.5M rows by text columns
+  (category, subcategory) costs ~15-30 ms of CPU per issue figure (a small integer column ~5 ms); (3)
+  the as-of date is a day, and every issue's state (found, rectified, overdue) changes on its own
+  day, so pre-aggregation does not pay on this data: grouping `m_issues` by every filter
+  dimension, category, subcategory and the month each issue's as-of state settles leaves
+  0.8-1.15M of the 1.48M rows. What would reach the targets: one query per page (GROUPING SETS over
+  one scan, so the planning is paid once and the rows read once), dictionary-encoded text columns
+  in the materialised tables (integer codes for district, category, subcategory, grouped as
+  integers and named at the end), and a result cache warmed after each import for the default view (today, no
+  filters), which most visits open; or an as-of date by month, which would let issue figures read
+  a table pre-aggregated per month.
+- **pandas (missed: 1.2x at national, 0.7x at province).** On warm DataFrames already in memory
+  with categorical columns, pandas computes the 7 comparison figures about as fast as DuckDB
+  (faster at province). The cost of the pandas way is elsewhere: at national it needs ~47 s to load
+  and 14.4 GB of memory, in every dashboard process and again after every import.
 - **Peak memory at national (met).** The import process peaks at 3.3 GB (the roster and 1.35M
   inspections in one import, then a 1M-row issue file; 4.3 GB before the vectorised roster and
   inspection path); DuckDB's own memory is capped by `INSPECTION_MEMORY_LIMIT` (3 GB). The query
-  process peaks at 1.4 GB.
-- **Browser (province; mostly).** Pages open in 2.0-4.1 s: follow-up (4.1 s) and briefing (3.0 s)
-  are at or over 3 s; between runs of the same code these vary by ~1 s. Filter changes redraw in
-  0.7-1.4 s except follow-up (2.4 s: the plan table of every district with a style per row, 12
-  small multiples, the days curve and, for administrators, the 200 longest-overdue issues). The
-  follow-up and coverage pages show 12 districts at a time, most behind first. What would help:
-  the plan table as a plain table with the behind rows marked in a column instead of a style per
-  cell, and fewer charts drawn before the first scroll.
-- **DuckLake.** Pages 2.0-2.6x the file's median (1.2-1.9x at p95): each query first reads the
+  process peaks at 1.0 GB (four figures at once; one run straight after the upgrade had rewritten
+  the national store peaked at 3.8 GB, a re-run of the same phase at 1.0 GB).
+- **Browser (province; met but for the briefing's open, 3.1 s).** Pages open in 1.6-3.1 s and
+  redraw after a filter change in 0.6-1.3 s (between runs of the same code these vary by ~1 s).
+  The follow-up page went from 4.1 s / 2.4 s to 2.5 s / 0.9 s: the administrators' overdue list
+  (`st.table`, 2,000 cells drawn on every run even with its expander closed, ~1 s of each redraw)
+  is drawn only once its expander is opened; the projection panels are 3 rows of axes with one
+  trace per series and row instead of 12 subplots of 3 traces (drawn in ~90 ms instead of ~240 ms);
+  its charts have fixed margins (each automatic margin is one more layout pass in Plotly.js, which
+  doubled their drawing time). The briefing draws 4 charts, 6 tiles and the export buttons; at
+  province its per-district slides now draw the 12 lowest districts instead of all 152. What would
+  help it further: fixed margins on the remaining charts (`inspection/charts.py`), measured per
+  chart as on the follow-up page.
+- **DuckLake.** Pages 2.0-2.5x the file's median (1.3-2.0x at p95): each query first reads the
   snapshot and the tables' file lists from the PostgreSQL catalog (round trips and planning), and
   the dashboard reads the snapshot id once per query (`ui/state.data_version`). Imports into the
-  lake take 1.3-1.8x the file's time (0.7-0.8x before the import looked units up in the store: each
-  lookup query is a catalog round trip on the lake). Fewer, wider queries per page would help the
-  lake most.
+  lake take 0.9-1.5x the file's time (the roster and inspections, ~550 statements each a catalog
+  round trip, are the slower part). Fewer, wider queries per page would help the lake most.
+- **Consistency and upkeep.** A page's figures run on separate cursors, so each could read another
+  snapshot; the page now pins the data version it began with and starts over when an import, undo
+  or plan change commits while it draws (`tests/test_consistent_page.py` commits an import between
+  two figures: the page equals the one drawn after). Imports append rewritten rows at the end of
+  the materialised tables; past a quarter of a table (`store.RESORT_SHARE`) the import writes it
+  sorted again, so district filters keep skipping other districts' row groups as imports pile up.
 - **National store.** Importing 15M issue rows through the importer takes minutes here (one
   1M-row file per import); the benchmark imports the roster, the inspections and the largest issue
   file through the importer, bulk-loads the other 16 files with DuckDB `read_csv` (marked in the
