@@ -356,12 +356,13 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         added = con.execute(f"INSERT INTO {table} {_derived_select(view)} WHERE v.unit_id IN ({units}) "
                             f"ORDER BY {order}").fetchone()[0]
         total = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        before = con.execute("SELECT appended FROM derived_appends WHERE table_name = ?", [table]).fetchone()
         # rows inserted into an empty table are the whole table, in order: nothing out of place
-        con.execute("UPDATE derived_appends SET appended = CASE WHEN ? = ? THEN 0 ELSE appended + ? END "
-                    "WHERE table_name = ?", [added, total, added, table])
-        row = con.execute("SELECT appended FROM derived_appends WHERE table_name = ?", [table]).fetchone()
-        if row is None or row[0] >= max(RESORT_MIN_ROWS, RESORT_SHARE * total):
+        appended = 0 if added == total else None if before is None else before[0] + added
+        if appended is None or appended >= max(RESORT_MIN_ROWS, RESORT_SHARE * total):
             _rebuild(con, table, view, order)
+        else:
+            _set_appended(con, table, appended)
     # a round added or removed elsewhere in the order renumbers every row's round_ord
     for table in ("m_inspections", "m_issues"):
         con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
@@ -372,9 +373,14 @@ def _rebuild(con: duckdb.DuckDBPyConnection, table: str, view: str, order: str) 
     """Write a materialised table whole, sorted, and count no appended rows for it."""
     con.execute(f"DROP TABLE IF EXISTS {table}")
     con.execute(f"CREATE TABLE {table} AS {_derived_select(view)} ORDER BY {order}")
+    _set_appended(con, table, 0)
+
+
+def _set_appended(con: duckdb.DuckDBPyConnection, table: str, rows: int) -> None:
+    """Rows appended to `table` since it was last written sorted."""
     con.execute(_APPENDS_TABLE)
     con.execute("DELETE FROM derived_appends WHERE table_name = ?", [table])
-    con.execute("INSERT INTO derived_appends VALUES (?, 0)", [table])
+    con.execute("INSERT INTO derived_appends VALUES (?, ?)", [table, rows])
 
 
 def _derived_select(view: str) -> str:
