@@ -113,14 +113,15 @@ def build(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str
         caption=cap, filters=filters, lang=lang, has_roster=bool(head["has_roster"]),
     )
     brief.tiles = _tiles(head, lang)
+    monthly = con("coverage_by_month", params)
     brief.slides = [s for s in (
-        _coverage_progress(con, params, cap, lang, brief.has_roster),
+        _coverage_progress(monthly, cap, lang, brief.has_roster),
         _coverage_by_district(con, params, cap, lang, brief.has_roster),
         _categories(con, params, cap, lang),
         _levels(con, params, cap, lang),
     ) if s is not None]
     brief.extra = [s for s in (
-        _district_progress(con, params, cap, lang, brief.has_roster),
+        _district_progress(con, params, cap, lang, brief.has_roster, monthly),
         _results_by_district(con, params, cap, lang),
     ) if s is not None]
     return brief
@@ -150,8 +151,13 @@ def _tiles(head: dict, lang: str) -> list[Tile]:
     return tiles
 
 
-def _coverage_progress(con, params, cap, lang, has_roster) -> Slide | None:
-    frame = con("coverage_by_month", params)
+def _lowest(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the charts.SHOWN_DISTRICTS lowest coverage rates, lowest first (one per district)."""
+    return frame.sort_values(["coverage_rate", "district"]).head(charts.SHOWN_DISTRICTS)
+
+
+def _coverage_progress(frame: pd.DataFrame, cap, lang, has_roster) -> Slide | None:
+    """`frame`: coverage_by_month."""
     if not has_roster or frame.empty:
         return None
     title = t("chart_cum_coverage", lang)
@@ -167,7 +173,7 @@ def _coverage_by_district(con, params, cap, lang, has_roster) -> Slide | None:
     title = t("chart_coverage_by_district", lang)
     shown = frame
     if len(frame) > charts.SHOWN_DISTRICTS:  # a province: the districts furthest behind, lowest first
-        shown = frame.sort_values(["coverage_rate", "district"]).head(charts.SHOWN_DISTRICTS)
+        shown = _lowest(frame)
         title = label("brief_lowest", lang, title=title, n=len(shown), total=len(frame))
     fig = charts.coverage_bars(shown, "district", title, lang)
     table = _headers(frame, lang, ["district", "units_total", "units_covered", "coverage_rate"])
@@ -196,7 +202,8 @@ def _levels(con, params, cap, lang) -> Slide | None:
     return Slide(title, cap, fig, table)
 
 
-def _district_progress(con, params, cap, lang, has_roster) -> Slide | None:
+def _district_progress(con, params, cap, lang, has_roster, monthly: pd.DataFrame) -> Slide | None:
+    """`monthly` (coverage_by_month): the whole area's line when only some districts are drawn."""
     frame = con("coverage_by_district_month", params)
     if not has_roster or frame.empty:
         return None
@@ -204,10 +211,8 @@ def _district_progress(con, params, cap, lang, has_roster) -> Slide | None:
     shown, total = frame, None
     districts = frame["district"].drop_duplicates()
     if len(districts) > charts.SHOWN_DISTRICTS:  # the lowest now, with the whole area's line
-        latest = frame.sort_values("day").groupby("district").tail(1)
-        lowest = latest.sort_values(["coverage_rate", "district"])["district"].head(charts.SHOWN_DISTRICTS)
-        shown = frame[frame["district"].isin(set(lowest))]
-        total = con("coverage_by_month", params)
+        lowest = _lowest(frame.sort_values("day").groupby("district").tail(1))["district"]
+        shown, total = frame[frame["district"].isin(set(lowest))], monthly
         title = label("brief_lowest", lang, title=title, n=len(lowest), total=len(districts))
     fig = charts.district_coverage_over_time(shown, title, lang, total)
     table = _headers(frame, lang, ["district", "day", "units_covered", "coverage_rate", "plan_rate"])
