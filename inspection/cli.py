@@ -1,4 +1,4 @@
-"""python -m inspection import|imports|undo|metrics|maintain|demo ..."""
+"""python -m inspection import|imports|undo|restore|metrics|maintain|demo ..."""
 
 from __future__ import annotations
 
@@ -103,6 +103,13 @@ def cmd_undo(args) -> int:
     return 0
 
 
+def cmd_restore(args) -> int:
+    source, kept = store.restore(args.db, args.backup)
+    print(f"已从备份 {source} 恢复数据库 {store.store_path(args.db)}"
+          + (f"；原文件保留为 {kept}" if kept else ""))
+    return 0
+
+
 def cmd_add_user(args) -> int:
     from . import auth
 
@@ -203,6 +210,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db")
     p.add_argument("import_id", type=int)
     p.set_defaults(run=cmd_undo)
+
+    p = sub.add_parser("restore", help="replace a damaged store with a backup (the newest by default)")
+    p.add_argument("--db")
+    p.add_argument("backup", nargs="?", help="a backup file (default: the newest in backups/ beside the store)")
+    p.set_defaults(run=cmd_restore)
 
     p = sub.add_parser("add-user", help="add or replace a user (salted password hash in the users file)")
     p.add_argument("name")

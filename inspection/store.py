@@ -7,6 +7,7 @@ and binds named `$parameters` only; no SQL is ever built from a value a user cho
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import functools
 import hashlib
 import os
@@ -163,7 +164,7 @@ def _locked(target: Path) -> StoreError:
 
 def _corrupt(target: Path, message: str) -> StoreError:
     newest = latest_backup(target)
-    restore = (f"最近一次完好的备份是 {newest}：关闭看板后把它复制为 {target} 即可恢复"
+    restore = (f"最近一次完好的备份是 {newest}：关闭看板后运行 python -m inspection restore 即可恢复"
                if newest else f"没有找到备份（{backup_dir(target)}）：请删除该文件后重新导入原始台账")
     detail = message.splitlines()[0] if message else "无法读取"
     return StoreError(f"数据库文件 {target} 已损坏或不完整（{detail}）。{restore}。")
@@ -222,6 +223,46 @@ def backup(path: str | Path | None = None, con: duckdb.DuckDBPyConnection | None
     for old in backups(target)[keep:]:
         old.unlink(missing_ok=True)
     return final
+
+
+def restore(path: str | Path | None = None, source: str | Path | None = None) -> tuple[Path, Path | None]:
+    """Put a backup (the newest by default) in place of the store file; the file it replaces is kept
+    beside it as <name>.damaged-<timestamp>.duckdb. Refused (StoreError) while another program holds
+    the store, when there is no backup, or when the backup itself does not read whole.
+    Returns (the backup restored, where the replaced file was kept or None)."""
+    if lake_target(path):
+        raise StoreError("DuckLake 存储保留自己的快照，不用备份恢复：请联系管理员按快照恢复")
+    target = store_path(path)
+    chosen = Path(source) if source else latest_backup(target)
+    if chosen is None:
+        raise StoreError(f"没有找到备份（{backup_dir(target)}）：请删除该文件后重新导入原始台账")
+    if not chosen.is_file():
+        raise StoreError(f"备份文件不存在：{chosen}")
+    check_file(chosen)  # never put a damaged backup in place
+    held = None
+    if target.exists():
+        held = os.open(target, os.O_RDWR)
+        try:
+            fcntl.lockf(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # DuckDB locks its file the same way
+        except OSError:
+            os.close(held)
+            raise _locked(target) from None
+    try:
+        kept = None
+        if target.exists():
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            kept = target.with_name(f"{target.stem}.damaged-{stamp}{target.suffix}")
+            os.replace(target, kept)
+            wal = target.with_name(target.name + ".wal")
+            if wal.exists():
+                os.replace(wal, kept.with_name(kept.name + ".wal"))
+        tmp = target.with_name(f".{target.name}.restoring")
+        shutil.copyfile(chosen, tmp)
+        os.replace(tmp, target)
+    finally:
+        if held is not None:
+            os.close(held)
+    return chosen, kept
 
 
 _PROBE = """

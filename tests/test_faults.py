@@ -186,3 +186,38 @@ def test_the_cli_backs_up_after_an_import(tmp_path):
     assert done.returncode == 0, done.stderr
     assert len(store.backups(db)) == 1
     store.check_file(store.latest_backup(db))
+
+
+def test_restore_puts_the_newest_backup_back_and_keeps_the_damaged_file(demo_db, tmp_path):
+    db = _copy(demo_db, tmp_path / "data" / "store.duckdb")
+    before = _state(db)
+    newest = store.backup(db)
+    _corrupt(db, "metadata")
+    done = subprocess.run(_cli("restore", "--db", str(db)), cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert str(newest) in done.stdout
+    damaged = list(db.parent.glob("store.damaged-*.duckdb"))
+    assert len(damaged) == 1 and damaged[0].stat().st_size == db.stat().st_size  # kept, not deleted
+    assert _state(db) == before
+
+
+def test_restore_refuses_while_a_dashboard_holds_the_store(demo_db, tmp_path):
+    db = _copy(demo_db, tmp_path / "data" / "store.duckdb")
+    store.backup(db)
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+                               "print('open', flush=True); time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        done = subprocess.run(_cli("restore", "--db", str(db)), cwd=ROOT, capture_output=True, text=True)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 1 and "占用" in done.stderr and "Traceback" not in done.stderr
+    assert not list(db.parent.glob("store.damaged-*"))
+
+
+def test_restore_without_a_backup_says_so(tmp_path):
+    db = tmp_path / "store.duckdb"
+    store.connect(db).close()
+    done = subprocess.run(_cli("restore", "--db", str(db)), cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1 and "没有找到备份" in done.stderr
