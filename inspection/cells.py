@@ -201,7 +201,8 @@ def to_mode(value: object) -> str:
 def to_status(value: object) -> str:
     if is_blank(value):
         return contract.DEFAULT_STATUS
-    return _vocabulary(value, contract.STATUSES, "整改状态", "已整改、已完成、已销号、整改中、推进中、未整改")
+    return _vocabulary(value, contract.STATUSES, "整改状态",
+                       "已整改、已完成、已销号、整改中、推进中、未整改、长期坚持、长期整改、持续整改、基本完成")
 
 
 def to_unit_type(value: object) -> str | None:

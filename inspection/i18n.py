@@ -364,6 +364,7 @@ VALUES: dict[str, tuple[str, str]] = {
     "rectified": ("已整改", "Rectified"),
     "in_progress": ("整改中", "In progress"),
     "not_started": ("未整改", "Not started"),
+    "long_term": ("长期整改", "Long-term"),
 }
 
 FILTER_NAMES = {

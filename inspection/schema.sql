@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS issues (
     category        VARCHAR NOT NULL,
     subcategory     VARCHAR,
     description     VARCHAR,             -- free text: administrators only, never exported
-    status          VARCHAR NOT NULL,    -- rectified | in_progress | not_started
+    status          VARCHAR NOT NULL,    -- rectified | in_progress | not_started | long_term
     due_date        DATE,
     rectified_date  DATE,
     import_id       INTEGER NOT NULL,

@@ -7,6 +7,7 @@ from inspection/contract.py), so a drift between the document and the code fails
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from ledgers import (
@@ -30,7 +31,7 @@ from ledgers import (
     xlsx_bytes,
 )
 
-from inspection import metrics
+from inspection import contract, metrics
 from inspection.filters import Filters
 
 # ---------------------------------------------------------------- helpers
@@ -637,9 +638,13 @@ def test_mode_default_without_mode_column(con):
 
 
 @pytest.mark.parametrize(("written", "stored"), [
-    *[(w, "rectified") for w in ("已整改", "已完成", "完成", "已销号", "是")],
-    *[(w, "in_progress") for w in ("整改中", "正在整改", "推进中", "")],
-    *[(w, "not_started") for w in ("未整改", "未完成", "否")],
+    *[(w, "rectified") for w in ("已整改", "已完成", "完成", "已销号", "是", "已完成整改", "完成整改", "整改完成",
+                                 "已整改到位", "已办结", "已落实", "rectified")],
+    *[(w, "in_progress") for w in ("整改中", "正在整改", "推进中", "", "正在推进", "部分整改", "整改中（部分完成）",
+                                   "整改中(部分完成)", " 整改中 （部分完成） ")],
+    *[(w, "not_started") for w in ("未整改", "未完成", "否", "尚未整改", "未启动")],
+    *[(w, "long_term") for w in ("长期坚持", "长期整改", "持续整改", "持续推进", "基本完成", "阶段性完成", "按序时推进",
+                                 "按序时进度推进", "long_term", "long-term", "Long-Term", "\u3000长期坚持 ")],
 ])
 def test_status_vocabulary(written, stored):
     parsed, row = parse_issue(整改状态=written)
@@ -647,7 +652,20 @@ def test_status_vocabulary(written, stored):
     assert row["status"] == stored
 
 
-@pytest.mark.parametrize("written", ["部分整改", "待定"])
+def test_status_keys_are_lookup_keys():
+    """Each synonym is written as `cells._vocabulary` looks it up (NFKC, no spaces, lower case)."""
+    for key in contract.STATUSES:
+        assert key == re.sub(r"\s+", "", contract.normalise_text(key)).lower()
+    assert set(contract.STATUSES.values()) == {"rectified", "in_progress", "not_started", "long_term"}
+
+
+def test_long_term_status_stored(con):
+    result, row = import_issue(con, 整改状态="长期坚持")
+    assert result.status == "imported", result.to_json()
+    assert row["status"] == "long_term"
+
+
+@pytest.mark.parametrize("written", ["研究中", "待定"])
 def test_status_unknown_rejected(written):
     result, _ = parse_issue(整改状态=written)
     problem = rejected(result, "整改状态")[0]

@@ -297,3 +297,14 @@ def test_plain_text_converts_to_itself():
 
 def test_whitespace_list_is_complete():
     assert not [c for c in map(chr, range(0x3001, 0x110000)) if c.isspace()]
+
+
+def test_long_term_and_new_status_words_both_paths(monkeypatch):
+    words = {"长期坚持": "long_term", "按序时进度推进": "long_term", "基本完成": "long_term", "已办结": "rectified",
+             "整改中（部分完成）": "in_progress", "正在推进": "in_progress", "尚未整改": "not_started"}
+    rows = issue_rows(units=7, per_unit=len(words))
+    for i, row in enumerate(rows):
+        row[8] = list(words)[i % len(words)]
+    result, data = run_both(monkeypatch, list(city(7)), [issue_file(rows)])
+    assert result.status == "imported", result.problems[:3]
+    assert sorted(r[6] for r in data["issues"]) == sorted(words[w] for w in list(words) * 7)

@@ -81,7 +81,7 @@ def test_all_problems_reported_at_once(con):
         INSPECTION_ROWS[1],                                                # row 5 fine
         inspection_row(**{"村(社区)": "不存在村"}),                         # row 6 (unit)
     ]
-    issue_rows = [ISSUE_ROWS[0], ISSUE_ROWS[1][:6] + ["部分整改", "", ""]]  # issues row 3
+    issue_rows = [ISSUE_ROWS[0], ISSUE_ROWS[1][:6] + ["研究中", "", ""]]  # issues row 3
     result = run(con, roster_csv(), inspections_csv(rows), issues_csv(issue_rows))
     assert result.status == "rejected"
     where = {(p.file, p.row, p.column) for p in result.problems}
