@@ -192,6 +192,27 @@ def test_english_switch(make_app, demo_copy):
     assert "Inspections" in tiles(at)
 
 
+@pytest.mark.parametrize(("shown", "lang"), [("en", "en"), ("English", "en"), ("zh", "zh"), ("中文", "zh")])
+def test_language_in_the_link_is_its_code(make_app, demo_copy, shown, lang):
+    """?lang= holds zh/en; the labels an earlier release wrote into links open the same language."""
+    at = make_app(demo_copy, {"lang": shown})
+    assert_clean(at)
+    assert at.session_state["lang"] == lang
+    assert at.query_params["lang"] in (lang, [lang])
+    assert ("Inspections" in tiles(at)) == (lang == "en")
+
+
+def test_language_switch_writes_the_code(make_app, demo_copy):
+    at = make_app(demo_copy)
+    assert "lang" not in at.query_params  # the default language leaves the link alone
+    at.button_group(key="lang").set_value("en").run()
+    assert_clean(at)
+    assert at.query_params["lang"] in ("en", ["en"])
+    assert "Inspections" in tiles(at)
+    at.button_group(key="lang").set_value("zh").run()
+    assert at.query_params["lang"] in ("zh", ["zh"])
+
+
 def test_problem_workbook_mirrors_the_input_with_an_error_column():
     data = "县区,乡镇,村(社区),巡察轮次\n临颍县,城关镇,=cmd|calc,第一轮\n临颍县,城关镇,东村,第一轮\n".encode()
     files = [InputFile("台账.csv", data)]

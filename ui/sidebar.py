@@ -23,15 +23,40 @@ DEFAULTS = {
 FILTERS_KEY = "_filters"
 
 
+# The URL holds the language as its code (?lang=en); the labels of the switch, which an earlier
+# release wrote into links (?lang=English), open the same language.
+LANG_CODES = {"zh": "zh", "en": "en", "中文": "zh", "English": "en"}
+
+
 def language() -> str:
-    """The language switch; returns 'zh' or 'en'."""
+    """The language switch; returns 'zh' or 'en'. Not bound to the URL by Streamlit (that would
+    write the switch's label), but read from and written to ?lang= as the code."""
     default = settings.get("INSPECTION_LANG")
+    code = LANG_CODES.get(st.query_params.get("lang", ""))
+    if code is not None:
+        st.session_state["lang"] = code
+    elif st.session_state.get("lang") not in ("zh", "en"):
+        st.session_state["lang"] = default if default in ("zh", "en") else "zh"
     st.sidebar.segmented_control(
-        t("language"), ["zh", "en"], key="lang", bind="query-params",
-        default=default if default in ("zh", "en") else "zh",
+        t("language"), ["zh", "en"], key="lang", on_change=_language_changed,
         format_func=lambda code: "中文" if code == "zh" else "English",
     )
+    _language_to_url()
     return state.lang()
+
+
+def _language_changed() -> None:
+    if st.session_state.get("lang") is None:  # a click on the chosen option unselects it: keep it
+        st.session_state["lang"] = LANG_CODES.get(st.query_params.get("lang", ""), "zh")
+    _language_to_url()
+
+
+def _language_to_url() -> None:
+    """?lang= holds the code once the language is not the default (or the link already named one)."""
+    code, shown = st.session_state.get("lang"), st.query_params.get("lang")
+    default = settings.get("INSPECTION_LANG") if settings.get("INSPECTION_LANG") in ("zh", "en") else "zh"
+    if code in ("zh", "en") and shown != code and (shown is not None or code != default):
+        st.query_params["lang"] = code
 
 
 def options() -> dict[str, pd.DataFrame]:
