@@ -186,7 +186,7 @@ def _categories(con, params, cap, lang) -> Slide | None:
         return None
     title = label("chart_categories_brief", lang)
     fig = charts.rectification_status(frame, title, lang)
-    table = _headers(frame, lang, ["category", "issues", "rectified", "open_in_time", "overdue",
+    table = _headers(frame, lang, ["category", "issues", "rectified", "long_term", "open_in_time", "overdue",
                                    "rectification_rate"])
     return Slide(title, cap, fig, table)
 

@@ -19,7 +19,8 @@ LEVEL_COLORS = {"municipal": "#C0392B", "county": "#2E6DB4"}
 PLAN_COLOR = "#7F8C8D"
 ACTUAL_COLOR = "#C0392B"
 ON_TRACK_COLOR = "#2E8B57"
-STATUS_COLORS = {"rectified": "#2E8B57", "open_in_time": "#F0B429", "overdue": "#C0392B"}
+# the rectification states, in the order they stack: long-term (长期整改) is neither done nor late
+STATUS_COLORS = {"rectified": "#2E8B57", "long_term": "#4A90C2", "open_in_time": "#F0B429", "overdue": "#C0392B"}
 CATEGORY_COLORS = {
     "落实决策部署": "#2E6DB4",
     "惠民富民政策": "#F28E2B",
@@ -303,10 +304,11 @@ def category_trend(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figu
 
 
 def rectification_status(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
-    """Horizontal stacked bars per category: rectified, open (not yet due), overdue; customdata = category."""
+    """Horizontal stacked bars per category: rectified, long-term, open (not yet due), overdue;
+    customdata = category."""
     frame = frame.iloc[::-1]
     fig = go.Figure()
-    for status in ("rectified", "open_in_time", "overdue"):
+    for status in STATUS_COLORS:
         fig.add_bar(y=frame["category"], x=frame[status], name=t(status, lang), orientation="h",
                     marker_color=STATUS_COLORS[status], customdata=frame["category"],
                     text=frame[status] if status == "overdue" else None, textposition="outside",

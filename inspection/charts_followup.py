@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import i18n
-from .charts import ACTUAL_COLOR, FONT, LEVEL_COLORS, PLAN_COLOR, TEMPLATE, category_color
+from .charts import ACTUAL_COLOR, FONT, LEVEL_COLORS, PLAN_COLOR, STATUS_COLORS, TEMPLATE, category_color
 
 # The app's theme comes from inspection/charts.py; these three are this page's own.
 PROJECTION_COLOR = "#F28E2B"
@@ -200,6 +200,31 @@ def rectification_bullets(totals: pd.DataFrame, lang: str = "zh") -> go.Figure:
                        x=0, y=1, xref="paper", yref="paper", xanchor="left", yanchor="bottom", showarrow=False,
                        font={"size": 12})
     return fig
+
+
+def rectification_status_bar(totals: pd.DataFrame, lang: str = "zh") -> go.Figure:
+    """One stacked bar: the listed issues by state (rectified, long-term, open, overdue) in the
+    states' colours, each with its count and share; the rectification rate is the first segment's share."""
+    row = totals.iloc[0] if not totals.empty else pd.Series(dtype=object)
+    listed = int(row.get("listed_issues") or 0)
+    if not listed:
+        return empty(t("fu_no_list", lang))
+    columns = {"rectified": "listed_rectified", "long_term": "long_term", "open_in_time": "open_in_time",
+               "overdue": "overdue"}
+    fig = go.Figure()
+    for status, column in columns.items():
+        n = int(row.get(column) or 0)
+        name = t(status, lang)
+        fig.add_trace(go.Bar(
+            y=[""], x=[n], orientation="h", name=name, marker={"color": STATUS_COLORS[status]},
+            text=[f"{n:,} ({n / listed:.0%})" if n else ""], textposition="inside", insidetextanchor="middle",
+            hovertemplate=f"{name}: {n:,} / {listed:,} ({n / listed:.1%})<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", showlegend=True)
+    fig.update_xaxes(range=[0, listed], visible=False)
+    fig.update_yaxes(visible=False)
+    _layout(fig, t("fu_chart_status", lang), height=170)
+    return _fixed_margins(fig, left=10, bottom=10)
 
 
 def rectification_days_curve(frame: pd.DataFrame, lang: str = "zh") -> go.Figure:

@@ -126,6 +126,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "rectified": ("已整改", "Rectified"),
     "open_in_time": ("整改中（未到期）", "Open, not yet due"),
     "overdue": ("逾期未整改", "Overdue"),
+    "long_term": ("长期整改", "Long-term"),
     "overdue_total": ("逾期未整改共 {n} 个问题", "{n} issues overdue"),
     "category_filter_active": ("已按问题类别筛选：{cats}（可在侧栏清除）", "Filtered to categories: {cats} (clear in the sidebar)"),
     # compare
@@ -282,6 +283,10 @@ LABELS: dict[str, tuple[str, str]] = {
                           "date; reference 70%."),
     "fu_overdue": ("逾期未整改", "Overdue"),
     "fu_overdue_help": ("截至数据日期未整改且已过整改时限的问题数。", "Not rectified and past the due date, as of the data date."),
+    "long_term_help": ("整改状态为长期坚持、持续整改、基本完成等的问题：不计为已整改，也不计为逾期。",
+                       "Issues whose status is long-term (ongoing, substantially done, on schedule): neither "
+                       "rectified nor overdue."),
+    "fu_chart_status": ("问题清单整改状态", "Rectification status of the listed issues"),
     "fu_basis_counts": ("无问题清单，按巡察情况表中已整改数/发现问题数计算。",
                         "No issue list: computed from the rectified and issues-found counts."),
     "fu_reference": ("参考值 70%", "Reference 70%"),

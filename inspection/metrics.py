@@ -62,6 +62,7 @@ def compute(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     out["one_month_rectification_rate"] = head["one_month_rectification_rate"]
     out["listed_issues"] = _int(head["listed_issues"])
     out["overdue"] = _int(head["overdue"])
+    out["long_term"] = _int(head["long_term"])  # long-term issues (长期整改): not rectified, never overdue
     out["not_reported"] = {name: _int(head[f"{name}_not_reported"]) for name in COUNTS}
     if not head["has_roster"]:
         out["coverage_note"] = "no roster loaded: coverage cannot be computed"
@@ -90,7 +91,7 @@ def compute(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     ]
     out["by_category"] = [
         {"category": r["category"], "subcategory": r["subcategory"], "issues": _int(r["issues"]),
-         "rectified": _int(r["rectified"])}
+         "rectified": _int(r["rectified"]), "long_term": _int(r["long_term"])}
         for r in records(run_query(con, "issues_by_category", params))
     ]
     out["plan"] = plan_rows(con, params)

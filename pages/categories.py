@@ -41,7 +41,10 @@ def render_rectification(filters, lang: str) -> None:
     frame = state.run_query("rectification_by_category", filters.params())
     if frame.empty:
         return
-    ui.kpi(st.columns(4)[0], t("overdue", lang), fmt.count(frame["overdue"].sum(), lang))
+    overdue, long_term = st.columns(4)[:2]
+    ui.kpi(overdue, t("overdue", lang), fmt.count(frame["overdue"].sum(), lang))
+    ui.kpi(long_term, t("long_term", lang), fmt.count(frame["long_term"].sum(), lang),
+           help_text=t("long_term_help", lang))
     fig = charts.rectification_status(frame, t("chart_rectification", lang), lang)
     ui.chart(fig, "chart_rectification", filters, key="cat_rect_bars",
              on_click=ui.click_to_filter("cat_rect_bars", "category"))

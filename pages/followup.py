@@ -1,6 +1,7 @@
 """计划与整改 Plan & rectification: will each district finish on time (plan table, projections,
-plan settings), and is what the teams found fixed (rates against the 70% reference, the days curve
-per level, overdue by district and category, the overdue list for administrators)."""
+plan settings), and is what the teams found fixed (rates against the 70% reference, the listed issues
+by state, the days curve per level, overdue by district and category, the overdue list for
+administrators)."""
 
 import datetime as dt
 
@@ -183,14 +184,19 @@ def render_rect_tiles(filters, lang: str) -> pd.DataFrame:
     one_month = row["one_month_rectification_rate"]
     delta = None if pd.isna(one_month) else t("fu_vs_reference", lang,
                                               delta=fmt.points(one_month - charts.ONE_MONTH_REFERENCE, lang))
-    a, b, c = st.columns(3)
+    a, b, c, d = st.columns(4)
     ui.kpi(a, t("fu_rect_rate", lang), fmt.percent(row["rectification_rate"]))
     ui.kpi(b, t("fu_one_month", lang), fmt.percent(one_month), delta=delta, help_text=t("fu_one_month_help", lang))
     ui.kpi(c, t("fu_overdue", lang), fmt.count(row["overdue"], lang), help_text=t("fu_overdue_help", lang))
+    ui.kpi(d, t("long_term", lang), fmt.count(row["long_term"], lang), help_text=t("long_term_help", lang))
     if row["rectification_basis"] == "counts":
         st.caption(t("fu_basis_counts", lang))
     show(charts.rectification_bullets(totals, lang), "fu_one_month", filters, lang, "followup_bullets")
     return totals
+
+
+def render_status(totals: pd.DataFrame, filters, lang: str) -> None:
+    show(charts.rectification_status_bar(totals, lang), "fu_chart_status", filters, lang, "followup_status")
 
 
 def render_days(filters, lang: str) -> None:
@@ -265,6 +271,7 @@ def main() -> None:
     if not totals["listed_issues"].iloc[0]:
         st.info(t("fu_no_list", lang), icon="ℹ️")
         return
+    render_status(totals, filters, lang)
     render_days(filters, lang)
     render_overdue(filters, lang)
     render_overdue_list(filters, lang, int(totals["overdue"].iloc[0]))

@@ -40,14 +40,16 @@ WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township
   AND start_date <= as_of::DATE;
 
 -- Issues whose inspection passes the filters. As of a date, an issue is rectified only when its
--- status says so and its rectified_date, where there is one, is on or before that date; it is
--- overdue when not rectified and its due_date is before that date.
+-- status says so and its rectified_date, where there is one, is on or before that date. A
+-- long-term issue (status long_term, 长期整改) is not rectified and never overdue. Any other issue
+-- is overdue when not rectified and its due_date is before that date.
 CREATE OR REPLACE MACRO f_issues(districts, townships, unit_types, poverty_only,
                                  rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
 SELECT *,
     (status = 'rectified' AND (rectified_date IS NULL OR rectified_date <= as_of::DATE)) AS is_rectified,
+    (status = 'long_term') AS is_long_term,
     (NOT (status = 'rectified' AND (rectified_date IS NULL OR rectified_date <= as_of::DATE))
-        AND due_date < as_of::DATE) AS is_overdue,
+        AND status <> 'long_term' AND due_date < as_of::DATE) AS is_overdue,
     -- days from the inspection's feedback (end_date) to rectification
     CASE WHEN status = 'rectified' AND rectified_date <= as_of::DATE
          THEN rectified_date - end_date END AS days_to_rectify
@@ -137,7 +139,9 @@ CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt;
 -- Rectification of the filtered issue list (one row). rectification_rate: rectified / listed issues;
 -- with no listed issue: sum of rectified / sum of issues_found over the inspections that reported
 -- both. One-month rate: listed issues rectified at most 30 days after their inspection's end_date,
--- over listed issues whose inspection has an end_date. overdue: not rectified, due before as_of.
+-- over listed issues whose inspection has an end_date. overdue: not rectified, due before as_of;
+-- long_term: long-term issues (in the rate's denominator, never overdue); open_in_time: the others
+-- not rectified (listed_rectified + long_term + open_in_time + overdue = listed_issues).
 -- Rates are fractions 0..1.
 CREATE OR REPLACE MACRO rectification_stats(districts, townships, unit_types, poverty_only,
                                             rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
@@ -146,6 +150,9 @@ WITH listed AS (
         count(*) AS listed_issues,
         count(*) FILTER (WHERE is_rectified) AS listed_rectified,
         count(*) FILTER (WHERE is_overdue) AS overdue,
+        count(*) FILTER (WHERE is_long_term) AS long_term,
+        count(*) FILTER (WHERE NOT is_rectified AND NOT is_long_term AND NOT coalesce(is_overdue, false))
+            AS open_in_time,
         count(*) FILTER (WHERE end_date IS NOT NULL) AS listed_with_feedback,
         count(*) FILTER (WHERE is_rectified AND end_date IS NOT NULL
                          AND rectified_date IS NOT NULL AND rectified_date <= end_date + 30) AS rectified_in_month

@@ -169,12 +169,12 @@ def test_metrics_json_has_the_documented_keys(capsys, demo_db):
     assert {"units_total", "units_covered", "coverage_rate", "inspections", "issues_found", "clues",
             "immediate_fixes", "disciplined", "org_handled", "judicial", "rectification_rate", "by_level",
             "ratio_issues_and_clues", "ratio_disciplined", "by_district", "by_category", "not_reported",
-            "uncovered"} <= set(m)
+            "uncovered", "long_term"} <= set(m)
     for level in ("municipal", "county"):
         assert {"inspections", "units", "issues_found", "clues", "disciplined", "avg_issues_and_clues",
                 "avg_disciplined"} <= set(m["by_level"][level])
     assert set(m["by_district"][0]) == {"district", "units_total", "units_covered", "coverage_rate"}
-    assert {"category", "subcategory", "issues", "rectified"} <= set(m["by_category"][0])
+    assert {"category", "subcategory", "issues", "rectified", "long_term"} <= set(m["by_category"][0])
     assert set(m["uncovered"][0]) >= {"district", "township", "unit_name"}
     assert 0 <= m["coverage_rate"] <= 1 and 0 <= m["rectification_rate"] <= 1
 
