@@ -209,7 +209,7 @@ def _legends(at: AppTest) -> set[str]:
 
 @pytest.mark.parametrize(("name", "lang", "label"), [
     ("pages/categories.py", None, "长期整改"), ("pages/followup.py", None, "长期整改"),
-    ("pages/categories.py", "English", "Long-term"), ("pages/followup.py", "English", "Long-term"),
+    ("pages/categories.py", "en", "Long-term"), ("pages/followup.py", "en", "Long-term"),
 ])
 def test_pages_show_the_long_term_tile_and_legend(page, name, lang, label):
     at = page(name, lang)
