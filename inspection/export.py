@@ -28,6 +28,9 @@ from typing import Any
 
 import pandas as pd
 
+from .marks import NONE as NO_MARKS
+from .marks import Marks, mark_pdf_page, mark_pptx_slide, stamp_png
+
 CJK_FONT_FAMILY = "Noto Sans CJK SC"
 FIGURE_FONT = f"{CJK_FONT_FAMILY}, Microsoft YaHei, PingFang SC, sans-serif"
 EXPORT_TEMPLATE = "plotly_white"
@@ -196,6 +199,16 @@ def figure_png(fig, width: int = 900, height: int = 500, scale: float = 3, timeo
     return bytes(data)
 
 
+def chart_png(fig, marks: Marks = NO_MARKS, width: int = 900, height: int = 500, scale: float = 3) -> bytes:
+    """A chart's PNG download: figure_png with the classification line above it and the watermark
+    over it; on failure a PNG carrying the message (marked too)."""
+    try:
+        png = figure_png(fig, width, height, scale)
+    except ExportUnavailable as exc:
+        png = message_png(str(exc))
+    return stamp_png(png, marks)
+
+
 def stop_export_server() -> None:
     """Stop the export server (tests, shutdown). Safe to call when it never started."""
     import kaleido
@@ -334,11 +347,12 @@ def _text_box(slide, left, top, width, height, text: str, size: float, bold: boo
 
 
 def deck_pptx(title: str, subtitle: str, slides: Sequence[Slide],
-              images: Sequence[bytes | None] | None = None) -> bytes:
+              images: Sequence[bytes | None] | None = None, marks: Marks = NO_MARKS) -> bytes:
     """A 16:9 deck: a title slide, then per chart its title, caption, PNG and a small data table.
 
     `images` (one PNG or None per slide) lets a caller render once for PPTX and PDF; without it
     the figures are rendered here. A slide whose image cannot be rendered says so and keeps its table.
+    `marks` (marks.current): the classification line and watermark on every slide.
     """
     from pptx import Presentation
     from pptx.dml.color import RGBColor
@@ -392,6 +406,8 @@ def deck_pptx(title: str, subtitle: str, slides: Sequence[Slide],
             for i, row in enumerate(body, start=1):
                 for j, text in enumerate(row):
                     _fill_cell(table.cell(i, j), text, size=size)
+    for page in prs.slides:
+        mark_pptx_slide(prs, page, marks)
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
@@ -454,8 +470,9 @@ def _new_pdf(path: str, index: int):
 
 
 def deck_pdf(title: str, subtitle: str, slides: Sequence[Slide],
-             images: Sequence[bytes | None] | None = None) -> bytes:
-    """The same content as `deck_pptx`, as a 16:9 PDF with an embedded (subset) CJK font."""
+             images: Sequence[bytes | None] | None = None, marks: Marks = NO_MARKS) -> bytes:
+    """The same content as `deck_pptx`, as a 16:9 PDF with an embedded (subset) CJK font; `marks`
+    on every page."""
     from fpdf.fonts import FontFace
 
     slides = _check_slides(slides)
@@ -483,6 +500,7 @@ def deck_pdf(title: str, subtitle: str, slides: Sequence[Slide],
     pdf.set_font("cjk", "", 16)
     pdf.set_text_color(0x44, 0x44, 0x44)
     pdf.multi_cell(0, 9, subtitle, align="C")
+    mark_pdf_page(pdf, marks)
 
     for slide_def, png in zip(slides, images, strict=True):
         pdf.add_page()
@@ -519,6 +537,7 @@ def deck_pdf(title: str, subtitle: str, slides: Sequence[Slide],
                     cells = table.row()
                     for text in row:
                         cells.cell(text)
+        mark_pdf_page(pdf, marks)
     return bytes(pdf.output())
 
 

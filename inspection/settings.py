@@ -37,6 +37,13 @@ SETTINGS = (
     Setting("INSPECTION_USERS_FILE", str(ROOT / "data" / "users.toml"),
             "Users file (salted password hashes and roles; outside git), written by `add-user`."),
     Setting("INSPECTION_REQUIRE_LOGIN", "0", "Viewing the dashboard itself requires a log-in (1/0)."),
+    Setting("INSPECTION_CLASSIFICATION", "内部资料 注意保存",
+            "Classification line printed at the top of every exported page, slide and document "
+            "(`0` prints none)."),
+    Setting("INSPECTION_WATERMARK", "auto",
+            "Watermark (the signed-in user's name and the date) tiled faintly over the briefing page in "
+            "screenshot mode and every exported PNG, slide, PDF page and document: `1`, `0`, or `auto` "
+            "(on once users are configured)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
