@@ -1,4 +1,4 @@
-"""python -m inspection import|imports|undo|restore|metrics|maintain|demo ..."""
+"""python -m inspection import|imports|exports-log|undo|restore|metrics|maintain|demo ..."""
 
 from __future__ import annotations
 
@@ -85,6 +85,27 @@ def cmd_imports(args) -> int:
         names = ", ".join(f["name"] for f in json.loads(row.files))
         print(f"#{row.import_id}  {row.imported_at:%Y-%m-%d %H:%M}  {row.imported_by}  {row.status}  "
               f"+{row.added} ~{row.replaced} ={row.skipped}  {names}")
+    return 0
+
+
+def cmd_exports_log(args) -> int:
+    from . import exportlog
+
+    con = store.connect(args.db, read_only=True)
+    try:
+        frame = exportlog.list_exports(con, None)
+    finally:
+        con.close()
+    if args.json:
+        rows = [{**row, "exported_at": row["exported_at"].isoformat(), "filters": json.loads(row["filters"] or "{}")}
+                for row in frame.to_dict("records")]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if frame.empty:
+        print("还没有导出记录")
+    for row in frame.itertuples():
+        print(f"{row.exported_at:%Y-%m-%d %H:%M:%S}  {row.exported_by}  {row.kind}  {row.page}  {row.file_name}"
+              f"  {row.filters}")
     return 0
 
 
@@ -205,6 +226,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_imports)
+
+    p = sub.add_parser("exports-log", help="list the export log (who exported what, when, with which filters)")
+    p.add_argument("--db")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_exports_log)
 
     p = sub.add_parser("undo", help="undo one import")
     p.add_argument("--db")

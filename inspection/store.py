@@ -43,7 +43,8 @@ RESORT_MIN_ROWS = 122_880  # DuckDB's row group
 _APPENDS_TABLE = "CREATE TABLE IF NOT EXISTS derived_appends (table_name VARCHAR, appended BIGINT)"
 
 # (version, file or SQL): append, never edit a released migration
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "schema.sql"), (2, "schema_002_plan.sql"))
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "schema.sql"), (2, "schema_002_plan.sql"),
+                                          (3, "schema_003_exports.sql"))
 
 _PARAM = re.compile(r"(?<![$\w])\$([A-Za-z_]\w*)")
 

@@ -1,0 +1,84 @@
+"""The export log: every download a dashboard generates (PNG, PPTX, PDF, DOCX, XLSX, CSV) is one row
+of the store's table export_log (migration 3) — who, when, what and with which filters — written
+when the file is generated. Administrators read it on the import page; `python -m inspection
+exports-log` prints it. Only the signed-in user's name, the file name and the active filters go
+in: never a description or anyone else's name. Never imports streamlit.
+
+On a DuckLake each row is a commit of its own labelled EXPORT_COMMIT, so readers can tell such
+snapshots from data changes (ui/state.data_version skips them: an export is no reason to recompute
+the figures). A dashboard attaches the lake read-only, so it writes a row through a short-lived
+writable connection (`open_writer`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from . import lake, settings
+from .errors import StoreError
+
+KINDS = ("png", "pptx", "pdf", "docx", "xlsx", "csv")
+EXPORT_COMMIT = "export_log"
+COLUMNS = ["exported_at", "exported_by", "kind", "page", "file_name", "filters"]
+MAX_TEXT = 200
+
+
+def filters_json(filters: Any) -> str:
+    """The active filters (and the as-of date) as compact JSON; {} for none."""
+    if filters is None:
+        return "{}"
+    active = dict(filters.active()) if hasattr(filters, "active") else dict(filters)
+    if getattr(filters, "as_of", None) is not None:
+        active["as_of"] = filters.as_of
+    return json.dumps({k: list(v) if isinstance(v, (tuple, set, frozenset)) else v for k, v in active.items()},
+                      ensure_ascii=False, default=str, sort_keys=True)
+
+
+def record(con: duckdb.DuckDBPyConnection, user: str, kind: str, page: str, file_name: str,
+           filters: Any = None, when: dt.datetime | None = None) -> None:
+    """Append one row (its own transaction; on a DuckLake a commit labelled EXPORT_COMMIT).
+    StoreError when the store cannot take it (read-only, an old store without the table)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown export kind: {kind}")
+    row = [when or dt.datetime.now(), str(user or "")[:MAX_TEXT], kind, str(page or "")[:MAX_TEXT],
+           str(file_name or "")[:MAX_TEXT], filters_json(filters)]
+    cursor = con.cursor()
+    try:
+        cursor.execute("BEGIN")
+        try:
+            if lake.conninfo(cursor) is not None:
+                catalog = cursor.execute("SELECT current_database()").fetchone()[0]
+                cursor.execute("CALL ducklake_set_commit_message(?, ?, ?)", [catalog, row[1], EXPORT_COMMIT])
+            cursor.execute("INSERT INTO export_log VALUES (?, ?, ?, ?, ?, ?)", row)
+            cursor.execute("COMMIT")
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+    except duckdb.Error as exc:
+        raise StoreError(f"导出记录无法写入：{str(exc).splitlines()[0]}") from None
+    finally:
+        cursor.close()
+
+
+def open_writer(target: str) -> duckdb.DuckDBPyConnection:
+    """A short-lived writable connection to the lake `target` for one row (no migration: the
+    dashboard's own connection already needs the current schema). LakeError with the reason."""
+    try:
+        return lake.connect(target, settings.get("INSPECTION_LAKE_DATA"), read_only=False)
+    except duckdb.Error as exc:
+        raise lake.LakeError(f"导出记录无法写入 DuckLake：{str(exc).splitlines()[0]}") from None
+
+
+def list_exports(con: duckdb.DuckDBPyConnection, limit: int | None = 1000) -> pd.DataFrame:
+    """The newest rows first (all with limit None); empty for a store from before the log."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'export_log' "
+                         "AND database_name = current_database()").fetchone()[0]
+    if not exists:
+        return pd.DataFrame(columns=COLUMNS)
+    return con.execute(f"SELECT {', '.join(COLUMNS)} FROM export_log ORDER BY exported_at DESC LIMIT ?",
+                       [limit]).df()
