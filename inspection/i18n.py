@@ -226,6 +226,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "brief_shot_help": ("截图模式的网址包含当前筛选条件和标题，可直接收藏或发给他人；浏览器全屏（F11）后截图效果最佳。",
                         "The screenshot-mode link keeps the filters and the title; press F11 for a full-screen "
                         "shot."),
+    # marks on every copy and the export log
+    "export_guest": ("访客", "guest"),
+    "export_not_logged": ("注意：最近一次导出（{at}）未能记入导出记录：{message}",
+                          "Note: the last export ({at}) could not be recorded in the export log: {message}"),
+    "export_log": ("导出记录", "Export log"),
+    "export_log_help": ("每次下载（PNG、PPTX、PDF、DOCX、Excel、CSV）生成时记录：谁、何时、导出了什么、使用了哪些筛选条件。",
+                        "Every download (PNG, PPTX, PDF, DOCX, Excel, CSV) is recorded when it is generated: who, "
+                        "when, what and with which filters."),
+    "export_log_empty": ("还没有导出记录。", "No exports yet."),
+    "export_log_first": ("显示最近 {n} 条；全部记录：python -m inspection exports-log",
+                         "The latest {n} shown; all of them: python -m inspection exports-log"),
+    "x_time": ("导出时间", "Time"),
+    "x_user": ("导出人", "By"),
+    "x_kind": ("格式", "Format"),
+    "x_page": ("页面", "Page"),
+    "x_file": ("文件名", "File name"),
+    "x_filters": ("筛选条件", "Filters"),
     # plan & follow-up (计划与整改)
     "fu_title": ("计划与整改", "Plan & rectification"),
     "fu_plan": ("全覆盖计划进度", "Coverage plan"),

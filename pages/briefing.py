@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from inspection import briefing, export
+from inspection import briefing, export, marks
 from inspection.briefing import label
 from ui import components as ui
-from ui import sidebar, state
+from ui import exports, sidebar, state
 
 GRID_HEIGHT = 360  # px per chart: title + tiles + 2 rows of charts fit a 1920x1080 screen
 SHOT_CSS = """
@@ -26,6 +26,7 @@ SHOT_CSS = """
 PAGE_CSS = """
 <style>
 .brief-title { font-size: 2.2rem !important; font-weight: 700; color: #B71C1C; margin: 0; line-height: 1.25; }
+.brief-class { color: #B71C1C; text-align: center; font-size: 0.85rem; margin: -0.6rem 0 0.2rem 0; }
 .brief-sub { color: #555; font-size: 0.95rem; margin: 0.2rem 0 0.6rem 0;
              border-bottom: 3px solid #B71C1C; padding-bottom: 0.4rem; }
 /* six tiles in a row: on a laptop screen a value such as "148.37万" must not end in "…" */
@@ -44,8 +45,10 @@ def shot_link() -> str:
     return "?" + urlencode([*pairs, ("shot", "1")])
 
 
-def render_header(brief) -> None:
+def render_header(brief, shot: bool, mk: marks.Marks) -> None:
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    if shot and mk.classification:  # the screenshot is a copy: it carries the classification line
+        st.markdown(f'<div class="brief-class">{_escape(mk.classification)}</div>', unsafe_allow_html=True)
     st.markdown(f'<div class="brief-title">{_escape(brief.title)}</div>'
                 f'<div class="brief-sub">{_escape(brief.subtitle)}</div>', unsafe_allow_html=True)
 
@@ -56,7 +59,7 @@ def render_tiles(brief) -> None:
         column.caption(tile.detail)
 
 
-def render_grid(brief, filters, shot: bool, lang: str) -> None:
+def render_grid(brief, filters, shot: bool, lang: str, mk: marks.Marks) -> None:
     slides = brief.slides
     if not slides:
         ui.empty()
@@ -70,13 +73,15 @@ def render_grid(brief, filters, shot: bool, lang: str) -> None:
                     config["displayModeBar"] = False
                 st.plotly_chart(fig, config=config, width="stretch", key=f"brief_{row_start}_{slide.title}")
                 if not shot:
-                    render_png_button(slide, filters, lang)
+                    render_png_button(slide, filters, lang, mk)
 
 
-def render_png_button(slide, filters, lang: str) -> None:
+def render_png_button(slide, filters, lang: str, mk: marks.Marks) -> None:
     name = export.file_name(slide.title, filters.as_of, filters, "png")
     if export.png_available():
-        st.download_button(label("brief_png", lang), data=_png_maker(slide.figure), file_name=name,
+        fig = slide.figure  # made when clicked, on the download's own thread; marked and logged
+        data = exports.logged(lambda: export.chart_png(fig, mk, 900, 500, scale=3), "png", "briefing", name, filters)
+        st.download_button(label("brief_png", lang), data=data, file_name=name,
                            mime="image/png", key=f"png_{slide.title}", icon=":material/image:",
                            on_click="ignore")
     else:
@@ -85,17 +90,8 @@ def render_png_button(slide, filters, lang: str) -> None:
         st.caption(label("brief_no_browser", lang))
 
 
-def _png_maker(fig):
-    def make() -> bytes:  # runs when the button is clicked, on its own thread
-        try:
-            return export.figure_png(fig, 900, 500, scale=3)
-        except export.ExportUnavailable as exc:
-            return export.message_png(str(exc))
-
-    return make
-
-
-def render_exports(brief, filters, lang: str) -> None:
+def render_exports(brief, filters, lang: str, mk: marks.Marks) -> None:
+    """The downloads: each made when clicked, marked (PNG, PPTX, PDF) and recorded in the export log."""
     st.divider()
     st.subheader(label("brief_exports", lang))
     with_extra = st.toggle(label("brief_with_extra", lang), key="brief_extra",
@@ -105,27 +101,34 @@ def render_exports(brief, filters, lang: str) -> None:
     if not export.png_available():
         st.info(label("brief_no_browser_deck", lang), icon="ℹ️")
     left, middle, right = st.columns(3)
-    left.download_button(label("brief_pptx", lang), data=lambda: export.deck_pptx(brief.title, brief.subtitle, slides),
-                         file_name=export.file_name(kind, filters.as_of, filters, "pptx"), on_click="ignore",
+    name = export.file_name(kind, filters.as_of, filters, "pptx")
+    left.download_button(label("brief_pptx", lang), on_click="ignore", file_name=name,
+                         data=exports.logged(lambda: export.deck_pptx(brief.title, brief.subtitle, slides, marks=mk),
+                                             "pptx", "briefing", name, filters),
                          mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                          icon=":material/slideshow:", width="stretch", type="primary")
     if export.cjk_font() is None:
         middle.button(label("brief_pdf", lang), disabled=True, width="stretch", help=label("brief_no_font", lang))
     else:
-        middle.download_button(label("brief_pdf", lang), data=lambda: export.deck_pdf(brief.title, brief.subtitle,
-                                                                                       slides),
-                               file_name=export.file_name(kind, filters.as_of, filters, "pdf"), on_click="ignore",
+        name = export.file_name(kind, filters.as_of, filters, "pdf")
+        middle.download_button(label("brief_pdf", lang), on_click="ignore", file_name=name,
+                               data=exports.logged(lambda: export.deck_pdf(brief.title, brief.subtitle, slides,
+                                                                           marks=mk), "pdf", "briefing", name, filters),
                                mime="application/pdf", icon=":material/picture_as_pdf:", width="stretch")
     tables = brief.tables()
-    right.download_button(label("brief_xlsx", lang), data=lambda: export.tables_xlsx(tables),
-                          file_name=export.file_name(label("brief_data_kind", lang), filters.as_of, filters, "xlsx"),
+    name = export.file_name(label("brief_data_kind", lang), filters.as_of, filters, "xlsx")
+    right.download_button(label("brief_xlsx", lang), file_name=name,
+                          data=exports.logged(lambda: export.tables_xlsx(tables), "xlsx", "briefing", name, filters),
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           on_click="ignore", icon=":material/table:", width="stretch")
     with st.expander(label("brief_csv_each", lang)):
-        for i, (name, frame) in enumerate(tables.items()):
-            st.download_button(name, data=export.table_csv(frame), on_click="ignore", key=f"csv_{i}",
-                               file_name=export.file_name(name, filters.as_of, filters, "csv"), mime="text/csv",
+        for i, (title, frame) in enumerate(tables.items()):
+            name = export.file_name(title, filters.as_of, filters, "csv")
+            st.download_button(title, on_click="ignore", key=f"csv_{i}", file_name=name, mime="text/csv",
+                               data=exports.logged(lambda frame=frame: export.table_csv(frame), "csv", "briefing",
+                                                   name, filters),
                                icon=":material/download:")
+    exports.failure_note(lang)
     st.markdown(f"[{label('brief_shot_link', lang)}]({shot_link()})")
     st.caption(label("brief_shot_help", lang))
 
@@ -145,8 +148,9 @@ def main() -> None:
     sidebar.ensure_shell()  # a deep link opened first: rerun inside dashboard.py before touching the store
     lang = state.lang()
     shot = shot_mode()
+    mk = exports.marks()
     if shot:
-        st.markdown(SHOT_CSS, unsafe_allow_html=True)
+        st.markdown(SHOT_CSS + marks.page_css(mk), unsafe_allow_html=True)
     if ui.store_is_empty():
         ui.empty("empty_store")
         return
@@ -157,13 +161,13 @@ def main() -> None:
                           bind="query-params", max_chars=60)
     state.prefetch(list(briefing.QUERIES), filters.params())
     brief = briefing.build(state.run_query, filters, lang, title)
-    render_header(brief)
+    render_header(brief, shot, mk)
     if not brief.has_roster:
         ui.empty("no_roster")
     render_tiles(brief)
-    render_grid(brief, filters, shot, lang)
+    render_grid(brief, filters, shot, lang, mk)
     if not shot:
-        render_exports(brief, filters, lang)
+        render_exports(brief, filters, lang, mk)
 
 
 main()

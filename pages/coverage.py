@@ -9,7 +9,7 @@ from inspection import charts, fmt, store
 from inspection.filters import listing
 from inspection.i18n import t
 from ui import components as ui
-from ui import sidebar, state
+from ui import exports, sidebar, state
 
 
 def render_district_bars(filters, lang: str) -> list[str] | None:
@@ -98,8 +98,10 @@ def render_last_mile(filters, lang: str, uncovered: int) -> None:
             return str(exc).encode("utf-8-sig")
         return rows.rename(columns=header).to_csv(index=False).encode("utf-8-sig")
 
-    st.download_button(t("download_csv", lang), whole_list, on_click="ignore",
-                       file_name=f"未巡察对象清单_{filters.as_of.isoformat()}.csv", mime="text/csv")
+    name = f"未巡察对象清单_{filters.as_of.isoformat()}.csv"
+    st.download_button(t("download_csv", lang), exports.logged(whole_list, "csv", "coverage", name, filters),
+                       on_click="ignore", file_name=name, mime="text/csv")
+    exports.failure_note(lang)
     st.caption(ui.caption(filters, lang))
 
 

@@ -10,11 +10,11 @@ import json
 import pandas as pd
 import streamlit as st
 
-from inspection import importer, problem_report, store
+from inspection import exportlog, importer, problem_report, store
 from inspection.i18n import t
 from ui import auth as ui_auth
 from ui import components as ui
-from ui import state
+from ui import exports, state
 
 RESULT_KEY = "_import_result"
 UNDO_KEY = "_undo_message"
@@ -62,7 +62,9 @@ def render_result(lang: str) -> None:
         labels = {"file": "p_file", "sheet": "p_sheet", "row": "p_row", "column": "p_column", "value": "p_value",
                   "reason": "p_reason", "suggestion": "p_suggestion"}
         ui.table(frame, labels)
-        st.download_button(t("problems_download", lang), problems_xlsx, file_name=f"导入问题清单_{stamp}.xlsx",
+        name = f"导入问题清单_{stamp}.xlsx"
+        st.download_button(t("problems_download", lang), exports.logged(lambda: problems_xlsx, "xlsx", "imports", name),
+                           file_name=name, on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            type="primary")
     if result.warnings:
@@ -127,6 +129,29 @@ def render_log(lang: str) -> None:
         st.rerun()
 
 
+EXPORT_ROWS = 500  # the latest exports shown; the command line prints them all
+
+
+def render_exports_log(lang: str) -> None:
+    """Administrators only: who exported what, when, with which filters."""
+    if not ui_auth.allowed("view_text"):
+        return
+    st.subheader(t("export_log", lang))
+    st.caption(t("export_log_help", lang))
+    failure = exports.last_failure()
+    if failure:
+        st.warning(t("export_not_logged", lang, at=f"{failure['at']:%Y-%m-%d %H:%M:%S}", message=failure["message"]))
+    log = exportlog.list_exports(state.connection().cursor(), EXPORT_ROWS)
+    if log.empty:
+        st.info(t("export_log_empty", lang))
+        return
+    labels = {"exported_at": "x_time", "exported_by": "x_user", "kind": "x_kind", "page": "x_page",
+              "file_name": "x_file", "filters": "x_filters"}
+    ui.table(log, labels)
+    if len(log) == EXPORT_ROWS:
+        st.caption(t("export_log_first", lang, n=EXPORT_ROWS))
+
+
 def _file_names(raw: str) -> str:
     try:
         return "、".join(f.get("name", "") for f in json.loads(raw))
@@ -144,6 +169,7 @@ def main() -> None:
     else:
         st.warning(ui_auth.label("denied_import", lang), icon="🔒")
     render_log(lang)
+    render_exports_log(lang)
 
 
 main()
