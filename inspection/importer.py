@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import re
+import shutil
 import sys
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
@@ -1217,18 +1218,27 @@ class Importer:
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
-            for path in stored:
-                path.unlink(missing_ok=True)
+            for path in reversed(stored):  # the files, then the folder made for them
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
             raise
         return import_id
 
     def _keep_original(self, import_id: int, item: InputFile, stored: list[Path]) -> str | None:
         if self.originals_dir is None:
             return None
+        # a generated name (the original name is recorded in the import log, files[].name): any
+        # length, any characters, and two files whose names differ only in unsafe characters
+        # (col?.csv, col*.csv) are both kept
         folder = self.originals_dir / f"{import_id:05d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        safe = re.sub(r"[\\/:*?\"<>|\x00-\x1f]", "_", Path(item.name).name)[:150] or "upload"
-        path = folder / safe
+        if not folder.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            stored.append(folder)  # removed again when the import fails
+        suffix = Path(item.name).suffix.lower()
+        suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""
+        path = folder / f"{sum(p.parent == folder for p in stored):03d}-{item.sha256[:16]}{suffix}"
         path.write_bytes(item.data)
         stored.append(path)
         return str(path)
