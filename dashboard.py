@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="巡察数据看板", page_icon="📊", layout="wide")
 lang = sidebar.language()
+ui_auth.protect_session()  # before anything else: uploads only by sessions that may import
 
 
 @st.cache_resource(show_spinner=False)
@@ -26,7 +27,7 @@ def _store_checked(path: str) -> bool:
 try:
     _store_checked(state.db_path())
 except store.StoreError as exc:
-    st.error(t("store_error", lang, message=str(exc)))
+    st.error(ui_auth.store_error_text(exc, lang))  # paths and DuckDB's words: the local administrator only
     st.stop()
 
 # ---- Page registry ------------------------------------------------------------------------

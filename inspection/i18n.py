@@ -358,6 +358,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "denied_view_text": ("仅管理员可以查看问题描述等文字内容。", "Only administrators may read issue descriptions."),
     "denied_view": ("请先登录。", "Please log in."),
     "backup_failed": ("操作已完成，但备份数据库失败：", "Done, but backing up the store failed: "),
+    "session_ended": ("登录已结束（长时间未操作，或会话来自另一连接），请重新登录。",
+                      "Your log-in ended (idle too long, or the session came from another connection); log in again."),
+    "viewing_open": ("注意：已配置账号，但 INSPECTION_REQUIRE_LOGIN=0，未登录的任何人都能查看本看板。",
+                     "Warning: users are configured but INSPECTION_REQUIRE_LOGIN=0: anyone can view this dashboard "
+                     "without logging in."),
+    "local_host_refused": ("本看板只接受本机地址（localhost / 127.0.0.1）的访问。",
+                           "This dashboard answers only to this machine's addresses (localhost / 127.0.0.1)."),
+    "store_damaged_public": ("数据库暂时无法打开，请联系管理员。", "The store cannot be opened; contact the administrator."),
     "users_file_error": ("用户文件无法读取，已按未登录处理：{message}", "The users file cannot be read: {message}"),
     # per-district charts at province scale (inspection/charts.py SHOWN_DISTRICTS)
     "shown_districts": ("显示的县区", "Districts shown"),

@@ -36,7 +36,18 @@ SETTINGS = (
     Setting("INSPECTION_USER", "", "Name recorded in the import log for command-line imports (default: the OS user)."),
     Setting("INSPECTION_USERS_FILE", str(ROOT / "data" / "users.toml"),
             "Users file (salted password hashes and roles; outside git), written by `add-user`."),
-    Setting("INSPECTION_REQUIRE_LOGIN", "0", "Viewing the dashboard itself requires a log-in (1/0)."),
+    Setting("INSPECTION_REQUIRE_LOGIN", "",
+            "Viewing the dashboard itself requires a log-in: 1, 0 (anyone may view: warned about at start and "
+            "on the page), or empty (the default): required once users are configured."),
+    Setting("INSPECTION_IDLE_MINUTES", "30", "A log-in ends after this many minutes without activity."),
+    Setting("INSPECTION_TLS_CERT", "", "PEM certificate file: start.sh serves HTTPS with it (and INSPECTION_TLS_KEY)."),
+    Setting("INSPECTION_TLS_KEY", "", "PEM private key file of INSPECTION_TLS_CERT."),
+    Setting("INSPECTION_BEHIND_TLS_PROXY", "0",
+            "1: a reverse proxy terminates TLS in front of the app, so start.sh serves users beyond 127.0.0.1 "
+            "without a certificate of its own."),
+    Setting("INSPECTION_TRUSTED_PROXIES", "",
+            "Comma-separated addresses of the reverse proxies whose X-Forwarded-For names the client "
+            "(for auth.log and the per-source log-in limits); from anyone else the header is ignored."),
     Setting("INSPECTION_CLASSIFICATION", "内部资料 注意保存",
             "Classification line printed at the top of every exported page, slide and document "
             "(`0` prints none)."),

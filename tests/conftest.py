@@ -52,3 +52,15 @@ def env_db(monkeypatch):
 
 
 os.environ.setdefault("INSPECTION_DEMO", "0")
+
+
+@pytest.fixture
+def fast_hashes(monkeypatch):
+    """Password hashes at a test's cost (scrypt n=2^4) instead of the real 2^17 (~0.5 s each, seconds
+    on a busy machine), for tests about roles and limits rather than the hash's cost."""
+    from inspection import auth
+
+    monkeypatch.setattr(auth, "_SCRYPT", {"n": 2**4, "r": 8, "p": 1})
+    monkeypatch.setattr(auth, "_DUMMY_HASH", None)
+    yield
+    auth._DUMMY_HASH = None

@@ -51,7 +51,9 @@ def connection():
     try:
         return _open(db_path())
     except store.StoreError as exc:
-        st.error(t("store_error", lang(), message=str(exc)))
+        from .auth import store_error_text  # ui.auth imports this module
+
+        st.error(store_error_text(exc, lang()))
         st.stop()
 
 
