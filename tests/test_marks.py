@@ -74,7 +74,7 @@ def test_watermark_is_on_once_users_are_configured(monkeypatch, tmp_path):
     monkeypatch.delenv("INSPECTION_WATERMARK", raising=False)
     monkeypatch.setenv("INSPECTION_USERS_FILE", str(tmp_path / "users.toml"))
     assert not marks.watermark_enabled() and marks.current("张三").watermark == ""
-    auth.add_user("张三", "password 123", "viewer")
+    auth.add_user("张三", "watermark test 123", "viewer")
     assert marks.watermark_enabled()
     mark = marks.current("张三", dt.date(2026, 12, 5))
     assert mark == marks.Marks(CLASS, "张三  2026-12-05")
@@ -228,8 +228,9 @@ def test_exports_log_of_a_store_without_exports(empty_db, capsys):
 
 
 @pytest.fixture
-def app_with_users(env_db, tmp_path, monkeypatch):
+def app_with_users(env_db, tmp_path, monkeypatch, fast_hashes):
     monkeypatch.setenv("INSPECTION_USERS_FILE", str(tmp_path / "users" / "users.toml"))
+    monkeypatch.setenv("INSPECTION_REQUIRE_LOGIN", "0")  # the sidebar's log-in (viewing open, warned about)
     auth._failures.clear()
     auth.add_user("管理员甲", "admin password 1", "admin")
     auth.add_user("viewer1", "viewer password 1", "viewer")
