@@ -313,10 +313,16 @@ def rectification_status(frame: pd.DataFrame, title: str, lang: str = "zh") -> g
                     marker_color=STATUS_COLORS[status], customdata=frame["category"],
                     text=frame[status] if status == "overdue" else None, textposition="outside",
                     hovertemplate="%{y}<br>" + t(status, lang) + ": %{x}<extra></extra>")
-    fig.update_layout(barmode="stack")
+    height = max(360, 80 + 45 * len(frame))
     fig.update_xaxes(title_text=t("issues_label", lang))
     fig.update_yaxes(type="category")
-    return _finish(fig, title, max(360, 80 + 45 * len(frame)))
+    _finish(fig, title, height)
+    # the title on top, the four states below it in the order they stack; the top margin holds the
+    # legend's lines on a narrow screen (it ran into the title there when it sat beside it)
+    fig.update_layout(barmode="stack", margin_t=105,
+                      title=dict(yref="container", y=1 - 12 / height, yanchor="top"),
+                      legend=dict(orientation="h", traceorder="normal", xanchor="left", x=0, yanchor="bottom", y=1.0))
+    return fig
 
 
 def level_bars(frame: pd.DataFrame, metrics: list[str], title: str, y_title: str, lang: str = "zh") -> go.Figure:

@@ -215,12 +215,13 @@ def rectification_status_bar(totals: pd.DataFrame, lang: str = "zh") -> go.Figur
     for status, column in columns.items():
         n = int(row.get(column) or 0)
         name = t(status, lang)
-        fig.add_trace(go.Bar(
+        fig.add_trace(go.Bar(  # the count on the segments wide enough for it, every count on hover
             y=[""], x=[n], orientation="h", name=name, marker={"color": STATUS_COLORS[status]},
-            text=[f"{n:,} ({n / listed:.0%})" if n else ""], textposition="inside", insidetextanchor="middle",
+            text=[f"{n:,} ({n / listed:.0%})" if n / listed >= 0.08 else ""], textposition="inside",
+            insidetextanchor="middle", textangle=0,
             hovertemplate=f"{name}: {n:,} / {listed:,} ({n / listed:.1%})<extra></extra>",
         ))
-    fig.update_layout(barmode="stack", showlegend=True)
+    fig.update_layout(barmode="stack", showlegend=True, legend_traceorder="normal")
     fig.update_xaxes(range=[0, listed], visible=False)
     fig.update_yaxes(visible=False)
     _layout(fig, t("fu_chart_status", lang), height=170)
