@@ -14,10 +14,14 @@ from . import contract
 
 
 class CellError(Exception):
-    def __init__(self, reason: str, suggestion: str | None = None):
+    """`unknown`: the value as a vocabulary looks it up, when it is not in the vocabulary (a mapping
+    can answer it, see inspection/mappings.py)."""
+
+    def __init__(self, reason: str, suggestion: str | None = None, unknown: str | None = None):
         super().__init__(reason)
         self.reason = reason
         self.suggestion = suggestion
+        self.unknown = unknown
 
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -176,14 +180,14 @@ def to_bool(value: object) -> bool:
     key = re.sub(r"\s+", "", contract.normalise_text(str(value or ""))).lower()
     if key in contract.BOOLEANS:
         return contract.BOOLEANS[key]
-    raise CellError("应填 是/否", "可填：是、否、Y、N、1、0、√、×")
+    raise CellError("应填 是/否", "可填：是、否、Y、N、1、0、√、×", unknown=key)
 
 
 def _vocabulary(value: object, mapping: dict[str, str], what: str, allowed: str) -> str:
     key = re.sub(r"\s+", "", contract.normalise_text(str(value))).lower()
     if key in mapping:
         return mapping[key]
-    raise CellError(f"不是可识别的{what}", f"可填：{allowed}")
+    raise CellError(f"不是可识别的{what}", f"可填：{allowed}", unknown=key)
 
 
 def to_level(value: object) -> str:

@@ -1,4 +1,4 @@
-"""python -m inspection import|imports|exports-log|undo|restore|metrics|maintain|demo ..."""
+"""python -m inspection import|imports|exports-log|undo|restore|mappings|metrics|maintain|demo ..."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import importer, lake, metrics, settings, store
+from . import importer, lake, mappings, metrics, settings, store
 from .filters import Filters
 
 
@@ -68,6 +68,8 @@ def _print_result(result: importer.ImportResult) -> None:
         print(f"  ✗ {where}{value}：{p.reason}{hint}")
     for w in result.warnings:
         print(f"  ! {w}")
+    for m in result.mappings:
+        print(f"  = 使用映射 #{m.mapping_id}：{m.describe()}")
 
 
 def cmd_imports(args) -> int:
@@ -129,6 +131,76 @@ def cmd_restore(args) -> int:
     print(f"已从备份 {source} 恢复数据库 {store.store_path(args.db)}"
           + (f"；原文件保留为 {kept}" if kept else ""))
     return 0
+
+
+def cmd_mappings(args) -> int:
+    """mappings [list] | add | remove ID | export FILE | import FILE: 0 done, 1 refused, 2 usage."""
+    action = getattr(args, "action", None) or "list"
+    wanted: list[mappings.Mapping] = []
+    if action == "import":
+        path = Path(args.file)
+        if not path.is_file():
+            print(f"文件不存在：{args.file}", file=sys.stderr)
+            return 2
+        try:
+            wanted = mappings.parse_text(path.read_bytes().decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise mappings.MappingError(f"映射文件不是 UTF-8 文本：{args.file}") from None
+    elif action == "add":
+        if (args.header is None) == (args.value is None) or (args.value is not None) != (args.means is not None):
+            print("用法：mappings add --table T --header 原表头 --field FIELD，"
+                  "或 mappings add --table T --field FIELD --value 原值 --means 合同中的值", file=sys.stderr)
+            return 2
+        wanted = [mappings.Mapping(args.table, args.field, header=args.header, value=args.value, means=args.means)]
+    db = store.store_path(args.db)
+    writes = action in ("add", "remove", "import")
+    if writes:
+        store.check_file(db)
+    con = store.connect(db)
+    try:
+        found = mappings.load(con)
+        if action == "list":
+            _print_mappings(found, args.json)
+            return 0
+        if action == "export":
+            try:
+                Path(args.file).write_text(mappings.export_text(found), encoding="utf-8")
+            except OSError as exc:
+                raise mappings.MappingError(f"无法写入 {args.file}：{exc.strerror or exc}") from None
+            _say(args, f"已导出 {len(found)} 条映射：{args.file}", {"status": "exported", "count": len(found)})
+            return 0
+        if action == "remove":
+            removed = mappings.remove(con, args.mapping_id, _user())
+            saved, kept = [], 0
+        else:
+            saved, kept = mappings.add_all(con, wanted, _user(), keep_same=action == "import")
+    finally:
+        con.close()
+    store.backup(db)
+    if action == "remove":
+        _say(args, f"已删除映射 #{removed.mapping_id}：{removed.describe()}",
+             {"status": "removed", "mapping": removed.to_json()})
+        return 0
+    lines = [f"已保存映射 #{m.mapping_id}：{m.describe()}" for m in saved]
+    if action == "import":
+        lines.append(f"已导入 {len(saved)} 条映射" + (f"，{kept} 条已存在" if kept else ""))
+    _say(args, "\n".join(lines), {"status": "saved", "mappings": [m.to_json() for m in saved], "unchanged": kept})
+    return 0
+
+
+def _say(args, text: str, doc: dict) -> None:
+    print(json.dumps(doc, ensure_ascii=False, default=str) if getattr(args, "json", False) else text)
+
+
+def _print_mappings(found: list, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"mappings": [m.to_json() for m in found]}, ensure_ascii=False, indent=2))
+        return
+    if not found:
+        print("还没有映射")
+    for m in found:
+        when = f"{m.created_at:%Y-%m-%d %H:%M}" if m.created_at else ""
+        print(f"#{m.mapping_id}  {m.describe()}  （{m.created_by}，{when}）")
 
 
 def cmd_add_user(args) -> int:
@@ -241,6 +313,27 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db")
     p.add_argument("backup", nargs="?", help="a backup file (default: the newest in backups/ beside the store)")
     p.set_defaults(run=cmd_restore)
+
+    p = sub.add_parser("mappings", help="list, add, remove, export and import mappings of headers and values")
+    p.add_argument("--db")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_mappings)
+    verbs = p.add_subparsers(dest="action")
+    one = verbs.add_parser("add", help="map a header to a field, or a value to one the contract knows")
+    one.add_argument("--table", required=True, choices=mappings.TABLE_NAMES)
+    one.add_argument("--field", required=True)
+    one.add_argument("--header")
+    one.add_argument("--value")
+    one.add_argument("--means")
+    one = verbs.add_parser("remove", help="remove one mapping")
+    one.add_argument("mapping_id", type=int, metavar="ID")
+    one = verbs.add_parser("export", help="write every mapping to a small UTF-8 file")
+    one.add_argument("file", metavar="FILE")
+    one = verbs.add_parser("import", help="add the mappings of an exported file (all or nothing)")
+    one.add_argument("file", metavar="FILE")
+    for one in verbs.choices.values():
+        one.add_argument("--db", default=argparse.SUPPRESS)  # after the verb as well as before it
+        one.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
 
     p = sub.add_parser("add-user", help="add or replace a user (salted password hash in the users file)")
     p.add_argument("name")

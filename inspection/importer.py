@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import cells, contract, lake, readers, store
+from . import cells, contract, lake, mappings, readers, store
 from .contract import Table
 
 
@@ -36,6 +36,7 @@ class Problem:
     value: str | None
     reason: str
     suggestion: str | None = None
+    unknown: mappings.Unknown | None = None  # what a mapping could answer (the import page asks)
 
 
 @dataclass
@@ -48,6 +49,8 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     import_id: int | None = None
     tables: dict[str, int] = field(default_factory=dict)
+    mappings: list[mappings.Mapping] = field(default_factory=list)  # the mappings this import used
+    questions: mappings.Questions | None = None  # rejected only for what mappings could answer
 
     def to_json(self) -> dict:
         return {
@@ -55,9 +58,12 @@ class ImportResult:
             "added": self.added,
             "replaced": self.replaced,
             "skipped": self.skipped,
-            "problems": [asdict(p) for p in self.problems],
+            # the problems as a clerk reads them; what mappings could answer is in "questions"
+            "problems": [{k: v for k, v in asdict(p).items() if k != "unknown"} for p in self.problems],
             "warnings": self.warnings,
             "import_id": self.import_id,
+            "mappings_used": [m.to_json() for m in self.mappings],
+            "questions": self.questions.to_json() if self.questions else None,
         }
 
 
@@ -145,19 +151,19 @@ class DiffPlan:
 # ---------------------------------------------------------------- recognise
 
 
-def _find_header(rows: list[list[object]]) -> tuple[int, list[str]] | None:
+def _find_header(rows: list[list[object]], known: frozenset[str] | set[str] = contract.ALL_HEADERS,
+                 ) -> tuple[int, list[str]] | None:
     best: tuple[int, int, list[str]] | None = None
     for index, row in enumerate(rows[: contract.MAX_TITLE_ROWS + 1]):
         headers = [contract.normalise_header(c) if not cells.is_blank(c) else "" for c in row]
-        hits = sum(1 for h in headers if h in contract.ALL_HEADERS)
+        hits = sum(1 for h in headers if h in known)
         if hits >= 2 and (best is None or hits > best[0]):
             best = (hits, index, headers)
     return (best[1], best[2]) if best else None
 
 
-def _classify(headers: list[str]) -> Table | None:
-    matched = {t.name: {contract.HEADER_INDEX[t.name][h] for h in headers if h in contract.HEADER_INDEX[t.name]}
-               for t in contract.TABLES}
+def _classify(headers: list[str], index: dict[str, dict[str, str]] = contract.HEADER_INDEX) -> Table | None:
+    matched = {t.name: {index[t.name][h] for h in headers if h in index[t.name]} for t in contract.TABLES}
     issue_only = matched["issues"] - matched["roster"] - {"round"}
     inspection_only = matched["inspections"] - matched["roster"] - {"round"}
     roster_only = matched["roster"] - matched["inspections"]
@@ -206,25 +212,27 @@ class Layout:
     columns: dict[str, tuple[int, str]]  # field -> (column index, header as written)
 
 
-def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str]):
+def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
+               applied: mappings.Applied | None = None):
     """(Layout, None), or (None, what `_parse_sheet` returns for a sheet it cannot read).
 
-    Looks only at the first MAX_TITLE_ROWS + 1 rows of the sheet."""
-    found = _find_header(raw.rows)
+    Headers are the contract's synonyms and the store's header mappings (`applied`, which notes the
+    ones used and the columns left unrecognised). Looks only at the first MAX_TITLE_ROWS + 1 rows."""
+    applied = applied or mappings.Applied()
+    found = _find_header(raw.rows, applied.all_headers)
     if not found:
         return None, (None, [c for c in (raw.rows[0] if raw.rows else []) if not cells.is_blank(c)])
     header_index, headers = found
-    table = _classify(headers)
+    table = _classify(headers, applied.index)
     if table is None:
         return None, (None, [str(c) for c in raw.rows[header_index] if not cells.is_blank(c)])
-    index = contract.HEADER_INDEX[table.name]
     written = raw.rows[header_index]
     columns: dict[str, tuple[int, str]] = {}
     ignored = []
     for col, header in enumerate(headers):
         if not header:
             continue
-        name = index.get(header)
+        name = applied.field_for(table.name, header)
         as_written = re.sub(r"\s+", "", str(written[col]))
         if name is None:
             ignored.append(as_written)
@@ -233,25 +241,30 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         else:
             columns[name] = (col, as_written)
     sheet_label = raw.name or None
+    applied.note_unrecognised(file, sheet_label, table.name, ignored, list(columns))
     missing = [table.field(f).label for f in table.required if f not in columns]
     if missing:
         problems.append(Problem(file, sheet_label, header_index + 1, None, None,
                                 f"{table.label}缺少必填列：{'、'.join(missing)}",
                                 "表头可用的名称见数据规范（如 " + "、".join(
-                                    table.field(f).headers[0] for f in table.required if f not in columns) + "）"))
+                                    table.field(f).headers[0] for f in table.required if f not in columns) + "）",
+                                mappings.Unknown("header", table.name,
+                                                 fields=tuple(f for f in table.required if f not in columns))))
         return None, (ParsedSheet(file, raw.name, table, [], 0), None)
     if ignored:
         warnings.append(f"{_where(file, raw.name)}：未识别的列已忽略：{'、'.join(ignored[:10])}")
     return Layout(header_index, table, columns), None
 
 
-def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str]):
-    layout, unread = _recognise(file, raw, problems, warnings)
+def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
+                 applied: mappings.Applied | None = None):
+    applied = applied or mappings.Applied()
+    layout, unread = _recognise(file, raw, problems, warnings, applied)
     if layout is None:
         return unread
     header_index, table, columns = layout.header_index, layout.table, layout.columns
     sheet_label = raw.name or None
-    converters = [(name, col, as_written, cells.CONVERTERS[table.field(name).kind], {})
+    converters = [(name, col, as_written, applied.converter(table.name, name, table.field(name).kind), {})
                   for name, (col, as_written) in columns.items()]
     records, skipped = [], 0
     required = table.required  # a property: computed once, not per row
@@ -275,7 +288,7 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                     value = convert(cell)
                 except cells.CellError as exc:
                     problems.append(Problem(file, sheet_label, row_number, as_written, _show(cell),
-                                            exc.reason, exc.suggestion))
+                                            exc.reason, exc.suggestion, mappings.unknown_value(table.name, name, exc)))
                     continue
                 except TypeError:  # unhashable never happens for cell values; be safe
                     value = convert(cell)
@@ -508,6 +521,7 @@ class Importer:
         self._temp: list[str] = []  # TEMP tables of the vectorised CSV path, dropped after the run
         self._known_units: set[str] = set()  # units whose stored inspections are in validate's `known`
         self._fast_known: set[tuple] = set()  # the rows of TEMP table fast_known
+        self.applied = mappings.Applied.of(con)  # the store's mappings of headers and values
 
     # read and parse every file; returns the records per table
     def parse(self) -> dict[str, list[Record]]:
@@ -533,7 +547,7 @@ class Importer:
                 continue
             recognised, found_headers = 0, []
             for raw in sheets:
-                parsed, headers = _parse_sheet(item.name, raw, self.problems, self.warnings)
+                parsed, headers = _parse_sheet(item.name, raw, self.problems, self.warnings, self.applied)
                 if parsed is None:
                     if headers:
                         found_headers.append(f"{raw.name or 'CSV'}: {'、'.join(map(str, headers[:15]))}")
@@ -568,7 +582,7 @@ class Importer:
         del text
         problems: list[Problem] = []
         warnings: list[str] = []
-        layout, _ = _recognise(item.name, readers.RawSheet("", head), problems, warnings)
+        layout, _ = _recognise(item.name, readers.RawSheet("", head), problems, warnings, self.applied)
         if layout is None or layout.table.name not in FAST_TABLES or problems or not head:
             return None
         con, raw = self.con, f"fast_raw_{number}"
@@ -604,9 +618,10 @@ class Importer:
 
         # each converter once per distinct value (plain text needs none), joined back by value
         maps = []
+        unknown: dict[tuple[str, object], mappings.Unknown] = {}  # (field, cell) -> what a mapping could answer
         for k, (name, (col, as_written)) in enumerate(columns.items()):
             kind = table.field(name).kind
-            convert = cells.CONVERTERS[kind]
+            convert = self.applied.converter(table.name, name, kind)
             plain = cells.plain_sql(kind, f"c{col}")
             where = f"WHERE NOT coalesce({plain}, false)" if plain else ""
             found: dict[str, list] = {"raw": [], "val": [], "reason": [], "hint": []}
@@ -616,6 +631,8 @@ class Importer:
                     value, reason, hint = convert(cell), None, None
                 except cells.CellError as exc:
                     value, reason, hint = None, exc.reason, exc.suggestion
+                    if exc.unknown:
+                        unknown[(name, cell)] = mappings.unknown_value(table.name, name, exc)
                 errors |= reason is not None
                 blanks |= value is None and reason is None
                 for key, item_value in zip(found, (cell, _as_sql_text(value), reason, hint), strict=True):
@@ -645,7 +662,8 @@ class Importer:
                 for i, (_, m) in enumerate(checked):
                     cell, reason, hint, empty = cols[4 * i: 4 * i + 4]
                     if reason is not None:
-                        self.problems.append(Problem(item.name, None, r, m[2], _show(cell), reason, hint))
+                        self.problems.append(Problem(item.name, None, r, m[2], _show(cell), reason, hint,
+                                                     unknown.get((m[0], cell))))
                     elif empty:
                         blank.add(m[0])
                 for name in table.required:
@@ -1119,18 +1137,20 @@ class Importer:
         skipped = self.skipped + unchanged
         if added == 0 and replaced == 0:
             self.warnings.insert(0, "这些文件已经导入过，数据没有变化")
-            return ImportResult("unchanged", 0, 0, skipped, [], self.warnings)
+            return ImportResult("unchanged", 0, 0, skipped, [], self.warnings, mappings=self.applied.used_list())
         import_id = self._load(plans, added, replaced, skipped)
         return ImportResult("imported", added, replaced, skipped, [], self.warnings, import_id,
-                            {t: len(frames[t]) for t in contract.APPLY_ORDER})
+                            {t: len(frames[t]) for t in contract.APPLY_ORDER}, self.applied.used_list())
 
     def _rejected(self) -> ImportResult:
         self.problems.sort(key=lambda p: (p.file, p.sheet or "", p.row or 0))
+        questions = mappings.questions(self.problems, self.applied)  # counts every row, before the cut
         if len(self.problems) > MAX_PROBLEMS:
             extra = len(self.problems) - MAX_PROBLEMS
             self.problems = self.problems[:MAX_PROBLEMS]
             self.warnings.append(f"另有 {extra} 个问题未列出")
-        return ImportResult("rejected", problems=self.problems, warnings=self.warnings, skipped=self.skipped)
+        return ImportResult("rejected", problems=self.problems, warnings=self.warnings, skipped=self.skipped,
+                            mappings=self.applied.used_list(), questions=questions)
 
     def _count_warnings(self, frames: dict[str, pd.DataFrame]) -> None:
         issues = frames["issues"]
