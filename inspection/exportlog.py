@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from . import lake, settings
+from . import lake
 from .errors import StoreError
 
 KINDS = ("png", "pptx", "pdf", "docx", "xlsx", "csv")
@@ -41,37 +41,51 @@ def filters_json(filters: Any) -> str:
 
 def record(con: duckdb.DuckDBPyConnection, user: str, kind: str, page: str, file_name: str,
            filters: Any = None, when: dt.datetime | None = None) -> None:
-    """Append one row (its own transaction; on a DuckLake a commit labelled EXPORT_COMMIT).
-    StoreError when the store cannot take it (read-only, an old store without the table)."""
+    """Append one row (its own transaction; on a DuckLake a commit labelled EXPORT_COMMIT) through
+    `con`, a connection or a cursor of this thread's own. StoreError when the store cannot take it."""
     if kind not in KINDS:
         raise ValueError(f"unknown export kind: {kind}")
     row = [when or dt.datetime.now(), str(user or "")[:MAX_TEXT], kind, str(page or "")[:MAX_TEXT],
            str(file_name or "")[:MAX_TEXT], filters_json(filters)]
-    cursor = con.cursor()
     try:
-        cursor.execute("BEGIN")
+        con.execute("BEGIN")
         try:
-            if lake.conninfo(cursor) is not None:
-                catalog = cursor.execute("SELECT current_database()").fetchone()[0]
-                cursor.execute("CALL ducklake_set_commit_message(?, ?, ?)", [catalog, row[1], EXPORT_COMMIT])
-            cursor.execute("INSERT INTO export_log VALUES (?, ?, ?, ?, ?, ?)", row)
-            cursor.execute("COMMIT")
+            if lake.conninfo(con) is not None:
+                catalog = con.execute("SELECT current_database()").fetchone()[0]
+                con.execute("CALL ducklake_set_commit_message(?, ?, ?)", [catalog, row[1], EXPORT_COMMIT])
+            con.execute("INSERT INTO export_log VALUES (?, ?, ?, ?, ?, ?)", row)
+            con.execute("COMMIT")
         except BaseException:
-            cursor.execute("ROLLBACK")
+            con.execute("ROLLBACK")
             raise
     except duckdb.Error as exc:
         raise StoreError(f"导出记录无法写入：{str(exc).splitlines()[0]}") from None
-    finally:
-        cursor.close()
 
 
 def open_writer(target: str) -> duckdb.DuckDBPyConnection:
     """A short-lived writable connection to the lake `target` for one row (no migration: the
     dashboard's own connection already needs the current schema). LakeError with the reason."""
+    lake.ensure_extensions()
+    # attached in an instance of its own: the process's read-only connection to the same lake would
+    # refuse a second, writable one ("a different configuration than existing connections")
+    con = duckdb.connect(config=lake.config())
     try:
-        return lake.connect(target, settings.get("INSPECTION_LAKE_DATA"), read_only=False)
+        con.execute("ATTACH '{}' AS export_lake".format(target.replace("'", "''")))
+        con.execute("USE export_lake")
+        return con
     except duckdb.Error as exc:
+        con.close()
         raise lake.LakeError(f"导出记录无法写入 DuckLake：{str(exc).splitlines()[0]}") from None
+
+
+def data_snapshot(con: duckdb.DuckDBPyConnection, current: int) -> int:
+    """On a DuckLake: the newest snapshot up to `current` that is not an export-log commit (the
+    version of the data the figures read; an export changes none of them). The oldest snapshot
+    kept when only export commits are left after `maintain` expired the rest."""
+    row = con.execute("SELECT coalesce(max(snapshot_id) FILTER (WHERE commit_message IS DISTINCT FROM ?), "
+                      "min(snapshot_id)) FROM ducklake_snapshots(?) WHERE snapshot_id <= ?",
+                      [EXPORT_COMMIT, con.execute("SELECT current_database()").fetchone()[0], current]).fetchone()
+    return int(row[0] if row[0] is not None else current)
 
 
 def list_exports(con: duckdb.DuckDBPyConnection, limit: int | None = 1000) -> pd.DataFrame:

@@ -373,3 +373,31 @@ def test_command_line_on_the_lake(demo_lake, demo_db, tmp_path, monkeypatch):
     assert set(json.loads(kept.stdout)) == {"merged", "expired_snapshots", "deleted_old_files", "deleted_orphans"}
     assert demo.returncode == 2  # the demo builds an embedded file only
     assert not (tmp_path / "unused.duckdb").exists()  # nothing went to the embedded file
+
+
+def test_export_log_on_the_lake(demo_lake):
+    """A dashboard attaches the lake read-only: its export-log row goes through a short writable
+    connection (beside the process's read-only one), as a commit labelled for the log that leaves
+    the data's version alone; a lake that cannot be written says why."""
+    from inspection import exportlog
+
+    spec, _, _ = demo_lake
+    reader = store.connect(spec, read_only=True)
+    try:
+        current = reader.execute("SELECT id FROM ducklake_current_snapshot(current_database())").fetchone()[0]
+        version = exportlog.data_snapshot(reader, current)
+        before = len(exportlog.list_exports(reader))
+        writer = exportlog.open_writer(spec)
+        try:
+            exportlog.record(writer, "张三", "pdf", "briefing", "巡察简报_2026-06-30.pdf", Filters(as_of=AS_OF))
+        finally:
+            writer.close()
+        after = reader.execute("SELECT id FROM ducklake_current_snapshot(current_database())").fetchone()[0]
+        assert after > current, "a commit of its own"
+        assert exportlog.data_snapshot(reader, after) == version, "no new data version: no figure recomputed"
+        log = exportlog.list_exports(reader)
+        assert len(log) == before + 1 and log["exported_by"][0] == "张三" and log["kind"][0] == "pdf"
+    finally:
+        reader.close()
+    with pytest.raises(store.StoreError, match="导出记录无法写入 DuckLake"):
+        exportlog.open_writer(spec.replace("dbname=", "dbname=missing_"))

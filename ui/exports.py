@@ -65,7 +65,11 @@ def logged(make: Callable[[], bytes], kind: str, page: str, file_name: str, filt
                 finally:
                     writer.close()
             else:
-                exportlog.record(con, user, kind, page, file_name, filters)
+                cursor = con.cursor()  # this thread's own (the process's connection is shared)
+                try:
+                    exportlog.record(cursor, user, kind, page, file_name, filters)
+                finally:
+                    cursor.close()
         except (StoreError, OSError) as exc:
             with _failure_lock:
                 _failure.update(at=dt.datetime.now(), message=str(exc), file_name=file_name)

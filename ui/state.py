@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from inspection import bootstrap, settings, store
+from inspection import bootstrap, exportlog, settings, store
 from inspection.i18n import t
 
 
@@ -63,6 +63,7 @@ _started: dict[str, Future] = {}
 _computed: dict[str, None] = {}
 _lock = threading.Lock()
 _KEEP = 1024  # as the cache's max_entries
+_lake_versions: dict[int, int] = {}  # lake snapshot id -> the data snapshot it shows (exportlog.data_snapshot)
 
 
 def _key(path: str, version: tuple, name: str, params: dict) -> str:
@@ -104,11 +105,16 @@ def data_version() -> tuple:
 
     On a DuckLake every commit (import, undo, plan change, also one made by another process) is a
     new snapshot: its id is the version, read from the catalog in ~10 ms where the query below,
-    which scans two lake tables, takes ~100 ms, and it runs before every query of a page."""
+    which scans two lake tables, takes ~100 ms, and it runs before every query of a page. A snapshot
+    that only adds an export-log row (exportlog.EXPORT_COMMIT) keeps the version of the one before it."""
     cursor = connection().cursor()
     if store.lake_target(db_path()):
-        return ("snapshot", cursor.execute("SELECT id FROM ducklake_current_snapshot(current_database())")
-                .fetchone()[0])
+        current = cursor.execute("SELECT id FROM ducklake_current_snapshot(current_database())").fetchone()[0]
+        if current not in _lake_versions:  # once per new snapshot: an export-log commit changes no figure
+            _lake_versions[current] = exportlog.data_snapshot(cursor, current)
+            while len(_lake_versions) > _KEEP:
+                del _lake_versions[next(iter(_lake_versions))]
+        return ("snapshot", _lake_versions[current])
     row = cursor.execute(
         "SELECT (SELECT coalesce(max(import_id), 0) FROM imports),"
         " (SELECT count(*) FROM imports WHERE status <> 'active'),"
