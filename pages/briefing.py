@@ -71,6 +71,8 @@ def render_grid(brief, filters, shot: bool, lang: str, mk: marks.Marks) -> None:
                 config = ui.chart_config(slide.title, filters)
                 if shot:
                     config["displayModeBar"] = False
+                if mk.watermark and export.png_available():  # the toolbar's PNG would be unmarked and unlogged
+                    config["modeBarButtonsToRemove"] = [*config["modeBarButtonsToRemove"], "toImage"]
                 st.plotly_chart(fig, config=config, width="stretch", key=f"brief_{row_start}_{slide.title}")
                 if not shot:
                     render_png_button(slide, filters, lang, mk)

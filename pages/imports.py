@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from inspection import exportlog, importer, problem_report, store
-from inspection.i18n import t
+from inspection.i18n import describe_filters, t
 from ui import auth as ui_auth
 from ui import components as ui
 from ui import exports, state
@@ -145,11 +145,23 @@ def render_exports_log(lang: str) -> None:
     if log.empty:
         st.info(t("export_log_empty", lang))
         return
+    log = log.assign(kind=log["kind"].str.upper(), filters=log["filters"].map(lambda raw: _filters_text(raw, lang)))
     labels = {"exported_at": "x_time", "exported_by": "x_user", "kind": "x_kind", "page": "x_page",
               "file_name": "x_file", "filters": "x_filters"}
     ui.table(log, labels)
     if len(log) == EXPORT_ROWS:
         st.caption(t("export_log_first", lang, n=EXPORT_ROWS))
+
+
+def _filters_text(raw: str, lang: str) -> str:
+    """'数据截至 2026-06-30；县区: 源汇区' from the logged JSON."""
+    try:
+        active = json.loads(raw or "{}")
+    except ValueError:
+        return str(raw)
+    as_of = active.pop("as_of", None)
+    text = describe_filters(active, lang)
+    return f"{t('f_as_of', lang)} {as_of}；{text}" if as_of else text
 
 
 def _file_names(raw: str) -> str:

@@ -274,6 +274,19 @@ def test_only_administrators_see_the_export_log(app_with_users, demo_copy):
     assert "导出记录" in [s.value for s in at.subheader]
     shown = next(f.value for f in at.dataframe if "文件名" in f.value.columns)
     assert shown["文件名"].tolist() == ["巡察简报_2025-06-30.pdf"] and shown["导出人"].tolist() == ["viewer1"]
+    assert shown["格式"].tolist() == ["PDF"] and shown["筛选条件"][0].startswith("数据截至 ")
+
+
+def test_with_the_watermark_on_the_briefing_toolbar_has_no_unmarked_png(app_with_users, demo_copy):
+    at = app_with_users(demo_copy)  # users configured: the watermark is on, an anonymous visitor
+    at.switch_page("pages/briefing.py").run()
+    assert not at.exception
+    charts = at.get("plotly_chart")
+    assert charts
+    for chart in charts:
+        config = json.loads(chart.proto.config)
+        assert "toImage" in config["modeBarButtonsToRemove"] or export.browser_path() is None
+        assert config["toImageButtonOptions"]["scale"] == 3
 
 
 @needs_browser
