@@ -16,7 +16,7 @@ import pandas as pd
 from . import charts, fmt
 from .export import Slide, safe_table
 from .filters import Filters
-from .i18n import describe_filters, t, value
+from .i18n import area_label, describe_filters, t, value
 from .store import run_query
 
 DEFAULT_TITLE = t("briefing_default_title", "zh")
@@ -82,6 +82,14 @@ def _headers(frame: pd.DataFrame, lang: str, columns: list[str]) -> pd.DataFrame
     """The columns kept for export, with translated headers; rates stay fractions (the sheet says %)."""
     kept = [c for c in columns if c in frame.columns]
     return frame[kept].rename(columns={c: label(c, lang) for c in kept})
+
+
+def _area_slide(fig, table: pd.DataFrame, params: dict, cap: str, lang: str) -> Slide:
+    """A by-district slide at the filters' grain (charts.at_grain): the title and the figure name
+    the townships or units and say where, and so does the table's area column."""
+    fig = charts.at_grain(fig, params, lang)
+    table = table.rename(columns={label("district", lang): area_label(params, lang)})
+    return Slide(fig.layout.title.text, cap, fig, table)
 
 
 def caption(filters: Filters, lang: str = "zh") -> str:
@@ -177,7 +185,7 @@ def _coverage_by_district(con, params, cap, lang, has_roster) -> Slide | None:
         title = label("brief_lowest", lang, title=title, n=len(shown), total=len(frame))
     fig = charts.coverage_bars(shown, "district", title, lang)
     table = _headers(frame, lang, ["district", "units_total", "units_covered", "coverage_rate"])
-    return Slide(title, cap, fig, table)
+    return _area_slide(fig, table, params, cap, lang)
 
 
 def _categories(con, params, cap, lang) -> Slide | None:
@@ -216,7 +224,7 @@ def _district_progress(con, params, cap, lang, has_roster, monthly: pd.DataFrame
         title = label("brief_lowest", lang, title=title, n=len(lowest), total=len(districts))
     fig = charts.district_coverage_over_time(shown, title, lang, total)
     table = _headers(frame, lang, ["district", "day", "units_covered", "coverage_rate", "plan_rate"])
-    return Slide(title, cap, fig, table)
+    return _area_slide(fig, table, params, cap, lang)
 
 
 def _results_by_district(con, params, cap, lang) -> Slide | None:
@@ -231,4 +239,4 @@ def _results_by_district(con, params, cap, lang) -> Slide | None:
     shown = frame[frame["district"].isin(set(order))]
     fig = charts.categories_by_group(shown, "district", "issues", title, t("issues_label", lang), order)
     table = _headers(frame, lang, ["district", "category", "issues"])
-    return Slide(title, cap, fig, table)
+    return _area_slide(fig, table, params, cap, lang)

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import fmt
-from .i18n import join, t, value
+from .i18n import grained, join, place, t, value
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 LEVEL_COLORS = {"municipal": "#C0392B", "county": "#2E6DB4"}
@@ -63,6 +63,23 @@ def _finish(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
         fig.update_yaxes(title_text=None)
         fig.add_annotation(text=y_title, xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",
                            showarrow=False, font=dict(size=12, color="#52606D"), yshift=8)
+    return fig
+
+
+def at_grain(fig: go.Figure, params: dict, lang: str = "zh") -> go.Figure:
+    """A by-district figure said at the grain of `params` (Filters.params()): its title and axis
+    titles name townships or units instead of districts, and the title says where ('各乡镇（街道）覆盖率
+    — 沙澧区'). Unchanged at the district grain. Pages, the briefing and its exports all call this."""
+    if params.get("grain", "district") == "district":
+        return fig
+    title = fig.layout.title.text
+    if title:
+        where = place(params, lang)
+        fig.update_layout(title_text=grained(title, params, lang) + (f" — {where}" if where else ""))
+    fig.for_each_xaxis(lambda axis: axis.update(title_text=grained(axis.title.text, params, lang))
+                       if axis.title.text else None)
+    fig.for_each_yaxis(lambda axis: axis.update(title_text=grained(axis.title.text, params, lang))
+                       if axis.title.text else None)
     return fig
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from inspection.filters import scope
+
 LANGS = ("zh", "en")
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -386,6 +388,53 @@ LABELS: dict[str, tuple[str, str]] = {
     "fu_overdue_first": ("显示逾期最久的 {n} 条（共 {total} 条）；可用侧栏筛选缩小范围。",
                          "Showing the {n} longest overdue of {total}; narrow them down with the filters."),
 }
+
+# The by-district titles at a finer grain (inspection/filters.py Filters.grain): the district words
+# of a title give way to the grain's, in this order, and the place follows the title.
+GRAIN_WORDS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]] = {
+    "township": ((("全部县区", "全部乡镇（街道）"), ("各县区", "各乡镇（街道）"), ("县区", "乡镇（街道）")),
+                 (("All districts", "All townships"), ("by district", "by township"), ("Districts", "Townships"),
+                  ("districts", "townships"), ("District", "Township"), ("district", "township"))),
+    "unit": ((("全部县区", "全部对象"), ("各县区", "各对象"), ("县区", "对象")),
+             (("All districts", "All units"), ("by district", "by unit"), ("Districts", "Units"),
+              ("districts", "units"), ("District", "Unit"), ("district", "unit"))),
+}
+LABELS.update({
+    "grain_top": ("全市", "Whole area"),
+    "breadcrumb_help": ("点击上一级返回", "Click a level to go back up"),
+})
+
+
+def place(params: dict, lang: str = "zh") -> str:
+    """Where a drilled view looks: '沙澧区' (its townships), '沙澧区 › 某镇' (its units); '' at the
+    district grain."""
+    if params.get("grain", "district") == "district":
+        return ""
+    district, township = scope(params.get("districts"), params.get("townships"))
+    return " › ".join(p for p in (district, township if params.get("grain") == "unit" else None) if p)
+
+
+def grained(text: str, params: dict, lang: str = "zh") -> str:
+    """`text`, a by-district label, said at the grain of `params` (Filters.params())."""
+    words = GRAIN_WORDS.get(params.get("grain", "district"))
+    if words is None:
+        return text
+    for old, new in words[1 if lang == "en" else 0]:
+        text = text.replace(old, new)
+    return text
+
+
+def area_title(key: str, params: dict, lang: str = "zh", **values) -> str:
+    """The title `key` at the grain of `params`, with its place: '各乡镇（街道）覆盖率 — 沙澧区'."""
+    text = grained(t(key, lang, **values), params, lang)
+    where = place(params, lang)
+    return f"{text} — {where}" if where else text
+
+
+def area_label(params: dict, lang: str = "zh") -> str:
+    """The axis or column name of the areas: 县区, 乡镇（街道） or 对象."""
+    return grained(t("district", lang), params, lang)
+
 
 # values stored in English that the screen shows translated
 VALUES: dict[str, tuple[str, str]] = {

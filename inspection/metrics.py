@@ -45,7 +45,9 @@ def records(frame) -> list[dict]:
 
 
 def compute(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
-    params = filters.params()
+    # by_district and plan stay per district whatever the filters (the dashboard's drill-down grain
+    # is for the screen; the JSON keeps one shape)
+    params = {**filters.params(), "grain": "district"}
     head = records(run_query(con, "headline_totals", params))[0]
     out = {
         "as_of": filters.as_of.isoformat(),

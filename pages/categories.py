@@ -26,8 +26,8 @@ def render_by_district(filters, lang: str) -> None:
     order = frame.groupby("district", sort=False)["issues"].sum().sort_values(ascending=False).index.tolist()
     fig = charts.categories_by_group(frame, "district", column, t("chart_top_by_district", lang), y_title, order)
     fig.update_xaxes(title_text=t("district", lang))
-    ui.chart(fig, "chart_top_by_district", filters, key="cat_district_bars",
-             on_click=ui.click_to_filter("cat_district_bars", "category"))
+    ui.area_chart(fig, "chart_top_by_district", filters, key="cat_district_bars",
+                  on_click=ui.click_to_filter("cat_district_bars", "category"))
 
 
 def render_trend(filters, lang: str) -> None:
@@ -56,6 +56,7 @@ def main() -> None:
         ui.empty("empty_store")
         return
     filters = sidebar.current()
+    ui.breadcrumb(filters, lang)
     state.prefetch(["issues_by_category", "issues_by_district_category", "issues_by_round_category",
                     "rectification_by_category"], filters.params())
     if filters.categories:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from inspection import charts, fmt, store
 from inspection.filters import listing
-from inspection.i18n import t
+from inspection.i18n import grained, t
 from ui import components as ui
 from ui import exports, sidebar, state
 
@@ -21,23 +21,22 @@ def render_district_bars(filters, lang: str) -> list[str] | None:
     if rows.empty:
         bars = state.run_query("coverage_by_district", filters.params())
         fig = charts.coverage_bars(bars, "district", t("chart_coverage_by_district", lang), lang)
-        ui.chart(fig, "chart_coverage_by_district", filters, key="coverage_district_bars",
-                 on_click=ui.click_to_filter("coverage_district_bars", "district"))
+        ui.area_chart(fig, "chart_coverage_by_district", filters, key="coverage_district_bars", drillable=True)
         return None
     late = rows[rows["behind"].astype(bool)]
     if late.empty:
-        st.success(t("cov_plan_ok", lang))
+        st.success(grained(t("cov_plan_ok", lang), filters.params(), lang))
     else:
         names = [t("cov_plan_lacking", lang, district=d, n=fmt.number(n, lang, 1)) if pd.notna(n) else d
                  for d, n in zip(late["district"], late["lacking_per_month"], strict=True)]
-        st.warning(t("cov_plan_behind", lang, n=len(late), names=charts.district_names(names, lang)),
+        st.warning(grained(t("cov_plan_behind", lang, n=len(late), names=charts.district_names(names, lang)),
+                           filters.params(), lang),
                    icon="⚠️")
     shown = ui.choose_districts(rows, lang, "coverage_districts_shown")
     if shown is not None:
         frame = rows[rows["district"].isin(shown)]
     fig = charts.plan_vs_actual(frame, t("chart_plan_vs_actual", lang), lang)
-    ui.chart(fig, "chart_plan_vs_actual", filters, key="coverage_district_bars",
-             on_click=ui.click_to_filter("coverage_district_bars", "district"))
+    ui.area_chart(fig, "chart_plan_vs_actual", filters, key="coverage_district_bars", drillable=True)
     try:
         st.page_link("pages/followup.py", label=t("cov_plan_link", lang), icon=":material/task_alt:")
     except st.errors.StreamlitAPIException:  # the page is not registered (e.g. hidden for this user)
@@ -47,19 +46,19 @@ def render_district_bars(filters, lang: str) -> list[str] | None:
 
 def render_district_progress(filters, lang: str, shown: list[str] | None = None) -> None:
     """One line per district; with only some districts shown, the whole area's line with them."""
-    lines = state.run_query("coverage_by_district_month", ui.narrowed(filters, shown).params())
+    lines = ui.only(state.run_query("coverage_by_district_month", ui.narrowed(filters, shown).params()), shown)
     if not ui.is_empty(lines):
         total = None if shown is None else state.run_query("coverage_by_month", filters.params())
         fig = charts.district_coverage_over_time(lines, t("chart_district_month", lang), lang, total)
-        ui.chart(fig, "chart_district_month", filters)
+        ui.area_chart(fig, "chart_district_month", filters)
 
 
 def render_heatmap(filters, lang: str, shown: list[str] | None = None) -> None:
-    frame = state.run_query("units_by_district_round", ui.narrowed(filters, shown).params())
+    frame = ui.only(state.run_query("units_by_district_round", ui.narrowed(filters, shown).params()), shown)
     if ui.is_empty(frame):
         ui.empty()
         return
-    ui.chart(charts.round_heatmap(frame, t("chart_heatmap", lang), lang), "chart_heatmap", filters)
+    ui.area_chart(charts.round_heatmap(frame, t("chart_heatmap", lang), lang), "chart_heatmap", filters)
 
 
 def render_groups(filters, lang: str) -> None:
@@ -111,6 +110,7 @@ def main() -> None:
         ui.empty("empty_store")
         return
     filters = sidebar.current()
+    ui.breadcrumb(filters, lang)
     state.prefetch(["headline_totals", "plan_by_district", "coverage_by_unit_type", "coverage_by_poverty"],
                    filters.params())
     state.prefetch(["uncovered_units"], listing("uncovered_units", filters.params()))

@@ -10,9 +10,10 @@ import streamlit as st
 
 from inspection import charts_followup as charts
 from inspection import fmt, plan, settings
-from inspection.charts import district_names
+from inspection.charts import at_grain, district_names
 from inspection.charts_followup import t
 from inspection.filters import listing
+from inspection.i18n import area_label, grained
 from ui import auth as ui_auth
 from ui import components as ui
 from ui import sidebar, state
@@ -45,10 +46,11 @@ def _projected(row, lang: str) -> str:
     return t("fu_reached", lang, date=day) if row["remaining_units"] == 0 else day
 
 
-def plan_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The plan rows as shown: translated headers, text for dates and flags, behind rows first."""
+def plan_table(frame: pd.DataFrame, lang: str, params: dict | None = None) -> pd.DataFrame:
+    """The plan rows as shown: translated headers, text for dates and flags, behind rows first;
+    the first column names the areas at the grain of `params` (Filters.params())."""
     shown = pd.DataFrame({
-        t("district", lang): [t("fu_total", lang) if r else d for r, d in zip(frame["is_total"], frame["district"], strict=True)],
+        area_label(params or {}, lang): [t("fu_total", lang) if r else d for r, d in zip(frame["is_total"], frame["district"], strict=True)],
         t("col_status", lang): [_status(r, lang) for _, r in frame.iterrows()],
         t("units_total", lang): frame["units_total"],
         t("col_covered", lang): frame["units_covered"],
@@ -78,11 +80,12 @@ def render_plan(filters, lang: str) -> pd.DataFrame:
     districts = frame[~frame["is_total"].astype(bool)]
     late = districts[districts["behind"].astype(bool)]
     if late.empty:
-        st.success(t("fu_behind_none", lang))
+        st.success(grained(t("fu_behind_none", lang), filters.params(), lang))
     else:
-        st.warning(t("fu_behind_n", lang, n=len(late), names=district_names(late["district"], lang)),
+        st.warning(grained(t("fu_behind_n", lang, n=len(late), names=district_names(late["district"], lang)),
+                           filters.params(), lang),
                    icon="⚠️")
-    shown = plan_table(frame, lang)
+    shown = plan_table(frame, lang, filters.params())
     behind = frame["behind"].astype(bool).tolist()
     styled = shown.style.apply(
         lambda row: ["background-color: #FDECEA" if behind[row.name] else "" for _ in row], axis=1)
@@ -95,11 +98,11 @@ def render_projection(filters, lang: str, plan_frame: pd.DataFrame) -> None:
     """The small multiples, one panel per district; at province scale one group of districts (the
     query then runs for those districts only, the caption keeps the sidebar's filters)."""
     shown = ui.choose_districts(plan_frame[~plan_frame["is_total"].astype(bool)], lang, "followup_districts_shown")
-    frame = state.run_query("coverage_projection_by_month", ui.narrowed(filters, shown).params())
+    frame = ui.only(state.run_query("coverage_projection_by_month", ui.narrowed(filters, shown).params()), shown)
     if frame.empty:
         return
-    show(charts.projection_small_multiples(frame, plan_frame, lang), "fu_chart_projection", filters, lang,
-         "followup_projection")
+    fig = at_grain(charts.projection_small_multiples(frame, plan_frame, lang), filters.params(), lang)
+    show(fig, "fu_chart_projection", filters, lang, "followup_projection")
 
 
 def plan_default() -> plan.Plan | None:
@@ -206,7 +209,8 @@ def render_days(filters, lang: str) -> None:
 
 def render_overdue(filters, lang: str) -> None:
     frame = state.run_query("overdue_by_district_category", filters.params())
-    show(charts.overdue_by_district_category(frame, lang), "fu_chart_overdue", filters, lang, "followup_overdue")
+    fig = at_grain(charts.overdue_by_district_category(frame, lang), filters.params(), lang)
+    show(fig, "fu_chart_overdue", filters, lang, "followup_overdue")
 
 
 # st.table draws every row into the page (no download, unlike st.dataframe), and it did so on every
@@ -254,6 +258,7 @@ def main() -> None:
             render_settings(lang)
         return
     filters = sidebar.current()
+    ui.breadcrumb(filters, lang)
     state.prefetch(["headline_totals", "plan_by_district", "rectification_totals", "rectification_by_days",
                     "overdue_by_district_category"], filters.params())
     if can_edit() and overdue_list_open():

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from inspection import charts, fmt
-from inspection.i18n import t
+from inspection.i18n import area_label, area_title, t
 from ui import components as ui
 from ui import sidebar, state
 
@@ -69,13 +69,12 @@ def render_districts(filters, head: dict, lang: str) -> None:
     results = state.run_query("results_by_district", filters.params())
     if head["has_roster"] and not coverage.empty:
         fig = charts.coverage_bars(coverage, "district", t("chart_coverage_by_district", lang), lang)
-        ui.chart(fig, "chart_coverage_by_district", filters, key="overview_district_bars",
-                 on_click=ui.click_to_filter("overview_district_bars", "district"))
+        ui.area_chart(fig, "chart_coverage_by_district", filters, key="overview_district_bars", drillable=True)
         table = coverage.merge(results, on="district", how="left")
     else:
         table = results
-    st.subheader(t("table_districts", lang))
-    labels = {"district": "district", "units_total": "units_total", "units_covered": "units_covered",
+    st.subheader(area_title("table_districts", filters.params(), lang))
+    labels = {"district": area_label(filters.params(), lang), "units_total": "units_total", "units_covered": "units_covered",
               "coverage_rate": "coverage_rate", "inspections": "inspections", "issues_found": "issues_found",
               "clues": "clues", "disciplined": "disciplined", "immediate_fixes": "immediate_fixes"}
     labels = {c: k for c, k in labels.items() if c in table.columns}
@@ -91,6 +90,7 @@ def main() -> None:
         ui.empty("empty_store")
         return
     filters = sidebar.current()
+    ui.breadcrumb(filters, lang)
     state.prefetch(["headline_totals", "results_by_period", "coverage_by_month", "coverage_by_district",
                     "results_by_district"], filters.params())
     head = state.run_query("headline_totals", filters.params()).iloc[0].to_dict()

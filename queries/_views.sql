@@ -22,6 +22,12 @@ CREATE OR REPLACE MACRO unit_ok(districts, townships, unit_types, poverty_only, 
     AND (len(unit_types::VARCHAR[]) = 0 OR list_contains(unit_types::VARCHAR[], ut))
     AND (NOT coalesce(poverty_only::BOOLEAN, false) OR coalesce(pv, false));
 
+-- The area a "by district" figure groups by at its grain (inspection/filters.py Filters.grain):
+-- the district, the township (the filters narrow to one district) or the unit (to one township).
+-- The figures keep the column name district for the area at any grain. A constant grain folds away.
+CREATE OR REPLACE MACRO area(grain, d, t, u) AS
+    CASE coalesce(grain::VARCHAR, 'district') WHEN 'unit' THEN u WHEN 'township' THEN t ELSE d END;
+
 CREATE OR REPLACE MACRO f_units(districts, townships, unit_types, poverty_only) AS TABLE
 SELECT * FROM v_units
 WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village);
@@ -176,10 +182,12 @@ FROM listed, counts;
 -- Cumulative coverage per district at each month end (capped at as_of), against the district's
 -- plan (linear from plan_start to plan_end, reaching target). Rates are fractions 0..1. The city
 -- curve (coverage_by_month) is the sum of these rows.
+-- At a finer grain (area()) the rows are the townships or units, each against its district's plan.
 CREATE OR REPLACE MACRO coverage_curve(districts, townships, unit_types, poverty_only,
-                                       rounds, year_from, year_to, levels, modes, as_of) AS TABLE
+                                       rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
 WITH u AS (
-    SELECT unit_id, district FROM f_units(districts, townships, unit_types, poverty_only)
+    SELECT unit_id, area(grain, district, township, unit_name) AS district, district AS plan_district
+    FROM f_units(districts, townships, unit_types, poverty_only)
 ), firsts AS (
     SELECT i.unit_id, min(i.start_date) AS first_start
     FROM f_inspections(districts, townships, unit_types, poverty_only,
@@ -194,7 +202,7 @@ WITH u AS (
 ), dist AS (
     SELECT u.district, count(*) AS units_total,
            any_value(p.plan_start) AS plan_start, any_value(p.plan_end) AS plan_end, any_value(p.target) AS target
-    FROM u LEFT JOIN v_plan p USING (district)
+    FROM u LEFT JOIN v_plan p ON p.district = u.plan_district
     GROUP BY u.district
 ), months AS (
     SELECT unnest(generate_series(

@@ -9,6 +9,6 @@ SELECT
     sum(units_covered) / nullif(sum(units_total), 0) AS coverage_rate,
     sum(units_total * plan_rate) / nullif(sum(units_total), 0) AS plan_rate
 FROM coverage_curve($districts, $townships, $unit_types, $poverty_only,
-                    $rounds, $year_from, $year_to, $levels, $modes, $as_of)
+                    $rounds, $year_from, $year_to, $levels, $modes, $as_of, 'district')
 GROUP BY month, day
 ORDER BY month

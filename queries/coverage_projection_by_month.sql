@@ -1,18 +1,20 @@
 -- Cumulative coverage per district by month, with the plan line and the projection at the pace of
 -- the last 6 months (as in plan_by_district.sql), for the small multiples. Shares are fractions 0..1.
+-- At a finer grain (area() in _views.sql) per township or unit, each against its district's plan.
 -- One point per month: its last day, except $as_of in its own month and plan_end in its own.
 --   covered_share    units first covered on or before the point / units_total (NULL after $as_of)
 --   planned_share    the plan line: target * elapsed share of the plan period, clamped to 0..target
 --   projected_share  from $as_of to plan_end: covered + pace * months (days / 30.4375), at most 1
 WITH u AS (
-    SELECT unit_id, district FROM f_units($districts, $townships, $unit_types, $poverty_only)
+    SELECT unit_id, district AS plan_district, area($grain, district, township, unit_name) AS district
+    FROM f_units($districts, $townships, $unit_types, $poverty_only)
 ), first_cover AS (
     SELECT unit_id, min(start_date) AS first_date
     FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
                        $rounds, $year_from, $year_to, $levels, $modes, $as_of)
     GROUP BY unit_id
 ), units AS (
-    SELECT u.district, f.first_date FROM u LEFT JOIN first_cover f USING (unit_id)
+    SELECT u.district, u.plan_district, f.first_date FROM u LEFT JOIN first_cover f USING (unit_id)
 ), cum AS (
     -- per district, units first covered on or before each first-cover day (a running count)
     SELECT district, first_date,
@@ -27,7 +29,7 @@ WITH u AS (
         count(n.first_date) FILTER (WHERE n.first_date > $as_of::DATE - INTERVAL 6 MONTH) / 6.0 AS pace_per_month,
         least(p.plan_start, min(n.first_date)) AS first_day,
         greatest(p.plan_end, $as_of::DATE) AS last_day
-    FROM units n JOIN v_plan p USING (district)
+    FROM units n JOIN v_plan p ON p.district = n.plan_district
     GROUP BY n.district, p.plan_start, p.plan_end, p.target
 ), months AS (
     SELECT d.*, CAST(m AS DATE) AS month

@@ -1,16 +1,20 @@
 -- Listed issues per district and category, and per inspection of the district
--- (issues_per_inspection = listed issues / filtered inspections of the district).
+-- (issues_per_inspection = listed issues / filtered inspections of the district). district is the
+-- area at the filters' grain (area() in _views.sql); the issue rows carry no unit name, so units are
+-- keyed by unit_id and named from their inspections (every listed issue has one that passes).
 WITH s AS (
-    SELECT district, category, count(*) AS issues
+    SELECT area($grain, district, township, unit_id::VARCHAR) AS k, category, count(*) AS issues
     FROM f_issues($districts, $townships, $unit_types, $poverty_only,
                   $rounds, $year_from, $year_to, $levels, $modes, $as_of, $categories)
-    GROUP BY district, category
+    GROUP BY ALL
 ), n AS (
-    SELECT district, count(*) AS inspections
+    SELECT area($grain, district, township, unit_id::VARCHAR) AS k,
+           any_value(area($grain, district, township, unit_name)) AS district, count(*) AS inspections
     FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
                        $rounds, $year_from, $year_to, $levels, $modes, $as_of)
-    GROUP BY district
+    GROUP BY k
 )
-SELECT s.district, s.category, s.issues, n.inspections, s.issues / nullif(n.inspections, 0) AS issues_per_inspection
-FROM s LEFT JOIN n USING (district)
-ORDER BY s.district, s.issues DESC, s.category
+SELECT coalesce(n.district, s.k) AS district, s.category, s.issues, n.inspections,
+       s.issues / nullif(n.inspections, 0) AS issues_per_inspection
+FROM s LEFT JOIN n USING (k)
+ORDER BY district, s.issues DESC, s.category

@@ -1,4 +1,5 @@
--- The coverage plan per district, and a total row (is_total, district NULL), as of $as_of.
+-- The coverage plan per district, and a total row (is_total, district NULL), as of $as_of. At a finer
+-- grain (area() in _views.sql) the rows are the townships or units, each against its district's plan.
 -- A unit is newly covered on the start_date of its first inspection that passes the filters.
 -- Shares are fractions 0..1; paces are units per month; a month here is 30.4375 days when a
 -- span of days is turned into months (needed pace), and a calendar month when the projected
@@ -12,14 +13,15 @@
 --   behind            the projected date is after plan_end (or no progress); lacking_per_month = needed - pace
 --                     (NULL when the plan has already ended)
 WITH u AS (
-    SELECT unit_id, district FROM f_units($districts, $townships, $unit_types, $poverty_only)
+    SELECT unit_id, district AS plan_district, area($grain, district, township, unit_name) AS district
+    FROM f_units($districts, $townships, $unit_types, $poverty_only)
 ), first_cover AS (
     SELECT unit_id, min(start_date) AS first_date
     FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
                        $rounds, $year_from, $year_to, $levels, $modes, $as_of)
     GROUP BY unit_id
 ), units AS (
-    SELECT u.district, f.first_date,
+    SELECT u.district, u.plan_district, f.first_date,
            row_number() OVER (PARTITION BY u.district ORDER BY f.first_date NULLS LAST, u.unit_id) AS nth
     FROM u LEFT JOIN first_cover f USING (unit_id)
 ), base AS (
@@ -35,7 +37,7 @@ WITH u AS (
             datediff('day', p.plan_start, $as_of::DATE) / nullif(datediff('day', p.plan_start, p.plan_end), 0)
         )) AS planned_share
     FROM units n
-    JOIN v_plan p USING (district)
+    JOIN v_plan p ON p.district = n.plan_district
     GROUP BY n.district, p.plan_start, p.plan_end, p.target
 ), reached AS (
     -- the day the target_units-th unit was first covered

@@ -139,7 +139,13 @@ def test_reached_target_gives_the_day_it_was_reached(con):
 def test_filters_narrow_the_plan(con):
     rows = _plan(con, levels=("county",))
     assert rows["甲区"]["units_covered"] == 1 and rows["乙区"]["units_covered"] == 5
-    assert set(_plan(con, districts=("乙区",))) == {"乙区", "total"}
+    # several districts: one row each; one district: its townships (issue 19), its plan their total
+    assert set(_plan(con, districts=("甲区", "乙区"))) == {"甲区", "乙区", "total"}
+    one = _plan(con, districts=("乙区",))
+    whole = _plan(con)["乙区"]
+    assert "乙区" not in one and len(one) >= 2
+    assert (one["total"]["units_total"], one["total"]["units_covered"]) == (whole["units_total"], whole["units_covered"])
+    assert one["total"]["plan_end"] == whole["plan_end"]
 
 
 def test_projection_chart_meets_the_plan_query(con):

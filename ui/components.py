@@ -62,6 +62,63 @@ def click_to_filter(chart_key: str, filter_key: str, field: str = "customdata") 
     return callback
 
 
+def drill(chart_key: str, filters: Filters) -> Callable[[], None]:
+    """A selection callback for a by-area chart (customdata = the area): a district bar chooses the
+    district, a township bar the township (Filters.drill); a unit bar opens the unit's page."""
+
+    def callback() -> None:
+        selection = st.session_state.get(chart_key)
+        points = (selection or {}).get("selection", {}).get("points", []) if selection else []
+        labels = []
+        for point in points:
+            raw = point.get("customdata")
+            if isinstance(raw, list):
+                raw = raw[0] if raw else None
+            if raw is not None and str(raw) not in labels:
+                labels.append(str(raw))
+        if not labels:
+            return
+        key, _ = filters.drill(labels[0])
+        if key == "unit":
+            sidebar.open_unit(labels[0], filters)
+        else:
+            sidebar.set_filter(key, [filters.drill(label)[1] for label in labels])
+
+    return callback
+
+
+def breadcrumb(filters: Filters, lang: str) -> None:
+    """全市 › 沙澧区 › 某镇 above a drilled view's charts: each level but the last goes back up to it."""
+    grain = filters.grain()
+    if grain == "district":
+        return
+    district, township = filters.scope()
+    levels = [("top", t("grain_top", lang))]
+    if district is not None:
+        levels.append(("district", district))
+    if grain == "unit":
+        levels.append(("township", township))
+    cols = st.columns([1] * len(levels) + [max(1, 8 - len(levels))], vertical_alignment="center")
+    for i, (level, label) in enumerate(levels):
+        shown = label if i == 0 else f"› {label}"
+        if i == len(levels) - 1:
+            cols[i].markdown(f"**{shown}**")
+        else:
+            cols[i].button(shown, key=f"crumb_{level}", type="tertiary", help=t("breadcrumb_help", lang),
+                           on_click=sidebar.go_up, args=(level, district))
+
+
+def area_chart(fig: go.Figure, title_key: str, filters: Filters, key: str | None = None,
+               drillable: bool = False, on_click: Callable | None = None) -> None:
+    """A by-district figure at the filters' grain (charts.at_grain); when `drillable`, a click on a
+    bar goes down a level (else `on_click`, another cross-filter)."""
+    lang = state.lang()
+    fig = charts.at_grain(fig, filters.params(), lang)
+    if drillable and key:
+        on_click = drill(key, filters)
+    chart(fig, title_key, filters, key=key, on_click=on_click)
+
+
 def kpi(column, label: str, shown: str, delta: str | None = None, help_text: str | None = None) -> None:
     column.metric(label, shown, delta=delta, help=help_text, border=True)
 
@@ -116,5 +173,14 @@ def choose_districts(rows: pd.DataFrame, lang: str, key: str) -> list[str] | Non
 
 
 def narrowed(filters: Filters, shown: list[str] | None) -> Filters:
-    """The filters of the shown districts' queries (captions keep the sidebar's own filters)."""
-    return filters if shown is None else dataclasses.replace(filters, districts=tuple(shown))
+    """The filters of the shown districts' queries (captions keep the sidebar's own filters). Only
+    at the district grain: the townships or units of a drilled view are picked from the rows
+    (`only`), as one district's query is already narrow."""
+    if shown is None or filters.grain() != "district":
+        return filters
+    return dataclasses.replace(filters, districts=tuple(shown), grain_of="district")
+
+
+def only(frame: pd.DataFrame, shown: list[str] | None) -> pd.DataFrame:
+    """The rows of the shown areas (all when `shown` is None)."""
+    return frame if shown is None or frame.empty else frame[frame["district"].isin(shown)]

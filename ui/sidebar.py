@@ -93,6 +93,22 @@ def set_filter(key: str, values: list[str]) -> None:
                                         if v.split("/", 1)[0] in values]
 
 
+def go_up(level: str, district: str | None) -> None:
+    """The breadcrumb (ui/components.breadcrumb): back to every district ('top') or to the townships
+    of `district` (call from a widget callback, before the panel renders)."""
+    st.session_state["township"] = []
+    st.session_state["district"] = [district] if level == "district" and district else []
+
+
+UNIT_KEY = "unit"  # the unit page's choice (pages/unit.py), in the URL as ?unit=
+
+
+def open_unit(name: str, filters: Filters) -> None:
+    """A unit bar was clicked: the unit's page opens on it (dashboard.py switches on the next run)."""
+    district, township = filters.scope()
+    st.session_state["_open_unit"] = "/".join(p for p in (district, township, name) if p)
+
+
 def render(lang: str) -> Filters:
     opts = options()
     side = st.sidebar
