@@ -126,10 +126,14 @@ def _overlay(text: str, width: int, height: int):
 def overlay_png(marks: Marks, width: int, height: int) -> bytes | None:
     """The watermark alone as a transparent PNG of width x height pixels (None without one):
     laid over a slide, a PDF page or a Word page."""
-    if not marks.watermark:
-        return None
+    return _overlay_png(marks.watermark, int(width), int(height)) if marks.watermark else None
+
+
+@functools.lru_cache(maxsize=8)
+def _overlay_png(text: str, width: int, height: int) -> bytes:
+    """Encoded once per text and size: a deck lays the same picture on every slide."""
     out = io.BytesIO()
-    _overlay(marks.watermark, int(width), int(height)).save(out, format="PNG", optimize=True)
+    _overlay(text, width, height).save(out, format="PNG")
     return out.getvalue()
 
 
