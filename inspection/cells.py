@@ -7,6 +7,7 @@ per column by the importer, so these may be plain and readable rather than fast.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -43,6 +44,41 @@ _DATE_PATTERNS = (
     (re.compile(r"^(\d{4})年(\d{1,2})月$"), 2),
     (re.compile(r"^(\d{4})[-/.](\d{1,2})$"), 2),
 )
+
+
+# Excel's error values (a broken formula shows one); LibreOffice adds Err:502 and the like
+EXCEL_ERRORS = {
+    "#NULL!": "引用的区域没有交集", "#DIV/0!": "除数为零", "#VALUE!": "参与计算的值类型不对",
+    "#REF!": "引用的单元格已被删除", "#NAME?": "公式中有无法识别的名称", "#NUM!": "数值无效",
+    "#N/A": "查找不到对应的值", "#GETTING_DATA": "数据尚未取得", "#SPILL!": "结果区域被占用",
+    "#CALC!": "计算出错", "#FIELD!": "字段无效", "#BLOCKED!": "功能被阻止", "#CONNECT!": "连接失败",
+    "#BUSY!": "仍在计算", "#UNKNOWN!": "数据类型不受支持", "#PYTHON!": "Python 公式出错",
+}
+_LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
+
+
+def excel_error(value: object) -> str | None:
+    """The Excel error value a cell holds ("#REF!"), or None. The readers write the error of an error
+    cell into it; a CSV saved from a sheet with broken formulas holds the same text."""
+    if type(value) is not str or not value or value.lstrip()[:1] not in ("#", "E"):
+        return None
+    text = value.strip()
+    if text.upper() in EXCEL_ERRORS:
+        return text.upper()
+    return text if _LIBREOFFICE_ERROR.match(text) else None
+
+
+def _refusing_errors(convert):
+    """`convert`, refusing an Excel error value by name first (never read as a blank or as text)."""
+    @functools.wraps(convert)
+    def converter(value: object):
+        code = excel_error(value)
+        if code is not None:
+            meaning = EXCEL_ERRORS.get(code.upper(), "公式出错")
+            raise CellError(f"单元格为 Excel 错误值 {code}，公式已失效（{meaning}）",
+                            "请在 Excel 中修正公式，或改为填写实际的值后再导入")
+        return convert(value)
+    return converter
 
 
 def is_blank(value: object) -> bool:
@@ -268,10 +304,12 @@ def plain_sql(kind: str, column: str) -> str | None:
         pattern = f"^[{_PLAIN}]+$"
     else:
         return None
-    return f"(strlen({column}) <= {MAX_TEXT} AND regexp_full_match({column}, '{pattern}'))"
+    # an Excel error value (#REF!, Err:502) is not plain: its converter refuses it
+    return (f"(strlen({column}) <= {MAX_TEXT} AND regexp_full_match({column}, '{pattern}') "
+            f"AND NOT regexp_matches({column}, '^(#|Err:)'))")
 
 
-CONVERTERS = {
+CONVERTERS = {kind: _refusing_errors(convert) for kind, convert in {
     "text": to_text,
     "key": to_key,
     "name": to_name,
@@ -283,4 +321,4 @@ CONVERTERS = {
     "mode": to_mode,
     "status": to_status,
     "unit_type": to_unit_type,
-}
+}.items()}

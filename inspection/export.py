@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import sheet_values
 from .marks import NONE as NO_MARKS
 from .marks import Marks, mark_pdf_page, mark_pptx_slide, stamp_png
 
@@ -47,7 +48,6 @@ SENSITIVE_COLUMNS = frozenset({
     "user", "imported_by", "person", "person_name", "name", "姓名", "人员", "联系人", "负责人",
     "phone", "telephone", "电话", "联系电话", "手机", "id_number", "身份证", "身份证号",
 })
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -88,9 +88,7 @@ def safe_table(frame: pd.DataFrame | None) -> pd.DataFrame:
 
 def neutralise(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula (= + - @ ...) gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return sheet_values.neutralise(value)
 
 
 def _neutral_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -544,7 +542,7 @@ def deck_pdf(title: str, subtitle: str, slides: Sequence[Slide],
 # --------------------------------------------------------------------------- Excel / CSV
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    base = _SHEET_BAD.sub("_", str(name)).strip("'") or "Sheet"
+    base = _SHEET_BAD.sub("_", sheet_values.clean(str(name))).strip("'") or "Sheet"
     base = base[:31]
     candidate, n = base, 2
     while candidate.lower() in used:
@@ -567,7 +565,7 @@ def tables_xlsx(tables: Mapping[str, pd.DataFrame]) -> bytes:
     for name, frame in tables.items():
         sheet = book.create_sheet(_sheet_name(name, used))
         frame = _neutral_frame(frame)
-        sheet.append(list(frame.columns))
+        sheet.append([sheet_values.clean(str(c)) for c in frame.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in frame.itertuples(index=False, name=None):
@@ -605,8 +603,8 @@ def _xlsx_value(value: Any) -> Any:
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     if isinstance(value, (list, tuple, dict, set)):
-        return neutralise(str(value))
-    return value
+        value = str(value)
+    return sheet_values.cell(value)  # cleaned of characters a workbook cannot hold, never a formula
 
 
 def table_csv(frame: pd.DataFrame) -> bytes:

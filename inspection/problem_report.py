@@ -3,7 +3,6 @@ every problem, then each input sheet as it was read, with an error column on the
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections import defaultdict
 from collections.abc import Iterable
@@ -11,23 +10,18 @@ from collections.abc import Iterable
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from . import readers
+from . import readers, sheet_values
 from .importer import InputFile, Problem
 
 SUMMARY_HEADERS = ("文件", "工作表", "行号", "列", "单元格内容", "问题", "建议")
 ERROR_HEADER = "错误说明"
 ERROR_FILL = PatternFill("solid", fgColor="FDE2E1")
 BOLD = Font(bold=True)
-FORMULA_START = ("=", "+", "-", "@")
 
 
 def safe(value: object) -> object:
-    """Neutralise formula-looking text so a spreadsheet never evaluates it."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    if isinstance(value, (str, int, float, bool, dt.date, dt.datetime, dt.time)) or value is None:
-        return value
-    return str(value)
+    """Text a workbook can hold, never evaluated as a formula (`sheet_values.cell`)."""
+    return sheet_values.cell(value)
 
 
 def _describe(p: Problem) -> str:
@@ -37,7 +31,7 @@ def _describe(p: Problem) -> str:
 
 def _sheet_title(name: str, taken: set[str]) -> str:
     bad = '[]:*?/\\'
-    base = "".join("_" if c in bad else c for c in name)[:28] or "Sheet"
+    base = "".join("_" if c in bad else c for c in sheet_values.clean(name))[:28].strip("'") or "Sheet"
     title, n = base, 1
     while title in taken:
         n += 1

@@ -7,9 +7,12 @@ sentence why it cannot.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import os
+import posixpath
 import re
+import struct
 import tempfile
 import zipfile
 import zlib
@@ -18,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, PasswordError
 
 
 class ReadError(Exception):
@@ -41,22 +44,98 @@ class RawSheet:
     rows: list[list[object]]
 
 
-ENCODINGS = ("utf-8-sig", "gb18030")
+# Byte-order marks, longest first (a UTF-32 LE mark starts like a UTF-16 LE one).
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"), (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+         (b"\xef\xbb\xbf", "utf-8", "UTF-8"), (b"\xff\xfe", "utf-16-le", "UTF-16"),
+         (b"\xfe\xff", "utf-16-be", "UTF-16"))
+# The encodings charset-normalizer may name for simplified Chinese text saved by Excel or WPS
+_GB_FAMILY = frozenset({"gb18030", "gbk", "gb2312", "cp936", "hz"})
+# What a clerk recognises, for the encodings that offices outside the mainland or old systems write
+_ENCODING_NAMES = {
+    "big5": "Big5（繁体中文）", "big5hkscs": "Big5-HKSCS（繁体中文）", "cp950": "Big5（繁体中文）",
+    "euc_kr": "EUC-KR（韩文）", "cp949": "EUC-KR（韩文）", "iso2022_kr": "ISO-2022-KR（韩文）",
+    "johab": "Johab（韩文）", "shift_jis": "Shift-JIS（日文）", "cp932": "Shift-JIS（日文）",
+    "euc_jp": "EUC-JP（日文）", "euc_jis_2004": "EUC-JP（日文）", "iso2022_jp": "ISO-2022-JP（日文）",
+    "utf_16": "UTF-16（无 BOM）", "utf_16_le": "UTF-16（无 BOM）", "utf_16_be": "UTF-16（无 BOM）",
+    "utf_32": "UTF-32（无 BOM）", "utf_32_le": "UTF-32（无 BOM）", "utf_32_be": "UTF-32（无 BOM）",
+    "utf_7": "UTF-7",
+}
+SAVE_AS_UTF8 = "请在 Excel 或 WPS 中打开后另存为「CSV UTF-8（逗号分隔）」，或用记事本另存为 UTF-8 编码，再导入"
+_DETECT_BYTES = 256 * 1024
+
+
+def encoding_label(name: str) -> str:
+    """A clerk's name for a Python codec name charset-normalizer returned."""
+    key = name.lower().replace("-", "_")
+    if key in _ENCODING_NAMES:
+        return _ENCODING_NAMES[key]
+    if key.startswith(("cp12", "cp8", "cp7", "latin", "iso8859", "mac_", "cp437", "cp10", "koi8", "ptcp", "tis")):
+        return f"{name}（单字节西文等编码，如 Latin-1 / Windows-1252）"
+    return name
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    """Text in UTF-16 without a BOM: ASCII characters leave a zero in every other byte."""
+    sample = data[:4096]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return len(sample) >= 4 and max(even, odd) > len(sample) / 4 and min(even, odd) < len(sample) / 64
 
 
 def decode_text(data: bytes) -> str:
+    """The text of a CSV or text file: UTF-8 (with or without BOM), GB18030/GBK (what Excel and WPS save
+    on Chinese Windows), or UTF-16/UTF-32 with a BOM (Excel's "Unicode 文本"). Any other encoding is
+    refused naming the encoding charset-normalizer found, never decoded by guess."""
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec)
+            except UnicodeDecodeError:
+                raise ReadError(f"文件含有二进制内容，不是文本 CSV（开头是 {label} 的字节顺序标记，内容却不是有效的 "
+                                f"{label} 文本）") from None
     if b"\x00" in data[:65536]:
+        if _utf16_without_bom(data):
+            raise ReadError(f"文件编码为 UTF-16（无字节顺序标记 BOM），无法可靠读取：{SAVE_AS_UTF8}")
         raise ReadError("文件含有二进制内容，不是文本 CSV（是否把 Excel 文件改成了 .csv 扩展名？）")
-    for encoding in ENCODINGS:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    found = _detect(data)
+    if found is None or found.lower().replace("-", "_") in _GB_FAMILY:
         try:
-            return data.decode(encoding)
+            return data.decode("gb18030")
         except UnicodeDecodeError:
-            continue
-    raise ReadError("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV")
+            raise ReadError(f"无法识别文件编码（文件中混有不同编码的文字）：{SAVE_AS_UTF8}") from None
+    raise ReadError(f"文件编码为 {encoding_label(found)}，不是本系统支持的编码（UTF-8、GBK/GB18030、带 BOM 的 "
+                    f"UTF-16）：{SAVE_AS_UTF8}")
+
+
+def _detect(data: bytes) -> str | None:
+    """The encoding charset-normalizer finds for text that is not UTF-8: GB18030 whenever it reads the
+    text as well as the best guess (short Chinese text is often as plausible in EUC-KR), else the best
+    guess; None when nothing reads it (then GB18030 is tried, and refused if it fails)."""
+    from charset_normalizer import from_bytes
+
+    sample = data[:_DETECT_BYTES]
+    if len(data) > _DETECT_BYTES and b"\n" in sample:
+        sample = sample[: sample.rindex(b"\n") + 1]  # a whole line: no character cut in two
+    try:
+        results = list(from_bytes(sample))
+    except Exception:  # the detector must never turn a file into a traceback
+        return None
+    if not results:
+        return None
+    best = results[0]
+    for match in results:
+        if match.encoding.lower() in _GB_FAMILY and match.chaos <= best.chaos + 1e-9:
+            return match.encoding
+    return best.encoding
 
 
 def read_csv(data: bytes, limits: Limits) -> list[RawSheet]:
     text = decode_text(data)
+    if text.rstrip("\r\n").endswith("\x1a"):  # the DOS end-of-file mark old programs write: not a row
+        text = text.rstrip("\r\n").rstrip("\x1a")
     sample = text[:4096]
     delimiter = ","
     if sample.count("\t") > sample.count(",") and sample.count("\t") > 0:
@@ -126,6 +205,8 @@ def fast_csv_text(name: str, data: bytes, limits: Limits) -> str | None:
         return None
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or b"\x00" in data:
         return None
+    if data.rstrip(b"\r\n").endswith(b"\x1a"):
+        return None  # a DOS end-of-file mark: `read_csv` drops it
     start = len(_BOM) if data.startswith(_BOM) else 0
     end = len(data)  # without the line break after the last record (no copies: the file may be large)
     while end > start and data[end - 1] in b"\r\n":
@@ -195,9 +276,28 @@ def load_csv(con: duckdb.DuckDBPyConnection, data: bytes, table: str, columns: i
     return count
 
 
-_CELL_COL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,4})[0-9]")
-_FAR_ROW = re.compile(rb"\br=\"[A-Z]{0,4}([0-9]{7,})\"")
+# A cell that holds something (a value <v>, inline text <is>, a formula <f>), not one that only
+# carries formatting (<c r="XFD1" s="3"/>): only these count for the bounding box.
+_VALUE_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,4})([0-9]+)\"[^>]*?(?<!/)>\s*<(?:\w+:)?(?:v|is|f)\b")
+_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b(?=[^>]*\bt=\"e\")[^>]*?\br=\"([A-Z]{1,4})([0-9]+)\"[^>]*>\s*"
+                         rb"(?:<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*)?<(?:\w+:)?v>([^<]*)</")
 _CHUNK = 1 << 20
+_TAIL = 16 * 1024  # kept from the previous chunk: a cell cut in two by a chunk boundary is seen whole
+
+# BIFF (.xls) error codes, as Excel shows them
+_BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
+                0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
+
+PASSWORD_PROTECTED = ("文件设有打开密码（已加密），无法读取：请在 Excel 或 WPS 中输入密码打开，删除密码"
+                      "（「文件 > 信息 > 保护工作簿」或「另存为」时不设密码）后再导入")
+SAVE_AS_XLSX = "请在 Excel 或 WPS 中打开，「另存为」Excel 工作簿（*.xlsx）后再导入"
+EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
+EXTENSIONS = EXCEL_EXTENSIONS + TEXT_EXTENSIONS  # what the readers take (the upload box takes the same)
+UNSUPPORTED = "不支持的文件类型{}：请上传 " + "、".join(EXTENSIONS) + " 文件"
+_KINDS = {"xlsx": "Excel 工作簿（.xlsx）", "xls": "Excel 97-2003 工作簿（.xls）", "ods": "OpenDocument 表格（.ods）",
+          "xlsb": "Excel 二进制工作簿（.xlsb）", "docx": "Word 文档", "doc": "Word 文档", "pptx": "PowerPoint 演示文稿",
+          "pdf": "PDF 文档", "html": "网页（HTML 表格）", "xml2003": "Excel 2003 XML 表格"}
 
 
 def _column_number(letters: bytes) -> int:
@@ -207,15 +307,19 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _scan_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[int, int, int]:
-    """Decompress one member without keeping it: (bytes, max row, max column).
+def _scan_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int,
+                     errors: dict[tuple[int, int], str] | None = None) -> tuple[int, int, int]:
+    """Decompress one member without keeping it: (bytes, max row, max column) of the cells that hold
+    something; the error cells (t="e") of a worksheet go into `errors` as {(row, column): "#REF!"}
+    (0-based), since the Excel reader reads them as blanks.
 
     The sizes are counted, not taken from the zip directory (which a zip bomb can fake); a member
     larger than its directory entry fails its CRC check and is refused as damaged. The bounding
-    box matters because the Excel reader allocates rows x columns cells up front.
+    box matters because the Excel reader allocates rows x columns cells up front. Cells that only
+    carry formatting (a style applied out to column XFD) are not read by it and do not count.
     """
     is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
-    total = max_row = max_col = rows_seen = 0
+    total = max_row = max_col = 0
     tail = b""
     with archive.open(info) as stream:
         while chunk := stream.read(_CHUNK):
@@ -225,47 +329,83 @@ def _scan_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: in
             if not is_sheet:
                 continue
             text = tail + chunk
-            # C-level scans only: distinct column letters (few), and row numbers of 7+ digits
-            # (a normal ledger has none); every other row number is below the row limit anyway
-            letters = set(_CELL_COL.findall(text))
-            if letters:
+            # C-level scans: one match per cell; the distinct column letters (few) and row numbers
+            found = _VALUE_CELL.findall(text)
+            if found:
+                letters = {x[0] for x in found}
                 max_col = max(max_col, max(_column_number(x) for x in letters))
-            far = _FAR_ROW.findall(text)
-            if far:
-                max_row = max(max_row, max(map(int, far)))
-            rows_seen += chunk.count(b"<row ") + chunk.count(b"<row>") + chunk.count(b":row ")
-            tail = text[-512:]
-    return total, max(max_row, rows_seen), max_col
+                max_row = max(max_row, max(map(int, {x[1] for x in found})))
+            if errors is not None and b't="e"' in text:
+                for letters_, row, value in _ERROR_CELL.findall(text):
+                    errors[(int(row) - 1, _column_number(letters_) - 1)] = value.decode("utf-8", "replace").strip()
+            tail = text[-_TAIL:]
+    return total, max_row, max_col
 
 
-def _check_xlsx_size(data: bytes, limits: Limits) -> None:
-    """Refuse zip bombs and oversized sheets before the workbook is parsed.
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb"([\w:]+)\s*=\s*\"([^\"]*)\"")
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+
+
+def _read_member(archive: zipfile.ZipFile, name: str, limit: int = 8 * 1024 * 1024) -> bytes:
+    try:
+        with archive.open(name) as stream:
+            return stream.read(limit)
+    except KeyError:
+        return b""
+
+
+def _tab_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """{"xl/worksheets/sheet3.xml": "巡察情况"}: the tab name a clerk sees for each worksheet part."""
+    rels = {}
+    for match in _RELATIONSHIP.finditer(_read_member(archive, "xl/_rels/workbook.xml.rels")):
+        attrs = dict(_ATTRIBUTE.findall(match.group(1)))
+        target = html.unescape(attrs.get(b"Target", b"").decode("utf-8", "replace"))
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        rels[attrs.get(b"Id", b"")] = posixpath.normpath(target)
+    names = {}
+    for match in _SHEET_TAG.finditer(_read_member(archive, "xl/workbook.xml")):
+        attrs = {k.split(b":")[-1] if k.endswith(b":id") else k: v for k, v in _ATTRIBUTE.findall(match.group(1))}
+        part = rels.get(attrs.get(b"id", b""))
+        if part and b"name" in attrs:
+            names[part] = html.unescape(attrs[b"name"].decode("utf-8", "replace"))
+    return names
+
+
+def _check_xlsx_size(data: bytes, limits: Limits) -> dict[str, dict[tuple[int, int], str]]:
+    """Refuse zip bombs and oversized sheets before the workbook is parsed; returns the error cells
+    of each worksheet by its tab name.
 
     Every member is decompressed once as a stream (nothing kept) to count its real size, and each
     worksheet's cell references give its bounding box: the Excel reader allocates rows x columns
     cells up front, so one far-away cell in a tiny file could otherwise exhaust the memory.
     """
     if not data.startswith(b"PK"):
-        return
+        return {}
     mb = 1024 * 1024
     total = 0
+    errors: dict[str, dict[tuple[int, int], str]] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            tabs = _tab_names(archive)
             for info in archive.infolist():
                 if info.file_size > limits.max_uncompressed:
                     total += info.file_size
                     break
-                size, rows, cols = _scan_zip_member(archive, info, limits.max_uncompressed - total)
+                sheet = tabs.get(info.filename) or Path(info.filename).stem
+                found: dict[tuple[int, int], str] = {}
+                size, rows, cols = _scan_zip_member(archive, info, limits.max_uncompressed - total, found)
                 total += size
                 if total > limits.max_uncompressed:
                     break
-                sheet = Path(info.filename).stem
+                if found:
+                    errors[sheet] = found
                 if rows > limits.max_rows:
-                    raise ReadError(f"工作表（{sheet}）行数 {rows:,} 超过上限 {limits.max_rows:,}")
+                    raise ReadError(f"工作表「{sheet}」行数 {rows:,} 超过上限 {limits.max_rows:,}")
                 if cols > limits.max_columns:
-                    raise ReadError(f"工作表（{sheet}）列数 {cols:,} 超过上限 {limits.max_columns}")
+                    raise ReadError(f"工作表「{sheet}」列数 {cols:,} 超过上限 {limits.max_columns}")
                 if rows * cols > limits.max_cells:
-                    raise ReadError(f"工作表（{sheet}）范围 {rows:,} 行 × {cols:,} 列，超过上限 {limits.max_cells:,} 个单元格")
+                    raise ReadError(f"工作表「{sheet}」范围 {rows:,} 行 × {cols:,} 列，超过上限 {limits.max_cells:,} 个单元格")
     except ReadError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError):
@@ -274,6 +414,112 @@ def _check_xlsx_size(data: bytes, limits: Limits) -> None:
         raise ReadError(
             f"Excel 文件解压后超过 {limits.max_uncompressed / mb:.0f} MB 的上限（疑似压缩炸弹），已拒绝"
         )
+    return errors
+
+
+def _xls_errors(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """The error cells of an .xls (BIFF5/8) workbook by sheet name: the Excel reader reads them as
+    blanks. BOOLERR records with the error flag and FORMULA records whose cached result is an error."""
+    import olefile
+
+    with olefile.OleFileIO(data) as ole:
+        stream = "Workbook" if ole.exists("Workbook") else "Book"
+        book = ole.openstream(stream).read()
+    sheets: dict[int, str] = {}
+    codec, errors, current, pos = "latin-1", {}, None, 0
+    pending: list[tuple[int, bytes]] = []  # BOUNDSHEET names, decoded once the code page is known
+    while pos + 4 <= len(book):
+        kind, length = struct.unpack_from("<HH", book, pos)
+        body = book[pos + 4: pos + 4 + length]
+        if kind == 0x0042 and length >= 2:  # CODEPAGE
+            page = struct.unpack_from("<H", body)[0]
+            codec = "utf-16-le" if page == 1200 else "latin-1" if page in (367, 1252, 32769) else f"cp{page}"
+        elif kind == 0x0085 and length >= 8:  # BOUNDSHEET: where the sheet starts, its name
+            pending.append((struct.unpack_from("<I", body)[0], body[6:]))
+        elif kind == 0x0809 and pos in {offset for offset, _ in pending}:  # the BOF of a sheet
+            if not sheets:
+                sheets = {offset: _biff_name(raw, codec) for offset, raw in pending}
+            current = errors.setdefault(sheets[pos], {})
+        elif kind == 0x000A:  # EOF
+            current = None
+        elif current is not None and kind == 0x0205 and length >= 8 and body[7] == 1:  # BOOLERR, an error
+            row, col = struct.unpack_from("<HH", body)
+            current[(row, col)] = _BIFF_ERRORS.get(body[6], "#VALUE!")
+        elif current is not None and kind == 0x0006 and length >= 14 and body[12:14] == b"\xff\xff" and body[6] == 2:
+            row, col = struct.unpack_from("<HH", body)  # FORMULA whose cached result is an error
+            current[(row, col)] = _BIFF_ERRORS.get(body[8], "#VALUE!")
+        pos += 4 + length
+    return {name: cells for name, cells in errors.items() if cells}
+
+
+def _biff_name(raw: bytes, codec: str) -> str:
+    """A BOUNDSHEET name: BIFF8 (count, flags, characters: UTF-16 or compressed) or BIFF5 (count, bytes)."""
+    count = raw[0]
+    if len(raw) >= 2 + count and raw[1] in (0, 1) and (raw[1] == 0 or len(raw) >= 2 + 2 * count):
+        chars = raw[2: 2 + count * (2 if raw[1] else 1)]
+        return chars.decode("utf-16-le" if raw[1] else "latin-1", "replace")
+    return raw[1: 1 + count].decode(codec if codec != "utf-16-le" else "latin-1", "replace")
+
+
+_ODS = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_ODS_ERROR = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
+
+
+def _ods_errors(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """The error cells of an .ods workbook (LibreOffice marks them calcext:value-type="error") by sheet."""
+    from xml.etree.ElementTree import iterparse
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        content = _read_member(archive, "content.xml", 400 * 1024 * 1024)
+    if b'value-type="error"' not in content:
+        return {}
+    errors: dict[str, dict[tuple[int, int], str]] = {}
+    sheet, row, col = None, -1, 0
+    for event, element in iterparse(io.BytesIO(content), events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            if tag == _ODS + "table":
+                sheet, row = element.get(_ODS + "name", ""), -1
+            elif tag == _ODS + "table-row":
+                row, col = row + 1, 0
+            continue
+        if tag == _ODS + "table-row":
+            row += int(element.get(_ODS + "number-rows-repeated", "1") or 1) - 1
+        elif tag in (_ODS + "table-cell", _ODS + "covered-table-cell"):
+            if element.get(_ODS_ERROR) == "error" and sheet is not None:
+                text = "".join(element.find(_ODS_TEXT + "p").itertext()) if element.find(_ODS_TEXT + "p") is not None else ""
+                errors.setdefault(sheet, {})[(row, col)] = text.strip() or "#VALUE!"
+            col += int(element.get(_ODS + "number-columns-repeated", "1") or 1)
+            element.clear()
+    return errors
+
+
+def _error_cells(data: bytes, kind: str, limits: Limits) -> dict[str, dict[tuple[int, int], str]]:
+    """The zip checks (all zip kinds) and the error cells of a workbook, by sheet name."""
+    errors = _check_xlsx_size(data, limits)
+    try:
+        if kind == "xls":
+            return _xls_errors(data)
+        if kind == "ods":
+            return _ods_errors(data)
+    except Exception:  # a damaged file: the Excel reader says so in its own words
+        return {}
+    return errors
+
+
+def _set_errors(rows: list[list[object]], errors: dict[tuple[int, int], str], limits: Limits) -> None:
+    """Write the error values the Excel reader read as blanks back into their cells ("#REF!")."""
+    for (row, col), value in errors.items():
+        if row >= limits.max_rows or col >= limits.max_columns:
+            continue
+        while len(rows) <= row:
+            rows.append([])
+        line = rows[row]
+        if len(line) <= col:
+            line.extend([""] * (col + 1 - len(line)))
+        if line[col] in ("", None):
+            line[col] = value
 
 
 def _check_cell_lengths(sheet: str, rows: list[list[object]], limits: Limits) -> None:
@@ -286,10 +532,12 @@ def _check_cell_lengths(sheet: str, rows: list[list[object]], limits: Limits) ->
                 raise ReadError(f"工作表「{sheet}」中有单元格内容过长（达到上限 {limit:,} 字，可能已被截断）")
 
 
-def read_excel(data: bytes, limits: Limits) -> list[RawSheet]:
-    _check_xlsx_size(data, limits)
+def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet]:
+    errors = _error_cells(data, kind, limits)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError:
+        raise ReadError(PASSWORD_PROTECTED) from None
     except Exception:  # calamine raises several untyped errors for broken files
         raise ReadError("Excel 文件已损坏或格式不受支持，无法打开") from None
     sheets = []
@@ -306,8 +554,90 @@ def read_excel(data: bytes, limits: Limits) -> list[RawSheet]:
             raise
         except Exception:
             raise ReadError(f"工作表「{name}」已损坏，无法读取") from None
+        if errors.get(name):
+            _set_errors(rows, errors[name], limits)
         sheets.append(RawSheet(name, rows))
     return sheets
+
+
+# ---------------------------------------------------------------- what a file really is
+
+
+def sniff(data: bytes) -> str:
+    """What the bytes are, whatever the file is called: xlsx, xlsb, ods, xls, encrypted (a password-
+    protected workbook), docx, pptx, doc, pdf, zip or ole (unrecognised or damaged), html, xml2003
+    (Excel 2003 XML), binary or text."""
+    if data.startswith(b"PK\x03\x04"):
+        return _sniff_zip(data)
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return _sniff_ole(data)
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if any(data.startswith(bom) for bom, _, _ in _BOMS):
+        return "text"
+    head = data[:4096].lower().lstrip()
+    if head.startswith(b"<"):
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+            return "xml2003"
+        if b"<html" in head or b"<table" in head or b"<!doctype html" in head:
+            return "html"
+    if head.startswith(b"mime-version:") and b"multipart/related" in head:
+        return "html"  # an Excel "single file web page" (.mht)
+    if b"\x00" in data[:65536]:
+        return "binary"
+    return "text"
+
+
+def _sniff_zip(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+            if "xl/workbook.bin" in names:
+                return "xlsb"
+            if "mimetype" in names and _read_member(archive, "mimetype", 200).startswith(
+                    b"application/vnd.oasis.opendocument.spreadsheet"):
+                manifest = _read_member(archive, "META-INF/manifest.xml")
+                return "encrypted" if b"encryption-data" in manifest else "ods"
+            if "word/document.xml" in names:
+                return "docx"
+            if "ppt/presentation.xml" in names:
+                return "pptx"
+    except Exception:  # a damaged zip: read_excel says so
+        return "zip"
+    return "zip"
+
+
+def _sniff_ole(data: bytes) -> str:
+    try:
+        import olefile
+
+        with olefile.OleFileIO(data) as ole:
+            streams = {"/".join(entry).lower() for entry in ole.listdir()}
+    except Exception:
+        return "ole"
+    if "encryptedpackage" in streams or "encryptioninfo" in streams:
+        return "encrypted"  # an .xlsx saved with a password is an OLE file holding the encrypted package
+    if "workbook" in streams or "book" in streams:
+        try:
+            import msoffcrypto
+
+            if msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted():
+                return "encrypted"
+        except Exception:
+            pass
+        return "xls"
+    if "worddocument" in streams:
+        return "doc"
+    return "ole"
+
+
+def _looks_like_csv(data: bytes) -> bool:
+    """Text whose first lines hold separators: a CSV or tab-separated text (not just any text)."""
+    lines = [line for line in data[:8192].splitlines()[:5] if line.strip()]
+    return bool(lines) and all(b"," in line or b"\t" in line or b"\x00,\x00" in line or b"\t\x00" in line
+                               for line in lines[:2])
 
 
 def read_file(name: str, data: bytes, limits: Limits | None = None) -> list[RawSheet]:
@@ -318,11 +648,29 @@ def read_file(name: str, data: bytes, limits: Limits | None = None) -> list[RawS
         )
     if not data:
         raise ReadError("文件为空")
-    lower = name.lower()
-    if lower.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
-        return read_excel(data, limits)
-    if lower.endswith((".csv", ".txt", ".tsv")):
-        if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-            raise ReadError("文件内容是 Excel 工作簿，但扩展名是 .csv：请改回 .xlsx/.xls 后再导入")
-        return read_csv(data, limits)
-    raise ReadError("不支持的文件类型：请上传 .xlsx、.xls 或 .csv 文件")
+    ext = Path(name).suffix.lower()
+    if ext in (".et", ".ett"):
+        raise ReadError(f"WPS 表格文件（{ext}）不能直接导入：{SAVE_AS_XLSX}")
+    if ext == ".xlsb":
+        raise ReadError(f"Excel 二进制工作簿（.xlsb）不能直接导入：{SAVE_AS_XLSX}")
+    if ext not in EXTENSIONS:
+        raise ReadError(UNSUPPORTED.format(f"（{ext}）" if ext else ""))
+    kind = sniff(data)
+    if kind == "encrypted":
+        raise ReadError(PASSWORD_PROTECTED)
+    if kind in ("xlsx", "xls", "ods"):
+        if ext in TEXT_EXTENSIONS:
+            raise ReadError(f"文件内容是 {_KINDS[kind]}，但扩展名是 {ext}：请把扩展名改回 .{kind} 后再导入")
+        return read_excel(data, limits, kind)
+    if kind in ("xlsb", "html", "xml2003"):
+        raise ReadError(f"文件内容是{_KINDS[kind]}，不能直接导入：{SAVE_AS_XLSX}")
+    if kind in _KINDS:
+        raise ReadError(f"文件内容是{_KINDS[kind]}，不是台账表格：请上传 Excel 工作簿或 CSV 文件")
+    if ext in EXCEL_EXTENSIONS:
+        if kind == "text" and _looks_like_csv(data):
+            raise ReadError(f"文件内容是文本（CSV），不是 Excel 工作簿，但扩展名是 {ext}：请把扩展名改为 .csv 后再导入")
+        return read_excel(data, limits, kind)  # damaged or unknown: the Excel reader says which
+    if kind in ("zip", "ole"):
+        raise ReadError(f"文件内容是 Excel 工作簿或其他 Office 文件（已损坏或无法识别），不是文本 CSV，扩展名却是 {ext}："
+                        "请上传完好的 Excel 工作簿或 CSV 文件")
+    return read_csv(data, limits)
