@@ -49,11 +49,27 @@ def cmd_import(args) -> int:
         con.close()
     if result.status == "imported":
         store.backup(db)
+    if args.problems and result.problems:
+        if not _write_problems(Path(args.problems), files, result):
+            return 2
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
     else:
         _print_result(result)
     return 1 if result.status == "rejected" else 0
+
+
+def _write_problems(path: Path, files: list[importer.InputFile], result: importer.ImportResult) -> bool:
+    """The problem workbook the import page offers, written to `path`."""
+    from . import problem_report
+
+    try:
+        path.write_bytes(problem_report.build(files, result.problems))
+    except OSError as exc:
+        print(f"无法写入问题清单 {path}：{exc.strerror or exc}", file=sys.stderr)
+        return False
+    print(f"问题清单已写入：{path}", file=sys.stderr)
+    return True
 
 
 def _print_result(result: importer.ImportResult) -> None:
@@ -291,6 +307,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="import ledger files (all or nothing)")
     p.add_argument("--db")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--problems", metavar="FILE.xlsx",
+                   help="when the import is rejected, write the problem workbook (every problem, each sheet marked)")
     p.add_argument("files", nargs="+")
     p.set_defaults(run=cmd_import)
 

@@ -167,6 +167,9 @@ def _classify(headers: list[str], index: dict[str, dict[str, str]] = contract.HE
     issue_only = matched["issues"] - matched["roster"] - {"round"}
     inspection_only = matched["inspections"] - matched["roster"] - {"round"}
     roster_only = matched["roster"] - matched["inspections"]
+    if all(h.isascii() for h in headers if h in contract.ALL_HEADERS) and not any(
+            matched[t.name] & {"round", "district", "township", "unit_name"} for t in contract.TABLES):
+        return None  # English words alone (status, description, code...) head many a table that is no ledger
     # a list of issues may carry no count column; a table of inspections always names its results
     if issue_only and not inspection_only & {"issues_found", "level", "team"}:
         return contract.ISSUES
@@ -300,6 +303,19 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                 problems.append(Problem(file, sheet_label, row_number, header_labels[name], "", "必填项为空"))
         records.append(Record(file, sheet_label, row_number, values, header_labels))
     return ParsedSheet(file, raw.name, table, records, skipped), None
+
+
+def _rows_looked_at(rows: list[list[object]], count: int = 3) -> str:
+    """The first non-blank rows among those searched for a header, as the clerk would read them."""
+    shown = []
+    for index, row in enumerate(rows[: contract.MAX_TITLE_ROWS + 1]):
+        values = [_show(c) for c in row if not cells.is_blank(c)]
+        if values:
+            text = "、".join(values)
+            shown.append(f"第{index + 1}行「{text if len(text) <= 80 else text[:80] + '…'}」")
+        if len(shown) == count:
+            break
+    return "；".join(shown)
 
 
 def _show(cell: object) -> str:
@@ -549,8 +565,11 @@ class Importer:
             for raw in sheets:
                 parsed, headers = _parse_sheet(item.name, raw, self.problems, self.warnings, self.applied)
                 if parsed is None:
-                    if headers:
-                        found_headers.append(f"{raw.name or 'CSV'}: {'、'.join(map(str, headers[:15]))}")
+                    sheet = raw.name or "CSV"
+                    if headers and _find_header(raw.rows):
+                        found_headers.append(f"{sheet} 的表头：{'、'.join(map(str, headers[:15]))}")
+                    elif looked := _rows_looked_at(raw.rows):
+                        found_headers.append(f"{sheet} 中没有找到表头，查看过的前几行：{looked}")
                     continue
                 recognised += 1
                 self.skipped += parsed.skipped
@@ -560,7 +579,7 @@ class Importer:
                 self.problems.append(Problem(
                     item.name, None, None, None, None,
                     "没有识别出对象名册、巡察情况或问题清单的表头",
-                    "找到的表头：" + ("；".join(found_headers) if found_headers else "（空）")))
+                    "；".join(found_headers) if found_headers else "文件中没有内容（工作表都是空的）"))
             elif len(sheets) > recognised:
                 ignored = [s.name for s in sheets if s.rows and any(not cells.is_blank(c) for r in s.rows[:12] for c in r)]
                 extra = len(ignored) - recognised

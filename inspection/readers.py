@@ -75,10 +75,11 @@ def encoding_label(name: str) -> str:
 
 
 def _utf16_without_bom(data: bytes) -> bool:
-    """Text in UTF-16 without a BOM: ASCII characters leave a zero in every other byte."""
+    """Text in UTF-16 without a BOM: ASCII characters (separators, line breaks, digits) leave a zero in
+    every other byte, all on the same side; in binary data zeros fall on both."""
     sample = data[:4096]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    return len(sample) >= 4 and max(even, odd) > len(sample) / 4 and min(even, odd) < len(sample) / 64
+    return len(sample) >= 4 and max(even, odd) > len(sample) / 40 and min(even, odd) <= max(even, odd) / 20
 
 
 def decode_text(data: bytes) -> str:
@@ -295,6 +296,8 @@ EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
 EXTENSIONS = EXCEL_EXTENSIONS + TEXT_EXTENSIONS  # what the readers take (the upload box takes the same)
 UNSUPPORTED = "不支持的文件类型{}：请上传 " + "、".join(EXTENSIONS) + " 文件"
+# the upload box takes these too, so that a clerk learns from the reader how to save them
+UPLOAD_EXTENSIONS = EXTENSIONS + (".xlsb", ".et", ".ett")
 _KINDS = {"xlsx": "Excel 工作簿（.xlsx）", "xls": "Excel 97-2003 工作簿（.xls）", "ods": "OpenDocument 表格（.ods）",
           "xlsb": "Excel 二进制工作簿（.xlsb）", "docx": "Word 文档", "doc": "Word 文档", "pptx": "PowerPoint 演示文稿",
           "pdf": "PDF 文档", "html": "网页（HTML 表格）", "xml2003": "Excel 2003 XML 表格"}

@@ -10,7 +10,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from inspection import exportlog, importer, problem_report, store
+from inspection import exportlog, importer, problem_report, readers, store
 from inspection.i18n import describe_filters, t
 from ui import auth as ui_auth
 from ui import components as ui
@@ -58,7 +58,8 @@ def render_result(lang: str) -> None:
     else:
         st.error(t("import_rejected", lang, n=len(result.problems)))
     if result.problems:
-        frame = pd.DataFrame([vars(p) for p in result.problems])
+        # a problem without a row, column or value (a missing column, an unreadable file) shows blanks
+        frame = pd.DataFrame([{k: "" if v is None else str(v) for k, v in vars(p).items()} for p in result.problems])
         labels = {"file": "p_file", "sheet": "p_sheet", "row": "p_row", "column": "p_column", "value": "p_value",
                   "reason": "p_reason", "suggestion": "p_suggestion"}
         ui.table(frame, labels)
@@ -75,7 +76,8 @@ def render_result(lang: str) -> None:
 
 def render_upload(lang: str) -> None:
     with st.form("import_form", clear_on_submit=True):
-        uploads = st.file_uploader(t("upload", lang), type=["xlsx", "xls", "xlsm", "csv", "txt", "tsv"],
+        # every type the readers take, and those they refuse with advice (.xlsb, WPS .et: save as .xlsx)
+        uploads = st.file_uploader(t("upload", lang), type=[e.lstrip(".") for e in readers.UPLOAD_EXTENSIONS],
                                    accept_multiple_files=True)
         st.caption(f"{t('import_user', lang)}{'：' if lang == 'zh' else ': '}{_user()}")
         submitted = st.form_submit_button(t("import_button", lang), type="primary")
