@@ -209,6 +209,11 @@ MUNICIPAL_SHARE = 0.12  # share of villages/communities inspected by a municipal
 REINSPECT_SHARE = 0.008  # units inspected a second time (回头看 style) in a later round
 PARTIAL_LIST_SHARE = 0.005  # inspections whose issue list differs from issues_found
 STUCK_SHARE = 0.003  # issues that are never rectified (the overdue ones)
+# Issues whose rectification is long-term (长期整改: not rectified, never overdue): the draws of the
+# 31-60 day band from LONG_TERM_FROM up, written with one of the words offices use. They take the
+# same random draws as the issues they replace, so every other figure of the demo stays the same.
+LONG_TERM_FROM = 0.90
+LONG_TERM_WORDS = ("长期坚持", "持续整改", "基本完成")
 
 TYPE_FACTOR = {"村": 1.0, "社区": 0.9, "基层站所": 0.65}
 
@@ -721,8 +726,8 @@ def _reinspections(rng: random.Random, city: City, first: list[Inspection],
 # --------------------------------------------------------------------------
 
 
-def _rectification(rng: random.Random, insp: Inspection, immediate: bool) -> tuple[str, dt.date | None]:
-    """Status and rectified_date of one issue, as seen on AS_OF."""
+def _rectification(rng: random.Random, insp: Inspection, immediate: bool, k: int = 0) -> tuple[str, dt.date | None]:
+    """Status and rectified_date of one issue (the k-th of its list), as seen on AS_OF."""
     if immediate:  # fixed on the spot, during the inspection
         span = max(0, (min(insp.end, AS_OF) - insp.start).days)
         return "已整改", insp.start + dt.timedelta(days=rng.randint(0, span))
@@ -740,6 +745,10 @@ def _rectification(rng: random.Random, insp: Inspection, immediate: bool) -> tup
     else:
         delay = rng.randint(91, 200)  # rectified, but after the deadline
     done = insp.end + dt.timedelta(days=delay)
+    if LONG_TERM_FROM <= u < 0.92:
+        if done > AS_OF:
+            rng.random()  # the draw of the not yet rectified (keeps the stream of the other issues)
+        return LONG_TERM_WORDS[k % len(LONG_TERM_WORDS)], None
     if done <= AS_OF:
         return "已整改", done
     return ("未整改" if rng.random() < 0.1 else "整改中"), None
@@ -752,7 +761,7 @@ def _issue_list(rng: random.Random, insp: Inspection, n: int) -> list[tuple]:
         top, sub, descs = ISSUE_TABLE[int(rng.random() * table_len)]
         desc = descs[int(rng.random() * len(descs))]
         due = insp.end + dt.timedelta(days=180 if rng.random() < 0.08 else 90)
-        status, done = _rectification(rng, insp, k < insp.immediate_fixes)
+        status, done = _rectification(rng, insp, k < insp.immediate_fixes, k)
         rows.append((top, sub, desc, status, due, done))
     return rows
 
@@ -1087,6 +1096,11 @@ def _issue_tails(rng: random.Random, insp: Inspection, n: int) -> tuple[list[str
         else:
             delay = 91 + int(rnd() * 110)  # rectified, but after the deadline
         done = end + delay
+        if LONG_TERM_FROM <= u < 0.92:
+            if done > AS_OF_ORDINAL:
+                rnd()  # as in _rectification
+            tails.append(f"{text},{LONG_TERM_WORDS[k % len(LONG_TERM_WORDS)]},{due},\r\n")
+            continue
         if done <= AS_OF_ORDINAL:
             tails.append(f"{text},已整改,{due},{_iso(done)}\r\n")
             rectified += 1

@@ -220,3 +220,16 @@ def test_pages_show_the_long_term_tile_and_legend(page, name, lang, label):
 def test_briefing_page_draws_the_long_term_segment(page):
     at = page("pages/briefing.py")
     assert "长期整改" in _legends(at)
+
+
+def test_the_demo_has_long_term_issues(demo_db):
+    """The demo city shows the state: about 1 % of its issues (demo.LONG_TERM_FROM), none overdue."""
+    connection = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        m = metrics.compute(connection, Filters(as_of=LATER))
+        overdue_long_term = store.run_query(connection, "overdue_issues", {**Filters(as_of=LATER).params(),
+                                                                           "limit": None})
+    finally:
+        connection.close()
+    assert 0.005 * m["listed_issues"] < m["long_term"] < 0.03 * m["listed_issues"]
+    assert "long_term" not in set(overdue_long_term["status"])
