@@ -5,7 +5,7 @@ for poverty villages, the last-mile list (downloadable)."""
 import pandas as pd
 import streamlit as st
 
-from inspection import charts, fmt, store
+from inspection import charts, export, fmt, store
 from inspection.filters import listing
 from inspection.i18n import grained, t
 from ui import components as ui
@@ -95,7 +95,7 @@ def render_last_mile(filters, lang: str, uncovered: int) -> None:
             rows = store.run_query(con, "uncovered_units", params)
         except store.StoreError as exc:
             return str(exc).encode("utf-8-sig")
-        return rows.rename(columns=header).to_csv(index=False).encode("utf-8-sig")
+        return export.table_csv(rows.rename(columns=header))  # =, +, -, @ at a cell's start neutralised
 
     name = f"未巡察对象清单_{filters.as_of.isoformat()}.csv"
     st.download_button(t("download_csv", lang), exports.logged(whole_list, "csv", "coverage", name, filters),

@@ -2,7 +2,12 @@
 # Set up everything and start the dashboard; on first start the demo store is built.
 # The address: $ADDRESS when set; else 127.0.0.1 while no user is configured (anyone who can reach
 # the app could import), 0.0.0.0 (the office network) once an administrator has been added.
+# Beyond 127.0.0.1 it serves HTTPS (INSPECTION_TLS_CERT / INSPECTION_TLS_KEY) or sits behind a TLS
+# proxy (INSPECTION_BEHIND_TLS_PROXY=1); otherwise it refuses (inspection/serving.py decides).
+# serve.py is dashboard.py behind a middleware: uploads only by sessions that may import, no
+# /_stcore/metrics, no framing (ui/server_hooks.py).
 set -euo pipefail
+umask 077  # the store, backups, originals and logs: for this account only
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/python -m inspection demo-if-missing
@@ -17,4 +22,9 @@ if [ -z "${ADDRESS:-}" ]; then
     echo "Users configured: serving on ${ADDRESS}; importing, undo and settings need an administrator log-in."
   fi
 fi
-exec .venv/bin/streamlit run dashboard.py --server.address "${ADDRESS}" --server.port "${PORT:-8501}" "$@"
+mapfile -t TLS < <(.venv/bin/python -m inspection.serving "${ADDRESS}" || echo "__refused__")
+if [ "${TLS[*]:-}" = "__refused__" ] || [[ " ${TLS[*]:-} " == *" __refused__ "* ]]; then
+  exit 2
+fi
+exec .venv/bin/streamlit run serve.py --server.address "${ADDRESS}" --server.port "${PORT:-8501}" \
+  ${TLS[@]+"${TLS[@]}"} "$@"

@@ -40,13 +40,14 @@ class _Server:
     """One `streamlit run dashboard.py` process; its output (stdout and stderr) goes to `log`, or to
     an anonymous temporary file."""
 
-    def __init__(self, env: Mapping[str, str], port: int | None, extra_args: Sequence[str], log: Path | None):
+    def __init__(self, env: Mapping[str, str], port: int | None, extra_args: Sequence[str], log: Path | None,
+                 script: str = "dashboard.py"):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.output = open(log, "wb") if log is not None else tempfile.TemporaryFile()
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.address",
+                [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.address",
                  "127.0.0.1", "--server.port", str(self.port), "--server.headless", "true",
                  "--browser.gatherUsageStats", "false",
                  # a test's server never reruns because a source file changed under it
@@ -95,12 +96,12 @@ class _Server:
 
 @contextmanager
 def _serving(env: Mapping[str, str], places: Sequence[tuple[int | None, Path | None]], extra_args: Sequence[str],
-             timeout: float) -> Iterator[list[str]]:
+             timeout: float, script: str = "dashboard.py") -> Iterator[list[str]]:
     """Servers started together, one per (port or None, log file or None); their URLs once all answer."""
     servers: list[_Server] = []
     try:
         for port, log in places:
-            servers.append(_Server(env, port, extra_args, log))
+            servers.append(_Server(env, port, extra_args, log, script))
         deadline = time.monotonic() + timeout
         for server in servers:
             server.wait_until_healthy(deadline)
@@ -114,13 +115,14 @@ def _serving(env: Mapping[str, str], places: Sequence[tuple[int | None, Path | N
 
 @contextmanager
 def running_app(env: Mapping[str, str], *, port: int | None = None, extra_args: Sequence[str] = (),
-                log: Path | None = None, timeout: float = START_TIMEOUT) -> Iterator[str]:
+                log: Path | None = None, timeout: float = START_TIMEOUT, script: str = "dashboard.py") -> Iterator[str]:
     """One dashboard with the complete environment `env` (not merged with os.environ), on `port` or
     a free one, `extra_args` appended to the `streamlit run` flags; yields its URL once its health
     endpoint answers "ok". Fails the test, showing the server's output, if it exits first or
     `timeout` seconds pass. Stops it at the end (SIGTERM, SIGKILL if needed). `log`: a file that
-    keeps the server's output (stdout and stderr), else a temporary file."""
-    with _serving(env, [(port, log)], extra_args, timeout) as urls:
+    keeps the server's output (stdout and stderr), else a temporary file. `script`: the entry,
+    dashboard.py, or serve.py (the dashboard behind the middleware start.sh serves)."""
+    with _serving(env, [(port, log)], extra_args, timeout, script) as urls:
         yield urls[0]
 
 

@@ -162,3 +162,159 @@ def test_counters_in_the_store_are_shared_by_every_connection(users, tmp_path, f
     finally:
         auth.use_attempts(None)
         first.close()
+
+
+# ---------------------------------------------------------------- over HTTP and WebSocket
+
+HOSTILE = ROOT / "tests" / "hostile" / "hostile_names.csv"
+REFUSED_HOST = "本看板只接受本机地址"
+LOGIN_REQUIRED = "查看本看板需要先登录"
+
+
+@pytest.fixture(scope="module")
+def hostile_store(demo_db, tmp_path_factory) -> Path:
+    """The demo city and the hostile names (=cmd|..., +1, @SUM...) as units nobody inspected yet."""
+    import shutil
+
+    from inspection import store
+
+    db = tmp_path_factory.mktemp("hostile") / "store.duckdb"
+    shutil.copy(demo_db, db)
+    con = store.connect(db)
+    try:
+        assert importer.import_files(con, [InputFile(HOSTILE.name, HOSTILE.read_bytes())], "t").status == "imported"
+    finally:
+        con.close()
+    return db
+
+
+def _env(db: Path, users: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTION_")}
+    return {**env, "INSPECTION_DB": str(db), "INSPECTION_DEMO": "0", "INSPECTION_USERS_FILE": str(users), **extra}
+
+
+def test_local_mode_over_http(hostile_store, tmp_path):
+    """No users: the local browser is the administrator and uploads; a rebinding page, or anything
+    relayed by a proxy (any forwarding header, even empty), is not; metrics are closed, framing is
+    refused, and the coverage page's CSV has neutralised formulas."""
+    import streamclient as sc
+    from apprunner import running_app
+
+    with running_app(_env(hostile_store, tmp_path / "none" / "users.toml"), script="serve.py") as url:
+        port = url.rsplit(":", 1)[1]
+        local = sc.session(url, during=lambda sid, token: sc.upload(url, sid, token))
+        assert local.session_id and local.during in (200, 204), "the local administrator uploads"
+        for host in (f"localhost:{port}", f"127.0.0.1:{port}"):
+            assert sc.session(url, host=host, origin=f"http://{host}").text.count(REFUSED_HOST) == 0
+        rebound = sc.session(url, host=f"evil.example:{port}", origin=f"http://evil.example:{port}",
+                             during=lambda sid, token: sc.upload(url, sid, token))
+        assert REFUSED_HOST in rebound.text and rebound.during == 403
+        assert "plotly" not in rebound.text.lower(), "no figure for a page of another site"
+        with pytest.raises(Exception, match="403"):  # another site's page on this host: Streamlit refuses it
+            sc.session(url, origin="http://evil.example")
+        for header in ("X-Forwarded-For", "X-Client-IP", "True-Client-IP", "Via", "X-Forwarded-Proto"):
+            relayed = sc.session(url, headers={header: "" if header == "X-Forwarded-For" else "1.2.3.4"},
+                                 during=lambda sid, token: sc.upload(url, sid, token))
+            assert relayed.during == 403, f"{header}: not the local administrator"
+        status, _, body = sc.http(url + "/_stcore/metrics")
+        assert status == 404 and b"session" not in body
+        status, headers, _ = sc.http(url + "/")
+        assert status == 200 and headers["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        coverage = sc.session(url, page="coverage", download="下载清单（CSV）")
+        text = coverage.downloaded.decode("utf-8-sig")
+        cells = [cell for line in text.splitlines() for cell in line.split(",")]
+        assert "'=cmd|' /C calc'!A0" in text or "'=cmd|'/Ccalc'!A0" in text
+        assert "'+1" in cells and "'@SUM(A1:A9)" in cells
+        assert not [c for c in cells if c[:1] in ("=", "+", "@")], "no cell starts a formula"
+
+
+def test_log_in_is_required_once_users_exist_and_anonymous_sessions_cannot_upload(hostile_store, tmp_path):
+    import streamclient as sc
+    from apprunner import running_app
+
+    users = tmp_path / "users" / "users.toml"
+    auth.add_user("boss", "a long admin password", "admin", users)
+    with running_app(_env(hostile_store, users), script="serve.py") as url:
+        anonymous = sc.session(url, during=lambda sid, token: sc.upload(url, sid, token, size=4 * 1024 * 1024))
+        assert LOGIN_REQUIRED in anonymous.text and "plotly" not in anonymous.text.lower()
+        assert anonymous.during in (403, sc.CUT_OFF), "refused before the 4 MB body is read"
+        assert sc.upload(url, "no-such-session", sc.xsrf_token(url)) == 403
+    with running_app(_env(hostile_store, users, INSPECTION_REQUIRE_LOGIN="0"), script="serve.py") as url:
+        opened = sc.session(url, during=lambda sid, token: sc.upload(url, sid, token))
+        assert "INSPECTION_REQUIRE_LOGIN=0" in opened.text, "warned about on the page"
+        assert LOGIN_REQUIRED not in opened.text and opened.during == 403, "a viewer: no uploads"
+
+
+# ---------------------------------------------------------------- start.sh: TLS, refusals
+
+
+def _start(env: dict[str, str], address: str | None = None) -> subprocess.Popen:
+    if address:
+        env = {**env, "ADDRESS": address}
+    return subprocess.Popen(["bash", str(ROOT / "scripts" / "start.sh"), "--server.fileWatcherType", "none",
+                             "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def test_start_sh_refuses_plain_http_beyond_loopback_and_serves_tls(hostile_store, tmp_path):
+    import ssl
+    import time
+
+    import streamclient as sc
+    from apprunner import free_port
+
+    users = tmp_path / "users" / "users.toml"
+    env = _env(hostile_store, users, PORT=str(free_port()))
+    refused = _start(env, "0.0.0.0")  # no users: local only
+    out, _ = refused.communicate(timeout=300)
+    assert refused.returncode == 2 and "127.0.0.1" in out
+    auth.add_user("boss", "a long admin password", "admin", users)
+    refused = _start(env)  # users, the default address 0.0.0.0, no certificate
+    out, _ = refused.communicate(timeout=300)
+    assert refused.returncode == 2 and "INSPECTION_TLS_CERT" in out and "Traceback" not in out
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "1", "-subj", "/CN=localhost"], check=True, capture_output=True)
+    server = _start({**env, "INSPECTION_TLS_CERT": str(cert), "INSPECTION_TLS_KEY": str(key),
+                     "INSPECTION_REQUIRE_LOGIN": "0"}, "127.0.0.1")
+    context = ssl.create_default_context(cafile=str(cert))
+    context.check_hostname = False
+    try:
+        url = f"https://127.0.0.1:{env['PORT']}"
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if sc.http(url + "/_stcore/health", context=context)[2] == b"ok":
+                    break
+            except OSError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, "start.sh did not serve HTTPS"
+            time.sleep(0.5)
+        assert sc.http(url + "/_stcore/metrics", context=context)[0] == 404, "start.sh serves serve.py"
+        with pytest.raises(OSError):  # plain HTTP is not served
+            sc.http(url.replace("https", "http") + "/_stcore/health")
+    finally:
+        server.terminate()
+        out, _ = server.communicate(timeout=30)
+    assert "INSPECTION_REQUIRE_LOGIN=0" in out, "the open setting is warned about at start"
+
+
+def test_the_streamlit_internals_the_guard_uses_are_still_there():
+    """ui/server_hooks.py: the session id of a run (private), st.App's middleware (public), and the
+    paths Guard watches. When this fails after an upgrade, adapt ui/server_hooks.py."""
+    import inspect
+
+    import streamlit as st
+    from streamlit.runtime.scriptrunner_utils import script_run_context
+    from streamlit.web.server.starlette import starlette_routes
+
+    from ui import server_hooks
+
+    assert callable(script_run_context.get_script_run_ctx)
+    assert "session_id" in inspect.signature(script_run_context.ScriptRunContext).parameters
+    assert "middleware" in inspect.signature(st.App).parameters
+    assert "/" + starlette_routes.BASE_ROUTE_UPLOAD_FILE.strip("/") + "/" == server_hooks.UPLOAD_PATH
+    assert "/" + starlette_routes.ROUTE_METRICS.strip("/") == server_hooks.METRICS_PATH
+    source = inspect.getsource(starlette_routes.create_upload_routes)
+    assert "{session_id}" in source or "session_id" in source

@@ -227,8 +227,8 @@ def store_error_text(exc: Exception, lang: str | None = None) -> str:
 
 def protect_session() -> None:
     """Every run, first: Streamlit's upload endpoint accepts files from this session only while it
-    may import (ui/server_hooks.py); a log-in's permission ends with its idle time."""
-    server_hooks.install()
+    may import (ui/server_hooks.Guard, in front of the app in serve.py); a log-in's permission ends
+    with its idle time."""
     role = current_role()
     server_hooks.allow_uploads(auth.can(role, "import"), math.inf if local_mode() else idle_seconds())
 

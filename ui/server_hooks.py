@@ -1,17 +1,19 @@
-"""The one place that reaches into Streamlit's internals, for what its public options do not offer.
-tests/test_security.py::test_the_streamlit_internals_these_hooks_use_are_still_there fails when an
-upgrade moves any of them (then adapt this module; nothing else uses them). Streamlit 1.67.
+"""What the server does before the app's script sees a request, for what Streamlit's options do
+not offer. `serve.py` (the entry start.sh runs) wraps the dashboard in `st.App` with `Guard`, a
+plain ASGI middleware (public API). Streamlit 1.67.
 
-- Uploads: Streamlit's endpoint PUT /_stcore/upload_file/<session id>/<file id> stores a file
+- Uploads: Streamlit's endpoint PUT /_stcore/upload_file/<session id>/<file id> would store a file
   (up to server.maxUploadSize) for any session that has a WebSocket, before the app runs: an
-  anonymous visitor could fill the server's memory. The endpoint asks `Runtime.is_active_session`
-  whether the session exists, before it reads the body, and nothing else asks that method
-  (streamlit/web/server/starlette/starlette_routes.py, create_upload_routes). The runtime's method
-  is wrapped: a session may upload only while the app has said it may import (`allow_uploads`,
-  called on every run with the session's role); any other session gets 400 and nothing is read.
+  anonymous visitor could fill the server's memory. Guard answers 403 before the body is read
+  unless the session may import (`allow_uploads`, called on every run with the session's role).
 - Metrics: /_stcore/metrics tells anyone the number of sessions and the memory of uploads and
-  caches. Streamlit has no option to turn it off; its only source, the runtime's stats manager,
-  is emptied, so the endpoint answers with no figures.
+  caches; Streamlit has no option to turn it off. Guard answers 404.
+- Headers: every HTTP response says it may not be framed (X-Frame-Options, CSP frame-ancestors),
+  is not sniffed and sends no referrer; the README's proxy sends them too.
+
+The one private API is `get_script_run_ctx` (the session id of a run, which st.context does not
+give); tests/test_security.py::test_the_streamlit_internals_the_guard_uses_are_still_there fails
+when an upgrade moves it.
 """
 
 from __future__ import annotations
@@ -20,37 +22,23 @@ import math
 import threading
 import time
 
-from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 _lock = threading.Lock()
 _uploads_until: dict[str, float] = {}  # session id -> time until which it may upload
-_MARK = "_inspection_hooks"
 
-
-def install() -> bool:
-    """Wrap the runtime's upload check and empty its metrics (once per process). False when no
-    runtime runs (AppTest, bare mode): nothing to protect."""
-    if not Runtime.exists():
-        return False
-    runtime = Runtime.instance()
-    with _lock:
-        if getattr(runtime, _MARK, False):
-            return True
-        original = runtime.is_active_session
-
-        def is_active_session(session_id: str) -> bool:
-            return may_upload(session_id) and original(session_id)
-
-        runtime.is_active_session = is_active_session
-        stats = runtime.stats_mgr
-        stats.get_stats = lambda *args, **kwargs: {}
-        stats.registered_families = lambda: []
-        setattr(runtime, _MARK, True)
-    return True
+UPLOAD_PATH = "/_stcore/upload_file/"
+METRICS_PATH = "/_stcore/metrics"
+HEADERS = [
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
 
 
 def session_id() -> str | None:
+    """The session id of this script run (None outside a run)."""
     ctx = get_script_run_ctx()
     return getattr(ctx, "session_id", None)
 
@@ -60,16 +48,57 @@ def allow_uploads(allowed: bool, for_seconds: float = math.inf) -> None:
     sid = session_id()
     if sid is None:
         return
+    now = time.time()
     with _lock:
         if allowed:
-            _uploads_until[sid] = time.time() + for_seconds
+            _uploads_until[sid] = now + for_seconds
         else:
             _uploads_until.pop(sid, None)
-        now = time.time()
         for stale in [s for s, until in _uploads_until.items() if until < now]:
             del _uploads_until[stale]
 
 
-def may_upload(session_id: str) -> bool:
+def may_upload(session: str) -> bool:
     with _lock:
-        return _uploads_until.get(session_id, 0.0) > time.time()
+        return _uploads_until.get(session, 0.0) > time.time()
+
+
+def _upload_session(path: str) -> str | None:
+    """The session id of an upload URL (…/_stcore/upload_file/<session>/<file>), else None."""
+    at = path.find(UPLOAD_PATH)
+    if at < 0:
+        return None
+    return path[at + len(UPLOAD_PATH):].split("/", 1)[0]
+
+
+class Guard:
+    """ASGI middleware in front of Streamlit (see the module's text)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        if path.endswith(METRICS_PATH):
+            await _answer(send, 404, b"not found")
+            return
+        session = _upload_session(path)
+        if session is not None and scope.get("method") in ("PUT", "POST", "DELETE") and not may_upload(session):
+            await _answer(send, 403, b"uploads need a session that may import")
+            return
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _answer(send, status: int, body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), *HEADERS]})
+    await send({"type": "http.response.body", "body": body})
