@@ -318,3 +318,141 @@ def test_the_streamlit_internals_the_guard_uses_are_still_there():
     assert "/" + starlette_routes.ROUTE_METRICS.strip("/") == server_hooks.METRICS_PATH
     source = inspect.getsource(starlette_routes.create_upload_routes)
     assert "{session_id}" in source or "session_id" in source
+
+
+# ---------------------------------------------------------------- sessions, proxies, local mode (in the app)
+
+ADMIN, ADMIN_PW = "管理员甲", "admin password 1"
+
+
+@pytest.fixture
+def app_users(tmp_path, monkeypatch, env_db, demo_copy, fast_hashes):
+    """The app (AppTest) on a demo copy with an administrator configured; log-in required."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    path = tmp_path / "users" / "users.toml"
+    monkeypatch.setenv("INSPECTION_USERS_FILE", str(path))
+    monkeypatch.delenv("INSPECTION_REQUIRE_LOGIN", raising=False)
+    auth._failures.clear()
+    auth.add_user(ADMIN, ADMIN_PW, "admin")
+    env_db(demo_copy)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.run()
+    yield at
+    auth._failures.clear()
+    auth.use_attempts(None)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _gate_log_in(at, name: str, password: str):
+    at.text_input(key="gate_login_name").input(name)
+    at.text_input(key="gate_login_password").input(password)
+    next(b for b in at.button if b.label == "登录").click()
+    return at.run()
+
+
+def _logged_in(at) -> bool:
+    return any("已登录" in str(c.value) for c in at.caption)
+
+
+def test_sessions_end_when_idle_on_another_connection_and_at_log_out_all_logged(app_users, monkeypatch):
+    from ui import auth as ui_auth
+
+    at = app_users
+    assert not at.get("plotly_chart") and any("查看本看板需要先登录" in i.value for i in at.info)
+    _gate_log_in(at, ADMIN, ADMIN_PW)
+    assert _logged_in(at) and not at.exception
+    # idle longer than INSPECTION_IDLE_MINUTES: the next run is logged out
+    at.session_state[ui_auth.SEEN_KEY] = at.session_state[ui_auth.SEEN_KEY] - 31 * 60
+    at.run()
+    assert not _logged_in(at) and any("登录已结束" in e.value for e in at.error)
+    # the session id replayed from another address or browser: logged out
+    _gate_log_in(at, ADMIN, ADMIN_PW)
+    assert _logged_in(at)
+    at.session_state[ui_auth.CLIENT_KEY] = ["10.9.9.9", "another browser"]
+    at.run()
+    assert not _logged_in(at)
+    # log-out
+    _gate_log_in(at, ADMIN, ADMIN_PW)
+    next(b for b in at.button if b.label == "退出登录").click().run()
+    assert not _logged_in(at)
+    log = auth.log_path().read_text(encoding="utf-8")
+    assert "session ended: idle" in log and "session ended: another connection" in log and "logout name=" in log
+
+
+def test_a_damaged_store_shows_no_path_to_a_visitor(app_users, demo_copy):
+    import streamlit as st
+
+    data = bytearray(demo_copy.read_bytes())
+    demo_copy.write_bytes(bytes(data[: len(data) // 3]))
+    st.cache_resource.clear()
+    app_users.run()
+    shown = " ".join(e.value for e in app_users.error)
+    assert "数据库暂时无法打开" in shown
+    assert str(demo_copy.parent) not in shown and "duckdb" not in shown.lower()
+
+
+@pytest.mark.parametrize("ip, headers, local", [
+    (None, {"Host": "localhost:8501", "Origin": "http://localhost:8501"}, True),
+    (None, {"Host": "127.0.0.1:8501", "Origin": "http://127.0.0.1:8501"}, True),
+    (None, {"Host": "[::1]:8501"}, True),
+    (None, {"Host": "evil.example:8501", "Origin": "http://evil.example:8501"}, False),  # DNS rebinding
+    (None, {"Host": "localhost:8501", "Origin": "http://evil.example"}, False),
+    (None, {"X-Forwarded-For": ""}, False),                                            # empty still counts
+    (None, {"X-Client-IP": "10.1.2.3"}, False),
+    (None, {"True-Client-IP": "10.1.2.3"}, False),
+    (None, {"Via": "1.1 proxy"}, False),
+    (None, {"X-Forwarded-Proto": "https"}, False),
+    (None, {"x-real-ip": "10.1.2.3"}, False),                                          # any case
+])
+def test_local_mode_only_for_localhost_and_closed_on_any_forwarding_header(monkeypatch, ip, headers, local):
+    from types import SimpleNamespace
+
+    from ui import auth as ui_auth
+
+    monkeypatch.setattr(ui_auth, "st", SimpleNamespace(context=SimpleNamespace(ip_address=ip, headers=headers)))
+    assert ui_auth._is_local_client() is local
+
+
+@pytest.mark.parametrize("ip, headers, trusted, expected", [
+    (None, {"X-Forwarded-For": "6.6.6.6"}, "", "127.0.0.1"),               # a local caller forging it
+    ("10.0.0.5", {"X-Forwarded-For": "6.6.6.6"}, "", "10.0.0.5"),
+    (None, {"X-Forwarded-For": "6.6.6.6, 10.1.2.3"}, "127.0.0.1", "10.1.2.3"),  # the proxy's own entry
+    ("10.0.0.2", {"X-Forwarded-For": "10.1.2.3"}, "10.0.0.2", "10.1.2.3"),
+    ("10.0.0.5", {"X-Forwarded-For": "10.1.2.3"}, "10.0.0.2", "10.0.0.5"),  # not the configured proxy
+    ("10.0.0.2", {}, "10.0.0.2", "10.0.0.2"),
+])
+def test_the_forwarded_address_is_trusted_only_from_a_configured_proxy(monkeypatch, ip, headers, trusted, expected):
+    from types import SimpleNamespace
+
+    from ui import auth as ui_auth
+
+    monkeypatch.setenv("INSPECTION_TRUSTED_PROXIES", trusted)
+    monkeypatch.setattr(ui_auth, "st", SimpleNamespace(context=SimpleNamespace(ip_address=ip, headers=headers)))
+    assert ui_auth.client_address() == expected
+
+
+@pytest.mark.skipif(__import__("inspection.lake", fromlist=["x"]).postgres_bindir() is None,
+                    reason="needs PostgreSQL binaries (the DuckLake catalog)")
+@pytest.mark.timeout(180)
+def test_on_a_ducklake_the_counters_live_in_the_catalog_database_for_every_process(users, fast_hashes):
+    """Two dashboard processes of one DuckLake (each its own PostgreSQL connection) see the same
+    failures: N processes do not allow N times the tries. The lake itself gets no snapshot."""
+    from inspection import lake
+
+    auth.add_user("admin", "a good long password", "admin")
+    with lake.scratch_postgres() as new_database:
+        spec = "ducklake:postgres:" + new_database("lake")
+        first, second = auth.lake_attempts(spec), auth.lake_attempts(spec)
+        auth.use_attempts(first)
+        for _ in range(auth.MAX_FAILURES):
+            assert auth.verify("admin", "guess", source="10.0.0.9") is None
+        auth.use_attempts(second)
+        assert auth.lockout_remaining("admin", source="10.0.0.9") > 0
+        assert auth.verify("admin", "a good long password", source="10.0.0.9") is None
+        assert auth.verify("admin", "a good long password", source="10.0.0.1") == "admin"
+        assert "counters unavailable" not in auth.log_path().read_text(encoding="utf-8")
