@@ -183,6 +183,34 @@ LABELS: dict[str, tuple[str, str]] = {
     "log_status": ("状态", "Status"),
     "status_active": ("有效", "active"),
     "status_undone": ("已撤销", "undone"),
+    # mappings (ui/mappings.py): an unknown header or value, answered once
+    "map_title": ("回答一次，以后的导入都记住", "Answer once; later imports remember"),
+    "map_help": ("这些表头或取值数据规范不认识。选择它们的意思后保存，将立即重新导入这些文件；以后的台账用同样的写法时不再询问。"
+                 "数据规范已定义的表头和取值不会被改变。",
+                 "The contract does not know these headers or values. Choose what they mean and save: the files are "
+                 "imported again at once, and later ledgers written the same way are not asked about. Headers and "
+                 "values the contract defines never change."),
+    "map_choose": ("（请选择）", "(choose)"),
+    "map_ignore": ("不导入（忽略该列）", "Not imported (ignore the column)"),
+    "map_missing": ("必填列「{field}」是文件中的哪一列？", "Which column of the file is the required '{field}'?"),
+    "map_column": ("列「{column}」是", "Column '{column}' is"),
+    "map_value": ("{table}·{field}：「{value}」（{rows} 行）的意思是", "{table} {field}: '{value}' ({rows} rows) means"),
+    "map_save": ("保存映射并重新导入", "Save the mappings and import again"),
+    "map_twice": ("同一列选了两个字段：{columns}", "A column was given two fields: {columns}"),
+    "map_nothing": ("没有选择任何映射。", "No mapping was chosen."),
+    "map_refused": ("映射未保存，数据库未改动：{message}", "The mappings were not saved; nothing changed: {message}"),
+    "map_saved": ("已保存 {n} 条映射，并重新导入了这些文件。", "{n} mappings saved and the files imported again."),
+    "map_used": ("本次导入使用的映射（{n}）", "Mappings this import used ({n})"),
+    "map_list": ("表头和取值映射", "Header and value mappings"),
+    "map_none": ("还没有映射。导入被拒绝只因为不认识的表头或取值时，页面会询问并记住回答。",
+                 "No mappings yet. When an import is refused only for unknown headers or values, this page asks "
+                 "and remembers the answers."),
+    "map_rule": ("映射", "Mapping"),
+    "map_by": ("保存人", "By"),
+    "map_at": ("保存时间", "When"),
+    "map_remove_select": ("选择要删除的映射", "Mapping to remove"),
+    "map_remove": ("删除该映射", "Remove this mapping"),
+    "map_removed": ("已删除映射：{rule}", "Mapping removed: {rule}"),
     # briefing (简报) and its exports
     "briefing_title": ("简报标题", "Briefing title"),
     "briefing_default_title": ("巡察村(社区)党组织工作情况", "Village (community) Party organisation inspections"),

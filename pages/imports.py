@@ -15,6 +15,7 @@ from inspection.i18n import describe_filters, t
 from ui import auth as ui_auth
 from ui import components as ui
 from ui import exports, state
+from ui import mappings as ui_mappings
 
 RESULT_KEY = "_import_result"
 UNDO_KEY = "_undo_message"
@@ -42,6 +43,7 @@ def run_import(uploads, user: str) -> None:
         if result.status == "imported":
             state.clear_caches()
             _backup(con)
+    ui_mappings.remember(files, result)
     problems_xlsx = problem_report.build(files, result.problems) if result.problems else None
     st.session_state[RESULT_KEY] = (result, problems_xlsx, dt.datetime.now().strftime("%Y%m%d_%H%M"))
 
@@ -51,6 +53,7 @@ def render_result(lang: str) -> None:
     if not stored:
         return
     result, problems_xlsx, stamp = stored
+    ui_mappings.render_saved_message()
     if result.status == "imported":
         st.success(t("import_done", lang, added=result.added, replaced=result.replaced, skipped=result.skipped))
     elif result.status == "unchanged":
@@ -68,6 +71,8 @@ def render_result(lang: str) -> None:
                            file_name=name, on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            type="primary")
+    ui_mappings.render_questions(result, lang, lambda files: run_import(files, _user()))
+    ui_mappings.render_used(result, lang)
     if result.warnings:
         with st.expander(f"{t('warnings', lang)}（{len(result.warnings)}）", expanded=True):
             for warning in result.warnings:
@@ -183,6 +188,7 @@ def main() -> None:
     else:
         st.warning(ui_auth.label("denied_import", lang), icon="🔒")
     render_log(lang)
+    ui_mappings.render_list(lang)
     render_exports_log(lang)
 
 
