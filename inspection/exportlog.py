@@ -6,14 +6,15 @@ in: never a description or anyone else's name. Never imports streamlit.
 
 On a DuckLake each row is a commit of its own labelled EXPORT_COMMIT, so readers can tell such
 snapshots from data changes (ui/state.data_version skips them: an export is no reason to recompute
-the figures). A dashboard attaches the lake read-only, so it writes a row through a short-lived
-writable connection (`open_writer`).
+the figures). A dashboard attaches the lake read-only, so it writes its rows through a writable
+attach of its own, kept for the process (`lake_writer`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from typing import Any
 
 import duckdb
@@ -76,6 +77,51 @@ def open_writer(target: str) -> duckdb.DuckDBPyConnection:
     except duckdb.Error as exc:
         con.close()
         raise lake.LakeError(f"导出记录无法写入 DuckLake：{str(exc).splitlines()[0]}") from None
+
+
+class LakeWriter:
+    """One writable attach of a lake per process, opened on the first export and kept (opening one
+    costs 1-2 s of loading the extensions and reaching PostgreSQL; a row then takes milliseconds).
+    Rows are written one at a time; a failed write drops the connection and tries once more on a
+    fresh one."""
+
+    def __init__(self, target: str):
+        self.target = target
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.lock = threading.Lock()
+
+    def record(self, *args, **kwargs) -> None:
+        with self.lock:
+            for attempt in (1, 2):
+                if self.con is None:
+                    self.con = open_writer(self.target)
+                try:
+                    record(self.con, *args, **kwargs)
+                    return
+                except StoreError:
+                    self.close_locked()
+                    if attempt == 2:
+                        raise
+
+    def close_locked(self) -> None:
+        if self.con is not None:
+            try:
+                self.con.close()
+            except duckdb.Error:
+                pass
+            self.con = None
+
+
+_writers: dict[str, LakeWriter] = {}
+_writers_lock = threading.Lock()
+
+
+def lake_writer(target: str) -> LakeWriter:
+    """The process's LakeWriter for `target`."""
+    with _writers_lock:
+        if target not in _writers:
+            _writers[target] = LakeWriter(target)
+        return _writers[target]
 
 
 def data_snapshot(con: duckdb.DuckDBPyConnection, current: int) -> int:

@@ -59,11 +59,7 @@ def logged(make: Callable[[], bytes], kind: str, page: str, file_name: str, filt
         data = make()
         try:
             if target:
-                writer = exportlog.open_writer(target)
-                try:
-                    exportlog.record(writer, user, kind, page, file_name, filters)
-                finally:
-                    writer.close()
+                exportlog.lake_writer(target).record(user, kind, page, file_name, filters)
             else:
                 cursor = con.cursor()  # this thread's own (the process's connection is shared)
                 try:
