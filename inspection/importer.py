@@ -1350,10 +1350,15 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
         con.execute("CREATE OR REPLACE TEMP TABLE touched_units AS " + " UNION ".join(
             f"SELECT unit_id FROM {table} WHERE import_id = $id OR superseded_by = $id"
             for table in ("roster", "inspections", "issues")), {"id": import_id})
+        removed = restored = 0
         for table, keys in (("roster", ["unit_id"]), ("inspections", ["round", "unit_id"]),
                             ("issues", ["round", "unit_id"])):
+            removed += con.execute(f"SELECT count(*) FROM {table} WHERE import_id = ?", [import_id]).fetchone()[0]
             con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
             match = " AND ".join(f"a.{k} = {table}.{k}" for k in keys)
+            restored += con.execute(f"""
+                SELECT count(*) FROM {table} WHERE superseded_by = ? AND NOT EXISTS (
+                    SELECT 1 FROM {table} a WHERE {match} AND a.superseded_by IS NULL)""", [import_id]).fetchone()[0]
             # a revived row stays superseded when a later import wrote the same key
             con.execute(f"""
                 UPDATE {table} SET superseded_by = (
@@ -1369,7 +1374,7 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return f"已撤销导入 {import_id}"
+    return f"已撤销导入 {import_id}：删除该次导入写入的 {removed} 行，恢复被它替换的 {restored} 行"
 
 
 def list_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

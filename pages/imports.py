@@ -19,10 +19,18 @@ from ui import mappings as ui_mappings
 
 RESULT_KEY = "_import_result"
 UNDO_KEY = "_undo_message"
+UNDO_NOTICE = "_undo_notice"
+UNDO_TYPE_ROWS = 300  # undoing an import that wrote more rows asks for its number to be typed
+
+
+CLERK_KEY = "import_clerk_name"
 
 
 def _user() -> str:
-    """imported_by / undone_by: the logged-in user (the local OS user in local mode)."""
+    """imported_by / undone_by: the logged-in user; in local mode the name the clerk typed (never the
+    server's system account)."""
+    if ui_auth.local_mode():
+        return (st.session_state.get(CLERK_KEY) or "").strip()[:40] or t("local_clerk", state.lang())
     return ui_auth.current_user()
 
 
@@ -46,6 +54,7 @@ def run_import(uploads, user: str) -> None:
     ui_mappings.remember(files, result)
     problems_xlsx = problem_report.build(files, result.problems) if result.problems else None
     st.session_state[RESULT_KEY] = (result, problems_xlsx, dt.datetime.now().strftime("%Y%m%d_%H%M"))
+    st.session_state.pop(UNDO_KEY, None)
 
 
 def render_result(lang: str) -> None:
@@ -80,6 +89,8 @@ def render_result(lang: str) -> None:
 
 
 def render_upload(lang: str) -> None:
+    if ui_auth.local_mode():
+        st.text_input(t("clerk_name", lang), key=CLERK_KEY, max_chars=40)
     with st.form("import_form", clear_on_submit=True):
         # every type the readers take, and those they refuse with advice (.xlsb, WPS .et: save as .xlsx)
         uploads = st.file_uploader(t("upload", lang), type=[e.lstrip(".") for e in readers.UPLOAD_EXTENSIONS],
@@ -94,8 +105,8 @@ def render_upload(lang: str) -> None:
 
 def render_log(lang: str) -> None:
     st.subheader(t("import_log", lang))
-    if st.session_state.get(UNDO_KEY):
-        st.success(st.session_state.pop(UNDO_KEY))
+    if st.session_state.get(UNDO_KEY):  # kept until the next import: a run cut short by a click must not lose it
+        st.success(st.session_state[UNDO_KEY])
     log = importer.list_imports(state.connection().cursor())
     if log.empty:
         st.info(t("import_log_empty", lang))
@@ -116,24 +127,51 @@ def render_log(lang: str) -> None:
     active = log[log["status"] == t("status_active", lang)]
     if active.empty or not ui_auth.allowed("undo"):
         return
-    with st.form("undo_form"):
-        choice = st.selectbox(t("undo_select", lang), active["import_id"].tolist(),
-                              format_func=lambda i: f"#{i} {active.set_index('import_id').loc[i, 'files']}")
-        confirm = st.checkbox(t("undo_confirm", lang))
-        submitted = st.form_submit_button(t("undo_button", lang))
-    if submitted and confirm and choice is not None:
+    render_undo(active.set_index("import_id"), lang)
+
+
+def render_undo(active: pd.DataFrame, lang: str) -> None:
+    """Nothing is chosen or ticked when the form appears, and again after every import or undo (the
+    widgets' keys change), so a second click never undoes the next import; a large import must also
+    be named by its number; a click that does nothing says why. The click is handled in the button's
+    callback, before the page is drawn again."""
+    # the widgets' keys follow the store's version (it moves with every import and undo, whoever made
+    # it), not session state, which a run cut short by a second click can lose
+    generation = "_".join(map(str, state.data_version()))
+    with st.form(f"undo_form_{generation}"):
+        st.selectbox(t("undo_select", lang), active.index.tolist(), index=None, key=f"undo_choice_{generation}",
+                     placeholder=t("undo_placeholder", lang), format_func=lambda i: f"#{i} {active.loc[i, 'files']}")
+        st.checkbox(t("undo_confirm", lang), key=f"undo_confirm_{generation}")
+        st.text_input(t("undo_type", lang, n=UNDO_TYPE_ROWS), key=f"undo_typed_{generation}")
+        st.form_submit_button(t("undo_button", lang), on_click=_undo_clicked,
+                              args=(generation, (active["added"] + active["replaced"]).astype(int).to_dict(), lang))
+    notice = st.session_state.pop(UNDO_NOTICE, None)
+    if notice:
+        st.warning(notice)
+
+
+def _undo_clicked(generation: str, rows_by_import: dict, lang: str) -> None:
+    choice = st.session_state.get(f"undo_choice_{generation}")
+    typed = str(st.session_state.get(f"undo_typed_{generation}") or "")
+    if choice is None:
+        st.session_state[UNDO_NOTICE] = t("undo_none_chosen", lang)
+    elif not st.session_state.get(f"undo_confirm_{generation}"):
+        st.session_state[UNDO_NOTICE] = t("undo_not_confirmed", lang, id=choice)
+    elif rows_by_import[choice] > UNDO_TYPE_ROWS and typed.strip().lstrip("#＃").strip() != str(choice):
+        st.session_state[UNDO_NOTICE] = t("undo_type_needed", lang, id=choice, rows=rows_by_import[choice])
+    else:
         ui_auth.require("undo")
         with state.writer() as con:
             try:
                 message = importer.undo(con, int(choice), _user())
             except ValueError as exc:
-                st.error(str(exc))
+                st.session_state[UNDO_NOTICE] = str(exc)
                 return
+            # recorded first: a click arriving now cuts the callback short at its next Streamlit call
+            st.session_state.pop(RESULT_KEY, None)
+            st.session_state[UNDO_KEY] = message
             state.clear_caches()
             _backup(con)
-        st.session_state.pop(RESULT_KEY, None)
-        st.session_state[UNDO_KEY] = message
-        st.rerun()
 
 
 EXPORT_ROWS = 500  # the latest exports shown; the command line prints them all

@@ -132,3 +132,48 @@ def test_last_mile_shows_the_first_rows_and_downloads_them_all(app_url, page, de
     lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].split(",")[:3] == ["县区", "乡镇（街道）", "对象名称"]
     assert len(lines) - 1 == uncovered
+
+
+def test_undo_cannot_be_repeated_by_a_second_click(app_url, page, demo_db):
+    """Undo a small import, then click 撤销该次导入 again at once: the form came back empty, so the
+    second click undoes nothing (it used to pre-select the next import, the whole demo, still ticked)."""
+    from inspection import store
+
+    con = store.connect(demo_db, read_only=True)  # the app serves a copy of it
+    try:
+        district, township, unit = con.execute("SELECT district, township, unit_name FROM v_units LIMIT 1").fetchone()
+        active = [r[0] for r in con.execute("SELECT import_id FROM imports WHERE status = 'active'").fetchall()]
+    finally:
+        con.close()
+    name = "小导入.csv"
+    data = ("轮次,巡察层级,巡察组,开始日期,县区,乡镇街道,村(社区),发现问题数\n"
+            f"2099年测试轮,市级,市委第九巡察组,2025-03-10,{district},{township},{unit},3\n")
+    page.goto(app_url + "/imports")
+    page.wait_for_selector("h1", timeout=120_000)
+    settle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": data.encode("utf-8")}])
+    page.get_by_text(name).first.wait_for(timeout=60_000)
+    page.get_by_role("button", name="导入", exact=True).click()
+    page.wait_for_selector("text=导入成功", timeout=120_000)
+    settle(page)
+
+    choose = page.locator('[data-testid="stSelectbox"]').filter(has_text="选择要撤销的导入")
+    choose.click()
+    page.locator('[role="option"]').filter(has_text=name).first.click()
+    page.get_by_text("确认撤销", exact=False).click()
+    button = page.get_by_role("button", name="撤销该次导入")
+    button.first.click()
+    button.first.click(timeout=5_000)  # the double click, while the undo runs
+    # the first click's message, or the second's when it cut the first run short
+    page.wait_for_selector("text=/已撤销导入|已经撤销过了/", timeout=120_000)
+    settle(page)
+    page.screenshot(path=str(SHOTS / "imports_undo_double_click.png"), full_page=True)
+    button.first.click()  # one more, on the form drawn after the undo
+    page.wait_for_selector("text=请先选择要撤销的导入", timeout=120_000)
+    settle(page)
+    page.screenshot(path=str(SHOTS / "imports_after_undo.png"), full_page=True)
+    choose.click()  # the imports left to undo: the demo's, all of them
+    options = [o.inner_text() for o in page.locator('[role="option"]').all()]
+    page.keyboard.press("Escape")
+    assert len(options) == len(active) and not any(name in o for o in options), options

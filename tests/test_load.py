@@ -202,6 +202,8 @@ async def administrator(browser, url: str, file: tuple[str, bytes], events: dict
         events["import_problems"] = await _problems(page)
         await asyncio.sleep(events["hold"])
 
+        await page.locator('[data-testid="stSelectbox"]').filter(has_text="选择要撤销的导入").click()
+        await page.locator('[role="option"]').filter(has_text=name).first.click()
         await page.get_by_text("确认撤销", exact=False).click()
         events["undo_start"] = time.monotonic()
         await page.get_by_role("button", name="撤销该次导入").click()

@@ -31,10 +31,20 @@ def _open(path: str):
     return store.connect(path, read_only=bool(store.lake_target(path)))
 
 
+_write_lock = threading.Lock()
+
+
 @contextlib.contextmanager
 def writer():
     """A cursor that may write (import, undo, plan settings). On a DuckLake, a short-lived writable
-    connection (the import takes the writers' lock); on the file, the process's own connection."""
+    connection (the import takes the writers' lock); on the file, the process's own connection.
+    The sessions of this process write one at a time: a double click that starts a second run
+    while the first one's undo is still writing waits for it, then finds the import undone."""
+    with _write_lock:
+        yield from _writer()
+
+
+def _writer():
     path = db_path()
     if store.lake_target(path):
         con = store.connect(path)
