@@ -33,12 +33,18 @@ def build_demo(db: Path, out_dir: Path | None = None) -> importer.ImportResult:
     for suffix in ("", ".wal"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     tmp.rename(db)
+    store.backup(db)  # what commands read while a dashboard holds the file (store.connect_reader)
     return result
 
 
 def ensure_store(db: Path, demo_enabled: bool) -> None:
-    """On first start with no store, build the demo store (when enabled). Never on a DuckLake."""
+    """On first start with no store, build the demo store (when enabled); give a store without any backup
+    its first. Never on a DuckLake."""
     if store.lake_target(db):
         return
     if not Path(db).exists() and demo_enabled:
         build_demo(Path(db))
+    elif Path(db).is_file() and store.latest_backup(db) is None:
+        # a store from before backups, or built by hand: commands read the backup while the
+        # dashboard holds the file, so there must be one (a copy of the closed file, once)
+        store.backup(db)

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from . import charts, fmt
-from .export import Slide, safe_table
+from . import charts, fmt, report
+from .export import Slide, report_docx, safe_table
 from .filters import Filters
 from .i18n import area_label, describe_filters, t, value
+from .marks import NONE as NO_MARKS
+from .marks import Marks
 from .store import run_query
 
 DEFAULT_TITLE = t("briefing_default_title", "zh")
@@ -47,6 +49,8 @@ class Briefing:
     slides: list[Slide] = field(default_factory=list)   # the 4 charts, in grid order
     extra: list[Slide] = field(default_factory=list)    # more charts for a deck (6 charts max in all)
     has_roster: bool = True
+    summary: list[str] = field(default_factory=list)   # the paragraphs of the summary text (report.py)
+    districts: pd.DataFrame = field(default_factory=pd.DataFrame)  # the district table of the Word report
 
     def kpi_table(self) -> pd.DataFrame:
         return pd.DataFrame({
@@ -60,6 +64,16 @@ class Briefing:
         kpis = Slide(label("kpi_sheet", self.lang), self.caption, None, self.kpi_table())
         charts_ = self.slides + (self.extra if with_extra else [])
         return [kpis, *charts_[:6]]
+
+    def summary_text(self) -> str:
+        return "\n\n".join(self.summary)
+
+    def docx(self, images=None, marks: Marks = NO_MARKS) -> bytes:
+        """The Word report: title, subtitle, the summary text, the charts, the district table; `marks`
+        (marks.current) on every page."""
+        tables = {label("brief_district_table", self.lang): self.districts} if not self.districts.empty else {}
+        return report_docx(self.title, self.subtitle, self.summary, self.slides + self.extra, tables, images,
+                           marks=marks)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Sheet name -> table, for the Excel export: the key figures, then one sheet per chart."""
@@ -99,7 +113,9 @@ def caption(filters: Filters, lang: str = "zh") -> str:
 Query = Callable[[str, dict], pd.DataFrame]
 # the queries build runs, all with the filters' parameters (the page starts them side by side)
 QUERIES = ("headline_totals", "coverage_by_month", "coverage_by_district", "rectification_by_category",
-           "results_by_level", "coverage_by_district_month", "issues_by_district_category")
+           "results_by_level", "coverage_by_district_month", "issues_by_district_category", "results_by_district")
+# and with the summary text's (report.py): everything build runs
+ALL_QUERIES = tuple(dict.fromkeys(QUERIES + report.QUERIES))
 
 
 def build(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str = "zh", title: str | None = None,
@@ -132,7 +148,23 @@ def build(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str
         _district_progress(con, params, cap, lang, brief.has_roster, monthly),
         _results_by_district(con, params, cap, lang),
     ) if s is not None]
+    brief.summary = report.summary(con, filters, lang)
+    brief.districts = district_table(con, params, lang, brief.has_roster)
     return brief
+
+
+def district_table(con: Query, params: dict, lang: str, has_roster: bool) -> pd.DataFrame:
+    """One row per district: roster coverage (with a roster) and the inspections' results."""
+    results = con("results_by_district", params)
+    frame = results[["district", "inspections", "issues_found", "clues", "disciplined"]]
+    if has_roster:
+        cover = con("coverage_by_district", params)[["district", "units_total", "units_covered", "coverage_rate"]]
+        frame = cover.merge(frame, on="district", how="outer")
+        for column in ("inspections", "issues_found", "clues", "disciplined"):
+            frame[column] = frame[column].astype("Int64")  # a district with no inspection: blank, not 0.0
+    frame = frame.sort_values("district", kind="stable").reset_index(drop=True)
+    return _headers(frame, lang, ["district", "units_total", "units_covered", "coverage_rate", "inspections",
+                                  "issues_found", "clues", "disciplined"])
 
 
 def _tiles(head: dict, lang: str) -> list[Tile]:

@@ -1,4 +1,4 @@
-"""python -m inspection import|imports|exports-log|undo|restore|mappings|metrics|maintain|demo ..."""
+"""python -m inspection import|imports|exports-log|undo|restore|mappings|metrics|briefing|maintain|demo ..."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ def cmd_imports(args) -> int:
 def cmd_exports_log(args) -> int:
     from . import exportlog
 
-    con = store.connect(args.db, read_only=True)
+    con = reader(args)
     try:
         frame = exportlog.list_exports(con, None)
     finally:
@@ -240,15 +240,28 @@ def cmd_add_user(args) -> int:
     return 0
 
 
-def cmd_metrics(args) -> int:
-    filters = Filters(
+def _filters(args) -> Filters:
+    """The filters of `metrics` and `briefing` (see _filter_arguments)."""
+    return Filters(
         districts=tuple(args.district or ()), townships=tuple(args.township or ()),
         rounds=tuple(args.round or ()), levels=tuple(args.level or ()),
         modes=tuple(args.mode or ()), unit_types=tuple(args.unit_type or ()),
         poverty_only=args.poverty_only, year_from=args.year_from, year_to=args.year_to,
         categories=tuple(args.category or ()), as_of=args.as_of or dt.date.today())
-    db = store.store_path(args.db)
-    con = store.connect(db, read_only=True)
+
+
+def reader(args):
+    """The store for a command that only reads: (connection, note). While a dashboard holds the file,
+    the newest backup (the data as of the last committed import), and the note says so on stderr."""
+    con, note = store.connect_reader(store.store_path(args.db))
+    if note:
+        print(note, file=sys.stderr)
+    return con
+
+
+def cmd_metrics(args) -> int:
+    filters = _filters(args)
+    con = reader(args)
     try:
         result = metrics.compute(con, filters)
     finally:
@@ -259,6 +272,57 @@ def cmd_metrics(args) -> int:
         for key, value in result.items():
             if not isinstance(value, (list, dict)):
                 print(f"{key}: {value}")
+    return 0
+
+
+BRIEFING_FORMATS = (".docx", ".pptx", ".pdf")
+
+
+def cmd_briefing(args) -> int:
+    from . import briefing, export, marks
+    from .i18n import describe_filters
+
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in BRIEFING_FORMATS:
+        print(f"不支持的文件类型「{out.suffix or out.name}」：请用 .docx、.pptx 或 .pdf", file=sys.stderr)
+        return 2
+    if out is not None and not out.parent.is_dir():
+        print(f"目录不存在：{out.parent}", file=sys.stderr)
+        return 2
+    filters = _filters(args)
+    lang = args.lang or settings.get("INSPECTION_LANG")
+    con = reader(args)
+    try:
+        if not con.execute("SELECT (SELECT count(*) FROM v_units) + (SELECT count(*) FROM v_inspections)").fetchone()[0]:
+            print("数据库中还没有巡察数据：请先导入对象名册、巡察情况和问题清单", file=sys.stderr)
+            return 1
+        brief = briefing.build(con, filters, lang, args.title)
+    finally:
+        con.close()
+    if not brief.summary:
+        print(f"筛选条件下没有数据（{describe_filters(filters.active(), 'zh')}）", file=sys.stderr)
+        return 1
+    if out is None:
+        print(brief.summary_text())
+        return 0
+    mk = marks.current(_user())  # the classification line and watermark, as on the page's downloads
+    try:
+        kind = out.suffix.lower()
+        if kind == ".docx":
+            data = brief.docx(marks=mk)
+        elif kind == ".pptx":
+            data = export.deck_pptx(brief.title, brief.subtitle, brief.deck_slides(with_extra=True), marks=mk)
+        else:
+            data = export.deck_pdf(brief.title, brief.subtitle, brief.deck_slides(with_extra=True), marks=mk)
+    except export.ExportUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        export.stop_export_server()
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(out)  # a weekly job never leaves half a file under the report's name
+    print(f"已生成：{out}（{len(data):,} 字节）")
     return 0
 
 
@@ -298,6 +362,21 @@ def cmd_maintain(args) -> int:
         print(f"已合并 {done['merged']} 个小文件组，过期 {done['expired_snapshots']} 个快照，"
               f"删除 {done['deleted_old_files']} 个旧文件和 {done['deleted_orphans']} 个孤立文件")
     return 0
+
+
+def _filter_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db")
+    p.add_argument("--district", action="append")
+    p.add_argument("--township", action="append")
+    p.add_argument("--round", action="append")
+    p.add_argument("--level", action="append", choices=("municipal", "county"))
+    p.add_argument("--mode", action="append")
+    p.add_argument("--unit-type", action="append")
+    p.add_argument("--category", action="append")
+    p.add_argument("--poverty-only", action="store_true")
+    p.add_argument("--year-from", type=int)
+    p.add_argument("--year-to", type=int)
+    p.add_argument("--as-of", type=_date)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -362,20 +441,18 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_add_user)
 
     p = sub.add_parser("metrics", help="print the headline figures")
-    p.add_argument("--db")
-    p.add_argument("--district", action="append")
-    p.add_argument("--township", action="append")
-    p.add_argument("--round", action="append")
-    p.add_argument("--level", action="append", choices=("municipal", "county"))
-    p.add_argument("--mode", action="append")
-    p.add_argument("--unit-type", action="append")
-    p.add_argument("--category", action="append")
-    p.add_argument("--poverty-only", action="store_true")
-    p.add_argument("--year-from", type=int)
-    p.add_argument("--year-to", type=int)
-    p.add_argument("--as-of", type=_date)
+    _filter_arguments(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_metrics)
+
+    p = sub.add_parser("briefing", help="the briefing: its summary text (--text) or a .docx/.pptx/.pdf (--out)")
+    _filter_arguments(p)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--text", action="store_true", help="print the summary text")
+    what.add_argument("--out", metavar="FILE", help="write the Word report, deck or PDF (by the extension)")
+    p.add_argument("--lang", choices=("zh", "en"), help="default: the INSPECTION_LANG setting")
+    p.add_argument("--title", help="the report's title (default: the briefing page's)")
+    p.set_defaults(run=cmd_briefing)
 
     p = sub.add_parser("maintain", help="DuckLake: compact small files, expire old snapshots, delete unused files")
     p.add_argument("--db")

@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import sheet_values
 from .marks import NONE as NO_MARKS
-from .marks import Marks, mark_pdf_page, mark_pptx_slide, stamp_png
+from .marks import Marks, mark_docx, mark_pdf_page, mark_pptx_slide, stamp_png
 
 CJK_FONT_FAMILY = "Noto Sans CJK SC"
 FIGURE_FONT = f"{CJK_FONT_FAMILY}, Microsoft YaHei, PingFang SC, sans-serif"
@@ -537,6 +537,137 @@ def deck_pdf(title: str, subtitle: str, slides: Sequence[Slide],
                         cells.cell(text)
         mark_pdf_page(pdf, marks)
     return bytes(pdf.output())
+
+
+# --------------------------------------------------------------------------- DOCX (Word report)
+
+DOCX_EA_FONT = "SimSun"          # 宋体: what a Chinese Word reader has for body text
+DOCX_HEADING_FONT = "SimHei"     # 黑体 for headings
+DOCX_IMAGE_WIDTH_IN = 6.2        # the text width of an A4 page with 2.5 cm margins (about 6.3 in)
+
+
+def _docx_font(run_or_style, east_asian: str, size_pt: float | None = None, bold: bool | None = None,
+               color: tuple[int, int, int] | None = None) -> None:
+    """Latin and East Asian typefaces (w:rFonts w:eastAsia) of a run or a style, so Word draws Chinese
+    in a Chinese face instead of falling back glyph by glyph."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    font = run_or_style.font
+    font.name = east_asian
+    if size_pt is not None:
+        font.size = Pt(size_pt)
+    if bold is not None:
+        font.bold = bold
+    if color is not None:
+        font.color.rgb = RGBColor(*color)
+    element = run_or_style.element
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), east_asian)
+
+
+def docx_page_marks(document, title: str, marks: Marks = NO_MARKS) -> None:
+    """Header and footer of every page of a Word report, the one place page marks go: the report's
+    title and the page number in the footer; `marks` (marks.current) put the classification line in
+    the header and the watermark behind every page (marks.mark_docx)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for section in document.sections:
+        foot = section.footer.paragraphs[0]
+        foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _docx_font(foot.add_run(title + "　"), DOCX_EA_FONT, 9, color=(0x88, 0x88, 0x88))
+        run = foot.add_run()
+        _docx_font(run, DOCX_EA_FONT, 9, color=(0x66, 0x66, 0x66))
+        for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+            if kind:
+                field = OxmlElement("w:fldChar")
+                field.set(qn("w:fldCharType"), kind)
+            else:
+                field = OxmlElement("w:instrText")
+                field.set(qn("xml:space"), "preserve")
+                field.text = text
+            run._r.append(field)
+    if marks:
+        mark_docx(document, marks)
+
+
+def report_docx(title: str, subtitle: str, paragraphs: Sequence[str], slides: Sequence[Slide],
+                tables: Mapping[str, pd.DataFrame] | None = None,
+                images: Sequence[bytes | None] | None = None, marks: Marks = NO_MARKS) -> bytes:
+    """A Word report (A4 portrait): title, subtitle (as-of date and filters), the summary
+    paragraphs, each chart as a PNG under its title and caption, then the tables (sensitive
+    columns dropped). `images` as in `deck_pptx`; a chart whose image cannot be rendered says so.
+    `marks` (marks.current): the classification line and watermark on every page."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Inches, Pt
+
+    slides = _check_slides(slides)
+    problem = None
+    if images is None:
+        images, problem = render_images(slides)
+    red = (0xB7, 0x1C, 0x1C)
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin = section.bottom_margin = Cm(2.4)
+    _docx_font(document.styles["Normal"], DOCX_EA_FONT, 12)
+    document.styles["Normal"].paragraph_format.line_spacing = 1.5
+    document.core_properties.title = title
+
+    def para(text: str, size: float, font: str = DOCX_EA_FONT, bold: bool = False, color=None,
+             align=None, indent: bool = False, space_after: float = 6):
+        paragraph = document.add_paragraph()
+        if align is not None:
+            paragraph.alignment = align
+        if indent:
+            paragraph.paragraph_format.first_line_indent = Pt(size * 2)  # 首行缩进两字
+        paragraph.paragraph_format.space_after = Pt(space_after)
+        _docx_font(paragraph.add_run(text), font, size, bold, color)
+        return paragraph
+
+    para(title, 22, DOCX_HEADING_FONT, True, red, WD_ALIGN_PARAGRAPH.CENTER)
+    para(subtitle, 10.5, color=(0x55, 0x55, 0x55), align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    for text in paragraphs:
+        para(text, 12, indent=True)
+    for slide_def, png in zip(slides, images, strict=True):
+        if slide_def.figure is None:
+            continue
+        para(slide_def.title, 14, DOCX_HEADING_FONT, True, space_after=2)
+        if png:
+            document.add_picture(io.BytesIO(png), width=Inches(DOCX_IMAGE_WIDTH_IN))
+        else:
+            para("（图片未生成：" + (problem or "导出服务不可用") + "）", 10.5, color=(0x99, 0x99, 0x99))
+        para(slide_def.caption, 9, color=(0x66, 0x66, 0x66))
+    for name, frame in (tables or {}).items():
+        frame = safe_table(frame)
+        if frame.empty:
+            continue
+        para(name, 14, DOCX_HEADING_FONT, True, space_after=2)
+        table = document.add_table(rows=1, cols=len(frame.columns))
+        table.style = "Table Grid"
+        for cell, header in zip(table.rows[0].cells, frame.columns, strict=True):
+            cell.text = ""
+            _docx_font(cell.paragraphs[0].add_run(str(header)), DOCX_HEADING_FONT, 10, True)
+        for row in frame.itertuples(index=False, name=None):
+            cells = table.add_row().cells
+            for cell, header, raw in zip(cells, frame.columns, row, strict=True):
+                cell.text = ""
+                rate = isinstance(raw, float) and raw == raw and _is_rate(header)
+                shown = f"{raw * 100:.1f}%" if rate else _cell_text(raw)
+                _docx_font(cell.paragraphs[0].add_run(shown), DOCX_EA_FONT, 10)
+    docx_page_marks(document, title, marks)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- Excel / CSV

@@ -53,6 +53,10 @@ class QueryError(StoreError):
     pass
 
 
+class StoreLocked(StoreError):
+    """The store file is held by another process (a running dashboard)."""
+
+
 def store_path(path: str | Path | None = None) -> Path:
     return Path(path or settings.get("INSPECTION_DB"))
 
@@ -159,7 +163,7 @@ def _is_corrupt_error(message: str) -> bool:
 
 
 def _locked(target: Path) -> StoreError:
-    return StoreError(f"数据库 {target} 正被另一个程序（例如正在运行的看板）占用。"
+    return StoreLocked(f"数据库 {target} 正被另一个程序（例如正在运行的看板）占用。"
                       "请关闭看板后再执行，或在看板的「数据导入」页面操作。")
 
 
@@ -279,6 +283,64 @@ except Exception as exc:
     print(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     sys.exit(3)
 """
+
+
+def connect_reader(path: str | Path | None = None) -> tuple[duckdb.DuckDBPyConnection, str | None]:
+    """A read-only connection for a command that only reads (metrics, briefing, exports-log), and a
+    note for the user when it is not the live store (None when it is).
+
+    A running dashboard holds the store file for writing, and DuckDB then refuses every other
+    process, readers included. The command reads the newest backup instead: every import and undo
+    writes one once it has committed (the dashboard's by COPY FROM DATABASE, the command line's by
+    copying the closed file), so it holds the data as of the last committed import. The note names
+    that import, and says when the live file changed after the backup was written (a plan change, an
+    export log entry, or an import whose backup failed), which this copy then lacks."""
+    try:
+        return connect(path, read_only=True), None
+    except StoreLocked as exc:
+        target = store_path(path)
+        newest = latest_backup(target)
+        if newest is None:
+            raise StoreLocked(f"{exc} 也没有可读的备份（{backup_dir(target)}）。") from None
+        written = newest.stat().st_mtime
+    con = _open_backup(newest)
+    last = con.execute("SELECT max(import_id), CAST(max(imported_at) AS VARCHAR)[:16] FROM imports").fetchone()
+    when = dt.datetime.fromtimestamp(written).strftime("%Y-%m-%d %H:%M")
+    note = (f"数据库 {target} 正被看板占用：以下为最近一次提交的导入（#{last[0]}，{last[1]}）之后的备份 "
+            f"{newest.name}（{when}）中的数据。" if last[0] is not None
+            else f"数据库 {target} 正被看板占用：以下为备份 {newest.name}（{when}）中的数据。")
+    changed = max((p.stat().st_mtime for p in (target, Path(str(target) + ".wal")) if p.exists()), default=0)
+    if changed > written + BACKUP_SLACK_S:
+        note += ("注意：备份之后数据库又有改动（如计划设置、导出记录，或备份失败的导入），"
+                 "这些改动不在本结果中。")
+    return con, note
+
+
+BACKUP_SLACK_S = 2.0  # the live file's own checkpoint right after a backup is no change
+
+
+def _open_backup(path: Path) -> duckdb.DuckDBPyConnection:
+    """A backup opened read-only; one written by an older release (other views or migrations) is
+    copied to a temporary file and brought up to date there, the backup itself untouched."""
+    con = connect(path, read_only=True)
+    live, views = LIVE_FILE.read_text(encoding="utf-8"), VIEWS_FILE.read_text(encoding="utf-8")
+    digest = hashlib.sha256((live + views).encode()).hexdigest()
+    try:
+        current = con.execute("SELECT count(*) FROM views_applied WHERE sha256 = ?", [digest]).fetchone()[0] and \
+            con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == MIGRATIONS[-1][0]
+    except duckdb.Error:
+        current = False
+    if current:
+        return con
+    con.close()
+    import atexit
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="inspection-backup-")
+    atexit.register(shutil.rmtree, folder, True)
+    copy = Path(folder) / path.name
+    shutil.copyfile(path, copy)
+    return connect(copy)
 
 
 def check_file(path: str | Path | None = None, timeout: float = 120) -> None:

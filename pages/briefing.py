@@ -59,6 +59,14 @@ def render_tiles(brief) -> None:
         column.caption(tile.detail)
 
 
+def render_summary(brief, lang: str) -> None:
+    """The summary text, copyable (the code block's copy button); left out when nothing is computable."""
+    if not brief.summary:
+        return
+    st.markdown(f"**{label('brief_summary', lang)}**", help=label("brief_summary_help", lang))
+    st.code(brief.summary_text(), language=None, wrap_lines=True)
+
+
 def render_grid(brief, filters, shot: bool, lang: str, mk: marks.Marks) -> None:
     slides = brief.slides
     if not slides:
@@ -102,7 +110,7 @@ def render_exports(brief, filters, lang: str, mk: marks.Marks) -> None:
     kind = label("brief_kind", lang)
     if not export.png_available():
         st.info(label("brief_no_browser_deck", lang), icon="ℹ️")
-    left, middle, right = st.columns(3)
+    left, middle, docx, right = st.columns(4)
     name = export.file_name(kind, filters.as_of, filters, "pptx")
     left.download_button(label("brief_pptx", lang), on_click="ignore", file_name=name,
                          data=exports.logged(lambda: export.deck_pptx(brief.title, brief.subtitle, slides, marks=mk),
@@ -117,6 +125,11 @@ def render_exports(brief, filters, lang: str, mk: marks.Marks) -> None:
                                data=exports.logged(lambda: export.deck_pdf(brief.title, brief.subtitle, slides,
                                                                            marks=mk), "pdf", "briefing", name, filters),
                                mime="application/pdf", icon=":material/picture_as_pdf:", width="stretch")
+    name = export.file_name(label("brief_report_kind", lang), filters.as_of, filters, "docx")
+    docx.download_button(label("brief_docx", lang), file_name=name,
+                         data=exports.logged(lambda: brief.docx(marks=mk), "docx", "briefing", name, filters),
+                         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                         on_click="ignore", icon=":material/description:", width="stretch")
     tables = brief.tables()
     name = export.file_name(label("brief_data_kind", lang), filters.as_of, filters, "xlsx")
     right.download_button(label("brief_xlsx", lang), file_name=name,
@@ -161,12 +174,14 @@ def main() -> None:
     # Rendered in screenshot mode too (hidden by SHOT_CSS) so the title stays bound to the URL.
     title = st.text_input(label("briefing_title", lang), value=title, key="brief_title",
                           bind="query-params", max_chars=60)
-    state.prefetch(list(briefing.QUERIES), filters.params())
+    state.prefetch(list(briefing.ALL_QUERIES), filters.params())
     brief = briefing.build(state.run_query, filters, lang, title)
     render_header(brief, shot, mk)
     if not brief.has_roster:
         ui.empty("no_roster")
     render_tiles(brief)
+    if not shot:
+        render_summary(brief, lang)
     render_grid(brief, filters, shot, lang, mk)
     if not shot:
         render_exports(brief, filters, lang, mk)
