@@ -198,3 +198,16 @@ def test_the_briefing_page_shows_the_summary_and_offers_the_word_report(demo_cop
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+def test_docx_pages_carry_the_marks_and_the_title():
+    import docx
+
+    from inspection.marks import Marks
+
+    data = export.report_docx("巡察情况报告", "副标题", ["一段。"], [], {}, images=[],
+                              marks=Marks("内部资料 注意保存", "张三  2026-12-05"))
+    section = docx.Document(io.BytesIO(data)).sections[0]
+    assert "内部资料 注意保存" in section.header.paragraphs[0].text
+    assert section.header.part.package and "behindDoc=\"1\"" in section.header._element.xml
+    assert section.footer.paragraphs[0].text.startswith("巡察情况报告")
