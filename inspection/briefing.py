@@ -16,7 +16,7 @@ import pandas as pd
 from . import charts, fmt, report
 from .export import Slide, report_docx, safe_table
 from .filters import Filters
-from .i18n import area_label, describe_filters, t, value
+from .i18n import area_label, describe_filters, grained, t, value
 from .marks import NONE as NO_MARKS
 from .marks import Marks
 from .store import run_query
@@ -71,7 +71,8 @@ class Briefing:
     def docx(self, images=None, marks: Marks = NO_MARKS) -> bytes:
         """The Word report: title, subtitle, the summary text, the charts, the district table; `marks`
         (marks.current) on every page."""
-        tables = {label("brief_district_table", self.lang): self.districts} if not self.districts.empty else {}
+        name = grained(label("brief_district_table", self.lang), self.filters.params(), self.lang)
+        tables = {name: self.districts} if not self.districts.empty else {}
         return report_docx(self.title, self.subtitle, self.summary, self.slides + self.extra, tables, images,
                            marks=marks)
 
@@ -114,8 +115,7 @@ Query = Callable[[str, dict], pd.DataFrame]
 # the queries build runs, all with the filters' parameters (the page starts them side by side)
 QUERIES = ("headline_totals", "coverage_by_month", "coverage_by_district", "rectification_by_category",
            "results_by_level", "coverage_by_district_month", "issues_by_district_category", "results_by_district")
-# and with the summary text's (report.py): everything build runs
-ALL_QUERIES = tuple(dict.fromkeys(QUERIES + report.QUERIES))
+# build also runs the summary text's queries (report.QUERIES with report.query_params)
 
 
 def build(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str = "zh", title: str | None = None,
@@ -154,7 +154,8 @@ def build(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str
 
 
 def district_table(con: Query, params: dict, lang: str, has_roster: bool) -> pd.DataFrame:
-    """One row per district: roster coverage (with a roster) and the inspections' results."""
+    """One row per area at the filters' grain (districts, or the townships or units drilled into):
+    roster coverage (with a roster) and the inspections' results."""
     results = con("results_by_district", params)
     frame = results[["district", "inspections", "issues_found", "clues", "disciplined"]]
     if has_roster:
@@ -163,8 +164,9 @@ def district_table(con: Query, params: dict, lang: str, has_roster: bool) -> pd.
         for column in ("inspections", "issues_found", "clues", "disciplined"):
             frame[column] = frame[column].astype("Int64")  # a district with no inspection: blank, not 0.0
     frame = frame.sort_values("district", kind="stable").reset_index(drop=True)
-    return _headers(frame, lang, ["district", "units_total", "units_covered", "coverage_rate", "inspections",
-                                  "issues_found", "clues", "disciplined"])
+    table = _headers(frame, lang, ["district", "units_total", "units_covered", "coverage_rate", "inspections",
+                                   "issues_found", "clues", "disciplined"])
+    return table.rename(columns={label("district", lang): area_label(params, lang)})  # or 乡镇（街道）, 对象
 
 
 def _tiles(head: dict, lang: str) -> list[Tile]:

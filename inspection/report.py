@@ -120,7 +120,7 @@ def summary(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: s
     `source` is a store connection or a `(query name, params) -> DataFrame` function such as the
     dashboard's cached `state.run_query`."""
     query = source if callable(source) else functools.partial(run_query, source)
-    params = filters.params()
+    params = query_params(filters)
     head = {k: clean(v) for k, v in query("headline_totals", params).iloc[0].to_dict().items()}
     if not head.get("inspections") and not head.get("units_total"):
         return []
@@ -134,6 +134,12 @@ def summary(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: s
         _rectification(head, lang),
     ]
     return [p for p in paragraphs if p]
+
+
+def query_params(filters: Filters) -> dict:
+    """The parameters the text's queries run with: per district whatever the drill-down grain of the
+    screen, as `metrics --json` (the plan sentence names districts)."""
+    return {**filters.params(), "grain": "district"}
 
 
 def text(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str = "zh") -> str:

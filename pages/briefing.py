@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from inspection import briefing, export, marks
+from inspection import briefing, export, marks, report
 from inspection.briefing import label
 from ui import components as ui
 from ui import exports, sidebar, state
@@ -174,7 +174,8 @@ def main() -> None:
     # Rendered in screenshot mode too (hidden by SHOT_CSS) so the title stays bound to the URL.
     title = st.text_input(label("briefing_title", lang), value=title, key="brief_title",
                           bind="query-params", max_chars=60)
-    state.prefetch(list(briefing.ALL_QUERIES), filters.params())
+    state.prefetch(list(briefing.QUERIES), filters.params())
+    state.prefetch(list(report.QUERIES), report.query_params(filters))  # the summary text's
     brief = briefing.build(state.run_query, filters, lang, title)
     render_header(brief, shot, mk)
     if not brief.has_roster:
