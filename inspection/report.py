@@ -55,7 +55,7 @@ T = {
     "disciplined": ("党纪政务处分{n}人", "led to disciplinary sanctions for {n} people"),
     "org_handled": ("组织处理{n}人", "organisational handling of {n}"),
     "judicial": ("移交司法机关{n}人", "transferred {n} people to the judiciary"),
-    "funds": ("追回资金{n}万元", "recovered funds of {n} 万元"),
+    "funds": ("追回资金{n}万元", "recovered {yuan} yuan"),
     "levels": ("市级巡察组开展巡察{m}次，平均发现问题和问题线索数、党纪政务处分人数，分别是同期县级巡察组的{r1}倍、{r2}倍。",
                "Municipal teams carried out {m} inspections; per inspection they found {r1} times the issues and "
                "clues and {r2} times the disciplinary sanctions of the county teams in the same period."),
@@ -189,7 +189,8 @@ def _results(head: dict, lang: str) -> str:
         if not _missing(head.get(key)):
             parts.append(_t(key, lang, n=count(head[key])))
     if not _missing(head.get("funds_recovered")):
-        parts.append(_t("funds", lang, n=money(head["funds_recovered"])))
+        parts.append(_t("funds", lang, n=money(head["funds_recovered"]),
+                        yuan=f"{round(float(head['funds_recovered']) * 10_000):,}"))  # 万元 -> yuan
     if not parts:
         return ""
     lead = _t("results_lead", lang, inspections=count(head["inspections"]))

@@ -92,10 +92,14 @@ def test_the_texts_figures_equal_metrics(con, filters):
     assert float(one(r"问题整改完成率([\d.]+)%", text)[0]) == pct(m["rectification_rate"])
     assert float(one(r"一个月内整改完成率([\d.]+)%", text)[0]) == pct(m["one_month_rectification_rate"])
     assert int(one(r"超期未整改问题(\d+)个", text)[0]) == m["overdue"]
+    if m.get("long_term") is not None:
+        assert int(one(r"需长期整改问题(\d+)个", text)[0]) == m["long_term"]
 
 
 def numbers(text: str, day: dt.date, lang: str) -> collections.Counter:
-    return collections.Counter(re.findall(r"\d+(?:\.\d+)?", text.replace(report.date_text(day, lang), "")))
+    """The numbers of a text but its date and its funds (万元 in Chinese, yuan in English)."""
+    text = re.sub(r"追回资金[\d.]+万元|recovered [\d,]+ yuan", "", text.replace(report.date_text(day, lang), ""))
+    return collections.Counter(re.findall(r"\d+(?:\.\d+)?", text))
 
 
 @pytest.mark.parametrize("filters", VIEWS[:3], ids=["all", "one", "two-county"])
@@ -103,6 +107,8 @@ def test_english_text_carries_the_same_numbers(con, filters):
     zh, en = report.text(con, filters, "zh"), report.text(con, filters, "en")
     assert en and not re.search(r"[，。；]", en.replace("（", "").replace("）", ""))
     assert numbers(zh, filters.as_of, "zh") == numbers(en, filters.as_of, "en")
+    wan = float(re.search(r"追回资金([\d.]+)万元", zh).group(1))
+    assert int(re.search(r"recovered ([\d,]+) yuan", en).group(1).replace(",", "")) == round(wan * 10_000)
 
 
 def test_filters_matching_nothing_give_no_text(con):
