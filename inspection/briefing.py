@@ -228,7 +228,8 @@ def _categories(con, params, cap, lang) -> Slide | None:
         return None
     title = label("chart_categories_brief", lang)
     fig = charts.rectification_status(frame, title, lang)
-    table = _headers(frame, lang, ["category", "issues", "rectified", "long_term", "open_in_time", "overdue",
+    # a slide shows the first export.TABLE_PREVIEW_COLS columns: overdue and long-term among them
+    table = _headers(frame, lang, ["category", "issues", "rectified", "overdue", "long_term", "open_in_time",
                                    "rectification_rate"])
     return Slide(title, cap, fig, table)
 

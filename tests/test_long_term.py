@@ -171,6 +171,8 @@ def test_briefing_table_and_exports_carry_long_term(con):
     assert "长期整改" in [trace.name for trace in slide.figure.data]
     sheet = load_workbook(io.BytesIO(export.tables_xlsx({slide.title: slide.table}))).active
     assert "长期整改" in [c.value for c in sheet[1]]
+    header, _ = export.table_preview(slide.table)  # the slide's table (PPTX, PDF)
+    assert {"长期整改", "逾期未整改"} <= set(header)
     english = briefing.build(con, Filters(as_of=LATER), "en", today=dt.date(2030, 1, 1))
     assert any("Long-term" in s.table.columns for s in english.slides)
 
