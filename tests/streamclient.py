@@ -129,3 +129,71 @@ async def _session(url, host, origin, headers, during, page, download, timeout) 
                     _, _, run.downloaded = await asyncio.to_thread(http, url + path)
                     break
     return run
+
+
+async def _run(ws, states=None, page: str = "", timeout: float = 240):
+    """One script run: (texts, widgets {label: (kind, id, is_submit)}) of what it drew."""
+    from google.protobuf import text_format
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    back = BackMsg()
+    back.rerun_script.page_name = page
+    for widget in states or []:
+        back.rerun_script.widget_states.widgets.append(widget)
+    await ws.send(back.SerializeToString())
+    texts, widgets, session_id = [], {}, ""
+    while True:
+        message = ForwardMsg()
+        message.ParseFromString(await asyncio.wait_for(ws.recv(), timeout))
+        kind = message.WhichOneof("type")
+        if kind == "new_session":
+            session_id = message.new_session.initialize.session_id
+        elif kind == "delta":
+            element = message.delta.new_element
+            which = element.WhichOneof("type")
+            if which in ("text_input", "button"):
+                widget = getattr(element, which)
+                widgets[widget.label] = (which, widget.id, getattr(widget, "is_form_submitter", False))
+        texts.append(text_format.MessageToString(message, as_utf8=True))
+        if kind == "script_finished" and message.script_finished in (0, 1):
+            return "\n".join(texts), widgets, session_id
+
+
+def log_in_and_reconnect(url: str, name: str, password: str, user_agent: str,
+                         reconnects: list[str]) -> tuple[str, list[str]]:
+    """Log in through the gate's form on a WebSocket sent with `user_agent`, close it, then come back
+    with that session's id once per entry of `reconnects` (each a User-Agent): the texts drawn after
+    the log-in and on each reconnection."""
+    return asyncio.run(_log_in_and_reconnect(url, name, password, user_agent, reconnects))
+
+
+async def _log_in_and_reconnect(url, name, password, user_agent, reconnects):
+    import websockets
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    port = int(url.rsplit(":", 1)[1])
+    token = await asyncio.to_thread(xsrf_token, url)
+
+    def connect(agent: str, session_id: str | None = None):
+        return websockets.connect(f"ws://127.0.0.1:{port}/_stcore/stream", origin=f"http://127.0.0.1:{port}",
+                                  subprotocols=["streamlit", token, *([session_id] if session_id else [])],
+                                  additional_headers={"Cookie": f"{XSRF_COOKIE}={token}", "User-Agent": agent},
+                                  max_size=None, open_timeout=60)
+
+    async with connect(user_agent) as ws:
+        _, widgets, session_id = await _run(ws)
+        states = []
+        for label, value in (("用户名", name), ("密码", password)):
+            state = WidgetState(id=widgets[label][1])
+            state.string_value = value
+            states.append(state)
+        submit = next(w for w in widgets.values() if w[0] == "button" and w[2])
+        states.append(WidgetState(id=submit[1], trigger_value=True))
+        logged_in, _, _ = await _run(ws, states)
+    after = []
+    for agent in reconnects:
+        async with connect(agent, session_id) as ws:
+            text, _, _ = await _run(ws)
+            after.append(text)
+    return logged_in, after

@@ -456,3 +456,30 @@ def test_on_a_ducklake_the_counters_live_in_the_catalog_database_for_every_proce
         assert auth.verify("admin", "a good long password", source="10.0.0.9") is None
         assert auth.verify("admin", "a good long password", source="10.0.0.1") == "admin"
         assert "counters unavailable" not in auth.log_path().read_text(encoding="utf-8")
+
+
+def test_a_session_id_replayed_from_another_client_does_not_get_the_log_in(hostile_store, tmp_path):
+    """Over the WebSocket: a log-in survives its own browser's reconnection, but the same session id
+    presented by another client (another User-Agent here; another address likewise) is logged out."""
+    import streamclient as sc
+    from apprunner import running_app
+
+    users = tmp_path / "users" / "users.toml"
+    auth.add_user("boss", "a long admin password", "admin", users)
+    with running_app(_env(hostile_store, users), script="serve.py") as url:
+        logged_in, (same, other, again) = sc.log_in_and_reconnect(
+            url, "boss", "a long admin password", "Browser A", ["Browser A", "curl/8.0", "Browser A"])
+    assert "已登录：boss" in logged_in
+    assert "已登录：boss" in same, "the same browser reconnecting keeps its log-in"
+    assert "已登录：boss" not in other and LOGIN_REQUIRED in other and "登录已结束" in other
+    assert "已登录：boss" not in again, "and the log-in is gone for good"
+    assert "session ended: another connection" in (users.parent / "auth.log").read_text(encoding="utf-8")
+
+
+def test_the_tables_own_csv_export_is_off():
+    """st.dataframe's toolbar CSV cannot neutralise formulas: client.disableDataExport (the pages'
+    own downloads neutralise, tests above)."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True
