@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 from ledgers import base_files, inspection_row, inspections_csv
 
@@ -211,3 +212,56 @@ def test_docx_pages_carry_the_marks_and_the_title():
     assert "内部资料 注意保存" in section.header.paragraphs[0].text
     assert section.header.part.package and "behindDoc=\"1\"" in section.header._element.xml
     assert section.footer.paragraphs[0].text.startswith("巡察情况报告")
+
+
+HOLD_AND_WRITE = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("ready", flush=True)
+sys.stdin.readline()
+time.sleep(float(sys.argv[2]))  # the file's change after the backup must be visible in its mtime
+con.execute("UPDATE plan_settings SET target = 0.9")  # a plan change the dashboard commits
+print("written", flush=True)
+time.sleep(120)
+"""
+
+
+def test_reading_the_backup_says_when_the_live_store_changed_after_it(demo_copy):
+    store.backup(demo_copy)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_AND_WRITE, str(demo_copy),
+                               str(store.BACKUP_SLACK_S + 1)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        con, note = store.connect_reader(demo_copy)
+        con.close()
+        assert "占用" in note and "#1" in note and "改动" not in note
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "written"
+        con, note = store.connect_reader(demo_copy)
+        con.close()
+        assert "备份之后数据库又有改动" in note
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_backup_from_an_older_release_is_read_from_an_updated_copy(demo_copy, tmp_path):
+    backup = store.backup(demo_copy)
+    old = duckdb.connect(str(backup))
+    old.execute("DELETE FROM views_applied")  # as a backup written before these views' release
+    old.close()
+    before = backup.read_bytes()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_AND_WRITE, str(demo_copy), "0"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        con, note = store.connect_reader(demo_copy)
+        try:
+            assert metrics.compute(con, Filters(as_of=AS_OF))["inspections"] > 0
+        finally:
+            con.close()
+        assert note and backup.read_bytes() == before  # the backup itself untouched
+    finally:
+        holder.kill()
+        holder.wait()
