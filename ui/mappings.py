@@ -139,6 +139,7 @@ def render_list(lang: str) -> None:
     ui.table(frame, {"id": "log_id", "rule": "map_rule", "by": "map_by", "at": "map_at"})
     with st.form("mapping_remove_form"):
         choice = st.selectbox(t("map_remove_select", lang), [m.mapping_id for m in found], index=None,
+                              placeholder=t("map_choose", lang),
                               format_func=lambda i: next(f"#{m.mapping_id} {m.describe(lang)}" for m in found
                                                          if m.mapping_id == i))
         submitted = st.form_submit_button(t("map_remove", lang))
