@@ -483,3 +483,39 @@ def test_the_tables_own_csv_export_is_off():
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["disableDataExport"] is True
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium")
+def test_a_logged_in_administrator_uploads_and_imports_in_a_browser_through_the_guard(hostile_store, tmp_path):
+    """The guard lets the real thing through: Chromium, log-in at the gate, the import page, a file
+    uploaded and imported (served by serve.py, as start.sh does)."""
+    import shutil
+    import time
+
+    from apprunner import running_app
+    from playwright.sync_api import sync_playwright
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(hostile_store, db)
+    users = tmp_path / "users" / "users.toml"
+    auth.add_user("boss", "a long admin password", "admin", users)
+    with running_app(_env(db, users), script="serve.py") as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            page.set_default_timeout(150_000)
+            page.goto(url, wait_until="domcontentloaded")
+            page.get_by_label("用户名").fill("boss")
+            page.get_by_label("密码").fill("a long admin password")
+            page.get_by_role("button", name="登录").click()
+            page.wait_for_selector("text=已登录：boss")
+            page.locator('[data-testid="stSidebarNav"]').get_by_text("数据导入").click()
+            page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached")
+            time.sleep(1)
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+                files=[{"name": "名册.csv", "mimeType": "text/csv", "buffer": roster_csv().data}])
+            page.get_by_text("名册.csv").first.wait_for()
+            page.get_by_role("button", name="导入", exact=True).click()
+            page.wait_for_selector("text=导入成功")
+        finally:
+            browser.close()
