@@ -169,22 +169,18 @@ def cmd_mappings(args) -> int:
             return 2
         wanted = [mappings.Mapping(args.table, args.field, header=args.header, value=args.value, means=args.means)]
     db = store.store_path(args.db)
-    writes = action in ("add", "remove", "import")
-    if writes:
-        store.check_file(db)
+    if action in ("list", "export"):  # read only: beside a running dashboard, from its newest backup
+        found = []
+        if db.exists() or store.lake_target(args.db):
+            con = reader(args)
+            try:
+                found = mappings.load(con)
+            finally:
+                con.close()
+        return _list_or_export(args, action, found)
+    store.check_file(db)
     con = store.connect(db)
     try:
-        found = mappings.load(con)
-        if action == "list":
-            _print_mappings(found, args.json)
-            return 0
-        if action == "export":
-            try:
-                Path(args.file).write_text(mappings.export_text(found), encoding="utf-8")
-            except OSError as exc:
-                raise mappings.MappingError(f"无法写入 {args.file}：{exc.strerror or exc}") from None
-            _say(args, f"已导出 {len(found)} 条映射：{args.file}", {"status": "exported", "count": len(found)})
-            return 0
         if action == "remove":
             removed = mappings.remove(con, args.mapping_id, _user())
             saved, kept = [], 0
@@ -201,6 +197,18 @@ def cmd_mappings(args) -> int:
     if action == "import":
         lines.append(f"已导入 {len(saved)} 条映射" + (f"，{kept} 条已存在" if kept else ""))
     _say(args, "\n".join(lines), {"status": "saved", "mappings": [m.to_json() for m in saved], "unchanged": kept})
+    return 0
+
+
+def _list_or_export(args, action: str, found: list) -> int:
+    if action == "list":
+        _print_mappings(found, args.json)
+        return 0
+    try:
+        Path(args.file).write_text(mappings.export_text(found), encoding="utf-8")
+    except OSError as exc:
+        raise mappings.MappingError(f"无法写入 {args.file}：{exc.strerror or exc}") from None
+    _say(args, f"已导出 {len(found)} 条映射：{args.file}", {"status": "exported", "count": len(found)})
     return 0
 
 

@@ -309,3 +309,24 @@ def test_other_rejections_stay_plain(tmp_path):
         assert result.status == "rejected" and result.questions is None
     finally:
         con.close()
+
+
+def test_beside_a_dashboard_that_holds_the_store(capsys, db):
+    """Listing reads the newest backup (every change of the mappings writes one); a change is refused
+    with the store's message while another process holds it."""
+    import subprocess
+    import sys
+
+    add_own(capsys, db)
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        code, out, _ = call(capsys, "mappings", "--db", str(db), "--json")
+        assert code == 0 and len(json.loads(out)["mappings"]) == 2
+        code, _, err = call(capsys, "mappings", "remove", "--db", str(db), "1")
+        assert code == 1 and "占用" in err
+    finally:
+        holder.kill()
+        holder.wait()
+    assert len(listed(capsys, db)) == 2
