@@ -79,7 +79,7 @@ def _utf16_without_bom(data: bytes) -> bool:
     every other byte, all on the same side; in binary data zeros fall on both."""
     sample = data[:4096]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    return len(sample) >= 4 and max(even, odd) > len(sample) / 40 and min(even, odd) <= max(even, odd) / 20
+    return max(even, odd) >= 8 and max(even, odd) > len(sample) / 40 and min(even, odd) <= max(even, odd) / 20
 
 
 def decode_text(data: bytes) -> str:
@@ -137,6 +137,8 @@ def read_csv(data: bytes, limits: Limits) -> list[RawSheet]:
     text = decode_text(data)
     if text.rstrip("\r\n").endswith("\x1a"):  # the DOS end-of-file mark old programs write: not a row
         text = text.rstrip("\r\n").rstrip("\x1a")
+    if "\x00" in text:
+        raise ReadError("文件含有二进制内容（空字符），不是文本 CSV：请在 Excel 或 WPS 中打开后另存为 CSV UTF-8 再导入")
     sample = text[:4096]
     delimiter = ","
     if sample.count("\t") > sample.count(",") and sample.count("\t") > 0:
@@ -279,7 +281,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, data: bytes, table: str, columns: i
 
 # A cell that holds something (a value <v>, inline text <is>, a formula <f>), not one that only
 # carries formatting (<c r="XFD1" s="3"/>): only these count for the bounding box.
-_VALUE_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,4})([0-9]+)\"[^>]*?(?<!/)>\s*<(?:\w+:)?(?:v|is|f)\b")
+_VALUE_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,4})([0-9]+)\"[^>/]*>\s*<(?:\w+:)?[vif]")
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b(?=[^>]*\bt=\"e\")[^>]*?\br=\"([A-Z]{1,4})([0-9]+)\"[^>]*>\s*"
                          rb"(?:<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*)?<(?:\w+:)?v>([^<]*)</")
 _CHUNK = 1 << 20
@@ -535,13 +537,21 @@ def _check_cell_lengths(sheet: str, rows: list[list[object]], limits: Limits) ->
                 raise ReadError(f"工作表「{sheet}」中有单元格内容过长（达到上限 {limit:,} 字，可能已被截断）")
 
 
+def _reraise_interrupts(exc: BaseException) -> None:
+    """The Excel reader (Rust) panics on some damaged files: its PanicException is a BaseException, and
+    such a file is refused like any damaged one. An interrupt is not."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
+
+
 def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet]:
     errors = _error_cells(data, kind, limits)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
         raise ReadError(PASSWORD_PROTECTED) from None
-    except Exception:  # calamine raises several untyped errors for broken files
+    except BaseException as exc:  # calamine raises several untyped errors for broken files, and panics
+        _reraise_interrupts(exc)
         raise ReadError("Excel 文件已损坏或格式不受支持，无法打开") from None
     sheets = []
     for name in workbook.sheet_names:
@@ -555,7 +565,8 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
             _check_cell_lengths(name, rows, limits)
         except ReadError:
             raise
-        except Exception:
+        except BaseException as exc:
+            _reraise_interrupts(exc)
             raise ReadError(f"工作表「{name}」已损坏，无法读取") from None
         if errors.get(name):
             _set_errors(rows, errors[name], limits)
@@ -644,7 +655,18 @@ def _looks_like_csv(data: bytes) -> bool:
 
 
 def read_file(name: str, data: bytes, limits: Limits | None = None) -> list[RawSheet]:
-    limits = limits or Limits()
+    """The sheets of a file, or a ReadError saying in one sentence why not (never another exception:
+    a file no check foresaw is refused as unreadable)."""
+    try:
+        return _read_file(name, data, limits or Limits())
+    except ReadError:
+        raise
+    except BaseException as exc:
+        _reraise_interrupts(exc)
+        raise ReadError("文件内容已损坏或格式不受支持，无法读取：请在 Excel 或 WPS 中打开，另存为 .xlsx 或 CSV 后再导入") from None
+
+
+def _read_file(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
     if len(data) > limits.max_bytes:
         raise ReadError(
             f"文件大小 {len(data) / 1024 / 1024:.1f} MB，超过上限 {limits.max_bytes / 1024 / 1024:.0f} MB"

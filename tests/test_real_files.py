@@ -325,3 +325,45 @@ def test_cli_writes_the_problem_workbook_the_page_offers(tmp_path, capsys):
     other = tmp_path / "none.xlsx"
     assert cli.main(["import", "--db", str(db), "--problems", str(other), str(good)]) == 0
     assert not other.exists()  # nothing to fix: no workbook
+
+
+def test_a_panicking_excel_reader_is_a_damaged_file(monkeypatch):
+    """The Excel reader is Rust: on some damaged files it panics with a BaseException (PanicException)."""
+    class PanicException(BaseException):
+        pass
+
+    def panic(_):
+        raise PanicException("assertion `left == right` failed")
+
+    monkeypatch.setattr(readers.CalamineWorkbook, "from_filelike", panic)
+    with pytest.raises(readers.ReadError, match="损坏"):
+        readers.read_file("a.xlsx", ROSTER_XLSX)
+
+
+def test_nul_characters_inside_decoded_text_are_binary():
+    with pytest.raises(readers.ReadError, match="二进制"):
+        readers.read_file("a.csv", "a,b\n1,\x00\n".encode("utf-16"))
+
+
+def test_damaged_copies_of_the_corpus_never_raise_anything_but_a_refusal():
+    """Cut, overwritten and padded copies of the corpus under every extension: a clean refusal or rows."""
+    import random
+
+    from inspection.importer import Importer
+
+    rng = random.Random(20)
+    seeds = [data for data, _ in CORPUS.values()]
+    for _ in range(150):
+        data = bytearray(rng.choice(seeds))
+        action = rng.randrange(3)
+        if action == 0:
+            data = data[: rng.randrange(1, len(data))]
+        elif action == 1:
+            for _ in range(rng.randrange(1, 20)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        else:
+            data += bytes(rng.randrange(256) for _ in range(rng.randrange(1, 50)))
+        files = [InputFile("f" + rng.choice(readers.UPLOAD_EXTENSIONS + ("", ".pdf")), bytes(data))]
+        worker = Importer(None, files, "tester", None)
+        worker.parse()  # raises nothing
+        load_workbook(io.BytesIO(problem_report.build(files, worker.problems)))
