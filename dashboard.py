@@ -40,6 +40,7 @@ PAGES = [
     ("pages/compare.py", "page_compare", ":material/compare_arrows:"),
     ("pages/briefing.py", "page_briefing", ":material/description:"),  # issue: briefing (简报)
     ("pages/followup.py", "page_followup", ":material/task_alt:"),  # issue: plan & follow-up (计划与整改)
+    ("pages/unit.py", "page_unit", ":material/home_work:"),  # issue 19: a unit's profile (对象档案)
     ("pages/imports.py", "page_imports", ":material/upload_file:"),
 ]
 # --------------------------------------------------------------------------------------------

@@ -80,6 +80,8 @@ def at_grain(fig: go.Figure, params: dict, lang: str = "zh") -> go.Figure:
                        if axis.title.text else None)
     fig.for_each_yaxis(lambda axis: axis.update(title_text=grained(axis.title.text, params, lang))
                        if axis.title.text else None)
+    whole = t("whole_area", lang)  # the whole area's line among the areas' lines
+    fig.for_each_trace(lambda trace: trace.update(name=grained(whole, params, lang)) if trace.name == whole else None)
     return fig
 
 

@@ -2,6 +2,8 @@
 they lack), cumulative coverage by district, district x round heatmap, coverage by unit type and
 for poverty villages, the last-mile list (downloadable)."""
 
+from urllib.parse import urlencode
+
 import pandas as pd
 import streamlit as st
 
@@ -32,7 +34,7 @@ def render_district_bars(filters, lang: str) -> list[str] | None:
         st.warning(grained(t("cov_plan_behind", lang, n=len(late), names=charts.district_names(names, lang)),
                            filters.params(), lang),
                    icon="⚠️")
-    shown = ui.choose_districts(rows, lang, "coverage_districts_shown")
+    shown = ui.choose_districts(rows, lang, "coverage_districts_shown", filters)
     if shown is not None:
         frame = rows[rows["district"].isin(shown)]
     fig = charts.plan_vs_actual(frame, t("chart_plan_vs_actual", lang), lang)
@@ -86,7 +88,12 @@ def render_last_mile(filters, lang: str, uncovered: int) -> None:
     if uncovered > len(frame):
         st.caption(t("last_mile_first", lang, n=fmt.count(len(frame), lang)))
     labels = {c: c for c in ("district", "township", "unit_name", "unit_type", "unit_code")}
-    ui.table(frame, labels)
+    # each unit's profile (pages/unit.py), opened from its row
+    frame = frame.assign(profile=["unit?" + urlencode({sidebar.UNIT_KEY: f"{d}/{tw}/{n}", "lang": lang})
+                                  for d, tw, n in zip(frame["district"], frame["township"], frame["unit_name"],
+                                                      strict=True)])
+    ui.table(frame, {**labels, "profile": "page_unit"},
+             {"profile": st.column_config.LinkColumn(display_text=t("unit_open", lang))})
     con, params = state.connection(), listing("uncovered_units", filters.params(), whole=True)
     header = {c: t(c, lang) for c in labels}
 

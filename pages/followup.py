@@ -97,7 +97,8 @@ def render_plan(filters, lang: str) -> pd.DataFrame:
 def render_projection(filters, lang: str, plan_frame: pd.DataFrame) -> None:
     """The small multiples, one panel per district; at province scale one group of districts (the
     query then runs for those districts only, the caption keeps the sidebar's filters)."""
-    shown = ui.choose_districts(plan_frame[~plan_frame["is_total"].astype(bool)], lang, "followup_districts_shown")
+    shown = ui.choose_districts(plan_frame[~plan_frame["is_total"].astype(bool)], lang, "followup_districts_shown",
+                                 filters)
     frame = ui.only(state.run_query("coverage_projection_by_month", ui.narrowed(filters, shown).params()), shown)
     if frame.empty:
         return

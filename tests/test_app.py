@@ -234,7 +234,7 @@ def test_problem_workbook_mirrors_the_input_with_an_error_column():
 
 # ---- English: every page, no Chinese left in the labels ------------------------------------------
 
-ALL_PAGES = [*PAGES[:-1], "pages/briefing.py", "pages/followup.py", "pages/imports.py"]
+ALL_PAGES = [*PAGES[:-1], "pages/briefing.py", "pages/followup.py", "pages/unit.py", "pages/imports.py"]
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 

@@ -19,7 +19,7 @@ SHOTS = ROOT / "tests" / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 PAGES = [("overview", "总览"), ("coverage", "覆盖进度"), ("categories", "问题分类"), ("compare", "市县对比"),
-         ("imports", "数据导入")]
+         ("unit", "对象档案"), ("imports", "数据导入")]
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need /usr/bin/chromium (not installed)"),
@@ -71,7 +71,7 @@ def test_every_page_and_filters(app_url, page):
         settle(page)
         assert page.locator("h1", has_text=title).count() == 1
         assert page.locator('[data-testid="stException"]').count() == 0
-        if slug != "imports":
+        if slug not in ("imports", "unit"):  # the unit page shows tables once a unit is chosen
             assert page.locator(".js-plotly-plot").count() > 0
         page.screenshot(path=str(SHOTS / f"{slug}.png"), full_page=True)
 
@@ -104,8 +104,59 @@ def test_every_page_and_filters(app_url, page):
     settle(page)
     chosen = parse_qs(urlparse(page.url).query).get("district")
     assert chosen and len(chosen) == 1
-    assert page.locator(".js-plotly-plot").first.locator(".bars .point path").count() == 1
+    # one district chosen: the chart shows its townships (issue 19, tests/test_drilldown.py)
+    assert page.locator(".js-plotly-plot").first.locator(".bars .point path").count() > 1
     page.screenshot(path=str(SHOTS / "coverage_crossfilter.png"), full_page=True)
+
+
+def _title(tab) -> str:
+    """The first chart's title, once drawn (a loaded machine draws the page's charts slowly)."""
+    return tab.locator(".js-plotly-plot").first.locator(".gtitle").first.text_content(timeout=180_000)
+
+
+def _click_bar(tab, index: int = -1) -> None:
+    bars = tab.locator(".js-plotly-plot").first.locator(".bars .point path")
+    box = bars.nth(index if index >= 0 else bars.count() + index).bounding_box()
+    tab.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    settle(tab)
+
+
+def test_drill_down_by_clicks_and_back_by_the_breadcrumb(app_url, page):
+    """A district bar, then a township bar: the titles say the level and the place, the URL holds
+    both choices (a copied link opens the same level); the breadcrumb goes back up a level a click."""
+    page.goto(app_url + "/coverage?lang=zh")
+    page.wait_for_selector("h1", timeout=120_000)
+    settle(page)
+    assert _title(page).startswith("各县区")
+    _click_bar(page)
+    query = parse_qs(urlparse(page.url).query)
+    district = query["district"][0]
+    assert _title(page).startswith("各乡镇（街道）") and _title(page).endswith(f"— {district}")
+    page.screenshot(path=str(SHOTS / "drill_township.png"), full_page=True)
+    _click_bar(page, 0)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["district"] == [district] and len(query["township"]) == 1
+    town = query["township"][0].split("（")[0]  # the URL holds the option's label, 某镇（某区）
+    assert _title(page).startswith("各对象") and _title(page).endswith(f"— {district} › {town}")
+    page.screenshot(path=str(SHOTS / "drill_unit.png"), full_page=True)
+    link = page.url
+
+    # the breadcrumb: back to the district's townships, then to every district
+    page.get_by_role("button", name=f"› {district}").click()
+    settle(page)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["district"] == [district] and "township" not in query
+    assert _title(page).startswith("各乡镇（街道）")
+    page.get_by_role("button", name="全市").click()
+    settle(page)
+    assert "district" not in parse_qs(urlparse(page.url).query)
+    assert _title(page).startswith("各县区")
+
+    # the copied link opens the unit level again
+    page.goto(link)
+    page.wait_for_selector("h1", timeout=120_000)
+    settle(page)
+    assert _title(page).startswith("各对象")
 
 
 def test_last_mile_shows_the_first_rows_and_downloads_them_all(app_url, page, demo_db):

@@ -198,3 +198,67 @@ def test_the_breadcrumb_goes_up_one_level_a_click(app, place):
     filters = at.session_state["_filters"]
     assert (filters.grain(), filters.districts, filters.townships) == ("district", (), ())
     assert not [b for b in at.button if b.key and b.key.startswith("crumb_")]
+
+
+# ---- the unit page ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def unit(demo_db) -> tuple[str, str, str, str]:
+    """(district, township, a unit with listed issues, another unit of its township)."""
+    con = store.connect(demo_db, read_only=True)
+    district, town, name = con.execute(
+        "SELECT district, township, unit_name FROM v_inspections WHERE unit_id IN (SELECT unit_id FROM v_issues)"
+        " ORDER BY 1, 2, 3 LIMIT 1").fetchone()
+    other = con.execute("SELECT unit_name FROM v_units WHERE district = ? AND township = ? AND unit_name <> ?"
+                        " ORDER BY 1 LIMIT 1", [district, town, name]).fetchone()[0]
+    con.close()
+    return district, town, name, other
+
+
+def _unit_app(app, place, monkeypatch, admin: bool) -> AppTest:
+    from ui import auth as ui_auth
+
+    if not admin:
+        real = ui_auth.allowed
+        monkeypatch.setattr(ui_auth, "allowed", lambda action: action != "view_text" and real(action))
+    district, town, name, _ = place
+    return app({"unit": f"{district}/{town}/{name}"}, "pages/unit.py")
+
+
+def _frames(at: AppTest) -> list:
+    return [d.value for d in at.dataframe]
+
+
+def _texts(at: AppTest) -> str:
+    return "\n".join(str(e.value) for kind in ("markdown", "caption", "info") for e in at.get(kind))
+
+
+def test_the_unit_page_shows_a_unit_from_the_link(app, unit, monkeypatch):
+    district, town, name, other = unit
+    at = _unit_app(app, unit, monkeypatch, admin=True)
+    assert at.selectbox(key="unit_pick").value == f"{district}/{town}/{name}"
+    columns = [list(f.columns) for f in _frames(at)]
+    assert any("巡察组" in c and "发现问题" in c for c in columns), columns  # inspections round by round
+    assert any("问题类别" in c and "逾期未整改" in c for c in columns), columns  # issues by category
+    assert any("问题描述" in c for c in columns)  # administrators: the details
+    assert f"{town}覆盖率" in _texts(at) and "排第" in _texts(at)
+    # another unit chosen by the type-ahead: the link follows
+    at.selectbox(key="unit_pick").set_value(f"{district}/{town}/{other}").run()
+    _clean(at)
+    assert at.query_params["unit"] in (f"{district}/{town}/{other}", [f"{district}/{town}/{other}"])
+
+
+def test_viewers_see_coverage_and_counts_only(app, unit, monkeypatch):
+    _, town, _, _ = unit
+    at = _unit_app(app, unit, monkeypatch, admin=False)
+    _clean(at)
+    columns = [list(f.columns) for f in _frames(at)]
+    assert any("问题类别" in c for c in columns)
+    assert not any("问题描述" in c for c in columns)
+    text = _texts(at)
+    assert f"{town}覆盖率" in text and "排第" not in text and "仅管理员可见" in text
+
+
+def test_a_unit_link_that_names_no_unit_changes_nothing(app):
+    at = app({"unit": "nowhere/at/all"}, "pages/unit.py")
+    assert at.selectbox(key="unit_pick").value is None

@@ -27,6 +27,10 @@ FILTER_PARAMS = set(Filters().params())
 NO_PARAMS = {"filter_options_by_kind", "plan_settings_by_district"}
 # parameters beyond the filter state that some caller passes: {query: {name: sample value}}
 EXTRA_PARAMS: dict[str, dict] = {name: {"limit": rows} for name, rows in LIST_ROWS.items()}
+# the unit page (pages/unit.py): the type-ahead's rows, and one unit (a demo unit by its place and name)
+EXTRA_PARAMS["units_by_name"] = {"limit": 5001}
+for _name in ("unit_inspections_by_round", "unit_issues_by_category", "unit_issues"):
+    EXTRA_PARAMS[_name] = {"unit_district": "临颍县", "unit_township": "北港镇", "unit_name": "下何村"}
 
 
 def caller_params(name: str) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 from collections.abc import Callable
@@ -12,7 +13,7 @@ import streamlit as st
 
 from inspection import charts
 from inspection.filters import Filters
-from inspection.i18n import describe_filters, t
+from inspection.i18n import describe_filters, grained, t
 
 from . import sidebar, state
 
@@ -88,7 +89,12 @@ def drill(chart_key: str, filters: Filters) -> Callable[[], None]:
 
 
 def breadcrumb(filters: Filters, lang: str) -> None:
-    """全市 › 沙澧区 › 某镇 above a drilled view's charts: each level but the last goes back up to it."""
+    """全市 › 沙澧区 › 某镇 above a drilled view's charts: each level but the last goes back up to it.
+    A unit bar clicked on the last run (sidebar.open_unit) opens that unit's page instead."""
+    unit = st.session_state.pop(sidebar.OPEN_UNIT, None)
+    if unit:
+        with contextlib.suppress(st.errors.StreamlitAPIException):  # the page is not registered
+            st.switch_page("pages/unit.py", query_params={sidebar.UNIT_KEY: unit, "lang": lang})
     grain = filters.grain()
     if grain == "district":
         return
@@ -98,14 +104,14 @@ def breadcrumb(filters: Filters, lang: str) -> None:
         levels.append(("district", district))
     if grain == "unit":
         levels.append(("township", township))
-    cols = st.columns([1] * len(levels) + [max(1, 8 - len(levels))], vertical_alignment="center")
+    row = st.container(horizontal=True, gap="small", vertical_alignment="center")
     for i, (level, label) in enumerate(levels):
         shown = label if i == 0 else f"› {label}"
         if i == len(levels) - 1:
-            cols[i].markdown(f"**{shown}**")
+            row.markdown(f"**{shown}**", width="content")
         else:
-            cols[i].button(shown, key=f"crumb_{level}", type="tertiary", help=t("breadcrumb_help", lang),
-                           on_click=sidebar.go_up, args=(level, district))
+            row.button(shown, key=f"crumb_{level}", type="tertiary", help=t("breadcrumb_help", lang),
+                       on_click=sidebar.go_up, args=(level, district))
 
 
 def area_chart(fig: go.Figure, title_key: str, filters: Filters, key: str | None = None,
@@ -154,11 +160,12 @@ def table(frame: pd.DataFrame, labels: dict[str, str], formats: dict | None = No
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
 
 
-def choose_districts(rows: pd.DataFrame, lang: str, key: str) -> list[str] | None:
+def choose_districts(rows: pd.DataFrame, lang: str, key: str, filters: Filters | None = None) -> list[str] | None:
     """At province scale, the group of districts a page's per-district charts show: the order of
     `rows` (plan_by_district: behind first, then lowest coverage), charts.SHOWN_DISTRICTS at a time.
     None when every district fits (a city), or the sidebar's district filter already narrows to few
-    enough. `key` keeps each page's choice apart."""
+    enough. `key` keeps each page's choice apart. With `filters`, the labels name the areas at their
+    grain (the townships of a district with many)."""
     groups = charts.district_groups(rows["district"])
     if len(groups) == 1:
         return None
@@ -166,9 +173,11 @@ def choose_districts(rows: pd.DataFrame, lang: str, key: str) -> list[str] | Non
     if st.session_state.get(key) not in options:  # fewer groups after a filter change
         st.session_state.pop(key, None)
     left, _ = st.columns([1, 2])
-    index = left.selectbox(t("shown_districts", lang), options, key=key, help=t("shown_help", lang),
-                           format_func=lambda i: charts.group_label(i, groups, lang))
-    st.caption(charts.group_note(index, groups, lang))
+    params = filters.params() if filters is not None else {}
+    index = left.selectbox(grained(t("shown_districts", lang), params, lang), options, key=key,
+                           help=grained(t("shown_help", lang), params, lang),
+                           format_func=lambda i: grained(charts.group_label(i, groups, lang), params, lang))
+    st.caption(grained(charts.group_note(index, groups, lang), params, lang))
     return groups[index]
 
 

@@ -100,13 +100,15 @@ def go_up(level: str, district: str | None) -> None:
     st.session_state["district"] = [district] if level == "district" and district else []
 
 
-UNIT_KEY = "unit"  # the unit page's choice (pages/unit.py), in the URL as ?unit=
+UNIT_KEY = "unit"  # the unit page's choice (pages/unit.py), in the URL as ?unit=district/township/name
+OPEN_UNIT = "_open_unit"
 
 
 def open_unit(name: str, filters: Filters) -> None:
     """A unit bar was clicked: the unit's page opens on it (dashboard.py switches on the next run)."""
     district, township = filters.scope()
-    st.session_state["_open_unit"] = "/".join(p for p in (district, township, name) if p)
+    if district and township:
+        st.session_state[OPEN_UNIT] = f"{district}/{township}/{name}"
 
 
 def render(lang: str) -> Filters:
