@@ -266,12 +266,14 @@ def add_all(con: duckdb.DuckDBPyConnection, wanted: list[Mapping], user: str,
             con.execute("BEGIN TRANSACTION")
             try:
                 next_id = con.execute("SELECT coalesce(max(mapping_id), 0) + 1 FROM mappings").fetchone()[0]
-                for offset, new in enumerate(todo):
-                    row = con.execute(
+                now = dt.datetime.now().replace(microsecond=0)
+                for offset, new in enumerate(todo):  # (no RETURNING: a DuckLake table has none)
+                    con.execute(
                         "INSERT INTO mappings (mapping_id, table_name, field, header, value, means, created_by,"
-                        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP) RETURNING mapping_id, created_at",
-                        [next_id + offset, new.table, new.field, new.header, new.value, new.means, user or ""]).fetchone()
-                    saved.append(Mapping(new.table, new.field, new.header, new.value, new.means, row[0], user, row[1]))
+                        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [next_id + offset, new.table, new.field, new.header, new.value, new.means, user or "", now])
+                    saved.append(Mapping(new.table, new.field, new.header, new.value, new.means, next_id + offset,
+                                         user, now))
                 if todo:
                     lake.commit_snapshot(con, "mappings", user)
                 con.execute("COMMIT")
