@@ -70,7 +70,7 @@ def encoding_label(name: str) -> str:
     if key in _ENCODING_NAMES:
         return _ENCODING_NAMES[key]
     if key.startswith(("cp12", "cp8", "cp7", "latin", "iso8859", "mac_", "cp437", "cp10", "koi8", "ptcp", "tis")):
-        return f"{name}（单字节西文等编码，如 Latin-1 / Windows-1252）"
+        return f"单字节西文编码（如 Latin-1 / Windows-1252，检测为 {name}）"
     return name
 
 
@@ -107,7 +107,8 @@ def decode_text(data: bytes) -> str:
             return data.decode("gb18030")
         except UnicodeDecodeError:
             raise ReadError(f"无法识别文件编码（文件中混有不同编码的文字）：{SAVE_AS_UTF8}") from None
-    raise ReadError(f"文件编码为 {encoding_label(found)}，不是本系统支持的编码（UTF-8、GBK/GB18030、带 BOM 的 "
+    label = encoding_label(found)
+    raise ReadError(f"文件编码为{' ' if label[0].isascii() else ''}{label}，不是本系统支持的编码（UTF-8、GBK/GB18030、带 BOM 的 "
                     f"UTF-16）：{SAVE_AS_UTF8}")
 
 
@@ -687,10 +688,12 @@ def _read_file(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
         if ext in TEXT_EXTENSIONS:
             raise ReadError(f"文件内容是 {_KINDS[kind]}，但扩展名是 {ext}：请把扩展名改回 .{kind} 后再导入")
         return read_excel(data, limits, kind)
-    if kind in ("xlsb", "html", "xml2003"):
-        raise ReadError(f"文件内容是{_KINDS[kind]}，不能直接导入：{SAVE_AS_XLSX}")
     if kind in _KINDS:
-        raise ReadError(f"文件内容是{_KINDS[kind]}，不是台账表格：请上传 Excel 工作簿或 CSV 文件")
+        what = _KINDS[kind]
+        what = f" {what}" if what[0].isascii() else what
+        if kind in ("xlsb", "html", "xml2003"):
+            raise ReadError(f"文件内容是{what}，不能直接导入：{SAVE_AS_XLSX}")
+        raise ReadError(f"文件内容是{what}，不是台账表格：请上传 Excel 工作簿或 CSV 文件")
     if ext in EXCEL_EXTENSIONS:
         if kind == "text" and _looks_like_csv(data):
             raise ReadError(f"文件内容是文本（CSV），不是 Excel 工作簿，但扩展名是 {ext}：请把扩展名改为 .csv 后再导入")

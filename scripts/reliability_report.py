@@ -43,6 +43,19 @@ def render(doc: dict) -> str:
         for name, message in sorted(refused.items()):
             out.append(f"| `{name}` | {message} |")
         out.append("")
+    real = doc.get("real_files", {})
+    if real:
+        out.append(f"**Real files** ({len(real)}, `tests/test_real_files.py`, built by code: what Excel, WPS and "
+                   "LibreOffice write, and files renamed or saved in another encoding): each imports or is refused "
+                   "for its own reason, nothing changed in the store and the problem workbook opening in openpyxl. "
+                   "Damaged copies of them (cut, overwritten, padded) under every extension end in rows or a "
+                   "refusal, never an exception.")
+        out.append("")
+        out.append("| file | outcome (first message) |")
+        out.append("|---|---|")
+        for name, message in sorted(real.items()):
+            out.append(f"| `{name}` | {message} |")
+        out.append("")
     stored = doc.get("stored_as_text", {})
     if stored:
         total = sum(stored.values())

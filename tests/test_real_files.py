@@ -9,7 +9,7 @@ import json
 import zipfile
 
 import pytest
-from hostile import make_corpus
+from hostile import make_corpus, reliability
 from ledgers import (
     INSPECTION_HEADER,
     INSPECTION_ROWS,
@@ -205,6 +205,8 @@ def test_each_real_file_imports_or_is_refused_for_its_reason(base, name):
     result = run(base, *files)
     if expected == "imported":
         assert result.status in ("imported", "unchanged"), result.to_json()
+        reliability.record("real_files", name, f"imported ({result.added} rows)" if result.added else
+                           "read: the same rows as the stored roster (unchanged)")
         return
     assert result.status == "rejected", result.to_json()
     assert dump(base) == before, f"{name} changed the store"
@@ -213,6 +215,7 @@ def test_each_real_file_imports_or_is_refused_for_its_reason(base, name):
         assert words in text, (name, text)
     assert "Traceback" not in text
     _problems_workbook_opens(files, result)
+    reliability.record("real_files", name, result.problems[0].reason)
 
 
 def test_an_error_value_never_replaces_a_stored_figure(base):
