@@ -86,6 +86,15 @@ def _print_result(result: importer.ImportResult) -> None:
         print(f"  ! {w}")
     for m in result.mappings:
         print(f"  = 使用映射 #{m.mapping_id}：{m.describe()}")
+    if result.questions:  # rejected only for what mappings can answer: say how
+        print("  这些表头或取值可以映射一次，以后的导入都会使用（mappings add，或在看板的「数据导入」页面回答）：")
+        for q in result.questions.headers:
+            for name in q.missing:
+                print(f"  ? {q.file} 缺少必填列 {name}：mappings add --table {q.table} --header <{'|'.join(q.columns)}> "
+                      f"--field {name}")
+        for v in result.questions.values:
+            print(f"  ? 「{v.value}」（{v.field}，{v.rows} 行）：mappings add --table {v.table} --field {v.field} "
+                  f"--value \"{v.value}\" --means <{'|'.join(mappings.means_label(v.table, v.field, c) for c in v.choices())}>")
 
 
 def cmd_imports(args) -> int:

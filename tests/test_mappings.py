@@ -189,6 +189,9 @@ def test_import_asks_then_uses_the_mappings_and_reports_them(capsys, db, tmp_pat
     assert doc["questions"]["values"] == [{"table": "issues", "field": "status", "value": "整改到位已销号", "rows": 2}]
     assert [q["columns"] for q in doc["questions"]["headers"]] == [["巡察反馈问题描述"]]
 
+    code, out, _ = call(capsys, "import", "--db", str(db), *paths)  # the plain report says how to answer
+    assert code == 1 and "mappings add --table issues --field status --value \"整改到位已销号\"" in out
+
     add_own(capsys, db)
     code, out, _ = call(capsys, "import", "--db", str(db), "--json", *paths)
     doc = json.loads(out)
