@@ -41,7 +41,7 @@ def test_add_user_writes_a_salted_hash_and_verify_returns_the_role(users):
     assert auth.verify("nobody", "correct horse") is None
 
 
-def test_the_same_password_gets_different_salts():
+def test_the_same_password_gets_different_salts(fast_hashes):
     first, second = auth.hash_password("same password"), auth.hash_password("same password")
     assert first != second
     assert auth.check_password("same password", first) and auth.check_password("same password", second)
