@@ -284,14 +284,20 @@ def page_queries() -> dict[str, list[str]]:
                 source = ROOT / "inspection" / f"{module}.py"
                 if source.is_file():
                     text += source.read_text(encoding="utf-8")
-        found = [n for n in _CALL.findall(text) if n in known]
+        # the unit page's queries of one chosen unit (filtered to it by name) are not page loads
+        found = [n for n in _CALL.findall(text) if n in known and "unit_name" not in store.query_params(n)]
         if found:
             pages[path.stem] = list(dict.fromkeys(shared + found))
     return pages or {"all_queries": sorted(known)}
 
 
+UNIT_OPTIONS = 5001  # pages/unit.py: the type-ahead's rows (OPTIONS_MAX + 1)
+
+
 def as_page(name: str, params: dict) -> dict:
     """A query's parameters as its page passes them: a list query returns the rows shown."""
+    if name == "units_by_name":
+        return {**params, "limit": UNIT_OPTIONS}
     return listing(name, params) if name in LIST_ROWS else params
 
 
@@ -311,6 +317,41 @@ def random_filters(rng: random.Random, choices: dict) -> Filters:
     as_of = AS_OF if rng.random() < 0.3 else dt.date(2021, 3, 1) + dt.timedelta(days=rng.randint(0, 1035))
     return Filters(districts=some(choices["districts"], 0.4, 3), rounds=some(choices["rounds"], 0.5, 3),
                    levels=some(["municipal", "county"], 0.6, 1), as_of=as_of)
+
+
+# The grains of the drill-down (issue 19): the whole area by district, one district by township, one
+# township by unit, each page's queries side by side as the dashboard runs them.
+DRILL_LEVELS = ("district", "township", "unit")
+
+
+def drilled_filter_sets(con, rng: random.Random, n: int) -> dict[str, list[dict]]:
+    """`n` filter sets per grain at the as-of date: the undrilled view (no place filter, the district
+    grain), n districts (their townships) and one township of each (its units), chosen at random."""
+    places = con.execute("SELECT DISTINCT district, township FROM v_units ORDER BY 1, 2").fetchall()
+    picks = rng.sample(places, min(n, len(places)))
+    return {
+        "district": [Filters(as_of=AS_OF).params() for _ in picks],
+        "township": [Filters(districts=(d,), as_of=AS_OF).params() for d, _ in picks],
+        "unit": [Filters(districts=(d,), townships=(f"{d}/{t}",), as_of=AS_OF).params() for d, t in picks],
+    }
+
+
+def measure_drilled(con, pages: dict[str, list[str]], sets: dict[str, list[dict]]) -> dict:
+    """Per page and grain: median and p95 ms of the page's queries side by side (store.run_queries),
+    each grain's sets run in turn after one warm-up run of its first set."""
+    out: dict[str, dict] = {}
+    for page, names in pages.items():
+        names = [n for n in names if store.query_params(n)]
+        out[page] = {}
+        for level in DRILL_LEVELS:
+            store.run_queries(con, [(n, as_page(n, sets[level][0])) for n in names])  # warm-up
+            times = []
+            for params in sets[level]:
+                started = time.perf_counter()
+                store.run_queries(con, [(n, as_page(n, params)) for n in names])
+                times.append((time.perf_counter() - started) * 1000)
+            out[page][level] = {"median_ms": statistics.median(times), "p95_ms": pctl(times, 0.95)}
+    return out
 
 
 # ----------------------------------------------------------------------------- query phase
@@ -371,6 +412,7 @@ def worker_queries(scale: str, repeat: int, target: str = "") -> dict:
         store.run_queries(con, [(name, params) for name in COMPARE])
         compare_together.append((time.perf_counter() - started) * 1000)
     check = {name: store.run_query(con, name, filter_sets[0]) for name in COMPARE}
+    drilled = measure_drilled(con, pages, drilled_filter_sets(con, random.Random(19), min(repeat, 12)))
     con.close()
     return {
         "pages": {p: {"queries": len(pages[p]), "cold_ms": statistics.median(cold[p]),
@@ -384,6 +426,7 @@ def worker_queries(scale: str, repeat: int, target: str = "") -> dict:
                     "cpu_median_ms": statistics.median(compare_cpu),
                     "together_median_ms": statistics.median(compare_together)},
         "check": checksums(check),
+        "drilled": drilled,
         "peak_mb": peak_mb(),
     }
 
@@ -662,6 +705,7 @@ def render(results: dict, started: dt.datetime, loads: list[float]) -> str:
         slow = sorted(q["queries"].items(), key=lambda kv: -kv[1]["p95_ms"])[:5]
         lines += ["", "Slowest single queries (warm p95): " + ", ".join(
             f"`{n}` {s['p95_ms']:.0f} ms" for n, s in slow), ""]
+    lines += render_drilled(results)
     lines += ["## Against the typical Streamlit way (pandas DataFrames in memory)", "",
               f"The same {len(COMPARE)} figures ({', '.join(COMPARE)}) over the same filter sets: DuckDB "
               "through `run_query` vs. boolean masks and a `groupby` per chart over DataFrames loaded once "
@@ -693,6 +737,24 @@ def render(results: dict, started: dt.datetime, loads: list[float]) -> str:
             if isinstance(v, dict):
                 lines.append(f"| {page} | {v['open_s']:.1f} | {v['filter_s']:.1f} |")
     return "\n".join(lines + ["", NOTES]) + "\n"
+
+
+def render_drilled(results: dict) -> list[str]:
+    """The drill-down's table: each page at each grain (results of a queries phase that measured it)."""
+    measured = {scale: r["queries"]["drilled"] for scale, r in results.items() if "drilled" in r.get("queries", {})}
+    if not measured:
+        return []
+    lines = ["## Drill-down: each page at each grain (ms, side by side)", "",
+             "The undrilled view (every district, by district) against one district (by township) and one "
+             "township (by unit), at the as-of date; median / p95 over the same randomly chosen places "
+             "(`drilled_filter_sets`). A drilled view should cost no more than the district view.", "",
+             "| scale | page | by district | one district, by township | one township, by unit |",
+             "|---|---|---:|---:|---:|"]
+    for scale, pages in measured.items():
+        for page, levels in pages.items():
+            cells = [f"{levels[lv]['median_ms']:.0f} / {levels[lv]['p95_ms']:.0f}" for lv in DRILL_LEVELS]
+            lines.append(f"| {scale} | {page} | " + " | ".join(cells) + " |")
+    return lines + [""]
 
 
 def render_lake(results: dict) -> list[str]:
