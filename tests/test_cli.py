@@ -57,8 +57,13 @@ def test_import_json_shape_and_exit_0(capsys, db, tmp_path):
     assert {"status", "added", "replaced", "skipped", "problems", "warnings"} <= set(payload)
     assert (payload["status"], payload["added"], payload["replaced"], payload["skipped"]) == ("imported", 9, 0, 0)
     assert payload["problems"] == [] and isinstance(payload["warnings"], list)
+    # the originals are kept whole under generated names; the import log records each file's own name
     kept = [p for p in (db.parent / "originals").rglob("*") if p.is_file()]
-    assert sorted(p.name for p in kept) == sorted(Path(p).name for p in paths)
+    assert sorted(p.read_bytes() for p in kept) == sorted(Path(p).read_bytes() for p in paths)
+    code, out, _ = call(capsys, "imports", "--db", str(db), "--json")
+    files = json.loads(json.loads(out)[0]["files"])
+    assert sorted(f["name"] for f in files) == sorted(Path(p).name for p in paths)
+    assert sorted(f["stored_as"] for f in files) == sorted(str(p) for p in kept)
 
 
 def test_import_again_unchanged_exit_0(capsys, db, tmp_path):
