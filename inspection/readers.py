@@ -101,21 +101,49 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    found = _detect(data)
-    if found is None or found.lower().replace("-", "_") in _GB_FAMILY:
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise ReadError(f"无法识别文件编码（文件中混有不同编码的文字）：{SAVE_AS_UTF8}") from None
+    found, chaos, gb_chaos = _detect(data)
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    gb_found = found is None or _key(found) in _GB_FAMILY or (gb_chaos is not None and gb_chaos <= chaos + 1e-9)
+    if text is not None:
+        if gb_found:
+            return text
+        # Short GBK text is often as plausible in another encoding to the detector: it is believed only
+        # when it finds another East Asian encoding clearly better; else GBK text is text whose
+        # characters are (nearly) all among the 7,445 of GB2312, which Big5 or Latin-1 bytes are not
+        decisive = _key(found) in _EAST_ASIAN and (gb_chaos is None or gb_chaos - chaos >= 0.07)
+        if not decisive and _gb2312_share(text[:200_000]) >= 0.9:
+            return text
+    elif gb_found:
+        raise ReadError(f"无法识别文件编码（文件中混有不同编码的文字）：{SAVE_AS_UTF8}")
     label = encoding_label(found)
-    raise ReadError(f"文件编码为{' ' if label[0].isascii() else ''}{label}，不是本系统支持的编码（UTF-8、GBK/GB18030、带 BOM 的 "
-                    f"UTF-16）：{SAVE_AS_UTF8}")
+    raise ReadError(f"文件编码为{' ' if label[0].isascii() else ''}{label}，不是本系统支持的编码（UTF-8、GBK/GB18030、"
+                    f"带 BOM 的 UTF-16）：{SAVE_AS_UTF8}")
 
 
-def _detect(data: bytes) -> str | None:
-    """The encoding charset-normalizer finds for text that is not UTF-8: GB18030 whenever it reads the
-    text as well as the best guess (short Chinese text is often as plausible in EUC-KR), else the best
-    guess; None when nothing reads it (then GB18030 is tried, and refused if it fails)."""
+_EAST_ASIAN = frozenset({"big5", "big5hkscs", "cp950", "euc_kr", "cp949", "johab", "iso2022_kr", "shift_jis", "cp932",
+                         "euc_jp", "euc_jis_2004", "euc_jisx0213", "iso2022_jp", "shift_jis_2004", "shift_jisx0213"})
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def _key(encoding: str) -> str:
+    return encoding.lower().replace("-", "_")
+
+
+def _gb2312_share(text: str) -> float:
+    """The share of the non-ASCII characters of `text` that GB2312 (simplified Chinese) holds."""
+    total = len(_NON_ASCII.findall(text))
+    if not total:
+        return 1.0
+    kept = text.encode("gb2312", errors="ignore").decode("gb2312")
+    return len(_NON_ASCII.findall(kept)) / total
+
+
+def _detect(data: bytes) -> tuple[str | None, float, float | None]:
+    """What charset-normalizer finds for text that is not UTF-8: (the best encoding or None, its chaos,
+    the chaos of GB18030 when that is a candidate too)."""
     from charset_normalizer import from_bytes
 
     sample = data[:_DETECT_BYTES]
@@ -124,14 +152,11 @@ def _detect(data: bytes) -> str | None:
     try:
         results = list(from_bytes(sample))
     except Exception:  # the detector must never turn a file into a traceback
-        return None
+        return None, 0.0, None
     if not results:
-        return None
-    best = results[0]
-    for match in results:
-        if match.encoding.lower() in _GB_FAMILY and match.chaos <= best.chaos + 1e-9:
-            return match.encoding
-    return best.encoding
+        return None, 0.0, None
+    gb = [m.chaos for m in results if _key(m.encoding) in _GB_FAMILY]
+    return results[0].encoding, results[0].chaos, (min(gb) if gb else None)
 
 
 def read_csv(data: bytes, limits: Limits) -> list[RawSheet]:

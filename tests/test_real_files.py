@@ -370,3 +370,17 @@ def test_damaged_copies_of_the_corpus_never_raise_anything_but_a_refusal():
         worker = Importer(None, files, "tester", None)
         worker.parse()  # raises nothing
         load_workbook(io.BytesIO(problem_report.build(files, worker.problems)))
+
+
+def test_gbk_text_of_every_length_is_read_as_gbk():
+    """The detector alone refuses some short GBK text as EUC-KR or a Thai code page: GBK wins unless
+    another East Asian encoding is clearly better."""
+    import random
+
+    lines = [",".join(map(str, row)) for row in ROSTER + INSPECTIONS] + [
+        "县区,乡镇街道,村(社区),对象类型,是否贫困村,是否软弱涣散", "2021年", "西城区,河口镇,王庄村,村,是,否",
+        "- 落实决策部署: 乡村振兴/巩固", "群众身边腐败问题,集体\"三资\"管理,已整改"]
+    rng = random.Random(5)
+    for _ in range(200):
+        text = "\n".join(line[: rng.randrange(2, 80)] for line in rng.sample(lines, rng.randrange(1, 5))) + "\n"
+        assert readers.decode_text(text.encode("gbk")) == text
