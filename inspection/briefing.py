@@ -16,7 +16,7 @@ import pandas as pd
 from . import charts, fmt, report
 from .export import Slide, report_docx, safe_table
 from .filters import Filters
-from .i18n import area_label, describe_filters, grained, t, value
+from .i18n import area_label, describe_filters, grained, subset_key, t, value
 from .marks import NONE as NO_MARKS
 from .marks import Marks
 from .store import run_query
@@ -136,16 +136,16 @@ def build(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str
         + ("　" if lang == "zh" else "  ") + label("briefing_made", lang, today=(today or dt.date.today()).isoformat()),
         caption=cap, filters=filters, lang=lang, has_roster=bool(head["has_roster"]),
     )
-    brief.tiles = _tiles(head, lang)
+    brief.tiles = _tiles(head, lang, filters)
     monthly = con("coverage_by_month", params)
     brief.slides = [s for s in (
-        _coverage_progress(monthly, cap, lang, brief.has_roster),
-        _coverage_by_district(con, params, cap, lang, brief.has_roster),
+        _coverage_progress(monthly, cap, lang, brief.has_roster, filters),
+        _coverage_by_district(con, params, cap, lang, brief.has_roster, filters),
         _categories(con, params, cap, lang),
         _levels(con, params, cap, lang),
     ) if s is not None]
     brief.extra = [s for s in (
-        _district_progress(con, params, cap, lang, brief.has_roster, monthly),
+        _district_progress(con, params, cap, lang, brief.has_roster, monthly, filters),
         _results_by_district(con, params, cap, lang),
     ) if s is not None]
     brief.summary = report.summary(con, filters, lang)
@@ -169,10 +169,10 @@ def district_table(con: Query, params: dict, lang: str, has_roster: bool) -> pd.
     return table.rename(columns={label("district", lang): area_label(params, lang)})  # or 乡镇（街道）, 对象
 
 
-def _tiles(head: dict, lang: str) -> list[Tile]:
+def _tiles(head: dict, lang: str, filters: Filters) -> list[Tile]:
     tiles = []
     if head["has_roster"]:
-        tiles.append(Tile(t("kpi_coverage", lang), fmt.percent(head["coverage_rate"]),
+        tiles.append(Tile(t(subset_key("kpi_coverage", filters), lang), fmt.percent(head["coverage_rate"]),
                           t("kpi_covered_of", lang, covered=fmt.count(head["units_covered"], lang),
                             total=fmt.count(head["units_total"], lang)), head["coverage_rate"]))
     else:
@@ -198,21 +198,27 @@ def _lowest(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["coverage_rate", "district"]).head(charts.SHOWN_DISTRICTS)
 
 
-def _coverage_progress(frame: pd.DataFrame, cap, lang, has_roster) -> Slide | None:
+def _with_plan(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    """`columns` without plan_rate when the frame has no plan (inspection filters: plan_applies)."""
+    return [c for c in columns if c != "plan_rate" or frame["plan_rate"].notna().any()]
+
+
+def _coverage_progress(frame: pd.DataFrame, cap, lang, has_roster, filters: Filters) -> Slide | None:
     """`frame`: coverage_by_month."""
     if not has_roster or frame.empty:
         return None
-    title = t("chart_cum_coverage", lang)
+    title = t(subset_key("chart_cum_coverage", filters), lang)
     fig = charts.coverage_over_time(frame, title, lang)
-    table = _headers(frame, lang, ["day", "units_total", "units_covered", "coverage_rate", "plan_rate"])
+    table = _headers(frame, lang, _with_plan(frame, ["day", "units_total", "units_covered", "coverage_rate",
+                                                     "plan_rate"]))
     return Slide(title, cap, fig, table)
 
 
-def _coverage_by_district(con, params, cap, lang, has_roster) -> Slide | None:
+def _coverage_by_district(con, params, cap, lang, has_roster, filters: Filters) -> Slide | None:
     frame = con("coverage_by_district", params)
     if not has_roster or frame.empty:
         return None
-    title = t("chart_coverage_by_district", lang)
+    title = t(subset_key("chart_coverage_by_district", filters), lang)
     shown = frame
     if len(frame) > charts.SHOWN_DISTRICTS:  # a province: the districts furthest behind, lowest first
         shown = _lowest(frame)
@@ -245,12 +251,12 @@ def _levels(con, params, cap, lang) -> Slide | None:
     return Slide(title, cap, fig, table)
 
 
-def _district_progress(con, params, cap, lang, has_roster, monthly: pd.DataFrame) -> Slide | None:
+def _district_progress(con, params, cap, lang, has_roster, monthly: pd.DataFrame, filters: Filters) -> Slide | None:
     """`monthly` (coverage_by_month): the whole area's line when only some districts are drawn."""
     frame = con("coverage_by_district_month", params)
     if not has_roster or frame.empty:
         return None
-    title = t("chart_district_month", lang)
+    title = t(subset_key("chart_district_month", filters), lang)
     shown, total = frame, None
     districts = frame["district"].drop_duplicates()
     if len(districts) > charts.SHOWN_DISTRICTS:  # the lowest now, with the whole area's line
@@ -258,7 +264,7 @@ def _district_progress(con, params, cap, lang, has_roster, monthly: pd.DataFrame
         shown, total = frame[frame["district"].isin(set(lowest))], monthly
         title = label("brief_lowest", lang, title=title, n=len(lowest), total=len(districts))
     fig = charts.district_coverage_over_time(shown, title, lang, total)
-    table = _headers(frame, lang, ["district", "day", "units_covered", "coverage_rate", "plan_rate"])
+    table = _headers(frame, lang, _with_plan(frame, ["district", "day", "units_covered", "coverage_rate", "plan_rate"]))
     return _area_slide(fig, table, params, cap, lang)
 
 

@@ -146,11 +146,13 @@ def district_names(names, lang: str = "zh", most: int = 10) -> str:
 
 
 def coverage_over_time(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
-    """Cumulative coverage (solid) against the plan (dashed); columns day, coverage_rate, plan_rate."""
+    """Cumulative coverage (solid) against the plan (dashed); columns day, coverage_rate, plan_rate
+    (all NULL under inspection filters: no plan line)."""
     fig = go.Figure()
-    fig.add_scatter(x=frame["day"], y=_pct(frame["plan_rate"]), name=t("plan", lang), mode="lines",
-                    line=dict(color=PLAN_COLOR, dash="dash", width=2),
-                    hovertemplate="%{x|%Y-%m-%d}<br>%{y:.1f}%<extra>" + t("plan", lang) + "</extra>")
+    if frame["plan_rate"].notna().any():
+        fig.add_scatter(x=frame["day"], y=_pct(frame["plan_rate"]), name=t("plan", lang), mode="lines",
+                        line=dict(color=PLAN_COLOR, dash="dash", width=2),
+                        hovertemplate="%{x|%Y-%m-%d}<br>%{y:.1f}%<extra>" + t("plan", lang) + "</extra>")
     fig.add_scatter(x=frame["day"], y=_pct(frame["coverage_rate"]), name=t("actual", lang), mode="lines",
                     line=dict(color=ACTUAL_COLOR, width=3), customdata=frame.get("units_covered"),
                     hovertemplate="%{x|%Y-%m-%d}<br>%{y:.1f}% (%{customdata})<extra>" + t("actual", lang)
@@ -171,19 +173,21 @@ def district_coverage_over_time(frame: pd.DataFrame, title: str, lang: str = "zh
         fig.add_scatter(x=total["day"], y=_pct(total["coverage_rate"]), name=name, mode="lines",
                         legendgroup="_total", line=dict(color=TOTAL_COLOR, width=4),
                         hovertemplate=name + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
-        fig.add_scatter(x=total["day"], y=_pct(total["plan_rate"]), name=name + " " + t("plan", lang),
-                        mode="lines", legendgroup="_total", showlegend=False,
-                        line=dict(color=TOTAL_COLOR, width=1.5, dash="dot"),
-                        hovertemplate=name + " " + t("plan", lang) + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
+        if total["plan_rate"].notna().any():
+            fig.add_scatter(x=total["day"], y=_pct(total["plan_rate"]), name=name + " " + t("plan", lang),
+                            mode="lines", legendgroup="_total", showlegend=False,
+                            line=dict(color=TOTAL_COLOR, width=1.5, dash="dot"),
+                            hovertemplate=name + " " + t("plan", lang) + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
     for i, (district, part) in enumerate(frame.groupby("district", sort=True)):
         color = PALETTE[i % len(PALETTE)]
         fig.add_scatter(x=part["day"], y=_pct(part["coverage_rate"]), name=district, mode="lines",
                         legendgroup=district, line=dict(color=color, width=2.5),
                         hovertemplate=district + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
-        fig.add_scatter(x=part["day"], y=_pct(part["plan_rate"]), name=district + " " + t("plan", lang),
-                        mode="lines", legendgroup=district, showlegend=False,
-                        line=dict(color=color, width=1, dash="dot"),
-                        hovertemplate=district + " " + t("plan", lang) + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
+        if part["plan_rate"].notna().any():  # no plan line under inspection filters (plan_applies)
+            fig.add_scatter(x=part["day"], y=_pct(part["plan_rate"]), name=district + " " + t("plan", lang),
+                            mode="lines", legendgroup=district, showlegend=False,
+                            line=dict(color=color, width=1, dash="dot"),
+                            hovertemplate=district + " " + t("plan", lang) + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
     fig.update_yaxes(title_text=t("share_label", lang), range=[0, 105], ticksuffix="%")
     month_axis(fig, frame["day"], lang)
     fig.update_layout(legend=dict(y=1.02))

@@ -90,6 +90,13 @@ class Filters:
             return "township", f"{self.scope()[0]}/{label}"
         return "unit", label
 
+    def narrows_inspections(self) -> bool:
+        """A round, year, level or mode filter counts only some inspections: coverage then means
+        "covered by these inspections" and the plan figures (plan_applies in queries/_views.sql,
+        which says the same) are left out."""
+        return bool(self.rounds or self.levels or self.modes
+                    or self.year_from is not None or self.year_to is not None)
+
     def active(self) -> dict:
         """The filters that narrow anything, for captions and file names."""
         default = Filters(as_of=self.as_of)

@@ -116,6 +116,29 @@ LABELS: dict[str, tuple[str, str]] = {
                         "At the current pace {n} districts will not finish on time: {names}."),
     "cov_plan_lacking": ("{district}（每月还差 {n} 个对象）", "{district} ({n} units a month short)"),
     "cov_plan_ok": ("按当前进度，各县区均可按期完成全覆盖。", "At the current pace every district finishes on time."),
+    # coverage under a round, year, level or mode filter (Filters.narrows_inspections): what it means
+    "subset_note": ("覆盖率只计所选巡察（{which}）：被这些巡察覆盖的对象占应巡对象的比例；只被其他轮次、"
+                    "层级或方式巡察过的对象在这里计为未覆盖。计划进度、缺口、每月进度和完成时间推算针对全部巡察，"
+                    "取消轮次、年度、层级和方式筛选后显示。",
+                    "Coverage counts the selected inspections only ({which}): the share of the roster these "
+                    "inspections covered; a unit inspected only by other rounds, levels or modes counts as not "
+                    "covered here. The plan, its gap, pace and projections are about every inspection and are "
+                    "shown without round, year, level and mode filters."),
+    "plan_needs_all": ("计划进度、缺口、每月进度和完成时间推算针对全部巡察，取消轮次、年度、层级和方式筛选后显示。",
+                       "The plan, its gap, pace and projections are about every inspection: they are shown "
+                       "without round, year, level and mode filters."),
+    "kpi_coverage_subset": ("覆盖率（所选巡察）", "Coverage (selected inspections)"),
+    "chart_cum_coverage_subset": ("累计覆盖率（仅计所选巡察）", "Cumulative coverage (selected inspections only)"),
+    "chart_coverage_by_district_subset": ("各县区覆盖率（仅计所选巡察）",
+                                          "Coverage by district (selected inspections only)"),
+    "chart_district_month_subset": ("各县区累计覆盖率（仅计所选巡察）",
+                                    "Cumulative coverage by district (selected inspections only)"),
+    "last_mile_subset": ("未被所选巡察覆盖的对象", "Units the selected inspections did not cover"),
+    "last_mile_count_subset": ("共 {n} 个对象未被所选巡察覆盖（其中可能有已被其他轮次、层级或方式巡察过的对象）。",
+                               "{n} units not covered by the selected inspections (some may have been inspected "
+                               "by other rounds, levels or modes)."),
+    "last_mile_none_subset": ("筛选范围内的对象都已被所选巡察覆盖。",
+                              "The selected inspections covered every unit in the filtered roster."),
     "cov_plan_link": ("计划明细、推算和计划设置见「计划与整改」页", "Plan details, projections and settings: Plan & "
                       "follow-up page"),
     # categories
@@ -522,6 +545,23 @@ FILTER_NAMES = {
     "poverty_only": "f_poverty_only", "rounds": "f_rounds", "year_from": "f_years", "year_to": "f_years",
     "levels": "f_levels", "modes": "f_modes", "categories": "f_categories",
 }
+
+
+INSPECTION_FILTERS = ("rounds", "year_from", "year_to", "levels", "modes")
+
+
+def subset_key(key: str, filters) -> str:
+    """`key`, or its "_subset" wording (coverage by the selected inspections only) when `filters`
+    narrow the inspections (Filters.narrows_inspections)."""
+    return f"{key}_subset" if filters.narrows_inspections() else key
+
+
+def subset_note(filters, lang: str = "zh") -> str | None:
+    """What coverage means under a round, year, level or mode filter; None without one."""
+    if not filters.narrows_inspections():
+        return None
+    active = {k: v for k, v in filters.active().items() if k in INSPECTION_FILTERS}
+    return t("subset_note", lang, which=describe_filters(active, lang))
 
 
 def t(key: str, lang: str = "zh", **values) -> str:

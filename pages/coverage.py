@@ -1,6 +1,7 @@
 """覆盖进度 Coverage: coverage by district against the plan (behind districts and the units a month
 they lack), cumulative coverage by district, district x round heatmap, coverage by unit type and
-for poverty villages, the last-mile list (downloadable)."""
+for poverty villages, the last-mile list (downloadable). Under a round, year, level or mode filter the
+figures say they count the selected inspections only, and the plan is left out (plan_applies)."""
 
 from urllib.parse import urlencode
 
@@ -9,21 +10,23 @@ import streamlit as st
 
 from inspection import charts, export, fmt, store
 from inspection.filters import listing
-from inspection.i18n import grained, t
+from inspection.i18n import grained, subset_key, subset_note, t
 from ui import components as ui
 from ui import exports, sidebar, state
 
 
 def render_district_bars(filters, lang: str) -> list[str] | None:
     """Coverage by district against the plan (issue 9): behind districts in red with the units a
-    month they lack; a click on a bar filters to that district. Plain coverage bars without a plan.
+    month they lack; a click on a bar filters to that district. Plain coverage bars without a plan (none set, or
+    inspection filters: plan_applies).
     Returns the districts shown when there are too many to draw them all."""
     frame = state.run_query("plan_by_district", filters.params())
     rows = frame[~frame["is_total"].astype(bool)]
     if rows.empty:
         bars = state.run_query("coverage_by_district", filters.params())
-        fig = charts.coverage_bars(bars, "district", t("chart_coverage_by_district", lang), lang)
-        ui.area_chart(fig, "chart_coverage_by_district", filters, key="coverage_district_bars", drillable=True)
+        title = subset_key("chart_coverage_by_district", filters)
+        fig = charts.coverage_bars(bars, "district", t(title, lang), lang)
+        ui.area_chart(fig, title, filters, key="coverage_district_bars", drillable=True)
         return None
     late = rows[rows["behind"].astype(bool)]
     if late.empty:
@@ -51,8 +54,9 @@ def render_district_progress(filters, lang: str, shown: list[str] | None = None)
     lines = ui.only(state.run_query("coverage_by_district_month", ui.narrowed(filters, shown).params()), shown)
     if not ui.is_empty(lines):
         total = None if shown is None else state.run_query("coverage_by_month", filters.params())
-        fig = charts.district_coverage_over_time(lines, t("chart_district_month", lang), lang, total)
-        ui.area_chart(fig, "chart_district_month", filters)
+        title = subset_key("chart_district_month", filters)
+        fig = charts.district_coverage_over_time(lines, t(title, lang), lang, total)
+        ui.area_chart(fig, title, filters)
 
 
 def render_heatmap(filters, lang: str, shown: list[str] | None = None) -> None:
@@ -79,12 +83,12 @@ def render_groups(filters, lang: str) -> None:
 def render_last_mile(filters, lang: str, uncovered: int) -> None:
     """The first LIST_ROWS uncovered units on screen, all of them (`uncovered`, from the headline
     figures) in the download, which runs the whole list only when clicked."""
-    st.subheader(t("last_mile", lang))
+    st.subheader(t(subset_key("last_mile", filters), lang))
     if not uncovered:
-        st.success(t("last_mile_none", lang))
+        st.success(t(subset_key("last_mile_none", filters), lang))
         return
     frame = state.run_query("uncovered_units", listing("uncovered_units", filters.params()))
-    st.write(t("last_mile_count", lang, n=fmt.count(uncovered, lang)))
+    st.write(t(subset_key("last_mile_count", filters), lang, n=fmt.count(uncovered, lang)))
     if uncovered > len(frame):
         st.caption(t("last_mile_first", lang, n=fmt.count(len(frame), lang)))
     labels = {c: c for c in ("district", "township", "unit_name", "unit_type", "unit_code")}
@@ -104,7 +108,8 @@ def render_last_mile(filters, lang: str, uncovered: int) -> None:
             return str(exc).encode("utf-8-sig")
         return export.table_csv(rows.rename(columns=header))  # =, +, -, @ at a cell's start neutralised
 
-    name = f"未巡察对象清单_{filters.as_of.isoformat()}.csv"
+    what = "未被所选巡察覆盖对象清单" if filters.narrows_inspections() else "未巡察对象清单"
+    name = f"{what}_{filters.as_of.isoformat()}.csv"
     st.download_button(t("download_csv", lang), exports.logged(whole_list, "csv", "coverage", name, filters),
                        on_click="ignore", file_name=name, mime="text/csv")
     exports.failure_note(lang)
@@ -129,6 +134,9 @@ def main() -> None:
     if not head["units_total"]:
         ui.empty()
         return
+    note = subset_note(filters, lang)
+    if note:
+        st.info(note, icon="ℹ️")
     shown = render_district_bars(filters, lang)
     render_district_progress(filters, lang, shown)
     render_heatmap(filters, lang, shown)

@@ -70,6 +70,9 @@ def plan_table(frame: pd.DataFrame, lang: str, params: dict | None = None) -> pd
 def render_plan(filters, lang: str) -> pd.DataFrame:
     st.subheader(t("fu_plan", lang))
     frame = state.run_query("plan_by_district", filters.params())
+    if filters.narrows_inspections():  # the plan is about every inspection (plan_applies): no rows
+        st.info(t("plan_needs_all", lang), icon="ℹ️")
+        return frame
     if frame.empty:
         ui.empty()
         return frame

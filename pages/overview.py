@@ -5,12 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from inspection import charts, fmt
-from inspection.i18n import area_label, area_title, t
+from inspection.i18n import area_label, area_title, subset_key, subset_note, t
 from ui import components as ui
 from ui import sidebar, state
 
 
-def render_kpis(head: dict, periods, lang: str) -> None:
+def render_kpis(head: dict, periods, lang: str, filters) -> None:
     """Tiles for the filtered view; the deltas compare the year to date with the same period of the
     previous year (results_by_period), so a partial year is never set against a whole one."""
     rows = periods.set_index("period") if len(periods) == 2 else None
@@ -28,7 +28,9 @@ def render_kpis(head: dict, periods, lang: str) -> None:
         gain = None
         if now is not None and now["coverage_gain"] == now["coverage_gain"]:
             gain = t("kpi_gain_period", lang, year=int(now["year"]), delta=fmt.points(now["coverage_gain"], lang))
-        ui.kpi(cols[0], t("kpi_coverage", lang), fmt.percent(head["coverage_rate"]), gain, covered)
+        # under inspection filters the tile says so, its help what it means (subset_note)
+        ui.kpi(cols[0], t(subset_key("kpi_coverage", filters), lang), fmt.percent(head["coverage_rate"]), gain,
+               subset_note(filters, lang) or covered)
         cols[0].caption(covered)
     else:
         ui.kpi(cols[0], t("kpi_coverage", lang), "—", None, t("no_roster", lang))
@@ -60,16 +62,18 @@ def render_coverage(filters, lang: str) -> None:
     if ui.is_empty(frame, "units_total"):
         ui.empty()
         return
-    fig = charts.coverage_over_time(frame, t("chart_cum_coverage", lang), lang)
-    ui.chart(fig, "chart_cum_coverage", filters)
+    title = subset_key("chart_cum_coverage", filters)
+    fig = charts.coverage_over_time(frame, t(title, lang), lang)
+    ui.chart(fig, title, filters)
 
 
 def render_districts(filters, head: dict, lang: str) -> None:
     coverage = state.run_query("coverage_by_district", filters.params())
     results = state.run_query("results_by_district", filters.params())
     if head["has_roster"] and not coverage.empty:
-        fig = charts.coverage_bars(coverage, "district", t("chart_coverage_by_district", lang), lang)
-        ui.area_chart(fig, "chart_coverage_by_district", filters, key="overview_district_bars", drillable=True)
+        title = subset_key("chart_coverage_by_district", filters)
+        fig = charts.coverage_bars(coverage, "district", t(title, lang), lang)
+        ui.area_chart(fig, title, filters, key="overview_district_bars", drillable=True)
         table = coverage.merge(results, on="district", how="left")
     else:
         table = results
@@ -99,7 +103,7 @@ def main() -> None:
     if not head["inspections"] and not head["units_total"]:
         ui.empty()
         return
-    render_kpis(head, state.run_query("results_by_period", filters.params()), lang)
+    render_kpis(head, state.run_query("results_by_period", filters.params()), lang, filters)
     if head["has_roster"]:
         render_coverage(filters, lang)
     render_districts(filters, head, lang)

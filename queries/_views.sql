@@ -32,6 +32,14 @@ CREATE OR REPLACE MACRO f_units(districts, townships, unit_types, poverty_only) 
 SELECT * FROM v_units
 WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village);
 
+-- The coverage plan (plan line, gap, pace, projection, behind) is about every inspection: under a
+-- round, year, level or mode filter coverage means "covered by these inspections", and the plan
+-- figures are not computed (plan_by_district and coverage_projection_by_month return no rows,
+-- plan_rate is NULL). Filters.narrows_inspections() in inspection/filters.py says the same.
+CREATE OR REPLACE MACRO plan_applies(rounds, year_from, year_to, levels, modes) AS
+    len(rounds::VARCHAR[]) = 0 AND year_from::INTEGER IS NULL AND year_to::INTEGER IS NULL
+    AND len(levels::VARCHAR[]) = 0 AND len(modes::VARCHAR[]) = 0;
+
 -- Inspection filters: round, year range, level, mode; an inspection counts as of a date when
 -- its start_date is on or before that date.
 CREATE OR REPLACE MACRO f_inspections(districts, townships, unit_types, poverty_only,
@@ -227,5 +235,7 @@ SELECT
     units_total,
     units_covered,
     units_covered / units_total AS coverage_rate,
-    target * greatest(0, least(1, (day - plan_start) / nullif(plan_end - plan_start, 0))) AS plan_rate
+    -- no plan line under inspection filters (plan_applies)
+    CASE WHEN plan_applies(rounds, year_from, year_to, levels, modes) THEN
+        target * greatest(0, least(1, (day - plan_start) / nullif(plan_end - plan_start, 0))) END AS plan_rate
 FROM counted;

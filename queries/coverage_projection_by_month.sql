@@ -53,4 +53,5 @@ SELECT
 FROM points p
 -- the latest running count on or before the point's date
 ASOF LEFT JOIN cum c ON c.district = p.district AND c.first_date <= p.point_date
+WHERE plan_applies($rounds, $year_from, $year_to, $levels, $modes)   -- no plan under inspection filters
 ORDER BY p.district, p.point_date

@@ -1,4 +1,5 @@
--- The coverage plan per district, and a total row (is_total, district NULL), as of $as_of. At a finer
+-- The coverage plan per district, and a total row (is_total, district NULL), as of $as_of; no rows
+-- under a round, year, level or mode filter (plan_applies in _views.sql). At a finer
 -- grain (area() in _views.sql) the rows are the townships or units, each against its district's plan.
 -- A unit is newly covered on the start_date of its first inspection that passes the filters.
 -- Shares are fractions 0..1; paces are units per month; a month here is 30.4375 days when a
@@ -92,4 +93,5 @@ SELECT
               AND (projected_full_coverage IS NULL OR projected_full_coverage > plan_end)
          THEN greatest(needed_per_month - pace_per_month, 0.0) END AS lacking_per_month
 FROM proj
+WHERE plan_applies($rounds, $year_from, $year_to, $levels, $modes)   -- no plan under inspection filters
 ORDER BY is_total, behind DESC, covered_share, district

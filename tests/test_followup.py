@@ -137,8 +137,16 @@ def test_reached_target_gives_the_day_it_was_reached(con):
 
 
 def test_filters_narrow_the_plan(con):
-    rows = _plan(con, levels=("county",))
-    assert rows["甲区"]["units_covered"] == 1 and rows["乙区"]["units_covered"] == 5
+    # an inspection filter (issue 25 item 5): coverage by those inspections, and no plan figures
+    covered = store.run_query(con, "coverage_by_district", Filters(as_of=AS_OF, levels=("county",)).params())
+    covered = dict(zip(covered["district"], covered["units_covered"], strict=True))
+    assert covered["甲区"] == 1 and covered["乙区"] == 5
+    for narrowed in ({"levels": ("county",)}, {"rounds": ("r",)}, {"modes": ("专项",)}, {"year_from": 2023}):
+        assert _plan(con, **narrowed) == {}
+        frame = store.run_query(con, "coverage_projection_by_month", Filters(as_of=AS_OF, **narrowed).params())
+        assert frame.empty
+        assert Filters(**narrowed).narrows_inspections()
+    assert not Filters(districts=("甲区",), unit_types=("村",), poverty_only=True).narrows_inspections()
     # several districts: one row each; one district: its townships (issue 19), its plan their total
     assert set(_plan(con, districts=("甲区", "乙区"))) == {"甲区", "乙区", "total"}
     one = _plan(con, districts=("乙区",))

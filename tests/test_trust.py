@@ -1,0 +1,128 @@
+"""Issue 25, figures a leader can trust: what coverage means under a round, year, level or mode
+filter (covered by those inspections; no plan, pace or projection), through the queries and the
+pages (AppTest)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from inspection import briefing, store
+from inspection.filters import Filters
+from inspection.i18n import subset_note
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+
+@pytest.fixture
+def make_app(env_db):
+    def make(db, query: dict | None = None, page: str | None = None) -> AppTest:
+        env_db(db)
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        return at
+
+    yield make
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "") for c in at.get("plotly_chart")]
+
+
+def _trace_names(at: AppTest) -> list[str]:
+    return [tr.get("name") or "" for c in at.get("plotly_chart") for tr in json.loads(c.proto.spec)["data"]]
+
+
+# ---- item 5: coverage under inspection filters ----------------------------------------------------
+
+def test_inspection_filters_drop_the_plan_in_sql(demo_db):
+    con = store.connect(demo_db, read_only=True)
+    try:
+        whole = Filters().params()
+        assert not store.run_query(con, "plan_by_district", whole).empty
+        assert store.run_query(con, "coverage_by_month", whole)["plan_rate"].notna().any()
+        for narrowed in (Filters(levels=("municipal",)), Filters(modes=("专项",)), Filters(year_to=2025),
+                         Filters(rounds=("2026年第一轮",))):
+            params = narrowed.params()
+            assert store.run_query(con, "plan_by_district", params).empty
+            assert store.run_query(con, "coverage_projection_by_month", params).empty
+            assert store.run_query(con, "coverage_by_month", params)["plan_rate"].isna().all()
+            assert store.run_query(con, "coverage_by_district_month", params)["plan_rate"].isna().all()
+        # unit filters narrow the roster, not the inspections: the plan stays
+        assert not store.run_query(con, "plan_by_district", Filters(poverty_only=True).params()).empty
+    finally:
+        con.close()
+
+
+def test_the_note_names_the_inspection_filters():
+    assert subset_note(Filters(districts=("沙澧区",))) is None
+    note = subset_note(Filters(districts=("沙澧区",), levels=("municipal",), rounds=("2026年第一轮",)))
+    assert "市级" in note and "2026年第一轮" in note and "沙澧区" not in note
+    assert "计划" in note
+    assert "selected inspections" in subset_note(Filters(modes=("专项",)), "en")
+
+
+def test_coverage_page_under_a_level_filter_says_what_it_counts(make_app, demo_copy):
+    at = make_app(demo_copy, {"level": "市级"}, page="pages/coverage.py")
+    assert_clean(at)
+    assert not at.warning, [w.value for w in at.warning]  # no behind-plan alarm
+    assert any("只计所选巡察" in i.value for i in at.info)
+    titles = _titles(at)
+    assert any(x.startswith("各县区覆盖率（仅计所选巡察）") for x in titles), titles
+    assert not any("计划" in x for x in titles), titles
+    assert not any("计划" in n for n in _trace_names(at))
+    assert [h.value for h in at.subheader if "巡察" in h.value] == ["未被所选巡察覆盖的对象"]
+    assert not at.get("page_link"), "no link to the plan from a view without a plan"
+
+
+def test_coverage_page_without_inspection_filters_keeps_the_plan(make_app, demo_copy):
+    at = make_app(demo_copy, page="pages/coverage.py")
+    assert_clean(at)
+    assert not any("只计所选巡察" in i.value for i in at.info)
+    assert _titles(at)[0].startswith("各县区覆盖率与计划进度")
+    assert any(h.value.startswith("尚未巡察的对象") for h in at.subheader)
+
+
+def test_overview_and_followup_under_a_round_filter(make_app, demo_copy):
+    at = make_app(demo_copy, {"round": "2026年第一轮"})
+    assert_clean(at)
+    labels = [m.label for m in at.metric]
+    assert "覆盖率（所选巡察）" in labels and "覆盖率" not in labels
+    assert "累计覆盖率（仅计所选巡察）" in _titles(at)
+    assert not any("计划" in n for n in _trace_names(at))
+    at.switch_page("pages/followup.py").run()
+    assert_clean(at)
+    assert any("取消轮次、年度、层级和方式筛选后显示" in i.value for i in at.info)
+    assert not any("无法按期" in w.value or "滞后" in w.value for w in at.warning)
+    assert not any("计划" in x for x in _titles(at))
+
+
+def test_briefing_under_a_mode_filter_has_no_plan(demo_db):
+    con = store.connect(demo_db, read_only=True)
+    try:
+        brief = briefing.build(lambda name, params: store.run_query(con, name, params), Filters(modes=("专项",)))
+    finally:
+        con.close()
+    assert brief.tiles[0].label == "覆盖率（所选巡察）"
+    for slide in brief.slides + brief.extra:
+        assert "计划" not in slide.title
+        assert "计划进度" not in list(slide.table.columns)
+    assert all("计划" not in (tr.name or "") for s in brief.slides + brief.extra for tr in s.figure.data)
