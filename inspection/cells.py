@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from . import contract
 
@@ -119,9 +120,24 @@ def _number_text(value: object) -> str:
     return text.replace(" ", "")
 
 
+# a count or amount written as "/" or "—" alone is not reported; "无" (none) is zero
+NOT_REPORTED = frozenset({"/", "-", "--", "—", "——", "–", "无数据", "\\"})
+_COUNT_UNIT = re.compile(r"(?<=\d)(个|件|条|人次|人|项|起|次|户|名|家|笔)$")
+
+
+def _not_reported(value: object) -> bool:
+    return isinstance(value, str) and re.sub(r"\s+", "", contract.normalise_text(value)) in NOT_REPORTED
+
+
+def _is_none(value: object) -> bool:
+    return isinstance(value, str) and re.sub(r"\s+", "", contract.normalise_text(value)) == "无"
+
+
 def to_count(value: object) -> int | None:
-    if is_blank(value):
+    if is_blank(value) or _not_reported(value):
         return None
+    if _is_none(value):
+        return 0
     if isinstance(value, bool):
         raise CellError("应为非负整数")
     if isinstance(value, (int, float)):
@@ -132,7 +148,7 @@ def to_count(value: object) -> int | None:
         if not float(value).is_integer():
             raise CellError("数量应为整数，不能有小数")
         return _count_in_range(int(value))
-    text = _number_text(value)
+    text = _COUNT_UNIT.sub("", _number_text(value))
     if _INT.match(text):
         return _count_in_range(int(text))
     match = _INT_ZERO_DECIMALS.match(text)
@@ -151,9 +167,20 @@ def _count_in_range(count: int) -> int:
     return count
 
 
+def to_money_yuan(value: object) -> float | None:
+    """An amount in a column whose header says （元）: divided by 10,000, unless the cell itself says
+    万元 or 元 (then the cell's own unit counts)."""
+    if isinstance(value, str) and _number_text(value).endswith("元"):
+        return to_money(value)
+    amount = to_money(value)
+    return None if amount is None else amount / 10_000
+
+
 def to_money(value: object) -> float | None:
-    if is_blank(value):
+    if is_blank(value) or _not_reported(value):
         return None
+    if _is_none(value):
+        return 0.0
     if isinstance(value, bool):
         raise CellError("应为金额数字（万元）")
     if isinstance(value, (int, float)):
@@ -165,6 +192,14 @@ def to_money(value: object) -> float | None:
             raise CellError("应为金额数字（万元）")
         return float(value)
     text = _number_text(value)
+    if text.endswith("万元"):
+        text = text[:-2]
+    elif text.endswith("元"):  # 元 but not 万元: yuan
+        text = text[:-1]
+        if _DECIMAL.match(text):
+            return float(text) / 10_000
+    elif text.endswith("万"):
+        text = text[:-1]
     if _NEGATIVE.match(text):
         raise CellError("金额不能为负数")
     if _DECIMAL.match(text):
@@ -179,7 +214,7 @@ def _checked(day: dt.date) -> dt.date:
 
 
 def to_date(value: object) -> dt.date | None:
-    if is_blank(value):
+    if is_blank(value) or _not_reported(value):
         return None
     if isinstance(value, dt.datetime):
         return _checked(value.date())
@@ -206,6 +241,139 @@ def to_date(value: object) -> dt.date | None:
             except ValueError:
                 raise CellError("不是有效日期（月份或日期超出范围）") from None
     raise CellError("无法识别的日期格式", "请写成 2020-03-15、2020/3/15 或 2020年3月15日")
+
+
+# ---------------------------------------------------------------- dates written as text
+
+@dataclass(frozen=True)
+class DueText:
+    """A due date that needs its inspection to be known: 立行立改 (the inspection's end_date),
+    长期坚持 (no due date, the issue is long-term), or a month/day without a year."""
+
+    kind: str  # immediate | long_term | no_year
+    month: int | None = None
+    day: int | None = None  # None: the last day of `month`
+
+    def resolve(self, end_date: dt.date | None) -> dt.date | None:
+        """The due date for an inspection that ended on `end_date` (None: not known)."""
+        if self.kind == "long_term" or end_date is None:
+            return None
+        if self.kind == "immediate":
+            return end_date
+        year = end_date.year
+        day = _month_day(year, self.month, self.day)
+        if day < end_date.replace(day=1):  # that month ended before the inspection did: next year
+            day = _month_day(year + 1, self.month, self.day)
+        return day
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: dt.date
+    end: dt.date
+
+
+def _month_day(year: int, month: int, day: int | None) -> dt.date:
+    if day is None:
+        return _month_end(year, month)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise CellError("不是有效日期（月份或日期超出范围）") from None
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    if not 1 <= month <= 12:
+        raise CellError("不是有效日期（月份超出范围）")
+    first_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first_next - dt.timedelta(days=1)
+
+
+_SEP = r"\s*[年.\-/]\s*"
+_YMD = re.compile(r"(\d{4})" + _SEP + r"(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?")
+_YM_END = re.compile(r"(\d{4})" + _SEP + r"(\d{1,2})\s*月?\s*(?:份)?\s*(?:底|末)")
+_Y_END = re.compile(r"(\d{4})\s*年?\s*(?:年\s*)?(?:底|末)")
+_M_END = re.compile(r"^(\d{1,2})\s*月\s*(?:份)?\s*(?:底|末)")
+_MD = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_NO_YEAR_END = re.compile(r"^年\s*(?:底|末)")
+_LONG_TERM = ("长期", "持续")
+
+
+def to_due(value: object) -> dt.date | DueText | None:
+    """A due date (整改时限): a date, or text a clerk writes instead (see DueText)."""
+    if not isinstance(value, str):
+        return to_date(value)
+    text = re.sub(r"\s+", "", contract.normalise_text(value))
+    if not text or text in NOT_REPORTED:
+        return None
+    try:
+        return to_date(text)
+    except CellError as exc:
+        error = exc
+    try:
+        for pattern, make in ((_YM_END, lambda m: _month_end(int(m[1]), int(m[2]))),
+                              (_Y_END, lambda m: dt.date(int(m[1]), 12, 31)),
+                              (_YMD, lambda m: _month_day(int(m[1]), int(m[2]), int(m[3])))):
+            match = pattern.search(text)
+            if match:
+                return _checked(make(match))
+        match = _M_END.match(text)
+        if match:
+            _month_end(2000, int(match[1]))  # a month that exists
+            return DueText("no_year", int(match[1]))
+        match = _MD.match(text)
+        if match:
+            _month_day(2000, int(match[1]), int(match[2]))
+            return DueText("no_year", int(match[1]), int(match[2]))
+    except ValueError:
+        raise CellError("不是有效日期（月份或日期超出范围）") from None
+    if _NO_YEAR_END.match(text):
+        return DueText("no_year", 12)
+    if text.startswith("立行立改") or text in ("立即整改", "立改"):
+        return DueText("immediate")
+    if any(word in text for word in _LONG_TERM):
+        return DueText("long_term")
+    raise CellError(error.reason, "请写成 2021-06-30、2021年6月底前、立行立改 或 长期坚持")
+
+
+_RANGE = re.compile(r"^(\d{4})" + _SEP + r"(\d{1,2})\s*(?:[月.\-/]\s*(\d{1,2})\s*日?)?"
+                    r"\s*(?:至|到|—+|–|~|-{1,2}|－)\s*"
+                    r"(?:(\d{4})" + _SEP + r")?(\d{1,2})\s*(?:[月.\-/]\s*(\d{1,2})\s*日?)?$")
+
+
+def to_range(value: object) -> dt.date | DateRange | None:
+    """A date, or a range in one cell (2022年3月1日至4月4日, 2022.3.1-2022.4.4, 2022/3/1~2022/4/4)."""
+    if not isinstance(value, str):
+        return to_date(value)
+    text = contract.normalise_text(value).strip()
+    try:
+        return to_date(text)
+    except CellError as exc:
+        match = _RANGE.match(text)
+        if not match or match[3] is None or match[6] is None:
+            raise CellError(exc.reason, "请写成 2022-03-01，或起止时间如 2022年3月1日至4月4日") from None
+    year = int(match[1])
+    try:
+        start = _checked(dt.date(year, int(match[2]), int(match[3])))
+        end = _checked(dt.date(int(match[4] or year), int(match[5]), int(match[6])))
+    except ValueError:
+        raise CellError("不是有效日期（月份或日期超出范围）") from None
+    return DateRange(start, end)
+
+
+def level_from_team(value: object) -> str:
+    """A level read from a team's name, for a sheet without a level column."""
+    team = re.sub(r"\s+", "", contract.normalise_text(str(value or "")))
+    if not team:
+        raise CellError("必填项为空")
+    if re.search(r"(县|区|旗|县\(区\)|县区|区县|市辖区)委", team):
+        return "county"
+    if team.startswith("市委") or team.startswith("市级"):
+        return "municipal"
+    if "市委" in team:
+        raise CellError("无法从巡察组名称判断巡察层级：「某市委」可能是县级市的县级巡察",
+                        "请在表中增加“巡察层级”列（市级/县级）")
+    raise CellError("无法从巡察组名称判断巡察层级", "请在表中增加“巡察层级”列（市级/县级）")
 
 
 def to_bool(value: object) -> bool:
@@ -316,6 +484,9 @@ CONVERTERS = {kind: _refusing_errors(convert) for kind, convert in {
     "count": to_count,
     "money": to_money,
     "date": to_date,
+    "due": to_due,
+    "range": to_range,
+    "money_yuan": to_money_yuan,
     "bool": to_bool,
     "level": to_level,
     "mode": to_mode,

@@ -36,11 +36,13 @@ class Table:
         return tuple(f.name for f in self.fields if f.required)
 
 
-DISTRICT = ("县区", "县(市、区)", "县市区", "区县", "县(区)", "所属县区", "district", "county")
-TOWNSHIP = ("乡镇街道", "乡镇(街道)", "乡镇", "街道", "所属乡镇", "township")
+DISTRICT = ("县区", "县(市、区)", "县市区", "区县", "县(区)", "所属县区", "district", "county",
+            "区(县、市)", "县(区、市)", "所属县(市、区)")
+TOWNSHIP = ("乡镇街道", "乡镇(街道)", "乡镇", "街道", "所属乡镇", "township",
+            "镇(街道)", "乡(镇、街道)", "所属乡镇(街道)", "镇街")
 UNIT_NAME = (
     "对象名称", "村(社区)", "村(社区)名称", "村社区", "党组织名称", "被巡察党组织",
-    "被巡察单位", "unit", "unit_name",
+    "被巡察单位", "unit", "unit_name", "被巡察村(社区)", "村(居)", "村居", "村(社区)党组织", "被巡察党组织名称",
 )
 UNIT_CODE = ("对象编码", "编码", "组织编码", "代码", "unit_code", "code")
 ROUND = ("轮次", "巡察轮次", "批次", "round")
@@ -68,7 +70,7 @@ ROSTER = Table(
 
 COUNTS = (
     ("issues_found", True, ("发现问题数", "发现问题", "问题数", "issues", "issues_found"), "发现问题数"),
-    ("clues", False, ("移交问题线索数", "问题线索数", "移交线索", "问题线索", "clues"), "移交问题线索数"),
+    ("clues", False, ("移交问题线索数", "问题线索数", "移交线索", "问题线索", "移交问题线索", "clues"), "移交问题线索数"),
     ("immediate_fixes", False, ("立行立改数", "立行立改", "immediate_fixes"), "立行立改数"),
     ("disciplined", False, ("党纪政务处分人数", "党纪政务处分", "处分人数", "disciplined"), "党纪政务处分人数"),
     ("org_handled", False, ("组织处理人数", "组织处理", "org_handled"), "组织处理人数"),
@@ -83,10 +85,12 @@ INSPECTIONS = Table(
     (
         Field("round", "key", True, ROUND, "轮次"),
         Field("level", "level", True, ("巡察层级", "层级", "级别", "巡察级别", "level"), "巡察层级"),
-        Field("team", "text", True, ("巡察组", "巡察组名称", "组别", "team"), "巡察组"),
+        Field("team", "text", True, ("巡察组", "巡察组名称", "组别", "巡察组别", "team"), "巡察组"),
         Field("mode", "mode", False, ("巡察方式", "方式", "巡察类型", "巡察形式", "mode"), "巡察方式"),
         Field("start_date", "date", True, ("开始日期", "开始时间", "进驻时间", "进驻日期", "start", "start_date"), "开始日期"),
         Field("end_date", "date", False, ("结束日期", "结束时间", "撤离时间", "反馈时间", "end", "end_date"), "结束日期"),
+        # a range column: gives start_date and end_date (the importer splits it; never stored itself)
+        Field("period", "range", False, ("巡察时间", "巡察起止时间", "进驻起止时间"), "巡察时间"),
     )
     + _unit_fields(True)
     + tuple(Field(n, "count", req, h, lab) for n, req, h, lab in COUNTS)
@@ -102,10 +106,10 @@ ISSUES = Table(
     + (
         Field("category", "text", True, ("问题类别", "问题类型", "一级类别", "问题分类", "category"), "问题类别"),
         Field("subcategory", "text", False, ("二级类别", "问题子类", "具体类别", "subcategory"), "二级类别"),
-        Field("description", "text", False, ("问题描述", "具体问题", "问题表现", "description"), "问题描述"),
-        Field("status", "status", False, ("整改状态", "整改情况", "是否整改", "status"), "整改状态"),
-        Field("due_date", "date", False, ("整改时限", "整改期限", "整改截止日期", "due_date"), "整改时限"),
-        Field("rectified_date", "date", False, ("整改完成时间", "完成时间", "销号时间", "rectified_date"), "整改完成时间"),
+        Field("description", "text", False, ("问题描述", "具体问题", "问题表现", "问题内容", "反馈问题", "存在问题", "description"), "问题描述"),
+        Field("status", "status", False, ("整改状态", "整改情况", "是否整改", "整改进展", "办理状态", "完成情况", "status"), "整改状态"),
+        Field("due_date", "due", False, ("整改时限", "整改期限", "整改截止日期", "完成时限", "整改时间节点", "due_date"), "整改时限"),
+        Field("rectified_date", "date", False, ("整改完成时间", "完成时间", "销号时间", "实际完成时间", "销号日期", "rectified_date"), "整改完成时间"),
     ),
     signature=("category",),
 )
@@ -149,11 +153,20 @@ DEFAULT_STATUS = "in_progress"
 
 SUMMARY_MARKERS = ("合计", "总计", "小计")
 NOTE_MARKERS = ("说明", "备注", "注:")
+# a note row's first non-empty cell starts with one of these (after whitespace is removed); its text
+# often names people and is never stored or shown, only its row number and kind
+NOTE_STARTS = ("填表人", "填报人", "制表人", "审核人", "负责人", "联系人", "联系电话", "填报日期", "制表日期",
+               "填报单位", "单位(盖章)", "说明", "备注", "注:", "注1", "注、")
+# columns that are recognised only to be dropped: serial numbers, and people's names (confidential)
+SERIAL_HEADERS = ("序号", "编号", "顺序号")
+PERSON_HEADERS = ("整改责任人", "责任人", "责任领导", "分管领导", "联系人", "经办人", "填表人")
 
 MAX_TITLE_ROWS = 10
 
-_UNIT_SUFFIX = re.compile(r"\((个|人|条|万元|件)\)$")
-_PARTY_SUFFIX = re.compile(r"(党支部|党总支|党委)$")
+_UNIT_SUFFIX = re.compile(r"\((个|人|条|万元|元|件|人次|项|起|次|户)\)$")
+_PARTY_SUFFIX = re.compile(r"(党支部委员会|党总支委员会|党委员会|党支部|党总支|党委)$")
+_VILLAGE_COMMITTEE = re.compile(r"(村委会|村民委员会)$")
+_RESIDENT_COMMITTEE = re.compile(r"(社区居委会|社区居民委员会|居委会|居民委员会)$")
 
 
 def normalise_text(value: str) -> str:
@@ -172,7 +185,14 @@ def normalise_header(value: object) -> str:
 def normalise_name(value: str) -> str:
     """A unit/district/township name: same unit with or without a trailing 党支部/党总支/党委."""
     text = re.sub(r"\s+", "", normalise_text(value))
-    stripped = _PARTY_SUFFIX.sub("", text)
+    stripped = _PARTY_SUFFIX.sub("", text) or text
+    # 李官村委会 / 李官村村委会 = 李官村; 城关居委会 / 城关社区居委会 = 城关社区
+    if _VILLAGE_COMMITTEE.search(stripped):
+        base = _VILLAGE_COMMITTEE.sub("", stripped)
+        stripped = base if base.endswith("村") else base + "村"
+    elif _RESIDENT_COMMITTEE.search(stripped):
+        base = _RESIDENT_COMMITTEE.sub("", stripped)
+        stripped = base if base.endswith("社区") else base + "社区"
     return stripped or text
 
 

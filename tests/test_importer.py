@@ -59,7 +59,9 @@ def test_problem_has_every_field_with_excel_row_number(con):
 
 
 def test_problem_row_number_in_csv_counts_title_and_blank_rows(con):
-    rows = table(INSPECTION_HEADER, [INSPECTION_ROWS[0], [], inspection_row(巡察层级="省级")], [["标题"], []])
+    # another unit than the first row's: every check runs on every row, so a twin would be a second problem
+    rows = table(INSPECTION_HEADER, [INSPECTION_ROWS[0], [], inspection_row(巡察层级="省级", **{"村(社区)": "李家村"})],
+                 [["标题"], []])
     result = run(con, roster_csv(), InputFile("i.csv", csv_bytes(rows)))
     (problem,) = result.problems
     assert (problem.sheet, problem.row, problem.column, problem.value) == (None, 6, "巡察层级", "省级")

@@ -1,0 +1,219 @@
+"""The layout of a real ledger around its table: header blocks over several rows, merged cells,
+summary, note and section rows (DATA_CONTRACT.md, "Real ledgers: layouts and values").
+
+Nothing here converts a value; it says where the header is, what each column is called, and what
+kind each row is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import cells, contract
+
+MAX_HEADER_ROWS = 3  # a header over two or three rows
+
+
+def fill_merged(rows: list[list[object]], ranges) -> int:
+    """Give every cell of each merged range the value of its top-left cell (in place); returns the
+    number of cells filled. `ranges`: ((first_row, first_col), (last_row, last_col)), 0-based."""
+    filled = 0
+    for (r0, c0), (r1, c1) in ranges or ():
+        if r0 >= len(rows):
+            continue
+        top = rows[r0]
+        value = top[c0] if c0 < len(top) else None
+        if cells.is_blank(value):
+            continue
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                if (r, c) != (r0, c0) and cells.is_blank(row[c]):
+                    row[c] = value
+                    filled += 1
+    return filled
+
+
+_DATE_LIKE = re.compile(r"\s*\d{4}\s*[-/.年]")
+
+
+def _header_texts(row: list[object]) -> list[str]:
+    return [contract.normalise_header(c) if not cells.is_blank(c) else "" for c in row]
+
+
+def _is_number(cell: object) -> bool:
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return True
+    return isinstance(cell, str) and bool(re.fullmatch(r"\s*\d+(\.\d+)?\s*", cell))
+
+
+def known_header(text: str) -> bool:
+    return text in contract.ALL_HEADERS or text in DROPPED_HEADERS
+
+
+DROPPED_HEADERS = {contract.normalise_header(h) for h in contract.SERIAL_HEADERS + contract.PERSON_HEADERS}
+
+
+def is_person_header(text: str) -> bool:
+    return text in {contract.normalise_header(h) for h in contract.PERSON_HEADERS}
+
+
+def is_serial_header(text: str) -> bool:
+    return text in {contract.normalise_header(h) for h in contract.SERIAL_HEADERS}
+
+
+def find_header(rows: list[list[object]]) -> tuple[int, list[str], list[str]] | None:
+    """(index of the header's lowest row, normalised header per column, header as written per column).
+
+    The header row is the row of the first MAX_TITLE_ROWS + 1 with most known header names (at least
+    two). A row right below it that names more columns (and holds no numbers) is part of the header
+    (a group header over its own headers). Each column is named by its lowest header cell that is a
+    known name, else by the cells above it joined, else by its lowest non-blank cell."""
+    best: tuple[int, int] | None = None
+    for index, row in enumerate(rows[: contract.MAX_TITLE_ROWS + 1]):
+        hits = sum(1 for h in _header_texts(row) if h in contract.ALL_HEADERS)
+        if hits >= 2 and (best is None or hits > best[0]):
+            best = (hits, index)
+    if best is None:
+        return None
+    top = bottom = best[1]
+    while bottom + 1 < len(rows) and bottom + 1 - top < MAX_HEADER_ROWS:
+        below = rows[bottom + 1]
+        if any(_is_number(c) or not isinstance(c, (str, type(None))) or _DATE_LIKE.match(str(c)) for c in below):
+            break
+        if not any(known_header(h) for h in _header_texts(below)):
+            break
+        bottom += 1
+    first = max(0, bottom - MAX_HEADER_ROWS + 1)
+    block = [rows[i] for i in range(first, bottom + 1)]
+    width = max(len(r) for r in block)
+    headers, written = [], []
+    for col in range(width):
+        stack = [r[col] if col < len(r) else None for r in block]  # top to bottom
+        texts = [_header_texts([c])[0] for c in stack]
+        chosen = None
+        for i in range(len(stack) - 1, -1, -1):  # the lowest known name
+            if texts[i] and known_header(texts[i]):
+                chosen = i
+                break
+        if chosen is not None:
+            headers.append(texts[chosen])
+            written.append(re.sub(r"\s+", "", str(stack[chosen])))
+            continue
+        # the cells above joined (distinct, top to bottom): 巡察 / 时间 = 巡察时间
+        parts = []
+        for text in texts:
+            if text and text not in parts:
+                parts.append(text)
+        joined = "".join(parts)
+        lowest = next((i for i in range(len(stack) - 1, -1, -1) if texts[i]), None)
+        if joined and known_header(joined) and len(parts) > 1:
+            headers.append(joined)
+            written.append(joined)
+        elif lowest is not None and first + lowest >= top:  # not a title above the header
+            headers.append(texts[lowest])
+            written.append(re.sub(r"\s+", "", str(stack[lowest])))
+        else:  # only a title above: no header
+            headers.append("")
+            written.append("")
+    return bottom, headers, written
+
+
+# ---------------------------------------------------------------- rows
+
+_SUMMARY = re.compile(r"合计|总计|小计")
+_SECTION_STYLES = (
+    re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]\s*(.+)$"),  # 一、
+    re.compile(r"^[(]\s*([一二三四五六七八九十百]+)\s*[)]\s*[、.．]?\s*(.+)$"),  # （一）
+    re.compile(r"^(\d{1,2})\s*[、.．](?!\d)\s*(.+)$"),  # 1.
+    re.compile(r"^[(]\s*(\d{1,2})\s*[)]\s*[、.．]?\s*(.+)$"),  # （1）
+)
+_BARE_NUMBER = (
+    re.compile(r"^[一二三四五六七八九十百]+[、.．]?$"),
+    re.compile(r"^[(][一二三四五六七八九十百]+[)]$"),
+    re.compile(r"^\d{1,2}[、.．]$"),
+    re.compile(r"^[(]\d{1,2}[)]$"),
+)
+
+
+def _compact(cell: object) -> str:
+    return re.sub(r"\s+", "", contract.normalise_text(str(cell)))
+
+
+def section_heading(row: list[object]) -> tuple[int, str] | None:
+    """(style, title) for a numbered heading row (一、… / （二）… / 1. … / （1）…) with only its first one
+    or two cells filled; style 0 is 一、, 1 （一）, 2 1., 3 （1）."""
+    filled = [i for i, c in enumerate(row) if not cells.is_blank(c)]
+    if not filled or filled[0] > 1:
+        return None
+    values = []
+    for i in filled:
+        text = contract.normalise_text(str(row[i])).strip()
+        if text not in values:  # a heading merged across the row repeats one value
+            values.append(text)
+    if len(values) > 2 or any(not isinstance(row[i], str) for i in filled):
+        return None
+    if len(values) == 2:
+        if not any(p.match(_compact(values[0])) for p in _BARE_NUMBER):
+            return None
+        number = _compact(values[0])
+        text = number + values[1] if number.endswith(("、", ".", "．", ")")) else number + "、" + values[1]
+    else:
+        text = values[0]
+    text = contract.normalise_text(text)
+    for style, pattern in enumerate(_SECTION_STYLES):
+        match = pattern.match(text)
+        if match:
+            title = match.group(2).strip()
+            if not title or _SUMMARY.search(title):
+                return None
+            return style, title
+    return None
+
+
+def category_title(title: str) -> str:
+    """A first-level heading as a category: without a trailing 方面 / 方面问题 (and 存在的问题)."""
+    text = re.sub(r"\s+", "", title)
+    text = re.sub(r"[:：。]$", "", text)
+    for suffix in ("方面存在的问题", "方面问题", "方面"):
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+def note_kind(text: str) -> bool:
+    return text.startswith(contract.NOTE_STARTS)
+
+
+def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
+    """'blank', 'summary' (合计/总计/小计 in the first non-empty cell or a label column), 'note'
+    (填表人, 审核人, 说明, ... at the start of the first non-empty cell) or 'data'. Section headings
+    are found by `section_heading`."""
+    first = next((c for c in row if not cells.is_blank(c)), None)
+    if first is None:
+        return "blank"
+    if isinstance(first, str):
+        text = _compact(first)
+        if _SUMMARY.search(text):
+            return "summary"
+        if note_kind(text):
+            return "note"
+    for col in labels:
+        cell = row[col] if col < len(row) else None
+        if isinstance(cell, str) and _SUMMARY.search(_compact(cell)):
+            return "summary"
+    return "data"
+
+
+KIND_LABELS = {"summary": "合计/小计行", "note": "表外说明行（填表人、审核人、说明等）", "section": "分类标题行"}
+
+
+def skipped_message(where: str, skipped: dict[str, list[int]]) -> str | None:
+    """One warning naming the skipped rows by number and kind, never by their text."""
+    parts = []
+    for kind in ("summary", "note", "section"):
+        rows = skipped.get(kind) or []
+        if rows:
+            shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")
+            parts.append(f"{KIND_LABELS[kind]} {len(rows)} 行（第 {shown} 行）")
+    return f"{where}：已跳过" + "；".join(parts) if parts else None
