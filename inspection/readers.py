@@ -23,6 +23,8 @@ import duckdb
 import numpy as np
 from python_calamine import CalamineWorkbook, PasswordError
 
+from . import layout
+
 
 class ReadError(Exception):
     """The file cannot be read at all (a message for the clerk)."""
@@ -589,6 +591,9 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
                 raise ReadError(f"工作表「{name}」列数 {sheet.width:,} 超过上限 {limits.max_columns}")
             rows = sheet.to_python(skip_empty_area=False)
             _check_cell_lengths(name, rows, limits)
+            # a value merged over several cells is in every row of its range (.xlsx; calamine gives no
+            # merged ranges for .xls and .ods: None)
+            layout.fill_merged(rows, getattr(sheet, "merged_cell_ranges", None))
         except ReadError:
             raise
         except BaseException as exc:

@@ -124,7 +124,7 @@ def test_inspection_row_problems(monkeypatch):
     rows[3][6] = "第一区"
     rows.append(list(rows[5]))  # duplicate within the file
     rows.append(list(rows[6]))
-    rows[-1][5] = "2022-01-01"  # a duplicate and the end before the start: the duplicate is reported
+    rows[-1][5] = "2022-01-01"  # a duplicate and the end before the start: both are reported (#24, item 5)
     rows[10][5] = "2022-02-01"  # end before start
     rows[11][9] = "C9999"  # an unknown code: the name still resolves
     other = [list(rows[20]), list(rows[21])]  # duplicates across files
@@ -132,7 +132,7 @@ def test_inspection_row_problems(monkeypatch):
     assert result.status == "rejected"
     reasons = [p.reason for p in result.problems]
     assert sum("出现两次" in r for r in reasons) == 4
-    assert sum("结束日期早于开始日期" in r for r in reasons) == 1
+    assert sum("结束日期早于开始日期" in r for r in reasons) == 2
     assert sum("名册中没有" in r for r in reasons) >= 3
 
 
