@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import cells, contract, lake, mappings, readers, store
+from . import cells, contract, lake, layout, mappings, readers, store
 from .contract import Table
 
 
@@ -151,17 +151,6 @@ class DiffPlan:
 # ---------------------------------------------------------------- recognise
 
 
-def _find_header(rows: list[list[object]], known: frozenset[str] | set[str] = contract.ALL_HEADERS,
-                 ) -> tuple[int, list[str]] | None:
-    best: tuple[int, int, list[str]] | None = None
-    for index, row in enumerate(rows[: contract.MAX_TITLE_ROWS + 1]):
-        headers = [contract.normalise_header(c) if not cells.is_blank(c) else "" for c in row]
-        hits = sum(1 for h in headers if h in known)
-        if hits >= 2 and (best is None or hits > best[0]):
-            best = (hits, index, headers)
-    return (best[1], best[2]) if best else None
-
-
 def _classify(headers: list[str], index: dict[str, dict[str, str]] = contract.HEADER_INDEX) -> Table | None:
     matched = {t.name: {index[t.name][h] for h in headers if h in index[t.name]} for t in contract.TABLES}
     issue_only = matched["issues"] - matched["roster"] - {"round"}
@@ -185,25 +174,30 @@ def _classify(headers: list[str], index: dict[str, dict[str, str]] = contract.HE
     return None
 
 
-_MARKER_START = frozenset(m[0] for m in contract.SUMMARY_MARKERS + contract.NOTE_MARKERS)
+# first characters of the summary and note markers; a row whose first cell starts with another
+# character, holds no 计 (合计, 小计, 总计) and fills more than its first two cells is a data row
+_MARKER_START = frozenset(m[0] for m in contract.SUMMARY_MARKERS + contract.NOTE_MARKERS + contract.NOTE_STARTS)
+_SECTION_START = frozenset("一二三四五六七八九十百(（0123456789０１２３４５６７８９")
+LABEL_FIELDS = ("district", "township", "unit_name", "round", "team", "category")
 
 
-def _row_kind(row: list[object]) -> str:
-    """'blank', 'summary' (合计/小计/说明... in the first non-empty cell) or 'data'."""
-    for cell in row:
-        if cell is None or cell == "":
-            continue
-        if type(cell) is str:
-            head = cell.lstrip()
-            if not head:
-                continue
-            if head[0] not in _MARKER_START and not head[0].isspace():
-                return "data"
-            text = re.sub(r"\s+", "", contract.normalise_text(cell))
-            markers = contract.SUMMARY_MARKERS + contract.NOTE_MARKERS
-            return "summary" if text.startswith(markers) or text.startswith("注:") else "data"
-        return "data"
-    return "blank"
+def _row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
+    """'blank', 'summary' (合计/总计/小计), 'note' (填表人, 说明, ...), 'section' (一、… with only the first
+    one or two cells filled) or 'data'."""
+    kind = layout.row_kind(row, labels)
+    if kind == "data" and _maybe_section(row) and layout.section_heading(row):
+        return "section"
+    return kind
+
+
+def _maybe_section(row: list[object]) -> bool:
+    """Cheap: the first cell starts like a numbered heading and the cells after the second are blank
+    or repeat the first two (a heading merged across the row)."""
+    first = next((c for c in row[:2] if c is not None and c != ""), None)
+    if type(first) is not str or not first.lstrip() or first.lstrip()[0] not in _SECTION_START:
+        return False
+    head = row[:2]
+    return all(c is None or c == "" or c in head for c in row[2:])
 
 
 @dataclass
@@ -213,6 +207,20 @@ class Layout:
     header_index: int
     table: Table
     columns: dict[str, tuple[int, str]]  # field -> (column index, header as written)
+    kinds: dict[str, str] = field(default_factory=dict)  # field -> converter kind, where not the field's own
+    level_from_team: bool = False  # no level column: the level is read from the team's name
+    sections: bool = False  # an issue list without a category column: section headings give it
+    header_rows: int = 1
+
+    @property
+    def labels(self) -> tuple[int, ...]:
+        return tuple(col for name, (col, _) in self.columns.items() if name in LABEL_FIELDS)
+
+    @property
+    def plain(self) -> bool:
+        """Nothing that needs the row-by-row path (context-dependent values, a header block)."""
+        return (not self.level_from_team and not self.sections and self.header_rows == 1
+                and "period" not in self.columns)
 
 
 def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
@@ -220,65 +228,113 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     """(Layout, None), or (None, what `_parse_sheet` returns for a sheet it cannot read).
 
     Headers are the contract's synonyms and the store's header mappings (`applied`, which notes the
-    ones used and the columns left unrecognised). Looks only at the first MAX_TITLE_ROWS + 1 rows."""
+    ones used and the columns left unrecognised). Looks only at the first rows of the sheet (title rows
+    and a header over up to three rows)."""
     applied = applied or mappings.Applied()
-    found = _find_header(raw.rows, applied.all_headers)
+    found = layout.find_header(raw.rows, applied.all_headers)
     if not found:
-        return None, (None, [c for c in (raw.rows[0] if raw.rows else []) if not cells.is_blank(c)])
-    header_index, headers = found
+        first = raw.rows[0] if raw.rows else []
+        return None, (None, [c for c in first if not cells.is_blank(c)
+                             and not layout.note_kind(re.sub(r"\s+", "", contract.normalise_text(str(c))))])
+    header_index, headers, written = found
     table = _classify(headers, applied.index)
     if table is None:
-        return None, (None, [str(c) for c in raw.rows[header_index] if not cells.is_blank(c)])
-    written = raw.rows[header_index]
+        return None, (None, [w for w in written if w])
     columns: dict[str, tuple[int, str]] = {}
-    ignored = []
+    kinds: dict[str, str] = {}
+    ignored, dropped = [], []
     for col, header in enumerate(headers):
         if not header:
             continue
         name = applied.field_for(table.name, header)
-        as_written = re.sub(r"\s+", "", str(written[col]))
-        if name is None:
+        as_written = written[col]
+        if name is None and layout.is_serial_header(header):
+            continue
+        if name is None and layout.is_person_header(header):
+            dropped.append(as_written)
+        elif name is None:
             ignored.append(as_written)
         elif name in columns:
             warnings.append(f"{_where(file, raw.name)}：列「{as_written}」与「{columns[name][1]}」重复，已忽略后者")
         else:
             columns[name] = (col, as_written)
+            if table.field(name).kind == "money" and contract.normalise_text(as_written).endswith("(元)"):
+                kinds[name] = "money_yuan"
     sheet_label = raw.name or None
     applied.note_unrecognised(file, sheet_label, table.name, ignored, list(columns))
-    missing = [table.field(f).label for f in table.required if f not in columns]
+    optional = set()
+    if table is contract.INSPECTIONS:
+        if "level" not in columns and "team" in columns:
+            optional.add("level")
+        if "start_date" not in columns and "period" in columns:
+            optional.add("start_date")
+    sections = table is contract.ISSUES and "category" not in columns
+    if sections and any(_row_kind(row) == "section" for row in raw.rows[header_index + 1:]):
+        optional.add("category")
+    missing = [table.field(f).label for f in table.required if f not in columns and f not in optional]
     if missing:
         problems.append(Problem(file, sheet_label, header_index + 1, None, None,
                                 f"{table.label}缺少必填列：{'、'.join(missing)}",
                                 "表头可用的名称见数据规范（如 " + "、".join(
-                                    table.field(f).headers[0] for f in table.required if f not in columns) + "）",
-                                mappings.Unknown("header", table.name,
-                                                 fields=tuple(f for f in table.required if f not in columns))))
+                                    table.field(f).headers[0] for f in table.required
+                                    if f not in columns and f not in optional) + "）",
+                                mappings.Unknown("header", table.name, fields=tuple(
+                                    f for f in table.required if f not in columns and f not in optional))))
         return None, (ParsedSheet(file, raw.name, table, [], 0), None)
+    if dropped:
+        warnings.append(f"{_where(file, raw.name)}：人员姓名列不导入、不保存：{'、'.join(dropped)}")
     if ignored:
         warnings.append(f"{_where(file, raw.name)}：未识别的列已忽略：{'、'.join(ignored[:10])}")
-    return Layout(header_index, table, columns), None
+    header_rows = 1 + sum(1 for r in raw.rows[max(0, header_index - 2):header_index]
+                          if any(layout.known_header(contract.normalise_header(c)) for c in r if not cells.is_blank(c)))
+    return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows), None
+
+
+CSV_BLANK_HINT = "CSV 没有合并单元格：原表中合并的单元格另存为 CSV 后只有第一格有值，请逐行填写，或直接导入 Excel 文件"
 
 
 def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
                  applied: mappings.Applied | None = None):
     applied = applied or mappings.Applied()
-    layout, unread = _recognise(file, raw, problems, warnings, applied)
-    if layout is None:
+    found, unread = _recognise(file, raw, problems, warnings, applied)
+    if found is None:
         return unread
-    header_index, table, columns = layout.header_index, layout.table, layout.columns
+    header_index, table, columns = found.header_index, found.table, found.columns
     sheet_label = raw.name or None
-    converters = [(name, col, as_written, applied.converter(table.name, name, table.field(name).kind), {})
+    converters = [(name, col, as_written,
+                   applied.converter(table.name, name, found.kinds.get(name, table.field(name).kind)), {})
                   for name, (col, as_written) in columns.items()]
     records, skipped = [], 0
     required = table.required  # a property: computed once, not per row
     header_labels = {name: as_written for name, (_, as_written) in columns.items()}
-    for offset, row in enumerate(raw.rows[header_index + 1:]):
+    period = columns.get("period")
+    if period:  # the range column stands for start and end where they have no column of their own
+        header_labels.setdefault("start_date", period[1])
+        header_labels.setdefault("end_date", period[1])
+        header_labels.pop("period")
+    if found.level_from_team:
+        header_labels["level"] = header_labels["team"]
+    blank_hint = CSV_BLANK_HINT if not raw.name else None
+    labels = found.labels
+    rows = raw.rows[header_index + 1:]
+    # section headings: the highest style used is the first level (category), the next the second
+    styles = sorted({h[0] for row in rows if _maybe_section(row) and (h := layout.section_heading(row))})
+    category = subcategory = None
+    skipped_rows: dict[str, list[int]] = defaultdict(list)
+    for offset, row in enumerate(rows):
         row_number = header_index + 2 + offset
-        kind = _row_kind(row)
+        kind = _row_kind(row, labels)
         if kind == "blank":
             continue
-        if kind == "summary":
+        if kind != "data":
             skipped += 1
+            skipped_rows[kind].append(row_number)
+            if kind == "section":
+                style, title = layout.section_heading(row)
+                if style == styles[0]:
+                    category, subcategory = layout.category_title(title), None
+                elif len(styles) > 1 and style == styles[1]:
+                    subcategory = re.sub(r"\s+", "", title)
             continue
         values = {}
         for name, col, as_written, convert, memo in converters:
@@ -298,10 +354,30 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                 if len(memo) < 50_000:
                     memo[key] = value
             values[name] = value
+        if period or "start_date" in values:
+            _split_range(values)
+        if found.level_from_team and values.get("team") is not None:
+            try:
+                values["level"] = cells.level_from_team(values["team"])
+            except cells.CellError as exc:
+                problems.append(Problem(file, sheet_label, row_number, header_labels["team"], values["team"],
+                                        exc.reason, exc.suggestion))
+        if category is not None and values.get("category") is None:
+            values["category"] = category
+            if subcategory is not None and values.get("subcategory") is None:
+                values["subcategory"] = subcategory
         for name in required:
             if name in values and values[name] is None:
-                problems.append(Problem(file, sheet_label, row_number, header_labels[name], "", "必填项为空"))
+                problems.append(Problem(file, sheet_label, row_number, header_labels[name], "", "必填项为空",
+                                        blank_hint))
+            elif name == "category" and found.sections and name not in values:
+                problems.append(Problem(file, sheet_label, row_number, None, None,
+                                        "问题类别为空：这一行之前没有“一、……”这样的分类标题",
+                                        "请在问题前加上分类标题行，或增加“问题类别”列"))
         records.append(Record(file, sheet_label, row_number, values, header_labels))
+    message = layout.skipped_message(_where(file, raw.name), skipped_rows)
+    if message:
+        warnings.append(message)
     return ParsedSheet(file, raw.name, table, records, skipped), None
 
 
@@ -316,6 +392,26 @@ def _rows_looked_at(rows: list[list[object]], count: int = 3) -> str:
         if len(shown) == count:
             break
     return "；".join(shown)
+
+
+def _split_range(values: dict) -> None:
+    """A date range (in the range column or a start_date cell) as start_date and end_date."""
+    had_period = "period" in values
+    period = values.pop("period", None)
+    start = values.get("start_date")
+    if isinstance(start, cells.DateRange):
+        values["start_date"] = start.start
+        if values.get("end_date") is None:
+            values["end_date"] = start.end
+    if isinstance(period, cells.DateRange):
+        if values.get("start_date") is None:
+            values["start_date"] = period.start
+        if values.get("end_date") is None:
+            values["end_date"] = period.end
+    elif period is not None and values.get("start_date") is None:
+        values["start_date"] = period
+    if had_period:  # read: a blank one is a blank start_date
+        values.setdefault("start_date", None)
 
 
 def _show(cell: object) -> str:
@@ -519,6 +615,16 @@ def _unit_keys(records: list[Record], *required: str) -> set[tuple]:
     return {k for rec in records if (k := _unit_key(rec.values, *required)) is not None}
 
 
+# the problems of a row that names a unit or inspection another table of the import must hold
+_REFERENCES = {"roster": ("名册中没有这个村(社区)", "名册中有多个同名对象"),
+               "inspections": ("没有这个村(社区)的巡察记录", "没有巡察记录")}
+
+
+def _refers_to(problem: Problem, tables: set[str]) -> bool:
+    return any(problem.reason.startswith(r) or problem.reason.endswith(r)
+               for t in tables for r in _REFERENCES.get(t, ()))
+
+
 # ---------------------------------------------------------------- the import
 
 
@@ -566,7 +672,7 @@ class Importer:
                 parsed, headers = _parse_sheet(item.name, raw, self.problems, self.warnings, self.applied)
                 if parsed is None:
                     sheet = raw.name or "CSV"
-                    if headers and _find_header(raw.rows):
+                    if headers and layout.find_header(raw.rows, self.applied.all_headers):
                         found_headers.append(f"{sheet} 的表头：{'、'.join(map(str, headers[:15]))}")
                     elif looked := _rows_looked_at(raw.rows):
                         found_headers.append(f"{sheet} 中没有找到表头，查看过的前几行：{looked}")
@@ -601,8 +707,8 @@ class Importer:
         del text
         problems: list[Problem] = []
         warnings: list[str] = []
-        layout, _ = _recognise(item.name, readers.RawSheet("", head), problems, warnings, self.applied)
-        if layout is None or layout.table.name not in FAST_TABLES or problems or not head:
+        shape, _ = _recognise(item.name, readers.RawSheet("", head), problems, warnings, self.applied)
+        if shape is None or shape.table.name not in FAST_TABLES or problems or not head or not shape.plain:
             return None
         con, raw = self.con, f"fast_raw_{number}"
         width = max(len(row) for row in head)
@@ -613,33 +719,38 @@ class Importer:
         got = con.execute(f"SELECT * FROM {raw} WHERE rowid < {len(head)} ORDER BY rowid").fetchall()
         if got != [tuple(c if c != "" else None for c in row) + (None,) * (width - len(row)) for row in head]:
             return None
-        self.warnings.extend(warnings)
-        table, columns = layout.table, layout.columns
+        table, columns = shape.table, shape.columns
         labels = {name: as_written for name, (_, as_written) in columns.items()}
 
-        # blank and summary rows: a first cell that starts with a plain character makes a data row;
-        # any other row is classified by `_row_kind` itself (few: blank, 合计, notes)
-        sure = f"coalesce(regexp_matches(c0, '{_SURE_DATA}'), false)"
+        # blank, summary, note and section rows: a first cell that starts with a plain character, no 计
+        # (合计, 小计) in it or a label column, and more than two cells filled make a data row; any
+        # other row is classified by `_row_kind` itself (few: blank, 合计, notes, headings)
+        sure = " AND ".join([f"coalesce(regexp_matches(c0, '{_SURE_DATA}'), false)", "strpos(c0, '计') = 0",
+                             *(f"strpos(coalesce(c{c}, ''), '计') = 0" for c in shape.labels if c),
+                             f"coalesce({', '.join(f'c{c}' for c in range(2, width))}) IS NOT NULL"
+                             if width > 2 else "true"])
         skipped, extra = 0, []
-        for rowid, *row in con.execute(f"SELECT rowid, * FROM {raw} WHERE rowid > {layout.header_index} "
-                                       f"AND NOT {sure} ORDER BY rowid").fetchall():
-            kind = _row_kind(row)
-            if kind == "summary":
+        skipped_rows: dict[str, list[int]] = defaultdict(list)
+        for rowid, *row in con.execute(f"SELECT rowid, * FROM {raw} WHERE rowid > {shape.header_index} "
+                                       f"AND NOT ({sure}) ORDER BY rowid").fetchall():
+            kind = _row_kind(row, shape.labels)
+            if kind in ("summary", "note", "section"):
                 skipped += 1
+                skipped_rows[kind].append(rowid + 1)
             elif kind == "data":
                 extra.append(rowid)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {raw}_extra (rid BIGINT)")
         self._temp.append(f"{raw}_extra")
         if extra:
             self._insert_frame(f"{raw}_extra", pd.DataFrame({"rid": extra}))
-        rows = (f"(SELECT rowid + 1 AS r, * FROM {raw} WHERE rowid > {layout.header_index} "
-                f"AND ({sure} OR rowid IN (SELECT rid FROM {raw}_extra)))")
+        rows = (f"(SELECT rowid + 1 AS r, * FROM {raw} WHERE rowid > {shape.header_index} "
+                f"AND (({sure}) OR rowid IN (SELECT rid FROM {raw}_extra)))")
 
         # each converter once per distinct value (plain text needs none), joined back by value
         maps = []
         unknown: dict[tuple[str, object], mappings.Unknown] = {}  # (field, cell) -> what a mapping could answer
         for k, (name, (col, as_written)) in enumerate(columns.items()):
-            kind = table.field(name).kind
+            kind = shape.kinds.get(name, table.field(name).kind)
             convert = self.applied.converter(table.name, name, kind)
             plain = cells.plain_sql(kind, f"c{col}")
             where = f"WHERE NOT coalesce({plain}, false)" if plain else ""
@@ -652,6 +763,8 @@ class Importer:
                     value, reason, hint = None, exc.reason, exc.suggestion
                     if exc.unknown:
                         unknown[(name, cell)] = mappings.unknown_value(table.name, name, exc)
+                if isinstance(value, (cells.DueText, cells.DateRange)):
+                    return None  # a value that needs its row or inspection: the row-by-row path
                 errors |= reason is not None
                 blanks |= value is None and reason is None
                 for key, item_value in zip(found, (cell, _as_sql_text(value), reason, hint), strict=True):
@@ -664,6 +777,10 @@ class Importer:
                 self._insert_frame(mapped, pd.DataFrame(found, dtype=object), "raw, val, reason, hint")
             maps.append((name, col, as_written, kind, mapped, errors, blanks and name in table.required,
                          bool(found["raw"])))
+        self.warnings.extend(warnings)
+        message = layout.skipped_message(item.name, skipped_rows)
+        if message:
+            self.warnings.append(message)
         # an empty map: every cell of the column is plain text (a blank cell would be in the map)
         joins = " ".join(f"LEFT JOIN {m[4]} m{k} ON d.c{m[1]} IS NOT DISTINCT FROM m{k}.raw"
                          for k, m in enumerate(maps) if m[7])
@@ -687,9 +804,8 @@ class Importer:
                         blank.add(m[0])
                 for name in table.required:
                     if name in blank:
-                        self.problems.append(Problem(item.name, None, r, labels[name], "", "必填项为空"))
-            if found_rows:
-                return None, skipped, table.name
+                        self.problems.append(Problem(item.name, None, r, labels[name], "", "必填项为空",
+                                                     CSV_BLANK_HINT))
 
         values = []
         for k, (name, col, _, kind, _, _, _, mapped) in enumerate(maps):
@@ -844,6 +960,12 @@ class Importer:
             resolved = (f"SELECT s.*, u.uid, u.reason, u.hint FROM {t} s JOIN {t}_units u "
                         "ON s.unit_code IS NOT DISTINCT FROM u.unit_code AND s.district = u.district "
                         f"AND s.township = u.township AND s.unit_name = u.unit_name WHERE {complete}")
+        # every check on every row: end before start is reported whatever else is wrong with the row
+        for f, r, start, end in con.execute(f"SELECT f, r, start_date, end_date FROM {t} "
+                                            "WHERE end_date < start_date ORDER BY f, r").fetchall():
+            sheet = sheets[f]
+            self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("end_date"), str(end),
+                                         f"结束日期早于开始日期（{start.isoformat()}）"))
         con.execute(f"""CREATE OR REPLACE TEMP TABLE fast_inspections_v AS
             SELECT *, row_number() OVER w AS k, first_value(f) OVER w AS f0, first_value(r) OVER w AS r0
             FROM ({resolved})
@@ -851,20 +973,17 @@ class Importer:
         self._temp.append("fast_inspections_v")
         con.execute(f"DROP TABLE {t}")
         con.execute(f"DROP TABLE IF EXISTS {t}_units")
-        for f, r, uid, reason, hint, name, round_, k, f0, r0, start, end in con.execute(
-                "SELECT f, r, uid, reason, hint, unit_name, round, k, f0, r0, start_date, end_date "
-                "FROM fast_inspections_v WHERE uid IS NULL OR k > 1 OR end_date < start_date ORDER BY f, r"
+        for f, r, uid, reason, hint, name, round_, f0, r0 in con.execute(
+                "SELECT f, r, uid, reason, hint, unit_name, round, f0, r0 "
+                "FROM fast_inspections_v WHERE uid IS NULL OR k > 1 ORDER BY f, r"
         ).fetchall():
             sheet = sheets[f]
             if uid is None:
                 self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("unit_name"), name,
                                              reason, hint))
-            elif k > 1:
+            else:
                 self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("round"), round_,
                                              f"同一轮次同一村(社区)出现两次（另见 {sheets[f0].file} 第 {r0} 行）"))
-            else:
-                self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("end_date"), str(end),
-                                             f"结束日期早于开始日期（{start.isoformat()}）"))
         columns = ", ".join(INSPECTION_COLUMNS)
         con.execute(f"CREATE OR REPLACE TEMP TABLE fast_inspections AS SELECT {columns} FROM inspections LIMIT 0")
         self._temp.append("fast_inspections")
@@ -1000,6 +1119,10 @@ class Importer:
             units.load(_unit_keys(by_table["inspections"]))
         for rec in by_table["inspections"] if not staged_inspections else ():
             v = rec.values
+            # every check runs on every row, whatever else is wrong with it
+            backwards = bool(v.get("end_date") and v.get("start_date") and v["end_date"] < v["start_date"])
+            if backwards:
+                self.problem(rec, "end_date", f"结束日期早于开始日期（{v['start_date'].isoformat()}）")
             if None in (v.get("district"), v.get("township"), v.get("unit_name"), v.get("round")):
                 continue
             if units.empty:
@@ -1015,8 +1138,7 @@ class Importer:
                 self.problem(rec, "round", f"同一轮次同一村(社区)出现两次（另见 {other.file} 第 {other.row} 行）")
                 continue
             seen_keys[key] = rec
-            if v.get("end_date") and v.get("start_date") and v["end_date"] < v["start_date"]:
-                self.problem(rec, "end_date", f"结束日期早于开始日期（{v['start_date'].isoformat()}）")
+            if backwards:
                 continue
             v["unit_id"] = uid
             v.setdefault("mode", contract.DEFAULT_MODE)
@@ -1064,6 +1186,11 @@ class Importer:
             v["unit_id"] = uid
             v["seq"] = seq[(v["round"], uid)]
             v.setdefault("status", contract.DEFAULT_STATUS)
+            due = v.get("due_date")
+            if isinstance(due, cells.DueText):
+                v["due_date"] = due.resolve(self._end_date(v["round"], uid, seen_keys))
+                if due.kind == "long_term" and v["status"] != "rectified":
+                    v["status"] = "long_term"  # 长期坚持 as a due date: a long-term issue
             issue_rows.append(v)
         frames["issues"] = pd.DataFrame(issue_rows, columns=ISSUE_COLUMNS)
         if staged:
@@ -1072,6 +1199,19 @@ class Importer:
             count = self.con.execute("SELECT count(*) FROM fast_issues").fetchone()[0]
             frames["issues"] = StagedRows("fast_issues", list(ISSUE_COLUMNS), count)
         return frames
+
+    def _end_date(self, round_: str, uid: str, incoming: dict) -> dt.date | None:
+        """The end_date of inspection (round, unit): in this import, else in the store."""
+        if (round_, uid) in incoming:
+            return incoming[(round_, uid)].values.get("end_date")
+        sources = ["SELECT end_date FROM inspections WHERE round = $r AND unit_id = $u AND superseded_by IS NULL"]
+        if "fast_inspections" in self._temp:
+            sources.insert(0, "SELECT end_date FROM fast_inspections WHERE round = $r AND unit_id = $u")
+        for sql in sources:
+            row = self.con.execute(sql, {"r": round_, "u": uid}).fetchone()
+            if row is not None:
+                return row[0]
+        return None
 
     # -------------------------------------------------------------- diff and load
 
@@ -1138,13 +1278,20 @@ class Importer:
 
     def _run(self) -> ImportResult:
         by_table = self.parse()
-        if self.problems:
-            return self._rejected()
-        if not any(by_table.values()) and not self.skipped:
+        # the tables with rows that could not be read: rows that refer to them are not checked against
+        # them (their units or inspections may be on those rows); every other check runs on every row
+        unread = {t for f, ts in self.file_tables.items() for t in ts
+                  if any(p.file == f for p in self.problems)} | (
+            set(contract.APPLY_ORDER) if any(p.file not in self.file_tables for p in self.problems) else set())
+        parse_problems = len(self.problems)
+        if not self.problems and not any(by_table.values()) and not self.skipped:
             self.problems.append(Problem(", ".join(f.name for f in self.files), None, None, None, None,
                                          "文件中没有数据行"))
             return self._rejected()
         frames = self.validate(by_table)
+        if unread:
+            self.problems[parse_problems:] = [p for p in self.problems[parse_problems:]
+                                              if not _refers_to(p, unread)]
         if self.problems:
             return self._rejected()
 

@@ -47,8 +47,8 @@ def _is_number(cell: object) -> bool:
     return isinstance(cell, str) and bool(re.fullmatch(r"\s*\d+(\.\d+)?\s*", cell))
 
 
-def known_header(text: str) -> bool:
-    return text in contract.ALL_HEADERS or text in DROPPED_HEADERS
+def known_header(text: str, known: frozenset[str] | set[str] = contract.ALL_HEADERS) -> bool:
+    return text in known or text in DROPPED_HEADERS
 
 
 DROPPED_HEADERS = {contract.normalise_header(h) for h in contract.SERIAL_HEADERS + contract.PERSON_HEADERS}
@@ -62,7 +62,8 @@ def is_serial_header(text: str) -> bool:
     return text in {contract.normalise_header(h) for h in contract.SERIAL_HEADERS}
 
 
-def find_header(rows: list[list[object]]) -> tuple[int, list[str], list[str]] | None:
+def find_header(rows: list[list[object]], known: frozenset[str] | set[str] = contract.ALL_HEADERS,
+                ) -> tuple[int, list[str], list[str]] | None:
     """(index of the header's lowest row, normalised header per column, header as written per column).
 
     The header row is the row of the first MAX_TITLE_ROWS + 1 with most known header names (at least
@@ -71,7 +72,7 @@ def find_header(rows: list[list[object]]) -> tuple[int, list[str], list[str]] | 
     known name, else by the cells above it joined, else by its lowest non-blank cell."""
     best: tuple[int, int] | None = None
     for index, row in enumerate(rows[: contract.MAX_TITLE_ROWS + 1]):
-        hits = sum(1 for h in _header_texts(row) if h in contract.ALL_HEADERS)
+        hits = sum(1 for h in _header_texts(row) if h in known)
         if hits >= 2 and (best is None or hits > best[0]):
             best = (hits, index)
     if best is None:
@@ -81,7 +82,7 @@ def find_header(rows: list[list[object]]) -> tuple[int, list[str], list[str]] | 
         below = rows[bottom + 1]
         if any(_is_number(c) or not isinstance(c, (str, type(None))) or _DATE_LIKE.match(str(c)) for c in below):
             break
-        if not any(known_header(h) for h in _header_texts(below)):
+        if not any(known_header(h, known) for h in _header_texts(below)):
             break
         bottom += 1
     first = max(0, bottom - MAX_HEADER_ROWS + 1)
@@ -93,7 +94,7 @@ def find_header(rows: list[list[object]]) -> tuple[int, list[str], list[str]] | 
         texts = [_header_texts([c])[0] for c in stack]
         chosen = None
         for i in range(len(stack) - 1, -1, -1):  # the lowest known name
-            if texts[i] and known_header(texts[i]):
+            if texts[i] and known_header(texts[i], known):
                 chosen = i
                 break
         if chosen is not None:
@@ -107,7 +108,7 @@ def find_header(rows: list[list[object]]) -> tuple[int, list[str], list[str]] | 
                 parts.append(text)
         joined = "".join(parts)
         lowest = next((i for i in range(len(stack) - 1, -1, -1) if texts[i]), None)
-        if joined and known_header(joined) and len(parts) > 1:
+        if joined and known_header(joined, known) and len(parts) > 1:
             headers.append(joined)
             written.append(joined)
         elif lowest is not None and first + lowest >= top:  # not a title above the header
