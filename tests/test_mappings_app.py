@@ -170,3 +170,22 @@ def test_viewers_see_neither_the_form_nor_the_list(page, tmp_path, monkeypatch):
     assert not any(b.label in ("保存映射并重新导入", "删除该映射") for b in at.button)
     assert not any(h.value == "表头和取值映射" for h in at.subheader)
     assert "巡察反馈问题描述" not in " ".join(m.value for m in at.markdown)
+
+
+def test_the_form_in_english(page, tmp_path):
+    db = tmp_path / "app.duckdb"
+    files = own_files()
+    result = rejected(db, files)
+    at = page(db)
+    at.session_state["lang"] = "en"
+    at.session_state[RESULT_KEY] = (result, b"", "now")
+    at.session_state[FILES_KEY] = [KeptFile(f.name, f.data) for f in files]
+    at.run()
+    clean(at)
+    assert any(h.value == "Answer once; later imports remember" for h in at.subheader)
+    labels = [s.label for s in at.selectbox]
+    assert "issues status: '整改到位已销号' (2 rows) means" in labels, labels
+    assert "Column '巡察反馈问题描述' is" in labels
+    value = next(s for s in at.selectbox if "整改到位已销号" in s.label)
+    assert value.options == ["(choose)", "Rectified", "In progress", "Not started", "Long-term"]
+    assert any(b.label == "Save the mappings and import again" for b in at.button)
