@@ -158,6 +158,16 @@ def test_drill_down_by_clicks_and_back_by_the_breadcrumb(app_url, page):
     settle(page)
     assert _title(page).startswith("各对象")
 
+    # a unit bar opens that unit's profile, the unit in its link
+    _click_bar(page, 0)
+    settle(page)
+    assert urlparse(page.url).path.endswith("/unit")
+    unit = parse_qs(urlparse(page.url).query)["unit"][0]
+    assert unit.startswith(f"{district}/{town}/")
+    assert page.locator("h1", has_text="对象档案").count() == 1
+    assert page.get_by_text("历次巡察").count() + page.get_by_text("尚未巡察").count() >= 1
+    page.screenshot(path=str(SHOTS / "drill_unit_profile.png"), full_page=True)
+
 
 def test_last_mile_shows_the_first_rows_and_downloads_them_all(app_url, page, demo_db):
     """Early in the plan more units are uncovered than the page lists: it says how many, lists the
