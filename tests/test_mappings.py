@@ -98,6 +98,8 @@ def test_means_long_term_and_booleans(capsys, db):
     (["--table", "issues", "--field", "description", "--value", "x", "--means", "y"], "不能映射取值"),
     (["--table", "issues", "--header", "x", "--field", "nosuch"], "没有字段"),
     (["--table", "roster", "--header", "  ", "--field", "district"], "不能为空"),
+    (["--table", "issues", "--header", "整改责任人", "--field", "description"], "不导入的列"),  # names: never stored
+    (["--table", "inspections", "--header", "序号", "--field", "unit_code"], "不导入的列"),
 ])
 def test_refused_with_a_message(capsys, db, argv, said):
     code, out, err = call(capsys, "mappings", "add", "--db", str(db), *argv)
