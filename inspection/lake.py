@@ -100,14 +100,29 @@ def _quote(text: str) -> str:
 
 
 def connect(target: str, data_path: str | None, read_only: bool,
-            migrate: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> duckdb.DuckDBPyConnection:
+            migrate: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+            alongside: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the lake as the main database. A writer creates the lake on first use (in `data_path`)
-    and runs `migrate` under the writers' lock. duckdb.Error / LakeError on failure."""
+    and runs `migrate` under the writers' lock. duckdb.Error / LakeError on failure.
+
+    `alongside`: the lake is attached in a DuckDB instance of its own. A dashboard holds the lake
+    read-only, and DuckDB refuses a second connection to the same target with another configuration
+    in the same process ("different configuration than existing connections"), so its import, undo
+    and plan changes write through such an instance (~0.5 s to load the extensions)."""
     ensure_extensions()
     if not read_only:
         if not data_path:
             raise LakeError("使用 DuckLake 时必须设置 INSPECTION_LAKE_DATA（共享数据文件夹）")
         Path(data_path).mkdir(parents=True, exist_ok=True)
+    if alongside:
+        con = duckdb.connect(config=config())
+        try:
+            con.execute(f"ATTACH '{_quote(target)}' AS lake_writer" + (" (READ_ONLY)" if read_only else ""))
+            con.execute("USE lake_writer")
+        except BaseException:
+            con.close()
+            raise
+        return _migrated(con, read_only, migrate)
     try:
         con = duckdb.connect(target, read_only=read_only, config=config())
     except duckdb.InvalidInputException as exc:
@@ -122,6 +137,11 @@ def connect(target: str, data_path: str | None, read_only: bool,
         finally:
             boot.close()
         con = duckdb.connect(target, read_only=read_only, config=config())
+    return _migrated(con, read_only, migrate)
+
+
+def _migrated(con: duckdb.DuckDBPyConnection, read_only: bool,
+              migrate: Callable[[duckdb.DuckDBPyConnection], None] | None) -> duckdb.DuckDBPyConnection:
     if migrate is not None and not read_only:
         try:
             with write_lock(con, "migrate"):

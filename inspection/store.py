@@ -100,11 +100,12 @@ def memory_limit() -> str:
     return value
 
 
-def _connect_lake(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _connect_lake(target: str, read_only: bool, alongside: bool = False) -> duckdb.DuckDBPyConnection:
     shown = target.split(":", 2)[0] + ":postgres"
     try:
         limit = memory_limit()
-        con = lake.connect(target, settings.get("INSPECTION_LAKE_DATA"), read_only, migrate=migrate)
+        con = lake.connect(target, settings.get("INSPECTION_LAKE_DATA"), read_only, migrate=migrate,
+                           alongside=alongside)
         con.execute(f"SET memory_limit = '{limit}'")
         return con
     except lake.LakeError as exc:
@@ -113,11 +114,14 @@ def _connect_lake(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise StoreError(f"无法打开 DuckLake 存储（{shown}）：{str(exc).splitlines()[0]}") from None
 
 
-def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(path: str | Path | None = None, read_only: bool = False,
+            alongside: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (creating and migrating when writable) the store; StoreError on any failure.
-    The store is the lake when INSPECTION_STORE names one (see lake_target), else the DuckDB file."""
+    The store is the lake when INSPECTION_STORE names one (see lake_target), else the DuckDB file.
+    `alongside`: a lake writer in a process that already holds the lake read-only (a dashboard's
+    import, undo or plan change) gets a DuckDB instance of its own (see lake.connect)."""
     if lake_target(path):
-        return _connect_lake(lake_target(path), read_only)
+        return _connect_lake(lake_target(path), read_only, alongside)
     limit = memory_limit()
     target = store_path(path)
     if read_only and not target.exists():

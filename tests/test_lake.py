@@ -118,9 +118,11 @@ def test_same_figures_on_lake_and_file(demo_lake, demo_db):
                             Filters(as_of=dt.date(2025, 3, 31), poverty_only=True)):
                 assert metrics.compute(con, filters) == metrics.compute(embedded, filters)
             params = {**Filters().params(), "limit": None}  # the lists whole
+            unit = {"unit_district": "临颍县", "unit_township": "北港镇", "unit_name": "下何村"}  # the unit page's
             for name in store.query_names():
-                on_lake = store.run_query(con, name, params)
-                on_file = store.run_query(embedded, name, params)
+                needs = {**params, **unit} if name.startswith("unit_") else params
+                on_lake = store.run_query(con, name, needs)
+                on_file = store.run_query(embedded, name, needs)
                 if name == "plan_settings_by_district":  # when each store seeded its default plan row
                     on_lake, on_file = on_lake.drop(columns="updated_at"), on_file.drop(columns="updated_at")
                 pd.testing.assert_frame_equal(on_lake, on_file, obj=name)
@@ -400,3 +402,26 @@ def test_export_log_on_the_lake(demo_lake):
         reader.close()
     with pytest.raises(store.StoreError, match="导出记录无法写入 DuckLake"):
         exportlog.open_writer(spec.replace("dbname=", "dbname=missing_"))
+
+
+def test_a_dashboard_imports_and_undoes_beside_its_read_only_lake(demo_lake, demo_db):
+    """The dashboard holds the lake read-only; its import page writes through a connection of the
+    same process (ui/state.writer), which DuckDB refused as 'a different configuration'."""
+    spec, _, _ = demo_lake
+    reader = store.connect(spec, read_only=True)
+    try:
+        before = _figures(reader)
+        writer = store.connect(spec, alongside=True)
+        try:
+            result = importer.import_files(writer, [_changed_issues(demo_db)], "page", None)
+            assert result.status == "imported", result.problems[:3]
+            assert importer.undo(writer, result.import_id, "page").startswith(f"已撤销导入 {result.import_id}")
+        finally:
+            writer.close()
+    finally:
+        reader.close()
+    fresh = store.connect(spec, read_only=True)
+    try:
+        assert _figures(fresh) == before
+    finally:
+        fresh.close()

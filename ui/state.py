@@ -47,7 +47,7 @@ def writer():
 def _writer():
     path = db_path()
     if store.lake_target(path):
-        con = store.connect(path)
+        con = store.connect(path, alongside=True)  # this process holds the lake read-only
         try:
             yield con
         finally:
