@@ -32,6 +32,10 @@ def originals_dir(db: Path) -> Path:
     return (store.store_path() if store.lake_target(db) else db).parent / "originals"
 
 
+def _print_stage(stage: str, info: dict) -> None:
+    print(importer.progress_text(stage, info), file=sys.stderr, flush=True)
+
+
 def cmd_import(args) -> int:
     files = []
     for name in args.files:
@@ -44,7 +48,9 @@ def cmd_import(args) -> int:
     store.check_file(db)
     con = store.connect(db)
     try:
-        result = importer.import_files(con, files, _user(), originals_dir(db))
+        # the stages on a terminal (reading file 2 of 5, rows read, checking, writing); never in a pipe
+        progress = _print_stage if sys.stderr.isatty() else None
+        result = importer.import_files(con, files, _user(), originals_dir(db), progress=progress)
     finally:
         con.close()
     if result.status == "imported":

@@ -17,6 +17,7 @@ import re
 import shutil
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -640,6 +641,7 @@ class Importer:
         self.warnings: list[str] = []
         self.skipped = 0
         self.file_tables: dict[str, list[str]] = defaultdict(list)
+        self.progress: Progress = _no_progress
         self._temp: list[str] = []  # TEMP tables of the vectorised CSV path, dropped after the run
         self._known_units: set[str] = set()  # units whose stored inspections are in validate's `known`
         self._fast_known: set[tuple] = set()  # the rows of TEMP table fast_known
@@ -649,7 +651,10 @@ class Importer:
     def parse(self) -> dict[str, list[Record]]:
         by_table: dict[str, list[Record]] = {t: [] for t in contract.APPLY_ORDER}
         seen_hashes: dict[str, str] = {}
-        for item in self.files:
+        for number, item in enumerate(self.files, 1):
+            if number > 1:
+                self.progress("rows", {"rows": self._rows_read(by_table)})
+            self.progress("read", {"file": number, "files": len(self.files), "name": item.name})
             if item.sha256 in seen_hashes:
                 self.warnings.append(f"{item.name} 与 {seen_hashes[item.sha256]} 内容相同，已只导入一次")
                 continue
@@ -692,6 +697,10 @@ class Importer:
                 if extra > 0:
                     self.warnings.append(f"{item.name}：{extra} 个工作表未识别为台账，已忽略")
         return by_table
+
+    @staticmethod
+    def _rows_read(by_table: dict[str, list]) -> int:
+        return sum(e.rows if isinstance(e, StagedSheet) else 1 for entries in by_table.values() for e in entries)
 
     def _parse_fast(self, item: InputFile, number: int) -> tuple[StagedSheet | None, int, str] | None:
         """Read a large regular CSV through DuckDB: (its staged rows or None when it has no data rows
@@ -1288,6 +1297,9 @@ class Importer:
             self.problems.append(Problem(", ".join(f.name for f in self.files), None, None, None, None,
                                          "文件中没有数据行"))
             return self._rejected()
+        rows = self._rows_read(by_table)
+        self.progress("rows", {"rows": rows})
+        self.progress("check", {"rows": rows})
         frames = self.validate(by_table)
         if unread:
             self.problems[parse_problems:] = [p for p in self.problems[parse_problems:]
@@ -1304,6 +1316,7 @@ class Importer:
         if added == 0 and replaced == 0:
             self.warnings.insert(0, "这些文件已经导入过，数据没有变化")
             return ImportResult("unchanged", 0, 0, skipped, [], self.warnings, mappings=self.applied.used_list())
+        self.progress("write", {"rows": added + replaced})
         import_id = self._load(plans, added, replaced, skipped)
         return ImportResult("imported", added, replaced, skipped, [], self.warnings, import_id,
                             {t: len(frames[t]) for t in contract.APPLY_ORDER}, self.applied.used_list())
@@ -1468,10 +1481,36 @@ def refresh_rounds(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def import_files(con: duckdb.DuckDBPyConnection, files: list[InputFile], user: str,
-                 originals_dir: Path | None = None, limits: readers.Limits | None = None) -> ImportResult:
+                 originals_dir: Path | None = None, limits: readers.Limits | None = None,
+                 progress: Progress | None = None) -> ImportResult:
+    """`progress(stage, info)` is told what the import is doing (see `Progress`); it must not raise."""
     # on a DuckLake: one writer at a time (a second one waits); nothing to do for the embedded file
     with lake.write_lock(con, user, notify=lake_notice):
-        return Importer(con, files, user, originals_dir, limits).run()
+        importer = Importer(con, files, user, originals_dir, limits)
+        importer.progress = progress or _no_progress
+        return importer.run()
+
+
+Progress = Callable[[str, dict], None]
+"""Stages: ("read", {"file": k, "files": n, "name": name}) before each file; ("rows", {"rows": n})
+after each, the data rows read so far; ("check", {"rows": n}) before the rows are checked against each
+other and the store; ("write", {"rows": n}) before the store is written."""
+
+PROGRESS_TEXT = {
+    "read": ("正在读取第 {file}/{files} 个文件：{name}", "Reading file {file} of {files}: {name}"),
+    "rows": ("已读取 {rows:,} 行", "{rows:,} rows read"),
+    "check": ("正在检查 {rows:,} 行数据", "Checking {rows:,} rows"),
+    "write": ("正在写入 {rows:,} 行数据", "Writing {rows:,} rows"),
+}
+
+
+def progress_text(stage: str, info: dict, lang: str = "zh") -> str:
+    zh, en = PROGRESS_TEXT[stage]
+    return (zh if lang == "zh" else en).format(**info)
+
+
+def _no_progress(stage: str, info: dict) -> None:
+    return None
 
 
 def lake_notice(message: str) -> None:

@@ -42,12 +42,12 @@ def _backup(con) -> None:
         st.warning(f"{ui_auth.label('backup_failed')}{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
 
 
-def run_import(uploads, user: str) -> None:
+def run_import(uploads, user: str, progress=None) -> None:
     ui_auth.require("import")
     files = [importer.InputFile(u.name, u.getvalue()) for u in uploads]
     originals = store.store_path().parent / "originals"
     with state.writer() as con:
-        result = importer.import_files(con, files, user or _user(), originals)
+        result = importer.import_files(con, files, user or _user(), originals, progress=progress)
         if result.status == "imported":
             state.clear_caches()
             _backup(con)
@@ -98,8 +98,14 @@ def render_upload(lang: str) -> None:
         st.caption(f"{t('import_user', lang)}{'：' if lang == 'zh' else ': '}{_user()}")
         submitted = st.form_submit_button(t("import_button", lang), type="primary")
     if submitted and uploads:
+        stage = st.empty()  # what the import is doing: reading file 2 of 5, rows read, checking, writing
+
+        def progress(name: str, info: dict) -> None:
+            stage.caption(importer.progress_text(name, info, lang))
+
         with st.spinner("…"):
-            run_import(uploads, _user())
+            run_import(uploads, _user(), progress)
+        stage.empty()
     render_result(lang)
 
 

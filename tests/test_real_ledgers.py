@@ -233,3 +233,32 @@ def test_fast_path_hands_context_values_to_the_row_path(con, monkeypatch):
 
 def test_importer_module_has_no_layout_of_its_own():
     assert importer.layout.find_header is not None
+
+
+def test_import_reports_its_stages(con):
+    seen = []
+    files = plain_files()
+    result = importer.import_files(con, files, "tester", progress=lambda stage, info: seen.append((stage, info)))
+    assert result.status == "imported"
+    stages = [s for s, _ in seen]
+    assert stages == ["read", "rows", "read", "rows", "read", "rows", "check", "write"]
+    assert seen[2][1] == {"file": 2, "files": 3, "name": "inspections.csv"}
+    assert seen[-2][1]["rows"] == 6 + 5 + 8
+    assert importer.progress_text(*seen[2]) == "正在读取第 2/3 个文件：inspections.csv"
+    assert importer.progress_text("rows", {"rows": 12345}, "en") == "12,345 rows read"
+
+
+def test_cli_prints_stages_only_on_a_terminal(tmp_path, monkeypatch, capsys):
+    from inspection import cli
+
+    paths = []
+    for item in plain_files():
+        path = tmp_path / item.name
+        path.write_bytes(item.data)
+        paths.append(str(path))
+    db = str(tmp_path / "x.duckdb")
+    monkeypatch.setattr("sys.stderr.isatty", lambda: False, raising=False)
+    assert cli.main(["import", "--db", db, *paths]) == 0
+    assert "正在读取" not in capsys.readouterr().err
+    assert cli._print_stage("check", {"rows": 3}) is None
+    assert "正在检查 3 行数据" in capsys.readouterr().err
