@@ -58,6 +58,7 @@ def render_questions(result, lang: str, import_again: Callable[[list], None]) ->
     st.subheader(t("map_title", lang))
     st.caption(t("map_help", lang))
     none = t("map_choose", lang)
+    # widget keys name the question itself: an answer never carries over to another question
     with st.form("mapping_form"):
         header_answers: dict[tuple[int, str], str] = {}
         column_answers: dict[tuple[int, str], str] = {}
@@ -66,13 +67,13 @@ def render_questions(result, lang: str, import_again: Callable[[list], None]) ->
             for name in question.missing:
                 label = mappings.field_label(question.table, name, lang)
                 column = st.selectbox(t("map_missing", lang, field=label), [None, *question.columns],
-                                      format_func=lambda c: none if c is None else c, key=f"map_missing_{i}_{name}")
+                                      format_func=lambda c: none if c is None else c, key=f"map_missing_{question.file}_{question.sheet}_{name}")
                 if column:
                     header_answers[(i, column)] = name
             optional = question.optional_fields()
             for column in question.columns:
                 chosen = st.selectbox(
-                    t("map_column", lang, column=column), [None, *optional], key=f"map_column_{i}_{column}",
+                    t("map_column", lang, column=column), [None, *optional], key=f"map_column_{question.file}_{question.sheet}_{column}",
                     format_func=lambda f, q=question: t("map_ignore", lang) if f is None
                     else mappings.field_label(q.table, f, lang))
                 if chosen:
@@ -82,7 +83,7 @@ def render_questions(result, lang: str, import_again: Callable[[list], None]) ->
             label = mappings.field_label(question.table, question.field, lang)
             chosen = st.selectbox(
                 t("map_value", lang, table=mappings.table_label(question.table, lang), field=label,
-                  value=question.value, rows=question.rows), [None, *question.choices()], key=f"map_value_{j}",
+                  value=question.value, rows=question.rows), [None, *question.choices()], key=f"map_value_{question.table}_{question.field}_{question.value}",
                 format_func=lambda v, q=question: none if v is None else mappings.means_label(q.table, q.field, v, lang))
             if chosen:
                 value_answers[j] = chosen
