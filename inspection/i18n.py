@@ -331,7 +331,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_covered": ("已覆盖", "Covered"),
     "col_covered_share": ("覆盖率", "Coverage"),
     "col_planned_share": ("计划进度", "Planned"),
-    "col_gap": ("差距（个）", "Gap (units)"),
+    "col_planned_units": ("计划应覆盖（个）", "Planned by now (units)"),
+    "col_gap": ("与计划相比", "Against the plan"),
+    "gap_behind": ("落后 {n} 个", "{n} behind"),
+    "gap_ahead": ("超前 {n} 个", "{n} ahead"),
+    "gap_even": ("持平", "on the line"),
+    "col_remaining": ("尚需覆盖（个）", "Units left"),
+    "col_months_left": ("剩余月数", "Months left"),
+    "fu_plan_check": ("核对方法：计划应覆盖 = 应巡对象 × 计划进度（取整）；与计划相比 = 计划应覆盖 − 已覆盖；"
+                      "按期完成需月均 = 尚需覆盖 ÷ 剩余月数（剩余天数 ÷ 30.4，不足 1 个月按 1 个月计）；"
+                      "每月缺口 = 需月均 − 近6月月均新覆盖（仅滞后的行）。合计行的尚需覆盖、需月均和每月缺口是各行之和，"
+                      "任一行滞后即合计滞后。",
+                      "How to check: planned by now = roster units × planned share (rounded); against the plan = "
+                      "planned by now − covered; needed per month = units left ÷ months left (days left ÷ 30.4, "
+                      "at least 1); lacking per month = needed − pace of the last 6 months (behind rows only). The "
+                      "total's units left, needed and lacking are the sums of its rows; it is behind when any row is."),
     "col_pace": ("近6月月均新覆盖", "Pace (units/month)"),
     "col_projected": ("预计完成日期", "Projected completion"),
     "col_needed": ("按期完成需月均", "Needed per month"),

@@ -104,8 +104,9 @@ def compute(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     return out
 
 
-PLAN_KEYS = ("district", "planned_share", "covered_share", "pace_per_month", "projected_full_coverage",
-             "needed_per_month", "behind", "no_progress", "is_total")
+PLAN_KEYS = ("district", "planned_share", "covered_share", "planned_units", "gap_units", "remaining_units",
+             "pace_per_month", "projected_full_coverage", "months_left", "needed_per_month", "lacking_per_month",
+             "behind", "no_progress", "is_total")
 
 
 def plan_rows(con: duckdb.DuckDBPyConnection, params: dict) -> list[dict]:

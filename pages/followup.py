@@ -46,6 +46,16 @@ def _projected(row, lang: str) -> str:
     return t("fu_reached", lang, date=day) if row["remaining_units"] == 0 else day
 
 
+def _gap(units, lang: str) -> str:
+    """gap_units (planned_units - units_covered) as words: behind or ahead by so many units."""
+    if pd.isna(units):
+        return "—"
+    units = int(units)
+    if units > 0:
+        return t("gap_behind", lang, n=fmt.count(units, lang))
+    return t("gap_ahead", lang, n=fmt.count(-units, lang)) if units < 0 else t("gap_even", lang)
+
+
 def plan_table(frame: pd.DataFrame, lang: str, params: dict | None = None) -> pd.DataFrame:
     """The plan rows as shown: translated headers, text for dates and flags, behind rows first;
     the first column names the areas at the grain of `params` (Filters.params())."""
@@ -56,9 +66,13 @@ def plan_table(frame: pd.DataFrame, lang: str, params: dict | None = None) -> pd
         t("col_covered", lang): frame["units_covered"],
         t("col_covered_share", lang): [fmt.percent(v) for v in frame["covered_share"]],
         t("col_planned_share", lang): [fmt.percent(v) for v in frame["planned_share"]],
-        t("col_gap", lang): [fmt.number(v, lang, 0) for v in frame["gap_units"]],
+        t("col_planned_units", lang): frame["planned_units"],
+        t("col_gap", lang): [_gap(v, lang) for v in frame["gap_units"]],
         t("col_pace", lang): [fmt.number(v, lang, 1) for v in frame["pace_per_month"]],
         t("col_projected", lang): [_projected(r, lang) for _, r in frame.iterrows()],
+        t("col_remaining", lang): frame["remaining_units"],
+        t("col_months_left", lang): [t("fu_plan_over", lang) if pd.isna(v) else fmt.number(v, lang, 1)
+                                     for v in frame["months_left"]],
         t("col_needed", lang): [t("fu_plan_over", lang) if pd.isna(v) else fmt.number(v, lang, 1)
                                 for v in frame["needed_per_month"]],
         t("col_lacking", lang): [fmt.number(v, lang, 1) for v in frame["lacking_per_month"]],
@@ -93,6 +107,7 @@ def render_plan(filters, lang: str) -> pd.DataFrame:
     styled = shown.style.apply(
         lambda row: ["background-color: #FDECEA" if behind[row.name] else "" for _ in row], axis=1)
     st.dataframe(styled, hide_index=True, width="stretch")
+    st.caption(t("fu_plan_check", lang))
     st.caption(ui.caption(filters, lang))
     return frame
 

@@ -97,7 +97,9 @@ def test_projection_at_ten_units_a_month(con):
     assert not a["no_progress"] and not a["behind"]
     # plan line: 180 of 364 days elapsed
     assert a["planned_share"] == pytest.approx(180 / 364)
-    assert a["gap_units"] == pytest.approx(100 * 180 / 364 - 60)
+    # whole units (issue 25 item 7): 49 planned by now (49.45 rounded), 60 covered: 11 ahead
+    assert (a["planned_units"], a["gap_units"]) == (round(100 * 180 / 364), round(100 * 180 / 364) - 60)
+    assert (a["behind_plan_units"], a["ahead_of_plan_units"]) == (0, 11)
     # 40 units over the 184 days to 2023-12-31 (30.4375-day months)
     assert a["needed_per_month"] == pytest.approx(40 / (184 / 30.4375))
     assert a["lacking_per_month"] is None or a["lacking_per_month"] != a["lacking_per_month"]
@@ -284,6 +286,53 @@ def test_page_renders_on_an_empty_store(empty_db, env_db):
     at = _app_test(empty_db, env_db)
     assert not at.error
 
+
+def test_pace_and_gap_can_be_checked_by_hand(con):
+    """Issue 25 item 7: units left / months left, never more than the units left; a total that sums
+    its rows' shortfalls; ahead of the plan as ahead."""
+    late = _plan(con, as_of=dt.date(2023, 12, 5))  # 26 days left
+    a, b, total = late["甲区"], late["乙区"], late["total"]
+    assert a["months_left"] == 1.0 and b["months_left"] == 1.0  # 26 days count as one month
+    for row in (a, b):
+        assert row["needed_per_month"] == pytest.approx(row["remaining_units"] / row["months_left"])
+        assert row["needed_per_month"] <= row["remaining_units"]
+    assert b["remaining_units"] == 15 and b["lacking_per_month"] == pytest.approx(15.0)  # no pace at all
+    assert total["remaining_units"] == a["remaining_units"] + b["remaining_units"]
+    assert total["needed_per_month"] == pytest.approx(a["needed_per_month"] + b["needed_per_month"])
+    rows = [r for r in late.values() if not r["is_total"] and r["lacking_per_month"] == r["lacking_per_month"]]
+    assert total["lacking_per_month"] == pytest.approx(sum(r["lacking_per_month"] for r in rows))
+    assert all(total["lacking_per_month"] >= r["lacking_per_month"] for r in rows)
+    assert total["behind"]
+    # June: 甲区 ahead of its plan line, 乙区 behind; the total is behind because 乙区 is
+    now = _plan(con)
+    assert now["甲区"]["gap_units"] < 0 and now["乙区"]["gap_units"] > 0 and now["total"]["behind"]
+    assert now["乙区"]["behind_plan_units"] == now["乙区"]["gap_units"]
+    assert now["total"]["gap_units"] == now["total"]["planned_units"] - now["total"]["units_covered"]
+    # after the plan's end: no months left, nothing needed per month
+    over = _plan(con, as_of=dt.date(2024, 1, 2))["乙区"]
+    assert over["months_left"] is None or over["months_left"] != over["months_left"]
+
+
+def test_the_plan_table_says_ahead_and_behind_in_words(city_db, tmp_path, env_db):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    db = tmp_path / "city.duckdb"
+    db.write_bytes(city_db.read_bytes())
+    env_db(db)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.query_params["as_of"] = AS_OF.isoformat()
+    at.run()
+    at.switch_page("pages/followup.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    table = (table.data if hasattr(table, "data") else table).set_index("县区")
+    assert table.loc["甲区", "与计划相比"] == "超前 11 个" and table.loc["乙区", "与计划相比"].startswith("落后 ")
+    assert (table.loc["甲区", "计划应覆盖（个）"], table.loc["甲区", "尚需覆盖（个）"]) == (49, 40)
+    assert table.loc["甲区", "剩余月数"] == "6.0"
+    assert any("核对方法" in c.value for c in at.caption)
 
 # ---- the plan on the coverage page, like-for-like periods, labels ----------------------------------
 
