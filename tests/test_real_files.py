@@ -384,3 +384,30 @@ def test_gbk_text_of_every_length_is_read_as_gbk():
     for _ in range(200):
         text = "\n".join(line[: rng.randrange(2, 80)] for line in rng.sample(lines, rng.randrange(1, 5))) + "\n"
         assert readers.decode_text(text.encode("gbk")) == text
+
+
+def test_the_import_page_takes_every_extension_and_shows_blanks_not_none(env_db, demo_copy, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from inspection.importer import ImportResult, Problem
+
+    monkeypatch.setenv("INSPECTION_USERS_FILE", str(tmp_path / "nobody" / "users.toml"))  # local mode: admin
+    env_db(demo_copy)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/imports.py").run()
+    (uploader,) = at.get("file_uploader")
+    assert set(uploader.proto.type) == set(readers.UPLOAD_EXTENSIONS)
+    missing = Problem("a.csv", None, 1, None, None, "巡察情况缺少必填列：巡察组", None)
+    at.session_state["_import_result"] = (ImportResult("rejected", problems=[missing]), b"", "20260101_0000")
+    at.run()
+    shown = at.dataframe[0].value
+    assert shown.iloc[0].tolist() == ["a.csv", "", "1", "", "", "巡察情况缺少必填列：巡察组", ""]
+    assert not at.exception
+    st.cache_resource.clear()
+    st.cache_data.clear()
