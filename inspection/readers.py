@@ -6,6 +6,7 @@ sentence why it cannot.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import html
 import io
@@ -450,17 +451,23 @@ def _check_xlsx_size(data: bytes, limits: Limits) -> dict[str, dict[tuple[int, i
     return errors
 
 
+# BOOLERR (0x0205, 8 bytes) holding an error; FORMULA (0x0006) whose cached result is an error
+_BOOLERR = re.compile(rb"\x05\x02\x08\x00(.{4})..(.)\x01", re.S)
+_FORMULA_ERROR = re.compile(rb"\x06\x00[\x14-\xff].(.{4})..\x02.(.)...\xff\xff", re.S)
+
+
 def _xls_errors(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
     """The error cells of an .xls (BIFF5/8) workbook by sheet name: the Excel reader reads them as
-    blanks. BOOLERR records with the error flag and FORMULA records whose cached result is an error."""
+    blanks. The workbook globals are walked record by record (sheet names and where each sheet
+    starts); the sheets, a record per cell, are searched for the two records that hold an error
+    (a byte search: walking a million records in Python costs seconds). A match inside other data
+    is possible in theory: only cells the reader read as blank take an error (`_set_errors`)."""
     import olefile
 
     with olefile.OleFileIO(data) as ole:
         stream = "Workbook" if ole.exists("Workbook") else "Book"
         book = ole.openstream(stream).read()
-    sheets: dict[int, str] = {}
-    codec, errors, current, pos = "latin-1", {}, None, 0
-    pending: list[tuple[int, bytes]] = []  # BOUNDSHEET names, decoded once the code page is known
+    codec, pending, pos = "latin-1", [], 0
     while pos + 4 <= len(book):
         kind, length = struct.unpack_from("<HH", book, pos)
         body = book[pos + 4: pos + 4 + length]
@@ -469,20 +476,21 @@ def _xls_errors(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
             codec = "utf-16-le" if page == 1200 else "latin-1" if page in (367, 1252, 32769) else f"cp{page}"
         elif kind == 0x0085 and length >= 8:  # BOUNDSHEET: where the sheet starts, its name
             pending.append((struct.unpack_from("<I", body)[0], body[6:]))
-        elif kind == 0x0809 and pos in {offset for offset, _ in pending}:  # the BOF of a sheet
-            if not sheets:
-                sheets = {offset: _biff_name(raw, codec) for offset, raw in pending}
-            current = errors.setdefault(sheets[pos], {})
-        elif kind == 0x000A:  # EOF
-            current = None
-        elif current is not None and kind == 0x0205 and length >= 8 and body[7] == 1:  # BOOLERR, an error
-            row, col = struct.unpack_from("<HH", body)
-            current[(row, col)] = _BIFF_ERRORS.get(body[6], "#VALUE!")
-        elif current is not None and kind == 0x0006 and length >= 14 and body[12:14] == b"\xff\xff" and body[6] == 2:
-            row, col = struct.unpack_from("<HH", body)  # FORMULA whose cached result is an error
-            current[(row, col)] = _BIFF_ERRORS.get(body[8], "#VALUE!")
+        elif kind == 0x000A:  # EOF of the globals
+            break
         pos += 4 + length
-    return {name: cells for name, cells in errors.items() if cells}
+    sheets = sorted((offset, _biff_name(raw, codec)) for offset, raw in pending)
+    if not sheets:
+        return {}
+    starts = [offset for offset, _ in sheets]
+    errors: dict[str, dict[tuple[int, int], str]] = {}
+    found = [(m.start(), m.group(1), m.group(2)) for m in _BOOLERR.finditer(book, starts[0])]
+    found += [(m.start(), m.group(1), m.group(2)) for m in _FORMULA_ERROR.finditer(book, starts[0])]
+    for at, where, code in found:
+        row, col = struct.unpack("<HH", where)
+        name = sheets[bisect.bisect_right(starts, at) - 1][1]
+        errors.setdefault(name, {})[(row, col)] = _BIFF_ERRORS.get(code[0], "#VALUE!")
+    return errors
 
 
 def _biff_name(raw: bytes, codec: str) -> str:
@@ -544,15 +552,8 @@ def _error_cells(data: bytes, kind: str, limits: Limits) -> dict[str, dict[tuple
 def _set_errors(rows: list[list[object]], errors: dict[tuple[int, int], str], limits: Limits) -> None:
     """Write the error values the Excel reader read as blanks back into their cells ("#REF!")."""
     for (row, col), value in errors.items():
-        if row >= limits.max_rows or col >= limits.max_columns:
-            continue
-        while len(rows) <= row:
-            rows.append([])
-        line = rows[row]
-        if len(line) <= col:
-            line.extend([""] * (col + 1 - len(line)))
-        if line[col] in ("", None):
-            line[col] = value
+        if row < len(rows) and col < len(rows[row]) and rows[row][col] in ("", None):
+            rows[row][col] = value  # the reader's range holds every error cell
 
 
 def _check_cell_lengths(sheet: str, rows: list[list[object]], limits: Limits) -> None:
