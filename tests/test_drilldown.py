@@ -184,6 +184,9 @@ def test_every_district_chart_follows_the_grain(app, place, page):
             assert not any("县区" in title for title in titles), titles
             if page != "pages/briefing.py":
                 assert crumbs[0] == "全市" and len(crumbs) == (1 if word == "乡镇（街道）" else 2), crumbs
+            if page not in ("pages/briefing.py", "pages/followup.py"):  # the PNG's file name says the grain too
+                names = [json.loads(c.proto.config)["toImageButtonOptions"]["filename"] for c in at.get("plotly_chart")]
+                assert any(f"各{word}" in n and where.split(" › ")[-1] in n for n in names), names
 
 
 def test_the_breadcrumb_goes_up_one_level_a_click(app, place):

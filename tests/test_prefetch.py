@@ -23,8 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_run_queries_equals_one_by_one(demo_db):
     con = store.connect(demo_db, read_only=True)
     names = [n for n in store.query_names() if store.query_params(n)]
-    filter_sets = [{**Filters(as_of=dt.date(2024, 6, 30)).params(), "limit": None},
-                   {**Filters(as_of=dt.date(2025, 12, 31), levels=("municipal",)).params(), "limit": 5}]
+    # the unit page's queries name one unit (pages/unit.py)
+    unit = dict(zip(("unit_district", "unit_township", "unit_name"),
+                    con.execute("SELECT district, township, unit_name FROM v_units ORDER BY 1, 2, 3 LIMIT 1").fetchone(),
+                    strict=True))
+    filter_sets = [{**Filters(as_of=dt.date(2024, 6, 30)).params(), "limit": None, **unit},
+                   {**Filters(as_of=dt.date(2025, 12, 31), levels=("municipal",)).params(), "limit": 5, **unit}]
     requests = [(name, params) for params in filter_sets for name in names]
     together = store.run_queries(con, requests)
     for (name, params), frame in zip(requests, together, strict=True):

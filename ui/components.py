@@ -13,7 +13,7 @@ import streamlit as st
 
 from inspection import charts
 from inspection.filters import Filters
-from inspection.i18n import describe_filters, grained, t
+from inspection.i18n import area_title, describe_filters, grained, t
 
 from . import sidebar, state
 
@@ -33,10 +33,11 @@ def chart_config(file_title: str, filters: Filters) -> dict:
 
 
 def chart(fig: go.Figure, title_key: str, filters: Filters, key: str | None = None,
-          on_click: Callable | None = None) -> None:
-    """A figure with its caption (as-of date, active filters); clickable when `on_click` is given."""
+          on_click: Callable | None = None, file_title: str | None = None) -> None:
+    """A figure with its caption (as-of date, active filters); clickable when `on_click` is given.
+    The PNG's file name is the title of `title_key` in Chinese, or `file_title`."""
     lang = state.lang()
-    config = chart_config(t(title_key, "zh"), filters)
+    config = chart_config(file_title or t(title_key, "zh"), filters)
     if on_click is not None and key is not None:
         st.plotly_chart(fig, key=key, on_select=on_click, selection_mode="points", config=config, width="stretch")
     else:
@@ -119,10 +120,11 @@ def area_chart(fig: go.Figure, title_key: str, filters: Filters, key: str | None
     """A by-district figure at the filters' grain (charts.at_grain); when `drillable`, a click on a
     bar goes down a level (else `on_click`, another cross-filter)."""
     lang = state.lang()
-    fig = charts.at_grain(fig, filters.params(), lang)
+    params = filters.params()
+    fig = charts.at_grain(fig, params, lang)
     if drillable and key:
         on_click = drill(key, filters)
-    chart(fig, title_key, filters, key=key, on_click=on_click)
+    chart(fig, title_key, filters, key=key, on_click=on_click, file_title=area_title(title_key, params, "zh"))
 
 
 def kpi(column, label: str, shown: str, delta: str | None = None, help_text: str | None = None) -> None:
