@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import streamlit as st
@@ -265,3 +266,14 @@ def test_viewers_see_coverage_and_counts_only(app, unit, monkeypatch):
 def test_a_unit_link_that_names_no_unit_changes_nothing(app):
     at = app({"unit": "nowhere/at/all"}, "pages/unit.py")
     assert at.selectbox(key="unit_pick").value is None
+
+
+def test_the_last_mile_links_each_unit_to_its_profile(app, place):
+    district, _, _, _ = place
+    at = app({"district": district, "as_of": "2024-06-30"}, "pages/coverage.py")
+    frames = [d.value for d in at.dataframe if "对象档案" in d.value.columns]
+    assert frames and len(frames[0]) > 0
+    links = frames[0]["对象档案"].tolist()
+    names = frames[0]["对象名称"].tolist()
+    assert all(link.startswith("unit?unit=") for link in links)
+    assert all(quote(name) in link for name, link in zip(names, links, strict=True))
