@@ -63,6 +63,9 @@ _ENCODING_NAMES = {
     "utf_32": "UTF-32（无 BOM）", "utf_32_le": "UTF-32（无 BOM）", "utf_32_be": "UTF-32（无 BOM）",
     "utf_7": "UTF-7",
 }
+_CYRILLIC = frozenset({"koi8_r", "koi8_u", "cp1251", "iso8859_5", "cp866", "cp855", "mac_cyrillic", "ptcp154"})
+_GREEK = frozenset({"cp1253", "iso8859_7", "cp737", "cp869", "mac_greek"})
+_THAI = frozenset({"cp874", "tis_620", "iso8859_11"})
 SAVE_AS_UTF8 = "请在 Excel 或 WPS 中打开后另存为「CSV UTF-8（逗号分隔）」，或用记事本另存为 UTF-8 编码，再导入"
 _DETECT_BYTES = 256 * 1024
 
@@ -72,6 +75,9 @@ def encoding_label(name: str) -> str:
     key = name.lower().replace("-", "_")
     if key in _ENCODING_NAMES:
         return _ENCODING_NAMES[key]
+    for keys, script in (_CYRILLIC, "俄文等西里尔文字"), (_GREEK, "希腊文"), (_THAI, "泰文"):
+        if key in keys:
+            return f"{name}（{script}）"
     if key.startswith(("cp12", "cp8", "cp7", "latin", "iso8859", "mac_", "cp437", "cp10", "koi8", "ptcp", "tis")):
         return f"单字节西文编码（如 Latin-1 / Windows-1252，检测为 {name}）"
     return name
@@ -102,8 +108,10 @@ def decode_text(data: bytes) -> str:
         raise ReadError("文件含有二进制内容，不是文本 CSV（是否把 Excel 文件改成了 .csv 扩展名？）")
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        bad_at = exc.start
+    if len(_NON_ASCII.findall(data[max(0, bad_at - 65536):bad_at].decode("utf-8", errors="ignore"))) >= 8:
+        _bad_utf8(data, bad_at)  # UTF-8 text up to there (GBK rarely makes a few valid UTF-8 characters)
     found, chaos, gb_chaos = _detect(data)
     try:
         text = data.decode("gb18030")
@@ -121,6 +129,8 @@ def decode_text(data: bytes) -> str:
             return text
     elif gb_found:
         raise ReadError(f"无法识别文件编码（文件中混有不同编码的文字）：{SAVE_AS_UTF8}")
+    if _key(found) in ("utf_8", "ascii"):
+        _bad_utf8(data, bad_at)
     label = encoding_label(found)
     raise ReadError(f"文件编码为{' ' if label[0].isascii() else ''}{label}，不是本系统支持的编码（UTF-8、GBK/GB18030、"
                     f"带 BOM 的 UTF-16）：{SAVE_AS_UTF8}")
@@ -129,6 +139,13 @@ def decode_text(data: bytes) -> str:
 _EAST_ASIAN = frozenset({"big5", "big5hkscs", "cp950", "euc_kr", "cp949", "johab", "iso2022_kr", "shift_jis", "cp932",
                          "euc_jp", "euc_jis_2004", "euc_jisx0213", "iso2022_jp", "shift_jis_2004", "shift_jisx0213"})
 _NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def _bad_utf8(data: bytes, at: int) -> None:
+    """UTF-8 text with a damaged or foreign byte at `at` (a cut file, a line pasted from a GBK file)."""
+    line = data.count(b"\n", 0, at) + 1
+    what = "的最后一个字被截断（文件不完整）" if at >= len(data) - 3 else "混入了其他编码的文字或损坏的字节"
+    raise ReadError(f"文件是 UTF-8 文本，但第 {line} 行{what}：{SAVE_AS_UTF8}")
 
 
 def _key(encoding: str) -> str:
