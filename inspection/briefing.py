@@ -16,7 +16,7 @@ import pandas as pd
 from . import charts, fmt, report
 from .export import Slide, report_docx, safe_table
 from .filters import Filters
-from .i18n import area_label, describe_filters, grained, subset_key, t, value
+from .i18n import area_label, describe_filters, grained, issues_two_totals, subset_key, t, value
 from .marks import NONE as NO_MARKS
 from .marks import Marks
 from .store import run_query
@@ -51,6 +51,7 @@ class Briefing:
     has_roster: bool = True
     summary: list[str] = field(default_factory=list)   # the paragraphs of the summary text (report.py)
     districts: pd.DataFrame = field(default_factory=pd.DataFrame)  # the district table of the Word report
+    issues_note: str | None = None  # the two issue totals (tile vs category chart), i18n.issues_two_totals
 
     def kpi_table(self) -> pd.DataFrame:
         return pd.DataFrame({
@@ -137,6 +138,7 @@ def build(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str
         caption=cap, filters=filters, lang=lang, has_roster=bool(head["has_roster"]),
     )
     brief.tiles = _tiles(head, lang, filters)
+    brief.issues_note = issues_two_totals(head, lang)
     monthly = con("coverage_by_month", params)
     brief.slides = [s for s in (
         _coverage_progress(monthly, cap, lang, brief.has_roster, filters),

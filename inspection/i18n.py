@@ -127,6 +127,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "plan_needs_all": ("计划进度、缺口、每月进度和完成时间推算针对全部巡察，取消轮次、年度、层级和方式筛选后显示。",
                        "The plan, its gap, pace and projections are about every inspection: they are shown "
                        "without round, year, level and mode filters."),
+    # the two issue totals (issue 25 item 4)
+    "issues_two_totals": ("问题清单 {listed} 条，汇总数 {found} 个（{diff}）：「发现问题」是巡察情况表填报的发现问题数之和，"
+                          "问题分类的图表按问题清单逐条统计。",
+                          "Issue lists {listed} rows, reported total {found} ({diff}): \"Issues found\" sums the "
+                          "counts the inspections reported; the category charts count the rows of the issue lists."),
+    "issues_diff_more": ("汇总数多 {n} 个", "the reported total is {n} more"),
+    "issues_diff_less": ("汇总数少 {n} 个", "the reported total is {n} fewer"),
+    "issues_diff_none": ("两者相同", "the same"),
     "kpi_coverage_subset": ("覆盖率（所选巡察）", "Coverage (selected inspections)"),
     "chart_cum_coverage_subset": ("累计覆盖率（仅计所选巡察）", "Cumulative coverage (selected inspections only)"),
     "chart_coverage_by_district_subset": ("各县区覆盖率（仅计所选巡察）",
@@ -576,6 +584,18 @@ def subset_note(filters, lang: str = "zh") -> str | None:
         return None
     active = {k: v for k, v in filters.active().items() if k in INSPECTION_FILTERS}
     return t("subset_note", lang, which=describe_filters(active, lang))
+
+
+def issues_two_totals(head: dict, lang: str = "zh") -> str | None:
+    """Which issue total is which and by how much they differ (headline_totals' issues_found,
+    listed_issues, issues_found_minus_listed); None without an issue list or a reported total."""
+    diff, found, listed = (head.get(k) for k in ("issues_found_minus_listed", "issues_found", "listed_issues"))
+    if diff is None or diff != diff or found is None or found != found:
+        return None
+    diff = int(diff)
+    said = (t("issues_diff_more", lang, n=f"{diff:,}") if diff > 0 else
+            t("issues_diff_less", lang, n=f"{-diff:,}") if diff < 0 else t("issues_diff_none", lang))
+    return t("issues_two_totals", lang, listed=f"{int(listed):,}", found=f"{int(found):,}", diff=said)
 
 
 def t(key: str, lang: str = "zh", **values) -> str:

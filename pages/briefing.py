@@ -182,6 +182,8 @@ def main() -> None:
         ui.empty("no_roster")
     render_tiles(brief)
     if not shot:
+        if brief.issues_note:  # the tile's reported total beside the category chart's listed rows
+            st.caption(brief.issues_note)
         render_summary(brief, lang)
     render_grid(brief, filters, shot, lang, mk)
     if not shot:

@@ -4,7 +4,7 @@ inspection), the trend by round, rectification status by category with overdue c
 import streamlit as st
 
 from inspection import charts, fmt
-from inspection.i18n import join, t
+from inspection.i18n import issues_two_totals, join, t
 from ui import components as ui
 from ui import sidebar, state
 
@@ -57,7 +57,7 @@ def main() -> None:
         return
     filters = sidebar.current()
     ui.breadcrumb(filters, lang)
-    state.prefetch(["issues_by_category", "issues_by_district_category", "issues_by_round_category",
+    state.prefetch(["headline_totals", "issues_by_category", "issues_by_district_category", "issues_by_round_category",
                     "rectification_by_category"], filters.params())
     if filters.categories:
         st.info(t("category_filter_active", lang, cats=join(filters.categories, lang)))
@@ -65,6 +65,10 @@ def main() -> None:
     if frame.empty:
         ui.empty("no_issue_list")
         return
+    if not filters.categories:  # the charts count the issue lists' rows: say how they stand to the tiles'
+        note = issues_two_totals(state.run_query("headline_totals", filters.params()).iloc[0].to_dict(), lang)
+        if note:
+            st.caption(note)
     render_treemap(frame, filters, lang)
     render_by_district(filters, lang)
     render_trend(filters, lang)

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from inspection import charts, fmt
-from inspection.i18n import area_label, area_title, subset_key, subset_note, t
+from inspection.i18n import area_label, area_title, issues_two_totals, subset_key, subset_note, t
 from ui import components as ui
 from ui import sidebar, state
 
@@ -36,7 +36,8 @@ def render_kpis(head: dict, periods, lang: str, filters) -> None:
         ui.kpi(cols[0], t("kpi_coverage", lang), "—", None, t("no_roster", lang))
         cols[0].caption(t("kpi_covered_no_roster", lang, covered=fmt.count(head["units_covered"], lang)))
     ui.kpi(cols[1], t("kpi_inspections", lang), fmt.count(head["inspections"], lang), vs("inspections"))
-    ui.kpi(cols[2], t("kpi_issues", lang), fmt.count(head["issues_found"], lang), vs("issues_found"))
+    ui.kpi(cols[2], t("kpi_issues", lang), fmt.count(head["issues_found"], lang), vs("issues_found"),
+           issues_two_totals(head, lang))  # the reported total, and the issue lists' rows beside it
     ui.kpi(cols[3], t("kpi_clues", lang), fmt.count(head["clues"], lang), vs("clues"))
     cols = st.columns(4)
     ui.kpi(cols[0], t("kpi_disciplined", lang), fmt.count(head["disciplined"], lang), vs("disciplined"))

@@ -37,5 +37,8 @@ SELECT
     CASE WHEN roster.present THEN cover.units_covered / nullif(cover.units_total, 0) END AS coverage_rate,
     roster.present AS has_roster,
     sums.*,
-    rect.*
+    rect.*,
+    -- the two issue totals (issue 25 item 4): issues_found sums the inspections' reported counts
+    -- (发现问题数), listed_issues counts the rows of their issue lists; NULL without an issue list
+    CASE WHEN rect.listed_issues > 0 THEN sums.issues_found - rect.listed_issues END AS issues_found_minus_listed
 FROM sums, rect, roster, cover

@@ -126,3 +126,37 @@ def test_briefing_under_a_mode_filter_has_no_plan(demo_db):
         assert "计划" not in slide.title
         assert "计划进度" not in list(slide.table.columns)
     assert all("计划" not in (tr.name or "") for s in brief.slides + brief.extra for tr in s.figure.data)
+
+
+# ---- item 4: the two issue totals, named, with their difference -----------------------------------
+
+def test_the_two_issue_totals_are_named_with_their_difference(demo_db):
+    from inspection.i18n import issues_two_totals
+
+    con = store.connect(demo_db, read_only=True)
+    try:
+        head = store.run_query(con, "headline_totals", Filters().params()).iloc[0].to_dict()
+        listed = int(store.run_query(con, "issues_by_category", Filters().params())["issues"].sum())
+    finally:
+        con.close()
+    found = int(head["issues_found"])
+    assert listed == head["listed_issues"] and head["issues_found_minus_listed"] == found - listed
+    note = issues_two_totals(head)
+    assert f"问题清单 {listed:,} 条" in note and f"汇总数 {found:,} 个" in note
+    diff = found - listed
+    assert (f"汇总数多 {diff:,} 个" if diff > 0 else f"汇总数少 {-diff:,} 个" if diff < 0 else "两者相同") in note
+    assert "reported total" in issues_two_totals(head, "en")
+    assert issues_two_totals({**head, "issues_found_minus_listed": None}) is None  # no issue list
+
+
+def test_overview_categories_and_briefing_say_which_issue_total_is_which(make_app, demo_copy):
+    at = make_app(demo_copy)
+    assert_clean(at)
+    tile = next(m for m in at.metric if m.label == "发现问题")
+    assert "问题清单" in tile.proto.help and "汇总数" in tile.proto.help
+    at.switch_page("pages/categories.py").run()
+    assert_clean(at)
+    assert any(c.value.startswith("问题清单 ") and "汇总数" in c.value for c in at.caption)
+    at.switch_page("pages/briefing.py").run()
+    assert_clean(at)
+    assert any(c.value.startswith("问题清单 ") for c in at.caption)
