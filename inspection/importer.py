@@ -261,6 +261,8 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
             columns[name] = (col, as_written)
             if table.field(name).kind == "money" and contract.normalise_text(as_written).endswith("(元)"):
                 kinds[name] = "money_yuan"
+            elif name == "start_date":  # a start column may hold the whole range (2022年3月1日至4月4日)
+                kinds[name] = "range"
     sheet_label = raw.name or None
     applied.note_unrecognised(file, sheet_label, table.name, ignored, list(columns))
     optional = set()
@@ -442,7 +444,8 @@ FAST_TABLES = frozenset({"roster", "inspections", "issues"})
 _WHITESPACE = [c for c in map(chr, range(0x3001)) if c.isspace()]
 # a row whose first cell starts with any other character is a data row (see `_row_kind`)
 _SURE_DATA = "^[^" + cells.char_class(_WHITESPACE + sorted(_MARKER_START)) + "]"
-_SQL_TYPES = {"count": "BIGINT", "money": "DOUBLE", "date": "DATE", "bool": "BOOLEAN"}
+_SQL_TYPES = {"count": "BIGINT", "money": "DOUBLE", "date": "DATE", "bool": "BOOLEAN", "range": "DATE", "due": "DATE",
+              "money_yuan": "DOUBLE"}
 
 
 def _as_sql_text(value: object) -> str | None:

@@ -262,3 +262,16 @@ def test_cli_prints_stages_only_on_a_terminal(tmp_path, monkeypatch, capsys):
     assert "正在读取" not in capsys.readouterr().err
     assert cli._print_stage("check", {"rows": 3}) is None
     assert "正在检查 3 行数据" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("shape", ["csv", "xlsx"])
+def test_range_in_the_start_column_gives_both_dates(con, shape):
+    header = [h for h in INSPECTION_HEADER if h != "结束日期"]
+    rows = [[v for h, v in zip(INSPECTION_HEADER, r, strict=True) if h != "结束日期"] for r in INSPECTION_ROWS]
+    rows[0][header.index("开始日期")] = "2021年3月15日至5月20日"
+    rows[1][header.index("开始日期")] = "2021.3.15-2021.5.20"
+    data = (csv_bytes(table(header, rows)) if shape == "csv" else xlsx_bytes({"巡察": table(header, rows)}))
+    result = run(con, roster_csv(), InputFile(f"i.{shape}", data))
+    assert result.status == "imported", result.problems
+    dates = con.execute("SELECT DISTINCT start_date, end_date FROM inspections").fetchall()
+    assert dates == [(dt.date(2021, 3, 15), dt.date(2021, 5, 20))]
