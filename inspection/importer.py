@@ -194,6 +194,10 @@ def _row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
 def _maybe_section(row: list[object]) -> bool:
     """Cheap: the first cell starts like a numbered heading and the cells after the second are blank
     or repeat the first two (a heading merged across the row)."""
+    if len(row) > 2:  # a data row fills its third cell with something else: the common case, decided here
+        third = row[2]
+        if third is not None and third != "" and third != row[0] and third != row[1]:
+            return False
     first = next((c for c in row[:2] if c is not None and c != ""), None)
     if type(first) is not str or not first.lstrip() or first.lstrip()[0] not in _SECTION_START:
         return False
@@ -321,7 +325,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     labels = found.labels
     rows = raw.rows[header_index + 1:]
     # section headings: the highest style used is the first level (category), the next the second
-    styles = sorted({h[0] for row in rows if _maybe_section(row) and (h := layout.section_heading(row))})
+    styles = sorted({h[0] for row in rows if _maybe_section(row) and (h := layout.section_heading(row))}
+                    if table is contract.ISSUES else ())
     category = subcategory = None
     skipped_rows: dict[str, list[int]] = defaultdict(list)
     for offset, row in enumerate(rows):
@@ -332,7 +337,7 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
         if kind != "data":
             skipped += 1
             skipped_rows[kind].append(row_number)
-            if kind == "section":
+            if kind == "section" and styles:
                 style, title = layout.section_heading(row)
                 if style == styles[0]:
                     category, subcategory = layout.category_title(title), None

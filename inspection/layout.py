@@ -182,6 +182,9 @@ def category_title(title: str) -> str:
     return text
 
 
+_NOTE_FIRST = frozenset(m[0] for m in contract.NOTE_STARTS) | frozenset("（")
+
+
 def note_kind(text: str) -> bool:
     return text.startswith(contract.NOTE_STARTS)
 
@@ -190,18 +193,20 @@ def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
     """'blank', 'summary' (合计/总计/小计 in the first non-empty cell or a label column), 'note'
     (填表人, 审核人, 说明, ... at the start of the first non-empty cell) or 'data'. Section headings
     are found by `section_heading`."""
-    first = next((c for c in row if not cells.is_blank(c)), None)
-    if first is None:
+    for first in row:
+        if first is None or first == "" or (type(first) is str and first.isspace()):
+            continue
+        break
+    else:
         return "blank"
-    if isinstance(first, str):
-        text = _compact(first)
-        if _SUMMARY.search(text):
+    if type(first) is str:  # cheap tests first: this runs on every row
+        if "计" in first and _SUMMARY.search(_compact(first)):
             return "summary"
-        if note_kind(text):
+        if first.lstrip()[:1] in _NOTE_FIRST and note_kind(_compact(first)):
             return "note"
     for col in labels:
         cell = row[col] if col < len(row) else None
-        if isinstance(cell, str) and _SUMMARY.search(_compact(cell)):
+        if type(cell) is str and "计" in cell and _SUMMARY.search(_compact(cell)):
             return "summary"
     return "data"
 
