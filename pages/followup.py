@@ -208,7 +208,8 @@ def render_rect_tiles(filters, lang: str) -> pd.DataFrame:
                                               delta=fmt.points(one_month - charts.ONE_MONTH_REFERENCE, lang))
     a, b, c, d = st.columns(4)
     ui.kpi(a, t("fu_rect_rate", lang), fmt.percent(row["rectification_rate"]))
-    ui.kpi(b, t("fu_one_month", lang), fmt.percent(one_month), delta=delta, help_text=t("fu_one_month_help", lang))
+    ui.kpi(b, t("fu_one_month", lang), fmt.percent(one_month), delta=delta, help_text=t("fu_one_month_help", lang),
+           delta_color="normal")  # above the 70% reference is good
     ui.kpi(c, t("fu_overdue", lang), fmt.count(row["overdue"], lang), help_text=t("fu_overdue_help", lang))
     ui.kpi(d, t("long_term", lang), fmt.count(row["long_term"], lang), help_text=t("long_term_help", lang))
     if row["rectification_basis"] == "counts":

@@ -12,14 +12,23 @@ from ui import sidebar, state
 
 def render_kpis(head: dict, periods, lang: str, filters) -> None:
     """Tiles for the filtered view; the deltas compare the year to date with the same period of the
-    previous year (results_by_period), so a partial year is never set against a whole one."""
+    previous year (results_by_period), so a partial year is never set against a whole one, and say
+    which period they compare. Only coverage gained is coloured (a gain is good); a change in counts
+    or in the rectification rate (lower when recent issues are not yet due) is grey."""
     rows = periods.set_index("period") if len(periods) == 2 else None
     now = rows.loc["current"] if rows is not None else None
     before = rows.loc["previous"] if rows is not None else None
 
+    period = None
+    if now is not None:
+        end = pd.Timestamp(now["period_end"])
+        period = (t("period_year", lang, year=end.year) if (end.month, end.day) == (12, 31) else
+                  t("period_ytd", lang, year=end.year))  # the caption under the tiles gives the days
+
+    against = None if period is None else t("kpi_vs_period", lang, period=period)  # under each change
+
     def vs(column: str):
-        delta = None if now is None else fmt.change(now[column], before[column])
-        return None if delta is None else t("kpi_vs_period", lang, delta=delta)
+        return None if now is None else fmt.change(now[column], before[column])
 
     covered = t("kpi_covered_of", lang, covered=fmt.count(head["units_covered"], lang),
                 total=fmt.count(head["units_total"], lang))
@@ -27,27 +36,33 @@ def render_kpis(head: dict, periods, lang: str, filters) -> None:
     if head["has_roster"]:
         gain = None
         if now is not None and now["coverage_gain"] == now["coverage_gain"]:
-            gain = t("kpi_gain_period", lang, year=int(now["year"]), delta=fmt.points(now["coverage_gain"], lang))
+            gain = fmt.points(now["coverage_gain"], lang)
         # under inspection filters the tile says so, its help what it means (subset_note)
         ui.kpi(cols[0], t(subset_key("kpi_coverage", filters), lang), fmt.percent(head["coverage_rate"]), gain,
-               subset_note(filters, lang) or covered)
+               subset_note(filters, lang) or covered,
+               "normal" if gain is not None and now["coverage_gain"] > 0 else "off",  # a gain is good
+               None if gain is None else t("kpi_gain_period", lang, year=int(now["year"])))
         cols[0].caption(covered)
     else:
         ui.kpi(cols[0], t("kpi_coverage", lang), "—", None, t("no_roster", lang))
         cols[0].caption(t("kpi_covered_no_roster", lang, covered=fmt.count(head["units_covered"], lang)))
-    ui.kpi(cols[1], t("kpi_inspections", lang), fmt.count(head["inspections"], lang), vs("inspections"))
+    ui.kpi(cols[1], t("kpi_inspections", lang), fmt.count(head["inspections"], lang), vs("inspections"),
+           delta_description=against)
     ui.kpi(cols[2], t("kpi_issues", lang), fmt.count(head["issues_found"], lang), vs("issues_found"),
-           issues_two_totals(head, lang))  # the reported total, and the issue lists' rows beside it
-    ui.kpi(cols[3], t("kpi_clues", lang), fmt.count(head["clues"], lang), vs("clues"))
+           issues_two_totals(head, lang), delta_description=against)  # the reported total and the lists' rows
+    ui.kpi(cols[3], t("kpi_clues", lang), fmt.count(head["clues"], lang), vs("clues"), delta_description=against)
     cols = st.columns(4)
-    ui.kpi(cols[0], t("kpi_disciplined", lang), fmt.count(head["disciplined"], lang), vs("disciplined"))
-    ui.kpi(cols[1], t("kpi_immediate", lang), fmt.count(head["immediate_fixes"], lang), vs("immediate_fixes"))
+    ui.kpi(cols[0], t("kpi_disciplined", lang), fmt.count(head["disciplined"], lang), vs("disciplined"),
+           delta_description=against)
+    ui.kpi(cols[1], t("kpi_immediate", lang), fmt.count(head["immediate_fixes"], lang), vs("immediate_fixes"),
+           delta_description=against)
     rect_delta = None
     if now is not None:
         diff = now["rectification_rate"] - before["rectification_rate"]
         if diff == diff:
-            rect_delta = t("kpi_vs_period", lang, delta=fmt.points(diff, lang))
-    ui.kpi(cols[2], t("kpi_rectification", lang), fmt.percent(head["rectification_rate"]), rect_delta)
+            rect_delta = fmt.points(diff, lang)
+    ui.kpi(cols[2], t("kpi_rectification", lang), fmt.percent(head["rectification_rate"]), rect_delta,
+           delta_description=against)
     ui.kpi(cols[3], t("overdue", lang), fmt.count(head["overdue"], lang), None, None)
     if now is not None:
         st.caption(t("kpi_period_note", lang, start=_day(now["period_start"]), end=_day(now["period_end"]),

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import streamlit as st
 from openpyxl import load_workbook
+from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 from inspection import fmt, metrics, problem_report, store
@@ -357,8 +358,13 @@ def test_overview_deltas_compare_the_same_period_of_last_year(make_app, demo_cop
     at = make_app(demo_copy, {"as_of": as_of.isoformat()})
     assert_clean(at)
     deltas = {m.label: m.delta for m in at.metric}
-    assert deltas["巡察次数"] == f"{fmt.change(now['inspections'], before['inspections'])}（较上年同期）"
-    assert deltas["发现问题"] == f"{fmt.change(now['issues_found'], before['issues_found'])}（较上年同期）"
+    period = f"{as_of.year}年至今"  # the tile says which period (issue 25 item 6)
+    assert deltas["巡察次数"] == fmt.change(now["inspections"], before["inspections"])
+    assert deltas["发现问题"] == fmt.change(now["issues_found"], before["issues_found"])
+    described = {m.label: m.proto.delta_description for m in at.metric}
+    assert described["巡察次数"] == described["整改完成率"] == f"{period}同比"
+    colours = {m.label: m.proto.color for m in at.metric}
+    assert colours["巡察次数"] == colours["整改完成率"] == colours["发现问题"] == Metric.MetricColor.GRAY
     assert any("较上年同期" in c.value and as_of.isoformat() in c.value for c in at.caption)
 
 

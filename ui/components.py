@@ -127,8 +127,12 @@ def area_chart(fig: go.Figure, title_key: str, filters: Filters, key: str | None
     chart(fig, title_key, filters, key=key, on_click=on_click, file_title=area_title(title_key, params, "zh"))
 
 
-def kpi(column, label: str, shown: str, delta: str | None = None, help_text: str | None = None) -> None:
-    column.metric(label, shown, delta=delta, help=help_text, border=True)
+def kpi(column, label: str, shown: str, delta: str | None = None, help_text: str | None = None,
+        delta_color: str = "off", delta_description: str | None = None) -> None:
+    """A tile. Its change is grey unless a rise is good ("normal") or bad ("inverse") for certain
+    (more inspections or fewer issues are neither)."""
+    column.metric(label, shown, delta=delta, help=help_text, border=True, delta_color=delta_color,
+                  delta_description=delta_description)
 
 
 def empty(key: str = "empty_filter") -> None:
