@@ -67,6 +67,17 @@ LABELS: dict[str, tuple[str, str]] = {
                   "No roster loaded, so coverage cannot be computed; counts are still shown."),
     "no_issue_list": ("当前筛选条件下没有问题清单数据（仅有巡察情况汇总数）。",
                       "No issue list for the current filters (only inspection totals)."),
+    # what is empty and why (issue 25 item 11)
+    "no_inspections": ("当前筛选条件下没有巡察记录（所选地区在所选轮次、年度、层级或方式下没有巡察，或在数据截至日期之前没有），"
+                       "因此也没有问题和整改数据。请放宽筛选条件，或点击侧栏的「重置筛选」。",
+                       "No inspection matches the current filters (none in these places for the chosen rounds, "
+                       "years, levels or modes, or none before the as-of date), so there are no issues or "
+                       "rectification figures either. Widen the filters or press Reset filters in the sidebar."),
+    "no_list_for_inspections": ("这些巡察（{n} 次）没有导入问题清单，只有巡察情况表的汇总数（发现问题 {found} 个）："
+                                "问题分类、整改和逾期按问题清单逐条统计，所以这里是空的。导入问题清单后即可显示。",
+                                "These {n} inspections have no issue list imported, only the totals of the "
+                                "inspections sheet ({found} issues found): categories, rectification and overdue "
+                                "figures count the rows of issue lists, so they are empty here until one is imported."),
     # overview
     "kpi_coverage": ("覆盖率", "Coverage"),
     "kpi_covered_of": ("已覆盖 {covered} / 应巡 {total} 个", "{covered} of {total} units"),

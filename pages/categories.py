@@ -50,6 +50,19 @@ def render_rectification(filters, lang: str) -> None:
              on_click=ui.click_to_filter("cat_rect_bars", "category"))
 
 
+def render_why_empty(filters, lang: str) -> None:
+    """No issue rows: say whether there are no inspections at all, or inspections without an issue
+    list, or only none in the chosen categories."""
+    head = state.run_query("headline_totals", filters.params()).iloc[0]
+    if not head["inspections"]:
+        ui.empty("no_inspections")
+    elif head["listed_issues"] and filters.categories:
+        ui.empty("empty_filter")  # issue rows exist, none in the chosen categories
+    else:
+        st.info(t("no_list_for_inspections", lang, n=fmt.count(head["inspections"], lang),
+                  found=fmt.count(head["issues_found"], lang)), icon="ℹ️")
+
+
 def main() -> None:
     lang = ui.page_title("page_categories")
     if ui.store_is_empty():
@@ -63,7 +76,7 @@ def main() -> None:
         st.info(t("category_filter_active", lang, cats=join(filters.categories, lang)))
     frame = state.run_query("issues_by_category", filters.params())
     if frame.empty:
-        ui.empty("no_issue_list")
+        render_why_empty(filters, lang)
         return
     if not filters.categories:  # the charts count the issue lists' rows: say how they stand to the tiles'
         note = issues_two_totals(state.run_query("headline_totals", filters.params()).iloc[0].to_dict(), lang)

@@ -292,9 +292,13 @@ def main() -> None:
         ui.empty("no_roster")
     if can_edit():
         render_settings(lang)
+    if not head["inspections"]:  # what is empty and why (issue 25 item 11)
+        ui.empty("no_inspections")
+        return
     totals = render_rect_tiles(filters, lang)
     if not totals["listed_issues"].iloc[0]:
-        st.info(t("fu_no_list", lang), icon="ℹ️")
+        st.info(t("no_list_for_inspections", lang, n=fmt.count(head["inspections"], lang),
+                  found=fmt.count(head["issues_found"], lang)), icon="ℹ️")
         return
     render_status(totals, filters, lang)
     render_days(filters, lang)

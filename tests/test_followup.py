@@ -491,3 +491,23 @@ def test_briefing_at_province_scale_draws_the_lowest_districts_and_exports_them_
     assert progress.title.endswith("（最低的 12 个，共 30 个县区）") and len(progress.table) >= 30
     names = {trace.name for trace in progress.figure.data}
     assert "全部县区合计" in names and len(names & set(coverage["district"])) == 12
+
+
+def test_inspections_without_an_issue_list_say_so(city_db, tmp_path, env_db):
+    """Issue 25 item 11: 乙区 has 5 inspections and no issue list."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    db = tmp_path / "city.duckdb"
+    db.write_bytes(city_db.read_bytes())
+    env_db(db)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.query_params["as_of"] = AS_OF.isoformat()
+    at.query_params["district"] = "乙区"
+    at.run()
+    for page in ("pages/categories.py", "pages/followup.py"):
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert any("这些巡察（5 次）没有导入问题清单" in i.value for i in at.info), page

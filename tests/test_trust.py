@@ -160,3 +160,15 @@ def test_overview_categories_and_briefing_say_which_issue_total_is_which(make_ap
     at.switch_page("pages/briefing.py").run()
     assert_clean(at)
     assert any(c.value.startswith("问题清单 ") for c in at.caption)
+
+
+# ---- item 11: each empty state says what is empty and why -----------------------------------------
+
+def test_no_inspections_is_not_called_a_missing_issue_list(make_app, demo_copy):
+    at = make_app(demo_copy, {"as_of": "2020-01-01"}, page="pages/categories.py")
+    assert_clean(at)
+    assert any("没有巡察记录" in i.value for i in at.info)
+    assert not any("没有问题清单" in i.value for i in at.info)
+    at.switch_page("pages/followup.py").run()
+    assert_clean(at)
+    assert any("没有巡察记录" in i.value for i in at.info)
