@@ -54,8 +54,12 @@ def known_header(text: str, known: frozenset[str] | set[str] = contract.ALL_HEAD
 DROPPED_HEADERS = {contract.normalise_header(h) for h in contract.SERIAL_HEADERS + contract.PERSON_HEADERS}
 
 
+_PERSON_WORDS = tuple(contract.normalise_header(h) for h in contract.PERSON_HEADERS)
+
+
 def is_person_header(text: str) -> bool:
-    return text in {contract.normalise_header(h) for h in contract.PERSON_HEADERS}
+    """A person column: its header is one of the contract's, or holds one (整改责任人及电话, 责任领导(签字))."""
+    return any(word in text for word in _PERSON_WORDS)
 
 
 def is_serial_header(text: str) -> bool:

@@ -275,3 +275,13 @@ def test_range_in_the_start_column_gives_both_dates(con, shape):
     assert result.status == "imported", result.problems
     dates = con.execute("SELECT DISTINCT start_date, end_date FROM inspections").fetchall()
     assert dates == [(dt.date(2021, 3, 15), dt.date(2021, 5, 20))]
+
+
+def test_a_header_holding_a_person_word_is_dropped_too(con):
+    header = ISSUE_HEADER + ["整改责任人及电话", "责任领导（签字）"]
+    rows = [list(r) + ["王某某 13800000000", "李某某"] for r in ISSUE_ROWS]
+    result = run(con, roster_csv(), InputFile("i.csv", csv_bytes(table(INSPECTION_HEADER, INSPECTION_ROWS))),
+                 InputFile("q.csv", csv_bytes(table(header, rows))))
+    assert result.status == "imported", result.problems
+    assert any("整改责任人及电话" in w and "责任领导" in w for w in result.warnings)
+    assert not any("王某某" in w for w in result.warnings)
