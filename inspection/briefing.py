@@ -114,7 +114,7 @@ def caption(filters: Filters, lang: str = "zh") -> str:
 
 Query = Callable[[str, dict], pd.DataFrame]
 # the queries build runs, all with the filters' parameters (the page starts them side by side)
-QUERIES = ("headline_totals", "coverage_by_month", "coverage_by_district", "rectification_by_category",
+QUERIES = ("headline_totals", "coverage_by_month", "coverage_by_district", "plan_by_district", "rectification_by_category",
            "results_by_level", "coverage_by_district_month", "issues_by_district_category", "results_by_district")
 # build also runs the summary text's queries (report.QUERIES with report.query_params)
 
@@ -217,9 +217,24 @@ def _coverage_progress(frame: pd.DataFrame, cap, lang, has_roster, filters: Filt
 
 
 def _coverage_by_district(con, params, cap, lang, has_roster, filters: Filters) -> Slide | None:
+    """Coverage by district against the plan as on the coverage page (issue 25 item 12): the plan
+    mark, behind districts in red with the units a month they lack, on-plan ones in green. Plain
+    coverage bars without a plan (none set, or inspection filters)."""
     frame = con("coverage_by_district", params)
     if not has_roster or frame.empty:
         return None
+    plan = con("plan_by_district", params)
+    rows = plan[~plan["is_total"].astype(bool)] if not plan.empty else plan
+    if not rows.empty:
+        title = t("chart_plan_vs_actual_brief", lang)
+        shown = rows  # behind first, then the lowest coverage (the query's order)
+        if len(rows) > charts.SHOWN_DISTRICTS:
+            shown = rows.head(charts.SHOWN_DISTRICTS)
+            title = label("brief_lowest", lang, title=title, n=len(shown), total=len(rows))
+        fig = charts.plan_vs_actual(shown, title, lang)
+        table = rows.rename(columns={"covered_share": "coverage_rate", "planned_share": "plan_rate"})
+        table = _headers(table, lang, ["district", "units_total", "units_covered", "coverage_rate", "plan_rate"])
+        return _area_slide(fig, table, params, cap, lang)
     title = t(subset_key("chart_coverage_by_district", filters), lang)
     shown = frame
     if len(frame) > charts.SHOWN_DISTRICTS:  # a province: the districts furthest behind, lowest first

@@ -125,6 +125,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "plan_mark": ("计划进度", "Planned"),
     "plan_lacking": ("每月缺 {n} 个", "short {n}/month"),
     "plan_lacking_over": ("计划已到期", "plan period over"),
+    "chart_plan_vs_actual_brief": ("各县区覆盖率与计划进度", "Coverage by district against the plan"),
     "cov_plan_behind": ("按当前进度，{n} 个县区无法按期完成全覆盖：{names}。",
                         "At the current pace {n} districts will not finish on time: {names}."),
     "cov_plan_lacking": ("{district}（每月还差 {n} 个对象）", "{district} ({n} units a month short)"),

@@ -115,7 +115,8 @@ def test_pptx_has_title_slide_and_one_slide_per_chart(brief, images, as_of):
     assert round(prs.slide_width / prs.slide_height, 2) == round(16 / 9, 2)
     texts = [[shape.text_frame.text for shape in s.shapes if shape.has_text_frame] for s in prs.slides]
     assert "巡察村(社区)党组织工作情况" in texts[0]
-    assert texts[2][0] == "累计覆盖率与计划进度" and texts[3][0] == "各县区覆盖率"
+    # the district slide carries the plan (issue 25 item 12)
+    assert texts[2][0] == "累计覆盖率与计划进度" and texts[3][0] == "各县区覆盖率与计划进度"
     assert all(f"数据截至 {as_of.isoformat()}" in t[1] for t in texts[1:])
     pictures = [s for s in prs.slides if any(sh.shape_type == 13 for sh in s.shapes)]
     assert len(pictures) == (6 if images[1] else 0)
@@ -153,16 +154,17 @@ def test_excel_numbers_equal_metrics(con, as_of):
     expected = metrics.compute(con, filters)
     assert expected["inspections"] > 0 and expected["issues_found"] > 0, "as_of inside the demo: real numbers"
     book = load_workbook(io.BytesIO(export.tables_xlsx(brief.tables())))
-    assert book.sheetnames[:5] == ["主要指标", "累计覆盖率与计划进度", "各县区覆盖率", "问题类别及整改情况",
+    # a level filter: coverage by those inspections only, no plan (issue 25 item 5)
+    assert book.sheetnames[:5] == ["主要指标", "累计覆盖率（仅计所选巡察）", "各县区覆盖率（仅计所选巡察）", "问题类别及整改情况",
                                    "市县每次巡察平均成果"]
     kpis = {row[0]: row[1] for row in book["主要指标"].iter_rows(min_row=2, values_only=True)}
-    assert kpis["覆盖率"] == pytest.approx(expected["coverage_rate"])
+    assert kpis["覆盖率（所选巡察）"] == pytest.approx(expected["coverage_rate"])
     assert kpis["巡察次数"] == expected["inspections"]
     assert kpis["发现问题"] == expected["issues_found"]
     assert kpis["移交问题线索"] == expected["clues"]
     assert kpis["党纪政务处分（人）"] == expected["disciplined"]
     assert kpis["整改完成率"] == pytest.approx(expected["rectification_rate"])
-    sheet = book["各县区覆盖率"]
+    sheet = book["各县区覆盖率（仅计所选巡察）"]
     assert [c.value for c in sheet[1]] == ["县区", "应巡对象", "已覆盖", "覆盖率"]
     assert sheet[1][0].font.bold
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}

@@ -172,3 +172,28 @@ def test_no_inspections_is_not_called_a_missing_issue_list(make_app, demo_copy):
     at.switch_page("pages/followup.py").run()
     assert_clean(at)
     assert any("没有巡察记录" in i.value for i in at.info)
+
+
+# ---- item 12: the briefing's district chart carries the plan --------------------------------------
+
+def test_briefing_district_chart_marks_the_plan_and_colours_behind_and_on_plan(demo_db):
+    from inspection import charts
+
+    con = store.connect(demo_db, read_only=True)
+    try:
+        plan = store.run_query(con, "plan_by_district", Filters().params())
+        brief = briefing.build(lambda name, params: store.run_query(con, name, params), Filters())
+    finally:
+        con.close()
+    slide = brief.slides[1]
+    assert slide.title.startswith("各县区覆盖率与计划进度")
+    marks = [tr for tr in slide.figure.data if tr.type == "scatter"]
+    assert len(marks) == 1 and marks[0].name == "计划进度"
+    colours = {tr.name: tr.marker.color for tr in slide.figure.data if tr.type == "bar"}
+    rows = plan[~plan["is_total"].astype(bool)]
+    if rows["behind"].any():
+        assert colours["滞后于计划"] == charts.ACTUAL_COLOR
+    if (~rows["behind"].astype(bool)).any():
+        assert colours["按计划推进"] == charts.ON_TRACK_COLOR
+    assert list(slide.table.columns) == ["县区", "应巡对象", "已覆盖", "覆盖率", "计划进度"]
+    assert len(slide.table) == len(rows)
