@@ -227,9 +227,9 @@ def _coverage_by_district(con, params, cap, lang, has_roster, filters: Filters) 
     rows = plan[~plan["is_total"].astype(bool)] if not plan.empty else plan
     if not rows.empty:
         title = t("chart_plan_vs_actual_brief", lang)
-        shown = rows  # behind first, then the lowest coverage (the query's order)
-        if len(rows) > charts.SHOWN_DISTRICTS:
-            shown = rows.head(charts.SHOWN_DISTRICTS)
+        shown = rows
+        if len(rows) > charts.SHOWN_DISTRICTS:  # a province: the lowest coverage, lowest first
+            shown = rows.sort_values(["covered_share", "district"]).head(charts.SHOWN_DISTRICTS)
             title = label("brief_lowest", lang, title=title, n=len(shown), total=len(rows))
         fig = charts.plan_vs_actual(shown, title, lang)
         table = rows.rename(columns={"covered_share": "coverage_rate", "planned_share": "plan_rate"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def _missing(value) -> bool:
@@ -34,7 +35,11 @@ def percent(fraction, decimals: int = 1) -> str:
     """A fraction 0..1 as '98.3%'."""
     if _missing(fraction):
         return "—"
-    return f"{float(fraction) * 100:.{decimals}f}%"
+    # Rounded half up on the exact value, as the browser's toFixed does for a chart's '%{y:.1f}' of
+    # the same fraction * 100: Python's own format rounds a tie to even (81.25 -> 81.2 beside a
+    # chart's 81.3). The one rounding of rates on screen and in exports (issue 25 item 9).
+    step = Decimal(1).scaleb(-decimals)
+    return f"{Decimal(float(fraction) * 100).quantize(step, rounding=ROUND_HALF_UP):.{decimals}f}%"
 
 
 def points(fraction, lang: str = "zh") -> str:

@@ -483,9 +483,10 @@ def test_briefing_at_province_scale_draws_the_lowest_districts_and_exports_them_
     finally:
         con.close()
     slide = next(s for s in brief.slides if s.title.startswith("各县区覆盖率"))
-    assert slide.title == "各县区覆盖率（最低的 12 个，共 30 个县区）"
+    assert slide.title == "各县区覆盖率与计划进度（最低的 12 个，共 30 个县区）"  # with the plan (issue 25 item 12)
     lowest = coverage.sort_values(["coverage_rate", "district"])["district"].head(12).tolist()
-    assert list(slide.figure.data[0].customdata) == lowest
+    marks = next(trace for trace in slide.figure.data if trace.type == "scatter")
+    assert list(marks.customdata) == lowest
     assert len(slide.table) == 30
     progress = next(s for s in brief.extra if s.title.startswith("各县区累计覆盖率"))
     assert progress.title.endswith("（最低的 12 个，共 30 个县区）") and len(progress.table) >= 30

@@ -197,3 +197,19 @@ def test_briefing_district_chart_marks_the_plan_and_colours_behind_and_on_plan(d
         assert colours["按计划推进"] == charts.ON_TRACK_COLOR
     assert list(slide.table.columns) == ["县区", "应巡对象", "已覆盖", "覆盖率", "计划进度"]
     assert len(slide.table) == len(rows)
+
+
+# ---- item 9: one rounding for every rate -------------------------------------------------------------
+
+@pytest.mark.parametrize(("fraction", "shown"), [(0.8125, "81.3%"), (0.81249, "81.2%"), (0.5, "50.0%"),
+                                                 (0.00125, "0.1%"), (1.0, "100.0%"), (0.9996, "100.0%")])
+def test_percent_rounds_a_tie_as_the_charts_do(fraction, shown):
+    """ECMAScript's toFixed (a chart's '%{y:.1f}') takes the larger of two equally near results on
+    the exact value; so does fmt.percent (Python's format would give 81.2% beside a chart's 81.3%)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from inspection import fmt
+
+    assert fmt.percent(fraction) == shown
+    exact = Decimal(fraction * 100)
+    assert shown == f"{exact.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
