@@ -57,6 +57,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "plan": ("计划进度", "Plan"),
     "store_error": ("无法打开数据库：{message}", "Cannot open the store: {message}"),
     "query_error": ("图表数据读取失败：{message}", "Could not load the chart data: {message}"),
+    # the error family's titles and fixed messages (inspection/errors.py)
+    "err_title": ("操作未完成", "The operation did not complete"),
+    "err_store": ("数据库出错", "Store error"),
+    "err_import_input": ("导入文件无法使用", "The import files cannot be used"),
+    "err_settings": ("设置无法保存", "The setting cannot be saved"),
+    "err_undo": ("无法撤销导入", "The import cannot be undone"),
+    "err_export": ("导出失败", "The export failed"),
+    "err_import_not_found": ("没有编号为 {import_id} 的导入记录", "There is no import numbered {import_id}"),
+    "err_import_undone": ("导入 {import_id} 已经撤销过了", "Import {import_id} has already been undone"),
     # empty states
     "empty_store": ("数据库中还没有巡察数据。请到「数据导入」页面上传对象名册、巡察情况和问题清单。",
                     "The store holds no inspection data yet. Upload the roster, inspections and issue list on "
