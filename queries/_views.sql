@@ -150,6 +150,39 @@ FROM districts d
 LEFT JOIN plan_settings p ON p.district = d.district
 CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt;
 
+-- The coverage plan's rules, written once: plan_by_district.sql, coverage_projection_by_month.sql
+-- and coverage_curve (the plan line of coverage_by_month / coverage_by_district_month) read them.
+-- A unit is newly covered on the start_date of its first inspection that passes the filters:
+-- one row per unit of the filtered roster, its area at the grain (district), the district whose
+-- plan it counts against (plan_district) and that day (first_date, NULL while not covered).
+CREATE OR REPLACE MACRO first_covers(districts, townships, unit_types, poverty_only,
+                                     rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
+WITH u AS (
+    SELECT unit_id, district AS plan_district, area(grain, district, township, unit_name) AS district
+    FROM f_units(districts, townships, unit_types, poverty_only)
+), f AS (
+    SELECT unit_id, min(start_date) AS first_date
+    FROM f_inspections(districts, townships, unit_types, poverty_only,
+                       rounds, year_from, year_to, levels, modes, as_of)
+    GROUP BY unit_id
+)
+SELECT u.unit_id, u.district, u.plan_district, f.first_date FROM u LEFT JOIN f USING (unit_id);
+
+-- The plan line: the share of the roster the plan calls for on a day, linear from plan_start (0)
+-- to plan_end (target), clamped to 0..target (a plan of no length calls for its target).
+CREATE OR REPLACE MACRO plan_share(target, plan_start, plan_end, day) AS
+    target * greatest(0.0, least(1.0,
+        datediff('day', plan_start, day::DATE) / nullif(datediff('day', plan_start, plan_end), 0)));
+
+-- The pace: units newly covered in the 6 months up to as_of (an aggregate over first_date) ...
+CREATE OR REPLACE MACRO covered_recently(first_date, as_of) AS
+    count(first_date) FILTER (WHERE first_date > as_of::DATE - INTERVAL 6 MONTH);
+-- ... per month.
+CREATE OR REPLACE MACRO pace_per_month(covered_recently) AS covered_recently / 6.0;
+
+-- Days in a month where a span of days is turned into months (and back): 365.25 / 12.
+CREATE OR REPLACE MACRO days_per_month() AS 30.4375;
+
 -- Rectification of the filtered issue list (one row). rectification_rate: rectified / listed issues;
 -- with no listed issue: sum of rectified / sum of issues_found over the inspections that reported
 -- both. One-month rate: listed issues rectified at most 30 days after their inspection's end_date,
@@ -194,18 +227,12 @@ FROM listed, counts;
 CREATE OR REPLACE MACRO coverage_curve(districts, townships, unit_types, poverty_only,
                                        rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
 WITH u AS (
-    SELECT unit_id, area(grain, district, township, unit_name) AS district, district AS plan_district
-    FROM f_units(districts, townships, unit_types, poverty_only)
-), firsts AS (
-    SELECT i.unit_id, min(i.start_date) AS first_start
-    FROM f_inspections(districts, townships, unit_types, poverty_only,
-                       rounds, year_from, year_to, levels, modes, as_of) i
-    WHERE i.unit_id IN (SELECT unit_id FROM u)
-    GROUP BY i.unit_id
+    SELECT * FROM first_covers(districts, townships, unit_types, poverty_only,
+                               rounds, year_from, year_to, levels, modes, as_of, grain)
 ), monthly AS (
     -- roster units by district and the month of their first inspection
-    SELECT u.district, date_trunc('month', f.first_start)::DATE AS month, count(*) AS n
-    FROM firsts f JOIN u USING (unit_id)
+    SELECT district, date_trunc('month', first_date)::DATE AS month, count(*) AS n
+    FROM u WHERE first_date IS NOT NULL
     GROUP BY ALL
 ), dist AS (
     SELECT u.district, count(*) AS units_total,
@@ -214,12 +241,12 @@ WITH u AS (
     GROUP BY u.district
 ), months AS (
     SELECT unnest(generate_series(
-        date_trunc('month', least((SELECT min(first_start) FROM firsts), (SELECT min(plan_start) FROM dist))),
+        date_trunc('month', least((SELECT min(first_date) FROM u), (SELECT min(plan_start) FROM dist))),
         date_trunc('month', as_of::DATE), INTERVAL 1 MONTH))::DATE AS month
 ), points AS (
     SELECT month, least(last_day(month), as_of::DATE) AS day FROM months WHERE month IS NOT NULL
 ),
--- Every first_start is on or before as_of (f_inspections), so "first covered on or before the
+-- Every first_date is on or before as_of (f_inspections), so "first covered on or before the
 -- point's day" is "first covered in the point's month or earlier": a running sum over months.
 counted AS (
     SELECT d.district, p.month, p.day, d.units_total, d.target, d.plan_start, d.plan_end,
@@ -237,5 +264,5 @@ SELECT
     units_covered / units_total AS coverage_rate,
     -- no plan line under inspection filters (plan_applies)
     CASE WHEN plan_applies(rounds, year_from, year_to, levels, modes) THEN
-        target * greatest(0, least(1, (day - plan_start) / nullif(plan_end - plan_start, 0))) END AS plan_rate
+        plan_share(target, plan_start, plan_end, day) END AS plan_rate
 FROM counted;

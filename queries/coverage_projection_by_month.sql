@@ -5,16 +5,9 @@
 --   covered_share    units first covered on or before the point / units_total (NULL after $as_of)
 --   planned_share    the plan line: target * elapsed share of the plan period, clamped to 0..target
 --   projected_share  from $as_of to plan_end: covered + pace * months (days / 30.4375), at most 1
-WITH u AS (
-    SELECT unit_id, district AS plan_district, area($grain, district, township, unit_name) AS district
-    FROM f_units($districts, $townships, $unit_types, $poverty_only)
-), first_cover AS (
-    SELECT unit_id, min(start_date) AS first_date
-    FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
-                       $rounds, $year_from, $year_to, $levels, $modes, $as_of)
-    GROUP BY unit_id
-), units AS (
-    SELECT u.district, u.plan_district, f.first_date FROM u LEFT JOIN first_cover f USING (unit_id)
+WITH units AS (
+    SELECT * FROM first_covers($districts, $townships, $unit_types, $poverty_only,
+                               $rounds, $year_from, $year_to, $levels, $modes, $as_of, $grain)
 ), cum AS (
     -- per district, units first covered on or before each first-cover day (a running count)
     SELECT district, first_date,
@@ -26,7 +19,7 @@ WITH u AS (
         n.district, p.plan_start, p.plan_end, p.target,
         count(*) AS units_total,
         count(n.first_date) AS covered_now,
-        count(n.first_date) FILTER (WHERE n.first_date > $as_of::DATE - INTERVAL 6 MONTH) / 6.0 AS pace_per_month,
+        pace_per_month(covered_recently(n.first_date, $as_of)) AS pace_per_month,
         least(p.plan_start, min(n.first_date)) AS first_day,
         greatest(p.plan_end, $as_of::DATE) AS last_day
     FROM units n JOIN v_plan p ON p.district = n.plan_district
@@ -44,11 +37,9 @@ WITH u AS (
 SELECT
     p.district, p.month, p.point_date, p.units_total, p.plan_start, p.plan_end, p.target,
     CASE WHEN p.point_date <= $as_of::DATE THEN coalesce(c.covered, 0) / p.units_total END AS covered_share,
-    p.target * greatest(0.0, least(1.0,
-        datediff('day', p.plan_start, p.point_date) / nullif(datediff('day', p.plan_start, p.plan_end), 0)
-    )) AS planned_share,
+    plan_share(p.target, p.plan_start, p.plan_end, p.point_date) AS planned_share,
     CASE WHEN p.point_date >= $as_of::DATE AND p.point_date <= p.plan_end THEN
-        least(1.0, (p.covered_now + p.pace_per_month * datediff('day', $as_of::DATE, p.point_date) / 30.4375)
+        least(1.0, (p.covered_now + p.pace_per_month * datediff('day', $as_of::DATE, p.point_date) / days_per_month())
                    / p.units_total) END AS projected_share
 FROM points p
 -- the latest running count on or before the point's date

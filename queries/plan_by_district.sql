@@ -23,30 +23,21 @@
 --   lacking_per_month needed_per_month - pace_per_month for a behind row, at least 0 (NULL when on
 --                     plan or the plan has ended); the total's is the sum of its rows': a district
 --                     ahead never makes up for one behind
-WITH u AS (
-    SELECT unit_id, district AS plan_district, area($grain, district, township, unit_name) AS district
-    FROM f_units($districts, $townships, $unit_types, $poverty_only)
-), first_cover AS (
-    SELECT unit_id, min(start_date) AS first_date
-    FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
-                       $rounds, $year_from, $year_to, $levels, $modes, $as_of)
-    GROUP BY unit_id
-), units AS (
-    SELECT u.district, u.plan_district, f.first_date,
-           row_number() OVER (PARTITION BY u.district ORDER BY f.first_date NULLS LAST, u.unit_id) AS nth
-    FROM u LEFT JOIN first_cover f USING (unit_id)
+WITH units AS (
+    SELECT district, plan_district, first_date,
+           row_number() OVER (PARTITION BY district ORDER BY first_date NULLS LAST, unit_id) AS nth
+    FROM first_covers($districts, $townships, $unit_types, $poverty_only,
+                      $rounds, $year_from, $year_to, $levels, $modes, $as_of, $grain)
 ), base AS (
     SELECT
         n.district,
         p.plan_start, p.plan_end, p.target,
         count(*) AS units_total,
         count(n.first_date) AS units_covered,
-        count(n.first_date) FILTER (WHERE n.first_date > $as_of::DATE - INTERVAL 6 MONTH) AS covered_last_6m,
+        covered_recently(n.first_date, $as_of) AS covered_last_6m,
         -- units needed to meet the target (rounded up; a small tolerance absorbs float noise)
         CAST(ceil(p.target * count(*) - 1e-9) AS BIGINT) AS target_units,
-        p.target * greatest(0.0, least(1.0,
-            datediff('day', p.plan_start, $as_of::DATE) / nullif(datediff('day', p.plan_start, p.plan_end), 0)
-        )) AS planned_share
+        plan_share(p.target, p.plan_start, p.plan_end, $as_of) AS planned_share
     FROM units n
     JOIN v_plan p ON p.district = n.plan_district
     GROUP BY n.district, p.plan_start, p.plan_end, p.target
@@ -72,9 +63,9 @@ WITH u AS (
     SELECT *,
         units_covered / nullif(units_total, 0) AS covered_share,
         greatest(target_units - units_covered, 0) AS own_remaining,
-        covered_last_6m / 6.0 AS pace_per_month,
+        pace_per_month(covered_last_6m) AS pace_per_month,
         CASE WHEN plan_end >= $as_of::DATE
-             THEN greatest(1.0, datediff('day', $as_of::DATE, plan_end) / 30.4375) END AS months_left   -- days -> months
+             THEN greatest(1.0, datediff('day', $as_of::DATE, plan_end) / days_per_month()) END AS months_left
     FROM rows
 ), summed AS (
     -- the total's remaining units: the sum of its rows' (a district past its target makes up for none)
@@ -89,7 +80,7 @@ WITH u AS (
             WHEN pace_per_month > 0 THEN CAST(
                 $as_of::DATE + to_months(CAST(floor(remaining_units / pace_per_month) AS INTEGER))
                 + to_days(CAST(ceil((remaining_units / pace_per_month - floor(remaining_units / pace_per_month))
-                                    * 30.4375) AS INTEGER)) AS DATE)
+                                    * days_per_month()) AS INTEGER)) AS DATE)
         END AS projected_full_coverage,
         CASE WHEN remaining_units = 0 THEN 0.0
              WHEN months_left IS NOT NULL THEN remaining_units / months_left END AS row_needed

@@ -18,12 +18,13 @@ WITH ref AS (
            (day - INTERVAL 1 YEAR)::DATE
     FROM ref
 ), u AS (
-    SELECT unit_id FROM f_units($districts, $townships, $unit_types, $poverty_only)
+    -- the roster units and the day each was first covered (first_covers in _views.sql)
+    SELECT unit_id, first_date AS first_start
+    FROM first_covers($districts, $townships, $unit_types, $poverty_only,
+                      $rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to), 'district')
 ), i AS (
     SELECT * FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
                                 $rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to))
-), firsts AS (
-    SELECT unit_id, min(start_date) AS first_start FROM i WHERE unit_id IN (SELECT unit_id FROM u) GROUP BY unit_id
 ), issues_now AS (
     SELECT start_date, is_rectified
     FROM f_issues($districts, $townships, $unit_types, $poverty_only,
@@ -56,7 +57,7 @@ WITH ref AS (
     GROUP BY p.period
 ), gained AS (
     SELECT p.period, count(f.unit_id) AS units_newly_covered
-    FROM periods p LEFT JOIN firsts f ON f.first_start BETWEEN p.period_start AND p.period_end
+    FROM periods p LEFT JOIN u f ON f.first_start BETWEEN p.period_start AND p.period_end
     GROUP BY p.period
 )
 SELECT

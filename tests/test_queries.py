@@ -97,6 +97,23 @@ def test_query_file_is_bound_parameters_only(name):
     assert "%s" not in sql
 
 
+# The coverage plan's rules, each written once in _views.sql (first_covers, plan_share,
+# covered_recently, pace_per_month, days_per_month): no query file spells one out again.
+PLAN_RULES = ("INTERVAL 6 MONTH", "30.4375", "/ 6.0", "datediff('day', p.plan_start", "plan_end - plan_start",
+              "min(start_date)")
+
+
+@pytest.mark.parametrize("name", store.query_names())
+def test_plan_rules_are_written_once_in_the_views(name):
+    sql = store._strip_comments(store.load_sql(name))
+    assert not [rule for rule in PLAN_RULES if rule in sql], f"{name}.sql repeats a rule of _views.sql"
+
+
+def test_plan_rules_stand_once_in_the_views():
+    views = store._strip_comments(store.VIEWS_FILE.read_text(encoding="utf-8"))
+    assert [views.count(rule) for rule in PLAN_RULES] == [1, 1, 1, 0, 0, 1]
+
+
 def test_lists_are_the_first_rows_of_the_whole_list_and_the_totals_count_them(demo):
     """A page shows the first rows of a list (filters.LIST_ROWS) and says how many there are from
     its totals: the whole list has exactly that many rows, and the first rows are its head."""
