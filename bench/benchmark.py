@@ -825,8 +825,8 @@ and 1.5 s of a filter change.
 - **Import (met).** Large regular CSVs of all three tables take a vectorised path (DuckDB
   `read_csv` into a staging table, each converter run once per distinct value, validation and
   problems as SQL, the diff only over groups the store already holds); irregular files keep the
-  row-at-a-time Python path with the same messages (`tests/test_import_fast.py`,
-  `tests/test_import_fast_units.py` run every case both ways). An import reads from the store only
+  row-at-a-time Python path with the same messages (`tests/importer/test_import_fast.py`,
+  `tests/importer/test_import_fast_units.py` run every case both ways). An import reads from the store only
   the units and inspections its rows mention (`UnitIndex` backed by the store). Province: 1.48M
   issue rows in one import of 6 files, ~13 s per 1M rows; national: one 1M-row file into the full
   roster and inspections in ~11 s (15.5 s before); 100k rows into the national store ~2.6 s (10.4 s
@@ -885,7 +885,7 @@ and 1.5 s of a filter change.
   round trip, are the slower part). Fewer, wider queries per page would help the lake most.
 - **Consistency and upkeep.** A page's figures run on separate cursors, so each could read another
   snapshot; the page now pins the data version it began with and starts over when an import, undo
-  or plan change commits while it draws (`tests/test_consistent_page.py` commits an import between
+  or plan change commits while it draws (`tests/queries/test_consistent_page.py` commits an import between
   two figures: the page equals the one drawn after). Imports append rewritten rows at the end of
   the materialised tables; past a quarter of a table (`store.RESORT_SHARE`) the import writes it
   sorted again, so district filters keep skipping other districts' row groups as imports pile up.

@@ -75,7 +75,7 @@ def projection_small_multiples(frame: pd.DataFrame, plan: pd.DataFrame | None = 
     Drawn cheaply: one x/y axis pair per row of panels (not per panel), the panels of a row side by
     side on it (x = column + share of the common date range), one trace per series and row with
     None between districts; the layout is written as a dict and the figure is not validated again
-    (tests/test_followup_speed_shape.py validates it). Plotly.js draws 3 rows of axes instead of 12
+    (tests/unit/test_followup_speed_shape.py validates it). Plotly.js draws 3 rows of axes instead of 12
     panels' 24 axes, with fixed margins, and the server skips make_subplots and 36 validated traces."""
     if frame.empty:
         return empty(t("empty_filter", lang))

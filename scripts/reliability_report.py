@@ -18,7 +18,7 @@ def render(doc: dict) -> str:
            f"{doc.get('updated_at', '?')}).", ""]
     kills = doc.get("kills", {})
     if kills:
-        out.append("**Kill -9 during writes** (`tests/test_faults.py`): the command runs in a subprocess on a copy of the "
+        out.append("**Kill -9 during writes** (`tests/system/test_faults.py`): the command runs in a subprocess on a copy of the "
                    "demo store and is killed at a random moment; afterwards the store opens and equals exactly the "
                    "state before or after, never a mix.")
         out.append("")
@@ -45,7 +45,7 @@ def render(doc: dict) -> str:
         out.append("")
     real = doc.get("real_files", {})
     if real:
-        out.append(f"**Real files** ({len(real)}, `tests/test_real_files.py`, built by code: what Excel, WPS and "
+        out.append(f"**Real files** ({len(real)}, `tests/importer/test_real_files.py`, built by code: what Excel, WPS and "
                    "LibreOffice write, and files renamed or saved in another encoding): each imports or is refused "
                    "for its own reason, nothing changed in the store and the problem workbook opening in openpyxl. "
                    "Damaged copies of them (cut, overwritten, padded) under every extension end in rows or a "
@@ -75,7 +75,7 @@ def render(doc: dict) -> str:
     load = doc.get("load")
     if isinstance(load, dict):
         out.append(
-            f"**Load** (`tests/test_load.py`): {load.get('sessions', 0)} browser sessions (Playwright contexts on "
+            f"**Load** (`tests/system/test_load.py`): {load.get('sessions', 0)} browser sessions (Playwright contexts on "
             "one Chromium) paged through the dashboard with random filters in the URL while an administrator's "
             f"session uploaded a file on the import page and then undid it: {load.get('page_visits', 0)} page "
             f"visits, {load.get('visits_overlapping_import_or_undo', 0)} of them overlapping the import or the undo, "

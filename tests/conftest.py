@@ -1,5 +1,6 @@
 """Shared fixtures: stores built from text (the demo generator with its fixed seed, or small
-ledgers the tests write), never a committed binary."""
+ledgers the tests write), never a committed binary. Each test carries the marker of its folder
+(unit, importer, queries, app, system); everything in system/ is also `slow`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+FOLDERS = ("unit", "importer", "queries", "app", "system")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        folder = Path(str(item.fspath)).parent.name
+        if folder in FOLDERS:
+            item.add_marker(folder)
+        if folder == "system":
+            item.add_marker("slow")
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ plain ASGI middleware (public API). Streamlit 1.67.
   is not sniffed and sends no referrer; the README's proxy sends them too.
 
 The one private API is `get_script_run_ctx` (the session id of a run, which st.context does not
-give); tests/test_security.py::test_the_streamlit_internals_the_guard_uses_are_still_there fails
+give); tests/system/test_security.py::test_the_streamlit_internals_the_guard_uses_are_still_there fails
 when an upgrade moves it.
 """
 

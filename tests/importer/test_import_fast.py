@@ -1,0 +1,310 @@
+"""The vectorised CSV path (DuckDB read_csv + converters per distinct value) against the Python path.
+
+Every test imports the same files twice, once with the fast path forced on (any size qualifies)
+and once with it off, and requires the same result: status, counts, problems (file, row, column,
+value, reason, suggestion, in order), warnings and stored rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import unicodedata
+from dataclasses import asdict
+
+import pytest
+from support.ledgers import (
+    INSPECTION_HEADER,
+    ROSTER_HEADER,
+    csv_bytes,
+    data_dump,
+    inspections_csv,
+    issues_csv,
+    roster_csv,
+    table,
+)
+
+from inspection import cells, importer, readers, store
+from inspection.importer import InputFile
+
+ISSUE_HEADER = ["轮次", "县区", "乡镇街道", "村(社区)", "对象编码", "问题类别", "二级类别", "问题描述", "整改状态",
+                "整改时限", "整改完成时间"]
+
+
+def city(units: int = 30):
+    """A roster and one round of inspections of `units` villages."""
+    roster, inspections = [], []
+    for u in range(units):
+        district, township, name = f"第{u % 3}区", f"第{u % 5}镇", f"新{u}村"
+        roster.append([district, township, name, "村", "是" if u % 4 == 0 else "否", "否"])
+        inspections.append(["2022年第一轮", "市级" if u % 3 == 0 else "县级", f"第{u % 4}组", "常规",
+                            "2022-03-01", "2022-05-15", district, township, name, 3, 1, 0, 1])
+    return (InputFile("roster.csv", csv_bytes(table(ROSTER_HEADER, roster))),
+            InputFile("inspections.csv", csv_bytes(table(INSPECTION_HEADER, inspections))))
+
+
+def issue_rows(units: int = 30, per_unit: int = 6) -> list[list[object]]:
+    statuses = ["已整改", "整改中", "未整改", "已销号", "", " 完成 ", "推进中"]
+    descriptions = ["会议记录不全", "资金 管理不规范", "  前后有空格  ", "全角，标点（括号）", "ｆｕｌｌ　ｗｉｄｔｈ", "",
+                    "含\"引号\"和,逗号", "１２３", "…省略号", "正常描述ABC-123"]
+    rows = []
+    for u in range(units):
+        district, township, name = f"第{u % 3}区", f"第{u % 5}镇", f"新{u}村"
+        if u % 7 == 0:
+            name += "党支部"  # the same unit
+        if u % 11 == 0:
+            name = f" {name}　"  # spaces and a full-width space around it
+        for k in range(per_unit):
+            rows.append(["2022年第一轮", district, township, name, "", f"类别{(u + k) % 4}", f"子类{k % 3}",
+                         descriptions[(u * 3 + k) % len(descriptions)] + (str(u * 100 + k) if k % 2 else ""),
+                         statuses[(u + k) % len(statuses)], ["2022-08-01", "2022/9/1", "2022年10月", "20221115",
+                                                             "２０２２－１２－０１", ""][k % 6],
+                         "2022-07-01" if k % 3 == 0 else ""])
+    return rows
+
+
+def run_both(monkeypatch, setup: list[InputFile], files: list[InputFile], expect_fast: bool = True):
+    """Import `setup` (through the Python path) then `files` with the fast path on and off."""
+    outcome = []
+    for fast in (True, False):
+        monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0 if fast else 1 << 40)
+        used = []
+        real = importer.Importer._parse_fast
+
+        def spy(self, item, number, real=real, used=used):
+            result = real(self, item, number)
+            used.append(result is not None)
+            return result
+
+        monkeypatch.setattr(importer.Importer, "_parse_fast", spy)
+        con = store.connect(":memory:")
+        try:
+            if setup:
+                monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 1 << 40)
+                first = importer.import_files(con, setup, "tester")
+                assert first.status == "imported", first.problems[:3]
+                monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0 if fast else 1 << 40)
+                used.clear()
+            result = importer.import_files(con, files, "tester")
+            again = importer.import_files(con, files, "tester")
+            temp = con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary "
+                               "AND table_name LIKE 'fast%'").fetchall()
+            outcome.append((result, again, data_dump(con), any(used), temp))
+        finally:
+            con.close()
+    (fast, fast_again, fast_data, fast_used, fast_temp), (slow, slow_again, slow_data, slow_used, _) = outcome
+    assert not slow_used
+    assert fast_used == expect_fast
+    assert fast_temp == []  # the path's TEMP tables are dropped after the import
+    for a, b in ((fast, slow), (fast_again, slow_again)):
+        assert [asdict(p) for p in a.problems] == [asdict(p) for p in b.problems]
+        assert a.warnings == b.warnings
+        assert (a.status, a.added, a.replaced, a.skipped, a.tables) == (b.status, b.added, b.replaced, b.skipped,
+                                                                         b.tables)
+    assert fast_data == slow_data
+    return fast, fast_data
+
+
+def issue_file(rows, name="issues.csv", titles=(), encoding="utf-8-sig", header=None) -> InputFile:
+    return InputFile(name, csv_bytes(table(header or ISSUE_HEADER, rows, titles), encoding))
+
+
+def test_clean_issue_list_same_rows(monkeypatch):
+    result, data = run_both(monkeypatch, list(city()), [issue_file(issue_rows())])
+    assert result.status == "imported" and result.added == 180
+    assert len(data["issues"]) == 180
+    seqs = sorted(r[2] for r in data["issues"] if r[1] == "n:第0区|第0镇|新0村")
+    assert seqs == [1, 2, 3, 4, 5, 6]
+
+
+def test_title_rows_summary_and_blank_rows(monkeypatch):
+    rows = issue_rows()
+    rows.insert(5, ["", "", "", "", "", "", "", "", "", "", ""])  # a row of empty cells: skipped silently
+    rows.insert(9, ["合计", "", "", "", "", "", "", "", "", "", ""])
+    rows.insert(12, ["  小计", "", "", "", "", "", "", "", "", "", ""])
+    rows.insert(20, ["", "第0区", "第0镇", "新0村", "", "类别1", "", "", "", "", ""])  # no round: a problem
+    rows.append(["注：本表由县委巡察办填报"])
+    rows.append(["说明", "以上数据截至年底"])
+    titles = [["XX市巡察问题清单"], ["填报单位：XX县委巡察办", "", "", "填报日期：2022年12月"]]
+    result, _ = run_both(monkeypatch, list(city()), [issue_file(rows, titles=titles)])
+    assert result.status == "rejected"
+    assert [(p.row, p.column, p.reason) for p in result.problems] == [(24, "轮次", "必填项为空")]
+    rows.pop(20)
+    result, _ = run_both(monkeypatch, list(city()), [issue_file(rows, titles=titles)])
+    assert result.status == "imported" and result.skipped == 4
+
+
+def test_bad_rows_same_problems(monkeypatch):
+    rows = [[*row, ""] for row in issue_rows()]  # a column the contract does not know: ignored
+    header = [*ISSUE_HEADER, "填报人"]
+    rows[3][9] = "2022-13-01"  # no such month
+    rows[4][8] = "大概好了"  # unknown status
+    rows[5][5] = ""  # required category blank
+    rows[6][9] = "明年"  # not a date
+    rows[6][10] = "1899-01-01"  # out of range: two problems in one row
+    rows[7][3] = "新999村"  # not in the roster
+    rows[8][1] = "第9区"  # unknown district
+    rows[9][0] = "2023年第一轮"  # no inspection in that round
+    rows.append(["", "", "", "", "", "", "", "", "", "", "", "只有这一列有内容"])  # data in an unknown column
+    result, _ = run_both(monkeypatch, list(city()), [issue_file(rows, header=header)])
+    assert result.status == "rejected"
+    reasons = [(p.row, p.column, p.reason) for p in result.problems]
+    assert (5, "整改时限", "不是有效日期（月份或日期超出范围）") in reasons
+    assert any(r[0] == len(rows) + 1 and r[2] == "必填项为空" for r in reasons)
+    # cell problems stop the import before units are checked; without them, unit problems show
+    for i, col, good in ((3, 9, "2022-08-01"), (4, 8, "已整改"), (5, 5, "类别1"), (6, 9, ""), (6, 10, "")):
+        rows[i][col] = good
+    rows.pop()
+    result, _ = run_both(monkeypatch, list(city()), [issue_file(rows, header=header)])
+    assert [(p.row, p.column, p.value) for p in result.problems] == [
+        (9, "村(社区)", "新999村"), (10, "村(社区)", "新1村"), (11, "轮次", "2023年第一轮")]
+    assert result.problems[1].suggestion and "第9区" in result.problems[1].suggestion
+
+
+def test_many_problems_truncated_the_same(monkeypatch):
+    rows = issue_rows(30, 200)
+    for row in rows:
+        row[9] = "不是日期"
+    result, _ = run_both(monkeypatch, list(city()), [issue_file(rows)])
+    assert len(result.problems) == importer.MAX_PROBLEMS
+    assert result.warnings[-1] == f"另有 {len(rows) - importer.MAX_PROBLEMS} 个问题未列出"
+
+
+@pytest.mark.parametrize("order", ["gbk first", "gbk last", "two fast files"])
+def test_with_inspections_in_the_same_import_and_a_second_issue_file(monkeypatch, order):
+    """Issues of one (round, unit) spread over two files (fast and GBK, or both fast): seq runs on."""
+    roster, inspections = city()
+    rows = issue_rows()
+    more = issue_file(rows[:10], name="more.csv", encoding="utf-8" if order == "two fast files" else "gbk")
+    files = [inspections, issue_file(rows), more] if order != "gbk first" else [more, inspections, issue_file(rows)]
+    result, data = run_both(monkeypatch, [roster], files)
+    assert result.status == "imported"
+    seqs = sorted(r[2] for r in data["issues"] if r[1] == "n:第0区|第0镇|新0村")
+    assert seqs == list(range(1, 13))
+    assert any("不一致" in w for w in result.warnings)
+
+
+def test_no_roster_units_from_inspections(monkeypatch):
+    _, inspections = city()
+    rows = issue_rows()
+    result, _ = run_both(monkeypatch, [inspections], [issue_file(rows)])
+    assert result.status == "imported"
+    rows[2][2] = "第9镇"
+    result, _ = run_both(monkeypatch, [inspections], [issue_file(rows)])
+    assert result.problems[0].reason == "没有这个村(社区)的巡察记录"
+
+
+def test_corrected_file_replaces(monkeypatch):
+    rows = issue_rows()
+    roster, inspections = city()
+    setup = [roster, inspections, issue_file(rows)]
+    rows[0][8] = "已整改"
+    rows = rows[:-3]
+    result, _ = run_both(monkeypatch, setup, [issue_file(rows, name="issues_v2.csv")])
+    assert result.status == "imported" and result.replaced > 0
+
+
+def test_unit_codes(monkeypatch):
+    roster_rows = [["东区", "一镇", f"村{u}", "村", "否", "否", f"C{u:03d}"] for u in range(5)]
+    roster = roster_csv(roster_rows, header=[*ROSTER_HEADER, "对象编码"])
+    insp = inspections_csv([["第一轮", "县级", "一组", "常规", "2022-01-01", "", "东区", "一镇", f"村{u}", 1, "", "",
+                             ""] for u in range(5)])
+    rows = [["第一轮", "东区", "一镇", "别名村", f"C{u:03d}", "类别", "", "", "", "", ""] for u in range(5)]
+    result, data = run_both(monkeypatch, [roster, insp], [issue_file(rows)])
+    assert result.status == "imported"
+    assert sorted({r[1] for r in data["issues"]}) == [f"c:C{u:03d}" for u in range(5)]
+
+
+def spoiled_csv(header, rows, spoil: str, text_column: int) -> bytes:
+    """header + rows as CSV made irregular in one of the ways that keep a file off the vectorised
+    path (a line break inside a quoted cell goes into `text_column`)."""
+    rows = [list(r) for r in rows]
+    if spoil == "quoted line break":
+        rows[3][text_column] = "第一行\n第二行"
+    if spoil == "long row":
+        rows[40].append("多出的一列")
+    data = csv_bytes(table(header, rows), "gbk" if spoil == "gbk" else "utf-8")
+    if spoil == "tab separated":
+        out = io.StringIO(newline="")
+        csv.writer(out, delimiter="\t").writerows(table(header, rows))
+        data = out.getvalue().encode()
+    if spoil == "blank line":
+        data = data.replace(b"\r\n", b"\r\n\r\n", 3)
+    if spoil == "space by quote":
+        data = data.replace(b',"', b', "', 1)
+    return data
+
+
+@pytest.mark.parametrize("spoil", ["quoted line break", "tab separated", "gbk", "blank line", "space by quote",
+                                   "long row", "roster"])
+def test_irregular_files_take_the_python_path(monkeypatch, spoil):
+    files = [InputFile("issues.csv", spoiled_csv(ISSUE_HEADER, issue_rows(), spoil, text_column=7))]
+    if spoil == "roster":
+        files = [roster_csv(encoding="gbk")]
+    result, _ = run_both(monkeypatch, list(city()), files, expect_fast=False)
+    assert result.status in ("imported", "rejected")
+
+
+def test_the_base_ledgers_through_both_paths(monkeypatch):
+    run_both(monkeypatch, [roster_csv(), inspections_csv()], [issues_csv()])
+
+
+# ---------------------------------------------------------------- the pieces
+
+
+def test_reader_agrees_with_csv_reader(monkeypatch):
+    """Random small CSVs: whenever the DuckDB reader takes one, its rows are csv.reader's rows."""
+    monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0)
+    con = store.connect(":memory:")
+    limits = readers.Limits()
+    rng = random.Random(7)
+    pieces = ["a", "中", ",", ",", '"', " ", "\n", '""', "x y", "\t"]
+    taken = 0
+    for _ in range(400):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        for text in (body + "\n", body.replace("\n", "\r\n") + "\r\n"):
+            data = text.encode()
+            if readers.fast_csv_text("t.csv", data, limits) is None:
+                continue
+            want = list(csv.reader(io.StringIO(text, newline="")))
+            width = max(len(r) for r in want)
+            if readers.load_csv(con, data, "t", width, limits) is None:
+                continue
+            got = con.execute("SELECT * FROM t ORDER BY rowid").fetchall()
+            assert got == [tuple(c if c != "" else None for c in r) + (None,) * (width - len(r)) for r in want], text
+            taken += 1
+    con.close()
+    assert taken > 50
+
+
+def test_plain_text_converts_to_itself():
+    con = store.connect(":memory:")
+    rng = random.Random(3)
+    plain = cells.PLAIN_CHARS
+    samples = ["".join(rng.choice(plain + [" "]) for _ in range(rng.randint(1, 12))) for _ in range(2000)]
+    samples += ["ｆｕｌｌ", "a\u3000b", "…", "Ⅻ", "㈠", "e\u0301", "\u1100\u1161", "x" * 40_000, " a", "a "]
+    for kind in ("text", "key"):
+        condition = cells.plain_sql(kind, "v")
+        for value in samples:
+            is_plain = con.execute(f"SELECT {condition} FROM (SELECT ?::VARCHAR AS v)", [value]).fetchone()[0]
+            if is_plain:
+                assert cells.CONVERTERS[kind](value) == value, (kind, value)
+    con.close()
+    for ch in plain:
+        assert unicodedata.normalize("NFKC", ch) == ch and not ch.isspace()
+
+
+def test_whitespace_list_is_complete():
+    assert not [c for c in map(chr, range(0x3001, 0x110000)) if c.isspace()]
+
+
+def test_long_term_and_new_status_words_both_paths(monkeypatch):
+    words = {"长期坚持": "long_term", "按序时进度推进": "long_term", "基本完成": "long_term", "已办结": "rectified",
+             "整改中（部分完成）": "in_progress", "正在推进": "in_progress", "尚未整改": "not_started"}
+    rows = issue_rows(units=7, per_unit=len(words))
+    for i, row in enumerate(rows):
+        row[8] = list(words)[i % len(words)]
+    result, data = run_both(monkeypatch, list(city(7)), [issue_file(rows)])
+    assert result.status == "imported", result.problems[:3]
+    assert sorted(r[6] for r in data["issues"]) == sorted(words[w] for w in list(words) * 7)

@@ -1,0 +1,282 @@
+"""Exports of the briefing: PNG size, PPTX/PDF content, Excel numbers equal to `metrics`,
+formula neutralisation, no sensitive column, file names, and the screenshot mode in a browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from support.apprunner import running_app
+
+from inspection import briefing, export, metrics, store
+from inspection.filters import Filters
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "tests" / "screenshots"
+needs_browser = pytest.mark.skipif(export.browser_path() is None, reason="no Chromium: PNG export unavailable")
+needs_font = pytest.mark.skipif(export.cjk_font() is None, reason="no CJK font: PDF export unavailable")
+
+
+@pytest.fixture(scope="module")
+def con(demo_db):
+    connection = store.connect(demo_db, read_only=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def as_of(con) -> dt.date:
+    """The last inspection start of the demo (its dates move with the generator)."""
+    return con.execute("SELECT max(start_date) FROM v_inspections").fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def brief(con, as_of):
+    return briefing.build(con, Filters(districts=("源汇区", "郾城区"), as_of=as_of))
+
+
+@pytest.fixture(scope="module")
+def images(brief):
+    """Rendered once for the module (the export server stays warm)."""
+    if export.browser_path() is None:
+        return [None] * len(brief.deck_slides(True))
+    found, problem = export.render_images(brief.deck_slides(True), 800, 450, scale=1)
+    assert problem is None
+    return found
+
+
+def _bar() -> go.Figure:
+    return go.Figure(go.Bar(x=["源汇区", "郾城区"], y=[3, 5])).update_layout(title="各县区覆盖率")
+
+
+@needs_browser
+def test_png_has_the_asked_pixel_size():
+    from PIL import Image
+
+    png = export.figure_png(_bar(), width=400, height=250, scale=3)
+    assert Image.open(io.BytesIO(png)).size == (1200, 750)
+    png = export.figure_png(_bar(), width=300, height=200, scale=2)
+    assert Image.open(io.BytesIO(png)).size == (600, 400)
+
+
+def test_png_without_browser_says_why(monkeypatch):
+    monkeypatch.setattr(export, "browser_path", lambda: None)
+    with pytest.raises(export.ExportUnavailable, match="Chromium"):
+        export.figure_png(_bar())
+    assert not export.png_available()
+    images, problem = export.render_images([export.Slide("t", "c", _bar(), None)])
+    assert images == [None] and "Chromium" in problem
+    deck = export.deck_pptx("标题", "副标题", [export.Slide("图一", "截至", _bar(), pd.DataFrame({"a": [1]}))])
+    assert deck[:2] == b"PK"  # the deck still comes, with the table and a note instead of the image
+
+
+@needs_browser
+def test_a_stuck_export_gives_up_instead_of_hanging(monkeypatch):
+    import kaleido
+
+    export.figure_png(_bar(), 200, 100, 1)  # the server is up
+    monkeypatch.setattr(kaleido, "calc_fig_sync", lambda *a, **k: time.sleep(1.5))
+    monkeypatch.setitem(export._state, "broken", None)
+    fig = _bar().update_layout(title="卡住")
+    started = time.perf_counter()
+    with pytest.raises(export.ExportUnavailable, match="超时"):
+        export.figure_png(fig, 200, 100, 1, timeout=0.5)
+    assert time.perf_counter() - started < 2
+    with pytest.raises(export.ExportUnavailable, match="超时"):  # later calls refuse at once
+        export.figure_png(fig, 200, 100, 1)
+    monkeypatch.setitem(export._state, "broken", None)
+    time.sleep(1.5)  # let the stuck worker finish before the next test uses the server
+
+
+def test_export_figure_sets_template_and_cjk_font_on_a_copy():
+    fig = _bar()
+    out = export.export_figure(fig)
+    assert export.CJK_FONT_FAMILY in out.layout.font.family
+    assert out.layout.template.layout.paper_bgcolor == "white"
+    assert fig.layout.font.family is None  # the original is untouched
+
+
+def test_pptx_has_title_slide_and_one_slide_per_chart(brief, images, as_of):
+    from pptx import Presentation
+
+    slides = brief.deck_slides(True)
+    data = export.deck_pptx(brief.title, brief.subtitle, slides, images)
+    prs = Presentation(io.BytesIO(data))
+    assert len(prs.slides) == 1 + len(slides) == 1 + 1 + 6
+    assert round(prs.slide_width / prs.slide_height, 2) == round(16 / 9, 2)
+    texts = [[shape.text_frame.text for shape in s.shapes if shape.has_text_frame] for s in prs.slides]
+    assert "巡察村(社区)党组织工作情况" in texts[0]
+    # the district slide carries the plan (issue 25 item 12)
+    assert texts[2][0] == "累计覆盖率与计划进度" and texts[3][0] == "各县区覆盖率与计划进度"
+    assert all(f"数据截至 {as_of.isoformat()}" in t[1] for t in texts[1:])
+    pictures = [s for s in prs.slides if any(sh.shape_type == 13 for sh in s.shapes)]
+    assert len(pictures) == (6 if images[1] else 0)
+    assert all(any(sh.has_table for sh in s.shapes) for s in list(prs.slides)[1:])
+    xml = prs.slides[0].shapes[-1].text_frame.paragraphs[0].runs[0]._r.xml
+    assert 'a:ea typeface="Microsoft YaHei"' in xml
+
+
+def test_deck_holds_at_most_six_charts(brief):
+    with pytest.raises(ValueError):
+        export.deck_pptx("t", "s", brief.deck_slides(True) * 2, [None] * 14)
+
+
+@needs_font
+def test_pdf_text_contains_the_title(brief, images, tmp_path):
+    slides = brief.deck_slides(False)
+    data = export.deck_pdf(brief.title, brief.subtitle, slides, images[:len(slides)])
+    assert data.startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    path = tmp_path / "deck.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "巡察村(社区)党组织工作情况" in text
+    assert "各县区覆盖率" in text and "源汇区" in text
+    pages = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert re.search(rf"^Pages:\s+{1 + len(slides)}$", pages, re.M)
+
+
+def test_excel_numbers_equal_metrics(con, as_of):
+    from openpyxl import load_workbook
+
+    filters = Filters(districts=("源汇区", "郾城区"), levels=("county",), as_of=as_of)
+    brief = briefing.build(con, filters)
+    expected = metrics.compute(con, filters)
+    assert expected["inspections"] > 0 and expected["issues_found"] > 0, "as_of inside the demo: real numbers"
+    book = load_workbook(io.BytesIO(export.tables_xlsx(brief.tables())))
+    # a level filter: coverage by those inspections only, no plan (issue 25 item 5)
+    assert book.sheetnames[:5] == ["主要指标", "累计覆盖率（仅计所选巡察）", "各县区覆盖率（仅计所选巡察）", "问题类别及整改情况",
+                                   "市县每次巡察平均成果"]
+    kpis = {row[0]: row[1] for row in book["主要指标"].iter_rows(min_row=2, values_only=True)}
+    assert kpis["覆盖率（所选巡察）"] == pytest.approx(expected["coverage_rate"])
+    assert kpis["巡察次数"] == expected["inspections"]
+    assert kpis["发现问题"] == expected["issues_found"]
+    assert kpis["移交问题线索"] == expected["clues"]
+    assert kpis["党纪政务处分（人）"] == expected["disciplined"]
+    assert kpis["整改完成率"] == pytest.approx(expected["rectification_rate"])
+    sheet = book["各县区覆盖率（仅计所选巡察）"]
+    assert [c.value for c in sheet[1]] == ["县区", "应巡对象", "已覆盖", "覆盖率"]
+    assert sheet[1][0].font.bold
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    for item in expected["by_district"]:
+        assert rows[item["district"]][1:3] == (item["units_total"], item["units_covered"])
+        assert rows[item["district"]][3] == pytest.approx(item["coverage_rate"])
+    assert sheet["D2"].number_format == "0.0%"
+    levels = {r[0]: r for r in book["市县每次巡察平均成果"].iter_rows(min_row=2, values_only=True)}
+    assert set(levels) == {"县级"} and levels["县级"][1] == expected["by_level"]["county"]["inspections"]
+    cats = book["问题类别及整改情况"]
+    assert sum(r[1] for r in cats.iter_rows(min_row=2, values_only=True)) == \
+        sum(c["issues"] for c in expected["by_category"])
+
+
+HOSTILE = pd.DataFrame({
+    "县区": ["=cmd|' /C calc'!A0", "+1+1", "-2", "@SUM(A1)", "源汇区"],
+    "数量": [1, 2, -3, 4, 5],
+    "description": ["秘密"] * 5,
+    "问题描述": ["秘密"] * 5,
+    "user": ["张三"] * 5,
+})
+
+
+def test_formula_text_is_neutralised_in_excel_and_csv():
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(export.tables_xlsx({"表": HOSTILE})))["表"]
+    values = [c.value for c in sheet["A"][1:]]
+    assert values == ["'=cmd|' /C calc'!A0", "'+1+1", "'-2", "'@SUM(A1)", "源汇区"]
+    assert all(c.data_type == "s" for c in sheet["A"][1:])
+    assert [c.value for c in sheet["B"][1:]] == [1, 2, -3, 4, 5]  # numbers stay numbers, even negative
+    data = export.table_csv(HOSTILE)
+    assert data.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert frame["县区"].tolist() == ["'=cmd|' /C calc'!A0", "'+1+1", "'-2", "'@SUM(A1)", "源汇区"]
+    assert frame["数量"].tolist() == [1, 2, -3, 4, 5]
+
+
+def test_no_description_or_person_column_is_ever_exported(brief):
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    banned = {"description", "问题描述", "user"}
+    book = load_workbook(io.BytesIO(export.tables_xlsx({"表": HOSTILE, **brief.tables()})))
+    for sheet in book.worksheets:
+        assert not banned & {c.value for c in sheet[1]}, sheet.title
+        assert "秘密" not in {c.value for row in sheet.iter_rows() for c in row}
+    csv_text = export.table_csv(HOSTILE).decode("utf-8-sig")
+    assert "description" not in csv_text and "问题描述" not in csv_text and "张三" not in csv_text
+    deck = Presentation(io.BytesIO(export.deck_pptx("t", "s", [export.Slide("表", "c", None, HOSTILE)], [None])))
+    texts = [shape.text_frame.text for s in deck.slides for shape in s.shapes if shape.has_text_frame]
+    cells = [c.text for s in deck.slides for sh in s.shapes if sh.has_table for r in sh.table.rows for c in r.cells]
+    assert "秘密" not in texts + cells and "张三" not in cells
+    for table in brief.tables().values():
+        assert not banned & set(table.columns)
+
+
+def test_file_names_say_what_and_when():
+    as_of = dt.date(2020, 12, 31)
+    assert export.file_name("巡察简报", as_of, Filters(districts=("源汇区",), as_of=as_of), "pptx") == \
+        "巡察简报_2020-12-31_源汇区.pptx"
+    assert export.file_name("巡察简报", as_of, Filters(as_of=as_of), "PDF") == "巡察简报_2020-12-31.pdf"
+    name = export.file_name("各县区/覆盖率: 图?", as_of,
+                            Filters(districts=("a", "b", "c", "d"), levels=("municipal",), year_from=2019,
+                                    year_to=2020, as_of=as_of), "png")
+    assert name == "各县区-覆盖率-图_2020-12-31_a+b+c等4_市级_2019-2020年.png"
+    assert not set('\\/:*?"<>| ') & set(name)
+    long = export.file_name("x", as_of, Filters(townships=tuple(f"镇{i:03d}" * 5 for i in range(40)), as_of=as_of))
+    assert len(long) <= 100 and long.endswith(".pptx")
+
+
+def test_sheet_names_are_valid_and_unique():
+    from openpyxl import load_workbook
+
+    frame = pd.DataFrame({"a": [1]})
+    data = export.tables_xlsx({"a/b:c?" + "x" * 40: frame, "a_b_c_" + "x" * 40: frame, "": frame})
+    names = load_workbook(io.BytesIO(data)).sheetnames
+    assert len(names) == 3 == len({n.lower() for n in names}) and all(len(n) <= 31 for n in names)
+
+
+# ---------------------------------------------------------------------------- the running app
+
+@pytest.fixture(scope="module")
+def app(demo_db, tmp_path_factory):
+    db = tmp_path_factory.mktemp("app") / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    env = {**os.environ, "INSPECTION_DB": str(db), "INSPECTION_DEMO": "0"}
+    with running_app(env) as url:
+        yield url
+
+
+@needs_browser
+@pytest.mark.slow
+def test_screenshot_mode_hides_the_chrome(app, as_of):
+    playwright = pytest.importorskip("playwright.sync_api")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=export.browser_path(), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(f"{app}/briefing?as_of={as_of.isoformat()}&shot=1", wait_until="networkidle")
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=60_000)
+        time.sleep(1.5)
+        page.screenshot(path=str(SHOTS / "briefing_shot.png"))
+        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        assert not page.locator('[data-testid="stHeader"]').is_visible()
+        assert not page.locator(".modebar-container").first.is_visible()
+        assert page.get_by_text("巡察村(社区)党组织工作情况").first.is_visible()
+        assert page.locator('[data-testid="stDownloadButton"]').count() == 0
+        page.goto(f"{app}/briefing?as_of={as_of.isoformat()}", wait_until="networkidle")
+        page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=60_000)
+        assert page.locator('[data-testid="stSidebar"]').is_visible()
+        browser.close()

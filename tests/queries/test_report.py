@@ -1,0 +1,137 @@
+"""The briefing's summary text (inspection/report.py): its figures parsed back out of the text equal
+`metrics --json` on the demo and on filtered views; sentences without a computable figure are left
+out; the English text carries the same numbers."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import re
+
+import pytest
+from support.ledgers import fresh_store, inspection_row, inspections_csv, run
+
+from inspection import metrics, report, store
+from inspection.filters import Filters
+
+AS_OF = dt.date(2026, 12, 5)
+VIEWS = [
+    Filters(as_of=AS_OF),
+    Filters(districts=("召陵区",), as_of=AS_OF),
+    Filters(districts=("沙澧区", "临颍县"), levels=("county",), as_of=AS_OF),
+    Filters(year_from=2025, year_to=2025, as_of=AS_OF),
+    Filters(poverty_only=True, as_of=dt.date(2025, 6, 30)),
+    Filters(modes=("专项",), as_of=AS_OF),
+]
+
+
+@pytest.fixture(scope="module")
+def con(demo_db):
+    con = store.connect(demo_db, read_only=True)
+    yield con
+    con.close()
+
+
+def one(pattern: str, text: str) -> tuple[str, ...]:
+    found = re.findall(pattern, text)
+    assert len(found) == 1, (pattern, text)
+    return found[0] if isinstance(found[0], tuple) else (found[0],)
+
+
+def pct(fraction) -> float:
+    return round(fraction * 100, 1)
+
+
+@pytest.mark.parametrize("filters", VIEWS, ids=lambda f: ",".join(f"{k}={v}" for k, v in f.active().items()) or "all")
+def test_the_texts_figures_equal_metrics(con, filters):
+    m = metrics.compute(con, filters)
+    text = report.text(con, filters)
+    assert text, "the demo matches every view"
+    assert not re.search(r"\d万(?!元)", text), "counts are written exactly, no 万 rounding"
+
+    total, covered, rate = one(r"已完成对(\d+)个应巡对象中(\d+)个党组织的巡察，覆盖率([\d.]+)%", text)
+    assert (int(total), int(covered), float(rate)) == (m["units_total"], m["units_covered"], pct(m["coverage_rate"]))
+    planned = re.findall(r"按计划此时应达到([\d.]+)%|达到计划进度（([\d.]+)%）", text)
+    if filters.narrows_inspections():  # the plan is about every inspection (issue 25 item 5): none here
+        assert m["plan"] == [] and not planned and "计划期内" not in text
+        plan_total = None
+    else:
+        plan_total = next(row for row in m["plan"] if row["is_total"])
+        assert len(planned) == 1 and float(planned[0][0] or planned[0][1]) == pct(plan_total["planned_share"])
+    behind = [row["district"] for row in m["plan"] if row["behind"] and not row["is_total"]]
+    if behind:
+        n, = one(r"(\d+)个县区预计不能在计划期内完成全覆盖", text)
+        assert int(n) == len(behind)
+        for row in m["plan"]:
+            if row["district"] in behind[:report.BEHIND_NAMED]:
+                assert f"{row['district']}（已覆盖{pct(row['covered_share']):.1f}%）" in text
+    else:
+        assert "不能在计划期内" not in text
+
+    assert int(one(r"共开展巡察(\d+)次", text)[0]) == m["inspections"]
+    for key, pattern in (("issues_found", r"累计发现问题(\d+)个"), ("immediate_fixes", r"立行立改(\d+)个"),
+                         ("clues", r"移交问题线索(\d+)条"), ("disciplined", r"党纪政务处分(\d+)人"),
+                         ("org_handled", r"组织处理(\d+)人"), ("judicial", r"移交司法机关(\d+)人")):
+        assert int(one(pattern, text)[0]) == m[key], key
+    assert float(one(r"追回资金([\d.]+)万元", text)[0]) == round(m["funds_recovered"], 2)
+
+    if m["ratio_issues_and_clues"] is None:
+        assert "市级巡察组" not in text
+    else:
+        inspections, r1, r2 = one(r"市级巡察组开展巡察(\d+)次.*?的([\d.]+)倍、([\d.]+)倍", text)
+        assert int(inspections) == m["by_level"]["municipal"]["inspections"]
+        assert (float(r1), float(r2)) == (round(m["ratio_issues_and_clues"], 2), round(m["ratio_disciplined"], 2))
+
+    per = collections.Counter()
+    for row in m["by_category"]:
+        per[row["category"]] += row["issues"]
+    listed = sum(per.values())
+    assert int(one(r"问题清单列明的(\d+)个问题中", text)[0]) == listed
+    top = sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    first = one(r"中，(.+?)问题最多，(\d+)个，占([\d.]+)%", text)
+    assert (first[0], int(first[1]), float(first[2])) == (top[0][0], top[0][1], pct(top[0][1] / listed))
+    for category, n in top[1:]:
+        assert f"{category}（{n}个，占{pct(n / listed):.1f}%）" in text
+
+    assert float(one(r"问题整改完成率([\d.]+)%", text)[0]) == pct(m["rectification_rate"])
+    assert float(one(r"一个月内整改完成率([\d.]+)%", text)[0]) == pct(m["one_month_rectification_rate"])
+    assert int(one(r"超期未整改问题(\d+)个", text)[0]) == m["overdue"]
+    if m.get("long_term") is not None:
+        assert int(one(r"需长期整改问题(\d+)个", text)[0]) == m["long_term"]
+
+
+def numbers(text: str, day: dt.date, lang: str) -> collections.Counter:
+    """The numbers of a text but its date and its funds (万元 in Chinese, yuan in English)."""
+    text = re.sub(r"追回资金[\d.]+万元|recovered [\d,]+ yuan", "", text.replace(report.date_text(day, lang), ""))
+    return collections.Counter(re.findall(r"\d+(?:\.\d+)?", text))
+
+
+@pytest.mark.parametrize("filters", VIEWS[:3], ids=["all", "one", "two-county"])
+def test_english_text_carries_the_same_numbers(con, filters):
+    zh, en = report.text(con, filters, "zh"), report.text(con, filters, "en")
+    assert en and not re.search(r"[，。；]", en.replace("（", "").replace("）", ""))
+    assert numbers(zh, filters.as_of, "zh") == numbers(en, filters.as_of, "en")
+    wan = float(re.search(r"追回资金([\d.]+)万元", zh).group(1))
+    assert int(re.search(r"recovered ([\d,]+) yuan", en).group(1).replace(",", "")) == round(wan * 10_000)
+
+
+def test_filters_matching_nothing_give_no_text(con):
+    assert report.summary(con, Filters(districts=("无此县",), as_of=AS_OF)) == []
+
+
+@pytest.fixture
+def fresh():
+    yield from fresh_store()
+
+
+def test_no_roster_and_no_issue_list_leave_their_sentences_out(fresh):
+    con = fresh
+    rows = [inspection_row(), inspection_row(**{"村(社区)": "李庄村", "发现问题数": 4, "已整改数": 1})]
+    assert run(con, inspections_csv(rows)).status == "imported"
+    text = report.text(con, Filters(as_of=AS_OF))
+    assert "未导入对象名册" in text and not re.search(r"覆盖率\d", text) and "应巡对象" not in text
+    assert "市级巡察组" not in text  # municipal inspections only: no county figure to compare with
+    assert "问题清单" not in text and "一个月内" not in text and "超期" not in text
+    assert "按巡察报表的已整改数，问题整改完成率50.0%" in text  # (2 + 1) / (2 + 4)
+    assert "共开展巡察2次，累计发现问题6个" in text
+    assert "—" not in text and "None" not in text and "nan" not in text

@@ -1,0 +1,207 @@
+"""Small ledgers written by the tests: CSV (UTF-8, UTF-8-BOM, GBK), .xlsx and .xls.
+
+Every test file is built here from plain rows, so a test reads like the spreadsheet a clerk
+would bring. `base_files()` is a tiny consistent city (roster + inspections + issues) that a
+test can copy and spoil one cell of.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from inspection import importer, store
+from inspection.importer import InputFile
+
+Rows = list[list[object]]
+
+ROSTER_HEADER = ["县区", "乡镇街道", "村(社区)", "对象类型", "是否贫困村", "是否软弱涣散"]
+ROSTER_ROWS: Rows = [
+    ["东城区", "城关镇", "张家村", "村", "是", "否"],
+    ["东城区", "城关镇", "李家村", "村", "否", "否"],
+    ["东城区", "城关镇", "张家墩社区", "社区", "否", "是"],
+    ["西城区", "河口镇", "王庄村", "村", "是", "否"],
+]
+
+INSPECTION_HEADER = ["轮次", "巡察层级", "巡察组", "巡察方式", "开始日期", "结束日期", "县区", "乡镇街道",
+                     "村(社区)", "发现问题数", "移交问题线索数", "党纪政务处分人数", "已整改数"]
+INSPECTION_ROWS: Rows = [
+    ["2021年第一轮", "市级", "市委第一巡察组", "常规", "2021-03-15", "2021-05-20", "东城区", "城关镇",
+     "张家村", 2, 1, 1, 2],
+    ["2021年第一轮", "县级", "县委第二巡察组", "专项", "2021-03-15", "2021-05-20", "西城区", "河口镇",
+     "王庄村", 1, 0, 0, 0],
+]
+
+ISSUE_HEADER = ["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", "二级类别", "整改状态", "整改时限", "整改完成时间"]
+ISSUE_ROWS: Rows = [
+    ["2021年第一轮", "东城区", "城关镇", "张家村", "群众身边腐败问题", "集体\"三资\"管理", "已整改", "2021-08-01",
+     "2021-06-10"],
+    ["2021年第一轮", "东城区", "城关镇", "张家村", "基层党组织建设", "组织生活", "整改中", "2021-08-01", ""],
+    ["2021年第一轮", "西城区", "河口镇", "王庄村", "基层党组织建设", "组织生活", "未整改", "2021-08-01", ""],
+]
+
+
+def table(header: list[object], rows: Rows, titles: Rows = ()) -> Rows:
+    return [list(t) for t in titles] + [list(header)] + [list(r) for r in rows]
+
+
+def csv_bytes(rows: Rows, encoding: str = "utf-8") -> bytes:
+    """encoding: utf-8 | utf-8-sig (BOM) | gbk | gb18030."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow(["" if c is None else c for c in row])
+    return out.getvalue().encode(encoding)
+
+
+def xlsx_bytes(sheets: dict[str, Rows], date_format: str = "yyyy-mm-dd") -> bytes:
+    """One sheet per entry; dt.date/dt.datetime become real Excel date cells."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is None:
+                    continue
+                cell = sheet.cell(row=r, column=c, value=value)
+                if isinstance(value, (dt.date, dt.datetime)):
+                    cell.number_format = date_format
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def xls_bytes(sheets: dict[str, Rows]) -> bytes:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for name, rows in sheets.items():
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, (dt.date, dt.datetime)):
+                    sheet.write(r, c, value, date_style)
+                else:
+                    sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def roster_csv(rows: Rows | None = None, header: list[object] | None = None, encoding: str = "utf-8") -> InputFile:
+    return InputFile("roster.csv", csv_bytes(table(header or ROSTER_HEADER, ROSTER_ROWS if rows is None else rows),
+                                             encoding))
+
+
+def inspections_csv(rows: Rows | None = None, header: list[object] | None = None, encoding: str = "utf-8",
+                    name: str = "inspections.csv") -> InputFile:
+    return InputFile(name, csv_bytes(table(header or INSPECTION_HEADER,
+                                           INSPECTION_ROWS if rows is None else rows), encoding))
+
+
+def issues_csv(rows: Rows | None = None, header: list[object] | None = None, encoding: str = "utf-8",
+               name: str = "issues.csv") -> InputFile:
+    return InputFile(name, csv_bytes(table(header or ISSUE_HEADER, ISSUE_ROWS if rows is None else rows), encoding))
+
+
+def base_files() -> list[InputFile]:
+    return [roster_csv(), inspections_csv(), issues_csv()]
+
+
+def inspection_row(**changes) -> list[object]:
+    """The first base inspection row with some columns (by header) changed."""
+    row = list(INSPECTION_ROWS[0])
+    for header, value in changes.items():
+        row[INSPECTION_HEADER.index(header)] = value
+    return row
+
+
+def run(con, *files: InputFile, originals: Path | None = None) -> importer.ImportResult:
+    return importer.import_files(con, list(files), "tester", originals)
+
+
+def rows_of(con, sql: str, params=()) -> list[dict]:
+    cur = con.execute(sql, list(params))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def dump(con) -> dict[str, list[tuple]]:
+    """Every row of every table (sorted), for before/after comparisons."""
+    out = {}
+    names = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE' "
+        "ORDER BY 1").fetchall()]
+    for name in names:
+        rows = con.execute(f'SELECT * FROM "{name}"').fetchall()
+        out[name] = sorted(rows, key=repr)
+    return out
+
+
+def data_dump(con) -> dict[str, list[tuple]]:
+    """The data tables without bookkeeping columns (import ids), for 'same content' checks."""
+    out = {}
+    for name in ("roster", "inspections", "issues", "rounds"):
+        cols = [r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+            [name]).fetchall() if r[0] not in ("import_id", "superseded_by")]
+        where = " WHERE superseded_by IS NULL" if name != "rounds" else ""
+        rows = con.execute(f"SELECT {', '.join(cols)} FROM {name}{where}").fetchall()
+        out[name] = sorted(rows, key=repr)
+    return out
+
+
+def fresh_store():
+    """A fresh writable store (in memory: the importer and the views are the same). Use as a fixture body."""
+    connection = store.connect(":memory:")
+    yield connection
+    connection.close()
+
+
+def load_base(con) -> None:
+    result = run(con, *base_files())
+    assert result.status == "imported", result.problems
+
+
+@dataclass
+class Parsed:
+    """What the importer's read-and-convert stage made of some files (no store involved)."""
+
+    status: str  # accepted | rejected
+    problems: list
+    warnings: list
+    skipped: int
+    tables: dict[str, list[dict]]
+
+    def to_json(self) -> dict:
+        return {"status": self.status, "problems": [asdict(p) for p in self.problems], "warnings": self.warnings}
+
+
+def parse(*files: InputFile) -> Parsed:
+    """Read, recognise and convert cells exactly as an import does, without a store (fast)."""
+    worker = importer.Importer(None, list(files), "tester", None)
+    by_table = worker.parse()
+    return Parsed("rejected" if worker.problems else "accepted", worker.problems, worker.warnings,
+                  worker.skipped, {t: [r.values for r in recs] for t, recs in by_table.items()})
+
+
+OWN_HEADER = ["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", "巡察反馈问题描述", "整改状态"]
+OWN_ROWS = [
+    ["2021年第一轮", "东城区", "城关镇", "张家村", "群众身边腐败问题", "账目不清", "整改到位已销号"],
+    ["2021年第一轮", "东城区", "城关镇", "张家村", "基层党组织建设", "会议记录不全", " 整改到位已销号 "],
+    ["2021年第一轮", "西城区", "河口镇", "王庄村", "基层党组织建设", "三会一课不规范", "整改中"],
+]
+
+
+def own_files(rows=OWN_ROWS):
+    """A city whose issue list uses the office's own words: a description header and a status word."""
+    return [roster_csv(), inspections_csv(), issues_csv(rows, OWN_HEADER)]
