@@ -49,7 +49,6 @@ SENSITIVE_COLUMNS = frozenset({
     "phone", "telephone", "电话", "联系电话", "手机", "id_number", "身份证", "身份证号",
 })
 _UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 BROWSER_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 FONT_CANDIDATES = (
@@ -86,17 +85,12 @@ def safe_table(frame: pd.DataFrame | None) -> pd.DataFrame:
     return frame.drop(columns=drop).copy()
 
 
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula (= + - @ ...) gets a leading apostrophe."""
-    return sheet_values.neutralise(value)
-
-
 def _neutral_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = safe_table(frame)
-    out.columns = [neutralise(str(c)) for c in out.columns]
+    out.columns = [sheet_values.neutralise(str(c)) for c in out.columns]
     for col in out.columns:
         if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
+            out[col] = out[col].map(sheet_values.neutralise)
     return out
 
 
@@ -672,18 +666,6 @@ def report_docx(title: str, subtitle: str, paragraphs: Sequence[str], slides: Se
 
 # --------------------------------------------------------------------------- Excel / CSV
 
-def _sheet_name(name: str, used: set[str]) -> str:
-    base = _SHEET_BAD.sub("_", sheet_values.clean(str(name))).strip("'") or "Sheet"
-    base = base[:31]
-    candidate, n = base, 2
-    while candidate.lower() in used:
-        suffix = f"_{n}"
-        candidate = base[:31 - len(suffix)] + suffix
-        n += 1
-    used.add(candidate.lower())
-    return candidate
-
-
 def tables_xlsx(tables: Mapping[str, pd.DataFrame]) -> bytes:
     """One sheet per table, bold header, numbers as numbers, formula-looking text neutralised."""
     from openpyxl import Workbook
@@ -694,7 +676,7 @@ def tables_xlsx(tables: Mapping[str, pd.DataFrame]) -> bytes:
     book.remove(book.active)
     used: set[str] = set()
     for name, frame in tables.items():
-        sheet = book.create_sheet(_sheet_name(name, used))
+        sheet = book.create_sheet(sheet_values.sheet_name(name, used))
         frame = _neutral_frame(frame)
         sheet.append([sheet_values.clean(str(c)) for c in frame.columns])
         for cell in sheet[1]:

@@ -19,25 +19,9 @@ ERROR_FILL = PatternFill("solid", fgColor="FDE2E1")
 BOLD = Font(bold=True)
 
 
-def safe(value: object) -> object:
-    """Text a workbook can hold, never evaluated as a formula (`sheet_values.cell`)."""
-    return sheet_values.cell(value)
-
-
 def _describe(p: Problem) -> str:
     text = f"{p.column}：{p.reason}" if p.column else p.reason
     return f"{text}（{p.suggestion}）" if p.suggestion else text
-
-
-def _sheet_title(name: str, taken: set[str]) -> str:
-    bad = '[]:*?/\\'
-    base = "".join("_" if c in bad else c for c in sheet_values.clean(name))[:28].strip("'") or "Sheet"
-    title, n = base, 1
-    while title in taken:
-        n += 1
-        title = f"{base[:26]}_{n}"
-    taken.add(title)
-    return title
 
 
 def build(files: Iterable[InputFile], problems: list[Problem]) -> bytes:
@@ -49,7 +33,7 @@ def build(files: Iterable[InputFile], problems: list[Problem]) -> bytes:
     for cell in summary[1]:
         cell.font = BOLD
     for p in problems:
-        summary.append([safe(v) for v in (p.file, p.sheet, p.row, p.column, p.value, p.reason, p.suggestion)])
+        summary.append([sheet_values.cell(v) for v in (p.file, p.sheet, p.row, p.column, p.value, p.reason, p.suggestion)])
     for column, width in zip("ABCDEFG", (22, 14, 8, 16, 22, 48, 36), strict=True):
         summary.column_dimensions[column].width = width
 
@@ -57,7 +41,7 @@ def build(files: Iterable[InputFile], problems: list[Problem]) -> bytes:
     for p in problems:
         if p.row is not None:
             by_row[(p.file, p.sheet or None, p.row)].append(_describe(p))
-    taken = {summary.title}
+    taken = {summary.title.lower()}
     for item in files:
         if not any(p.file == item.name for p in problems):
             continue
@@ -67,13 +51,13 @@ def build(files: Iterable[InputFile], problems: list[Problem]) -> bytes:
             continue
         for raw in sheets:
             label = raw.name or None
-            title = _sheet_title(f"{item.name.rsplit('.', 1)[0]}-{raw.name}" if raw.name else item.name, taken)
+            title = sheet_values.sheet_name(f"{item.name.rsplit('.', 1)[0]}-{raw.name}" if raw.name else item.name, taken)
             ws = wb.create_sheet(title)
             width = max((len(r) for r in raw.rows), default=0)
             for index, row in enumerate(raw.rows, start=1):
                 errors = by_row.get((item.name, label, index), [])
                 padded = list(row) + [None] * (width - len(row))
-                ws.append([safe(v) for v in padded] + ["；".join(errors) if errors else None])
+                ws.append([sheet_values.cell(v) for v in padded] + ["；".join(errors) if errors else None])
                 if errors:
                     for cell in ws[index]:
                         cell.fill = ERROR_FILL

@@ -1,5 +1,5 @@
 """Values written into a spreadsheet (the problem workbook, the exports): text a workbook can hold,
-never a formula. One place, so no writer raises on a character an input file happened to carry (a
+never a formula, and the names of its sheets. One place, so no writer raises on a character an input file happened to carry (a
 NUL in an old .xls sheet name, the DOS end-of-file byte, a control character pasted into a cell)."""
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from typing import Any
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_CHARS = 32_767  # Excel's limit for one cell
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")  # characters Excel refuses in a sheet name
+MAX_SHEET_NAME = 31  # Excel's limit for a sheet name
 
 
 def clean(text: str) -> str:
@@ -40,3 +42,18 @@ def cell(value: Any) -> Any:
     if isinstance(value, (bool, int, float, decimal.Decimal, dt.date, dt.time)) or value is None:
         return value
     return cell(str(value))
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts for `name`, unlike any in `taken`: the refused characters
+    ([ ] : * ? / \\) as _, no apostrophe at either end, at most 31 characters, and a suffix _2, _3 ...
+    where the name is taken. Excel compares sheet names ignoring case, and so does this: `taken`
+    holds the names in lower case, and the new one is added to it."""
+    base = _SHEET_BAD.sub("_", clean(str(name)))[:MAX_SHEET_NAME].strip("'") or "Sheet"
+    candidate, n = base, 2
+    while candidate.lower() in taken or candidate.lower() == "history":  # Excel reserves History
+        suffix = f"_{n}"
+        candidate = base[:MAX_SHEET_NAME - len(suffix)] + suffix
+        n += 1
+    taken.add(candidate.lower())
+    return candidate

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import pytest
 from support.apprunner import running_app
 
-from inspection import briefing, export, metrics, store
+from inspection import briefing, export, metrics, problem_report, sheet_values, store
 from inspection.filters import Filters
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -243,6 +243,42 @@ def test_sheet_names_are_valid_and_unique():
     data = export.tables_xlsx({"a/b:c?" + "x" * 40: frame, "a_b_c_" + "x" * 40: frame, "": frame})
     names = load_workbook(io.BytesIO(data)).sheetnames
     assert len(names) == 3 == len({n.lower() for n in names}) and all(len(n) <= 31 for n in names)
+
+
+FORMULA_LIKE = ["=1+1", "+1", "-1", "@A1", "\tcmd", "\r=1"]
+
+
+def test_both_spreadsheet_writers_neutralise_the_same_formula_starts():
+    """The exports and the problem workbook write every cell through sheet_values.cell: a text
+    starting with = + - @, a tab or a carriage return gets an apostrophe in both."""
+    from openpyxl import load_workbook
+
+    from inspection.importer import Problem
+
+    frame = pd.DataFrame({"x": FORMULA_LIKE})
+    exported = load_workbook(io.BytesIO(export.tables_xlsx({"t": frame})))["t"]
+    assert [c.value for c in exported["A"][1:]] == ["'" + v for v in FORMULA_LIKE]
+    assert export.table_csv(frame).decode("utf-8-sig").count("'") == len(FORMULA_LIKE)
+    problems = [Problem("a.csv", None, i + 2, "x", v, "bad") for i, v in enumerate(FORMULA_LIKE)]
+    summary = load_workbook(io.BytesIO(problem_report.build([], problems)))["问题汇总"]
+    assert [c.value for c in summary["E"][1:]] == ["'" + v for v in FORMULA_LIKE]
+
+
+def test_sheet_names_are_unique_ignoring_case_as_excel_compares_them():
+    from openpyxl import load_workbook
+
+    from inspection.importer import InputFile, Problem
+
+    taken: set[str] = set()
+    names = [sheet_values.sheet_name(n, taken) for n in ("Data", "DATA", "data", "'q'", "History", "x" * 40)]
+    assert names == ["Data", "DATA_2", "data_3", "q", "History_2", "x" * 31]
+    assert sheet_values.sheet_name("x" * 40, taken) == "x" * 29 + "_2"
+    # the problem workbook: two files whose names differ only in case get two sheets Excel opens
+    files = [InputFile("Ledger.csv", "县区,乡镇\n源汇区,\n".encode()),
+             InputFile("ledger.csv", "县区,乡镇\n源汇区,\n".encode())]
+    problems = [Problem(f.name, None, 2, "乡镇", None, "empty") for f in files]
+    sheets = load_workbook(io.BytesIO(problem_report.build(files, problems))).sheetnames
+    assert len(sheets) == 3 and len({n.lower() for n in sheets}) == 3
 
 
 # ---------------------------------------------------------------------------- the running app
