@@ -749,12 +749,16 @@ def _filter_parts(filters: Any) -> list[str]:
     return parts
 
 
-def file_name(kind: str, as_of: dt.date | str | None, filters: Any = None, ext: str = "pptx") -> str:
-    """e.g. 巡察简报_2020-12-31_源汇区.pptx: what, as of when, for which filters; safe characters only."""
+def file_stem(kind: str, as_of: dt.date | str | None, filters: Any = None) -> str:
+    """e.g. 巡察简报_2020-12-31_源汇区: what, as of when, for which filters; safe characters only (the
+    one rule for the names of every download: files here, chart PNGs in ui/components.py)."""
     date = as_of.isoformat()[:10] if hasattr(as_of, "isoformat") else (str(as_of) if as_of else "")
     pieces = [kind, date, *_filter_parts(filters)]
     stem = "_".join(_UNSAFE_FILE_CHARS.sub("-", p).strip("-._") for p in pieces if p)
-    stem = re.sub(r"_+", "_", stem).strip("_.") or "export"
-    stem = stem[:90]
-    return f"{stem}.{ext.lstrip('.').lower()}"
+    return (re.sub(r"_+", "_", stem).strip("_.") or "export")[:90]
+
+
+def file_name(kind: str, as_of: dt.date | str | None, filters: Any = None, ext: str = "pptx") -> str:
+    """e.g. 巡察简报_2020-12-31_源汇区.pptx: `file_stem` and the extension."""
+    return f"{file_stem(kind, as_of, filters)}.{ext.lstrip('.').lower()}"
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import re
 from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from inspection import charts
+from inspection import charts, export
 from inspection.filters import Filters
 from inspection.i18n import area_title, describe_filters, grained, t
 
@@ -23,8 +22,9 @@ def caption(filters: Filters, lang: str) -> str:
 
 
 def chart_config(file_title: str, filters: Filters) -> dict:
-    """Toolbar: PNG download at 3x with a file name that says what the chart is."""
-    name = re.sub(r"[\\/:*?\"<>|\s]+", "_", f"{file_title}_{filters.as_of.isoformat()}")
+    """Toolbar: PNG download at 3x with a file name that says what the chart is, as of when and for
+    which filters (export.file_stem, as every download)."""
+    name = export.file_stem(file_title, filters.as_of, filters)
     return {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": name, "scale": 3},

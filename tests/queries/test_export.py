@@ -236,6 +236,16 @@ def test_file_names_say_what_and_when():
     assert len(long) <= 100 and long.endswith(".pptx")
 
 
+def test_chart_pngs_are_named_by_the_same_rule_as_every_download():
+    from ui.components import chart_config
+
+    as_of = dt.date(2020, 12, 31)
+    filters = Filters(districts=("源汇区",), as_of=as_of)
+    name = chart_config("各县区 覆盖率/图", filters)["toImageButtonOptions"]["filename"]
+    assert name == "各县区-覆盖率-图_2020-12-31_源汇区"
+    assert export.file_name("各县区 覆盖率/图", as_of, filters, "png") == name + ".png"
+
+
 def test_sheet_names_are_valid_and_unique():
     from openpyxl import load_workbook
 
