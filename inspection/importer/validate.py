@@ -24,8 +24,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import cells, contract, lake, layout, mappings, readers, store
-from .contract import Table
+from .. import cells, contract, lake, layout, mappings, readers, store
+from ..contract import Table
 
 
 @dataclass
