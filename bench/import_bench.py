@@ -6,7 +6,7 @@ Prints the seconds of `import_files` for each format (wall, and CPU of the proce
 threads included), for the issue list alone (roster and inspections already loaded) and for all
 three files in one import. Targets on a 2-core machine: CSV < 3 s, xlsx < 10 s for the issue
 list; 1M issue rows from CSV < 15 s (`--issues 1000000 --formats csv`). Large CSVs go through the
-vectorised DuckDB path (importer._parse_fast); `--python-path` forces the row-by-row path for
+vectorised DuckDB path (inspection/importer/parse_csv.py); `--python-path` forces the row-by-row path for
 comparison. The upload size limit is raised so a 1M-row file is accepted. Not a test: numbers
 vary with the machine and its load (printed).
 """

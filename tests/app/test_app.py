@@ -319,7 +319,7 @@ def test_every_label_key_used_in_the_code_exists():
     from inspection.i18n import LABELS
 
     pattern = re.compile(r"(?<![.\w])(?:t|label)\(\s*\"([a-z_][a-z0-9_]*)\"")  # not ui_auth.label(
-    files = [*(ROOT / "pages").glob("*.py"), *(ROOT / "inspection").glob("*.py"), ROOT / "ui" / "components.py",
+    files = [*(ROOT / "pages").glob("*.py"), *(ROOT / "inspection").rglob("*.py"), ROOT / "ui" / "components.py",
              ROOT / "ui" / "sidebar.py", ROOT / "dashboard.py"]
     used = {(f.name, key) for f in files for key in pattern.findall(f.read_text(encoding="utf-8"))}
     assert used

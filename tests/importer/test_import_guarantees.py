@@ -94,7 +94,7 @@ def test_failure_while_writing_rolls_back(loaded, monkeypatch, tmp_path):
     def boom(con):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importer, "refresh_rounds", boom)
+    monkeypatch.setattr(importer.load, "refresh_rounds", boom)
     with pytest.raises(RuntimeError):
         run(loaded, inspections_csv([inspection_row(发现问题数=9)]), originals=tmp_path / "orig")
     assert dump(loaded) == before

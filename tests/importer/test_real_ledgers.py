@@ -24,7 +24,7 @@ from support.ledgers import (
     xlsx_bytes,
 )
 
-from inspection import cells, importer, metrics, store
+from inspection import cells, importer, layout, metrics, store
 from inspection.filters import Filters
 from inspection.importer import InputFile
 
@@ -232,7 +232,7 @@ def test_fast_path_hands_context_values_to_the_row_path(con, monkeypatch):
 
 
 def test_importer_module_has_no_layout_of_its_own():
-    assert importer.layout.find_header is not None
+    assert importer.recognise.layout is layout
 
 
 def test_import_reports_its_stages(con):

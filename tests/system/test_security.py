@@ -85,7 +85,7 @@ def test_a_failed_import_leaves_no_originals_folder(con, tmp_path, monkeypatch):
     def boom(con):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importer, "refresh_rounds", boom)
+    monkeypatch.setattr(importer.load, "refresh_rounds", boom)
     with pytest.raises(RuntimeError):
         run(con, roster_csv(), originals=tmp_path / "o")
     assert not list((tmp_path / "o").rglob("*"))

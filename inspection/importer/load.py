@@ -1,0 +1,279 @@
+"""Compare the checked rows with the store, write them in one transaction, keep the originals; undo."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .. import contract, lake, store
+from .model import KEYS, DiffPlan, InputFile, StagedRows
+
+
+class Loader:
+    """The diff and load of `Importer` (a mixin: `self` is the Importer)."""
+
+    def diff(self, table: str, frame: pd.DataFrame | StagedRows) -> DiffPlan:
+        """Stage the incoming rows (typed as the table) and compare each group with the store.
+
+        A group is a roster unit, or the rows of one (round, unit). Groups are compared by a
+        fingerprint of all their rows, computed the same way for both sides in SQL.
+        """
+        keys = KEYS[table]
+        cols = list(frame.columns)  # StagedRows: its column names
+        stage, plan = f"stage_{table}", f"plan_{table}"
+        con = self.con
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {stage} AS SELECT {', '.join(cols)} FROM {table} LIMIT 0")
+        if frame.empty:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {plan} AS SELECT {', '.join(keys)}, 0 AS n, "
+                        f"'same' AS state FROM {table} LIMIT 0")
+            return DiffPlan(table, cols, keys, 0, 0, 0)
+        if isinstance(frame, StagedRows):  # typed as the table already: it becomes the stage
+            con.execute(f"DROP TABLE {stage}")
+            con.execute(f"ALTER TABLE {frame.table} RENAME TO {stage}")
+            frame.table = stage
+        else:
+            con.register("incoming_rows", frame)
+            try:
+                con.execute(f"INSERT INTO {stage} SELECT {', '.join(cols)} FROM incoming_rows")
+            finally:
+                con.unregister("incoming_rows")
+        row_text = "concat_ws(chr(31), " + ", ".join(
+            f"coalesce(CAST(x.{c} AS VARCHAR), chr(1))" for c in cols) + ")"
+        key_list = ", ".join(keys)
+        on = " AND ".join(f"x.{k} = n.{k}" for k in keys)
+        # only groups the store already holds need fingerprints (on both sides): new ones are 'added'
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE {plan} AS
+            WITH n AS (
+                SELECT {key_list}, count(*) AS n FROM {stage} GROUP BY {key_list}
+            ), o AS (
+                SELECT {key_list}, md5(string_agg(rt, chr(30) ORDER BY rt)) AS fp
+                FROM (SELECT {', '.join(f'x.{k}' for k in keys)}, {row_text} AS rt
+                      FROM {table} x SEMI JOIN n ON {on}
+                      WHERE x.superseded_by IS NULL)
+                GROUP BY {key_list}
+            ), f AS (
+                SELECT {key_list}, md5(string_agg(rt, chr(30) ORDER BY rt)) AS fp
+                FROM (SELECT {', '.join(f'x.{k}' for k in keys)}, {row_text} AS rt
+                      FROM {stage} x SEMI JOIN o n ON {on})
+                GROUP BY {key_list}
+            )
+            SELECT n.{keys[0]}{''.join(f', n.{k}' for k in keys[1:])}, n.n,
+                   CASE WHEN o.fp IS NULL THEN 'added' WHEN o.fp = f.fp THEN 'same' ELSE 'replaced' END AS state
+            FROM n LEFT JOIN o USING ({key_list}) LEFT JOIN f USING ({key_list})
+        """)
+        counts = dict(con.execute(f"SELECT state, sum(n) FROM {plan} GROUP BY state").fetchall())
+        return DiffPlan(table, cols, keys, int(counts.get("added", 0)), int(counts.get("replaced", 0)),
+                        int(counts.get("same", 0)))
+
+    def _count_warnings(self, frames: dict[str, pd.DataFrame]) -> None:
+        issues = frames["issues"]
+        if issues.empty:
+            return
+        if isinstance(issues, StagedRows):
+            listed = self.con.execute(f"SELECT round, unit_id, count(*) AS listed FROM {issues.table} "
+                                      "GROUP BY round, unit_id ORDER BY round, unit_id").df()
+        else:
+            listed = issues.groupby(["round", "unit_id"]).size().rename("listed").reset_index()
+        rows = self._mismatches(frames, listed)
+        if rows:
+            examples = "；".join(f"{r[0]} {r[1]}：清单 {r[2]} 条，发现问题数 {r[3]}" for r in rows[:5])
+            self.warnings.append(f"{len(rows)} 个巡察记录的问题清单条数与发现问题数不一致（清单可以不完整）：{examples}")
+
+    def _mismatches(self, frames: dict[str, pd.DataFrame], listed: pd.DataFrame) -> list[tuple]:
+        inspections = frames["inspections"]
+        self.con.register("listed", listed)
+        if isinstance(inspections, StagedRows):
+            self.con.execute("CREATE OR REPLACE TEMP VIEW incoming AS SELECT round, unit_id, unit_name, issues_found "
+                             f"FROM {inspections.table}")
+        else:
+            self.con.register("incoming", inspections[["round", "unit_id", "unit_name", "issues_found"]])
+        try:
+            return self.con.execute(
+            """
+            SELECT l.round, coalesce(n.unit_name, i.unit_name), l.listed, coalesce(n.issues_found, i.issues_found)
+            FROM listed l
+            LEFT JOIN incoming n ON n.round = l.round AND n.unit_id = l.unit_id
+            LEFT JOIN inspections i ON i.round = l.round AND i.unit_id = l.unit_id AND i.superseded_by IS NULL
+            WHERE coalesce(n.issues_found, i.issues_found) IS NOT NULL
+              AND coalesce(n.issues_found, i.issues_found) <> l.listed
+            ORDER BY 1, 2
+            """
+            ).fetchall()
+        finally:
+            self.con.unregister("listed")
+            if isinstance(inspections, StagedRows):
+                self.con.execute("DROP VIEW IF EXISTS incoming")
+            else:
+                self.con.unregister("incoming")
+
+    def _load(self, plans: dict, added: int, replaced: int, skipped: int) -> int:
+        con = self.con
+        stored: list[Path] = []
+        con.execute("BEGIN TRANSACTION")
+        try:
+            import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()[0]
+            for table in contract.APPLY_ORDER:
+                plan = plans[table]
+                on = " AND ".join(f"{table}.{k} = p.{k}" for k in plan.keys)
+                using = ", ".join(plan.keys)
+                cols = ", ".join(plan.columns)
+                if plan.replaced:
+                    con.execute(f"UPDATE {table} SET superseded_by = ? FROM plan_{table} p "
+                                f"WHERE {on} AND p.state = 'replaced' AND {table}.superseded_by IS NULL",
+                                [import_id])
+                if plan.added or plan.replaced:
+                    con.execute(f"INSERT INTO {table} ({cols}, import_id) SELECT {cols}, ? "
+                                f"FROM stage_{table} JOIN plan_{table} USING ({using}) WHERE state <> 'same'",
+                                [import_id])
+            # the units whose rows changed: only theirs are rewritten in the materialised tables
+            # (units whose issue lists alone changed: only their issue rows)
+            con.execute("CREATE OR REPLACE TEMP TABLE touched_units AS "
+                        "SELECT unit_id FROM plan_roster WHERE state <> 'same' "
+                        "UNION SELECT unit_id FROM plan_inspections WHERE state <> 'same'")
+            con.execute("CREATE OR REPLACE TEMP TABLE touched_issue_units AS "
+                        "SELECT unit_id FROM plan_issues WHERE state <> 'same'")
+            if plans["roster"].added or plans["roster"].replaced:
+                relink_units(con)
+            refresh_rounds(con)
+            store.refresh_derived(con, "touched_units", "touched_issue_units")
+            files = []
+            for item in self.files:
+                stored_as = self._keep_original(import_id, item, stored)
+                files.append({"name": item.name, "sha256": item.sha256, "stored_as": stored_as,
+                              "tables": self.file_tables.get(item.name, [])})
+            content_hash = hashlib.sha256("".join(sorted(f.sha256 for f in self.files)).encode()).hexdigest()
+            snapshot = lake.commit_snapshot(con, f"import {import_id}", self.user)  # None: embedded file
+            con.execute(
+                "INSERT INTO imports (import_id, imported_at, imported_by, files, content_hash, added, replaced,"
+                " skipped, warnings, status, snapshot) VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
+                [import_id, self.user, json.dumps(files, ensure_ascii=False), content_hash, added, replaced,
+                 skipped, json.dumps(self.warnings, ensure_ascii=False), snapshot])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            for path in reversed(stored):  # the files, then the folder made for them
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+            raise
+        return import_id
+
+    def _keep_original(self, import_id: int, item: InputFile, stored: list[Path]) -> str | None:
+        if self.originals_dir is None:
+            return None
+        # a generated name (the original name is recorded in the import log, files[].name): any
+        # length, any characters, and two files whose names differ only in unsafe characters
+        # (col?.csv, col*.csv) are both kept
+        folder = self.originals_dir / f"{import_id:05d}"
+        if not folder.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            stored.append(folder)  # removed again when the import fails
+        suffix = Path(item.name).suffix.lower()
+        suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""
+        path = folder / f"{sum(p.parent == folder for p in stored):03d}-{item.sha256[:16]}{suffix}"
+        path.write_bytes(item.data)
+        stored.append(path)
+        return str(path)
+
+
+def relink_units(con: duckdb.DuckDBPyConnection) -> None:
+    """Point inspections and issues written before a roster at the roster's units; adds the old and
+    new ids to the TEMP table touched_units."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE relink AS
+        WITH orphans AS (
+            SELECT DISTINCT unit_id, unit_code, district, township, unit_name FROM inspections
+            WHERE unit_id NOT IN (SELECT unit_id FROM live_units)
+        )
+        -- two equi-joins, not one join ON a OR b (a nested loop: minutes at 50,000 units)
+        SELECT o.unit_id AS old_id, u.unit_id AS new_id
+        FROM orphans o JOIN live_units u ON o.unit_code = u.unit_code
+        UNION
+        SELECT o.unit_id, u.unit_id
+        FROM orphans o JOIN live_units u
+          ON o.district = u.district AND o.township = u.township AND o.unit_name = u.unit_name
+    """)
+    con.execute("""
+        DELETE FROM relink WHERE old_id IN (SELECT old_id FROM relink GROUP BY old_id HAVING count(*) > 1)
+    """)
+    for table in ("inspections", "issues"):
+        con.execute(f"UPDATE {table} SET unit_id = r.new_id FROM relink r WHERE {table}.unit_id = r.old_id")
+    # both ids' rows change in the materialised tables (the caller made touched_units)
+    con.execute("INSERT INTO touched_units SELECT old_id FROM relink UNION SELECT new_id FROM relink")
+    con.execute("DROP TABLE relink")
+
+
+def refresh_rounds(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM rounds")
+    con.execute("""
+        INSERT INTO rounds
+        SELECT round, min(start_date), max(coalesce(end_date, start_date)), year(min(start_date)),
+               row_number() OVER (ORDER BY min(start_date), round)
+        FROM inspections WHERE superseded_by IS NULL GROUP BY round
+    """)
+
+
+def lake_notice(message: str) -> None:
+    """Who holds the lake's writer lock, while this import or undo waits for it."""
+    print(message, file=sys.stderr)
+
+
+def undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
+    """Undo one import: delete its rows and revive what it superseded. Returns a message."""
+    with lake.write_lock(con, user, notify=lake_notice):
+        return _undo(con, import_id, user)
+
+
+def _undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
+    row = con.execute("SELECT status FROM imports WHERE import_id = ?", [import_id]).fetchone()
+    if row is None:
+        raise ValueError(f"没有编号为 {import_id} 的导入记录")
+    if row[0] != "active":
+        raise ValueError(f"导入 {import_id} 已经撤销过了")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        # the units whose rows are deleted or revived: only theirs are rewritten in the materialised tables
+        con.execute("CREATE OR REPLACE TEMP TABLE touched_units AS " + " UNION ".join(
+            f"SELECT unit_id FROM {table} WHERE import_id = $id OR superseded_by = $id"
+            for table in ("roster", "inspections", "issues")), {"id": import_id})
+        removed = restored = 0
+        for table, keys in (("roster", ["unit_id"]), ("inspections", ["round", "unit_id"]),
+                            ("issues", ["round", "unit_id"])):
+            removed += con.execute(f"SELECT count(*) FROM {table} WHERE import_id = ?", [import_id]).fetchone()[0]
+            con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
+            match = " AND ".join(f"a.{k} = {table}.{k}" for k in keys)
+            restored += con.execute(f"""
+                SELECT count(*) FROM {table} WHERE superseded_by = ? AND NOT EXISTS (
+                    SELECT 1 FROM {table} a WHERE {match} AND a.superseded_by IS NULL)""", [import_id]).fetchone()[0]
+            # a revived row stays superseded when a later import wrote the same key
+            con.execute(f"""
+                UPDATE {table} SET superseded_by = (
+                    SELECT min(a.import_id) FROM {table} a WHERE {match} AND a.superseded_by IS NULL)
+                WHERE superseded_by = ?""", [import_id])
+        relink_units(con)
+        refresh_rounds(con)
+        store.refresh_derived(con, "touched_units")
+        lake.commit_snapshot(con, f"undo {import_id}", user)
+        con.execute("UPDATE imports SET status = 'undone', undone_at = now()::TIMESTAMP, undone_by = ? "
+                    "WHERE import_id = ?", [user, import_id])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return f"已撤销导入 {import_id}：删除该次导入写入的 {removed} 行，恢复被它替换的 {restored} 行"
+
+
+def list_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("""
+        SELECT import_id, imported_at, imported_by, files, added, replaced, skipped, status, undone_at
+        FROM imports ORDER BY import_id DESC
+    """).df()

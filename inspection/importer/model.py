@@ -1,0 +1,131 @@
+"""What an import reads, finds and returns: the records, staged rows and results between its steps."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+from .. import contract, mappings
+from ..contract import Table
+
+
+@dataclass
+class Problem:
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: str | None
+    reason: str
+    suggestion: str | None = None
+    unknown: mappings.Unknown | None = None  # what a mapping could answer (the import page asks)
+
+
+@dataclass
+class ImportResult:
+    status: str  # imported | unchanged | rejected
+    added: int = 0
+    replaced: int = 0
+    skipped: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    import_id: int | None = None
+    tables: dict[str, int] = field(default_factory=dict)
+    mappings: list[mappings.Mapping] = field(default_factory=list)  # the mappings this import used
+    questions: mappings.Questions | None = None  # rejected only for what mappings could answer
+
+    def to_json(self) -> dict:
+        return {
+            "status": self.status,
+            "added": self.added,
+            "replaced": self.replaced,
+            "skipped": self.skipped,
+            # the problems as a clerk reads them; what mappings could answer is in "questions"
+            "problems": [{k: v for k, v in asdict(p).items() if k != "unknown"} for p in self.problems],
+            "warnings": self.warnings,
+            "import_id": self.import_id,
+            "mappings_used": [m.to_json() for m in self.mappings],
+            "questions": self.questions.to_json() if self.questions else None,
+        }
+
+
+@dataclass
+class InputFile:
+    name: str
+    data: bytes
+
+    @functools.cached_property
+    def sha256(self) -> str:  # asked for several times per import; a large file takes a while
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class Record:
+    file: str
+    sheet: str
+    row: int
+    values: dict
+    columns: dict  # field -> header as written, for messages
+
+
+@dataclass
+class ParsedSheet:
+    file: str
+    sheet: str
+    table: Table
+    records: list[Record]
+    skipped: int
+
+
+@dataclass
+class StagedSheet:
+    """The data rows of a large CSV read and converted in DuckDB (`Importer._parse_fast`).
+
+    TEMP table `table` has `r` (the row number as Excel shows it) and one typed column per field of
+    `fields`; it stands in by_table for the Records of that sheet, in the same place."""
+
+    file: str
+    sheet: str | None
+    table: str
+    fields: list[str]
+    columns: dict  # field -> header as written, for messages
+    rows: int
+
+
+@dataclass
+class StagedRows:
+    """Validated rows waiting in a TEMP table, standing in for a DataFrame of `validate`."""
+
+    table: str
+    columns: list[str]
+    count: int
+
+    @property
+    def empty(self) -> bool:
+        return self.count == 0
+
+    def __len__(self) -> int:
+        return self.count
+
+
+MAX_PROBLEMS = 5000
+ISSUE_COLUMNS = ["round", "unit_id", "seq", "category", "subcategory", "description", "status", "due_date",
+                 "rectified_date"]
+KEYS = {"roster": ["unit_id"], "inspections": ["round", "unit_id"], "issues": ["round", "unit_id"]}
+ROSTER_COLUMNS = ["unit_id", "district", "township", "unit_name", "unit_code", "unit_type", "is_poverty_village",
+                  "is_weak_org"]
+INSPECTION_COLUMNS = ["round", "unit_id", "district", "township", "unit_name", "unit_code", "level", "team", "mode",
+                      "start_date", "end_date", *contract.COUNT_FIELDS, "funds_recovered"]
+
+
+@dataclass
+class DiffPlan:
+    """What an import would do to one table; the rows wait in TEMP tables stage_/plan_<table>."""
+
+    table: str
+    columns: list[str]
+    keys: list[str]
+    added: int
+    replaced: int
+    unchanged: int

@@ -1,0 +1,192 @@
+"""Large regular CSVs: the vectorised path (DuckDB reads the file, each converter runs once per distinct value)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import pandas as pd
+
+from .. import cells, contract, layout, mappings, readers
+from .model import InputFile, Problem, StagedSheet
+from .parse_rows import CSV_BLANK_HINT
+from .recognise import _MARKER_START, _recognise, _row_kind, _show
+
+# ---------------------------------------------------------------- large CSVs: the vectorised path
+#
+# A large, regular CSV (roster, inspections or issues) is read by DuckDB's CSV reader into a TEMP
+# table (all VARCHAR); each converter of cells.py runs once per distinct value of its column and the
+# results are joined back; problems are collected with a query. The outcome is the same as `_parse_sheet` would give
+# row by row: the same values, the same problems (file, row, column, value, reason), the same
+# skipped rows. Small or irregular files (title rows are fine; GBK, tabs, odd quoting, line breaks
+# in cells, xlsx) keep the Python path.
+# `validate` then checks the staged rows of a table in SQL too (duplicates, unit lookups once per
+# distinct unit, end before start); the Records of the other files of that table are staged with them
+# (`_gather`), so the checks that span files see every row in the same order.
+
+FAST_TABLES = frozenset({"roster", "inspections", "issues"})
+_WHITESPACE = [c for c in map(chr, range(0x3001)) if c.isspace()]
+# a row whose first cell starts with any other character is a data row (see `_row_kind`)
+_SURE_DATA = "^[^" + cells.char_class(_WHITESPACE + sorted(_MARKER_START)) + "]"
+_SQL_TYPES = {"count": "BIGINT", "money": "DOUBLE", "date": "DATE", "bool": "BOOLEAN", "range": "DATE", "due": "DATE",
+              "money_yuan": "DOUBLE"}
+
+
+def _as_sql_text(value: object) -> str | None:
+    """A converted value as text that CASTs back to the same value in SQL."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+class CsvPath:
+    """The vectorised path of `Importer` (a mixin: `self` is the Importer)."""
+
+    def _parse_fast(self, item: InputFile, number: int) -> tuple[StagedSheet | None, int, str] | None:
+        """Read a large regular CSV through DuckDB: (its staged rows or None when it has no data rows
+        or has problems, rows skipped, table name); None when the file is for `_parse_sheet` instead.
+
+        Adds the same problems and warnings as `_parse_sheet`, in the same order."""
+        if self.con is None:
+            return None
+        text = readers.fast_csv_text(item.name, item.data, self.limits)
+        if text is None:
+            return None
+        head = readers.head_rows(text, contract.MAX_TITLE_ROWS + 1, self.limits)
+        del text
+        problems: list[Problem] = []
+        warnings: list[str] = []
+        shape, _ = _recognise(item.name, readers.RawSheet("", head), problems, warnings, self.applied)
+        if shape is None or shape.table.name not in FAST_TABLES or problems or not head or not shape.plain:
+            return None
+        con, raw = self.con, f"fast_raw_{number}"
+        width = max(len(row) for row in head)
+        if readers.load_csv(con, item.data, raw, width, self.limits) is None:
+            return None
+        self._temp.append(raw)
+        # both readers must agree on the rows both have read
+        got = con.execute(f"SELECT * FROM {raw} WHERE rowid < {len(head)} ORDER BY rowid").fetchall()
+        if got != [tuple(c if c != "" else None for c in row) + (None,) * (width - len(row)) for row in head]:
+            return None
+        table, columns = shape.table, shape.columns
+        labels = {name: as_written for name, (_, as_written) in columns.items()}
+
+        # blank, summary, note and section rows: a first cell that starts with a plain character, no 计
+        # (合计, 小计) in it or a label column, and more than two cells filled make a data row; any
+        # other row is classified by `_row_kind` itself (few: blank, 合计, notes, headings)
+        sure = " AND ".join([f"coalesce(regexp_matches(c0, '{_SURE_DATA}'), false)", "strpos(c0, '计') = 0",
+                             *(f"strpos(coalesce(c{c}, ''), '计') = 0" for c in shape.labels if c),
+                             f"coalesce({', '.join(f'c{c}' for c in range(2, width))}) IS NOT NULL"
+                             if width > 2 else "true"])
+        skipped, extra = 0, []
+        skipped_rows: dict[str, list[int]] = defaultdict(list)
+        for rowid, *row in con.execute(f"SELECT rowid, * FROM {raw} WHERE rowid > {shape.header_index} "
+                                       f"AND NOT ({sure}) ORDER BY rowid").fetchall():
+            kind = _row_kind(row, shape.labels)
+            if kind in ("summary", "note", "section"):
+                skipped += 1
+                skipped_rows[kind].append(rowid + 1)
+            elif kind == "data":
+                extra.append(rowid)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {raw}_extra (rid BIGINT)")
+        self._temp.append(f"{raw}_extra")
+        if extra:
+            self._insert_frame(f"{raw}_extra", pd.DataFrame({"rid": extra}))
+        rows = (f"(SELECT rowid + 1 AS r, * FROM {raw} WHERE rowid > {shape.header_index} "
+                f"AND (({sure}) OR rowid IN (SELECT rid FROM {raw}_extra)))")
+
+        # each converter once per distinct value (plain text needs none), joined back by value
+        maps = []
+        unknown: dict[tuple[str, object], mappings.Unknown] = {}  # (field, cell) -> what a mapping could answer
+        for k, (name, (col, as_written)) in enumerate(columns.items()):
+            kind = shape.kinds.get(name, table.field(name).kind)
+            convert = self.applied.converter(table.name, name, kind)
+            plain = cells.plain_sql(kind, f"c{col}")
+            where = f"WHERE NOT coalesce({plain}, false)" if plain else ""
+            found: dict[str, list] = {"raw": [], "val": [], "reason": [], "hint": []}
+            errors = blanks = False
+            for (cell,) in con.execute(f"SELECT DISTINCT c{col} FROM {rows} {where}").fetchall():
+                try:
+                    value, reason, hint = convert(cell), None, None
+                except cells.CellError as exc:
+                    value, reason, hint = None, exc.reason, exc.suggestion
+                    if exc.unknown:
+                        unknown[(name, cell)] = mappings.unknown_value(table.name, name, exc)
+                if isinstance(value, (cells.DueText, cells.DateRange)):
+                    return None  # a value that needs its row or inspection: the row-by-row path
+                errors |= reason is not None
+                blanks |= value is None and reason is None
+                for key, item_value in zip(found, (cell, _as_sql_text(value), reason, hint), strict=True):
+                    found[key].append(item_value)
+            mapped = f"{raw}_map{k}"
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {mapped} (raw VARCHAR, val VARCHAR, reason VARCHAR, "
+                        "hint VARCHAR, hit BOOLEAN DEFAULT true)")
+            self._temp.append(mapped)
+            if found["raw"]:
+                self._insert_frame(mapped, pd.DataFrame(found, dtype=object), "raw, val, reason, hint")
+            maps.append((name, col, as_written, kind, mapped, errors, blanks and name in table.required,
+                         bool(found["raw"])))
+        self.warnings.extend(warnings)
+        message = layout.skipped_message(item.name, skipped_rows)
+        if message:
+            self.warnings.append(message)
+        # an empty map: every cell of the column is plain text (a blank cell would be in the map)
+        joins = " ".join(f"LEFT JOIN {m[4]} m{k} ON d.c{m[1]} IS NOT DISTINCT FROM m{k}.raw"
+                         for k, m in enumerate(maps) if m[7])
+
+        # problems, as `_parse_sheet` reports them: cell errors in column order, then blank required
+        checked = [(k, m) for k, m in enumerate(maps) if m[5] or m[6]]
+        if checked:
+            picks = ", ".join(f"d.c{m[1]}, m{k}.reason, m{k}.hint, "
+                              f"(m{k}.hit AND m{k}.val IS NULL AND m{k}.reason IS NULL)" for k, m in checked)
+            bad = " OR ".join(f"m{k}.reason IS NOT NULL" if m[5] and not m[6] else
+                              f"m{k}.hit AND (m{k}.reason IS NOT NULL OR m{k}.val IS NULL)" for k, m in checked)
+            found_rows = con.execute(f"SELECT d.r, {picks} FROM {rows} d {joins} WHERE {bad} ORDER BY d.r").fetchall()
+            for r, *cols in found_rows:
+                blank = set()
+                for i, (_, m) in enumerate(checked):
+                    cell, reason, hint, empty = cols[4 * i: 4 * i + 4]
+                    if reason is not None:
+                        self.problems.append(Problem(item.name, None, r, m[2], _show(cell), reason, hint,
+                                                     unknown.get((m[0], cell))))
+                    elif empty:
+                        blank.add(m[0])
+                for name in table.required:
+                    if name in blank:
+                        self.problems.append(Problem(item.name, None, r, labels[name], "", "必填项为空",
+                                                     CSV_BLANK_HINT))
+
+        values = []
+        for k, (name, col, _, kind, _, _, _, mapped) in enumerate(maps):
+            converted = f"CAST(m{k}.val AS {_SQL_TYPES.get(kind, 'VARCHAR')})"
+            plain = cells.plain_sql(kind, f"d.c{col}")
+            if not mapped:
+                values.append(f"d.c{col} AS {name}")
+            elif plain:
+                values.append(f"CASE WHEN {plain} THEN d.c{col} ELSE {converted} END AS {name}")
+            else:
+                values.append(f"{converted} AS {name}")
+        staged = f"{raw}_rows"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {staged} AS SELECT d.r, {', '.join(values)} "
+                    f"FROM {rows} d {joins}")
+        self._temp.append(staged)
+        for name in [raw, f"{raw}_extra", *(m[4] for m in maps)]:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+        count = con.execute(f"SELECT count(*) FROM {staged}").fetchone()[0]
+        if not count:
+            return None, skipped, table.name
+        return StagedSheet(item.name, None, staged, list(columns), labels, count), skipped, table.name
+
+    def _insert_frame(self, table: str, frame: pd.DataFrame, columns: str | None = None) -> None:
+        self.con.register("fast_frame", frame)
+        try:
+            names = columns or ", ".join(frame.columns)
+            self.con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM fast_frame")
+        finally:
+            self.con.unregister("fast_frame")

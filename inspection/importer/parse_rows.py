@@ -1,0 +1,121 @@
+"""Parse a recognised sheet row by row (every reader; the CSVs the vectorised path leaves): cells to values, records."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from .. import cells, contract, layout, mappings, readers
+from .model import ParsedSheet, Problem, Record
+from .recognise import _maybe_section, _recognise, _row_kind, _show, _where
+
+CSV_BLANK_HINT = "CSV 没有合并单元格：原表中合并的单元格另存为 CSV 后只有第一格有值，请逐行填写，或直接导入 Excel 文件"
+
+
+def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
+                 applied: mappings.Applied | None = None):
+    applied = applied or mappings.Applied()
+    found, unread = _recognise(file, raw, problems, warnings, applied)
+    if found is None:
+        return unread
+    header_index, table, columns = found.header_index, found.table, found.columns
+    sheet_label = raw.name or None
+    converters = [(name, col, as_written,
+                   applied.converter(table.name, name, found.kinds.get(name, table.field(name).kind)), {})
+                  for name, (col, as_written) in columns.items()]
+    records, skipped = [], 0
+    required = table.required  # a property: computed once, not per row
+    header_labels = {name: as_written for name, (_, as_written) in columns.items()}
+    period = columns.get("period")
+    if period:  # the range column stands for start and end where they have no column of their own
+        header_labels.setdefault("start_date", period[1])
+        header_labels.setdefault("end_date", period[1])
+        header_labels.pop("period")
+    if found.level_from_team:
+        header_labels["level"] = header_labels["team"]
+    blank_hint = CSV_BLANK_HINT if not raw.name else None
+    labels = found.labels
+    rows = raw.rows[header_index + 1:]
+    # section headings: the highest style used is the first level (category), the next the second
+    styles = sorted({h[0] for row in rows if _maybe_section(row) and (h := layout.section_heading(row))}
+                    if table is contract.ISSUES else ())
+    category = subcategory = None
+    skipped_rows: dict[str, list[int]] = defaultdict(list)
+    for offset, row in enumerate(rows):
+        row_number = header_index + 2 + offset
+        kind = _row_kind(row, labels)
+        if kind == "blank":
+            continue
+        if kind != "data":
+            skipped += 1
+            skipped_rows[kind].append(row_number)
+            if kind == "section" and styles:
+                style, title = layout.section_heading(row)
+                if style == styles[0]:
+                    category, subcategory = layout.category_title(title), None
+                elif len(styles) > 1 and style == styles[1]:
+                    subcategory = re.sub(r"\s+", "", title)
+            continue
+        values = {}
+        for name, col, as_written, convert, memo in converters:
+            cell = row[col] if col < len(row) else None
+            key = cell if type(cell) is str else (type(cell), cell)  # 1 == 1.0 == True: keep types apart
+            try:
+                value = memo[key]
+            except KeyError:
+                try:
+                    value = convert(cell)
+                except cells.CellError as exc:
+                    problems.append(Problem(file, sheet_label, row_number, as_written, _show(cell),
+                                            exc.reason, exc.suggestion, mappings.unknown_value(table.name, name, exc)))
+                    continue
+                except TypeError:  # unhashable never happens for cell values; be safe
+                    value = convert(cell)
+                if len(memo) < 50_000:
+                    memo[key] = value
+            values[name] = value
+        if period or "start_date" in values:
+            _split_range(values)
+        if found.level_from_team and values.get("team") is not None:
+            try:
+                values["level"] = cells.level_from_team(values["team"])
+            except cells.CellError as exc:
+                problems.append(Problem(file, sheet_label, row_number, header_labels["team"], values["team"],
+                                        exc.reason, exc.suggestion))
+        if category is not None and values.get("category") is None:
+            values["category"] = category
+            if subcategory is not None and values.get("subcategory") is None:
+                values["subcategory"] = subcategory
+        for name in required:
+            if name in values and values[name] is None:
+                problems.append(Problem(file, sheet_label, row_number, header_labels[name], "", "必填项为空",
+                                        blank_hint))
+            elif name == "category" and found.sections and name not in values:
+                problems.append(Problem(file, sheet_label, row_number, None, None,
+                                        "问题类别为空：这一行之前没有“一、……”这样的分类标题",
+                                        "请在问题前加上分类标题行，或增加“问题类别”列"))
+        records.append(Record(file, sheet_label, row_number, values, header_labels))
+    message = layout.skipped_message(_where(file, raw.name), skipped_rows)
+    if message:
+        warnings.append(message)
+    return ParsedSheet(file, raw.name, table, records, skipped), None
+
+
+def _split_range(values: dict) -> None:
+    """A date range (in the range column or a start_date cell) as start_date and end_date."""
+    had_period = "period" in values
+    period = values.pop("period", None)
+    start = values.get("start_date")
+    if isinstance(start, cells.DateRange):
+        values["start_date"] = start.start
+        if values.get("end_date") is None:
+            values["end_date"] = start.end
+    if isinstance(period, cells.DateRange):
+        if values.get("start_date") is None:
+            values["start_date"] = period.start
+        if values.get("end_date") is None:
+            values["end_date"] = period.end
+    elif period is not None and values.get("start_date") is None:
+        values["start_date"] = period
+    if had_period:  # read: a blank one is a blank start_date
+        values.setdefault("start_date", None)

@@ -1,0 +1,182 @@
+"""Recognise a sheet: where its header is, which table it holds, which columns it has, and the kind of each row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .. import cells, contract, layout, mappings, readers
+from ..contract import Table
+from .model import ParsedSheet, Problem
+
+
+def _classify(headers: list[str], index: dict[str, dict[str, str]] = contract.HEADER_INDEX) -> Table | None:
+    matched = {t.name: {index[t.name][h] for h in headers if h in index[t.name]} for t in contract.TABLES}
+    issue_only = matched["issues"] - matched["roster"] - {"round"}
+    inspection_only = matched["inspections"] - matched["roster"] - {"round"}
+    roster_only = matched["roster"] - matched["inspections"]
+    if all(h.isascii() for h in headers if h in contract.ALL_HEADERS) and not any(
+            matched[t.name] & {"round", "district", "township", "unit_name"} for t in contract.TABLES):
+        return None  # English words alone (status, description, code...) head many a table that is no ledger
+    # a list of issues may carry no count column; a table of inspections always names its results
+    if issue_only and not inspection_only & {"issues_found", "level", "team"}:
+        return contract.ISSUES
+    if inspection_only:
+        return contract.INSPECTIONS
+    if issue_only:
+        return contract.ISSUES
+    if "round" in matched["inspections"]:
+        # a round but neither results nor categories: an inspections table missing its columns
+        return contract.INSPECTIONS
+    if roster_only or matched["roster"] & {"unit_name", "district", "township"}:
+        return contract.ROSTER
+    return None
+
+
+# first characters of the summary and note markers; a row whose first cell starts with another
+# character, holds no 计 (合计, 小计, 总计) and fills more than its first two cells is a data row
+_MARKER_START = frozenset(m[0] for m in contract.SUMMARY_MARKERS + contract.NOTE_MARKERS + contract.NOTE_STARTS)
+_SECTION_START = frozenset("一二三四五六七八九十百(（0123456789０１２３４５６７８９")
+LABEL_FIELDS = ("district", "township", "unit_name", "round", "team", "category")
+
+
+def _row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
+    """'blank', 'summary' (合计/总计/小计), 'note' (填表人, 说明, ...), 'section' (一、… with only the first
+    one or two cells filled) or 'data'."""
+    kind = layout.row_kind(row, labels)
+    if kind == "data" and _maybe_section(row) and layout.section_heading(row):
+        return "section"
+    return kind
+
+
+def _maybe_section(row: list[object]) -> bool:
+    """Cheap: the first cell starts like a numbered heading and the cells after the second are blank
+    or repeat the first two (a heading merged across the row)."""
+    if len(row) > 2:  # a data row fills its third cell with something else: the common case, decided here
+        third = row[2]
+        if third is not None and third != "" and third != row[0] and third != row[1]:
+            return False
+    first = next((c for c in row[:2] if c is not None and c != ""), None)
+    if type(first) is not str or not first.lstrip() or first.lstrip()[0] not in _SECTION_START:
+        return False
+    head = row[:2]
+    return all(c is None or c == "" or c in head for c in row[2:])
+
+
+@dataclass
+class Layout:
+    """Where a sheet's header is, which table it holds, and its recognised columns."""
+
+    header_index: int
+    table: Table
+    columns: dict[str, tuple[int, str]]  # field -> (column index, header as written)
+    kinds: dict[str, str] = field(default_factory=dict)  # field -> converter kind, where not the field's own
+    level_from_team: bool = False  # no level column: the level is read from the team's name
+    sections: bool = False  # an issue list without a category column: section headings give it
+    header_rows: int = 1
+
+    @property
+    def labels(self) -> tuple[int, ...]:
+        return tuple(col for name, (col, _) in self.columns.items() if name in LABEL_FIELDS)
+
+    @property
+    def plain(self) -> bool:
+        """Nothing that needs the row-by-row path (context-dependent values, a header block)."""
+        return (not self.level_from_team and not self.sections and self.header_rows == 1
+                and "period" not in self.columns)
+
+
+def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
+               applied: mappings.Applied | None = None):
+    """(Layout, None), or (None, what `_parse_sheet` returns for a sheet it cannot read).
+
+    Headers are the contract's synonyms and the store's header mappings (`applied`, which notes the
+    ones used and the columns left unrecognised). Looks only at the first rows of the sheet (title rows
+    and a header over up to three rows)."""
+    applied = applied or mappings.Applied()
+    found = layout.find_header(raw.rows, applied.all_headers)
+    if not found:
+        first = raw.rows[0] if raw.rows else []
+        return None, (None, [c for c in first if not cells.is_blank(c)
+                             and not layout.note_kind(re.sub(r"\s+", "", contract.normalise_text(str(c))))])
+    header_index, headers, written = found
+    table = _classify(headers, applied.index)
+    if table is None:
+        return None, (None, [w for w in written if w])
+    columns: dict[str, tuple[int, str]] = {}
+    kinds: dict[str, str] = {}
+    ignored, dropped = [], []
+    for col, header in enumerate(headers):
+        if not header:
+            continue
+        name = applied.field_for(table.name, header)
+        as_written = written[col]
+        if name is None and layout.is_serial_header(header):
+            continue
+        if name is None and layout.is_person_header(header):
+            dropped.append(as_written)
+        elif name is None:
+            ignored.append(as_written)
+        elif name in columns:
+            warnings.append(f"{_where(file, raw.name)}：列「{as_written}」与「{columns[name][1]}」重复，已忽略后者")
+        else:
+            columns[name] = (col, as_written)
+            if table.field(name).kind == "money" and contract.normalise_text(as_written).endswith("(元)"):
+                kinds[name] = "money_yuan"
+            elif name == "start_date":  # a start column may hold the whole range (2022年3月1日至4月4日)
+                kinds[name] = "range"
+    sheet_label = raw.name or None
+    applied.note_unrecognised(file, sheet_label, table.name, ignored, list(columns))
+    optional = set()
+    if table is contract.INSPECTIONS:
+        if "level" not in columns and "team" in columns:
+            optional.add("level")
+        if "start_date" not in columns and "period" in columns:
+            optional.add("start_date")
+    sections = table is contract.ISSUES and "category" not in columns
+    if sections and any(_row_kind(row) == "section" for row in raw.rows[header_index + 1:]):
+        optional.add("category")
+    missing = [table.field(f).label for f in table.required if f not in columns and f not in optional]
+    if missing:
+        problems.append(Problem(file, sheet_label, header_index + 1, None, None,
+                                f"{table.label}缺少必填列：{'、'.join(missing)}",
+                                "表头可用的名称见数据规范（如 " + "、".join(
+                                    table.field(f).headers[0] for f in table.required
+                                    if f not in columns and f not in optional) + "）",
+                                mappings.Unknown("header", table.name, fields=tuple(
+                                    f for f in table.required if f not in columns and f not in optional))))
+        return None, (ParsedSheet(file, raw.name, table, [], 0), None)
+    if dropped:
+        warnings.append(f"{_where(file, raw.name)}：人员姓名列不导入、不保存：{'、'.join(dropped)}")
+    if ignored:
+        warnings.append(f"{_where(file, raw.name)}：未识别的列已忽略：{'、'.join(ignored[:10])}")
+    header_rows = 1 + sum(1 for r in raw.rows[max(0, header_index - 2):header_index]
+                          if any(layout.known_header(contract.normalise_header(c)) for c in r if not cells.is_blank(c)))
+    return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows), None
+
+
+def _rows_looked_at(rows: list[list[object]], count: int = 3) -> str:
+    """The first non-blank rows among those searched for a header, as the clerk would read them."""
+    shown = []
+    for index, row in enumerate(rows[: contract.MAX_TITLE_ROWS + 1]):
+        values = [_show(c) for c in row if not cells.is_blank(c)]
+        if values and layout.row_kind(row) == "note":  # 填表人：王某某 names people: its kind, never its text
+            shown.append(f"第{index + 1}行（{layout.KIND_LABELS['note']}）")
+        elif values:
+            text = "、".join(values)
+            shown.append(f"第{index + 1}行「{text if len(text) <= 80 else text[:80] + '…'}」")
+        if len(shown) == count:
+            break
+    return "；".join(shown)
+
+
+def _show(cell: object) -> str:
+    if cells.is_blank(cell):
+        return ""
+    text = str(cell.isoformat() if isinstance(cell, (dt.date, dt.datetime)) else cell)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def _where(file: str, sheet: str) -> str:
+    return f"{file}「{sheet}」" if sheet else file

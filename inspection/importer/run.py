@@ -1,0 +1,184 @@
+"""read -> recognise -> normalise -> validate -> load, all or nothing.
+
+One code path for the command line and the upload page: `import_files(con, files, user)`.
+Every problem of an import is collected before anything is written; with any problem the
+store is not touched. A loaded import supersedes the rows of the same (round, unit) (or the
+same roster unit) and records itself in `imports`, so it can be undone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from .. import cells, contract, lake, layout, mappings, readers
+from .load import Loader, lake_notice
+from .model import MAX_PROBLEMS, ImportResult, InputFile, Problem, Record, StagedSheet
+from .parse_csv import CsvPath
+from .parse_rows import _parse_sheet
+from .recognise import _rows_looked_at
+from .units import _refers_to
+from .validate import Validator
+
+
+class Importer(CsvPath, Validator, Loader):
+    def __init__(self, con: duckdb.DuckDBPyConnection, files: list[InputFile], user: str,
+                 originals_dir: Path | None, limits: readers.Limits | None = None):
+        self.con = con
+        self.files = files
+        self.user = user
+        self.originals_dir = originals_dir
+        self.limits = limits or readers.Limits()
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+        self.skipped = 0
+        self.file_tables: dict[str, list[str]] = defaultdict(list)
+        self.progress: Progress = _no_progress
+        self._temp: list[str] = []  # TEMP tables of the vectorised CSV path, dropped after the run
+        self._known_units: set[str] = set()  # units whose stored inspections are in validate's `known`
+        self._fast_known: set[tuple] = set()  # the rows of TEMP table fast_known
+        self.applied = mappings.Applied.of(con)  # the store's mappings of headers and values
+
+    # read and parse every file; returns the records per table
+    def parse(self) -> dict[str, list[Record]]:
+        by_table: dict[str, list[Record]] = {t: [] for t in contract.APPLY_ORDER}
+        seen_hashes: dict[str, str] = {}
+        for number, item in enumerate(self.files, 1):
+            if number > 1:
+                self.progress("rows", {"rows": self._rows_read(by_table)})
+            self.progress("read", {"file": number, "files": len(self.files), "name": item.name})
+            if item.sha256 in seen_hashes:
+                self.warnings.append(f"{item.name} 与 {seen_hashes[item.sha256]} 内容相同，已只导入一次")
+                continue
+            seen_hashes[item.sha256] = item.name
+            fast = self._parse_fast(item, len(seen_hashes))
+            if fast is not None:
+                staged, skipped, table_name = fast
+                self.skipped += skipped
+                self.file_tables[item.name].append(table_name)
+                if staged is not None:
+                    by_table[table_name].append(staged)
+                continue
+            try:
+                sheets = readers.read_file(item.name, item.data, self.limits)
+            except readers.ReadError as exc:
+                self.problems.append(Problem(item.name, None, None, None, None, str(exc)))
+                continue
+            recognised, found_headers = 0, []
+            for raw in sheets:
+                parsed, headers = _parse_sheet(item.name, raw, self.problems, self.warnings, self.applied)
+                if parsed is None:
+                    sheet = raw.name or "CSV"
+                    if headers and layout.find_header(raw.rows, self.applied.all_headers):
+                        found_headers.append(f"{sheet} 的表头：{'、'.join(map(str, headers[:15]))}")
+                    elif looked := _rows_looked_at(raw.rows):
+                        found_headers.append(f"{sheet} 中没有找到表头，查看过的前几行：{looked}")
+                    continue
+                recognised += 1
+                self.skipped += parsed.skipped
+                self.file_tables[item.name].append(parsed.table.name)
+                by_table[parsed.table.name].extend(parsed.records)
+            if not recognised:
+                self.problems.append(Problem(
+                    item.name, None, None, None, None,
+                    "没有识别出对象名册、巡察情况或问题清单的表头",
+                    "；".join(found_headers) if found_headers else "文件中没有内容（工作表都是空的）"))
+            elif len(sheets) > recognised:
+                ignored = [s.name for s in sheets if s.rows and any(not cells.is_blank(c) for r in s.rows[:12] for c in r)]
+                extra = len(ignored) - recognised
+                if extra > 0:
+                    self.warnings.append(f"{item.name}：{extra} 个工作表未识别为台账，已忽略")
+        return by_table
+
+    @staticmethod
+    def _rows_read(by_table: dict[str, list]) -> int:
+        return sum(e.rows if isinstance(e, StagedSheet) else 1 for entries in by_table.values() for e in entries)
+
+    def run(self) -> ImportResult:
+        try:
+            return self._run()
+        finally:
+            for table in self._temp:
+                self.con.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def _run(self) -> ImportResult:
+        by_table = self.parse()
+        # the tables with rows that could not be read: rows that refer to them are not checked against
+        # them (their units or inspections may be on those rows); every other check runs on every row
+        unread = {t for f, ts in self.file_tables.items() for t in ts
+                  if any(p.file == f for p in self.problems)} | (
+            set(contract.APPLY_ORDER) if any(p.file not in self.file_tables for p in self.problems) else set())
+        parse_problems = len(self.problems)
+        if not self.problems and not any(by_table.values()) and not self.skipped:
+            self.problems.append(Problem(", ".join(f.name for f in self.files), None, None, None, None,
+                                         "文件中没有数据行"))
+            return self._rejected()
+        rows = self._rows_read(by_table)
+        self.progress("rows", {"rows": rows})
+        self.progress("check", {"rows": rows})
+        frames = self.validate(by_table)
+        if unread:
+            self.problems[parse_problems:] = [p for p in self.problems[parse_problems:]
+                                              if not _refers_to(p, unread)]
+        if self.problems:
+            return self._rejected()
+
+        plans = {t: self.diff(t, frames[t]) for t in contract.APPLY_ORDER}
+        added = sum(p.added for p in plans.values())
+        replaced = sum(p.replaced for p in plans.values())
+        unchanged = sum(p.unchanged for p in plans.values())
+        self._count_warnings(frames)
+        skipped = self.skipped + unchanged
+        if added == 0 and replaced == 0:
+            self.warnings.insert(0, "这些文件已经导入过，数据没有变化")
+            return ImportResult("unchanged", 0, 0, skipped, [], self.warnings, mappings=self.applied.used_list())
+        self.progress("write", {"rows": added + replaced})
+        import_id = self._load(plans, added, replaced, skipped)
+        return ImportResult("imported", added, replaced, skipped, [], self.warnings, import_id,
+                            {t: len(frames[t]) for t in contract.APPLY_ORDER}, self.applied.used_list())
+
+    def _rejected(self) -> ImportResult:
+        self.problems.sort(key=lambda p: (p.file, p.sheet or "", p.row or 0))
+        questions = mappings.questions(self.problems, self.applied)  # counts every row, before the cut
+        if len(self.problems) > MAX_PROBLEMS:
+            extra = len(self.problems) - MAX_PROBLEMS
+            self.problems = self.problems[:MAX_PROBLEMS]
+            self.warnings.append(f"另有 {extra} 个问题未列出")
+        return ImportResult("rejected", problems=self.problems, warnings=self.warnings, skipped=self.skipped,
+                            mappings=self.applied.used_list(), questions=questions)
+
+
+def import_files(con: duckdb.DuckDBPyConnection, files: list[InputFile], user: str,
+                 originals_dir: Path | None = None, limits: readers.Limits | None = None,
+                 progress: Progress | None = None) -> ImportResult:
+    """`progress(stage, info)` is told what the import is doing (see `Progress`); it must not raise."""
+    # on a DuckLake: one writer at a time (a second one waits); nothing to do for the embedded file
+    with lake.write_lock(con, user, notify=lake_notice):
+        importer = Importer(con, files, user, originals_dir, limits)
+        importer.progress = progress or _no_progress
+        return importer.run()
+
+
+Progress = Callable[[str, dict], None]
+"""Stages: ("read", {"file": k, "files": n, "name": name}) before each file; ("rows", {"rows": n})
+after each, the data rows read so far; ("check", {"rows": n}) before the rows are checked against each
+other and the store; ("write", {"rows": n}) before the store is written."""
+
+PROGRESS_TEXT = {
+    "read": ("正在读取第 {file}/{files} 个文件：{name}", "Reading file {file} of {files}: {name}"),
+    "rows": ("已读取 {rows:,} 行", "{rows:,} rows read"),
+    "check": ("正在检查 {rows:,} 行数据", "Checking {rows:,} rows"),
+    "write": ("正在写入 {rows:,} 行数据", "Writing {rows:,} rows"),
+}
+
+
+def progress_text(stage: str, info: dict, lang: str = "zh") -> str:
+    zh, en = PROGRESS_TEXT[stage]
+    return (zh if lang == "zh" else en).format(**info)
+
+
+def _no_progress(stage: str, info: dict) -> None:
+    return None

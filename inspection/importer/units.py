@@ -1,0 +1,176 @@
+"""Resolve the units rows name: ids, the index of known units, the lookups it reads from the store."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+
+import duckdb
+import pandas as pd
+
+from .model import Problem, Record
+
+
+def unit_id_for(code: str | None, district: str, township: str, name: str) -> str:
+    return f"c:{code}" if code else f"n:{district}|{township}|{name}"
+
+
+def _unit_id_sql(s: str) -> str:
+    """`unit_id_for` over the columns of alias `s`."""
+    return (f"CASE WHEN coalesce({s}.unit_code, '') <> '' THEN 'c:' || {s}.unit_code "
+            f"ELSE 'n:' || {s}.district || '|' || {s}.township || '|' || {s}.unit_name END")
+
+
+def _key_table(con: duckdb.DuckDBPyConnection, name: str, columns: list[str], rows) -> None:
+    """TEMP table `name` of VARCHAR `columns` holding `rows` (the caller drops it)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({', '.join(c + ' VARCHAR' for c in columns)})")
+    frame = pd.DataFrame(list(rows), columns=columns, dtype=object)
+    if frame.empty:
+        return
+    con.register("key_frame", frame)
+    try:
+        con.execute(f"INSERT INTO {name} SELECT {', '.join(columns)} FROM key_frame")
+    finally:
+        con.unregister("key_frame")
+
+
+class UnitIndex:
+    """The known units: the roster when there is one, else the inspected units.
+
+    Given only `units`, it holds those. Given also a store (`con`; `source`: a relation with unit_id,
+    unit_code, district, township, unit_name, the condition on its alias u that keeps the live
+    units, and whether its rows repeat), it holds the incoming `units` and reads from the store only
+    what lookups need: `load` the stored units that match the rows' keys by code or by
+    (district, township, name), and the whole district of a key that does not resolve (for
+    `suggest`; every unit only when a district is not known at all). Either way `resolve` and
+    `suggest` answer as if every stored unit and then the incoming ones had been listed."""
+
+    def __init__(self, units: list[tuple[str, str | None, str, str, str]],
+                 con: duckdb.DuckDBPyConnection | None = None, source: tuple[str, str, bool] | None = None):
+        self.by_code: dict[str, str] = {}
+        self.by_name: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+        self.names_by_district: dict[str, set[str]] = defaultdict(set)
+        self._con, self._source = con, source
+        self._pinned: set[str] = set()  # codes of the incoming units: they win over stored ones
+        # what has been read from the store: codes, (district, township, name) keys, whole districts
+        self._codes: set[str] = set()
+        self._names: set[tuple[str, str, str]] = set()
+        self._districts: set[str] = set()
+        self._all = source is None  # every unit is held
+        self._add(units, pinned=True)
+        self.empty = not units and (self._all or not con.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {source[0]} u WHERE {source[1]})").fetchone()[0])
+
+    def _add(self, units, pinned: bool) -> None:
+        for unit_id, code, district, township, name in units:
+            if code and (pinned or code not in self._pinned):
+                self.by_code[code] = unit_id
+                if pinned:
+                    self._pinned.add(code)
+            self.by_name[(district, township, name)].add(unit_id)
+            self.names_by_district[district].add(f"{township}/{name}")
+
+    def extend(self, units) -> None:
+        """Add more incoming units (as if given to the constructor)."""
+        if units:
+            self._add(units, pinned=True)
+            self.empty = False
+
+    def _read(self, join: str = "") -> list[tuple]:
+        relation, live, repeats = self._source
+        return self._con.execute(f"SELECT {'DISTINCT ' if repeats else ''}u.unit_id, u.unit_code, u.district, "
+                                 f"u.township, u.unit_name FROM {relation} u {join} WHERE {live}").fetchall()
+
+    def load(self, keys) -> None:
+        """Read the stored units these (unit_code, district, township, unit_name) keys may resolve to,
+        and the districts of the keys that resolve to none (for their suggestions)."""
+        if self._all:
+            return
+        keys = set(keys)
+        codes = {k[0] for k in keys if k[0]} - self._codes
+        names = {k[1:] for k in keys} - self._names
+        if codes or names:
+            con = self._con
+            _key_table(con, "unit_lookup_codes", ["code"], [(c,) for c in codes])
+            _key_table(con, "unit_lookup_names", ["district", "township", "unit_name"], names)
+            try:
+                # two equi-joins, not one join ON a OR b
+                found = self._read("JOIN unit_lookup_codes k ON u.unit_code = k.code")
+                found += self._read("JOIN unit_lookup_names k ON u.district = k.district "
+                                    "AND u.township = k.township AND u.unit_name = k.unit_name")
+            finally:
+                con.execute("DROP TABLE IF EXISTS unit_lookup_codes")
+                con.execute("DROP TABLE IF EXISTS unit_lookup_names")
+            self._add(found, pinned=False)
+            self._codes |= codes
+            self._names |= names
+        self.load_districts(k[1] for k in keys if self._lookup(k[0], k[1:])[0] is None)
+
+    def load_districts(self, districts) -> None:
+        """Read every stored unit of these districts."""
+        todo = set(districts) - self._districts
+        if self._all or not todo:
+            return
+        _key_table(self._con, "unit_lookup_districts", ["district"], [(d,) for d in todo])
+        try:
+            self._add(self._read("JOIN unit_lookup_districts k ON u.district = k.district"), pinned=False)
+        finally:
+            self._con.execute("DROP TABLE IF EXISTS unit_lookup_districts")
+        self._districts |= todo
+
+    def _lookup(self, code: str | None, key: tuple[str, str, str]) -> tuple[str | None, str | None]:
+        if code and code in self.by_code:
+            return self.by_code[code], None
+        ids = self.by_name.get(key, set())
+        if len(ids) == 1:
+            return next(iter(ids)), None
+        if len(ids) > 1:
+            return None, "名册中有多个同名对象，请填写对象编码"
+        return None, "名册中没有这个村(社区)"
+
+    def resolve(self, values: dict) -> tuple[str | None, str | None]:
+        """(unit_id, None) or (None, reason)."""
+        code, key = values.get("unit_code"), (values["district"], values["township"], values["unit_name"])
+        if not self._all and ((code and code not in self._codes) or key not in self._names):
+            self.load([(code, *key)])  # not loaded beforehand: one query for this row
+        return self._lookup(code, key)
+
+    def suggest(self, values: dict) -> str | None:
+        district, township, name = values["district"], values["township"], values["unit_name"]
+        self.load_districts([district])
+        if district not in self.names_by_district and not self._all:
+            self._add(self._read(), pinned=False)  # a district no unit has: every name is a candidate
+            self._all = True
+        pool = self.names_by_district.get(district) or {n for s in self.names_by_district.values() for n in s}
+        close = difflib.get_close_matches(f"{township}/{name}", sorted(pool), n=3, cutoff=0.5)
+        hints = []
+        if district not in self.names_by_district:
+            # the unit itself may be right and only the district misspelt: say so first
+            known = difflib.get_close_matches(district, sorted(self.names_by_district), n=3, cutoff=0.3)
+            hints.append(f"名册中没有县区「{district}」" + (f"，是否为：{'、'.join(known)}" if known else ""))
+        if close:
+            hints.append("是否为：" + "、".join(close))
+        return "；".join(hints) or None
+
+
+def _unit_key(values: dict, *required: str) -> tuple | None:
+    """The (unit_code, district, township, unit_name) a row is resolved by; None for a row that
+    `validate` skips for a blank field (these and the `required` ones)."""
+    key = (values.get("unit_code"), values.get("district"), values.get("township"), values.get("unit_name"))
+    if None in key[1:] or None in (values.get("round"), *(values.get(f) for f in required)):
+        return None
+    return key
+
+
+def _unit_keys(records: list[Record], *required: str) -> set[tuple]:
+    return {k for rec in records if (k := _unit_key(rec.values, *required)) is not None}
+
+
+# the problems of a row that names a unit or inspection another table of the import must hold
+_REFERENCES = {"roster": ("名册中没有这个村(社区)", "名册中有多个同名对象"),
+               "inspections": ("没有这个村(社区)的巡察记录", "没有巡察记录")}
+
+
+def _refers_to(problem: Problem, tables: set[str]) -> bool:
+    return any(problem.reason.startswith(r) or problem.reason.endswith(r)
+               for t in tables for r in _REFERENCES.get(t, ()))
