@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from . import importer, lake, mappings, metrics, settings, store
-from .filters import Filters
+from .filters import Filters, default_as_of
 
 
 def _user() -> str:
@@ -263,14 +263,16 @@ def cmd_add_user(args) -> int:
     return 0
 
 
-def _filters(args) -> Filters:
-    """The filters of `metrics` and `briefing` (see _filter_arguments)."""
+def _filters(args, con) -> Filters:
+    """The filters of `metrics` and `briefing` (see _filter_arguments); without --as-of, the day the
+    data covers (数据截至, queries/data_as_of.sql), as the dashboard's as-of filter defaults to."""
     return Filters(
         districts=tuple(args.district or ()), townships=tuple(args.township or ()),
         rounds=tuple(args.round or ()), levels=tuple(args.level or ()),
         modes=tuple(args.mode or ()), unit_types=tuple(args.unit_type or ()),
         poverty_only=args.poverty_only, year_from=args.year_from, year_to=args.year_to,
-        categories=tuple(args.category or ()), as_of=args.as_of or dt.date.today())
+        categories=tuple(args.category or ()),
+        as_of=args.as_of or default_as_of(store.run_query(con, "data_as_of", {})))
 
 
 def reader(args):
@@ -283,9 +285,9 @@ def reader(args):
 
 
 def cmd_metrics(args) -> int:
-    filters = _filters(args)
     con = reader(args)
     try:
+        filters = _filters(args, con)
         result = metrics.compute(con, filters)
     finally:
         con.close()
@@ -312,10 +314,10 @@ def cmd_briefing(args) -> int:
     if out is not None and not out.parent.is_dir():
         print(f"目录不存在：{out.parent}", file=sys.stderr)
         return 2
-    filters = _filters(args)
     lang = args.lang or settings.get("INSPECTION_LANG")
     con = reader(args)
     try:
+        filters = _filters(args, con)
         if not con.execute("SELECT (SELECT count(*) FROM v_units) + (SELECT count(*) FROM v_inspections)").fetchone()[0]:
             print("数据库中还没有巡察数据：请先导入对象名册、巡察情况和问题清单", file=sys.stderr)
             return 1

@@ -23,6 +23,15 @@ def listing(name: str, params: dict, whole: bool = False) -> dict:
     return {**params, "limit": None if whole else LIST_ROWS[name]}
 
 
+def default_as_of(frame) -> dt.date:
+    """The as-of filter's default: 数据截至, the latest day the data covers (the one row of
+    queries/data_as_of.sql), or today for a store without a dated row."""
+    day = frame.iloc[0, 0] if len(frame) else None
+    if day is None or day != day:  # None, NaT
+        return dt.date.today()
+    return day.date() if isinstance(day, dt.datetime) else day
+
+
 def scope(districts, townships) -> tuple[str | None, str | None]:
     """(district, township) that the district and township filters narrow to, each None unless
     exactly one. Townships are written 'district/township' (the sidebar's values); a bare township

@@ -28,6 +28,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "f_unit_types": ("对象类型", "Unit type"),
     "f_poverty_only": ("仅脱贫村", "Poverty villages only"),
     "f_as_of": ("数据截至", "As of"),
+    "f_as_of_help": ("默认为数据覆盖的最新日期 {day}（最新的巡察、整改完成日期或台账标题中的统计截至日期）。",
+                     "Defaults to {day}, the latest day the data covers (the newest inspection or rectification "
+                     "date, or a \"statistics as of\" date in a ledger's title)."),
     "f_categories": ("问题类别（图表联动）", "Issue category (cross-filter)"),
     "all": ("全部", "All"),
     "reset": ("重置筛选", "Reset filters"),

@@ -7,6 +7,7 @@ kind each row is.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from . import cells, contract
@@ -227,3 +228,34 @@ def skipped_message(where: str, skipped: dict[str, list[int]]) -> str | None:
             shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")
             parts.append(f"{KIND_LABELS[kind]} {len(rows)} 行（第 {shown} 行）")
     return f"{where}：已跳过" + "；".join(parts) if parts else None
+
+
+# ---------------------------------------------------------------- the date a ledger states
+
+# 统计截至：2026年11月15日, （截至2026年11月15日）, 数据截止日期: 2026-11-15, 截至2026年10月底 (its last day)
+_STATED = re.compile(r"(?:统计|数据|填报)?截[至止](?:日期|时间)?[:：]?\s*(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*"
+                     r"(?:[月.\-/]\s*(\d{1,2})\s*日?|月?\s*(?:份)?\s*(?:底|末)?)")
+
+
+def stated_as_of(rows: list[list[object]]) -> dt.date | None:
+    """The latest 统计截至 / 截至 date written in title rows (the rows above a header), or None.
+    A month alone (截至2026年10月, 10月底) means its last day."""
+    found = None
+    for row in rows:
+        for cell in row:
+            if not isinstance(cell, str) or "截" not in cell:
+                continue
+            for match in _STATED.finditer(contract.normalise_text(cell)):
+                year, month = int(match.group(1)), int(match.group(2))
+                if not 1 <= month <= 12:
+                    continue
+                try:
+                    if match.group(3):
+                        day = dt.date(year, month, int(match.group(3)))
+                    else:
+                        day = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+                except ValueError:
+                    continue
+                if cells.MIN_DATE <= day <= cells.MAX_DATE and (found is None or day > found):
+                    found = day
+    return found

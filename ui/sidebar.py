@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from inspection import settings
-from inspection.filters import LEVELS, Filters
+from inspection.filters import LEVELS, Filters, default_as_of
 from inspection.i18n import t, value
 
 from . import state
@@ -154,10 +154,12 @@ def render(lang: str) -> Filters:
     _prune("category", categories_all)
     categories = side.multiselect(t("f_categories", lang), categories_all, key="category", bind="query-params",
                                   placeholder=t("all", lang))
-    as_of = side.date_input(t("f_as_of", lang), value=dt.date.today(), key="as_of", bind="query-params",
-                            max_value=dt.date(2100, 1, 1), min_value=dt.date(2000, 1, 1))
+    data_day = default_as_of(state.run_query("data_as_of", {}))  # 数据截至: the latest day the data covers
+    as_of = side.date_input(t("f_as_of", lang), value=data_day, key="as_of", bind="query-params",
+                            max_value=dt.date(2100, 1, 1), min_value=dt.date(2000, 1, 1),
+                            help=t("f_as_of_help", lang, day=data_day.isoformat()))
     if not isinstance(as_of, dt.date):
-        as_of = dt.date.today()
+        as_of = data_day
     side.button(t("reset", lang), on_click=reset, width="stretch")
     side.caption(t("cross_hint", lang))
     filters = Filters(

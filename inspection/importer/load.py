@@ -149,6 +149,8 @@ class Loader:
                 stored_as = self._keep_original(import_id, item, stored)
                 files.append({"name": item.name, "sha256": item.sha256, "stored_as": stored_as,
                               "tables": self.file_tables.get(item.name, [])})
+                if item.name in self.stated:  # 统计截至 in its title rows
+                    files[-1]["stated_as_of"] = self.stated[item.name].isoformat()
             content_hash = hashlib.sha256("".join(sorted(f.sha256 for f in self.files)).encode()).hexdigest()
             snapshot = lake.commit_snapshot(con, f"import {import_id}", self.user)  # None: embedded file
             con.execute(

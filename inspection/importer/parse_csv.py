@@ -65,6 +65,7 @@ class CsvPath:
         shape, _ = _recognise(item.name, readers.RawSheet("", head), problems, warnings, self.applied)
         if shape is None or shape.table.name not in FAST_TABLES or problems or not head or not shape.plain:
             return None
+        self._note_stated(item.name, head[:shape.header_index])
         con, raw = self.con, f"fast_raw_{number}"
         width = max(len(row) for row in head)
         if readers.load_csv(con, item.data, raw, width, self.limits) is None:

@@ -8,6 +8,7 @@ same roster unit) and records itself in `imports`, so it can be undone.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +42,7 @@ class Importer(CsvPath, Validator, Loader):
         self._known_units: set[str] = set()  # units whose stored inspections are in validate's `known`
         self._fast_known: set[tuple] = set()  # the rows of TEMP table fast_known
         self.applied = mappings.Applied.of(con)  # the store's mappings of headers and values
+        self.stated: dict[str, dt.date] = {}  # file name -> the 统计截至 date its title rows state
 
     # read and parse every file; returns the records per table
     def parse(self) -> dict[str, list[Record]]:
@@ -78,6 +80,8 @@ class Importer(CsvPath, Validator, Loader):
                         found_headers.append(f"{sheet} 中没有找到表头，查看过的前几行：{looked}")
                     continue
                 recognised += 1
+                if (header := layout.find_header(raw.rows, self.applied.all_headers)) is not None:
+                    self._note_stated(item.name, raw.rows[:header[0]])
                 self.skipped += parsed.skipped
                 self.file_tables[item.name].append(parsed.table.name)
                 by_table[parsed.table.name].extend(parsed.records)
@@ -92,6 +96,12 @@ class Importer(CsvPath, Validator, Loader):
                 if extra > 0:
                     self.warnings.append(f"{item.name}：{extra} 个工作表未识别为台账，已忽略")
         return by_table
+
+    def _note_stated(self, name: str, title_rows: list[list[object]]) -> None:
+        """Keep the latest 统计截至 date a file's title rows state (the store's 数据截至, queries/data_as_of.sql)."""
+        day = layout.stated_as_of(title_rows)
+        if day is not None and (name not in self.stated or day > self.stated[name]):
+            self.stated[name] = day
 
     @staticmethod
     def _rows_read(by_table: dict[str, list]) -> int:

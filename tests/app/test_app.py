@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
-from inspection import fmt, metrics, problem_report, store
+from inspection import demo, fmt, metrics, problem_report, store
 from inspection.filters import Filters
 from inspection.importer import InputFile, Problem
 
@@ -155,7 +155,7 @@ def test_unknown_url_values_never_crash(make_app, demo_copy):
     at = make_app(demo_copy, {"district": "不存在的县", "township": "x/y", "level": "省级", "as_of": "garbage",
                               "years": "abc", "poverty": "maybe", "lang": "fr", "category": "<script>"})
     assert_clean(at)
-    assert at.session_state["_filters"] == Filters(as_of=dt.date.today())
+    assert at.session_state["_filters"] == Filters(as_of=demo.AS_OF)  # the day the data covers (数据截至)
 
 
 def test_townships_follow_the_chosen_districts(make_app, demo_copy):

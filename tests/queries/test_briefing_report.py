@@ -19,7 +19,7 @@ from support.commands import call, shell
 from support.ledgers import base_files, inspection_row, inspections_csv
 
 from inspection import briefing, export, metrics, report, store
-from inspection.filters import Filters
+from inspection.filters import Filters, default_as_of
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -170,7 +170,8 @@ def test_the_briefing_page_shows_the_summary_and_offers_the_word_report(demo_cop
 
     con = store.connect(demo_copy, read_only=True)
     try:
-        expected = report.text(con, Filters())  # the page's default filters: everything, as of today
+        # the page's default filters: everything, as of the day the data covers (数据截至)
+        expected = report.text(con, Filters(as_of=default_as_of(store.run_query(con, "data_as_of", {}))))
     finally:
         con.close()
     env_db(demo_copy)

@@ -388,9 +388,10 @@ def test_page_labels_live_in_i18n():
 
 def _province() -> list[InputFile]:
     """30 districts of 4 villages each; district k had k % 4 of them inspected in January 2022 and
-    nothing since, so against a 2023 plan every district but the fully covered ones is behind."""
+    nothing since (the ledger says 统计截至 the end of 2023, the data's as-of day), so against a 2023
+    plan every district but the fully covered ones is behind."""
     roster = [["县区", "乡镇街道", "村(社区)"]]
-    insp = [["轮次", "巡察层级", "巡察组", "开始日期", "结束日期", "县区", "乡镇街道", "村(社区)", "发现问题数"]]
+    insp = [["巡察情况统计表（统计截至：2023年12月31日）"], ["轮次", "巡察层级", "巡察组", "开始日期", "结束日期", "县区", "乡镇街道", "村(社区)", "发现问题数"]]
     for k in range(30):
         district = f"测{k:02d}县"
         roster += [[district, f"{district}镇", f"{district}{i}村"] for i in range(4)]

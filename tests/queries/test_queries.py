@@ -24,7 +24,7 @@ from inspection.filters import LIST_ROWS, Filters, listing
 
 FILTER_PARAMS = set(Filters().params())
 # queries a caller runs with no parameters at all (option lists, settings tables)
-NO_PARAMS = {"filter_options_by_kind", "plan_settings_by_district"}
+NO_PARAMS = {"filter_options_by_kind", "plan_settings_by_district", "data_as_of"}
 # parameters beyond the filter state that some caller passes: {query: {name: sample value}}
 EXTRA_PARAMS: dict[str, dict] = {name: {"limit": rows} for name, rows in LIST_ROWS.items()}
 # the unit page (pages/unit.py): the type-ahead's rows, and one unit (a demo unit by its place and name)
