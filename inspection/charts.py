@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import fmt
+from .filters import LEVELS
 from .i18n import grained, join, place, t, value
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -368,7 +369,7 @@ def level_by_group(frame: pd.DataFrame, group_col: str, value_col: str, title: s
     """Grouped bars per group (e.g. mode), one bar per level in its fixed colour."""
     fig = go.Figure()
     groups = frame[group_col].astype(str).drop_duplicates().tolist()
-    for level in ("municipal", "county"):
+    for level in LEVELS:
         part = frame[frame["level"] == level].set_index(group_col).reindex(groups)
         if part[value_col].notna().any():
             fig.add_bar(x=groups, y=part[value_col], name=value(level, lang), marker_color=LEVEL_COLORS[level],

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from . import importer, lake, mappings, metrics, settings, store
-from .filters import Filters, default_as_of
+from .filters import LEVELS, Filters, default_as_of
 
 
 def _user() -> str:
@@ -394,7 +394,7 @@ def _filter_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--district", action="append")
     p.add_argument("--township", action="append")
     p.add_argument("--round", action="append")
-    p.add_argument("--level", action="append", choices=("municipal", "county"))
+    p.add_argument("--level", action="append", choices=LEVELS)
     p.add_argument("--mode", action="append")
     p.add_argument("--unit-type", action="append")
     p.add_argument("--category", action="append")

@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import sheet_values
+from . import i18n, sheet_values
 from .marks import NONE as NO_MARKS
 from .marks import Marks, mark_docx, mark_pdf_page, mark_pptx_slide, stamp_png
 
@@ -57,8 +57,6 @@ FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
     "/usr/share/fonts/truetype/noto/NotoSansSC-Regular.ttf",
 )
-
-LEVEL_LABELS = {"municipal": "市级", "county": "县级"}
 
 
 class ExportUnavailable(Exception):
@@ -733,7 +731,7 @@ def _filter_parts(filters: Any) -> list[str]:
     parts: list[str] = []
 
     def join(values: Iterable[Any], limit: int = 3, unit: str = "") -> str:
-        values = [LEVEL_LABELS.get(str(v), str(v)) for v in values]
+        values = [i18n.value(str(v), "zh") for v in values]  # 市级, 县级
         text = "+".join(values[:limit])
         return text + (f"等{len(values)}{unit}" if len(values) > limit else "")
 

@@ -36,8 +36,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "reset": ("重置筛选", "Reset filters"),
     "filters_none": ("全部数据", "all data"),
     "cross_hint": ("提示：点击图中的县区柱或问题类别可联动筛选。", "Tip: click a district bar or a category to filter."),
-    "municipal": ("市级", "Municipal"),
-    "county": ("县级", "County"),
     # captions and common
     "caption": ("数据截至 {as_of}；筛选：{filters}", "Data as of {as_of}; filters: {filters}"),
     "units_label": ("对象数（个）", "Units"),
@@ -578,7 +576,8 @@ def area_label(params: dict, lang: str = "zh") -> str:
     return grained(t("district", lang), params, lang)
 
 
-# values stored in English that the screen shows translated
+# values stored in English that the screen shows translated (the levels' labels, filters.LEVELS, live
+# here only: the sidebar, the charts, the exports' file names and the command line read them)
 VALUES: dict[str, tuple[str, str]] = {
     "municipal": ("市级", "Municipal"),
     "county": ("县级", "County"),

@@ -4,6 +4,7 @@ like-for-like view (same districts and years, and per mode), the team league tab
 import streamlit as st
 
 from inspection import charts, fmt
+from inspection.filters import LEVELS
 from inspection.i18n import t, value
 from ui import components as ui
 from ui import sidebar, state
@@ -14,7 +15,7 @@ RATIOS = {"avg_issues_and_clues": "ratio_issues_and_clues", "avg_clues": "ratio_
 
 
 def render_ratio_tiles(frame, lang: str) -> None:
-    if set(frame["level"]) != {"municipal", "county"}:
+    if set(frame["level"]) != set(LEVELS):
         ui.empty("one_level_only")
         return
     row = frame.iloc[0]
