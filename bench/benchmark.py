@@ -717,6 +717,8 @@ def render(results: dict, started: dt.datetime, loads: list[float]) -> str:
               "DuckDB side by side median ms | ratio to it | pandas load s | pandas peak memory | same numbers |",
               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for scale, r in results.items():
+        if "pandas" not in r or "queries" not in r:
+            continue  # a --phases run that measured neither
         d, p = r["queries"]["compare"], r["pandas"]
         same = "yes" if r["queries"]["check"] == p["check"] else "NO: " + ", ".join(
             k for k in p["check"] if p["check"][k] != r["queries"]["check"].get(k))
