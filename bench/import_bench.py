@@ -92,7 +92,7 @@ def timed_import(db: Path, files: list[InputFile], profile: bool) -> tuple[float
         started, cpu = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
-        result = importer.import_files(con, files, "bench", db.parent / "originals", LIMITS)
+        result = importer.import_files(con, files, "bench", store.originals_dir(db), LIMITS)
         if profiler:
             profiler.disable()
         seconds = time.perf_counter() - started

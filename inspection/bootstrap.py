@@ -23,7 +23,7 @@ def build_demo(db: Path, out_dir: Path | None = None) -> importer.ImportResult:
     con = store.connect(tmp)
     try:
         files = [importer.InputFile(p.name, p.read_bytes()) for p in paths]
-        result = importer.import_files(con, files, "demo", db.parent / "originals")
+        result = importer.import_files(con, files, "demo", store.originals_dir(db))
     finally:
         con.close()
     if result.status != "imported":

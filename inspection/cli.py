@@ -14,10 +14,7 @@ from .filters import LEVELS, Filters, default_as_of
 
 
 def _user() -> str:
-    try:
-        return settings.get("INSPECTION_USER") or getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "cli"
+    return settings.get("INSPECTION_USER") or settings.os_user("cli")
 
 
 def _date(text: str) -> dt.date:
@@ -25,11 +22,6 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
-
-
-def originals_dir(db: Path) -> Path:
-    # on a lake: beside INSPECTION_DB, never inside the lake's data folder (maintain deletes strangers there)
-    return (store.store_path() if store.lake_target(db) else db).parent / "originals"
 
 
 def _print_stage(stage: str, info: dict) -> None:
@@ -50,7 +42,7 @@ def cmd_import(args) -> int:
     try:
         # the stages on a terminal (reading file 2 of 5, rows read, checking, writing); never in a pipe
         progress = _print_stage if sys.stderr.isatty() else None
-        result = importer.import_files(con, files, _user(), originals_dir(db), progress=progress)
+        result = importer.import_files(con, files, _user(), store.originals_dir(db), progress=progress)
     finally:
         con.close()
     if result.status == "imported":

@@ -16,7 +16,6 @@ are installed once into data/extensions from the packages' files and loaded by n
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import glob
 import importlib.util
 import os
@@ -32,7 +31,7 @@ from pathlib import Path
 import duckdb
 
 from .errors import StoreError
-from .settings import ROOT
+from .settings import ROOT, os_user
 
 PREFIX = "ducklake:postgres:"
 EXTENSION_DIR = ROOT / "data" / "extensions"
@@ -172,11 +171,7 @@ def _catalog(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _who(user: str) -> str:
-    try:
-        login = getpass.getuser()
-    except Exception:  # no login name in some containers
-        login = "?"
-    text = f"inspection {user or login} pid {os.getpid()} on {socket.gethostname()}"
+    text = f"inspection {user or os_user('?')} pid {os.getpid()} on {socket.gethostname()}"
     return re.sub(r"[^\w .:@-]", "_", text)[:60]
 
 

@@ -5,6 +5,7 @@ A test checks that every setting here is documented in the README.
 
 from __future__ import annotations
 
+import getpass
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,3 +65,11 @@ def get(name: str) -> str:
     setting = _BY_NAME[name]
     value = os.environ.get(name, "").strip()
     return value or setting.default
+
+
+def os_user(fallback: str) -> str:
+    """The operating system's login name, or `fallback` where there is none (some containers)."""
+    try:
+        return getpass.getuser()
+    except Exception:
+        return fallback

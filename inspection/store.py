@@ -61,6 +61,13 @@ def store_path(path: str | Path | None = None) -> Path:
     return Path(path or settings.get("INSPECTION_DB"))
 
 
+def originals_dir(path: str | Path | None = None) -> Path:
+    """The folder where imports keep the files they read (importer, `originals_dir`): beside the store
+    file; on a DuckLake beside the INSPECTION_DB path, never inside the lake's data folder (maintain
+    deletes strangers there)."""
+    return (store_path() if lake_target(path) else store_path(path)).parent / "originals"
+
+
 def _strip_comments(sql: str) -> str:
     return re.sub(r"--[^\n]*", "", sql)
 

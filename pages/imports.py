@@ -45,9 +45,8 @@ def _backup(con) -> None:
 def run_import(uploads, user: str, progress=None) -> None:
     ui_auth.require("import")
     files = [importer.InputFile(u.name, u.getvalue()) for u in uploads]
-    originals = store.store_path().parent / "originals"
     with state.writer() as con:
-        result = importer.import_files(con, files, user or _user(), originals, progress=progress)
+        result = importer.import_files(con, files, user or _user(), store.originals_dir(), progress=progress)
         if result.status == "imported":
             state.clear_caches()
             _backup(con)

@@ -13,7 +13,6 @@ Roles and passwords live in inspection/auth.py. Sources of a role, in order:
 
 from __future__ import annotations
 
-import getpass
 import ipaddress
 import math
 import time
@@ -238,10 +237,7 @@ def current_user() -> str:
     name = st.session_state.get(USER_KEY)
     if name:
         return str(name)
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "dashboard"
+    return settings.os_user("dashboard")
 
 
 def logged_in() -> bool:
