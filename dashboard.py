@@ -7,6 +7,7 @@ import streamlit as st
 from inspection import store
 from inspection.i18n import t
 from ui import auth as ui_auth
+from ui import errors as ui_errors
 from ui import sidebar, state
 
 ROOT = Path(__file__).resolve().parent
@@ -24,11 +25,8 @@ def _store_checked(path: str) -> bool:
     return True
 
 
-try:
+with ui_errors.caught(lang, private=True):  # paths and DuckDB's words: the local administrator only
     _store_checked(state.db_path())
-except store.StoreError as exc:
-    st.error(ui_auth.store_error_text(exc, lang))  # paths and DuckDB's words: the local administrator only
-    st.stop()
 
 # ---- Page registry ------------------------------------------------------------------------
 # (file under pages/, title key in inspection/i18n.py, icon). Pages owned by other issues are
@@ -55,5 +53,6 @@ ui_auth.login_box()
 state.pin_version()
 sidebar.render(lang)
 st.session_state["_in_shell"] = True  # this session's pages run inside the shell (see ui/sidebar.ensure_shell)
-current.run()
+with ui_errors.caught(lang):  # an error a page does not handle: its message, never a traceback
+    current.run()
 state.page_version()  # a query that ran after an import committed: draw the page again, whole

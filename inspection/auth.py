@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import settings
+from .errors import InspectionError
 
 ROLES = ("admin", "viewer")
 # what each role may do; viewers see aggregates only (no issue descriptions or other free text)
@@ -62,8 +63,10 @@ qwe123 admin123 root123 test123 password1 iloveyou1 inspection xuncha dashboard
 """.split())
 
 
-class AuthError(Exception):
+class AuthError(InspectionError):
     """A problem with the users file or a user entry (a message for the administrator)."""
+
+    title_key = "err_auth"
 
 
 @dataclass(frozen=True)

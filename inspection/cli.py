@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from . import importer, lake, mappings, metrics, settings, store
+from .errors import InspectionError
 from .filters import LEVELS, Filters, default_as_of
 
 
@@ -493,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except store.StoreError as exc:  # LakeError is one too
+    except InspectionError as exc:  # every kind (a LakeError is a StoreError)
         if getattr(args, "json", False):
             print(json.dumps({"status": "error", "message": str(exc)}, ensure_ascii=False))
         print(str(exc), file=sys.stderr)

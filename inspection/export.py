@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from . import i18n, sheet_values
+from .errors import ExportError
 from .marks import NONE as NO_MARKS
 from .marks import Marks, mark_docx, mark_pdf_page, mark_pptx_slide, stamp_png
 
@@ -59,7 +60,7 @@ FONT_CANDIDATES = (
 )
 
 
-class ExportUnavailable(Exception):
+class ExportUnavailable(ExportError):
     """An export that cannot be produced on this server; the message is for the user (Chinese)."""
 
 
@@ -293,7 +294,7 @@ def _check_slides(slides: Sequence[Slide]) -> list[Slide]:
     slides = list(slides)
     charts = sum(slide.figure is not None for slide in slides)
     if charts > MAX_DECK_SLIDES:
-        raise ValueError(f"a deck holds at most {MAX_DECK_SLIDES} charts, got {charts}")
+        raise ExportError(f"一份演示文稿最多放 {MAX_DECK_SLIDES} 张图表，这里有 {charts} 张")
     return slides
 
 

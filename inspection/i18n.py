@@ -62,9 +62,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "err_title": ("操作未完成", "The operation did not complete"),
     "err_store": ("数据库出错", "Store error"),
     "err_import_input": ("导入文件无法使用", "The import files cannot be used"),
-    "err_settings": ("设置无法保存", "The setting cannot be saved"),
+    "err_settings": ("设置未能更改", "The setting was not changed"),
     "err_undo": ("无法撤销导入", "The import cannot be undone"),
     "err_export": ("导出失败", "The export failed"),
+    "err_auth": ("用户设置有误", "Users file problem"),
     "err_import_not_found": ("没有编号为 {import_id} 的导入记录", "There is no import numbered {import_id}"),
     "err_import_undone": ("导入 {import_id} 已经撤销过了", "Import {import_id} has already been undone"),
     # empty states

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from . import cells, contract, i18n, lake
-from .errors import StoreError
+from .errors import SettingsError
 
 TABLE_NAMES = tuple(t.name for t in contract.TABLES)
 # field kinds whose values come from a vocabulary: only these take value mappings
@@ -32,7 +32,7 @@ FILE_FORMAT = "inspection-mappings"
 FILE_VERSION = 1
 
 
-class MappingError(StoreError):
+class MappingError(SettingsError):
     """A mapping that cannot be saved (or a file of them that cannot be read), with a message for the user."""
 
 

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from .store import StoreError, run_query
+from .errors import SettingsError
+from .store import run_query
 
 DEFAULT = "*"
 
 
-class PlanError(StoreError):
+class PlanError(SettingsError):
     """A plan that cannot be saved, with a message for the user."""
 
 

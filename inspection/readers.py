@@ -25,9 +25,10 @@ import numpy as np
 from python_calamine import CalamineWorkbook, PasswordError
 
 from . import layout
+from .errors import ImportInputError
 
 
-class ReadError(Exception):
+class ReadError(ImportInputError):
     """The file cannot be read at all (a message for the clerk)."""
 
 

@@ -17,6 +17,7 @@ from inspection.i18n import area_label, grained
 from ui import auth as ui_auth
 from ui import components as ui
 from ui import sidebar, state
+from ui.errors import caught
 
 
 def can_edit() -> bool:
@@ -172,12 +173,11 @@ def _save(item: plan.Plan, lang: str) -> None:
     if found:
         st.error("；".join(found))
         return
-    try:
+    with caught(lang, label="fu_readonly", stop=False) as failed:
         ui_auth.require("settings")
         with state.writer() as writer:
             plan.save(writer, item, ui_auth.current_user() or settings.get("INSPECTION_USER"))
-    except plan.PlanError as exc:
-        st.error(t("fu_readonly", lang, message=str(exc)))
+    if failed:
         return
     state.clear_caches()
     st.toast(t("fu_saved", lang))
@@ -185,12 +185,11 @@ def _save(item: plan.Plan, lang: str) -> None:
 
 
 def _remove(district: str, lang: str) -> None:
-    try:
+    with caught(lang, stop=False) as failed:
         ui_auth.require("settings")
         with state.writer() as writer:
             plan.remove(writer, district)
-    except plan.PlanError as exc:
-        st.error(str(exc))
+    if failed:
         return
     state.clear_caches()
     st.toast(t("fu_removed", lang))

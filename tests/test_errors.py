@@ -1,9 +1,13 @@
 """The error family (inspection/errors.py): one base class, a title and a message per kind, in both
-languages, and `str(exc)` the Chinese message the command line prints."""
+languages, and `str(exc)` the Chinese message the command line prints; on the page (ui/errors.py),
+each kind is its title and message, never a traceback, caught once for every page by dashboard.py."""
 
 import pickle
+from pathlib import Path
 
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from inspection import errors
 from inspection.i18n import LABELS
@@ -54,3 +58,87 @@ def test_cause_is_kept_and_errors_survive_pickling():
                 errors.SettingsError("计划无效")):
         back = pickle.loads(pickle.dumps(exc))
         assert type(back) is type(exc) and str(back) == str(exc) and back.message("en") == exc.message("en")
+
+
+# ---------------------------------------------------------------- on the page (ui/errors.py)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _raising(kind: str, lang: str, stop: bool) -> None:
+    """A page that raises one kind inside ui.errors.caught (AppTest.from_function runs its body)."""
+    import streamlit as st
+
+    from inspection import errors
+    from ui.errors import caught
+
+    with caught(lang, stop=stop) as failed:
+        raise getattr(errors, kind)("原因")
+    st.write(f"went on: {bool(failed)}")
+
+
+@pytest.mark.parametrize("kind", [k.__name__ for k in KINDS])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_kind_reaches_the_page_as_its_title_and_message(kind, lang):
+    at = AppTest.from_function(_raising, args=(kind, lang, True), default_timeout=30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    title = getattr(errors, kind)("x").title(lang)
+    assert [e.value for e in at.error] == [f"**{title}**\n\n原因"]
+    assert not any("went on" in m.value for m in at.markdown)  # the page stopped
+
+
+def test_a_page_may_go_on_after_a_failed_action():
+    at = AppTest.from_function(_raising, args=("SettingsError", "zh", False), default_timeout=30).run()
+    assert not at.exception and len(at.error) == 1
+    assert any(m.value == "went on: True" for m in at.markdown)
+
+
+@pytest.fixture
+def dashboard(env_db):
+    def make(db: Path, page: str, lang: str = "zh") -> AppTest:
+        env_db(db)
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        at.query_params["lang"] = lang
+        at.run()
+        at.switch_page(page).run()
+        return at
+
+    yield make
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_error_a_page_does_not_handle_is_caught_once_for_every_page(demo_copy, dashboard, monkeypatch, lang):
+    """dashboard.py runs each page inside ui.errors.caught: an InspectionError a page leaves
+    unhandled is its title and message, in the page's language, never a traceback."""
+    import ui.components
+
+    def failing(*args, **kwargs):
+        raise errors.ImportAlreadyUndone(12)
+
+    monkeypatch.setattr(ui.components, "breadcrumb", failing)
+    at = dashboard(demo_copy, "pages/overview.py", lang)
+    assert not at.exception, [e.value for e in at.exception]
+    exc = errors.ImportAlreadyUndone(12)
+    assert [e.value for e in at.error] == [f"**{exc.title(lang)}**\n\n{exc.message(lang)}"]
+    assert not at.get("plotly_chart")
+
+
+def test_a_plan_that_cannot_be_saved_is_a_message_and_the_page_goes_on(demo_copy, dashboard, monkeypatch):
+    from inspection import plan
+    from ui import sidebar
+
+    def refused(*args, **kwargs):
+        raise plan.PlanError("计划无法保存：磁盘已满")
+
+    monkeypatch.setattr(plan, "save", refused)
+    # AppTest starts every run in pages/ mode, so ensure_shell's rerun would drop the click
+    monkeypatch.setattr(sidebar, "ensure_shell", lambda: None)
+    at = dashboard(demo_copy, "pages/followup.py")
+    next(b for b in at.button if b.label == "保存计划").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == ["数据库为只读，无法保存计划：计划无法保存：磁盘已满"]
+    assert at.get("plotly_chart")  # the rest of the page is drawn

@@ -20,6 +20,7 @@ import time
 import streamlit as st
 
 from inspection import auth, i18n, settings, store
+from inspection.errors import InspectionError
 
 from . import server_hooks, state
 
@@ -220,7 +221,8 @@ def store_error_text(exc: Exception, lang: str | None = None) -> str:
     """A store that cannot be opened: the reason (with paths and DuckDB's words) for the local
     administrator only; anyone else reads that it cannot be opened."""
     if local_admin():
-        return label("store_error", lang, message=str(exc))
+        return label("store_error", lang, message=exc.message(lang or state.lang())
+                     if isinstance(exc, InspectionError) else str(exc))
     return label("store_damaged_public", lang)
 
 
@@ -345,10 +347,10 @@ def login_box() -> None:
     if local_mode():
         side.caption(label("local_mode", lang))
         if auth.users_file().is_file():
-            try:
+            from .errors import caught  # ui.errors imports ui.state, as this module does
+
+            with caught(lang, label="users_file_error", stop=False, where=side):
                 auth.load_users()
-            except auth.AuthError as exc:
-                side.error(label("users_file_error", lang, message=str(exc)))
         return
     if auth.viewing_open():
         side.warning(label("viewing_open", lang), icon="⚠️")

@@ -18,6 +18,7 @@ from inspection.i18n import t
 from . import auth as ui_auth
 from . import components as ui
 from . import state
+from .errors import caught
 
 FILES_KEY = "_mapping_files"  # the files of a rejection the form can answer, for the import again
 MESSAGE_KEY = "_mapping_message"
@@ -91,7 +92,7 @@ def render_questions(result, lang: str, import_again: Callable[[list], None]) ->
     if not submitted:
         return
     ui_auth.require(ACTION)
-    try:
+    with caught(lang, label="map_refused", stop=False) as failed:
         twice = [c for (i, c), name in column_answers.items() if header_answers.get((i, c)) not in (None, name)]
         if twice:
             raise mappings.MappingError(t("map_twice", lang, columns="、".join(twice)))
@@ -100,8 +101,7 @@ def render_questions(result, lang: str, import_again: Callable[[list], None]) ->
             raise mappings.MappingError(t("map_nothing", lang))
         with state.writer() as con:
             saved, _ = mappings.add_all(con, wanted, ui_auth.current_user())
-    except mappings.MappingError as exc:
-        st.error(t("map_refused", lang, message=str(exc)))
+    if failed:
         return
     st.session_state[MESSAGE_KEY] = t("map_saved", lang, n=len(saved))
     with st.spinner("…"):
@@ -146,11 +146,10 @@ def render_list(lang: str) -> None:
         submitted = st.form_submit_button(t("map_remove", lang))
     if submitted and choice is not None:
         ui_auth.require(ACTION)
-        try:
+        with caught(lang, stop=False) as failed:
             with state.writer() as con:
                 removed = mappings.remove(con, int(choice), ui_auth.current_user())
-        except mappings.MappingError as exc:
-            st.error(str(exc))
+        if failed:
             return
         st.session_state[REMOVED_KEY] = t("map_removed", lang, rule=removed.describe(lang))
         st.rerun()

@@ -13,7 +13,6 @@ import pandas as pd
 import streamlit as st
 
 from inspection import bootstrap, exportlog, settings, store
-from inspection.i18n import t
 
 
 def db_path() -> str:
@@ -58,13 +57,10 @@ def _writer():
 
 def connection():
     """The process-wide connection; a StoreError becomes a message and stops the page."""
-    try:
-        return _open(db_path())
-    except store.StoreError as exc:
-        from .auth import store_error_text  # ui.auth imports this module
+    from .errors import caught  # ui.errors imports this module
 
-        st.error(store_error_text(exc, lang()))
-        st.stop()
+    with caught(lang(), private=True):
+        return _open(db_path())
 
 
 # Results started by prefetch and not yet taken by _cached, and the keys _cached has computed
@@ -159,12 +155,11 @@ def page_version() -> tuple:
 
 def run_query(name: str, params: dict) -> pd.DataFrame:
     """queries/<name>.sql with the given parameters; errors become a message, never a traceback."""
+    from .errors import caught  # ui.errors imports this module
+
     connection()
-    try:
+    with caught(lang(), label="query_error"):
         return _cached(db_path(), page_version(), name, params)
-    except store.StoreError as exc:
-        st.error(t("query_error", lang(), message=str(exc)))
-        st.stop()
 
 
 def clear_caches() -> None:

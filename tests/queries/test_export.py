@@ -18,6 +18,7 @@ import pytest
 from support.apprunner import running_app
 
 from inspection import briefing, export, metrics, problem_report, sheet_values, store
+from inspection.errors import ExportError
 from inspection.filters import Filters
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,7 +127,7 @@ def test_pptx_has_title_slide_and_one_slide_per_chart(brief, images, as_of):
 
 
 def test_deck_holds_at_most_six_charts(brief):
-    with pytest.raises(ValueError):
+    with pytest.raises(ExportError, match="最多放 6 张图表"):
         export.deck_pptx("t", "s", brief.deck_slides(True) * 2, [None] * 14)
 
 
