@@ -141,7 +141,7 @@ def cmd_undo(args) -> int:
     con = store.connect(db)
     try:
         print(importer.undo(con, args.import_id, _user()))
-    except ValueError as exc:
+    except InspectionError as exc:  # no such import, already undone, a store that cannot take it
         print(str(exc), file=sys.stderr)
         return 1
     finally:

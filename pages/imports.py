@@ -11,11 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from inspection import exportlog, importer, problem_report, readers, store
+from inspection.errors import InspectionError
 from inspection.i18n import describe_filters, t
 from ui import auth as ui_auth
 from ui import components as ui
 from ui import exports, state
 from ui import mappings as ui_mappings
+from ui.errors import caught
 
 RESULT_KEY = "_import_result"
 UNDO_KEY = "_undo_message"
@@ -102,7 +104,7 @@ def render_upload(lang: str) -> None:
         def progress(name: str, info: dict) -> None:
             stage.caption(importer.progress_text(name, info, lang))
 
-        with st.spinner("…"):
+        with st.spinner("…"), caught(lang, stop=False):  # e.g. a store that cannot take the write
             run_import(uploads, _user(), progress)
         stage.empty()
     render_result(lang)
@@ -169,8 +171,8 @@ def _undo_clicked(generation: str, rows_by_import: dict, lang: str) -> None:
         with state.writer() as con:
             try:
                 message = importer.undo(con, int(choice), _user())
-            except ValueError as exc:
-                st.session_state[UNDO_NOTICE] = str(exc)
+            except InspectionError as exc:  # a callback runs before the page: its notice says why
+                st.session_state[UNDO_NOTICE] = exc.message(lang)
                 return
             # recorded first: a click arriving now cuts the callback short at its next Streamlit call
             st.session_state.pop(RESULT_KEY, None)

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from .. import contract, lake, store
+from ..errors import ImportAlreadyUndone, ImportNotFound, StoreError
 from .model import KEYS, DiffPlan, InputFile, StagedRows
 
 
@@ -115,6 +116,16 @@ class Loader:
                 self.con.unregister("incoming")
 
     def _load(self, plans: dict, added: int, replaced: int, skipped: int) -> int:
+        """The write, in one transaction; a StoreError (nothing written, no original kept) when the
+        store or the originals folder cannot take it."""
+        try:
+            return self._write(plans, added, replaced, skipped)
+        except duckdb.Error as exc:
+            raise StoreError(key="err_import_write", reason=_first_line(exc)) from exc
+        except OSError as exc:  # the originals folder: a full disk, no permission
+            raise StoreError(key="err_import_originals", reason=exc.strerror or _first_line(exc)) from exc
+
+    def _write(self, plans: dict, added: int, replaced: int, skipped: int) -> int:
         con = self.con
         stored: list[Path] = []
         con.execute("BEGIN TRANSACTION")
@@ -230,17 +241,25 @@ def lake_notice(message: str) -> None:
 
 
 def undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
-    """Undo one import: delete its rows and revive what it superseded. Returns a message."""
+    """Undo one import: delete its rows and revive what it superseded. Returns a message.
+    ImportNotFound / ImportAlreadyUndone, or a StoreError when the store cannot take it (nothing changed)."""
     with lake.write_lock(con, user, notify=lake_notice):
-        return _undo(con, import_id, user)
+        try:
+            return _undo(con, import_id, user)
+        except duckdb.Error as exc:
+            raise StoreError(key="err_undo_write", import_id=import_id, reason=_first_line(exc)) from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
     row = con.execute("SELECT status FROM imports WHERE import_id = ?", [import_id]).fetchone()
     if row is None:
-        raise ValueError(f"没有编号为 {import_id} 的导入记录")
+        raise ImportNotFound(import_id)
     if row[0] != "active":
-        raise ValueError(f"导入 {import_id} 已经撤销过了")
+        raise ImportAlreadyUndone(import_id)
     con.execute("BEGIN TRANSACTION")
     try:
         # the units whose rows are deleted or revived: only theirs are rewritten in the materialised tables

@@ -92,3 +92,35 @@ def test_a_plan_that_cannot_be_saved_is_a_message_and_the_page_goes_on(demo_copy
     assert not at.exception, [e.value for e in at.exception]
     assert [e.value for e in at.error] == ["数据库为只读，无法保存计划：计划无法保存：磁盘已满"]
     assert at.get("plotly_chart")  # the rest of the page is drawn
+
+
+def test_an_undo_the_store_cannot_take_says_so_on_the_page_and_changes_nothing(demo_copy, dashboard, monkeypatch,
+                                                                                tmp_path):
+    import duckdb
+
+    from inspection import importer
+
+    monkeypatch.setenv("INSPECTION_USERS_FILE", str(tmp_path / "nobody" / "users.toml"))  # local mode
+
+    def full(con):
+        raise duckdb.IOException("IO Error: No space left on device")
+
+    monkeypatch.setattr(importer.load, "refresh_rounds", full)
+    at = dashboard(demo_copy, "pages/imports.py")
+    con = duckdb.connect(str(demo_copy))
+    try:
+        first = con.execute("SELECT max(import_id) FROM imports WHERE status = 'active'").fetchone()[0]
+    finally:
+        con.close()
+    next(s for s in at.selectbox if "撤销" in s.label).set_value(first)
+    next(c for c in at.checkbox if "确认撤销" in c.label).check()
+    next(w for w in at.text_input if "导入编号" in w.label).input(f"#{first}")
+    next(b for b in at.button if b.label == "撤销该次导入").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [w.value for w in at.warning if "撤销" in w.value] == [
+        f"撤销导入 {first} 未完成，数据库没有改动：IO Error: No space left on device"]
+    con = duckdb.connect(str(demo_copy))
+    try:
+        assert con.execute("SELECT status FROM imports WHERE import_id = ?", [first]).fetchone() == ("active",)
+    finally:
+        con.close()

@@ -8,6 +8,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from support.ledgers import (
     INSPECTION_HEADER,
@@ -32,7 +33,7 @@ from support.ledgers import (
     xlsx_bytes,
 )
 
-from inspection import importer, metrics
+from inspection import errors, importer, metrics
 from inspection.filters import Filters
 
 LATER = dt.date(2030, 1, 1)
@@ -255,14 +256,53 @@ def test_undo_twice_refused(loaded):
     result = run(loaded, inspections_csv([inspection_row(发现问题数=3)]))
     importer.undo(loaded, result.import_id, "admin")
     before = dump(loaded)
-    with pytest.raises(ValueError, match="撤销"):
+    with pytest.raises(errors.ImportAlreadyUndone, match="撤销"):
         importer.undo(loaded, result.import_id, "admin")
     assert dump(loaded) == before
 
 
 def test_undo_unknown_import_refused(loaded):
-    with pytest.raises(ValueError):
+    with pytest.raises(errors.ImportNotFound, match="没有编号为 99 的导入记录"):
         importer.undo(loaded, 99, "admin")
+
+
+def test_a_store_that_cannot_take_the_import_is_a_store_error_and_changes_nothing(loaded, monkeypatch, tmp_path):
+    """duckdb.Error inside the load (a full disk, a read-only store) never escapes as itself: a
+    StoreError says the import did not complete, and the store and the originals are as before."""
+    before = dump(loaded)
+
+    def full(con):
+        raise duckdb.IOException("IO Error: No space left on device")
+
+    monkeypatch.setattr(importer.load, "refresh_rounds", full)
+    with pytest.raises(errors.StoreError) as caught:
+        run(loaded, inspections_csv([inspection_row(发现问题数=9)]), originals=tmp_path / "orig")
+    assert str(caught.value) == "导入未完成，数据库没有改动：IO Error: No space left on device"
+    assert caught.value.message("en").startswith("The import did not complete; the store is unchanged")
+    assert dump(loaded) == before
+    assert not list((tmp_path / "orig").rglob("*.csv"))
+
+
+def test_originals_that_cannot_be_kept_are_a_store_error_and_change_nothing(loaded, tmp_path):
+    before = dump(loaded)
+    blocked = tmp_path / "orig"
+    blocked.write_text("a file where the originals folder should be")
+    with pytest.raises(errors.StoreError, match="原始文件无法保存"):
+        run(loaded, inspections_csv([inspection_row(发现问题数=9)]), originals=blocked)
+    assert dump(loaded) == before
+
+
+def test_a_store_that_cannot_take_the_undo_is_a_store_error_and_changes_nothing(loaded, monkeypatch):
+    result = run(loaded, inspections_csv([inspection_row(发现问题数=3)]))
+    before = dump(loaded)
+
+    def full(con):
+        raise duckdb.IOException("IO Error: No space left on device")
+
+    monkeypatch.setattr(importer.load, "refresh_rounds", full)
+    with pytest.raises(errors.StoreError, match=f"撤销导入 {result.import_id} 未完成，数据库没有改动"):
+        importer.undo(loaded, result.import_id, "admin")
+    assert dump(loaded) == before
 
 
 def test_undo_first_import_empties_store(loaded):
