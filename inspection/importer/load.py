@@ -121,9 +121,9 @@ class Loader:
         try:
             return self._write(plans, added, replaced, skipped)
         except duckdb.Error as exc:
-            raise StoreError(key="err_import_write", reason=_first_line(exc)) from exc
+            raise StoreError(key="err_import_write", reason=first_line(exc)) from exc
         except OSError as exc:  # the originals folder: a full disk, no permission
-            raise StoreError(key="err_import_originals", reason=exc.strerror or _first_line(exc)) from exc
+            raise StoreError(key="err_import_originals", reason=exc.strerror or first_line(exc)) from exc
 
     def _write(self, plans: dict, added: int, replaced: int, skipped: int) -> int:
         con = self.con
@@ -247,10 +247,10 @@ def undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
         try:
             return _undo(con, import_id, user)
         except duckdb.Error as exc:
-            raise StoreError(key="err_undo_write", import_id=import_id, reason=_first_line(exc)) from exc
+            raise StoreError(key="err_undo_write", import_id=import_id, reason=first_line(exc)) from exc
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 
 from .. import cells, contract, lake, layout, mappings, readers
-from .load import Loader, lake_notice
+from ..errors import StoreError
+from .load import Loader, first_line, lake_notice
 from .model import MAX_PROBLEMS, ImportResult, InputFile, Problem, Record, StagedSheet
 from .parse_csv import CsvPath
 from .parse_rows import _parse_sheet
@@ -164,12 +165,16 @@ class Importer(CsvPath, Validator, Loader):
 def import_files(con: duckdb.DuckDBPyConnection, files: list[InputFile], user: str,
                  originals_dir: Path | None = None, limits: readers.Limits | None = None,
                  progress: Progress | None = None) -> ImportResult:
-    """`progress(stage, info)` is told what the import is doing (see `Progress`); it must not raise."""
+    """`progress(stage, info)` is told what the import is doing (see `Progress`); it must not raise.
+    A StoreError (nothing changed) when the store cannot check or take the rows (duckdb.Error)."""
     # on a DuckLake: one writer at a time (a second one waits); nothing to do for the embedded file
     with lake.write_lock(con, user, notify=lake_notice):
         importer = Importer(con, files, user, originals_dir, limits)
         importer.progress = progress or _no_progress
-        return importer.run()
+        try:
+            return importer.run()
+        except duckdb.Error as exc:  # e.g. out of memory while checking: the load's own are StoreErrors already
+            raise StoreError(key="err_import_write", reason=first_line(exc)) from exc
 
 
 Progress = Callable[[str, dict], None]

@@ -283,6 +283,20 @@ def test_a_store_that_cannot_take_the_import_is_a_store_error_and_changes_nothin
     assert not list((tmp_path / "orig").rglob("*.csv"))
 
 
+def test_a_store_that_cannot_check_the_rows_is_a_store_error_and_changes_nothing(loaded, monkeypatch):
+    from inspection.importer import run as run_step
+
+    before = dump(loaded)
+
+    def short(self, by_table):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+
+    monkeypatch.setattr(run_step.Importer, "validate", short)
+    with pytest.raises(errors.StoreError, match="导入未完成，数据库没有改动：Out of Memory Error"):
+        run(loaded, inspections_csv([inspection_row(发现问题数=9)]))
+    assert dump(loaded) == before
+
+
 def test_originals_that_cannot_be_kept_are_a_store_error_and_change_nothing(loaded, tmp_path):
     before = dump(loaded)
     blocked = tmp_path / "orig"
