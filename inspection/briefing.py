@@ -25,11 +25,6 @@ DEFAULT_TITLE = t("briefing_default_title", "zh")
 LEVEL_METRICS = ["avg_issues_and_clues", "avg_clues", "avg_disciplined", "avg_immediate_fixes"]
 
 
-def label(key: str, lang: str = "zh", **values) -> str:
-    """The page's labels; they live in inspection/i18n.py with every other label."""
-    return t(key, lang, **values)
-
-
 @dataclass
 class Tile:
     label: str
@@ -55,14 +50,14 @@ class Briefing:
 
     def kpi_table(self) -> pd.DataFrame:
         return pd.DataFrame({
-            label("indicator", self.lang): [tile.label for tile in self.tiles],
-            label("value", self.lang): [_number(tile.raw) for tile in self.tiles],
-            label("shown", self.lang): [tile.shown for tile in self.tiles],
+            t("indicator", self.lang): [tile.label for tile in self.tiles],
+            t("value", self.lang): [_number(tile.raw) for tile in self.tiles],
+            t("shown", self.lang): [tile.shown for tile in self.tiles],
         })
 
     def deck_slides(self, with_extra: bool = False) -> list[Slide]:
         """The KPI table slide, then the charts (at most 6)."""
-        kpis = Slide(label("kpi_sheet", self.lang), self.caption, None, self.kpi_table())
+        kpis = Slide(t("kpi_sheet", self.lang), self.caption, None, self.kpi_table())
         charts_ = self.slides + (self.extra if with_extra else [])
         return [kpis, *charts_[:6]]
 
@@ -72,14 +67,14 @@ class Briefing:
     def docx(self, images=None, marks: Marks = NO_MARKS) -> bytes:
         """The Word report: title, subtitle, the summary text, the charts, the district table; `marks`
         (marks.current) on every page."""
-        name = grained(label("brief_district_table", self.lang), self.filters.params(), self.lang)
+        name = grained(t("brief_district_table", self.lang), self.filters.params(), self.lang)
         tables = {name: self.districts} if not self.districts.empty else {}
         return report_docx(self.title, self.subtitle, self.summary, self.slides + self.extra, tables, images,
                            marks=marks)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Sheet name -> table, for the Excel export: the key figures, then one sheet per chart."""
-        out = {label("kpi_sheet", self.lang): self.kpi_table()}
+        out = {t("kpi_sheet", self.lang): self.kpi_table()}
         for slide in self.slides + self.extra:
             if slide.table is not None:
                 out[slide.title] = safe_table(slide.table)
@@ -97,14 +92,14 @@ def _number(raw):
 def _headers(frame: pd.DataFrame, lang: str, columns: list[str]) -> pd.DataFrame:
     """The columns kept for export, with translated headers; rates stay fractions (the sheet says %)."""
     kept = [c for c in columns if c in frame.columns]
-    return frame[kept].rename(columns={c: label(c, lang) for c in kept})
+    return frame[kept].rename(columns={c: t(c, lang) for c in kept})
 
 
 def _area_slide(fig, table: pd.DataFrame, params: dict, cap: str, lang: str) -> Slide:
     """A by-district slide at the filters' grain (charts.at_grain): the title and the figure name
     the townships or units and say where, and so does the table's area column."""
     fig = charts.at_grain(fig, params, lang)
-    table = table.rename(columns={label("district", lang): area_label(params, lang)})
+    table = table.rename(columns={t("district", lang): area_label(params, lang)})
     return Slide(fig.layout.title.text, cap, fig, table)
 
 
@@ -131,10 +126,10 @@ def build(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str
     head = con("headline_totals", params).iloc[0].to_dict()
     cap = caption(filters, lang)
     brief = Briefing(
-        title=(title or "").strip() or label("briefing_default_title", lang),
-        subtitle=label("briefing_subtitle", lang, as_of=filters.as_of.isoformat(),
+        title=(title or "").strip() or t("briefing_default_title", lang),
+        subtitle=t("briefing_subtitle", lang, as_of=filters.as_of.isoformat(),
                        filters=describe_filters(filters.active(), lang))
-        + ("　" if lang == "zh" else "  ") + label("briefing_made", lang, today=(today or dt.date.today()).isoformat()),
+        + ("　" if lang == "zh" else "  ") + t("briefing_made", lang, today=(today or dt.date.today()).isoformat()),
         caption=cap, filters=filters, lang=lang, has_roster=bool(head["has_roster"]),
     )
     brief.tiles = _tiles(head, lang, filters)
@@ -168,7 +163,7 @@ def district_table(con: Query, params: dict, lang: str, has_roster: bool) -> pd.
     frame = frame.sort_values("district", kind="stable").reset_index(drop=True)
     table = _headers(frame, lang, ["district", "units_total", "units_covered", "coverage_rate", "inspections",
                                    "issues_found", "clues", "disciplined"])
-    return table.rename(columns={label("district", lang): area_label(params, lang)})  # or 乡镇（街道）, 对象
+    return table.rename(columns={t("district", lang): area_label(params, lang)})  # or 乡镇（街道）, 对象
 
 
 def _tiles(head: dict, lang: str, filters: Filters) -> list[Tile]:
@@ -181,14 +176,14 @@ def _tiles(head: dict, lang: str, filters: Filters) -> list[Tile]:
         tiles.append(Tile(t("kpi_coverage", lang), "—", t("no_roster", lang), None))
     tiles += [
         Tile(t("kpi_inspections", lang), fmt.count(head["inspections"], lang),
-             label("kpi_inspections_detail", lang, units=fmt.count(head["units_inspected"], lang)),
+             t("kpi_inspections_detail", lang, units=fmt.count(head["units_inspected"], lang)),
              head["inspections"]),
         Tile(t("kpi_issues", lang), fmt.count(head["issues_found"], lang),
-             label("kpi_issues_detail", lang, n=fmt.count(head["immediate_fixes"], lang)), head["issues_found"]),
+             t("kpi_issues_detail", lang, n=fmt.count(head["immediate_fixes"], lang)), head["issues_found"]),
         Tile(t("kpi_clues", lang), fmt.count(head["clues"], lang),
-             label("kpi_clues_detail", lang, n=fmt.count(head["judicial"], lang)), head["clues"]),
+             t("kpi_clues_detail", lang, n=fmt.count(head["judicial"], lang)), head["clues"]),
         Tile(t("kpi_disciplined", lang), fmt.count(head["disciplined"], lang),
-             label("kpi_disciplined_detail", lang, n=fmt.count(head["org_handled"], lang)), head["disciplined"]),
+             t("kpi_disciplined_detail", lang, n=fmt.count(head["org_handled"], lang)), head["disciplined"]),
         Tile(t("kpi_rectification", lang), fmt.percent(head["rectification_rate"]),
              t("overdue", lang) + " " + fmt.count(head["overdue"], lang), head["rectification_rate"]),
     ]
@@ -230,7 +225,7 @@ def _coverage_by_district(con, params, cap, lang, has_roster, filters: Filters) 
         shown = rows
         if len(rows) > charts.SHOWN_DISTRICTS:  # a province: the lowest coverage, lowest first
             shown = rows.sort_values(["covered_share", "district"]).head(charts.SHOWN_DISTRICTS)
-            title = label("brief_lowest", lang, title=title, n=len(shown), total=len(rows))
+            title = t("brief_lowest", lang, title=title, n=len(shown), total=len(rows))
         fig = charts.plan_vs_actual(shown, title, lang)
         table = rows.rename(columns={"covered_share": "coverage_rate", "planned_share": "plan_rate"})
         table = _headers(table, lang, ["district", "units_total", "units_covered", "coverage_rate", "plan_rate"])
@@ -239,7 +234,7 @@ def _coverage_by_district(con, params, cap, lang, has_roster, filters: Filters) 
     shown = frame
     if len(frame) > charts.SHOWN_DISTRICTS:  # a province: the districts furthest behind, lowest first
         shown = _lowest(frame)
-        title = label("brief_lowest", lang, title=title, n=len(shown), total=len(frame))
+        title = t("brief_lowest", lang, title=title, n=len(shown), total=len(frame))
     fig = charts.coverage_bars(shown, "district", title, lang)
     table = _headers(frame, lang, ["district", "units_total", "units_covered", "coverage_rate"])
     return _area_slide(fig, table, params, cap, lang)
@@ -249,7 +244,7 @@ def _categories(con, params, cap, lang) -> Slide | None:
     frame = con("rectification_by_category", params)
     if frame.empty:
         return None
-    title = label("chart_categories_brief", lang)
+    title = t("chart_categories_brief", lang)
     fig = charts.rectification_status(frame, title, lang)
     # a slide shows the first export.TABLE_PREVIEW_COLS columns: overdue and long-term among them
     table = _headers(frame, lang, ["category", "issues", "rectified", "overdue", "long_term", "open_in_time",
@@ -261,7 +256,7 @@ def _levels(con, params, cap, lang) -> Slide | None:
     frame = con("results_by_level", params)
     if frame.empty:
         return None
-    title = label("chart_levels_brief", lang)
+    title = t("chart_levels_brief", lang)
     fig = charts.level_bars(frame, LEVEL_METRICS, title, t("avg_label", lang), lang)
     table = frame.assign(level=frame["level"].map(lambda v: value(v, lang)))
     table = _headers(table, lang, ["level", "inspections", *LEVEL_METRICS])
@@ -279,7 +274,7 @@ def _district_progress(con, params, cap, lang, has_roster, monthly: pd.DataFrame
     if len(districts) > charts.SHOWN_DISTRICTS:  # the lowest now, with the whole area's line
         lowest = _lowest(frame.sort_values("day").groupby("district").tail(1))["district"]
         shown, total = frame[frame["district"].isin(set(lowest))], monthly
-        title = label("brief_lowest", lang, title=title, n=len(lowest), total=len(districts))
+        title = t("brief_lowest", lang, title=title, n=len(lowest), total=len(districts))
     fig = charts.district_coverage_over_time(shown, title, lang, total)
     table = _headers(frame, lang, _with_plan(frame, ["district", "day", "units_covered", "coverage_rate", "plan_rate"]))
     return _area_slide(fig, table, params, cap, lang)
@@ -292,7 +287,7 @@ def _results_by_district(con, params, cap, lang) -> Slide | None:
     title = t("chart_top_by_district", lang)
     order = frame.groupby("district", sort=False)["issues"].sum().sort_values(ascending=False).index.tolist()
     if len(order) > charts.SHOWN_DISTRICTS:  # a province: the districts with the most issues
-        title = label("brief_most", lang, title=title, n=charts.SHOWN_DISTRICTS, total=len(order))
+        title = t("brief_most", lang, title=title, n=charts.SHOWN_DISTRICTS, total=len(order))
         order = order[:charts.SHOWN_DISTRICTS]
     shown = frame[frame["district"].isin(set(order))]
     fig = charts.categories_by_group(shown, "district", "issues", title, t("issues_label", lang), order)

@@ -2,7 +2,7 @@
 
 Inputs are the frames of the named queries (plan_by_district, coverage_projection_by_month,
 rectification_totals, rectification_by_days, overdue_by_district_category). The labels of this
-page live in inspection/i18n.py with every other label; `t()` is kept for the page.
+page live in inspection/i18n.py with every other label (`t` is i18n.t).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from . import i18n
 from .charts import ACTUAL_COLOR, FONT, LEVEL_COLORS, PLAN_COLOR, STATUS_COLORS, TEMPLATE, category_color
+from .i18n import t
 
 # The app's theme comes from inspection/charts.py; these three are this page's own.
 PROJECTION_COLOR = "#F28E2B"
@@ -22,11 +23,6 @@ REFERENCE_COLOR = "#2E8B57"
 TOP_SHARE = 1.05  # the projection panels' y axis ends a little above 100%
 PANEL_GAP = 0.1  # between two projection panels, in panel widths
 ONE_MONTH_REFERENCE = 0.70  # "on average over 70% of the issues fed back are rectified within one month"
-
-
-def t(key: str, lang: str = "zh", **values) -> str:
-    """The page's labels; they live in inspection/i18n.py with every other label."""
-    return i18n.t(key, lang, **values)
 
 
 def _layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:

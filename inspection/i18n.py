@@ -550,6 +550,53 @@ LABELS.update({
     "col_funds": ("追回资金（万元）", "Recovered (10k yuan)"),
     "col_rectified_date": ("整改完成时间", "Rectified on"),
 })
+# the briefing's summary text (inspection/report.py): sentence templates, {names} filled with formatted
+# figures
+LABELS.update({
+    "rep_as_of": ("截至{date}", "As of {date}"),
+    "rep_scope": ("（{filters}）", " ({filters})"),
+    "rep_coverage": ("{as_of}{scope}，已完成对{total}个应巡对象中{covered}个党组织的巡察，覆盖率{rate}",
+                 "{as_of}{scope}, {covered} of the {total} units on the roster had been inspected ({rate})"),
+    "rep_plan_ahead": ("，达到计划进度（{planned}）。", ", on or ahead of the plan ({planned} by now)."),
+    "rep_plan_gap": ("，按计划此时应达到{planned}，相差{gap}个百分点。",
+                 "; the plan called for {planned} by now, {gap} percentage points more."),
+    "rep_no_plan": ("。", "."),
+    "rep_behind": ("按近6个月进度，{n}个县区预计不能在计划期内完成全覆盖：{names}。",
+               " At the pace of the last 6 months, {n} district(s) will not complete coverage within the plan: "
+               "{names}."),
+    "rep_behind_more": ("{names}等", "{names} and others"),
+    "rep_behind_item": ("{district}（已覆盖{rate}）", "{district} ({rate} covered)"),
+    "rep_all_on_track": ("按近6个月进度，各县区均可在计划期内完成全覆盖。",
+                     " At the pace of the last 6 months, every district completes coverage within the plan."),
+    "rep_no_roster": ("{as_of}{scope}，已对{covered}个对象开展巡察{inspections}次（未导入对象名册，无法计算覆盖率）。",
+                  "{as_of}{scope}, {covered} units had been inspected in {inspections} inspections (no roster: "
+                  "coverage cannot be computed)."),
+    "rep_results_lead": ("共开展巡察{inspections}次，", "{inspections} inspections "),
+    "rep_issues": ("累计发现问题{n}个", "found {n} issues"),
+    "rep_fixes": ("其中立行立改{n}个", "{n} of them fixed on the spot"),
+    "rep_clues": ("移交问题线索{n}条", "transferred {n} clues"),
+    "rep_disciplined": ("党纪政务处分{n}人", "led to disciplinary sanctions for {n} people"),
+    "rep_org_handled": ("组织处理{n}人", "organisational handling of {n}"),
+    "rep_judicial": ("移交司法机关{n}人", "transferred {n} people to the judiciary"),
+    "rep_funds": ("追回资金{n}万元", "recovered {n} yuan"),
+    "rep_levels": ("市级巡察组开展巡察{m}次，平均发现问题和问题线索数、党纪政务处分人数，分别是同期县级巡察组的{r1}倍、{r2}倍。",
+               "Municipal teams carried out {m} inspections; per inspection they found {r1} times the issues and "
+               "clues and {r2} times the disciplinary sanctions of the county teams in the same period."),
+    "rep_levels_one": ("市级巡察组开展巡察{m}次，平均发现问题和问题线索数是同期县级巡察组的{r1}倍。",
+                   "Municipal teams carried out {m} inspections; per inspection they found {r1} times the issues "
+                   "and clues of the county teams in the same period."),
+    "rep_categories": ("问题清单列明的{listed}个问题中，{first}问题最多，{n1}个，占{s1}",
+                   "Of the {listed} listed issues, {first} is the largest category with {n1} ({s1})"),
+    "rep_categories_rest": ("；其次是{rest}。", "; then {rest}."),
+    "rep_category_item": ("{category}（{n}个，占{share}）", "{category} ({n}, {share})"),
+    "rep_categories_end": ("。", "."),
+    "rep_rect_list": ("整改方面，问题整改完成率{rate}", "Rectification: {rate} of the listed issues are rectified"),
+    "rep_rect_reported": ("整改方面，按巡察报表的已整改数，问题整改完成率{rate}",
+                      "Rectification: {rate} of the issues found are rectified (as the inspections report)"),
+    "rep_one_month": ("一个月内整改完成率{rate}", "{rate} within one month"),
+    "rep_overdue": ("超期未整改问题{n}个", "{n} overdue"),
+    "rep_long_term": ("需长期整改问题{n}个", "{n} need long-term rectification"),
+})
 
 
 def place(params: dict, lang: str = "zh") -> str:

@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from .filters import Filters
-from .i18n import describe_filters, join
+from .i18n import describe_filters, join, t
 from .metrics import clean
 from .store import run_query
 
@@ -27,58 +27,6 @@ Query = Callable[[str, dict], pd.DataFrame]
 QUERIES = ("headline_totals", "plan_by_district", "results_by_level", "issues_by_category")
 TOP_CATEGORIES = 3
 BEHIND_NAMED = 5  # districts named in the 'behind the plan' sentence; more are counted
-
-# (zh, en) sentence templates; {names} are filled with formatted figures
-T = {
-    "as_of": ("截至{date}", "As of {date}"),
-    "scope": ("（{filters}）", " ({filters})"),
-    "coverage": ("{as_of}{scope}，已完成对{total}个应巡对象中{covered}个党组织的巡察，覆盖率{rate}",
-                 "{as_of}{scope}, {covered} of the {total} units on the roster had been inspected ({rate})"),
-    "plan_ahead": ("，达到计划进度（{planned}）。", ", on or ahead of the plan ({planned} by now)."),
-    "plan_gap": ("，按计划此时应达到{planned}，相差{gap}个百分点。",
-                 "; the plan called for {planned} by now, {gap} percentage points more."),
-    "no_plan": ("。", "."),
-    "behind": ("按近6个月进度，{n}个县区预计不能在计划期内完成全覆盖：{names}。",
-               " At the pace of the last 6 months, {n} district(s) will not complete coverage within the plan: "
-               "{names}."),
-    "behind_more": ("{names}等", "{names} and others"),
-    "behind_item": ("{district}（已覆盖{rate}）", "{district} ({rate} covered)"),
-    "all_on_track": ("按近6个月进度，各县区均可在计划期内完成全覆盖。",
-                     " At the pace of the last 6 months, every district completes coverage within the plan."),
-    "no_roster": ("{as_of}{scope}，已对{covered}个对象开展巡察{inspections}次（未导入对象名册，无法计算覆盖率）。",
-                  "{as_of}{scope}, {covered} units had been inspected in {inspections} inspections (no roster: "
-                  "coverage cannot be computed)."),
-    "results_lead": ("共开展巡察{inspections}次，", "{inspections} inspections "),
-    "issues": ("累计发现问题{n}个", "found {n} issues"),
-    "fixes": ("其中立行立改{n}个", "{n} of them fixed on the spot"),
-    "clues": ("移交问题线索{n}条", "transferred {n} clues"),
-    "disciplined": ("党纪政务处分{n}人", "led to disciplinary sanctions for {n} people"),
-    "org_handled": ("组织处理{n}人", "organisational handling of {n}"),
-    "judicial": ("移交司法机关{n}人", "transferred {n} people to the judiciary"),
-    "funds": ("追回资金{n}万元", "recovered {yuan} yuan"),
-    "levels": ("市级巡察组开展巡察{m}次，平均发现问题和问题线索数、党纪政务处分人数，分别是同期县级巡察组的{r1}倍、{r2}倍。",
-               "Municipal teams carried out {m} inspections; per inspection they found {r1} times the issues and "
-               "clues and {r2} times the disciplinary sanctions of the county teams in the same period."),
-    "levels_one": ("市级巡察组开展巡察{m}次，平均发现问题和问题线索数是同期县级巡察组的{r1}倍。",
-                   "Municipal teams carried out {m} inspections; per inspection they found {r1} times the issues "
-                   "and clues of the county teams in the same period."),
-    "categories": ("问题清单列明的{listed}个问题中，{first}问题最多，{n1}个，占{s1}",
-                   "Of the {listed} listed issues, {first} is the largest category with {n1} ({s1})"),
-    "categories_rest": ("；其次是{rest}。", "; then {rest}."),
-    "category_item": ("{category}（{n}个，占{share}）", "{category} ({n}, {share})"),
-    "categories_end": ("。", "."),
-    "rect_list": ("整改方面，问题整改完成率{rate}", "Rectification: {rate} of the listed issues are rectified"),
-    "rect_reported": ("整改方面，按巡察报表的已整改数，问题整改完成率{rate}",
-                      "Rectification: {rate} of the issues found are rectified (as the inspections report)"),
-    "one_month": ("一个月内整改完成率{rate}", "{rate} within one month"),
-    "overdue": ("超期未整改问题{n}个", "{n} overdue"),
-    "long_term": ("需长期整改问题{n}个", "{n} need long-term rectification"),
-}
-
-
-def _t(key: str, lang: str, **values) -> str:
-    return T[key][1 if lang == "en" else 0].format(**values)
-
 
 def _missing(value) -> bool:
     return clean(value) is None
@@ -124,8 +72,8 @@ def summary(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: s
     head = {k: clean(v) for k, v in query("headline_totals", params).iloc[0].to_dict().items()}
     if not head.get("inspections") and not head.get("units_total"):
         return []
-    scope = _t("scope", lang, filters=describe_filters(filters.active(), lang)) if filters.active() else ""
-    as_of = _t("as_of", lang, date=date_text(filters.as_of, lang))
+    scope = t("rep_scope", lang, filters=describe_filters(filters.active(), lang)) if filters.active() else ""
+    as_of = t("rep_as_of", lang, date=date_text(filters.as_of, lang))
     paragraphs = [
         _coverage(query, params, head, as_of, scope, lang),
         _results(head, lang),
@@ -150,30 +98,30 @@ def _coverage(query: Query, params: dict, head: dict, as_of: str, scope: str, la
     if not head.get("has_roster"):
         if not head.get("inspections"):
             return ""
-        return _t("no_roster", lang, as_of=as_of, scope=scope, covered=count(head["units_covered"]),
+        return t("rep_no_roster", lang, as_of=as_of, scope=scope, covered=count(head["units_covered"]),
                   inspections=count(head["inspections"]))
     if _missing(head.get("coverage_rate")):  # a roster, but no unit under these filters
         return ""
-    out = _t("coverage", lang, as_of=as_of, scope=scope, total=count(head["units_total"]),
+    out = t("rep_coverage", lang, as_of=as_of, scope=scope, total=count(head["units_total"]),
              covered=count(head["units_covered"]), rate=percent(head["coverage_rate"]))
     plan = [{k: clean(v) for k, v in row.items()} for row in query("plan_by_district", params).to_dict("records")]
     total = next((row for row in plan if row["is_total"]), None)
     if total is None or _missing(total.get("planned_share")):
-        return out + _t("no_plan", lang)
+        return out + t("rep_no_plan", lang)
     gap = round(total["planned_share"] * 100, 1) - round(head["coverage_rate"] * 100, 1)
-    out += (_t("plan_gap", lang, planned=percent(total["planned_share"]), gap=f"{gap:.1f}") if gap > 0
-            else _t("plan_ahead", lang, planned=percent(total["planned_share"])))
+    out += (t("rep_plan_gap", lang, planned=percent(total["planned_share"]), gap=f"{gap:.1f}") if gap > 0
+            else t("rep_plan_ahead", lang, planned=percent(total["planned_share"])))
     districts = [row for row in plan if not row["is_total"]]
     behind = [row for row in districts if row["behind"]]
     if behind:
-        items = [_t("behind_item", lang, district=row["district"], rate=percent(row["covered_share"]))
+        items = [t("rep_behind_item", lang, district=row["district"], rate=percent(row["covered_share"]))
                  for row in behind[:BEHIND_NAMED] if not _missing(row.get("covered_share"))]
         names = join(items, lang)
         if len(behind) > BEHIND_NAMED:
-            names = _t("behind_more", lang, names=names)
-        out += _t("behind", lang, n=len(behind), names=names)
+            names = t("rep_behind_more", lang, names=names)
+        out += t("rep_behind", lang, n=len(behind), names=names)
     elif len(districts) > 1:
-        out += _t("all_on_track", lang)
+        out += t("rep_all_on_track", lang)
     return out
 
 
@@ -182,18 +130,18 @@ def _results(head: dict, lang: str) -> str:
         return ""
     parts = []
     if not _missing(head.get("issues_found")):
-        parts.append(_t("issues", lang, n=count(head["issues_found"])))
+        parts.append(t("rep_issues", lang, n=count(head["issues_found"])))
         if not _missing(head.get("immediate_fixes")):
-            parts.append(_t("fixes", lang, n=count(head["immediate_fixes"])))
+            parts.append(t("rep_fixes", lang, n=count(head["immediate_fixes"])))
     for key in ("clues", "disciplined", "org_handled", "judicial"):
         if not _missing(head.get(key)):
-            parts.append(_t(key, lang, n=count(head[key])))
+            parts.append(t(f"rep_{key}", lang, n=count(head[key])))
     if not _missing(head.get("funds_recovered")):
-        parts.append(_t("funds", lang, n=money(head["funds_recovered"]),
-                        yuan=f"{round(float(head['funds_recovered']) * 10_000):,}"))  # 万元 -> yuan
+        yuan = f"{round(float(head['funds_recovered']) * 10_000):,}"  # 万元 -> yuan
+        parts.append(t("rep_funds", lang, n=yuan if lang == "en" else money(head["funds_recovered"])))
     if not parts:
         return ""
-    lead = _t("results_lead", lang, inspections=count(head["inspections"]))
+    lead = t("rep_results_lead", lang, inspections=count(head["inspections"]))
     if lang == "en":
         return (lead + ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] + ".")
     return lead + _clause_join(parts, lang) + "。"
@@ -207,8 +155,8 @@ def _levels(query: Query, params: dict, lang: str) -> str:
         return ""
     m = count(municipal["inspections"])
     if _missing(municipal.get("ratio_disciplined")):
-        return _t("levels_one", lang, m=m, r1=ratio(municipal["ratio_issues_and_clues"]))
-    return _t("levels", lang, m=m, r1=ratio(municipal["ratio_issues_and_clues"]),
+        return t("rep_levels_one", lang, m=m, r1=ratio(municipal["ratio_issues_and_clues"]))
+    return t("rep_levels", lang, m=m, r1=ratio(municipal["ratio_issues_and_clues"]),
               r2=ratio(municipal["ratio_disciplined"]))
 
 
@@ -222,22 +170,22 @@ def _categories(query: Query, params: dict, lang: str) -> str:
         return ""
     top = sorted(per.items(), key=lambda kv: (-int(kv[1]), str(kv[0])))[:TOP_CATEGORIES]
     first, n1 = top[0]
-    out = _t("categories", lang, listed=count(listed), first=first, n1=count(n1), s1=percent(n1 / listed))
+    out = t("rep_categories", lang, listed=count(listed), first=first, n1=count(n1), s1=percent(n1 / listed))
     if len(top) > 1:
-        rest = [_t("category_item", lang, category=c, n=count(n), share=percent(n / listed)) for c, n in top[1:]]
-        return out + _t("categories_rest", lang, rest=join(rest, lang) if lang == "en" else "和".join(rest))
-    return out + _t("categories_end", lang)
+        rest = [t("rep_category_item", lang, category=c, n=count(n), share=percent(n / listed)) for c, n in top[1:]]
+        return out + t("rep_categories_rest", lang, rest=join(rest, lang) if lang == "en" else "和".join(rest))
+    return out + t("rep_categories_end", lang)
 
 
 def _rectification(head: dict, lang: str) -> str:
     if _missing(head.get("rectification_rate")):
         return ""
     listed = head.get("rectification_basis") == "list"
-    parts = [_t("rect_list" if listed else "rect_reported", lang, rate=percent(head["rectification_rate"]))]
+    parts = [t("rep_rect_list" if listed else "rep_rect_reported", lang, rate=percent(head["rectification_rate"]))]
     if not _missing(head.get("one_month_rectification_rate")):
-        parts.append(_t("one_month", lang, rate=percent(head["one_month_rectification_rate"])))
+        parts.append(t("rep_one_month", lang, rate=percent(head["one_month_rectification_rate"])))
     if listed and not _missing(head.get("overdue")):
-        parts.append(_t("overdue", lang, n=count(head["overdue"])))
+        parts.append(t("rep_overdue", lang, n=count(head["overdue"])))
     if not _missing(head.get("long_term")):
-        parts.append(_t("long_term", lang, n=count(head["long_term"])))
+        parts.append(t("rep_long_term", lang, n=count(head["long_term"])))
     return _clause_join(parts, lang) + ("。" if lang == "zh" else ".")

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from inspection import briefing, export, marks, report
-from inspection.briefing import label
+from inspection.i18n import t as label
 from ui import components as ui
 from ui import exports, sidebar, state
 
