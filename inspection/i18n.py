@@ -68,6 +68,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "err_auth": ("用户设置有误", "Users file problem"),
     "err_import_not_found": ("没有编号为 {import_id} 的导入记录", "There is no import numbered {import_id}"),
     "err_import_undone": ("导入 {import_id} 已经撤销过了", "Import {import_id} has already been undone"),
+    "err_store_failed": ("数据库操作失败：{reason}", "The store operation failed: {reason}"),
     "err_import_write": ("导入未完成，数据库没有改动：{reason}", "The import did not complete; the store is unchanged: {reason}"),
     "err_import_originals": ("导入未完成，数据库没有改动：原始文件无法保存（{reason}）",
                              "The import did not complete; the store is unchanged: the original files cannot be kept "

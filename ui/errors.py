@@ -2,7 +2,7 @@
 message in the page's language, as an error box, never a traceback.
 
 dashboard.py runs every page inside `caught()`: an error a page does not handle itself stops that
-page with the message. A page that goes on after a failed action (a form, a button) uses
+page with the message (a bare duckdb.Error too, as a StoreError). A page that goes on after a failed action (a form, a button) uses
 `caught(stop=False)` or `show()`; `label` puts the message into a sentence of the page's own
 (an i18n key with a {message} field, e.g. query_error).
 """
@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import duckdb
 import streamlit as st
 
-from inspection.errors import InspectionError
+from inspection.errors import InspectionError, StoreError
 from inspection.i18n import t
 
 from . import state
@@ -58,8 +59,15 @@ def caught(lang: str | None = None, label: str | None = None, stop: bool = True,
     outcome = Outcome()
     try:
         yield outcome
-    except InspectionError as exc:
-        outcome.error = exc
-        show(exc, lang, label, where, private)
+    except (InspectionError, duckdb.Error) as exc:
+        outcome.error = exc if isinstance(exc, InspectionError) else unwrapped(exc)
+        show(outcome.error, lang, label, where, private)
         if stop:
             st.stop()
+
+
+def unwrapped(exc: duckdb.Error) -> StoreError:
+    """A DuckDB error that reached the page without being given a message (the data layer wraps the
+    ones it expects: opening, queries, imports, undo, plans, mappings): DuckDB's first line."""
+    text = str(exc).strip()
+    return StoreError(key="err_store_failed", reason=text.splitlines()[0] if text else type(exc).__name__)

@@ -124,3 +124,16 @@ def test_an_undo_the_store_cannot_take_says_so_on_the_page_and_changes_nothing(d
         assert con.execute("SELECT status FROM imports WHERE import_id = ?", [first]).fetchone() == ("active",)
     finally:
         con.close()
+
+
+def test_a_bare_duckdb_error_on_a_page_is_a_store_message_not_a_traceback(demo_copy, dashboard, monkeypatch):
+    import duckdb
+    import ui.components
+
+    def failing(*args, **kwargs):
+        raise duckdb.IOException("IO Error: Could not read from file\nsecond line")
+
+    monkeypatch.setattr(ui.components, "breadcrumb", failing)
+    at = dashboard(demo_copy, "pages/overview.py")
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == ["**数据库出错**\n\n数据库操作失败：IO Error: Could not read from file"]
