@@ -128,6 +128,7 @@ def test_an_undo_the_store_cannot_take_says_so_on_the_page_and_changes_nothing(d
 
 def test_a_bare_duckdb_error_on_a_page_is_a_store_message_not_a_traceback(demo_copy, dashboard, monkeypatch):
     import duckdb
+
     import ui.components
 
     def failing(*args, **kwargs):
