@@ -1,16 +1,11 @@
 """Entry point: page config, navigation, the shared filter sidebar. `streamlit run dashboard.py`."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from inspection import store
-from inspection.i18n import t
 from ui import auth as ui_auth
 from ui import errors as ui_errors
-from ui import sidebar, state
-
-ROOT = Path(__file__).resolve().parent
+from ui import registry, sidebar, state
 
 st.set_page_config(page_title="巡察数据看板", page_icon="📊", layout="wide")
 lang = sidebar.language()
@@ -28,31 +23,15 @@ def _store_checked(path: str) -> bool:
 with ui_errors.caught(lang, private=True):  # paths and DuckDB's words: the local administrator only
     _store_checked(state.db_path())
 
-# ---- Page registry ------------------------------------------------------------------------
-# (file under pages/, title key in inspection/i18n.py, icon). Pages owned by other issues are
-# listed here too and registered only once their file exists, so the app runs before they land.
-PAGES = [
-    ("pages/overview.py", "page_overview", ":material/dashboard:"),
-    ("pages/coverage.py", "page_coverage", ":material/map:"),
-    ("pages/categories.py", "page_categories", ":material/category:"),
-    ("pages/compare.py", "page_compare", ":material/compare_arrows:"),
-    ("pages/briefing.py", "page_briefing", ":material/description:"),  # issue: briefing (简报)
-    ("pages/followup.py", "page_followup", ":material/task_alt:"),  # issue: plan & follow-up (计划与整改)
-    ("pages/unit.py", "page_unit", ":material/home_work:"),  # issue 19: a unit's profile (对象档案)
-    ("pages/imports.py", "page_imports", ":material/upload_file:"),
-]
-# --------------------------------------------------------------------------------------------
-
-pages = [st.Page(path, title=t(key, lang), icon=icon, default=(i == 0))
-         for i, (path, key, icon) in enumerate(PAGES) if (ROOT / path).is_file()]
+# The pages, their titles, icons and queries: ui/registry.py (the tests take the list from there too).
+pages = registry.navigation_pages(lang)
 gated = ui_auth.current_role() is None  # viewing needs a log-in (INSPECTION_REQUIRE_LOGIN) and nobody is in
-current = st.navigation(pages, position="hidden" if gated else "sidebar")
+current = st.navigation([shown for shown, _ in pages], position="hidden" if gated else "sidebar")
 if gated:
     ui_auth.gate()  # only the log-in form; stops the run
 ui_auth.login_box()
 state.pin_version()
 sidebar.render(lang)
-st.session_state["_in_shell"] = True  # this session's pages run inside the shell (see ui/sidebar.ensure_shell)
 with ui_errors.caught(lang):  # an error a page does not handle: its message, never a traceback
-    current.run()
+    registry.shell_run(current)  # the page, marked as run inside this shell (registry.ensure_shell)
 state.page_version()  # a query that ran after an import committed: draw the page again, whole

@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from inspection import briefing, export, marks, report
+from inspection import briefing, export, marks
 from inspection.i18n import t as label
 from ui import components as ui
-from ui import exports, sidebar, state
+from ui import exports, registry, state
 
 GRID_HEIGHT = 360  # px per chart: title + tiles + 2 rows of charts fit a 1920x1080 screen
 SHOT_CSS = """
@@ -160,22 +160,18 @@ def _escape(text: str) -> str:
 
 
 def main() -> None:
-    sidebar.ensure_shell()  # a deep link opened first: rerun inside dashboard.py before touching the store
-    lang = state.lang()
     shot = shot_mode()
+    view = registry.start("briefing", breadcrumb=not shot)  # the breadcrumb is a control: not in the shot
+    filters, lang = view.filters, view.lang
+    if filters is None:
+        return
     mk = exports.marks()
     if shot:
         st.markdown(SHOT_CSS + marks.page_css(mk), unsafe_allow_html=True)
-    if ui.store_is_empty():
-        ui.empty("empty_store")
-        return
-    filters = sidebar.current()
     title = briefing.DEFAULT_TITLE if lang == "zh" else label("briefing_default_title", lang)
     # Rendered in screenshot mode too (hidden by SHOT_CSS) so the title stays bound to the URL.
     title = st.text_input(label("briefing_title", lang), value=title, key="brief_title",
                           bind="query-params", max_chars=60)
-    state.prefetch(list(briefing.QUERIES), filters.params())
-    state.prefetch(list(report.QUERIES), report.query_params(filters))  # the summary text's
     brief = briefing.build(state.run_query, filters, lang, title)
     render_header(brief, shot, mk)
     if not brief.has_roster:

@@ -6,7 +6,7 @@ import streamlit as st
 from inspection import charts, fmt
 from inspection.i18n import issues_two_totals, join, t
 from ui import components as ui
-from ui import sidebar, state
+from ui import registry, state
 
 
 def render_treemap(frame, filters, lang: str) -> None:
@@ -64,14 +64,10 @@ def render_why_empty(filters, lang: str) -> None:
 
 
 def main() -> None:
-    lang = ui.page_title("page_categories")
-    if ui.store_is_empty():
-        ui.empty("empty_store")
+    view = registry.start("categories")
+    filters, lang = view.filters, view.lang
+    if filters is None:
         return
-    filters = sidebar.current()
-    ui.breadcrumb(filters, lang)
-    state.prefetch(["headline_totals", "issues_by_category", "issues_by_district_category", "issues_by_round_category",
-                    "rectification_by_category"], filters.params())
     if filters.categories:
         st.info(t("category_filter_active", lang, cats=join(filters.categories, lang)))
     frame = state.run_query("issues_by_category", filters.params())

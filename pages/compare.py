@@ -7,7 +7,7 @@ from inspection import charts, fmt
 from inspection.filters import LEVELS
 from inspection.i18n import t, value
 from ui import components as ui
-from ui import sidebar, state
+from ui import registry, state
 
 METRICS = ["avg_issues_and_clues", "avg_clues", "avg_disciplined", "avg_immediate_fixes"]
 RATIOS = {"avg_issues_and_clues": "ratio_issues_and_clues", "avg_clues": "ratio_clues",
@@ -64,13 +64,10 @@ def render_teams(filters, lang: str) -> None:
 
 
 def main() -> None:
-    lang = ui.page_title("page_compare")
-    if ui.store_is_empty():
-        ui.empty("empty_store")
+    view = registry.start("compare")
+    filters, lang = view.filters, view.lang
+    if filters is None:
         return
-    filters = sidebar.current()
-    state.prefetch(["results_by_level", "results_by_level_like", "results_by_level_mode", "results_by_team"],
-                   filters.params())
     levels = state.run_query("results_by_level", filters.params())
     if levels.empty:
         ui.empty()

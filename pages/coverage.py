@@ -12,7 +12,7 @@ from inspection import charts, export, fmt, store
 from inspection.filters import listing
 from inspection.i18n import grained, subset_key, subset_note, t
 from ui import components as ui
-from ui import exports, sidebar, state
+from ui import exports, registry, sidebar, state
 
 
 def render_district_bars(filters, lang: str) -> list[str] | None:
@@ -117,15 +117,10 @@ def render_last_mile(filters, lang: str, uncovered: int) -> None:
 
 
 def main() -> None:
-    lang = ui.page_title("page_coverage")
-    if ui.store_is_empty():
-        ui.empty("empty_store")
+    view = registry.start("coverage")
+    filters, lang = view.filters, view.lang
+    if filters is None:
         return
-    filters = sidebar.current()
-    ui.breadcrumb(filters, lang)
-    state.prefetch(["headline_totals", "plan_by_district", "coverage_by_unit_type", "coverage_by_poverty"],
-                   filters.params())
-    state.prefetch(["uncovered_units"], listing("uncovered_units", filters.params()))
     head = state.run_query("headline_totals", filters.params()).iloc[0]
     if not head["has_roster"]:
         ui.empty("no_roster")

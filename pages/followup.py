@@ -16,7 +16,7 @@ from inspection.filters import listing
 from inspection.i18n import area_label, grained
 from ui import auth as ui_auth
 from ui import components as ui
-from ui import sidebar, state
+from ui import registry, state
 from ui.errors import caught
 
 
@@ -270,16 +270,12 @@ def render_overdue_list(filters, lang: str, overdue: int) -> None:
 
 
 def main() -> None:
-    lang = ui.page_title("page_followup")
-    if ui.store_is_empty():
-        ui.empty("empty_store")
+    view = registry.start("followup")
+    filters, lang = view.filters, view.lang
+    if filters is None:  # an empty store (said): the plan can be set before the first import
         if can_edit():
             render_settings(lang)
         return
-    filters = sidebar.current()
-    ui.breadcrumb(filters, lang)
-    state.prefetch(["headline_totals", "plan_by_district", "rectification_totals", "rectification_by_days",
-                    "overdue_by_district_category"], filters.params())
     if can_edit() and overdue_list_open():
         state.prefetch(["overdue_issues"], listing("overdue_issues", filters.params()))
     head = state.run_query("headline_totals", filters.params()).iloc[0]

@@ -15,7 +15,7 @@ from inspection.errors import InspectionError
 from inspection.i18n import describe_filters, t
 from ui import auth as ui_auth
 from ui import components as ui
-from ui import exports, state
+from ui import exports, registry, state
 from ui import mappings as ui_mappings
 from ui.errors import caught
 
@@ -224,7 +224,7 @@ def _file_names(raw: str) -> str:
 
 
 def main() -> None:
-    lang = ui.page_title("page_imports")
+    lang = registry.start("imports").lang
     if ui_auth.local_mode():
         st.info(ui_auth.label("local_only", lang) if ui_auth.allowed("import") else ui_auth.label("local_remote", lang),
                 icon="🔒")

@@ -7,7 +7,7 @@ import streamlit as st
 from inspection import charts, fmt
 from inspection.i18n import area_label, area_title, issues_two_totals, subset_key, subset_note, t
 from ui import components as ui
-from ui import sidebar, state
+from ui import registry, state
 
 
 def render_kpis(head: dict, periods, lang: str, filters) -> None:
@@ -105,14 +105,10 @@ def render_districts(filters, head: dict, lang: str) -> None:
 
 
 def main() -> None:
-    lang = ui.page_title("page_overview")
-    if ui.store_is_empty():
-        ui.empty("empty_store")
+    view = registry.start("overview")
+    filters, lang = view.filters, view.lang
+    if filters is None:
         return
-    filters = sidebar.current()
-    ui.breadcrumb(filters, lang)
-    state.prefetch(["headline_totals", "results_by_period", "coverage_by_month", "coverage_by_district",
-                    "results_by_district"], filters.params())
     head = state.run_query("headline_totals", filters.params()).iloc[0].to_dict()
     if not head["has_roster"]:
         ui.empty("no_roster")

@@ -13,7 +13,7 @@ from inspection import fmt
 from inspection.i18n import t, value
 from ui import auth as ui_auth
 from ui import components as ui
-from ui import sidebar, state
+from ui import registry, sidebar, state
 
 OPTIONS_MAX = 5000  # units offered to the type-ahead; more: choose a district or township first
 PICK = "unit_pick"
@@ -122,11 +122,10 @@ def render_details(params: dict, lang: str) -> None:
 
 
 def main() -> None:
-    lang = ui.page_title("page_unit")
-    if ui.store_is_empty():
-        ui.empty("empty_store")
+    view = registry.start("unit")
+    filters, lang = view.filters, view.lang
+    if filters is None:
         return
-    filters = sidebar.current()
     unit = choose(filters, lang)
     if unit is None:
         return

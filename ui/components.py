@@ -151,13 +151,6 @@ def store_is_empty() -> bool:
     return state.run_query("filter_options_by_kind", {}).empty
 
 
-def page_title(key: str) -> str:
-    sidebar.ensure_shell()
-    lang = state.lang()
-    st.title(t(key, lang))
-    return lang
-
-
 def table(frame: pd.DataFrame, labels: dict[str, str], formats: dict | None = None) -> None:
     """A dataframe with translated headers; `formats` maps column -> st.column_config."""
     lang = state.lang()

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from inspection import settings
 from inspection.filters import LEVELS, Filters, default_as_of
@@ -177,26 +176,6 @@ def _town_label(v: str) -> str:
     return f"{township}（{district}）" if township else v
 
 
-def ensure_shell() -> None:
-    """Make sure the page runs inside dashboard.py (navigation + filter panel).
-
-    Streamlit treats a folder named pages/ next to the entry script as a legacy multipage app
-    until st.navigation is first called in the process: a deep link (/coverage) opened first
-    would run the page file alone, without the sidebar. Switch to st.navigation mode and rerun;
-    page hashes are the same in both modes, so the rerun lands on the same page.
-    """
-    # Sessions that opened at the same moment as the first one may still start in pages/ mode after
-    # the flag was cleared: a page that did not run inside dashboard.py (no "_in_shell") reruns once,
-    # so it never skips the log-in gate, the store check or the filters. "_shell_rerun" stops a loop
-    # when a page file is run on its own (tests).
-    outside = not st.session_state.get("_in_shell") and not st.session_state.get("_shell_rerun")
-    if PagesManager.uses_pages_directory or outside:
-        st.session_state["_shell_rerun"] = True
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def current() -> Filters:
     """The filters the sidebar set on this run (defaults when a page runs on its own)."""
-    ensure_shell()
     return st.session_state.get(FILTERS_KEY) or Filters()

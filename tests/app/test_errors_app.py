@@ -79,14 +79,11 @@ def test_an_error_a_page_does_not_handle_is_caught_once_for_every_page(demo_copy
 
 def test_a_plan_that_cannot_be_saved_is_a_message_and_the_page_goes_on(demo_copy, dashboard, monkeypatch):
     from inspection import plan
-    from ui import sidebar
 
     def refused(*args, **kwargs):
         raise plan.PlanError("计划无法保存：磁盘已满")
 
     monkeypatch.setattr(plan, "save", refused)
-    # AppTest starts every run in pages/ mode, so ensure_shell's rerun would drop the click
-    monkeypatch.setattr(sidebar, "ensure_shell", lambda: None)
     at = dashboard(demo_copy, "pages/followup.py")
     next(b for b in at.button if b.label == "保存计划").click().run()
     assert not at.exception, [e.value for e in at.exception]

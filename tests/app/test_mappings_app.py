@@ -15,7 +15,6 @@ from support.ledgers import OWN_HEADER, OWN_ROWS, own_files
 
 from inspection import importer, mappings, store
 from ui import auth as ui_auth
-from ui import sidebar
 from ui.mappings import FILES_KEY, KeptFile
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,9 +24,9 @@ RESULT_KEY = "_import_result"
 @pytest.fixture
 def page(env_db, tmp_path, monkeypatch):
     monkeypatch.setenv("INSPECTION_USERS_FILE", str(tmp_path / "nobody" / "users.toml"))  # local administrator
-    # AppTest starts every run in pages/ mode, where the page reruns itself inside the shell
-    # (ui/sidebar.py ensure_shell) and a click of that run is lost: the page runs on its own here
-    monkeypatch.setattr(sidebar, "ensure_shell", lambda: None)
+    # the page runs inside the shell (ui/registry.ensure_shell), whose store check opens the file in
+    # a child process: this process's earlier app (and the test's own imports) may still hold it
+    monkeypatch.setattr(store, "check_file", lambda path: None)
 
     def make(db: Path) -> AppTest:
         env_db(db)

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from inspection import briefing, store
 from inspection.filters import Filters
-from ui import state
+from ui import registry, state
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,8 +50,7 @@ def test_briefing_lists_the_queries_it_runs():
     assert set(re.findall(r'con\("([a-z_]+)", params\)', source)) == set(briefing.QUERIES)
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/coverage.py", "pages/categories.py",
-                                  "pages/compare.py", "pages/followup.py", "pages/briefing.py"])
+@pytest.mark.parametrize("page", [page.path for page in registry.PAGES if page.queries])
 def test_every_prefetched_query_is_used(page, demo_copy, env_db):
     env_db(demo_copy)
     st.cache_resource.clear()

@@ -13,13 +13,16 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from support.apprunner import running_app
 
+from inspection.i18n import t
+from ui import registry
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "tests" / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-PAGES = [("overview", "总览"), ("coverage", "覆盖进度"), ("categories", "问题分类"), ("compare", "市县对比"),
-         ("unit", "对象档案"), ("imports", "数据导入")]
+# (URL path, title) of every page with a title heading (the briefing draws its own header)
+PAGES = [(page.slug, t(page.title, "zh")) for page in registry.PAGES if page.title_shown]
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need /usr/bin/chromium (not installed)"),

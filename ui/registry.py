@@ -1,0 +1,168 @@
+"""The page registry: every page of the dashboard once (its file, title, icon, whether the filter
+panel shows, and the queries it starts side by side before it draws), and the preamble every page
+runs first (`start`). dashboard.py builds st.navigation from PAGES; the tests take the page list
+from here too.
+
+A page declares the queries it starts first here, not in its file: `start` prefetches them
+(state.prefetch), and the page runs each where it draws it (state.run_query), which takes the started
+result. tests/test_prefetch.py holds the two together: every declared query is used, with the same
+parameters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import runpy
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from inspection import briefing, report
+from inspection.filters import Filters, listing
+from inspection.i18n import t
+
+from . import components as ui
+from . import sidebar, state
+
+ROOT = Path(__file__).resolve().parent.parent
+SHELL = ROOT / "dashboard.py"
+
+
+@dataclasses.dataclass(frozen=True)
+class Page:
+    path: str  # the file under pages/; its stem is the URL path (/coverage)
+    title: str  # the title's key in inspection/i18n.py
+    icon: str
+    queries: tuple[str, ...] = ()  # started first, with the filters' parameters (Filters.params())
+    listings: tuple[str, ...] = ()  # started first, as the first rows of a list (filters.listing)
+    # more queries started first with other parameters: filters -> [(names, params), ...]
+    more: Callable[[Filters], Sequence[tuple[Sequence[str], dict]]] | None = None
+    filters: bool = True  # the shared filter panel shows in the sidebar (its values stay in the URL)
+    breadcrumb: bool = True  # 全市 › 沙澧区 › 某镇 above a drilled view's charts
+    title_shown: bool = True  # False: the page draws its own heading (the briefing)
+
+    @property
+    def slug(self) -> str:
+        return Path(self.path).stem
+
+    def prefetch(self, filters: Filters) -> None:
+        params = filters.params()
+        if self.queries:
+            state.prefetch(list(self.queries), params)
+        for name in self.listings:
+            state.prefetch([name], listing(name, params))
+        for names, more in (self.more(filters) if self.more else ()):
+            state.prefetch(list(names), more)
+
+
+def _briefing_text(filters: Filters) -> list[tuple[Sequence[str], dict]]:
+    return [(report.QUERIES, report.query_params(filters))]  # the summary text above the charts
+
+
+PAGES: tuple[Page, ...] = (
+    Page("pages/overview.py", "page_overview", ":material/dashboard:",
+         ("headline_totals", "results_by_period", "coverage_by_month", "coverage_by_district",
+          "results_by_district")),
+    Page("pages/coverage.py", "page_coverage", ":material/map:",
+         ("headline_totals", "plan_by_district", "coverage_by_unit_type", "coverage_by_poverty"),
+         listings=("uncovered_units",)),
+    Page("pages/categories.py", "page_categories", ":material/category:",
+         ("headline_totals", "issues_by_category", "issues_by_district_category", "issues_by_round_category",
+          "rectification_by_category")),
+    Page("pages/compare.py", "page_compare", ":material/compare_arrows:",
+         ("results_by_level", "results_by_level_like", "results_by_level_mode", "results_by_team"),
+         breadcrumb=False),
+    Page("pages/briefing.py", "page_briefing", ":material/description:", tuple(briefing.QUERIES),
+         more=_briefing_text, title_shown=False),
+    # the overdue list (administrators, when opened) starts its own query: pages/followup.py
+    Page("pages/followup.py", "page_followup", ":material/task_alt:",
+         ("headline_totals", "plan_by_district", "rectification_totals", "rectification_by_days",
+          "overdue_by_district_category")),
+    Page("pages/unit.py", "page_unit", ":material/home_work:", breadcrumb=False),  # queries name one unit
+    Page("pages/imports.py", "page_imports", ":material/upload_file:", filters=False, breadcrumb=False),
+)
+BY_SLUG = {page.slug: page for page in PAGES}
+
+
+def navigation_pages(lang: str) -> list[tuple[st.Page, Page]]:
+    """st.Page objects of the registered pages whose file exists (the first the default), each with
+    its entry: dashboard.py passes the first of each pair to st.navigation."""
+    present = [page for page in PAGES if (ROOT / page.path).is_file()]
+    return [(st.Page(page.path, title=t(page.title, lang), icon=page.icon, default=(i == 0)), page)
+            for i, page in enumerate(present)]
+
+
+def chosen(pairs: list[tuple[st.Page, Page]], current: st.Page) -> Page:
+    """The registry's entry of the page st.navigation returned (one of the pairs' st.Page objects)."""
+    return next(page for shown, page in pairs if shown is current)
+
+
+@dataclasses.dataclass
+class View:
+    """What `start` gives a page: its language and the filters (None: the store is empty, said)."""
+
+    lang: str
+    filters: Filters | None
+
+
+def start(slug: str, breadcrumb: bool | None = None) -> View:
+    """The preamble of every page: inside the shell, the title, the empty store said once, the
+    filters, the breadcrumb and the page's declared queries started side by side."""
+    page = BY_SLUG[slug]
+    ensure_shell()
+    lang = state.lang()
+    if page.title_shown:
+        st.title(t(page.title, lang))
+    if not page.filters:
+        return View(lang, None)
+    if ui.store_is_empty():
+        ui.empty("empty_store")
+        return View(lang, None)
+    filters = sidebar.current()
+    if page.breadcrumb if breadcrumb is None else breadcrumb:
+        ui.breadcrumb(filters, lang)
+    page.prefetch(filters)
+    return View(lang, filters)
+
+
+# ---- Streamlit's legacy pages/ mode -----------------------------------------------------------
+# The one place that touches a Streamlit internal (tests/test_registry.py fails when an upgrade
+# breaks it). A folder named pages/ beside the entry script makes Streamlit run an app in its legacy
+# multipage mode until st.navigation is first called in the process (PagesManager.uses_pages_directory,
+# a class attribute with no public setter; AppTest sets it again before every run): a deep link
+# (/coverage) opened first then runs the page file alone, without the log-in gate, the store check
+# and the filter panel. Streamlit has no public switch for it (st.navigation only clears the flag
+# once called; client.showSidebarNavigation only hides the list). The folder keeps its name (the
+# product's design names it), so a page run outside dashboard.py runs the shell itself, in the same
+# run: dashboard.py calls st.navigation (which leaves the legacy mode for good) and runs the page
+# inside it; the outer run then stops. Page hashes are equal in both modes, so the shell picks the
+# same page, and nothing is lost to a rerun (a button's click in that run still counts).
+
+_run = threading.local()  # this script run's thread: inside dashboard.py's page run, or in the shell's own run
+
+
+def ensure_shell() -> None:
+    """Run the page inside dashboard.py (navigation, log-in gate, store check, filter panel)."""
+    if getattr(_run, "in_shell", False):
+        return
+    PagesManager.uses_pages_directory = False
+    if getattr(_run, "inline", False):  # dashboard.py itself did not reach its page: no loop
+        return
+    _run.inline = True
+    try:
+        runpy.run_path(str(SHELL), run_name="__main__")
+    finally:
+        _run.inline = False
+    st.stop()
+
+
+def shell_run(current) -> None:
+    """dashboard.py: run the chosen page, marked as inside the shell for ensure_shell."""
+    _run.in_shell = True
+    try:
+        current.run()
+    finally:
+        _run.in_shell = False
