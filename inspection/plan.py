@@ -85,14 +85,14 @@ def save(con: duckdb.DuckDBPyConnection, plan: Plan, user: str) -> None:
             con.execute("ROLLBACK")
             raise
     except duckdb.Error as exc:
-        raise PlanError(f"计划无法保存：{str(exc).splitlines()[0]}") from None
+        raise PlanError(key="err_plan_save", reason=str(exc).splitlines()[0]) from None
 
 
 def remove(con: duckdb.DuckDBPyConnection, district: str) -> None:
     """Drop a district's own plan (it falls back to the default). The default row stays."""
     if district == DEFAULT:
-        raise PlanError("默认计划不能删除，只能修改")
+        raise PlanError(key="err_plan_default")
     try:
         con.execute("DELETE FROM plan_settings WHERE district = ?", [district])
     except duckdb.Error as exc:
-        raise PlanError(f"计划无法删除：{str(exc).splitlines()[0]}") from None
+        raise PlanError(key="err_plan_remove", reason=str(exc).splitlines()[0]) from None

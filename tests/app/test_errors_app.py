@@ -81,7 +81,7 @@ def test_a_plan_that_cannot_be_saved_is_a_message_and_the_page_goes_on(demo_copy
     from inspection import plan
 
     def refused(*args, **kwargs):
-        raise plan.PlanError("计划无法保存：磁盘已满")
+        raise plan.PlanError(key="err_plan_save", reason="磁盘已满")
 
     monkeypatch.setattr(plan, "save", refused)
     at = dashboard(demo_copy, "pages/followup.py")

@@ -55,3 +55,13 @@ def test_cause_is_kept_and_errors_survive_pickling():
                 errors.SettingsError("计划无效")):
         back = pickle.loads(pickle.dumps(exc))
         assert type(back) is type(exc) and str(back) == str(exc) and back.message("en") == exc.message("en")
+
+
+def test_plan_errors_are_settings_errors_in_both_languages():
+    from inspection import plan
+
+    with pytest.raises(errors.SettingsError) as caught:
+        plan.remove(None, plan.DEFAULT)  # refused before the store is touched
+    assert isinstance(caught.value, plan.PlanError)
+    assert str(caught.value) == "默认计划不能删除，只能修改"
+    assert caught.value.message("en") == "The default plan cannot be removed, only changed"
