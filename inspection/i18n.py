@@ -230,6 +230,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "import_log_empty": ("还没有导入记录。", "No imports yet."),
     "undo_select": ("选择要撤销的导入", "Import to undo"),
     "undo_button": ("撤销该次导入", "Undo this import"),
+    "help_title": ("第一次导入？三张表的列和空白模板", "First import? The three tables, their columns and blank templates"),
+    "help_intro": ("台账可以是一个文件一张表，也可以是一个工作簿里多张表；表头按下列名称（或其他可接受的名称）书写，"
+                   "标题行、合计行、合并单元格都可以保留。红底的列必须填写。",
+                   "A ledger may hold one table per file or several sheets in one workbook; name the columns as "
+                   "below (or another accepted name); title rows, total rows and merged cells may stay. "
+                   "Columns on red are required."),
+    "help_header": ("表头", "Header"),
+    "help_need": ("是否必填", "Required"),
+    "help_also": ("也可写作", "Also accepted"),
+    "help_required": ("必填", "required"),
+    "help_optional": ("选填", "optional"),
+    "help_template": ("下载空白模板：{table}", "Download a blank template: {table}"),
+    "help_template_file": ("模板_{table}.xlsx", "Template {table}.xlsx"),
+    "table_roster": ("对象名册", "Roster of units"),
+    "table_inspections": ("巡察情况", "Inspections"),
+    "table_issues": ("问题清单", "Issue list"),
     "clerk_name": ("导入人姓名（记入导入记录）", "Your name (recorded in the import log)"),
     "local_clerk": ("本机用户", "local user"),
     "undo_placeholder": ("请选择一次导入", "Choose an import"),

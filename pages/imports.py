@@ -10,7 +10,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from inspection import exportlog, importer, problem_report, readers, store
+from inspection import contract, exportlog, importer, problem_report, readers, store, templates
 from inspection.errors import InspectionError
 from inspection.i18n import describe_filters, t
 from ui import auth as ui_auth
@@ -108,6 +108,23 @@ def render_upload(lang: str) -> None:
             run_import(uploads, _user(), progress)
         stage.empty()
     render_result(lang)
+
+
+def render_help(lang: str) -> None:
+    """For a first-time clerk: the three tables, their columns, and a blank template of each."""
+    with st.expander(t("help_title", lang)):
+        st.markdown(t("help_intro", lang))
+        for table, column in zip(contract.TABLES, st.columns(len(contract.TABLES)), strict=True):
+            with column:
+                name = t(f"table_{table.name}", lang)
+                st.markdown(f"**{name}**")
+                frame = templates.columns(table, lang).assign(
+                    required=lambda f: f["required"].map(lambda r: t("help_required" if r else "help_optional", lang)))
+                ui.table(frame, {"header": "help_header", "required": "help_need", "also": "help_also"})
+                st.download_button(t("help_template", lang, table=name), templates.workbook(table),
+                                   file_name=t("help_template_file", lang, table=name), key=f"template_{table.name}",
+                                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                   on_click="ignore")
 
 
 def render_log(lang: str) -> None:
@@ -229,6 +246,7 @@ def main() -> None:
         st.info(ui_auth.label("local_only", lang) if ui_auth.allowed("import") else ui_auth.label("local_remote", lang),
                 icon="🔒")
     if ui_auth.allowed("import"):
+        render_help(lang)
         render_upload(lang)
     else:
         st.warning(ui_auth.label("denied_import", lang), icon="🔒")

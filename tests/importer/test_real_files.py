@@ -411,7 +411,8 @@ def test_the_import_page_takes_every_extension_and_shows_blanks_not_none(env_db,
     missing = Problem("a.csv", None, 1, None, None, "巡察情况缺少必填列：巡察组", None)
     at.session_state["_import_result"] = (ImportResult("rejected", problems=[missing]), b"", "20260101_0000")
     at.run()
-    shown = at.dataframe[0].value
+    # the problems table, by its columns (the page shows other tables too: the help's, the import log)
+    (shown,) = [d.value for d in at.dataframe if list(d.value.columns[:2]) == ["文件", "工作表"]]
     assert shown.iloc[0].tolist() == ["a.csv", "", "1", "", "", "巡察情况缺少必填列：巡察组", ""]
     assert not at.exception
     st.cache_resource.clear()
