@@ -73,8 +73,15 @@ def _write_problems(path: Path, files: list[importer.InputFile], result: importe
 
 def _print_result(result: importer.ImportResult) -> None:
     labels = {"imported": "已导入", "unchanged": "没有变化（已导入过）", "rejected": "已拒绝，数据库未改动"}
-    print(f"{labels[result.status]}：新增 {result.added} 行，替换 {result.replaced} 行，跳过 {result.skipped} 行"
+    print(f"{labels[result.status]}：{importer.counts_text(result)}"
           + (f"（导入编号 {result.import_id}）" if result.import_id else ""))
+    if result.changes:
+        print(f"  替换的内容（{len(result.changes)} 项）：")
+        for c in result.changes[:20]:
+            where = " ".join(x for x in (c["round"], c["district"], c["township"], c["unit"]) if x)
+            print(f"  ~ {c['table']} {where} {c['field']}：{c['old']} → {c['new']}")
+        if len(result.changes) > 20:
+            print(f"  ~ …另有 {len(result.changes) - 20} 项（--json 列出全部）")
     for p in result.problems:
         where = " ".join(x for x in (p.file, p.sheet and f"[{p.sheet}]", p.row and f"第{p.row}行",
                                      p.column and f"列「{p.column}」") if x)
@@ -110,8 +117,13 @@ def cmd_imports(args) -> int:
     for row in frame.itertuples():
         names = ", ".join(f["name"] for f in json.loads(row.files))
         print(f"#{row.import_id}  {row.imported_at:%Y-%m-%d %H:%M}  {row.imported_by}  {row.status}  "
-              f"+{row.added} ~{row.replaced} ={row.skipped}  {names}")
+              f"新增 {row.added} 替换 {row.replaced} 未变 {_count(row.unchanged)} 跳过 {row.skipped}  {names}")
     return 0
+
+
+def _count(value) -> str:
+    """A count the log may lack (imports before the release that counted unchanged rows): '-'."""
+    return "-" if value is None or value != value else str(int(value))
 
 
 def cmd_exports_log(args) -> int:
@@ -352,7 +364,7 @@ def cmd_demo(args) -> int:
         print("demo 只生成嵌入式数据库文件；DuckLake 请用 import 导入台账", file=sys.stderr)
         return 2
     result = bootstrap.build_demo(db)
-    print(f"演示数据已生成：{db}（新增 {result.added} 行，跳过 {result.skipped} 行）")
+    print(f"演示数据已生成：{db}（{importer.counts_text(result)}）")
     return 0
 
 

@@ -44,7 +44,8 @@ _APPENDS_TABLE = "CREATE TABLE IF NOT EXISTS derived_appends (table_name VARCHAR
 
 # (version, file or SQL): append, never edit a released migration
 MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "schema.sql"), (2, "schema_002_plan.sql"),
-                                          (3, "schema_003_exports.sql"), (4, "schema_004_mappings.sql"))
+                                          (3, "schema_003_exports.sql"), (4, "schema_004_mappings.sql"),
+                                          (5, "schema_005_unchanged.sql"))
 
 _PARAM = re.compile(r"(?<![$\w])\$([A-Za-z_]\w*)")
 

@@ -10,7 +10,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from inspection import contract, exportlog, importer, problem_report, readers, store, templates
+from inspection import contract, export, exportlog, importer, problem_report, readers, store, templates
 from inspection.errors import InspectionError
 from inspection.i18n import describe_filters, t
 from ui import auth as ui_auth
@@ -65,9 +65,11 @@ def render_result(lang: str) -> None:
     result, problems_xlsx, stamp = stored
     ui_mappings.render_saved_message()
     if result.status == "imported":
-        st.success(t("import_done", lang, added=result.added, replaced=result.replaced, skipped=result.skipped))
+        st.success(t("import_done", lang, counts=importer.counts_text(result, lang)))
+        render_changes(result, stamp, lang)
     elif result.status == "unchanged":
-        st.info(t("import_unchanged", lang))
+        st.info(t("import_unchanged", lang) + ("（" if lang == "zh" else " (") + importer.counts_text(result, lang)
+                + ("）" if lang == "zh" else ")"))
     else:
         st.error(t("import_rejected", lang, n=len(result.problems)))
     if result.problems:
@@ -87,6 +89,26 @@ def render_result(lang: str) -> None:
         with st.expander(f"{t('warnings', lang)}（{len(result.warnings)}）", expanded=True):
             for warning in result.warnings:
                 st.warning(warning)
+
+
+CHANGE_LABELS = {"table": "ch_table", "round": "ch_round", "district": "ch_district", "township": "ch_township",
+                 "unit": "ch_unit", "field": "ch_field", "old": "ch_old", "new": "ch_new"}
+
+
+def render_changes(result, stamp: str, lang: str) -> None:
+    """What a replacing import changed (unit, round, field: old -> new), to read and to download."""
+    if not result.changes:
+        return
+    frame = pd.DataFrame(result.changes, columns=list(CHANGE_LABELS)).fillna("")
+    with st.expander(t("import_changes", lang, n=f"{len(frame):,}"), expanded=len(frame) <= 20):
+        ui.table(frame, CHANGE_LABELS)
+        shown = frame.rename(columns={k: t(v, lang) for k, v in CHANGE_LABELS.items()})
+        name = f"导入替换清单_{stamp}.xlsx"
+        st.download_button(t("import_changes_download", lang),
+                           exports.logged(lambda: export.tables_xlsx({t("import_changes", lang, n=len(frame)): shown}),
+                                          "xlsx", "imports", name),
+                           file_name=name, on_click="ignore",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def render_upload(lang: str) -> None:
@@ -135,10 +157,13 @@ def render_log(lang: str) -> None:
     if log.empty:
         st.info(t("import_log_empty", lang))
         return
+    # imports before the release that counted unchanged rows apart have no figure: a blank, not "None"
+    log = log.assign(unchanged=log["unchanged"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}"))
     if not ui_auth.allowed("view_text"):  # viewers: when and how much, not file names or who
         log = log.assign(status=log["status"].map(lambda s: t(f"status_{s}", lang)))
         labels = {"import_id": "log_id", "imported_at": "log_time", "added": "log_added",
-                  "replaced": "log_replaced", "skipped": "log_skipped", "status": "log_status"}
+                  "replaced": "log_replaced", "unchanged": "log_unchanged", "skipped": "log_skipped",
+                  "status": "log_status"}
         ui.table(log, labels)
         return
     log = log.assign(
@@ -146,7 +171,8 @@ def render_log(lang: str) -> None:
         status=log["status"].map(lambda s: t(f"status_{s}", lang)),
     )
     labels = {"import_id": "log_id", "imported_at": "log_time", "imported_by": "log_user", "files": "log_files",
-              "added": "log_added", "replaced": "log_replaced", "skipped": "log_skipped", "status": "log_status"}
+              "added": "log_added", "replaced": "log_replaced", "unchanged": "log_unchanged", "skipped": "log_skipped",
+              "status": "log_status"}
     ui.table(log, labels)
     active = log[log["status"] == t("status_active", lang)]
     if active.empty or not ui_auth.allowed("undo"):

@@ -13,8 +13,8 @@ One module per step:
 
 from .load import list_imports, undo
 from .model import MAX_PROBLEMS, ImportResult, InputFile, Problem
-from .run import Importer, Progress, import_files, progress_text
+from .run import Importer, Progress, counts_text, import_files, progress_text
 from .units import UnitIndex
 
 __all__ = ["MAX_PROBLEMS", "ImportResult", "Importer", "InputFile", "Problem", "Progress", "UnitIndex",
-           "import_files", "list_imports", "progress_text", "undo"]
+           "counts_text", "import_files", "list_imports", "progress_text", "undo"]

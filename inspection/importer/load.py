@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import contract, lake, store
 from ..errors import ImportAlreadyUndone, ImportNotFound, StoreError
-from .model import KEYS, DiffPlan, InputFile, StagedRows
+from .model import KEYS, MAX_CHANGES, DiffPlan, InputFile, StagedRows
 
 
 class Loader:
@@ -74,6 +74,73 @@ class Loader:
         return DiffPlan(table, cols, keys, int(counts.get("added", 0)), int(counts.get("replaced", 0)),
                         int(counts.get("same", 0)))
 
+    def changes(self, plans: dict[str, DiffPlan]) -> list[dict]:
+        """What the replaced rows change, for the clerk to check: a roster unit's or an inspection's
+        fields one by one (old -> new), an issue list as a whole (its rows before and after; its
+        descriptions are not repeated here). At most MAX_CHANGES entries, the first by table, round
+        and unit."""
+        parts = []
+        for table in ("roster", "inspections"):
+            plan = plans[table]
+            if not plan.replaced:
+                continue
+            on_x = " AND ".join(f"x.{k} = s.{k}" for k in plan.keys)
+            on_p = " AND ".join(f"p.{k} = s.{k}" for k in plan.keys)
+            round_ = "s.round" if "round" in plan.keys else "NULL"
+            for column in plan.columns:
+                if column in plan.keys or column == "unit_id":
+                    continue
+                parts.append(
+                    f"SELECT '{table}' AS tbl, {round_} AS round, s.district, s.township, s.unit_name, "
+                    f"'{column}' AS field, CAST(x.{column} AS VARCHAR) AS old, CAST(s.{column} AS VARCHAR) AS new "
+                    f"FROM stage_{table} s JOIN plan_{table} p ON {on_p} AND p.state = 'replaced' "
+                    f"JOIN {table} x ON {on_x} AND x.superseded_by IS NULL "
+                    f"WHERE x.{column} IS DISTINCT FROM s.{column}")
+        if plans["issues"].replaced:
+            parts.append("""
+                SELECT 'issues' AS tbl, p.round, u.district, u.township, u.unit_name, 'rows' AS field,
+                       CAST((SELECT count(*) FROM issues x WHERE x.round = p.round AND x.unit_id = p.unit_id
+                             AND x.superseded_by IS NULL) AS VARCHAR) AS old, CAST(p.n AS VARCHAR) AS new
+                FROM plan_issues p LEFT JOIN roster u ON u.unit_id = p.unit_id AND u.superseded_by IS NULL
+                WHERE p.state = 'replaced'""")
+        if not parts:
+            return []
+        rows = self.con.execute(
+            "SELECT * FROM (" + " UNION ALL ".join(parts) + ") ORDER BY CASE tbl WHEN 'roster' THEN 0 "
+            "WHEN 'inspections' THEN 1 ELSE 2 END, round NULLS FIRST, "
+            "district, "
+            f"township, unit_name, field LIMIT {MAX_CHANGES + 1}").fetchall()
+        if len(rows) > MAX_CHANGES:
+            self.warnings.append(f"替换的内容超过 {MAX_CHANGES:,} 项，变更清单只列出前 {MAX_CHANGES:,} 项")
+        labels = {f.name: f.label for t in contract.TABLES for f in t.fields}
+        tables = {t.name: t.label for t in contract.TABLES}
+        return [{"table": tables[r[0]], "round": r[1], "district": r[2], "township": r[3], "unit": r[4],
+                 "field": "问题清单条数" if r[0] == "issues" else labels.get(r[5], r[5]),
+                 "old": r[6], "new": r[7]} for r in rows[:MAX_CHANGES]]
+
+    def _changed_count_warnings(self, plans: dict[str, DiffPlan]) -> None:
+        """A replaced inspection whose 发现问题数 changed while its issue list (already in the store,
+        not in this import) now counts a different number of rows."""
+        if not plans["inspections"].replaced:
+            return
+        rows = self.con.execute("""
+            WITH changed AS (
+                SELECT s.round, s.unit_id, s.unit_name, x.issues_found AS old, s.issues_found AS new
+                FROM stage_inspections s
+                JOIN plan_inspections p ON p.round = s.round AND p.unit_id = s.unit_id AND p.state = 'replaced'
+                JOIN inspections x ON x.round = s.round AND x.unit_id = s.unit_id AND x.superseded_by IS NULL
+                WHERE x.issues_found IS DISTINCT FROM s.issues_found AND s.issues_found IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM stage_issues n WHERE n.round = s.round AND n.unit_id = s.unit_id)
+            )
+            SELECT c.round, c.unit_name, c.old, c.new, count(*) AS listed
+            FROM changed c JOIN issues i ON i.round = c.round AND i.unit_id = c.unit_id AND i.superseded_by IS NULL
+            GROUP BY ALL HAVING count(*) <> c.new ORDER BY 1, 2
+        """).fetchall()
+        if rows:
+            examples = "；".join(f"{r[0]} {r[1]}：发现问题数 {r[2]} → {r[3]}，问题清单 {r[4]} 条" for r in rows[:5])
+            self.warnings.append(f"{len(rows)} 个巡察记录的发现问题数已改变，与已导入的问题清单条数不一致"
+                                 f"（请核对或一并导入新的问题清单）：{examples}")
+
     def _count_warnings(self, frames: dict[str, pd.DataFrame]) -> None:
         issues = frames["issues"]
         if issues.empty:
@@ -115,17 +182,17 @@ class Loader:
             else:
                 self.con.unregister("incoming")
 
-    def _load(self, plans: dict, added: int, replaced: int, skipped: int) -> int:
+    def _load(self, plans: dict, added: int, replaced: int, skipped: int, unchanged: int = 0) -> int:
         """The write, in one transaction; a StoreError (nothing written, no original kept) when the
         store or the originals folder cannot take it."""
         try:
-            return self._write(plans, added, replaced, skipped)
+            return self._write(plans, added, replaced, skipped, unchanged)
         except duckdb.Error as exc:
             raise StoreError(key="err_import_write", reason=first_line(exc)) from exc
         except OSError as exc:  # the originals folder: a full disk, no permission
             raise StoreError(key="err_import_originals", reason=exc.strerror or first_line(exc)) from exc
 
-    def _write(self, plans: dict, added: int, replaced: int, skipped: int) -> int:
+    def _write(self, plans: dict, added: int, replaced: int, skipped: int, unchanged: int) -> int:
         con = self.con
         stored: list[Path] = []
         con.execute("BEGIN TRANSACTION")
@@ -166,9 +233,10 @@ class Loader:
             snapshot = lake.commit_snapshot(con, f"import {import_id}", self.user)  # None: embedded file
             con.execute(
                 "INSERT INTO imports (import_id, imported_at, imported_by, files, content_hash, added, replaced,"
-                " skipped, warnings, status, snapshot) VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
+                " skipped, unchanged, warnings, status, snapshot)"
+                " VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
                 [import_id, self.user, json.dumps(files, ensure_ascii=False), content_hash, added, replaced,
-                 skipped, json.dumps(self.warnings, ensure_ascii=False), snapshot])
+                 skipped, unchanged, json.dumps(self.warnings, ensure_ascii=False), snapshot])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -295,6 +363,6 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
 
 def list_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("""
-        SELECT import_id, imported_at, imported_by, files, added, replaced, skipped, status, undone_at
+        SELECT import_id, imported_at, imported_by, files, added, replaced, unchanged, skipped, status, undone_at
         FROM imports ORDER BY import_id DESC
     """).df()

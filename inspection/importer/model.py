@@ -27,13 +27,15 @@ class ImportResult:
     status: str  # imported | unchanged | rejected
     added: int = 0
     replaced: int = 0
-    skipped: int = 0
+    skipped: int = 0  # rows that were no records: 合计/小计, 说明/备注
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     import_id: int | None = None
     tables: dict[str, int] = field(default_factory=dict)
     mappings: list[mappings.Mapping] = field(default_factory=list)  # the mappings this import used
     questions: mappings.Questions | None = None  # rejected only for what mappings could answer
+    unchanged: int = 0  # rows identical to what the store held: nothing to write
+    changes: list[dict] = field(default_factory=list)  # what the replaced rows changed (Loader.changes)
 
     def to_json(self) -> dict:
         return {
@@ -41,6 +43,8 @@ class ImportResult:
             "added": self.added,
             "replaced": self.replaced,
             "skipped": self.skipped,
+            "unchanged": self.unchanged,
+            "changes": self.changes,
             # the problems as a clerk reads them; what mappings could answer is in "questions"
             "problems": [{k: v for k, v in asdict(p).items() if k != "unknown"} for p in self.problems],
             "warnings": self.warnings,
@@ -110,6 +114,7 @@ class StagedRows:
 
 
 MAX_PROBLEMS = 5000
+MAX_CHANGES = 10_000  # entries of an import's change list (ImportResult.changes)
 ISSUE_COLUMNS = ["round", "unit_id", "seq", "category", "subcategory", "description", "status", "due_date",
                  "rectified_date"]
 KEYS = {"roster": ["unit_id"], "inspections": ["round", "unit_id"], "issues": ["round", "unit_id"]}

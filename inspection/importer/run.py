@@ -142,14 +142,17 @@ class Importer(CsvPath, Validator, Loader):
         replaced = sum(p.replaced for p in plans.values())
         unchanged = sum(p.unchanged for p in plans.values())
         self._count_warnings(frames)
-        skipped = self.skipped + unchanged
         if added == 0 and replaced == 0:
             self.warnings.insert(0, "这些文件已经导入过，数据没有变化")
-            return ImportResult("unchanged", 0, 0, skipped, [], self.warnings, mappings=self.applied.used_list())
+            return ImportResult("unchanged", 0, 0, self.skipped, [], self.warnings, mappings=self.applied.used_list(),
+                                unchanged=unchanged)
+        self._changed_count_warnings(plans)
+        changes = self.changes(plans)
         self.progress("write", {"rows": added + replaced})
-        import_id = self._load(plans, added, replaced, skipped)
-        return ImportResult("imported", added, replaced, skipped, [], self.warnings, import_id,
-                            {t: len(frames[t]) for t in contract.APPLY_ORDER}, self.applied.used_list())
+        import_id = self._load(plans, added, replaced, self.skipped, unchanged)
+        return ImportResult("imported", added, replaced, self.skipped, [], self.warnings, import_id,
+                            {t: len(frames[t]) for t in contract.APPLY_ORDER}, self.applied.used_list(),
+                            unchanged=unchanged, changes=changes)
 
     def _rejected(self) -> ImportResult:
         self.problems.sort(key=lambda p: (p.file, p.sheet or "", p.row or 0))
@@ -188,6 +191,21 @@ PROGRESS_TEXT = {
     "check": ("正在检查 {rows:,} 行数据", "Checking {rows:,} rows"),
     "write": ("正在写入 {rows:,} 行数据", "Writing {rows:,} rows"),
 }
+
+
+def counts_text(result: ImportResult, lang: str = "zh") -> str:
+    """The rows an import wrote and left, as the page and the command line say them: unchanged rows
+    (identical to what the store held) apart from skipped ones (合计/说明 rows, no records at all)."""
+    zh = lang == "zh"
+    parts = [f"新增 {result.added:,} 行" if zh else f"{result.added:,} rows added",
+             f"替换 {result.replaced:,} 行" if zh else f"{result.replaced:,} replaced"]
+    if result.unchanged:
+        parts.append(f"未变 {result.unchanged:,} 行（与已导入的相同）" if zh
+                     else f"{result.unchanged:,} unchanged (the same as already imported)")
+    if result.skipped:
+        parts.append(f"跳过 {result.skipped:,} 行（合计、说明等非数据行）" if zh
+                     else f"{result.skipped:,} skipped (totals, notes: no records)")
+    return ("，" if zh else ", ").join(parts)
 
 
 def progress_text(stage: str, info: dict, lang: str = "zh") -> str:

@@ -66,6 +66,6 @@ def test_changing_one_inspection_replaces_only_that_one(con):
     rows = [list(r) for r in INSPECTION_ROWS]
     rows[1][9] = 5  # 发现问题数 of the second inspection
     result = run(con, inspections_csv(rows, name="corrected.csv"))
-    assert (result.status, result.added, result.replaced, result.skipped) == ("imported", 0, 1, 1)
+    assert (result.status, result.added, result.replaced, result.unchanged) == ("imported", 0, 1, 1)
     live = rows_of(con, "SELECT unit_name, issues_found FROM inspections WHERE superseded_by IS NULL ORDER BY 1")
     assert live == [{"unit_name": "张家村", "issues_found": 2}, {"unit_name": "王庄村", "issues_found": 5}]

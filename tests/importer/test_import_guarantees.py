@@ -110,7 +110,7 @@ def test_same_files_again_change_nothing(loaded):
     result = run(loaded, *base_files())
     assert result.status == "unchanged"
     assert (result.added, result.replaced) == (0, 0)
-    assert result.skipped == 9
+    assert (result.unchanged, result.skipped) == (9, 0)  # identical rows are unchanged, not skipped
     assert result.warnings and "没有变化" in result.warnings[0]
     assert dump(loaded) == before  # no new rows, no new log entry
 
@@ -140,7 +140,7 @@ def active(con, table_name: str) -> list[dict]:
 def test_corrected_inspection_replaces_the_row(loaded):
     result = run(loaded, inspections_csv([inspection_row(发现问题数=3), INSPECTION_ROWS[1]]))
     assert result.status == "imported", result.to_json()
-    assert (result.added, result.replaced, result.skipped) == (0, 1, 1)
+    assert (result.added, result.replaced, result.unchanged, result.skipped) == (0, 1, 1, 0)
     rows = active(loaded, "inspections")
     assert len(rows) == 2  # no twins
     assert {r["unit_name"]: r["issues_found"] for r in rows} == {"张家村": 3, "王庄村": 1}
