@@ -138,7 +138,7 @@ def _dummy_hash() -> str:
 
 
 def users_file(path: str | Path | None = None) -> Path:
-    return Path(path or settings.get("INSPECTION_USERS_FILE"))
+    return Path(path) if path else settings.get("INSPECTION_USERS_FILE")
 
 
 def load_users(path: str | Path | None = None) -> dict[str, User]:
@@ -445,14 +445,12 @@ def require_login() -> bool:
     """Viewing itself needs a log-in: INSPECTION_REQUIRE_LOGIN=1, or left empty (the default) once
     users are configured (start.sh then serves beyond 127.0.0.1). 0 opens viewing to anyone."""
     value = settings.get("INSPECTION_REQUIRE_LOGIN")
-    if value in ("0", "1"):
-        return value == "1"
-    return users_configured()
+    return users_configured() if value is None else value
 
 
 def viewing_open() -> bool:
     """Users are configured but INSPECTION_REQUIRE_LOGIN=0 lets anyone view (warned about)."""
-    return settings.get("INSPECTION_REQUIRE_LOGIN") == "0" and users_configured()
+    return settings.get("INSPECTION_REQUIRE_LOGIN") is False and users_configured()
 
 
 def local_only() -> bool:

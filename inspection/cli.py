@@ -373,7 +373,7 @@ def cmd_demo_if_missing(args) -> int:
     db = store.store_path(args.db)
     if db.exists() or store.lake_target(args.db):
         return 0
-    if settings.get("INSPECTION_DEMO") != "1":
+    if not settings.get("INSPECTION_DEMO"):
         print(f"数据库 {db} 不存在：将以空库启动，请在「数据导入」页面导入台账")
         return 0
     return cmd_demo(args)

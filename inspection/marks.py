@@ -21,7 +21,6 @@ from html import escape
 from . import settings
 
 DEFAULT_CLASSIFICATION = "内部资料 注意保存"
-OFF = ("0", "off", "no", "none", "false", "-")
 RED = (0xB7, 0x1C, 0x1C)
 INK = (0x60, 0x60, 0x60)   # the watermark's grey
 ALPHA = 0.12               # its opacity: readable on white, a figure under it stays readable
@@ -45,17 +44,14 @@ NONE = Marks()
 
 def classification() -> str:
     """The classification line; the setting set to 0/off/none prints none."""
-    value = settings.get("INSPECTION_CLASSIFICATION")
-    return "" if value.strip().lower() in OFF else _clean(value)
+    return _clean(settings.get("INSPECTION_CLASSIFICATION"))  # "" when written as off
 
 
 def watermark_enabled(users_configured: bool | None = None) -> bool:
     """INSPECTION_WATERMARK: 1 always, 0 never, auto (the default) once users are configured."""
-    value = settings.get("INSPECTION_WATERMARK").strip().lower()
-    if value in ("1", "on", "yes", "true"):
-        return True
-    if value in OFF:
-        return False
+    value = settings.get("INSPECTION_WATERMARK")
+    if value is not None:
+        return value
     if users_configured is None:
         from . import auth
 

@@ -46,7 +46,7 @@ def plan(address: str) -> tuple[list[str], list[str]]:
         flags += ["--server.sslCertFile", cert, "--server.sslKeyFile", key]
         messages.append("HTTPS：使用 INSPECTION_TLS_CERT 的证书。 Serving HTTPS with INSPECTION_TLS_CERT.")
     elif users and not local:
-        if settings.get("INSPECTION_BEHIND_TLS_PROXY") != "1":
+        if not settings.get("INSPECTION_BEHIND_TLS_PROXY"):
             raise Refused(
                 f"已配置用户，看板将在 {address} 提供服务，但没有 TLS：设置 INSPECTION_TLS_CERT 与 INSPECTION_TLS_KEY"
                 "（证书与私钥），或在由反向代理提供 HTTPS 时设置 INSPECTION_BEHIND_TLS_PROXY=1。\n"

@@ -59,7 +59,7 @@ class StoreLocked(StoreError):
 
 
 def store_path(path: str | Path | None = None) -> Path:
-    return Path(path or settings.get("INSPECTION_DB"))
+    return Path(path) if path else settings.get("INSPECTION_DB")
 
 
 def originals_dir(path: str | Path | None = None) -> Path:
@@ -100,18 +100,10 @@ def lake_target(path: str | Path | None = None) -> str | None:
     return None
 
 
-def memory_limit() -> str:
-    """INSPECTION_MEMORY_LIMIT, checked (it is put into a SET statement)."""
-    value = settings.get("INSPECTION_MEMORY_LIMIT").replace(" ", "")
-    if not re.fullmatch(r"\d+(\.\d+)?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, flags=re.IGNORECASE):
-        raise StoreError(f"INSPECTION_MEMORY_LIMIT 无效：{value!r}（例如 3GB）")
-    return value
-
-
 def _connect_lake(target: str, read_only: bool, alongside: bool = False) -> duckdb.DuckDBPyConnection:
     shown = target.split(":", 2)[0] + ":postgres"
     try:
-        limit = memory_limit()
+        limit = settings.get("INSPECTION_MEMORY_LIMIT")  # checked: it goes into a SET statement
         con = lake.connect(target, settings.get("INSPECTION_LAKE_DATA"), read_only, migrate=migrate,
                            alongside=alongside)
         con.execute(f"SET memory_limit = '{limit}'")
@@ -130,7 +122,7 @@ def connect(path: str | Path | None = None, read_only: bool = False,
     import, undo or plan change) gets a DuckDB instance of its own (see lake.connect)."""
     if lake_target(path):
         return _connect_lake(lake_target(path), read_only, alongside)
-    limit = memory_limit()
+    limit = settings.get("INSPECTION_MEMORY_LIMIT")
     target = store_path(path)
     if read_only and not target.exists():
         raise StoreError(f"数据库文件不存在：{target}")

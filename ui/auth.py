@@ -132,7 +132,7 @@ def client_address() -> str:
     except Exception:
         return "?"
     peer = ip if isinstance(ip, str) else "127.0.0.1"
-    trusted = {p.strip() for p in settings.get("INSPECTION_TRUSTED_PROXIES").split(",") if p.strip()}
+    trusted = settings.get("INSPECTION_TRUSTED_PROXIES")
     if peer in trusted or (peer == "127.0.0.1" and trusted & {"127.0.0.1", "::1", "localhost"}):
         forwarded = [p.strip() for p in _headers().get("x-forwarded-for", "").split(",") if p.strip()]
         if forwarded:
@@ -181,10 +181,7 @@ def current_role() -> str | None:
 
 
 def idle_seconds() -> float:
-    try:
-        return max(1.0, float(settings.get("INSPECTION_IDLE_MINUTES")) * 60)
-    except ValueError:
-        return 30 * 60.0
+    return max(1.0, settings.get("INSPECTION_IDLE_MINUTES") * 60)
 
 
 def _mark_session() -> None:

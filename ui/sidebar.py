@@ -35,7 +35,7 @@ def language() -> str:
     if code is not None:
         st.session_state["lang"] = code
     elif st.session_state.get("lang") not in ("zh", "en"):
-        st.session_state["lang"] = default if default in ("zh", "en") else "zh"
+        st.session_state["lang"] = default
     st.sidebar.segmented_control(
         t("language"), ["zh", "en"], key="lang", on_change=_language_changed,
         format_func=lambda code: "中文" if code == "zh" else "English",
@@ -53,7 +53,7 @@ def _language_changed() -> None:
 def _language_to_url() -> None:
     """?lang= holds the code once the language is not the default (or the link already named one)."""
     code, shown = st.session_state.get("lang"), st.query_params.get("lang")
-    default = settings.get("INSPECTION_LANG") if settings.get("INSPECTION_LANG") in ("zh", "en") else "zh"
+    default = settings.get("INSPECTION_LANG")
     if code in ("zh", "en") and shown != code and (shown is not None or code != default):
         st.query_params["lang"] = code
 

@@ -24,7 +24,7 @@ def _open(path: str):
     with _lock:  # results started on an earlier connection are not this one's
         _started.clear()
         _computed.clear()
-    bootstrap.ensure_store(Path(path), settings.get("INSPECTION_DEMO") == "1")
+    bootstrap.ensure_store(Path(path), settings.get("INSPECTION_DEMO"))
     # a dashboard process attaches a DuckLake read-only; the embedded file is opened read-write
     # because one DuckDB file admits one writing process, and that is this one
     return store.connect(path, read_only=bool(store.lake_target(path)))

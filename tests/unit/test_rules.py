@@ -51,3 +51,41 @@ def test_without_a_login_name_the_os_user_falls_back(monkeypatch):
     assert settings.os_user("cli") == "clerk"
     uses = [p for p in ROOT.glob("*/*.py") if "getpass.getuser" in p.read_text(encoding="utf-8")]
     assert uses == [ROOT / "inspection" / "settings.py"]
+
+
+def test_settings_are_typed_once_where_they_are_declared(monkeypatch):
+    import re
+
+    import pytest
+
+    from inspection import errors, settings
+
+    for setting in settings.SETTINGS:  # every default reads
+        monkeypatch.delenv(setting.name, raising=False)
+        settings.get(setting.name)
+    assert settings.get("INSPECTION_DEMO") is True and settings.get("INSPECTION_REQUIRE_LOGIN") is None
+    assert settings.get("INSPECTION_PLAN_START") == dt.date(2024, 1, 1)
+    assert settings.get("INSPECTION_PLAN_TARGET") == 1.0 and settings.get("INSPECTION_IDLE_MINUTES") == 30.0
+    for name, text, value in [("INSPECTION_DEMO", "0", False), ("INSPECTION_LANG", "fr", "zh"),
+                              ("INSPECTION_REQUIRE_LOGIN", "0", False), ("INSPECTION_REQUIRE_LOGIN", "off", None),
+                              ("INSPECTION_WATERMARK", "Off", False), ("INSPECTION_WATERMARK", "yes", True),
+                              ("INSPECTION_CLASSIFICATION", "none", ""), ("INSPECTION_IDLE_MINUTES", "x", 30.0),
+                              ("INSPECTION_TRUSTED_PROXIES", " 10.0.0.1, ,::1 ", {"10.0.0.1", "::1"}),
+                              ("INSPECTION_MEMORY_LIMIT", " 2 GB", "2GB"), ("INSPECTION_DB", " /x/y.duckdb ", Path("/x/y.duckdb"))]:
+        monkeypatch.setenv(name, text)
+        assert settings.get(name) == value, name
+    monkeypatch.setenv("INSPECTION_PLAN_END", "2026-13-01")
+    with pytest.raises(errors.SettingsError, match="INSPECTION_PLAN_END"):
+        settings.get("INSPECTION_PLAN_END")
+    monkeypatch.setenv("INSPECTION_MEMORY_LIMIT", "lots")
+    with pytest.raises(errors.StoreError, match="INSPECTION_MEMORY_LIMIT"):
+        settings.get("INSPECTION_MEMORY_LIMIT")
+    # no module reads the environment or compares a setting's text but settings.py
+    code = [p for p in ROOT.glob("*/*.py") if p.parts[-2] in ("inspection", "ui", "pages")]
+    code += [ROOT / "dashboard.py", ROOT / "serve.py"]
+    readers = [p.name for p in code if p.name != "settings.py"
+               and re.search(r"os\.environ|getenv", p.read_text(encoding="utf-8"))]
+    assert readers == ["export.py"]  # BROWSER_PATH, the variable kaleido's own browser lookup reads
+    compared = [p.name for p in code
+                if re.search(r"settings\.get\([^)]*\)\s*(==|!=|in\b|\.)", p.read_text(encoding="utf-8"))]
+    assert not compared
