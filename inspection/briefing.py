@@ -49,15 +49,21 @@ class Briefing:
     issues_note: str | None = None  # the two issue totals (tile vs category chart), i18n.issues_two_totals
 
     def kpi_table(self) -> pd.DataFrame:
-        return pd.DataFrame({
+        """The key figures: the number, and the text the tile shows. attrs["rate_rows"]: the rows whose
+        number is a rate (a fraction the workbook formats as a percentage)."""
+        frame = pd.DataFrame({
             t("indicator", self.lang): [tile.label for tile in self.tiles],
             t("value", self.lang): [_number(tile.raw) for tile in self.tiles],
             t("shown", self.lang): [tile.shown for tile in self.tiles],
         })
+        frame.attrs["rate_rows"] = [i for i, tile in enumerate(self.tiles) if tile.shown.endswith("%")]
+        return frame
 
     def deck_slides(self, with_extra: bool = False) -> list[Slide]:
-        """The KPI table slide, then the charts (at most 6)."""
-        kpis = Slide(t("kpi_sheet", self.lang), self.caption, None, self.kpi_table())
+        """The KPI table slide (each figure as its tile shows it), then the charts (at most 6)."""
+        shown = pd.DataFrame({t("indicator", self.lang): [tile.label for tile in self.tiles],
+                              t("value", self.lang): [tile.shown for tile in self.tiles]})
+        kpis = Slide(t("kpi_sheet", self.lang), self.caption, None, shown)
         charts_ = self.slides + (self.extra if with_extra else [])
         return [kpis, *charts_[:6]]
 
@@ -246,7 +252,6 @@ def _categories(con, params, cap, lang) -> Slide | None:
         return None
     title = t("chart_categories_brief", lang)
     fig = charts.rectification_status(frame, title, lang)
-    # a slide shows the first export.TABLE_PREVIEW_COLS columns: overdue and long-term among them
     table = _headers(frame, lang, ["category", "issues", "rectified", "overdue", "long_term", "open_in_time",
                                    "rectification_rate"])
     return Slide(title, cap, fig, table)
@@ -276,8 +281,25 @@ def _district_progress(con, params, cap, lang, has_roster, monthly: pd.DataFrame
         shown, total = frame[frame["district"].isin(set(lowest))], monthly
         title = t("brief_lowest", lang, title=title, n=len(lowest), total=len(districts))
     fig = charts.district_coverage_over_time(shown, title, lang, total)
-    table = _headers(frame, lang, _with_plan(frame, ["district", "day", "units_covered", "coverage_rate", "plan_rate"]))
-    return _area_slide(fig, table, params, cap, lang)
+    return _area_slide(fig, _by_day(frame, lang), params, cap, lang)
+
+
+def _by_day(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """coverage_by_district_month as its chart reads: one row per day, one coverage column per
+    district (area), then the plan (one column when every district has the same plan, else one each)."""
+    rates = frame.pivot(index="day", columns="district", values="coverage_rate")
+    rates.columns = [f"{d}{t('coverage_rate', lang)}" if lang == "zh" else f"{d} {t('coverage_rate', lang)}"
+                     for d in rates.columns]
+    if frame["plan_rate"].notna().any():
+        plans = frame.pivot(index="day", columns="district", values="plan_rate")
+        if plans.nunique(axis=1, dropna=False).le(1).all():
+            rates[t("plan_rate", lang)] = plans.iloc[:, 0]
+        else:
+            for district in plans.columns:
+                name = f"{district}{t('plan_rate', lang)}" if lang == "zh" else f"{district} {t('plan_rate', lang)}"
+                rates[name] = plans[district]
+    rates.index.name = t("day", lang)
+    return rates.reset_index()
 
 
 def _results_by_district(con, params, cap, lang) -> Slide | None:
@@ -291,5 +313,11 @@ def _results_by_district(con, params, cap, lang) -> Slide | None:
         order = order[:charts.SHOWN_DISTRICTS]
     shown = frame[frame["district"].isin(set(order))]
     fig = charts.categories_by_group(shown, "district", "issues", title, t("issues_label", lang), order)
-    table = _headers(frame, lang, ["district", "category", "issues"])
-    return _area_slide(fig, table, params, cap, lang)
+    # as the chart reads: one row per district (most issues first), one column per category, the total
+    wide = frame.pivot_table(index="district", columns="category", values="issues", aggfunc="sum", fill_value=0)
+    wide = wide.loc[[d for d in frame.groupby("district", sort=False)["issues"].sum().sort_values(
+        ascending=False).index]]
+    wide[t("total", lang)] = wide.sum(axis=1)
+    wide.index.name = t("district", lang)
+    wide.columns.name = None
+    return _area_slide(fig, wide.reset_index(), params, cap, lang)

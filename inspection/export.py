@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import i18n, sheet_values
+from . import fmt, i18n, sheet_values
 from .errors import ExportError
 from .marks import NONE as NO_MARKS
 from .marks import Marks, mark_docx, mark_pdf_page, mark_pptx_slide, stamp_png
@@ -40,8 +40,10 @@ PPTX_EA_FONT = "Microsoft YaHei"  # what a Chinese Windows/Office reader has; Li
 PNG_CACHE_SIZE = 32             # recent PNGs kept in memory (figure JSON + size -> bytes)
 PNG_TIMEOUT_S = 30.0              # one chart; the first call also starts the browser
 MAX_DECK_SLIDES = 6
-TABLE_PREVIEW_ROWS = 8            # rows of the small data table on a slide
-TABLE_PREVIEW_COLS = 5
+SIDE_TABLE_ROWS = 10              # a table this small sits beside its chart on the slide
+SIDE_TABLE_COLS = 6
+TABLE_PAGE_ROWS = 14              # a larger one follows its chart, whole, this many rows a slide
+TABLE_PAGE_COLS = 9
 
 # Columns never exported: issue free text and anything that names a person.
 SENSITIVE_COLUMNS = frozenset({
@@ -224,7 +226,7 @@ def render_images(slides: Sequence[Slide], width: int = 1000, height: int = 560,
             images.append(None)
             continue
         try:
-            images.append(figure_png(slide.figure, width, height, scale))
+            images.append(figure_png(untitled(slide.figure), width, height, scale))
         except ExportUnavailable as exc:
             problem = str(exc)
             images.append(None)
@@ -270,7 +272,7 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
             return f"{int(value):,}"
-        return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.3f}"
+        return f"{value:,.2f}"  # an average as the screen shows it (fmt.average)
     if isinstance(value, int):
         return f"{value:,}"
     if hasattr(value, "isoformat"):
@@ -278,16 +280,62 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def table_preview(frame: pd.DataFrame | None, rows: int = TABLE_PREVIEW_ROWS,
-                  cols: int = TABLE_PREVIEW_COLS) -> tuple[list[str], list[list[str]]]:
-    """Header and text rows of the small table shown on a slide (sensitive columns dropped)."""
+def shown_cell(header: Any, value: Any) -> str:
+    """A table cell as the screen shows it: a rate as a percentage (fmt.percent, the one rounding of
+    rates), a date as yyyy-mm-dd, a count with thousands separators, a blank as blank."""
+    if _is_rate(header) and isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        return fmt.percent(value)
+    return _cell_text(value)
+
+
+def table_preview(frame: pd.DataFrame | None, rows: int | None = None,
+                  cols: int | None = None) -> tuple[list[str], list[list[str]]]:
+    """Header and text rows of a table on a slide or page (sensitive columns dropped), formatted as
+    on screen; the whole table unless `rows` / `cols` say how much."""
     frame = safe_table(frame)
     if frame.empty and not len(frame.columns):
         return [], []
     frame = frame.iloc[:rows, :cols]
     header = [str(c) for c in frame.columns]
-    body = [[_cell_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    body = [[shown_cell(h, v) for h, v in zip(header, row, strict=True)]
+            for row in frame.itertuples(index=False, name=None)]
     return header, body
+
+
+def table_pages(frame: pd.DataFrame | None, rows: int = TABLE_PAGE_ROWS,
+                cols: int = TABLE_PAGE_COLS) -> list[tuple[list[str], list[list[str]]]]:
+    """The whole table in pieces that fit a slide: `rows` rows a page, and beyond `cols` columns the
+    first (the row's name) repeated with the next columns; [] for no table."""
+    header, body = table_preview(frame)
+    if not header:
+        return []
+    blocks = [list(range(len(header)))] if len(header) <= cols else [
+        [0, *range(start, min(start + cols - 1, len(header)))] for start in range(1, len(header), cols - 1)]
+    pages = []
+    for block in blocks:
+        for start in range(0, max(len(body), 1), rows):
+            pages.append(([header[j] for j in block], [[row[j] for j in block] for row in body[start:start + rows]]))
+    return pages
+
+
+def fits_beside(frame: pd.DataFrame | None) -> bool:
+    """A table small enough to sit whole beside its chart (else it follows on slides of its own)."""
+    return frame is not None and len(frame) <= SIDE_TABLE_ROWS and len(safe_table(frame).columns) <= SIDE_TABLE_COLS
+
+
+def page_title(title: str, page: int, pages: int) -> str:
+    """The title of a table's slide after its chart: 累计覆盖率（数据表 1/3）, Coverage (data 1/3)."""
+    number = f" {page}/{pages}" if pages > 1 else ""
+    return f"{title}（数据表{number}）" if re.search(r"[\u4e00-\u9fff]", title) else f"{title} (data{number})"
+
+
+def untitled(fig) -> Any:
+    """A copy of a figure without its title, for a slide, page or report section that titles it
+    already (a chart is titled once)."""
+    fig = type(fig)(fig)
+    top = fig.layout.margin.t
+    fig.update_layout(title_text=None, margin_t=min(top, 40) if top is not None else 40)
+    return fig
 
 
 def _check_slides(slides: Sequence[Slide]) -> list[Slide]:
@@ -339,11 +387,14 @@ def _text_box(slide, left, top, width, height, text: str, size: float, bold: boo
 
 def deck_pptx(title: str, subtitle: str, slides: Sequence[Slide],
               images: Sequence[bytes | None] | None = None, marks: Marks = NO_MARKS) -> bytes:
-    """A 16:9 deck: a title slide, then per chart its title, caption, PNG and a small data table.
+    """A 16:9 deck: a title slide, then per chart its title, caption and chart, with its whole data
+    table beside it when small, else on the slides after it.
 
-    `images` (one PNG or None per slide) lets a caller render once for PPTX and PDF; without it
-    the figures are rendered here. A slide whose image cannot be rendered says so and keeps its table.
-    `marks` (marks.current): the classification line and watermark on every slide.
+    A chart is a native PowerPoint chart (`native_chart`: editable, restylable) where a chart type
+    fits; otherwise a PNG. `images` (one PNG or None per slide) lets a caller render once for PPTX and
+    PDF; without it the figures that need a picture are rendered here. A slide whose image cannot be
+    rendered says so and keeps its table. `marks` (marks.current): the classification line and
+    watermark on every slide.
     """
     from pptx import Presentation
     from pptx.dml.color import RGBColor
@@ -353,7 +404,8 @@ def deck_pptx(title: str, subtitle: str, slides: Sequence[Slide],
     slides = _check_slides(slides)
     problem = None
     if images is None:
-        images, problem = render_images(slides)
+        pictured = [s if s.figure is not None and not native_fits(s.figure) else Slide(s.title) for s in slides]
+        images, problem = render_images(pictured)
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
     blank = prs.slide_layouts[6]
@@ -368,40 +420,172 @@ def deck_pptx(title: str, subtitle: str, slides: Sequence[Slide],
     _text_box(first, Inches(0.8), Inches(4.1), Inches(11.7), Inches(1.0), subtitle, 18, False,
               (0x44, 0x44, 0x44), PP_ALIGN.CENTER)
 
-    for slide_def, png in zip(slides, images, strict=True):
+    def page_with(heading: str, caption: str):
         page = prs.slides.add_slide(blank)
-        _text_box(page, Inches(0.5), Inches(0.25), Inches(12.3), Inches(0.7), slide_def.title, 26, True, red)
-        _text_box(page, Inches(0.5), Inches(0.95), Inches(12.3), Inches(0.45), slide_def.caption, 12, False,
+        _text_box(page, Inches(0.5), Inches(0.25), Inches(12.3), Inches(0.7), heading, 26, True, red)
+        _text_box(page, Inches(0.5), Inches(0.95), Inches(12.3), Inches(0.45), caption, 12, False,
                   (0x66, 0x66, 0x66))
-        header, body = table_preview(slide_def.table)
-        pic_w = Inches(8.2) if header else Inches(12.3)
-        if png:
-            pic = page.shapes.add_picture(io.BytesIO(png), Inches(0.5), Inches(1.55), width=pic_w)
+        return page
+
+    def add_table(page, header, body, left, width, size: float, row_h) -> None:
+        shape = page.shapes.add_table(len(body) + 1, len(header), left, Inches(1.6), width, row_h * (len(body) + 1))
+        table = shape.table
+        for j, name in enumerate(header):
+            _fill_cell(table.cell(0, j), name, bold=True, size=size)
+        for i, row in enumerate(body, start=1):
+            for j, text in enumerate(row):
+                _fill_cell(table.cell(i, j), text, size=size)
+
+    for slide_def, png in zip(slides, images, strict=True):
+        page = page_with(slide_def.title, slide_def.caption)
+        table_only = slide_def.figure is None
+        beside = not table_only and fits_beside(slide_def.table) and bool(table_preview(slide_def.table)[0])
+        pages = [] if beside else table_pages(slide_def.table)
+        if table_only:  # the key figures: the table is the slide
+            for number, (header, body) in enumerate(pages, start=1):
+                if number > 1:
+                    page = page_with(page_title(slide_def.title, number, len(pages)), slide_def.caption)
+                add_table(page, header, body, Inches(0.5), Inches(12.3), 18 if len(body) <= 8 else 12,
+                          Inches(0.55 if len(body) <= 8 else 0.36))
+            continue
+        chart_w = Inches(8.2) if beside else Inches(12.3)
+        if native_chart(page, slide_def.figure, Inches(0.5), Inches(1.55), chart_w, Inches(5.6)):
+            pass
+        elif png:
+            pic = page.shapes.add_picture(io.BytesIO(png), Inches(0.5), Inches(1.55), width=chart_w)
             max_h = Inches(5.6)
             if pic.height > max_h:  # keep the aspect ratio inside the content area
                 pic.width = Emu(int(pic.width * max_h / pic.height))
                 pic.height = max_h
-        elif slide_def.figure is not None:
-            _text_box(page, Inches(0.5), Inches(3.5), pic_w, Inches(1.0),
+        else:
+            _text_box(page, Inches(0.5), Inches(3.5), chart_w, Inches(1.0),
                       "（图片未生成：" + (problem or "导出服务不可用") + "）", 14, False, (0x99, 0x99, 0x99))
-        if header:
-            rows, cols = len(body) + 1, len(header)
-            table_only = slide_def.figure is None
-            shape = page.shapes.add_table(rows, cols, Inches(0.5 if table_only else 8.9), Inches(1.6),
-                                          Inches(12.3 if table_only else 4.0),
-                                          Inches(0.55 if table_only else 0.36) * rows)
-            table = shape.table
-            size = 18 if table_only else 10
-            for j, name in enumerate(header):
-                _fill_cell(table.cell(0, j), name, bold=True, size=size)
-            for i, row in enumerate(body, start=1):
-                for j, text in enumerate(row):
-                    _fill_cell(table.cell(i, j), text, size=size)
+        if beside:
+            header, body = table_preview(slide_def.table)
+            add_table(page, header, body, Inches(8.9), Inches(4.0), 10, Inches(0.36))
+        for number, (header, body) in enumerate(pages, start=1):
+            table_page = page_with(page_title(slide_def.title, number, len(pages)), slide_def.caption)
+            add_table(table_page, header, body, Inches(0.5), Inches(12.3), 11, Inches(0.36))
     for page in prs.slides:
         mark_pptx_slide(prs, page, marks)
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
+
+
+# --------------------------------------------------------------------------- native PPTX charts
+
+_DASHES = {"dash": "DASH", "dot": "ROUND_DOT", "dashdot": "DASH_DOT", "longdash": "LONG_DASH"}
+
+
+def _plain(label: Any) -> str:
+    """An axis label as text: the figure's <br> and tags out, a date as yyyy-mm."""
+    if isinstance(label, (dt.date, pd.Timestamp)):
+        return label.strftime("%Y-%m")
+    text = str(label)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T[\d:.]+)?", text):
+        return text[:7]
+    return re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", " ", text)).strip()
+
+
+def _kind(fig) -> str | None:
+    """'bar' when every trace is a bar of one orientation, 'line' when every trace is a line over
+    the same kind of x; None otherwise (a bar with plan marks, a treemap, a pie: a PNG)."""
+    traces = [tr for tr in fig.data if tr.visible is not False]
+    if not traces:
+        return None
+    if all(tr.type == "bar" for tr in traces) and len({tr.orientation or "v" for tr in traces}) == 1:
+        return "bar"
+    if all(tr.type == "scatter" and "lines" in (tr.mode or "lines") for tr in traces):
+        return "line"
+    return None
+
+
+def native_fits(fig) -> bool:
+    return fig is not None and _kind(fig) is not None
+
+
+def native_chart(page, fig, left, top, width, height) -> bool:
+    """Draw `fig` on `page` as a native PowerPoint chart (python-pptx: the clerk can restyle it): bars
+    (clustered, stacked, overlaid) or lines with the figure's series, colours, dashes and % axis, no
+    title (the slide's). False, drawing nothing, where no native type fits."""
+    from pptx.chart.data import CategoryChartData
+    from pptx.dml.color import RGBColor
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+    from pptx.enum.dml import MSO_LINE_DASH_STYLE
+    from pptx.util import Pt
+
+    kind = _kind(fig) if fig is not None else None
+    if kind is None:
+        return False
+    traces = [tr for tr in fig.data if tr.visible is not False]
+    horizontal = kind == "bar" and (traces[0].orientation or "v") == "h"
+
+    def points(tr) -> tuple[list, list]:
+        cats, vals = (tr.y, tr.x) if horizontal else (tr.x, tr.y)
+        return list(cats if cats is not None else []), list(vals if vals is not None else [])
+
+    categories: list = []
+    for tr in traces:
+        for cat in points(tr)[0]:
+            if cat not in categories:
+                categories.append(cat)
+    if kind == "line":
+        categories.sort(key=lambda c: str(c))
+    data = CategoryChartData()
+    data.categories = [_plain(c) for c in categories]
+    for tr in traces:
+        cats, vals = points(tr)
+        by_cat = dict(zip(cats, vals, strict=False))
+        values = [by_cat.get(c) for c in categories]
+        data.add_series(_plain(tr.name or ""), [None if v is None or v != v else float(v) for v in values])
+    value_axis = fig.layout.xaxis if horizontal else fig.layout.yaxis
+    percent = (value_axis.ticksuffix or "") == "%"
+    if kind == "line":
+        chart_type = XL_CHART_TYPE.LINE
+    else:
+        stacked = fig.layout.barmode in ("stack", "relative")
+        chart_type = {(True, True): XL_CHART_TYPE.BAR_STACKED, (True, False): XL_CHART_TYPE.BAR_CLUSTERED,
+                      (False, True): XL_CHART_TYPE.COLUMN_STACKED,
+                      (False, False): XL_CHART_TYPE.COLUMN_CLUSTERED}[(horizontal, stacked)]
+    chart = page.shapes.add_chart(chart_type, left, top, width, height, data).chart
+    chart.has_title = False
+    chart.has_legend = len(traces) > 1
+    if chart.has_legend:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+    chart.font.size = Pt(12)
+    chart.font.name = PPTX_EA_FONT
+    if percent:
+        chart.value_axis.tick_labels.number_format = '0"%"'
+        chart.value_axis.tick_labels.number_format_is_linked = False
+        if value_axis.range is not None:
+            chart.value_axis.minimum_scale = 0
+            chart.value_axis.maximum_scale = 100
+    chart.value_axis.has_major_gridlines = True
+    if horizontal and fig.layout.yaxis.autorange == "reversed":  # else both draw the first category lowest
+        chart.category_axis.reverse_order = True
+    if kind == "bar":
+        plot = chart.plots[0]
+        if fig.layout.barmode == "overlay":
+            plot.overlap = 100
+        elif fig.layout.barmode in ("stack", "relative"):
+            plot.overlap = 100
+        plot.gap_width = 60
+    for tr, series in zip(traces, chart.plots[0].series, strict=True):
+        color = tr.marker.color if kind == "bar" else (tr.line.color or tr.marker.color)
+        if kind == "line":
+            series.smooth = False
+            if isinstance(color, str) and color.startswith("#") and len(color) == 7:
+                series.format.line.color.rgb = RGBColor.from_string(color[1:])
+            series.format.line.width = Pt(2.25 if not tr.line.dash else 1.5)
+            if tr.line.dash in _DASHES:
+                series.format.line.dash_style = getattr(MSO_LINE_DASH_STYLE, _DASHES[tr.line.dash])
+            series.marker.style = XL_MARKER_STYLE.NONE
+        elif isinstance(color, str) and color.startswith("#") and len(color) == 7:
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = RGBColor.from_string(color[1:])
+    return True
 
 
 def _fill_cell(cell, text: str, bold: bool = False, size: float = 10) -> None:
@@ -493,42 +677,60 @@ def deck_pdf(title: str, subtitle: str, slides: Sequence[Slide],
     pdf.multi_cell(0, 9, subtitle, align="C")
     mark_pdf_page(pdf, marks)
 
-    for slide_def, png in zip(slides, images, strict=True):
+    def page_with(heading: str, caption: str) -> None:
         pdf.add_page()
         pdf.set_xy(12, 8)
         pdf.set_font("cjk", "", 22)
         pdf.set_text_color(*red)
-        pdf.cell(0, 12, slide_def.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 12, heading, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("cjk", "", 10)
         pdf.set_text_color(0x66, 0x66, 0x66)
-        pdf.multi_cell(0, 6, slide_def.caption, new_x="LMARGIN", new_y="NEXT")
-        header, body = table_preview(slide_def.table)
-        top = 34
-        img_w = 210 if header else pdf.w - 24
+        pdf.multi_cell(0, 6, caption, new_x="LMARGIN", new_y="NEXT")
+
+    def add_table(header, body, x: float, width: float, size: float, line: float) -> None:
+        pdf.set_xy(x, top + 2)
+        pdf.set_font("cjk", "", size)
+        pdf.set_text_color(0x22, 0x22, 0x22)
+        pdf.set_fill_color(0xF5, 0xF5, 0xF5)
+        pdf.set_draw_color(0xCC, 0xCC, 0xCC)
+        heading = FontFace(color=(255, 255, 255), fill_color=red)
+        with pdf.table(width=width, align="LEFT", line_height=line, headings_style=heading, text_align="LEFT",
+                       cell_fill_mode="ROWS", cell_fill_color=(0xF5, 0xF5, 0xF5)) as table:
+            for row in [header, *body]:
+                cells = table.row()
+                for text in row:
+                    cells.cell(text)
+
+    top = 34
+    for slide_def, png in zip(slides, images, strict=True):
+        page_with(slide_def.title, slide_def.caption)
+        table_only = slide_def.figure is None
+        beside = not table_only and fits_beside(slide_def.table) and bool(table_preview(slide_def.table)[0])
+        pages = [] if beside else table_pages(slide_def.table)
+        if table_only:
+            for number, (header, body) in enumerate(pages, start=1):
+                if number > 1:
+                    mark_pdf_page(pdf, marks)
+                    page_with(page_title(slide_def.title, number, len(pages)), slide_def.caption)
+                add_table(header, body, 12, pdf.w - 24, 14 if len(body) <= 8 else 10, 9 if len(body) <= 8 else 7.5)
+            mark_pdf_page(pdf, marks)
+            continue
+        img_w = 210 if beside else pdf.w - 24
         if png:
             pdf.image(io.BytesIO(png), x=12, y=top, w=img_w, h=min(img_w * 0.56, 148), keep_aspect_ratio=True)
-        elif slide_def.figure is not None:
+        else:
             pdf.set_xy(12, 90)
             pdf.set_font("cjk", "", 12)
             pdf.set_text_color(0x99, 0x99, 0x99)
             pdf.multi_cell(img_w, 8, "（图片未生成：" + (problem or "导出服务不可用") + "）", align="C")
-        table_only = slide_def.figure is None
-        if header:
-            pdf.set_xy(12 if table_only else 12 + img_w + 6, top + 2)
-            pdf.set_font("cjk", "", 14 if table_only else 8)
-            pdf.set_text_color(0x22, 0x22, 0x22)
-            pdf.set_fill_color(0xF5, 0xF5, 0xF5)
-            pdf.set_draw_color(0xCC, 0xCC, 0xCC)
-            heading = FontFace(color=(255, 255, 255), fill_color=red)
-            with pdf.table(width=pdf.w - 24 if table_only else pdf.w - 24 - img_w - 6, align="LEFT",
-                           line_height=9 if table_only else 5.5,
-                           headings_style=heading, text_align="LEFT",
-                           cell_fill_mode="ROWS", cell_fill_color=(0xF5, 0xF5, 0xF5)) as table:
-                for row in [header, *body]:
-                    cells = table.row()
-                    for text in row:
-                        cells.cell(text)
+        if beside:
+            header, body = table_preview(slide_def.table)
+            add_table(header, body, 12 + img_w + 6, pdf.w - 24 - img_w - 6, 8, 5.5)
         mark_pdf_page(pdf, marks)
+        for number, (header, body) in enumerate(pages, start=1):
+            page_with(page_title(slide_def.title, number, len(pages)), slide_def.caption)
+            add_table(header, body, 12, pdf.w - 24, 10, 7.5)
+            mark_pdf_page(pdf, marks)
     return bytes(pdf.output())
 
 
@@ -654,9 +856,7 @@ def report_docx(title: str, subtitle: str, paragraphs: Sequence[str], slides: Se
             cells = table.add_row().cells
             for cell, header, raw in zip(cells, frame.columns, row, strict=True):
                 cell.text = ""
-                rate = isinstance(raw, float) and raw == raw and _is_rate(header)
-                shown = f"{raw * 100:.1f}%" if rate else _cell_text(raw)
-                _docx_font(cell.paragraphs[0].add_run(shown), DOCX_EA_FONT, 10)
+                _docx_font(cell.paragraphs[0].add_run(shown_cell(header, raw)), DOCX_EA_FONT, 10)
     docx_page_marks(document, title, marks)
     out = io.BytesIO()
     document.save(out)
@@ -676,20 +876,33 @@ def tables_xlsx(tables: Mapping[str, pd.DataFrame]) -> bytes:
     used: set[str] = set()
     for name, frame in tables.items():
         sheet = book.create_sheet(sheet_values.sheet_name(name, used))
+        rate_rows = set(frame.attrs.get("rate_rows", ()))  # rows of a rate in a column of mixed figures
         frame = _neutral_frame(frame)
         sheet.append([sheet_values.clean(str(c)) for c in frame.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in frame.itertuples(index=False, name=None):
             sheet.append([_xlsx_value(v) for v in row])
-        for cell_row in sheet.iter_rows(min_row=2):
+        for i, cell_row in enumerate(sheet.iter_rows(min_row=2)):
             for cell in cell_row:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # never a formula, whatever the text
+                elif isinstance(cell.value, (dt.date, dt.datetime)):
+                    if isinstance(cell.value, dt.datetime) and cell.value.time() == dt.time():
+                        cell.value = cell.value.date()  # a day, not a day at midnight
+                    cell.number_format = "yyyy-mm-dd" if not isinstance(cell.value, dt.datetime) \
+                        else "yyyy-mm-dd hh:mm"
+                elif i in rate_rows and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    cell.number_format = "0.0%"
         for j, col in enumerate(frame.columns, start=1):
             if _is_rate(col) and pd.api.types.is_numeric_dtype(frame[col]):
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
                     cell.number_format = "0.0%"  # rates are fractions 0..1; Excel shows them as %
+            elif pd.api.types.is_float_dtype(frame[col]):
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
+                    if (cell.number_format == "General" and isinstance(cell.value, float)
+                            and not cell.value.is_integer()):
+                        cell.number_format = "0.00"  # an average as the screen shows it
             width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)]) + 2
             sheet.column_dimensions[get_column_letter(j)].width = min(max(width * 1.6, 8), 50)
         sheet.freeze_panes = "A2"
@@ -700,9 +913,20 @@ def tables_xlsx(tables: Mapping[str, pd.DataFrame]) -> bytes:
     return out.getvalue()
 
 
+def _rate_labels() -> frozenset[str]:
+    from .i18n import LABELS
+
+    return frozenset(text for key, pair in LABELS.items() if key.endswith(("_rate", "_share")) for text in pair)
+
+
+RATE_LABELS = _rate_labels()  # the headers of rates in either language (覆盖率, Coverage, Plan, ...)
+
+
 def _is_rate(header: str) -> bool:
+    """A column of fractions 0..1 shown as percentages."""
     text = str(header).lower()
-    return text.endswith(("率", "rate", "计划进度")) or "rate" in text.split("_")
+    return (str(header) in RATE_LABELS or text.endswith(("率", "rate", "计划进度"))
+            or "rate" in text.split("_"))
 
 
 def _xlsx_value(value: Any) -> Any:

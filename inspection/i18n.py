@@ -317,6 +317,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "chart_categories_brief": ("问题类别及整改情况", "Issue categories and rectification"),
     "kpi_sheet": ("主要指标", "Key figures"),
     "indicator": ("指标", "Indicator"),
+    "total": ("合计", "Total"),
     "value": ("数值", "Value"),
     "shown": ("显示值", "Shown"),
     "plan_rate": ("计划进度", "Plan"),

@@ -106,24 +106,109 @@ def test_export_figure_sets_template_and_cjk_font_on_a_copy():
     assert fig.layout.font.family is None  # the original is untouched
 
 
+def _deck_pages(prs) -> list[dict]:
+    """Per slide after the title: its title text, charts, pictures and table rows (texts)."""
+    out = []
+    for slide in list(prs.slides)[1:]:
+        texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        tables = [[[c.text for c in row.cells] for row in sh.table.rows] for sh in slide.shapes if sh.has_table]
+        out.append({"title": texts[0], "texts": texts, "charts": [sh.chart for sh in slide.shapes if sh.has_chart],
+                    "pictures": [sh for sh in slide.shapes if sh.shape_type == 13], "table": tables[0] if tables else []})
+    return out
+
+
 def test_pptx_has_title_slide_and_one_slide_per_chart(brief, images, as_of):
     from pptx import Presentation
 
     slides = brief.deck_slides(True)
     data = export.deck_pptx(brief.title, brief.subtitle, slides, images)
     prs = Presentation(io.BytesIO(data))
-    assert len(prs.slides) == 1 + len(slides) == 1 + 1 + 6
     assert round(prs.slide_width / prs.slide_height, 2) == round(16 / 9, 2)
     texts = [[shape.text_frame.text for shape in s.shapes if shape.has_text_frame] for s in prs.slides]
     assert "巡察村(社区)党组织工作情况" in texts[0]
+    pages = _deck_pages(prs)
+    chart_pages = [p for p in pages if p["charts"] or p["pictures"] or p["title"] in
+                   {s.title for s in slides if s.figure is not None} and not p["table"]]
+    assert [p["title"] for p in pages if p["charts"] or p["pictures"]] == [s.title for s in slides if s.figure is not None]
     # the district slide carries the plan (issue 25 item 12)
-    assert texts[2][0] == "累计覆盖率与计划进度" and texts[3][0] == "各县区覆盖率与计划进度"
-    assert all(f"数据截至 {as_of.isoformat()}" in t[1] for t in texts[1:])
-    pictures = [s for s in prs.slides if any(sh.shape_type == 13 for sh in s.shapes)]
-    assert len(pictures) == (6 if images[1] else 0)
-    assert all(any(sh.has_table for sh in s.shapes) for s in list(prs.slides)[1:])
+    assert pages[1]["title"] == "累计覆盖率与计划进度" and "各县区覆盖率与计划进度" in [p["title"] for p in chart_pages]
+    assert all(f"数据截至 {as_of.isoformat()}" in p["texts"][1] for p in pages)
+    assert all(p["table"] for p in pages if not (p["charts"] or p["pictures"]))
     xml = prs.slides[0].shapes[-1].text_frame.paragraphs[0].runs[0]._r.xml
     assert 'a:ea typeface="Microsoft YaHei"' in xml
+
+
+def test_pptx_charts_are_native_where_a_type_fits_and_titled_once(brief, images):
+    """Bars and lines are PowerPoint charts a clerk can restyle, without a title of their own (the
+    slide's says it); the district chart with its plan marks (bars and markers) stays a PNG, drawn
+    without its title too (issue 25 item 14)."""
+    from pptx import Presentation
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    slides = brief.deck_slides(True)
+    prs = Presentation(io.BytesIO(export.deck_pptx(brief.title, brief.subtitle, slides, images)))
+    pages = {p["title"]: p for p in _deck_pages(prs)}
+    for slide in slides:
+        if slide.figure is None:
+            continue
+        page = pages[slide.title]
+        if export.native_fits(slide.figure):
+            (chart,) = page["charts"]
+            assert not page["pictures"] and not chart.has_title
+            names = [s.name for s in chart.plots[0].series]
+            assert names == [tr.name for tr in slide.figure.data]
+        else:
+            assert not page["charts"] and len(page["pictures"]) == (1 if images[1] else 0)
+    kinds = {title: p["charts"][0].chart_type for title, p in pages.items() if p["charts"]}
+    assert kinds["累计覆盖率与计划进度"] == XL_CHART_TYPE.LINE
+    assert kinds["问题类别及整改情况"] == XL_CHART_TYPE.BAR_STACKED
+    assert kinds["市县每次巡察平均成果"] == XL_CHART_TYPE.COLUMN_CLUSTERED
+    assert not export.native_fits(slides[2].figure)  # bars with the plan's markers: a PNG
+    assert export.untitled(slides[2].figure).layout.title.text is None
+    assert slides[2].figure.layout.title.text  # the screen's figure keeps its title
+
+
+def test_deck_tables_are_whole_and_formatted_as_on_screen(brief, images):
+    """Every table of the deck comes whole (beside its chart, or on the slides after it), rates as
+    percentages, the 市县 table with 立行立改 as its chart (issue 25 item 14)."""
+    from pptx import Presentation
+
+    slides = brief.deck_slides(True)
+    pages = _deck_pages(Presentation(io.BytesIO(export.deck_pptx(brief.title, brief.subtitle, slides, images))))
+    for slide in slides:
+        mine = [p for p in pages if p["title"] == slide.title or p["title"].startswith(slide.title + "（")]
+        rows = [row for p in mine if p["table"] for row in p["table"][1:]]
+        assert len(rows) == len(slide.table), slide.title
+        header = next(p["table"][0] for p in mine if p["table"])
+        assert header == [str(c) for c in slide.table.columns][:len(header)]
+        for j, name in enumerate(header):
+            if export._is_rate(name):
+                assert all(r[j].endswith("%") or r[j] == "" for r in rows), (slide.title, name)
+    cover = next(s for s in slides if s.title == "累计覆盖率与计划进度")
+    assert len(cover.table) > export.SIDE_TABLE_ROWS  # the months run on past one slide: all of them
+    kpis = next(p for p in pages if p["title"] == "主要指标")["table"]
+    assert kpis[1][1].endswith("%") and not any(re.fullmatch(r"0\.\d+", c) for row in kpis for c in row)
+    levels = next(s for s in slides if s.title == "市县每次巡察平均成果")
+    assert "每次巡察立行立改" in levels.table.columns
+    assert "每次巡察立行立改" in next(p for p in pages if p["title"] == levels.title)["table"][0]
+
+
+def test_workbook_dates_are_dates_and_rates_percentages(brief, con):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(export.tables_xlsx(brief.tables())))
+    sheet = book["累计覆盖率与计划进度"]
+    assert sheet[1][0].value == "日期"
+    assert isinstance(sheet["A2"].value, dt.datetime) and sheet["A2"].number_format == "yyyy-mm-dd"
+    kpis = book["主要指标"]
+    formats = {row[0].value: row[1].number_format for row in kpis.iter_rows(min_row=2)}
+    assert formats["覆盖率"] == formats["整改完成率"] == "0.0%" and formats["巡察次数"] == "General"
+    english = load_workbook(io.BytesIO(export.tables_xlsx(briefing.build(con, brief.filters, "en").tables())))
+    sheet = english[english.sheetnames[2]]  # coverage by district: Coverage, Plan as percentages
+    header = [c.value for c in sheet[1]]
+    assert {"Coverage", "Plan"} <= set(header)
+    for name in ("Coverage", "Plan"):
+        assert sheet.cell(row=2, column=header.index(name) + 1).number_format == "0.0%"
 
 
 def test_deck_holds_at_most_six_charts(brief):
@@ -144,7 +229,10 @@ def test_pdf_text_contains_the_title(brief, images, tmp_path):
     assert "巡察村(社区)党组织工作情况" in text
     assert "各县区覆盖率" in text and "源汇区" in text
     pages = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
-    assert re.search(rf"^Pages:\s+{1 + len(slides)}$", pages, re.M)
+    tables = sum(len(export.table_pages(s.table)) for s in slides if s.figure is not None
+                 and not export.fits_beside(s.table))  # a table too large to sit beside its chart follows it
+    assert re.search(rf"^Pages:\s+{1 + len(slides) + tables}$", pages, re.M)
+    assert not re.search(r"(?<![\d.])0\.\d{3,}", text), "rates as percentages, never raw fractions"
 
 
 def test_excel_numbers_equal_metrics(con, as_of):
