@@ -75,3 +75,19 @@ def fast_hashes(monkeypatch):
     monkeypatch.setattr(auth, "_DUMMY_HASH", None)
     yield
     auth._DUMMY_HASH = None
+
+
+@pytest.fixture
+def make_app(env_db):
+    """make_app(db, query={...}, page="pages/x.py"): the dashboard in AppTest on that store (URL
+    parameters set before the first run); the caches are cleared before and after."""
+    import streamlit as st
+    from support.apptest import open_app
+
+    def make(db: Path, query: dict | None = None, page: str | None = None):
+        env_db(db)
+        return open_app(query, page)
+
+    yield make
+    st.cache_resource.clear()
+    st.cache_data.clear()

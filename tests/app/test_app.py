@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from openpyxl import load_workbook
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
+from support.apptest import assert_clean
 
 from inspection import demo, fmt, metrics, problem_report, store
 from inspection.filters import Filters
@@ -28,28 +28,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = [page.path for page in registry.PAGES]  # every page of the app (ui/registry.py)
 
 
-@pytest.fixture
-def make_app(env_db):
-    def make(db, query: dict | None = None, page: str | None = None) -> AppTest:
-        env_db(db)
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-        for key, value in (query or {}).items():
-            at.query_params[key] = value
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        return at
-
-    yield make
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def array(value) -> list:

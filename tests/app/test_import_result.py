@@ -6,8 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from inspection import importer
 
@@ -18,16 +16,9 @@ CHANGE = {"table": "巡察情况", "round": "2026年第一轮", "district": "沙
 
 
 @pytest.fixture
-def at(env_db, demo_copy, tmp_path, monkeypatch):
+def at(make_app, demo_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("INSPECTION_USERS_FILE", str(tmp_path / "nobody" / "users.toml"))  # local mode
-    env_db(demo_copy)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    app.run()
-    yield app
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    return make_app(demo_copy)
 
 
 def test_the_page_counts_unchanged_apart_from_skipped_and_lists_the_changes(at):

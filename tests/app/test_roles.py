@@ -9,7 +9,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from inspection import auth
@@ -41,23 +40,6 @@ def no_users(tmp_path, monkeypatch):
     monkeypatch.setenv("INSPECTION_USERS_FILE", str(tmp_path / "nobody" / "users.toml"))
 
 
-@pytest.fixture
-def app(env_db):
-    def make(db: Path, page: str | None = None) -> AppTest:
-        env_db(db)
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        return at
-
-    yield make
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
 def clean(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
@@ -80,8 +62,8 @@ def has_descriptions(at: AppTest) -> bool:
     return any("问题描述" in str(tbl.value.columns.tolist()) for tbl in at.table)
 
 
-def test_viewer_sees_no_import_undo_plan_form_or_descriptions(app, users, demo_copy):
-    at = app(demo_copy)
+def test_viewer_sees_no_import_undo_plan_form_or_descriptions(make_app, users, demo_copy):
+    at = make_app(demo_copy)
     clean(at)
     assert at.get("plotly_chart"), "an anonymous visitor is a viewer: the charts are there"
     log_in(at, VIEWER, VIEWER_PW)
@@ -103,8 +85,8 @@ def test_viewer_sees_no_import_undo_plan_form_or_descriptions(app, users, demo_c
     assert "仅管理员可查看逾期问题明细" in texts(at)
 
 
-def test_admin_sees_import_undo_plan_form_and_descriptions(app, users, demo_copy):
-    at = app(demo_copy)
+def test_admin_sees_import_undo_plan_form_and_descriptions(make_app, users, demo_copy):
+    at = make_app(demo_copy)
     log_in(at, ADMIN, ADMIN_PW)
     clean(at)
     assert f"已登录：{ADMIN}（管理员）" in texts(at)
@@ -127,8 +109,8 @@ def test_admin_sees_import_undo_plan_form_and_descriptions(app, users, demo_copy
     assert not has_descriptions(at) and not at.number_input
 
 
-def test_wrong_password_says_so_and_is_logged(app, users, demo_copy):
-    at = app(demo_copy)
+def test_wrong_password_says_so_and_is_logged(make_app, users, demo_copy):
+    at = make_app(demo_copy)
     log_in(at, ADMIN, "not the password")
     clean(at)
     assert ui_auth.label("wrong", "zh") in [e.value for e in at.error]
@@ -137,7 +119,7 @@ def test_wrong_password_says_so_and_is_logged(app, users, demo_copy):
     assert at.session_state["login_password"] == "", "the password is not kept in the session"
 
 
-def test_locked_name_is_refused_even_with_the_right_password(app, users, demo_copy):
+def test_locked_name_is_refused_even_with_the_right_password(make_app, users, demo_copy):
     # four failures from this machine, as the app's attempts below, counted in the store (where
     # every dashboard process reads them) by another connection before the app starts
     con = duckdb.connect(str(demo_copy))
@@ -149,7 +131,7 @@ def test_locked_name_is_refused_even_with_the_right_password(app, users, demo_co
         auth.use_attempts(None)
         con.close()
     auth._failures.clear()  # nothing in this process's memory: the app reads the store's counters
-    at = app(demo_copy)
+    at = make_app(demo_copy)
     log_in(at, ADMIN, "wrong again")  # the last allowed failure locks the name
     assert any("连续登录失败次数过多" in e.value for e in at.error)
     log_in(at, ADMIN, ADMIN_PW)
@@ -160,9 +142,9 @@ def test_locked_name_is_refused_even_with_the_right_password(app, users, demo_co
     assert not at.get("file_uploader")
 
 
-def test_require_login_shows_only_the_log_in(app, users, demo_copy, monkeypatch):
+def test_require_login_shows_only_the_log_in(make_app, users, demo_copy, monkeypatch):
     monkeypatch.setenv("INSPECTION_REQUIRE_LOGIN", "1")
-    at = app(demo_copy)
+    at = make_app(demo_copy)
     clean(at)
     assert not at.get("plotly_chart") and not at.metric and not at.multiselect, "no figures, no filters"
     assert ui_auth.label("login_required", "zh") in [i.value for i in at.info]
@@ -173,8 +155,8 @@ def test_require_login_shows_only_the_log_in(app, users, demo_copy, monkeypatch)
     assert at.get("plotly_chart") and at.multiselect
 
 
-def test_no_users_is_local_mode_and_the_local_user_imports(app, no_users, demo_copy):
-    at = app(demo_copy, page="pages/imports.py")
+def test_no_users_is_local_mode_and_the_local_user_imports(make_app, no_users, demo_copy):
+    at = make_app(demo_copy, page="pages/imports.py")
     clean(at)
     assert any(LOCAL_MESSAGE in i.value for i in at.info)
     assert at.get("file_uploader"), "the local user is the administrator"
@@ -184,20 +166,20 @@ def test_no_users_is_local_mode_and_the_local_user_imports(app, no_users, demo_c
     assert has_descriptions(at.run())
 
 
-def test_remote_client_in_local_mode_is_only_a_viewer(app, no_users, demo_copy, monkeypatch):
+def test_remote_client_in_local_mode_is_only_a_viewer(make_app, no_users, demo_copy, monkeypatch):
     """Should the server be exposed without users, a client from elsewhere cannot import."""
     monkeypatch.setattr(ui_auth, "_is_local_client", lambda: False)
-    at = app(demo_copy, page="pages/imports.py")
+    at = make_app(demo_copy, page="pages/imports.py")
     clean(at)
     assert not at.get("file_uploader")
     assert any(ui_auth.label("local_remote", "zh") in i.value for i in at.info)
 
 
-def test_damaged_store_is_reported_at_start(app, no_users, demo_copy):
+def test_damaged_store_is_reported_at_start(make_app, no_users, demo_copy):
     data = bytearray(demo_copy.read_bytes())
     data[len(data) // 2: len(data) // 2 + 4096] = b"\xff" * 4096
     demo_copy.write_bytes(bytes(data[: len(data) * 2 // 3]))
-    at = app(demo_copy)
+    at = make_app(demo_copy)
     clean(at)
     assert at.error and ("已损坏或不完整" in at.error[0].value or "无法" in at.error[0].value)
     assert not at.get("plotly_chart")

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
+from support.apptest import assert_clean
 
 from inspection import briefing, store
 from inspection.filters import Filters
@@ -19,28 +19,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 
-@pytest.fixture
-def make_app(env_db):
-    def make(db, query: dict | None = None, page: str | None = None) -> AppTest:
-        env_db(db)
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-        for key, value in (query or {}).items():
-            at.query_params[key] = value
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        return at
-
-    yield make
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def _titles(at: AppTest) -> list[str]:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from inspection import importer, store
@@ -18,17 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def at(env_db, demo_copy, tmp_path, monkeypatch):
+def at(make_app, demo_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("INSPECTION_USERS_FILE", str(tmp_path / "nobody" / "users.toml"))  # local mode
-    env_db(demo_copy)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    app.run()
-    app.switch_page("pages/imports.py").run()
-    yield app
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    return make_app(demo_copy, page="pages/imports.py")
 
 
 def _undo_form(at: AppTest):

@@ -10,8 +10,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
+from support.apptest import assert_clean
 
 from inspection import briefing, store
 from inspection.filters import Filters
@@ -142,23 +142,13 @@ AREA_PAGES = {  # page -> how many of its charts are by area
 
 
 @pytest.fixture
-def app(env_db, demo_copy):
+def app(make_app, demo_copy):
     def make(query: dict, page: str) -> AppTest:
-        env_db(demo_copy)
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-        for key, value in query.items():
-            at.query_params[key] = value
-        at.run()
-        at.switch_page(page).run()
-        assert not at.exception, [e.value for e in at.exception]
-        assert not at.error, [e.value for e in at.error]
+        at = make_app(demo_copy, query, page)
+        assert_clean(at)
         return at
 
-    yield make
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    return make
 
 
 def _titles(at: AppTest) -> list[str]:

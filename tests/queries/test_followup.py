@@ -313,19 +313,10 @@ def test_pace_and_gap_can_be_checked_by_hand(con):
     assert over["months_left"] is None or over["months_left"] != over["months_left"]
 
 
-def test_the_plan_table_says_ahead_and_behind_in_words(city_db, tmp_path, env_db):
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
+def test_the_plan_table_says_ahead_and_behind_in_words(city_db, tmp_path, make_app):
     db = tmp_path / "city.duckdb"
     db.write_bytes(city_db.read_bytes())
-    env_db(db)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.query_params["as_of"] = AS_OF.isoformat()
-    at.run()
-    at.switch_page("pages/followup.py").run()
+    at = make_app(db, {"as_of": AS_OF.isoformat()}, "pages/followup.py")
     assert not at.exception, [e.value for e in at.exception]
     table = at.dataframe[0].value
     table = (table.data if hasattr(table, "data") else table).set_index("县区")
@@ -496,20 +487,11 @@ def test_briefing_at_province_scale_draws_the_lowest_districts_and_exports_them_
     assert "全部县区合计" in names and len(names & set(coverage["district"])) == 12
 
 
-def test_inspections_without_an_issue_list_say_so(city_db, tmp_path, env_db):
+def test_inspections_without_an_issue_list_say_so(city_db, tmp_path, make_app):
     """Issue 25 item 11: 乙区 has 5 inspections and no issue list."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
     db = tmp_path / "city.duckdb"
     db.write_bytes(city_db.read_bytes())
-    env_db(db)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.query_params["as_of"] = AS_OF.isoformat()
-    at.query_params["district"] = "乙区"
-    at.run()
+    at = make_app(db, {"as_of": AS_OF.isoformat(), "district": "乙区"})
     for page in ("pages/categories.py", "pages/followup.py"):
         at.switch_page(page).run()
         assert not at.exception, [e.value for e in at.exception]
