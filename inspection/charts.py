@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from . import fmt
 from .filters import LEVELS
-from .i18n import grained, join, place, t, value
+from .i18n import VOCABULARY_COLUMNS, grained, join, place, t, value
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 LEVEL_COLORS = {"municipal": "#C0392B", "county": "#2E6DB4"}
@@ -201,7 +201,7 @@ def coverage_bars(frame: pd.DataFrame, label_col: str, title: str, lang: str = "
                   labels: dict | None = None) -> go.Figure:
     """Coverage per group as bars (0..100%), covered/total in the hover; customdata = the group key."""
     keys = frame[label_col].astype(str).tolist()
-    shown = [(labels or {}).get(k, k) for k in keys]
+    shown = [(labels or {}).get(k, value(k, lang) if label_col in VOCABULARY_COLUMNS else k) for k in keys]
     fig = go.Figure(go.Bar(
         x=shown, y=_pct(frame["coverage_rate"]), customdata=keys, marker_color=ACTUAL_COLOR,
         text=[fmt.percent(v) for v in frame["coverage_rate"]], textposition="outside", cliponaxis=False,
@@ -372,7 +372,8 @@ def level_by_group(frame: pd.DataFrame, group_col: str, value_col: str, title: s
     for level in LEVELS:
         part = frame[frame["level"] == level].set_index(group_col).reindex(groups)
         if part[value_col].notna().any():
-            fig.add_bar(x=groups, y=part[value_col], name=value(level, lang), marker_color=LEVEL_COLORS[level],
+            shown = [value(g, lang) for g in groups] if group_col in VOCABULARY_COLUMNS else groups
+            fig.add_bar(x=shown, y=part[value_col], name=value(level, lang), marker_color=LEVEL_COLORS[level],
                         customdata=part["inspections"],
                         hovertemplate="%{x}<br>%{y:.2f} (%{customdata})<extra>" + value(level, lang) + "</extra>")
     fig.update_layout(barmode="group")

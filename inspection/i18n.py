@@ -107,7 +107,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi_issues": ("发现问题", "Issues found"),
     "kpi_clues": ("移交问题线索", "Clues transferred"),
     "kpi_disciplined": ("党纪政务处分（人）", "Disciplined (people)"),
-    "kpi_immediate": ("立行立改", "Fixed on the spot"),
+    "kpi_immediate": ("立行立改", "Immediate fixes"),
     "kpi_rectification": ("整改完成率", "Rectification rate"),
     "kpi_vs_period": ("{period}同比", "{period} vs last year"),
     "period_year": ("{year}年全年", "{year}"),
@@ -665,7 +665,26 @@ VALUES: dict[str, tuple[str, str]] = {
     "in_progress": ("整改中", "In progress"),
     "not_started": ("未整改", "Not started"),
     "long_term": ("长期整改", "Long-term"),
+    # unit types (DATA_CONTRACT roster.unit_type)
+    "村": ("村", "Village"),
+    "社区": ("社区", "Community"),
+    "基层站所": ("基层站所", "Grassroots station"),
+    "两新组织": ("两新组织", "Non-public organisation"),
+    "机关": ("机关", "Government body"),
+    "国企": ("国企", "State-owned enterprise"),
+    "学校": ("学校", "School"),
+    "其他": ("其他", "Other"),
+    # inspection modes (DATA_CONTRACT inspections.mode); a mode the contract does not know stays as written
+    "常规": ("常规", "Regular"),
+    "专项": ("专项", "Special"),
+    "机动": ("机动", "Ad hoc"),
+    "提级": ("提级", "Escalated"),
+    "交叉": ("交叉", "Cross"),
+    "点穴": ("点穴", "Targeted"),
+    "巡乡带村": ("巡乡带村", "Township with villages"),
 }
+# the columns whose values are one of these vocabularies (shown translated in English)
+VOCABULARY_COLUMNS = ("unit_type", "mode", "level", "status")
 
 FILTER_NAMES = {
     "districts": "f_districts", "townships": "f_townships", "unit_types": "f_unit_types",
@@ -732,7 +751,7 @@ def describe_filters(active: dict, lang: str = "zh") -> str:
         if isinstance(val, bool):
             shown = ""
         elif isinstance(val, (list, tuple)):
-            shown = "、".join(value(str(v), lang).split("/")[-1] for v in val)
+            shown = ("、" if lang == "zh" else ", ").join(value(str(v), lang).split("/")[-1] for v in val)
         else:
             shown = str(val)
         label = t(FILTER_NAMES.get(name, name), lang)

@@ -55,7 +55,7 @@ def choose(filters, lang: str) -> tuple[str, str, str] | None:
         return None
     district, township, name = picked.split("/", 2)
     st.caption(t("unit_where", lang, district=district, township=township,
-                 unit_type=frame.loc[keys.index(picked), "unit_type"] or ""))
+                 unit_type=value(frame.loc[keys.index(picked), "unit_type"] or "", lang)))
     return district, township, name
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from inspection import charts, export
 from inspection.filters import Filters
-from inspection.i18n import area_title, describe_filters, grained, t
+from inspection.i18n import VOCABULARY_COLUMNS, area_title, describe_filters, grained, t, value
 
 from . import sidebar, state
 
@@ -154,7 +154,11 @@ def store_is_empty() -> bool:
 def table(frame: pd.DataFrame, labels: dict[str, str], formats: dict | None = None) -> None:
     """A dataframe with translated headers; `formats` maps column -> st.column_config."""
     lang = state.lang()
-    shown = frame[list(labels)].rename(columns={c: t(k, lang) for c, k in labels.items()})
+    shown = frame[list(labels)]
+    vocab = [c for c in labels if c in VOCABULARY_COLUMNS]
+    if vocab and lang != "zh":  # unit types, modes, levels, statuses in the page's language
+        shown = shown.assign(**{c: shown[c].map(lambda v: value(v, lang) if isinstance(v, str) else v) for c in vocab})
+    shown = shown.rename(columns={c: t(k, lang) for c, k in labels.items()})
     config = {t(labels[c], lang): cfg for c, cfg in (formats or {}).items() if c in labels}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
 

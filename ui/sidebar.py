@@ -143,11 +143,11 @@ def render(lang: str) -> Filters:
     modes_all = _values(opts, "mode")
     _prune("mode", modes_all)
     modes = side.multiselect(t("f_modes", lang), modes_all, key="mode", bind="query-params",
-                             placeholder=t("all", lang))
+                             placeholder=t("all", lang), format_func=lambda v: value(v, lang))
     types_all = _values(opts, "unit_type")
     _prune("unit_type", types_all)
     unit_types = side.multiselect(t("f_unit_types", lang), types_all, key="unit_type", bind="query-params",
-                                  placeholder=t("all", lang))
+                                  placeholder=t("all", lang), format_func=lambda v: value(v, lang))
     poverty = side.toggle(t("f_poverty_only", lang), key="poverty", bind="query-params")
     categories_all = _values(opts, "category")
     _prune("category", categories_all)

@@ -226,11 +226,11 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 @pytest.fixture(scope="module")
 def data_values(demo_db) -> list[str]:
     """Names that are data, not labels (districts, townships, rounds, categories ...): allowed in
-    Chinese on the English screen. Longest first, so a township goes before its district."""
+    Chinese on the English screen. Unit types and modes are vocabularies, translated (issue 25 item 16). Longest first, so a township goes before its district."""
     con = store.connect(demo_db, read_only=True)
     found = set()
     for column, view in (("district", "v_units"), ("township", "v_units"), ("unit_name", "v_units"),
-                         ("unit_type", "v_inspections"), ("round", "v_inspections"), ("mode", "v_inspections"),
+                         ("round", "v_inspections"),
                          ("team", "v_inspections"), ("category", "v_issues"), ("subcategory", "v_issues")):
         found |= {v for (v,) in con.execute(f"SELECT DISTINCT {column} FROM {view}").fetchall() if v}
     con.close()
