@@ -7,6 +7,7 @@ every chart. Rates arrive as fractions 0..1 and are drawn as percentages. No str
 from __future__ import annotations
 
 import hashlib
+import math
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -298,19 +299,45 @@ def category_treemap(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Fi
 
 
 def categories_by_group(frame: pd.DataFrame, group_col: str, value_col: str, title: str, y_title: str,
-                        order: list | None = None) -> go.Figure:
-    """Stacked bars per group (district or round), one fixed colour per category."""
+                        order: list | None = None, handle_hint: str | None = None) -> go.Figure:
+    """Stacked bars per group (district or round), one fixed colour per category.
+
+    With `handle_hint` (a clickable chart): each segment's customdata is ["category", category], and
+    under each stack a grey handle bearing the group's name (in place of the axis label) has
+    ["area", group], so a click says what was clicked: a category's segment, or the group."""
     fig = go.Figure()
     groups = order or sorted(frame[group_col].astype(str).unique().tolist())
     for category, part in frame.groupby("category", sort=True):
         part = part.set_index(part[group_col].astype(str)).reindex(groups)
+        custom = [["category", category]] * len(groups) if handle_hint else [category] * len(groups)
         fig.add_bar(x=groups, y=part[value_col], name=category, marker_color=category_color(category),
-                    customdata=[category] * len(groups),
-                    hovertemplate="%{x}<br>" + category + ": %{y:.2f}<extra></extra>")
+                    customdata=custom, hovertemplate="%{x}<br>" + category + ": %{y:.2f}<extra></extra>")
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text=y_title)
     fig.update_xaxes(type="category")
+    if handle_hint and groups:
+        top = float(pd.to_numeric(frame[value_col], errors="coerce").groupby(frame[group_col].astype(str)).sum().max()
+                    or 1)
+        depth = top * 0.09
+        fig.add_bar(x=groups, y=[-depth] * len(groups), name="", showlegend=False, marker_color="#E3E7EE",
+                    marker_line_width=0, customdata=[["area", g] for g in groups], text=groups,
+                    textposition="inside", insidetextanchor="middle", textangle=0,
+                    textfont=dict(color="#1F2D3D", size=12),
+                    hovertemplate="%{x}<br>" + handle_hint + "<extra></extra>")
+        step = _nice_step(top / 5)
+        ticks = [step * i for i in range(int(top // step) + 2)]
+        fig.update_layout(barmode="relative")
+        fig.update_yaxes(tickvals=ticks, range=[-depth * 1.05, max(ticks[-1], top * 1.05)], zeroline=False)
+        fig.update_xaxes(showticklabels=False, ticks="")
     return _finish(fig, title, 460)
+
+
+def _nice_step(raw: float) -> float:
+    """1, 2 or 5 times a power of ten, at least `raw`."""
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
 
 def category_trend(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:

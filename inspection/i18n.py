@@ -36,6 +36,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "reset": ("重置筛选", "Reset filters"),
     "filters_none": ("全部数据", "all data"),
     "cross_hint": ("提示：点击图中的县区柱或问题类别可联动筛选。", "Tip: click a district bar or a category to filter."),
+    "cat_handle_hint": ("点击筛选该县区", "Click to filter by this district"),
+    "cat_click_hint": ("点击色块按问题类别筛选，点击柱下的县区名称按县区筛选。",
+                       "Click a coloured segment to filter by its category, or a district's name under its bar to "
+                       "filter by the district."),
     # captions and common
     "caption": ("数据截至 {as_of}；筛选：{filters}", "Data as of {as_of}; filters: {filters}"),
     "units_label": ("对象数（个）", "Units"),

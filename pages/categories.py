@@ -4,7 +4,7 @@ inspection), the trend by round, rectification status by category with overdue c
 import streamlit as st
 
 from inspection import charts, fmt
-from inspection.i18n import issues_two_totals, join, t
+from inspection.i18n import grained, issues_two_totals, join, t
 from ui import components as ui
 from ui import registry, state
 
@@ -24,10 +24,12 @@ def render_by_district(filters, lang: str) -> None:
     else:
         column, y_title = "issues", t("issues_label", lang)
     order = frame.groupby("district", sort=False)["issues"].sum().sort_values(ascending=False).index.tolist()
-    fig = charts.categories_by_group(frame, "district", column, t("chart_top_by_district", lang), y_title, order)
+    fig = charts.categories_by_group(frame, "district", column, t("chart_top_by_district", lang), y_title, order,
+                                     handle_hint=grained(t("cat_handle_hint", lang), filters.params(), lang))
     fig.update_xaxes(title_text=t("district", lang))
     ui.area_chart(fig, "chart_top_by_district", filters, key="cat_district_bars",
-                  on_click=ui.click_to_filter("cat_district_bars", "category"))
+                  on_click=ui.click_category_or_area("cat_district_bars", filters))
+    st.caption(grained(t("cat_click_hint", lang), filters.params(), lang))
 
 
 def render_trend(filters, lang: str) -> None:

@@ -89,6 +89,31 @@ def drill(chart_key: str, filters: Filters) -> Callable[[], None]:
     return callback
 
 
+def click_category_or_area(chart_key: str, filters: Filters) -> Callable[[], None]:
+    """A selection callback for categories stacked by area (charts.categories_by_group with its
+    handles): a category's segment filters by the category, an area's handle (its name under the
+    stack) chooses the area as a drill-down click does."""
+
+    def callback() -> None:
+        selection = st.session_state.get(chart_key)
+        points = (selection or {}).get("selection", {}).get("points", []) if selection else []
+        picked: dict[str, list[str]] = {"category": [], "area": []}
+        for point in points:
+            raw = point.get("customdata")
+            if isinstance(raw, list) and len(raw) == 2 and raw[0] in picked and str(raw[1]) not in picked[raw[0]]:
+                picked[raw[0]].append(str(raw[1]))
+        if picked["area"]:
+            key, _ = filters.drill(picked["area"][0])
+            if key == "unit":
+                sidebar.open_unit(picked["area"][0], filters)
+            else:
+                sidebar.set_filter(key, [filters.drill(label)[1] for label in picked["area"]])
+        elif picked["category"]:
+            sidebar.set_filter("category", picked["category"])
+
+    return callback
+
+
 def breadcrumb(filters: Filters, lang: str) -> None:
     """全市 › 沙澧区 › 某镇 above a drilled view's charts: each level but the last goes back up to it.
     A unit bar clicked on the last run (sidebar.open_unit) opens that unit's page instead."""
