@@ -52,6 +52,8 @@ def run_import(uploads, user: str, progress=None) -> None:
         if result.status == "imported":
             state.clear_caches()
             _backup(con)
+    if result.status == "imported":
+        registry.warm()  # the views leaders open first, computed in the background
     ui_mappings.remember(files, result)
     problems_xlsx = problem_report.build(files, result.problems) if result.problems else None
     st.session_state[RESULT_KEY] = (result, problems_xlsx, dt.datetime.now().strftime("%Y%m%d_%H%M"))
@@ -222,6 +224,7 @@ def _undo_clicked(generation: str, rows_by_import: dict, lang: str) -> None:
             st.session_state[UNDO_KEY] = message
             state.clear_caches()
             _backup(con)
+        registry.warm()
 
 
 EXPORT_ROWS = 500  # the latest exports shown; the command line prints them all

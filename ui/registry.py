@@ -12,16 +12,19 @@ parameters.
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import json
 import runpy
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from inspection import briefing, report
-from inspection.filters import Filters, listing
+from inspection import briefing, charts, report
+from inspection.filters import Filters, default_as_of, listing
 from inspection.i18n import t
 
 from . import components as ui
@@ -42,11 +45,23 @@ class Page:
     more: Callable[[Filters], Sequence[tuple[Sequence[str], dict]]] | None = None
     filters: bool = True  # the shared filter panel shows in the sidebar (its values stay in the URL)
     breadcrumb: bool = True  # 全市 › 沙澧区 › 某镇 above a drilled view's charts
+    # queries run for the group of districts a chart shows (ui.choose_districts, ui.narrowed): the
+    # warm-up after an import (`warm`) computes them for the first group, which a page opens on
+    by_group: tuple[str, ...] = ()
     title_shown: bool = True  # False: the page draws its own heading (the briefing)
 
     @property
     def slug(self) -> str:
         return Path(self.path).stem
+
+    def requests(self, filters: Filters) -> list[tuple[str, dict]]:
+        """The queries the page starts first, each with the parameters it runs it with."""
+        params = filters.params()
+        out = [(name, params) for name in self.queries]
+        out += [(name, listing(name, params)) for name in self.listings]
+        for names, more in (self.more(filters) if self.more else ()):
+            out += [(name, more) for name in names]
+        return out
 
     def prefetch(self, filters: Filters) -> None:
         params = filters.params()
@@ -68,7 +83,7 @@ PAGES: tuple[Page, ...] = (
           "results_by_district")),
     Page("pages/coverage.py", "page_coverage", ":material/map:",
          ("headline_totals", "plan_by_district", "coverage_by_unit_type", "coverage_by_poverty"),
-         listings=("uncovered_units",)),
+         listings=("uncovered_units",), by_group=("coverage_by_district_month", "units_by_district_round")),
     Page("pages/categories.py", "page_categories", ":material/category:",
          ("headline_totals", "issues_by_category", "issues_by_district_category", "issues_by_round_category",
           "rectification_by_category")),
@@ -80,11 +95,56 @@ PAGES: tuple[Page, ...] = (
     # the overdue list (administrators, when opened) starts its own query: pages/followup.py
     Page("pages/followup.py", "page_followup", ":material/task_alt:",
          ("headline_totals", "plan_by_district", "rectification_totals", "rectification_by_days",
-          "overdue_by_district_category")),
+          "overdue_by_district_category"), by_group=("coverage_projection_by_month",)),
     Page("pages/unit.py", "page_unit", ":material/home_work:", breadcrumb=False),  # queries name one unit
     Page("pages/imports.py", "page_imports", ":material/upload_file:", filters=False, breadcrumb=False),
 )
 BY_SLUG = {page.slug: page for page in PAGES}
+
+
+def views(fetch: Callable[[str, dict], pd.DataFrame]) -> Iterator[tuple[str, dict]]:
+    """What a leader opens first, in order: the sidebar's own queries, the default view of every
+    page, then each single-district view (the districts most behind the plan first), each as the
+    (query, parameters) the page asks for, so that the page then finds them in the cache.
+    `fetch` runs a query through the cache (the warm-up's, on the version it warms)."""
+    yield "filter_options_by_kind", {}
+    yield "data_as_of", {}
+    day = default_as_of(fetch("data_as_of", {}))  # the as-of filter's default (ui/sidebar.render)
+    default = Filters(as_of=day)
+    seen: set[str] = set()
+    for filters in itertools.chain([default], (Filters(districts=(d,), as_of=day) for d in _districts(fetch, default))):
+        for page in PAGES:
+            for name, params in page.requests(filters) + _group_requests(page, filters, fetch):
+                key = json.dumps([name, params], sort_keys=True, default=str)
+                if key not in seen:
+                    seen.add(key)
+                    yield name, params
+
+
+def _districts(fetch, default: Filters) -> list[str]:
+    """The districts in the order of the plan (most behind first), then any without a plan row."""
+    plan = fetch("plan_by_district", default.params())
+    ordered = [str(d) for d in plan.loc[~plan["is_total"].astype(bool), "district"]]
+    options = fetch("filter_options_by_kind", {})
+    every = [str(d) for d in options.loc[options["kind"] == "district", "value"]]
+    return ordered + [d for d in every if d not in set(ordered)]
+
+
+def _group_requests(page: Page, filters: Filters, fetch) -> list[tuple[str, dict]]:
+    """The page's by-group queries for the group of districts it opens on (ui.choose_districts)."""
+    if not page.by_group:
+        return []
+    plan = fetch("plan_by_district", filters.params())
+    groups = charts.district_groups(plan.loc[~plan["is_total"].astype(bool), "district"])
+    shown = groups[0] if len(groups) > 1 else None
+    params = ui.narrowed(filters, shown).params()
+    return [(name, params) for name in page.by_group]
+
+
+def warm() -> None:
+    """Right after an import or undo committed: the views a leader opens first computed in the
+    background (state.warm), so the first one after an import waits no longer than the second."""
+    state.warm(views)
 
 
 def navigation_pages(lang: str) -> list[tuple[st.Page, Page]]:

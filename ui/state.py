@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -165,11 +167,57 @@ def run_query(name: str, params: dict) -> pd.DataFrame:
 def clear_caches() -> None:
     """After an import or an undo: every cached result is stale, and this run goes on with the new
     data (its own write is no reason to start over)."""
+    global _generation
     st.session_state.pop(_PINNED, None)
     _cached.clear()
     with _lock:
+        _generation += 1  # a warm-up of the data before stops
         _started.clear()
         _computed.clear()
+
+
+# The warm-up after an import or undo (ui/registry.warm): the views a leader opens first, computed
+# one query at a time in a background thread through the cache, under the data version read right
+# after the commit, i.e. the keys the pages then ask for. It fills at most half the cache (a
+# province's 150 districts times a page's 30 queries would evict what sessions use), stops when a
+# later import or undo clears the caches, and a failure is logged, never shown: the page runs the
+# query itself and says what went wrong, as without the warm-up.
+WARM_MAX = _KEEP // 2
+_generation = 0
+_warming: threading.Thread | None = None
+_log = logging.getLogger("inspection.warm")
+
+
+def warm(views: Callable[[Callable[[str, dict], pd.DataFrame]], Iterable[tuple[str, dict]]]) -> threading.Thread | None:
+    """Start computing `views(fetch)`'s (query, parameters) in the background; returns at once."""
+    global _warming
+    with _lock:
+        generation = _generation
+    try:
+        path, version = db_path(), data_version()
+    except Exception:  # noqa: BLE001 - the import's own answer stands; the pages read the version again
+        _log.warning("warm-up after an import not started", exc_info=True)
+        return None
+
+    def fetch(name: str, params: dict) -> pd.DataFrame:
+        return _cached(path, version, name, params)
+
+    def run() -> None:
+        done = 0
+        try:
+            for name, params in views(fetch):
+                if done >= WARM_MAX or _generation != generation:
+                    return
+                fetch(name, params)
+                done += 1
+        except Exception:  # noqa: BLE001 - the page runs the query again and shows its own message
+            _log.warning("warm-up after an import stopped", exc_info=True)
+        finally:
+            _log.info("warm-up after an import: %d results", done)
+
+    _warming = threading.Thread(target=run, name="warm-up", daemon=True)
+    _warming.start()
+    return _warming
 
 
 def lang() -> str:
