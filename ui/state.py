@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import logging
@@ -186,6 +187,16 @@ WARM_MAX = _KEEP // 2
 _generation = 0
 _warming: threading.Thread | None = None
 _log = logging.getLogger("inspection.warm")
+_exiting = threading.Event()
+
+
+@atexit.register
+def _stop_warming() -> None:
+    """At exit the warm-up stops after its current query: DuckDB aborts the process when a daemon
+    thread is still inside a query as the interpreter goes down."""
+    _exiting.set()
+    if _warming is not None:
+        _warming.join(60)
 
 
 def warm(views: Callable[[Callable[[str, dict], pd.DataFrame]], Iterable[tuple[str, dict]]]) -> threading.Thread | None:
@@ -206,7 +217,7 @@ def warm(views: Callable[[Callable[[str, dict], pd.DataFrame]], Iterable[tuple[s
         done = 0
         try:
             for name, params in views(fetch):
-                if done >= WARM_MAX or _generation != generation:
+                if done >= WARM_MAX or _generation != generation or _exiting.is_set():
                     return
                 fetch(name, params)
                 done += 1

@@ -46,6 +46,8 @@ def _import_through_the_page(root: str, district: str, township: str, unit: str)
 
 @pytest.fixture
 def app(demo_copy, env_db, tmp_path, monkeypatch):
+    if state._warming is not None:  # one an earlier test's import started
+        state._warming.join(120)
     monkeypatch.setenv("INSPECTION_USERS_FILE", str(tmp_path / "nobody" / "users.toml"))  # local mode
     env_db(demo_copy)
     st.cache_resource.clear()
