@@ -12,6 +12,7 @@ from pathlib import Path
 from . import importer, lake, mappings, metrics, settings, store
 from .errors import InspectionError
 from .filters import LEVELS, Filters, default_as_of
+from .i18n import LANGS
 
 
 def _user() -> str:
@@ -480,7 +481,7 @@ def parser() -> argparse.ArgumentParser:
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--text", action="store_true", help="print the summary text")
     what.add_argument("--out", metavar="FILE", help="write the Word report, deck or PDF (by the extension)")
-    p.add_argument("--lang", choices=("zh", "en"), help="default: the INSPECTION_LANG setting")
+    p.add_argument("--lang", choices=LANGS, help="default: the INSPECTION_LANG setting")
     p.add_argument("--title", help="the report's title (default: the briefing page's)")
     p.set_defaults(run=cmd_briefing)
 

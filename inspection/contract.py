@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,6 @@ class Table:
     name: str
     label: str
     fields: tuple[Field, ...]
-    # headers that identify this table even when other required ones are missing
-    signature: tuple[str, ...] = field(default=())
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -95,7 +93,6 @@ INSPECTIONS = Table(
     + _unit_fields(True)
     + tuple(Field(n, "count", req, h, lab) for n, req, h, lab in COUNTS)
     + (Field("funds_recovered", "money", False, ("追回资金", "挽回经济损失", "追缴资金", "funds_recovered"), "追回资金(万元)"),),
-    signature=("level", "team", "issues_found", "start_date"),
 )
 
 ISSUES = Table(
@@ -111,7 +108,6 @@ ISSUES = Table(
         Field("due_date", "due", False, ("整改时限", "整改期限", "整改截止日期", "完成时限", "整改时间节点", "due_date"), "整改时限"),
         Field("rectified_date", "date", False, ("整改完成时间", "完成时间", "销号时间", "实际完成时间", "销号日期", "rectified_date"), "整改完成时间"),
     ),
-    signature=("category",),
 )
 
 TABLES = (ROSTER, INSPECTIONS, ISSUES)

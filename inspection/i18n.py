@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from inspection.filters import scope
 
-LANGS = ("zh", "en")
+LANGS = ("zh", "en")  # the languages, the default first
 
 LABELS: dict[str, tuple[str, str]] = {
     # app and navigation

@@ -37,11 +37,11 @@ PREFIX = "ducklake:postgres:"
 EXTENSION_DIR = ROOT / "data" / "extensions"
 PACKAGES = {"ducklake": "duckdb_extension_ducklake", "postgres_scanner": "duckdb_extension_postgres"}
 LOCK_KEY = 7_318_801  # the one advisory lock key of this application's writers
-_LOCK_SQL = "SELECT pg_advisory_xact_lock(7318801)"
-_TRY_LOCK_SQL = "SELECT pg_try_advisory_xact_lock(7318801) AS ok"
+_LOCK_SQL = f"SELECT pg_advisory_xact_lock({LOCK_KEY})"
+_TRY_LOCK_SQL = f"SELECT pg_try_advisory_xact_lock({LOCK_KEY}) AS ok"
 _HOLDER_SQL = ("SELECT a.application_name, a.client_addr::text, a.xact_start::text FROM pg_locks l "
                "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
-               "AND l.objid = 7318801")
+               f"AND l.objid = {LOCK_KEY}")
 
 
 class LakeError(StoreError):

@@ -20,7 +20,6 @@ from html import escape
 
 from . import settings
 
-DEFAULT_CLASSIFICATION = "内部资料 注意保存"
 RED = (0xB7, 0x1C, 0x1C)
 INK = (0x60, 0x60, 0x60)   # the watermark's grey
 ALPHA = 0.12               # its opacity: readable on white, a figure under it stays readable

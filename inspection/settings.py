@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SettingsError, StoreError
+from .i18n import LANGS
 
 ROOT = Path(__file__).resolve().parent.parent
 OFF = ("0", "off", "no", "none", "false", "-")  # a switch written as off (marks: classification, watermark)
@@ -49,7 +50,7 @@ def _login(text: str) -> bool | None:
 
 
 def _lang(text: str) -> str:
-    return text if text in ("zh", "en") else "zh"
+    return text if text in LANGS else LANGS[0]
 
 
 def _minutes(text: str) -> float:

@@ -27,7 +27,6 @@ from .errors import StoreError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 QUERIES_DIR = PACKAGE_DIR.parent / "queries"
-SCHEMA_FILE = PACKAGE_DIR / "schema.sql"
 VIEWS_FILE = QUERIES_DIR / "_views.sql"
 LIVE_FILE = QUERIES_DIR / "_live.sql"
 # The live views materialised by refresh_derived, with the order that keeps a district's rows together.
@@ -551,6 +550,3 @@ def _bindable(value: object) -> object:
         return value.date()
     return value
 
-
-def has_roster(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("SELECT count(*) FROM v_units").fetchone()[0])

@@ -10,7 +10,7 @@ import streamlit as st
 
 from inspection import settings
 from inspection.filters import LEVELS, Filters, default_as_of
-from inspection.i18n import t, value
+from inspection.i18n import LANGS, t, value
 
 from . import state
 
@@ -34,10 +34,10 @@ def language() -> str:
     code = LANG_CODES.get(st.query_params.get("lang", ""))
     if code is not None:
         st.session_state["lang"] = code
-    elif st.session_state.get("lang") not in ("zh", "en"):
+    elif st.session_state.get("lang") not in LANGS:
         st.session_state["lang"] = default
     st.sidebar.segmented_control(
-        t("language"), ["zh", "en"], key="lang", on_change=_language_changed,
+        t("language"), list(LANGS), key="lang", on_change=_language_changed,
         format_func=lambda code: "中文" if code == "zh" else "English",
     )
     _language_to_url()
@@ -54,7 +54,7 @@ def _language_to_url() -> None:
     """?lang= holds the code once the language is not the default (or the link already named one)."""
     code, shown = st.session_state.get("lang"), st.query_params.get("lang")
     default = settings.get("INSPECTION_LANG")
-    if code in ("zh", "en") and shown != code and (shown is not None or code != default):
+    if code in LANGS and shown != code and (shown is not None or code != default):
         st.query_params["lang"] = code
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from inspection import bootstrap, exportlog, settings, store
+from inspection.i18n import LANGS
 
 
 def db_path() -> str:
@@ -233,4 +234,4 @@ def warm(views: Callable[[Callable[[str, dict], pd.DataFrame]], Iterable[tuple[s
 
 def lang() -> str:
     value = st.session_state.get("lang") or settings.get("INSPECTION_LANG")
-    return value if value in ("zh", "en") else "zh"
+    return value if value in LANGS else LANGS[0]

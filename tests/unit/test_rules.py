@@ -89,3 +89,11 @@ def test_settings_are_typed_once_where_they_are_declared(monkeypatch):
     compared = [p.name for p in code
                 if re.search(r"settings\.get\([^)]*\)\s*(==|!=|in\b|\.)", p.read_text(encoding="utf-8"))]
     assert not compared
+
+
+def test_the_writers_lock_key_is_written_once():
+    from inspection import lake
+
+    source = (ROOT / "inspection" / "lake.py").read_text(encoding="utf-8")
+    assert source.count("7_318_801") + source.count("7318801") == 1
+    assert all(str(lake.LOCK_KEY) in sql for sql in (lake._LOCK_SQL, lake._TRY_LOCK_SQL, lake._HOLDER_SQL))
