@@ -41,17 +41,20 @@ CREATE OR REPLACE MACRO plan_applies(rounds, year_from, year_to, levels, modes) 
     AND len(levels::VARCHAR[]) = 0 AND len(modes::VARCHAR[]) = 0;
 
 -- Inspection filters: round, year range, level, mode; an inspection counts as of a date when
--- its start_date is on or before that date.
+-- its start_date is on or before that date. Its issues pass the same filters (f_issues).
+CREATE OR REPLACE MACRO inspection_ok(rounds, year_from, year_to, levels, modes, as_of, r, y, l, m, s) AS
+    (len(rounds::VARCHAR[]) = 0 OR list_contains(rounds::VARCHAR[], r))
+    AND (year_from::INTEGER IS NULL OR y >= year_from::INTEGER)
+    AND (year_to::INTEGER IS NULL OR y <= year_to::INTEGER)
+    AND (len(levels::VARCHAR[]) = 0 OR list_contains(levels::VARCHAR[], l))
+    AND (len(modes::VARCHAR[]) = 0 OR list_contains(modes::VARCHAR[], m))
+    AND s <= as_of::DATE;
+
 CREATE OR REPLACE MACRO f_inspections(districts, townships, unit_types, poverty_only,
                                       rounds, year_from, year_to, levels, modes, as_of) AS TABLE
 SELECT * FROM v_inspections
 WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
-  AND (len(rounds::VARCHAR[]) = 0 OR list_contains(rounds::VARCHAR[], round))
-  AND (year_from::INTEGER IS NULL OR year >= year_from::INTEGER)
-  AND (year_to::INTEGER IS NULL OR year <= year_to::INTEGER)
-  AND (len(levels::VARCHAR[]) = 0 OR list_contains(levels::VARCHAR[], level))
-  AND (len(modes::VARCHAR[]) = 0 OR list_contains(modes::VARCHAR[], mode))
-  AND start_date <= as_of::DATE;
+  AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date);
 
 -- Issues whose inspection passes the filters. As of a date, an issue is rectified only when its
 -- status says so and its rectified_date, where there is one, is on or before that date. A
@@ -69,12 +72,7 @@ SELECT *,
          THEN rectified_date - end_date END AS days_to_rectify
 FROM v_issues
 WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
-  AND (len(rounds::VARCHAR[]) = 0 OR list_contains(rounds::VARCHAR[], round))
-  AND (year_from::INTEGER IS NULL OR year >= year_from::INTEGER)
-  AND (year_to::INTEGER IS NULL OR year <= year_to::INTEGER)
-  AND (len(levels::VARCHAR[]) = 0 OR list_contains(levels::VARCHAR[], level))
-  AND (len(modes::VARCHAR[]) = 0 OR list_contains(modes::VARCHAR[], mode))
-  AND start_date <= as_of::DATE
+  AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
   AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
 
 -- The reference day of the year-to-date figures: as_of, or 31 December of year_to when the year
