@@ -31,7 +31,7 @@ if gated:
     ui_auth.gate()  # only the log-in form; stops the run
 ui_auth.login_box()
 state.pin_version()
-sidebar.render(lang)
+sidebar.render(lang, shown=registry.chosen(pages, current).filters)  # hidden on the import page
 with ui_errors.caught(lang):  # an error a page does not handle: its message, never a traceback
     registry.shell_run(current)  # the page, marked as run inside this shell (registry.ensure_shell)
 state.page_version()  # a query that ran after an import committed: draw the page again, whole

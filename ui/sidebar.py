@@ -110,9 +110,20 @@ def open_unit(name: str, filters: Filters) -> None:
         st.session_state[OPEN_UNIT] = f"{district}/{township}/{name}"
 
 
-def render(lang: str) -> Filters:
+PANEL_KEY = "filter_panel"  # the panel's container, the same on every page
+_HIDE_CSS = f"<style>.st-key-{PANEL_KEY} {{ display: none !important; }}</style>"
+
+
+def render(lang: str, shown: bool = True) -> Filters:
+    """The panel. On a page that takes no filters (`shown` False) the same widgets are still drawn,
+    in the same container, which that page's style hides: a bound widget that is not drawn loses
+    its URL parameter, and one drawn elsewhere is another widget to the browser, which then drops
+    the parameter on the next page switch; the filters must be as they were when the user goes
+    back to another page (or copies the link)."""
     opts = options()
-    side = st.sidebar
+    side = st.sidebar.container(key=PANEL_KEY)
+    if not shown:
+        st.html(_HIDE_CSS)
     side.header(t("filters", lang))
     districts = _values(opts, "district")
     _prune("district", districts)

@@ -68,3 +68,44 @@ def test_the_registry_is_the_navigation(app):
         assert not at.exception, (page.path, [e.value for e in at.exception])
         if page.title_shown:
             assert [x.value for x in at.title] == [t(page.title, "zh")], page.path
+
+
+def test_the_import_page_hides_the_filter_panel_and_keeps_the_filters(app, place_names):
+    """The panel is not shown on a page that takes no filters (registry: filters=False), yet its
+    widgets stay drawn (hidden), so the URL keeps every filter and the next page has them all."""
+    district, town = place_names
+    at = app()
+    for key, value in {"district": district, "township": f"{town}（{district}）", "level": "县级",  # labels
+                       "poverty": "true"}.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/coverage.py").run()
+    assert at.session_state["_filters"].townships == (f"{district}/{town}",)
+    shown_before = {k: at.query_params[k] for k in ("district", "township", "level", "poverty")}
+
+    at.switch_page("pages/imports.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    (hidden,) = [c for c in at.sidebar.children.values() if getattr(c, "key", None) == "filter_panel"]
+    assert any(m.key == "district" for m in hidden.multiselect), "the widgets are drawn, inside the hidden box"
+    # the style that hides it (a style-only st.html goes to the page's event block)
+    assert ".st-key-filter_panel { display: none" in " ".join(h.proto.body for h in at.get("html"))
+    assert {k: at.query_params[k] for k in shown_before} == shown_before, "the URL keeps the filters"
+
+    at.switch_page("pages/overview.py").run()
+    filters = at.session_state["_filters"]
+    assert (filters.districts, filters.townships, filters.levels, filters.poverty_only) == (
+        (district,), (f"{district}/{town}",), ("county",), True)
+    assert {k: at.query_params[k] for k in shown_before} == shown_before
+    assert not [h for h in at.get("html") if "filter_panel" in h.proto.body], "shown again"
+    assert any(m.key == "district" for m in at.sidebar.multiselect)
+
+
+@pytest.fixture
+def place_names(demo_db) -> tuple[str, str]:
+    from inspection import store
+
+    con = store.connect(demo_db, read_only=True)
+    try:
+        return con.execute("SELECT district, township FROM v_units ORDER BY 1, 2 LIMIT 1").fetchone()
+    finally:
+        con.close()

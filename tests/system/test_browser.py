@@ -124,6 +124,26 @@ def _click_bar(tab, index: int = -1) -> None:
     settle(tab)
 
 
+def test_the_import_page_hides_the_filters_and_keeps_them_in_the_link(app_url, page):
+    """No filter panel on the import page, yet the link keeps the filters, and the next page has them."""
+    page.goto(app_url + "/coverage?lang=zh")
+    page.wait_for_selector("h1", timeout=120_000)
+    settle(page)
+    _click_bar(page)  # a district chosen by a click, as a user would
+    district = parse_qs(urlparse(page.url).query)["district"][0]
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav.get_by_text("数据导入", exact=True).click()
+    settle(page)
+    assert page.locator("h1", has_text="数据导入").count() == 1
+    assert not page.get_by_text("筛选条件", exact=True).is_visible(), "no filter panel on the import page"
+    assert parse_qs(urlparse(page.url).query).get("district") == [district], page.url
+    nav.get_by_text("覆盖进度", exact=True).click()
+    settle(page)
+    assert page.get_by_text("筛选条件", exact=True).is_visible()
+    assert parse_qs(urlparse(page.url).query).get("district") == [district], page.url
+    assert _title(page).startswith("各乡镇（街道）") and _title(page).endswith(f"— {district}")
+
+
 def test_drill_down_by_clicks_and_back_by_the_breadcrumb(app_url, page):
     """A district bar, then a township bar: the titles say the level and the place, the URL holds
     both choices (a copied link opens the same level); the breadcrumb goes back up a level a click."""
