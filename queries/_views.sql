@@ -81,6 +81,10 @@ WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township
 CREATE OR REPLACE MACRO reference_day(as_of, year_to) AS
     least(as_of::DATE, make_date(coalesce(year_to::INTEGER, 9999), 12, 31));
 
+-- A per-inspection average: the sum of a figure over the inspections that reported it (a figure
+-- left empty is not a zero); issues + clues over those that reported both.
+CREATE OR REPLACE MACRO per_inspection(figure) AS sum(figure) / nullif(count(figure), 0);
+
 -- Per-level results over a set of filtered inspections. Averages are per inspection: the level's
 -- sum over the inspections that reported that figure; issues+clues over those that reported both.
 -- like_for_like: only the (district, year) cells where both levels inspected, so municipal and
@@ -102,11 +106,11 @@ SELECT
     sum(clues) AS clues,
     sum(disciplined) AS disciplined,
     sum(immediate_fixes) AS immediate_fixes,
-    sum(issues_found + clues) / nullif(count(issues_found + clues), 0) AS avg_issues_and_clues,
-    sum(issues_found) / nullif(count(issues_found), 0) AS avg_issues,
-    sum(clues) / nullif(count(clues), 0) AS avg_clues,
-    sum(disciplined) / nullif(count(disciplined), 0) AS avg_disciplined,
-    sum(immediate_fixes) / nullif(count(immediate_fixes), 0) AS avg_immediate_fixes,
+    per_inspection(issues_found + clues) AS avg_issues_and_clues,
+    per_inspection(issues_found) AS avg_issues,
+    per_inspection(clues) AS avg_clues,
+    per_inspection(disciplined) AS avg_disciplined,
+    per_inspection(immediate_fixes) AS avg_immediate_fixes,
     (SELECT count(*) FROM cells) AS cells
 FROM i
 WHERE NOT like_for_like OR EXISTS (SELECT 1 FROM cells c WHERE c.district = i.district AND c.year = i.year)

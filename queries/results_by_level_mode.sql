@@ -1,7 +1,7 @@
 -- Per mode and level: inspections and the per-inspection average of issues + clues
 -- (over the inspections that reported both).
 SELECT mode, level, count(*) AS inspections,
-       sum(issues_found + clues) / nullif(count(issues_found + clues), 0) AS avg_issues_and_clues
+       per_inspection(issues_found + clues) AS avg_issues_and_clues
 FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
                    $rounds, $year_from, $year_to, $levels, $modes, $as_of)
 GROUP BY mode, level

@@ -9,7 +9,7 @@ SELECT
     sum(clues) AS clues,
     sum(disciplined) AS disciplined,
     sum(immediate_fixes) AS immediate_fixes,
-    sum(issues_found + clues) / nullif(count(issues_found + clues), 0) AS avg_issues_and_clues
+    per_inspection(issues_found + clues) AS avg_issues_and_clues
 FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
                    $rounds, $year_from, $year_to, $levels, $modes, $as_of)
 GROUP BY team
