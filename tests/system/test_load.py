@@ -227,9 +227,9 @@ async def run_all(url: str, plans: list, file, events: dict) -> list:
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            # one visit first: the first run of a fresh process can start in Streamlit's legacy
-            # pages/ mode, and sessions that start concurrently in that moment stay there (a page
-            # without the shell: ui/sidebar.ensure_shell reruns only the first one; see the report)
+            # one visit first: the first run of a fresh process starts in Streamlit's legacy pages/
+            # mode, where a page runs the shell itself (ui/registry.ensure_shell); the load is
+            # measured on warm sessions
             warm = await browser.new_page()
             await warm.goto(url + "/", wait_until="domcontentloaded")
             await _settle(warm)
