@@ -116,6 +116,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi_vs_period": ("{period}同比", "{period} vs last year"),
     "period_year": ("{year}年全年", "{year}"),
     "period_ytd": ("{year}年至今", "{year} to date"),
+    "kpi_no_period_data": ("所选筛选条件下 {year} 年至今和 {before} 年同期都没有巡察，不显示增减。",
+                           "No inspection under these filters in {year} to date or the same period of {before}: "
+                           "no change is shown."),
     "kpi_gain_period": ("{year}年新增", "gained in {year}"),
     "kpi_period_note": ("增减：{start} 至 {end}，较上年同期（{prev_start} 至 {prev_end}）。",
                         "Changes: {start} to {end} against the same period last year ({prev_start} to {prev_end})."),

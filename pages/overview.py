@@ -18,6 +18,10 @@ def render_kpis(head: dict, periods, lang: str, filters) -> None:
     rows = periods.set_index("period") if len(periods) == 2 else None
     now = rows.loc["current"] if rows is not None else None
     before = rows.loc["previous"] if rows is not None else None
+    quiet = None  # neither period has an inspection under the filters: no change to show, and why
+    if now is not None and not (now["inspections"] or before["inspections"]):
+        quiet = t("kpi_no_period_data", lang, year=int(now["year"]), before=int(before["year"]))
+        now = before = None
 
     period = None
     if now is not None:
@@ -64,6 +68,8 @@ def render_kpis(head: dict, periods, lang: str, filters) -> None:
     ui.kpi(cols[2], t("kpi_rectification", lang), fmt.percent(head["rectification_rate"]), rect_delta,
            delta_description=against)
     ui.kpi(cols[3], t("overdue", lang), fmt.count(head["overdue"], lang), None, None)
+    if quiet:
+        st.caption(quiet)
     if now is not None:
         st.caption(t("kpi_period_note", lang, start=_day(now["period_start"]), end=_day(now["period_end"]),
                      prev_start=_day(before["period_start"]), prev_end=_day(before["period_end"])))
