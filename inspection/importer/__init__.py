@@ -9,11 +9,14 @@ One module per step:
     validate    the rows checked against each other and the store
     load        the diff with the store, the write, the originals; undo and the import log
     run         the Importer that runs the steps, `import_files` and its progress stages
+    messages    every text the importer shows a user, written once
+    temp        the TEMP-table helpers the steps share
 """
 
 from .load import list_imports, undo
+from .messages import counts_text, progress_text
 from .model import MAX_PROBLEMS, ImportResult, InputFile, Problem
-from .run import Importer, Progress, counts_text, import_files, progress_text
+from .run import Importer, Progress, import_files
 from .units import UnitIndex
 
 __all__ = ["MAX_PROBLEMS", "ImportResult", "Importer", "InputFile", "Problem", "Progress", "UnitIndex",

@@ -14,37 +14,31 @@ import pandas as pd
 
 from .. import contract, lake, store
 from ..errors import ImportAlreadyUndone, ImportNotFound, StoreError
+from . import messages
 from .model import KEYS, MAX_CHANGES, DiffPlan, InputFile, StagedRows
 
 
 class Loader:
     """The diff and load of `Importer` (a mixin: `self` is the Importer)."""
 
-    def diff(self, table: str, frame: pd.DataFrame | StagedRows) -> DiffPlan:
-        """Stage the incoming rows (typed as the table) and compare each group with the store.
+    def diff(self, table: str, frame: StagedRows) -> DiffPlan:
+        """Make the validated rows the stage (TEMP table stage_<table>) and compare each group with the store.
 
         A group is a roster unit, or the rows of one (round, unit). Groups are compared by a
         fingerprint of all their rows, computed the same way for both sides in SQL.
         """
         keys = KEYS[table]
-        cols = list(frame.columns)  # StagedRows: its column names
+        cols = list(frame.columns)
         stage, plan = f"stage_{table}", f"plan_{table}"
         con = self.con
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {stage} AS SELECT {', '.join(cols)} FROM {table} LIMIT 0")
+        # the validated rows, typed as the table already, become the stage
+        con.execute(f"DROP TABLE IF EXISTS {stage}")
+        con.execute(f"ALTER TABLE {frame.table} RENAME TO {stage}")
+        frame.table = stage
         if frame.empty:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {plan} AS SELECT {', '.join(keys)}, 0 AS n, "
                         f"'same' AS state FROM {table} LIMIT 0")
             return DiffPlan(table, cols, keys, 0, 0, 0)
-        if isinstance(frame, StagedRows):  # typed as the table already: it becomes the stage
-            con.execute(f"DROP TABLE {stage}")
-            con.execute(f"ALTER TABLE {frame.table} RENAME TO {stage}")
-            frame.table = stage
-        else:
-            con.register("incoming_rows", frame)
-            try:
-                con.execute(f"INSERT INTO {stage} SELECT {', '.join(cols)} FROM incoming_rows")
-            finally:
-                con.unregister("incoming_rows")
         row_text = "concat_ws(chr(31), " + ", ".join(
             f"coalesce(CAST(x.{c} AS VARCHAR), chr(1))" for c in cols) + ")"
         key_list = ", ".join(keys)
@@ -111,11 +105,11 @@ class Loader:
             "district, "
             f"township, unit_name, field LIMIT {MAX_CHANGES + 1}").fetchall()
         if len(rows) > MAX_CHANGES:
-            self.warnings.append(f"替换的内容超过 {MAX_CHANGES:,} 项，变更清单只列出前 {MAX_CHANGES:,} 项")
+            self.warnings.append(messages.changes_cut(MAX_CHANGES))
         labels = {f.name: f.label for t in contract.TABLES for f in t.fields}
         tables = {t.name: t.label for t in contract.TABLES}
         return [{"table": tables[r[0]], "round": r[1], "district": r[2], "township": r[3], "unit": r[4],
-                 "field": "问题清单条数" if r[0] == "issues" else labels.get(r[5], r[5]),
+                 "field": messages.ISSUE_LIST_ROWS if r[0] == "issues" else labels.get(r[5], r[5]),
                  "old": r[6], "new": r[7]} for r in rows[:MAX_CHANGES]]
 
     def _changed_count_warnings(self, plans: dict[str, DiffPlan]) -> None:
@@ -137,50 +131,25 @@ class Loader:
             GROUP BY ALL HAVING count(*) <> c.new ORDER BY 1, 2
         """).fetchall()
         if rows:
-            examples = "；".join(f"{r[0]} {r[1]}：发现问题数 {r[2]} → {r[3]}，问题清单 {r[4]} 条" for r in rows[:5])
-            self.warnings.append(f"{len(rows)} 个巡察记录的发现问题数已改变，与已导入的问题清单条数不一致"
-                                 f"（请核对或一并导入新的问题清单）：{examples}")
+            self.warnings.append(messages.found_changed(rows))
 
-    def _count_warnings(self, frames: dict[str, pd.DataFrame]) -> None:
-        issues = frames["issues"]
+    def _count_warnings(self, frames: dict[str, StagedRows]) -> None:
+        """A warning naming the inspections whose issue list has another count than their issues_found."""
+        issues, inspections = frames["issues"], frames["inspections"]
         if issues.empty:
             return
-        if isinstance(issues, StagedRows):
-            listed = self.con.execute(f"SELECT round, unit_id, count(*) AS listed FROM {issues.table} "
-                                      "GROUP BY round, unit_id ORDER BY round, unit_id").df()
-        else:
-            listed = issues.groupby(["round", "unit_id"]).size().rename("listed").reset_index()
-        rows = self._mismatches(frames, listed)
-        if rows:
-            examples = "；".join(f"{r[0]} {r[1]}：清单 {r[2]} 条，发现问题数 {r[3]}" for r in rows[:5])
-            self.warnings.append(f"{len(rows)} 个巡察记录的问题清单条数与发现问题数不一致（清单可以不完整）：{examples}")
-
-    def _mismatches(self, frames: dict[str, pd.DataFrame], listed: pd.DataFrame) -> list[tuple]:
-        inspections = frames["inspections"]
-        self.con.register("listed", listed)
-        if isinstance(inspections, StagedRows):
-            self.con.execute("CREATE OR REPLACE TEMP VIEW incoming AS SELECT round, unit_id, unit_name, issues_found "
-                             f"FROM {inspections.table}")
-        else:
-            self.con.register("incoming", inspections[["round", "unit_id", "unit_name", "issues_found"]])
-        try:
-            return self.con.execute(
-            """
+        rows = self.con.execute(f"""
+            WITH listed AS (SELECT round, unit_id, count(*) AS listed FROM {issues.table} GROUP BY round, unit_id)
             SELECT l.round, coalesce(n.unit_name, i.unit_name), l.listed, coalesce(n.issues_found, i.issues_found)
             FROM listed l
-            LEFT JOIN incoming n ON n.round = l.round AND n.unit_id = l.unit_id
+            LEFT JOIN {inspections.table} n ON n.round = l.round AND n.unit_id = l.unit_id
             LEFT JOIN inspections i ON i.round = l.round AND i.unit_id = l.unit_id AND i.superseded_by IS NULL
             WHERE coalesce(n.issues_found, i.issues_found) IS NOT NULL
               AND coalesce(n.issues_found, i.issues_found) <> l.listed
             ORDER BY 1, 2
-            """
-            ).fetchall()
-        finally:
-            self.con.unregister("listed")
-            if isinstance(inspections, StagedRows):
-                self.con.execute("DROP VIEW IF EXISTS incoming")
-            else:
-                self.con.unregister("incoming")
+        """).fetchall()
+        if rows:
+            self.warnings.append(messages.listed_differs(rows))
 
     def _load(self, plans: dict, added: int, replaced: int, skipped: int, unchanged: int = 0) -> int:
         """The write, in one transaction; a StoreError (nothing written, no original kept) when the
@@ -358,7 +327,7 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return f"已撤销导入 {import_id}：删除该次导入写入的 {removed} 行，恢复被它替换的 {restored} 行"
+    return messages.undone(import_id, removed, restored)
 
 
 def list_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
+from typing import NamedTuple
 
 import pandas as pd
 
 from .. import cells, contract, layout, mappings, readers
+from . import messages
 from .model import InputFile, Problem, StagedSheet
-from .parse_rows import CSV_BLANK_HINT
 from .recognise import _MARKER_START, _recognise, _row_kind, _show
+from .temp import SQL_TYPES, as_sql_text, insert_frame
 
 # ---------------------------------------------------------------- large CSVs: the vectorised path
 #
@@ -20,29 +21,26 @@ from .recognise import _MARKER_START, _recognise, _row_kind, _show
 # row by row: the same values, the same problems (file, row, column, value, reason), the same
 # skipped rows. Small or irregular files (title rows are fine; GBK, tabs, odd quoting, line breaks
 # in cells, xlsx) keep the Python path.
-# `validate` then checks the staged rows of a table in SQL too (duplicates, unit lookups once per
-# distinct unit, end before start); the Records of the other files of that table are staged with them
-# (`_gather`), so the checks that span files see every row in the same order.
+# validate.py then checks the staged rows with those of every other file (the Records of the
+# row-by-row readers are staged beside them), the one validation of every path.
 
 FAST_TABLES = frozenset({"roster", "inspections", "issues"})
 _WHITESPACE = [c for c in map(chr, range(0x3001)) if c.isspace()]
 # a row whose first cell starts with any other character is a data row (see `_row_kind`)
 _SURE_DATA = "^[^" + cells.char_class(_WHITESPACE + sorted(_MARKER_START)) + "]"
-_SQL_TYPES = {"count": "BIGINT", "money": "DOUBLE", "date": "DATE", "bool": "BOOLEAN", "range": "DATE", "due": "DATE",
-              "money_yuan": "DOUBLE"}
 
 
-def _as_sql_text(value: object) -> str | None:
-    """A converted value as text that CASTs back to the same value in SQL."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
+class ColumnMap(NamedTuple):
+    """One recognised column of a fast CSV and the TEMP table of its distinct values converted."""
+
+    field: str
+    col: int  # its place in the file: column c<col> of the raw table
+    header: str  # as written, for messages
+    kind: str  # the converter's
+    table: str  # TEMP table: raw, val (as SQL text), reason, hint, hit
+    errors: bool  # some value is refused
+    blank_required: bool  # a required field with a blank value
+    mapped: bool  # some value needs converting (else every cell is plain text, kept as is)
 
 
 class CsvPath:
@@ -98,7 +96,7 @@ class CsvPath:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {raw}_extra (rid BIGINT)")
         self._temp.append(f"{raw}_extra")
         if extra:
-            self._insert_frame(f"{raw}_extra", pd.DataFrame({"rid": extra}))
+            insert_frame(self.con, f"{raw}_extra", pd.DataFrame({"rid": extra}))
         rows = (f"(SELECT rowid + 1 AS r, * FROM {raw} WHERE rowid > {shape.header_index} "
                 f"AND (({sure}) OR rowid IN (SELECT rid FROM {raw}_extra)))")
 
@@ -123,30 +121,30 @@ class CsvPath:
                     return None  # a value that needs its row or inspection: the row-by-row path
                 errors |= reason is not None
                 blanks |= value is None and reason is None
-                for key, item_value in zip(found, (cell, _as_sql_text(value), reason, hint), strict=True):
+                for key, item_value in zip(found, (cell, as_sql_text(value), reason, hint), strict=True):
                     found[key].append(item_value)
             mapped = f"{raw}_map{k}"
             con.execute(f"CREATE OR REPLACE TEMP TABLE {mapped} (raw VARCHAR, val VARCHAR, reason VARCHAR, "
                         "hint VARCHAR, hit BOOLEAN DEFAULT true)")
             self._temp.append(mapped)
             if found["raw"]:
-                self._insert_frame(mapped, pd.DataFrame(found, dtype=object), "raw, val, reason, hint")
-            maps.append((name, col, as_written, kind, mapped, errors, blanks and name in table.required,
-                         bool(found["raw"])))
+                insert_frame(self.con, mapped, pd.DataFrame(found, dtype=object), "raw, val, reason, hint")
+            maps.append(ColumnMap(name, col, as_written, kind, mapped, errors, blanks and name in table.required,
+                                  bool(found["raw"])))
         self.warnings.extend(warnings)
         message = layout.skipped_message(item.name, skipped_rows)
         if message:
             self.warnings.append(message)
         # an empty map: every cell of the column is plain text (a blank cell would be in the map)
-        joins = " ".join(f"LEFT JOIN {m[4]} m{k} ON d.c{m[1]} IS NOT DISTINCT FROM m{k}.raw"
-                         for k, m in enumerate(maps) if m[7])
+        joins = " ".join(f"LEFT JOIN {m.table} m{k} ON d.c{m.col} IS NOT DISTINCT FROM m{k}.raw"
+                         for k, m in enumerate(maps) if m.mapped)
 
         # problems, as `_parse_sheet` reports them: cell errors in column order, then blank required
-        checked = [(k, m) for k, m in enumerate(maps) if m[5] or m[6]]
+        checked = [(k, m) for k, m in enumerate(maps) if m.errors or m.blank_required]
         if checked:
-            picks = ", ".join(f"d.c{m[1]}, m{k}.reason, m{k}.hint, "
+            picks = ", ".join(f"d.c{m.col}, m{k}.reason, m{k}.hint, "
                               f"(m{k}.hit AND m{k}.val IS NULL AND m{k}.reason IS NULL)" for k, m in checked)
-            bad = " OR ".join(f"m{k}.reason IS NOT NULL" if m[5] and not m[6] else
+            bad = " OR ".join(f"m{k}.reason IS NOT NULL" if m.errors and not m.blank_required else
                               f"m{k}.hit AND (m{k}.reason IS NOT NULL OR m{k}.val IS NULL)" for k, m in checked)
             found_rows = con.execute(f"SELECT d.r, {picks} FROM {rows} d {joins} WHERE {bad} ORDER BY d.r").fetchall()
             for r, *cols in found_rows:
@@ -154,40 +152,32 @@ class CsvPath:
                 for i, (_, m) in enumerate(checked):
                     cell, reason, hint, empty = cols[4 * i: 4 * i + 4]
                     if reason is not None:
-                        self.problems.append(Problem(item.name, None, r, m[2], _show(cell), reason, hint,
-                                                     unknown.get((m[0], cell))))
+                        self.problems.append(Problem(item.name, None, r, m.header, _show(cell), reason, hint,
+                                                     unknown.get((m.field, cell))))
                     elif empty:
-                        blank.add(m[0])
+                        blank.add(m.field)
                 for name in table.required:
                     if name in blank:
-                        self.problems.append(Problem(item.name, None, r, labels[name], "", "必填项为空",
-                                                     CSV_BLANK_HINT))
+                        self.problems.append(Problem(item.name, None, r, labels[name], "", messages.BLANK_REQUIRED,
+                                                     messages.CSV_BLANK_HINT))
 
         values = []
-        for k, (name, col, _, kind, _, _, _, mapped) in enumerate(maps):
-            converted = f"CAST(m{k}.val AS {_SQL_TYPES.get(kind, 'VARCHAR')})"
-            plain = cells.plain_sql(kind, f"d.c{col}")
-            if not mapped:
-                values.append(f"d.c{col} AS {name}")
+        for k, m in enumerate(maps):
+            converted = f"CAST(m{k}.val AS {SQL_TYPES.get(m.kind, 'VARCHAR')})"
+            plain = cells.plain_sql(m.kind, f"d.c{m.col}")
+            if not m.mapped:
+                values.append(f"d.c{m.col} AS {m.field}")
             elif plain:
-                values.append(f"CASE WHEN {plain} THEN d.c{col} ELSE {converted} END AS {name}")
+                values.append(f"CASE WHEN {plain} THEN d.c{m.col} ELSE {converted} END AS {m.field}")
             else:
-                values.append(f"{converted} AS {name}")
+                values.append(f"{converted} AS {m.field}")
         staged = f"{raw}_rows"
         con.execute(f"CREATE OR REPLACE TEMP TABLE {staged} AS SELECT d.r, {', '.join(values)} "
                     f"FROM {rows} d {joins}")
         self._temp.append(staged)
-        for name in [raw, f"{raw}_extra", *(m[4] for m in maps)]:
+        for name in [raw, f"{raw}_extra", *(m.table for m in maps)]:
             con.execute(f"DROP TABLE IF EXISTS {name}")
         count = con.execute(f"SELECT count(*) FROM {staged}").fetchone()[0]
         if not count:
             return None, skipped, table.name
         return StagedSheet(item.name, None, staged, list(columns), labels, count), skipped, table.name
-
-    def _insert_frame(self, table: str, frame: pd.DataFrame, columns: str | None = None) -> None:
-        self.con.register("fast_frame", frame)
-        try:
-            names = columns or ", ".join(frame.columns)
-            self.con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM fast_frame")
-        finally:
-            self.con.unregister("fast_frame")

@@ -6,10 +6,9 @@ import re
 from collections import defaultdict
 
 from .. import cells, contract, layout, mappings, readers
+from . import messages
 from .model import ParsedSheet, Problem, Record
-from .recognise import _maybe_section, _recognise, _row_kind, _show, _where
-
-CSV_BLANK_HINT = "CSV 没有合并单元格：原表中合并的单元格另存为 CSV 后只有第一格有值，请逐行填写，或直接导入 Excel 文件"
+from .recognise import _maybe_section, _recognise, _row_kind, _show
 
 
 def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
@@ -33,7 +32,7 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
         header_labels.pop("period")
     if found.level_from_team:
         header_labels["level"] = header_labels["team"]
-    blank_hint = CSV_BLANK_HINT if not raw.name else None
+    blank_hint = messages.CSV_BLANK_HINT if not raw.name else None
     labels = found.labels
     rows = raw.rows[header_index + 1:]
     # section headings: the highest style used is the first level (category), the next the second
@@ -88,14 +87,13 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                 values["subcategory"] = subcategory
         for name in required:
             if name in values and values[name] is None:
-                problems.append(Problem(file, sheet_label, row_number, header_labels[name], "", "必填项为空",
+                problems.append(Problem(file, sheet_label, row_number, header_labels[name], "", messages.BLANK_REQUIRED,
                                         blank_hint))
             elif name == "category" and found.sections and name not in values:
                 problems.append(Problem(file, sheet_label, row_number, None, None,
-                                        "问题类别为空：这一行之前没有“一、……”这样的分类标题",
-                                        "请在问题前加上分类标题行，或增加“问题类别”列"))
+                                        messages.NO_SECTION, messages.NO_SECTION_HINT))
         records.append(Record(file, sheet_label, row_number, values, header_labels))
-    message = layout.skipped_message(_where(file, raw.name), skipped_rows)
+    message = layout.skipped_message(messages.where(file, raw.name), skipped_rows)
     if message:
         warnings.append(message)
     return ParsedSheet(file, raw.name, table, records, skipped), None

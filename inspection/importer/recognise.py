@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .. import cells, contract, layout, mappings, readers
 from ..contract import Table
+from . import messages
 from .model import ParsedSheet, Problem
 
 
@@ -119,7 +120,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         elif name is None:
             ignored.append(as_written)
         elif name in columns:
-            warnings.append(f"{_where(file, raw.name)}：列「{as_written}」与「{columns[name][1]}」重复，已忽略后者")
+            warnings.append(messages.duplicate_column(messages.where(file, raw.name), as_written, columns[name][1]))
         else:
             columns[name] = (col, as_written)
             if table.field(name).kind == "money" and contract.normalise_text(as_written).endswith("(元)"):
@@ -137,20 +138,17 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     sections = table is contract.ISSUES and "category" not in columns
     if sections and any(_row_kind(row) == "section" for row in raw.rows[header_index + 1:]):
         optional.add("category")
-    missing = [table.field(f).label for f in table.required if f not in columns and f not in optional]
+    missing = [f for f in table.required if f not in columns and f not in optional]
     if missing:
         problems.append(Problem(file, sheet_label, header_index + 1, None, None,
-                                f"{table.label}缺少必填列：{'、'.join(missing)}",
-                                "表头可用的名称见数据规范（如 " + "、".join(
-                                    table.field(f).headers[0] for f in table.required
-                                    if f not in columns and f not in optional) + "）",
-                                mappings.Unknown("header", table.name, fields=tuple(
-                                    f for f in table.required if f not in columns and f not in optional))))
+                                messages.missing_columns(table.label, [table.field(f).label for f in missing]),
+                                messages.missing_columns_hint([table.field(f).headers[0] for f in missing]),
+                                mappings.Unknown("header", table.name, fields=tuple(missing))))
         return None, (ParsedSheet(file, raw.name, table, [], 0), None)
     if dropped:
-        warnings.append(f"{_where(file, raw.name)}：人员姓名列不导入、不保存：{'、'.join(dropped)}")
+        warnings.append(messages.person_columns_dropped(messages.where(file, raw.name), dropped))
     if ignored:
-        warnings.append(f"{_where(file, raw.name)}：未识别的列已忽略：{'、'.join(ignored[:10])}")
+        warnings.append(messages.columns_ignored(messages.where(file, raw.name), ignored))
     header_rows = 1 + sum(1 for r in raw.rows[max(0, header_index - 2):header_index]
                           if any(layout.known_header(contract.normalise_header(c)) for c in r if not cells.is_blank(c)))
     return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows), None
@@ -178,5 +176,3 @@ def _show(cell: object) -> str:
     return text if len(text) <= 200 else text[:200] + "…"
 
 
-def _where(file: str, sheet: str) -> str:
-    return f"{file}「{sheet}」" if sheet else file

@@ -1,4 +1,4 @@
-"""read -> recognise -> normalise -> validate -> load, all or nothing.
+"""read -> recognise -> parse -> validate -> load, all or nothing.
 
 One code path for the command line and the upload page: `import_files(con, files, user)`.
 Every problem of an import is collected before anything is written; with any problem the
@@ -17,12 +17,13 @@ import duckdb
 
 from .. import cells, contract, lake, layout, mappings, readers
 from ..errors import StoreError
+from . import messages
 from .load import Loader, first_line, lake_notice
 from .model import MAX_PROBLEMS, ImportResult, InputFile, Problem, Record, StagedSheet
 from .parse_csv import CsvPath
 from .parse_rows import _parse_sheet
 from .recognise import _rows_looked_at
-from .units import _refers_to
+from .units import refers_to
 from .validate import Validator
 
 
@@ -54,7 +55,7 @@ class Importer(CsvPath, Validator, Loader):
                 self.progress("rows", {"rows": self._rows_read(by_table)})
             self.progress("read", {"file": number, "files": len(self.files), "name": item.name})
             if item.sha256 in seen_hashes:
-                self.warnings.append(f"{item.name} 与 {seen_hashes[item.sha256]} 内容相同，已只导入一次")
+                self.warnings.append(messages.same_content(item.name, seen_hashes[item.sha256]))
                 continue
             seen_hashes[item.sha256] = item.name
             fast = self._parse_fast(item, len(seen_hashes))
@@ -76,9 +77,9 @@ class Importer(CsvPath, Validator, Loader):
                 if parsed is None:
                     sheet = raw.name or "CSV"
                     if headers and layout.find_header(raw.rows, self.applied.all_headers):
-                        found_headers.append(f"{sheet} 的表头：{'、'.join(map(str, headers[:15]))}")
+                        found_headers.append(messages.headers_found(sheet, headers))
                     elif looked := _rows_looked_at(raw.rows):
-                        found_headers.append(f"{sheet} 中没有找到表头，查看过的前几行：{looked}")
+                        found_headers.append(messages.no_header_in(sheet, looked))
                     continue
                 recognised += 1
                 if (header := layout.find_header(raw.rows, self.applied.all_headers)) is not None:
@@ -89,13 +90,12 @@ class Importer(CsvPath, Validator, Loader):
             if not recognised:
                 self.problems.append(Problem(
                     item.name, None, None, None, None,
-                    "没有识别出对象名册、巡察情况或问题清单的表头",
-                    "；".join(found_headers) if found_headers else "文件中没有内容（工作表都是空的）"))
+                    messages.NO_HEADER, "；".join(found_headers) if found_headers else messages.EMPTY_SHEETS))
             elif len(sheets) > recognised:
                 ignored = [s.name for s in sheets if s.rows and any(not cells.is_blank(c) for r in s.rows[:12] for c in r)]
                 extra = len(ignored) - recognised
                 if extra > 0:
-                    self.warnings.append(f"{item.name}：{extra} 个工作表未识别为台账，已忽略")
+                    self.warnings.append(messages.sheets_ignored(item.name, extra))
         return by_table
 
     def _note_stated(self, name: str, title_rows: list[list[object]]) -> None:
@@ -125,7 +125,7 @@ class Importer(CsvPath, Validator, Loader):
         parse_problems = len(self.problems)
         if not self.problems and not any(by_table.values()) and not self.skipped:
             self.problems.append(Problem(", ".join(f.name for f in self.files), None, None, None, None,
-                                         "文件中没有数据行"))
+                                         messages.NO_DATA_ROWS))
             return self._rejected()
         rows = self._rows_read(by_table)
         self.progress("rows", {"rows": rows})
@@ -133,7 +133,7 @@ class Importer(CsvPath, Validator, Loader):
         frames = self.validate(by_table)
         if unread:
             self.problems[parse_problems:] = [p for p in self.problems[parse_problems:]
-                                              if not _refers_to(p, unread)]
+                                              if not refers_to(p, unread)]
         if self.problems:
             return self._rejected()
 
@@ -143,7 +143,7 @@ class Importer(CsvPath, Validator, Loader):
         unchanged = sum(p.unchanged for p in plans.values())
         self._count_warnings(frames)
         if added == 0 and replaced == 0:
-            self.warnings.insert(0, "这些文件已经导入过，数据没有变化")
+            self.warnings.insert(0, messages.ALREADY_IMPORTED)
             return ImportResult("unchanged", 0, 0, self.skipped, [], self.warnings, mappings=self.applied.used_list(),
                                 unchanged=unchanged)
         self._changed_count_warnings(plans)
@@ -160,7 +160,7 @@ class Importer(CsvPath, Validator, Loader):
         if len(self.problems) > MAX_PROBLEMS:
             extra = len(self.problems) - MAX_PROBLEMS
             self.problems = self.problems[:MAX_PROBLEMS]
-            self.warnings.append(f"另有 {extra} 个问题未列出")
+            self.warnings.append(messages.more_problems(extra))
         return ImportResult("rejected", problems=self.problems, warnings=self.warnings, skipped=self.skipped,
                             mappings=self.applied.used_list(), questions=questions)
 
@@ -184,34 +184,6 @@ Progress = Callable[[str, dict], None]
 """Stages: ("read", {"file": k, "files": n, "name": name}) before each file; ("rows", {"rows": n})
 after each, the data rows read so far; ("check", {"rows": n}) before the rows are checked against each
 other and the store; ("write", {"rows": n}) before the store is written."""
-
-PROGRESS_TEXT = {
-    "read": ("正在读取第 {file}/{files} 个文件：{name}", "Reading file {file} of {files}: {name}"),
-    "rows": ("已读取 {rows:,} 行", "{rows:,} rows read"),
-    "check": ("正在检查 {rows:,} 行数据", "Checking {rows:,} rows"),
-    "write": ("正在写入 {rows:,} 行数据", "Writing {rows:,} rows"),
-}
-
-
-def counts_text(result: ImportResult, lang: str = "zh") -> str:
-    """The rows an import wrote and left, as the page and the command line say them: unchanged rows
-    (identical to what the store held) apart from skipped ones (合计/说明 rows, no records at all)."""
-    zh = lang == "zh"
-    parts = [f"新增 {result.added:,} 行" if zh else f"{result.added:,} rows added",
-             f"替换 {result.replaced:,} 行" if zh else f"{result.replaced:,} replaced"]
-    if result.unchanged:
-        parts.append(f"未变 {result.unchanged:,} 行（与已导入的相同）" if zh
-                     else f"{result.unchanged:,} unchanged (the same as already imported)")
-    if result.skipped:
-        parts.append(f"跳过 {result.skipped:,} 行（合计、说明等非数据行）" if zh
-                     else f"{result.skipped:,} skipped (totals, notes: no records)")
-    return ("，" if zh else ", ").join(parts)
-
-
-def progress_text(stage: str, info: dict, lang: str = "zh") -> str:
-    zh, en = PROGRESS_TEXT[stage]
-    return (zh if lang == "zh" else en).format(**info)
-
 
 def _no_progress(stage: str, info: dict) -> None:
     return None

@@ -6,32 +6,16 @@ import difflib
 from collections import defaultdict
 
 import duckdb
-import pandas as pd
 
-from .model import Problem, Record
-
-
-def unit_id_for(code: str | None, district: str, township: str, name: str) -> str:
-    return f"c:{code}" if code else f"n:{district}|{township}|{name}"
+from . import messages
+from .model import Problem
+from .temp import key_table
 
 
-def _unit_id_sql(s: str) -> str:
-    """`unit_id_for` over the columns of alias `s`."""
+def unit_id_sql(s: str) -> str:
+    """The unit id of the row of alias `s`: c:<code> when it has a code, else n:<district>|<township>|<name>."""
     return (f"CASE WHEN coalesce({s}.unit_code, '') <> '' THEN 'c:' || {s}.unit_code "
             f"ELSE 'n:' || {s}.district || '|' || {s}.township || '|' || {s}.unit_name END")
-
-
-def _key_table(con: duckdb.DuckDBPyConnection, name: str, columns: list[str], rows) -> None:
-    """TEMP table `name` of VARCHAR `columns` holding `rows` (the caller drops it)."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({', '.join(c + ' VARCHAR' for c in columns)})")
-    frame = pd.DataFrame(list(rows), columns=columns, dtype=object)
-    if frame.empty:
-        return
-    con.register("key_frame", frame)
-    try:
-        con.execute(f"INSERT INTO {name} SELECT {', '.join(columns)} FROM key_frame")
-    finally:
-        con.unregister("key_frame")
 
 
 class UnitIndex:
@@ -91,8 +75,8 @@ class UnitIndex:
         names = {k[1:] for k in keys} - self._names
         if codes or names:
             con = self._con
-            _key_table(con, "unit_lookup_codes", ["code"], [(c,) for c in codes])
-            _key_table(con, "unit_lookup_names", ["district", "township", "unit_name"], names)
+            key_table(con, "unit_lookup_codes", ["code"], [(c,) for c in codes])
+            key_table(con, "unit_lookup_names", ["district", "township", "unit_name"], names)
             try:
                 # two equi-joins, not one join ON a OR b
                 found = self._read("JOIN unit_lookup_codes k ON u.unit_code = k.code")
@@ -111,7 +95,7 @@ class UnitIndex:
         todo = set(districts) - self._districts
         if self._all or not todo:
             return
-        _key_table(self._con, "unit_lookup_districts", ["district"], [(d,) for d in todo])
+        key_table(self._con, "unit_lookup_districts", ["district"], [(d,) for d in todo])
         try:
             self._add(self._read("JOIN unit_lookup_districts k ON u.district = k.district"), pinned=False)
         finally:
@@ -125,8 +109,8 @@ class UnitIndex:
         if len(ids) == 1:
             return next(iter(ids)), None
         if len(ids) > 1:
-            return None, "名册中有多个同名对象，请填写对象编码"
-        return None, "名册中没有这个村(社区)"
+            return None, messages.AMBIGUOUS_UNIT
+        return None, messages.NOT_IN_ROSTER
 
     def resolve(self, values: dict) -> tuple[str | None, str | None]:
         """(unit_id, None) or (None, reason)."""
@@ -147,30 +131,13 @@ class UnitIndex:
         if district not in self.names_by_district:
             # the unit itself may be right and only the district misspelt: say so first
             known = difflib.get_close_matches(district, sorted(self.names_by_district), n=3, cutoff=0.3)
-            hints.append(f"名册中没有县区「{district}」" + (f"，是否为：{'、'.join(known)}" if known else ""))
+            hints.append(messages.unknown_district(district, known))
         if close:
-            hints.append("是否为：" + "、".join(close))
+            hints.append(messages.did_you_mean(close))
         return "；".join(hints) or None
 
 
-def _unit_key(values: dict, *required: str) -> tuple | None:
-    """The (unit_code, district, township, unit_name) a row is resolved by; None for a row that
-    `validate` skips for a blank field (these and the `required` ones)."""
-    key = (values.get("unit_code"), values.get("district"), values.get("township"), values.get("unit_name"))
-    if None in key[1:] or None in (values.get("round"), *(values.get(f) for f in required)):
-        return None
-    return key
-
-
-def _unit_keys(records: list[Record], *required: str) -> set[tuple]:
-    return {k for rec in records if (k := _unit_key(rec.values, *required)) is not None}
-
-
-# the problems of a row that names a unit or inspection another table of the import must hold
-_REFERENCES = {"roster": ("名册中没有这个村(社区)", "名册中有多个同名对象"),
-               "inspections": ("没有这个村(社区)的巡察记录", "没有巡察记录")}
-
-
-def _refers_to(problem: Problem, tables: set[str]) -> bool:
+def refers_to(problem: Problem, tables: set[str]) -> bool:
+    """Whether the problem is a row naming a unit or inspection that one of these tables must hold."""
     return any(problem.reason.startswith(r) or problem.reason.endswith(r)
-               for t in tables for r in _REFERENCES.get(t, ()))
+               for t in tables for r in messages.REFERENCES.get(t, ()))

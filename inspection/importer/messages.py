@@ -1,0 +1,159 @@
+"""Every text the importer shows a user (problems, warnings, results), written once.
+
+Problem reasons and warnings are in Chinese, as the clerk's ledgers are (tests and offices compare
+them by text); the progress stages and the result counts are in both languages (`progress_text`,
+`counts_text`). The readers' and the
+cell converters' own reasons live beside their checks (readers.py, cells.py).
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------- problems of a row
+
+BLANK_REQUIRED = "必填项为空"
+CSV_BLANK_HINT = "CSV 没有合并单元格：原表中合并的单元格另存为 CSV 后只有第一格有值，请逐行填写，或直接导入 Excel 文件"
+NO_SECTION = "问题类别为空：这一行之前没有“一、……”这样的分类标题"
+NO_SECTION_HINT = "请在问题前加上分类标题行，或增加“问题类别”列"
+NOT_IN_ROSTER = "名册中没有这个村(社区)"
+AMBIGUOUS_UNIT = "名册中有多个同名对象，请填写对象编码"
+NO_INSPECTION_OF_UNIT = "没有这个村(社区)的巡察记录"
+NO_INSPECTION_HINT = "请先导入巡察情况表，或与问题清单一起导入"
+NO_DATA_ROWS = "文件中没有数据行"
+NO_HEADER = "没有识别出对象名册、巡察情况或问题清单的表头"
+EMPTY_SHEETS = "文件中没有内容（工作表都是空的）"
+
+# the problems of a row that names a unit or inspection another table of the import must hold
+REFERENCES = {"roster": (NOT_IN_ROSTER, "名册中有多个同名对象"),
+              "inspections": (NO_INSPECTION_OF_UNIT, "没有巡察记录")}
+
+
+def duplicate_unit(file: str, row: int) -> str:
+    return f"名册中重复的对象（与 {file} 第 {row} 行相同）"
+
+
+def end_before_start(start) -> str:
+    return f"结束日期早于开始日期（{start.isoformat()}）"
+
+
+def duplicate_inspection(file: str, row: int) -> str:
+    return f"同一轮次同一村(社区)出现两次（另见 {file} 第 {row} 行）"
+
+
+def no_inspection_in_round(round_: str) -> str:
+    return f"该村(社区)在轮次「{round_}」没有巡察记录"
+
+
+def unknown_district(district: str, known: list[str]) -> str:
+    return f"名册中没有县区「{district}」" + (f"，是否为：{'、'.join(known)}" if known else "")
+
+
+def did_you_mean(names: list[str]) -> str:
+    return "是否为：" + "、".join(names)
+
+
+def missing_columns(table_label: str, missing: list[str]) -> str:
+    return f"{table_label}缺少必填列：{'、'.join(missing)}"
+
+
+def missing_columns_hint(headers: list[str]) -> str:
+    return "表头可用的名称见数据规范（如 " + "、".join(headers) + "）"
+
+
+def headers_found(sheet: str, headers: list) -> str:
+    return f"{sheet} 的表头：{'、'.join(map(str, headers[:15]))}"
+
+
+def no_header_in(sheet: str, looked: str) -> str:
+    return f"{sheet} 中没有找到表头，查看过的前几行：{looked}"
+
+
+# ---------------------------------------------------------------- warnings
+
+
+def where(file: str, sheet: str | None) -> str:
+    return f"{file}「{sheet}」" if sheet else file
+
+
+def duplicate_column(place: str, column: str, first: str) -> str:
+    return f"{place}：列「{column}」与「{first}」重复，已忽略后者"
+
+
+def person_columns_dropped(place: str, columns: list[str]) -> str:
+    return f"{place}：人员姓名列不导入、不保存：{'、'.join(columns)}"
+
+
+def columns_ignored(place: str, columns: list[str]) -> str:
+    return f"{place}：未识别的列已忽略：{'、'.join(columns[:10])}"
+
+
+def same_content(name: str, first: str) -> str:
+    return f"{name} 与 {first} 内容相同，已只导入一次"
+
+
+def sheets_ignored(name: str, count: int) -> str:
+    return f"{name}：{count} 个工作表未识别为台账，已忽略"
+
+
+ALREADY_IMPORTED = "这些文件已经导入过，数据没有变化"
+
+
+def more_problems(count: int) -> str:
+    return f"另有 {count} 个问题未列出"
+
+
+def listed_differs(rows: list[tuple]) -> str:
+    examples = "；".join(f"{r[0]} {r[1]}：清单 {r[2]} 条，发现问题数 {r[3]}" for r in rows[:5])
+    return f"{len(rows)} 个巡察记录的问题清单条数与发现问题数不一致（清单可以不完整）：{examples}"
+
+
+def changes_cut(limit: int) -> str:
+    return f"替换的内容超过 {limit:,} 项，变更清单只列出前 {limit:,} 项"
+
+
+ISSUE_LIST_ROWS = "问题清单条数"  # the field of a replaced issue list in the change list
+
+
+def found_changed(rows: list[tuple]) -> str:
+    examples = "；".join(f"{r[0]} {r[1]}：发现问题数 {r[2]} → {r[3]}，问题清单 {r[4]} 条" for r in rows[:5])
+    return (f"{len(rows)} 个巡察记录的发现问题数已改变，与已导入的问题清单条数不一致"
+            f"（请核对或一并导入新的问题清单）：{examples}")
+
+
+# ---------------------------------------------------------------- results (both languages)
+
+
+def counts_text(result, lang: str = "zh") -> str:
+    """The rows an import wrote and left, as the page and the command line say them: unchanged rows
+    (identical to what the store held) apart from skipped ones (合计/说明 rows, no records at all)."""
+    zh = lang == "zh"
+    parts = [f"新增 {result.added:,} 行" if zh else f"{result.added:,} rows added",
+             f"替换 {result.replaced:,} 行" if zh else f"{result.replaced:,} replaced"]
+    if result.unchanged:
+        parts.append(f"未变 {result.unchanged:,} 行（与已导入的相同）" if zh
+                     else f"{result.unchanged:,} unchanged (the same as already imported)")
+    if result.skipped:
+        parts.append(f"跳过 {result.skipped:,} 行（合计、说明等非数据行）" if zh
+                     else f"{result.skipped:,} skipped (totals, notes: no records)")
+    return ("，" if zh else ", ").join(parts)
+
+
+# ---------------------------------------------------------------- undo
+
+
+def undone(import_id: int, removed: int, restored: int) -> str:
+    return f"已撤销导入 {import_id}：删除该次导入写入的 {removed} 行，恢复被它替换的 {restored} 行"
+
+
+# ---------------------------------------------------------------- progress (both languages)
+
+PROGRESS_TEXT = {
+    "read": ("正在读取第 {file}/{files} 个文件：{name}", "Reading file {file} of {files}: {name}"),
+    "rows": ("已读取 {rows:,} 行", "{rows:,} rows read"),
+    "check": ("正在检查 {rows:,} 行数据", "Checking {rows:,} rows"),
+    "write": ("正在写入 {rows:,} 行数据", "Writing {rows:,} rows"),
+}
+
+
+def progress_text(stage: str, info: dict, lang: str = "zh") -> str:
+    zh, en = PROGRESS_TEXT[stage]
+    return (zh if lang == "zh" else en).format(**info)
