@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import lake
 from .errors import StoreError
+from .store import transaction
 
 KINDS = ("png", "pptx", "pdf", "docx", "xlsx", "csv")
 EXPORT_COMMIT = "export_log"
@@ -48,19 +49,11 @@ def record(con: duckdb.DuckDBPyConnection, user: str, kind: str, page: str, file
         raise ValueError(f"unknown export kind: {kind}")
     row = [when or dt.datetime.now(), str(user or "")[:MAX_TEXT], kind, str(page or "")[:MAX_TEXT],
            str(file_name or "")[:MAX_TEXT], filters_json(filters)]
-    try:
-        con.execute("BEGIN")
-        try:
-            if lake.conninfo(con) is not None:
-                catalog = con.execute("SELECT current_database()").fetchone()[0]
-                con.execute("CALL ducklake_set_commit_message(?, ?, ?)", [catalog, row[1], EXPORT_COMMIT])
-            con.execute("INSERT INTO export_log VALUES (?, ?, ?, ?, ?, ?)", row)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    except duckdb.Error as exc:
-        raise StoreError(f"导出记录无法写入：{str(exc).splitlines()[0]}") from None
+    with transaction(con, lambda reason: StoreError(f"导出记录无法写入：{reason}")):
+        if lake.conninfo(con) is not None:
+            catalog = con.execute("SELECT current_database()").fetchone()[0]
+            con.execute("CALL ducklake_set_commit_message(?, ?, ?)", [catalog, row[1], EXPORT_COMMIT])
+        con.execute("INSERT INTO export_log VALUES (?, ?, ?, ?, ?, ?)", row)
 
 
 def open_writer(target: str) -> duckdb.DuckDBPyConnection:

@@ -24,6 +24,7 @@ import duckdb
 
 from . import cells, contract, i18n, lake
 from .errors import SettingsError
+from .store import transaction
 
 TABLE_NAMES = tuple(t.name for t in contract.TABLES)
 # field kinds whose values come from a vocabulary: only these take value mappings
@@ -262,26 +263,18 @@ def add_all(con: duckdb.DuckDBPyConnection, wanted: list[Mapping], user: str,
                 raise MappingError(f"第 {number} 条映射：{error}" if len(wanted) > 1 else str(error))
             todo.append(new)
         saved = []
-        try:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                next_id = con.execute("SELECT coalesce(max(mapping_id), 0) + 1 FROM mappings").fetchone()[0]
-                now = dt.datetime.now().replace(microsecond=0)
-                for offset, new in enumerate(todo):  # (no RETURNING: a DuckLake table has none)
-                    con.execute(
-                        "INSERT INTO mappings (mapping_id, table_name, field, header, value, means, created_by,"
-                        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        [next_id + offset, new.table, new.field, new.header, new.value, new.means, user or "", now])
-                    saved.append(Mapping(new.table, new.field, new.header, new.value, new.means, next_id + offset,
-                                         user, now))
-                if todo:
-                    lake.commit_snapshot(con, "mappings", user)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-        except duckdb.Error as exc:
-            raise MappingError(f"映射无法保存：{str(exc).splitlines()[0]}") from None
+        with transaction(con, lambda reason: MappingError(f"映射无法保存：{reason}")):
+            next_id = con.execute("SELECT coalesce(max(mapping_id), 0) + 1 FROM mappings").fetchone()[0]
+            now = dt.datetime.now().replace(microsecond=0)
+            for offset, new in enumerate(todo):  # (no RETURNING: a DuckLake table has none)
+                con.execute(
+                    "INSERT INTO mappings (mapping_id, table_name, field, header, value, means, created_by,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [next_id + offset, new.table, new.field, new.header, new.value, new.means, user or "", now])
+                saved.append(Mapping(new.table, new.field, new.header, new.value, new.means, next_id + offset,
+                                     user, now))
+            if todo:
+                lake.commit_snapshot(con, "mappings", user)
     return saved, kept
 
 
@@ -291,17 +284,9 @@ def remove(con: duckdb.DuckDBPyConnection, mapping_id: int, user: str) -> Mappin
         found = [m for m in load(con) if m.mapping_id == mapping_id]
         if not found:
             raise MappingError(f"没有编号为 {mapping_id} 的映射")
-        try:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                con.execute("DELETE FROM mappings WHERE mapping_id = ?", [mapping_id])
-                lake.commit_snapshot(con, f"mapping {mapping_id} removed", user)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-        except duckdb.Error as exc:
-            raise MappingError(f"映射无法删除：{str(exc).splitlines()[0]}") from None
+        with transaction(con, lambda reason: MappingError(f"映射无法删除：{reason}")):
+            con.execute("DELETE FROM mappings WHERE mapping_id = ?", [mapping_id])
+            lake.commit_snapshot(con, f"mapping {mapping_id} removed", user)
     return found[0]
 
 

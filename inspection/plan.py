@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from .errors import SettingsError
-from .store import run_query
+from .store import run_query, transaction
 
 DEFAULT = "*"
 
@@ -71,21 +71,13 @@ def save(con: duckdb.DuckDBPyConnection, plan: Plan, user: str) -> None:
     if found:
         raise PlanError("；".join(found))
     district = plan.district.strip()
-    try:
-        # delete + insert in one transaction, not INSERT OR REPLACE: a DuckLake table has no primary key
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute("DELETE FROM plan_settings WHERE district = ?", [district])
-            con.execute(
-                "INSERT INTO plan_settings (district, plan_start, plan_end, target, updated_at, updated_by) "
-                "VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?)",
-                [district, plan.plan_start, plan.plan_end, float(plan.target), user or ""])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    except duckdb.Error as exc:
-        raise PlanError(key="err_plan_save", reason=str(exc).splitlines()[0]) from None
+    # delete + insert in one transaction, not INSERT OR REPLACE: a DuckLake table has no primary key
+    with transaction(con, lambda reason: PlanError(key="err_plan_save", reason=reason)):
+        con.execute("DELETE FROM plan_settings WHERE district = ?", [district])
+        con.execute(
+            "INSERT INTO plan_settings (district, plan_start, plan_end, target, updated_at, updated_by) "
+            "VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?)",
+            [district, plan.plan_start, plan.plan_end, float(plan.target), user or ""])
 
 
 def remove(con: duckdb.DuckDBPyConnection, district: str) -> None:

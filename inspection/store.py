@@ -16,14 +16,16 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from . import lake, settings
-from .errors import StoreError
+from .errors import InspectionError, StoreError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 QUERIES_DIR = PACKAGE_DIR.parent / "queries"
@@ -377,16 +379,30 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         sql = (PACKAGE_DIR / source).read_text(encoding="utf-8")
         if on_lake:
             sql = lake.adapt_schema(sql)
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
     seed_plan(con)
     apply_views(con)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection,
+                failed: Callable[[str], InspectionError] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One write: BEGIN, the block, COMMIT; ROLLBACK on any exception, which goes on. `failed`, when
+    given, turns a duckdb.Error (its first line, the reason) into the caller's kind of error."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    except duckdb.Error as exc:
+        if failed is None:
+            raise
+        raise failed((str(exc).splitlines() or [type(exc).__name__])[0]) from None
 
 
 def seed_plan(con: duckdb.DuckDBPyConnection) -> None:
@@ -409,17 +425,12 @@ def apply_views(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS views_applied (sha256 VARCHAR, applied_at TIMESTAMP)")
     if con.execute("SELECT count(*) FROM views_applied WHERE sha256 = ?", [digest]).fetchone()[0]:
         return
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.execute(live)
         refresh_derived(con)
         con.execute(views)
         con.execute("DELETE FROM views_applied")
         con.execute("INSERT INTO views_applied VALUES (?, now()::TIMESTAMP)", [digest])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,

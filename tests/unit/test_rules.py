@@ -97,3 +97,27 @@ def test_the_writers_lock_key_is_written_once():
     source = (ROOT / "inspection" / "lake.py").read_text(encoding="utf-8")
     assert source.count("7_318_801") + source.count("7318801") == 1
     assert all(str(lake.LOCK_KEY) in sql for sql in (lake._LOCK_SQL, lake._TRY_LOCK_SQL, lake._HOLDER_SQL))
+
+
+def test_one_transaction_rule_for_every_small_write():
+    import duckdb
+    import pytest
+
+    from inspection import errors, store
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (x INTEGER)")
+    with store.transaction(con):
+        con.execute("INSERT INTO t VALUES (1)")
+    with pytest.raises(errors.StoreError, match="cannot write: .*Conversion"):
+        with store.transaction(con, lambda reason: errors.StoreError(f"cannot write: {reason}")):
+            con.execute("INSERT INTO t VALUES (2)")
+            con.execute("INSERT INTO t VALUES ('two')")
+    with pytest.raises(KeyError):  # any other failure goes on as it is, rolled back too
+        with store.transaction(con, lambda reason: errors.StoreError(reason)):
+            con.execute("INSERT INTO t VALUES (3)")
+            raise KeyError("x")
+    assert con.execute("SELECT list(x) FROM t").fetchone()[0] == [1]
+    rollbacks = {name: (ROOT / "inspection" / name).read_text(encoding="utf-8").count('"ROLLBACK"')
+                 for name in ("exportlog.py", "mappings.py", "plan.py", "store.py")}
+    assert rollbacks == {"exportlog.py": 0, "mappings.py": 0, "plan.py": 0, "store.py": 1}
