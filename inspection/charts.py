@@ -273,28 +273,47 @@ def round_heatmap(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figur
     return _finish(fig, title, max(320, 60 + 40 * len(grid.index)))
 
 
+TREEMAP_SMALL = 0.025  # a subcategory under this share of all issues is grouped with its category's other small ones
+
+
 def category_treemap(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
-    """Category > subcategory, sized by listed issues."""
-    ids, labels, parents, values, colors = [], [], [], [], []
+    """Category > subcategory, sized by listed issues. A category's subcategories too small for a
+    readable tile (under TREEMAP_SMALL of all issues, two or more of them) are one tile 其他（N 类）,
+    naming them in its hover; a label that still does not fit is hidden, never cut."""
+    ids, labels, parents, values, colors, hovers = [], [], [], [], [], []
+    total = float(frame["issues"].sum()) or 1.0
     for category, part in frame.groupby("category", sort=False):
         ids.append(category)
         labels.append(category)
         parents.append("")
         values.append(int(part["issues"].sum()))
         colors.append(category_color(category))
-        for _, row in part.iterrows():
-            sub = row["subcategory"] if isinstance(row["subcategory"], str) and row["subcategory"] else "—"
+        hovers.append(category)
+        subs = [(row["subcategory"] if isinstance(row["subcategory"], str) and row["subcategory"] else "—",
+                 int(row["issues"])) for _, row in part.iterrows()]
+        small = [(sub, n) for sub, n in subs if n / total < TREEMAP_SMALL]
+        if len(small) < 2:
+            small = []
+        for sub, n in [item for item in subs if item not in small]:
             ids.append(f"{category}/{sub}")
             labels.append(sub)
             parents.append(category)
-            values.append(int(row["issues"]))
+            values.append(n)
             colors.append(category_color(category))
+            hovers.append(sub)
+        if small:
+            ids.append(f"{category}/\u0000other")
+            labels.append(t("treemap_other", lang, n=len(small)))
+            parents.append(category)
+            values.append(sum(n for _, n in small))
+            colors.append(category_color(category))
+            hovers.append("<br>".join(f"{sub}: {n:,}" for sub, n in small))
     fig = go.Figure(go.Treemap(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
-        marker=dict(colors=colors), textinfo="label+value+percent root",
-        hovertemplate="%{label}<br>%{value}<extra></extra>",
+        marker=dict(colors=colors), textinfo="label+value", customdata=hovers,
+        hovertemplate="%{label}<br>%{value} (%{percentRoot:.1%})<br>%{customdata}<extra></extra>",
     ))
-    fig.update_layout(margin=dict(l=10, r=10, t=60, b=10))
+    fig.update_layout(margin=dict(l=10, r=10, t=60, b=10), uniformtext=dict(minsize=9, mode="hide"))
     return _finish(fig, title, 520)
 
 

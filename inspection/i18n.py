@@ -36,6 +36,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "reset": ("重置筛选", "Reset filters"),
     "filters_none": ("全部数据", "all data"),
     "cross_hint": ("提示：点击图中的县区柱或问题类别可联动筛选。", "Tip: click a district bar or a category to filter."),
+    "treemap_other": ("其他（{n}类）", "Other ({n} kinds)"),
     "cat_handle_hint": ("点击筛选该县区", "Click to filter by this district"),
     "cat_click_hint": ("点击色块按问题类别筛选，点击柱下的县区名称按县区筛选。",
                        "Click a coloured segment to filter by its category, or a district's name under its bar to "

@@ -54,6 +54,7 @@ def render_header(brief, shot: bool, mk: marks.Marks) -> None:
 
 
 def render_tiles(brief) -> None:
+    st.markdown(ui.METRIC_CSS, unsafe_allow_html=True)
     for column, tile in zip(st.columns(len(brief.tiles)), brief.tiles, strict=True):
         ui.kpi(column, tile.label, tile.shown)
         column.caption(tile.detail)

@@ -36,6 +36,7 @@ def render_kpis(head: dict, periods, lang: str, filters) -> None:
 
     covered = t("kpi_covered_of", lang, covered=fmt.count(head["units_covered"], lang),
                 total=fmt.count(head["units_total"], lang))
+    st.markdown(ui.METRIC_CSS, unsafe_allow_html=True)
     cols = st.columns(4)
     if head["has_roster"]:
         gain = None

@@ -1,0 +1,33 @@
+"""Issue 25 item 15: treemap tiles readable (a category's small subcategories grouped as 其他（N类）,
+a label that does not fit hidden, never cut) and tile labels that wrap instead of ending in "…"."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from inspection import charts
+from ui.components import METRIC_CSS
+
+
+def _frame() -> pd.DataFrame:
+    rows = [("甲类", "大项", 900), ("甲类", "小项一", 10), ("甲类", "小项二", 12), ("乙类", "中项", 500),
+            ("乙类", "独个小项", 8)]
+    return pd.DataFrame(rows, columns=["category", "subcategory", "issues"])
+
+
+def test_small_subcategories_are_one_tile_that_names_them():
+    trace = charts.category_treemap(_frame(), "问题类别构成", "zh").data[0]
+    tiles = dict(zip(trace.labels, trace.values, strict=True))
+    assert tiles["其他（2类）"] == 22 and "小项一" not in tiles and "小项二" not in tiles
+    assert tiles["独个小项"] == 8  # one small tile alone is not grouped
+    assert tiles["甲类"] == 922 and sum(v for lab, v in tiles.items() if lab in ("大项", "其他（2类）")) == 922
+    hover = trace.customdata[list(trace.labels).index("其他（2类）")]
+    assert "小项一: 10" in hover and "小项二: 12" in hover
+    assert trace.textinfo == "label+value"
+    layout = charts.category_treemap(_frame(), "t", "en").layout
+    assert layout.uniformtext.mode == "hide" and layout.uniformtext.minsize >= 9
+    assert "Other (2 kinds)" in charts.category_treemap(_frame(), "t", "en").data[0].labels
+
+
+def test_tile_labels_wrap_instead_of_ending_in_an_ellipsis():
+    assert "stMetricLabel" in METRIC_CSS and "white-space: normal" in METRIC_CSS and "text-overflow: clip" in METRIC_CSS
