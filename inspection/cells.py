@@ -73,6 +73,9 @@ def _refusing_errors(convert):
     """`convert`, refusing an Excel error value by name first (never read as a blank or as text)."""
     @functools.wraps(convert)
     def converter(value: object):
+        # most cells are no text, or text that cannot be an error (first character): no call
+        if type(value) is not str or not value or not (value[0] in "#E" or value[0].isspace()):
+            return convert(value)
         code = excel_error(value)
         if code is not None:
             meaning = EXCEL_ERRORS.get(code.upper(), "公式出错")

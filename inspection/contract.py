@@ -181,6 +181,8 @@ def normalise_header(value: object) -> str:
 def normalise_name(value: str) -> str:
     """A unit/district/township name: same unit with or without a trailing 党支部/党总支/党委."""
     text = re.sub(r"\s+", "", normalise_text(value))
+    if "党" not in text and "委" not in text:  # every suffix below holds one of them: most names, at once
+        return text
     stripped = _PARTY_SUFFIX.sub("", text) or text
     # 李官村委会 / 李官村村委会 = 李官村; 城关居委会 / 城关社区居委会 = 城关社区
     if _VILLAGE_COMMITTEE.search(stripped):

@@ -97,8 +97,13 @@ class CsvPath:
         self._temp.append(f"{raw}_extra")
         if extra:
             insert_frame(self.con, f"{raw}_extra", pd.DataFrame({"rid": extra}))
-        rows = (f"(SELECT rowid + 1 AS r, * FROM {raw} WHERE rowid > {shape.header_index} "
-                f"AND (({sure}) OR rowid IN (SELECT rid FROM {raw}_extra)))")
+        # the data rows, once (the row-kind test is not repeated by every query below)
+        rows = f"{raw}_data"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {rows} AS SELECT rowid + 1 AS r, * FROM {raw} "
+                    f"WHERE rowid > {shape.header_index} AND (({sure}) OR rowid IN (SELECT rid FROM {raw}_extra))")
+        self._temp.append(rows)
+        con.execute(f"DROP TABLE {raw}")
+        con.execute(f"DROP TABLE {raw}_extra")
 
         # each converter once per distinct value (plain text needs none), joined back by value
         maps = []
@@ -175,7 +180,7 @@ class CsvPath:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {staged} AS SELECT d.r, {', '.join(values)} "
                     f"FROM {rows} d {joins}")
         self._temp.append(staged)
-        for name in [raw, f"{raw}_extra", *(m.table for m in maps)]:
+        for name in [rows, *(m.table for m in maps)]:
             con.execute(f"DROP TABLE IF EXISTS {name}")
         count = con.execute(f"SELECT count(*) FROM {staged}").fetchone()[0]
         if not count:

@@ -61,11 +61,13 @@ class Validator:
     def _stage_records(self, records: list[Record], table: Table, name: str) -> StagedSheet:
         """Records of one sheet (from parse_rows) as a StagedSheet in TEMP table `name`: typed as the
         table's fields; a due date written as text in the DUE_TEXT columns."""
-        fields = list(dict.fromkeys(f for rec in records for f in rec.values))  # a failed cell leaves its key out
+        rows = [rec.values for rec in records]
+        fields = list(rows[0])  # and those of other rows (a failed cell leaves its key out of its row)
+        fields += sorted(set().union(*rows) - set(fields))
         types = {f: SQL_TYPES.get(table.field(f).kind, "VARCHAR") for f in fields}
         columns = {"r": pa.array([rec.row for rec in records], pa.int64())}
         for f in fields:
-            values = [rec.values.get(f) for rec in records]
+            values = [v.get(f) for v in rows]
             if f == "due_date" and any(isinstance(v, cells.DueText) for v in values):
                 texts = [v if isinstance(v, cells.DueText) else None for v in values]
                 values = [None if isinstance(v, cells.DueText) else v for v in values]
