@@ -554,6 +554,38 @@ def _ods_errors(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
     return errors
 
 
+def _ods_merged(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """The merged ranges of an .ods workbook by sheet, ((first_row, first_col), (last_row, last_col)),
+    0-based as `layout.fill_merged` takes them (the Excel reader gives none for .ods): a cell spanning
+    rows or columns (table:number-rows-spanned / number-columns-spanned) starts one."""
+    from xml.etree.ElementTree import iterparse
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        content = _read_member(archive, "content.xml", 400 * 1024 * 1024)
+    if b"-spanned=" not in content:
+        return {}
+    merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    sheet, row, col = None, -1, 0
+    for event, element in iterparse(io.BytesIO(content), events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            if tag == _ODS + "table":
+                sheet, row = element.get(_ODS + "name", ""), -1
+            elif tag == _ODS + "table-row":
+                row, col = row + 1, 0
+            continue
+        if tag == _ODS + "table-row":
+            row += int(element.get(_ODS + "number-rows-repeated", "1") or 1) - 1
+        elif tag in (_ODS + "table-cell", _ODS + "covered-table-cell"):
+            down = int(element.get(_ODS + "number-rows-spanned", "1") or 1)
+            across = int(element.get(_ODS + "number-columns-spanned", "1") or 1)
+            if (down > 1 or across > 1) and sheet is not None:
+                merged.setdefault(sheet, []).append(((row, col), (row + down - 1, col + across - 1)))
+            col += int(element.get(_ODS + "number-columns-repeated", "1") or 1)
+            element.clear()
+    return merged
+
+
 def _error_cells(data: bytes, kind: str, limits: Limits) -> dict[str, dict[tuple[int, int], str]]:
     """The zip checks (all zip kinds) and the error cells of a workbook, by sheet name."""
     errors = _check_xlsx_size(data, limits)
@@ -600,6 +632,12 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
     except BaseException as exc:  # calamine raises several untyped errors for broken files, and panics
         _reraise_interrupts(exc)
         raise ReadError("Excel 文件已损坏或格式不受支持，无法打开") from None
+    merged = {}
+    if kind == "ods":
+        try:
+            merged = _ods_merged(data)
+        except Exception:  # a damaged file: the Excel reader says so in its own words
+            merged = {}
     sheets = []
     for name in workbook.sheet_names:
         try:
@@ -610,9 +648,9 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
                 raise ReadError(f"工作表「{name}」列数 {sheet.width:,} 超过上限 {limits.max_columns}")
             rows = sheet.to_python(skip_empty_area=False)
             _check_cell_lengths(name, rows, limits)
-            # a value merged over several cells is in every row of its range (.xlsx; calamine gives no
-            # merged ranges for .xls and .ods: None)
-            layout.fill_merged(rows, getattr(sheet, "merged_cell_ranges", None))
+            # a value merged over several cells is in every row of its range (.xlsx by the Excel reader,
+            # .ods from its content.xml; calamine gives no merged ranges for .xls and .ods: None)
+            layout.fill_merged(rows, merged.get(name) if kind == "ods" else getattr(sheet, "merged_cell_ranges", None))
         except ReadError:
             raise
         except BaseException as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support.ledger_gallery import AS_OF, NAMES, plain_files, real_csv, real_xlsx
+from support.ledger_gallery import AS_OF, NAMES, plain_files, real_csv, real_ods, real_xlsx
 from support.ledgers import (
     INSPECTION_HEADER,
     INSPECTION_ROWS,
@@ -24,7 +24,7 @@ from support.ledgers import (
     xlsx_bytes,
 )
 
-from inspection import cells, importer, layout, metrics, store
+from inspection import cells, importer, layout, metrics, readers, store
 from inspection.filters import Filters
 from inspection.importer import InputFile
 
@@ -45,9 +45,12 @@ def plain():
     connection.close()
 
 
-@pytest.mark.parametrize("shape", ["xlsx", "gbk csv"])
+SHAPES = {"xlsx": real_xlsx, "ods": real_ods, "gbk csv": real_csv}
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
 def test_real_ledger_gives_the_plain_figures(plain, shape):
-    connection, result = imported(real_xlsx() if shape == "xlsx" else real_csv())
+    connection, result = imported(SHAPES[shape]())
     try:
         figures, rows = metrics.compute(connection, Filters(as_of=AS_OF)), data_dump(connection)
         assert figures == plain[0]
@@ -62,10 +65,10 @@ def test_real_ledger_gives_the_plain_figures(plain, shape):
         connection.close()
 
 
-@pytest.mark.parametrize("shape", ["xlsx", "gbk csv"])
+@pytest.mark.parametrize("shape", list(SHAPES))
 def test_names_never_reach_the_store(shape):
     """Every text column of every table (imports' warnings included) is free of the people's names."""
-    connection, _ = imported(real_xlsx() if shape == "xlsx" else real_csv())
+    connection, _ = imported(SHAPES[shape]())
     try:
         tables = connection.execute("SELECT table_name, column_name FROM information_schema.columns "
                                     "WHERE data_type = 'VARCHAR' AND table_schema = 'main'").fetchall()
@@ -229,6 +232,18 @@ def test_fast_path_hands_context_values_to_the_row_path(con, monkeypatch):
     assert outcome[0] == outcome[1]
     due = [r for r in outcome[0][2]["issues"] if r[-2] == dt.date(2021, 5, 20)]
     assert len(due) == 1  # 立行立改: the inspection's end_date
+
+
+def test_ods_merged_cells_fill_their_range():
+    """The Excel reader gives no merged ranges for .ods: they are read from content.xml, so a district
+    merged down over its villages is on every row, as in .xlsx (and the title and header blocks too)."""
+    ods = {s.name: s.rows for s in readers.read_file("台账.ods", real_ods()[0].data)}
+    xlsx = {s.name: s.rows for s in readers.read_file("台账.xlsx", real_xlsx()[0].data)}
+    head = ods["巡察情况"][:5]
+    assert head[0] == ["东城区2021年村（社区）巡察情况统计表"] * len(head[0])  # merged across the title row
+    assert [row[1:3] for row in ods["巡察情况"][4:7]] == [["东城区", "城关镇"]] * 3  # merged down
+    for name, rows in xlsx.items():
+        assert [[str(c) for c in row] for row in ods[name][:len(rows)]] == [[str(c) for c in row] for row in rows]
 
 
 def test_importer_module_has_no_layout_of_its_own():

@@ -184,4 +184,69 @@ def real_csv() -> list[InputFile]:
             InputFile("问题台账.csv", csv_bytes(_issue_sheet(), "gbk"))]
 
 
+def ods_bytes(sheets: list[tuple[str, list[list[object]], list[tuple[tuple[int, int], tuple[int, int]]]]]) -> bytes:
+    """An .ods as LibreOffice writes it: (name, rows, merged ranges ((r0, c0), (r1, c1)), 0-based) per sheet;
+    a merged range's first cell spans it (table:number-rows-spanned / number-columns-spanned), the
+    cells it covers are table:covered-table-cell."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(value: object, spans: str = "", covered: bool = False) -> str:
+        tag = "table:covered-table-cell" if covered else "table:table-cell"
+        if value is None:
+            return f"<{tag}{spans}/>"
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return f'<{tag}{spans} office:value-type="float" office:value="{value}"><text:p>{value}</text:p></{tag}>'
+        return f'<{tag}{spans} office:value-type="string"><text:p>{escape(str(value))}</text:p></{tag}>'
+
+    tables = []
+    for name, rows, merges in sheets:
+        starts = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for (r0, c0), (r1, c1) in merges}
+        covered = {(r, c) for (r0, c0), (r1, c1) in merges for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
+                   if (r, c) != (r0, c0)}
+        width = max(len(row) for row in rows)
+        body = []
+        for r, row in enumerate(rows):
+            row = list(row) + [None] * (width - len(row))
+            parts = []
+            for c, value in enumerate(row):
+                spans = ""
+                if (r, c) in starts:
+                    down, across = starts[(r, c)]
+                    spans = f' table:number-rows-spanned="{down}" table:number-columns-spanned="{across}"'
+                parts.append(cell(value, spans, (r, c) in covered))
+            body.append("<table:table-row>" + "".join(parts) + "</table:table-row>")
+        tables.append(f'<table:table table:name="{escape(name)}">' + "".join(body) + "</table:table>")
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+               'office:version="1.2"><office:body><office:spreadsheet>' + "".join(tables)
+               + "</office:spreadsheet></office:body></office:document-content>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:'
+                   'tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type='
+                   '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+        z.writestr("content.xml", content)
+    return out.getvalue()
+
+
+def real_ods() -> list[InputFile]:
+    """The workbook of `real_xlsx` as LibreOffice saves it (.ods), with the same merged cells."""
+    width = len(REAL_INSPECTION_HEAD[0])
+    head = len(REAL_INSPECTION_TITLE)
+    first_data = head + len(REAL_INSPECTION_HEAD)
+    inspection_merges = ([((0, 0), (0, width - 1))]
+                         + [((head + r0, c0), (head + r1, c1)) for (r0, c0), (r1, c1) in HEAD_MERGES]
+                         + [((first_data + r0, c0), (first_data + r1, c1)) for (r0, c0), (r1, c1) in DATA_MERGES])
+    issues = _issue_sheet()
+    issue_merges = [((k, 0), (k, len(REAL_ISSUE_HEADER) - 1)) for k, row in enumerate(issues)
+                    if len([c for c in row if c is not None]) == 1 and k > 1]
+    return [InputFile("东城区巡察台账.ods", ods_bytes([("名册", table(ROSTER_HEADER, ROSTER), []),
+                                                 ("巡察情况", _inspection_sheet(merged=True), inspection_merges),
+                                                 ("问题台账", issues, issue_merges)]))]
+
+
 AS_OF = dt.date(2022, 3, 1)
