@@ -62,11 +62,6 @@ def pctl(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def data_rows(path: Path) -> int:
-    with open(path, "rb") as fh:
-        return sum(1 for _ in fh) - 1
-
-
 def scale_files(scale: str) -> list[Path]:
     """Generate once; a marker file says the set is complete."""
     folder = SCALE_DIR / scale
