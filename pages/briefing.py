@@ -101,6 +101,7 @@ def render_png_button(slide, filters, lang: str, mk: marks.Marks) -> None:
         st.caption(label("brief_no_browser", lang))
 
 
+@ui.fragment  # the with-extra switch changes the downloads only
 def render_exports(brief, filters, lang: str, mk: marks.Marks) -> None:
     """The downloads: each made when clicked, marked (PNG, PPTX, PDF) and recorded in the export log."""
     st.divider()

@@ -113,6 +113,7 @@ def render_plan(filters, lang: str) -> pd.DataFrame:
     return frame
 
 
+@ui.fragment  # the group of districts shown changes this chart only
 def render_projection(filters, lang: str, plan_frame: pd.DataFrame) -> None:
     """The small multiples, one panel per district; at province scale one group of districts (the
     query then runs for those districts only, the caption keeps the sidebar's filters)."""
@@ -243,6 +244,7 @@ def overdue_list_open() -> bool:
     return bool(st.session_state.get(OVERDUE_LIST))
 
 
+@ui.fragment  # opening the list draws the list only
 def render_overdue_list(filters, lang: str, overdue: int) -> None:
     """Descriptions are free text: administrators only, on screen only (st.table has no download).
     `overdue`: how many there are (rectification_totals), of which the list shows the first."""

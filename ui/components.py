@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 from collections.abc import Callable
 
 import pandas as pd
@@ -201,6 +202,28 @@ def table(frame: pd.DataFrame, labels: dict[str, str], formats: dict | None = No
     shown = shown.rename(columns={c: t(k, lang) for c, k in labels.items()})
     config = {t(labels[c], lang): cfg for c, cfg in (formats or {}).items() if c in labels}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+
+
+def fragment(func: Callable) -> Callable:
+    """A page section that reruns alone when only its own widgets change (st.fragment): a chart's own
+    control (the group of districts it shows, a switch, an expander) redraws that section, not the
+    page. Never for the sidebar's own widgets (their values live in the URL), and better not for a
+    section with a cross-filter click (a chart's on_select callback setting a sidebar filter): that
+    click reruns the section, which then reruns the whole page (sidebar.changed), a round trip more
+    than without the fragment. A query that finds the data changed since the page was drawn
+    (state.page_version) reruns the page. Errors show as on the page (ui.errors.caught), also when
+    the section reruns alone."""
+
+    @functools.wraps(func)
+    def section(*args, **kwargs):
+        from .errors import caught  # ui.errors imports state, as this module does
+
+        if sidebar.changed():  # a click in this section chose a filter: every figure changes
+            st.rerun(scope="app")
+        with caught(state.lang()):
+            return func(*args, **kwargs)
+
+    return st.fragment(section)
 
 
 def choose_districts(rows: pd.DataFrame, lang: str, key: str, filters: Filters | None = None) -> list[str] | None:

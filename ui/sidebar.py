@@ -179,7 +179,24 @@ def render(lang: str, shown: bool = True) -> Filters:
         categories=tuple(categories),
     )
     st.session_state[FILTERS_KEY] = filters
+    st.session_state[DRAWN_KEY] = _chosen()
     return filters
+
+
+# What the filters (and a unit to open) were when the page was last drawn whole: a cross-filter
+# click inside a section that reruns alone (ui.components.fragment) changes them in its callback,
+# and the section then reruns the whole page (`changed`), as the click must change every figure.
+DRAWN_KEY = "_filters_drawn"
+
+
+def _chosen() -> dict:
+    return {key: st.session_state.get(key) for key in (*DEFAULTS, "years", "as_of", OPEN_UNIT)}
+
+
+def changed() -> bool:
+    """The filters differ from those the page was drawn with (see DRAWN_KEY)."""
+    drawn = st.session_state.get(DRAWN_KEY)
+    return drawn is not None and drawn != _chosen()
 
 
 def _town_label(v: str) -> str:
