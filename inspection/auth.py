@@ -315,7 +315,6 @@ def lake_attempts(path: str | Path | None = None) -> StoreAttempts:
 
 _memory = Attempts()
 _attempts = _memory
-_failures = _memory  # the name the tests use to start from no failures
 
 
 def use_attempts(counter) -> None:

@@ -28,11 +28,11 @@ def users(tmp_path, monkeypatch, fast_hashes):
     # viewing open to anyone (warned about): these tests compare the roles; the default, a log-in
     # required once users exist, is tests/system/test_security.py's
     monkeypatch.setenv("INSPECTION_REQUIRE_LOGIN", "0")
-    auth._failures.clear()
+    auth._memory.clear()
     auth.add_user(ADMIN, ADMIN_PW, "admin")
     auth.add_user(VIEWER, VIEWER_PW, "viewer")
     yield path
-    auth._failures.clear()
+    auth._memory.clear()
 
 
 @pytest.fixture
@@ -130,7 +130,7 @@ def test_locked_name_is_refused_even_with_the_right_password(make_app, users, de
     finally:
         auth.use_attempts(None)
         con.close()
-    auth._failures.clear()  # nothing in this process's memory: the app reads the store's counters
+    auth._memory.clear()  # nothing in this process's memory: the app reads the store's counters
     at = make_app(demo_copy)
     log_in(at, ADMIN, "wrong again")  # the last allowed failure locks the name
     assert any("连续登录失败次数过多" in e.value for e in at.error)

@@ -233,7 +233,7 @@ def test_exports_log_of_a_store_without_exports(empty_db, capsys):
 def app_with_users(env_db, tmp_path, monkeypatch, fast_hashes):
     monkeypatch.setenv("INSPECTION_USERS_FILE", str(tmp_path / "users" / "users.toml"))
     monkeypatch.setenv("INSPECTION_REQUIRE_LOGIN", "0")  # the sidebar's log-in (viewing open, warned about)
-    auth._failures.clear()
+    auth._memory.clear()
     auth.add_user("管理员甲", "admin password 1", "admin")
     auth.add_user("viewer1", "viewer password 1", "viewer")
 
@@ -246,7 +246,7 @@ def app_with_users(env_db, tmp_path, monkeypatch, fast_hashes):
         return at
 
     yield make
-    auth._failures.clear()
+    auth._memory.clear()
     st.cache_resource.clear()
     st.cache_data.clear()
 

@@ -99,9 +99,9 @@ def users(tmp_path, monkeypatch):
     path = tmp_path / "users" / "users.toml"
     monkeypatch.setenv("INSPECTION_USERS_FILE", str(path))
     monkeypatch.delenv("INSPECTION_REQUIRE_LOGIN", raising=False)
-    auth._failures.clear()
+    auth._memory.clear()
     yield path
-    auth._failures.clear()
+    auth._memory.clear()
     auth.use_attempts(None)
 
 
@@ -156,7 +156,7 @@ def test_counters_in_the_store_are_shared_by_every_connection(users, tmp_path, f
         for _ in range(auth.MAX_FAILURES):
             auth.verify("admin", "guess", source="10.0.0.9")
         auth.use_attempts(auth.StoreAttempts(lambda: second))
-        auth._failures.clear()
+        auth._memory.clear()
         assert auth.lockout_remaining("admin", source="10.0.0.9") > 0
         assert auth.verify("admin", "a good long password", source="10.0.0.9") is None
     finally:
@@ -334,7 +334,7 @@ def app_users(tmp_path, monkeypatch, env_db, demo_copy, fast_hashes):
     path = tmp_path / "users" / "users.toml"
     monkeypatch.setenv("INSPECTION_USERS_FILE", str(path))
     monkeypatch.delenv("INSPECTION_REQUIRE_LOGIN", raising=False)
-    auth._failures.clear()
+    auth._memory.clear()
     auth.add_user(ADMIN, ADMIN_PW, "admin")
     env_db(demo_copy)
     st.cache_resource.clear()
@@ -342,7 +342,7 @@ def app_users(tmp_path, monkeypatch, env_db, demo_copy, fast_hashes):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.run()
     yield at
-    auth._failures.clear()
+    auth._memory.clear()
     auth.use_attempts(None)
     st.cache_resource.clear()
     st.cache_data.clear()

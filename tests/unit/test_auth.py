@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def users(tmp_path, monkeypatch):
     path = tmp_path / "data" / "users.toml"
     monkeypatch.setenv("INSPECTION_USERS_FILE", str(path))
-    auth._failures.clear()
+    auth._memory.clear()
     yield path
-    auth._failures.clear()
+    auth._memory.clear()
 
 
 def test_no_users_means_local_only(users):
