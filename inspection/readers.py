@@ -525,15 +525,15 @@ _ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _ODS_ERROR = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 
 
-def _ods_errors(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
-    """The error cells of an .ods workbook (LibreOffice marks them calcext:value-type="error") by sheet."""
+def _ods_cells(data: bytes, marker: bytes):
+    """The cells of an .ods workbook's content.xml as (sheet, row, col, element), 0-based with the
+    repeated rows and columns counted; nothing when the file has no `marker` at all (cheap check)."""
     from xml.etree.ElementTree import iterparse
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         content = _read_member(archive, "content.xml", 400 * 1024 * 1024)
-    if b'value-type="error"' not in content:
-        return {}
-    errors: dict[str, dict[tuple[int, int], str]] = {}
+    if marker not in content:
+        return
     sheet, row, col = None, -1, 0
     for event, element in iterparse(io.BytesIO(content), events=("start", "end")):
         tag = element.tag
@@ -546,11 +546,19 @@ def _ods_errors(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
         if tag == _ODS + "table-row":
             row += int(element.get(_ODS + "number-rows-repeated", "1") or 1) - 1
         elif tag in (_ODS + "table-cell", _ODS + "covered-table-cell"):
-            if element.get(_ODS_ERROR) == "error" and sheet is not None:
-                text = "".join(element.find(_ODS_TEXT + "p").itertext()) if element.find(_ODS_TEXT + "p") is not None else ""
-                errors.setdefault(sheet, {})[(row, col)] = text.strip() or "#VALUE!"
+            if sheet is not None:
+                yield sheet, row, col, element
             col += int(element.get(_ODS + "number-columns-repeated", "1") or 1)
             element.clear()
+
+
+def _ods_errors(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """The error cells of an .ods workbook (LibreOffice marks them calcext:value-type="error") by sheet."""
+    errors: dict[str, dict[tuple[int, int], str]] = {}
+    for sheet, row, col, element in _ods_cells(data, b'value-type="error"'):
+        if element.get(_ODS_ERROR) == "error":
+            text = "".join(element.find(_ODS_TEXT + "p").itertext()) if element.find(_ODS_TEXT + "p") is not None else ""
+            errors.setdefault(sheet, {})[(row, col)] = text.strip() or "#VALUE!"
     return errors
 
 
@@ -558,31 +566,12 @@ def _ods_merged(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int,
     """The merged ranges of an .ods workbook by sheet, ((first_row, first_col), (last_row, last_col)),
     0-based as `layout.fill_merged` takes them (the Excel reader gives none for .ods): a cell spanning
     rows or columns (table:number-rows-spanned / number-columns-spanned) starts one."""
-    from xml.etree.ElementTree import iterparse
-
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        content = _read_member(archive, "content.xml", 400 * 1024 * 1024)
-    if b"-spanned=" not in content:
-        return {}
     merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
-    sheet, row, col = None, -1, 0
-    for event, element in iterparse(io.BytesIO(content), events=("start", "end")):
-        tag = element.tag
-        if event == "start":
-            if tag == _ODS + "table":
-                sheet, row = element.get(_ODS + "name", ""), -1
-            elif tag == _ODS + "table-row":
-                row, col = row + 1, 0
-            continue
-        if tag == _ODS + "table-row":
-            row += int(element.get(_ODS + "number-rows-repeated", "1") or 1) - 1
-        elif tag in (_ODS + "table-cell", _ODS + "covered-table-cell"):
-            down = int(element.get(_ODS + "number-rows-spanned", "1") or 1)
-            across = int(element.get(_ODS + "number-columns-spanned", "1") or 1)
-            if (down > 1 or across > 1) and sheet is not None:
-                merged.setdefault(sheet, []).append(((row, col), (row + down - 1, col + across - 1)))
-            col += int(element.get(_ODS + "number-columns-repeated", "1") or 1)
-            element.clear()
+    for sheet, row, col, element in _ods_cells(data, b"-spanned="):
+        down = int(element.get(_ODS + "number-rows-spanned", "1") or 1)
+        across = int(element.get(_ODS + "number-columns-spanned", "1") or 1)
+        if down > 1 or across > 1:
+            merged.setdefault(sheet, []).append(((row, col), (row + down - 1, col + across - 1)))
     return merged
 
 
