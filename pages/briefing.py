@@ -35,6 +35,42 @@ PAGE_CSS = """
 """
 
 
+# Screenshot mode fits the whole briefing into the window (16:9 at 1366x768, 1920x1080, 2560x1440):
+# once the charts are drawn, the content is zoomed down so that its height is the window's (never
+# up: Plotly redraws a zoomed-up chart cropped), again after a resize.
+FIT_JS = """
+<script>
+(function () {
+  const doc = window.parent ? window.parent.document : document;
+  const win = doc.defaultView || window;
+  function fit() {
+    const box = doc.querySelector('[data-testid="stMainBlockContainer"]');
+    if (!box) { return; }
+    box.style.zoom = '1';
+    const natural = box.getBoundingClientRect().height;
+    if (natural < 50) { return; }
+    const zoom = Math.max(0.4, Math.min(1, (win.innerHeight - 4) / natural));
+    box.style.zoom = zoom.toFixed(3);
+    box.dataset.fitZoom = zoom.toFixed(3);
+  }
+  let last = -1, stable = 0, tries = 0;
+  function settle() {  // refit until the drawn content stops changing (charts draw one by one)
+    const box = doc.querySelector('[data-testid="stMainBlockContainer"]');
+    const charts = doc.querySelectorAll('.js-plotly-plot .main-svg').length;
+    const height = box ? box.scrollHeight : 0;
+    if (charts + height === last) { stable += 1; } else { stable = 0; last = charts + height; fit(); }
+    if (stable < 4 && tries++ < 120) { win.setTimeout(settle, 250); } else { fit(); }
+  }
+  if (!win.__briefFit) {
+    win.__briefFit = true;
+    win.addEventListener('resize', () => win.setTimeout(fit, 200));
+  }
+  settle();
+})();
+</script>
+"""
+
+
 def shot_mode() -> bool:
     return str(st.query_params.get("shot", "")).lower() in ("1", "true", "yes")
 
@@ -184,7 +220,9 @@ def main() -> None:
             st.caption(brief.issues_note)
         render_summary(brief, lang)
     render_grid(brief, filters, shot, lang, mk)
-    if not shot:
+    if shot:
+        st.html(FIT_JS, unsafe_allow_javascript=True)
+    else:
         render_exports(brief, filters, lang, mk)
 
 
