@@ -276,6 +276,19 @@ def round_heatmap(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figur
 TREEMAP_SMALL = 0.025  # a subcategory under this share of all issues is grouped with its category's other small ones
 
 
+TREEMAP_LINE = 6  # characters per line of a treemap tile's label (CJK; a narrow tile at 1366 px)
+
+
+def wrap_label(text: str, width: int) -> str:
+    """`text` on lines of at most `width` characters (<br> between them), the lines as even as they
+    can be (十三个字 -> 5/4/4, not 6/6/1)."""
+    if len(text) <= width:
+        return text
+    lines = -(-len(text) // width)
+    size = -(-len(text) // lines)
+    return "<br>".join(text[i:i + size] for i in range(0, len(text), size))
+
+
 def category_treemap(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
     """Category > subcategory, sized by listed issues. A category's subcategories too small for a
     readable tile (under TREEMAP_SMALL of all issues, two or more of them) are one tile 其他（N 类）,
@@ -308,9 +321,12 @@ def category_treemap(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Fi
             values.append(sum(n for _, n in small))
             colors.append(category_color(category))
             hovers.append("<br>".join(f"{sub}: {n:,}" for sub, n in small))
+    # a subcategory's name on lines of a few characters, so that a narrow tile still shows it whole
+    texts = [label if parent == "" else wrap_label(label, TREEMAP_LINE) for label, parent in zip(labels, parents,
+                                                                                                 strict=True)]
     fig = go.Figure(go.Treemap(
-        ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
-        marker=dict(colors=colors), textinfo="label+value", customdata=hovers,
+        ids=ids, labels=labels, parents=parents, values=values, branchvalues="total", text=texts,
+        marker=dict(colors=colors), texttemplate="%{text}<br>%{value:,}", customdata=hovers,
         hovertemplate="%{label}<br>%{value} (%{percentRoot:.1%})<br>%{customdata}<extra></extra>",
     ))
     fig.update_layout(margin=dict(l=10, r=10, t=60, b=10), uniformtext=dict(minsize=9, mode="hide"))
