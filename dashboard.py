@@ -24,12 +24,13 @@ def _store_checked(path: str) -> bool:
 pages = registry.navigation_pages(lang)
 gated = ui_auth.current_role() is None  # viewing needs a log-in (INSPECTION_REQUIRE_LOGIN) and nobody is in
 current = st.navigation([shown for shown, _ in pages], position="hidden" if gated else "sidebar")
+# after the navigation (a store that cannot open still leaves the page list titled, not the file
+# names) and before anything opens the store (the check opens it in a child process)
+with ui_errors.caught(lang, private=True):  # paths and DuckDB's words: the local administrator only
+    _store_checked(state.db_path())
 if gated:
     ui_auth.gate()  # only the log-in form; stops the run
 ui_auth.login_box()
-# after the navigation (a store that cannot open still leaves the page list titled, not the file names)
-with ui_errors.caught(lang, private=True):  # paths and DuckDB's words: the local administrator only
-    _store_checked(state.db_path())
 state.pin_version()
 sidebar.render(lang, shown=registry.chosen(pages, current).filters)  # hidden on the import page
 with ui_errors.caught(lang):  # an error a page does not handle: its message, never a traceback
