@@ -27,8 +27,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     header_labels = {name: as_written for name, (_, as_written) in columns.items()}
     period = columns.get("period")
     if period:  # the range column stands for start and end where they have no column of their own
-        header_labels.setdefault("start_date", period[1])
-        header_labels.setdefault("end_date", period[1])
+        header_labels.setdefault("start_date", period.header)
+        header_labels.setdefault("end_date", period.header)
         header_labels.pop("period")
     if found.level_from_team:
         header_labels["level"] = header_labels["team"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .. import cells, contract, layout, mappings, readers
 from ..contract import Table
@@ -65,13 +66,20 @@ def _maybe_section(row: list[object]) -> bool:
     return all(c is None or c == "" or c in head for c in row[2:])
 
 
+class Column(NamedTuple):
+    """A recognised column of a sheet."""
+
+    index: int  # its place in the row
+    header: str  # as written, for messages
+
+
 @dataclass
 class Layout:
     """Where a sheet's header is, which table it holds, and its recognised columns."""
 
     header_index: int
     table: Table
-    columns: dict[str, tuple[int, str]]  # field -> (column index, header as written)
+    columns: dict[str, Column]  # field -> its column
     kinds: dict[str, str] = field(default_factory=dict)  # field -> converter kind, where not the field's own
     level_from_team: bool = False  # no level column: the level is read from the team's name
     sections: bool = False  # an issue list without a category column: section headings give it
@@ -79,7 +87,7 @@ class Layout:
 
     @property
     def labels(self) -> tuple[int, ...]:
-        return tuple(col for name, (col, _) in self.columns.items() if name in LABEL_FIELDS)
+        return tuple(c.index for name, c in self.columns.items() if name in LABEL_FIELDS)
 
     @property
     def plain(self) -> bool:
@@ -105,7 +113,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     table = _classify(headers, applied.index)
     if table is None:
         return None, (None, [w for w in written if w])
-    columns: dict[str, tuple[int, str]] = {}
+    columns: dict[str, Column] = {}
     kinds: dict[str, str] = {}
     ignored, dropped = [], []
     for col, header in enumerate(headers):
@@ -120,9 +128,9 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         elif name is None:
             ignored.append(as_written)
         elif name in columns:
-            warnings.append(messages.duplicate_column(messages.where(file, raw.name), as_written, columns[name][1]))
+            warnings.append(messages.duplicate_column(messages.where(file, raw.name), as_written, columns[name].header))
         else:
-            columns[name] = (col, as_written)
+            columns[name] = Column(col, as_written)
             if table.field(name).kind == "money" and contract.normalise_text(as_written).endswith("(元)"):
                 kinds[name] = "money_yuan"
             elif name == "start_date":  # a start column may hold the whole range (2022年3月1日至4月4日)
