@@ -67,6 +67,15 @@ def no_header_in(sheet: str, looked: str) -> str:
     return f"{sheet} 中没有找到表头，查看过的前几行：{looked}"
 
 
+def row_of_kind(number: int, kind: str) -> str:
+    """A row looked at for a header, by its kind (a note row names people: never its text)."""
+    return f"第{number}行（{kind}）"
+
+
+def row_as_written(number: int, text: str) -> str:
+    return f"第{number}行「{text if len(text) <= 80 else text[:80] + '…'}」"
+
+
 # ---------------------------------------------------------------- warnings
 
 

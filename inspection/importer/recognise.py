@@ -168,10 +168,10 @@ def _rows_looked_at(rows: list[list[object]], count: int = 3) -> str:
     for index, row in enumerate(rows[: contract.MAX_TITLE_ROWS + 1]):
         values = [_show(c) for c in row if not cells.is_blank(c)]
         if values and layout.row_kind(row) == "note":  # 填表人：王某某 names people: its kind, never its text
-            shown.append(f"第{index + 1}行（{layout.KIND_LABELS['note']}）")
+            shown.append(messages.row_of_kind(index + 1, layout.KIND_LABELS["note"]))
         elif values:
             text = "、".join(values)
-            shown.append(f"第{index + 1}行「{text if len(text) <= 80 else text[:80] + '…'}」")
+            shown.append(messages.row_as_written(index + 1, text))
         if len(shown) == count:
             break
     return "；".join(shown)
