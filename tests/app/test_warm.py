@@ -141,3 +141,29 @@ def test_a_failing_warm_up_is_never_shown(app, monkeypatch):
     page.run()
     assert not page.exception and not page.error, [e.value for e in page.error]
     assert page.metric, "the overview draws its figures"
+
+
+def test_an_undo_warms_the_views_of_the_data_after_it(make_app, demo_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("INSPECTION_USERS_FILE", str(tmp_path / "nobody" / "users.toml"))  # local mode
+    if state._warming is not None:
+        state._warming.join(120)
+    con = store.connect(demo_copy)
+    district, township, unit = con.execute("SELECT district, township, unit_name FROM v_units ORDER BY ALL LIMIT 1").fetchone()
+    data = f"轮次,巡察层级,巡察组,开始日期,县区,乡镇街道,村(社区),发现问题数\n2099年测试轮,市级,市委第九巡察组,2025-03-10,{district},{township},{unit},3\n"
+    from inspection import importer
+
+    small = importer.import_files(con, [importer.InputFile("小导入.csv", data.encode("utf-8"))], "test", None).import_id
+    con.close()
+    at = make_app(demo_copy, page="pages/imports.py")
+    state._warming = None
+    next(s for s in at.selectbox if "撤销" in s.label).set_value(small)
+    next(c for c in at.checkbox if "确认撤销" in c.label).check()
+    next(b for b in at.button if b.label == "撤销该次导入").click().run()
+    assert not at.exception and not at.error
+    assert state._warming is not None, "the undo started a warm-up"
+    state._warming.join(120)
+    version, wanted = _expected(demo_copy)
+    assert version[1] >= 1, "the version after the undo"
+    path = str(demo_copy)
+    missing = [name for name, params in wanted if state._key(path, version, name, params) not in state._computed]
+    assert not missing, missing
