@@ -175,7 +175,7 @@ def test_backups_after_import_keep_the_newest_five(tmp_path):
 
 
 def test_the_cli_backs_up_after_an_import(tmp_path):
-    from ledgers import base_files
+    from support.ledgers import base_files
 
     db = tmp_path / "store.duckdb"
     paths = []
