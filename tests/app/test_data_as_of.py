@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 from support.ledgers import (
     INSPECTION_HEADER,
     INSPECTION_ROWS,
@@ -27,8 +24,6 @@ from support.ledgers import (
 from inspection import cli, demo, importer, layout, store
 from inspection.filters import default_as_of
 from inspection.importer import InputFile
-
-ROOT = Path(__file__).resolve().parents[2]
 
 store_ = pytest.fixture(fresh_store)
 
@@ -94,19 +89,8 @@ def test_the_demo_is_as_of_its_snapshot_day(demo_db, capsys):
     assert json.loads(capsys.readouterr().out)["as_of"] == demo.AS_OF.isoformat()
 
 
-@pytest.fixture
-def app(demo_copy, env_db):
-    env_db(demo_copy)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
-def test_the_as_of_filter_defaults_to_the_data_day(app):
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    at.run()
+def test_the_as_of_filter_defaults_to_the_data_day(make_app, demo_copy):
+    at = make_app(demo_copy)
     assert not at.exception and not at.error
     assert at.session_state["_filters"].as_of == demo.AS_OF
     picker = at.date_input(key="as_of")

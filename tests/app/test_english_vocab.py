@@ -6,17 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from pathlib import Path
-
-import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from inspection import briefing, export, store
 from inspection.filters import Filters
 from inspection.i18n import LABELS, VALUES, describe_filters, value
 
-ROOT = Path(__file__).resolve().parents[2]
 AS_OF = dt.date(2026, 11, 15)
 
 
@@ -37,20 +31,8 @@ def test_filters_are_described_in_english():
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-@pytest.fixture
-def app(demo_copy, env_db):
-    env_db(demo_copy)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
-def test_english_screens_name_unit_types_and_modes_in_english(app):
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    at.query_params["lang"] = "en"
-    at.run()
+def test_english_screens_name_unit_types_and_modes_in_english(make_app, demo_copy):
+    at = make_app(demo_copy, {"lang": "en"})
     assert not at.exception
     types = at.multiselect(key="unit_type")
     assert "Village" in types.options and "Community" in types.options and "村" not in types.options

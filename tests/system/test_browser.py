@@ -6,26 +6,22 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from support.apprunner import running_app
+from support.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, SHOTS, settle
 
 from inspection.i18n import t
 from ui import registry
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "tests" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 # (URL path, title) of every page with a title heading (the briefing draws its own header)
 PAGES = [(page.slug, t(page.title, "zh")) for page in registry.PAGES if page.title_shown]
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need /usr/bin/chromium (not installed)"),
+    NEEDS_CHROMIUM,
     pytest.mark.timeout(600),
 ]
 
@@ -49,12 +45,6 @@ def page(app_url):
         yield tab
         browser.close()
 
-
-def settle(tab) -> None:
-    """Wait until the script run triggered by the last action has finished."""
-    time.sleep(0.8)
-    tab.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=240_000)
-    time.sleep(0.8)
 
 
 def kpi(tab, label: str) -> str:

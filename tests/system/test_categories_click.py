@@ -6,29 +6,20 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from support.apprunner import running_app
+from support.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, SHOTS, settle
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "tests" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need /usr/bin/chromium (not installed)"),
+    NEEDS_CHROMIUM,
     pytest.mark.timeout(600),
 ]
 
-
-def settle(tab) -> None:
-    time.sleep(0.8)
-    tab.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=240_000)
-    time.sleep(0.8)
 
 
 def _district_chart(tab):

@@ -7,20 +7,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
-from pathlib import Path
 
 import pytest
 from support.apprunner import running_app
+from support.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, settle
 
 from inspection.i18n import t
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need /usr/bin/chromium (not installed)"),
+    NEEDS_CHROMIUM,
     pytest.mark.timeout(600),
 ]
 
@@ -43,11 +38,6 @@ def tab(demo_db, tmp_path_factory):
         yield page
         browser.close()
 
-
-def settle(tab) -> None:
-    time.sleep(0.8)
-    tab.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=240_000)
-    time.sleep(0.8)
 
 
 def messages(tab, action) -> int:

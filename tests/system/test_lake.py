@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from support.apprunner import running_apps
+from support.browser import ARGS, CHROMIUM
 
 from inspection import fmt, importer, lake, metrics, store
 from inspection.filters import Filters
@@ -134,9 +135,7 @@ def test_same_figures_on_lake_and_file(demo_lake, demo_db):
 
 # ---------------------------------------------------------------- two dashboards during an import and an undo
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [*ARGS, "--disable-dev-shm-usage"]
 DASHBOARDS = 2
 # the overview's tiles (label key -> formatter of a headline_totals column), as pages/overview.py draws them
 TILES = {"kpi_coverage": ("coverage_rate", fmt.percent), "kpi_inspections": ("inspections", fmt.count),

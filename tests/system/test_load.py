@@ -26,14 +26,14 @@ from urllib.parse import urlencode
 import pytest
 from hostile import reliability
 from support.apprunner import running_app
+from support.browser import ARGS as BROWSER_ARGS
+from support.browser import CHROMIUM, NEEDS_CHROMIUM
 
 from inspection import fmt, importer, metrics, store
 from inspection.filters import Filters
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+ARGS = [*BROWSER_ARGS, "--disable-dev-shm-usage"]  # ten sessions: /dev/shm is small
 SESSIONS = 10
 VISITS = 4  # planned per session, visited in turn until the administrator is done
 TIME_LIMIT = 150  # seconds: no new visit starts after this for the whole browsing part
@@ -46,7 +46,7 @@ EXTRA_ISSUES = 777
 DETAILS = ROOT / "tests" / "artifacts" / "load_sessions.json"  # every visit, for a failing run
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need /usr/bin/chromium (not installed)"),
+    NEEDS_CHROMIUM,
     pytest.mark.timeout(400),
 ]
 

@@ -6,31 +6,22 @@ asking. Screenshots of the form under tests/screenshots/."""
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
 from support.apprunner import running_app
+from support.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, SHOTS, settle
 from support.ledgers import OWN_ROWS, own_files
 
 from inspection import store
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "tests" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need /usr/bin/chromium (not installed)"),
+    NEEDS_CHROMIUM,
     pytest.mark.timeout(600),
 ]
 
-
-def settle(tab) -> None:
-    time.sleep(0.8)
-    tab.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=240_000)
-    time.sleep(0.8)
 
 
 def upload(tab, files) -> None:

@@ -10,15 +10,12 @@ from pathlib import Path
 
 import pytest
 from support.apprunner import running_app
+from support.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, SHOTS
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "tests" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need /usr/bin/chromium (not installed)"),
+    NEEDS_CHROMIUM,
     pytest.mark.timeout(600),
 ]
 
