@@ -21,6 +21,7 @@ from support.ledgers import (
     fresh_store,
     inspection_row,
     load_base,
+    ods_package,
     run,
     table,
     xlsx_bytes,
@@ -101,14 +102,7 @@ def _ods(rows, errors: dict[tuple[int, int], str], sheet: str = "巡察情况") 
                'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
                f'office:version="1.2"><office:body><office:spreadsheet><table:table table:name="{sheet}">'
                + "".join(body) + "</table:table></office:spreadsheet></office:body></office:document-content>")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:'
-                   'tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type='
-                   '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
-        z.writestr("content.xml", content)
-    return out.getvalue()
+    return ods_package(content)
 
 
 def _formatted_to_xfd() -> bytes:

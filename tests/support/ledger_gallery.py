@@ -16,7 +16,7 @@ import datetime as dt
 import io
 
 from inspection.importer import InputFile
-from support.ledgers import csv_bytes, table
+from support.ledgers import csv_bytes, ods_package, table
 
 # People named in the real ledgers (整改责任人, 填表人, 审核人): never stored, shown or exported.
 NAMES = ("王某某", "李某某", "赵六", "钱七", "孙八")
@@ -188,7 +188,6 @@ def ods_bytes(sheets: list[tuple[str, list[list[object]], list[tuple[tuple[int, 
     """An .ods as LibreOffice writes it: (name, rows, merged ranges ((r0, c0), (r1, c1)), 0-based) per sheet;
     a merged range's first cell spans it (table:number-rows-spanned / number-columns-spanned), the
     cells it covers are table:covered-table-cell."""
-    import zipfile
     from xml.sax.saxutils import escape
 
     def cell(value: object, spans: str = "", covered: bool = False) -> str:
@@ -223,14 +222,7 @@ def ods_bytes(sheets: list[tuple[str, list[list[object]], list[tuple[tuple[int, 
                'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
                'office:version="1.2"><office:body><office:spreadsheet>' + "".join(tables)
                + "</office:spreadsheet></office:body></office:document-content>")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:'
-                   'tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type='
-                   '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
-        z.writestr("content.xml", content)
-    return out.getvalue()
+    return ods_package(content)
 
 
 def real_ods() -> list[InputFile]:

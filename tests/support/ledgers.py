@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -205,3 +206,15 @@ OWN_ROWS = [
 def own_files(rows=OWN_ROWS):
     """A city whose issue list uses the office's own words: a description header and a status word."""
     return [roster_csv(), inspections_csv(), issues_csv(rows, OWN_HEADER)]
+
+
+def ods_package(content: str) -> bytes:
+    """An .ods workbook around its content.xml (the mimetype and the manifest LibreOffice writes)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:'
+                   'tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type='
+                   '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+        z.writestr("content.xml", content)
+    return out.getvalue()
