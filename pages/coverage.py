@@ -23,7 +23,7 @@ def render_district_bars(filters, lang: str) -> list[str] | None:
     frame = state.run_query("plan_by_district", filters.params())
     rows = frame[~frame["is_total"].astype(bool)]
     if rows.empty:
-        bars = state.run_query("coverage_by_district", filters.params())
+        bars = state.run_query("coverage_by_district", filters.params(), prefetch=False)  # without a plan only
         title = subset_key("chart_coverage_by_district", filters)
         fig = charts.coverage_bars(bars, "district", t(title, lang), lang)
         ui.area_chart(fig, title, filters, key="coverage_district_bars", drillable=True)
@@ -53,7 +53,7 @@ def render_district_progress(filters, lang: str, shown: list[str] | None = None)
     """One line per district; with only some districts shown, the whole area's line with them."""
     lines = ui.only(state.run_query("coverage_by_district_month", ui.narrowed(filters, shown).params()), shown)
     if not ui.is_empty(lines):
-        total = None if shown is None else state.run_query("coverage_by_month", filters.params())
+        total = None if shown is None else state.run_query("coverage_by_month", filters.params(), prefetch=False)
         title = subset_key("chart_district_month", filters)
         fig = charts.district_coverage_over_time(lines, t(title, lang), lang, total)
         ui.area_chart(fig, title, filters)

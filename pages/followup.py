@@ -255,7 +255,8 @@ def render_overdue_list(filters, lang: str, overdue: int) -> None:
     if not box.open:
         return
     with box:
-        frame = state.run_query("overdue_issues", listing("overdue_issues", filters.params()))
+        # administrators, the list open: main starts it then (state.prefetch), not for everyone
+        frame = state.run_query("overdue_issues", listing("overdue_issues", filters.params()), prefetch=False)
         if frame.empty:
             st.write(t("fu_overdue_none", lang))
             return

@@ -1,17 +1,23 @@
 """The page registry: every page of the dashboard once (its file, title, icon, whether the filter
-panel shows, and the queries it starts side by side before it draws), and the preamble every page
-runs first (`start`). dashboard.py builds st.navigation from PAGES; the tests take the page list
-from here too.
+panel shows), and the preamble every page runs first (`start`). dashboard.py builds st.navigation
+from PAGES; the tests take the page list from here too.
 
-A page declares the queries it starts first here, not in its file: `start` prefetches them
-(state.prefetch), and the page runs each where it draws it (state.run_query), which takes the started
-result. tests/test_prefetch.py holds the two together: every declared query is used, with the same
-parameters.
+A page names each query once, where it draws it (`state.run_query("x", filters.params())`): the
+registry reads the page's source (`drawn`, an AST scan, once per file) and `start` starts those
+queries side by side before the page draws (state.prefetch); run_query then takes the started
+result. A call declares its kind by its parameters: `filters.params()` (started first),
+`listing("x", filters.params())` (started first, as the first rows of a list) or
+`ui.narrowed(filters, shown).params()` (one group of districts: computed by the warm-up after an
+import, `warm`). A query the page runs only sometimes (in one branch, for administrators) says
+`prefetch=False` and is not started for everyone. tests/queries/test_prefetch.py checks that every
+started query is used.
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import functools
 import itertools
 import json
 import runpy
@@ -35,20 +41,91 @@ SHELL = ROOT / "dashboard.py"
 
 
 @dataclasses.dataclass(frozen=True)
+class Drawn:
+    """The queries a page's source runs with a literal name, by the parameters it runs them with."""
+
+    queries: tuple[str, ...] = ()  # with the filters' parameters (Filters.params())
+    listings: tuple[str, ...] = ()  # as the first rows of a list (filters.listing)
+    by_group: tuple[str, ...] = ()  # for the group of districts a chart shows (ui.narrowed)
+
+
+def _is_filters_params(node: ast.expr) -> bool:
+    """`filters.params()`"""
+    return (isinstance(node, ast.Call) and not node.args and not node.keywords
+            and ast.unparse(node.func) == "filters.params")
+
+
+def _kind(name: str, params: ast.expr) -> str | None:
+    if _is_filters_params(params):
+        return "queries"
+    if (isinstance(params, ast.Call) and isinstance(params.func, ast.Name) and params.func.id == "listing"
+            and len(params.args) == 2 and not params.keywords and isinstance(params.args[0], ast.Constant)
+            and params.args[0].value == name and _is_filters_params(params.args[1])):
+        return "listings"
+    if (isinstance(params, ast.Call) and not params.args and isinstance(params.func, ast.Attribute)
+            and params.func.attr == "params" and isinstance(params.func.value, ast.Call)
+            and ast.unparse(params.func.value.func) == "ui.narrowed" and params.func.value.args
+            and ast.unparse(params.func.value.args[0]) == "filters"):
+        return "by_group"
+    return None  # other parameters (one unit, no filters): not started first
+
+
+def _calls(tree: ast.Module) -> list[ast.Call]:
+    """The `state.run_query` calls with a literal name in the order the page draws them: its `main`'s
+    own first (the headline figures it reads before the sections), then the rest in source order."""
+    mains = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == "main"]
+    in_main = {id(node) for main in mains for node in ast.walk(main)}
+    calls = [node for node in ast.walk(tree)
+             if isinstance(node, ast.Call) and ast.unparse(node.func) == "state.run_query" and len(node.args) == 2
+             and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)]
+    return sorted(calls, key=lambda node: (id(node) not in in_main, node.lineno, node.col_offset))
+
+
+@functools.cache
+def drawn(path: str) -> Drawn:
+    """The page's `state.run_query("name", <parameters>)` calls by kind (see the module's docstring);
+    a call with `prefetch=False` is left out."""
+    found: dict[str, list[str]] = {"queries": [], "listings": [], "by_group": []}
+    for node in _calls(ast.parse((ROOT / path).read_text(encoding="utf-8"), path)):
+        if any(k.arg == "prefetch" and isinstance(k.value, ast.Constant) and k.value.value is False
+               for k in node.keywords):
+            continue
+        kind = _kind(node.args[0].value, node.args[1])
+        if kind and node.args[0].value not in found[kind]:
+            found[kind].append(node.args[0].value)
+    return Drawn(**{kind: tuple(names) for kind, names in found.items()})
+
+
+@dataclasses.dataclass(frozen=True)
 class Page:
     path: str  # the file under pages/; its stem is the URL path (/coverage)
     title: str  # the title's key in inspection/i18n.py
     icon: str
-    queries: tuple[str, ...] = ()  # started first, with the filters' parameters (Filters.params())
-    listings: tuple[str, ...] = ()  # started first, as the first rows of a list (filters.listing)
+    # queries the page runs through another module (the briefing's, inspection/briefing.QUERIES),
+    # started first with the filters' parameters like those it runs itself (`drawn`)
+    elsewhere: tuple[str, ...] = ()
     # more queries started first with other parameters: filters -> [(names, params), ...]
     more: Callable[[Filters], Sequence[tuple[Sequence[str], dict]]] | None = None
     filters: bool = True  # the shared filter panel shows in the sidebar (its values stay in the URL)
     breadcrumb: bool = True  # 全市 › 沙澧区 › 某镇 above a drilled view's charts
-    # queries run for the group of districts a chart shows (ui.choose_districts, ui.narrowed): the
-    # warm-up after an import (`warm`) computes them for the first group, which a page opens on
-    by_group: tuple[str, ...] = ()
     title_shown: bool = True  # False: the page draws its own heading (the briefing)
+
+    @property
+    def queries(self) -> tuple[str, ...]:
+        """Started first, with the filters' parameters (Filters.params())."""
+        own = drawn(self.path).queries
+        return self.elsewhere + tuple(name for name in own if name not in self.elsewhere)
+
+    @property
+    def listings(self) -> tuple[str, ...]:
+        """Started first, as the first rows of a list (filters.listing)."""
+        return drawn(self.path).listings
+
+    @property
+    def by_group(self) -> tuple[str, ...]:
+        """Run for the group of districts a chart shows (ui.choose_districts, ui.narrowed): the
+        warm-up after an import (`warm`) computes them for the first group, which a page opens on."""
+        return drawn(self.path).by_group
 
     @property
     def slug(self) -> str:
@@ -78,24 +155,13 @@ def _briefing_text(filters: Filters) -> list[tuple[Sequence[str], dict]]:
 
 
 PAGES: tuple[Page, ...] = (
-    Page("pages/overview.py", "page_overview", ":material/dashboard:",
-         ("headline_totals", "results_by_period", "coverage_by_month", "coverage_by_district",
-          "results_by_district")),
-    Page("pages/coverage.py", "page_coverage", ":material/map:",
-         ("headline_totals", "plan_by_district", "coverage_by_unit_type", "coverage_by_poverty"),
-         listings=("uncovered_units",), by_group=("coverage_by_district_month", "units_by_district_round")),
-    Page("pages/categories.py", "page_categories", ":material/category:",
-         ("headline_totals", "issues_by_category", "issues_by_district_category", "issues_by_round_category",
-          "rectification_by_category")),
-    Page("pages/compare.py", "page_compare", ":material/compare_arrows:",
-         ("results_by_level", "results_by_level_like", "results_by_level_mode", "results_by_team"),
-         breadcrumb=False),
+    Page("pages/overview.py", "page_overview", ":material/dashboard:"),
+    Page("pages/coverage.py", "page_coverage", ":material/map:"),
+    Page("pages/categories.py", "page_categories", ":material/category:"),
+    Page("pages/compare.py", "page_compare", ":material/compare_arrows:", breadcrumb=False),
     Page("pages/briefing.py", "page_briefing", ":material/description:", tuple(briefing.QUERIES),
          more=_briefing_text, title_shown=False),
-    # the overdue list (administrators, when opened) starts its own query: pages/followup.py
-    Page("pages/followup.py", "page_followup", ":material/task_alt:",
-         ("headline_totals", "plan_by_district", "rectification_totals", "rectification_by_days",
-          "overdue_by_district_category"), by_group=("coverage_projection_by_month",)),
+    Page("pages/followup.py", "page_followup", ":material/task_alt:"),
     Page("pages/unit.py", "page_unit", ":material/home_work:", breadcrumb=False),  # queries name one unit
     Page("pages/imports.py", "page_imports", ":material/upload_file:", filters=False, breadcrumb=False),
 )

@@ -157,8 +157,11 @@ def page_version() -> tuple:
     return version
 
 
-def run_query(name: str, params: dict) -> pd.DataFrame:
-    """queries/<name>.sql with the given parameters; errors become a message, never a traceback."""
+def run_query(name: str, params: dict, prefetch: bool = True) -> pd.DataFrame:
+    """queries/<name>.sql with the given parameters; errors become a message, never a traceback.
+    In a page, the call is also the query's declaration: ui/registry.py reads it and starts the query
+    before the page draws; `prefetch=False` for one the page runs only sometimes (a branch, an
+    administrator's list), which is then not started for everyone. Runs the same either way."""
     from .errors import caught  # ui.errors imports this module
 
     connection()
