@@ -65,11 +65,7 @@ def render_why_empty(filters, lang: str) -> None:
                   found=fmt.count(head["issues_found"], lang)), icon="ℹ️")
 
 
-def main() -> None:
-    view = registry.start("categories")
-    filters, lang = view.filters, view.lang
-    if filters is None:
-        return
+def main(filters, lang: str) -> None:
     if filters.categories:
         st.info(t("category_filter_active", lang, cats=join(filters.categories, lang)))
     frame = state.run_query("issues_by_category", filters.params())
@@ -86,4 +82,4 @@ def main() -> None:
     render_rectification(filters, lang)
 
 
-main()
+registry.run("categories", main)

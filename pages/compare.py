@@ -63,11 +63,7 @@ def render_teams(filters, lang: str) -> None:
     st.caption(ui.caption(filters, lang))
 
 
-def main() -> None:
-    view = registry.start("compare")
-    filters, lang = view.filters, view.lang
-    if filters is None:
-        return
+def main(filters, lang: str) -> None:
     levels = state.run_query("results_by_level", filters.params())
     if levels.empty:
         ui.empty()
@@ -78,4 +74,4 @@ def main() -> None:
     render_teams(filters, lang)
 
 
-main()
+registry.run("compare", main)

@@ -116,11 +116,7 @@ def render_last_mile(filters, lang: str, uncovered: int) -> None:
     st.caption(ui.caption(filters, lang))
 
 
-def main() -> None:
-    view = registry.start("coverage")
-    filters, lang = view.filters, view.lang
-    if filters is None:
-        return
+def main(filters, lang: str) -> None:
     head = state.run_query("headline_totals", filters.params()).iloc[0]
     if not head["has_roster"]:
         ui.empty("no_roster")
@@ -139,4 +135,4 @@ def main() -> None:
     render_last_mile(filters, lang, int(head["units_total"] - head["units_covered"]))
 
 
-main()
+registry.run("coverage", main)

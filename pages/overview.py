@@ -111,11 +111,7 @@ def render_districts(filters, head: dict, lang: str) -> None:
         format="%.1f%%", min_value=0, max_value=100)})
 
 
-def main() -> None:
-    view = registry.start("overview")
-    filters, lang = view.filters, view.lang
-    if filters is None:
-        return
+def main(filters, lang: str) -> None:
     head = state.run_query("headline_totals", filters.params()).iloc[0].to_dict()
     if not head["has_roster"]:
         ui.empty("no_roster")
@@ -128,4 +124,4 @@ def main() -> None:
     render_districts(filters, head, lang)
 
 
-main()
+registry.run("overview", main)

@@ -121,11 +121,7 @@ def render_details(params: dict, lang: str) -> None:
                          "rectified_date": "col_rectified_date", "is_overdue": "overdue"})
 
 
-def main() -> None:
-    view = registry.start("unit")
-    filters, lang = view.filters, view.lang
-    if filters is None:
-        return
+def main(filters, lang: str) -> None:
     unit = choose(filters, lang)
     if unit is None:
         return
@@ -138,4 +134,4 @@ def main() -> None:
         render_details(params, lang)
 
 
-main()
+registry.run("unit", main)

@@ -254,6 +254,14 @@ def start(slug: str, breadcrumb: bool | None = None) -> View:
     return View(lang, filters)
 
 
+def run(slug: str, draw: Callable[[Filters, str], None]) -> None:
+    """A page that shows nothing but the empty store's note before the first import: the preamble
+    (`start`), then `draw(filters, lang)` when there is data to draw."""
+    view = start(slug)
+    if view.filters is not None:
+        draw(view.filters, view.lang)
+
+
 # ---- Streamlit's legacy pages/ mode -----------------------------------------------------------
 # The one place that touches a Streamlit internal (tests/test_registry.py fails when an upgrade
 # breaks it). A folder named pages/ beside the entry script makes Streamlit run an app in its legacy

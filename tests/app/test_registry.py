@@ -28,7 +28,7 @@ def test_every_page_file_is_registered_once_and_every_entry_has_its_file_and_tit
         assert page.path.startswith("pages/") and page.slug == Path(page.path).stem
         # each page's file opens with its preamble's entry
         source = (ROOT / page.path).read_text(encoding="utf-8")
-        assert f'registry.start("{page.slug}"' in source, page.path
+        assert f'registry.start("{page.slug}"' in source or f'registry.run("{page.slug}", main)' in source, page.path
         # the queries a page starts first are declared in the registry, not in the page (the plan &
         # rectification page's overdue list, opened by administrators only, starts its own)
         assert source.count("state.prefetch(") == (1 if page.slug == "followup" else 0), page.path
