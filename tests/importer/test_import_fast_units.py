@@ -1,10 +1,10 @@
-"""The vectorised CSV path for rosters and inspections against the Python path (see test_import_fast)."""
+"""The vectorised CSV path for rosters and inspections against the Python path (see test_import_fast; the shared helpers are in support/fast_path)."""
 
 from __future__ import annotations
 
 import pytest
+from support.fast_path import ISSUE_HEADER, city, issue_rows, run_both, spoiled_csv
 from support.ledgers import csv_bytes, inspections_csv, roster_csv, table
-from test_import_fast import ISSUE_HEADER, city, issue_rows, run_both, spoiled_csv
 
 from inspection.importer import InputFile
 

@@ -11,6 +11,7 @@ import zipfile
 import pytest
 from hostile import make_corpus, reliability
 from openpyxl import load_workbook
+from support.fast_path import run_both
 from support.ledgers import (
     INSPECTION_HEADER,
     INSPECTION_ROWS,
@@ -258,8 +259,6 @@ def test_a_short_gbk_file_is_still_gbk():
 @pytest.mark.parametrize("text,column", [("#DIV/0!", "发现问题数"), ("#VALUE!", "开始日期"), ("#N/A", "巡察组"),
                                          ("#REF!", "县区"), (" #NAME? ", "移交问题线索数")])
 def test_error_text_in_a_csv_is_refused_by_name_on_both_paths(monkeypatch, text, column):
-    from test_import_fast import run_both
-
     rows = [inspection_row(**{column: text}), INSPECTION_ROWS[1]]
     files = [InputFile("inspections.csv", csv_bytes(table(INSPECTION_HEADER, rows), "utf-8-sig"))]
     result, _ = run_both(monkeypatch, [InputFile("roster.csv", ROSTER_CSV)], files)

@@ -28,6 +28,16 @@ def test_importing_the_package_loads_no_streamlit():
     assert out.stdout.strip() == "False"
 
 
+def test_no_test_file_imports_another():
+    """What tests share lives in tests/support (or tests/hostile's corpus), never in a test file."""
+    tests = {path.stem for path in (ROOT / "tests").rglob("test_*.py")}
+    for path in (ROOT / "tests").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            assert not any(n.split(".")[0] in tests for n in names), f"{path.relative_to(ROOT)} imports a test file"
+
+
 def test_every_setting_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for setting in settings.SETTINGS:
