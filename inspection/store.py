@@ -43,6 +43,16 @@ RESORT_SHARE = 0.25
 RESORT_MIN_ROWS = 122_880  # DuckDB's row group
 _APPENDS_TABLE = "CREATE TABLE IF NOT EXISTS derived_appends (table_name VARCHAR, appended BIGINT)"
 
+# Per-unit summaries of m_inspections that the coverage figures read instead of scanning the
+# inspections (first_covers in _views.sql), each the query that builds it from m_inspections by
+# the integer unit key, for the units {units} selects. refresh_derived rewrites the touched units'
+# rows; a store written before a release that added one, opened read-only, reads the query as a
+# view instead (views_for_reading).
+#   m_unit_first: the start_date of each unit's first inspection
+UNIT_SUMMARIES = {
+    "m_unit_first": "SELECT unit_id, min(start_date) AS first_date FROM m_inspections WHERE {units} GROUP BY unit_id",
+}
+
 # (version, file or SQL): append, never edit a released migration
 MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "schema.sql"), (2, "schema_002_plan.sql"),
                                           (3, "schema_003_exports.sql"), (4, "schema_004_mappings.sql"),
@@ -455,6 +465,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         """)
         for table, view, order in DERIVED:
             _rebuild(con, table, view, order)
+        _refresh_unit_summaries(con, None)
         return
     # an issue list can only name units the store has (the importer checks), so new keys come
     # from `touched` alone
@@ -485,6 +496,19 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
     for table in ("m_inspections", "m_issues"):
         con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
                     f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
+    _refresh_unit_summaries(con, touched)
+
+
+def _refresh_unit_summaries(con: duckdb.DuckDBPyConnection, touched: str | None) -> None:
+    """Rewrite the UNIT_SUMMARIES rows of the touched units from m_inspections (already refreshed),
+    or every row (touched None, or a store written before the table existed)."""
+    for table, query in UNIT_SUMMARIES.items():
+        if touched is None or not _has_table(con, table):
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS {query.format(units='true')} ORDER BY unit_id")
+            continue
+        keys = f"unit_id IN (SELECT unit_key FROM unit_keys WHERE unit_ref IN (SELECT unit_id FROM {touched}))"
+        con.execute(f"DELETE FROM {table} WHERE {keys}")
+        con.execute(f"INSERT INTO {table} {query.format(units=keys)}")
 
 
 def _rebuild(con: duckdb.DuckDBPyConnection, table: str, view: str, order: str) -> None:

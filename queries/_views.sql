@@ -157,6 +157,13 @@ CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt;
 -- A unit is newly covered on the start_date of its first inspection that passes the filters:
 -- one row per unit of the filtered roster, its area at the grain (district), the district whose
 -- plan it counts against (plan_district) and that day (first_date, NULL while not covered).
+--
+-- Without inspection filters (plan_applies) that is the unit's first inspection of all, read from
+-- m_unit_first (kept by the import and undo, inspection/store.py UNIT_SUMMARIES) instead of
+-- scanning the inspections: a roster unit's inspections carry its roster district, township, type
+-- and poverty mark (_live.sql), so they pass the unit filters whenever the unit does, and the
+-- earliest of them passes "on or before as_of" exactly when any does. Under inspection filters,
+-- the detail path. The branch not taken folds away (its condition is a constant).
 CREATE OR REPLACE MACRO first_covers(districts, townships, unit_types, poverty_only,
                                      rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
 WITH u AS (
@@ -166,7 +173,11 @@ WITH u AS (
     SELECT unit_id, min(start_date) AS first_date
     FROM f_inspections(districts, townships, unit_types, poverty_only,
                        rounds, year_from, year_to, levels, modes, as_of)
+    WHERE NOT plan_applies(rounds, year_from, year_to, levels, modes)
     GROUP BY unit_id
+    UNION ALL
+    SELECT unit_id, first_date FROM m_unit_first
+    WHERE plan_applies(rounds, year_from, year_to, levels, modes) AND first_date <= as_of::DATE
 )
 SELECT u.unit_id, u.district, u.plan_district, f.first_date FROM u LEFT JOIN f USING (unit_id);
 
@@ -237,10 +248,12 @@ WITH u AS (
     FROM u WHERE first_date IS NOT NULL
     GROUP BY ALL
 ), dist AS (
-    SELECT u.district, count(*) AS units_total,
-           any_value(p.plan_start) AS plan_start, any_value(p.plan_end) AS plan_end, any_value(p.target) AS target
-    FROM u LEFT JOIN v_plan p ON p.district = u.plan_district
-    GROUP BY u.district
+    -- each area's plan (its district's), and an integer key for the running sums
+    SELECT a.district, a.units_total, p.plan_start, p.plan_end, p.target,
+           CAST(row_number() OVER (ORDER BY a.district) AS INTEGER) AS k
+    FROM (SELECT district, count(*) AS units_total, any_value(plan_district) AS plan_district
+          FROM u GROUP BY district) a
+    LEFT JOIN v_plan p ON p.district = a.plan_district
 ), months AS (
     SELECT unnest(generate_series(
         date_trunc('month', least((SELECT min(first_date) FROM u), (SELECT min(plan_start) FROM dist))),
@@ -252,7 +265,7 @@ WITH u AS (
 -- point's day" is "first covered in the point's month or earlier": a running sum over months.
 counted AS (
     SELECT d.district, p.month, p.day, d.units_total, d.target, d.plan_start, d.plan_end,
-           CAST(sum(coalesce(m.n, 0)) OVER (PARTITION BY d.district ORDER BY p.month) AS BIGINT) AS units_covered
+           CAST(sum(coalesce(m.n, 0)) OVER (PARTITION BY d.k ORDER BY p.month) AS BIGINT) AS units_covered
     FROM dist d
     CROSS JOIN points p
     LEFT JOIN monthly m ON m.district = d.district AND m.month = p.month

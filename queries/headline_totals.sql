@@ -1,17 +1,17 @@
 -- The headline figures of the filtered view (one row). Definitions: DATA_CONTRACT.md, last section.
 -- Counts are sums over the filtered inspections, blanks skipped; *_not_reported counts the blanks.
 -- Rates are fractions 0..1 (NULL when the denominator is 0); funds_recovered is in 万元.
-WITH u AS (
-    SELECT * FROM f_units($districts, $townships, $unit_types, $poverty_only)
-), i AS (
+WITH i AS (
     SELECT * FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
                                 $rounds, $year_from, $year_to, $levels, $modes, $as_of)
 ), roster AS (
     SELECT count(*) > 0 AS present FROM (SELECT 1 FROM v_units LIMIT 1)
 ), cover AS (
-    -- roster units under the filters, and those with an inspection passing them
-    SELECT count(*) AS units_total, count(c.unit_id) AS units_covered
-    FROM u LEFT JOIN (SELECT DISTINCT unit_id FROM i) c USING (unit_id)
+    -- roster units under the filters, and those with an inspection passing them (first_covers in
+    -- _views.sql: first_date is NULL while a unit is not covered)
+    SELECT count(*) AS units_total, count(first_date) AS units_covered
+    FROM first_covers($districts, $townships, $unit_types, $poverty_only,
+                      $rounds, $year_from, $year_to, $levels, $modes, $as_of, 'district')
 ), rect AS (
     SELECT * FROM rectification_stats($districts, $townships, $unit_types, $poverty_only,
                                       $rounds, $year_from, $year_to, $levels, $modes, $as_of, []::VARCHAR[])

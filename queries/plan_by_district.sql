@@ -24,11 +24,10 @@
 --                     plan or the plan has ended); the total's is the sum of its rows': a district
 --                     ahead never makes up for one behind
 WITH units AS (
-    SELECT district, plan_district, first_date,
-           row_number() OVER (PARTITION BY district ORDER BY first_date NULLS LAST, unit_id) AS nth
+    SELECT district, plan_district, first_date
     FROM first_covers($districts, $townships, $unit_types, $poverty_only,
                       $rounds, $year_from, $year_to, $levels, $modes, $as_of, $grain)
-), base AS (
+), counted AS (
     SELECT
         n.district,
         p.plan_start, p.plan_end, p.target,
@@ -37,26 +36,28 @@ WITH units AS (
         covered_recently(n.first_date, $as_of) AS covered_last_6m,
         -- units needed to meet the target (rounded up; a small tolerance absorbs float noise)
         CAST(ceil(p.target * count(*) - 1e-9) AS BIGINT) AS target_units,
-        plan_share(p.target, p.plan_start, p.plan_end, $as_of) AS planned_share
+        plan_share(p.target, p.plan_start, p.plan_end, $as_of) AS planned_share,
+        list_sort(list(n.first_date) FILTER (WHERE n.first_date IS NOT NULL)) AS first_dates
     FROM units n
     JOIN v_plan p ON p.district = n.plan_district
     GROUP BY n.district, p.plan_start, p.plan_end, p.target
-), reached AS (
-    -- the day the target_units-th unit was first covered
-    SELECT b.district, n.first_date AS reached_on
-    FROM base b JOIN units n ON n.district = b.district AND n.nth = b.target_units
+), base AS (
+    -- reached_on: the day the target_units-th unit was first covered (NULL while fewer are)
+    SELECT * EXCLUDE (first_dates),
+           CASE WHEN target_units > 0 THEN first_dates[target_units] END AS reached_on
+    FROM counted
 ), rows AS (
     SELECT false AS is_total, b.district, b.plan_start, b.plan_end, b.target, b.units_total, b.units_covered,
            b.covered_last_6m, b.target_units, b.planned_share, b.planned_share * b.units_total AS planned_units,
-           r.reached_on
-    FROM base b LEFT JOIN reached r USING (district)
+           b.reached_on
+    FROM base b
     UNION ALL
     -- the total: sums of the districts; its plan runs from the earliest start to the latest end
     SELECT true, NULL, min(plan_start), max(plan_end), sum(target_units) / nullif(sum(units_total), 0),
            sum(units_total)::BIGINT, sum(units_covered)::BIGINT, sum(covered_last_6m)::BIGINT,
            sum(target_units)::BIGINT,
            sum(planned_share * units_total) / nullif(sum(units_total), 0), sum(planned_share * units_total),
-           (SELECT max(reached_on) FROM reached)
+           max(reached_on)
     FROM base
     HAVING count(*) > 0
 ), calc AS (

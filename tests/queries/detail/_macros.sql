@@ -1,0 +1,61 @@
+-- The detail path of the coverage figures, as the release before the pre-aggregates wrote it
+-- (queries/_views.sql then): first_covers scanned the filtered inspections, coverage_curve kept
+-- no integer key. tests/queries/test_fast_paths.py compares the figures with these (and with
+-- the query files beside this one, the files of that release), and writes them into a store to
+-- make it one of that release. Never applied by the application.
+
+CREATE OR REPLACE MACRO first_covers(districts, townships, unit_types, poverty_only,
+                                     rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
+WITH u AS (
+    SELECT unit_id, district AS plan_district, area(grain, district, township, unit_name) AS district
+    FROM f_units(districts, townships, unit_types, poverty_only)
+), f AS (
+    SELECT unit_id, min(start_date) AS first_date
+    FROM f_inspections(districts, townships, unit_types, poverty_only,
+                       rounds, year_from, year_to, levels, modes, as_of)
+    GROUP BY unit_id
+)
+SELECT u.unit_id, u.district, u.plan_district, f.first_date FROM u LEFT JOIN f USING (unit_id);
+
+CREATE OR REPLACE MACRO coverage_curve(districts, townships, unit_types, poverty_only,
+                                       rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
+WITH u AS (
+    SELECT * FROM first_covers(districts, townships, unit_types, poverty_only,
+                               rounds, year_from, year_to, levels, modes, as_of, grain)
+), monthly AS (
+    -- roster units by district and the month of their first inspection
+    SELECT district, date_trunc('month', first_date)::DATE AS month, count(*) AS n
+    FROM u WHERE first_date IS NOT NULL
+    GROUP BY ALL
+), dist AS (
+    SELECT u.district, count(*) AS units_total,
+           any_value(p.plan_start) AS plan_start, any_value(p.plan_end) AS plan_end, any_value(p.target) AS target
+    FROM u LEFT JOIN v_plan p ON p.district = u.plan_district
+    GROUP BY u.district
+), months AS (
+    SELECT unnest(generate_series(
+        date_trunc('month', least((SELECT min(first_date) FROM u), (SELECT min(plan_start) FROM dist))),
+        date_trunc('month', as_of::DATE), INTERVAL 1 MONTH))::DATE AS month
+), points AS (
+    SELECT month, least(last_day(month), as_of::DATE) AS day FROM months WHERE month IS NOT NULL
+),
+-- Every first_date is on or before as_of (f_inspections), so "first covered on or before the
+-- point's day" is "first covered in the point's month or earlier": a running sum over months.
+counted AS (
+    SELECT d.district, p.month, p.day, d.units_total, d.target, d.plan_start, d.plan_end,
+           CAST(sum(coalesce(m.n, 0)) OVER (PARTITION BY d.district ORDER BY p.month) AS BIGINT) AS units_covered
+    FROM dist d
+    CROSS JOIN points p
+    LEFT JOIN monthly m ON m.district = d.district AND m.month = p.month
+)
+SELECT
+    district,
+    month,
+    day,
+    units_total,
+    units_covered,
+    units_covered / units_total AS coverage_rate,
+    -- no plan line under inspection filters (plan_applies)
+    CASE WHEN plan_applies(rounds, year_from, year_to, levels, modes) THEN
+        plan_share(target, plan_start, plan_end, day) END AS plan_rate
+FROM counted;

@@ -1,0 +1,44 @@
+-- The headline figures of the filtered view (one row). Definitions: DATA_CONTRACT.md, last section.
+-- Counts are sums over the filtered inspections, blanks skipped; *_not_reported counts the blanks.
+-- Rates are fractions 0..1 (NULL when the denominator is 0); funds_recovered is in 万元.
+WITH u AS (
+    SELECT * FROM f_units($districts, $townships, $unit_types, $poverty_only)
+), i AS (
+    SELECT * FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
+                                $rounds, $year_from, $year_to, $levels, $modes, $as_of)
+), roster AS (
+    SELECT count(*) > 0 AS present FROM (SELECT 1 FROM v_units LIMIT 1)
+), cover AS (
+    -- roster units under the filters, and those with an inspection passing them
+    SELECT count(*) AS units_total, count(c.unit_id) AS units_covered
+    FROM u LEFT JOIN (SELECT DISTINCT unit_id FROM i) c USING (unit_id)
+), rect AS (
+    SELECT * FROM rectification_stats($districts, $townships, $unit_types, $poverty_only,
+                                      $rounds, $year_from, $year_to, $levels, $modes, $as_of, []::VARCHAR[])
+), sums AS (
+    SELECT
+        count(*) AS inspections,
+        count(DISTINCT unit_id) AS units_inspected,
+        sum(issues_found) AS issues_found, count(*) - count(issues_found) AS issues_found_not_reported,
+        sum(clues) AS clues, count(*) - count(clues) AS clues_not_reported,
+        sum(immediate_fixes) AS immediate_fixes, count(*) - count(immediate_fixes) AS immediate_fixes_not_reported,
+        sum(disciplined) AS disciplined, count(*) - count(disciplined) AS disciplined_not_reported,
+        sum(org_handled) AS org_handled, count(*) - count(org_handled) AS org_handled_not_reported,
+        sum(judicial) AS judicial, count(*) - count(judicial) AS judicial_not_reported,
+        sum(rectified) AS rectified, count(*) - count(rectified) AS rectified_not_reported,
+        sum(funds_recovered) AS funds_recovered,  -- 万元
+        count(*) - count(funds_recovered) AS funds_recovered_not_reported,
+        max(start_date) AS last_start
+    FROM i
+)
+SELECT
+    CASE WHEN roster.present THEN cover.units_total END AS units_total,
+    CASE WHEN roster.present THEN cover.units_covered ELSE sums.units_inspected END AS units_covered,
+    CASE WHEN roster.present THEN cover.units_covered / nullif(cover.units_total, 0) END AS coverage_rate,
+    roster.present AS has_roster,
+    sums.*,
+    rect.*,
+    -- the two issue totals (issue 25 item 4): issues_found sums the inspections' reported counts
+    -- (发现问题数), listed_issues counts the rows of their issue lists; NULL without an issue list
+    CASE WHEN rect.listed_issues > 0 THEN sums.issues_found - rect.listed_issues END AS issues_found_minus_listed
+FROM sums, rect, roster, cover
