@@ -1,6 +1,6 @@
 -- The detail path of the coverage figures, as the release before the pre-aggregates wrote it
 -- (queries/_views.sql then): first_covers scanned the filtered inspections, coverage_curve kept
--- no integer key. tests/queries/test_fast_paths.py compares the figures with these (and with
+-- no integer key. tests/queries/test_coverage_aggregates.py compares the figures with these (and with
 -- the query files beside this one, the files of that release), and writes them into a store to
 -- make it one of that release. Never applied by the application.
 
