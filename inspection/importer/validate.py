@@ -44,9 +44,11 @@ class Validator:
         if units.empty:
             issue_units = self._unit_index("inspections", self.con.execute(
                 "SELECT DISTINCT unit_id, unit_code, district, township, unit_name FROM fast_inspections").fetchall())
-        known = set(self.con.execute("SELECT round, unit_id FROM fast_inspections").fetchall())  # + stored ones
         seq: Counter = Counter()
         sheets = self._sheets(by_table["issues"], contract.ISSUES)
+        # the inspections an issue may belong to (+ stored ones); read only for issue rows (a national
+        # roster and inspections import would otherwise hold 1.35M pairs in Python for nothing)
+        known = set(self.con.execute("SELECT round, unit_id FROM fast_inspections").fetchall()) if sheets else set()
         self._issue_table()
         for number, sheet in enumerate(sheets, 1):
             more = number < len(sheets)  # later rows number on from these (seq)
