@@ -34,6 +34,22 @@ def demo_db(tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(scope="session")
+def demo_app(demo_db, tmp_path_factory):
+    """One dashboard (`streamlit run`, local mode) on a copy of the demo for the browser tests that
+    only read it, shared by the whole session: started by the first test that asks, stopped at the
+    end, its caches warm for the next. A test that writes (imports, plan settings) starts its own."""
+    from support.apprunner import running_app
+
+    folder = tmp_path_factory.mktemp("demo-app")
+    db = folder / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    env = {**os.environ, "INSPECTION_DB": str(db), "INSPECTION_DEMO": "0",
+           "INSPECTION_USERS_FILE": str(folder / "nobody" / "users.toml")}  # no users: local mode
+    with running_app(env) as url:
+        yield url
+
+
 @pytest.fixture
 def demo_copy(demo_db, tmp_path) -> Path:
     target = tmp_path / "demo.duckdb"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -15,7 +14,6 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from support.apprunner import running_app
 
 from inspection import briefing, export, metrics, problem_report, sheet_values, store
 from inspection.errors import ExportError
@@ -382,18 +380,10 @@ def test_sheet_names_are_unique_ignoring_case_as_excel_compares_them():
 
 # ---------------------------------------------------------------------------- the running app
 
-@pytest.fixture(scope="module")
-def app(demo_db, tmp_path_factory):
-    db = tmp_path_factory.mktemp("app") / "demo.duckdb"
-    shutil.copy(demo_db, db)
-    env = {**os.environ, "INSPECTION_DB": str(db), "INSPECTION_DEMO": "0"}
-    with running_app(env) as url:
-        yield url
-
-
 @needs_browser
 @pytest.mark.slow
-def test_screenshot_mode_hides_the_chrome(app, as_of):
+def test_screenshot_mode_hides_the_chrome(demo_app, as_of):
+    app = demo_app
     playwright = pytest.importorskip("playwright.sync_api")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with playwright.sync_playwright() as pw:

@@ -4,13 +4,10 @@ by the district."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from support.apprunner import running_app
 from support.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, SHOTS, settle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,13 +32,11 @@ def _click(tab, locator) -> None:
     settle(tab)
 
 
-def test_a_click_filters_by_what_was_clicked(demo_db, tmp_path):
+def test_a_click_filters_by_what_was_clicked(demo_app):
     from playwright.sync_api import sync_playwright
 
-    db = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, db)
-    env = {**os.environ, "INSPECTION_DB": str(db), "INSPECTION_DEMO": "0"}
-    with running_app(env) as url, sync_playwright() as pw:
+    url = demo_app
+    with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         tab = browser.new_page(viewport={"width": 1366, "height": 2400})
         try:

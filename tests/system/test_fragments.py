@@ -5,11 +5,7 @@ server sends the browser (one per element drawn), in headless Chromium."""
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
-from support.apprunner import running_app
 from support.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, settle
 
 from inspection.i18n import t
@@ -21,15 +17,11 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def tab(demo_db, tmp_path_factory):
+def tab(demo_app):
     from playwright.sync_api import sync_playwright
 
-    folder = tmp_path_factory.mktemp("fragments")
-    db = folder / "demo.duckdb"
-    shutil.copy(demo_db, db)
-    env = {**os.environ, "INSPECTION_DB": str(db), "INSPECTION_DEMO": "0",
-           "INSPECTION_USERS_FILE": str(folder / "nobody" / "users.toml")}  # local mode: the administrator
-    with running_app(env) as url, sync_playwright() as pw:
+    url = demo_app  # local mode: the administrator
+    with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         page = browser.new_page(viewport={"width": 1500, "height": 2600})
         page.received = []  # the server's messages, one per websocket frame

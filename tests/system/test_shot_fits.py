@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from pathlib import Path
 
 import pytest
-from support.apprunner import running_app
 from support.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, SHOTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,14 +24,12 @@ MEASURE = """() => {
 }"""
 
 
-def test_screenshot_mode_fits_16_9_windows(demo_db, tmp_path):
+def test_screenshot_mode_fits_16_9_windows(demo_app):
     from playwright.sync_api import sync_playwright
 
-    db = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, db)
-    env = {**os.environ, "INSPECTION_DB": str(db), "INSPECTION_DEMO": "0"}
+    url = demo_app
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with running_app(env) as url, sync_playwright() as pw:
+    with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             for width, height in ((1366, 768), (1920, 1080), (2560, 1440)):
