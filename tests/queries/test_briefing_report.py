@@ -22,7 +22,6 @@ from inspection import briefing, export, metrics, report, store
 from inspection.filters import Filters, default_as_of
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 AS_OF = dt.date(2026, 12, 5)
 needs_browser = pytest.mark.skipif(export.browser_path() is None, reason="no Chromium: PNG export unavailable")
 needs_font = pytest.mark.skipif(export.cjk_font() is None, reason="no CJK font: PDF export unavailable")
@@ -118,13 +117,12 @@ def test_the_command_exit_codes(capsys, demo_db, empty_db, tmp_path):
     assert done.returncode == 1 and "不存在" in done.stderr and "Traceback" not in done.stderr
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
 @pytest.mark.timeout(300)
 @pytest.mark.slow
 def test_reading_commands_work_while_the_dashboard_holds_the_store(tmp_path, capsys):
     """A dashboard holds the store file; `metrics` and `briefing` then read the backup of the last
     committed import (not the first), say so, and equal what the live store held after that import."""
-    from playwright.sync_api import sync_playwright
+    from support import streamclient
     from support.apprunner import running_app
 
     db = tmp_path / "store" / "s.duckdb"
@@ -147,24 +145,23 @@ def test_reading_commands_work_while_the_dashboard_holds_the_store(tmp_path, cap
     assert expected["issues_found"] == 8  # 7 + 1: the second import is in
 
     env = {**os.environ, "INSPECTION_DB": str(db), "INSPECTION_DEMO": "0"}
-    with running_app(env) as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM),
-                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        try:
-            tab = browser.new_page()
-            tab.goto(url + "/briefing")
-            tab.wait_for_selector('[data-testid="stMetric"]', timeout=120_000)  # the store is open
-            held = shell("imports", "--db", str(db))
-            assert held.returncode == 1 and "占用" in held.stderr  # the dashboard holds the file
-            done = shell("metrics", "--db", str(db), "--json", "--as-of", AS_OF.isoformat())
-            assert done.returncode == 0, done.stderr
-            assert json.loads(done.stdout) == expected
-            assert "占用" in done.stderr and "#2" in done.stderr and "备份" in done.stderr
-            done = shell("briefing", "--db", str(db), "--text", "--as-of", AS_OF.isoformat())
-            assert done.returncode == 0, done.stderr
-            assert done.stdout.strip() == text and "#2" in done.stderr
-        finally:
-            browser.close()
+
+    def commands(session_id: str, token: str) -> list[subprocess.CompletedProcess]:
+        """While a session that drew the briefing is still connected (the dashboard holds the store)."""
+        return [shell("imports", "--db", str(db)),
+                shell("metrics", "--db", str(db), "--json", "--as-of", AS_OF.isoformat()),
+                shell("briefing", "--db", str(db), "--text", "--as-of", AS_OF.isoformat())]
+
+    with running_app(env) as url:
+        run = streamclient.session(url, page="briefing", during=commands, timeout=120)
+    assert "metric {" in run.text  # the briefing drew its tiles: the store is open
+    held, metrics_done, briefing_done = run.during
+    assert held.returncode == 1 and "占用" in held.stderr  # the dashboard holds the file
+    assert metrics_done.returncode == 0, metrics_done.stderr
+    assert json.loads(metrics_done.stdout) == expected
+    assert "占用" in metrics_done.stderr and "#2" in metrics_done.stderr and "备份" in metrics_done.stderr
+    assert briefing_done.returncode == 0, briefing_done.stderr
+    assert briefing_done.stdout.strip() == text and "#2" in briefing_done.stderr
 
 
 def test_the_briefing_page_shows_the_summary_and_offers_the_word_report(demo_copy, env_db):
