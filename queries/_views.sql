@@ -120,29 +120,27 @@ GROUP BY level;
 -- NULL when a level is missing), municipal first.
 CREATE OR REPLACE MACRO level_results(districts, townships, unit_types, poverty_only,
                                       rounds, year_from, year_to, levels, modes, as_of, like_for_like) AS TABLE
-WITH l AS (
-    SELECT * FROM level_stats(districts, townships, unit_types, poverty_only,
-                              rounds, year_from, year_to, levels, modes, as_of, like_for_like)
-), m AS (
-    SELECT * FROM l WHERE level = 'municipal'
-), c AS (
-    SELECT * FROM l WHERE level = 'county'
-)
+-- (the ratios as window aggregates over the two rows: level_stats is bound once, not once per ratio)
 SELECT
     l.*,
-    (SELECT avg_issues_and_clues FROM m) / nullif((SELECT avg_issues_and_clues FROM c), 0) AS ratio_issues_and_clues,
-    (SELECT avg_clues FROM m) / nullif((SELECT avg_clues FROM c), 0) AS ratio_clues,
-    (SELECT avg_disciplined FROM m) / nullif((SELECT avg_disciplined FROM c), 0) AS ratio_disciplined,
-    (SELECT avg_immediate_fixes FROM m) / nullif((SELECT avg_immediate_fixes FROM c), 0) AS ratio_immediate_fixes
-FROM l
+    max(avg_issues_and_clues) FILTER (WHERE level = 'municipal') OVER ()
+        / nullif(max(avg_issues_and_clues) FILTER (WHERE level = 'county') OVER (), 0) AS ratio_issues_and_clues,
+    max(avg_clues) FILTER (WHERE level = 'municipal') OVER ()
+        / nullif(max(avg_clues) FILTER (WHERE level = 'county') OVER (), 0) AS ratio_clues,
+    max(avg_disciplined) FILTER (WHERE level = 'municipal') OVER ()
+        / nullif(max(avg_disciplined) FILTER (WHERE level = 'county') OVER (), 0) AS ratio_disciplined,
+    max(avg_immediate_fixes) FILTER (WHERE level = 'municipal') OVER ()
+        / nullif(max(avg_immediate_fixes) FILTER (WHERE level = 'county') OVER (), 0) AS ratio_immediate_fixes
+FROM level_stats(districts, townships, unit_types, poverty_only,
+                 rounds, year_from, year_to, levels, modes, as_of, like_for_like) l
 ORDER BY CASE level WHEN 'municipal' THEN 0 ELSE 1 END;
 
--- The plan per district: its own row in plan_settings, else the default row '*'.
+-- The plan per district: its own row in plan_settings, else the default row '*'. Every plan
+-- figure joins it on the district of a roster unit (first_covers' plan_district), so it lists the
+-- roster's districts (a unit inspected but not in the roster counts against no plan).
 CREATE OR REPLACE VIEW v_plan AS
 WITH districts AS (
-    SELECT district FROM v_units
-    UNION
-    SELECT district FROM inspections WHERE superseded_by IS NULL
+    SELECT DISTINCT district FROM v_units
 )
 SELECT d.district,
        coalesce(p.plan_start, dflt.plan_start) AS plan_start,

@@ -1,8 +1,9 @@
 -- The detail path of the coverage figures, as the release before the pre-aggregates wrote it
 -- (queries/_views.sql then): first_covers scanned the filtered inspections, coverage_curve kept
--- no integer key. tests/queries/test_coverage_aggregates.py compares the figures with these (and with
--- the query files beside this one, the files of that release), and writes them into a store to
--- make it one of that release. Never applied by the application.
+-- no integer key, level_results bound level_stats once per ratio, v_plan listed the districts of
+-- inspections outside the roster too. tests/queries/test_coverage_aggregates.py compares the
+-- figures with these (and with the query files beside this one, the files of that release), and
+-- writes them into a store to make it one of that release. Never applied by the application.
 
 CREATE OR REPLACE MACRO first_covers(districts, townships, unit_types, poverty_only,
                                      rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
@@ -59,3 +60,36 @@ SELECT
     CASE WHEN plan_applies(rounds, year_from, year_to, levels, modes) THEN
         plan_share(target, plan_start, plan_end, day) END AS plan_rate
 FROM counted;
+
+CREATE OR REPLACE MACRO level_results(districts, townships, unit_types, poverty_only,
+                                      rounds, year_from, year_to, levels, modes, as_of, like_for_like) AS TABLE
+WITH l AS (
+    SELECT * FROM level_stats(districts, townships, unit_types, poverty_only,
+                              rounds, year_from, year_to, levels, modes, as_of, like_for_like)
+), m AS (
+    SELECT * FROM l WHERE level = 'municipal'
+), c AS (
+    SELECT * FROM l WHERE level = 'county'
+)
+SELECT
+    l.*,
+    (SELECT avg_issues_and_clues FROM m) / nullif((SELECT avg_issues_and_clues FROM c), 0) AS ratio_issues_and_clues,
+    (SELECT avg_clues FROM m) / nullif((SELECT avg_clues FROM c), 0) AS ratio_clues,
+    (SELECT avg_disciplined FROM m) / nullif((SELECT avg_disciplined FROM c), 0) AS ratio_disciplined,
+    (SELECT avg_immediate_fixes FROM m) / nullif((SELECT avg_immediate_fixes FROM c), 0) AS ratio_immediate_fixes
+FROM l
+ORDER BY CASE level WHEN 'municipal' THEN 0 ELSE 1 END;
+
+CREATE OR REPLACE VIEW v_plan AS
+WITH districts AS (
+    SELECT district FROM v_units
+    UNION
+    SELECT district FROM inspections WHERE superseded_by IS NULL
+)
+SELECT d.district,
+       coalesce(p.plan_start, dflt.plan_start) AS plan_start,
+       coalesce(p.plan_end, dflt.plan_end) AS plan_end,
+       coalesce(p.target, dflt.target) AS target   -- share of the roster, 0..1
+FROM districts d
+LEFT JOIN plan_settings p ON p.district = d.district
+CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt;
