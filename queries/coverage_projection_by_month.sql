@@ -9,16 +9,19 @@ WITH units AS (
     SELECT * FROM first_covers($districts, $townships, $unit_types, $poverty_only,
                                $rounds, $year_from, $year_to, $levels, $modes, $as_of, $grain)
 ), cum AS (
-    -- per district, units first covered on or before each first-cover day (a running count)
-    SELECT district, first_date,
-           CAST(sum(count(*)) OVER (PARTITION BY district ORDER BY first_date) AS BIGINT) AS covered
-    FROM units WHERE first_date IS NOT NULL
-    GROUP BY district, first_date
+    -- per district, units first covered up to the end of each month with a first cover (a running
+    -- count), valid until the next such month
+    SELECT district, month, CAST(sum(n) OVER w AS BIGINT) AS covered,
+           lead(month, 1, DATE '9999-12-01') OVER w AS next_month
+    FROM (SELECT district, date_trunc('month', first_date)::DATE AS month, count(*) AS n
+          FROM units WHERE first_date IS NOT NULL GROUP BY ALL)
+    WINDOW w AS (PARTITION BY district ORDER BY month)
 ), d AS (
     SELECT
         n.district, p.plan_start, p.plan_end, p.target,
         count(*) AS units_total,
         count(n.first_date) AS covered_now,
+        count(n.first_date) FILTER (WHERE n.first_date <= p.plan_end) AS covered_by_plan_end,
         pace_per_month(covered_recently(n.first_date, $as_of)) AS pace_per_month,
         least(p.plan_start, min(n.first_date)) AS first_day,
         greatest(p.plan_end, $as_of::DATE) AS last_day
@@ -36,13 +39,18 @@ WITH units AS (
 )
 SELECT
     p.district, p.month, p.point_date, p.units_total, p.plan_start, p.plan_end, p.target,
-    CASE WHEN p.point_date <= $as_of::DATE THEN coalesce(c.covered, 0) / p.units_total END AS covered_share,
+    -- units first covered on or before the point: at $as_of all of them (first_covers stops
+    -- there), at plan_end those by then, at a month's end those up to its month
+    CASE WHEN p.point_date <= $as_of::DATE THEN
+        CASE WHEN p.point_date = $as_of::DATE THEN p.covered_now
+             WHEN p.point_date = p.plan_end THEN p.covered_by_plan_end
+             ELSE coalesce(c.covered, 0) END / p.units_total END AS covered_share,
     plan_share(p.target, p.plan_start, p.plan_end, p.point_date) AS planned_share,
     CASE WHEN p.point_date >= $as_of::DATE AND p.point_date <= p.plan_end THEN
         least(1.0, (p.covered_now + p.pace_per_month * datediff('day', $as_of::DATE, p.point_date) / days_per_month())
                    / p.units_total) END AS projected_share
 FROM points p
--- the latest running count on or before the point's date
-ASOF LEFT JOIN cum c ON c.district = p.district AND c.first_date <= p.point_date
+-- the running count of the latest month with a first cover up to the point's month
+LEFT JOIN cum c ON c.district = p.district AND p.month >= c.month AND p.month < c.next_month
 WHERE plan_applies($rounds, $year_from, $year_to, $levels, $modes)   -- no plan under inspection filters
 ORDER BY p.district, p.point_date

@@ -56,20 +56,26 @@ WITH ref AS (
     LEFT JOIN i ON i.start_date BETWEEN p.period_start AND p.period_end
     GROUP BY p.period
 ), gained AS (
-    SELECT p.period, count(f.unit_id) AS units_newly_covered
-    FROM periods p LEFT JOIN u f ON f.first_start BETWEEN p.period_start AND p.period_end
-    GROUP BY p.period
+    -- one pass over the roster (first_covers bound once): its size, and the units first covered in
+    -- each period (the bounds of periods above)
+    SELECT
+        count(*) AS units_total,
+        count(*) FILTER (WHERE first_start BETWEEN date_trunc('year', reference_day($as_of, $year_to))::DATE
+                                               AND reference_day($as_of, $year_to)) AS current_new,
+        count(*) FILTER (WHERE first_start BETWEEN (date_trunc('year', reference_day($as_of, $year_to)) - INTERVAL 1 YEAR)::DATE
+                                               AND (reference_day($as_of, $year_to) - INTERVAL 1 YEAR)::DATE) AS previous_new
+    FROM u
 )
 SELECT
     p.period, p.year, p.period_start, p.period_end,
     s.inspections, s.issues_found, s.clues, s.disciplined, s.immediate_fixes,
-    g.units_newly_covered,
-    (SELECT count(*) FROM u) AS units_total,
-    g.units_newly_covered / nullif((SELECT count(*) FROM u), 0) AS coverage_gain,
+    CASE p.period WHEN 'current' THEN g.current_new ELSE g.previous_new END AS units_newly_covered,
+    g.units_total,
+    units_newly_covered / nullif(g.units_total, 0) AS coverage_gain,
     CASE WHEN l.listed_issues > 0 THEN l.listed_rectified / l.listed_issues
          ELSE s.rect_num / nullif(s.rect_den, 0) END AS rectification_rate
 FROM periods p
 JOIN sums s USING (period)
-JOIN gained g USING (period)
+CROSS JOIN gained g
 JOIN listed l USING (period)
 ORDER BY p.period_start

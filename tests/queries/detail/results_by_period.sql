@@ -1,0 +1,75 @@
+-- Year to date against the same period of the previous year (two rows: period 'current' and
+-- 'previous'), for the change shown under the overview tiles.
+--   current   1 January of the reference year .. the reference day
+--   previous  the same span one year earlier (1 January .. the same day of the year)
+-- The reference day is $as_of, or 31 December of $year_to when the year range ends earlier (then
+-- both periods are whole years). $year_from is not applied: the previous year must stay in view.
+-- An inspection belongs to the period of its start_date. Per period: the results of its
+-- inspections, roster units covered for the first time in it (coverage_gain: fraction 0..1 of the
+-- roster), and the rectification rate (fraction 0..1) of its listed issues as of the period's last
+-- day (from the rectified / issues_found counts when there is no issue list).
+WITH ref AS (
+    SELECT reference_day($as_of, $year_to) AS day
+), periods AS (
+    SELECT 'current' AS period, year(day) AS year, date_trunc('year', day)::DATE AS period_start, day AS period_end
+    FROM ref
+    UNION ALL
+    SELECT 'previous', year(day) - 1, (date_trunc('year', day) - INTERVAL 1 YEAR)::DATE,
+           (day - INTERVAL 1 YEAR)::DATE
+    FROM ref
+), u AS (
+    -- the roster units and the day each was first covered (first_covers in _views.sql)
+    SELECT unit_id, first_date AS first_start
+    FROM first_covers($districts, $townships, $unit_types, $poverty_only,
+                      $rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to), 'district')
+), i AS (
+    SELECT * FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
+                                $rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to))
+), issues_now AS (
+    SELECT start_date, is_rectified
+    FROM f_issues($districts, $townships, $unit_types, $poverty_only,
+                  $rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to), []::VARCHAR[])
+), issues_then AS (
+    -- the same issues, with rectification judged one year earlier
+    SELECT start_date, is_rectified
+    FROM f_issues($districts, $townships, $unit_types, $poverty_only,
+                  $rounds, NULL, $year_to, $levels, $modes, (reference_day($as_of, $year_to) - INTERVAL 1 YEAR)::DATE,
+                  []::VARCHAR[])
+), listed AS (
+    -- each period's own issues, each judged as of its own last day (no join: two filtered counts;
+    -- f_issues stops at that day, the bound here is the period's first day)
+    SELECT 'current' AS period, count(*) AS listed_issues, count(*) FILTER (WHERE is_rectified) AS listed_rectified
+    FROM issues_now
+    WHERE start_date >= date_trunc('year', reference_day($as_of, $year_to))::DATE
+    UNION ALL
+    SELECT 'previous', count(*), count(*) FILTER (WHERE is_rectified)
+    FROM issues_then
+    WHERE start_date >= (date_trunc('year', reference_day($as_of, $year_to)) - INTERVAL 1 YEAR)::DATE
+), sums AS (
+    SELECT p.period,
+           count(i.start_date) AS inspections,
+           sum(i.issues_found) AS issues_found, sum(i.clues) AS clues, sum(i.disciplined) AS disciplined,
+           sum(i.immediate_fixes) AS immediate_fixes,
+           sum(i.rectified) FILTER (WHERE i.issues_found IS NOT NULL) AS rect_num,
+           sum(i.issues_found) FILTER (WHERE i.rectified IS NOT NULL) AS rect_den
+    FROM periods p
+    LEFT JOIN i ON i.start_date BETWEEN p.period_start AND p.period_end
+    GROUP BY p.period
+), gained AS (
+    SELECT p.period, count(f.unit_id) AS units_newly_covered
+    FROM periods p LEFT JOIN u f ON f.first_start BETWEEN p.period_start AND p.period_end
+    GROUP BY p.period
+)
+SELECT
+    p.period, p.year, p.period_start, p.period_end,
+    s.inspections, s.issues_found, s.clues, s.disciplined, s.immediate_fixes,
+    g.units_newly_covered,
+    (SELECT count(*) FROM u) AS units_total,
+    g.units_newly_covered / nullif((SELECT count(*) FROM u), 0) AS coverage_gain,
+    CASE WHEN l.listed_issues > 0 THEN l.listed_rectified / l.listed_issues
+         ELSE s.rect_num / nullif(s.rect_den, 0) END AS rectification_rate
+FROM periods p
+JOIN sums s USING (period)
+JOIN gained g USING (period)
+JOIN listed l USING (period)
+ORDER BY p.period_start
