@@ -1,11 +1,9 @@
 -- Coverage of the filtered roster per unit type. coverage_rate is a fraction 0..1.
--- (first_covers in _views.sql: first_date is NULL while a unit is not covered)
 WITH u AS (
     SELECT * FROM f_units($districts, $townships, $unit_types, $poverty_only)
 ), covered AS (
-    SELECT unit_id FROM first_covers($districts, $townships, $unit_types, $poverty_only,
-                                     $rounds, $year_from, $year_to, $levels, $modes, $as_of, 'district')
-    WHERE first_date IS NOT NULL
+    SELECT DISTINCT unit_id FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
+                                               $rounds, $year_from, $year_to, $levels, $modes, $as_of)
 )
 SELECT u.unit_type, count(*) AS units_total, count(c.unit_id) AS units_covered,
        count(c.unit_id) / count(*) AS coverage_rate
