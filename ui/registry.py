@@ -263,7 +263,7 @@ def run(slug: str, draw: Callable[[Filters, str], None]) -> None:
 
 
 # ---- Streamlit's legacy pages/ mode -----------------------------------------------------------
-# The one place that touches a Streamlit internal (tests/test_registry.py fails when an upgrade
+# The one place that touches a Streamlit internal (tests/app/test_registry.py fails when an upgrade
 # breaks it). A folder named pages/ beside the entry script makes Streamlit run an app in its legacy
 # multipage mode until st.navigation is first called in the process (PagesManager.uses_pages_directory,
 # a class attribute with no public setter; AppTest sets it again before every run): a deep link
