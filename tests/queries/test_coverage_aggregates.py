@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from support.ledgers import INSPECTION_HEADER, inspection_row, inspections_csv, issues_csv, roster_csv, run
+from support.ledgers import INSPECTION_HEADER, ROSTER_ROWS, inspection_row, inspections_csv, issues_csv, roster_csv, run
 
 from inspection import importer, store
 from inspection.filters import Filters, listing
@@ -173,7 +173,11 @@ def test_units_inspected_before_the_roster_and_linked_by_it():
     sets += [Filters(districts=("东城区",), as_of=days[1]).params(), Filters(levels=("county",), as_of=days[2]).params(),
              Filters(districts=("东城区",), townships=("东城区/城关镇",), as_of=days[2]).params()]
     check(con, sets)
-    # the roster links them; then issues
+    # a roster of one district links its units; the other district's inspection stays outside it
+    assert run(con, roster_csv(ROSTER_ROWS[:3])).status == "imported"
+    assert con.execute("SELECT count(*) FROM m_inspections WHERE NOT in_roster").fetchone()[0] == 1
+    check(con, sets)
+    # the whole roster links them all; then issues
     assert run(con, roster_csv()).status == "imported"
     assert run(con, issues_csv()).status == "imported"
     check(con, sets + [Filters(poverty_only=True, as_of=days[-1]).params(),
