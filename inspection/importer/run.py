@@ -41,8 +41,7 @@ class Importer(CsvPath, Validator, Loader):
         self.file_tables: dict[str, list[str]] = defaultdict(list)
         self.progress: Progress = _no_progress
         self._temp: list[str] = []  # TEMP tables of the vectorised CSV path, dropped after the run
-        self._known_units: set[str] = set()  # units whose stored inspections are in validate's `known`
-        self._fast_known: set[tuple] = set()  # the rows of TEMP table fast_known
+        self._known_units: set[str] = set()  # units whose stored inspections are in TEMP table fast_known
         self.applied = mappings.Applied.of(con)  # the store's mappings of headers and values
         self.stated: dict[str, dt.date] = {}  # file name -> the 统计截至 date its title rows state
 

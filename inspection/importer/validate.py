@@ -46,13 +46,14 @@ class Validator:
                 "SELECT DISTINCT unit_id, unit_code, district, township, unit_name FROM fast_inspections").fetchall())
         seq: Counter = Counter()
         sheets = self._sheets(by_table["issues"], contract.ISSUES)
-        # the inspections an issue may belong to (+ stored ones); read only for issue rows (a national
-        # roster and inspections import would otherwise hold 1.35M pairs in Python for nothing)
-        known = set(self.con.execute("SELECT round, unit_id FROM fast_inspections").fetchall()) if sheets else set()
+        if sheets:  # the inspections an issue may belong to: this import's (+ stored ones, _load_known)
+            self.con.execute("CREATE OR REPLACE TEMP TABLE fast_known AS SELECT DISTINCT round, unit_id "
+                             "FROM fast_inspections")
+            self._temp.append("fast_known")
         self._issue_table()
         for number, sheet in enumerate(sheets, 1):
             more = number < len(sheets)  # later rows number on from these (seq)
-            self._validate_issues(sheet, issue_units, units.empty, known, seq, more)
+            self._validate_issues(sheet, issue_units, units.empty, seq, more)
             self.con.execute(f"DROP TABLE IF EXISTS {sheet.table}")
         count = self.con.execute("SELECT count(*) FROM fast_issues").fetchone()[0]
         frames["issues"] = StagedRows("fast_issues", list(ISSUE_COLUMNS), count)
@@ -168,16 +169,18 @@ class Validator:
             insert_frame(self.con, f"{t}_units", pd.DataFrame(found, columns=names, dtype=object))
         return found
 
-    def _load_known(self, known: set, unit_ids) -> None:
-        """Add to `known` the stored (round, unit_id) of the live inspections of these units."""
+    def _load_known(self, unit_ids) -> None:
+        """Add to TEMP table fast_known the stored (round, unit_id) of the live inspections of these
+        units (in SQL: at national scale these pairs were hundreds of MB in Python)."""
         todo = set(unit_ids) - self._known_units
         if not todo:
             return
         key_table(self.con, "known_lookup", ["unit_id"], [(u,) for u in todo])
         try:
-            known.update(self.con.execute(
-                "SELECT DISTINCT round, unit_id FROM inspections WHERE superseded_by IS NULL "
-                "AND unit_id IN (SELECT unit_id FROM known_lookup)").fetchall())
+            self.con.execute(
+                "INSERT INTO fast_known SELECT DISTINCT round, unit_id FROM inspections i "
+                "WHERE superseded_by IS NULL AND unit_id IN (SELECT unit_id FROM known_lookup) "
+                "AND NOT EXISTS (SELECT 1 FROM fast_known k WHERE k.round = i.round AND k.unit_id = i.unit_id)")
         finally:
             self.con.execute("DROP TABLE IF EXISTS known_lookup")
         self._known_units |= todo
@@ -271,7 +274,7 @@ class Validator:
         self._temp.append("fast_issues")
 
     def _validate_issues(self, sheet: StagedSheet, units: UnitIndex, no_roster: bool,
-                         known: set, seq: Counter, more: bool) -> None:
+                         seq: Counter, more: bool) -> None:
         """The issue rows of one sheet: an unknown unit, an inspection neither stored nor in this import
         are problems; the rows with their unit_id and seq (numbered on from `seq`, the issues of the
         sheets before) appended to TEMP table fast_issues."""
@@ -285,14 +288,7 @@ class Validator:
                                                                    "category"))
         found = self._staged_units(t, col("unit_code"), complete, units,
                                    messages.NO_INSPECTION_OF_UNIT if no_roster else None)
-        self._load_known(known, {f[4] for f in found if f[4] is not None})
-        if "fast_known" not in self._temp:
-            con.execute("CREATE OR REPLACE TEMP TABLE fast_known (round VARCHAR, unit_id VARCHAR)")
-            self._temp.append("fast_known")
-        if len(known) > len(self._fast_known):  # what the table lacks of `known`
-            insert_frame(self.con, "fast_known", pd.DataFrame(list(known - self._fast_known),
-                                                          columns=["round", "unit_id"], dtype=object))
-            self._fast_known |= known
+        self._load_known({f[4] for f in found if f[4] is not None})
         if seq:  # issues of earlier sheets in this import: seq numbers on from theirs
             con.execute("CREATE OR REPLACE TEMP TABLE fast_seq (round VARCHAR, unit_id VARCHAR, base BIGINT)")
             self._temp.append("fast_seq")

@@ -51,10 +51,10 @@ def eager_index(self, table_name, incoming):
     return importer.UnitIndex(self.con.execute(sql).fetchall() + incoming)
 
 
-def eager_known(self, known, unit_ids):
+def eager_known(self, unit_ids):
     if not self._known_units:
-        known.update(self.con.execute(
-            "SELECT DISTINCT round, unit_id FROM inspections WHERE superseded_by IS NULL").fetchall())
+        self.con.execute("INSERT INTO fast_known SELECT DISTINCT round, unit_id FROM inspections "
+                         "WHERE superseded_by IS NULL EXCEPT SELECT round, unit_id FROM fast_known")
         self._known_units.add(None)
 
 
