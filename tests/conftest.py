@@ -50,6 +50,22 @@ def demo_app(demo_db, tmp_path_factory):
         yield url
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """One throwaway PostgreSQL (lake.scratch_postgres) for the session's DuckLake tests, started by
+    the first that asks, stopped at the end; yields a function making a new database (each test
+    names its own). Skips when the binaries are missing."""
+    from inspection import lake
+
+    try:
+        with lake.scratch_postgres() as new_database:
+            yield new_database
+    except lake.LakeError as exc:
+        if "not installed" in str(exc) or "runuser" in str(exc):
+            pytest.skip(str(exc))
+        raise
+
+
 @pytest.fixture
 def demo_copy(demo_db, tmp_path) -> Path:
     target = tmp_path / "demo.duckdb"

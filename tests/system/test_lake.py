@@ -45,24 +45,11 @@ READER_QUERIES = ("headline_totals", "coverage_by_district", "issues_by_category
 
 
 @pytest.fixture(scope="module")
-def pg():
-    """A throwaway PostgreSQL on a free loopback port (stopped at the end of the module); yields a
-    function making a new database."""
-    try:
-        with lake.scratch_postgres() as new_database:
-            yield new_database
-    except lake.LakeError as exc:
-        if "not installed" in str(exc) or "runuser" in str(exc):
-            pytest.skip(str(exc))
-        raise
-
-
-@pytest.fixture(scope="module")
-def shared_demo_lake(pg, demo_db, tmp_path_factory):
+def shared_demo_lake(postgres, demo_db, tmp_path_factory):
     """One lake with the demo imported, for the tests that start from the demo (the import takes
     seconds); each of them leaves the figures as the demo's."""
     data = tmp_path_factory.mktemp("demo-lake") / "lake"
-    spec = lake.PREFIX + pg("t_demo")
+    spec = lake.PREFIX + postgres("t_demo")  # the session's PostgreSQL (conftest.py)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("INSPECTION_LAKE_DATA", str(data) + "/")
         con = store.connect(spec)

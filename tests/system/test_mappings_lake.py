@@ -15,20 +15,9 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def pg():
-    try:
-        with lake.scratch_postgres("lake-pg-mappings-") as new_database:
-            yield new_database
-    except lake.LakeError as exc:
-        if "not installed" in str(exc) or "runuser" in str(exc):
-            pytest.skip(str(exc))
-        raise
-
-
-def test_mappings_on_the_lake(pg, tmp_path, monkeypatch):
+def test_mappings_on_the_lake(postgres, tmp_path, monkeypatch):
     monkeypatch.setenv("INSPECTION_LAKE_DATA", str(tmp_path / "lake") + "/")
-    spec = lake.PREFIX + pg("t_mappings")
+    spec = lake.PREFIX + postgres("t_mappings")
     con = store.connect(spec)
     try:
         assert importer.import_files(con, own_files(), "t").questions is not None

@@ -439,23 +439,20 @@ def test_the_forwarded_address_is_trusted_only_from_a_configured_proxy(monkeypat
 @pytest.mark.skipif(__import__("inspection.lake", fromlist=["x"]).postgres_bindir() is None,
                     reason="needs PostgreSQL binaries (the DuckLake catalog)")
 @pytest.mark.timeout(180)
-def test_on_a_ducklake_the_counters_live_in_the_catalog_database_for_every_process(users, fast_hashes):
+def test_on_a_ducklake_the_counters_live_in_the_catalog_database_for_every_process(users, fast_hashes, postgres):
     """Two dashboard processes of one DuckLake (each its own PostgreSQL connection) see the same
     failures: N processes do not allow N times the tries. The lake itself gets no snapshot."""
-    from inspection import lake
-
     auth.add_user("admin", "a good long password", "admin")
-    with lake.scratch_postgres() as new_database:
-        spec = "ducklake:postgres:" + new_database("lake")
-        first, second = auth.lake_attempts(spec), auth.lake_attempts(spec)
-        auth.use_attempts(first)
-        for _ in range(auth.MAX_FAILURES):
-            assert auth.verify("admin", "guess", source="10.0.0.9") is None
-        auth.use_attempts(second)
-        assert auth.lockout_remaining("admin", source="10.0.0.9") > 0
-        assert auth.verify("admin", "a good long password", source="10.0.0.9") is None
-        assert auth.verify("admin", "a good long password", source="10.0.0.1") == "admin"
-        assert "counters unavailable" not in auth.log_path().read_text(encoding="utf-8")
+    spec = "ducklake:postgres:" + postgres("auth_counters")  # the session's PostgreSQL (conftest.py)
+    first, second = auth.lake_attempts(spec), auth.lake_attempts(spec)
+    auth.use_attempts(first)
+    for _ in range(auth.MAX_FAILURES):
+        assert auth.verify("admin", "guess", source="10.0.0.9") is None
+    auth.use_attempts(second)
+    assert auth.lockout_remaining("admin", source="10.0.0.9") > 0
+    assert auth.verify("admin", "a good long password", source="10.0.0.9") is None
+    assert auth.verify("admin", "a good long password", source="10.0.0.1") == "admin"
+    assert "counters unavailable" not in auth.log_path().read_text(encoding="utf-8")
 
 
 def test_a_session_id_replayed_from_another_client_does_not_get_the_log_in(hostile_store, tmp_path):
