@@ -53,6 +53,39 @@ UNIT_SUMMARIES = {
     "m_unit_first": "SELECT unit_id, min(start_date) AS first_date FROM m_inspections WHERE {units} GROUP BY unit_id",
 }
 
+# The pre-aggregates of the issue figures (queries/_views.sql issue_counts reads them): m_issues
+# grouped by what the figures filter by at the district grain and what the as-of rules read of an
+# issue (the issue_* macros of queries/_live.sql), the dates to the month; a_issue_days holds, for
+# each month (touch), the issues with a date in it, those dates to the day. Every group lies in one
+# (district, round): refresh_derived rewrites the groups of the (district, round) pairs whose issue
+# rows it rewrote, in the same transaction.
+_ISSUE_GROUP = ("district, round, round_ord, year, level, mode, category, issue_status_class(status) AS status, "
+                "start_date, issue_rectified_day(status, rectified_date) AS rectified_date, "
+                "issue_due_day(status, rectified_date, due_date) AS due_date, end_date IS NOT NULL AS has_feedback, "
+                "issue_in_month(status, rectified_date, end_date) AS in_month")
+_ISSUE_KEYS = "district, round, round_ord, year, level, mode, category, status"
+_ISSUE_TAIL = "has_feedback, in_month, CAST(count(*) AS INTEGER) AS n"
+
+
+def _month(column: str, keep: str | None = None) -> str:
+    """A date to its month's first day; kept to the day when in the month `keep`."""
+    month = f"date_trunc('month', {column})::DATE"
+    return f"CASE WHEN {month} = {keep} THEN {column} ELSE {month} END AS {column}" if keep else f"{month} AS {column}"
+
+
+AGGREGATES = (
+    ("a_issues", "district, round_ord", lambda where: (
+        f"SELECT {_ISSUE_KEYS}, {_month('start_date')}, {_month('rectified_date')}, {_month('due_date')}, "
+        f"{_ISSUE_TAIL} FROM (SELECT {_ISSUE_GROUP} FROM m_issues {where}) GROUP BY ALL")),
+    ("a_issue_days", "touch, district, round_ord", lambda where: (
+        f"SELECT touch, {_ISSUE_KEYS}, {_month('start_date', 'touch')}, {_month('rectified_date', 'touch')}, "
+        f"{_month('due_date', 'touch')}, {_ISSUE_TAIL} FROM ("
+        f"SELECT *, unnest(list_distinct(list_filter([date_trunc('month', start_date)::DATE, "
+        f"date_trunc('month', rectified_date)::DATE, date_trunc('month', due_date)::DATE], "
+        f"m -> m IS NOT NULL AND isfinite(m)))) AS touch "
+        f"FROM (SELECT {_ISSUE_GROUP} FROM m_issues {where})) GROUP BY ALL")),
+)
+
 # (version, file or SQL): append, never edit a released migration
 MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "schema.sql"), (2, "schema_002_plan.sql"),
                                           (3, "schema_003_exports.sql"), (4, "schema_004_mappings.sql"),
@@ -158,7 +191,36 @@ def connect(path: str | Path | None = None, read_only: bool = False,
             if _is_corrupt_error(str(exc)):
                 raise _corrupt(target, str(exc)) from None
             raise StoreError(f"数据库 {target} 无法升级：{str(exc).splitlines()[0]}") from None
+    elif not _is_current(con):
+        con.close()
+        return _upgraded_copy(target)
     return con
+
+
+def _is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """The store has this release's migrations, views and the tables they read (the issue
+    pre-aggregates among them)."""
+    live, views = LIVE_FILE.read_text(encoding="utf-8"), VIEWS_FILE.read_text(encoding="utf-8")
+    digest = hashlib.sha256((live + views).encode()).hexdigest()
+    try:
+        return bool(con.execute("SELECT count(*) FROM views_applied WHERE sha256 = ?", [digest]).fetchone()[0]) and \
+            con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == MIGRATIONS[-1][0]
+    except duckdb.Error:
+        return False
+
+
+def _upgraded_copy(path: Path) -> duckdb.DuckDBPyConnection:
+    """A store written by an older release, opened read-only: its queries need this release's views
+    and tables, which a read-only store cannot be given, so a temporary copy is brought up to date
+    (the file itself untouched; the copy is removed at exit)."""
+    import atexit
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="inspection-store-")
+    atexit.register(shutil.rmtree, folder, True)
+    copy = Path(folder) / path.name
+    shutil.copyfile(path, copy)
+    return connect(copy)
 
 
 # ---------------------------------------------------------------- integrity and backups
@@ -336,26 +398,8 @@ BACKUP_SLACK_S = 2.0  # the live file's own checkpoint right after a backup is n
 
 def _open_backup(path: Path) -> duckdb.DuckDBPyConnection:
     """A backup opened read-only; one written by an older release (other views or migrations) is
-    copied to a temporary file and brought up to date there, the backup itself untouched."""
-    con = connect(path, read_only=True)
-    live, views = LIVE_FILE.read_text(encoding="utf-8"), VIEWS_FILE.read_text(encoding="utf-8")
-    digest = hashlib.sha256((live + views).encode()).hexdigest()
-    try:
-        current = con.execute("SELECT count(*) FROM views_applied WHERE sha256 = ?", [digest]).fetchone()[0] and \
-            con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == MIGRATIONS[-1][0]
-    except duckdb.Error:
-        current = False
-    if current:
-        return con
-    con.close()
-    import atexit
-    import tempfile
-
-    folder = tempfile.mkdtemp(prefix="inspection-backup-")
-    atexit.register(shutil.rmtree, folder, True)
-    copy = Path(folder) / path.name
-    shutil.copyfile(path, copy)
-    return connect(copy)
+    copied to a temporary file and brought up to date there, the backup itself untouched (connect)."""
+    return connect(path, read_only=True)
 
 
 def check_file(path: str | Path | None = None, timeout: float = 120) -> None:
@@ -454,6 +498,9 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
     units whose issue lists alone changed, so only their m_issues rows are rewritten. Without
     `touched`, or before the first full build, everything is rebuilt.
 
+    The issue pre-aggregates (AGGREGATES) follow m_issues: the groups of every (district, round) whose
+    issue rows were rewritten are rewritten, and they are written whole when m_issues is.
+
     In these tables unit_id is a compact integer (joins and distinct counts of units are several
     times faster than on the written ids, which stay in unit_ref); no figure shows a unit_id. The
     keys live in unit_keys and never change once given."""
@@ -466,6 +513,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         for table, view, order in DERIVED:
             _rebuild(con, table, view, order)
         _refresh_unit_summaries(con, None)
+        _rebuild_aggregates(con)
         return
     # an issue list can only name units the store has (the importer checks), so new keys come
     # from `touched` alone
@@ -477,6 +525,10 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         WHERE unit_ref NOT IN (SELECT unit_ref FROM unit_keys)
     """)
     every = f"SELECT unit_id FROM {touched}" + (f" UNION SELECT unit_id FROM {issues_touched}" if issues_touched else "")
+    # the (district, round) pairs of the issue rows rewritten, before and after: their aggregate groups
+    con.execute("CREATE OR REPLACE TEMP TABLE refresh_places AS "
+                f"SELECT DISTINCT district, round FROM m_issues WHERE unit_ref IN ({every})")
+    rebuilt = set()
     # (a store written before this table existed has no count: its tables are sorted at this import)
     con.execute(_APPENDS_TABLE)
     for table, view, order in DERIVED:
@@ -490,6 +542,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         appended = 0 if added == total else None if before is None else before[0] + added
         if appended is None or appended >= max(RESORT_MIN_ROWS, RESORT_SHARE * total):
             _rebuild(con, table, view, order)
+            rebuilt.add(table)
         else:
             _set_appended(con, table, appended)
     # a round added or removed elsewhere in the order renumbers every row's round_ord
@@ -497,6 +550,18 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
                     f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
     _refresh_unit_summaries(con, touched)
+    if "m_issues" in rebuilt or not all(_has_table(con, t) for t, _, _ in AGGREGATES):
+        _rebuild_aggregates(con)  # sorted again with m_issues, or built for a store of an earlier release
+    else:
+        con.execute(f"INSERT INTO refresh_places SELECT DISTINCT district, round FROM m_issues WHERE unit_ref IN ({every})")
+        places = ("EXISTS (SELECT 1 FROM refresh_places p WHERE p.district IS NOT DISTINCT FROM {0}.district "
+                  "AND p.round IS NOT DISTINCT FROM {0}.round)")
+        for table, _, select in AGGREGATES:
+            con.execute(f"DELETE FROM {table} WHERE {places.format(table)}")
+            con.execute(f"INSERT INTO {table} {select('WHERE ' + places.format('m_issues'))}")
+            con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
+                        f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
+    con.execute("DROP TABLE refresh_places")
 
 
 def _refresh_unit_summaries(con: duckdb.DuckDBPyConnection, touched: str | None) -> None:
@@ -509,6 +574,13 @@ def _refresh_unit_summaries(con: duckdb.DuckDBPyConnection, touched: str | None)
         keys = f"unit_id IN (SELECT unit_key FROM unit_keys WHERE unit_ref IN (SELECT unit_id FROM {touched}))"
         con.execute(f"DELETE FROM {table} WHERE {keys}")
         con.execute(f"INSERT INTO {table} {query.format(units=keys)}")
+
+
+def _rebuild_aggregates(con: duckdb.DuckDBPyConnection) -> None:
+    """Write the issue pre-aggregates whole from m_issues, sorted."""
+    for table, order, select in AGGREGATES:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(f"CREATE TABLE {table} AS {select('')} ORDER BY {order}")
 
 
 def _rebuild(con: duckdb.DuckDBPyConnection, table: str, view: str, order: str) -> None:

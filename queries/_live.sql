@@ -43,3 +43,23 @@ SELECT
 FROM issues s
 JOIN live_inspections i ON i.round = s.round AND i.unit_id = s.unit_id
 WHERE s.superseded_by IS NULL;
+
+-- What an issue's as-of figures can read of its status and dates (queries/_views.sql, f_issues):
+-- the pre-aggregates of inspection/store.py (a_issues, a_issue_days) keep these instead of the
+-- status and dates themselves, so that issues alike in them fall into one row. Each gives every
+-- as-of rule of _views.sql (issue_rectified, issue_overdue) the same answer as the written values,
+-- for every as-of day:
+-- the statuses other than rectified and long-term behave alike;
+CREATE OR REPLACE MACRO issue_status_class(status) AS
+    CASE WHEN status IN ('rectified', 'long_term') THEN status ELSE 'open' END;
+-- a rectified_date is read only when the status is rectified;
+CREATE OR REPLACE MACRO issue_rectified_day(status, rectified_date) AS
+    CASE WHEN status = 'rectified' THEN rectified_date END;
+-- an issue that can never be overdue (long-term, rectified without a date, or rectified on or
+-- before its due date) is due at infinity (never before the as-of day); a NULL due date stays NULL;
+CREATE OR REPLACE MACRO issue_due_day(status, rectified_date, due_date) AS
+    CASE WHEN status = 'long_term' OR (status = 'rectified' AND (rectified_date IS NULL OR rectified_date <= due_date))
+         THEN 'infinity'::DATE ELSE due_date END;
+-- rectified at most 30 days after the inspection's feedback (end_date), once rectified as of the day.
+CREATE OR REPLACE MACRO issue_in_month(status, rectified_date, end_date) AS
+    coalesce(status = 'rectified' AND rectified_date <= end_date + 30, false);

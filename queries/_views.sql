@@ -60,13 +60,17 @@ WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township
 -- status says so and its rectified_date, where there is one, is on or before that date. A
 -- long-term issue (status long_term, 长期整改) is not rectified and never overdue. Any other issue
 -- is overdue when not rectified and its due_date is before that date.
+CREATE OR REPLACE MACRO issue_rectified(status, rectified_date, as_of) AS
+    status = 'rectified' AND (rectified_date IS NULL OR rectified_date <= as_of::DATE);
+CREATE OR REPLACE MACRO issue_overdue(status, rectified_date, due_date, as_of) AS
+    NOT issue_rectified(status, rectified_date, as_of) AND status <> 'long_term' AND due_date < as_of::DATE;
+
 CREATE OR REPLACE MACRO f_issues(districts, townships, unit_types, poverty_only,
                                  rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
 SELECT *,
-    (status = 'rectified' AND (rectified_date IS NULL OR rectified_date <= as_of::DATE)) AS is_rectified,
+    issue_rectified(status, rectified_date, as_of) AS is_rectified,
     (status = 'long_term') AS is_long_term,
-    (NOT (status = 'rectified' AND (rectified_date IS NULL OR rectified_date <= as_of::DATE))
-        AND status <> 'long_term' AND due_date < as_of::DATE) AS is_overdue,
+    issue_overdue(status, rectified_date, due_date, as_of) AS is_overdue,
     -- days from the inspection's feedback (end_date) to rectification
     CASE WHEN status = 'rectified' AND rectified_date <= as_of::DATE
          THEN rectified_date - end_date END AS days_to_rectify
@@ -74,6 +78,72 @@ FROM v_issues
 WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
   AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
   AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
+
+-- The issues of f_issues counted, read from the pre-aggregates the import keeps (inspection/store.py
+-- AGGREGATES) instead of the issue rows: one row per group of alike issues with their number n, so
+-- a figure sums n (tally, tally_if) where it counted rows. Columns: district, township and unit_id
+-- (NULL but on the detail path), round, round_ord, level, category, start_date, is_rectified,
+-- is_long_term, is_overdue (as f_issues), has_feedback (the inspection has an end_date),
+-- rectified_in_month (rectified as of the day, at most 30 days after the feedback), n.
+-- The as-of day is read as whole months from a_issues (issues none of whose dates, as
+-- _live.sql's issue_* macros keep them, falls in the as-of day's month: their dates there are
+-- month starts, which the rules compare with the day exactly as the dates themselves) plus that
+-- month from a_issue_days (the same issues' groups with their dates in that month to the day).
+-- The aggregates keep districts, not townships, unit types or units: under a township, unit type
+-- or poverty filter, or at a grain finer than the district (area()), the counts come from the issue
+-- rows (the detail path: such views are one district's, whose rows the district order lets DuckDB
+-- read alone). So does SET VARIABLE issues_detail = true (the tests compare the two paths); the
+-- switch is a constant, folded away with the branch it turns off.
+CREATE OR REPLACE MACRO issue_detail(townships, unit_types, poverty_only, grain) AS
+    len(townships::VARCHAR[]) > 0 OR len(unit_types::VARCHAR[]) > 0 OR coalesce(poverty_only::BOOLEAN, false)
+    OR coalesce(grain::VARCHAR, 'district') <> 'district' OR coalesce(getvariable('issues_detail')::BOOLEAN, false);
+
+CREATE OR REPLACE MACRO issue_counts(districts, townships, unit_types, poverty_only,
+                                     rounds, year_from, year_to, levels, modes, as_of, categories, grain) AS TABLE
+WITH rows AS (
+    SELECT district, NULL::VARCHAR AS township, NULL::INTEGER AS unit_id, round, round_ord, level, category,
+           status, start_date, rectified_date, due_date, has_feedback, in_month, n
+    FROM a_issues
+    WHERE NOT issue_detail(townships, unit_types, poverty_only, grain)
+      AND unit_ok(districts, townships, unit_types, poverty_only, district, NULL, NULL, NULL)
+      AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
+      AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category))
+      AND coalesce(start_date <> date_trunc('month', as_of::DATE)::DATE, true)
+      AND coalesce(rectified_date <> date_trunc('month', as_of::DATE)::DATE, true)
+      AND coalesce(due_date <> date_trunc('month', as_of::DATE)::DATE, true)
+    UNION ALL
+    SELECT district, NULL::VARCHAR, NULL::INTEGER, round, round_ord, level, category,
+           status, start_date, rectified_date, due_date, has_feedback, in_month, n
+    FROM a_issue_days
+    WHERE NOT issue_detail(townships, unit_types, poverty_only, grain)
+      AND touch = date_trunc('month', as_of::DATE)::DATE
+      AND unit_ok(districts, townships, unit_types, poverty_only, district, NULL, NULL, NULL)
+      AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
+      AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category))
+    UNION ALL
+    SELECT district, township, unit_id, round, round_ord, level, category,
+           status, start_date, issue_rectified_day(status, rectified_date),
+           issue_due_day(status, rectified_date, due_date), end_date IS NOT NULL,
+           issue_in_month(status, rectified_date, end_date), 1
+    FROM v_issues
+    WHERE issue_detail(townships, unit_types, poverty_only, grain)
+      AND unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
+      AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
+      AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category))
+)
+SELECT district, township, unit_id, round, round_ord, level, category, start_date,
+    issue_rectified(status, rectified_date, as_of) AS is_rectified,
+    (status = 'long_term') AS is_long_term,
+    issue_overdue(status, rectified_date, due_date, as_of) AS is_overdue,
+    has_feedback,
+    issue_rectified(status, rectified_date, as_of) AND in_month AS rectified_in_month,
+    n
+FROM rows;
+
+-- How many issues a group of issue_counts rows holds (count(*) over f_issues), and how many of them
+-- meet a condition (count(*) FILTER (WHERE condition)); 0 for none, as count.
+CREATE OR REPLACE MACRO tally(n) AS CAST(coalesce(sum(n), 0) AS BIGINT);
+CREATE OR REPLACE MACRO tally_if(n, condition) AS CAST(coalesce(sum(CASE WHEN condition THEN n END), 0) AS BIGINT);
 
 -- The reference day of the year-to-date figures: as_of, or 31 December of year_to when the year
 -- range ends earlier. An expression of the parameters only, so DuckDB folds it to a constant and the
@@ -205,17 +275,15 @@ CREATE OR REPLACE MACRO rectification_stats(districts, townships, unit_types, po
                                             rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
 WITH listed AS (
     SELECT
-        count(*) AS listed_issues,
-        count(*) FILTER (WHERE is_rectified) AS listed_rectified,
-        count(*) FILTER (WHERE is_overdue) AS overdue,
-        count(*) FILTER (WHERE is_long_term) AS long_term,
-        count(*) FILTER (WHERE NOT is_rectified AND NOT is_long_term AND NOT coalesce(is_overdue, false))
-            AS open_in_time,
-        count(*) FILTER (WHERE end_date IS NOT NULL) AS listed_with_feedback,
-        count(*) FILTER (WHERE is_rectified AND end_date IS NOT NULL
-                         AND rectified_date IS NOT NULL AND rectified_date <= end_date + 30) AS rectified_in_month
-    FROM f_issues(districts, townships, unit_types, poverty_only,
-                  rounds, year_from, year_to, levels, modes, as_of, categories)
+        tally(n) AS listed_issues,
+        tally_if(n, is_rectified) AS listed_rectified,
+        tally_if(n, is_overdue) AS overdue,
+        tally_if(n, is_long_term) AS long_term,
+        tally_if(n, NOT is_rectified AND NOT is_long_term AND NOT coalesce(is_overdue, false)) AS open_in_time,
+        tally_if(n, has_feedback) AS listed_with_feedback,
+        tally_if(n, rectified_in_month) AS rectified_in_month
+    FROM issue_counts(districts, townships, unit_types, poverty_only,
+                      rounds, year_from, year_to, levels, modes, as_of, categories, NULL)
 ), counts AS (
     SELECT
         sum(rectified) FILTER (WHERE issues_found IS NOT NULL) AS rect_counts_num,

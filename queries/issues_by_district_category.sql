@@ -2,10 +2,12 @@
 -- (issues_per_inspection = listed issues / filtered inspections of the district). district is the
 -- area at the filters' grain (area() in _views.sql); the issue rows carry no unit name, so units are
 -- keyed by unit_id and named from their inspections (every listed issue has one that passes).
+-- The counts come from the pre-aggregates at the district grain, from the issue rows at the finer
+-- grains (issue_counts in _views.sql: the aggregates keep no township or unit).
 WITH s AS (
-    SELECT area($grain, district, township, unit_id::VARCHAR) AS k, category, count(*) AS issues
-    FROM f_issues($districts, $townships, $unit_types, $poverty_only,
-                  $rounds, $year_from, $year_to, $levels, $modes, $as_of, $categories)
+    SELECT area($grain, district, township, unit_id::VARCHAR) AS k, category, tally(n) AS issues
+    FROM issue_counts($districts, $townships, $unit_types, $poverty_only,
+                      $rounds, $year_from, $year_to, $levels, $modes, $as_of, $categories, $grain)
     GROUP BY ALL
 ), n AS (
     SELECT area($grain, district, township, unit_id::VARCHAR) AS k,

@@ -26,23 +26,24 @@ WITH ref AS (
     SELECT * FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
                                 $rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to))
 ), issues_now AS (
-    SELECT start_date, is_rectified
-    FROM f_issues($districts, $townships, $unit_types, $poverty_only,
-                  $rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to), []::VARCHAR[])
+    SELECT start_date, is_rectified, n
+    FROM issue_counts($districts, $townships, $unit_types, $poverty_only,
+                      $rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to), []::VARCHAR[], NULL)
 ), issues_then AS (
     -- the same issues, with rectification judged one year earlier
-    SELECT start_date, is_rectified
-    FROM f_issues($districts, $townships, $unit_types, $poverty_only,
-                  $rounds, NULL, $year_to, $levels, $modes, (reference_day($as_of, $year_to) - INTERVAL 1 YEAR)::DATE,
-                  []::VARCHAR[])
+    SELECT start_date, is_rectified, n
+    FROM issue_counts($districts, $townships, $unit_types, $poverty_only,
+                      $rounds, NULL, $year_to, $levels, $modes, (reference_day($as_of, $year_to) - INTERVAL 1 YEAR)::DATE,
+                      []::VARCHAR[], NULL)
 ), listed AS (
     -- each period's own issues, each judged as of its own last day (no join: two filtered counts;
-    -- f_issues stops at that day, the bound here is the period's first day)
-    SELECT 'current' AS period, count(*) AS listed_issues, count(*) FILTER (WHERE is_rectified) AS listed_rectified
+    -- issue_counts stops at that day, the bound here is the period's first day, a month's first day
+    -- that the aggregates' start months compare with exactly)
+    SELECT 'current' AS period, tally(n) AS listed_issues, tally_if(n, is_rectified) AS listed_rectified
     FROM issues_now
     WHERE start_date >= date_trunc('year', reference_day($as_of, $year_to))::DATE
     UNION ALL
-    SELECT 'previous', count(*), count(*) FILTER (WHERE is_rectified)
+    SELECT 'previous', tally(n), tally_if(n, is_rectified)
     FROM issues_then
     WHERE start_date >= (date_trunc('year', reference_day($as_of, $year_to)) - INTERVAL 1 YEAR)::DATE
 ), sums AS (
