@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_logic_package_never_imports_streamlit():
-    for path in (ROOT / "inspection").glob("*.py"):
+    for path in (ROOT / "inspection").rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = []
