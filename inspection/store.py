@@ -60,9 +60,9 @@ UNIT_SUMMARIES = {
 # (district, round): refresh_derived rewrites the groups of the (district, round) pairs whose issue
 # rows it rewrote, in the same transaction.
 _ISSUE_GROUP = ("district, round, round_ord, year, level, mode, category, issue_status_class(status) AS status, "
-                "start_date, issue_rectified_day(status, rectified_date) AS rectified_date, "
-                "issue_due_day(status, rectified_date, due_date) AS due_date, end_date IS NOT NULL AS has_feedback, "
-                "issue_in_month(status, rectified_date, end_date) AS in_month")
+                "start_date, issue_rectified_day(status, rectified_date) AS rectified_date, due_date, "
+                "issue_never_overdue(status, rectified_date, due_date) AS never_overdue, "
+                "end_date IS NOT NULL AS has_feedback, issue_in_month(status, rectified_date, end_date) AS in_month")
 _ISSUE_KEYS = "district, round, round_ord, year, level, mode, category, status"
 _ISSUE_TAIL = "has_feedback, in_month, CAST(count(*) AS INTEGER) AS n"
 
@@ -70,21 +70,28 @@ _ISSUE_TAIL = "has_feedback, in_month, CAST(count(*) AS INTEGER) AS n"
 def _month(column: str, keep: str | None = None) -> str:
     """A date to its month's first day; kept to the day when in the month `keep`."""
     month = f"date_trunc('month', {column})::DATE"
-    return f"CASE WHEN {month} = {keep} THEN {column} ELSE {month} END AS {column}" if keep else f"{month} AS {column}"
+    return f"CASE WHEN {month} = {keep} THEN {column} ELSE {month} END" if keep else month
+
+
+def _due(keep: str | None = None) -> str:
+    """The due date as issue_due_day says, to the month (to the day in the month `keep`)."""
+    return f"CASE WHEN never_overdue THEN 'infinity'::DATE ELSE {_month('due_date', keep)} END AS due_date"
 
 
 AGGREGATES = (
     ("a_issues", "district, round_ord", lambda where: (
-        f"SELECT {_ISSUE_KEYS}, {_month('start_date')}, {_month('rectified_date')}, {_month('due_date')}, "
-        f"{_ISSUE_TAIL} FROM (SELECT {_ISSUE_GROUP} FROM m_issues {where}) GROUP BY ALL")),
+        f"SELECT {_ISSUE_KEYS}, {_month('start_date')} AS start_date, {_month('rectified_date')} AS rectified_date, "
+        f"{_due()}, {_ISSUE_TAIL} FROM (SELECT {_ISSUE_GROUP} FROM m_issues {where}) GROUP BY ALL")),
     ("a_issue_days", "touch, district, round_ord", lambda where: (
-        f"SELECT touch, {_ISSUE_KEYS}, {_month('start_date', 'touch')}, {_month('rectified_date', 'touch')}, "
-        f"{_month('due_date', 'touch')}, {_ISSUE_TAIL} FROM ("
-        f"SELECT *, unnest(list_distinct(list_filter([date_trunc('month', start_date)::DATE, "
-        f"date_trunc('month', rectified_date)::DATE, date_trunc('month', due_date)::DATE], "
-        f"m -> m IS NOT NULL AND isfinite(m)))) AS touch "
+        f"SELECT touch, {_ISSUE_KEYS}, {_month('start_date', 'touch')} AS start_date, "
+        f"{_month('rectified_date', 'touch')} AS rectified_date, {_due('touch')}, {_ISSUE_TAIL} FROM ("
+        f"SELECT *, unnest(list_distinct(list_filter([{_month('start_date')}, {_month('rectified_date')}, "
+        f"CASE WHEN NOT never_overdue THEN {_month('due_date')} END], m -> m IS NOT NULL))) AS touch "
         f"FROM (SELECT {_ISSUE_GROUP} FROM m_issues {where})) GROUP BY ALL")),
 )
+
+# what of an m_issues row the aggregates read (round_ord aside: a renumbering updates it in place)
+_ISSUE_ROW = "district, round, year, level, mode, category, status, start_date, end_date, rectified_date, due_date"
 
 # (version, file or SQL): append, never edit a released migration
 MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "schema.sql"), (2, "schema_002_plan.sql"),
@@ -525,9 +532,10 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         WHERE unit_ref NOT IN (SELECT unit_ref FROM unit_keys)
     """)
     every = f"SELECT unit_id FROM {touched}" + (f" UNION SELECT unit_id FROM {issues_touched}" if issues_touched else "")
-    # the (district, round) pairs of the issue rows rewritten, before and after: their aggregate groups
-    con.execute("CREATE OR REPLACE TEMP TABLE refresh_places AS "
-                f"SELECT DISTINCT district, round FROM m_issues WHERE unit_ref IN ({every})")
+    # the issue rows about to be rewritten, as the aggregates read them (their groups are rewritten
+    # where the rows differ afterwards)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE refresh_issues AS SELECT {_ISSUE_ROW} FROM m_issues "
+                f"WHERE unit_ref IN ({every})")
     rebuilt = set()
     # (a store written before this table existed has no count: its tables are sorted at this import)
     con.execute(_APPENDS_TABLE)
@@ -553,15 +561,26 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
     if "m_issues" in rebuilt or not all(_has_table(con, t) for t, _, _ in AGGREGATES):
         _rebuild_aggregates(con)  # sorted again with m_issues, or built for a store of an earlier release
     else:
-        con.execute(f"INSERT INTO refresh_places SELECT DISTINCT district, round FROM m_issues WHERE unit_ref IN ({every})")
-        places = ("EXISTS (SELECT 1 FROM refresh_places p WHERE p.district IS NOT DISTINCT FROM {0}.district "
-                  "AND p.round IS NOT DISTINCT FROM {0}.round)")
+        # the (district, round) pairs where the rewritten rows differ (district and round are never
+        # NULL: both are required in every table they come from)
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE refresh_places AS
+            SELECT DISTINCT district, round FROM (
+                (SELECT * FROM refresh_issues
+                 EXCEPT ALL SELECT {_ISSUE_ROW} FROM m_issues WHERE unit_ref IN ({every}))
+                UNION ALL
+                (SELECT {_ISSUE_ROW} FROM m_issues WHERE unit_ref IN ({every})
+                 EXCEPT ALL SELECT * FROM refresh_issues))
+        """)
+        places = "SEMI JOIN (SELECT DISTINCT district, round FROM refresh_places) p USING (district, round)"
         for table, _, select in AGGREGATES:
-            con.execute(f"DELETE FROM {table} WHERE {places.format(table)}")
-            con.execute(f"INSERT INTO {table} {select('WHERE ' + places.format('m_issues'))}")
+            con.execute(f"DELETE FROM {table} USING refresh_places p "
+                        f"WHERE {table}.district = p.district AND {table}.round = p.round")
+            con.execute(f"INSERT INTO {table} {select(places)}")
             con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
                         f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
-    con.execute("DROP TABLE refresh_places")
+        con.execute("DROP TABLE refresh_places")
+    con.execute("DROP TABLE refresh_issues")
 
 
 def _refresh_unit_summaries(con: duckdb.DuckDBPyConnection, touched: str | None) -> None:

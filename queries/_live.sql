@@ -56,10 +56,13 @@ CREATE OR REPLACE MACRO issue_status_class(status) AS
 CREATE OR REPLACE MACRO issue_rectified_day(status, rectified_date) AS
     CASE WHEN status = 'rectified' THEN rectified_date END;
 -- an issue that can never be overdue (long-term, rectified without a date, or rectified on or
--- before its due date) is due at infinity (never before the as-of day); a NULL due date stays NULL;
+-- before its due date) is due at infinity (never before the as-of day); a NULL due date stays NULL
+-- (store.py never takes the month of infinity: DuckDB's statistics of date_trunc reject it);
+CREATE OR REPLACE MACRO issue_never_overdue(status, rectified_date, due_date) AS
+    coalesce(status = 'long_term' OR (status = 'rectified' AND (rectified_date IS NULL OR rectified_date <= due_date)),
+             false);
 CREATE OR REPLACE MACRO issue_due_day(status, rectified_date, due_date) AS
-    CASE WHEN status = 'long_term' OR (status = 'rectified' AND (rectified_date IS NULL OR rectified_date <= due_date))
-         THEN 'infinity'::DATE ELSE due_date END;
+    CASE WHEN issue_never_overdue(status, rectified_date, due_date) THEN 'infinity'::DATE ELSE due_date END;
 -- rectified at most 30 days after the inspection's feedback (end_date), once rectified as of the day.
 CREATE OR REPLACE MACRO issue_in_month(status, rectified_date, end_date) AS
     coalesce(status = 'rectified' AND rectified_date <= end_date + 30, false);
