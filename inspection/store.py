@@ -157,12 +157,27 @@ def _connect_lake(target: str, read_only: bool, alongside: bool = False) -> duck
         limit = settings.get("INSPECTION_MEMORY_LIMIT")  # checked: it goes into a SET statement
         con = lake.connect(target, settings.get("INSPECTION_LAKE_DATA"), read_only, migrate=migrate,
                            alongside=alongside)
+        if read_only and not _is_current(con):
+            # a lake written by an earlier release: its readers (the dashboards) would call macros and
+            # read tables it lacks, so the first reader brings it up to date as a writer would
+            con.close()
+            _upgrade_lake(target, shown)
+            con = lake.connect(target, settings.get("INSPECTION_LAKE_DATA"), True, alongside=alongside)
         con.execute(f"SET memory_limit = '{limit}'")
         return con
     except lake.LakeError as exc:
         raise StoreError(str(exc)) from None
     except duckdb.Error as exc:
         raise StoreError(f"无法打开 DuckLake 存储（{shown}）：{str(exc).splitlines()[0]}") from None
+
+
+def _upgrade_lake(target: str, shown: str) -> None:
+    """Migrate a lake of an earlier release through a writer of its own (under the writers' lock)."""
+    data = settings.get("INSPECTION_LAKE_DATA")
+    if not data:
+        raise StoreError(f"DuckLake 存储（{shown}）由较早的版本写入，需要升级后才能查看：请在设置了 "
+                         "INSPECTION_LAKE_DATA 的机器上运行一次 python -m inspection maintain 或一次导入。")
+    lake.connect(target, data, False, migrate=migrate, alongside=True).close()
 
 
 def connect(path: str | Path | None = None, read_only: bool = False,

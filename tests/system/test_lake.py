@@ -411,3 +411,30 @@ def test_a_dashboard_imports_and_undoes_beside_its_read_only_lake(demo_lake, dem
         assert _figures(fresh) == before
     finally:
         fresh.close()
+
+
+def test_a_lake_of_an_earlier_release_is_brought_up_to_date_by_its_first_reader(postgres, demo_db, tmp_path,
+                                                                                   monkeypatch):
+    """A dashboard holds the lake read-only: after an upgrade of the release, the first one brings the
+    lake's views and pre-aggregates up to date (as a writer would) instead of calling what it lacks."""
+    spec = lake.PREFIX + postgres("t_old")
+    monkeypatch.setenv("INSPECTION_LAKE_DATA", str(tmp_path / "lake") + "/")
+    writer = store.connect(spec)
+    try:
+        assert importer.import_files(writer, _demo_files(demo_db), "demo", None).status == "imported"
+        expected = _figures(writer)
+        # what an earlier release left: other views and none of this release's summary tables
+        writer.execute("DELETE FROM views_applied")
+        for table in [t for t, _, _ in store.AGGREGATES] + list(store.UNIT_SUMMARIES):
+            writer.execute(f"DROP TABLE {table}")
+    finally:
+        writer.close()
+    monkeypatch.setenv("INSPECTION_LAKE_DATA", "")
+    with pytest.raises(store.StoreError, match="较早的版本"):  # no data folder: it says how to upgrade
+        store.connect(spec, read_only=True)
+    monkeypatch.setenv("INSPECTION_LAKE_DATA", str(tmp_path / "lake") + "/")
+    reader = store.connect(spec, read_only=True)
+    try:
+        assert _figures(reader) == expected
+    finally:
+        reader.close()
