@@ -82,13 +82,24 @@ AGGREGATES = (
     ("a_issues", "district, round_ord", lambda where: (
         f"SELECT {_ISSUE_KEYS}, {_month('start_date')} AS start_date, {_month('rectified_date')} AS rectified_date, "
         f"{_due()}, {_ISSUE_TAIL} FROM (SELECT {_ISSUE_GROUP} FROM m_issues {where}) GROUP BY ALL")),
-    ("a_issue_days", "touch, district, round_ord", lambda where: (
-        f"SELECT touch, {_ISSUE_KEYS}, {_month('start_date', 'touch')} AS start_date, "
-        f"{_month('rectified_date', 'touch')} AS rectified_date, {_due('touch')}, {_ISSUE_TAIL} FROM ("
-        f"SELECT *, unnest(list_distinct(list_filter([{_month('start_date')}, {_month('rectified_date')}, "
-        f"CASE WHEN NOT never_overdue THEN {_month('due_date')} END], m -> m IS NOT NULL))) AS touch "
-        f"FROM (SELECT {_ISSUE_GROUP} FROM m_issues {where})) GROUP BY ALL")),
+    ("a_issue_days", "touch, district, round_ord", lambda where: _issue_days(where)),
 )
+
+
+def _issue_days(where: str) -> str:
+    """a_issue_days: each issue once per distinct month among its start, rectified and (unless never
+    overdue) due months, as three branches of a UNION ALL over the rows read once (cheaper than
+    unnesting a list per row: ~25% of the build at national)."""
+    start, rectified, due = _month("start_date"), _month("rectified_date"), _month("due_date")
+    return (f"WITH g AS MATERIALIZED (SELECT {_ISSUE_GROUP} FROM m_issues {where}) "
+            f"SELECT touch, {_ISSUE_KEYS}, {_month('start_date', 'touch')} AS start_date, "
+            f"{_month('rectified_date', 'touch')} AS rectified_date, {_due('touch')}, {_ISSUE_TAIL} FROM ("
+            f"SELECT *, {start} AS touch FROM g WHERE start_date IS NOT NULL "
+            f"UNION ALL SELECT *, {rectified} FROM g WHERE rectified_date IS NOT NULL "
+            f"AND {rectified} IS DISTINCT FROM {start} "
+            f"UNION ALL SELECT *, {due} FROM g WHERE NOT never_overdue AND due_date IS NOT NULL "
+            f"AND {due} IS DISTINCT FROM {start} AND {due} IS DISTINCT FROM {rectified}) GROUP BY ALL")
+
 
 # what of an m_issues row the aggregates read (round_ord aside: a renumbering updates it in place)
 _ISSUE_ROW = "district, round, year, level, mode, category, status, start_date, end_date, rectified_date, due_date"
@@ -577,15 +588,23 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         _rebuild_aggregates(con)  # sorted again with m_issues, or built for a store of an earlier release
     else:
         # the (district, round) pairs where the rewritten rows differ (district and round are never
-        # NULL: both are required in every table they come from)
-        con.execute(f"""
+        # NULL: both are required in every table they come from); a pair with rows on one side only
+        # differs without comparing them (an import of new lists compares no rows)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE refresh_after AS SELECT {_ISSUE_ROW} FROM m_issues "
+                    f"WHERE unit_ref IN ({every})")
+        con.execute("""
             CREATE OR REPLACE TEMP TABLE refresh_places AS
-            SELECT DISTINCT district, round FROM (
-                (SELECT * FROM refresh_issues
-                 EXCEPT ALL SELECT {_ISSUE_ROW} FROM m_issues WHERE unit_ref IN ({every}))
+            WITH before AS (SELECT DISTINCT district, round FROM refresh_issues),
+                 after AS (SELECT DISTINCT district, round FROM refresh_after),
+                 both_sides AS (SELECT * FROM before INTERSECT SELECT * FROM after)
+            (SELECT * FROM before EXCEPT SELECT * FROM after)
+            UNION (SELECT * FROM after EXCEPT SELECT * FROM before)
+            UNION SELECT DISTINCT district, round FROM (
+                (SELECT * FROM refresh_issues SEMI JOIN both_sides USING (district, round)
+                 EXCEPT ALL SELECT * FROM refresh_after SEMI JOIN both_sides USING (district, round))
                 UNION ALL
-                (SELECT {_ISSUE_ROW} FROM m_issues WHERE unit_ref IN ({every})
-                 EXCEPT ALL SELECT * FROM refresh_issues))
+                (SELECT * FROM refresh_after SEMI JOIN both_sides USING (district, round)
+                 EXCEPT ALL SELECT * FROM refresh_issues SEMI JOIN both_sides USING (district, round)))
         """)
         places = "SEMI JOIN (SELECT DISTINCT district, round FROM refresh_places) p USING (district, round)"
         for table, _, select in AGGREGATES:
@@ -595,6 +614,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
             con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
                         f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
         con.execute("DROP TABLE refresh_places")
+        con.execute("DROP TABLE refresh_after")
     con.execute("DROP TABLE refresh_issues")
 
 
