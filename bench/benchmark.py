@@ -475,7 +475,8 @@ def pandas_figures(units, insp, issues, p: dict) -> dict:
     i = insp[insp_mask(insp)]
     s = issues[insp_mask(issues)]
     rect = (s["status"] == "rectified") & (s["rectified_date"].isna() | (s["rectified_date"] <= as_of))
-    s = s.assign(is_rectified=rect, is_overdue=~rect & (s["due_date"] < as_of))
+    # a long-term issue (长期整改) is never overdue (DATA_CONTRACT.md)
+    s = s.assign(is_rectified=rect, is_overdue=~rect & (s["status"] != "long_term") & (s["due_date"] < as_of))
     covered = u["unit_id"].isin(i["unit_id"])
     out = {}
     sums = i[["issues_found", "clues", "immediate_fixes", "disciplined", "org_handled", "judicial",
