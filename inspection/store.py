@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -435,6 +436,23 @@ def _open_backup(path: Path) -> duckdb.DuckDBPyConnection:
     return connect(path, read_only=True)
 
 
+def _die_with_parent(parent: int) -> Callable[[], None] | None:
+    """A child's pre-exec step (Linux): killed with its parent, so a command killed while its probe
+    runs leaves no orphan holding the store open (the next command would find it locked)."""
+    if not sys.platform.startswith("linux"):
+        return None
+
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here: the child only calls it
+
+    def arm() -> None:
+        prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the line above
+            os._exit(1)
+    return arm
+
+
 def check_file(path: str | Path | None = None, timeout: float = 120) -> None:
     """Open the store in a separate process and read every table; StoreError naming the newest backup
     when the file is corrupt or truncated. Run it before opening the store (at start): a damaged file
@@ -445,7 +463,7 @@ def check_file(path: str | Path | None = None, timeout: float = 120) -> None:
         return
     try:
         result = subprocess.run([sys.executable, "-c", _PROBE, str(target)], capture_output=True, text=True,
-                                timeout=timeout)
+                                timeout=timeout, preexec_fn=_die_with_parent(os.getpid()))
     except subprocess.TimeoutExpired:
         raise StoreError(f"检查数据库 {target} 超时（{timeout:.0f} 秒）") from None
     if result.returncode == 0:
