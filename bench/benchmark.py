@@ -820,67 +820,57 @@ and 1.5 s of a filter change.
   it, wall times are the machine's own; above it, trust the CPU columns. Warm page times leave out
   the parameterless queries (the filter panel's options, the plan settings): the dashboard serves
   those from its cache until the next import, so they count in the cold times only.
-- **Import (met).** Large regular CSVs of all three tables take a vectorised path (DuckDB
-  `read_csv` into a staging table, each converter run once per distinct value, validation and
-  problems as SQL, the diff only over groups the store already holds); irregular files keep the
-  row-at-a-time Python path with the same messages (`tests/importer/test_import_fast.py`,
-  `tests/importer/test_import_fast_units.py` run every case both ways). An import reads from the store only
-  the units and inspections its rows mention (`UnitIndex` backed by the store). Province: 1.48M
-  issue rows in one import of 6 files, ~13 s per 1M rows; national: one 1M-row file into the full
-  roster and inspections in ~11 s (15.5 s before); 100k rows into the national store ~2.6 s (10.4 s
-  before: the whole roster was read into Python for every import); the national roster and 1.35M
-  inspections in one import ~36 s (74 s). Left (cProfile, 1.06M rows): reading and converting,
-  validation, the materialised tables (~3-5 s: writing `m_issues` from the import's staging table
-  instead of re-reading the live views would save most of it), the insert.
-- **Page queries (missed).** A page's figures run side by side, one cursor each
-  (`ui.state.prefetch` starts them before the first chart is drawn; the benchmark times both ways),
-  a district filter is pushed into the scan (bounds DuckDB can use against the tables' district
-  order), and the heaviest figures take fewer passes. Lists return only the rows a page shows
-  (`filters.LIST_ROWS`): `uncovered_units` was the slowest national figure (p95 1.2 s, every
-  uncovered unit turned into a DataFrame) and now returns the first 1,000 (~0.1 s; the count comes
-  from `headline_totals`, the whole list is a download made on the click); `overdue_issues` joins the
-  descriptions of the 200 rows shown only. Province, side by side: medians 38-143 ms, p95 89-355 ms;
-  national: medians 53-448 ms, p95 0.6-3.0 s (the p95 are the filter sets with no district: every
-  issue figure reads 1.5M / 15M rows). With one district chosen every national figure takes under
-  35 ms. Why 50 ms at province is out of reach this way, measured: (1) a fixed cost per query of
-  3-25 ms with zero matching rows (binding and optimising the macro-expanded SQL: `headline_totals`
-  spends ~4.5 ms binding and ~10 ms in the optimiser, 7.5 ms of it ordering joins), so a page of
-  5-10 figures costs ~40-80 ms before reading a row; (2) grouping 1.5M rows by text columns
-  (category, subcategory) costs ~15-30 ms of CPU per issue figure (a small integer column ~5 ms); (3)
-  the as-of date is a day, and every issue's state (found, rectified, overdue) changes on its own
-  day, so pre-aggregation does not pay on this data: grouping `m_issues` by every filter
-  dimension, category, subcategory and the month each issue's as-of state settles leaves
-  0.8-1.15M of the 1.48M rows. What would reach the targets: one query per page (GROUPING SETS over
-  one scan, so the planning is paid once and the rows read once), dictionary-encoded text columns
-  in the materialised tables (integer codes for district, category, subcategory, grouped as
-  integers and named at the end), and a result cache warmed after each import for the default view (today, no
-  filters), which most visits open; or an as-of date by month, which would let issue figures read
-  a table pre-aggregated per month.
-- **pandas (missed: 1.2x at national, 0.7x at province).** On warm DataFrames already in memory
-  with categorical columns, pandas computes the 7 comparison figures about as fast as DuckDB
-  (faster at province). The cost of the pandas way is elsewhere: at national it needs ~47 s to load
-  and 14.4 GB of memory, in every dashboard process and again after every import.
-- **Peak memory at national (met).** The import process peaks at 3.3 GB (the roster and 1.35M
-  inspections in one import, then a 1M-row issue file; 4.3 GB before the vectorised roster and
-  inspection path); DuckDB's own memory is capped by `INSPECTION_MEMORY_LIMIT` (3 GB). The query
-  process peaks at 1.0 GB (four figures at once; one run straight after the upgrade had rewritten
-  the national store peaked at 3.8 GB, a re-run of the same phase at 1.0 GB).
-- **Browser (province; met but for the briefing's open, 3.1 s).** Pages open in 1.6-3.1 s and
-  redraw after a filter change in 0.6-1.3 s (between runs of the same code these vary by ~1 s).
-  The follow-up page went from 4.1 s / 2.4 s to 2.5 s / 0.9 s: the administrators' overdue list
-  (`st.table`, 2,000 cells drawn on every run even with its expander closed, ~1 s of each redraw)
-  is drawn only once its expander is opened; the projection panels are 3 rows of axes with one
-  trace per series and row instead of 12 subplots of 3 traces (drawn in ~90 ms instead of ~240 ms);
-  its charts have fixed margins (each automatic margin is one more layout pass in Plotly.js, which
-  doubled their drawing time). The briefing draws 4 charts, 6 tiles and the export buttons; at
-  province its per-district slides now draw the 12 lowest districts instead of all 152. What would
-  help it further: fixed margins on the remaining charts (`inspection/charts.py`), measured per
-  chart as on the follow-up page.
-- **DuckLake.** Pages 2.0-2.5x the file's median (1.3-2.0x at p95): each query first reads the
-  snapshot and the tables' file lists from the PostgreSQL catalog (round trips and planning), and
-  the dashboard reads the snapshot id once per query (`ui/state.data_version`). Imports into the
-  lake take 0.9-1.5x the file's time (the roster and inspections, ~550 statements each a catalog
-  round trip, are the slower part). Fewer, wider queries per page would help the lake most.
+- **Issue 22, before and after (what each step bought).** Before: province 2026-12-06 02:17 on a
+  quiet machine (load ~1), main 8be0457; national the 2026-11-23 run above this section's figures
+  replaced. Page queries side by side, p95 ms, province before -> after: briefing 378 -> 166,
+  categories 309 -> 144, compare 92 -> 50, coverage 318 -> 152, follow-up 521 -> 212, overview
+  233 -> 130, unit 71 -> 51 (after: 2026-12-06 03:23, load 1.1-2.4). The undrilled view (every
+  district) roughly halved (follow-up 573 / 1,380 -> 273 / 310 ms median / p95). Steps: (1) issue
+  pre-aggregates `a_issues` / `a_issue_days` kept by the import and undo (`store.AGGREGATES`,
+  `issue_counts` in queries/_views.sql: whole months from a_issues, the as-of day's month from
+  a_issue_days): the nine issue figures side by side 622 -> 247 ms p95 over varied filter sets,
+  each 46-108 -> 17-44 ms; (2) each unit's first inspection day kept by the import (`m_unit_first`):
+  the coverage and plan figures read it when no inspection filter applies (coverage_by_month
+  28 -> 19 ms CPU, plan_by_district 51 -> 36, coverage_projection_by_month 61 -> 52); (3) fewer
+  bindings per statement (level ratios as window aggregates, the roster's units bound once in
+  results_by_period, v_plan over the roster): 3-5 ms per figure. Measured and not built: PREPARE /
+  EXECUTE (DuckDB re-binds a prepared statement whose table macros take the parameters: no gain,
+  `docs/planning.md`), a monthly pre-aggregate of the inspection sums (110k -> 31k rows at province,
+  read slower than the sorted detail). Planning is 1-7 ms per query, not 10-25 (`bench/plan_bench.py`,
+  DuckDB's profiler; timing EXPLAIN also renders the plan): the slowest figures are execution.
+- **Import (met at province; missed at national since the pre-aggregates).** Large regular CSVs of
+  all three tables take a vectorised path (DuckDB `read_csv` into a staging table, each converter
+  run once per distinct value, validation and problems as SQL, the diff only over groups the store
+  already holds); irregular files keep the row-at-a-time Python path with the same messages. The
+  import now also rewrites the issue pre-aggregates of the (district, round) pairs whose rows changed:
+  province 1.48M issue rows 26.3 -> 29.9 s CPU, national one 1M-row file 17.3 -> 25.4 s CPU (target
+  15 s), the full rebuild of the materialised tables at national 48 -> ~110 s, the store 47 -> 69 MB
+  and 576 -> 772 MB. Most of it is grouping `a_issue_days` (21M groups at national, 8 text keys);
+  what would win it back: changing the aggregates by the difference of the changed rows' groups
+  instead of rebuilding their pairs, integer codes for the text dimensions.
+- **Page queries (missed: province p95 50-212 ms, national 0.5-4.1 s side by side).** What is left
+  at province is execution of the figures the aggregates cannot hold: issues_by_category
+  (subcategories) and rectification_by_days (5-day steps) keep 0.98M of 1.48M rows when grouped,
+  overdue_issues lists rows; at national the undrilled view reads every district's rows (one
+  district: every page under 300 ms, unit 14-43 ms). Next: integer codes for district, category
+  and subcategory in the materialised tables and aggregates; one statement per page where grains
+  allow (each table macro is bound once per call).
+- **pandas (missed).** On warm DataFrames already in memory with categorical columns, pandas
+  computes the 7 comparison figures about as fast as DuckDB. The cost of the pandas way is
+  elsewhere: at national it needs ~40 s to load and 14.3 GB of memory, in every dashboard process
+  and again after every import. The check now counts overdue as the contract does (a long-term
+  issue is never overdue; the pandas side had counted those past their due date).
+- **Peak memory at national (met).** The import process peaks at 3.3 GB: the sorted rebuild of
+  `m_issues` fills DuckDB's `INSPECTION_MEMORY_LIMIT` (3 GB) and spills the rest (without the ORDER
+  BY 1.3 GB); every store connection uses the setting (`tests/importer/test_memory.py`). The
+  (round, unit) pairs an issue import checks are a DuckDB table, not 1.35M Python tuples. The
+  4.07 GB of the issue's table was not reproduced (3.34 GB before the change, 3.26 GB after).
+- **Browser (province).** Pages open and redraw as in the table above; the follow-up group selector,
+  the overdue list and the briefing's downloads are fragments (a change there reruns only them), and
+  the default and single-district views are computed right after an import or undo commits.
+- **DuckLake.** See its section: every query first reads the snapshot and the tables' file lists
+  from the PostgreSQL catalog. A lake of an earlier release is brought up to date by its first
+  reader (a dashboard holds it read-only).
 - **Consistency and upkeep.** A page's figures run on separate cursors, so each could read another
   snapshot; the page now pins the data version it began with and starts over when an import, undo
   or plan change commits while it draws (`tests/queries/test_consistent_page.py` commits an import between
