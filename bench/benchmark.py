@@ -822,10 +822,10 @@ and 1.5 s of a filter change.
   those from its cache until the next import, so they count in the cold times only.
 - **Issue 22, before and after (what each step bought).** Before: province 2026-12-06 02:17 on a
   quiet machine (load ~1), main 8be0457; national the 2026-11-23 run above this section's figures
-  replaced. Page queries side by side, p95 ms, province before -> after: briefing 378 -> 166,
-  categories 309 -> 144, compare 92 -> 50, coverage 318 -> 152, follow-up 521 -> 212, overview
-  233 -> 130, unit 71 -> 51 (after: 2026-12-06 03:23, load 1.1-2.4). The undrilled view (every
-  district) roughly halved (follow-up 573 / 1,380 -> 273 / 310 ms median / p95). Steps: (1) issue
+  replaced. Page queries side by side, p95 ms, province before -> after: briefing 378 -> 144,
+  categories 309 -> 126, compare 92 -> 52, coverage 318 -> 134, follow-up 521 -> 218, overview
+  233 -> 92, unit 71 -> 39 (after: the tables above, 2026-12-06 04:03, load < 1). The undrilled view (every
+  district) roughly halved (follow-up 573 / 1,380 -> ~270 / 310 ms median / p95). Steps: (1) issue
   pre-aggregates `a_issues` / `a_issue_days` kept by the import and undo (`store.AGGREGATES`,
   `issue_counts` in queries/_views.sql: whole months from a_issues, the as-of day's month from
   a_issue_days): the nine issue figures side by side 622 -> 247 ms p95 over varied filter sets,
@@ -848,7 +848,7 @@ and 1.5 s of a filter change.
   and 576 -> 772 MB. Most of it is grouping `a_issue_days` (21M groups at national, 8 text keys);
   what would win it back: changing the aggregates by the difference of the changed rows' groups
   instead of rebuilding their pairs, integer codes for the text dimensions.
-- **Page queries (missed: province p95 50-212 ms, national 0.5-4.1 s side by side).** What is left
+- **Page queries (missed: province p95 39-218 ms, national 0.5-4.1 s side by side).** What is left
   at province is execution of the figures the aggregates cannot hold: issues_by_category
   (subcategories) and rectification_by_days (5-day steps) keep 0.98M of 1.48M rows when grouped,
   overdue_issues lists rows; at national the undrilled view reads every district's rows (one
@@ -865,12 +865,21 @@ and 1.5 s of a filter change.
   BY 1.3 GB); every store connection uses the setting (`tests/importer/test_memory.py`). The
   (round, unit) pairs an issue import checks are a DuckDB table, not 1.35M Python tuples. The
   4.07 GB of the issue's table was not reproduced (3.34 GB before the change, 3.26 GB after).
-- **Browser (province).** Pages open and redraw as in the table above; the follow-up group selector,
-  the overdue list and the briefing's downloads are fragments (a change there reruns only them), and
-  the default and single-district views are computed right after an import or undo commits.
-- **DuckLake.** See its section: every query first reads the snapshot and the tables' file lists
-  from the PostgreSQL catalog. A lake of an earlier release is brought up to date by its first
-  reader (a dashboard holds it read-only).
+- **Browser (province; missed).** Pages open in 1.9-4.1 s and redraw after a filter change in
+  0.8-1.5 s (2026-12-06 04:07, load < 1; targets 2 s and 1.0 s; 2026-11-23: 1.6-3.1 s and 0.6-1.3 s
+  on other code, and runs of the same code vary by ~1 s). The queries are no longer most of it: a
+  page's figures take 50-210 ms side by side, the rest is Streamlit's rerun and Plotly.js drawing
+  4-5 charts. The follow-up group selector, the overdue list and the briefing's downloads are
+  fragments (a change there reruns only them), and the default and single-district views are
+  computed right after an import or undo commits. The unit page draws only once a unit is chosen,
+  so the phase has no time for it (nan).
+- **DuckLake (missed: 2.0-3.4x the file, target 1.5x).** Every query first reads the snapshot and
+  the tables' file lists from the PostgreSQL catalog; the issue figures now read three tables
+  (a_issues, a_issue_days and, for the as-of month's detail and the finer grains, m_issues), so the
+  lake's warm medians stayed about where they were (91-403 ms against 112-423 ms on 2026-11-23)
+  while the file's fell (35-131 ms against 56-177). Imports into the lake take 1.0-1.4x the file's
+  time. A lake of an earlier release is brought up to date by its first reader (a dashboard holds it
+  read-only).
 - **Consistency and upkeep.** A page's figures run on separate cursors, so each could read another
   snapshot; the page now pins the data version it began with and starts over when an import, undo
   or plan change commits while it draws (`tests/queries/test_consistent_page.py` commits an import between
