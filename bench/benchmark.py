@@ -825,7 +825,7 @@ and 1.5 s of a filter change.
   replaced. Page queries side by side, p95 ms, province before -> after: briefing 378 -> 144,
   categories 309 -> 126, compare 92 -> 52, coverage 318 -> 134, follow-up 521 -> 218, overview
   233 -> 92, unit 71 -> 39 (after: the tables above, 2026-12-06 04:03, load < 1). The undrilled view (every
-  district) roughly halved (follow-up 573 / 1,380 -> ~270 / 310 ms median / p95). Steps: (1) issue
+  district) roughly halved (follow-up 573 / 1,380 -> 234 / 275 ms median / p95). Steps: (1) issue
   pre-aggregates `a_issues` / `a_issue_days` kept by the import and undo (`store.AGGREGATES`,
   `issue_counts` in queries/_views.sql: whole months from a_issues, the as-of day's month from
   a_issue_days): the nine issue figures side by side 622 -> 247 ms p95 over varied filter sets,
