@@ -49,6 +49,18 @@ BIG_LIMITS = readers.Limits(max_bytes=512 * 1024 * 1024, max_rows=2_000_000)
 
 # ----------------------------------------------------------------------------- helpers
 
+def reading_store(db: Path | None, tmp: str):
+    """A read-only connection to `db`, or to the demo store built in `tmp` when None; a store of an
+    earlier release gets the current views once (a writable open) first."""
+    from inspection import bootstrap
+
+    if db is None:
+        db = Path(tmp) / "demo.duckdb"
+        bootstrap.ensure_store(db, True)
+    store.connect(db).close()
+    return store.connect(db, read_only=True)
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 

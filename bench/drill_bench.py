@@ -20,8 +20,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import benchmark  # noqa: E402
 
-from inspection import bootstrap, store  # noqa: E402
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -29,12 +27,7 @@ def main() -> int:
     parser.add_argument("--places", type=int, default=12, help="districts (and one township of each) measured")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = args.db
-        if db is None:
-            db = Path(tmp) / "demo.duckdb"
-            bootstrap.ensure_store(db, True)
-        store.connect(db).close()  # a store of an earlier release gets the current views once
-        con = store.connect(db, read_only=True)
+        con = benchmark.reading_store(args.db, tmp)
         try:
             sets = benchmark.drilled_filter_sets(con, random.Random(19), args.places)
             result = benchmark.measure_drilled(con, benchmark.page_queries(), sets)

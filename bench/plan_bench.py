@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import benchmark  # noqa: E402
 
-from inspection import bootstrap, store  # noqa: E402
+from inspection import store  # noqa: E402
 from inspection.filters import Filters  # noqa: E402
 
 
@@ -71,12 +71,7 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=0, help="only the N slowest")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = args.db
-        if db is None:
-            db = Path(tmp) / "demo.duckdb"
-            bootstrap.ensure_store(db, True)
-        store.connect(db).close()  # a store of an earlier release gets the current views once
-        con = store.connect(db, read_only=True)
+        con = benchmark.reading_store(args.db, tmp)
         try:
             choices = benchmark.filter_choices(con)
             rng = random.Random(7)
@@ -92,7 +87,7 @@ def main() -> int:
     rows.sort(key=lambda row: -row[1]["total"])
     if args.top:
         rows = rows[:args.top]
-    print(f"{db.name}, {len(sets)} filter sets, median ms, load average {load:.1f}\n")
+    print(f"{args.db.name if args.db else 'demo.duckdb'}, {len(sets)} filter sets, median ms, load average {load:.1f}\n")
     print("| query | bind | optimise (costliest) | physical | planning | execution | total | planning share |")
     print("|---|---|---|---|---|---|---|---|")
     for name, r in rows:
