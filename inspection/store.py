@@ -37,9 +37,10 @@ DERIVED = (("m_units", "live_units", "district, township, unit_id"),
            ("m_inspections", "live_inspections", "district, round_ord, unit_id"),
            ("m_issues", "live_issues", "district, round_ord, unit_id, seq"))
 
-# An import appends its rows at the end of the m_* tables, out of district order: a district filter
-# then reads those row groups too. Once the rows appended since a table was last sorted pass this
-# share of it (and at least one row group), the import rewrites the table sorted.
+# An import appends its rows at the end of the m_* tables and the issue pre-aggregates (AGGREGATES),
+# out of their order: a district (or month) filter then reads those row groups too. Once the rows
+# appended since a table was last sorted pass this share of it (and at least one row group), the
+# import rewrites the table sorted.
 RESORT_SHARE = 0.25
 RESORT_MIN_ROWS = 122_880  # DuckDB's row group
 _APPENDS_TABLE = "CREATE TABLE IF NOT EXISTS derived_appends (table_name VARCHAR, appended BIGINT)"
@@ -550,7 +551,8 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
     `touched`, or before the first full build, everything is rebuilt.
 
     The issue pre-aggregates (AGGREGATES) follow m_issues: the groups of every (district, round) whose
-    issue rows were rewritten are rewritten, and they are written whole when m_issues is.
+    issue rows were rewritten are rewritten, and they are written whole when m_issues is. Like the
+    m_* tables, each is written whole and sorted again once its appended rows pass RESORT_SHARE.
 
     In these tables unit_id is a compact integer (joins and distinct counts of units are several
     times faster than on the written ids, which stay in unit_ref); no figure shows a unit_id. The
@@ -588,15 +590,9 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         con.execute(f"DELETE FROM {table} WHERE unit_ref IN ({units})")
         added = con.execute(f"INSERT INTO {table} {_derived_select(view)} WHERE v.unit_id IN ({units}) "
                             f"ORDER BY {order}").fetchone()[0]
-        total = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        before = con.execute("SELECT appended FROM derived_appends WHERE table_name = ?", [table]).fetchone()
-        # rows inserted into an empty table are the whole table, in order: nothing out of place
-        appended = 0 if added == total else None if before is None else before[0] + added
-        if appended is None or appended >= max(RESORT_MIN_ROWS, RESORT_SHARE * total):
+        if _count_appended(con, table, added):
             _rebuild(con, table, view, order)
             rebuilt.add(table)
-        else:
-            _set_appended(con, table, appended)
     # a round added or removed elsewhere in the order renumbers every row's round_ord
     for table in ("m_inspections", "m_issues"):
         con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
@@ -625,12 +621,14 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
                  EXCEPT ALL SELECT * FROM refresh_issues SEMI JOIN both_sides USING (district, round)))
         """)
         places = "SEMI JOIN (SELECT DISTINCT district, round FROM refresh_places) p USING (district, round)"
-        for table, _, select in AGGREGATES:
+        for table, order, select in AGGREGATES:
             con.execute(f"DELETE FROM {table} USING refresh_places p "
                         f"WHERE {table}.district = p.district AND {table}.round = p.round")
-            con.execute(f"INSERT INTO {table} {select(places)}")
+            added = con.execute(f"INSERT INTO {table} {select(places)} ORDER BY {order}").fetchone()[0]
             con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
                         f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
+            if _count_appended(con, table, added):
+                _rebuild_aggregates(con, table)
         con.execute("DROP TABLE refresh_places")
         con.execute("DROP TABLE refresh_after")
     con.execute("DROP TABLE refresh_issues")
@@ -648,11 +646,29 @@ def _refresh_unit_summaries(con: duckdb.DuckDBPyConnection, touched: str | None)
         con.execute(f"INSERT INTO {table} {query.format(units=keys)}")
 
 
-def _rebuild_aggregates(con: duckdb.DuckDBPyConnection) -> None:
-    """Write the issue pre-aggregates whole from m_issues, sorted."""
+def _count_appended(con: duckdb.DuckDBPyConnection, table: str, added: int) -> bool:
+    """Count the `added` rows just appended to `table` (each insert sorted, but after the rows already
+    there). Whether the caller must write it whole and sorted instead: the rows appended since it
+    was last written sorted pass RESORT_SHARE of it (and RESORT_MIN_ROWS), or it has no count yet."""
+    total = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    before = con.execute("SELECT appended FROM derived_appends WHERE table_name = ?", [table]).fetchone()
+    # rows inserted into an empty table are the whole table, in order: nothing out of place
+    appended = 0 if added == total else None if before is None else before[0] + added
+    if appended is None or appended >= max(RESORT_MIN_ROWS, RESORT_SHARE * total):
+        return True
+    _set_appended(con, table, appended)
+    return False
+
+
+def _rebuild_aggregates(con: duckdb.DuckDBPyConnection, only: str | None = None) -> None:
+    """Write the issue pre-aggregates (or the one named `only`) whole from m_issues, sorted, and
+    count no appended rows for them."""
     for table, order, select in AGGREGATES:
+        if only is not None and table != only:
+            continue
         con.execute(f"DROP TABLE IF EXISTS {table}")
         con.execute(f"CREATE TABLE {table} AS {select('')} ORDER BY {order}")
+        _set_appended(con, table, 0)
 
 
 def _rebuild(con: duckdb.DuckDBPyConnection, table: str, view: str, order: str) -> None:

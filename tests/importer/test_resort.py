@@ -1,18 +1,20 @@
 """An import appends the rows it rewrites at the end of the materialised tables (out of district
 order, so a district filter reads more of them); once the rows appended since a table was last
 sorted pass store.RESORT_SHARE of it, the import writes the table whole and sorted again. The
-figures are the same either way."""
+issue pre-aggregates (a_issues, a_issue_days) follow the same rule on their own. The figures are
+the same either way."""
 
 from __future__ import annotations
 
 import pytest
 from support.ledgers import ISSUE_ROWS, fresh_store, issues_csv, load_base, run
 
-from inspection import metrics, store
+from inspection import importer, metrics, store
 from inspection.filters import Filters
 
 ORDER = {"m_units": ("district", "township", "unit_id"), "m_inspections": ("district", "round_ord", "unit_id"),
-         "m_issues": ("district", "round_ord", "unit_id", "seq")}
+         "m_issues": ("district", "round_ord", "unit_id", "seq"),
+         "a_issues": ("district", "round_ord"), "a_issue_days": ("touch", "district", "round_ord")}
 
 
 @pytest.fixture
@@ -31,17 +33,18 @@ def stored_in_order(con, table: str) -> bool:
     return rows == sorted(rows)
 
 
-def rewrite_zhangjia(con, status: str) -> None:
-    """A new version of 张家村's list (东城区, which sorts before 西城区's 王庄村)."""
+def rewrite_zhangjia(con, status: str) -> int:
+    """A new version of 张家村's list (东城区, which sorts before 西城区's 王庄村). Its import id."""
     rows = [list(r) for r in ISSUE_ROWS]
     rows[1][6] = status
     result = run(con, issues_csv(rows, name=f"issues_{status}.csv"))
     assert result.status == "imported", result.problems
+    return result.import_id
 
 
 def test_appended_rows_are_counted_and_the_table_sorted_again_past_the_share(con, monkeypatch):
     load_base(con)
-    assert appended(con) == {"m_units": 0, "m_inspections": 0, "m_issues": 0}
+    assert appended(con) == dict.fromkeys(ORDER, 0)
     assert all(stored_in_order(con, table) for table in ORDER)
     as_sorted = metrics.compute(con, Filters())
 
@@ -68,5 +71,54 @@ def test_a_store_without_the_count_is_sorted_at_its_next_import(con):
     load_base(con)
     con.execute("DROP TABLE derived_appends")  # as a store written by an earlier release
     rewrite_zhangjia(con, "已整改")
-    assert appended(con) == {"m_units": 0, "m_inspections": 0, "m_issues": 0}
+    assert appended(con) == dict.fromkeys(ORDER, 0)
     assert all(stored_in_order(con, table) for table in ORDER)
+
+
+AGGREGATES = ("a_issues", "a_issue_days")
+
+
+def test_issue_aggregates_are_counted_and_sorted_again_on_their_own(con, monkeypatch):
+    load_base(con)
+    monkeypatch.setattr(store, "RESORT_MIN_ROWS", 10**9)  # never
+    rewrite_zhangjia(con, "已整改")
+    counts = appended(con)
+    # 东城区's groups rewritten: appended after 西城区's (each insert itself sorted)
+    assert counts["a_issues"] == 2 and counts["a_issue_days"] == 3
+    assert not any(stored_in_order(con, table) for table in AGGREGATES)
+    unsorted = metrics.compute(con, Filters())
+    # an undo takes the same path: its rewritten groups are appended and counted too
+    undone = rewrite_zhangjia(con, "整改中")
+    before_undo = appended(con)
+    assert all(before_undo[table] > counts[table] for table in AGGREGATES)
+    importer.undo(con, undone, "admin")
+    assert all(appended(con)[table] > before_undo[table] for table in AGGREGATES)
+    assert not any(stored_in_order(con, table) for table in AGGREGATES)
+    assert metrics.compute(con, Filters()) == unsorted
+
+    # m_issues below the share (as if it had just been sorted), the aggregates past it: they alone
+    # are written sorted again
+    store._set_appended(con, "m_issues", 0)
+    monkeypatch.setattr(store, "RESORT_MIN_ROWS", 0)
+    monkeypatch.setattr(store, "RESORT_SHARE", 0.9)
+    rewrite_zhangjia(con, "未整改")  # 2 issue rows of 3 appended; the aggregates' counts past their size
+    counts = appended(con)
+    assert counts["m_issues"] == 2 and not stored_in_order(con, "m_issues")
+    assert counts["a_issues"] == 0 and counts["a_issue_days"] == 0
+    assert all(stored_in_order(con, table) for table in AGGREGATES)
+    resorted = metrics.compute(con, Filters())
+    assert resorted != unsorted
+    store.refresh_derived(con)  # a whole rebuild: the same figures, every count 0
+    assert metrics.compute(con, Filters()) == resorted and appended(con) == dict.fromkeys(ORDER, 0)
+
+
+def test_aggregates_without_a_count_are_sorted_at_the_next_import(con, monkeypatch):
+    load_base(con)
+    monkeypatch.setattr(store, "RESORT_MIN_ROWS", 10**9)
+    rewrite_zhangjia(con, "已整改")
+    # as a store written before the aggregates were counted: m_* counted, the aggregates not
+    con.execute("DELETE FROM derived_appends WHERE table_name LIKE 'a_%'")
+    rewrite_zhangjia(con, "整改中")
+    counts = appended(con)
+    assert counts["a_issues"] == 0 and counts["a_issue_days"] == 0 and counts["m_issues"] == 4
+    assert all(stored_in_order(con, table) for table in AGGREGATES)
