@@ -46,14 +46,22 @@ RESORT_MIN_ROWS = 122_880  # DuckDB's row group
 _APPENDS_TABLE = "CREATE TABLE IF NOT EXISTS derived_appends (table_name VARCHAR, appended BIGINT)"
 
 # Per-unit summaries of m_inspections that the coverage figures read instead of scanning the
-# inspections (first_covers in _views.sql), each the query that builds it from m_inspections by
-# the integer unit key, for the units {units} selects. refresh_derived rewrites the touched units'
-# rows; a store written before a release that added one, opened read-only, reads the query as a
-# view instead (views_for_reading).
-#   m_unit_first: the start_date of each unit's first inspection
+# inspections (first_covers in _views.sql), each (sort order, query that builds it from m_units and
+# m_inspections by the integer unit key, for the units {units} selects). refresh_derived rewrites the
+# touched units' rows; a store written before a release that added one is brought up to date by its
+# first writable open (apply_views) or read through an upgraded copy (connect).
+#   m_roster_first: each roster unit with what the unit filters and the grains read of it, and the
+#   start_date of its first inspection (NULL while never inspected): the coverage figures read the
+#   filtered roster and its first covers in one scan, without joining the roster to the inspections
 UNIT_SUMMARIES = {
-    "m_unit_first": "SELECT unit_id, min(start_date) AS first_date FROM m_inspections WHERE {units} GROUP BY unit_id",
+    "m_roster_first": ("district, township, unit_id",
+                       "SELECT u.unit_id, u.district, u.township, u.unit_type, u.is_poverty_village, u.unit_name, "
+                       "f.first_date FROM (SELECT * FROM m_units WHERE {units}) u LEFT JOIN "
+                       "(SELECT unit_id, min(start_date) AS first_date FROM m_inspections WHERE {units} "
+                       "GROUP BY unit_id) f USING (unit_id)"),
 }
+# tables of an earlier release that nothing reads any more, dropped when a store is rebuilt whole
+RETIRED_TABLES = ("m_unit_first",)
 
 # The pre-aggregates of the issue figures (queries/_views.sql issue_counts reads them): m_issues
 # grouped by what the figures filter by at the district grain and what the as-of rules read of an
@@ -567,6 +575,8 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
             _rebuild(con, table, view, order)
         _refresh_unit_summaries(con, None)
         _rebuild_aggregates(con)
+        for table in RETIRED_TABLES:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
         return
     # an issue list can only name units the store has (the importer checks), so new keys come
     # from `touched` alone
@@ -635,15 +645,15 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
 
 
 def _refresh_unit_summaries(con: duckdb.DuckDBPyConnection, touched: str | None) -> None:
-    """Rewrite the UNIT_SUMMARIES rows of the touched units from m_inspections (already refreshed),
-    or every row (touched None, or a store written before the table existed)."""
-    for table, query in UNIT_SUMMARIES.items():
+    """Rewrite the UNIT_SUMMARIES rows of the touched units from m_units and m_inspections (already
+    refreshed), or every row, sorted (touched None, or a store written before the table existed)."""
+    for table, (order, query) in UNIT_SUMMARIES.items():
         if touched is None or not _has_table(con, table):
-            con.execute(f"CREATE OR REPLACE TABLE {table} AS {query.format(units='true')} ORDER BY unit_id")
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS {query.format(units='true')} ORDER BY {order}")
             continue
         keys = f"unit_id IN (SELECT unit_key FROM unit_keys WHERE unit_ref IN (SELECT unit_id FROM {touched}))"
         con.execute(f"DELETE FROM {table} WHERE {keys}")
-        con.execute(f"INSERT INTO {table} {query.format(units=keys)}")
+        con.execute(f"INSERT INTO {table} {query.format(units=keys)} ORDER BY {order}")
 
 
 def _count_appended(con: duckdb.DuckDBPyConnection, table: str, added: int) -> bool:

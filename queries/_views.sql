@@ -226,28 +226,29 @@ CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt;
 -- one row per unit of the filtered roster, its area at the grain (district), the district whose
 -- plan it counts against (plan_district) and that day (first_date, NULL while not covered).
 --
--- Without inspection filters (plan_applies) that is the unit's first inspection of all, read from
--- m_unit_first (kept by the import and undo, inspection/store.py UNIT_SUMMARIES) instead of
--- scanning the inspections: a roster unit's inspections carry its roster district, township, type
--- and poverty mark (_live.sql), so they pass the unit filters whenever the unit does, and the
+-- Without inspection filters (plan_applies) that is the unit's first inspection of all, read with
+-- the roster unit itself from m_roster_first (kept by the import and undo, inspection/store.py
+-- UNIT_SUMMARIES) in one scan: a roster unit's inspections carry its roster district, township,
+-- type and poverty mark (_live.sql), so they pass the unit filters whenever the unit does, and the
 -- earliest of them passes "on or before as_of" exactly when any does. Under inspection filters,
--- the detail path. The branch not taken folds away (its condition is a constant).
+-- the detail path (the roster joined to its filtered inspections). The branch not taken folds away
+-- (its condition is a constant).
 CREATE OR REPLACE MACRO first_covers(districts, townships, unit_types, poverty_only,
                                      rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
-WITH u AS (
-    SELECT unit_id, district AS plan_district, area(grain, district, township, unit_name) AS district
-    FROM f_units(districts, townships, unit_types, poverty_only)
-), f AS (
-    SELECT unit_id, min(start_date) AS first_date
-    FROM f_inspections(districts, townships, unit_types, poverty_only,
-                       rounds, year_from, year_to, levels, modes, as_of)
-    WHERE NOT plan_applies(rounds, year_from, year_to, levels, modes)
-    GROUP BY unit_id
-    UNION ALL
-    SELECT unit_id, first_date FROM m_unit_first
-    WHERE plan_applies(rounds, year_from, year_to, levels, modes) AND first_date <= as_of::DATE
-)
-SELECT u.unit_id, u.district, u.plan_district, f.first_date FROM u LEFT JOIN f USING (unit_id);
+SELECT unit_id, area(grain, district, township, unit_name) AS district, district AS plan_district,
+       CASE WHEN first_date <= as_of::DATE THEN first_date END AS first_date
+FROM m_roster_first
+WHERE plan_applies(rounds, year_from, year_to, levels, modes)
+  AND unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
+UNION ALL
+SELECT u.unit_id, u.district, u.plan_district, f.first_date
+FROM (SELECT unit_id, district AS plan_district, area(grain, district, township, unit_name) AS district
+      FROM f_units(districts, townships, unit_types, poverty_only)) u
+LEFT JOIN (SELECT unit_id, min(start_date) AS first_date
+           FROM f_inspections(districts, townships, unit_types, poverty_only,
+                              rounds, year_from, year_to, levels, modes, as_of)
+           GROUP BY unit_id) f USING (unit_id)
+WHERE NOT plan_applies(rounds, year_from, year_to, levels, modes);
 
 -- The plan line: the share of the roster the plan calls for on a day, linear from plan_start (0)
 -- to plan_end (target), clamped to 0..target (a plan of no length calls for its target).

@@ -45,9 +45,11 @@ def assert_fresh(con) -> None:
     for table, _, select in store.AGGREGATES:
         kept = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
         assert kept == con.execute(f"SELECT * FROM ({select('')}) ORDER BY ALL").fetchall(), table
-    # each unit's first inspection day (store.UNIT_SUMMARIES), by the same keys
-    assert con.execute("SELECT * FROM m_unit_first ORDER BY unit_id").fetchall() == con.execute(
-        "SELECT unit_id, min(start_date) FROM m_inspections GROUP BY unit_id ORDER BY unit_id").fetchall()
+    # each roster unit with its first inspection day (store.UNIT_SUMMARIES), by the same keys
+    assert con.execute("SELECT * FROM m_roster_first ORDER BY unit_id").fetchall() == con.execute(
+        "SELECT u.unit_id, u.district, u.township, u.unit_type, u.is_poverty_village, u.unit_name, "
+        "(SELECT min(start_date) FROM m_inspections i WHERE i.unit_id = u.unit_id) "
+        "FROM m_units u ORDER BY unit_id").fetchall()
 
 
 def test_tables_follow_imports_relinks_and_undo(con):

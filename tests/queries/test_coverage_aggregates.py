@@ -1,5 +1,5 @@
-"""The coverage figures read each unit's first inspection from m_unit_first (kept by the import and
-undo) instead of scanning the inspections when no inspection filter applies, and compute the city
+"""The coverage figures read each roster unit with its first inspection from m_roster_first (kept by
+the import and undo) instead of scanning the inspections when no inspection filter applies, and compute the city
 curve and the plan's target day without per-unit window functions (issue 22 items 1 and 2). Every
 figure they give equals the detail path's, the files and macros of the release before them
 (tests/queries/detail/), over many filter sets at every grain of the drill-down, after imports, a
@@ -67,8 +67,8 @@ def check(con, sets: list[dict]) -> int:
         for view in re.findall(r"VIEW (\w+) AS", detail_macros(temp=True)):
             con.execute(f"DROP VIEW IF EXISTS temp.{view}")
     # the summary table holds exactly what it summarises
-    kept = con.execute("SELECT * FROM m_unit_first ORDER BY unit_id").fetchall()
-    assert kept == con.execute(store.UNIT_SUMMARIES["m_unit_first"].format(units="true")
+    kept = con.execute("SELECT * FROM m_roster_first ORDER BY unit_id").fetchall()
+    assert kept == con.execute(store.UNIT_SUMMARIES["m_roster_first"][1].format(units="true")
                                + " ORDER BY unit_id").fetchall()
     return compared
 
@@ -128,8 +128,8 @@ def ledger_row(row: tuple, **changes) -> list[object]:
 
 
 def first_date(con, district: str, township: str, unit: str) -> dt.date | None:
-    found = con.execute("SELECT f.first_date FROM m_unit_first f JOIN m_units u USING (unit_id) "
-                        "WHERE u.district = ? AND u.township = ? AND u.unit_name = ?",
+    found = con.execute("SELECT first_date FROM m_roster_first "
+                        "WHERE district = ? AND township = ? AND unit_name = ?",
                         [district, township, unit]).fetchall()
     assert len(found) <= 1
     return found[0][0] if found else None
@@ -142,10 +142,11 @@ def test_the_fast_paths_give_the_detail_figures_after_a_reimport_and_an_undo(dem
     columns = ("round, level, team, mode, start_date, end_date, district, township, unit_name, "
                "issues_found, clues, disciplined, rectified")
     # a covered unit's first inspection, and a unit never inspected
-    covered = con.execute(f"SELECT {columns} FROM m_inspections i JOIN m_unit_first f USING (unit_id) "
+    covered = con.execute(f"SELECT {columns} FROM m_inspections i JOIN (SELECT unit_id, first_date FROM m_roster_first) f "
+                          "USING (unit_id) "
                           "WHERE i.start_date = f.first_date ORDER BY start_date DESC, unit_name LIMIT 1").fetchone()
-    fresh = con.execute("SELECT district, township, unit_name FROM m_units WHERE unit_id NOT IN "
-                        "(SELECT unit_id FROM m_unit_first) ORDER BY unit_name LIMIT 1").fetchone()
+    fresh = con.execute("SELECT district, township, unit_name FROM m_roster_first WHERE first_date IS NULL "
+                        "ORDER BY unit_name LIMIT 1").fetchone()
     earlier = covered[4] - dt.timedelta(days=45)  # into an earlier month
     later = covered[4] + dt.timedelta(days=3)
     rows = [ledger_row(covered, 开始日期=str(earlier), 结束日期=str(covered[5])),
@@ -167,7 +168,7 @@ def test_units_inspected_before_the_roster_and_linked_by_it():
     con = store.connect(":memory:")
     # inspections of units no roster holds yet: no roster unit is covered, their districts join the plan
     assert run(con, inspections_csv()).status == "imported"
-    assert con.execute("SELECT count(*) FROM m_unit_first").fetchone()[0] == 2
+    assert con.execute("SELECT count(*) FROM m_roster_first").fetchone()[0] == 0
     days = (dt.date(2021, 3, 14), dt.date(2021, 3, 15), dt.date(2021, 3, 31))
     sets = [Filters(as_of=day).params() for day in days]
     sets += [Filters(districts=("东城区",), as_of=days[1]).params(), Filters(levels=("county",), as_of=days[2]).params(),
@@ -198,9 +199,11 @@ def test_a_store_of_the_earlier_release_gives_the_same_figures_read_only(demo):
     sets = filter_sets(con, random.Random(5), 6)
     names = MOVED + SAME_TEXT
     expected = [[store.run_query(con, n, listing(n, p) if n == "uncovered_units" else p) for n in names] for p in sets]
-    # as that release left it: its macros, no m_unit_first, its views' record
+    # as that release left it: its macros, its m_unit_first for our m_roster_first, its views' record
     con.execute(detail_macros(temp=False))
-    con.execute("DROP TABLE m_unit_first")
+    con.execute("DROP TABLE m_roster_first")
+    con.execute("CREATE TABLE m_unit_first AS SELECT unit_id, min(start_date) AS first_date FROM m_inspections "
+                "GROUP BY unit_id")
     con.execute("UPDATE views_applied SET sha256 = 'an earlier release'")
     con.close()
 
@@ -214,6 +217,7 @@ def test_a_store_of_the_earlier_release_gives_the_same_figures_read_only(demo):
     same(reader)
     reader.close()
     writer = store.connect(demo)  # a writable open brings the store up to date: the table is back
-    assert writer.execute("SELECT count(*) FROM m_unit_first").fetchone()[0] > 0
+    assert writer.execute("SELECT count(*) FROM m_roster_first").fetchone()[0] > 0
+    assert not writer.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'm_unit_first'").fetchone()[0]
     same(writer)
     writer.close()
