@@ -271,33 +271,47 @@ CREATE OR REPLACE MACRO days_per_month() AS 30.4375;
 -- over listed issues whose inspection has an end_date. overdue: not rectified, due before as_of;
 -- long_term: long-term issues (in the rate's denominator, never overdue); open_in_time: the others
 -- not rectified (listed_rectified + long_term + open_in_time + overdue = listed_issues).
--- Rates are fractions 0..1.
+-- Rates are fractions 0..1. In three parts, so that a query that already sums the filtered
+-- inspections (headline_totals) adds the counts basis to that pass instead of a second one:
+-- issue_list_stats, the listed issues' figures (one row) ...
+CREATE OR REPLACE MACRO issue_list_stats(districts, townships, unit_types, poverty_only,
+                                         rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
+SELECT
+    tally(n) AS listed_issues,
+    tally_if(n, is_rectified) AS listed_rectified,
+    tally_if(n, is_overdue) AS overdue,
+    tally_if(n, is_long_term) AS long_term,
+    tally_if(n, NOT is_rectified AND NOT is_long_term AND NOT coalesce(is_overdue, false)) AS open_in_time,
+    tally_if(n, has_feedback) AS listed_with_feedback,
+    tally_if(n, rectified_in_month) AS rectified_in_month
+FROM issue_counts(districts, townships, unit_types, poverty_only,
+                  rounds, year_from, year_to, levels, modes, as_of, categories, NULL);
+-- ... the counts basis, an aggregate over f_inspections rows ...
+CREATE OR REPLACE MACRO counts_rectification_rate(rectified, issues_found) AS
+    sum(rectified) FILTER (WHERE issues_found IS NOT NULL) / nullif(sum(issues_found) FILTER (WHERE rectified IS NOT NULL), 0);
+-- ... and the rates from the two: the list when it has an issue, else the counts; the one-month rate.
+CREATE OR REPLACE MACRO rectification_rate(listed_issues, listed_rectified, counts_rate) AS
+    CASE WHEN listed_issues > 0 THEN listed_rectified / listed_issues ELSE counts_rate END;
+CREATE OR REPLACE MACRO rectification_basis(listed_issues) AS
+    CASE WHEN listed_issues > 0 THEN 'list' ELSE 'counts' END;
+CREATE OR REPLACE MACRO one_month_rate(rectified_in_month, listed_with_feedback) AS
+    rectified_in_month / nullif(listed_with_feedback, 0);
+
 CREATE OR REPLACE MACRO rectification_stats(districts, townships, unit_types, poverty_only,
                                             rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
 WITH listed AS (
-    SELECT
-        tally(n) AS listed_issues,
-        tally_if(n, is_rectified) AS listed_rectified,
-        tally_if(n, is_overdue) AS overdue,
-        tally_if(n, is_long_term) AS long_term,
-        tally_if(n, NOT is_rectified AND NOT is_long_term AND NOT coalesce(is_overdue, false)) AS open_in_time,
-        tally_if(n, has_feedback) AS listed_with_feedback,
-        tally_if(n, rectified_in_month) AS rectified_in_month
-    FROM issue_counts(districts, townships, unit_types, poverty_only,
-                      rounds, year_from, year_to, levels, modes, as_of, categories, NULL)
+    SELECT * FROM issue_list_stats(districts, townships, unit_types, poverty_only,
+                                   rounds, year_from, year_to, levels, modes, as_of, categories)
 ), counts AS (
-    SELECT
-        sum(rectified) FILTER (WHERE issues_found IS NOT NULL) AS rect_counts_num,
-        sum(issues_found) FILTER (WHERE rectified IS NOT NULL) AS rect_counts_den
+    SELECT counts_rectification_rate(rectified, issues_found) AS rate
     FROM f_inspections(districts, townships, unit_types, poverty_only,
                        rounds, year_from, year_to, levels, modes, as_of)
 )
 SELECT
     listed.*,
-    CASE WHEN listed.listed_issues > 0 THEN listed.listed_rectified / listed.listed_issues
-         ELSE counts.rect_counts_num / nullif(counts.rect_counts_den, 0) END AS rectification_rate,
-    CASE WHEN listed.listed_issues > 0 THEN 'list' ELSE 'counts' END AS rectification_basis,
-    listed.rectified_in_month / nullif(listed.listed_with_feedback, 0) AS one_month_rectification_rate
+    rectification_rate(listed.listed_issues, listed.listed_rectified, counts.rate) AS rectification_rate,
+    rectification_basis(listed.listed_issues) AS rectification_basis,
+    one_month_rate(listed.rectified_in_month, listed.listed_with_feedback) AS one_month_rectification_rate
 FROM listed, counts;
 
 -- Cumulative coverage per district at each month end (capped at as_of), against the district's

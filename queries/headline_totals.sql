@@ -12,9 +12,10 @@ WITH i AS (
     SELECT count(*) AS units_total, count(first_date) AS units_covered
     FROM first_covers($districts, $townships, $unit_types, $poverty_only,
                       $rounds, $year_from, $year_to, $levels, $modes, $as_of, 'district')
-), rect AS (
-    SELECT * FROM rectification_stats($districts, $townships, $unit_types, $poverty_only,
-                                      $rounds, $year_from, $year_to, $levels, $modes, $as_of, []::VARCHAR[])
+), listed AS (
+    -- the issue list's figures (the first part of rectification_stats in _views.sql)
+    SELECT * FROM issue_list_stats($districts, $townships, $unit_types, $poverty_only,
+                                   $rounds, $year_from, $year_to, $levels, $modes, $as_of, []::VARCHAR[])
 ), sums AS (
     SELECT
         count(*) AS inspections,
@@ -28,15 +29,25 @@ WITH i AS (
         sum(rectified) AS rectified, count(*) - count(rectified) AS rectified_not_reported,
         sum(funds_recovered) AS funds_recovered,  -- 万元
         count(*) - count(funds_recovered) AS funds_recovered_not_reported,
-        max(start_date) AS last_start
+        max(start_date) AS last_start,
+        -- the counts basis of the rectification rate, summed in the same pass (not shown itself)
+        counts_rectification_rate(rectified, issues_found) AS counts_rate
     FROM i
+), rect AS (
+    -- rectification_stats' row: the list's figures, then the rate and its basis, the one-month rate
+    SELECT
+        listed.*,
+        rectification_rate(listed.listed_issues, listed.listed_rectified, sums.counts_rate) AS rectification_rate,
+        rectification_basis(listed.listed_issues) AS rectification_basis,
+        one_month_rate(listed.rectified_in_month, listed.listed_with_feedback) AS one_month_rectification_rate
+    FROM listed, sums
 )
 SELECT
     CASE WHEN roster.present THEN cover.units_total END AS units_total,
     CASE WHEN roster.present THEN cover.units_covered ELSE sums.units_inspected END AS units_covered,
     CASE WHEN roster.present THEN cover.units_covered / nullif(cover.units_total, 0) END AS coverage_rate,
     roster.present AS has_roster,
-    sums.*,
+    sums.* EXCLUDE (counts_rate),
     rect.*,
     -- the two issue totals (issue 25 item 4): issues_found sums the inspections' reported counts
     -- (发现问题数), listed_issues counts the rows of their issue lists; NULL without an issue list

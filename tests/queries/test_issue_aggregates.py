@@ -22,7 +22,7 @@ from inspection.filters import Filters
 R1, R0 = "2021年第一轮", "2020年第一轮"
 PARTY, FUNDS = "基层组织建设", "群众身边腐败"
 QUERIES = [n for n in store.query_names()
-           if "issue_counts(" in store.load_sql(n) or "rectification_stats(" in store.load_sql(n)]
+           if any(f"{macro}(" in store.load_sql(n) for macro in ("issue_counts", "issue_list_stats", "rectification_stats"))]
 # the f_issues readers that stay on the issue rows: lists of issues one by one, one unit's issues,
 # and the two figures whose groups (subcategory, 5-day steps) the aggregates do not keep
 ROW_QUERIES = {"overdue_issues", "unit_issues", "unit_issues_by_category", "issues_by_category",
@@ -95,6 +95,7 @@ def test_every_reader_of_the_issue_rows_is_known():
     assert {"headline_totals", "rectification_totals", "issues_by_district_category", "issues_by_round_category",
             "rectification_by_category", "overdue_by_district_category", "results_by_period"} <= set(QUERIES)
     assert "f_issues(" not in _macro("rectification_stats")
+    assert "f_issues(" not in _macro("issue_list_stats")
 
 
 def _macro(name: str) -> str:
