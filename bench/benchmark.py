@@ -896,8 +896,9 @@ and 1.5 s of a filter change.
   snapshot; the page now pins the data version it began with and starts over when an import, undo
   or plan change commits while it draws (`tests/queries/test_consistent_page.py` commits an import between
   two figures: the page equals the one drawn after). Imports append rewritten rows at the end of
-  the materialised tables; past a quarter of a table (`store.RESORT_SHARE`) the import writes it
-  sorted again, so district filters keep skipping other districts' row groups as imports pile up.
+  the materialised tables and the issue pre-aggregates; past a quarter of a table (`store.RESORT_SHARE`)
+  the import writes it sorted again, so district (and the aggregates' month) filters keep skipping
+  other row groups as imports pile up.
 - **National store.** Importing 15M issue rows through the importer takes minutes here (one
   1M-row file per import); the benchmark imports the roster, the inspections and the largest issue
   file through the importer, bulk-loads the other 16 files with DuckDB `read_csv` (marked in the

@@ -64,6 +64,9 @@ def test_appended_rows_are_counted_and_the_table_sorted_again_past_the_share(con
     rewrite_zhangjia(con, "未整改")  # 4 rows appended of 3: past 90 %
     assert appended(con)["m_issues"] == 0
     assert stored_in_order(con, "m_issues")
+    # the aggregates are written whole with m_issues: sorted, their counts 0
+    assert appended(con)["a_issues"] == appended(con)["a_issue_days"] == 0
+    assert stored_in_order(con, "a_issues") and stored_in_order(con, "a_issue_days")
     assert metrics.compute(con, Filters()) != unsorted
 
 
