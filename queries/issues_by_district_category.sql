@@ -7,7 +7,7 @@
 WITH s AS (
     SELECT area($grain, district, township, unit_id::VARCHAR) AS k, category, tally(n) AS issues
     FROM issue_counts($districts, $townships, $unit_types, $poverty_only,
-                      $rounds, $year_from, $year_to, $levels, $modes, $as_of, $categories, $grain)
+                      $rounds, $year_from, $year_to, $levels, $modes, $as_of, $categories, coalesce($grain, 'district'))
     GROUP BY ALL
 ), n AS (
     SELECT area($grain, district, township, unit_id::VARCHAR) AS k,

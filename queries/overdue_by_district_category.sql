@@ -12,7 +12,7 @@ WITH s AS (
         tally_if(n, is_overdue) AS overdue,
         tally_if(n, is_overdue) / tally(n) AS overdue_share
     FROM issue_counts($districts, $townships, $unit_types, $poverty_only,
-                      $rounds, $year_from, $year_to, $levels, $modes, $as_of, $categories, $grain)
+                      $rounds, $year_from, $year_to, $levels, $modes, $as_of, $categories, coalesce($grain, 'district'))
     GROUP BY ALL
     HAVING tally_if(n, is_overdue) > 0
 ), names AS (

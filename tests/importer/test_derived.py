@@ -41,10 +41,13 @@ def assert_fresh(con) -> None:
         FROM (SELECT unit_id, unit_ref FROM m_units UNION ALL SELECT unit_id, unit_ref FROM m_inspections
               UNION ALL SELECT unit_id, unit_ref FROM m_issues)""").fetchone()
     assert keys[0] == keys[1] == keys[2]
-    # the issue pre-aggregates hold what a whole rebuild from m_issues holds
-    for table, _, select in store.AGGREGATES:
+    # the issue pre-aggregates hold what a whole rebuild from m_issues holds (the whole area's groups
+    # among them, each the sum of the districts')
+    for table, _, _ in store.AGGREGATES:
         kept = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
-        assert kept == con.execute(f"SELECT * FROM ({select('')}) ORDER BY ALL").fetchall(), table
+        assert kept == con.execute(f"SELECT * FROM ({store.aggregate_query(table)}) ORDER BY ALL").fetchall(), table
+        assert con.execute(f"SELECT sum(n) FILTER (WHERE district = '*') IS NOT DISTINCT FROM "
+                           f"sum(n) FILTER (WHERE district <> '*') FROM {table}").fetchone()[0], table
     # each roster unit with its first inspection day (store.UNIT_SUMMARIES), by the same keys
     assert con.execute("SELECT * FROM m_roster_first ORDER BY unit_id").fetchall() == con.execute(
         "SELECT u.unit_id, u.district, u.township, u.unit_type, u.is_poverty_village, u.unit_name, "
