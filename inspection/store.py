@@ -72,13 +72,15 @@ RETIRED_TABLES = ("m_unit_first",)
 # Beside each district's groups, the whole area's (district WHOLE_AREA, '*' as in plan_settings): the
 # same groups over every district, which the figures that do not group by district read when no
 # district is chosen (the undrilled view: ~27k rows at national instead of 4.4M). They are rewritten
-# for every round whose groups were.
+# for every round whose groups were. They alone keep the subcategory (NULL in a district's groups):
+# issues by subcategory (issues_by_category) read them for the whole area, the rows for a district.
 WHOLE_AREA = "*"
-_ISSUE_GROUP = ("district, round, round_ord, year, level, mode, category, issue_status_class(status) AS status, "
+_ISSUE_GROUP = ("district, round, round_ord, year, level, mode, category, NULL::VARCHAR AS subcategory, "
+                "issue_status_class(status) AS status, "
                 "start_date, issue_rectified_day(status, rectified_date) AS rectified_date, due_date, "
                 "issue_never_overdue(status, rectified_date, due_date) AS never_overdue, "
                 "end_date IS NOT NULL AS has_feedback, issue_in_month(status, rectified_date, end_date) AS in_month")
-_ISSUE_KEYS = "district, round, round_ord, year, level, mode, category, status"
+_ISSUE_KEYS = "district, round, round_ord, year, level, mode, category, subcategory, status"
 _ISSUE_TAIL = "has_feedback, in_month, CAST(count(*) AS INTEGER) AS n"
 
 
@@ -96,7 +98,10 @@ def _due(keep: str | None = None) -> str:
 def _issue_rows(where: str, whole: bool) -> str:
     """The m_issues rows `where` selects as the aggregates group them; under `whole` every district is
     the whole area."""
-    group = _ISSUE_GROUP.replace("district,", f"'{WHOLE_AREA}' AS district,", 1) if whole else _ISSUE_GROUP
+    if not whole:
+        return f"SELECT {_ISSUE_GROUP} FROM m_issues {where}"
+    group = _ISSUE_GROUP.replace("district,", f"'{WHOLE_AREA}' AS district,", 1).replace(
+        "NULL::VARCHAR AS subcategory", "subcategory", 1)
     return f"SELECT {group} FROM m_issues {where}"
 
 

@@ -82,7 +82,8 @@ WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township
 -- The issues of f_issues counted, read from the pre-aggregates the import keeps (inspection/store.py
 -- AGGREGATES) instead of the issue rows: one row per group of alike issues with their number n, so
 -- a figure sums n (tally, tally_if) where it counted rows. Columns: district, township and unit_id
--- (NULL but on the detail path), round, round_ord, level, category, start_date, is_rectified,
+-- (NULL but on the detail path), round, round_ord, level, category, subcategory (NULL in a district's
+-- groups: see whole_area below), start_date, is_rectified,
 -- is_long_term, is_overdue (as f_issues), has_feedback (the inspection has an end_date),
 -- rectified_in_month (rectified as of the day, at most 30 days after the feedback), n.
 -- The as-of day is read as whole months from a_issues (issues none of whose dates, as
@@ -95,25 +96,29 @@ WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township
 -- read alone). So does SET VARIABLE issues_detail = true (the tests compare the two paths); the
 -- switch is a constant, folded away with the branch it turns off.
 -- The aggregates also hold the whole area's groups (district '*', inspection/store.py WHOLE_AREA:
--- each district's summed). A figure that does not group by area passes grain NULL; with no district
--- chosen it reads those rows alone (at national ~27k rows instead of 4.4M), else the districts'.
+-- each district's summed), and they alone keep the subcategory (NULL in a district's groups). A
+-- figure that does not group by area passes grain NULL, one grouped by subcategory grain
+-- 'subcategory'; with no district chosen either reads the whole area's rows alone (at national ~27k
+-- rows instead of 4.4M), else the districts' (grain NULL) or the issue rows ('subcategory').
 -- (A figure grouped by area passes its $grain, never NULL.)
 CREATE OR REPLACE MACRO whole_area(districts, grain) AS
-    len(districts::VARCHAR[]) = 0 AND grain::VARCHAR IS NULL;
+    len(districts::VARCHAR[]) = 0 AND coalesce(grain::VARCHAR, 'none') IN ('none', 'subcategory');
 CREATE OR REPLACE MACRO area_rows(districts, grain, d) AS
     (whole_area(districts, grain) AND d = '*') OR (NOT whole_area(districts, grain) AND d <> '*');
 
-CREATE OR REPLACE MACRO issue_detail(townships, unit_types, poverty_only, grain) AS
+CREATE OR REPLACE MACRO issue_detail(districts, townships, unit_types, poverty_only, grain) AS
     len(townships::VARCHAR[]) > 0 OR len(unit_types::VARCHAR[]) > 0 OR coalesce(poverty_only::BOOLEAN, false)
-    OR coalesce(grain::VARCHAR, 'district') <> 'district' OR coalesce(getvariable('issues_detail')::BOOLEAN, false);
+    OR coalesce(grain::VARCHAR, 'district') NOT IN ('district', 'subcategory')
+    OR (coalesce(grain::VARCHAR = 'subcategory', false) AND len(districts::VARCHAR[]) > 0)
+    OR coalesce(getvariable('issues_detail')::BOOLEAN, false);
 
 CREATE OR REPLACE MACRO issue_counts(districts, townships, unit_types, poverty_only,
                                      rounds, year_from, year_to, levels, modes, as_of, categories, grain) AS TABLE
 WITH rows AS (
     SELECT district, NULL::VARCHAR AS township, NULL::INTEGER AS unit_id, round, round_ord, level, category,
-           status, start_date, rectified_date, due_date, has_feedback, in_month, n
+           subcategory, status, start_date, rectified_date, due_date, has_feedback, in_month, n
     FROM a_issues
-    WHERE NOT issue_detail(townships, unit_types, poverty_only, grain) AND area_rows(districts, grain, district)
+    WHERE NOT issue_detail(districts, townships, unit_types, poverty_only, grain) AND area_rows(districts, grain, district)
       AND unit_ok(districts, townships, unit_types, poverty_only, district, NULL, NULL, NULL)
       AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
       AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category))
@@ -122,25 +127,25 @@ WITH rows AS (
       AND coalesce(due_date <> date_trunc('month', as_of::DATE)::DATE, true)
     UNION ALL
     SELECT district, NULL::VARCHAR, NULL::INTEGER, round, round_ord, level, category,
-           status, start_date, rectified_date, due_date, has_feedback, in_month, n
+           subcategory, status, start_date, rectified_date, due_date, has_feedback, in_month, n
     FROM a_issue_days
-    WHERE NOT issue_detail(townships, unit_types, poverty_only, grain) AND area_rows(districts, grain, district)
+    WHERE NOT issue_detail(districts, townships, unit_types, poverty_only, grain) AND area_rows(districts, grain, district)
       AND touch = date_trunc('month', as_of::DATE)::DATE
       AND unit_ok(districts, townships, unit_types, poverty_only, district, NULL, NULL, NULL)
       AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
       AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category))
     UNION ALL
     SELECT district, township, unit_id, round, round_ord, level, category,
-           status, start_date, issue_rectified_day(status, rectified_date),
+           subcategory, status, start_date, issue_rectified_day(status, rectified_date),
            issue_due_day(status, rectified_date, due_date), end_date IS NOT NULL,
            issue_in_month(status, rectified_date, end_date), 1
     FROM v_issues
-    WHERE issue_detail(townships, unit_types, poverty_only, grain)
+    WHERE issue_detail(districts, townships, unit_types, poverty_only, grain)
       AND unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
       AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
       AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category))
 )
-SELECT district, township, unit_id, round, round_ord, level, category, start_date,
+SELECT district, township, unit_id, round, round_ord, level, category, subcategory, start_date,
     issue_rectified(status, rectified_date, as_of) AS is_rectified,
     (status = 'long_term') AS is_long_term,
     issue_overdue(status, rectified_date, due_date, as_of) AS is_overdue,

@@ -24,9 +24,8 @@ PARTY, FUNDS = "基层组织建设", "群众身边腐败"
 QUERIES = [n for n in store.query_names()
            if any(f"{macro}(" in store.load_sql(n) for macro in ("issue_counts", "issue_list_stats", "rectification_stats"))]
 # the f_issues readers that stay on the issue rows: lists of issues one by one, one unit's issues,
-# and the two figures whose groups (subcategory, 5-day steps) the aggregates do not keep
-ROW_QUERIES = {"overdue_issues", "unit_issues", "unit_issues_by_category", "issues_by_category",
-               "rectification_by_days"}
+# and the figure whose groups (5-day steps) the aggregates do not keep
+ROW_QUERIES = {"overdue_issues", "unit_issues", "unit_issues_by_category", "rectification_by_days"}
 
 # the counts of every as-of rule, by district, round and category: from f_issues as the rules are
 # written, and from issue_counts
@@ -56,6 +55,11 @@ GROUP BY ALL ORDER BY ALL
 # groups when no district is chosen
 REFERENCE_WHOLE = REFERENCE.replace("SELECT district, round", "SELECT round")
 COUNTED_WHOLE = COUNTED.replace("SELECT district, round", "SELECT round").replace("'district')", "NULL)")
+# and by subcategory (grain 'subcategory'): the whole area's groups alone keep it; a district's come
+# from the rows
+REFERENCE_SUB = REFERENCE.replace("SELECT district, round, category", "SELECT round, category, subcategory")
+COUNTED_SUB = COUNTED.replace("SELECT district, round, category", "SELECT round, category, subcategory").replace(
+    "'district')", "'subcategory')")
 
 
 def run_sql(con, sql: str, params: dict, detail: bool) -> pd.DataFrame:
@@ -77,7 +81,8 @@ def assert_same_figures(con, sets: list[dict], figures: bool = True) -> int:
             rows = run_sql(con, store.load_sql(name), params, detail=True)
             pd.testing.assert_frame_equal(fast, rows, check_exact=True, obj=f"{name} {params}")
             made += 1
-        for reference_sql, counted_sql in ((REFERENCE, COUNTED), (REFERENCE_WHOLE, COUNTED_WHOLE)):
+        for reference_sql, counted_sql in ((REFERENCE, COUNTED), (REFERENCE_WHOLE, COUNTED_WHOLE),
+                                           (REFERENCE_SUB, COUNTED_SUB)):
             reference = run_sql(con, reference_sql, params, detail=False)
             for detail in (False, True):
                 counted = run_sql(con, counted_sql, params, detail=detail)
