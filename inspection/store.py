@@ -105,11 +105,28 @@ def _issue_rows(where: str, whole: bool) -> str:
     return f"SELECT {group} FROM m_issues {where}"
 
 
+def _rect_days(where: str, whole: bool = False) -> str:
+    """a_rect_days, kept for the whole area only (a district's figure reads the rows; its district
+    part selects nothing): the issues with a feedback date (end_date) by the day of their start, bucket
+    NULL, and those rectified with a date by the 5-day step from feedback to rectification (rounded
+    up, before the feedback 0: rectification_by_days.sql) and the day they count as rectified from
+    (the later of start and rectification)."""
+    rows = (f"SELECT * FROM m_issues {where if whole else 'WHERE false'}) "
+            f"WHERE end_date IS NOT NULL AND start_date IS NOT NULL")
+    keys = f"'{WHOLE_AREA}' AS district, round, round_ord, year, level, mode, category"
+    return (f"SELECT {keys}, NULL::INTEGER AS bucket, start_date AS day, CAST(count(*) AS INTEGER) AS n "
+            f"FROM ({rows} GROUP BY ALL "
+            f"UNION ALL SELECT {keys}, CAST(greatest(0, (rectified_date - end_date + 4) // 5 * 5) AS INTEGER), "
+            f"greatest(start_date, rectified_date), CAST(count(*) AS INTEGER) "
+            f"FROM ({rows} AND status = 'rectified' AND rectified_date IS NOT NULL GROUP BY ALL")
+
+
 AGGREGATES = (
     ("a_issues", "district, round_ord", lambda where, whole=False: (
         f"SELECT {_ISSUE_KEYS}, {_month('start_date')} AS start_date, {_month('rectified_date')} AS rectified_date, "
         f"{_due()}, {_ISSUE_TAIL} FROM ({_issue_rows(where, whole)}) GROUP BY ALL")),
     ("a_issue_days", "touch, district, round_ord", lambda where, whole=False: _issue_days(where, whole)),
+    ("a_rect_days", "day, round_ord", _rect_days),
 )
 
 

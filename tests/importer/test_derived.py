@@ -46,8 +46,9 @@ def assert_fresh(con) -> None:
     for table, _, _ in store.AGGREGATES:
         kept = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
         assert kept == con.execute(f"SELECT * FROM ({store.aggregate_query(table)}) ORDER BY ALL").fetchall(), table
-        assert con.execute(f"SELECT sum(n) FILTER (WHERE district = '*') IS NOT DISTINCT FROM "
-                           f"sum(n) FILTER (WHERE district <> '*') FROM {table}").fetchone()[0], table
+        if table != "a_rect_days":  # kept for the whole area only
+            assert con.execute(f"SELECT sum(n) FILTER (WHERE district = '*') IS NOT DISTINCT FROM "
+                               f"sum(n) FILTER (WHERE district <> '*') FROM {table}").fetchone()[0], table
     # each roster unit with its first inspection day (store.UNIT_SUMMARIES), by the same keys
     assert con.execute("SELECT * FROM m_roster_first ORDER BY unit_id").fetchall() == con.execute(
         "SELECT u.unit_id, u.district, u.township, u.unit_type, u.is_poverty_village, u.unit_name, "

@@ -14,7 +14,8 @@ from inspection.filters import Filters
 
 ORDER = {"m_units": ("district", "township", "unit_id"), "m_inspections": ("district", "round_ord", "unit_id"),
          "m_issues": ("district", "round_ord", "unit_id", "seq"),
-         "a_issues": ("district", "round_ord"), "a_issue_days": ("touch", "district", "round_ord")}
+         "a_issues": ("district", "round_ord"), "a_issue_days": ("touch", "district", "round_ord"),
+         "a_rect_days": ("day", "round_ord")}
 
 
 @pytest.fixture

@@ -22,9 +22,11 @@ from inspection.filters import Filters
 R1, R0 = "2021年第一轮", "2020年第一轮"
 PARTY, FUNDS = "基层组织建设", "群众身边腐败"
 QUERIES = [n for n in store.query_names()
-           if any(f"{macro}(" in store.load_sql(n) for macro in ("issue_counts", "issue_list_stats", "rectification_stats"))]
-# the f_issues readers that stay on the issue rows: lists of issues one by one, one unit's issues,
-# and the figure whose groups (5-day steps) the aggregates do not keep
+           if any(f"{macro}(" in store.load_sql(n) for macro in ("issue_counts", "issue_list_stats", "rectification_stats"))
+           or "a_rect_days" in store.load_sql(n)]
+# the f_issues readers that stay on the issue rows: lists of issues one by one, one unit's issues;
+# and the one that reads them for a chosen place (rectification_by_days: a_rect_days is kept for the
+# whole area only)
 ROW_QUERIES = {"overdue_issues", "unit_issues", "unit_issues_by_category", "rectification_by_days"}
 
 # the counts of every as-of rule, by district, round and category: from f_issues as the rules are
