@@ -154,7 +154,8 @@ def _issue_days(where: str, whole: bool = False) -> str:
 
 
 # what of an m_issues row the aggregates read (round_ord aside: a renumbering updates it in place)
-_ISSUE_ROW = "district, round, year, level, mode, category, status, start_date, end_date, rectified_date, due_date"
+_ISSUE_ROW = ("district, round, year, level, mode, category, subcategory, status, start_date, end_date, "
+              "rectified_date, due_date")
 
 # (version, file or SQL): append, never edit a released migration
 MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "schema.sql"), (2, "schema_002_plan.sql"),

@@ -202,6 +202,14 @@ def test_edge_cases_equal_the_detail_path_after_imports_and_undo(edge):
     assert_same_figures(con, sample)
     assert_same_figures(con, changes, figures=False)
 
+    # a re-import that changes one issue's subcategory alone (the whole area's groups keep it)
+    unit = next(r[3] for r in EDGE_ISSUES if r[3] != "王庄村")
+    relabelled = [list(r) for r in EDGE_ISSUES if r[3] == unit]
+    relabelled[0][5] = "另一个二级类别"
+    assert run(con, InputFile("issues_v3.csv", csv_bytes(table(ISSUE_HEADER, relabelled)))).status == "imported"
+    assert_aggregates_rebuilt(con)
+    assert_same_figures(con, sample[:2])
+
     # an earlier round renumbers every round_ord the aggregates keep
     earlier = [[R0, "市级", "市一组", "常规", "2020-09-01", "2020-10-15", "西城区", "河口镇", "王庄村", 1, 0, 0, 0]]
     issue = [[R0, "西城区", "河口镇", "王庄村", FUNDS, "村级财务", "已整改", "2020-12-31", "2021-01-05"]]
