@@ -86,8 +86,11 @@ WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township
 -- groups: see whole_area below), start_date, is_rectified,
 -- is_long_term, is_overdue (as f_issues), has_feedback (the inspection has an end_date),
 -- rectified_in_month (rectified as of the day, at most 30 days after the feedback), n.
--- The as-of day is read as whole months from a_issues (issues none of whose dates, as
--- _live.sql's issue_* macros keep them, falls in the as-of day's month: their dates there are
+-- Each issue is judged as of its day (issue_day: as_of, or with year_before := true a year earlier
+-- for the issues started before as_of's year, so that one call gives both periods of
+-- results_by_period: a call costs ~5 ms to bind, more than most figures take to run).
+-- The day is read as whole months from a_issues (issues none of whose dates, as
+-- _live.sql's issue_* macros keep them, falls in the day's month: their dates there are
 -- month starts, which the rules compare with the day exactly as the dates themselves) plus that
 -- month from a_issue_days (the same issues' groups with their dates in that month to the day).
 -- The aggregates keep districts, not townships, unit types or units: under a township, unit type
@@ -112,47 +115,61 @@ CREATE OR REPLACE MACRO issue_detail(districts, townships, unit_types, poverty_o
     OR (coalesce(grain::VARCHAR = 'subcategory', false) AND len(districts::VARCHAR[]) > 0)
     OR coalesce(getvariable('issues_detail')::BOOLEAN, false);
 
+-- The day an issue is judged on: as_of; with year_before, an issue started before as_of's year is
+-- judged as of the same day one year earlier (the previous period of results_by_period). The year's
+-- first day is a month's, which the aggregates' month-start dates compare with exactly. Without
+-- year_before (every other figure) the day is as_of itself, a constant the scans' filters fold.
+CREATE OR REPLACE MACRO issue_day(start_date, as_of, year_before) AS
+    CASE WHEN year_before AND start_date < date_trunc('year', as_of::DATE)
+         THEN (as_of::DATE - INTERVAL 1 YEAR)::DATE ELSE as_of::DATE END;
+
 CREATE OR REPLACE MACRO issue_counts(districts, townships, unit_types, poverty_only,
-                                     rounds, year_from, year_to, levels, modes, as_of, categories, grain) AS TABLE
+                                     rounds, year_from, year_to, levels, modes, as_of, categories, grain,
+                                     year_before := false) AS TABLE
 WITH rows AS (
-    SELECT district, NULL::VARCHAR AS township, NULL::INTEGER AS unit_id, round, round_ord, level, category,
-           subcategory, status, start_date, rectified_date, due_date, has_feedback, in_month, n
-    FROM a_issues
+    -- the groups with no date in their day's month
+    SELECT district, NULL::VARCHAR AS township, NULL::VARCHAR AS unit_type, NULL::BOOLEAN AS is_poverty_village,
+           NULL::INTEGER AS unit_id, round, round_ord, year, level, mode, category,
+           subcategory, status, start_date, rectified_date, due_date, has_feedback, in_month, n, day
+    FROM (SELECT *, issue_day(start_date, as_of, year_before) AS day FROM a_issues)
     WHERE NOT issue_detail(districts, townships, unit_types, poverty_only, grain) AND area_rows(districts, grain, district)
-      AND unit_ok(districts, townships, unit_types, poverty_only, district, NULL, NULL, NULL)
-      AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
-      AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category))
-      AND coalesce(start_date <> date_trunc('month', as_of::DATE)::DATE, true)
-      AND coalesce(rectified_date <> date_trunc('month', as_of::DATE)::DATE, true)
-      AND coalesce(due_date <> date_trunc('month', as_of::DATE)::DATE, true)
+      AND coalesce(start_date <> date_trunc('month', day)::DATE, true)
+      AND coalesce(rectified_date <> date_trunc('month', day)::DATE, true)
+      AND coalesce(due_date <> date_trunc('month', day)::DATE, true)
     UNION ALL
-    SELECT district, NULL::VARCHAR, NULL::INTEGER, round, round_ord, level, category,
-           subcategory, status, start_date, rectified_date, due_date, has_feedback, in_month, n
-    FROM a_issue_days
+    -- the groups with a date in their day's month, those dates to the day (the constant test of touch
+    -- lets the scan read only those months)
+    SELECT district, NULL, NULL, NULL, NULL, round, round_ord, year, level, mode, category,
+           subcategory, status, start_date, rectified_date, due_date, has_feedback, in_month, n, day
+    FROM (SELECT *, issue_day(start_date, as_of, year_before) AS day FROM a_issue_days)
     WHERE NOT issue_detail(districts, townships, unit_types, poverty_only, grain) AND area_rows(districts, grain, district)
-      AND touch = date_trunc('month', as_of::DATE)::DATE
-      AND unit_ok(districts, townships, unit_types, poverty_only, district, NULL, NULL, NULL)
-      AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
-      AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category))
+      AND touch = date_trunc('month', day)::DATE
+      AND (touch = date_trunc('month', as_of::DATE)::DATE
+           OR year_before AND touch = date_trunc('month', as_of::DATE - INTERVAL 1 YEAR)::DATE)
     UNION ALL
-    SELECT district, township, unit_id, round, round_ord, level, category,
+    -- the detail path: the issue rows
+    SELECT district, township, unit_type, is_poverty_village, unit_id, round, round_ord, year, level, mode, category,
            subcategory, status, start_date, issue_rectified_day(status, rectified_date),
            issue_due_day(status, rectified_date, due_date), end_date IS NOT NULL,
-           issue_in_month(status, rectified_date, end_date), 1
+           issue_in_month(status, rectified_date, end_date), 1, issue_day(start_date, as_of, year_before)
     FROM v_issues
     WHERE issue_detail(districts, townships, unit_types, poverty_only, grain)
-      AND unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
-      AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
-      AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category))
 )
 SELECT district, township, unit_id, round, round_ord, level, category, subcategory, start_date,
-    issue_rectified(status, rectified_date, as_of) AS is_rectified,
+    issue_rectified(status, rectified_date, day) AS is_rectified,
     (status = 'long_term') AS is_long_term,
-    issue_overdue(status, rectified_date, due_date, as_of) AS is_overdue,
+    issue_overdue(status, rectified_date, due_date, day) AS is_overdue,
     has_feedback,
-    issue_rectified(status, rectified_date, as_of) AND in_month AS rectified_in_month,
+    issue_rectified(status, rectified_date, day) AND in_month AS rectified_in_month,
     n
-FROM rows;
+FROM rows
+-- The filters, written once for the three branches (DuckDB pushes them into each scan). The
+-- aggregates' rows have no township, unit type or poverty mark: they are read only when no such
+-- filter applies (issue_detail), when unit_ok asks for the district alone.
+WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
+  AND inspection_ok(rounds, year_from, year_to, levels, modes, day, round, year, level, mode, start_date)
+  AND start_date <= as_of::DATE  -- implied by the line above; a constant bound the scans can use
+  AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
 
 -- How many issues a group of issue_counts rows holds (count(*) over f_issues), and how many of them
 -- meet a condition (count(*) FILTER (WHERE condition)); 0 for none, as count.

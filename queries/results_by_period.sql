@@ -25,27 +25,23 @@ WITH ref AS (
 ), i AS (
     SELECT * FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
                                 $rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to))
-), issues_now AS (
+), issues AS (
+    -- the listed issues of both periods from one issue_counts call (a second one cost ~7 ms to plan):
+    -- those started in the reference day's year judged as of that day, the earlier ones as of the
+    -- same day a year before (year_before in _views.sql); each period stops at its own day
     SELECT start_date, is_rectified, n
     FROM issue_counts($districts, $townships, $unit_types, $poverty_only,
-                      $rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to), []::VARCHAR[], NULL)
-), issues_then AS (
-    -- the same issues, with rectification judged one year earlier
-    SELECT start_date, is_rectified, n
-    FROM issue_counts($districts, $townships, $unit_types, $poverty_only,
-                      $rounds, NULL, $year_to, $levels, $modes, (reference_day($as_of, $year_to) - INTERVAL 1 YEAR)::DATE,
-                      []::VARCHAR[], NULL)
-), listed AS (
-    -- each period's own issues, each judged as of its own last day (no join: two filtered counts;
-    -- issue_counts stops at that day, the bound here is the period's first day, a month's first day
-    -- that the aggregates' start months compare with exactly)
-    SELECT 'current' AS period, tally(n) AS listed_issues, tally_if(n, is_rectified) AS listed_rectified
-    FROM issues_now
-    WHERE start_date >= date_trunc('year', reference_day($as_of, $year_to))::DATE
-    UNION ALL
-    SELECT 'previous', tally(n), tally_if(n, is_rectified)
-    FROM issues_then
+                      $rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to), []::VARCHAR[], NULL,
+                      year_before := true)
     WHERE start_date >= (date_trunc('year', reference_day($as_of, $year_to)) - INTERVAL 1 YEAR)::DATE
+), listed AS (
+    -- each period's own issues (its first day is a month's first day, that the aggregates' start
+    -- months compare with exactly); a period with none has no row (its rate comes from the counts)
+    SELECT CASE WHEN start_date >= date_trunc('year', reference_day($as_of, $year_to))::DATE
+                THEN 'current' ELSE 'previous' END AS period,
+           tally(n) AS listed_issues, tally_if(n, is_rectified) AS listed_rectified
+    FROM issues
+    GROUP BY period
 ), sums AS (
     SELECT p.period,
            count(i.start_date) AS inspections,
@@ -78,5 +74,5 @@ SELECT
 FROM periods p
 JOIN sums s USING (period)
 CROSS JOIN gained g
-JOIN listed l USING (period)
+LEFT JOIN listed l USING (period)
 ORDER BY p.period_start
