@@ -112,8 +112,15 @@ def to_key(value: object) -> str | None:
     return re.sub(r"\s+", "", text) if text else None
 
 
+# the name the store keeps for "all of them": the default plan row and the issue aggregates' whole
+# area (inspection/plan.py DEFAULT, store.WHOLE_AREA); never a district, township or unit
+RESERVED_NAME = "*"
+
+
 def to_name(value: object) -> str | None:
     text = to_text(value)
+    if text == RESERVED_NAME:
+        raise CellError("「*」不是名称：系统用它表示“全部”", "请填写实际的县区、乡镇或村(社区)名称")
     return contract.normalise_name(text) if text else None
 
 

@@ -420,6 +420,13 @@ def test_count_too_large_rejected(con, written):
     assert "过大" in problem.reason
 
 
+@pytest.mark.parametrize("written", ["*", "＊", " * "])
+def test_a_name_of_star_alone_is_refused(written):
+    """'*' stands for "all" in the store (the default plan row, the aggregates' whole area)."""
+    result, row = parse_inspection(县区=written)
+    assert "全部" in rejected(result, "县区")[0].reason and row is None
+
+
 def test_required_count_blank_rejected():
     result, _ = parse_inspection(发现问题数="")
     assert "必填" in rejected(result, "发现问题数")[0].reason
