@@ -832,41 +832,47 @@ and 1.5 s of a filter change.
   it, wall times are the machine's own; above it, trust the CPU columns. Warm page times leave out
   the parameterless queries (the filter panel's options, the plan settings): the dashboard serves
   those from its cache until the next import, so they count in the cold times only.
-- **Issue 22, before and after (what each step bought).** Before: province 2026-12-06 02:17 on a
-  quiet machine (load ~1), main 8be0457; national the 2026-11-23 run above this section's figures
-  replaced. Page queries side by side, p95 ms, province before -> after: briefing 378 -> 144,
-  categories 309 -> 126, compare 92 -> 52, coverage 318 -> 134, follow-up 521 -> 218, overview
-  233 -> 92, unit 71 -> 39 (after: the tables above, 2026-12-06 04:03, load < 1). The undrilled view (every
-  district) roughly halved (follow-up 573 / 1,380 -> 234 / 275 ms median / p95). Steps: (1) issue
-  pre-aggregates `a_issues` / `a_issue_days` kept by the import and undo (`store.AGGREGATES`,
-  `issue_counts` in queries/_views.sql: whole months from a_issues, the as-of day's month from
-  a_issue_days): the nine issue figures side by side 622 -> 247 ms p95 over varied filter sets,
-  each 46-108 -> 17-44 ms; (2) each unit's first inspection day kept by the import (`m_unit_first`):
-  the coverage and plan figures read it when no inspection filter applies (coverage_by_month
-  28 -> 19 ms CPU, plan_by_district 51 -> 36, coverage_projection_by_month 61 -> 52); (3) fewer
-  bindings per statement (level ratios as window aggregates, the roster's units bound once in
-  results_by_period, v_plan over the roster): 3-5 ms per figure. Measured and not built: PREPARE /
-  EXECUTE (DuckDB re-binds a prepared statement whose table macros take the parameters: no gain,
-  `docs/planning.md`), a monthly pre-aggregate of the inspection sums (110k -> 31k rows at province,
-  read slower than the sorted detail). Planning is 1-7 ms per query, not 10-25 (`bench/plan_bench.py`,
-  DuckDB's profiler; timing EXPLAIN also renders the plan): the slowest figures are execution.
-- **Import (met at province; missed at national since the pre-aggregates).** Large regular CSVs of
-  all three tables take a vectorised path (DuckDB `read_csv` into a staging table, each converter
-  run once per distinct value, validation and problems as SQL, the diff only over groups the store
-  already holds); irregular files keep the row-at-a-time Python path with the same messages. The
-  import now also rewrites the issue pre-aggregates of the (district, round) pairs whose rows changed:
-  province 1.48M issue rows 26.3 -> 29.9 s CPU, national one 1M-row file 17.3 -> 25.4 s CPU (target
-  15 s), the full rebuild of the materialised tables at national 48 -> ~110 s, the store 47 -> 69 MB
-  and 576 -> 772 MB. Most of it is grouping `a_issue_days` (21M groups at national, 8 text keys);
-  what would win it back: changing the aggregates by the difference of the changed rows' groups
-  instead of rebuilding their pairs, integer codes for the text dimensions.
-- **Page queries (missed: province p95 39-218 ms, national 0.5-4.1 s side by side).** What is left
-  at province is execution of the figures the aggregates cannot hold: issues_by_category
-  (subcategories) and rectification_by_days (5-day steps) keep 0.98M of 1.48M rows when grouped,
-  overdue_issues lists rows; at national the undrilled view reads every district's rows (one
-  district: every page under 300 ms, unit 14-43 ms). Next: integer codes for district, category
-  and subcategory in the materialised tables and aggregates; one statement per page where grains
-  allow (each table macro is bound once per call).
+- **Issue 22, this session's steps (2026-12-06 05:28-05:52, load ~1 except the browser phase).**
+  Province, the session's first commit (d4e56e5) and main run back to back on the same files
+  (`--phases import,queries`), page queries side by side, p95 ms before -> after: briefing 137 -> 113,
+  categories 124 -> 62, compare 54 -> 60, coverage 121 -> 103, follow-up 211 -> 143, overview
+  89 -> 71, unit 39 -> 41 (compare and unit read nothing that changed: ~10 ms is the runs' noise);
+  the undrilled view (every district, medians): categories 121 -> 62, follow-up 210 -> 150, overview
+  87 -> 66, briefing 125 -> 110. National, the 03:26 run of that commit -> the 05:31 run of main, p95:
+  briefing 2,749 -> 685, categories 2,412 -> 237, compare 1,569 -> 566, coverage 2,648 -> 922,
+  follow-up 4,127 -> 937, overview 1,505 -> 256, unit 537 -> 169 (categories, overview and unit now
+  under 300 ms). Steps: (1) the issue pre-aggregates hold the whole area's groups beside each
+  district's (district `'*'`): a figure not grouped by area reads ~27k rows instead of 4.4M at
+  national with no district chosen (headline_totals 1.8 s -> 73 ms default view at national,
+  45 -> 20 ms at province; rectification_totals 35 -> 10, rectification_by_category 31 -> 8);
+  (2) those groups keep the subcategory, so issues_by_category reads them for the whole area
+  (province default 38 -> 14 ms, national 359 -> 20); (3) `a_rect_days`, kept for the whole area,
+  answers rectification_by_days (province 51 -> 14, national 483 -> 17); (4) `m_roster_first`:
+  each roster unit with its first inspection day, so the coverage figures read one table instead of
+  joining the roster to the summary (coverage_by_district at national 150 -> 12 ms); (5) the
+  aggregates stay sorted as imports append to them (the resort rule of m_*: ~10 ms CPU per issue
+  figure on a store built by many imports); (6) results_by_period reads issue_counts once for both
+  periods and headline_totals sums the counts basis in its own pass (planning 17.5 -> 11.8 ms and
+  11.1 -> 10.1 ms, `docs/planning.md`). Earlier the same day: the pre-aggregates a_issues /
+  a_issue_days themselves, m_unit_first, fewer bindings (province 378 -> 144 briefing p95 etc.).
+  Measured and not built: a per-unit pre-aggregation instead of `count(DISTINCT unit_id)` in the
+  level figures (2x slower at national), grouping the heatmap by round order (10-20%), a pushed-down
+  filter for the overdue list (no gain). Planning is 1-7 ms per query (`bench/plan_bench.py`).
+- **Import (met at province; missed at national).** Large regular CSVs of all three tables take a
+  vectorised path (DuckDB `read_csv` into a staging table, each converter run once per distinct
+  value, validation and problems as SQL, the diff only over groups the store already holds);
+  irregular files keep the row-at-a-time Python path with the same messages. The import rewrites the
+  issue pre-aggregates of the (district, round) pairs whose rows changed and the whole area's groups
+  of their rounds: province 1.48M issue rows 31.4 -> 33.7-34.2 s CPU with this session's tables
+  (21-22 s wall), national one 1M-row file 24.3 s CPU (target 15 s), store 69 MB at province and
+  817 MB at national. What would win it back: changing the aggregates by the difference of the
+  changed rows' groups instead of rebuilding their pairs, integer codes for the text dimensions.
+- **Page queries (missed: province p95 45-167 ms, national 169-937 ms side by side).** What is
+  left is the district grain of the undrilled view (issues and overdue by district and category
+  read every district's groups: 4.4M rows at national), the coverage curves of every district
+  (206k points at national), `count(DISTINCT unit_id)` in the heatmap and the level comparison, the
+  overdue list (rows one by one), and 2-12 ms of planning per figure. Next: integer codes for
+  district, category and subcategory; one statement per page where grains allow.
 - **pandas (missed).** On warm DataFrames already in memory with categorical columns, pandas
   computes the 7 comparison figures about as fast as DuckDB. The cost of the pandas way is
   elsewhere: at national it needs ~40 s to load and 14.3 GB of memory, in every dashboard process
@@ -877,21 +883,20 @@ and 1.5 s of a filter change.
   BY 1.3 GB); every store connection uses the setting (`tests/importer/test_memory.py`). The
   (round, unit) pairs an issue import checks are a DuckDB table, not 1.35M Python tuples. The
   4.07 GB of the issue's table was not reproduced (3.34 GB before the change, 3.26 GB after).
-- **Browser (province; missed).** Pages open in 1.9-4.1 s and redraw after a filter change in
-  0.8-1.5 s (2026-12-06 04:07, load < 1; targets 2 s and 1.0 s; 2026-11-23: 1.6-3.1 s and 0.6-1.3 s
-  on other code, and runs of the same code vary by ~1 s). The queries are no longer most of it: a
-  page's figures take 50-210 ms side by side, the rest is Streamlit's rerun and Plotly.js drawing
+- **Browser (province; missed).** Pages open in 2.8-4.3 s and redraw after a filter change in
+  0.7-1.9 s (2026-12-06 05:45; the phase itself loads the 2 cores to ~4: Chromium, Streamlit and the
+  query threads; targets 2 s and 1.0 s; the 04:07 run of the session's first commit: 1.9-4.1 s and
+  0.8-1.5 s, and runs of the same code vary by ~1 s). The queries are no longer most of it: a
+  page's figures take 45-170 ms side by side, the rest is Streamlit's rerun and Plotly.js drawing
   4-5 charts. The follow-up group selector, the overdue list and the briefing's downloads are
   fragments (a change there reruns only them), and the default and single-district views are
   computed right after an import or undo commits. The unit page draws only once a unit is chosen,
   so the phase has no time for it (nan).
-- **DuckLake (missed: 2.0-3.4x the file, target 1.5x).** Every query first reads the snapshot and
-  the tables' file lists from the PostgreSQL catalog; the issue figures now read three tables
-  (a_issues, a_issue_days and, for the as-of month's detail and the finer grains, m_issues), so the
-  lake's warm medians stayed about where they were (91-403 ms against 112-423 ms on 2026-11-23)
-  while the file's fell (35-131 ms against 56-177). Imports into the lake take 1.0-1.4x the file's
-  time. A lake of an earlier release is brought up to date by its first reader (a dashboard holds it
-  read-only).
+- **DuckLake (missed: 2.2-3.3x the file, target 1.5x).** Every query first reads the snapshot and
+  the tables' file lists from the PostgreSQL catalog, a fixed cost the file store does not pay: the
+  lake's warm medians fell (74-344 ms against 91-403 on the session's first commit) less than the
+  file's (33-121 ms), so the ratio grew. Imports into the lake take 1.1-1.5x the file's time. A lake
+  of an earlier release is brought up to date by its first reader (a dashboard holds it read-only).
 - **Consistency and upkeep.** A page's figures run on separate cursors, so each could read another
   snapshot; the page now pins the data version it began with and starts over when an import, undo
   or plan change commits while it draws (`tests/queries/test_consistent_page.py` commits an import between
