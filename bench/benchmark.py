@@ -858,6 +858,12 @@ and 1.5 s of a filter change.
   Measured and not built: a per-unit pre-aggregation instead of `count(DISTINCT unit_id)` in the
   level figures (2x slower at national), grouping the heatmap by round order (10-20%), a pushed-down
   filter for the overdue list (no gain). Planning is 1-7 ms per query (`bench/plan_bench.py`).
+- **Issue 22, the follow-up page and the briefing (2026-12-06 07:00-08:30, load 6-16: CPU ms).**
+  Old and new SQL alternating in one script on copies of the scale stores, medians of 7, equal frames:
+  (1) `m_overdue`, the issues that can be overdue on some day (527k of 15.3M at national) with
+  their unit name, team and description, kept by the import like m_issues: overdue_issues national
+  default 866 -> 40 ms CPU (wall 4.3 s -> 0.2 s at load 16), one district 89 -> 10, province default
+  120 -> 15; +15 MB at national, +0.34 s CPU to build at province (m_issues 2.0 s).
 - **Import (met at province; missed at national).** Large regular CSVs of all three tables take a
   vectorised path (DuckDB `read_csv` into a staging table, each converter run once per distinct
   value, validation and problems as SQL, the diff only over groups the store already holds);

@@ -35,7 +35,11 @@ LIVE_FILE = QUERIES_DIR / "_live.sql"
 # The live views materialised by refresh_derived, with the order that keeps a district's rows together.
 DERIVED = (("m_units", "live_units", "district, township, unit_id"),
            ("m_inspections", "live_inspections", "district, round_ord, unit_id"),
-           ("m_issues", "live_issues", "district, round_ord, unit_id, seq"))
+           ("m_issues", "live_issues", "district, round_ord, unit_id, seq"),
+           # the issues that can be overdue on some day, with what the overdue list shows of them
+           ("m_overdue", "live_overdue", "district, unit_id, round, seq"))
+# the tables of issue rows: an issue list alone rewrites their rows of its units
+ISSUE_TABLES = ("m_issues", "m_overdue")
 
 # An import appends its rows at the end of the m_* tables and the issue pre-aggregates (AGGREGATES),
 # out of their order: a district (or month) filter then reads those row groups too. Once the rows
@@ -592,13 +596,14 @@ def apply_views(con: duckdb.DuckDBPyConnection) -> None:
 
 def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
                     issues_touched: str | None = None) -> None:
-    """Bring the materialised tables (m_units, m_inspections, m_issues) up to date with the live views.
+    """Bring the materialised tables (m_units, m_inspections, m_issues, m_overdue) up to date with the
+    live views.
 
     Called inside the transaction of every write that changes rows (import, undo), so readers see
     the tables and the rows they come from change together. `touched` names a table with a column
     unit_id: the written unit ids whose rows the write may have changed (added, replaced, revived,
     deleted or relinked); only their rows are rewritten. `issues_touched` (optional, same shape):
-    units whose issue lists alone changed, so only their m_issues rows are rewritten. Without
+    units whose issue lists alone changed, so only their m_issues and m_overdue rows are rewritten. Without
     `touched`, or before the first full build, everything is rebuilt.
 
     The issue pre-aggregates (AGGREGATES) follow m_issues: the groups of every (district, round) whose
@@ -639,7 +644,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
     # (a store written before this table existed has no count: its tables are sorted at this import)
     con.execute(_APPENDS_TABLE)
     for table, view, order in DERIVED:
-        units = every if table == "m_issues" else f"SELECT unit_id FROM {touched}"
+        units = every if table in ISSUE_TABLES else f"SELECT unit_id FROM {touched}"
         con.execute(f"DELETE FROM {table} WHERE unit_ref IN ({units})")
         added = con.execute(f"INSERT INTO {table} {_derived_select(view)} WHERE v.unit_id IN ({units}) "
                             f"ORDER BY {order}").fetchone()[0]

@@ -9,6 +9,7 @@
 CREATE OR REPLACE VIEW v_units AS SELECT * FROM m_units;
 CREATE OR REPLACE VIEW v_inspections AS SELECT * FROM m_inspections;
 CREATE OR REPLACE VIEW v_issues AS SELECT * FROM m_issues;
+CREATE OR REPLACE VIEW v_overdue AS SELECT * FROM m_overdue;
 
 -- Unit filters narrow the roster (and the units of inspections); an empty list means "all".
 -- The district bounds repeat what list_contains says, in a form DuckDB pushes into the scan: the
@@ -78,6 +79,31 @@ FROM v_issues
 WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
   AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
   AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
+
+-- The overdue issues of f_issues as of a date, one by one, with what the overdue list shows of them:
+-- their inspection's unit name and team, and the description. Read from m_overdue (the issues that
+-- can be overdue on some day, kept by the import and undo: _live.sql live_overdue), ~3.5% of the
+-- issue rows; with SET VARIABLE issues_detail = true (the tests) from the issue rows, their
+-- inspections and the issues table, as the list was first written. The switch is a constant: the
+-- branch it turns off folds away.
+CREATE OR REPLACE MACRO f_overdue(districts, townships, unit_types, poverty_only,
+                                  rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
+SELECT district, township, unit_name, round, level, team, category, subcategory, description,
+       status, due_date, seq
+FROM v_overdue
+WHERE NOT coalesce(getvariable('issues_detail')::BOOLEAN, false)
+  AND unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
+  AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
+  AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category))
+  AND issue_overdue(status, rectified_date, due_date, as_of)
+UNION ALL
+SELECT f.district, f.township, i.unit_name, f.round, f.level, i.team, f.category, f.subcategory, t.description,
+       f.status, f.due_date, f.seq
+FROM f_issues(districts, townships, unit_types, poverty_only,
+              rounds, year_from, year_to, levels, modes, as_of, categories) f
+JOIN v_inspections i ON i.round = f.round AND i.unit_id = f.unit_id
+LEFT JOIN issues t ON t.round = f.round AND t.unit_id = f.unit_ref AND t.seq = f.seq AND t.superseded_by IS NULL
+WHERE coalesce(getvariable('issues_detail')::BOOLEAN, false) AND f.is_overdue;
 
 -- The issues of f_issues counted, read from the pre-aggregates the import keeps (inspection/store.py
 -- AGGREGATES) instead of the issue rows: one row per group of alike issues with their number n, so

@@ -1,4 +1,4 @@
-"""The materialised tables the figures read (m_units, m_inspections, m_issues) always hold exactly
+"""The materialised tables the figures read (m_units, m_inspections, m_issues, m_overdue) always hold exactly
 the live rows: after an import, a replacing import, a roster that relinks earlier rows, an undo,
 a rejected import, and when a store written by an older release is opened."""
 
@@ -21,7 +21,8 @@ from support.ledgers import (
 from inspection import importer, metrics, store
 from inspection.filters import Filters
 
-PAIRS = (("m_units", "live_units"), ("m_inspections", "live_inspections"), ("m_issues", "live_issues"))
+PAIRS = (("m_units", "live_units"), ("m_inspections", "live_inspections"), ("m_issues", "live_issues"),
+         ("m_overdue", "live_overdue"))
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def assert_fresh(con) -> None:
     keys = con.execute("""
         SELECT count(DISTINCT unit_id), count(DISTINCT unit_ref), count(DISTINCT (unit_id, unit_ref))
         FROM (SELECT unit_id, unit_ref FROM m_units UNION ALL SELECT unit_id, unit_ref FROM m_inspections
-              UNION ALL SELECT unit_id, unit_ref FROM m_issues)""").fetchone()
+              UNION ALL SELECT unit_id, unit_ref FROM m_issues UNION ALL SELECT unit_id, unit_ref FROM m_overdue)""").fetchone()
     assert keys[0] == keys[1] == keys[2]
     # the issue pre-aggregates hold what a whole rebuild from m_issues holds (the whole area's groups
     # among them, each the sum of the districts')

@@ -22,12 +22,13 @@ from inspection.filters import Filters
 R1, R0 = "2021年第一轮", "2020年第一轮"
 PARTY, FUNDS = "基层组织建设", "群众身边腐败"
 QUERIES = [n for n in store.query_names()
-           if any(f"{macro}(" in store.load_sql(n) for macro in ("issue_counts", "issue_list_stats", "rectification_stats"))
+           if any(f"{macro}(" in store.load_sql(n)
+                  for macro in ("issue_counts", "issue_list_stats", "rectification_stats", "f_overdue"))
            or "a_rect_days" in store.load_sql(n)]
-# the f_issues readers that stay on the issue rows: lists of issues one by one, one unit's issues;
-# and the one that reads them for a chosen place (rectification_by_days: a_rect_days is kept for the
-# whole area only)
-ROW_QUERIES = {"overdue_issues", "unit_issues", "unit_issues_by_category", "rectification_by_days"}
+# the f_issues readers that stay on the issue rows: one unit's issues; and the one that reads them
+# for a chosen place (rectification_by_days: a_rect_days is kept for the whole area only). The
+# overdue list reads m_overdue (f_overdue), the rows on the detail path.
+ROW_QUERIES = {"unit_issues", "unit_issues_by_category", "rectification_by_days"}
 
 # the counts of every as-of rule, by district, round and category: from f_issues as the rules are
 # written, and from issue_counts
@@ -105,7 +106,8 @@ def test_every_reader_of_the_issue_rows_is_known():
     readers = {n for n in store.query_names() if "f_issues(" in store.load_sql(n)}
     assert readers <= ROW_QUERIES, readers - ROW_QUERIES
     assert {"headline_totals", "rectification_totals", "issues_by_district_category", "issues_by_round_category",
-            "rectification_by_category", "overdue_by_district_category", "results_by_period"} <= set(QUERIES)
+            "rectification_by_category", "overdue_by_district_category", "results_by_period",
+            "overdue_issues"} <= set(QUERIES)
     assert "f_issues(" not in _macro("rectification_stats")
     assert "f_issues(" not in _macro("issue_list_stats")
 
