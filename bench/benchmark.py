@@ -864,6 +864,13 @@ and 1.5 s of a filter change.
   their unit name, team and description, kept by the import like m_issues: overdue_issues national
   default 866 -> 40 ms CPU (wall 4.3 s -> 0.2 s at load 16), one district 89 -> 10, province default
   120 -> 15; +15 MB at national, +0.34 s CPU to build at province (m_issues 2.0 s).
+- **Issue 22, the coverage curves (2026-12-06 07:05-, load 7-9: CPU ms of the query process, medians
+  of 5-7 runs, main's SQL and this one alternating in one process on copies of the stores).**
+  `a_cover_months` (store.COVER_MONTHS: units by district x month of first inspection, with the running
+  count, and the whole area's rows; rewritten whole from m_roster_first at each import and undo,
+  ~0.13 s CPU at national) answers the districts' curves of every inspection: coverage_by_district_month
+  national default 331 -> 171 (the 203k points' frame alone ~120), as of mid-2024 236 -> 112, province
+  default 41 -> 28; drilled or inspection-filtered views read the units as before, +3-7 ms of planning.
 - **Import (met at province; missed at national).** Large regular CSVs of all three tables take a
   vectorised path (DuckDB `read_csv` into a staging table, each converter run once per distinct
   value, validation and problems as SQL, the diff only over groups the store already holds);

@@ -67,6 +67,26 @@ UNIT_SUMMARIES = {
 # tables of an earlier release that nothing reads any more, dropped when a store is rebuilt whole
 RETIRED_TABLES = ("m_unit_first",)
 
+# The coverage curves' pre-aggregate (coverage_curve in queries/_views.sql reads it): m_roster_first's
+# units by district and the month of their first inspection (n; month NULL: never inspected), with
+# the district's units first covered up to the end of that month (covered) and its next month with a
+# first cover (next_month, NULL for the last), and the same over every district (district
+# WHOLE_AREA). A curve point before the as-of day's month is then one row's `covered`, without a
+# running sum over the units or the points. Written whole from m_roster_first after every refresh
+# of it (national: 611k units, ~39k rows, ~0.13 s CPU), so it always holds what m_roster_first says.
+COVER_MONTHS = ("a_cover_months", """
+WITH m AS (
+    SELECT district, date_trunc('month', first_date)::DATE AS month, CAST(count(*) AS INTEGER) AS n
+    FROM m_roster_first GROUP BY ALL
+    UNION ALL
+    SELECT '{whole}', date_trunc('month', first_date)::DATE, CAST(count(*) AS INTEGER) FROM m_roster_first GROUP BY ALL
+)
+SELECT district, month, n,
+       CASE WHEN month IS NOT NULL THEN CAST(sum(n) OVER w AS INTEGER) END AS covered,
+       CASE WHEN month IS NOT NULL THEN lead(month) OVER w END AS next_month
+FROM m WINDOW w AS (PARTITION BY district, month IS NULL ORDER BY month)
+ORDER BY district, month""")
+
 # The pre-aggregates of the issue figures (queries/_views.sql issue_counts reads them): m_issues
 # grouped by what the figures filter by at the district grain and what the as-of rules read of an
 # issue (the issue_* macros of queries/_live.sql), the dates to the month; a_issue_days holds, for
@@ -698,7 +718,8 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
 
 def _refresh_unit_summaries(con: duckdb.DuckDBPyConnection, touched: str | None) -> None:
     """Rewrite the UNIT_SUMMARIES rows of the touched units from m_units and m_inspections (already
-    refreshed), or every row, sorted (touched None, or a store written before the table existed)."""
+    refreshed), or every row, sorted (touched None, or a store written before the table existed);
+    then COVER_MONTHS whole from m_roster_first."""
     for table, (order, query) in UNIT_SUMMARIES.items():
         if touched is None or not _has_table(con, table):
             con.execute(f"CREATE OR REPLACE TABLE {table} AS {query.format(units='true')} ORDER BY {order}")
@@ -706,6 +727,8 @@ def _refresh_unit_summaries(con: duckdb.DuckDBPyConnection, touched: str | None)
         keys = f"unit_id IN (SELECT unit_key FROM unit_keys WHERE unit_ref IN (SELECT unit_id FROM {touched}))"
         con.execute(f"DELETE FROM {table} WHERE {keys}")
         con.execute(f"INSERT INTO {table} {query.format(units=keys)} ORDER BY {order}")
+    name, query = COVER_MONTHS
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS {query.format(whole=WHOLE_AREA)}")
 
 
 def _count_appended(con: duckdb.DuckDBPyConnection, table: str, added: int) -> bool:

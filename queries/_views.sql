@@ -375,8 +375,75 @@ FROM listed, counts;
 -- plan (linear from plan_start to plan_end, reaching target). Rates are fractions 0..1. The city
 -- curve (coverage_by_month) is the sum of these rows.
 -- At a finer grain (area()) the rows are the townships or units, each against its district's plan.
-CREATE OR REPLACE MACRO coverage_curve(districts, townships, unit_types, poverty_only,
-                                       rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
+-- Read from a_cover_months (inspection/store.py COVER_MONTHS: the units by district and month of
+-- their first inspection, with the running count) when the districts' curves of every inspection
+-- are asked for (cover_months_apply); else from the units (coverage_curve_units). The branch
+-- not taken folds away (its condition is a constant). coverage_curve is at the end of this file.
+CREATE OR REPLACE MACRO cover_months_apply(townships, unit_types, poverty_only,
+                                           rounds, year_from, year_to, levels, modes, grain) AS
+    plan_applies(rounds, year_from, year_to, levels, modes)
+    AND len(townships::VARCHAR[]) = 0 AND len(unit_types::VARCHAR[]) = 0
+    AND NOT coalesce(poverty_only::BOOLEAN, false) AND coalesce(grain::VARCHAR, 'district') = 'district'
+    AND NOT coalesce(getvariable('coverage_detail')::BOOLEAN, false);
+
+-- The districts' curves from a_cover_months: a point before as_of's month is the `covered` of the
+-- district's latest row up to its month (each row stands for the months up to its next_month), 0
+-- before the first; as_of's month adds to that the units first covered in it up to as_of, read
+-- from m_roster_first (a month of first dates, not the aggregate's whole month).
+CREATE OR REPLACE MACRO coverage_curve_months(districts, as_of) AS TABLE
+WITH c AS (
+    SELECT * FROM a_cover_months
+    WHERE district <> '*' AND unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
+), part AS (
+    SELECT district, count(*) AS n FROM m_roster_first
+    WHERE unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
+      AND first_date >= date_trunc('month', as_of::DATE)::DATE AND first_date <= as_of::DATE
+    GROUP BY district
+), dist AS (
+    -- each district's units, those covered before as_of's month, its first month with a cover
+    -- before it, and its plan (its own row of plan_settings, else the default '*', as v_plan)
+    SELECT c.district, CAST(sum(c.n) AS BIGINT) AS units_total,
+           coalesce(max(c.covered) FILTER (WHERE c.month < date_trunc('month', as_of::DATE)), 0) AS before,
+           min(c.month) FILTER (WHERE c.month < date_trunc('month', as_of::DATE)) AS first_month,
+           any_value(coalesce(p.plan_start, dflt.plan_start)) AS plan_start,
+           any_value(coalesce(p.plan_end, dflt.plan_end)) AS plan_end,
+           any_value(coalesce(p.target, dflt.target)) AS target
+    FROM c
+    LEFT JOIN plan_settings p ON p.district = c.district
+    CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt
+    GROUP BY c.district
+), d AS (
+    SELECT dist.*, coalesce(part.n, 0) AS partial FROM dist LEFT JOIN part USING (district)
+), bounds AS (
+    -- the months of every curve: from the earliest first cover or plan start to as_of's
+    SELECT date_trunc('month', least(first_month, CASE WHEN partial > 0 THEN as_of::DATE END, plan_start))::DATE
+               AS first,
+           date_trunc('month', as_of::DATE)::DATE AS last
+    FROM (SELECT min(first_month) AS first_month, max(partial) AS partial, min(plan_start) AS plan_start FROM d)
+), curve AS (
+    -- a row's months up to the next row's (or as_of's month)
+    SELECT c.district, c.covered AS units_covered,
+           unnest(generate_series(c.month, least(coalesce(c.next_month, b.last), b.last) - INTERVAL 1 MONTH,
+                                  INTERVAL 1 MONTH))::DATE AS month
+    FROM c, bounds b WHERE c.month < b.last
+    UNION ALL
+    -- the months before a district's first cover
+    SELECT d.district, 0, unnest(generate_series(b.first, coalesce(d.first_month, b.last) - INTERVAL 1 MONTH,
+                                                 INTERVAL 1 MONTH))::DATE
+    FROM d, bounds b
+    UNION ALL
+    -- as_of's month
+    SELECT d.district, d.before + d.partial, b.last FROM d, bounds b WHERE b.first <= b.last
+)
+SELECT d.district, c.month, least(last_day(c.month), as_of::DATE) AS day, d.units_total,
+       CAST(c.units_covered AS BIGINT) AS units_covered, units_covered / d.units_total AS coverage_rate,
+       plan_share(d.target, d.plan_start, d.plan_end, day) AS plan_rate
+FROM curve c JOIN d USING (district);
+
+-- The curves from the units (first_covers): under a township, unit type or poverty filter, at a
+-- finer grain, or under inspection filters (no plan line then).
+CREATE OR REPLACE MACRO coverage_curve_units(districts, townships, unit_types, poverty_only,
+                                             rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
 WITH u AS (
     SELECT * FROM first_covers(districts, townships, unit_types, poverty_only,
                                rounds, year_from, year_to, levels, modes, as_of, grain)
@@ -419,3 +486,12 @@ SELECT
     CASE WHEN plan_applies(rounds, year_from, year_to, levels, modes) THEN
         plan_share(target, plan_start, plan_end, day) END AS plan_rate
 FROM counted;
+
+CREATE OR REPLACE MACRO coverage_curve(districts, townships, unit_types, poverty_only,
+                                       rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
+SELECT * FROM coverage_curve_months(districts, as_of)
+WHERE cover_months_apply(townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes, grain)
+UNION ALL
+SELECT * FROM coverage_curve_units(districts, townships, unit_types, poverty_only,
+                                   rounds, year_from, year_to, levels, modes, as_of, grain)
+WHERE NOT cover_months_apply(townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes, grain);
