@@ -83,6 +83,10 @@ SETTINGS = (
             "(a DuckLake whose catalog is in PostgreSQL; see Deployment)."),
     Setting("INSPECTION_LAKE_DATA", "",
             "DuckLake only: the folder of the lake's Parquet files, mounted at the same path on every machine."),
+    Setting("INSPECTION_LAKE_REPLICA", "1",
+            "DuckLake only: each dashboard process reads a local copy of the lake as of the snapshot it shows "
+            "(folder `replicas/` beside INSPECTION_DB), made in the background after each import or undo; "
+            "0 reads the lake itself (1/0).", _one),
     Setting("INSPECTION_MEMORY_LIMIT", "3GB",
             "Memory DuckDB may use per process (e.g. 3GB); beyond it, large imports spill to disk.", _memory),
     Setting("INSPECTION_DEMO", "1", "Build the demo store on first start when no store exists (1/0).", _one),

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from inspection import bootstrap, exportlog, settings, store
+from inspection import bootstrap, exportlog, replica, settings, store
 from inspection.i18n import LANGS
 
 
@@ -90,15 +90,35 @@ def _cached(path: str, version: tuple, name: str, params: dict) -> pd.DataFrame:
             del _computed[next(iter(_computed))]
     if started is not None:
         return started.result()
-    return store.run_query(_open(path), name, params)
+    return store.run_query(_reading(path, version), name, params)
+
+
+_replicas: dict[str, replica.Reader] = {}
+
+
+def _reading(path: str, version: tuple):
+    """The connection a figure of `version` is read from: on a DuckLake, this process's local copy
+    of the lake when it is of that snapshot (inspection/replica.py), else the lake itself (while the
+    copy is made in the background); the embedded file's own connection otherwise."""
+    con = _open(path)
+    target = store.lake_target(path)
+    if not target or version[0] != "snapshot" or not replica.enabled():
+        return con
+    with _lock:
+        reader = _replicas.get(target)
+        if reader is None:
+            reader = _replicas[target] = replica.Reader(target)
+    copy = reader.connection(int(version[1]))
+    return con if copy is None else copy
 
 
 def prefetch(names: list[str], params: dict) -> None:
     """Start a page's queries side by side (store.submit_query) before it draws its first chart;
     run_query then takes each started result instead of running the query again. Only for queries
     the page runs with exactly these parameters. Errors surface in run_query, as without this."""
-    con = connection()
+    connection()
     path, version = db_path(), page_version()
+    con = _reading(path, version)
     for name in names:
         key = _key(path, version, name, params)
         with _lock:

@@ -28,7 +28,7 @@ import pytest
 from support.apprunner import running_apps
 from support.browser import ARGS, CHROMIUM
 
-from inspection import fmt, importer, lake, metrics, store
+from inspection import exportlog, fmt, importer, lake, metrics, replica, store
 from inspection.filters import Filters
 from inspection.i18n import t
 
@@ -118,6 +118,41 @@ def test_same_figures_on_lake_and_file(demo_lake, demo_db):
             embedded.close()
     finally:
         con.close()
+
+
+def test_local_copy_reads_the_same_figures_as_the_lake(demo_lake, tmp_path):
+    """A dashboard's copy of the lake (inspection/replica.py): none until it is made in the
+    background, then every query gives the lake's frame; owner-only; a snapshot that cannot be
+    copied leaves the lake read; the copies of processes that are gone are deleted."""
+    spec, _, _ = demo_lake
+    where = tmp_path / "replicas"
+    where.mkdir()
+    (where / "999999999-3.duckdb").write_bytes(b"left by a dashboard that died")
+    con = store.connect(spec, read_only=True)
+    reader = replica.Reader(spec, where)
+    try:
+        assert not (where / "999999999-3.duckdb").exists()
+        current = con.execute("SELECT id FROM ducklake_current_snapshot(current_database())").fetchone()[0]
+        snapshot = exportlog.data_snapshot(con, current)
+        assert reader.connection(snapshot) is None  # the copy is being made; the lake is read meanwhile
+        reader._thread.join(120)
+        copy = reader.connection(snapshot)
+        assert copy is not None
+        (made,) = where.glob("*.duckdb")
+        assert made.name == f"{os.getpid()}-{snapshot}.duckdb" and made.stat().st_mode & 0o077 == 0
+        params = {**Filters(as_of=AS_OF).params(), "limit": None}
+        unit = {"unit_district": "临颍县", "unit_township": "北港镇", "unit_name": "下何村"}
+        for name in store.query_names():
+            needs = {**params, **unit} if name.startswith("unit_") else params
+            pd.testing.assert_frame_equal(store.run_query(copy, name, needs), store.run_query(con, name, needs),
+                                          obj=name)
+        assert reader.connection(snapshot + 10_000) is None  # no such snapshot: the copy fails, logged
+        reader._thread.join(120)
+        assert reader.connection(snapshot + 10_000) is None and reader.connection(snapshot) is copy
+    finally:
+        reader.close()
+        con.close()
+    assert not list(where.iterdir())
 
 
 # ---------------------------------------------------------------- two dashboards during an import and an undo
@@ -251,6 +286,8 @@ def test_dashboards_show_before_or_after_never_a_mix(demo_lake, demo_db, tmp_pat
         finally:
             con.close()
     assert not (tmp_path / "unused.duckdb").exists()  # nothing went to the embedded file
+    # each dashboard read a local copy of the lake once made (replica.py), and deleted it at exit
+    assert (tmp_path / "replicas").is_dir() and not list((tmp_path / "replicas").glob("*.duckdb*"))
     changed = [label for label in before if before[label] != after.get(label)]
     assert set(before) == set(after) and len(changed) >= 4, (before, after)  # several tiles tell the states apart
     by_state = {"before": 0, "after": 0}
