@@ -75,11 +75,10 @@ def demo_copy(demo_db, tmp_path) -> Path:
 
 @pytest.fixture
 def empty_db(tmp_path) -> Path:
-    from inspection import store
+    """A new store file, as store.connect creates it (a copy of the session's template)."""
+    from support.ledgers import new_store_file
 
-    db = tmp_path / "empty.duckdb"
-    store.connect(db).close()
-    return db
+    return new_store_file(tmp_path / "empty.duckdb")
 
 
 @pytest.fixture
