@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-ARTIFACT = Path(__file__).resolve().parents[2] / "artifacts" / "reliability.json"
+ARTIFACT = Path(__file__).resolve().parents[1] / "artifacts" / "reliability.json"  # tests/artifacts
 
 
 def record(section: str, key: str, value: object) -> None:
