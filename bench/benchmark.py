@@ -884,7 +884,12 @@ and 1.5 s of a filter change.
   (1) `m_overdue`, the issues that can be overdue on some day (527k of 15.3M at national) with
   their unit name, team and description, kept by the import like m_issues: overdue_issues national
   default 866 -> 40 ms CPU (wall 4.3 s -> 0.2 s at load 16), one district 89 -> 10, province default
-  120 -> 15; +15 MB at national, +0.34 s CPU to build at province (m_issues 2.0 s).
+  120 -> 15; +15 MB at national, +0.34 s CPU to build at province (m_issues 2.0 s). (2) `a_listed`, the
+  issues by district, round, level, mode, category and start month without status and dates (1.08M
+  rows against a_issues' 4.4M at national), for the listed counts of the two district x category
+  figures; their overdue counts from m_overdue: national default issues_by_district_category 274 -> 71
+  ms CPU, overdue_by_district_category 481 -> 91 (a round and a level 165 -> 64, 163 -> 54), province
+  default 32 -> 15, 49 -> 18; +7 MB at national, 3.9 s CPU to build whole.
 - **Issue 22, the coverage curves (2026-12-06 07:05-, load 7-9: CPU ms of the query process, medians
   of 5-7 runs, main's SQL and this one alternating in one process on copies of the stores).**
   `a_cover_months` (store.COVER_MONTHS: units by district x month of first inspection, with the running

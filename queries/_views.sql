@@ -88,7 +88,7 @@ WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township
 -- branch it turns off folds away.
 CREATE OR REPLACE MACRO f_overdue(districts, townships, unit_types, poverty_only,
                                   rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
-SELECT district, township, unit_name, round, level, team, category, subcategory, description,
+SELECT district, township, unit_id, unit_name, round, level, team, category, subcategory, description,
        status, due_date, seq
 FROM v_overdue
 WHERE NOT coalesce(getvariable('issues_detail')::BOOLEAN, false)
@@ -97,7 +97,7 @@ WHERE NOT coalesce(getvariable('issues_detail')::BOOLEAN, false)
   AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category))
   AND issue_overdue(status, rectified_date, due_date, as_of)
 UNION ALL
-SELECT f.district, f.township, i.unit_name, f.round, f.level, i.team, f.category, f.subcategory, t.description,
+SELECT f.district, f.township, f.unit_id, i.unit_name, f.round, f.level, i.team, f.category, f.subcategory, t.description,
        f.status, f.due_date, f.seq
 FROM f_issues(districts, townships, unit_types, poverty_only,
               rounds, year_from, year_to, levels, modes, as_of, categories) f
@@ -195,6 +195,39 @@ FROM rows
 WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
   AND inspection_ok(rounds, year_from, year_to, levels, modes, day, round, year, level, mode, start_date)
   AND start_date <= as_of::DATE  -- implied by the line above; a constant bound the scans can use
+  AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
+
+-- The listed issues of f_issues by area and category, counted (n) for the figures grouped by area
+-- and category alone (issues_by_district_category, overdue_by_district_category): issue_counts
+-- without the status and dates, read from a_listed (inspection/store.py AGGREGATES: the issues by
+-- district, round, level, mode and category, the start date to the month; ~4x fewer rows than
+-- a_issues) for the months before the day's and from a_issue_days for the day's month (its groups
+-- of the issues started in that month keep their start day; each issue is there once per month).
+-- Columns: district, township and unit_id (NULL but on the detail path), category, n. The detail
+-- path as in issue_counts (a township, unit type or poverty filter, a grain finer than the
+-- district, SET VARIABLE issues_detail).
+CREATE OR REPLACE MACRO issue_listed(districts, townships, unit_types, poverty_only,
+                                     rounds, year_from, year_to, levels, modes, as_of, categories, grain) AS TABLE
+WITH rows AS (
+    SELECT district, NULL::VARCHAR AS township, NULL::VARCHAR AS unit_type, NULL::BOOLEAN AS is_poverty_village,
+           NULL::INTEGER AS unit_id, round, year, level, mode, category, start_date, n
+    FROM a_listed
+    WHERE NOT issue_detail(districts, townships, unit_types, poverty_only, grain)
+      AND start_date < date_trunc('month', as_of::DATE)::DATE
+    UNION ALL
+    SELECT district, NULL, NULL, NULL, NULL, round, year, level, mode, category, start_date, n
+    FROM a_issue_days
+    WHERE NOT issue_detail(districts, townships, unit_types, poverty_only, grain) AND district <> '*'
+      AND touch = date_trunc('month', as_of::DATE)::DATE AND start_date >= touch
+    UNION ALL
+    SELECT district, township, unit_type, is_poverty_village, unit_id, round, year, level, mode, category, start_date, 1
+    FROM v_issues
+    WHERE issue_detail(districts, townships, unit_types, poverty_only, grain)
+)
+SELECT district, township, unit_id, category, n
+FROM rows
+WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
+  AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
   AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
 
 -- How many issues a group of issue_counts rows holds (count(*) over f_issues), and how many of them
