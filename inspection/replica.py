@@ -119,6 +119,7 @@ class Reader:
         self.target = target
         self.where = where or folder()
         self._lock = threading.Lock()
+        self._done = threading.Condition(self._lock)  # a copy finished or failed
         self._current: tuple[int, duckdb.DuckDBPyConnection, Path] | None = None
         self._previous: tuple[int, duckdb.DuckDBPyConnection, Path] | None = None
         self._building: int | None = None
@@ -162,13 +163,22 @@ class Reader:
                 self._copying = None
                 self._failed[snapshot] = time.monotonic()
                 self._building = None
+                self._done.notify_all()
             return
         with self._lock:
             retired, self._previous = self._previous, self._current
             self._current, self._building, self._copying = (snapshot, con, path), None, None
+            self._done.notify_all()
         _log.info("copy of the lake at snapshot %s ready in %.1f s", snapshot, time.perf_counter() - started)
         if retired is not None:  # two switches ago: no query started on it is still running
             _close(retired)
+
+    def wait(self, snapshot: int, timeout: float) -> bool:
+        """Wait until the copy of `snapshot` is read (True), or no copy is under way, or `timeout`."""
+        with self._done:
+            self._done.wait_for(lambda: (self._current is not None and self._current[0] == snapshot)
+                                or self._building is None, timeout)
+            return self._current is not None and self._current[0] == snapshot
 
     def _opened(self, con: duckdb.DuckDBPyConnection) -> None:
         with self._lock:

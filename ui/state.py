@@ -104,12 +104,42 @@ def _reading(path: str, version: tuple):
     target = store.lake_target(path)
     if not target or version[0] != "snapshot" or not replica.enabled():
         return con
+    copy = _reader(path, target).connection(int(version[1]))
+    return con if copy is None else copy
+
+
+def _reader(path: str, target: str) -> replica.Reader:
+    """The process's copy of the lake, and the watcher of the lake's snapshots, both made once."""
     with _lock:
         reader = _replicas.get(target)
         if reader is None:
             reader = _replicas[target] = replica.Reader(target)
-    copy = reader.connection(int(version[1]))
-    return con if copy is None else copy
+            threading.Thread(target=_watch, args=(path, reader), name="lake-watch", daemon=True).start()
+    return reader
+
+
+# On a DuckLake the import job (python -m inspection import) and other dashboards commit in other
+# processes, so no import in this one tells it to warm up. A watcher reads the lake's snapshot every
+# WATCH_SECONDS (~10 ms of catalog); on new data it makes the local copy, then runs the warm-up
+# on it: the first leader after a command-line import waits no longer than the second.
+WATCH_SECONDS = 10.0
+_warmed: dict[str, tuple] = {}  # path -> the version the last warm-up computed
+
+
+def _watch(path: str, reader: replica.Reader) -> None:
+    from . import registry  # registry imports this module
+
+    seen = None
+    while not _exiting.wait(WATCH_SECONDS):
+        try:
+            version = _version(_open(path).cursor(), path)
+            if seen is not None and version != seen and _warmed.get(path) != version:
+                reader.connection(int(version[1]))  # starts the copy (one at a time)
+                reader.wait(int(version[1]), timeout=600)
+                warm(registry.views, path, version)
+            seen = version
+        except Exception:  # noqa: BLE001 - the pages read the lake themselves; tried again next time
+            _log.warning("watching the lake's snapshots", exc_info=True)
 
 
 def prefetch(names: list[str], params: dict) -> None:
@@ -137,8 +167,11 @@ def data_version() -> tuple:
     new snapshot: its id is the version, read from the catalog in ~10 ms where the query below,
     which scans two lake tables, takes ~100 ms, and it runs before every query of a page. A snapshot
     that only adds an export-log row (exportlog.EXPORT_COMMIT) keeps the version of the one before it."""
-    cursor = connection().cursor()
-    if store.lake_target(db_path()):
+    return _version(connection().cursor(), db_path())
+
+
+def _version(cursor, path: str) -> tuple:
+    if store.lake_target(path):
         current = cursor.execute("SELECT id FROM ducklake_current_snapshot(current_database())").fetchone()[0]
         if current not in _lake_versions:  # once per new snapshot: an export-log commit changes no figure
             _lake_versions[current] = exportlog.data_snapshot(cursor, current)
@@ -223,16 +256,20 @@ def _stop_warming() -> None:
         _warming.join(60)
 
 
-def warm(views: Callable[[Callable[[str, dict], pd.DataFrame]], Iterable[tuple[str, dict]]]) -> threading.Thread | None:
-    """Start computing `views(fetch)`'s (query, parameters) in the background; returns at once."""
+def warm(views: Callable[[Callable[[str, dict], pd.DataFrame]], Iterable[tuple[str, dict]]],
+         path: str | None = None, version: tuple | None = None) -> threading.Thread | None:
+    """Start computing `views(fetch)`'s (query, parameters) in the background; returns at once.
+    Of the data version read now, or of `version` of the store `path` (the lake's watcher)."""
     global _warming
     with _lock:
         generation = _generation
     try:
-        path, version = db_path(), data_version()
+        if path is None or version is None:
+            path, version = db_path(), data_version()
     except Exception:  # noqa: BLE001 - the import's own answer stands; the pages read the version again
         _log.warning("warm-up after an import not started", exc_info=True)
         return None
+    _warmed[path] = version
 
     def fetch(name: str, params: dict) -> pd.DataFrame:
         return _cached(path, version, name, params)
