@@ -897,6 +897,10 @@ and 1.5 s of a filter change.
   ~0.13 s CPU at national) answers the districts' curves of every inspection: coverage_by_district_month
   national default 331 -> 171 (the 203k points' frame alone ~120), as of mid-2024 236 -> 112, province
   default 41 -> 28; drilled or inspection-filtered views read the units as before, +3-7 ms of planning.
+  `a_round_units` (store.ROUND_UNITS: inspections by district x round x year x level x mode x month of
+  start, with their units, one per round; the touched (district, round) pairs rewritten by the import
+  and undo) answers the heatmap by district under any inspection filter: units_by_district_round
+  national default 545 -> 101, as of mid-2024 288 -> 75, county only 487 -> 101; drilled views as before.
 - **Import (met at province; missed at national).** Large regular CSVs of all three tables take a
   vectorised path (DuckDB `read_csv` into a staging table, each converter run once per distinct
   value, validation and problems as SQL, the diff only over groups the store already holds);

@@ -87,6 +87,17 @@ SELECT district, month, n,
 FROM m WINDOW w AS (PARTITION BY district, month IS NULL ORDER BY month)
 ORDER BY district, month""")
 
+# The heatmap's pre-aggregate (queries/units_by_district_round.sql reads it): m_inspections by
+# district, round and what the inspection filters read (year, level, mode, the month of start_date),
+# with the units and inspections of each group. A unit has at most one active inspection per round
+# (an import supersedes the rows of the same (round, unit)), so the units of a (district, round) are
+# the sum of its groups'. refresh_derived rewrites the groups of the (district, round) pairs whose
+# inspection rows it rewrote, before and after, in the same transaction.
+ROUND_UNITS = ("a_round_units", "district, round_ord",
+               "SELECT district, round, round_ord, year, level, mode, date_trunc('month', start_date)::DATE AS month, "
+               "CAST(count(DISTINCT unit_id) AS INTEGER) AS units, CAST(count(*) AS INTEGER) AS inspections "
+               "FROM m_inspections {where} GROUP BY ALL")
+
 # The pre-aggregates of the issue figures (queries/_views.sql issue_counts reads them): m_issues
 # grouped by what the figures filter by at the district grain and what the as-of rules read of an
 # issue (the issue_* macros of queries/_live.sql), the dates to the month; a_issue_days holds, for
@@ -654,6 +665,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         for table, view, order in DERIVED:
             _rebuild(con, table, view, order)
         _refresh_unit_summaries(con, None)
+        _refresh_round_units(con, False)
         _rebuild_aggregates(con)
         for table in RETIRED_TABLES:
             con.execute(f"DROP TABLE IF EXISTS {table}")
@@ -672,6 +684,9 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
     # where the rows differ afterwards)
     con.execute(f"CREATE OR REPLACE TEMP TABLE refresh_issues AS SELECT {_ISSUE_ROW} FROM m_issues "
                 f"WHERE unit_ref IN ({every})")
+    # the (district, round) pairs of the inspection rows about to be rewritten (ROUND_UNITS)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE refresh_rounds AS SELECT DISTINCT district, round FROM m_inspections "
+                f"WHERE unit_ref IN (SELECT unit_id FROM {touched})")
     rebuilt = set()
     # (a store written before this table existed has no count: its tables are sorted at this import)
     con.execute(_APPENDS_TABLE)
@@ -688,6 +703,9 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
                     f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
     _refresh_unit_summaries(con, touched)
+    con.execute(f"INSERT INTO refresh_rounds SELECT DISTINCT district, round FROM m_inspections "
+                f"WHERE unit_ref IN (SELECT unit_id FROM {touched})")
+    _refresh_round_units(con, True)
     if "m_issues" in rebuilt or not all(_has_table(con, t) for t, _, _ in AGGREGATES):
         _rebuild_aggregates(con)  # sorted again with m_issues, or built for a store of an earlier release
     else:
@@ -741,6 +759,23 @@ def _refresh_unit_summaries(con: duckdb.DuckDBPyConnection, touched: str | None)
         con.execute(f"INSERT INTO {table} {query.format(units=keys)} ORDER BY {order}")
     name, query = COVER_MONTHS
     con.execute(f"CREATE OR REPLACE TABLE {name} AS {query.format(whole=WHOLE_AREA)}")
+
+
+def _refresh_round_units(con: duckdb.DuckDBPyConnection, touched: bool) -> None:
+    """Rewrite the ROUND_UNITS groups of the (district, round) pairs in TEMP table refresh_rounds
+    (touched), or every group, sorted (not touched, or a store written before the table existed)."""
+    table, order, query = ROUND_UNITS
+    if not touched or not _has_table(con, table):
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS {query.format(where='')} ORDER BY {order}")
+    else:
+        places = "SEMI JOIN (SELECT DISTINCT district, round FROM refresh_rounds) p USING (district, round)"
+        con.execute(f"DELETE FROM {table} USING refresh_rounds p WHERE {table}.district = p.district "
+                    f"AND {table}.round = p.round")
+        con.execute(f"INSERT INTO {table} {query.format(where=places)} ORDER BY {order}")
+        # a round added or removed elsewhere in the order renumbers every row's round_ord
+        con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
+                    f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
+    con.execute("DROP TABLE IF EXISTS refresh_rounds")
 
 
 def _count_appended(con: duckdb.DuckDBPyConnection, table: str, added: int) -> bool:

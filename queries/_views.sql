@@ -412,12 +412,17 @@ FROM listed, counts;
 -- their first inspection, with the running count) when the districts' curves of every inspection
 -- are asked for (cover_months_apply); else from the units (coverage_curve_units). The branch
 -- not taken folds away (its condition is a constant). coverage_curve is at the end of this file.
+-- district_rows_apply: a figure by district that no township, unit type or poverty filter narrows
+-- (the pre-aggregates by district keep none of them), unless SET VARIABLE coverage_detail = true
+-- (the tests compare the two paths).
+CREATE OR REPLACE MACRO district_rows_apply(townships, unit_types, poverty_only, grain) AS
+    len(townships::VARCHAR[]) = 0 AND len(unit_types::VARCHAR[]) = 0
+    AND NOT coalesce(poverty_only::BOOLEAN, false) AND coalesce(grain::VARCHAR, 'district') = 'district'
+    AND NOT coalesce(getvariable('coverage_detail')::BOOLEAN, false);
 CREATE OR REPLACE MACRO cover_months_apply(townships, unit_types, poverty_only,
                                            rounds, year_from, year_to, levels, modes, grain) AS
     plan_applies(rounds, year_from, year_to, levels, modes)
-    AND len(townships::VARCHAR[]) = 0 AND len(unit_types::VARCHAR[]) = 0
-    AND NOT coalesce(poverty_only::BOOLEAN, false) AND coalesce(grain::VARCHAR, 'district') = 'district'
-    AND NOT coalesce(getvariable('coverage_detail')::BOOLEAN, false);
+    AND district_rows_apply(townships, unit_types, poverty_only, grain);
 
 -- The districts' curves from a_cover_months: a point before as_of's month is the `covered` of the
 -- district's latest row up to its month (each row stands for the months up to its next_month), 0

@@ -62,6 +62,10 @@ def assert_fresh(con) -> None:
         f"SELECT * FROM ({query.format(whole=store.WHOLE_AREA)}) ORDER BY ALL").fetchall()
     assert con.execute(f"SELECT sum(n) FILTER (WHERE district = '*') IS NOT DISTINCT FROM "
                        f"sum(n) FILTER (WHERE district <> '*') FROM {name}").fetchone()[0]
+    # the heatmap's groups (store.ROUND_UNITS) as a whole rebuild from m_inspections
+    name, _, query = store.ROUND_UNITS
+    assert con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() == con.execute(
+        f"SELECT * FROM ({query.format(where='')}) ORDER BY ALL").fetchall()
 
 
 def test_tables_follow_imports_relinks_and_undo(con):

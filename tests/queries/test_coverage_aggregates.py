@@ -1,6 +1,7 @@
 """The coverage figures read each roster unit with its first inspection from m_roster_first (kept by
 the import and undo) instead of scanning the inspections when no inspection filter applies, and compute the city
-curve and the plan's target day without per-unit window functions (issue 22 items 1 and 2). Every
+curve and the plan's target day without per-unit window functions (issue 22 items 1 and 2); the
+districts' curves and the heatmap read pre-aggregates by district (a_cover_months, a_round_units). Every
 figure they give equals the detail path's, the files and macros of the release before them
 (tests/queries/detail/), over many filter sets at every grain of the drill-down, after imports, a
 superseding re-import and an undo; a store of that release opened read-only gives the same figures."""
@@ -144,6 +145,9 @@ def test_the_fast_paths_give_the_detail_figures_after_a_reimport_and_an_undo(dem
     plan = con.execute("EXPLAIN " + store.load_sql("coverage_by_district_month"),
                        {k: store._bindable(default[k]) for k in store.query_params("coverage_by_district_month")})
     assert "a_cover_months" in str(plan.fetchall())
+    plan = con.execute("EXPLAIN " + store.load_sql("units_by_district_round"),
+                       {k: store._bindable(default[k]) for k in store.query_params("units_by_district_round")})
+    assert "a_round_units" in str(plan.fetchall())
     columns = ("round, level, team, mode, start_date, end_date, district, township, unit_name, "
                "issues_found, clues, disciplined, rectified")
     # a covered unit's first inspection, and a unit never inspected
