@@ -314,7 +314,8 @@ CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt;
 -- and coverage_curve (the plan line of coverage_by_month / coverage_by_district_month) read them.
 -- A unit is newly covered on the start_date of its first inspection that passes the filters:
 -- one row per unit of the filtered roster, its area at the grain (district), the district whose
--- plan it counts against (plan_district) and that day (first_date, NULL while not covered).
+-- plan it counts against (plan_district), that day (first_date, NULL while not covered), its unit_type
+-- and is_poverty_village.
 --
 -- Without inspection filters (plan_applies) that is the unit's first inspection of all, read with
 -- the roster unit itself from m_roster_first (kept by the import and undo, inspection/store.py
@@ -326,13 +327,14 @@ CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt;
 CREATE OR REPLACE MACRO first_covers(districts, townships, unit_types, poverty_only,
                                      rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
 SELECT unit_id, area(grain, district, township, unit_name) AS district, district AS plan_district,
-       CASE WHEN first_date <= as_of::DATE THEN first_date END AS first_date
+       CASE WHEN first_date <= as_of::DATE THEN first_date END AS first_date, unit_type, is_poverty_village
 FROM m_roster_first
 WHERE plan_applies(rounds, year_from, year_to, levels, modes)
   AND unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
 UNION ALL
-SELECT u.unit_id, u.district, u.plan_district, f.first_date
-FROM (SELECT unit_id, district AS plan_district, area(grain, district, township, unit_name) AS district
+SELECT u.unit_id, u.district, u.plan_district, f.first_date, u.unit_type, u.is_poverty_village
+FROM (SELECT unit_id, district AS plan_district, area(grain, district, township, unit_name) AS district,
+             unit_type, is_poverty_village
       FROM f_units(districts, townships, unit_types, poverty_only)) u
 LEFT JOIN (SELECT unit_id, min(start_date) AS first_date
            FROM f_inspections(districts, townships, unit_types, poverty_only,
