@@ -938,6 +938,8 @@ and 1.5 s of a filter change.
   national default 545 -> 101, as of mid-2024 288 -> 75, county only 487 -> 101; drilled views as before.
   coverage_by_unit_type and coverage_by_poverty read first_covers (m_roster_first without inspection
   filters) instead of every inspection's unit: national default 189 -> 14 and 162 -> 18.
+  coverage_by_month (the whole area's curve) counts by month from a_cover_months too: national default
+  87 -> 32, as of mid-2024 87 -> 29; under inspection filters or a township as before.
 - **Import (met at province; missed at national).** Large regular CSVs of all three tables take a
   vectorised path (DuckDB `read_csv` into a staging table, each converter run once per distinct
   value, validation and problems as SQL, the diff only over groups the store already holds);
