@@ -924,7 +924,12 @@ and 1.5 s of a filter change.
   rows against a_issues' 4.4M at national), for the listed counts of the two district x category
   figures; their overdue counts from m_overdue: national default issues_by_district_category 274 -> 71
   ms CPU, overdue_by_district_category 481 -> 91 (a round and a level 165 -> 64, 163 -> 54), province
-  default 32 -> 15, 49 -> 18; +7 MB at national, 3.9 s CPU to build whole.
+  default 32 -> 15, 49 -> 18; +7 MB at national, 3.9 s CPU to build whole. (3) Like for like,
+  level_stats sums each (district, year, level) first and joins those ~35k groups to the cells (units
+  are not shown there, so not counted): results_by_level_like national default 472 -> 119 ms CPU, as
+  of 2022 114 -> 55, province default 47 -> 26; level_results takes its ratios from one aggregate row,
+  not window functions (DuckDB 1.5.5's window operator failed now and then on these rows with an
+  INTERNAL error that invalidates the database).
 - **Issue 22, the coverage curves (2026-12-06 07:05-, load 7-9: CPU ms of the query process, medians
   of 5-7 runs, main's SQL and this one alternating in one process on copies of the stores).**
   `a_cover_months` (store.COVER_MONTHS: units by district x month of first inspection, with the running

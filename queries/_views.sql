@@ -248,14 +248,28 @@ CREATE OR REPLACE MACRO per_inspection(figure) AS sum(figure) / nullif(count(fig
 -- Per-level results over a set of filtered inspections. Averages are per inspection: the level's
 -- sum over the inspections that reported that figure; issues+clues over those that reported both.
 -- like_for_like: only the (district, year) cells where both levels inspected, so municipal and
--- county figures cover the same places and period (cells: how many such cells; 0 without).
+-- county figures cover the same places and period (cells: how many such cells; 0 without). Like
+-- for like, the inspections of each (district, year, level) are summed first (~35k groups at
+-- national instead of 1.35M rows to join to the cells) and units are not counted (NULL: no figure
+-- shows them; a distinct count cannot be summed). The branch the constant like_for_like turns off
+-- folds away.
 CREATE OR REPLACE MACRO level_stats(districts, townships, unit_types, poverty_only,
                                     rounds, year_from, year_to, levels, modes, as_of, like_for_like) AS TABLE
 WITH i AS (
     SELECT * FROM f_inspections(districts, townships, unit_types, poverty_only,
                                 rounds, year_from, year_to, levels, modes, as_of)
+), g AS (
+    SELECT district, year, level, count(*) AS inspections,
+           sum(issues_found) AS issues_found, sum(clues) AS clues, sum(disciplined) AS disciplined,
+           sum(immediate_fixes) AS immediate_fixes,
+           -- per_inspection's parts, summed again below
+           sum(issues_found + clues) AS sum_ic, count(issues_found + clues) AS n_ic,
+           count(issues_found) AS n_issues, count(clues) AS n_clues, count(disciplined) AS n_disciplined,
+           count(immediate_fixes) AS n_fixes
+    FROM i WHERE like_for_like
+    GROUP BY district, year, level
 ), cells AS (
-    SELECT district, year FROM i WHERE like_for_like
+    SELECT district, year FROM g
     GROUP BY district, year HAVING count(DISTINCT level) = 2
 )
 SELECT
@@ -273,26 +287,51 @@ SELECT
     per_inspection(immediate_fixes) AS avg_immediate_fixes,
     (SELECT count(*) FROM cells) AS cells
 FROM i
-WHERE NOT like_for_like OR EXISTS (SELECT 1 FROM cells c WHERE c.district = i.district AND c.year = i.year)
+WHERE NOT like_for_like
+GROUP BY level
+UNION ALL
+SELECT
+    level,
+    CAST(sum(inspections) AS BIGINT) AS inspections,
+    NULL::BIGINT AS units,
+    sum(issues_found) AS issues_found,
+    sum(clues) AS clues,
+    sum(disciplined) AS disciplined,
+    sum(immediate_fixes) AS immediate_fixes,
+    sum(sum_ic) / nullif(sum(n_ic), 0) AS avg_issues_and_clues,
+    sum(issues_found) / nullif(sum(n_issues), 0) AS avg_issues,
+    sum(clues) / nullif(sum(n_clues), 0) AS avg_clues,
+    sum(disciplined) / nullif(sum(n_disciplined), 0) AS avg_disciplined,
+    sum(immediate_fixes) / nullif(sum(n_fixes), 0) AS avg_immediate_fixes,
+    (SELECT count(*) FROM cells) AS cells
+FROM g
+WHERE like_for_like AND EXISTS (SELECT 1 FROM cells c WHERE c.district = g.district AND c.year = g.year)
 GROUP BY level;
 
 -- level_stats with the municipal/county ratio of each average (ratio_* is the same on both rows;
 -- NULL when a level is missing), municipal first.
 CREATE OR REPLACE MACRO level_results(districts, townships, unit_types, poverty_only,
                                       rounds, year_from, year_to, levels, modes, as_of, like_for_like) AS TABLE
--- (the ratios as window aggregates over the two rows: level_stats is bound once, not once per ratio)
-SELECT
-    l.*,
-    max(avg_issues_and_clues) FILTER (WHERE level = 'municipal') OVER ()
-        / nullif(max(avg_issues_and_clues) FILTER (WHERE level = 'county') OVER (), 0) AS ratio_issues_and_clues,
-    max(avg_clues) FILTER (WHERE level = 'municipal') OVER ()
-        / nullif(max(avg_clues) FILTER (WHERE level = 'county') OVER (), 0) AS ratio_clues,
-    max(avg_disciplined) FILTER (WHERE level = 'municipal') OVER ()
-        / nullif(max(avg_disciplined) FILTER (WHERE level = 'county') OVER (), 0) AS ratio_disciplined,
-    max(avg_immediate_fixes) FILTER (WHERE level = 'municipal') OVER ()
-        / nullif(max(avg_immediate_fixes) FILTER (WHERE level = 'county') OVER (), 0) AS ratio_immediate_fixes
-FROM level_stats(districts, townships, unit_types, poverty_only,
-                 rounds, year_from, year_to, levels, modes, as_of, like_for_like) l
+-- (level_stats read once through a CTE, bound once; the ratios from its rows in one aggregate row
+-- joined to each: DuckDB 1.5.5's window operator fails now and then ("INTERNAL Error: Attempted to
+-- access index 0 within vector of size 0", which invalidates the database) on these few rows)
+WITH l AS (
+    SELECT * FROM level_stats(districts, townships, unit_types, poverty_only,
+                              rounds, year_from, year_to, levels, modes, as_of, like_for_like)
+), r AS (
+    SELECT
+        max(avg_issues_and_clues) FILTER (WHERE level = 'municipal')
+            / nullif(max(avg_issues_and_clues) FILTER (WHERE level = 'county'), 0) AS ratio_issues_and_clues,
+        max(avg_clues) FILTER (WHERE level = 'municipal')
+            / nullif(max(avg_clues) FILTER (WHERE level = 'county'), 0) AS ratio_clues,
+        max(avg_disciplined) FILTER (WHERE level = 'municipal')
+            / nullif(max(avg_disciplined) FILTER (WHERE level = 'county'), 0) AS ratio_disciplined,
+        max(avg_immediate_fixes) FILTER (WHERE level = 'municipal')
+            / nullif(max(avg_immediate_fixes) FILTER (WHERE level = 'county'), 0) AS ratio_immediate_fixes
+    FROM l
+)
+SELECT l.*, r.ratio_issues_and_clues, r.ratio_clues, r.ratio_disciplined, r.ratio_immediate_fixes
+FROM l CROSS JOIN r
 ORDER BY CASE level WHEN 'municipal' THEN 0 ELSE 1 END;
 
 -- The plan per district: its own row in plan_settings, else the default row '*'. Every plan

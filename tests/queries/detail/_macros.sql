@@ -61,6 +61,34 @@ SELECT
         plan_share(target, plan_start, plan_end, day) END AS plan_rate
 FROM counted;
 
+-- level_stats as it was before like for like summed each (district, year, level) first
+CREATE OR REPLACE MACRO level_stats(districts, townships, unit_types, poverty_only,
+                                    rounds, year_from, year_to, levels, modes, as_of, like_for_like) AS TABLE
+WITH i AS (
+    SELECT * FROM f_inspections(districts, townships, unit_types, poverty_only,
+                                rounds, year_from, year_to, levels, modes, as_of)
+), cells AS (
+    SELECT district, year FROM i WHERE like_for_like
+    GROUP BY district, year HAVING count(DISTINCT level) = 2
+)
+SELECT
+    level,
+    count(*) AS inspections,
+    count(DISTINCT unit_id) AS units,
+    sum(issues_found) AS issues_found,
+    sum(clues) AS clues,
+    sum(disciplined) AS disciplined,
+    sum(immediate_fixes) AS immediate_fixes,
+    per_inspection(issues_found + clues) AS avg_issues_and_clues,
+    per_inspection(issues_found) AS avg_issues,
+    per_inspection(clues) AS avg_clues,
+    per_inspection(disciplined) AS avg_disciplined,
+    per_inspection(immediate_fixes) AS avg_immediate_fixes,
+    (SELECT count(*) FROM cells) AS cells
+FROM i
+WHERE NOT like_for_like OR EXISTS (SELECT 1 FROM cells c WHERE c.district = i.district AND c.year = i.year)
+GROUP BY level;
+
 CREATE OR REPLACE MACRO level_results(districts, townships, unit_types, poverty_only,
                                       rounds, year_from, year_to, levels, modes, as_of, like_for_like) AS TABLE
 WITH l AS (
