@@ -945,6 +945,9 @@ and 1.5 s of a filter change.
   filters) instead of every inspection's unit: national default 189 -> 14 and 162 -> 18.
   coverage_by_month (the whole area's curve) counts by month from a_cover_months too: national default
   87 -> 32, as of mid-2024 87 -> 29; under inspection filters or a township as before.
+  coverage_projection_by_month reads the units by district and day of first inspection (`a_cover_days`,
+  192k rows for 611k units, rewritten whole with a_cover_months) and the running counts from
+  a_cover_months: national default 417 -> 324, as of mid-2024 388 -> 290 (the rest: 206k points).
 - **Import (met at province; missed at national).** Large regular CSVs of all three tables take a
   vectorised path (DuckDB `read_csv` into a staging table, each converter run once per distinct
   value, validation and problems as SQL, the diff only over groups the store already holds);

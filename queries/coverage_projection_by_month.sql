@@ -5,27 +5,52 @@
 --   covered_share    units first covered on or before the point / units_total (NULL after $as_of)
 --   planned_share    the plan line: target * elapsed share of the plan period, clamped to 0..target
 --   projected_share  from $as_of to plan_end: covered + pace * months (days / 30.4375), at most 1
+-- The units come as (area, plan district, first day, n units): by district from a_cover_days
+-- (inspection/store.py COVER_DAYS, the units by district and day of their first inspection) when no
+-- township, unit type or poverty filter applies (district_rows_apply), else one by one (first_covers,
+-- n = 1). The branch not taken folds away.
 WITH units AS (
-    SELECT * FROM first_covers($districts, $townships, $unit_types, $poverty_only,
-                               $rounds, $year_from, $year_to, $levels, $modes, $as_of, $grain)
+    SELECT district, plan_district, first_date, 1 AS n
+    FROM first_covers($districts, $townships, $unit_types, $poverty_only,
+                      $rounds, $year_from, $year_to, $levels, $modes, $as_of, $grain)
+    WHERE NOT district_rows_apply($townships, $unit_types, $poverty_only, $grain)
+    UNION ALL
+    SELECT district, district, CASE WHEN first_date <= $as_of::DATE THEN first_date END, n
+    FROM a_cover_days
+    WHERE district_rows_apply($townships, $unit_types, $poverty_only, $grain)
+      AND unit_ok($districts, [], [], false, district, NULL, NULL, NULL)
 ), cum AS (
     -- per district, units first covered up to the end of each month with a first cover (a running
-    -- count), valid until the next such month
+    -- count), valid until the next such month; read before $as_of's month alone (a point in that
+    -- month or later is not read from it), by district from a_cover_months (store.COVER_MONTHS)
     SELECT district, month, CAST(sum(n) OVER w AS BIGINT) AS covered,
            lead(month, 1, DATE '9999-12-01') OVER w AS next_month
-    FROM (SELECT district, date_trunc('month', first_date)::DATE AS month, count(*) AS n
-          FROM units WHERE first_date IS NOT NULL GROUP BY ALL)
+    FROM (SELECT district, date_trunc('month', first_date)::DATE AS month, sum(n) AS n
+          FROM units WHERE first_date IS NOT NULL
+            AND NOT district_rows_apply($townships, $unit_types, $poverty_only, $grain) GROUP BY ALL)
     WINDOW w AS (PARTITION BY district ORDER BY month)
+    UNION ALL
+    SELECT district, month, covered, coalesce(next_month, DATE '9999-12-01')
+    FROM a_cover_months
+    WHERE district_rows_apply($townships, $unit_types, $poverty_only, $grain)
+      AND district <> '*' AND unit_ok($districts, [], [], false, district, NULL, NULL, NULL)
+      AND month < date_trunc('month', $as_of::DATE)
 ), d AS (
     SELECT
         n.district, p.plan_start, p.plan_end, p.target,
-        count(*) AS units_total,
-        count(n.first_date) AS covered_now,
-        count(n.first_date) FILTER (WHERE n.first_date <= p.plan_end) AS covered_by_plan_end,
-        pace_per_month(covered_recently(n.first_date, $as_of)) AS pace_per_month,
+        CAST(sum(n.n) AS BIGINT) AS units_total,
+        CAST(coalesce(sum(n.n) FILTER (WHERE n.first_date IS NOT NULL), 0) AS BIGINT) AS covered_now,
+        CAST(coalesce(sum(n.n) FILTER (WHERE n.first_date <= p.plan_end), 0) AS BIGINT) AS covered_by_plan_end,
+        pace_per_month(covered_recently_n(n.first_date, n.n, $as_of)) AS pace_per_month,
         least(p.plan_start, min(n.first_date)) AS first_day,
         greatest(p.plan_end, $as_of::DATE) AS last_day
-    FROM units n JOIN v_plan p ON p.district = n.plan_district
+    -- each district's plan: its own row of plan_settings, else the default '*' (as v_plan)
+    FROM units n
+    JOIN (SELECT u.district, coalesce(s.plan_start, dflt.plan_start) AS plan_start,
+                 coalesce(s.plan_end, dflt.plan_end) AS plan_end, coalesce(s.target, dflt.target) AS target
+          FROM (SELECT DISTINCT plan_district AS district FROM units) u
+          LEFT JOIN plan_settings s ON s.district = u.district
+          CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt) p ON p.district = n.plan_district
     GROUP BY n.district, p.plan_start, p.plan_end, p.target
 ), months AS (
     SELECT d.*, CAST(m AS DATE) AS month

@@ -55,13 +55,16 @@ def assert_fresh(con) -> None:
         "SELECT u.unit_id, u.district, u.township, u.unit_type, u.is_poverty_village, u.unit_name, "
         "(SELECT min(start_date) FROM m_inspections i WHERE i.unit_id = u.unit_id) "
         "FROM m_units u ORDER BY unit_id").fetchall()
-    # the coverage curves' months (store.COVER_MONTHS) as a whole rebuild from it, the whole area's
-    # rows the sum of the districts'
+    # the coverage curves' months and days (store.COVER_MONTHS, COVER_DAYS) as a whole rebuild from
+    # it, the whole area's rows the sum of the districts'
     name, query = store.COVER_MONTHS
     assert con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() == con.execute(
         f"SELECT * FROM ({query.format(whole=store.WHOLE_AREA)}) ORDER BY ALL").fetchall()
     assert con.execute(f"SELECT sum(n) FILTER (WHERE district = '*') IS NOT DISTINCT FROM "
                        f"sum(n) FILTER (WHERE district <> '*') FROM {name}").fetchone()[0]
+    name, query = store.COVER_DAYS
+    assert con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() == con.execute(
+        f"SELECT * FROM ({query}) ORDER BY ALL").fetchall()
     # the heatmap's groups (store.ROUND_UNITS) as a whole rebuild from m_inspections
     name, _, query = store.ROUND_UNITS
     assert con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() == con.execute(
