@@ -10,7 +10,7 @@ from ui import registry, state
 
 
 def render_treemap(frame, filters, lang: str) -> None:
-    ui.chart(charts.category_treemap(frame, t("chart_treemap", lang), lang), "chart_treemap", filters)
+    ui.chart(state.figure(charts.category_treemap, frame, t("chart_treemap", lang), lang), "chart_treemap", filters)
 
 
 def render_by_district(filters, lang: str) -> None:
@@ -24,8 +24,8 @@ def render_by_district(filters, lang: str) -> None:
     else:
         column, y_title = "issues", t("issues_label", lang)
     order = frame.groupby("district", sort=False)["issues"].sum().sort_values(ascending=False).index.tolist()
-    fig = charts.categories_by_group(frame, "district", column, t("chart_top_by_district", lang), y_title, order,
-                                     handle_hint=grained(t("cat_handle_hint", lang), filters.params(), lang))
+    fig = state.figure(charts.categories_by_group, frame, "district", column, t("chart_top_by_district", lang),
+                       y_title, order, handle_hint=grained(t("cat_handle_hint", lang), filters.params(), lang))
     fig.update_xaxes(title_text=t("district", lang))
     ui.area_chart(fig, "chart_top_by_district", filters, key="cat_district_bars",
                   on_click=ui.click_category_or_area("cat_district_bars", filters))
@@ -36,7 +36,7 @@ def render_trend(filters, lang: str) -> None:
     frame = state.run_query("issues_by_round_category", filters.params())
     if frame.empty:
         return
-    ui.chart(charts.category_trend(frame, t("chart_trend", lang), lang), "chart_trend", filters)
+    ui.chart(state.figure(charts.category_trend, frame, t("chart_trend", lang), lang), "chart_trend", filters)
 
 
 def render_rectification(filters, lang: str) -> None:
@@ -47,7 +47,7 @@ def render_rectification(filters, lang: str) -> None:
     ui.kpi(overdue, t("overdue", lang), fmt.count(frame["overdue"].sum(), lang))
     ui.kpi(long_term, t("long_term", lang), fmt.count(frame["long_term"].sum(), lang),
            help_text=t("long_term_help", lang))
-    fig = charts.rectification_status(frame, t("chart_rectification", lang), lang)
+    fig = state.figure(charts.rectification_status, frame, t("chart_rectification", lang), lang)
     ui.chart(fig, "chart_rectification", filters, key="cat_rect_bars",
              on_click=ui.click_to_filter("cat_rect_bars", "category"))
 

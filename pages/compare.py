@@ -30,7 +30,7 @@ def render_ratio_tiles(frame, lang: str) -> None:
 
 
 def render_levels(frame, filters, lang: str) -> None:
-    fig = charts.level_bars(frame, METRICS, t("chart_level_avgs", lang), t("avg_label", lang), lang)
+    fig = state.figure(charts.level_bars, frame, METRICS, t("chart_level_avgs", lang), t("avg_label", lang), lang)
     ui.chart(fig, "chart_level_avgs", filters)
 
 
@@ -42,11 +42,11 @@ def render_like_for_like(filters, lang: str) -> None:
     else:
         st.caption(t("like_note", lang, cells=int(like["cells"].iloc[0])))
         render_ratio_tiles(like, lang)
-        fig = charts.level_bars(like, METRICS, t("chart_level_like", lang), t("avg_label", lang), lang)
+        fig = state.figure(charts.level_bars, like, METRICS, t("chart_level_like", lang), t("avg_label", lang), lang)
         ui.chart(fig, "chart_level_like", filters)
     modes = state.run_query("results_by_level_mode", filters.params())
     if not modes.empty:
-        fig = charts.level_by_group(modes, "mode", "avg_issues_and_clues", t("chart_by_mode", lang),
+        fig = state.figure(charts.level_by_group, modes, "mode", "avg_issues_and_clues", t("chart_by_mode", lang),
                                     t("avg_label", lang), lang)
         fig.update_xaxes(title_text=t("mode", lang))
         ui.chart(fig, "chart_by_mode", filters)

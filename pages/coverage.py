@@ -25,7 +25,7 @@ def render_district_bars(filters, lang: str) -> list[str] | None:
     if rows.empty:
         bars = state.run_query("coverage_by_district", filters.params(), prefetch=False)  # without a plan only
         title = subset_key("chart_coverage_by_district", filters)
-        fig = charts.coverage_bars(bars, "district", t(title, lang), lang)
+        fig = state.figure(charts.coverage_bars, bars, "district", t(title, lang), lang)
         ui.area_chart(fig, title, filters, key="coverage_district_bars", drillable=True)
         return None
     late = rows[rows["behind"].astype(bool)]
@@ -40,7 +40,7 @@ def render_district_bars(filters, lang: str) -> list[str] | None:
     shown = ui.choose_districts(rows, lang, "coverage_districts_shown", filters)
     if shown is not None:
         frame = rows[rows["district"].isin(shown)]
-    fig = charts.plan_vs_actual(frame, t("chart_plan_vs_actual", lang), lang)
+    fig = state.figure(charts.plan_vs_actual, frame, t("chart_plan_vs_actual", lang), lang)
     ui.area_chart(fig, "chart_plan_vs_actual", filters, key="coverage_district_bars", drillable=True)
     try:
         st.page_link("pages/followup.py", label=t("cov_plan_link", lang), icon=":material/task_alt:")
@@ -55,7 +55,7 @@ def render_district_progress(filters, lang: str, shown: list[str] | None = None)
     if not ui.is_empty(lines):
         total = None if shown is None else state.run_query("coverage_by_month", filters.params(), prefetch=False)
         title = subset_key("chart_district_month", filters)
-        fig = charts.district_coverage_over_time(lines, t(title, lang), lang, total)
+        fig = state.figure(charts.district_coverage_over_time, lines, t(title, lang), lang, total)
         ui.area_chart(fig, title, filters)
 
 
@@ -64,19 +64,19 @@ def render_heatmap(filters, lang: str, shown: list[str] | None = None) -> None:
     if ui.is_empty(frame):
         ui.empty()
         return
-    ui.area_chart(charts.round_heatmap(frame, t("chart_heatmap", lang), lang), "chart_heatmap", filters)
+    ui.area_chart(state.figure(charts.round_heatmap, frame, t("chart_heatmap", lang), lang), "chart_heatmap", filters)
 
 
 def render_groups(filters, lang: str) -> None:
     left, right = st.columns(2)
     with left:
         frame = state.run_query("coverage_by_unit_type", filters.params())
-        fig = charts.coverage_bars(frame, "unit_type", t("chart_by_type", lang), lang)
+        fig = state.figure(charts.coverage_bars, frame, "unit_type", t("chart_by_type", lang), lang)
         ui.chart(fig, "chart_by_type", filters)
     with right:
         frame = state.run_query("coverage_by_poverty", filters.params())
         labels = {"True": t("poverty_yes", lang), "False": t("poverty_no", lang)}
-        fig = charts.coverage_bars(frame, "is_poverty_village", t("chart_poverty", lang), lang, labels)
+        fig = state.figure(charts.coverage_bars, frame, "is_poverty_village", t("chart_poverty", lang), lang, labels)
         ui.chart(fig, "chart_poverty", filters)
 
 

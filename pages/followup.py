@@ -122,7 +122,7 @@ def render_projection(filters, lang: str, plan_frame: pd.DataFrame) -> None:
     frame = ui.only(state.run_query("coverage_projection_by_month", ui.narrowed(filters, shown).params()), shown)
     if frame.empty:
         return
-    fig = at_grain(charts.projection_small_multiples(frame, plan_frame, lang), filters.params(), lang)
+    fig = at_grain(state.figure(charts.projection_small_multiples, frame, plan_frame, lang), filters.params(), lang)
     show(fig, "fu_chart_projection", filters, lang, "followup_projection")
 
 
@@ -214,22 +214,22 @@ def render_rect_tiles(filters, lang: str) -> pd.DataFrame:
     ui.kpi(d, t("long_term", lang), fmt.count(row["long_term"], lang), help_text=t("long_term_help", lang))
     if row["rectification_basis"] == "counts":
         st.caption(t("fu_basis_counts", lang))
-    show(charts.rectification_bullets(totals, lang), "fu_one_month", filters, lang, "followup_bullets")
+    show(state.figure(charts.rectification_bullets, totals, lang), "fu_one_month", filters, lang, "followup_bullets")
     return totals
 
 
 def render_status(totals: pd.DataFrame, filters, lang: str) -> None:
-    show(charts.rectification_status_bar(totals, lang), "fu_chart_status", filters, lang, "followup_status")
+    show(state.figure(charts.rectification_status_bar, totals, lang), "fu_chart_status", filters, lang, "followup_status")
 
 
 def render_days(filters, lang: str) -> None:
     frame = state.run_query("rectification_by_days", filters.params())
-    show(charts.rectification_days_curve(frame, lang), "fu_chart_days", filters, lang, "followup_days")
+    show(state.figure(charts.rectification_days_curve, frame, lang), "fu_chart_days", filters, lang, "followup_days")
 
 
 def render_overdue(filters, lang: str) -> None:
     frame = state.run_query("overdue_by_district_category", filters.params())
-    fig = at_grain(charts.overdue_by_district_category(frame, lang), filters.params(), lang)
+    fig = at_grain(state.figure(charts.overdue_by_district_category, frame, lang), filters.params(), lang)
     show(fig, "fu_chart_overdue", filters, lang, "followup_overdue")
 
 

@@ -86,7 +86,7 @@ def render_coverage(filters, lang: str) -> None:
         ui.empty()
         return
     title = subset_key("chart_cum_coverage", filters)
-    fig = charts.coverage_over_time(frame, t(title, lang), lang)
+    fig = state.figure(charts.coverage_over_time, frame, t(title, lang), lang)
     ui.chart(fig, title, filters)
 
 
@@ -95,7 +95,7 @@ def render_districts(filters, head: dict, lang: str) -> None:
     results = state.run_query("results_by_district", filters.params())
     if head["has_roster"] and not coverage.empty:
         title = subset_key("chart_coverage_by_district", filters)
-        fig = charts.coverage_bars(coverage, "district", t(title, lang), lang)
+        fig = state.figure(charts.coverage_bars, coverage, "district", t(title, lang), lang)
         ui.area_chart(fig, title, filters, key="overview_district_bars", drillable=True)
         table = coverage.merge(results, on="district", how="left")
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib
 import json
 import logging
 import threading
@@ -13,6 +14,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from inspection import bootstrap, exportlog, replica, settings, store
@@ -222,12 +224,34 @@ def run_query(name: str, params: dict, prefetch: bool = True) -> pd.DataFrame:
         return _cached(db_path(), page_version(), name, params)
 
 
+# Built figures, by builder and input (a query's result is the same frame until the data changes):
+# a page opened again, or a view another session drew, skips building its figures. Plotly checks
+# every property as a builder sets it (a province's lines by district: ~0.5 s of CPU); the cached
+# copy is the checked figure's own dict, so the page's figure is made from it without checking it
+# again, and sends the same chart (tests/app/test_figure_cache.py).
+FIGURES_KEEP = 256
+
+
+@st.cache_data(show_spinner=False, max_entries=FIGURES_KEEP)
+def _figure_spec(builder: str, args: tuple, kwargs: dict) -> dict:
+    module, _, name = builder.rpartition(".")
+    return getattr(importlib.import_module(module), name)(*args, **kwargs).to_dict()
+
+
+def figure(builder: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
+    """`builder(*args, **kwargs)` (a figure function of inspection/charts*.py: a pure function of its
+    arguments), built once per distinct arguments; a new Figure each call, which the page may change."""
+    spec = _figure_spec(f"{builder.__module__}.{builder.__qualname__}", args, kwargs)
+    return go.Figure(spec, _validate=False)
+
+
 def clear_caches() -> None:
     """After an import or an undo: every cached result is stale, and this run goes on with the new
     data (its own write is no reason to start over)."""
     global _generation
     st.session_state.pop(_PINNED, None)
     _cached.clear()
+    _figure_spec.clear()  # their inputs were the old data's: never asked for again
     with _lock:
         _generation += 1  # a warm-up of the data before stops
         _started.clear()
