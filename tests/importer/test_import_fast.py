@@ -19,11 +19,12 @@ from support.ledgers import (
     csv_bytes,
     inspections_csv,
     issues_csv,
+    memory_store,
     roster_csv,
     table,
 )
 
-from inspection import cells, importer, readers, store
+from inspection import cells, importer, readers
 from inspection.importer import InputFile
 
 
@@ -157,7 +158,7 @@ def test_the_base_ledgers_through_both_paths(monkeypatch):
 def test_reader_agrees_with_csv_reader(monkeypatch):
     """Random small CSVs: whenever the DuckDB reader takes one, its rows are csv.reader's rows."""
     monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0)
-    con = store.connect(":memory:")
+    con = memory_store()
     limits = readers.Limits()
     rng = random.Random(7)
     pieces = ["a", "中", ",", ",", '"', " ", "\n", '""', "x y", "\t"]
@@ -180,7 +181,7 @@ def test_reader_agrees_with_csv_reader(monkeypatch):
 
 
 def test_plain_text_converts_to_itself():
-    con = store.connect(":memory:")
+    con = memory_store()
     rng = random.Random(3)
     plain = cells.PLAIN_CHARS
     samples = ["".join(rng.choice(plain + [" "]) for _ in range(rng.randint(1, 12))) for _ in range(2000)]

@@ -18,13 +18,14 @@ from support.ledgers import (
     csv_bytes,
     data_dump,
     fresh_store,
+    memory_store,
     roster_csv,
     run,
     table,
     xlsx_bytes,
 )
 
-from inspection import cells, importer, layout, metrics, readers, store
+from inspection import cells, importer, layout, metrics, readers
 from inspection.filters import Filters
 from inspection.importer import InputFile
 
@@ -32,7 +33,7 @@ con = pytest.fixture(fresh_store)
 
 
 def imported(files: list[InputFile]):
-    connection = store.connect(":memory:")
+    connection = memory_store()
     result = run(connection, *files)
     assert result.status == "imported", [(p.file, p.sheet, p.row, p.column, p.value, p.reason) for p in result.problems]
     return connection, result
@@ -224,7 +225,7 @@ def test_fast_path_hands_context_values_to_the_row_path(con, monkeypatch):
     outcome = []
     for size in (0, 1 << 40):
         monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", size)
-        connection = store.connect(":memory:")
+        connection = memory_store()
         result = run(connection, roster_csv(), *files)
         assert result.status == "imported", result.problems
         outcome.append((result.warnings, result.skipped, data_dump(connection)))

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import pytest
-from support.ledgers import INSPECTION_HEADER, ROSTER_HEADER, csv_bytes, data_dump, table
+from support.ledgers import INSPECTION_HEADER, ROSTER_HEADER, csv_bytes, data_dump, memory_store, table
 
-from inspection import importer, readers, store
+from inspection import importer, readers
 from inspection.importer import InputFile
 
 CODED_ROSTER = [*ROSTER_HEADER, "对象编码"]
@@ -63,7 +63,7 @@ def run(monkeypatch, setup, files, eager=False, fast=False):
     if eager:
         monkeypatch.setattr(importer.Importer, "_unit_index", eager_index)
         monkeypatch.setattr(importer.Importer, "_load_known", eager_known)
-    con = store.connect(":memory:")
+    con = memory_store()
     try:
         for step in setup:
             monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 1 << 40)
@@ -230,7 +230,7 @@ def test_reads_only_the_units_named(monkeypatch):
     monkeypatch.setattr(importer.UnitIndex, "_read", spy)
     for fast in (False, True):
         read.clear()
-        con = store.connect(":memory:")
+        con = memory_store()
         try:
             monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 1 << 40)
             assert importer.import_files(con, [roster(big), inspections([u[:3] for u in big])],
@@ -251,7 +251,7 @@ def test_typo_reads_its_district_only(monkeypatch, fast):
     read: list[str] = []
     real = importer.UnitIndex._read
     monkeypatch.setattr(importer.UnitIndex, "_read", lambda self, join="": read.append(join) or real(self, join))
-    con = store.connect(":memory:")
+    con = memory_store()
     try:
         monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 1 << 40)
         importer.import_files(con, [roster(big), inspections([u[:3] for u in big])], "tester")

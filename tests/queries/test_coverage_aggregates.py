@@ -16,7 +16,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from support.ledgers import INSPECTION_HEADER, ROSTER_ROWS, inspection_row, inspections_csv, issues_csv, roster_csv, run
+from support.ledgers import (
+    INSPECTION_HEADER,
+    ROSTER_ROWS,
+    inspection_row,
+    inspections_csv,
+    issues_csv,
+    memory_store,
+    roster_csv,
+    run,
+)
 
 from inspection import importer, store
 from inspection.filters import Filters, listing
@@ -174,7 +183,7 @@ def test_the_fast_paths_give_the_detail_figures_after_a_reimport_and_an_undo(dem
 
 
 def test_units_inspected_before_the_roster_and_linked_by_it():
-    con = store.connect(":memory:")
+    con = memory_store()
     # inspections of units no roster holds yet: no roster unit is covered, their districts join the plan
     assert run(con, inspections_csv()).status == "imported"
     assert con.execute("SELECT count(*) FROM m_roster_first").fetchone()[0] == 0

@@ -8,9 +8,9 @@ import csv
 import io
 from dataclasses import asdict
 
-from inspection import importer, readers, store
+from inspection import importer, readers
 from inspection.importer import InputFile
-from support.ledgers import INSPECTION_HEADER, ROSTER_HEADER, csv_bytes, data_dump, table
+from support.ledgers import INSPECTION_HEADER, ROSTER_HEADER, csv_bytes, data_dump, memory_store, table
 
 ISSUE_HEADER = ["轮次", "县区", "乡镇街道", "村(社区)", "对象编码", "问题类别", "二级类别", "问题描述", "整改状态",
                 "整改时限", "整改完成时间"]
@@ -62,7 +62,7 @@ def run_both(monkeypatch, setup: list[InputFile], files: list[InputFile], expect
             return result
 
         monkeypatch.setattr(importer.Importer, "_parse_fast", spy)
-        con = store.connect(":memory:")
+        con = memory_store()
         try:
             if setup:
                 monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 1 << 40)

@@ -189,16 +189,22 @@ def new_store_file(path: Path) -> Path:
     return path
 
 
-def fresh_store():
-    """A fresh writable store in memory (the importer and the views are the same as on a file). Use as
-    a fixture body. A copy of store_template() (ATTACH and COPY FROM DATABASE: cheaper than applying
-    the views again), then opened as store.connect opens a writable store (migrate)."""
+def memory_store() -> duckdb.DuckDBPyConnection:
+    """A new writable store in memory, as store.connect(":memory:") opens it (the importer and the
+    views are the same as on a file): a copy of store_template() (ATTACH and COPY FROM DATABASE,
+    cheaper than applying the views again), then migrated as store.connect does."""
     connection = duckdb.connect(":memory:")
     connection.execute(f"SET memory_limit = '{settings.get('INSPECTION_MEMORY_LIMIT')}'")
     connection.execute("ATTACH '{}' AS store_template (READ_ONLY)".format(str(store_template()).replace("'", "''")))
     connection.execute("COPY FROM DATABASE store_template TO memory")
     connection.execute("DETACH store_template")
     store.migrate(connection)
+    return connection
+
+
+def fresh_store():
+    """A fresh writable store in memory (memory_store). Use as a fixture body."""
+    connection = memory_store()
     yield connection
     connection.close()
 
