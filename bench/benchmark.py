@@ -951,6 +951,9 @@ and 1.5 s of a filter change.
   uncovered_units without inspection filters: the units m_roster_first has no first cover for by the
   day, instead of an anti-join with every inspection: national default 143 -> 33 (1,000 rows as of
   mid-2024 141 -> 37); drilled views +3-4 ms of planning (both branches bound).
+  plan_by_district counts the units from a_cover_days and finds the day the target is reached from its
+  running count (instead of sorting every district's first days): national default 136 -> 76, as of
+  mid-2024 142 -> 74.
 - **Import (met at province; missed at national).** Large regular CSVs of all three tables take a
   vectorised path (DuckDB `read_csv` into a staging table, each converter run once per distinct
   value, validation and problems as SQL, the diff only over groups the store already holds);

@@ -86,10 +86,13 @@ SELECT district, month, n,
        CASE WHEN month IS NOT NULL THEN lead(month) OVER w END AS next_month
 FROM m WINDOW w AS (PARTITION BY district, month IS NULL ORDER BY month)
 ORDER BY district, month""")
-# ... and by the day of the first inspection (coverage_projection_by_month reads it: the pace and the
-# plan's end are counted to the day): ~192k rows for 611k units at national.
-COVER_DAYS = ("a_cover_days", "SELECT district, first_date, CAST(count(*) AS INTEGER) AS n FROM m_roster_first "
-                              "GROUP BY ALL ORDER BY district, first_date")
+# ... and by the day of the first inspection, with the district's running count through that day
+# (coverage_projection_by_month and plan_by_district read it: the pace, the plan's end and the day
+# the target is reached are counted to the day): ~192k rows for 611k units at national.
+COVER_DAYS = ("a_cover_days", "SELECT district, first_date, n, CASE WHEN first_date IS NOT NULL THEN CAST(sum(n) OVER "
+                              "(PARTITION BY district, first_date IS NULL ORDER BY first_date) AS INTEGER) END AS covered "
+                              "FROM (SELECT district, first_date, CAST(count(*) AS INTEGER) AS n FROM m_roster_first "
+                              "GROUP BY ALL) ORDER BY district, first_date")
 
 # The heatmap's pre-aggregate (queries/units_by_district_round.sql reads it): m_inspections by
 # district, round and what the inspection filters read (year, level, mode, the month of start_date),
