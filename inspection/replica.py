@@ -9,8 +9,8 @@ complete. Until then, and from the moment a newer snapshot is the one to show, i
 itself (the same numbers, slower): a page never waits for a copy.
 
 The copy holds what an embedded store file holds (the same tables), on the dashboard machine's
-disk: in a folder `replicas/` beside INSPECTION_DB, owner-only permissions, named by process and
-snapshot; a process deletes its older copies as it switches and the copies of processes that are
+disk: in a folder `replicas/` beside INSPECTION_DB, owner-only permissions, named by machine,
+process and snapshot; a process deletes its older copies as it switches and the copies of processes that are
 gone when it starts. INSPECTION_LAKE_REPLICA=0 reads the lake directly.
 """
 
@@ -21,6 +21,7 @@ import contextlib
 import logging
 import os
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -31,7 +32,12 @@ import duckdb
 from . import lake, settings
 
 _log = logging.getLogger("inspection.replica")
-_NAME = re.compile(r"^(\d+)-(\d+)\.duckdb$")  # <pid>-<snapshot>.duckdb
+_NAME = re.compile(r"^(.+)-(\d+)-(\d+)\.duckdb$")  # <host>-<pid>-<snapshot>.duckdb
+
+
+def _host() -> str:
+    """This machine, in the copies' names: a folder shared by mistake never loses another's copies."""
+    return re.sub(r"[^A-Za-z0-9_.]", "_", socket.gethostname()) or "host"
 
 
 def folder() -> Path:
@@ -53,7 +59,7 @@ def build(target: str, snapshot: int, where: Path | None = None,
 
     where = where or folder()
     where.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = where / f"{os.getpid()}-{snapshot}.duckdb"
+    path = where / f"{_host()}-{os.getpid()}-{snapshot}.duckdb"
     partial = path.with_name(path.name + ".part")
     with contextlib.suppress(FileNotFoundError):
         partial.unlink()
@@ -93,8 +99,8 @@ def remove_orphans(where: Path | None = None) -> None:
     if not where.is_dir():
         return
     for path in where.iterdir():
-        found = _NAME.match(path.name.removesuffix(".part").removesuffix(".wal"))
-        if found and not _alive(int(found.group(1))):
+        found = _NAME.match(path.name.removesuffix(".wal").removesuffix(".part"))
+        if found and found.group(1) == _host() and not _alive(int(found.group(2))):
             with contextlib.suppress(OSError):
                 path.unlink()
 

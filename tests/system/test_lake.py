@@ -128,11 +128,14 @@ def test_local_copy_reads_the_same_figures_as_the_lake(demo_lake, demo_db, tmp_p
     spec, _, _ = demo_lake
     where = tmp_path / "replicas"
     where.mkdir()
-    (where / "999999999-3.duckdb").write_bytes(b"left by a dashboard that died")
+    (where / f"{replica._host()}-999999999-3.duckdb").write_bytes(b"left by a dashboard that died")
+    (where / "elsewhere-999999999-3.duckdb").write_bytes(b"another machine's, in a folder shared by mistake")
     con = store.connect(spec, read_only=True)
     reader = replica.Reader(spec, where)
     try:
-        assert not (where / "999999999-3.duckdb").exists()
+        assert not (where / f"{replica._host()}-999999999-3.duckdb").exists()
+        assert (where / "elsewhere-999999999-3.duckdb").exists()  # not this machine's process to judge
+        (where / "elsewhere-999999999-3.duckdb").unlink()
         current = con.execute("SELECT id FROM ducklake_current_snapshot(current_database())").fetchone()[0]
         snapshot = exportlog.data_snapshot(con, current)
         assert reader.connection(snapshot) is None  # the copy is being made; the lake is read meanwhile
@@ -140,7 +143,7 @@ def test_local_copy_reads_the_same_figures_as_the_lake(demo_lake, demo_db, tmp_p
         copy = reader.connection(snapshot)
         assert copy is not None
         (made,) = where.glob("*.duckdb")
-        assert made.name == f"{os.getpid()}-{snapshot}.duckdb" and made.stat().st_mode & 0o077 == 0
+        assert made.name == f"{replica._host()}-{os.getpid()}-{snapshot}.duckdb" and made.stat().st_mode & 0o077 == 0
         params = {**Filters(as_of=AS_OF).params(), "limit": None}
         unit = {"unit_district": "临颍县", "unit_township": "北港镇", "unit_name": "下何村"}
         embedded = store.connect(demo_db, read_only=True)
