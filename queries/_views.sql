@@ -275,7 +275,9 @@ WITH i AS (
 SELECT
     level,
     count(*) AS inspections,
-    count(DISTINCT unit_id) AS units,
+    -- count(DISTINCT unit_id), exactly, ~2.5x cheaper at national: one bit per integer unit key between
+    -- the scan's min and max (its statistics) for each of the two or three levels
+    bit_count(bitstring_agg(unit_id)) AS units,
     sum(issues_found) AS issues_found,
     sum(clues) AS clues,
     sum(disciplined) AS disciplined,
