@@ -997,8 +997,17 @@ and 1.5 s of a filter change.
   page's figures take 45-170 ms side by side, the rest is Streamlit's rerun and Plotly.js drawing
   4-5 charts. The follow-up group selector, the overdue list and the briefing's downloads are
   fragments (a change there reruns only them), and the default and single-district views are
-  computed right after an import or undo commits. The unit page draws only once a unit is chosen,
-  so the phase has no time for it (nan).
+  computed right after an import or undo commits. The unit page draws tables once a unit is
+  chosen: the phase opens it on one (`browser_unit`) and moves its as-of day a year back (before:
+  nan). Built figures are cached by builder and input (`ui.state.figure`, the briefing's too): a
+  warm page run in AppTest 95-320 ms CPU instead of 112-546 (follow-up 494-546 -> 267-319, briefing
+  418-535 -> 285-329); the streamlit process's CPU per page opened again in the browser, two rounds
+  old/new alternating (08:00, load 12-38, when opens took 3-30 s wall and said nothing): coverage
+  0.44, 0.36 -> 0.30, 0.28 s, categories 0.37, 0.36 -> 0.28, 0.27, follow-up 0.62 -> 0.41, overview,
+  compare and briefing within noise; a district not drawn yet builds its figures as before. Left:
+  after the server's last message an open spends most of its time in Chromium (Plotly.js drawing 4-5 charts, each redrawn once soon after its first draw; the 4.7 MB
+  Plotly bundle on every full load; the briefing's copyable summary, `st.code`, loads the 1.5 MB
+  syntax highlighter: ~1 s of the renderer's profile at load ~7).
 - **DuckLake (missed: 2.2-3.3x the file, target 1.5x).** Every query first reads the snapshot and
   the tables' file lists from the PostgreSQL catalog, a fixed cost the file store does not pay: the
   lake's warm medians fell (74-344 ms against 91-403 on the session's first commit) less than the
