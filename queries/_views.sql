@@ -390,11 +390,12 @@ CREATE OR REPLACE MACRO plan_share(target, plan_start, plan_end, day) AS
         datediff('day', plan_start, day::DATE) / nullif(datediff('day', plan_start, plan_end), 0)));
 
 -- The pace: units newly covered in the 6 months up to as_of (an aggregate over first_date) ...
+CREATE OR REPLACE MACRO is_recent_cover(first_date, as_of) AS first_date > as_of::DATE - INTERVAL 6 MONTH;
 CREATE OR REPLACE MACRO covered_recently(first_date, as_of) AS
-    count(first_date) FILTER (WHERE first_date > as_of::DATE - INTERVAL 6 MONTH);
+    count(first_date) FILTER (WHERE is_recent_cover(first_date, as_of));
 -- ... the same over rows of n units each (a pre-aggregate's) ...
 CREATE OR REPLACE MACRO covered_recently_n(first_date, n, as_of) AS
-    CAST(coalesce(sum(n) FILTER (WHERE first_date > as_of::DATE - INTERVAL 6 MONTH), 0) AS BIGINT);
+    CAST(coalesce(sum(n) FILTER (WHERE is_recent_cover(first_date, as_of)), 0) AS BIGINT);
 -- ... per month.
 CREATE OR REPLACE MACRO pace_per_month(covered_recently) AS covered_recently / 6.0;
 
