@@ -1,8 +1,9 @@
--- The team league table: per team, its level, inspections, units, sums and per-inspection
--- average of issues + clues (over the inspections that reported both).
+-- The team league table: per team and level (two offices' teams may share a name, e.g. a
+-- municipal and a county 第一巡察组: two rows, never one with either level), its inspections,
+-- units, sums and per-inspection average of issues + clues (over the inspections that reported both).
 SELECT
     team,
-    any_value(level) AS level,
+    level,
     count(*) AS inspections,
     count(DISTINCT unit_id) AS units,
     sum(issues_found) AS issues_found,
@@ -12,5 +13,5 @@ SELECT
     per_inspection(issues_found + clues) AS avg_issues_and_clues
 FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
                    $rounds, $year_from, $year_to, $levels, $modes, $as_of)
-GROUP BY team
-ORDER BY avg_issues_and_clues DESC NULLS LAST, team
+GROUP BY team, level
+ORDER BY avg_issues_and_clues DESC NULLS LAST, team, level

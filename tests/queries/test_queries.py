@@ -15,6 +15,9 @@ from support.ledgers import (
     InputFile,
     csv_bytes,
     fresh_store,
+    inspection_row,
+    inspections_csv,
+    roster_csv,
     run,
     table,
 )
@@ -313,3 +316,19 @@ def test_tiny_filters(tiny):
 def test_tiny_level_ratio_null_when_a_level_is_missing(tiny):
     m = compute(tiny, levels=("county",))
     assert m["ratio_issues_and_clues"] is None and m["by_level"]["municipal"]["inspections"] == 0
+
+
+def test_team_table_keeps_a_team_name_at_each_level_apart():
+    """A municipal and a county team of the same name (each office numbers its own 第一巡察组): two
+    rows of the team table, each with its level and its own sums, never one row with either level."""
+    gen = fresh_store()
+    con = next(gen)
+    try:
+        rows = [inspection_row(巡察组="第一巡察组"),
+                inspection_row(巡察组="第一巡察组", 巡察层级="县级", **{"村(社区)": "李家村", "发现问题数": 5})]
+        assert run(con, roster_csv(), inspections_csv(rows)).status == "imported"
+        teams = store.run_query(con, "results_by_team", Filters().params())
+        assert sorted(zip(teams["team"], teams["level"], teams["issues_found"], strict=True)) == [
+            ("第一巡察组", "county", 5), ("第一巡察组", "municipal", 2)]
+    finally:
+        con.close()
