@@ -5,7 +5,6 @@ only (no issue description, no person). Never imports streamlit.
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -121,32 +120,13 @@ QUERIES = ("headline_totals", "coverage_by_month", "coverage_by_district", "plan
 # build also runs the summary text's queries (report.QUERIES with report.query_params)
 
 
-# How build makes a figure from a chart function and its arguments: called directly, or through the
-# dashboard's cache of built figures (ui.state.figure), for this build only
-_make: contextvars.ContextVar[Callable | None] = contextvars.ContextVar("briefing_figure", default=None)
-
-
-def _figure(builder: Callable, *args, **kwargs):
-    make = _make.get()
-    return builder(*args, **kwargs) if make is None else make(builder, *args, **kwargs)
-
-
 def build(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str = "zh", title: str | None = None,
-          today: dt.date | None = None, figure: Callable | None = None) -> Briefing:
+          today: dt.date | None = None) -> Briefing:
     """KPI tiles and the four charts (with their tables) of the filtered view.
 
     `source` is a store connection, or a `(query name, params) -> DataFrame` function such as the
-    dashboard's cached `state.run_query`; `figure(builder, *args)` makes each chart (the dashboard's
-    cache of built figures), by default `builder(*args)`.
+    dashboard's cached `state.run_query`.
     """
-    token = _make.set(figure)
-    try:
-        return _build(source, filters, lang, title, today)
-    finally:
-        _make.reset(token)
-
-
-def _build(source, filters: Filters, lang: str, title: str | None, today: dt.date | None) -> Briefing:
     con = source if callable(source) else functools.partial(run_query, source)
     params = filters.params()
     head = con("headline_totals", params).iloc[0].to_dict()
@@ -231,7 +211,7 @@ def _coverage_progress(frame: pd.DataFrame, cap, lang, has_roster, filters: Filt
     if not has_roster or frame.empty:
         return None
     title = t(subset_key("chart_cum_coverage", filters), lang)
-    fig = _figure(charts.coverage_over_time, frame, title, lang)
+    fig = charts.coverage_over_time(frame, title, lang)
     table = _headers(frame, lang, _with_plan(frame, ["day", "units_total", "units_covered", "coverage_rate",
                                                      "plan_rate"]))
     return Slide(title, cap, fig, table)
@@ -252,7 +232,7 @@ def _coverage_by_district(con, params, cap, lang, has_roster, filters: Filters) 
         if len(rows) > charts.SHOWN_DISTRICTS:  # a province: the lowest coverage, lowest first
             shown = rows.sort_values(["covered_share", "district"]).head(charts.SHOWN_DISTRICTS)
             title = t("brief_lowest", lang, title=title, n=len(shown), total=len(rows))
-        fig = _figure(charts.plan_vs_actual, shown, title, lang)
+        fig = charts.plan_vs_actual(shown, title, lang)
         table = rows.rename(columns={"covered_share": "coverage_rate", "planned_share": "plan_rate"})
         table = _headers(table, lang, ["district", "units_total", "units_covered", "coverage_rate", "plan_rate"])
         return _area_slide(fig, table, params, cap, lang)
@@ -261,7 +241,7 @@ def _coverage_by_district(con, params, cap, lang, has_roster, filters: Filters) 
     if len(frame) > charts.SHOWN_DISTRICTS:  # a province: the districts furthest behind, lowest first
         shown = _lowest(frame)
         title = t("brief_lowest", lang, title=title, n=len(shown), total=len(frame))
-    fig = _figure(charts.coverage_bars, shown, "district", title, lang)
+    fig = charts.coverage_bars(shown, "district", title, lang)
     table = _headers(frame, lang, ["district", "units_total", "units_covered", "coverage_rate"])
     return _area_slide(fig, table, params, cap, lang)
 
@@ -271,7 +251,7 @@ def _categories(con, params, cap, lang) -> Slide | None:
     if frame.empty:
         return None
     title = t("chart_categories_brief", lang)
-    fig = _figure(charts.rectification_status, frame, title, lang)
+    fig = charts.rectification_status(frame, title, lang)
     table = _headers(frame, lang, ["category", "issues", "rectified", "overdue", "long_term", "open_in_time",
                                    "rectification_rate"])
     return Slide(title, cap, fig, table)
@@ -282,7 +262,7 @@ def _levels(con, params, cap, lang) -> Slide | None:
     if frame.empty:
         return None
     title = t("chart_levels_brief", lang)
-    fig = _figure(charts.level_bars, frame, LEVEL_METRICS, title, t("avg_label", lang), lang)
+    fig = charts.level_bars(frame, LEVEL_METRICS, title, t("avg_label", lang), lang)
     table = frame.assign(level=frame["level"].map(lambda v: value(v, lang)))
     table = _headers(table, lang, ["level", "inspections", *LEVEL_METRICS])
     return Slide(title, cap, fig, table)
@@ -300,7 +280,7 @@ def _district_progress(con, params, cap, lang, has_roster, monthly: pd.DataFrame
         lowest = _lowest(frame.sort_values("day").groupby("district").tail(1))["district"]
         shown, total = frame[frame["district"].isin(set(lowest))], monthly
         title = t("brief_lowest", lang, title=title, n=len(lowest), total=len(districts))
-    fig = _figure(charts.district_coverage_over_time, shown, title, lang, total)
+    fig = charts.district_coverage_over_time(shown, title, lang, total)
     return _area_slide(fig, _by_day(frame, lang), params, cap, lang)
 
 
@@ -332,7 +312,7 @@ def _results_by_district(con, params, cap, lang) -> Slide | None:
         title = t("brief_most", lang, title=title, n=charts.SHOWN_DISTRICTS, total=len(order))
         order = order[:charts.SHOWN_DISTRICTS]
     shown = frame[frame["district"].isin(set(order))]
-    fig = _figure(charts.categories_by_group, shown, "district", "issues", title, t("issues_label", lang), order)
+    fig = charts.categories_by_group(shown, "district", "issues", title, t("issues_label", lang), order)
     # as the chart reads: one row per district (most issues first), one column per category, the total
     wide = frame.pivot_table(index="district", columns="category", values="issues", aggfunc="sum", fill_value=0)
     wide = wide.loc[[d for d in frame.groupby("district", sort=False)["issues"].sum().sort_values(

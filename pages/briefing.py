@@ -187,9 +187,8 @@ def render_exports(brief, filters, lang: str, mk: marks.Marks) -> None:
 
 
 def _screen_figure(fig):
-    """The chart at grid height with tighter margins (a copy; exports keep the original). The
-    original is a checked figure: its copy is not checked again (as ui.state.figure)."""
-    fig = type(fig)(fig, _validate=False)
+    """The chart at grid height with tighter margins (a copy; exports keep the original)."""
+    fig = type(fig)(fig)
     fig.update_layout(height=GRID_HEIGHT, margin=dict(l=50, r=15, t=75, b=35), title_font_size=16)
     return fig
 
@@ -211,7 +210,7 @@ def main() -> None:
     # Rendered in screenshot mode too (hidden by SHOT_CSS) so the title stays bound to the URL.
     title = st.text_input(label("briefing_title", lang), value=title, key="brief_title",
                           bind="query-params", max_chars=60)
-    brief = briefing.build(state.run_query, filters, lang, title, figure=state.figure)
+    brief = briefing.build(state.run_query, filters, lang, title)
     render_header(brief, shot, mk)
     if not brief.has_roster:
         ui.empty("no_roster")

@@ -4,7 +4,6 @@ and a new import's data builds again."""
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 
@@ -68,27 +67,3 @@ def test_a_builder_of_another_module_and_the_cache_cleared_after_an_import(monke
     state.clear_caches()
     state.figure(charts_followup.rectification_status_bar, totals, "zh")
     assert len(calls) == 2
-
-
-def test_the_briefing_draws_the_same_charts_through_the_cache(demo_db):
-    import plotly.graph_objects as go
-
-    from inspection import briefing, store
-    from inspection.filters import Filters, default_as_of
-
-    con = store.connect(demo_db, read_only=True)
-    try:
-        filters = Filters(as_of=default_as_of(store.run_query(con, "data_as_of", {})))
-        plain = briefing.build(con, filters, "zh", today=dt.date(2026, 12, 6))
-        cached = briefing.build(con, filters, "zh", today=dt.date(2026, 12, 6), figure=state.figure)
-        again = briefing.build(con, filters, "zh", today=dt.date(2026, 12, 6), figure=state.figure)
-    finally:
-        con.close()
-    slides = [s.figure for s in plain.slides + plain.extra]
-    assert len(slides) == 6
-    for made in (cached, again):
-        assert [_sent(s.figure) for s in made.slides + made.extra] == [_sent(f) for f in slides]
-    screen = dict(height=360, margin=dict(l=50, r=15, t=75, b=35), title_font_size=16)
-    for fig in slides:  # pages/briefing._screen_figure's copy of a checked figure, not checked again
-        copy = go.Figure(fig, _validate=False).update_layout(**screen)
-        assert _sent(copy) == _sent(go.Figure(fig).update_layout(**screen))
