@@ -972,8 +972,21 @@ and 1.5 s of a filter change.
   issue pre-aggregates of the (district, round) pairs whose rows changed and the whole area's groups
   of their rounds: province 1.48M issue rows 31.4 -> 33.7-34.2 s CPU with this session's tables
   (21-22 s wall), national one 1M-row file 24.3 s CPU (target 15 s), store 69 MB at province and
-  817 MB at national. What would win it back: changing the aggregates by the difference of the
-  changed rows' groups instead of rebuilding their pairs, integer codes for the text dimensions.
+  817 MB at national. Session 9's tables (m_overdue, a_listed, a_cover_months, a_cover_days,
+  a_round_units) cost more: the 08:42 run (load 2-5) province issues 43.7 s CPU (27 s wall), national
+  1M-row file 26.2 s CPU, stores 75 / 846 MB. What would win it back: changing the aggregates by the
+  difference of the changed rows' groups instead of rebuilding their pairs, integer codes for the
+  text dimensions.
+- **Page queries, session 9 (2026-12-06 08:29-08:50, measured while the suite ran: load 2-5, so
+  read the CPU columns).** National side by side p95 before (05:31) -> after: briefing 685 -> 618,
+  categories 237 -> 236, compare 566 -> 586, coverage 922 -> 420, follow-up 937 -> 509, overview
+  256 -> 298, unit 169 -> 284 (these last three under the load's noise; CPU medians 302 -> 269,
+  287 -> 260, 343 -> 205, 234 -> 207); the undrilled national view (drill-down table) coverage
+  810 -> 404, follow-up 1,038 -> 465, briefing 805 -> 537 medians. Province CPU medians per page
+  are flat (briefing 154 -> 160, follow-up 153 -> 120, coverage 144 -> 155): the random filter sets
+  are mostly a district or an inspection filter, which read the rows as before. Slowest now at
+  national: results_by_team (grouped by team and level since a team name can be both), the
+  projection's 206k points, units_by_name.
 - **Page queries (missed: province p95 45-167 ms, national 169-937 ms side by side).** What is
   left is the district grain of the undrilled view (issues and overdue by district and category
   read every district's groups: 4.4M rows at national), the coverage curves of every district
@@ -999,7 +1012,8 @@ and 1.5 s of a filter change.
   fragments (a change there reruns only them), and the default and single-district views are
   computed right after an import or undo commits. The unit page draws tables once a unit is
   chosen: the phase opens it on one (`browser_unit`) and moves its as-of day a year back (before:
-  nan). Built figures are cached by builder and input (`ui.state.figure`, the briefing's too): a
+  nan). Built figures are cached by builder and input (`ui.state.figure`; not the briefing's, whose
+  PPTX reads the traces' values, which a copy made without validation keeps as typed arrays): a
   warm page run in AppTest 95-320 ms CPU instead of 112-546 (follow-up 494-546 -> 267-319, briefing
   418-535 -> 285-329); the streamlit process's CPU per page opened again in the browser, two rounds
   old/new alternating (08:00, load 12-38, when opens took 3-30 s wall and said nothing): coverage
@@ -1008,11 +1022,18 @@ and 1.5 s of a filter change.
   after the server's last message an open spends most of its time in Chromium (Plotly.js drawing 4-5 charts, each redrawn once soon after its first draw; the 4.7 MB
   Plotly bundle on every full load; the briefing's copyable summary, `st.code`, loads the 1.5 MB
   syntax highlighter: ~1 s of the renderer's profile at load ~7).
-- **DuckLake (missed: 2.2-3.3x the file, target 1.5x).** Every query first reads the snapshot and
-  the tables' file lists from the PostgreSQL catalog, a fixed cost the file store does not pay: the
-  lake's warm medians fell (74-344 ms against 91-403 on the session's first commit) less than the
-  file's (33-121 ms), so the ratio grew. Imports into the lake take 1.1-1.5x the file's time. A lake
-  of an earlier release is brought up to date by its first reader (a dashboard holds it read-only).
+- **DuckLake (session 9: the dashboards read a local copy).** Every query on the lake first reads
+  the snapshot and each table's files and statistics from the PostgreSQL catalog (~14 round trips
+  for headline_totals, ~30 ms even for a count under load) and then decodes Parquet: 2.2-3.3x the
+  file. Each dashboard process now copies the lake's tables as of the snapshot it shows into a
+  local DuckDB file with the same views (`inspection/replica.py`), in the background, and reads it
+  once complete; a watcher notices another process's commit within 10 s and makes the copy, then
+  the warm-up. Province (08:42-08:50, load 2-5 from the suite): the copy takes 12 s (13 s CPU,
+  76 MB); warm page queries from it cost the file's CPU (medians 50-158 ms against 47-160) and
+  1.4-1.7x its wall median in that loaded run (the lake phase ran beside heavier parts of the
+  suite than the file's); cold (the lake itself, before the copy): 273-938 ms. Imports into the
+  lake take 1.3-1.8x the file's time. A lake of an earlier release is brought up to date by its
+  first reader (a dashboard holds it read-only).
 - **Consistency and upkeep.** A page's figures run on separate cursors, so each could read another
   snapshot; the page now pins the data version it began with and starts over when an import, undo
   or plan change commits while it draws (`tests/queries/test_consistent_page.py` commits an import between
