@@ -59,6 +59,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "level": ("层级", "Level"),
     "mode": ("巡察方式", "Mode"),
     "team": ("巡察组", "Team"),
+    "team_district": ("所属县区", "District of the team"),
+    "team_spans_districts": ("跨县区（市级）", "Across districts (municipal)"),
     "actual": ("实际覆盖", "Actual"),
     "plan": ("计划进度", "Plan"),
     "store_error": ("无法打开数据库：{message}", "Cannot open the store: {message}"),

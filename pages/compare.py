@@ -55,8 +55,11 @@ def render_like_for_like(filters, lang: str) -> None:
 def render_teams(filters, lang: str) -> None:
     st.subheader(t("team_table", lang))
     teams = state.run_query("results_by_team", filters.params())
-    teams = teams.assign(level=teams["level"].map(lambda v: value(v, lang)))
-    labels = {"team": "team", "level": "level", "inspections": "inspections", "avg_issues_and_clues": "avg_label",
+    # a county team is its county office's (each numbers its own 第一巡察组); a municipal one spans districts
+    teams = teams.assign(level=teams["level"].map(lambda v: value(v, lang)),
+                         team_district=teams["team_district"].fillna(t("team_spans_districts", lang)))
+    labels = {"team": "team", "team_district": "team_district", "level": "level", "inspections": "inspections",
+              "avg_issues_and_clues": "avg_label",
               "issues_found": "issues_found", "clues": "clues", "disciplined": "disciplined",
               "immediate_fixes": "immediate_fixes"}
     ui.table(teams, labels, {"avg_issues_and_clues": st.column_config.NumberColumn(format="%.2f")})

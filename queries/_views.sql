@@ -241,6 +241,15 @@ CREATE OR REPLACE MACRO tally_if(n, condition) AS CAST(coalesce(sum(CASE WHEN co
 CREATE OR REPLACE MACRO reference_day(as_of, year_to) AS
     least(as_of::DATE, make_date(coalesce(year_to::INTEGER, 9999), 12, 31));
 
+-- The district a team belongs to (the team table's rows: results_by_team.sql). A county team is its
+-- county office's: the county its name begins with (文水县委第三巡察组, 中共东城区委第一巡察组: the place
+-- before 县委 / 区委 / 旗委 / 市委, so its cross inspections, 交叉, in other counties stay its own), else,
+-- for a name that says no place (第一巡察组: each county office numbers its own), the county of the
+-- units it inspected. A municipal team spans districts: NULL.
+CREATE OR REPLACE MACRO team_district(level, team, district) AS
+    CASE WHEN level = 'county' THEN
+        coalesce(nullif(regexp_extract(team, '^(?:中共)?(.+?[县区旗市])委', 1), ''), district) END;
+
 -- A per-inspection average: the sum of a figure over the inspections that reported it (a figure
 -- left empty is not a zero); issues + clues over those that reported both.
 CREATE OR REPLACE MACRO per_inspection(figure) AS sum(figure) / nullif(count(figure), 0);

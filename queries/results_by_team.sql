@@ -1,8 +1,11 @@
--- The team league table: per team and level (two offices' teams may share a name, e.g. a
--- municipal and a county 第一巡察组: two rows, never one with either level), its inspections,
--- units, sums and per-inspection average of issues + clues (over the inspections that reported both).
+-- The team league table: per team, its inspections, units, sums and per-inspection average of
+-- issues + clues (over the inspections that reported both). A team is its name, level and district
+-- (team_district in _views.sql): each county office numbers its own 第一巡察组, so a county team is
+-- one row per county (team_district: the county it belongs to); a municipal team spans districts
+-- (team_district NULL), one row; a municipal and a county team of the same name are two rows.
 SELECT
     team,
+    team_district(level, team, district) AS team_district,
     level,
     count(*) AS inspections,
     count(DISTINCT unit_id) AS units,
@@ -13,5 +16,5 @@ SELECT
     per_inspection(issues_found + clues) AS avg_issues_and_clues
 FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
                    $rounds, $year_from, $year_to, $levels, $modes, $as_of)
-GROUP BY team, level
-ORDER BY avg_issues_and_clues DESC NULLS LAST, team, level
+GROUP BY team, team_district, level
+ORDER BY avg_issues_and_clues DESC NULLS LAST, team, team_district NULLS FIRST, level

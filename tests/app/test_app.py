@@ -114,6 +114,10 @@ def test_district_filter_gives_the_figures_metrics_reports(make_app, demo_copy):
     assert_clean(at)
     ratio = fmt.ratio(expected["ratio_issues_and_clues"])
     assert any(ratio in m.value for m in at.metric)
+    # the team table names each team's district: a county team its county, a municipal team none
+    teams = next(d.value for d in at.dataframe if "所属县区" in d.value.columns)
+    assert set(teams.loc[teams["层级"] == "市级", "所属县区"]) == {"跨县区（市级）"}
+    assert district in set(teams.loc[teams["层级"] == "县级", "所属县区"])
 
 
 def test_url_parameters_reproduce_the_filter_state(make_app, demo_copy):

@@ -332,3 +332,37 @@ def test_team_table_keeps_a_team_name_at_each_level_apart():
             ("第一巡察组", "county", 5), ("第一巡察组", "municipal", 2)]
     finally:
         con.close()
+
+
+def test_team_table_keeps_each_county_team_to_its_county():
+    """Each county office numbers its own 第一巡察组: the two counties' teams are two rows, each with its
+    county and its own sums. A county team named after its county (西城区委第二巡察组) stays one row of that
+    county when it inspects another (交叉); a municipal team spans districts: one row, no district."""
+    gen = fresh_store()
+    con = next(gen)
+    try:
+        county = {"巡察层级": "县级", "轮次": "2022年第一轮"}
+        rows = [inspection_row(巡察组="市委第一巡察组"),
+                inspection_row(巡察组="市委第一巡察组", 县区="西城区", 乡镇街道="河口镇", **{"村(社区)": "王庄村"},
+                               发现问题数=4),
+                inspection_row(巡察组="第一巡察组", **county, **{"村(社区)": "李家村", "发现问题数": 5}),
+                inspection_row(巡察组="第一巡察组", 县区="西城区", 乡镇街道="河口镇", **county,
+                               **{"村(社区)": "王庄村", "发现问题数": 7}),
+                inspection_row(巡察组="西城区委第二巡察组", 巡察方式="交叉", **county,
+                               **{"村(社区)": "张家村", "发现问题数": 3}),
+                inspection_row(巡察组="西城区委第二巡察组", 巡察层级="县级", 轮次="2023年第一轮", 县区="西城区",
+                               乡镇街道="河口镇", **{"村(社区)": "王庄村", "发现问题数": 1})]
+        assert run(con, roster_csv(), inspections_csv(rows)).status == "imported"
+        teams = store.run_query(con, "results_by_team", Filters().params())
+        got = sorted(zip(teams["team"], teams["team_district"].fillna(""), teams["level"], teams["inspections"],
+                         teams["units"], teams["issues_found"], strict=True))
+        assert got == [("市委第一巡察组", "", "municipal", 2, 2, 6),
+                       ("第一巡察组", "东城区", "county", 1, 1, 5),
+                       ("第一巡察组", "西城区", "county", 1, 1, 7),
+                       ("西城区委第二巡察组", "西城区", "county", 2, 2, 4)]
+        # one county chosen: its own team and the inspections other teams made there, each as its own row
+        teams = store.run_query(con, "results_by_team", Filters(districts=("东城区",)).params())
+        assert sorted(zip(teams["team"], teams["team_district"].fillna(""), teams["issues_found"], strict=True)) == [
+            ("市委第一巡察组", "", 2), ("第一巡察组", "东城区", 5), ("西城区委第二巡察组", "西城区", 3)]
+    finally:
+        con.close()
