@@ -480,6 +480,36 @@ CREATE OR REPLACE MACRO cover_months_apply(townships, unit_types, poverty_only,
     plan_applies(rounds, year_from, year_to, levels, modes)
     AND district_rows_apply(townships, unit_types, poverty_only, grain);
 
+-- The units of the plan figures (plan_by_district.sql, coverage_projection_by_month.sql), with the
+-- plan each counts against: (area at the grain, plan district, first day as of as_of (NULL while not
+-- covered), n units, plan_start, plan_end, target). By district from a_cover_days
+-- (inspection/store.py COVER_DAYS: the units by district and day of their first inspection, with the
+-- district's running count) when no township, unit type or poverty filter applies
+-- (district_rows_apply), else one by one (first_covers, n = 1). The branch not taken folds away.
+-- Each district's plan: its own row of plan_settings, else the default '*' (as v_plan), for the
+-- plan districts of these units alone.
+CREATE OR REPLACE MACRO plan_units(districts, townships, unit_types, poverty_only,
+                                   rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
+WITH units AS (
+    SELECT district, plan_district, first_date, 1 AS n
+    FROM first_covers(districts, townships, unit_types, poverty_only,
+                      rounds, year_from, year_to, levels, modes, as_of, grain)
+    WHERE NOT district_rows_apply(townships, unit_types, poverty_only, grain)
+    UNION ALL
+    SELECT district, district, CASE WHEN first_date <= as_of::DATE THEN first_date END, n
+    FROM a_cover_days
+    WHERE district_rows_apply(townships, unit_types, poverty_only, grain)
+      AND unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
+), plans AS (
+    SELECT u.district, coalesce(s.plan_start, dflt.plan_start) AS plan_start,
+           coalesce(s.plan_end, dflt.plan_end) AS plan_end, coalesce(s.target, dflt.target) AS target
+    FROM (SELECT DISTINCT plan_district AS district FROM units) u
+    LEFT JOIN plan_settings s ON s.district = u.district
+    CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt
+)
+SELECT n.district, n.plan_district, n.first_date, n.n, p.plan_start, p.plan_end, p.target
+FROM units n JOIN plans p ON p.district = n.plan_district;
+
 -- The districts' curves from a_cover_months: a point before as_of's month is the `covered` of the
 -- district's latest row up to its month (each row stands for the months up to its next_month), 0
 -- before the first; as_of's month adds to that the units first covered in it up to as_of, read

@@ -5,20 +5,12 @@
 --   covered_share    units first covered on or before the point / units_total (NULL after $as_of)
 --   planned_share    the plan line: target * elapsed share of the plan period, clamped to 0..target
 --   projected_share  from $as_of to plan_end: covered + pace * months (days / 30.4375), at most 1
--- The units come as (area, plan district, first day, n units): by district from a_cover_days
--- (inspection/store.py COVER_DAYS, the units by district and day of their first inspection) when no
--- township, unit type or poverty filter applies (district_rows_apply), else one by one (first_covers,
--- n = 1). The branch not taken folds away.
+-- The units with their district's plan come from plan_units (_views.sql): as (area, plan district,
+-- first day, n units, plan) by district from a_cover_days when no township, unit type or poverty
+-- filter applies, else one by one (n = 1).
 WITH units AS (
-    SELECT district, plan_district, first_date, 1 AS n
-    FROM first_covers($districts, $townships, $unit_types, $poverty_only,
-                      $rounds, $year_from, $year_to, $levels, $modes, $as_of, $grain)
-    WHERE NOT district_rows_apply($townships, $unit_types, $poverty_only, $grain)
-    UNION ALL
-    SELECT district, district, CASE WHEN first_date <= $as_of::DATE THEN first_date END, n
-    FROM a_cover_days
-    WHERE district_rows_apply($townships, $unit_types, $poverty_only, $grain)
-      AND unit_ok($districts, [], [], false, district, NULL, NULL, NULL)
+    SELECT * FROM plan_units($districts, $townships, $unit_types, $poverty_only,
+                             $rounds, $year_from, $year_to, $levels, $modes, $as_of, $grain)
 ), cum AS (
     -- per district, units first covered up to the end of each month with a first cover (a running
     -- count), valid until the next such month; read before $as_of's month alone (a point in that
@@ -37,21 +29,15 @@ WITH units AS (
       AND month < date_trunc('month', $as_of::DATE)
 ), d AS (
     SELECT
-        n.district, p.plan_start, p.plan_end, p.target,
+        n.district, n.plan_start, n.plan_end, n.target,
         CAST(sum(n.n) AS BIGINT) AS units_total,
         CAST(coalesce(sum(n.n) FILTER (WHERE n.first_date IS NOT NULL), 0) AS BIGINT) AS covered_now,
-        CAST(coalesce(sum(n.n) FILTER (WHERE n.first_date <= p.plan_end), 0) AS BIGINT) AS covered_by_plan_end,
+        CAST(coalesce(sum(n.n) FILTER (WHERE n.first_date <= n.plan_end), 0) AS BIGINT) AS covered_by_plan_end,
         pace_per_month(covered_recently_n(n.first_date, n.n, $as_of)) AS pace_per_month,
-        least(p.plan_start, min(n.first_date)) AS first_day,
-        greatest(p.plan_end, $as_of::DATE) AS last_day
-    -- each district's plan: its own row of plan_settings, else the default '*' (as v_plan)
+        least(n.plan_start, min(n.first_date)) AS first_day,
+        greatest(n.plan_end, $as_of::DATE) AS last_day
     FROM units n
-    JOIN (SELECT u.district, coalesce(s.plan_start, dflt.plan_start) AS plan_start,
-                 coalesce(s.plan_end, dflt.plan_end) AS plan_end, coalesce(s.target, dflt.target) AS target
-          FROM (SELECT DISTINCT plan_district AS district FROM units) u
-          LEFT JOIN plan_settings s ON s.district = u.district
-          CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt) p ON p.district = n.plan_district
-    GROUP BY n.district, p.plan_start, p.plan_end, p.target
+    GROUP BY n.district, n.plan_start, n.plan_end, n.target
 ), months AS (
     SELECT d.*, CAST(m AS DATE) AS month
     FROM d, generate_series(date_trunc('month', d.first_day), date_trunc('month', d.last_day), INTERVAL 1 MONTH) t(m)

@@ -23,44 +23,27 @@
 --   lacking_per_month needed_per_month - pace_per_month for a behind row, at least 0 (NULL when on
 --                     plan or the plan has ended); the total's is the sum of its rows': a district
 --                     ahead never makes up for one behind
--- The units come as (area, plan district, first day, n units): by district from a_cover_days
--- (inspection/store.py COVER_DAYS: the units by district and day of their first inspection, with the
--- district's running count) when no township, unit type or poverty filter applies
--- (district_rows_apply), else one by one (first_covers, n = 1). The branch not taken folds away.
+-- The units with their district's plan come from plan_units (_views.sql): by district from
+-- a_cover_days when no township, unit type or poverty filter applies, else one by one.
 WITH units AS (
-    SELECT district, plan_district, first_date, 1 AS n
-    FROM first_covers($districts, $townships, $unit_types, $poverty_only,
-                      $rounds, $year_from, $year_to, $levels, $modes, $as_of, $grain)
-    WHERE NOT district_rows_apply($townships, $unit_types, $poverty_only, $grain)
-    UNION ALL
-    SELECT district, district, CASE WHEN first_date <= $as_of::DATE THEN first_date END, n
-    FROM a_cover_days
-    WHERE district_rows_apply($townships, $unit_types, $poverty_only, $grain)
-      AND unit_ok($districts, [], [], false, district, NULL, NULL, NULL)
-), plans AS (
-    -- each district's plan: its own row of plan_settings, else the default '*' (as v_plan)
-    SELECT u.district, coalesce(s.plan_start, dflt.plan_start) AS plan_start,
-           coalesce(s.plan_end, dflt.plan_end) AS plan_end, coalesce(s.target, dflt.target) AS target
-    FROM (SELECT DISTINCT plan_district AS district FROM units) u
-    LEFT JOIN plan_settings s ON s.district = u.district
-    CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt
+    SELECT * FROM plan_units($districts, $townships, $unit_types, $poverty_only,
+                             $rounds, $year_from, $year_to, $levels, $modes, $as_of, $grain)
 ), counted AS (
     SELECT
         n.district,
-        p.plan_start, p.plan_end, p.target,
+        n.plan_start, n.plan_end, n.target,
         CAST(sum(n.n) AS BIGINT) AS units_total,
         CAST(coalesce(sum(n.n) FILTER (WHERE n.first_date IS NOT NULL), 0) AS BIGINT) AS units_covered,
         covered_recently_n(n.first_date, n.n, $as_of) AS covered_last_6m,
         -- units needed to meet the target (rounded up; a small tolerance absorbs float noise)
-        CAST(ceil(p.target * sum(n.n) - 1e-9) AS BIGINT) AS target_units,
-        plan_share(p.target, p.plan_start, p.plan_end, $as_of) AS planned_share,
+        CAST(ceil(n.target * sum(n.n) - 1e-9) AS BIGINT) AS target_units,
+        plan_share(n.target, n.plan_start, n.plan_end, $as_of) AS planned_share,
         -- the units' first days one by one (the rows of first_covers; a_cover_days' are read below)
         list_sort(list(n.first_date) FILTER (WHERE n.first_date IS NOT NULL
                                              AND NOT district_rows_apply($townships, $unit_types, $poverty_only, $grain)))
             AS first_dates
     FROM units n
-    JOIN plans p ON p.district = n.plan_district
-    GROUP BY n.district, p.plan_start, p.plan_end, p.target
+    GROUP BY n.district, n.plan_start, n.plan_end, n.target
 ), reached AS (
     -- by district: the first day on or before $as_of by which the district's running count reaches
     -- target_units (a_cover_days.covered)
