@@ -362,6 +362,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "brief_summary": ("情况综述", "Summary"),
     "brief_summary_help": ("由与图表相同的查询生成，可直接复制到汇报材料中（右上角复制按钮）。",
                            "Written from the same queries as the charts; copy it with the button at its top right."),
+    "brief_copy": ("复制", "Copy"),
+    "brief_copied": ("已复制", "Copied"),
     "brief_pdf": ("一键生成 PDF", "PDF deck"),
     "brief_no_font": ("服务器未安装中文字体（Noto Sans CJK），无法生成 PDF。", "No CJK font on the server: no PDF."),
     "brief_xlsx": ("全部数据表（Excel）", "All tables (Excel)"),

@@ -96,12 +96,51 @@ def render_tiles(brief) -> None:
         column.caption(tile.detail)
 
 
+# The summary in a box like a code block's, with a copy button at its top right. Not st.code: that
+# loads Streamlit's 1.5 MB syntax highlighter in the browser (~0.6 s of script on every full load
+# of this page) for plain text. The button copies the text as written (paragraphs apart by a blank
+# line); where the clipboard API is refused (a plain-http address other than localhost) the text is
+# selected and copied the older way.
+SUMMARY_HTML = """
+<style>
+.brief-summary {{ position: relative; background: #F5F6F8; border-radius: 0.5rem; margin: 0 0 1rem 0; }}
+.brief-summary pre {{ margin: 0; padding: 1rem 3rem 1rem 1rem; white-space: pre-wrap; overflow-wrap: anywhere;
+    background: transparent; font-family: "Source Code Pro", monospace; font-size: 0.875rem; line-height: 1.6;
+    color: #1F2933; }}
+.brief-summary button {{ position: absolute; top: 0.4rem; right: 0.4rem; border: 1px solid #D5D8DE;
+    border-radius: 0.4rem; background: #FFFFFF; color: #1F2933; cursor: pointer; font-size: 0.8rem;
+    padding: 0.15rem 0.5rem; opacity: 0.75; }}
+.brief-summary button:hover, .brief-summary button:focus-visible {{ opacity: 1; border-color: #C0392B; color: #C0392B; }}
+</style>
+<div class="brief-summary" data-testid="briefSummary"><button type="button" title="{copy}" aria-label="{copy}">{copy}</button><pre>{text}</pre></div>
+<script>
+(function () {{
+  const box = document.currentScript && document.currentScript.parentNode.querySelector('.brief-summary');
+  if (!box) {{ return; }}
+  const button = box.querySelector('button'), text = box.querySelector('pre');
+  function done() {{ button.textContent = '{copied}'; setTimeout(() => {{ button.textContent = '{copy}'; }}, 1500); }}
+  function fallback() {{
+    const range = document.createRange(); range.selectNodeContents(text);
+    const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+    try {{ if (document.execCommand('copy')) {{ done(); }} }} catch (e) {{}}
+  }}
+  button.addEventListener('click', () => {{
+    if (navigator.clipboard && window.isSecureContext) {{
+      navigator.clipboard.writeText(text.textContent).then(done, fallback);
+    }} else {{ fallback(); }}
+  }});
+}})();
+</script>
+"""
+
+
 def render_summary(brief, lang: str) -> None:
-    """The summary text, copyable (the code block's copy button); left out when nothing is computable."""
+    """The summary text, copyable (its copy button, or selected); left out when nothing is computable."""
     if not brief.summary:
         return
     st.markdown(f"**{label('brief_summary', lang)}**", help=label("brief_summary_help", lang))
-    st.code(brief.summary_text(), language=None, wrap_lines=True)
+    st.html(SUMMARY_HTML.format(text=_escape(brief.summary_text()), copy=_escape(label("brief_copy", lang)),
+                                copied=_escape(label("brief_copied", lang))), unsafe_allow_javascript=True)
 
 
 def render_grid(brief, filters, shot: bool, lang: str, mk: marks.Marks) -> None:

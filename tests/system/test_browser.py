@@ -251,3 +251,20 @@ def test_undo_cannot_be_repeated_by_a_second_click(app_url, page, demo_db):
     options = [o.inner_text() for o in page.locator('[role="option"]').all()]
     page.keyboard.press("Escape")
     assert len(options) == len(active) and not any(name in o for o in options), options
+
+
+def test_briefing_summary_copies_its_text_without_the_syntax_highlighter(app_url, page):
+    """The briefing's summary box copies its text, paragraphs as written, with its button; and the
+    page no longer loads Streamlit's 1.5 MB syntax highlighter for it (st.code did)."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(app_url + "/briefing?lang=zh")
+    box = page.locator('[data-testid="briefSummary"]')
+    box.wait_for(timeout=180_000)
+    settle(page)
+    shown = box.locator("pre").text_content()
+    assert "覆盖率" in shown and "\n\n" in shown
+    box.locator("button").click()
+    page.wait_for_function("document.querySelector('[data-testid=briefSummary] button').textContent === '已复制'")
+    assert page.evaluate("navigator.clipboard.readText()") == shown
+    loaded = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    assert not [name for name in loaded if "SyntaxHighlighter" in name]
