@@ -645,7 +645,7 @@ def apply_views(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
-                    issues_touched: str | None = None) -> None:
+                    issues_touched: str | None = None, renumbered: bool = True) -> None:
     """Bring the materialised tables (m_units, m_inspections, m_issues, m_overdue) up to date with the
     live views.
 
@@ -654,7 +654,9 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
     unit_id: the written unit ids whose rows the write may have changed (added, replaced, revived,
     deleted or relinked); only their rows are rewritten. `issues_touched` (optional, same shape):
     units whose issue lists alone changed, so only their m_issues and m_overdue rows are rewritten. Without
-    `touched`, or before the first full build, everything is rebuilt.
+    `touched`, or before the first full build, everything is rebuilt. `renumbered`: whether a round
+    kept by the write moved in the order of rounds (refresh_rounds); when not, the rows not rewritten
+    keep their round_ord, and nothing renumbers them.
 
     The issue pre-aggregates (AGGREGATES) follow m_issues: the groups of every (district, round) whose
     issue rows were rewritten are rewritten, and they are written whole when m_issues is. Like the
@@ -662,8 +664,13 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
 
     In these tables unit_id is a compact integer (joins and distinct counts of units are several
     times faster than on the written ids, which stay in unit_ref); no figure shows a unit_id. The
-    keys live in unit_keys and never change once given."""
-    if touched is None or not _has_table(con, "unit_keys") or not all(_has_table(con, t) for t, _, _ in DERIVED):
+    keys live in unit_keys and never change once given.
+
+    An import of a few rows runs this in tens of small statements: the tables there are looked up
+    once, the appended rows counted and recorded in one statement each, and a table none of whose
+    rows can change is not written."""
+    have = _tables(con)
+    if touched is None or "unit_keys" not in have or not all(t in have for t, _, _ in DERIVED):
         con.execute("""
             CREATE OR REPLACE TABLE unit_keys AS
             SELECT unit_id AS unit_ref, CAST(row_number() OVER (ORDER BY unit_id) AS INTEGER) AS unit_key
@@ -671,11 +678,13 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         """)
         for table, view, order in DERIVED:
             _rebuild(con, table, view, order)
-        _refresh_unit_summaries(con, None)
-        _refresh_round_units(con, False)
+        _refresh_unit_summaries(con, None, have)
+        _refresh_round_units(con, False, have)
         _rebuild_aggregates(con)
         for table in RETIRED_TABLES:
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+            if table in have:
+                con.execute(f"DROP TABLE {table}")
+        _write_appended(con, dict.fromkeys([t for t, _, _ in DERIVED] + [t for t, _, _ in AGGREGATES], 0), have)
         return
     # an issue list can only name units the store has (the importer checks), so new keys come
     # from `touched` alone
@@ -694,34 +703,39 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
     # the (district, round) pairs of the inspection rows about to be rewritten (ROUND_UNITS)
     con.execute(f"CREATE OR REPLACE TEMP TABLE refresh_rounds AS SELECT DISTINCT district, round FROM m_inspections "
                 f"WHERE unit_ref IN (SELECT unit_id FROM {touched})")
-    rebuilt = set()
-    # (a store written before this table existed has no count: its tables are sorted at this import)
-    con.execute(_APPENDS_TABLE)
+    added = {}
     for table, view, order in DERIVED:
         units = every if table in ISSUE_TABLES else f"SELECT unit_id FROM {touched}"
         con.execute(f"DELETE FROM {table} WHERE unit_ref IN ({units})")
-        added = con.execute(f"INSERT INTO {table} {_derived_select(view)} WHERE v.unit_id IN ({units}) "
-                            f"ORDER BY {order}").fetchone()[0]
-        if _count_appended(con, table, added):
+        added[table] = con.execute(f"INSERT INTO {table} {_derived_select(view)} WHERE v.unit_id IN ({units}) "
+                                   f"ORDER BY {order}").fetchone()[0]
+    # (a store written before the count existed has none: its tables are sorted at this import)
+    appended = _count_appended(con, added, have)
+    rebuilt = set()
+    for table, view, order in DERIVED:
+        if appended[table] is None:
             _rebuild(con, table, view, order)
+            appended[table] = 0
             rebuilt.add(table)
     # a round added or removed elsewhere in the order renumbers every row's round_ord
-    for table in ("m_inspections", "m_issues"):
-        con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
-                    f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
-    _refresh_unit_summaries(con, touched)
+    if renumbered:
+        for table in ("m_inspections", "m_issues"):
+            con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
+                        f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
+    _refresh_unit_summaries(con, touched, have)
     con.execute(f"INSERT INTO refresh_rounds SELECT DISTINCT district, round FROM m_inspections "
                 f"WHERE unit_ref IN (SELECT unit_id FROM {touched})")
-    _refresh_round_units(con, True)
-    if "m_issues" in rebuilt or not all(_has_table(con, t) for t, _, _ in AGGREGATES):
+    _refresh_round_units(con, True, have, renumbered)
+    if "m_issues" in rebuilt or not all(t in have for t, _, _ in AGGREGATES):
         _rebuild_aggregates(con)  # sorted again with m_issues, or built for a store of an earlier release
+        appended.update((t, 0) for t, _, _ in AGGREGATES)
     else:
         # the (district, round) pairs where the rewritten rows differ (district and round are never
         # NULL: both are required in every table they come from); a pair with rows on one side only
         # differs without comparing them (an import of new lists compares no rows)
         con.execute(f"CREATE OR REPLACE TEMP TABLE refresh_after AS SELECT {_ISSUE_ROW} FROM m_issues "
                     f"WHERE unit_ref IN ({every})")
-        con.execute("""
+        differ = con.execute("""
             CREATE OR REPLACE TEMP TABLE refresh_places AS
             WITH before AS (SELECT DISTINCT district, round FROM refresh_issues),
                  after AS (SELECT DISTINCT district, round FROM refresh_after),
@@ -734,31 +748,39 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
                 UNION ALL
                 (SELECT * FROM refresh_after SEMI JOIN both_sides USING (district, round)
                  EXCEPT ALL SELECT * FROM refresh_issues SEMI JOIN both_sides USING (district, round)))
-        """)
+        """).fetchone()[0]
         places = "SEMI JOIN (SELECT DISTINCT district, round FROM refresh_places) p USING (district, round)"
+        added = dict.fromkeys((t for t, _, _ in AGGREGATES), 0)
         for table, order, select in AGGREGATES:
-            con.execute(f"DELETE FROM {table} USING refresh_places p "
-                        f"WHERE {table}.district = p.district AND {table}.round = p.round")
-            # with the whole area's groups of those rounds, grouped again from their issue rows
-            rounds = "WHERE round IN (SELECT DISTINCT round FROM refresh_places)"
-            con.execute(f"DELETE FROM {table} WHERE district = '{WHOLE_AREA}' {rounds.replace('WHERE', 'AND')}")
-            added = con.execute(f"INSERT INTO {table} SELECT * FROM ({select(places)}) "
-                                f"UNION ALL SELECT * FROM ({select(rounds, whole=True)}) ORDER BY {order}").fetchone()[0]
-            con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
-                        f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
-            if _count_appended(con, table, added):
+            if differ:  # (no pair differs: no group changes)
+                # the pairs' groups, and the whole area's groups of their rounds ...
+                con.execute(f"DELETE FROM {table} USING (SELECT district, round FROM refresh_places UNION "
+                            f"SELECT '{WHOLE_AREA}', round FROM refresh_places) p "
+                            f"WHERE {table}.district = p.district AND {table}.round = p.round")
+                # ... grouped again from their issue rows
+                rounds = "WHERE round IN (SELECT DISTINCT round FROM refresh_places)"
+                added[table] = con.execute(f"INSERT INTO {table} SELECT * FROM ({select(places)}) "
+                                           f"UNION ALL SELECT * FROM ({select(rounds, whole=True)}) "
+                                           f"ORDER BY {order}").fetchone()[0]
+            if renumbered:
+                con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
+                            f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
+        counted = _count_appended(con, added, have)
+        for table, count in counted.items():
+            if count is None:
                 _rebuild_aggregates(con, table)
-        con.execute("DROP TABLE refresh_places")
-        con.execute("DROP TABLE refresh_after")
+        appended.update((t, 0 if c is None else c) for t, c in counted.items())
+        con.execute("DROP TABLE refresh_places; DROP TABLE refresh_after")
     con.execute("DROP TABLE refresh_issues")
+    _write_appended(con, appended, have)
 
 
-def _refresh_unit_summaries(con: duckdb.DuckDBPyConnection, touched: str | None) -> None:
+def _refresh_unit_summaries(con: duckdb.DuckDBPyConnection, touched: str | None, have: set[str]) -> None:
     """Rewrite the UNIT_SUMMARIES rows of the touched units from m_units and m_inspections (already
     refreshed), or every row, sorted (touched None, or a store written before the table existed);
-    then COVER_MONTHS and COVER_DAYS whole from m_roster_first."""
+    then COVER_MONTHS and COVER_DAYS whole from m_roster_first. `have`: the store's tables (_tables)."""
     for table, (order, query) in UNIT_SUMMARIES.items():
-        if touched is None or not _has_table(con, table):
+        if touched is None or table not in have:
             con.execute(f"CREATE OR REPLACE TABLE {table} AS {query.format(units='true')} ORDER BY {order}")
             continue
         keys = f"unit_id IN (SELECT unit_key FROM unit_keys WHERE unit_ref IN (SELECT unit_id FROM {touched}))"
@@ -768,11 +790,13 @@ def _refresh_unit_summaries(con: duckdb.DuckDBPyConnection, touched: str | None)
         con.execute(f"CREATE OR REPLACE TABLE {name} AS {query.format(whole=WHOLE_AREA)}")
 
 
-def _refresh_round_units(con: duckdb.DuckDBPyConnection, touched: bool) -> None:
+def _refresh_round_units(con: duckdb.DuckDBPyConnection, touched: bool, have: set[str],
+                         renumbered: bool = True) -> None:
     """Rewrite the ROUND_UNITS groups of the (district, round) pairs in TEMP table refresh_rounds
-    (touched), or every group, sorted (not touched, or a store written before the table existed)."""
+    (touched), or every group, sorted (not touched, or a store written before the table existed).
+    `have`: the store's tables (_tables); `renumbered` as refresh_derived's."""
     table, order, query = ROUND_UNITS
-    if not touched or not _has_table(con, table):
+    if not touched or table not in have:
         con.execute(f"CREATE OR REPLACE TABLE {table} AS {query.format(where='')} ORDER BY {order}")
     else:
         places = "SEMI JOIN (SELECT DISTINCT district, round FROM refresh_rounds) p USING (district, round)"
@@ -780,59 +804,68 @@ def _refresh_round_units(con: duckdb.DuckDBPyConnection, touched: bool) -> None:
                     f"AND {table}.round = p.round")
         con.execute(f"INSERT INTO {table} {query.format(where=places)} ORDER BY {order}")
         # a round added or removed elsewhere in the order renumbers every row's round_ord
-        con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
-                    f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
+        if renumbered:
+            con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
+                        f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
     con.execute("DROP TABLE IF EXISTS refresh_rounds")
 
 
-def _count_appended(con: duckdb.DuckDBPyConnection, table: str, added: int) -> bool:
-    """Count the `added` rows just appended to `table` (each insert sorted, but after the rows already
-    there). Whether the caller must write it whole and sorted instead: the rows appended since it
-    was last written sorted pass RESORT_SHARE of it (and RESORT_MIN_ROWS), or it has no count yet."""
-    total = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    before = con.execute("SELECT appended FROM derived_appends WHERE table_name = ?", [table]).fetchone()
-    # rows inserted into an empty table are the whole table, in order: nothing out of place
-    appended = 0 if added == total else None if before is None else before[0] + added
-    if appended is None or appended >= max(RESORT_MIN_ROWS, RESORT_SHARE * total):
-        return True
-    _set_appended(con, table, appended)
-    return False
+def _count_appended(con: duckdb.DuckDBPyConnection, added: dict[str, int], have: set[str]) -> dict[str, int | None]:
+    """Count the rows just appended to each table of `added` (table: rows; each insert sorted, but
+    after the rows already there), in one statement. For each table, the rows appended since it was
+    last written sorted, or None when the caller must write it whole and sorted instead: they pass
+    RESORT_SHARE of it (and RESORT_MIN_ROWS), or it has no count yet (_write_appended records them)."""
+    totals = " UNION ALL ".join(f"SELECT '{table}' AS table_name, count(*) AS total FROM {table}" for table in added)
+    before = ("(SELECT max(appended) FROM derived_appends d WHERE d.table_name = t.table_name)"
+              if "derived_appends" in have else "NULL::BIGINT")
+    out: dict[str, int | None] = {}
+    for table, total, was in con.execute(f"SELECT table_name, total, {before} FROM ({totals}) t").fetchall():
+        # rows inserted into an empty table are the whole table, in order: nothing out of place
+        count = 0 if added[table] == total else None if was is None else was + added[table]
+        out[table] = None if count is None or count >= max(RESORT_MIN_ROWS, RESORT_SHARE * total) else count
+    return out
 
 
 def _rebuild_aggregates(con: duckdb.DuckDBPyConnection, only: str | None = None) -> None:
-    """Write the issue pre-aggregates (or the one named `only`) whole from m_issues, sorted, and
-    count no appended rows for them."""
+    """Write the issue pre-aggregates (or the one named `only`) whole from m_issues, sorted (the
+    caller records no appended rows for them)."""
     for table, _, _ in AGGREGATES:
         if only is not None and table != only:
             continue
-        con.execute(f"DROP TABLE IF EXISTS {table}")
-        con.execute(f"CREATE TABLE {table} AS {aggregate_query(table)}")
-        _set_appended(con, table, 0)
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS {aggregate_query(table)}")
 
 
 def _rebuild(con: duckdb.DuckDBPyConnection, table: str, view: str, order: str) -> None:
-    """Write a materialised table whole, sorted, and count no appended rows for it."""
-    con.execute(f"DROP TABLE IF EXISTS {table}")
-    con.execute(f"CREATE TABLE {table} AS {_derived_select(view)} ORDER BY {order}")
-    _set_appended(con, table, 0)
+    """Write a materialised table whole, sorted (the caller records no appended rows for it)."""
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS {_derived_select(view)} ORDER BY {order}")
+
+
+def _write_appended(con: duckdb.DuckDBPyConnection, counts: dict[str, int], have: set[str] | None = None) -> None:
+    """Record the rows appended to each table of `counts` since it was last written sorted, in one
+    round trip (the names are the module's own tables, the counts integers). `have`: the store's
+    tables (_tables), when the caller has them."""
+    create = "" if have is not None and "derived_appends" in have else _APPENDS_TABLE + "; "
+    names = ", ".join(f"'{table}'" for table in counts)
+    values = ", ".join(f"('{table}', {int(rows)})" for table, rows in counts.items())
+    con.execute(f"{create}DELETE FROM derived_appends WHERE table_name IN ({names}); "
+                f"INSERT INTO derived_appends VALUES {values}")
 
 
 def _set_appended(con: duckdb.DuckDBPyConnection, table: str, rows: int) -> None:
     """Rows appended to `table` since it was last written sorted."""
-    con.execute(_APPENDS_TABLE)
-    con.execute("DELETE FROM derived_appends WHERE table_name = ?", [table])
-    con.execute("INSERT INTO derived_appends VALUES (?, ?)", [table, rows])
+    _write_appended(con, {table: rows})
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The names of the store's tables (not the temporary ones), in one statement."""
+    return {name for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND database_name = current_database() "
+        "AND schema_name = current_schema()").fetchall()}
 
 
 def _derived_select(view: str) -> str:
     return (f"SELECT v.* REPLACE (k.unit_key AS unit_id), v.unit_id AS unit_ref "
             f"FROM {view} v JOIN unit_keys k ON k.unit_ref = v.unit_id")
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary "
-                            "AND database_name = current_database() AND schema_name = current_schema()",
-                            [name]).fetchone()[0])
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pd.DataFrame:

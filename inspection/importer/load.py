@@ -189,8 +189,8 @@ class Loader:
                         "SELECT unit_id FROM plan_issues WHERE state <> 'same'")
             if plans["roster"].added or plans["roster"].replaced:
                 relink_units(con)
-            refresh_rounds(con)
-            store.refresh_derived(con, "touched_units", "touched_issue_units")
+            renumbered = refresh_rounds(con)
+            store.refresh_derived(con, "touched_units", "touched_issue_units", renumbered=renumbered)
             files = []
             for item in self.files:
                 stored_as = self._keep_original(import_id, item, stored)
@@ -262,7 +262,11 @@ def relink_units(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE relink")
 
 
-def refresh_rounds(con: duckdb.DuckDBPyConnection) -> None:
+def refresh_rounds(con: duckdb.DuckDBPyConnection) -> bool:
+    """Write the rounds again from the active inspections. Whether a round there before and after
+    moved in their order (its rows in the materialised tables then take the new round_ord:
+    store.refresh_derived's `renumbered`)."""
+    before = dict(con.execute("SELECT round, ord FROM rounds").fetchall())
     con.execute("DELETE FROM rounds")
     con.execute("""
         INSERT INTO rounds
@@ -270,6 +274,7 @@ def refresh_rounds(con: duckdb.DuckDBPyConnection) -> None:
                row_number() OVER (ORDER BY min(start_date), round)
         FROM inspections WHERE superseded_by IS NULL GROUP BY round
     """)
+    return any(before.get(name, ord_) != ord_ for name, ord_ in con.execute("SELECT round, ord FROM rounds").fetchall())
 
 
 def lake_notice(message: str) -> None:
@@ -318,8 +323,8 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
                     SELECT min(a.import_id) FROM {table} a WHERE {match} AND a.superseded_by IS NULL)
                 WHERE superseded_by = ?""", [import_id])
         relink_units(con)
-        refresh_rounds(con)
-        store.refresh_derived(con, "touched_units")
+        renumbered = refresh_rounds(con)
+        store.refresh_derived(con, "touched_units", renumbered=renumbered)
         lake.commit_snapshot(con, f"undo {import_id}", user)
         con.execute("UPDATE imports SET status = 'undone', undone_at = now()::TIMESTAMP, undone_by = ? "
                     "WHERE import_id = ?", [user, import_id])
