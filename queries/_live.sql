@@ -67,6 +67,16 @@ CREATE OR REPLACE MACRO issue_due_day(status, rectified_date, due_date) AS
 CREATE OR REPLACE MACRO issue_in_month(status, rectified_date, end_date) AS
     coalesce(status = 'rectified' AND rectified_date <= end_date + 30, false);
 
+-- The district a team belongs to (the team table's rows: results_by_team.sql; the team
+-- pre-aggregates of inspection/store.py, TEAMS and m_team_repeats, keep it). A county team is its
+-- county office's: the county its name begins with (文水县委第三巡察组, 中共东城区委第一巡察组: the place
+-- before 县委 / 区委 / 旗委 / 市委, so its cross inspections, 交叉, in other counties stay its own), else,
+-- for a name that says no place (第一巡察组: each county office numbers its own), the county of the
+-- units it inspected. A municipal team spans districts: NULL.
+CREATE OR REPLACE MACRO team_district(level, team, district) AS
+    CASE WHEN level = 'county' THEN
+        coalesce(nullif(regexp_extract(team, '^(?:中共)?(.+?[县区旗市])委', 1), ''), district) END;
+
 -- The issues that can be overdue on some day (not never_overdue, with a due date: f_issues'
 -- is_overdue is false or NULL for every other), with what the overdue list shows of their
 -- inspection and the description: the list (queries/overdue_issues.sql, f_overdue in _views.sql)

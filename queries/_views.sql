@@ -241,15 +241,6 @@ CREATE OR REPLACE MACRO tally_if(n, condition) AS CAST(coalesce(sum(CASE WHEN co
 CREATE OR REPLACE MACRO reference_day(as_of, year_to) AS
     least(as_of::DATE, make_date(coalesce(year_to::INTEGER, 9999), 12, 31));
 
--- The district a team belongs to (the team table's rows: results_by_team.sql). A county team is its
--- county office's: the county its name begins with (文水县委第三巡察组, 中共东城区委第一巡察组: the place
--- before 县委 / 区委 / 旗委 / 市委, so its cross inspections, 交叉, in other counties stay its own), else,
--- for a name that says no place (第一巡察组: each county office numbers its own), the county of the
--- units it inspected. A municipal team spans districts: NULL.
-CREATE OR REPLACE MACRO team_district(level, team, district) AS
-    CASE WHEN level = 'county' THEN
-        coalesce(nullif(regexp_extract(team, '^(?:中共)?(.+?[县区旗市])委', 1), ''), district) END;
-
 -- A per-inspection average: the sum of a figure over the inspections that reported it (a figure
 -- left empty is not a zero); issues + clues over those that reported both.
 CREATE OR REPLACE MACRO per_inspection(figure) AS sum(figure) / nullif(count(figure), 0);
@@ -475,6 +466,10 @@ CREATE OR REPLACE MACRO district_rows_apply(townships, unit_types, poverty_only,
     len(townships::VARCHAR[]) = 0 AND len(unit_types::VARCHAR[]) = 0
     AND NOT coalesce(poverty_only::BOOLEAN, false) AND coalesce(grain::VARCHAR, 'district') = 'district'
     AND NOT coalesce(getvariable('coverage_detail')::BOOLEAN, false);
+-- no unit filter at all (every unit of the whole area, the undrilled view), unless SET VARIABLE
+-- coverage_detail = true: results_by_team reads its pre-aggregates then
+CREATE OR REPLACE MACRO whole_area_rows_apply(districts, townships, unit_types, poverty_only) AS
+    len(districts::VARCHAR[]) = 0 AND district_rows_apply(townships, unit_types, poverty_only, NULL);
 CREATE OR REPLACE MACRO cover_months_apply(townships, unit_types, poverty_only,
                                            rounds, year_from, year_to, levels, modes, grain) AS
     plan_applies(rounds, year_from, year_to, levels, modes)

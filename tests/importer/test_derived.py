@@ -66,9 +66,13 @@ def assert_fresh(con) -> None:
     assert con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() == con.execute(
         f"SELECT * FROM ({query}) ORDER BY ALL").fetchall()
     # the heatmap's groups (store.ROUND_UNITS) as a whole rebuild from m_inspections
-    name, _, query = store.ROUND_UNITS
-    assert con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() == con.execute(
-        f"SELECT * FROM ({query.format(where='')}) ORDER BY ALL").fetchall()
+    # ... and the team table's (store.TEAMS, and each team's repeat visits of a unit, m_team_repeats)
+    for name, _, query in store.ROUND_TABLES:
+        assert con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() == con.execute(
+            f"SELECT * FROM ({query.format(where='')}) ORDER BY ALL").fetchall(), name
+    _, query = store.UNIT_SUMMARIES["m_team_repeats"]
+    assert con.execute("SELECT * FROM m_team_repeats ORDER BY ALL").fetchall() == con.execute(
+        f"SELECT * FROM ({query.format(units='true')}) ORDER BY ALL").fetchall()
 
 
 def test_tables_follow_imports_relinks_and_undo(con):
@@ -87,6 +91,14 @@ def test_tables_follow_imports_relinks_and_undo(con):
     changed = [ISSUE_ROWS[0][:6] + ["整改中", "2021-08-01", ""]]
     issues_only = run(con, issues_csv(changed))
     assert issues_only.status == "imported" and issues_only.replaced > 0
+    assert_fresh(con)
+    # the same team at the same unit in a later round: a repeat visit (m_team_repeats), then undone
+    again = run(con, inspections_csv([inspection_row(轮次="2022年第一轮", 开始日期="2022-03-15", 结束日期="2022-05-20")]))
+    assert again.status == "imported"
+    assert con.execute("SELECT count(*) FROM m_team_repeats").fetchone()[0] == 2
+    assert_fresh(con)
+    importer.undo(con, again.import_id, "admin")
+    assert not con.execute("SELECT count(*) FROM m_team_repeats").fetchone()[0]
     assert_fresh(con)
     importer.undo(con, replacing.import_id, "admin")
     assert_fresh(con)
