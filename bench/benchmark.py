@@ -965,6 +965,25 @@ and 1.5 s of a filter change.
   filter sets p95 CPU 1,818 -> 601; province default 266 -> 184, random sets unchanged (200 -> 205:
   mostly a chosen district or inspection filters, read from the rows as before). Left: headline_totals'
   pass over every inspection (~190 ms CPU at national), the curves' 203k points (~120 ms of frame).
+- **Issue 22, the team table (2026-12-06 09:45-10:10, load 4-13: read the CPU columns).** Old and
+  new SQL alternating in one process on copies of the stores, medians of 5 (pages: 3 per set, 12
+  sets), equal frames. The team table is one row per county team and county (`team_district`,
+  each county office numbers its own 第一巡察组) and reads, in the undrilled view, `a_teams`
+  (`store.TEAMS`: inspections and BIGINT sums by district, round, year, level, mode, month of start
+  and team; 282k rows for 1.35M inspections at national) for the months before the as-of day's and
+  the rows of that month, and counts a team's units as its inspections less its repeat visits
+  (`m_team_repeats`: the inspections of a team and unit inspected in several rounds, 325k) instead
+  of count(DISTINCT) over every inspection: results_by_team national default 594 -> 166 ms CPU, as
+  of mid-2024 408 -> 196, 2023 495 -> 107; province default 72 -> 34; a chosen district reads the
+  rows as before (+2-7 ms of planning for the folded branches). The compare page side by side
+  (4 queries) at national: CPU default and p95 933 -> 448 ms (wall 1,577 -> 770 at load 11-13);
+  province p95 CPU 101 -> 87, median 50 -> 60 (the planning of the folded branches). Summing
+  HUGEINT partial sums cost ~6x summing BIGINT (333 -> 51 ms CPU over a_teams at national).
+  Building both whole: national 1.3 + 1.7 s CPU; an import's rewrite of 40k (district, round)
+  pairs and 50k units 1.0 + 0.5 s CPU. Measured and not built: units_by_name as a top-N of
+  2 x limit rows grouped (a name stands once) with the full grouping as a fallback: no gain at
+  limit 5,001 (196 -> 188 ms CPU: the top-N over 611k names costs most of the grouping), only at
+  small limits (205 -> 52 at 3).
 - **Import (met at province; missed at national).** Large regular CSVs of all three tables take a
   vectorised path (DuckDB `read_csv` into a staging table, each converter run once per distinct
   value, validation and problems as SQL, the diff only over groups the store already holds);
