@@ -23,8 +23,20 @@ WITH ref AS (
     FROM first_covers($districts, $townships, $unit_types, $poverty_only,
                       $rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to), 'district')
 ), i AS (
-    SELECT * FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
-                                $rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to))
+    -- the filtered inspections (each of weight 1) or, with no place filter, the whole area's day
+    -- groups of them (a_inspection_days: inspection_days_apply in _views.sql), with what sums reads
+    SELECT start_date, 1 AS inspections, issues_found, clues, disciplined, immediate_fixes,
+           CASE WHEN issues_found IS NOT NULL THEN rectified END AS rect_num,
+           CASE WHEN rectified IS NOT NULL THEN issues_found END AS rect_den
+    FROM f_inspections($districts, $townships, $unit_types, $poverty_only,
+                       $rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to))
+    WHERE NOT inspection_days_apply($districts, $townships, $unit_types, $poverty_only)
+    UNION ALL
+    SELECT start_date, inspections, issues_found, clues, disciplined, immediate_fixes, rect_num, rect_den
+    FROM a_inspection_days
+    WHERE inspection_days_apply($districts, $townships, $unit_types, $poverty_only)
+      AND inspection_ok($rounds, NULL, $year_to, $levels, $modes, reference_day($as_of, $year_to),
+                        round, year, level, mode, start_date)
 ), issues AS (
     -- the listed issues of both periods from one issue_counts call (a second one cost ~7 ms to plan):
     -- those started in the reference day's year judged as of that day, the earlier ones as of the
@@ -44,11 +56,10 @@ WITH ref AS (
     GROUP BY period
 ), sums AS (
     SELECT p.period,
-           count(i.start_date) AS inspections,
+           CAST(coalesce(sum(i.inspections), 0) AS BIGINT) AS inspections,
            sum(i.issues_found) AS issues_found, sum(i.clues) AS clues, sum(i.disciplined) AS disciplined,
            sum(i.immediate_fixes) AS immediate_fixes,
-           sum(i.rectified) FILTER (WHERE i.issues_found IS NOT NULL) AS rect_num,
-           sum(i.issues_found) FILTER (WHERE i.rectified IS NOT NULL) AS rect_den
+           sum(i.rect_num) AS rect_num, sum(i.rect_den) AS rect_den
     FROM periods p
     LEFT JOIN i ON i.start_date BETWEEN p.period_start AND p.period_end
     GROUP BY p.period
