@@ -983,7 +983,10 @@ and 1.5 s of a filter change.
   pairs and 50k units 1.0 + 0.5 s CPU. Measured and not built: units_by_name as a top-N of
   2 x limit rows grouped (a name stands once) with the full grouping as a fallback: no gain at
   limit 5,001 (196 -> 188 ms CPU: the top-N over 611k names costs most of the grouping), only at
-  small limits (205 -> 52 at 3).
+  small limits (205 -> 52 at 3). coverage_by_district_month sorted by an integer area order instead of
+  the district's name (the ~200k points at national): 209 -> 199 ms CPU default, within noise over
+  10 sets. results_by_team with the repeat visits in the same scan as the sums (one inspection_ok,
+  no join): 0-3 ms less planning for a chosen district, ~20 ms more CPU undrilled at national.
 - **Import (met at province; missed at national).** Large regular CSVs of all three tables take a
   vectorised path (DuckDB `read_csv` into a staging table, each converter run once per distinct
   value, validation and problems as SQL, the diff only over groups the store already holds);

@@ -17,6 +17,7 @@ from support.ledgers import (
     fresh_store,
     inspection_row,
     inspections_csv,
+    memory_store,
     roster_csv,
     run,
     table,
@@ -364,5 +365,27 @@ def test_team_table_keeps_each_county_team_to_its_county():
         teams = store.run_query(con, "results_by_team", Filters(districts=("东城区",)).params())
         assert sorted(zip(teams["team"], teams["team_district"].fillna(""), teams["issues_found"], strict=True)) == [
             ("市委第一巡察组", "", 2), ("第一巡察组", "东城区", 5), ("西城区委第二巡察组", "西城区", 3)]
+    finally:
+        con.close()
+
+
+TEAM_DISTRICTS = [
+    ("county", "文水县委第三巡察组", "文水县"),   # the county its name begins with, wherever it inspected
+    ("county", "中共东城区委第一巡察组", "东城区"),
+    ("county", "万坡市委第二巡察组", "万坡市"),   # a county-level city's office
+    ("county", "第一巡察组", "西城区"),          # no place in the name: the county of its units
+    ("county", "县（区）委第二巡察组", "西城区"),
+    ("county", "区委巡察组", "西城区"),
+    ("municipal", "市委第一巡察组", None),        # a municipal team spans districts
+    ("municipal", "永峰市委第四巡察组", None),
+]
+
+
+def test_a_team_belongs_to_the_county_its_name_says():
+    con = memory_store()
+    try:
+        for level, team, district in TEAM_DISTRICTS:
+            got = con.execute("SELECT team_district(?, ?, '西城区')", [level, team]).fetchone()[0]
+            assert got == district, team
     finally:
         con.close()
