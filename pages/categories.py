@@ -13,6 +13,7 @@ def render_treemap(frame, filters, lang: str) -> None:
     ui.chart(state.figure(charts.category_treemap, frame, t("chart_treemap", lang), lang), "chart_treemap", filters)
 
 
+@ui.fragment  # the counts / per-inspection switch changes this chart only; a click on it reruns the page
 def render_by_district(filters, lang: str) -> None:
     frame = state.run_query("issues_by_district_category", filters.params())
     if frame.empty:

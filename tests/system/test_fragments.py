@@ -1,6 +1,6 @@
 """A section's own control reruns only that section (issue 22 item 4, ui.components.fragment): opening
-the overdue list draws the list, the briefing's with-extra switch changes its downloads, and neither
-sends the page again; a sidebar filter still redraws the whole page (and the section's choice stays). Counted as the messages the
+the overdue list draws the list, the briefing's with-extra switch changes its downloads, the categories
+by district switch to per inspection redraws that chart, and none sends the page again; a sidebar filter still redraws the whole page (and the section's choice stays). Counted as the messages the
 server sends the browser (one per element drawn), in headless Chromium."""
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ def open_page(tab, slug: str) -> None:
 @pytest.mark.parametrize(("slug", "label", "drawn"), [
     ("followup", "fu_admin_list", '[data-testid="stTable"]'),  # the overdue list opens
     ("briefing", "brief_with_extra", '[data-testid="stDownloadButton"]'),  # the deck with two more charts
+    ("categories", "metric_per_inspection", '.js-plotly-plot'),  # categories by district, per inspection
 ])
 def test_a_section_control_reruns_only_its_section(tab, slug, label, drawn):
     open_page(tab, slug)
