@@ -216,7 +216,12 @@ async def administrator(context, page, name: str, seen: list, events: dict) -> N
         events["import_end"] = time.monotonic()
         await _settle(page)
         events["import_problems"] = await _problems(page)
-        await asyncio.sleep(events["hold"])
+        # the imported state held until half the sessions have shown a page begun after the import
+        # ended (at most `hold` seconds): what the sessions see of it is then checked
+        held = time.monotonic() + events["hold"]
+        while time.monotonic() < held and len({r["session"] for r in seen
+                                                if r["started"] > events["import_end"]}) < SESSIONS // 2:
+            await asyncio.sleep(0.2)
 
         await page.locator('[data-testid="stSelectbox"]').filter(has_text="选择要撤销的导入").click()
         await page.locator('[role="option"]').filter(has_text=name).first.click()
