@@ -127,15 +127,24 @@ TEAMS = ("a_teams", "district, round",
          "CAST(sum(issues_found + clues) AS BIGINT) AS sum_ic, CAST(count(issues_found + clues) AS INTEGER) AS n_ic "
          "FROM m_inspections {where} GROUP BY ALL")
 # the tables grouped within a (district, round), rewritten for the pairs an import or undo touched
-ROUND_TABLES = (ROUND_UNITS, TEAMS)
+# ... and by district, month of start and what the inspection filters read, with the sums that
+# results_by_district shows (its districts' figures read the months before the as-of day's from it,
+# that month from the rows, and the units from a_unit_days below): ~197k rows at national.
+INSPECTION_MONTHS = ("a_inspection_months", "district, round",
+                     "SELECT district, round, year, level, mode, date_trunc('month', start_date)::DATE AS month, "
+                     "CAST(count(*) AS BIGINT) AS inspections, CAST(sum(issues_found) AS BIGINT) AS issues_found, "
+                     "CAST(sum(clues) AS BIGINT) AS clues, CAST(sum(disciplined) AS BIGINT) AS disciplined, "
+                     "CAST(sum(immediate_fixes) AS BIGINT) AS immediate_fixes FROM m_inspections {where} GROUP BY ALL")
+ROUND_TABLES = (ROUND_UNITS, TEAMS, INSPECTION_MONTHS)
 
 # The inspection figures' pre-aggregates for the whole area (queries/_views.sql inspection_days_apply,
 # unit_days_apply): with no place filter, the figures not grouped by area sum a_inspection_days, the
 # inspections by round, year, level, mode and start day with each figure's sum and the number of
 # inspections that reported it (~3.5k rows for 1.35M inspections at national), and count the distinct
 # units from a_unit_days, the units by the day of their first inspection of any level (every_level)
-# and of each level. Both are rewritten whole from m_inspections after every refresh of it (national:
-# ~0.7 s CPU), so they always hold what m_inspections says. The sums are BIGINT (summing a HUGEINT
+# and of each level, in the whole area (district WHOLE_AREA) and in each district (a unit inspected in
+# two districts counts in each, as count(DISTINCT unit_id) by district does). Both are rewritten whole from m_inspections after every refresh of it (national:
+# ~1.2 s CPU, 3.5k and 519k rows), so they always hold what m_inspections says. The sums are BIGINT (summing a HUGEINT
 # column costs ~1.5 ms per 3k rows; sum() of either gives the HUGEINT a sum of the INTEGER rows gives).
 INSPECTION_TOTALS = {
     "a_inspection_days": """
@@ -153,12 +162,19 @@ SELECT round, year, level, mode, start_date, CAST(count(*) AS BIGINT) AS inspect
        CAST(sum(issues_found) FILTER (WHERE rectified IS NOT NULL) AS BIGINT) AS rect_den
 FROM m_inspections GROUP BY ALL ORDER BY start_date, round, level, mode""",
     "a_unit_days": """
-SELECT every_level, level, first_date, CAST(count(*) AS BIGINT) AS n FROM (
-    SELECT unit_id, true AS every_level, NULL::VARCHAR AS level, min(start_date) AS first_date
-    FROM m_inspections GROUP BY unit_id
+WITH f AS MATERIALIZED (
+    SELECT unit_id, district, level, min(start_date) AS first_date FROM m_inspections GROUP BY ALL
+)
+SELECT district, every_level, level, first_date, CAST(count(*) AS BIGINT) AS n FROM (
+    SELECT unit_id, '{whole}' AS district, true AS every_level, NULL::VARCHAR AS level, min(first_date) AS first_date
+    FROM f GROUP BY unit_id
     UNION ALL
-    SELECT unit_id, false, level, min(start_date) FROM m_inspections GROUP BY unit_id, level)
-GROUP BY ALL ORDER BY every_level, level, first_date""",
+    SELECT unit_id, '{whole}', false, level, min(first_date) FROM f GROUP BY unit_id, level
+    UNION ALL
+    SELECT unit_id, district, true, NULL::VARCHAR, min(first_date) FROM f GROUP BY unit_id, district
+    UNION ALL
+    SELECT unit_id, district, false, level, first_date FROM f)
+GROUP BY ALL ORDER BY district, every_level, level, first_date""",
 }
 
 
@@ -852,7 +868,7 @@ def _refresh_unit_summaries(con: duckdb.DuckDBPyConnection, touched: str | None,
 def _refresh_inspection_totals(con: duckdb.DuckDBPyConnection) -> None:
     """Rewrite INSPECTION_TOTALS whole from m_inspections (already refreshed)."""
     for name, query in INSPECTION_TOTALS.items():
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS {query}")
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS {query.format(whole=WHOLE_AREA)}")
 
 
 def _refresh_round_units(con: duckdb.DuckDBPyConnection, touched: bool, have: set[str],

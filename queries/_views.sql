@@ -76,6 +76,13 @@ CREATE OR REPLACE MACRO unit_days_apply(districts, townships, unit_types, povert
     inspection_days_apply(districts, townships, unit_types, poverty_only)
     AND len(rounds::VARCHAR[]) = 0 AND year_from::INTEGER IS NULL AND year_to::INTEGER IS NULL
     AND len(levels::VARCHAR[]) <= 1 AND len(modes::VARCHAR[]) = 0;
+-- By district (results_by_district): the same, under no township, unit type or poverty filter at the
+-- district grain, the districts' sums from a_inspection_months (inspection/store.py INSPECTION_MONTHS:
+-- the months before the day's; that month from the rows) and their units from a_unit_days.
+CREATE OR REPLACE MACRO district_days_apply(townships, unit_types, poverty_only,
+                                            rounds, year_from, year_to, levels, modes, grain) AS
+    unit_days_apply([], townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes)
+    AND coalesce(grain::VARCHAR, 'district') = 'district';
 -- The units a_unit_days counts as of the day under the level filter (of any level without one).
 CREATE OR REPLACE MACRO unit_days_ok(levels, as_of, every_level, level, first_date) AS
     first_date <= as_of::DATE
@@ -340,7 +347,7 @@ SELECT
     0::BIGINT AS cells
 FROM a_inspection_days d
 LEFT JOIN (SELECT level, CAST(sum(n) AS BIGINT) AS units FROM a_unit_days
-           WHERE NOT every_level AND first_date <= as_of::DATE GROUP BY level) u ON u.level = d.level
+           WHERE district = '*' AND NOT every_level AND first_date <= as_of::DATE GROUP BY level) u ON u.level = d.level
 WHERE NOT like_for_like
   AND unit_days_apply(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes)
   AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, d.round, d.year, d.level, d.mode, d.start_date)

@@ -43,7 +43,7 @@ WITH roster AS (
         SELECT
             CAST(coalesce(sum(inspections), 0) AS BIGINT) AS inspections,
             (SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM a_unit_days
-             WHERE unit_days_ok($levels, $as_of, every_level, level, first_date)) AS units_inspected,
+             WHERE district = '*' AND unit_days_ok($levels, $as_of, every_level, level, first_date)) AS units_inspected,
             sum(issues_found) AS issues_found, tally_not_reported(inspections, n_issues_found) AS issues_found_not_reported,
             sum(clues) AS clues, tally_not_reported(inspections, n_clues) AS clues_not_reported,
             sum(immediate_fixes) AS immediate_fixes,

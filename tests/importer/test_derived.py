@@ -68,7 +68,7 @@ def assert_fresh(con) -> None:
     # the whole area's inspection totals (store.INSPECTION_TOTALS) as a whole rebuild from m_inspections
     for name, query in store.INSPECTION_TOTALS.items():
         assert con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() == con.execute(
-            f"SELECT * FROM ({query}) ORDER BY ALL").fetchall(), name
+            f"SELECT * FROM ({query.format(whole=store.WHOLE_AREA)}) ORDER BY ALL").fetchall(), name
     # the heatmap's groups (store.ROUND_UNITS) as a whole rebuild from m_inspections
     # ... and the team table's (store.TEAMS, and each team's repeat visits of a unit, m_team_repeats)
     for name, _, query in store.ROUND_TABLES:

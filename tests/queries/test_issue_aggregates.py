@@ -24,7 +24,7 @@ PARTY, FUNDS = "基层组织建设", "群众身边腐败"
 QUERIES = [n for n in store.query_names()
            if any(f"{macro}(" in store.load_sql(n)
                   for macro in ("issue_counts", "issue_list_stats", "rectification_stats", "f_overdue", "issue_listed",
-                                "inspection_days_apply"))
+                                "inspection_days_apply", "district_days_apply"))
            or "a_rect_days" in store.load_sql(n)]
 # the f_issues readers that stay on the issue rows: one unit's issues; and the one that reads them
 # for a chosen place (rectification_by_days: a_rect_days is kept for the whole area only). The
@@ -302,16 +302,22 @@ def test_a_store_of_an_earlier_release_opened_read_only(edge, tmp_path):
 def test_the_whole_area_reads_the_inspection_totals(demo_db):
     """With no place filter the inspection sums come from a_inspection_days (and the units from
     a_unit_days), not the inspection rows; with a district chosen, from the rows (the comparisons above
-    then compare two different reads)."""
+    then compare two different reads). The districts' sums come from a_inspection_months at the district
+    grain, also with districts chosen."""
     con = store.connect(demo_db, read_only=True)
     district = con.execute("SELECT min(district) FROM v_inspections").fetchone()[0]
-    readers = ("headline_totals", "results_by_level", "results_by_level_mode", "results_by_period")
+    readers = ("headline_totals", "results_by_level", "results_by_level_mode", "results_by_period",
+               "results_by_district")
     for params, fast in ((Filters().params(), True), (Filters(levels=("county",)).params(), True),
-                         (Filters(districts=(district,)).params(), False)):
+                         (Filters(districts=(district,)).params(), False),
+                         (Filters(districts=(district, district + "x")).params(), False)):
         for name in readers:
             sql = store.load_sql(name)
             names = set(store._PARAM.findall(store._strip_comments(sql)))
             plan = str(con.execute("EXPLAIN (FORMAT json) " + sql, {k: store._bindable(params[k]) for k in names}).fetchall())
+            if name == "results_by_district":
+                assert ("a_inspection_months" in plan) == (params["grain"] == "district"), (name, params)
+                continue
             assert ("a_inspection_days" in plan) == fast, (name, params)
             assert ("m_inspections" in plan) != fast or name in ("headline_totals", "results_by_period"), (name, params)
     con.close()
