@@ -67,6 +67,13 @@ def render_heatmap(filters, lang: str, shown: list[str] | None = None) -> None:
     ui.area_chart(state.figure(charts.round_heatmap, frame, t("chart_heatmap", lang), lang), "chart_heatmap", filters)
 
 
+@ui.fragment  # the group of districts shown changes these three charts only; a bar click reruns the page
+def render_by_district(filters, lang: str) -> None:
+    shown = render_district_bars(filters, lang)
+    render_district_progress(filters, lang, shown)
+    render_heatmap(filters, lang, shown)
+
+
 def render_groups(filters, lang: str) -> None:
     left, right = st.columns(2)
     with left:
@@ -128,9 +135,7 @@ def main(filters, lang: str) -> None:
     note = subset_note(filters, lang)
     if note:
         st.info(note, icon="ℹ️")
-    shown = render_district_bars(filters, lang)
-    render_district_progress(filters, lang, shown)
-    render_heatmap(filters, lang, shown)
+    render_by_district(filters, lang)
     render_groups(filters, lang)
     render_last_mile(filters, lang, int(head["units_total"] - head["units_covered"]))
 

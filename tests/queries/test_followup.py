@@ -457,6 +457,11 @@ def test_many_districts_show_the_most_behind_first(province_db, tmp_path, env_db
     assert bars == set(order[:12])
     lines = [trace["name"] for trace in specs[1]["data"]]
     assert "全部县区合计" in lines and len([n for n in lines if n in order]) == 12
+    at.selectbox(key="coverage_districts_shown").set_value(2).run()  # the section reruns alone
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert {d for trace in specs[0]["data"] if trace["type"] == "bar" for d in trace["customdata"]} == set(order[24:])
+    assert {trace["name"] for trace in specs[1]["data"]} & set(order) == set(order[24:])
     at.multiselect(key="district").set_value(order[20:23]).run()  # a few districts: every one drawn
     assert not at.exception
     assert not [s for s in at.selectbox if s.key == "coverage_districts_shown"]
