@@ -129,12 +129,18 @@ TEAMS = ("a_teams", "district, round",
 # the tables grouped within a (district, round), rewritten for the pairs an import or undo touched
 # ... and by district, month of start and what the inspection filters read, with the sums that
 # results_by_district shows (its districts' figures read the months before the as-of day's from it,
-# that month from the rows, and the units from a_unit_days below): ~197k rows at national.
+# that month from the rows, and the units from a_unit_days below) and the per-inspection averages'
+# parts of the like-for-like level comparison (level_stats): ~197k rows at national.
 INSPECTION_MONTHS = ("a_inspection_months", "district, round",
                      "SELECT district, round, year, level, mode, date_trunc('month', start_date)::DATE AS month, "
                      "CAST(count(*) AS BIGINT) AS inspections, CAST(sum(issues_found) AS BIGINT) AS issues_found, "
                      "CAST(sum(clues) AS BIGINT) AS clues, CAST(sum(disciplined) AS BIGINT) AS disciplined, "
-                     "CAST(sum(immediate_fixes) AS BIGINT) AS immediate_fixes FROM m_inspections {where} GROUP BY ALL")
+                     "CAST(sum(immediate_fixes) AS BIGINT) AS immediate_fixes, "
+                     "CAST(sum(issues_found + clues) AS BIGINT) AS issues_and_clues, "
+                     "CAST(count(issues_found + clues) AS BIGINT) AS n_issues_and_clues, "
+                     "CAST(count(issues_found) AS BIGINT) AS n_issues_found, CAST(count(clues) AS BIGINT) AS n_clues, "
+                     "CAST(count(disciplined) AS BIGINT) AS n_disciplined, "
+                     "CAST(count(immediate_fixes) AS BIGINT) AS n_immediate_fixes FROM m_inspections {where} GROUP BY ALL")
 ROUND_TABLES = (ROUND_UNITS, TEAMS, INSPECTION_MONTHS)
 
 # The inspection figures' pre-aggregates for the whole area (queries/_views.sql inspection_days_apply,

@@ -83,6 +83,11 @@ CREATE OR REPLACE MACRO district_days_apply(townships, unit_types, poverty_only,
                                             rounds, year_from, year_to, levels, modes, grain) AS
     unit_days_apply([], townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes)
     AND coalesce(grain::VARCHAR, 'district') = 'district';
+-- The districts' sums of a_inspection_months alone (no units): under no township, unit type or
+-- poverty filter (the like-for-like level comparison, level_stats).
+CREATE OR REPLACE MACRO month_sums_apply(townships, unit_types, poverty_only) AS
+    len(townships::VARCHAR[]) = 0 AND len(unit_types::VARCHAR[]) = 0 AND NOT coalesce(poverty_only::BOOLEAN, false)
+    AND NOT coalesce(getvariable('inspections_detail')::BOOLEAN, false);
 -- The units a_unit_days counts as of the day under the level filter (of any level without one).
 CREATE OR REPLACE MACRO unit_days_ok(levels, as_of, every_level, level, first_date) AS
     first_date <= as_of::DATE
@@ -302,7 +307,31 @@ WITH i AS (
            sum(issues_found + clues) AS sum_ic, count(issues_found + clues) AS n_ic,
            count(issues_found) AS n_issues, count(clues) AS n_clues, count(disciplined) AS n_disciplined,
            count(immediate_fixes) AS n_fixes
-    FROM i WHERE like_for_like
+    FROM i WHERE like_for_like AND NOT month_sums_apply(townships, unit_types, poverty_only)
+    GROUP BY district, year, level
+    UNION ALL
+    -- with no township, unit type or poverty filter, the same groups from a_inspection_months (the
+    -- months before the as-of day's) and the rows of that month
+    SELECT district, year, level, CAST(sum(inspections) AS BIGINT), sum(issues_found), sum(clues),
+           sum(disciplined), sum(immediate_fixes), sum(issues_and_clues), CAST(sum(n_issues_and_clues) AS BIGINT),
+           CAST(sum(n_issues_found) AS BIGINT), CAST(sum(n_clues) AS BIGINT), CAST(sum(n_disciplined) AS BIGINT),
+           CAST(sum(n_immediate_fixes) AS BIGINT)
+    FROM (
+        SELECT district, year, level, inspections, issues_found, clues, disciplined, immediate_fixes,
+               issues_and_clues, n_issues_and_clues, n_issues_found, n_clues, n_disciplined, n_immediate_fixes
+        FROM a_inspection_months
+        WHERE like_for_like AND month_sums_apply(townships, unit_types, poverty_only)
+          AND unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
+          AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, month)
+          AND month < date_trunc('month', as_of::DATE)::DATE
+        UNION ALL
+        SELECT district, year, level, 1, issues_found, clues, disciplined, immediate_fixes,
+               issues_found + clues, CAST(issues_found + clues IS NOT NULL AS INTEGER),
+               CAST(issues_found IS NOT NULL AS INTEGER), CAST(clues IS NOT NULL AS INTEGER),
+               CAST(disciplined IS NOT NULL AS INTEGER), CAST(immediate_fixes IS NOT NULL AS INTEGER)
+        FROM i
+        WHERE like_for_like AND month_sums_apply(townships, unit_types, poverty_only)
+          AND start_date >= date_trunc('month', as_of::DATE)::DATE)
     GROUP BY district, year, level
 ), cells AS (
     SELECT district, year FROM g
