@@ -1043,7 +1043,16 @@ and 1.5 s of a filter change.
   compare and briefing within noise; a district not drawn yet builds its figures as before. Left:
   after the server's last message an open spends most of its time in Chromium (Plotly.js drawing 4-5 charts, each redrawn once soon after its first draw; the 4.7 MB
   Plotly bundle on every full load; the briefing's copyable summary, `st.code`, loads the 1.5 MB
-  syntax highlighter: ~1 s of the renderer's profile at load ~7).
+  syntax highlighter: ~1 s of the renderer's profile at load ~7). Since (09:38-10:40): the briefing's
+  summary is a box of its own with a copy button, not `st.code` (no highlighter loaded: 0.6 s of
+  its script in the renderer's profile at load ~6; Chromium's CPU per briefing open, old/new
+  alternating, 4 rounds at load 12-35: median 4.79 -> 4.28 s); categories' counts/per-inspection
+  switch and coverage's group of districts rerun their sections alone (coverage at province: 18
+  server messages instead of 48). Not avoidable from Python: Streamlit's chart applies its theme
+  again to a deep copy of each figure once mounted, and Plotly.react, seeing a new
+  `layout.template` object, draws the chart a second time (+46% DOM mutations on the compare page;
+  a `layout.datarevision` does not avoid it). The phase run four times old/new alternating
+  (10:28-10:38, load 6-15) moved by 2-3x between runs of the same code: walls say nothing there.
 - **DuckLake (session 9: the dashboards read a local copy).** Every query on the lake first reads
   the snapshot and each table's files and statistics from the PostgreSQL catalog (~14 round trips
   for headline_totals, ~30 ms even for a count under load) and then decodes Parquet: 2.2-3.3x the
