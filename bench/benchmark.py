@@ -987,6 +987,35 @@ and 1.5 s of a filter change.
   the district's name (the ~200k points at national): 209 -> 199 ms CPU default, within noise over
   10 sets. results_by_team with the repeat visits in the same scan as the sums (one inspection_ok,
   no join): 0-3 ms less planning for a chosen district, ~20 ms more CPU undrilled at national.
+- **Issue 22, the inspection figures (2026-12-06 09:40-10:40, load 5-20: CPU ms of the query
+  process, old and new SQL alternating on copies of the stores, medians of 5 runs per filter set,
+  the default view and 11 of the benchmark's sets (seed 8), median / p95 over the sets).**
+  `a_inspection_days` (store.INSPECTION_TOTALS: the whole area's inspections by round, year, level,
+  mode and start day with each figure's BIGINT sum and reported count, 3.5k rows for 1.35M at national)
+  and `a_unit_days` (the units by the day of their first inspection, of any level and of each level,
+  in the whole area and in each district: 519k rows), both rewritten whole at every refresh (1.2 s CPU
+  at national); `a_inspection_months` (the inspections by district, round, year, level, mode and month
+  of start with the sums and the averages' parts, ~197k rows, rewritten for the touched (district,
+  round) pairs like a_round_units). With no place filter headline_totals, results_by_level,
+  results_by_level_mode and results_by_period sum the day groups (the units from a_unit_days when no
+  round, year or mode filter narrows them; else bitstring_agg over the rows, ~2x cheaper than
+  count(DISTINCT)); results_by_district by district and like for like read the months before the as-of
+  day's from a_inspection_months and that month from the rows. National old -> new: headline_totals
+  98/211 -> 53/80, results_by_level 34/113 -> 25/32, results_by_level_mode 21/58 -> 12/27,
+  results_by_period 98/115 -> 58/124, results_by_district 20/165 -> 30/43, results_by_level_like
+  23/127 -> 26/93 (a chosen district's view costs 3-8 ms more: the folded branches are bound too).
+  The 13 issue and inspection figures of this work on each page, side by side (4 threads), CPU median /
+  p95, national: briefing 227/578 -> 181/228, categories 248/334 -> 179/247, compare 76/281 -> 79/123,
+  coverage 86/182 -> 43/69, follow-up 245/343 -> 165/227, overview 229/457 -> 123/205, unit 20/152 ->
+  29/40; province (flat: planning is most of it there): briefing 85/104 -> 87/100, categories 84/103 ->
+  81/97, compare 42/52 -> 49/53, follow-up 82/92 -> 79/95, overview 78/91 -> 75/89. Six of the pandas
+  comparison's seven figures in sequence at national (all but coverage_by_district): 280/470 -> 161/262
+  (pandas: 289 ms median for all seven). Summing a HUGEINT column costs ~1.5 ms per 3k rows, so the
+  tables keep BIGINT sums (sum() of either gives the same HUGEINT). What is left of the issue figures:
+  overdue_by_district_category and issues_by_district_category group a_listed's 1.08M rows by text
+  district and category (~65 ms CPU default at national: integer codes would cut it); a chosen
+  district reads the issue rows for issues_by_category and rectification_by_days (~170 ms for two
+  districts at national); planning is 10-30 ms of every figure at province.
 - **Import (met at province; missed at national).** Large regular CSVs of all three tables take a
   vectorised path (DuckDB `read_csv` into a staging table, each converter run once per distinct
   value, validation and problems as SQL, the diff only over groups the store already holds);
