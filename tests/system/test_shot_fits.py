@@ -16,6 +16,7 @@ pytestmark = [
     pytest.mark.timeout(600),
 ]
 
+STEADY = 1.5  # seconds the measures must stay the same before the assertions read them
 MEASURE = """() => {
   const main = document.querySelector('[data-testid=stMain]');
   const box = document.querySelector('[data-testid=stMainBlockContainer]');
@@ -41,9 +42,14 @@ def test_screenshot_mode_fits_16_9_windows(demo_app):
                     got = tab.evaluate(MEASURE)
                     if got["zoom"] and got["charts"] >= 4 and got["scroll"] <= got["client"]:
                         break
-                    time.sleep(1)
-                time.sleep(2)
-                got = tab.evaluate(MEASURE)
+                    time.sleep(0.25)
+                # measured once the page has stayed as it is for STEADY seconds (at most 30 s more)
+                steady, deadline = time.time() + STEADY, time.time() + 30
+                while time.time() < min(steady, deadline):
+                    time.sleep(0.25)
+                    now = tab.evaluate(MEASURE)
+                    if now != got:
+                        got, steady = now, time.time() + STEADY
                 tab.screenshot(path=str(SHOTS / f"briefing_shot_{width}x{height}.png"))
                 assert got["scroll"] <= got["client"], (width, height, got)
                 assert got["zoom"] and float(got["zoom"]) <= 1 and got["charts"] >= 4, (width, height, got)
