@@ -749,7 +749,10 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
     once, the appended rows counted and recorded in one statement each, and a table none of whose
     rows can change is not written."""
     have = _tables(con)
-    if touched is None or "unit_keys" not in have or not all(t in have for t, _, _ in DERIVED):
+    # a store without a unit key has no derived row to keep (each is keyed by one): its first import
+    # writes every table whole, in fewer and simpler statements than rewriting the touched units
+    if (touched is None or "unit_keys" not in have or not all(t in have for t, _, _ in DERIVED)
+            or not con.execute("SELECT EXISTS (SELECT 1 FROM unit_keys)").fetchone()[0]):
         con.execute("""
             CREATE OR REPLACE TABLE unit_keys AS
             SELECT unit_id AS unit_ref, CAST(row_number() OVER (ORDER BY unit_id) AS INTEGER) AS unit_key
