@@ -1038,6 +1038,24 @@ and 1.5 s of a filter change.
   are mostly a district or an inspection filter, which read the rows as before. Slowest now at
   national: results_by_team (grouped by team and level since a team name can be both), the
   projection's 206k points, units_by_name.
+- **Page queries, session 10 (province re-run 2026-12-06 11:00-11:06, load 1-4 after the suite
+  run ended: wall times hold).** Province side by side p95 against the 08:42 run (load 2-5):
+  briefing 324 -> 102, categories 145 -> 56, compare 103 -> 44, coverage 207 -> 97, follow-up
+  203 -> 100, overview 266 -> 75, unit 143 -> 45; CPU medians briefing 160 -> 150, categories
+  80 -> 75, coverage 155 -> 130, follow-up 120 -> 104, overview 106 -> 99 (compare and unit within
+  noise): most of the wall difference is the quieter machine, the CPU difference the session's
+  tables (a_teams, a_inspection_days, a_unit_days, a_inspection_months). Compare and unit now under
+  50 ms p95 at province; the other five are not (planning, 10-30 ms per figure, is most of what is
+  left there). DuckLake warm (from the local copy, 9.1 s to make) 1.0-1.1x the file at p95 and in CPU
+  (target 1.5x: met). The province import 38.4 s CPU for the issue lists (43.7 at 08:42; the
+  session's fewer refresh statements, against its new tables). National: the 08:29 tables stand; the
+  re-run's benchmark shortcut (14M issue rows bulk-loaded, then every derived table rebuilt in one
+  transaction) failed once with DuckDB's Out of Memory at the 3 GB limit (2.7 GiB) while the suite
+  loaded the machine, and a dashboard engineer's first writable open of a national copy (the same
+  whole rebuild) did too; traced alone on a copy it completed at 3.2 GB RSS, a_issue_days' build
+  taking 283 s spilling (m_issues, sorted, keeps ~2.7 GB of the transaction's blocks pinned). The
+  importer's own path (one 1M-row file, rewriting only the touched pairs) is not that rebuild; an
+  upgrade of a national-size store is, and sits at the memory limit.
 - **Page queries (missed: province p95 45-167 ms, national 169-937 ms side by side).** What is
   left is the district grain of the undrilled view (issues and overdue by district and category
   read every district's groups: 4.4M rows at national), the coverage curves of every district
