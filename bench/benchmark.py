@@ -1048,14 +1048,22 @@ and 1.5 s of a filter change.
   50 ms p95 at province; the other five are not (planning, 10-30 ms per figure, is most of what is
   left there). DuckLake warm (from the local copy, 9.1 s to make) 1.0-1.1x the file at p95 and in CPU
   (target 1.5x: met). The province import 38.4 s CPU for the issue lists (43.7 at 08:42; the
-  session's fewer refresh statements, against its new tables). National: the 08:29 tables stand; the
-  re-run's benchmark shortcut (14M issue rows bulk-loaded, then every derived table rebuilt in one
-  transaction) failed once with DuckDB's Out of Memory at the 3 GB limit (2.7 GiB) while the suite
-  loaded the machine, and a dashboard engineer's first writable open of a national copy (the same
-  whole rebuild) did too; traced alone on a copy it completed at 3.2 GB RSS, a_issue_days' build
-  taking 283 s spilling (m_issues, sorted, keeps ~2.7 GB of the transaction's blocks pinned). The
-  importer's own path (one 1M-row file, rewriting only the touched pairs) is not that rebuild; an
-  upgrade of a national-size store is, and sits at the memory limit.
+  session's fewer refresh statements, against its new tables). National re-run 11:25-11:34 (load
+  1-2): side by side p95 08:29 -> now briefing 618 -> 285, categories 236 -> 99, compare 586 -> 139,
+  coverage 420 -> 315, follow-up 509 -> 354, overview 298 -> 153, unit 284 -> 166 (target 300 ms: met
+  by five pages, missed by coverage and follow-up; CPU medians 269 -> 255, 175 -> 146, 69 -> 84,
+  260 -> 259, 205 -> 190, 207 -> 163, 60 -> 61: the wall gain is partly the quiet machine); the
+  undrilled view's medians briefing 537 -> 313, compare 534 -> 141, overview 292 -> 81, unit
+  268 -> 131, coverage 404 -> 302, follow-up 465 -> 355. pandas ratio 1.5x median (5x missed).
+  Import peak 3.3 GB (< 4 GB); the 1M-row file 26.4 s CPU (target 15 s missed). An earlier re-run
+  (10:46, while the suite ran) failed in the benchmark's shortcut (14M issue rows bulk-loaded, then
+  every derived table rebuilt in one transaction) with DuckDB's Out of Memory at the 3 GB limit
+  (2.7 GiB), and a dashboard engineer's first writable open of a national copy (the same whole
+  rebuild, as after a views change) failed once too; traced alone on a copy it completed at 3.2 GB
+  RSS, a_issue_days' build taking 283 s spilling (the sorted m_issues of the same transaction keeps
+  ~2.7 GB pinned), and the quiet re-run passed. The importer's own path (one 1M-row file, rewriting
+  only the touched pairs) is not that rebuild; an upgrade of a national-size store is, and sits at
+  the memory limit.
 - **Page queries (missed: province p95 45-167 ms, national 169-937 ms side by side).** What is
   left is the district grain of the undrilled view (issues and overdue by district and category
   read every district's groups: 4.4M rows at national), the coverage curves of every district
