@@ -238,34 +238,43 @@ WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township
   AND start_date <= as_of::DATE  -- implied by the line above; a constant bound the scans can use
   AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
 
--- The listed issues of f_issues by area and category, counted (n) for the figures grouped by area
--- and category alone (issues_by_district_category, overdue_by_district_category): issue_counts
--- without the status and dates, read from a_listed (inspection/store.py AGGREGATES: the issues by
--- district, round, level, mode and category, the start date to the month; ~4x fewer rows than
--- a_issues) for the months before the day's and from a_issue_days for the day's month (its groups
--- of the issues started in that month keep their start day; each issue is there once per month).
--- Columns: district, township and unit_id (NULL but on the detail path), category, n. The detail
--- path as in issue_counts (a township, unit type or poverty filter, a grain finer than the
--- district, SET VARIABLE issues_detail).
+-- The listed issues of f_issues by area and category, counted (n) for the figures that count listed
+-- issues alone (issues_by_district_category, overdue_by_district_category by area and category;
+-- issues_by_round_category by round and category): issue_counts without the status and dates, read
+-- from a_listed (inspection/store.py AGGREGATES: the issues by district, round, level, mode and
+-- category, the start date to the month; ~4x fewer rows than a_issues) for the months before the
+-- day's, or, for the whole area (whole_area: grain NULL and no district chosen; a_listed keeps no
+-- whole-area groups), from a_issues' whole-area groups (their start dates are months too: an issue
+-- started before the day's month is listed whatever its other dates), and from a_issue_days for the
+-- day's month (its groups of the issues started in that month keep their start day; each issue is
+-- there once per month). Columns: district, township and unit_id (NULL but on the detail path),
+-- round, round_ord, category, n. The detail path as in issue_counts (a township, unit type or
+-- poverty filter, a grain finer than the district, SET VARIABLE issues_detail).
 CREATE OR REPLACE MACRO issue_listed(districts, townships, unit_types, poverty_only,
                                      rounds, year_from, year_to, levels, modes, as_of, categories, grain) AS TABLE
 WITH rows AS (
     SELECT district, NULL::VARCHAR AS township, NULL::VARCHAR AS unit_type, NULL::BOOLEAN AS is_poverty_village,
-           NULL::INTEGER AS unit_id, round, year, level, mode, category, start_date, n
+           NULL::INTEGER AS unit_id, round, round_ord, year, level, mode, category, start_date, n
     FROM a_listed
-    WHERE NOT issue_detail(districts, townships, unit_types, poverty_only, grain)
+    WHERE NOT issue_detail(districts, townships, unit_types, poverty_only, grain) AND NOT whole_area(districts, grain)
       AND start_date < date_trunc('month', as_of::DATE)::DATE
     UNION ALL
-    SELECT district, NULL, NULL, NULL, NULL, round, year, level, mode, category, start_date, n
+    SELECT district, NULL, NULL, NULL, NULL, round, round_ord, year, level, mode, category, start_date, n
+    FROM a_issues
+    WHERE NOT issue_detail(districts, townships, unit_types, poverty_only, grain) AND whole_area(districts, grain)
+      AND district = '*' AND start_date < date_trunc('month', as_of::DATE)::DATE
+    UNION ALL
+    SELECT district, NULL, NULL, NULL, NULL, round, round_ord, year, level, mode, category, start_date, n
     FROM a_issue_days
-    WHERE NOT issue_detail(districts, townships, unit_types, poverty_only, grain) AND district <> '*'
+    WHERE NOT issue_detail(districts, townships, unit_types, poverty_only, grain) AND area_rows(districts, grain, district)
       AND touch = date_trunc('month', as_of::DATE)::DATE AND start_date >= touch
     UNION ALL
-    SELECT district, township, unit_type, is_poverty_village, unit_id, round, year, level, mode, category, start_date, 1
+    SELECT district, township, unit_type, is_poverty_village, unit_id, round, round_ord, year, level, mode, category,
+           start_date, 1
     FROM v_issues
     WHERE issue_detail(districts, townships, unit_types, poverty_only, grain)
 )
-SELECT district, township, unit_id, category, n
+SELECT district, township, unit_id, round, round_ord, category, n
 FROM rows
 WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
   AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)

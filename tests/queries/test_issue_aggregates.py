@@ -64,6 +64,20 @@ COUNTED_WHOLE = COUNTED.replace("SELECT district, round", "SELECT round").replac
 REFERENCE_SUB = REFERENCE.replace("SELECT district, round, category", "SELECT round, category, subcategory")
 COUNTED_SUB = COUNTED.replace("SELECT district, round, category", "SELECT round, category, subcategory").replace(
     "'district')", "'subcategory')")
+# and the listed issues alone by round and category (issue_listed, grain NULL: the whole area's groups of
+# a_issues when no district is chosen, a_listed's districts' when one is), with each round's order
+REFERENCE_LISTED = """
+SELECT round, min(round_ord) AS round_ord, category, count(*) AS issues
+FROM f_issues($districts, $townships, $unit_types, $poverty_only,
+              $rounds, $year_from, $year_to, $levels, $modes, $as_of, $categories)
+GROUP BY ALL ORDER BY ALL
+"""
+COUNTED_LISTED = """
+SELECT round, min(round_ord) AS round_ord, category, tally(n) AS issues
+FROM issue_listed($districts, $townships, $unit_types, $poverty_only,
+                  $rounds, $year_from, $year_to, $levels, $modes, $as_of, $categories, NULL)
+GROUP BY ALL ORDER BY ALL
+"""
 
 
 def run_sql(con, sql: str, params: dict, detail: bool) -> pd.DataFrame:
@@ -103,7 +117,8 @@ def assert_same_figures(con, sets: list[dict], figures: bool = True) -> int:
             pd.testing.assert_frame_equal(fast.filter(FLOAT_SUMS), rows.filter(FLOAT_SUMS), check_exact=False,
                                           rtol=1e-12, atol=1e-12, obj=f"{name} {params}")
             made += 1
-        pairs = ((REFERENCE, COUNTED), (REFERENCE_WHOLE, COUNTED_WHOLE), (REFERENCE_SUB, COUNTED_SUB))
+        pairs = ((REFERENCE, COUNTED), (REFERENCE_WHOLE, COUNTED_WHOLE), (REFERENCE_SUB, COUNTED_SUB),
+                 (REFERENCE_LISTED, COUNTED_LISTED))
         for reference_sql, counted_sql in pairs if i % EXTRA_EVERY == 0 else pairs[:1]:
             reference = run_sql(con, reference_sql, params, detail=False)
             for detail in (False, True):
