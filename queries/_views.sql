@@ -84,7 +84,7 @@ CREATE OR REPLACE MACRO district_days_apply(townships, unit_types, poverty_only,
     unit_days_apply([], townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes)
     AND coalesce(grain::VARCHAR, 'district') = 'district';
 -- The districts' sums of a_inspection_months alone (no units): under no township, unit type or
--- poverty filter (the like-for-like level comparison, level_stats).
+-- poverty filter (the like-for-like level comparison, level_stats_like).
 CREATE OR REPLACE MACRO month_sums_apply(townships, unit_types, poverty_only) AS
     len(townships::VARCHAR[]) = 0 AND len(unit_types::VARCHAR[]) = 0 AND NOT coalesce(poverty_only::BOOLEAN, false)
     AND NOT coalesce(getvariable('inspections_detail')::BOOLEAN, false);
@@ -297,55 +297,15 @@ CREATE OR REPLACE MACRO per_inspection(figure) AS sum(figure) / nullif(count(fig
 
 -- Per-level results over a set of filtered inspections. Averages are per inspection: the level's
 -- sum over the inspections that reported that figure; issues+clues over those that reported both.
--- like_for_like: only the (district, year) cells where both levels inspected, so municipal and
--- county figures cover the same places and period (cells: how many such cells; 0 without). Like
--- for like, the inspections of each (district, year, level) are summed first (~35k groups at
--- national instead of 1.35M rows to join to the cells) and units are not counted (NULL: no figure
--- shows them; a distinct count cannot be summed). The branch the constant like_for_like turns off
--- folds away.
+-- Two macros, so that a figure binds only its own (a macro's folded branches are bound too: the
+-- like-for-like parts cost results_by_level ~4-8 ms of planning at province): level_stats over
+-- every filtered inspection, level_stats_like over the (district, year) cells where both levels
+-- inspected, so municipal and county figures cover the same places and period (cells: how many
+-- such cells). Like for like, the inspections of each (district, year, level) are summed first (~35k
+-- groups at national instead of 1.35M rows to join to the cells) and units are not counted (NULL: no
+-- figure shows them; a distinct count cannot be summed).
 CREATE OR REPLACE MACRO level_stats(districts, townships, unit_types, poverty_only,
-                                    rounds, year_from, year_to, levels, modes, as_of, like_for_like) AS TABLE
-WITH i AS (
-    SELECT * FROM f_inspections(districts, townships, unit_types, poverty_only,
-                                rounds, year_from, year_to, levels, modes, as_of)
-), g AS (
-    SELECT district, year, level, count(*) AS inspections,
-           sum(issues_found) AS issues_found, sum(clues) AS clues, sum(disciplined) AS disciplined,
-           sum(immediate_fixes) AS immediate_fixes,
-           -- per_inspection's parts, summed again below
-           sum(issues_found + clues) AS sum_ic, count(issues_found + clues) AS n_ic,
-           count(issues_found) AS n_issues, count(clues) AS n_clues, count(disciplined) AS n_disciplined,
-           count(immediate_fixes) AS n_fixes
-    FROM i WHERE like_for_like AND NOT month_sums_apply(townships, unit_types, poverty_only)
-    GROUP BY district, year, level
-    UNION ALL
-    -- with no township, unit type or poverty filter, the same groups from a_inspection_months (the
-    -- months before the as-of day's) and the rows of that month
-    SELECT district, year, level, CAST(sum(inspections) AS BIGINT), sum(issues_found), sum(clues),
-           sum(disciplined), sum(immediate_fixes), sum(issues_and_clues), CAST(sum(n_issues_and_clues) AS BIGINT),
-           CAST(sum(n_issues_found) AS BIGINT), CAST(sum(n_clues) AS BIGINT), CAST(sum(n_disciplined) AS BIGINT),
-           CAST(sum(n_immediate_fixes) AS BIGINT)
-    FROM (
-        SELECT district, year, level, inspections, issues_found, clues, disciplined, immediate_fixes,
-               issues_and_clues, n_issues_and_clues, n_issues_found, n_clues, n_disciplined, n_immediate_fixes
-        FROM a_inspection_months
-        WHERE like_for_like AND month_sums_apply(townships, unit_types, poverty_only)
-          AND unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
-          AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, month)
-          AND month < date_trunc('month', as_of::DATE)::DATE
-        UNION ALL
-        SELECT district, year, level, 1, issues_found, clues, disciplined, immediate_fixes,
-               issues_found + clues, CAST(issues_found + clues IS NOT NULL AS INTEGER),
-               CAST(issues_found IS NOT NULL AS INTEGER), CAST(clues IS NOT NULL AS INTEGER),
-               CAST(disciplined IS NOT NULL AS INTEGER), CAST(immediate_fixes IS NOT NULL AS INTEGER)
-        FROM i
-        WHERE like_for_like AND month_sums_apply(townships, unit_types, poverty_only)
-          AND start_date >= date_trunc('month', as_of::DATE)::DATE)
-    GROUP BY district, year, level
-), cells AS (
-    SELECT district, year FROM g
-    GROUP BY district, year HAVING count(DISTINCT level) = 2
-)
+                                    rounds, year_from, year_to, levels, modes, as_of) AS TABLE
 SELECT
     level,
     count(*) AS inspections,
@@ -360,11 +320,9 @@ SELECT
     per_inspection(issues_found) AS avg_issues,
     per_inspection(clues) AS avg_clues,
     per_inspection(disciplined) AS avg_disciplined,
-    per_inspection(immediate_fixes) AS avg_immediate_fixes,
-    (SELECT count(*) FROM cells) AS cells
-FROM i
-WHERE NOT like_for_like
-  AND NOT unit_days_apply(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes)
+    per_inspection(immediate_fixes) AS avg_immediate_fixes
+FROM f_inspections(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes, as_of)
+WHERE NOT unit_days_apply(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes)
 GROUP BY level
 UNION ALL
 -- with no place filter and no round, year or mode filter, the same from the whole area's totals
@@ -381,16 +339,57 @@ SELECT
     sum(d.issues_found) / nullif(sum(d.n_issues_found), 0) AS avg_issues,
     sum(d.clues) / nullif(sum(d.n_clues), 0) AS avg_clues,
     sum(d.disciplined) / nullif(sum(d.n_disciplined), 0) AS avg_disciplined,
-    sum(d.immediate_fixes) / nullif(sum(d.n_immediate_fixes), 0) AS avg_immediate_fixes,
-    0::BIGINT AS cells
+    sum(d.immediate_fixes) / nullif(sum(d.n_immediate_fixes), 0) AS avg_immediate_fixes
 FROM a_inspection_days d
 LEFT JOIN (SELECT level, CAST(sum(n) AS BIGINT) AS units FROM a_unit_days
            WHERE district = '*' AND NOT every_level AND first_date <= as_of::DATE GROUP BY level) u ON u.level = d.level
-WHERE NOT like_for_like
-  AND unit_days_apply(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes)
+WHERE unit_days_apply(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes)
   AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, d.round, d.year, d.level, d.mode, d.start_date)
-GROUP BY d.level
-UNION ALL
+GROUP BY d.level;
+
+CREATE OR REPLACE MACRO level_stats_like(districts, townships, unit_types, poverty_only,
+                                         rounds, year_from, year_to, levels, modes, as_of) AS TABLE
+WITH i AS (
+    SELECT * FROM f_inspections(districts, townships, unit_types, poverty_only,
+                                rounds, year_from, year_to, levels, modes, as_of)
+), g AS (
+    SELECT district, year, level, count(*) AS inspections,
+           sum(issues_found) AS issues_found, sum(clues) AS clues, sum(disciplined) AS disciplined,
+           sum(immediate_fixes) AS immediate_fixes,
+           -- per_inspection's parts, summed again below
+           sum(issues_found + clues) AS sum_ic, count(issues_found + clues) AS n_ic,
+           count(issues_found) AS n_issues, count(clues) AS n_clues, count(disciplined) AS n_disciplined,
+           count(immediate_fixes) AS n_fixes
+    FROM i WHERE NOT month_sums_apply(townships, unit_types, poverty_only)
+    GROUP BY district, year, level
+    UNION ALL
+    -- with no township, unit type or poverty filter, the same groups from a_inspection_months (the
+    -- months before the as-of day's) and the rows of that month
+    SELECT district, year, level, CAST(sum(inspections) AS BIGINT), sum(issues_found), sum(clues),
+           sum(disciplined), sum(immediate_fixes), sum(issues_and_clues), CAST(sum(n_issues_and_clues) AS BIGINT),
+           CAST(sum(n_issues_found) AS BIGINT), CAST(sum(n_clues) AS BIGINT), CAST(sum(n_disciplined) AS BIGINT),
+           CAST(sum(n_immediate_fixes) AS BIGINT)
+    FROM (
+        SELECT district, year, level, inspections, issues_found, clues, disciplined, immediate_fixes,
+               issues_and_clues, n_issues_and_clues, n_issues_found, n_clues, n_disciplined, n_immediate_fixes
+        FROM a_inspection_months
+        WHERE month_sums_apply(townships, unit_types, poverty_only)
+          AND unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
+          AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, month)
+          AND month < date_trunc('month', as_of::DATE)::DATE
+        UNION ALL
+        SELECT district, year, level, 1, issues_found, clues, disciplined, immediate_fixes,
+               issues_found + clues, CAST(issues_found + clues IS NOT NULL AS INTEGER),
+               CAST(issues_found IS NOT NULL AS INTEGER), CAST(clues IS NOT NULL AS INTEGER),
+               CAST(disciplined IS NOT NULL AS INTEGER), CAST(immediate_fixes IS NOT NULL AS INTEGER)
+        FROM i
+        WHERE month_sums_apply(townships, unit_types, poverty_only)
+          AND start_date >= date_trunc('month', as_of::DATE)::DATE)
+    GROUP BY district, year, level
+), cells AS (
+    SELECT district, year FROM g
+    GROUP BY district, year HAVING count(DISTINCT level) = 2
+)
 SELECT
     level,
     CAST(sum(inspections) AS BIGINT) AS inspections,
@@ -406,34 +405,44 @@ SELECT
     sum(immediate_fixes) / nullif(sum(n_fixes), 0) AS avg_immediate_fixes,
     (SELECT count(*) FROM cells) AS cells
 FROM g
-WHERE like_for_like AND EXISTS (SELECT 1 FROM cells c WHERE c.district = g.district AND c.year = g.year)
+WHERE EXISTS (SELECT 1 FROM cells c WHERE c.district = g.district AND c.year = g.year)
 GROUP BY level;
 
--- level_stats with the municipal/county ratio of each average (ratio_* is the same on both rows;
--- NULL when a level is missing), municipal first.
+-- The municipal/county ratio of a level average over the rows of level_stats (NULL when a level is
+-- missing), as an aggregate.
+CREATE OR REPLACE MACRO level_ratio(average, level) AS
+    max(average) FILTER (WHERE level = 'municipal') / nullif(max(average) FILTER (WHERE level = 'county'), 0);
+
+-- level_stats (level_stats_like) with the municipal/county ratio of each average (ratio_* is the same
+-- on both rows), municipal first. (The stats read once through a CTE, bound once; the ratios from its
+-- rows in one aggregate row joined to each: DuckDB 1.5.5's window operator fails now and then
+-- ("INTERNAL Error: Attempted to access index 0 within vector of size 0", which invalidates the
+-- database) on these few rows.)
 CREATE OR REPLACE MACRO level_results(districts, townships, unit_types, poverty_only,
-                                      rounds, year_from, year_to, levels, modes, as_of, like_for_like) AS TABLE
--- (level_stats read once through a CTE, bound once; the ratios from its rows in one aggregate row
--- joined to each: DuckDB 1.5.5's window operator fails now and then ("INTERNAL Error: Attempted to
--- access index 0 within vector of size 0", which invalidates the database) on these few rows)
+                                      rounds, year_from, year_to, levels, modes, as_of) AS TABLE
 WITH l AS (
     SELECT * FROM level_stats(districts, townships, unit_types, poverty_only,
-                              rounds, year_from, year_to, levels, modes, as_of, like_for_like)
+                              rounds, year_from, year_to, levels, modes, as_of)
 ), r AS (
-    SELECT
-        max(avg_issues_and_clues) FILTER (WHERE level = 'municipal')
-            / nullif(max(avg_issues_and_clues) FILTER (WHERE level = 'county'), 0) AS ratio_issues_and_clues,
-        max(avg_clues) FILTER (WHERE level = 'municipal')
-            / nullif(max(avg_clues) FILTER (WHERE level = 'county'), 0) AS ratio_clues,
-        max(avg_disciplined) FILTER (WHERE level = 'municipal')
-            / nullif(max(avg_disciplined) FILTER (WHERE level = 'county'), 0) AS ratio_disciplined,
-        max(avg_immediate_fixes) FILTER (WHERE level = 'municipal')
-            / nullif(max(avg_immediate_fixes) FILTER (WHERE level = 'county'), 0) AS ratio_immediate_fixes
+    SELECT level_ratio(avg_issues_and_clues, level) AS ratio_issues_and_clues, level_ratio(avg_clues, level) AS ratio_clues,
+           level_ratio(avg_disciplined, level) AS ratio_disciplined,
+           level_ratio(avg_immediate_fixes, level) AS ratio_immediate_fixes
     FROM l
 )
-SELECT l.*, r.ratio_issues_and_clues, r.ratio_clues, r.ratio_disciplined, r.ratio_immediate_fixes
-FROM l CROSS JOIN r
-ORDER BY CASE level WHEN 'municipal' THEN 0 ELSE 1 END;
+SELECT l.*, r.* FROM l CROSS JOIN r ORDER BY CASE level WHEN 'municipal' THEN 0 ELSE 1 END;
+
+CREATE OR REPLACE MACRO level_results_like(districts, townships, unit_types, poverty_only,
+                                           rounds, year_from, year_to, levels, modes, as_of) AS TABLE
+WITH l AS (
+    SELECT * FROM level_stats_like(districts, townships, unit_types, poverty_only,
+                                   rounds, year_from, year_to, levels, modes, as_of)
+), r AS (
+    SELECT level_ratio(avg_issues_and_clues, level) AS ratio_issues_and_clues, level_ratio(avg_clues, level) AS ratio_clues,
+           level_ratio(avg_disciplined, level) AS ratio_disciplined,
+           level_ratio(avg_immediate_fixes, level) AS ratio_immediate_fixes
+    FROM l
+)
+SELECT l.*, r.* FROM l CROSS JOIN r ORDER BY CASE level WHEN 'municipal' THEN 0 ELSE 1 END;
 
 -- The plan per district: its own row in plan_settings, else the default row '*'. Every plan
 -- figure joins it on the district of a roster unit (first_covers' plan_district), so it lists the

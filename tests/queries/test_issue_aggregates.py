@@ -24,7 +24,8 @@ PARTY, FUNDS = "基层组织建设", "群众身边腐败"
 QUERIES = [n for n in store.query_names()
            if any(f"{macro}(" in store.load_sql(n)
                   for macro in ("issue_counts", "issue_list_stats", "rectification_stats", "f_overdue", "issue_listed",
-                                "inspection_days_apply", "district_days_apply", "level_results"))
+                                "inspection_days_apply", "district_days_apply", "level_results",
+                                "level_results_like"))
            or "a_rect_days" in store.load_sql(n)]
 # the f_issues readers that stay on the issue rows: one unit's issues; and the one that reads them
 # for a chosen place (rectification_by_days: a_rect_days is kept for the whole area only). The
