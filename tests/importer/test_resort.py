@@ -128,3 +128,17 @@ def test_aggregates_without_a_count_are_sorted_at_the_next_import(con, monkeypat
     counts = appended(con)
     assert counts["a_issues"] == 0 and counts["a_issue_days"] == 0 and counts["m_issues"] == 4
     assert all(stored_in_order(con, table) for table in AGGREGATES)
+
+
+def test_a_whole_rebuild_writes_a_issue_days_a_run_of_months_at_a_time_sorted_as_one_statement(con, monkeypatch):
+    """A national store's whole rebuild groups a_issue_days' dates a run of months at a time (memory);
+    the table holds the same groups, in the same order, as one statement over every month writes."""
+    load_base(con)
+    monkeypatch.setattr(store, "ISSUE_DAYS_RUN", 1)  # a run per month
+    runs = store._touch_runs(con)
+    assert len(runs) > 2 and runs[0][0] is None and runs[-1][1] is None
+    assert all(a[1] == b[0] for a, b in zip(runs[:-1], runs[1:], strict=True))
+    store.refresh_derived(con)
+    whole = con.execute(store.aggregate_query("a_issue_days")).fetchall()
+    assert sorted(con.execute("SELECT * FROM a_issue_days").fetchall(), key=repr) == sorted(whole, key=repr)
+    assert stored_in_order(con, "a_issue_days")
