@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import io
 import json
 import os
@@ -304,10 +305,39 @@ def page_queries() -> dict[str, list[str]]:
 UNIT_OPTIONS = 5001  # pages/unit.py: the type-ahead's rows (OPTIONS_MAX + 1)
 
 
+GROUP_KEY = "_group"  # the first group of districts a page's by-district charts show (with_group)
+
+
+@functools.cache
+def by_group() -> frozenset[str]:
+    """The queries a page runs for the group of districts its charts show (ui.narrowed: the
+    coverage page's curves and heatmap, the follow-up page's small multiples), not for every one."""
+    from ui import registry
+
+    return frozenset(name for page in registry.PAGES for name in page.by_group)
+
+
+def with_group(con, params: dict) -> dict:
+    """`params` with the group of districts the pages open on (ui.choose_districts: plan_by_district's
+    order, charts.SHOWN_DISTRICTS at a time; none when every district fits or the grain is finer),
+    looked up once per filter set before any timing, as the page has it from plan_by_district."""
+    from inspection import charts
+
+    group = None
+    if params.get("grain") == "district":
+        plan = store.run_query(con, "plan_by_district", params)
+        groups = charts.district_groups(plan.loc[~plan["is_total"].astype(bool), "district"])
+        group = groups[0] if len(groups) > 1 else None
+    return {**params, GROUP_KEY: group}
+
+
 def as_page(name: str, params: dict) -> dict:
-    """A query's parameters as its page passes them: a list query returns the rows shown."""
+    """A query's parameters as its page passes them: a list query returns the rows shown; a by-group
+    query (by_group) the group of districts drawn, when `params` carry one (with_group)."""
     if name == "units_by_name":
         return {**params, "limit": UNIT_OPTIONS}
+    if params.get(GROUP_KEY) is not None and name in by_group():
+        return {**params, "districts": params[GROUP_KEY], "grain": "district"}  # ui.narrowed
     return listing(name, params) if name in LIST_ROWS else params
 
 
@@ -340,7 +370,7 @@ def drilled_filter_sets(con, rng: random.Random, n: int) -> dict[str, list[dict]
     places = con.execute("SELECT DISTINCT district, township FROM v_units ORDER BY 1, 2").fetchall()
     picks = rng.sample(places, min(n, len(places)))
     return {
-        "district": [Filters(as_of=AS_OF).params() for _ in picks],
+        "district": [with_group(con, Filters(as_of=AS_OF).params()) for _ in picks],
         "township": [Filters(districts=(d,), as_of=AS_OF).params() for d, _ in picks],
         "unit": [Filters(districts=(d,), townships=(f"{d}/{t}",), as_of=AS_OF).params() for d, t in picks],
     }
@@ -373,7 +403,9 @@ def worker_queries(scale: str, repeat: int, target: str = "") -> dict:
     """Every page's queries on the scale's store file, or on `target` (a DuckLake spec)."""
     db = target or store_file(scale)  # the lake is opened read-only, as a dashboard process does
     pages = page_queries()
-    default = Filters(as_of=AS_OF).params()
+    con = store.connect(db, read_only=True)
+    default = with_group(con, Filters(as_of=AS_OF).params())
+    con.close()
     # cold: the page's queries as the first thing a freshly opened store runs
     cold: dict[str, list[float]] = {p: [] for p in pages}
     for _ in range(3):
@@ -397,7 +429,7 @@ def worker_queries(scale: str, repeat: int, target: str = "") -> dict:
                 "replica_mb": sum(p.stat().st_size for p in reader.where.glob("*.duckdb")) / 1e6}
     rng = random.Random(8)
     choices = filter_choices(con)
-    filter_sets = [random_filters(rng, choices).params() for _ in range(repeat)]
+    filter_sets = [with_group(con, random_filters(rng, choices).params()) for _ in range(repeat)]
     for names in pages.values():  # warm-up
         for name in names:
             store.run_query(con, name, as_page(name, default))

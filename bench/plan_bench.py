@@ -77,6 +77,7 @@ def main() -> int:
             rng = random.Random(7)
             sets = [Filters(as_of=benchmark.AS_OF).params()]
             sets += [benchmark.random_filters(rng, choices).params() for _ in range(max(0, args.sets - 1))]
+            sets = [benchmark.with_group(con, params) for params in sets]  # the by-group queries' districts
             names = [n for n in args.queries.split(",") if n]
             names = names or sorted({n for page in benchmark.page_queries().values() for n in page})
             load = os.getloadavg()[0]

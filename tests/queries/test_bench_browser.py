@@ -44,3 +44,23 @@ def test_scale_dir_is_passed_to_the_phases(tmp_path, monkeypatch):
     assert bench.SCALE_DIR == tmp_path.resolve() and bench.store_file("province").parent == tmp_path.resolve()
     assert os.environ["BENCH_SCALE_DIR"] == str(tmp_path.resolve())  # the subprocesses' copy
     assert (tmp_path / "x.md").read_text(encoding="utf-8") == "doc"
+
+
+def test_the_by_group_queries_run_for_the_group_of_districts_the_page_draws(demo_db):
+    """The coverage curves, the heatmap and the follow-up page's small multiples run for the group of
+    districts a page shows (ui.narrowed), so the benchmark times them so, not for every district."""
+    from ui import registry
+
+    bench = load_benchmark()
+    assert bench.by_group() == {"coverage_by_district_month", "units_by_district_round",
+                                "coverage_projection_by_month"} == {n for p in registry.PAGES for n in p.by_group}
+    con = store.connect(demo_db, read_only=True)
+    try:
+        params = bench.with_group(con, {**bench.Filters(as_of=bench.AS_OF).params()})
+    finally:
+        con.close()
+    assert params[bench.GROUP_KEY] is None  # a city's districts fit in one group: every one is drawn
+    grouped = {**params, bench.GROUP_KEY: ["甲区", "乙区"]}
+    assert bench.as_page("coverage_by_district_month", grouped)["districts"] == ["甲区", "乙区"]
+    assert bench.as_page("headline_totals", grouped)["districts"] == []
+    assert bench.as_page("uncovered_units", grouped)["limit"] == 1000
