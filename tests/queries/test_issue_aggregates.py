@@ -337,3 +337,38 @@ def test_the_whole_area_reads_the_inspection_totals(demo_db):
             assert ("a_inspection_days" in plan) == fast, (name, params)
             assert ("m_inspections" in plan) != fast or name in ("headline_totals", "results_by_period"), (name, params)
     con.close()
+
+
+def test_several_districts_read_as_with_the_district_bounds(demo_db):
+    """The issue readers test the district with `= ANY(list)` (issue_unit_ok, which prunes the row
+    groups district by district); every figure equals the one the min..max bounds and list_contains
+    of unit_ok give (the test before it), for districts far apart, side by side and alone, under
+    the other filters, at the district and township grains."""
+    con = store.connect(demo_db, read_only=True)
+    districts = [r[0] for r in con.execute("SELECT DISTINCT district FROM v_units ORDER BY 1").fetchall()]
+    assert len(districts) >= 3
+    rounds = [r[0] for r in con.execute("SELECT round FROM rounds ORDER BY ord").fetchall()]
+    rng = random.Random(23)
+    sets = []
+    for chosen in ([districts[0], districts[-1]], districts[:2], districts[::2], [districts[1]], ["无此区", districts[-1]]):
+        for extra in ({}, {"levels": ("county",)}, {"rounds": (rng.choice(rounds),)}, {"unit_types": ("社区",)}):
+            sets.append(Filters(districts=tuple(chosen), as_of=dt.date(2026, 11, 15), **extra).params())
+    names = sorted(set(QUERIES) | {"rectification_by_days"})  # every reader of the issues but one unit's
+    bounds = con.cursor()
+    bounds.execute("CREATE TEMP MACRO issue_unit_ok(districts, townships, unit_types, poverty_only, d, t, ut, pv) AS "
+                   "unit_ok(districts, townships, unit_types, poverty_only, d, t, ut, pv)")
+    compared = 0
+    for params in sets:
+        params = {"limit": None, **params}
+        for name in names:
+            sql = store.load_sql(name)
+            bound = {k: store._bindable(params[k]) for k in store.query_params(name)}
+            ours = store.run_query(con, name, params)
+            pd.testing.assert_frame_equal(ours, bounds.execute(sql, bound).df(), obj=f"{name} {params}")
+            compared += len(ours)
+    assert compared > 0
+    plan = str(con.execute("EXPLAIN " + store.load_sql("rectification_by_days"),
+                           {k: store._bindable(v) for k, v in sets[0].items()
+                            if k in store.query_params("rectification_by_days")}).fetchall())
+    assert "UNNEST" in plan  # the chosen districts as a join's build side
+    con.close()
