@@ -178,13 +178,19 @@ WHERE coalesce(getvariable('issues_detail')::BOOLEAN, false) AND f.is_overdue;
 -- The aggregates also hold the whole area's groups (district '*', inspection/store.py WHOLE_AREA:
 -- each district's summed), and they alone keep the subcategory (NULL in a district's groups). A
 -- figure that does not group by area passes grain NULL, one grouped by subcategory grain
--- 'subcategory'; with no district chosen either reads the whole area's rows alone (at national ~27k
--- rows instead of 4.4M), else the districts' (grain NULL) or the issue rows ('subcategory').
+-- 'subcategory'; with no district chosen either reads the whole area's rows alone (at national 97k
+-- rows of a_issues instead of 4.4M, or grain NULL 27k of a_issue_totals: whole_totals below), else
+-- the districts' (grain NULL) or the issue rows ('subcategory').
 -- (A figure grouped by area passes its $grain, never NULL.)
 CREATE OR REPLACE MACRO whole_area(districts, grain) AS
     len(districts::VARCHAR[]) = 0 AND coalesce(grain::VARCHAR, 'none') IN ('none', 'subcategory');
 CREATE OR REPLACE MACRO area_rows(districts, grain, d) AS
     (whole_area(districts, grain) AND d = '*') OR (NOT whole_area(districts, grain) AND d <> '*');
+-- The whole area's groups without the subcategory (a_issue_totals, inspection/store.py: a_issues'
+-- whole-area groups summed over it, ~3.5x fewer rows) serve a figure that does not group by
+-- subcategory (grain NULL): the total counts, the rates, results_by_period, the listed issues by round.
+CREATE OR REPLACE MACRO whole_totals(districts, grain) AS
+    whole_area(districts, grain) AND grain::VARCHAR IS NULL;
 
 CREATE OR REPLACE MACRO issue_detail(districts, townships, unit_types, poverty_only, grain) AS
     len(townships::VARCHAR[]) > 0 OR len(unit_types::VARCHAR[]) > 0 OR coalesce(poverty_only::BOOLEAN, false)
@@ -208,7 +214,9 @@ WITH rows AS (
     SELECT district, NULL::VARCHAR AS township, NULL::VARCHAR AS unit_type, NULL::BOOLEAN AS is_poverty_village,
            NULL::INTEGER AS unit_id, round, round_ord, year, level, mode, category,
            subcategory, status, start_date, rectified_date, due_date, has_feedback, in_month, n, day
-    FROM (SELECT *, issue_day(start_date, as_of, year_before) AS day FROM a_issues)
+    FROM (SELECT *, issue_day(start_date, as_of, year_before) AS day
+          FROM (SELECT * FROM a_issues WHERE NOT whole_totals(districts, grain)
+                UNION ALL SELECT * FROM a_issue_totals WHERE whole_totals(districts, grain)))
     WHERE NOT issue_detail(districts, townships, unit_types, poverty_only, grain) AND area_rows(districts, grain, district)
       AND coalesce(start_date <> date_trunc('month', day)::DATE, true)
       AND coalesce(rectified_date <> date_trunc('month', day)::DATE, true)
@@ -254,8 +262,8 @@ WHERE issue_unit_ok(districts, townships, unit_types, poverty_only, district, to
 -- from a_listed (inspection/store.py AGGREGATES: the issues by district, round, level, mode and
 -- category, the start date to the month; ~4x fewer rows than a_issues) for the months before the
 -- day's, or, for the whole area (whole_area: grain NULL and no district chosen; a_listed keeps no
--- whole-area groups), from a_issues' whole-area groups (their start dates are months too: an issue
--- started before the day's month is listed whatever its other dates), and from a_issue_days for the
+-- whole-area groups), from a_issue_totals (a_issues' whole-area groups; their start dates are months
+-- too: an issue started before the day's month is listed whatever its other dates), and from a_issue_days for the
 -- day's month (its groups of the issues started in that month keep their start day; each issue is
 -- there once per month). Columns: district, township and unit_id (NULL but on the detail path),
 -- round, round_ord, category, n. The detail path as in issue_counts (a township, unit type or
@@ -270,9 +278,9 @@ WITH rows AS (
       AND start_date < date_trunc('month', as_of::DATE)::DATE
     UNION ALL
     SELECT district, NULL, NULL, NULL, NULL, round, round_ord, year, level, mode, category, start_date, n
-    FROM a_issues
+    FROM a_issue_totals
     WHERE NOT issue_detail(districts, townships, unit_types, poverty_only, grain) AND whole_area(districts, grain)
-      AND district = '*' AND start_date < date_trunc('month', as_of::DATE)::DATE
+      AND start_date < date_trunc('month', as_of::DATE)::DATE
     UNION ALL
     SELECT district, NULL, NULL, NULL, NULL, round, round_ord, year, level, mode, category, start_date, n
     FROM a_issue_days
