@@ -313,6 +313,10 @@ def _issue_days(where: str, whole: bool = False, touch: tuple[str | None, str | 
 # in one statement spills to disk for minutes at the 3 GB memory limit and nearly exhausts it.
 ISSUE_DAYS_RUN = 4_000_000
 
+# ... and the whole rebuild of m_issues sorts the issues of a run of districts at a time, about this
+# many (_district_runs): sorting all 15.3M at national in one statement fills the memory limit.
+M_ISSUES_RUN = 4_000_000
+
 # what of an m_issues row the aggregates read (round_ord aside: a renumbering updates it in place)
 _ISSUE_ROW = ("district, round, year, level, mode, category, subcategory, status, start_date, end_date, "
               "rectified_date, due_date")
@@ -975,8 +979,37 @@ def _touch_runs(con: duckdb.DuckDBPyConnection) -> list[tuple[str | None, str | 
 
 
 def _rebuild(con: duckdb.DuckDBPyConnection, table: str, view: str, order: str) -> None:
-    """Write a materialised table whole, sorted (the caller records no appended rows for it)."""
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS {_derived_select(view)} ORDER BY {order}")
+    """Write a materialised table whole, sorted (the caller records no appended rows for it). m_issues
+    is written a run of districts at a time (_district_runs), each run sorted after the previous
+    one's: the table is as sorted."""
+    runs = _district_runs(con) if table == "m_issues" else [(None, None)]
+    for i, (first, after) in enumerate(runs):
+        # a run's districts: from `first` (None: from the first) up to `after` (excluded; None: to the
+        # last, NULL among them); bound, never written into the SQL (a district is a ledger's text)
+        within = ("true" if first is None and after is None else "coalesce(v.district >= $first, true)"
+                  if after is None else "coalesce(v.district < $after, false)" if first is None
+                  else "v.district >= $first AND v.district < $after")
+        params = {k: v for k, v in (("first", first), ("after", after)) if v is not None}
+        select = f"{_derived_select(view)} WHERE {within} ORDER BY {order}"
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS {select}" if i == 0 else f"INSERT INTO {table} {select}",
+                    params or None)
+
+
+def _district_runs(con: duckdb.DuckDBPyConnection) -> list[tuple[str | None, str | None]]:
+    """live_issues' districts cut into runs of about M_ISSUES_RUN issues, each (its first district,
+    the next run's first) in DuckDB's order of districts (None: open), in order; one run when the
+    issues are fewer."""
+    districts = con.execute(
+        "SELECT i.district, sum(c.n) FROM (SELECT round, unit_id, count(*) AS n FROM issues "
+        "WHERE superseded_by IS NULL GROUP BY ALL) c JOIN live_inspections i USING (round, unit_id) "
+        "GROUP BY i.district ORDER BY i.district").fetchall()
+    cuts, run = [], 0
+    for district, n in districts:
+        if run and run + n > M_ISSUES_RUN and district is not None:
+            cuts.append(district)
+            run = 0
+        run += n
+    return list(zip([None] + cuts, cuts + [None], strict=True))
 
 
 def _write_appended(con: duckdb.DuckDBPyConnection, counts: dict[str, int], have: set[str] | None = None) -> None:

@@ -6,6 +6,7 @@ the same either way."""
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 from support.ledgers import ISSUE_ROWS, fresh_store, issues_csv, load_base, run
 
@@ -131,15 +132,34 @@ def test_aggregates_without_a_count_are_sorted_at_the_next_import(con, monkeypat
     assert all(stored_in_order(con, table) for table in AGGREGATES)
 
 
-def test_a_whole_rebuild_writes_a_issue_days_a_run_of_months_at_a_time_sorted_as_one_statement(con, monkeypatch):
-    """A national store's whole rebuild groups a_issue_days' dates a run of months at a time (memory);
-    the table holds the same groups, in the same order, as one statement over every month writes."""
+def test_a_whole_rebuild_writes_m_issues_and_a_issue_days_a_run_at_a_time_as_one_statement_would(con, monkeypatch):
+    """A national store's whole rebuild sorts m_issues a run of districts at a time and groups
+    a_issue_days' dates a run of months at a time (memory); each holds the same rows, in the same
+    order, as one statement over all of them writes."""
     load_base(con)
     monkeypatch.setattr(store, "ISSUE_DAYS_RUN", 1)  # a run per month
-    runs = store._touch_runs(con)
-    assert len(runs) > 2 and runs[0][0] is None and runs[-1][1] is None
-    assert all(a[1] == b[0] for a, b in zip(runs[:-1], runs[1:], strict=True))
+    monkeypatch.setattr(store, "M_ISSUES_RUN", 1)  # a run per district
+    for runs in (store._touch_runs(con), store._district_runs(con)):
+        assert len(runs) >= 2 and runs[0][0] is None and runs[-1][1] is None
+        assert all(a[1] == b[0] for a, b in zip(runs[:-1], runs[1:], strict=True))
     store.refresh_derived(con)
-    whole = con.execute(store.aggregate_query("a_issue_days")).fetchall()
-    assert sorted(con.execute("SELECT * FROM a_issue_days").fetchall(), key=repr) == sorted(whole, key=repr)
-    assert stored_in_order(con, "a_issue_days")
+    for table, whole in (("a_issue_days", store.aggregate_query("a_issue_days")),
+                         ("m_issues", f"{store._derived_select('live_issues')} ORDER BY {', '.join(ORDER['m_issues'])}")):
+        rows = con.execute(f"SELECT * FROM {table}").fetchall()
+        assert sorted(rows, key=repr) == sorted(con.execute(whole).fetchall(), key=repr), table
+        assert stored_in_order(con, table), table
+
+
+def test_a_rebuild_failing_between_its_runs_leaves_the_store_as_it_was(con, monkeypatch):
+    """The runs of a whole rebuild share its one transaction (an upgrade's: apply_views): a failure
+    after some of them were written leaves every table as it was, and the next open tries again."""
+    load_base(con)
+    tables = ("m_issues", "a_issues", "a_issue_days", "views_applied")
+    before = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+    monkeypatch.setattr(store, "M_ISSUES_RUN", 1)  # m_issues written a district at a time, then ...
+    monkeypatch.setattr(store, "_touch_runs", lambda con: [(None, "2000-01-01"), ("no such day", None)])
+    con.execute("DELETE FROM views_applied")  # ... as a store of an earlier release is upgraded
+    with pytest.raises(duckdb.Error, match="no such day"):  # ... a_issue_days' second run fails
+        store.apply_views(con)
+    assert {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables} == dict(before, views_applied=[])
+    assert stored_in_order(con, "m_issues")
