@@ -1164,6 +1164,23 @@ and 1.5 s of a filter change.
   file through the importer, bulk-loads the other 16 files with DuckDB `read_csv` (marked in the
   import table) and rebuilds the materialised tables (~40 s); `--national-full` imports everything
   through the importer. The xlsx row of each scale is a 100k-row sample.
+- **Coverage and follow-up at national (session 11, 12:15-13:13 UTC).** The benchmark ran the
+  by-group queries (coverage_by_district_month, units_by_district_round, coverage_projection_by_month)
+  for every district, ~200k curve points each at national, but the pages run them for the group of
+  districts they draw (ui.choose_districts and ui.narrowed: plan_by_district's first 12); the
+  benchmark now does the same (`with_group`), so those rows fall from the page figures (the
+  briefing's coverage_by_district_month, which runs for every district, is unchanged). Two query
+  changes with the same frames: the issue readers (f_issues, issue_counts, issue_listed) test the
+  district with `= ANY(list)` (`issue_unit_ok`), which prunes row groups district by district where
+  the min..max bounds read every row group between two districts far apart (national, two
+  districts: m_issues ~60 -> 10 ms CPU); plan_by_district sums a_cover_days by district before it
+  looks up the plans. Old/new alternating on copies, medians of 5 per set over the default view
+  and 11 random sets (seed 8), CPU ms median/p95, load 12-14 (walls 2-4x a quiet machine's): national
+  coverage page side by side 341/566 -> 249/319, follow-up 496/804 -> 270/374; national per query
+  (same parameters, load 10-19): rectification_by_days p95 125 -> 32, headline_totals 93 -> 74,
+  rectification_totals 59 -> 46, plan_by_district 87 -> 46; province pages flat (coverage 171 ->
+  169, follow-up 166 -> 164): the `= ANY` join costs ~2-3 ms to plan per issue figure there, where
+  a few districts' bounds read little more than their own row groups.
 """
 
 
