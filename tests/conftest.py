@@ -1,6 +1,12 @@
 """Shared fixtures: stores built from text (the demo generator with its fixed seed, or small
 ledgers the tests write), never a committed binary. Each test carries the marker of its folder
-(unit, importer, queries, app, system); everything in system/ is also `slow`."""
+(unit, importer, queries, app, system); everything in system/ is also `slow`.
+
+The suite runs on pytest-xdist workers (scripts/test.sh: `-n` workers, `--dist loadgroup`): the
+system tests form one group, run one after another on one worker (each drives servers and browsers
+of its own: two at once on a 2-core machine would only wait on each other, and their session
+fixtures, the demo dashboard and the scratch PostgreSQL, start once), while the other workers share
+the rest. Session fixtures are per worker; every test writes only under its own tmp_path."""
 
 from __future__ import annotations
 
@@ -23,6 +29,7 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(folder)
         if folder == "system":
             item.add_marker("slow")
+            item.add_marker(pytest.mark.xdist_group("system"))
 
 
 @pytest.fixture(scope="session", autouse=True)
