@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = ("unit", "importer", "queries", "app", "system")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's worker reads the xdist_group marks
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
         folder = Path(str(item.fspath)).parent.name
