@@ -22,7 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = ("unit", "importer", "queries", "app", "system")
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's worker reads the xdist_group marks
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
         folder = Path(str(item.fspath)).parent.name
@@ -30,7 +29,23 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(folder)
         if folder == "system":
             item.add_marker("slow")
-            item.add_marker(pytest.mark.xdist_group("system"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With `--dist loadgroup`: every test of tests/system/ in one group, run in turn on one worker
+    (see the module's docstring); any other test goes to whichever worker is free. (pytest-xdist's own
+    xdist_group mark renames the test's node id, which pytest 9 no longer reads: the grouping is
+    done here, by path, instead.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class SystemTogether(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "system" if nodeid.startswith("tests/system/") else super()._split_scope(nodeid)
+
+    return SystemTogether(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)

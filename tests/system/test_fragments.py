@@ -32,10 +32,13 @@ def tab(demo_app):
 
 
 
-def messages(tab, action) -> int:
-    """How many messages the server sent for what `action` did."""
+def messages(tab, action, drawn: str | None = None) -> int:
+    """How many messages the server sent for what `action` did; when it draws `drawn`, that is waited
+    for first (on a loaded machine the run may begin later than settle() watches for one to begin)."""
     before = len(tab.received)
     action()
+    if drawn:
+        tab.locator(drawn).first.wait_for(timeout=120_000)
     settle(tab)
     return len(tab.received) - before
 
@@ -60,7 +63,7 @@ def open_page(tab, slug: str) -> None:
 def test_a_section_control_reruns_only_its_section(tab, slug, label, drawn):
     open_page(tab, slug)
     charts = tab.locator(".js-plotly-plot").count()
-    section = messages(tab, lambda: tab.get_by_text(t(label, "zh")).first.click())
+    section = messages(tab, lambda: tab.get_by_text(t(label, "zh")).first.click(), drawn)
     assert tab.locator(drawn).count() >= 1
     assert tab.locator(".js-plotly-plot").count() == charts
     assert tab.locator('[data-testid="stException"]').count() == 0
