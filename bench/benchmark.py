@@ -1181,6 +1181,23 @@ and 1.5 s of a filter change.
   rectification_totals 59 -> 46, plan_by_district 87 -> 46; province pages flat (coverage 171 ->
   169, follow-up 166 -> 164): the `= ANY` join costs ~2-3 ms to plan per issue figure there, where
   a few districts' bounds read little more than their own row groups.
+- **Page queries, session 11 (national re-run 2026-12-06 13:35-13:41, province queries re-run
+  13:42, load 1-2: wall times hold).** National side by side p95 against the 11:25 run: briefing
+  285 -> 248, categories 99 -> 89, compare 139 -> 118, coverage 315 -> 260, follow-up 354 -> 116,
+  overview 153 -> 151, unit 166 -> 140: every page under 300 ms (target met at national). Coverage
+  and follow-up moved most: the benchmark now runs the by-group queries for the districts the pages
+  draw (above), the issue readers prune by district (`issue_unit_ok`), plan_by_district sums by
+  district first. Province side by side p95 against 11:00: briefing 102 -> 87, categories 56 -> 71,
+  compare 44 -> 40, coverage 97 -> 97, follow-up 100 -> 91, overview 75 -> 67, unit 45 -> 40; CPU
+  medians briefing 150 -> 146, categories 75 -> 74, coverage 130 -> 144 (its curves now read the 12
+  shown districts, as the page does, instead of the whole area's pre-aggregate), follow-up 104 ->
+  109, overview 99 -> 104: flat within run-to-run spread (an earlier province run at 13:30, while
+  the load of the suite and the other engineers' runs decayed, gave 10-20% more). Compare and unit
+  under 50 ms; five pages are not (planning is most of what is left: docs/planning.md). pandas
+  ratio at national 1.5x -> 1.9x median (5x missed). National import peak 3.3 -> 2.7 GB (the whole
+  rebuild of the bulk load now runs m_issues by districts and a_issue_days by months: 2.1 GB traced
+  alone on a copy); the 1M-row file 29.7 s CPU (target 15 s missed; 26.4 at 11:25, within the
+  spread of this phase). DuckLake (13:29 run) 0.8-1.0x the file warm (met).
 """
 
 
