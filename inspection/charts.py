@@ -122,21 +122,30 @@ def district_groups(districts, size: int = SHOWN_DISTRICTS) -> list[list[str]]:
     return [names[i:i + size] for i in range(0, len(names), size)] or [[]]
 
 
-def group_label(index: int, groups: list[list[str]], lang: str = "zh") -> str:
-    """The choice of a group: 'the 12 most behind', then 'Nos. 13-24 behind' ..."""
+def group_label(index: int, groups: list[list[str]], lang: str = "zh", by: str = "plan") -> str:
+    """The choice of a group: 'the 12 most behind', then 'Nos. 13-24 behind' ... (by="coverage":
+    the lowest coverage first, when there is no plan to be behind)."""
+    lowest = "_lowest" if by == "coverage" else ""
     if index == 0:
-        return t("shown_most_behind", lang, n=len(groups[0]))
+        return t("shown_lowest" if lowest else "shown_most_behind", lang, n=len(groups[0]))
     first = sum(len(g) for g in groups[:index]) + 1
-    return t("shown_ranks", lang, first=first, last=first + len(groups[index]) - 1)
+    return t("shown_ranks" + lowest, lang, first=first, last=first + len(groups[index]) - 1)
 
 
-def group_note(index: int, groups: list[list[str]], lang: str = "zh") -> str:
+def group_note(index: int, groups: list[list[str]], lang: str = "zh", by: str = "plan") -> str:
     """The caption of a shown group: which districts, out of how many."""
+    lowest = "_lowest" if by == "coverage" else ""
     total = sum(len(g) for g in groups)
     if index == 0:
-        return t("shown_note_first", lang, n=len(groups[0]), total=total)
+        return t("shown_note_first" + lowest, lang, n=len(groups[0]), total=total)
     first = sum(len(g) for g in groups[:index]) + 1
-    return t("shown_note_ranks", lang, first=first, last=first + len(groups[index]) - 1, total=total)
+    return t("shown_note_ranks" + lowest, lang, first=first, last=first + len(groups[index]) - 1, total=total)
+
+
+def lowest_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """coverage_by_district's rows in the order districts are chosen without a plan: lowest
+    coverage first, then by name (the order plan_by_district ends with)."""
+    return frame.sort_values(["coverage_rate", "district"], kind="stable")
 
 
 def district_names(names, lang: str = "zh", most: int = 10) -> str:

@@ -539,6 +539,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "shown_help": ("县区按落后于计划的程度排序：先列无法按期完成的，再按覆盖率从低到高。",
                    "Districts in order of how far behind the plan they are: those that will not finish on time "
                    "first, then by coverage, lowest first."),
+    # the same choice without a plan (none set, or inspection filters: plan_applies): lowest coverage first
+    "shown_lowest": ("覆盖率最低的 {n} 个", "The {n} lowest"),
+    "shown_ranks_lowest": ("覆盖率由低到高第 {first}–{last} 名", "Nos. {first}–{last} lowest"),
+    "shown_note_first_lowest": ("显示覆盖率最低的 {n} 个县区（共 {total} 个）；可在上方切换，或在侧栏「县区」中直接选择。",
+                                "Showing the {n} districts with the lowest coverage (of {total}); pick others above "
+                                "or in the District filter."),
+    "shown_note_ranks_lowest": ("显示覆盖率由低到高第 {first}–{last} 名的县区（共 {total} 个）。",
+                                "Showing the districts ranked {first}–{last} by coverage, lowest first (of {total})."),
+    "shown_help_lowest": ("县区按覆盖率从低到高排序（无计划进度可比：未设置计划，或已按轮次、年度、层级或方式筛选）。",
+                          "Districts in order of coverage, lowest first (no plan to compare with: none is set, or "
+                          "a round, year, level or mode filter applies)."),
     "whole_area": ("全部县区合计", "All districts"),
     "names_more": ("{names} 等（另有 {more} 个）", "{names} and {more} more"),
     "fu_chart_overdue_top": ("{title}：逾期最多的 {n} 个县区（共 {total} 个）",

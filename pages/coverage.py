@@ -24,10 +24,15 @@ def render_district_bars(filters, lang: str) -> list[str] | None:
     rows = frame[~frame["is_total"].astype(bool)]
     if rows.empty:
         bars = state.run_query("coverage_by_district", filters.params(), prefetch=False)  # without a plan only
+        # no plan to be behind: the districts with the lowest coverage, as many as with a plan
+        shown = ui.choose_districts(charts.lowest_first(bars), lang, "coverage_districts_shown", filters,
+                                    by="coverage")
+        if shown is not None:
+            bars = bars[bars["district"].isin(shown)]
         title = subset_key("chart_coverage_by_district", filters)
         fig = state.figure(charts.coverage_bars, bars, "district", t(title, lang), lang)
         ui.area_chart(fig, title, filters, key="coverage_district_bars", drillable=True)
-        return None
+        return shown
     late = rows[rows["behind"].astype(bool)]
     if late.empty:
         st.success(grained(t("cov_plan_ok", lang), filters.params(), lang))

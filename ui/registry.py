@@ -201,7 +201,10 @@ def _group_requests(page: Page, filters: Filters, fetch) -> list[tuple[str, dict
     if not page.by_group:
         return []
     plan = fetch("plan_by_district", filters.params())
-    groups = charts.district_groups(plan.loc[~plan["is_total"].astype(bool), "district"])
+    order = plan.loc[~plan["is_total"].astype(bool), "district"]
+    if order.empty:  # no plan (none set): the lowest coverage first, as pages/coverage.py chooses
+        order = charts.lowest_first(fetch("coverage_by_district", filters.params()))["district"]
+    groups = charts.district_groups(order)
     shown = groups[0] if len(groups) > 1 else None
     params = ui.narrowed(filters, shown).params()
     return [(name, params) for name in page.by_group]

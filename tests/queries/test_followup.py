@@ -407,6 +407,9 @@ def test_district_groups_labels_and_names():
     assert charts.group_label(0, groups, "zh") == "落后最多的 12 个"
     assert charts.group_label(2, groups, "en") == "Nos. 25–30 most behind"
     assert charts.group_note(0, groups, "zh").startswith("显示落后最多的 12 个县区（共 30 个）")
+    assert charts.group_label(0, groups, "en", by="coverage") == "The 12 lowest"  # no plan to be behind
+    assert charts.group_label(1, groups, "zh", by="coverage") == "覆盖率由低到高第 13–24 名"
+    assert charts.group_note(2, groups, "en", by="coverage").startswith("Showing the districts ranked 25–30 by coverage")
     assert charts.district_names(names[:3], "zh") == "县0、县1、县2"
     assert charts.district_names(names, "zh", most=2) == "县0、县1 等（另有 28 个）"
     assert charts.district_names(names, "en", most=2) == "县0, 县1 and 28 more"
@@ -467,6 +470,44 @@ def test_many_districts_show_the_most_behind_first(province_db, tmp_path, env_db
     assert not [s for s in at.selectbox if s.key == "coverage_districts_shown"]
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert {d for trace in spec["data"] if trace["type"] == "bar" for d in trace["customdata"]} == set(order[20:23])
+
+
+def test_a_round_filter_shows_the_lowest_districts_not_every_one(province_db, tmp_path, env_db):
+    """Under a round filter there is no plan (plan_applies): the coverage page still draws one group
+    of districts, the lowest coverage under the filter first, in its bars, lines and heatmap (it drew
+    every district: 2,946 lines at national scale)."""
+    import json
+
+    db = tmp_path / "p.duckdb"
+    db.write_bytes(province_db.read_bytes())
+    filtered = Filters(rounds=("2022年第一批",))
+    con = store.connect(db, read_only=True)
+    coverage = store.run_query(con, "coverage_by_district", filtered.params())
+    con.close()
+    order = coverage.sort_values(["coverage_rate", "district"])["district"].tolist()
+    assert len(order) == 30
+    at = _app_test(db, env_db)
+    at.switch_page("pages/coverage.py").run()
+    at.multiselect(key="round").set_value(["2022年第一批"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    choice = at.selectbox(key="coverage_districts_shown")
+    assert len(choice.options) == 3 and choice.options[0] == "覆盖率最低的 12 个"
+    assert any("显示覆盖率最低的 12 个县区（共 30 个）" in c.value for c in at.caption)
+
+    def drawn() -> tuple[set, set, set]:
+        specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        bars = {d for trace in specs[0]["data"] if trace["type"] == "bar" for d in trace["customdata"]}
+        lines = {trace["name"] for trace in specs[1]["data"]}
+        heat = set(specs[2]["data"][0]["y"]) if specs[2]["data"][0]["type"] == "heatmap" else set()
+        return bars, lines, heat
+
+    bars, lines, heat = drawn()
+    assert bars == set(order[:12]) and lines & set(order) == set(order[:12]) and "全部县区合计" in lines
+    assert heat <= set(order[:12])  # the heatmap rows: the shown districts with an inspection
+    choice.set_value(2).run()
+    assert not at.exception
+    bars, lines, _ = drawn()
+    assert bars == set(order[24:]) and lines & set(order) == set(order[24:])
 
 
 def test_briefing_at_province_scale_draws_the_lowest_districts_and_exports_them_all(province_db):
