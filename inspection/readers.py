@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-from python_calamine import CalamineWorkbook, PasswordError
+from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
 from . import layout
 from .errors import ImportInputError
@@ -46,6 +46,7 @@ class Limits:
 class RawSheet:
     name: str  # sheet name; "" for CSV
     rows: list[list[object]]
+    hidden: bool = False  # hidden in the workbook (a sheet of drop-down lists, a helper): the clerk never sees it
 
 
 # Byte-order marks, longest first (a UTF-32 LE mark starts like a UTF-16 LE one).
@@ -628,6 +629,7 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
         except Exception:  # a damaged file: the Excel reader says so in its own words
             merged = {}
     sheets = []
+    hidden = _hidden_sheets(workbook)
     for name in workbook.sheet_names:
         try:
             sheet = workbook.get_sheet_by_name(name)
@@ -647,8 +649,16 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
             raise ReadError(f"工作表「{name}」已损坏，无法读取") from None
         if errors.get(name):
             _set_errors(rows, errors[name], limits)
-        sheets.append(RawSheet(name, rows))
+        sheets.append(RawSheet(name, rows, name in hidden))
     return sheets
+
+
+def _hidden_sheets(workbook: CalamineWorkbook) -> set[str]:
+    """The names of the sheets a workbook hides (hidden or very hidden); none where it cannot say."""
+    try:
+        return {m.name for m in workbook.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
+    except Exception:  # a reader that cannot tell: every sheet is treated as visible
+        return set()
 
 
 # ---------------------------------------------------------------- what a file really is

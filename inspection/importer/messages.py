@@ -99,6 +99,10 @@ def same_content(name: str, first: str) -> str:
     return f"{name} 与 {first} 内容相同，已只导入一次"
 
 
+def hidden_sheet_ignored(place: str) -> str:
+    return f"{place}：隐藏的工作表不是完整的台账（下拉选项、辅助表等），已忽略"
+
+
 def sheets_ignored(name: str, count: int) -> str:
     return f"{name}：{count} 个工作表未识别为台账，已忽略"
 

@@ -136,7 +136,6 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
             elif name == "start_date":  # a start column may hold the whole range (2022年3月1日至4月4日)
                 kinds[name] = "range"
     sheet_label = raw.name or None
-    applied.note_unrecognised(file, sheet_label, table.name, ignored, list(columns))
     optional = set()
     if table is contract.INSPECTIONS:
         if "level" not in columns and "team" in columns:
@@ -147,6 +146,10 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     if sections and any(_row_kind(row) == "section" for row in raw.rows[header_index + 1:]):
         optional.add("category")
     missing = [f for f in table.required if f not in columns and f not in optional]
+    if missing and raw.hidden:  # a hidden sheet of drop-down lists or notes: no table the clerk can see
+        warnings.append(messages.hidden_sheet_ignored(messages.where(file, raw.name)))
+        return None, (None, None)
+    applied.note_unrecognised(file, sheet_label, table.name, ignored, list(columns))
     if missing:
         problems.append(Problem(file, sheet_label, header_index + 1, None, None,
                                 messages.missing_columns(table.label, [table.field(f).label for f in missing]),

@@ -70,10 +70,12 @@ class Importer(CsvPath, Validator, Loader):
             except readers.ReadError as exc:
                 self.problems.append(Problem(item.name, None, None, None, None, str(exc)))
                 continue
-            recognised, found_headers = 0, []
+            recognised, found_headers, unread = 0, [], 0
             for raw in sheets:
                 parsed, headers = _parse_sheet(item.name, raw, self.problems, self.warnings, self.applied)
                 if parsed is None:
+                    # a hidden sheet has a warning of its own; a blank one needs none
+                    unread += not raw.hidden and any(not cells.is_blank(c) for r in raw.rows[:12] for c in r)
                     sheet = raw.name or "CSV"
                     if headers and layout.find_header(raw.rows, self.applied.all_headers):
                         found_headers.append(messages.headers_found(sheet, headers))
@@ -90,11 +92,8 @@ class Importer(CsvPath, Validator, Loader):
                 self.problems.append(Problem(
                     item.name, None, None, None, None,
                     messages.NO_HEADER, "；".join(found_headers) if found_headers else messages.EMPTY_SHEETS))
-            elif len(sheets) > recognised:
-                ignored = [s.name for s in sheets if s.rows and any(not cells.is_blank(c) for r in s.rows[:12] for c in r)]
-                extra = len(ignored) - recognised
-                if extra > 0:
-                    self.warnings.append(messages.sheets_ignored(item.name, extra))
+            elif unread:
+                self.warnings.append(messages.sheets_ignored(item.name, unread))
         return by_table
 
     def _note_stated(self, name: str, title_rows: list[list[object]]) -> None:

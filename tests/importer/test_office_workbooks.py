@@ -1,0 +1,84 @@
+"""Workbooks as offices' templates and Excel/WPS really leave them (the import audit): helper sheets the
+clerk never sees, and other parts of a workbook that are no ledger, must not refuse the import."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from support.ledgers import (
+    INSPECTION_HEADER,
+    INSPECTION_ROWS,
+    ROSTER_HEADER,
+    ROSTER_ROWS,
+    fresh_store,
+    rows_of,
+    run,
+    table,
+)
+
+from inspection.importer import InputFile
+
+con = pytest.fixture(fresh_store)
+
+# a sheet of drop-down lists (data validation sources): headers the contract knows, no table
+CHOICES = [["巡察层级", "巡察方式", "整改状态"], ["市级", "常规", "已整改"], ["县级", "专项", "整改中"]]
+
+
+def _xlsx(sheets: list[tuple[str, list[list[object]], str]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows, state in sheets:
+        sheet = book.create_sheet(name)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _xls(sheets: list[tuple[str, list[list[object]], int]]) -> bytes:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    for name, rows, visibility in sheets:
+        sheet = book.add_sheet(name)
+        sheet.visibility = visibility
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+LEDGER = [("名册", table(ROSTER_HEADER, ROSTER_ROWS)), ("巡察情况", table(INSPECTION_HEADER, INSPECTION_ROWS))]
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_sheet_of_drop_down_lists_is_ignored_not_refused(con, state):
+    data = _xlsx([(n, rows, "visible") for n, rows in LEDGER] + [("字典", CHOICES, state)])
+    result = run(con, InputFile("台账.xlsx", data))
+    assert result.status == "imported", [p.reason for p in result.problems]
+    assert rows_of(con, "select count(*) n from inspections")[0]["n"] == len(INSPECTION_ROWS)
+    assert any("「字典」" in w and "隐藏" in w for w in result.warnings), result.warnings
+    assert not any("个工作表未识别为台账" in w for w in result.warnings), "the hidden sheet is not counted twice"
+
+
+def test_a_hidden_sheet_in_an_xls_is_ignored_too(con):
+    data = _xls([(n, rows, 0) for n, rows in LEDGER] + [("下拉选项", CHOICES, 1)])
+    result = run(con, InputFile("台账.xls", data))
+    assert result.status == "imported", [p.reason for p in result.problems]
+    assert any("「下拉选项」" in w and "隐藏" in w for w in result.warnings), result.warnings
+
+
+def test_the_same_sheet_visible_is_still_a_table_missing_its_columns(con):
+    """What the clerk can see and fix keeps the contract's refusal (and its mapping question)."""
+    data = _xlsx([(n, rows, "visible") for n, rows in LEDGER] + [("字典", CHOICES, "visible")])
+    result = run(con, InputFile("台账.xlsx", data))
+    assert result.status == "rejected"
+    assert [p.sheet for p in result.problems] == ["字典"] and "缺少必填列" in result.problems[0].reason
+    assert rows_of(con, "select count(*) n from inspections")[0]["n"] == 0
