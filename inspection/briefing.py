@@ -116,8 +116,9 @@ def caption(filters: Filters, lang: str = "zh") -> str:
 Query = Callable[[str, dict], pd.DataFrame]
 # the queries build runs, all with the filters' parameters (the page starts them side by side)
 QUERIES = ("headline_totals", "coverage_by_month", "coverage_by_district", "plan_by_district", "rectification_by_category",
-           "results_by_level", "coverage_by_district_month", "issues_by_district_category", "results_by_district")
-# build also runs the summary text's queries (report.QUERIES with report.query_params)
+           "results_by_level", "issues_by_district_category", "results_by_district")
+# build also runs the summary text's queries (report.QUERIES with report.query_params), and
+# coverage_by_district_month for the districts it draws (progress_params)
 
 
 def build(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str = "zh", title: str | None = None,
@@ -268,20 +269,45 @@ def _levels(con, params, cap, lang) -> Slide | None:
     return Slide(title, cap, fig, table)
 
 
+def progress_params(coverage: pd.DataFrame, params: dict) -> tuple[dict, list[str] | None]:
+    """The parameters the district progress chart runs coverage_by_district_month with, and the
+    areas it draws (None: every one). `coverage` is coverage_by_district with `params`. With more
+    areas than charts.SHOWN_DISTRICTS (a province) it draws the lowest coverage as of the day, and at
+    the district grain asks for those districts only (at national scale 12 of 2,946 curves); the
+    areas of a drilled view are picked from the rows, as one district's query is already narrow."""
+    if len(coverage) <= charts.SHOWN_DISTRICTS:
+        return params, None
+    shown = _lowest(coverage)["district"].astype(str).tolist()
+    if params.get("grain", "district") == "district":
+        return {**params, "districts": shown, "grain": "district"}, shown
+    return params, shown
+
+
 def _district_progress(con, params, cap, lang, has_roster, monthly: pd.DataFrame, filters: Filters) -> Slide | None:
-    """`monthly` (coverage_by_month): the whole area's line when only some districts are drawn."""
-    frame = con("coverage_by_district_month", params)
-    if not has_roster or frame.empty:
+    """`monthly` (coverage_by_month): the whole area's line when only some districts are drawn; the
+    table then holds the drawn districts and that line (the coverage slide's table has every district)."""
+    coverage = con("coverage_by_district", params)
+    if not has_roster or coverage.empty:
+        return None
+    asked, shown = progress_params(coverage, params)
+    frame = con("coverage_by_district_month", asked)
+    if shown is not None:
+        frame = frame[frame["district"].isin(set(shown))]
+    if frame.empty:
         return None
     title = t(subset_key("chart_district_month", filters), lang)
-    shown, total = frame, None
-    districts = frame["district"].drop_duplicates()
-    if len(districts) > charts.SHOWN_DISTRICTS:  # the lowest now, with the whole area's line
-        lowest = _lowest(frame.sort_values("day").groupby("district").tail(1))["district"]
-        shown, total = frame[frame["district"].isin(set(lowest))], monthly
-        title = t("brief_lowest", lang, title=title, n=len(lowest), total=len(districts))
-    fig = charts.district_coverage_over_time(shown, title, lang, total)
-    return _area_slide(fig, _by_day(frame, lang), params, cap, lang)
+    total = None
+    if shown is not None:  # the lowest now, with the whole area's line
+        total = monthly
+        title = t("brief_lowest", lang, title=title, n=len(shown), total=len(coverage))
+    fig = charts.district_coverage_over_time(frame, title, lang, total)
+    table = _by_day(frame, lang)
+    if total is not None and not total.empty:
+        whole = grained(t("whole_area", lang), params, lang)
+        name = f"{whole}{t('coverage_rate', lang)}" if lang == "zh" else f"{whole} {t('coverage_rate', lang)}"
+        day = t("day", lang)
+        table = table.merge(pd.DataFrame({day: total["day"], name: total["coverage_rate"]}), on=day, how="left")
+    return _area_slide(fig, table, params, cap, lang)
 
 
 def _by_day(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

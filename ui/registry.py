@@ -106,6 +106,8 @@ class Page:
     elsewhere: tuple[str, ...] = ()
     # more queries started first with other parameters: filters -> [(names, params), ...]
     more: Callable[[Filters], Sequence[tuple[Sequence[str], dict]]] | None = None
+    # more queries the warm-up computes whose parameters depend on a result: (filters, fetch) -> [(name, params)]
+    warm_more: Callable[[Filters, Callable[[str, dict], pd.DataFrame]], list[tuple[str, dict]]] | None = None
     filters: bool = True  # the shared filter panel shows in the sidebar (its values stay in the URL)
     breadcrumb: bool = True  # 全市 › 沙澧区 › 某镇 above a drilled view's charts
     title_shown: bool = True  # False: the page draws its own heading (the briefing)
@@ -154,13 +156,20 @@ def _briefing_text(filters: Filters) -> list[tuple[Sequence[str], dict]]:
     return [(report.QUERIES, report.query_params(filters))]  # the summary text above the charts
 
 
+def _briefing_progress(filters: Filters, fetch) -> list[tuple[str, dict]]:
+    """The district progress chart's query for the districts it draws (briefing.progress_params)."""
+    params = filters.params()
+    asked, _ = briefing.progress_params(fetch("coverage_by_district", params), params)
+    return [("coverage_by_district_month", asked)]
+
+
 PAGES: tuple[Page, ...] = (
     Page("pages/overview.py", "page_overview", ":material/dashboard:"),
     Page("pages/coverage.py", "page_coverage", ":material/map:"),
     Page("pages/categories.py", "page_categories", ":material/category:"),
     Page("pages/compare.py", "page_compare", ":material/compare_arrows:", breadcrumb=False),
     Page("pages/briefing.py", "page_briefing", ":material/description:", tuple(briefing.QUERIES),
-         more=_briefing_text, title_shown=False),
+         more=_briefing_text, warm_more=_briefing_progress, title_shown=False),
     Page("pages/followup.py", "page_followup", ":material/task_alt:"),
     Page("pages/unit.py", "page_unit", ":material/home_work:", breadcrumb=False),  # queries name one unit
     Page("pages/imports.py", "page_imports", ":material/upload_file:", filters=False, breadcrumb=False),
@@ -198,8 +207,9 @@ def _districts(fetch, default: Filters) -> list[str]:
 
 def _group_requests(page: Page, filters: Filters, fetch) -> list[tuple[str, dict]]:
     """The page's by-group queries for the group of districts it opens on (ui.choose_districts)."""
+    more = page.warm_more(filters, fetch) if page.warm_more else []
     if not page.by_group:
-        return []
+        return more
     plan = fetch("plan_by_district", filters.params())
     order = plan.loc[~plan["is_total"].astype(bool), "district"]
     if order.empty:  # no plan (none set): the lowest coverage first, as pages/coverage.py chooses
@@ -207,7 +217,7 @@ def _group_requests(page: Page, filters: Filters, fetch) -> list[tuple[str, dict
     groups = charts.district_groups(order)
     shown = groups[0] if len(groups) > 1 else None
     params = ui.narrowed(filters, shown).params()
-    return [(name, params) for name in page.by_group]
+    return [(name, params) for name in page.by_group] + more
 
 
 def warm() -> None:

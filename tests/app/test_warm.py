@@ -78,6 +78,8 @@ def _expected(db: Path) -> tuple[tuple, list[tuple[str, dict]]]:
     for filters in [Filters(as_of=day)] + [Filters(districts=(d,), as_of=day) for d in districts]:
         for page in registry.PAGES:
             wanted += page.requests(filters)
+            if page.warm_more:  # the briefing's curves, for the districts it draws (all in a city)
+                wanted += page.warm_more(filters, lambda name, params: store.run_query(con, name, params))
             if page.by_group:  # a city's districts fit on one chart: no group chosen
                 wanted += [(name, ui.narrowed(filters, None).params()) for name in page.by_group]
     con.close()

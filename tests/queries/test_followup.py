@@ -516,9 +516,16 @@ def test_briefing_at_province_scale_draws_the_lowest_districts_and_exports_them_
     from inspection import briefing
 
     con = store.connect(province_db, read_only=True)
+    asked = []
+
+    def query(name, params):
+        asked.append((name, params))
+        return store.run_query(con, name, params)
+
     try:
-        brief = briefing.build(con, Filters(as_of=dt.date(2023, 6, 30)))
+        brief = briefing.build(query, Filters(as_of=dt.date(2023, 6, 30)))
         coverage = store.run_query(con, "coverage_by_district", Filters(as_of=dt.date(2023, 6, 30)).params())
+        every = store.run_query(con, "coverage_by_district_month", Filters(as_of=dt.date(2023, 6, 30)).params())
     finally:
         con.close()
     slide = next(s for s in brief.slides if s.title.startswith("各县区覆盖率"))
@@ -529,10 +536,19 @@ def test_briefing_at_province_scale_draws_the_lowest_districts_and_exports_them_
     assert len(slide.table) == 30
     progress = next(s for s in brief.extra if s.title.startswith("各县区累计覆盖率"))
     assert progress.title.endswith("（最低的 12 个，共 30 个县区）")
-    # the table as the chart reads it: a row per month, a column per district, every one of the 30
-    assert sum(str(c).endswith("覆盖率") for c in progress.table.columns) == 30
+    # the curves are asked for the 12 drawn districts only, not the 30 (2,946 at national scale) ...
+    months = [params for name, params in asked if name == "coverage_by_district_month"]
+    assert [sorted(p["districts"]) for p in months] == [sorted(lowest)]
+    # ... and are the same as those of every district's query
     names = {trace.name for trace in progress.figure.data}
     assert "全部县区合计" in names and len(names & set(coverage["district"])) == 12
+    for trace in progress.figure.data:
+        if trace.name in lowest:
+            assert list(trace.y) == list(every.loc[every["district"] == trace.name, "coverage_rate"] * 100)
+    # the table as the chart reads it: a row per month, a column per drawn district and the whole area
+    rates = [str(c) for c in progress.table.columns if str(c).endswith("覆盖率")]
+    assert rates == [f"{d}覆盖率" for d in sorted(lowest)] + ["全部县区合计覆盖率"]
+    assert progress.table["全部县区合计覆盖率"].notna().all()
 
 
 def test_inspections_without_an_issue_list_say_so(city_db, tmp_path, make_app):
