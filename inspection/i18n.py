@@ -569,7 +569,10 @@ GRAIN_WORDS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str],
               ("districts", "units"), ("District", "Unit"), ("district", "unit"))),
 }
 LABELS.update({
-    "grain_top": ("全市", "Whole area"),
+    # the top of the breadcrumb: the store knows no name for its whole area (no setting, plan or
+    # roster field holds one; a city's or a province's roster alike lists districts), so it says
+    # what it is, as the whole area's line does (whole_area): every district (README, drill-down)
+    "grain_top": ("全部县区", "All districts"),
     "breadcrumb_help": ("点击上一级返回", "Click a level to go back up"),
     # the unit page (pages/unit.py)
     "page_unit": ("对象档案", "Unit profile"),

@@ -116,7 +116,7 @@ def click_category_or_area(chart_key: str, filters: Filters) -> Callable[[], Non
 
 
 def breadcrumb(filters: Filters, lang: str) -> None:
-    """全市 › 沙澧区 › 某镇 above a drilled view's charts: each level but the last goes back up to it.
+    """全部县区 › 沙澧区 › 某镇 above a drilled view's charts: each level but the last goes back up to it.
     A unit bar clicked on the last run (sidebar.open_unit) opens that unit's page instead."""
     unit = st.session_state.pop(sidebar.OPEN_UNIT, None)
     if unit:

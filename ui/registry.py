@@ -109,7 +109,7 @@ class Page:
     # more queries the warm-up computes whose parameters depend on a result: (filters, fetch) -> [(name, params)]
     warm_more: Callable[[Filters, Callable[[str, dict], pd.DataFrame]], list[tuple[str, dict]]] | None = None
     filters: bool = True  # the shared filter panel shows in the sidebar (its values stay in the URL)
-    breadcrumb: bool = True  # 全市 › 沙澧区 › 某镇 above a drilled view's charts
+    breadcrumb: bool = True  # 全部县区 › 沙澧区 › 某镇 above a drilled view's charts
     title_shown: bool = True  # False: the page draws its own heading (the briefing)
 
     @property

@@ -178,7 +178,7 @@ def test_every_district_chart_follows_the_grain(app, place, page):
         if where is not None:
             assert all(f" — {where}" in title for title in area), area
             assert not any("县区" in title for title in titles), titles
-            assert crumbs[0] == "全市" and len(crumbs) == (1 if word == "乡镇（街道）" else 2), crumbs
+            assert crumbs[0] == "全部县区" and len(crumbs) == (1 if word == "乡镇（街道）" else 2), crumbs
             if page not in ("pages/briefing.py", "pages/followup.py"):  # the PNG's file name says the grain too
                 names = [json.loads(c.proto.config)["toImageButtonOptions"]["filename"] for c in at.get("plotly_chart")]
                 assert any(f"各{word}" in n and where.split(" › ")[-1] in n for n in names), names
@@ -202,7 +202,7 @@ def test_the_briefing_shows_the_breadcrumb_but_not_in_its_screenshot_mode(app, p
     district, town, _, _ = place
     at = app({"district": district, "township": f"{town}（{district}）"}, "pages/briefing.py")
     crumbs = [b.label for b in at.button if b.key and b.key.startswith("crumb_")]
-    assert crumbs == ["全市", f"› {district}"] and f"**› {town}**" in [m.value for m in at.markdown]
+    assert crumbs == ["全部县区", f"› {district}"] and f"**› {town}**" in [m.value for m in at.markdown]
     at.button(key="crumb_district").click().run()
     assert at.session_state["_filters"].grain() == "township"
 

@@ -160,7 +160,7 @@ def test_drill_down_by_clicks_and_back_by_the_breadcrumb(app_url, page):
     query = parse_qs(urlparse(page.url).query)
     assert query["district"] == [district] and "township" not in query
     assert _title(page).startswith("各乡镇（街道）")
-    page.get_by_role("button", name="全市").click()
+    page.get_by_role("button", name="全部县区").click()
     settle(page)
     assert "district" not in parse_qs(urlparse(page.url).query)
     assert _title(page).startswith("各县区")
