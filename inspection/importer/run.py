@@ -121,9 +121,12 @@ class Importer(CsvPath, Validator, Loader):
                   if any(p.file == f for p in self.problems)} | (
             set(contract.APPLY_ORDER) if any(p.file not in self.file_tables for p in self.problems) else set())
         parse_problems = len(self.problems)
-        if not self.problems and not any(by_table.values()) and not self.skipped:
+        if not self.problems and not self._rows_read(by_table):
+            # a blank template (a header, a 合计 row of zeros, a 填表人 line) holds no record: never
+            # "already imported", which would hide that the filled-in ledger was not the file chosen
             self.problems.append(Problem(", ".join(f.name for f in self.files), None, None, None, None,
-                                         messages.NO_DATA_ROWS))
+                                         messages.NO_DATA_ROWS,
+                                         messages.ONLY_SKIPPED_ROWS if self.skipped else None))
             return self._rejected()
         rows = self._rows_read(by_table)
         self.progress("rows", {"rows": rows})

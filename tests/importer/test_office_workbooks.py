@@ -82,3 +82,33 @@ def test_the_same_sheet_visible_is_still_a_table_missing_its_columns(con):
     assert result.status == "rejected"
     assert [p.sheet for p in result.problems] == ["字典"] and "缺少必填列" in result.problems[0].reason
     assert rows_of(con, "select count(*) n from inspections")[0]["n"] == 0
+
+
+def _blank_template() -> bytes:
+    """The office's blank template: a title, the header, a 合计 row of zeros, the 填表人 line."""
+    from support.ledgers import xlsx_bytes
+
+    zeros = ["合计"] + [None] * (INSPECTION_HEADER.index("发现问题数") - 1) + [0, 0, 0, 0]
+    return xlsx_bytes({"巡察情况": table(INSPECTION_HEADER, [zeros, ["填表人：", None, None, "审核人："]],
+                                         titles=[["2024年巡察情况统计表"]])})
+
+
+def test_a_blank_template_is_refused_for_its_missing_rows_not_called_already_imported(con):
+    from support.ledgers import dump, load_base
+
+    load_base(con)
+    before = dump(con)
+    result = run(con, InputFile("模板.xlsx", _blank_template()))
+    assert result.status == "rejected"
+    (problem,) = result.problems
+    assert problem.reason == "文件中没有数据行" and "空白模板" in problem.suggestion
+    assert not any("已经导入过" in w for w in result.warnings)
+    assert dump(con) == before
+
+
+def test_a_blank_template_in_gbk_csv_is_refused_on_a_fresh_store(con):
+    from support.ledgers import csv_bytes
+
+    rows = table(INSPECTION_HEADER, [["合计"] + [""] * 8 + ["0"]], titles=[["XX县巡察情况表"]])
+    result = run(con, InputFile("模板.csv", csv_bytes(rows, "gbk")))
+    assert result.status == "rejected" and result.problems[0].reason == "文件中没有数据行"
