@@ -31,19 +31,20 @@ from inspection import store  # noqa: E402
 from inspection.filters import Filters  # noqa: E402
 
 
-def profile(con, name: str, filter_sets: list[dict], out: Path) -> dict:
+def profile(con, name: str, filter_sets: list[dict], out: Path, chosen: bool = True) -> dict:
     """The medians (ms) of one query's phases over the filter sets (one warm-up run each)."""
     cur = con.cursor()
     cur.execute("SET enable_progress_bar = false")
     cur.execute("SET enable_profiling = 'json'")
     cur.execute("SET profiling_mode = 'detailed'")
     cur.execute(f"SET profiling_output = '{out}'")
-    sql = store.load_sql(name)
     wanted = store.query_params(name)
     phases: dict[str, list[float]] = {}
     for params in filter_sets:
         params = benchmark.as_page(name, params)
         bound = {key: store._bindable(params[key]) for key in wanted}
+        # the statement run_query runs (queries/paths/), or the general one (--general)
+        sql, bound = store.statement(cur, name, bound)[:2] if chosen else (store.load_sql(name), bound)
         cur.execute(sql, bound).df()  # warm-up: the first run reads the row groups
         cur.execute(sql, bound).df()
         timings = json.loads(out.read_text(encoding="utf-8"))
@@ -69,6 +70,8 @@ def main() -> int:
     parser.add_argument("--sets", type=int, default=7, help="filter sets per query (the default view first)")
     parser.add_argument("--queries", default="", help="comma-separated query names (default: every page query)")
     parser.add_argument("--top", type=int, default=0, help="only the N slowest")
+    parser.add_argument("--general", action="store_true",
+                        help="the general statements (queries/<name>.sql), not the ones chosen (queries/paths/)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         con = benchmark.reading_store(args.db, tmp)
@@ -81,7 +84,7 @@ def main() -> int:
             names = [n for n in args.queries.split(",") if n]
             names = names or sorted({n for page in benchmark.page_queries().values() for n in page})
             load = os.getloadavg()[0]
-            rows = [(name, profile(con, name, sets, Path(tmp) / "profile.json")) for name in names]
+            rows = [(name, profile(con, name, sets, Path(tmp) / "profile.json", not args.general)) for name in names]
             load = (load + os.getloadavg()[0]) / 2
         finally:
             con.close()

@@ -365,6 +365,67 @@ def query_params(name: str) -> set[str]:
     return set(_PARAM.findall(_strip_comments(load_sql(name))))
 
 
+# A query's statements chosen before binding (issue 22): DuckDB binds every branch of every macro a
+# statement calls before it folds the branches the parameters make dead, so a query whose planning
+# is most of its time may have, beside queries/<name>.sql (the general statement, every path), one or
+# more statements written for the parameters that make branches dead: queries/paths/<name>.<path>.sql,
+# each headed by its condition, `-- when: <SQL of the $parameters>` lines (all must hold; written with
+# the macros that choose the branches in the general statement, so the getvariable switches of the
+# tests turn them off too). run_query runs the first path whose condition holds on the cursor that
+# runs it (one small statement), else the general one. A path binds only parameters the general
+# statement binds and gives its frame exactly (tests/queries/test_issue_aggregates.py).
+PATHS_DIR = QUERIES_DIR / "paths"
+_WHEN = re.compile(r"^--\s*when:(.*)$", re.M)
+
+
+@functools.cache
+def query_paths(name: str) -> tuple[tuple[str, str, str, frozenset[str], frozenset[str]], ...]:
+    """The paths of a query (see PATHS_DIR), in name order: (path, condition, SQL, $names of the
+    condition, $names of the SQL)."""
+    out = []
+    for path in sorted(PATHS_DIR.glob(f"{name}.*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        conditions = [c.strip() for c in _WHEN.findall(sql)]
+        if not conditions:
+            raise QueryError(f"query path {path.name} has no condition")
+        condition = " AND ".join(f"coalesce(({c}), false)" for c in conditions)
+        out.append((path.stem.split(".", 1)[1], condition, sql, frozenset(_PARAM.findall(condition)),
+                    frozenset(_PARAM.findall(_strip_comments(sql)))))
+    return tuple(out)
+
+
+def statement(cur: duckdb.DuckDBPyConnection, name: str, bound: dict,
+              fresh: bool = False) -> tuple[str, dict, str | None]:
+    """The SQL to run for query `name` with its bound parameters on cursor `cur`, the parameters that
+    SQL binds, and its path (None: the general statement): the first of query_paths whose condition
+    holds there. `fresh`: `cur` is a new cursor (no variable set on it: the tests' switches are off),
+    so the conditions' answer for these parameters is the same on every such cursor and is kept."""
+    paths = query_paths(name)
+    if not paths:
+        return load_sql(name), bound, None
+    names = sorted(set().union(*(p[3] for p in paths)))
+    key = (name, tuple((k, _hashable(bound[k])) for k in names)) if fresh else None
+    holds = _path_holds.get(key) if fresh else None
+    if holds is None:
+        holds = cur.execute("SELECT " + ", ".join(p[1] for p in paths), {k: bound[k] for k in names}).fetchone()
+        if fresh:
+            if len(_path_holds) > 4096:
+                _path_holds.clear()
+            _path_holds[key] = holds
+    for (path, _, sql, _, wanted), chosen in zip(paths, holds, strict=True):
+        if chosen:
+            return sql, {k: bound[k] for k in wanted}, path
+    return load_sql(name), bound, None
+
+
+# statement's answers on fresh cursors: (query, its conditions' parameters) -> each path's condition
+_path_holds: dict[tuple, tuple] = {}
+
+
+def _hashable(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
 def query_names() -> list[str]:
     return sorted(p.stem for p in QUERIES_DIR.glob("*.sql") if not p.stem.startswith("_"))
 
@@ -1053,7 +1114,9 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = N
         raise QueryError(f"query {name} needs parameters {sorted(missing)}")
     bound = {key: _bindable(params[key]) for key in wanted}
     try:
-        return con.cursor().execute(load_sql(name), bound).df()
+        cur = con.cursor()
+        sql, bound, _ = statement(cur, name, bound, fresh=True)
+        return cur.execute(sql, bound).df()
     except duckdb.Error as exc:
         raise QueryError(f"查询 {name} 失败：{str(exc).splitlines()[0]}") from None
 

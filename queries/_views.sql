@@ -256,6 +256,43 @@ WHERE issue_unit_ok(districts, townships, unit_types, poverty_only, district, to
   AND start_date <= as_of::DATE  -- implied by the line above; a constant bound the scans can use
   AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
 
+-- issue_counts' whole-area path alone (whole_totals and not issue_detail: no district chosen, grain
+-- NULL, no township, unit type or poverty filter, SET VARIABLE issues_detail off): the same rows as
+-- its first two branches read from a_issue_totals and a_issue_days' '*' groups, with the same rules.
+-- DuckDB binds every branch of a macro before folding the constant ones, so a statement chosen for
+-- such parameters (queries/paths/, inspection/store.py statement) reads this instead of issue_counts
+-- (its detail and a_issues branches are never bound). Equal to issue_counts there:
+-- tests/queries/test_issue_aggregates.py.
+CREATE OR REPLACE MACRO issue_counts_whole(rounds, year_from, year_to, levels, modes, as_of, categories,
+                                           year_before := false) AS TABLE
+WITH rows AS (
+    SELECT district, round, round_ord, year, level, mode, category,
+           subcategory, status, start_date, rectified_date, due_date, has_feedback, in_month, n, day
+    FROM (SELECT *, issue_day(start_date, as_of, year_before) AS day FROM a_issue_totals)
+    WHERE coalesce(start_date <> date_trunc('month', day)::DATE, true)
+      AND coalesce(rectified_date <> date_trunc('month', day)::DATE, true)
+      AND coalesce(due_date <> date_trunc('month', day)::DATE, true)
+    UNION ALL
+    SELECT district, round, round_ord, year, level, mode, category,
+           subcategory, status, start_date, rectified_date, due_date, has_feedback, in_month, n, day
+    FROM (SELECT *, issue_day(start_date, as_of, year_before) AS day FROM a_issue_days)
+    WHERE district = '*' AND touch = date_trunc('month', day)::DATE
+      AND (touch = date_trunc('month', as_of::DATE)::DATE
+           OR year_before AND touch = date_trunc('month', as_of::DATE - INTERVAL 1 YEAR)::DATE)
+)
+SELECT district, NULL::VARCHAR AS township, NULL::INTEGER AS unit_id, round, round_ord, level, category, subcategory,
+    start_date,
+    issue_rectified(status, rectified_date, day) AS is_rectified,
+    (status = 'long_term') AS is_long_term,
+    issue_overdue(status, rectified_date, due_date, day) AS is_overdue,
+    has_feedback,
+    issue_rectified(status, rectified_date, day) AND in_month AS rectified_in_month,
+    n
+FROM rows
+WHERE inspection_ok(rounds, year_from, year_to, levels, modes, day, round, year, level, mode, start_date)
+  AND start_date <= as_of::DATE
+  AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
+
 -- The listed issues of f_issues by area and category, counted (n) for the figures that count listed
 -- issues alone (issues_by_district_category, overdue_by_district_category by area and category;
 -- issues_by_round_category by round and category): issue_counts without the status and dates, read
@@ -491,13 +528,17 @@ CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt;
 -- earliest of them passes "on or before as_of" exactly when any does. Under inspection filters,
 -- the detail path (the roster joined to its filtered inspections). The branch not taken folds away
 -- (its condition is a constant).
-CREATE OR REPLACE MACRO first_covers(districts, townships, unit_types, poverty_only,
-                                     rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
+-- first_covers_roster is the first branch alone (a statement chosen for parameters where plan_applies
+-- holds reads it directly: queries/paths/, inspection/store.py statement).
+CREATE OR REPLACE MACRO first_covers_roster(districts, townships, unit_types, poverty_only, as_of, grain) AS TABLE
 SELECT unit_id, area(grain, district, township, unit_name) AS district, district AS plan_district,
        CASE WHEN first_date <= as_of::DATE THEN first_date END AS first_date, unit_type, is_poverty_village
 FROM m_roster_first
+WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village);
+CREATE OR REPLACE MACRO first_covers(districts, townships, unit_types, poverty_only,
+                                     rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
+SELECT * FROM first_covers_roster(districts, townships, unit_types, poverty_only, as_of, grain)
 WHERE plan_applies(rounds, year_from, year_to, levels, modes)
-  AND unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
 UNION ALL
 SELECT u.unit_id, u.district, u.plan_district, f.first_date, u.unit_type, u.is_poverty_village
 FROM (SELECT unit_id, district AS plan_district, area(grain, district, township, unit_name) AS district,
@@ -549,6 +590,17 @@ SELECT
     tally_if(n, rectified_in_month) AS rectified_in_month
 FROM issue_counts(districts, townships, unit_types, poverty_only,
                   rounds, year_from, year_to, levels, modes, as_of, categories, NULL);
+-- (the same over issue_counts_whole, for a statement chosen for the whole area: queries/paths/)
+CREATE OR REPLACE MACRO issue_list_stats_whole(rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
+SELECT
+    tally(n) AS listed_issues,
+    tally_if(n, is_rectified) AS listed_rectified,
+    tally_if(n, is_overdue) AS overdue,
+    tally_if(n, is_long_term) AS long_term,
+    tally_if(n, NOT is_rectified AND NOT is_long_term AND NOT coalesce(is_overdue, false)) AS open_in_time,
+    tally_if(n, has_feedback) AS listed_with_feedback,
+    tally_if(n, rectified_in_month) AS rectified_in_month
+FROM issue_counts_whole(rounds, year_from, year_to, levels, modes, as_of, categories);
 -- ... the counts basis, an aggregate over f_inspections rows ...
 CREATE OR REPLACE MACRO counts_rectification_rate(rectified, issues_found) AS
     sum(rectified) FILTER (WHERE issues_found IS NOT NULL) / nullif(sum(issues_found) FILTER (WHERE rectified IS NOT NULL), 0);

@@ -100,6 +100,14 @@ FLOAT_SUMS = ["funds_recovered"]
 EXTRA_EVERY = 3
 
 
+def assert_same_frame(ours: pd.DataFrame, theirs: pd.DataFrame, obj: str) -> None:
+    """Equal frames; the DOUBLE sums (FLOAT_SUMS) to the last bits."""
+    pd.testing.assert_frame_equal(ours.drop(columns=FLOAT_SUMS, errors="ignore"),
+                                  theirs.drop(columns=FLOAT_SUMS, errors="ignore"), check_exact=True, obj=obj)
+    pd.testing.assert_frame_equal(ours.filter(FLOAT_SUMS), theirs.filter(FLOAT_SUMS), check_exact=False,
+                                  rtol=1e-12, atol=1e-12, obj=obj)
+
+
 def assert_same_figures(con, sets: list[dict], figures: bool = True) -> int:
     """Every issue figure, both paths, equal (unless not `figures`); and both equal the reference
     counts (by district on every set, the whole area's and by subcategory on every EXTRA_EVERY-th).
@@ -117,6 +125,8 @@ def assert_same_figures(con, sets: list[dict], figures: bool = True) -> int:
             # sum of the rows is in no fixed order either)
             pd.testing.assert_frame_equal(fast.filter(FLOAT_SUMS), rows.filter(FLOAT_SUMS), check_exact=False,
                                           rtol=1e-12, atol=1e-12, obj=f"{name} {params}")
+            if store.query_paths(name):  # the statement chosen for the parameters (queries/paths/)
+                assert_same_frame(store.run_query(con, name, params), fast, f"{name} chosen {params}")
             made += 1
         pairs = ((REFERENCE, COUNTED), (REFERENCE_WHOLE, COUNTED_WHOLE), (REFERENCE_SUB, COUNTED_SUB),
                  (REFERENCE_LISTED, COUNTED_LISTED))
@@ -371,4 +381,70 @@ def test_several_districts_read_as_with_the_district_bounds(demo_db):
                            {k: store._bindable(v) for k, v in sets[0].items()
                             if k in store.query_params("rectification_by_days")}).fetchall())
     assert "UNNEST" in plan  # the chosen districts as a join's build side
+    con.close()
+
+
+# ------------------------------------------------------------------ statements chosen before binding
+
+PATH_QUERIES = [n for n in store.query_names() if store.query_paths(n)]
+
+
+def test_every_query_path_binds_only_what_its_query_binds():
+    assert "headline_totals" in PATH_QUERIES
+    for path in store.PATHS_DIR.glob("*.sql"):
+        assert path.stem.split(".")[0] in PATH_QUERIES, path.name  # no path of an unknown query
+    for name in PATH_QUERIES:
+        for path, _condition, sql, when_names, sql_names in store.query_paths(name):
+            assert when_names <= store.query_params(name), (name, path)
+            assert sql_names <= store.query_params(name), (name, path)
+            assert "getvariable" not in sql, (name, path)  # the switches belong in the condition
+
+
+def test_each_query_path_gives_the_general_statements_frame(demo_db):
+    """Every statement of queries/paths/ equals its general statement (queries/<name>.sql, every
+    branch) over many filter sets at every grain; each path is taken on some and not on others; a
+    cursor with a detail switch of the tests set runs the general statement."""
+    con = store.connect(demo_db, read_only=True)
+    units = con.execute("SELECT DISTINCT district, township FROM v_units ORDER BY ALL").fetchall()
+    rounds = [r[0] for r in con.execute("SELECT round FROM rounds ORDER BY ord").fetchall()]
+    categories = [r[0] for r in con.execute("SELECT DISTINCT category FROM v_issues ORDER BY 1").fetchall()]
+    rng = random.Random(24)
+    days = [dt.date(2026, 11, 15), dt.date(2019, 1, 1), dt.date(2025, 12, 31), dt.date(2026, 1, 1),
+            dt.date(2024, 6, 30), dt.date(2024, 7, 1), dt.date(2030, 1, 1)]
+    sets = [Filters(as_of=day).params() for day in days]
+    for i in range(28):
+        district, township = units[rng.randrange(len(units))]
+        place = ({}, {}, {"districts": (district,)}, {"districts": (district,), "townships": (f"{district}/{township}",)},
+                 {"districts": tuple(sorted({district, units[0][0]}))})[i % 5]
+        extra = rng.choice([{}, {}, {"rounds": tuple(rng.sample(rounds, 2))}, {"levels": ("county",)},
+                            {"levels": ("county", "municipal")}, {"categories": (rng.choice(categories),)},
+                            {"year_from": 2025}, {"year_to": 2025}, {"modes": ("常规",)}, {"unit_types": ("社区",)},
+                            {"poverty_only": True}, {"townships": (township,)}])
+        sets.append(Filters(as_of=rng.choice(days), **place, **extra).params())
+    taken: dict[tuple[str, str | None], int] = {}
+    for params in sets:
+        params = {"limit": None, **params}
+        for name in PATH_QUERIES:
+            bound = {k: store._bindable(params[k]) for k in store.query_params(name)}
+            _, _, path = store.statement(con.cursor(), name, bound)
+            taken[(name, path)] = taken.get((name, path), 0) + 1
+            general = con.cursor().execute(store.load_sql(name), bound).df()
+            assert_same_frame(store.run_query(con, name, params), general, f"{name} {path} {params}")
+    for name in PATH_QUERIES:
+        assert taken.get((name, None)), name
+        for path, *_ in store.query_paths(name):
+            assert taken.get((name, path)), (name, path)
+    # a detail switch of the tests set on the cursor: the general statement's frame on that cursor (the
+    # detail path), never a path that reads the aggregates the switch turns off
+    default = {k: store._bindable(v) for k, v in Filters(as_of=days[0]).params().items()}
+    for switch in ("issues_detail", "inspections_detail", "coverage_detail"):
+        for name in PATH_QUERIES:
+            cur = con.cursor()
+            cur.execute(f"SET VARIABLE {switch} = true")
+            bound = {k: default[k] for k in store.query_params(name)}
+            sql, chosen_bound, path = store.statement(cur, name, bound)
+            assert_same_frame(cur.execute(sql, chosen_bound).df(), cur.execute(store.load_sql(name), bound).df(),
+                              f"{name} {switch}")
+            if switch != "coverage_detail" and name == "headline_totals":
+                assert path is None, (name, switch, path)
     con.close()
