@@ -247,11 +247,49 @@ LABELS: dict[str, tuple[str, str]] = {
     "undo_button": ("撤销该次导入", "Undo this import"),
     "help_title": ("第一次导入？三张表的列和空白模板", "First import? The three tables, their columns and blank templates"),
     "help_intro": ("台账可以是一个文件一张表，也可以是一个工作簿里多张表；表头按下列名称（或其他可接受的名称）书写，"
-                   "标题行、合计行、合并单元格都可以保留。红底的列必须填写。",
-                   "A ledger may hold one table per file or several sheets in one workbook; name the columns as "
-                   "below (or another accepted name); title rows, total rows and merged cells may stay. "
-                   "Columns on red are required."),
+                   "标题行、合计行、合并单元格都可以保留。必填的列须填写（模板中为红底）。",
+                   "A ledger may hold one table per file or several sheets in one workbook. Its headers are in "
+                   "Chinese: write each as in the Header column (or another accepted name); Meaning says what the "
+                   "column holds. Title rows, total rows and merged cells may stay. Required columns must be "
+                   "filled in (on red in the templates)."),
     "help_header": ("表头", "Header"),
+    "help_meaning": ("说明", "Meaning"),
+    # what each column holds (the help's 说明 column, templates.meaning); by contract field name. The
+    # values and examples a clerk writes in Chinese come in as {values}, {example}, {yes}, {no}
+    "help_field_district": ("县区名称，如 {example}", "County or district, e.g. {example}"),
+    "help_field_township": ("乡镇或街道名称", "Township or sub-district (street office)"),
+    "help_field_unit_name": ("被巡察的村、社区或单位名称", "Name of the village, community or body inspected"),
+    "help_field_unit_code": ("对象的组织编码；名册有编码时按编码识别对象",
+                             "The unit's code; when the roster has codes, units are matched by code"),
+    "help_field_unit_type": ("{values}；空着按名称推断", "{values}; blank: from the name"),
+    "help_field_is_poverty_village": ("{yes}/{no}（空着为{no}）", "Poverty(-alleviated) village: {yes} yes / {no} no "
+                                      "(blank: no)"),
+    "help_field_is_weak_org": ("{yes}/{no}（空着为{no}）", "Weak or lax Party organisation: {yes} yes / {no} no "
+                               "(blank: no)"),
+    "help_field_round": ("巡察轮次，如 {example}", "Inspection round, e.g. {example}"),
+    "help_field_level": ("{values}", "Level of the inspecting Party committee: {values}"),
+    "help_field_team": ("巡察组名称，如 {example}", "Inspection team, e.g. {example}"),
+    "help_field_mode": ("{values}；空着为{example}", "{values}; blank: {example}"),
+    "help_field_start_date": ("进驻日期，如 {example}", "Day the team arrived, e.g. {example}"),
+    "help_field_end_date": ("撤离日期", "Day the team left"),
+    "help_field_period": ("起止日期写在一格，如 {example}（可代替开始、结束日期）",
+                          "Start and end in one cell, e.g. {example} (instead of the two dates)"),
+    "help_field_issues_found": ("发现问题数（个）", "Issues found (count)"),
+    "help_field_clues": ("移交问题线索数（件）", "Leads on problems handed on (count)"),
+    "help_field_immediate_fixes": ("立行立改问题数（个）", "Issues fixed on the spot (count)"),
+    "help_field_disciplined": ("受党纪政务处分人数（人）", "People given Party or administrative discipline"),
+    "help_field_org_handled": ("组织处理人数（人）", "People dealt with organisationally"),
+    "help_field_judicial": ("移交司法机关人数（人）", "People handed to judicial organs"),
+    "help_field_rectified": ("已整改问题数（个）", "Issues rectified (count)"),
+    "help_field_funds_recovered": ("追回资金（{values}；表头写{example}时按元换算）",
+                                   "Funds recovered, in {values} (10,000 yuan; a header ending in {example} is in "
+                                   "yuan)"),
+    "help_field_category": ("问题类别（一级）", "Issue category (first level)"),
+    "help_field_subcategory": ("问题子类（二级）", "Issue subcategory (second level)"),
+    "help_field_description": ("问题描述（仅管理员可见）", "Description of the issue (shown to administrators only)"),
+    "help_field_status": ("{values}；空着为{example}", "{values}; blank: {example}"),
+    "help_field_due_date": ("整改时限（日期）", "Deadline for rectification (date)"),
+    "help_field_rectified_date": ("整改完成日期", "Day the rectification was completed"),
     "help_need": ("是否必填", "Required"),
     "help_also": ("也可写作", "Also accepted"),
     "help_required": ("必填", "required"),

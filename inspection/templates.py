@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from . import contract
+from .i18n import t, value
 
 # one unit, inspected once, with one issue: the three templates import together
 _UNIT = {"district": "舞阳县", "township": "城关镇", "unit_name": "东关村", "unit_code": ""}
@@ -37,13 +38,40 @@ def _fields(table: contract.Table) -> list[contract.Field]:
 
 
 def columns(table: contract.Table, lang: str = "zh") -> pd.DataFrame:
-    """The table's columns as a clerk reads them: header, required or not, other accepted names (the
-    Chinese ones; in English the English ones the contract accepts as well)."""
+    """The table's columns as a clerk reads them: header (the Chinese name to write, in either
+    language), what the column holds, required or not, other accepted names (the Chinese ones; in
+    English the English ones the contract accepts as well)."""
     def also(field: contract.Field) -> str:
         names = [h for h in field.headers[1:] if h.isascii() == (lang == "en")]
-        return ("、" if lang == "zh" else ", ").join(names)[:60]
+        sep = "、" if lang == "zh" else ", "
+        shown = sep.join(names)
+        while len(shown) > 60 and len(names) > 1:  # whole names only, and "…" says there are more
+            names = names[:-1]
+            shown = sep.join(names) + sep + "…"
+        return shown
 
-    return pd.DataFrame([{"header": f.headers[0], "required": f.required, "also": also(f)} for f in _fields(table)])
+    return pd.DataFrame([{"header": f.headers[0], "meaning": meaning(f, lang), "required": f.required,
+                          "also": also(f)} for f in _fields(table)])
+
+
+# the Chinese a clerk writes, which the help's 说明 shows in either language: the values a column
+# takes (stored as the contract stores them, read out through i18n.VALUES) and an example
+_CHOICES = {"unit_type": ("村", "社区", "基层站所", "两新组织", "机关", "国企", "学校", "其他"),
+            "level": ("municipal", "county"), "mode": contract.MODES,
+            "status": ("rectified", "in_progress", "not_started", "long_term")}
+_HINTS = {"district": "源汇区", "round": "2024年第一轮", "team": "县委第一巡察组", "mode": contract.DEFAULT_MODE,
+          "start_date": "2024-03-01", "period": "2024年3月1日至4月4日", "funds_recovered": "（元）",
+          "status": value(contract.DEFAULT_STATUS, "zh")}
+
+
+def meaning(field: contract.Field, lang: str = "zh") -> str:
+    """What a column holds, in `lang`; the values to write stay Chinese, with their English in English
+    ('村 Village, 社区 Community, ...')."""
+    choices = [(value(raw, "zh"), value(raw, "en")) for raw in _CHOICES.get(field.name, ())]
+    shown = ("、".join(zh for zh, _ in choices) if lang == "zh" else ", ".join(f"{zh} {en}" for zh, en in choices))
+    if field.name == "funds_recovered":
+        shown = "万元"
+    return t(f"help_field_{field.name}", lang, values=shown, example=_HINTS.get(field.name, ""), yes="是", no="否")
 
 
 def workbook(table: contract.Table) -> bytes:

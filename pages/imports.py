@@ -138,13 +138,17 @@ def render_help(lang: str) -> None:
     """For a first-time clerk: the three tables, their columns, and a blank template of each."""
     with st.expander(t("help_title", lang)):
         st.markdown(t("help_intro", lang))
-        for table, column in zip(contract.TABLES, st.columns(len(contract.TABLES)), strict=True):
-            with column:
+        for table in contract.TABLES:  # one under the other: the 说明 (Meaning) column needs the width
+            with st.container():
                 name = t(f"table_{table.name}", lang)
                 st.markdown(f"**{name}**")
                 frame = templates.columns(table, lang).assign(
                     required=lambda f: f["required"].map(lambda r: t("help_required" if r else "help_optional", lang)))
-                ui.table(frame, {"header": "help_header", "required": "help_need", "also": "help_also"})
+                labels = {"header": "help_header", "meaning": "help_meaning", "required": "help_need",
+                          "also": "help_also"}
+                # a static table: its long cells (the values a column takes) wrap instead of being cut
+                st.table(frame[list(labels)].rename(columns={c: t(k, lang) for c, k in labels.items()}),
+                         hide_index=True)
                 st.download_button(t("help_template", lang, table=name), templates.workbook(table),
                                    file_name=t("help_template_file", lang, table=name), key=f"template_{table.name}",
                                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

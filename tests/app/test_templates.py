@@ -81,9 +81,27 @@ def test_in_english_the_help_names_the_tables_in_english(import_page):
     labels = [str(b.proto.label) for b in at.get("download_button")]
     assert "Download a blank template: Issue list" in labels
     assert not [v for v in labels if CJK.search(v)], labels
-    tables = [d.value for d in help_box.dataframe]
+    tables = [d.value for d in help_box.table]
     assert len(tables) == len(contract.TABLES)
     for table in tables:
-        assert list(table.columns) == ["Header", "Required", "Also accepted"]
+        assert list(table.columns) == ["Header", "Meaning", "Required", "Also accepted"]
         assert set(table["Required"]) <= {"required", "optional"}
         assert not [v for v in table["Also accepted"] if CJK.search(v)]
+        # the Chinese header a clerk must write, explained in English (Chinese only as values to type)
+        assert all(CJK.search(v) for v in table["Header"])
+        assert all(v and not v.startswith("help_field") and re.search(r"[A-Za-z]{3}", v) for v in table["Meaning"])
+    roster = tables[0].set_index("Header")
+    assert roster.loc["县区", "Meaning"].startswith("County or district")
+    assert roster.loc["对象类型", "Meaning"].startswith("村 Village, 社区 Community, 基层站所 Grassroots station")
+    assert roster.loc["是否贫困村", "Meaning"] == "Poverty(-alleviated) village: 是 yes / 否 no (blank: no)"
+    assert "Meaning says what the column holds" in help_box.markdown[0].value
+
+
+def test_every_column_of_the_help_is_explained_and_cut_lists_say_so():
+    for table in contract.TABLES:
+        for lang in ("zh", "en"):
+            frame = templates.columns(table, lang)
+            assert not frame["meaning"].str.startswith("help_field").any(), (table.name, lang)
+            assert (frame["also"].str.len() <= 62).all()
+    names = templates.columns(contract.ROSTER, "zh").set_index("header").loc["对象名称", "also"]
+    assert names.endswith("、…") and "村(社区)" in names  # more names than fit: whole names, then …
