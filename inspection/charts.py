@@ -122,24 +122,29 @@ def district_groups(districts, size: int = SHOWN_DISTRICTS) -> list[list[str]]:
     return [names[i:i + size] for i in range(0, len(names), size)] or [[]]
 
 
+# the order a group of districts is chosen in: its labels' key suffix and its first group's label
+GROUP_ORDERS = {"plan": ("", "shown_most_behind"), "coverage": ("_lowest", "shown_lowest"),
+                "issues": ("_issues", "shown_most_issues")}
+
+
 def group_label(index: int, groups: list[list[str]], lang: str = "zh", by: str = "plan") -> str:
     """The choice of a group: 'the 12 most behind', then 'Nos. 13-24 behind' ... (by="coverage":
-    the lowest coverage first, when there is no plan to be behind)."""
-    lowest = "_lowest" if by == "coverage" else ""
+    the lowest coverage first, when there is no plan to be behind; by="issues": the most issues first)."""
+    suffix, first_key = GROUP_ORDERS[by]
     if index == 0:
-        return t("shown_lowest" if lowest else "shown_most_behind", lang, n=len(groups[0]))
+        return t(first_key, lang, n=len(groups[0]))
     first = sum(len(g) for g in groups[:index]) + 1
-    return t("shown_ranks" + lowest, lang, first=first, last=first + len(groups[index]) - 1)
+    return t("shown_ranks" + suffix, lang, first=first, last=first + len(groups[index]) - 1)
 
 
 def group_note(index: int, groups: list[list[str]], lang: str = "zh", by: str = "plan") -> str:
     """The caption of a shown group: which districts, out of how many."""
-    lowest = "_lowest" if by == "coverage" else ""
+    suffix = GROUP_ORDERS[by][0]
     total = sum(len(g) for g in groups)
     if index == 0:
-        return t("shown_note_first" + lowest, lang, n=len(groups[0]), total=total)
+        return t("shown_note_first" + suffix, lang, n=len(groups[0]), total=total)
     first = sum(len(g) for g in groups[:index]) + 1
-    return t("shown_note_ranks" + lowest, lang, first=first, last=first + len(groups[index]) - 1, total=total)
+    return t("shown_note_ranks" + suffix, lang, first=first, last=first + len(groups[index]) - 1, total=total)
 
 
 def lowest_first(frame: pd.DataFrame) -> pd.DataFrame:

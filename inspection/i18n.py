@@ -588,6 +588,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "shown_help_lowest": ("县区按覆盖率从低到高排序（无计划进度可比：未设置计划，或已按轮次、年度、层级或方式筛选）。",
                           "Districts in order of coverage, lowest first (no plan to compare with: none is set, or "
                           "a round, year, level or mode filter applies)."),
+    # ... and by issues found, most first (the issue categories by district)
+    "shown_most_issues": ("问题最多的 {n} 个", "The {n} with the most issues"),
+    "shown_ranks_issues": ("问题数第 {first}–{last} 名", "Nos. {first}–{last} by issues"),
+    "shown_note_first_issues": ("显示发现问题最多的 {n} 个县区（共 {total} 个）；可在上方切换，或在侧栏「县区」中直接选择。",
+                                "Showing the {n} districts with the most issues (of {total}); pick others above "
+                                "or in the District filter."),
+    "shown_note_ranks_issues": ("显示发现问题数第 {first}–{last} 名的县区（共 {total} 个）。",
+                                "Showing the districts ranked {first}–{last} by issues found (of {total})."),
+    "shown_help_issues": ("县区按问题清单中的问题数从多到少排序。", "Districts in order of the issues listed, most first."),
     "whole_area": ("全部县区合计", "All districts"),
     "names_more": ("{names} 等（另有 {more} 个）", "{names} and {more} more"),
     "fu_chart_overdue_top": ("{title}：逾期最多的 {n} 个县区（共 {total} 个）",

@@ -1,6 +1,7 @@
 """问题分类 Issue categories: the taxonomy as a treemap, categories by district (counts and per
 inspection), the trend by round, rectification status by category with overdue counted."""
 
+import pandas as pd
 import streamlit as st
 
 from inspection import charts, fmt
@@ -25,6 +26,10 @@ def render_by_district(filters, lang: str) -> None:
     else:
         column, y_title = "issues", t("issues_label", lang)
     order = frame.groupby("district", sort=False)["issues"].sum().sort_values(ascending=False).index.tolist()
+    # a province: one group of districts at a time, the most issues first (a national view has 2,946)
+    shown = ui.choose_districts(pd.DataFrame({"district": order}), lang, "cat_districts_shown", filters, by="issues")
+    if shown is not None:
+        frame, order = frame[frame["district"].isin(set(shown))], shown
     fig = state.figure(charts.categories_by_group, frame, "district", column, t("chart_top_by_district", lang),
                        y_title, order, handle_hint=grained(t("cat_handle_hint", lang), filters.params(), lang))
     fig.update_xaxes(title_text=t("district", lang))

@@ -90,13 +90,25 @@ def render_coverage(filters, lang: str) -> None:
     ui.chart(fig, title, filters)
 
 
+@ui.fragment  # the group of districts shown changes this chart only; a bar click reruns the page
+def render_district_bars(filters, lang: str) -> None:
+    """Coverage by district; at a province one group of districts at a time, the lowest coverage
+    first (the table below keeps every district)."""
+    coverage = state.run_query("coverage_by_district", filters.params())
+    shown = ui.choose_districts(charts.lowest_first(coverage), lang, "overview_districts_shown", filters,
+                                by="coverage")
+    if shown is not None:
+        coverage = coverage[coverage["district"].isin(shown)]
+    title = subset_key("chart_coverage_by_district", filters)
+    fig = state.figure(charts.coverage_bars, coverage, "district", t(title, lang), lang)
+    ui.area_chart(fig, title, filters, key="overview_district_bars", drillable=True)
+
+
 def render_districts(filters, head: dict, lang: str) -> None:
     coverage = state.run_query("coverage_by_district", filters.params())
     results = state.run_query("results_by_district", filters.params())
     if head["has_roster"] and not coverage.empty:
-        title = subset_key("chart_coverage_by_district", filters)
-        fig = state.figure(charts.coverage_bars, coverage, "district", t(title, lang), lang)
-        ui.area_chart(fig, title, filters, key="overview_district_bars", drillable=True)
+        render_district_bars(filters, lang)
         table = coverage.merge(results, on="district", how="left")
     else:
         table = results

@@ -231,7 +231,8 @@ def choose_districts(rows: pd.DataFrame, lang: str, key: str, filters: Filters |
                      by: str = "plan") -> list[str] | None:
     """At province scale, the group of districts a page's per-district charts show: the order of
     `rows` (plan_by_district: behind first, then lowest coverage; by="coverage": coverage_by_district
-    in charts.lowest_first's order, when there is no plan), charts.SHOWN_DISTRICTS at a time.
+    in charts.lowest_first's order, when there is no plan; by="issues": the most issues first),
+    charts.SHOWN_DISTRICTS at a time.
     None when every district fits (a city), or the sidebar's district filter already narrows to few
     enough. `key` keeps each page's choice apart. With `filters`, the labels name the areas at their
     grain (the townships of a district with many)."""
@@ -243,9 +244,8 @@ def choose_districts(rows: pd.DataFrame, lang: str, key: str, filters: Filters |
         st.session_state.pop(key, None)
     left, _ = st.columns([1, 2])
     params = filters.params() if filters is not None else {}
-    lowest = "_lowest" if by == "coverage" else ""
     index = left.selectbox(grained(t("shown_districts", lang), params, lang), options, key=key,
-                           help=grained(t("shown_help" + lowest, lang), params, lang),
+                           help=grained(t("shown_help" + charts.GROUP_ORDERS[by][0], lang), params, lang),
                            format_func=lambda i: grained(charts.group_label(i, groups, lang, by), params, lang))
     st.caption(grained(charts.group_note(index, groups, lang, by), params, lang))
     return groups[index]

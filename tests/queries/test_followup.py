@@ -410,6 +410,7 @@ def test_district_groups_labels_and_names():
     assert charts.group_label(0, groups, "en", by="coverage") == "The 12 lowest"  # no plan to be behind
     assert charts.group_label(1, groups, "zh", by="coverage") == "覆盖率由低到高第 13–24 名"
     assert charts.group_note(2, groups, "en", by="coverage").startswith("Showing the districts ranked 25–30 by coverage")
+    assert charts.group_label(0, groups, "zh", by="issues") == "问题最多的 12 个"
     assert charts.district_names(names[:3], "zh") == "县0、县1、县2"
     assert charts.district_names(names, "zh", most=2) == "县0、县1 等（另有 28 个）"
     assert charts.district_names(names, "en", most=2) == "县0, 县1 and 28 more"
@@ -508,6 +509,58 @@ def test_a_round_filter_shows_the_lowest_districts_not_every_one(province_db, tm
     assert not at.exception
     bars, lines, _ = drawn()
     assert bars == set(order[24:]) and lines & set(order) == set(order[24:])
+
+
+@pytest.fixture(scope="module")
+def province_issues_db(tmp_path_factory) -> Path:
+    """_province with an issue list: district k (k % 4 > 0, so inspected) has k issues."""
+    issues = [["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", "整改状态"]]
+    for k in range(30):
+        if k % 4:
+            issues += [["2022年第一批", f"测{k:02d}县", f"测{k:02d}县镇", f"测{k:02d}县0村", "群众身边腐败", "已整改"]] * k
+    files = [*_province(), InputFile("issues.csv", _csv(issues))]
+    return _planned_store(tmp_path_factory.mktemp("province-issues") / "p.duckdb", files)
+
+
+def test_overview_and_categories_show_one_group_of_districts_at_a_time(province_issues_db, tmp_path, env_db):
+    """The overview's coverage bars (lowest coverage first) and the categories' stacks by district
+    (most issues first) draw 12 districts at a time, not every one (2,946 at national scale)."""
+    import json
+
+    db = tmp_path / "p.duckdb"
+    db.write_bytes(province_issues_db.read_bytes())
+    con = store.connect(db, read_only=True)
+    coverage = store.run_query(con, "coverage_by_district", Filters().params())
+    con.close()
+    lowest = coverage.sort_values(["coverage_rate", "district"])["district"].tolist()
+    most = [f"测{k:02d}县" for k in range(29, 0, -1) if k % 4]
+    at = _app_test(db, env_db)
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    choice = at.selectbox(key="overview_districts_shown")
+    assert len(choice.options) == 3 and choice.options[0] == "覆盖率最低的 12 个"
+    spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+    assert set(spec["data"][0]["customdata"]) == set(lowest[:12])
+    assert len(at.dataframe[0].value) == 30  # the table keeps every district
+    choice.set_value(1).run()
+    spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+    assert set(spec["data"][0]["customdata"]) == set(lowest[12:24])
+
+    at.switch_page("pages/categories.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    choice = at.selectbox(key="cat_districts_shown")
+    assert len(choice.options) == 2 and choice.options[0] == "问题最多的 12 个"
+    assert any("显示发现问题最多的 12 个县区（共 22 个）" in c.value for c in at.caption)
+
+    def stacks() -> list[str]:
+        spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                    if "各县区" in json.dumps(json.loads(c.proto.spec)["layout"].get("title", {}), ensure_ascii=False))
+        return list(spec["data"][0]["x"])
+
+    assert stacks() == most[:12]
+    choice.set_value(1).run()
+    assert not at.exception
+    assert stacks() == most[12:]
 
 
 def test_briefing_at_province_scale_draws_the_lowest_districts_and_exports_them_all(province_db):
