@@ -109,7 +109,13 @@ def render_districts(filters, head: dict, lang: str) -> None:
     results = state.run_query("results_by_district", filters.params())
     if head["has_roster"] and not coverage.empty:
         render_district_bars(filters, lang)
-        table = coverage.merge(results, on="district", how="left")
+        table = coverage.merge(results, on="district", how="left", indicator=True)
+        # a district with no inspection under the filters: 0 inspections and 0 found (not "None");
+        # a sum left blank by every inspection of a district stays missing (—, ui.table)
+        none = table.pop("_merge") == "left_only"
+        counts = [c for c in results.columns if c != "district"]
+        table.loc[none, counts] = 0
+        table = table.astype({c: "Int64" for c in counts})
     else:
         table = results
     st.subheader(area_title("table_districts", filters.params(), lang))

@@ -194,9 +194,10 @@ def table(frame: pd.DataFrame, labels: dict[str, str], formats: dict | None = No
     vocab = [c for c in labels if c in VOCABULARY_COLUMNS]
     if vocab and lang != "zh":  # unit types, modes, levels, statuses in the page's language
         shown = shown.assign(**{c: shown[c].map(lambda v: value(v, lang) if isinstance(v, str) else v) for c in vocab})
-    blank = [c for c in shown.columns if (shown[c].dtype == object or pd.api.types.is_datetime64_any_dtype(shown[c]))
+    blank = [c for c in shown.columns if (shown[c].dtype == object or pd.api.types.is_datetime64_any_dtype(shown[c])
+                                          or (pd.api.types.is_numeric_dtype(shown[c]) and c not in (formats or {})))
              and shown[c].isna().any()]
-    if blank:  # a missing text or date reads as not given ("—"), never as "None"
+    if blank:  # a missing text, date or number reads as not given ("—"), never as "None"
         shown = shown.assign(**{c: (shown[c].dt.date if pd.api.types.is_datetime64_any_dtype(shown[c]) else shown[c])
                                 .astype(object).where(shown[c].notna(), "—") for c in blank})
     shown = shown.rename(columns={c: t(k, lang) for c, k in labels.items()})

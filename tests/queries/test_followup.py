@@ -563,6 +563,18 @@ def test_overview_and_categories_show_one_group_of_districts_at_a_time(province_
     assert stacks() == most[12:]
 
 
+def test_overview_table_says_zero_for_a_district_without_inspections(city_db, tmp_path, make_app):
+    """Under a round filter 乙区 has no inspection: its counts are 0, not None (they were blank)."""
+    db = tmp_path / "city.duckdb"
+    db.write_bytes(city_db.read_bytes())
+    at = make_app(db, {"round": "2023年第1批"}, "pages/overview.py")
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value.set_index("县区")
+    assert table.loc["乙区", "巡察次数"] == 0 and table.loc["乙区", "发现问题"] == 0
+    assert table.loc["甲区", "巡察次数"] == 10
+    assert not table.astype(str).isin(["None", "nan", "<NA>"]).any().any()
+
+
 def test_briefing_at_province_scale_draws_the_lowest_districts_and_exports_them_all(province_db):
     """A briefing slide of 30 districts is unreadable: it draws the 12 lowest, says so in its title,
     and its table (the spreadsheet and CSV exports) keeps every district."""
