@@ -59,6 +59,10 @@ def compute(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     }
     for name in COUNTS:
         out[name] = head[name] if name == "funds_recovered" else _int(head[name])
+    if filters.categories:
+        # the issue list's figures of the chosen categories (rectification_totals honours them, as the
+        # follow-up page's tiles do); the inspections' sums above have no category
+        head = {**head, **records(run_query(con, "rectification_totals", params))[0]}
     out["rectification_rate"] = head["rectification_rate"]
     out["rectification_basis"] = head["rectification_basis"]
     out["one_month_rectification_rate"] = head["one_month_rectification_rate"]

@@ -1,0 +1,402 @@
+"""The headline figures against an oracle written from the contract's text alone ("What the figures
+mean" in DATA_CONTRACT.md), in plain Python over the rows the test itself wrote: random small
+ledgers (blanks, all four statuses, rectified dates after the as-of day, inspections without an
+end date) imported through the importer, then metrics.compute — what the command line prints, read
+by the same queries as the pages — under random filters of both kinds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+from dataclasses import dataclass
+
+import pytest
+from support.ledgers import InputFile, csv_bytes, memory_store, run, table
+
+from inspection import metrics
+from inspection.filters import Filters
+
+ROSTER_HEADER = ["县区", "乡镇街道", "村(社区)", "对象类型", "是否贫困村"]
+INSPECTION_HEADER = ["轮次", "巡察层级", "巡察组", "巡察方式", "开始日期", "结束日期", "县区", "乡镇街道", "村(社区)",
+                     "发现问题数", "移交问题线索数", "立行立改数", "党纪政务处分人数", "组织处理人数",
+                     "移交司法机关人数", "已整改数", "追回资金(万元)"]
+COUNT_FIELDS = ("issues_found", "clues", "immediate_fixes", "disciplined", "org_handled", "judicial",
+                "rectified", "funds_recovered")
+ISSUE_HEADER = ["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", "二级类别", "整改状态", "整改时限", "整改完成时间"]
+STATUS = {"已整改": "rectified", "整改中": "in_progress", "未整改": "not_started", "长期整改": "long_term"}
+ROUNDS = {"2021年第一轮": 2021, "2022年第二轮": 2022, "2023年第一轮": 2023}
+CATEGORIES = {"党的领导": ["理论学习", "政治站位"], "群众身边腐败问题": ["集体三资", "惠民资金"], "基层党组织建设": ["组织生活"]}
+
+
+def seeds(default: int) -> range:
+    """The random ledgers a test draws: a few in the suite; ORACLE_SEEDS=N draws N (a longer search)."""
+    return range(int(os.environ.get("ORACLE_SEEDS", default)))
+
+
+@dataclass
+class Unit:
+    district: str
+    township: str
+    name: str
+    unit_type: str
+    poverty: bool
+
+
+@dataclass
+class Inspection:
+    round: str
+    unit: Unit
+    level: str  # municipal | county
+    mode: str
+    start: dt.date
+    end: dt.date | None
+    counts: dict  # field -> int | float | None
+
+
+@dataclass
+class Issue:
+    inspection: Inspection
+    category: str
+    subcategory: str | None
+    status: str
+    due: dt.date | None
+    rectified_date: dt.date | None
+
+
+def ledgers(rng: random.Random) -> tuple[list[Unit], list[Inspection], list[Issue]]:
+    units = []
+    for d in range(rng.randint(2, 3)):
+        for t in range(rng.randint(1, 2)):
+            for u in range(rng.randint(2, 4)):
+                kind = rng.choice(["村", "社区", "基层站所"])
+                units.append(Unit(f"第{d}区", f"第{d}{t}镇", f"甲{d}{t}{u}{'村' if kind == '村' else kind}",
+                                  kind, rng.random() < 0.3))
+    inspections, issues = [], []
+    for name, year in ROUNDS.items():
+        for unit in units:
+            if rng.random() < 0.45:
+                continue
+            start = dt.date(year, rng.randint(1, 11), rng.randint(1, 28))
+            end = None if rng.random() < 0.15 else start + dt.timedelta(days=rng.randint(15, 70))
+            counts = {}
+            for field in COUNT_FIELDS:
+                if rng.random() < 0.15 and field != "issues_found":  # required: a blank is a reject
+                    counts[field] = None
+                elif field == "funds_recovered":
+                    counts[field] = round(rng.random() * 20, 2)
+                else:
+                    counts[field] = rng.randint(0, 6)
+            if counts["issues_found"] is not None and counts["rectified"] is not None:
+                counts["rectified"] = min(counts["rectified"], counts["issues_found"])
+            inspection = Inspection(name, unit, rng.choice(["municipal", "county"]), rng.choice(["常规", "专项", "机动"]),
+                                    start, end, counts)
+            inspections.append(inspection)
+            for _ in range(rng.choice([0, 0, 1, 2, 4])):
+                category = rng.choice(list(CATEGORIES))
+                status = rng.choice(list(STATUS))
+                base = end or start
+                due = None if rng.random() < 0.2 else base + dt.timedelta(days=rng.randint(-10, 200))
+                done = None
+                if status == "已整改" and rng.random() < 0.8:
+                    done = base + dt.timedelta(days=rng.randint(0, 400))
+                issues.append(Issue(inspection, category,
+                                    rng.choice(CATEGORIES[category] + [None]), status, due, done))
+    return units, inspections, issues
+
+
+def files(units, inspections, issues) -> list[InputFile]:
+    roster = [[u.district, u.township, u.name, u.unit_type, "是" if u.poverty else "否"] for u in units]
+    level_word = {"municipal": "市级", "county": "县级"}
+    rows = []
+    for i in inspections:
+        rows.append([i.round, level_word[i.level], "市委第一巡察组" if i.level == "municipal" else "县委第二巡察组",
+                     i.mode, i.start.isoformat(), i.end.isoformat() if i.end else "",
+                     i.unit.district, i.unit.township, i.unit.name]
+                    + ["" if i.counts[f] is None else i.counts[f] for f in COUNT_FIELDS])
+    issue_rows = [[s.inspection.round, s.inspection.unit.district, s.inspection.unit.township, s.inspection.unit.name,
+                   s.category, s.subcategory or "", s.status, s.due.isoformat() if s.due else "",
+                   s.rectified_date.isoformat() if s.rectified_date else ""] for s in issues]
+    out = [InputFile("名册.csv", csv_bytes(table(ROSTER_HEADER, roster))),
+           InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows)))]
+    if issue_rows:
+        out.append(InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, issue_rows))))
+    return out
+
+
+def random_filters(rng: random.Random, units: list[Unit], days: list[dt.date]) -> Filters:
+    def some(values, p=0.3):
+        values = sorted(set(values))
+        return tuple(v for v in values if rng.random() < 0.5) if rng.random() < p else ()
+
+    districts = some(u.district for u in units)
+    townships = some([u.township for u in units if not districts or u.district in districts], 0.2)
+    year_from = rng.choice([None, None, 2022])
+    year_to = rng.choice([None, None, 2022, 2023])
+    if year_from and year_to and year_to < year_from:
+        year_to = None
+    return Filters(districts=districts, townships=townships, unit_types=some([u.unit_type for u in units], 0.2),
+                   poverty_only=rng.random() < 0.15, rounds=some(ROUNDS, 0.25), year_from=year_from,
+                   year_to=year_to, levels=some(["municipal", "county"], 0.25), modes=some(["常规", "专项", "机动"], 0.2),
+                   # a day of the data half the time: the boundaries (on or before, before) are met
+                   as_of=rng.choice(days) if rng.random() < 0.5 else rng.choice(
+                       [dt.date(2024, 12, 31), dt.date(2022, 6, 30), dt.date(2023, 3, 1), dt.date(2026, 1, 1)]),
+                   categories=some(CATEGORIES, 0.2))
+
+
+def oracle(units, inspections, issues, f: Filters) -> dict:
+    def unit_ok(u: Unit) -> bool:
+        return ((not f.districts or u.district in f.districts) and (not f.townships or u.township in f.townships)
+                and (not f.unit_types or u.unit_type in f.unit_types) and (not f.poverty_only or u.poverty))
+
+    def inspection_ok(i: Inspection) -> bool:
+        return (unit_ok(i.unit) and (not f.rounds or i.round in f.rounds) and (not f.levels or i.level in f.levels)
+                and (not f.modes or i.mode in f.modes) and (f.year_from is None or i.start.year >= f.year_from)
+                and (f.year_to is None or i.start.year <= f.year_to) and i.start <= f.as_of)
+
+    roster = [u for u in units if unit_ok(u)]
+    chosen = [i for i in inspections if inspection_ok(i)]
+    covered = {id(i.unit) for i in chosen}
+    out = {"units_total": len(roster), "units_covered": sum(id(u) in covered for u in roster),
+           "inspections": len(chosen)}
+    out["coverage_rate"] = out["units_covered"] / out["units_total"] if roster else None
+    out["not_reported"] = {}
+    for field in COUNT_FIELDS:
+        values = [i.counts[field] for i in chosen if i.counts[field] is not None]
+        out[field] = sum(values) if values else None
+        out["not_reported"][field] = len(chosen) - len(values)
+
+    def rectified(s: Issue) -> bool:
+        return s.status == "已整改" and (s.rectified_date is None or s.rectified_date <= f.as_of)
+
+    listed = [s for s in issues if id(s.inspection) in {id(i) for i in chosen}
+              and (not f.categories or s.category in f.categories)]
+    out["listed_issues"] = len(listed)
+    out["long_term"] = sum(s.status == "长期整改" for s in listed)
+    out["overdue"] = sum(not rectified(s) and s.status != "长期整改" and s.due is not None and s.due < f.as_of
+                         for s in listed)
+    if listed:
+        out["rectification_rate"] = sum(map(rectified, listed)) / len(listed)
+    elif f.categories:  # the inspections' counts have no category: no rate
+        out["rectification_rate"] = None
+    else:
+        both = [i for i in chosen if i.counts["issues_found"] is not None and i.counts["rectified"] is not None]
+        found = sum(i.counts["issues_found"] for i in both)
+        out["rectification_rate"] = sum(i.counts["rectified"] for i in both) / found if found else None
+    with_end = [s for s in listed if s.inspection.end is not None]
+    out["one_month_rectification_rate"] = (
+        sum(rectified(s) and s.rectified_date is not None
+            and s.rectified_date <= s.inspection.end + dt.timedelta(days=30) for s in with_end) / len(with_end)
+        if with_end else None)
+
+    out["by_level"] = {}
+    for level in ("municipal", "county"):
+        rows = [i for i in chosen if i.level == level]
+        both = [i for i in rows if i.counts["issues_found"] is not None and i.counts["clues"] is not None]
+        disc = [i.counts["disciplined"] for i in rows if i.counts["disciplined"] is not None]
+        out["by_level"][level] = {
+            "inspections": len(rows), "units": len({id(i.unit) for i in rows}),
+            "avg_issues_and_clues": (sum(i.counts["issues_found"] + i.counts["clues"] for i in both) / len(both)
+                                     if both else None),
+            "avg_disciplined": sum(disc) / len(disc) if disc else None}
+    m, c = out["by_level"]["municipal"], out["by_level"]["county"]
+    out["ratio_issues_and_clues"] = (m["avg_issues_and_clues"] / c["avg_issues_and_clues"]
+                                     if m["avg_issues_and_clues"] is not None and c["avg_issues_and_clues"] else None)
+    out["ratio_disciplined"] = (m["avg_disciplined"] / c["avg_disciplined"]
+                                if m["avg_disciplined"] is not None and c["avg_disciplined"] else None)
+
+    by_district = {}
+    for u in roster:
+        row = by_district.setdefault(u.district, [0, 0])
+        row[0] += 1
+        row[1] += id(u) in covered
+    out["by_district"] = {d: (t, cv) for d, (t, cv) in by_district.items()}
+    categories = {}
+    for s in listed:
+        row = categories.setdefault((s.category, s.subcategory), [0, 0, 0])
+        row[0] += 1
+        row[1] += rectified(s)
+        row[2] += s.status == "长期整改"
+    out["by_category"] = {k: tuple(v) for k, v in categories.items()}
+    out["uncovered"] = sorted((u.district, u.township, u.name) for u in roster if id(u) not in covered)
+    return out
+
+
+def close(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(float(a) - float(b)) < 1e-6
+
+
+@pytest.mark.parametrize("seed", seeds(6))
+def test_headline_figures_equal_the_contracts_definitions(seed):
+    rng = random.Random(seed)
+    units, inspections, issues = ledgers(rng)
+    days = sorted({d for i in inspections for d in (i.start, i.end) if d}
+                  | {d for s in issues for d in (s.due, s.rectified_date) if d})
+    con = memory_store()
+    try:
+        result = run(con, *files(units, inspections, issues))
+        assert result.status == "imported", result.problems
+        for n in range(8):
+            f = Filters() if n == 0 else random_filters(rng, units, days)
+            if n == 0:
+                f = Filters(as_of=dt.date(2026, 1, 1))
+            want, got = oracle(units, inspections, issues, f), metrics.compute(con, f)
+            where = f"seed {seed}, set {n}: {f}"
+            for key in ("units_total", "units_covered", "coverage_rate", "inspections", *COUNT_FIELDS,
+                        "listed_issues", "long_term", "overdue", "rectification_rate", "one_month_rectification_rate",
+                        "ratio_issues_and_clues", "ratio_disciplined"):
+                assert close(got[key], want[key]), (key, got[key], want[key], where)
+            assert got["not_reported"] == want["not_reported"], where
+            for level in ("municipal", "county"):
+                for key, value in want["by_level"][level].items():
+                    assert close(got["by_level"][level][key], value), (level, key, got["by_level"][level], where)
+            assert {r["district"]: (r["units_total"], r["units_covered"]) for r in got["by_district"]} \
+                == want["by_district"], where
+            assert {(r["category"], r["subcategory"]): (r["issues"], r["rectified"], r["long_term"])
+                    for r in got["by_category"]} == want["by_category"], where
+            assert sorted((r["district"], r["township"], r["unit_name"]) for r in got["uncovered"]) \
+                == want["uncovered"], where
+    finally:
+        con.close()
+
+
+def check(con, units, inspections, issues, rng: random.Random, days: list[dt.date], sets: int, where: str) -> None:
+    for n in range(sets):
+        f = Filters(as_of=dt.date(2026, 1, 1)) if n == 0 else random_filters(rng, units, days)
+        want, got = oracle(units, inspections, issues, f), metrics.compute(con, f)
+        for key in ("units_total", "units_covered", "inspections", *COUNT_FIELDS, "listed_issues", "long_term",
+                    "overdue", "rectification_rate", "one_month_rectification_rate", "ratio_issues_and_clues"):
+            assert close(got[key], want[key]), (key, got[key], want[key], where, n, f)
+        assert {(r["category"], r["subcategory"]): (r["issues"], r["rectified"], r["long_term"])
+                for r in got["by_category"]} == want["by_category"], (where, n, f)
+
+
+@pytest.mark.parametrize("seed", seeds(2))
+def test_figures_follow_corrections_and_undo(seed):
+    """Imported in parts, corrected (a changed inspections file, a changed issue list for some units:
+    their rows are replaced), then undone step by step: the figures are always those of the rows the
+    store should hold (the materialised tables and pre-aggregates rewritten with them)."""
+    import copy
+
+    from inspection.importer import undo
+
+    rng = random.Random(1000 + seed)
+    units, inspections, issues = ledgers(rng)
+    days = sorted({d for i in inspections for d in (i.start, i.end) if d})
+    roster_file, inspection_file, *issue_file = files(units, inspections, issues)
+    con = memory_store()
+    try:
+        assert run(con, roster_file, inspection_file).status == "imported"
+        check(con, units, inspections, [], rng, days, 3, "roster and inspections")
+        if issue_file:
+            assert run(con, *issue_file).status == "imported"
+        check(con, units, inspections, issues, rng, days, 3, "issues")
+
+        # a corrected inspections file: some rows' counts, level and mode changed
+        changed = copy.deepcopy(inspections, {id(u): u for u in units})  # the same units
+        fixed = [i for i in changed if rng.random() < 0.4] or changed[:1]
+        for i in fixed:
+            i.counts = {k: (v + 1 if isinstance(v, int) else v) for k, v in i.counts.items()}
+            i.level = "county" if i.level == "municipal" else "municipal"
+            i.mode = rng.choice(["常规", "专项"])
+        by_key = {(i.round, i.unit.name): i for i in changed}
+        moved = [copy.copy(s) for s in issues]
+        for s in moved:
+            s.inspection = by_key[(s.inspection.round, s.inspection.unit.name)]
+        step3 = run(con, files(units, fixed, [])[1])
+        assert step3.status == "imported" and step3.replaced, step3
+        check(con, units, changed, moved, rng, days, 4, "corrected inspections")
+
+        # a corrected issue list for some of the inspections: their issues are the new rows
+        again = [i for i in changed if rng.random() < 0.3] or changed[:1]
+        *_, new = ledgers(random.Random(2000 + seed))
+        renewed = [copy.copy(s) for s in new[:12]]
+        for n, s in enumerate(renewed):
+            s.inspection = again[n % len(again)]
+        listed_again = {id(s.inspection) for s in renewed}  # a (round, unit) in the new list: its rows replaced
+        kept = [s for s in moved if id(s.inspection) not in listed_again]
+        step4 = run(con, files(units, [], renewed)[2]) if renewed else None
+        if step4 is not None:
+            assert step4.status == "imported", step4.problems
+            check(con, units, changed, kept + [s for s in renewed], rng, days, 4, "corrected issue list")
+            undo(con, step4.import_id, "tester")
+        check(con, units, changed, moved, rng, days, 3, "issue list undone")
+        undo(con, step3.import_id, "tester")
+        check(con, units, inspections, issues, rng, days, 3, "inspections undone")
+    finally:
+        con.close()
+
+
+def area_figures(units, inspections, issues, f: Filters) -> dict:
+    """The per-area figures at the filters' grain (district, township or unit), by the contract."""
+    key = {"district": lambda u: u.district, "township": lambda u: u.township, "unit": lambda u: u.name}[f.grain()]
+    ok_units = [u for u in units if (not f.districts or u.district in f.districts)
+                and (not f.townships or u.township in f.townships)
+                and (not f.unit_types or u.unit_type in f.unit_types) and (not f.poverty_only or u.poverty)]
+    chosen = [i for i in inspections if i.unit in ok_units and (not f.rounds or i.round in f.rounds)
+              and (not f.levels or i.level in f.levels) and (not f.modes or i.mode in f.modes)
+              and (f.year_from is None or i.start.year >= f.year_from)
+              and (f.year_to is None or i.start.year <= f.year_to) and i.start <= f.as_of]
+    results = {}
+    for i in chosen:
+        row = results.setdefault(key(i.unit), {"inspections": 0, "units": set(), "issues_found": [], "clues": []})
+        row["inspections"] += 1
+        row["units"].add(id(i.unit))
+        for field in ("issues_found", "clues"):
+            if i.counts[field] is not None:
+                row[field].append(i.counts[field])
+    results = {k: (v["inspections"], len(v["units"]), sum(v["issues_found"]) if v["issues_found"] else None,
+                   sum(v["clues"]) if v["clues"] else None) for k, v in results.items()}
+    coverage = {}
+    covered = {id(i.unit) for i in chosen}
+    for u in ok_units:
+        row = coverage.setdefault(key(u), [0, 0])
+        row[0] += 1
+        row[1] += id(u) in covered
+    ids = {id(i) for i in chosen}
+    listed = [s for s in issues if id(s.inspection) in ids and (not f.categories or s.category in f.categories)]
+    by_area_category = {}
+    for s in listed:
+        by_area_category[(key(s.inspection.unit), s.category)] = by_area_category.get(
+            (key(s.inspection.unit), s.category), 0) + 1
+    return {"results": results, "coverage": {k: tuple(v) for k, v in coverage.items()},
+            "area_category": by_area_category}
+
+
+@pytest.mark.parametrize("seed", seeds(3))
+def test_figures_by_area_at_every_grain(seed):
+    """The drill-down's tables and charts by area (district, then township, then unit) against the
+    same oracle: results, coverage and issues by area and category."""
+    from inspection import store
+
+    rng = random.Random(3000 + seed)
+    units, inspections, issues = ledgers(rng)
+    days = sorted({d for i in inspections for d in (i.start, i.end) if d})
+    con = memory_store()
+    try:
+        assert run(con, *files(units, inspections, issues)).status == "imported"
+        district = rng.choice(units).district
+        township = rng.choice([u for u in units if u.district == district]).township
+        for places in ({}, {"districts": (district,)}, {"districts": (district,), "townships": (township,)}):
+            for _ in range(3):
+                f = random_filters(rng, units, days)
+                f = Filters(**{**{k: getattr(f, k) for k in ("rounds", "year_from", "year_to", "levels", "modes",
+                                                             "as_of", "categories", "unit_types")}, **places})
+                want = area_figures(units, inspections, issues, f)
+                params = f.params()
+                got = {r["district"]: (r["inspections"], r["units_inspected"], r["issues_found"], r["clues"])
+                       for r in store.run_query(con, "results_by_district", params).to_dict("records")
+                       if r["inspections"]}
+                got = {k: tuple(None if v != v else v for v in row) for k, row in got.items()}
+                assert got == want["results"], (f, got, want["results"])
+                got = {r["district"]: (r["units_total"], r["units_covered"])
+                       for r in store.run_query(con, "coverage_by_district", params).to_dict("records")}
+                assert got == want["coverage"], (f, got, want["coverage"])
+                got = {(r["district"], r["category"]): r["issues"]
+                       for r in store.run_query(con, "issues_by_district_category", params).to_dict("records")
+                       if r["issues"]}
+                assert got == want["area_category"], (f, got, want["area_category"])
+    finally:
+        con.close()
