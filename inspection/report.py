@@ -72,6 +72,8 @@ def summary(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: s
     head = {k: clean(v) for k, v in query("headline_totals", params).iloc[0].to_dict().items()}
     if not head.get("inspections") and not head.get("units_total"):
         return []
+    if filters.categories:  # the issue list's figures of the chosen categories, as metrics --category
+        head.update({k: clean(v) for k, v in query("rectification_totals", params).iloc[0].to_dict().items()})
     scope = t("rep_scope", lang, filters=describe_filters(filters.active(), lang)) if filters.active() else ""
     as_of = t("rep_as_of", lang, date=date_text(filters.as_of, lang))
     paragraphs = [
@@ -82,6 +84,11 @@ def summary(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: s
         _rectification(head, lang),
     ]
     return [p for p in paragraphs if p]
+
+
+def queries(filters: Filters) -> tuple[str, ...]:
+    """The queries the text runs for these filters (started in advance by the briefing page)."""
+    return QUERIES + (("rectification_totals",) if filters.categories else ())
 
 
 def query_params(filters: Filters) -> dict:

@@ -153,7 +153,7 @@ class Page:
 
 
 def _briefing_text(filters: Filters) -> list[tuple[Sequence[str], dict]]:
-    return [(report.QUERIES, report.query_params(filters))]  # the summary text above the charts
+    return [(report.queries(filters), report.query_params(filters))]  # the summary text above the charts
 
 
 def _briefing_progress(filters: Filters, fetch) -> list[tuple[str, dict]]:
