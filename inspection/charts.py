@@ -277,9 +277,14 @@ def round_heatmap(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figur
     grid = frame.pivot_table(index="district", columns="round", values="units", aggfunc="sum").reindex(columns=rounds)
     z = grid.to_numpy(dtype=float)
     text = [["" if v != v else f"{int(v)}" for v in row] for row in z]
+    top = float(pd.Series(z.ravel()).max()) if z.size and pd.Series(z.ravel()).notna().any() else 0.0
+    # whole units on the colour bar (it read 9.5 units when the cells held 9 to 11)
+    bar = dict(title=t("units_label", lang), tickformat=",d")
+    if top <= 10:
+        bar.update(tick0=0, dtick=1)
     fig = go.Figure(go.Heatmap(
         z=z, x=rounds, y=grid.index.tolist(), text=text, texttemplate="%{text}", colorscale="Reds",
-        colorbar=dict(title=t("units_label", lang)), hoverongaps=False,
+        zmin=0, colorbar=bar, hoverongaps=False,
         hovertemplate="%{y} %{x}<br>%{z:.0f}<extra></extra>",
     ))
     fig.update_xaxes(title_text=t("round", lang), type="category")

@@ -240,6 +240,8 @@ def choose_districts(rows: pd.DataFrame, lang: str, key: str, filters: Filters |
     groups = charts.district_groups(rows["district"])
     if len(groups) == 1:
         return None
+    if by == "plan" and "behind" in rows and not rows["behind"].astype(bool).any():
+        by = "coverage"  # none behind: the plan's order is then the lowest coverage first, and says so
     options = list(range(len(groups)))
     if st.session_state.get(key) not in options:  # fewer groups after a filter change
         st.session_state.pop(key, None)

@@ -575,6 +575,26 @@ def test_overview_table_says_zero_for_a_district_without_inspections(city_db, tm
     assert not table.astype(str).isin(["None", "nan", "<NA>"]).any().any()
 
 
+def test_heatmap_colour_bar_counts_whole_units():
+    import pandas as pd
+
+    from inspection import charts
+
+    frame = pd.DataFrame({"district": ["甲区", "乙区"], "round": ["第一轮"] * 2, "round_ord": [1, 1], "units": [9, 11]})
+    bar = charts.round_heatmap(frame, "t", "zh").data[0]
+    assert (bar.zmin, bar.colorbar.tickformat) == (0, ",d")  # from 0, whole numbers (it read 9, 9.5, ... 11)
+    bar = charts.round_heatmap(frame.assign(units=1), "t", "zh").data[0]
+    assert (bar.zmin, bar.colorbar.dtick) == (0, 1)  # one unit a cell: ticks 0 and 1 (it read 0.6 ... 1.4)
+
+
+def test_units_none_behind_are_chosen_as_the_lowest_coverage(demo_copy, make_app):
+    """A township of 28 units, every one on plan: the group is not called 'the most behind'."""
+    at = make_app(demo_copy, {"district": "临颍县", "township": "北港镇（临颍县）"}, "pages/coverage.py")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="coverage_districts_shown").options[0] == "覆盖率最低的 12 个"
+    assert any("显示覆盖率最低的 12 个对象（共 28 个）" in c.value for c in at.caption)
+
+
 def test_briefing_at_province_scale_draws_the_lowest_districts_and_exports_them_all(province_db):
     """A briefing slide of 30 districts is unreadable: it draws the 12 lowest, says so in its title,
     and its table (the spreadsheet and CSV exports) keeps every district."""
