@@ -293,6 +293,41 @@ WHERE inspection_ok(rounds, year_from, year_to, levels, modes, day, round, year,
   AND start_date <= as_of::DATE
   AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
 
+-- ... and its districts' path alone (not whole_totals and not issue_detail: districts chosen or a
+-- figure by district, no township, unit type or poverty filter, SET VARIABLE issues_detail off): its
+-- first two branches over the districts' groups of a_issues and a_issue_days.
+CREATE OR REPLACE MACRO issue_counts_districts(districts, rounds, year_from, year_to, levels, modes, as_of, categories,
+                                               year_before := false) AS TABLE
+WITH rows AS (
+    SELECT district, round, round_ord, year, level, mode, category,
+           subcategory, status, start_date, rectified_date, due_date, has_feedback, in_month, n, day
+    FROM (SELECT *, issue_day(start_date, as_of, year_before) AS day FROM a_issues)
+    WHERE district <> '*' AND issue_unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
+      AND coalesce(start_date <> date_trunc('month', day)::DATE, true)
+      AND coalesce(rectified_date <> date_trunc('month', day)::DATE, true)
+      AND coalesce(due_date <> date_trunc('month', day)::DATE, true)
+    UNION ALL
+    SELECT district, round, round_ord, year, level, mode, category,
+           subcategory, status, start_date, rectified_date, due_date, has_feedback, in_month, n, day
+    FROM (SELECT *, issue_day(start_date, as_of, year_before) AS day FROM a_issue_days)
+    WHERE district <> '*' AND issue_unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
+      AND touch = date_trunc('month', day)::DATE
+      AND (touch = date_trunc('month', as_of::DATE)::DATE
+           OR year_before AND touch = date_trunc('month', as_of::DATE - INTERVAL 1 YEAR)::DATE)
+)
+SELECT district, NULL::VARCHAR AS township, NULL::INTEGER AS unit_id, round, round_ord, level, category, subcategory,
+    start_date,
+    issue_rectified(status, rectified_date, day) AS is_rectified,
+    (status = 'long_term') AS is_long_term,
+    issue_overdue(status, rectified_date, due_date, day) AS is_overdue,
+    has_feedback,
+    issue_rectified(status, rectified_date, day) AND in_month AS rectified_in_month,
+    n
+FROM rows
+WHERE inspection_ok(rounds, year_from, year_to, levels, modes, day, round, year, level, mode, start_date)
+  AND start_date <= as_of::DATE
+  AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
+
 -- The listed issues of f_issues by area and category, counted (n) for the figures that count listed
 -- issues alone (issues_by_district_category, overdue_by_district_category by area and category;
 -- issues_by_round_category by round and category): issue_counts without the status and dates, read
@@ -590,7 +625,8 @@ SELECT
     tally_if(n, rectified_in_month) AS rectified_in_month
 FROM issue_counts(districts, townships, unit_types, poverty_only,
                   rounds, year_from, year_to, levels, modes, as_of, categories, NULL);
--- (the same over issue_counts_whole, for a statement chosen for the whole area: queries/paths/)
+-- (the same over issue_counts_whole and issue_counts_districts, for statements chosen for those paths:
+-- queries/paths/)
 CREATE OR REPLACE MACRO issue_list_stats_whole(rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
 SELECT
     tally(n) AS listed_issues,
@@ -601,6 +637,17 @@ SELECT
     tally_if(n, has_feedback) AS listed_with_feedback,
     tally_if(n, rectified_in_month) AS rectified_in_month
 FROM issue_counts_whole(rounds, year_from, year_to, levels, modes, as_of, categories);
+CREATE OR REPLACE MACRO issue_list_stats_districts(districts, rounds, year_from, year_to, levels, modes, as_of,
+                                                   categories) AS TABLE
+SELECT
+    tally(n) AS listed_issues,
+    tally_if(n, is_rectified) AS listed_rectified,
+    tally_if(n, is_overdue) AS overdue,
+    tally_if(n, is_long_term) AS long_term,
+    tally_if(n, NOT is_rectified AND NOT is_long_term AND NOT coalesce(is_overdue, false)) AS open_in_time,
+    tally_if(n, has_feedback) AS listed_with_feedback,
+    tally_if(n, rectified_in_month) AS rectified_in_month
+FROM issue_counts_districts(districts, rounds, year_from, year_to, levels, modes, as_of, categories);
 -- ... the counts basis, an aggregate over f_inspections rows ...
 CREATE OR REPLACE MACRO counts_rectification_rate(rectified, issues_found) AS
     sum(rectified) FILTER (WHERE issues_found IS NOT NULL) / nullif(sum(issues_found) FILTER (WHERE rectified IS NOT NULL), 0);

@@ -412,6 +412,11 @@ def test_each_query_path_gives_the_general_statements_frame(demo_db):
     days = [dt.date(2026, 11, 15), dt.date(2019, 1, 1), dt.date(2025, 12, 31), dt.date(2026, 1, 1),
             dt.date(2024, 6, 30), dt.date(2024, 7, 1), dt.date(2030, 1, 1)]
     sets = [Filters(as_of=day).params() for day in days]
+    # one or two districts and no place at all, alone and under inspection filters (each path's case)
+    two = tuple(sorted({units[0][0], units[-1][0]}))
+    for extra in ({}, {"levels": ("county",)}, {"rounds": (rounds[0],)}, {"categories": (categories[0],)}):
+        sets += [Filters(as_of=days[0], districts=(units[1][0],), **extra).params(),
+                 Filters(as_of=days[4], districts=two, **extra).params(), Filters(as_of=days[3], **extra).params()]
     for i in range(28):
         district, township = units[rng.randrange(len(units))]
         place = ({}, {}, {"districts": (district,)}, {"districts": (district,), "townships": (f"{district}/{township}",)},
@@ -445,6 +450,8 @@ def test_each_query_path_gives_the_general_statements_frame(demo_db):
             sql, chosen_bound, path = store.statement(cur, name, bound)
             assert_same_frame(cur.execute(sql, chosen_bound).df(), cur.execute(store.load_sql(name), bound).df(),
                               f"{name} {switch}")
-            if switch != "coverage_detail" and name == "headline_totals":
+            if switch == "issues_detail":  # every path reads the issue aggregates
                 assert path is None, (name, switch, path)
+            if switch == "inspections_detail" and "a_inspection_days" in sql:  # read under their guard only
+                assert "days_apply(" in store._strip_comments(sql), (name, switch, path)
     con.close()
