@@ -267,6 +267,8 @@ def plan_vs_actual(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figu
     )
     fig.update_layout(barmode="overlay", bargap=0.35)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=names)
+    if len(names) <= 8:  # a city: level names; rotated, a behind district's two lines ran into its neighbour's
+        fig.update_xaxes(tickangle=0)
     fig.update_yaxes(title_text=t("share_label", lang), range=[0, 112], ticksuffix="%")
     return _finish(fig, title, 400)
 

@@ -154,7 +154,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "plan_behind": ("滞后于计划", "Behind the plan"),
     "plan_on_track": ("按计划推进", "On track"),
     "plan_mark": ("计划进度", "Planned"),
-    "plan_lacking": ("每月缺 {n} 个", "short {n}/month"),
+    "plan_lacking": ("每月缺<br>{n} 个", "short<br>{n}/mo"),  # under a bar: three short lines fit its width
     "plan_lacking_over": ("计划已到期", "plan period over"),
     "chart_plan_vs_actual_brief": ("各县区覆盖率与计划进度", "Coverage by district against the plan"),
     "cov_plan_behind": ("按当前进度，{n} 个县区无法按期完成全覆盖：{names}。",

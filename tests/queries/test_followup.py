@@ -337,7 +337,8 @@ def test_plan_vs_actual_marks_behind_districts_with_the_units_they_lack(con):
     assert set(bars) == {"甲区", "乙区"}
     behind = _plan(con)["乙区"]
     assert behind["behind"] and bars["乙区"][0].startswith("⚠ 乙区")
-    assert f"每月缺 {behind['lacking_per_month']:.1f} 个" in bars["乙区"][0]
+    assert f"每月缺<br>{behind['lacking_per_month']:.1f} 个" in bars["乙区"][0]  # in short lines under the bar
+    assert fig.layout.xaxis.tickangle == 0
     assert bars["乙区"][1] == pytest.approx(25.0)  # 5 of 20, drawn in %
     marks = next(trace for trace in fig.data if trace.type == "scatter")
     assert list(marks.y) == pytest.approx([r * 100 for r in frame.loc[~frame["is_total"], "planned_share"]])
