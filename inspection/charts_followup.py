@@ -239,6 +239,7 @@ def rectification_days_curve(frame: pd.DataFrame, lang: str = "zh") -> go.Figure
             hovertemplate=(f"{name}<br>" + t("n_days", lang, n="%{x}")
                            + "<br>%{y:.1%} (%{customdata[0]} / %{customdata[1]})<extra></extra>"),
         ))
+    fig.update_layout(showlegend=True)  # with one level too: the line says which level it is
     fig.add_hline(y=ONE_MONTH_REFERENCE, line={"color": REFERENCE_COLOR, "dash": "dash", "width": 1.5},
                   annotation_text=t("fu_reference", lang), annotation_position="bottom right")
     fig.add_vline(x=30, line={"color": PLAN_COLOR, "dash": "dot", "width": 1},
@@ -269,8 +270,11 @@ def overdue_by_district_category(frame: pd.DataFrame, lang: str = "zh", most: in
             marker={"color": category_color(str(category))},
             hovertemplate=f"%{{y}}<br>{category}: %{{x}}<extra></extra>",
         ))
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
-    fig.update_xaxes(title=t("fu_overdue_count", lang))
+    # the legend also with one category (which one it is), and whole issues on the axis (it read 0.2)
+    fig.update_layout(barmode="stack", legend_traceorder="normal", showlegend=True)
+    fig.update_xaxes(title=t("fu_overdue_count", lang), tickformat=",d")
+    if totals.max() <= 10:
+        fig.update_xaxes(tick0=0, dtick=1)
     _layout(fig, title, height=max(260, 36 * len(totals) + 140))
     # the longest district name on the left; the counts and their title below
     return _fixed_margins(fig, left=max(_text_width(d) for d in totals.index) + 24, bottom=55)

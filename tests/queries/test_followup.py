@@ -429,6 +429,21 @@ def test_overdue_chart_keeps_the_districts_with_the_most_overdue():
     assert len(city.data[0].y) == 5 and city.layout.title.text == "各县区逾期未整改问题（按类别）"
 
 
+def test_one_category_or_level_still_has_its_legend_and_whole_counts():
+    """Under narrow filters: one overdue issue of one category, one level's curve. The legend says
+    which category or level (it was hidden with one trace) and the axis counts whole issues."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"district": ["源汇区"], "category": ["惠民富民政策"], "overdue": [1]})
+    fig = charts_followup.overdue_by_district_category(frame, "zh")
+    assert fig.layout.showlegend and fig.data[0].name == "惠民富民政策"
+    assert (fig.layout.xaxis.dtick, fig.layout.xaxis.tickformat) == (1, ",d")
+    days = pd.DataFrame({"level": ["county"] * 2, "days": [0, 30], "rectified_share": [0.3, 0.7],
+                         "rectified_within": [3, 7], "listed_with_feedback": [10, 10]})
+    fig = charts_followup.rectification_days_curve(days, "en")
+    assert fig.layout.showlegend and fig.data[0].name == "County"
+
+
 def test_many_districts_show_the_most_behind_first(province_db, tmp_path, env_db):
     import json
 
