@@ -361,8 +361,47 @@ def area_figures(units, inspections, issues, f: Filters) -> dict:
     for s in listed:
         by_area_category[(key(s.inspection.unit), s.category)] = by_area_category.get(
             (key(s.inspection.unit), s.category), 0) + 1
+    def rectified(s: Issue) -> bool:
+        return s.status == "已整改" and (s.rectified_date is None or s.rectified_date <= f.as_of)
+
+    def overdue(s: Issue) -> bool:
+        return not rectified(s) and s.status != "长期整改" and s.due is not None and s.due < f.as_of
+
+    overdue_by = {}  # the groups with an overdue issue (the query's rows)
+    for s in listed:
+        row = overdue_by.setdefault((key(s.inspection.unit), s.category), [0, 0])
+        row[0] += 1
+        row[1] += overdue(s)
+    by_category = {}
+    for s in listed:
+        row = by_category.setdefault(s.category, [0, 0, 0, 0])
+        row[0] += 1
+        row[1] += rectified(s)
+        row[2] += s.status == "长期整改"
+        row[3] += overdue(s)
+    by_round = {}
+    for s in listed:
+        by_round[(s.inspection.round, s.category)] = by_round.get((s.inspection.round, s.category), 0) + 1
+    by_type = {}
+    for u in ok_units:
+        row = by_type.setdefault(u.unit_type, [0, 0])
+        row[0] += 1
+        row[1] += id(u) in covered
+    first = {}
+    for i in chosen:
+        first[id(i.unit)] = min(first.get(id(i.unit), i.start), i.start)
+    level_mode = {}
+    for i in chosen:
+        row = level_mode.setdefault((i.mode, i.level), [0, []])
+        row[0] += 1
+        if i.counts["clues"] is not None:
+            row[1].append(i.counts["issues_found"] + i.counts["clues"])
     return {"results": results, "coverage": {k: tuple(v) for k, v in coverage.items()},
-            "area_category": by_area_category}
+            "area_category": by_area_category, "overdue": {k: tuple(v) for k, v in overdue_by.items() if v[1]},
+            "by_category": {k: tuple(v) for k, v in by_category.items()}, "by_round": by_round,
+            "by_type": {k: tuple(v) for k, v in by_type.items()},
+            "covered_by": lambda day: sum(d <= day for d in first.values()), "units_total": len(ok_units),
+            "level_mode": {k: (n, sum(v) / len(v) if v else None) for k, (n, v) in level_mode.items()}}
 
 
 @pytest.mark.parametrize("seed", seeds(3))
@@ -398,5 +437,28 @@ def test_figures_by_area_at_every_grain(seed):
                        for r in store.run_query(con, "issues_by_district_category", params).to_dict("records")
                        if r["issues"]}
                 assert got == want["area_category"], (f, got, want["area_category"])
+                got = {(r["district"], r["category"]): (r["listed_issues"], r["overdue"])
+                       for r in store.run_query(con, "overdue_by_district_category", params).to_dict("records")
+                       if r["listed_issues"]}
+                assert got == want["overdue"], (f, got, want["overdue"])
+                got = {r["category"]: (r["issues"], r["rectified"], r["long_term"], r["overdue"])
+                       for r in store.run_query(con, "rectification_by_category", params).to_dict("records")}
+                assert got == want["by_category"], (f, got, want["by_category"])
+                got = {(r["round"], r["category"]): r["issues"]
+                       for r in store.run_query(con, "issues_by_round_category", params).to_dict("records")
+                       if r["issues"]}
+                assert got == want["by_round"], (f, got, want["by_round"])
+                got = {r["unit_type"]: (r["units_total"], r["units_covered"])
+                       for r in store.run_query(con, "coverage_by_unit_type", params).to_dict("records")}
+                assert got == want["by_type"], (f, got, want["by_type"])
+                for r in store.run_query(con, "coverage_by_month", params).to_dict("records"):
+                    assert (r["units_total"], r["units_covered"]) == (
+                        want["units_total"], want["covered_by"](r["day"].date())), (f, r)
+                got = {(r["mode"], r["level"]): (r["inspections"], r["avg_issues_and_clues"])
+                       for r in store.run_query(con, "results_by_level_mode", params).to_dict("records")}
+                got = {k: (n, None if a != a else a) for k, (n, a) in got.items()}
+                assert got.keys() == want["level_mode"].keys(), (f, got, want["level_mode"])
+                for k, (n, a) in want["level_mode"].items():
+                    assert got[k][0] == n and close(got[k][1], a), (f, k, got[k], (n, a))
     finally:
         con.close()
