@@ -56,6 +56,9 @@ EXCEL_ERRORS = {
     "#BUSY!": "仍在计算", "#UNKNOWN!": "数据类型不受支持", "#PYTHON!": "Python 公式出错",
 }
 _LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
+# what the Excel reader puts in a cell of an .xlsx that holds a formula but no calculated value (the
+# file was written by a program, never opened and saved in Excel or WPS): its value is unknown
+UNCALCULATED = "#公式未计算"
 
 
 def excel_error(value: object) -> str | None:
@@ -64,6 +67,8 @@ def excel_error(value: object) -> str | None:
     if type(value) is not str or not value or value.lstrip()[:1] not in ("#", "E"):
         return None
     text = value.strip()
+    if text == UNCALCULATED:
+        return text
     if text.upper() in EXCEL_ERRORS:
         return text.upper()
     return text if _LIBREOFFICE_ERROR.match(text) else None
@@ -77,6 +82,9 @@ def _refusing_errors(convert):
         if type(value) is not str or not value or not (value[0] in "#E" or value[0].isspace()):
             return convert(value)
         code = excel_error(value)
+        if code == UNCALCULATED:
+            raise CellError("单元格是公式，但文件中没有它的计算结果（文件由其他程序生成，未在 Excel 或 WPS 中保存过），"
+                            "不能当作空白", "请在 Excel 或 WPS 中打开这个文件、保存后再导入")
         if code is not None:
             meaning = EXCEL_ERRORS.get(code.upper(), "公式出错")
             raise CellError(f"单元格为 Excel 错误值 {code}，公式已失效（{meaning}）",

@@ -24,7 +24,7 @@ import duckdb
 import numpy as np
 from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
-from . import layout
+from . import cells, layout
 from .errors import ImportInputError
 
 
@@ -332,6 +332,11 @@ def load_csv(con: duckdb.DuckDBPyConnection, data: bytes, table: str, columns: i
 _VALUE_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,4})([0-9]+)\"[^>/]*>\s*<(?:\w+:)?[vif]")
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b(?=[^>]*\bt=\"e\")[^>]*?\br=\"([A-Z]{1,4})([0-9]+)\"[^>]*>\s*"
                          rb"(?:<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*)?<(?:\w+:)?v>([^<]*)</")
+# A formula with no calculated value (<f>...</f> and no <v>, or an empty one, and not a text result:
+# Excel writes t="str" with an empty <v> for a formula that gives ""): the Excel reader reads a blank
+_UNCALCULATED_CELL = re.compile(
+    rb"<(?:\w+:)?c\b(?![^>]*\bt=\"(?:str|e|inlineStr)\")[^>]*?\br=\"([A-Z]{1,4})([0-9]+)\"[^>/]*>\s*"
+    rb"<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
 _CHUNK = 1 << 20
 _TAIL = 16 * 1024  # kept from the previous chunk: a cell cut in two by a chunk boundary is seen whole
 
@@ -391,6 +396,9 @@ def _scan_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: in
             if errors is not None and b't="e"' in text:
                 for letters_, row, value in _ERROR_CELL.findall(text):
                     errors[(int(row) - 1, _column_number(letters_) - 1)] = value.decode("utf-8", "replace").strip()
+            if errors is not None and (b"f>" in text or b"f/>" in text):
+                for letters_, row in _UNCALCULATED_CELL.findall(text):
+                    errors[(int(row) - 1, _column_number(letters_) - 1)] = cells.UNCALCULATED
             tail = text[-_TAIL:]
     return total, max_row, max_col
 

@@ -112,3 +112,68 @@ def test_a_blank_template_in_gbk_csv_is_refused_on_a_fresh_store(con):
     rows = table(INSPECTION_HEADER, [["合计"] + [""] * 8 + ["0"]], titles=[["XX县巡察情况表"]])
     result = run(con, InputFile("模板.csv", csv_bytes(rows, "gbk")))
     assert result.status == "rejected" and result.problems[0].reason == "文件中没有数据行"
+
+
+# ---------------------------------------------------------------- formulas never calculated
+
+FOUND = INSPECTION_HEADER.index("发现问题数") + 1  # 1-based columns, as openpyxl counts
+DISCIPLINED = INSPECTION_HEADER.index("党纪政务处分人数") + 1
+
+
+def _with_formulas(formulas: dict[tuple[int, int], str], extra: list[list[object]] = (),
+                   text_results: tuple[str, ...] = ()) -> bytes:
+    """The inspections as a program (openpyxl, Apache POI) writes them: formulas with no calculated
+    value, which Excel would compute on opening. `text_results`: cells rewritten the way Excel stores
+    a formula whose result is the empty text (t="str", an empty value)."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "巡察情况"
+    for row in table(INSPECTION_HEADER, INSPECTION_ROWS) + list(extra):
+        sheet.append(row)
+    for (row, col), formula in formulas.items():
+        sheet.cell(row=row, column=col, value=formula)
+    out = io.BytesIO()
+    book.save(out)
+    if not text_results:
+        return out.getvalue()
+    rewritten = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source, zipfile.ZipFile(rewritten, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            for ref in text_results:
+                data = data.replace(f'<c r="{ref}">'.encode(), f'<c r="{ref}" t="str">'.encode())
+            target.writestr(info, data)
+    return rewritten.getvalue()
+
+
+def test_a_formula_without_its_calculated_value_is_refused_not_read_as_blank(con):
+    """Read as a blank, =1+1 in an optional count would silently become 'not reported'."""
+    from support.ledgers import dump, load_base
+
+    load_base(con)
+    before = dump(con)
+    data = _with_formulas({(2, DISCIPLINED): "=1+0", (3, FOUND): "=0+1"})
+    result = run(con, InputFile("系统导出.xlsx", data))
+    assert result.status == "rejected"
+    assert [(p.row, p.column) for p in result.problems] == [(2, "党纪政务处分人数"), (3, "发现问题数")]
+    assert all("没有它的计算结果" in p.reason and "保存后再导入" in p.suggestion for p in result.problems)
+    assert dump(con) == before
+
+
+def test_uncalculated_formulas_where_no_figure_is_read_do_not_refuse(con):
+    """A 合计 row of =SUM(...), a formula in a column the import ignores, and Excel's own empty-text
+    result of a formula (=IF(...,"",...), stored with t="str") are no unknown figure."""
+    from openpyxl.utils import get_column_letter
+
+    extra_col = len(INSPECTION_HEADER) + 1
+    summary = ["合计"] + [None] * (FOUND - 2)
+    data = _with_formulas({(1, extra_col): "整改率", (2, extra_col): "=M2/J2", (4, FOUND): "=SUM(J2:J3)",
+                           (3, DISCIPLINED): '=IF(1=1,"",1)'},
+                          extra=[summary], text_results=(f"{get_column_letter(DISCIPLINED)}3",))
+    result = run(con, InputFile("台账.xlsx", data))
+    assert result.status == "imported", [(p.row, p.column, p.reason) for p in result.problems]
+    assert rows_of(con, "select count(*) n from inspections where disciplined is null")[0]["n"] == 1
