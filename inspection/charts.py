@@ -442,7 +442,7 @@ def level_bars(frame: pd.DataFrame, metrics: list[str], title: str, y_title: str
         fig.add_bar(x=names, y=vals, name=value(level, lang), marker_color=LEVEL_COLORS.get(level, PLAN_COLOR),
                     text=[fmt.average(v) for v in vals], textposition="outside", cliponaxis=False,
                     hovertemplate="%{x}<br>%{y:.2f}<extra>" + value(level, lang) + "</extra>")
-    fig.update_layout(barmode="group")
+    fig.update_layout(barmode="group", showlegend=True)  # with one level too: the legend says which
     fig.update_yaxes(title_text=y_title, rangemode="tozero")
     return _finish(fig, title)
 
@@ -456,10 +456,14 @@ def level_by_group(frame: pd.DataFrame, group_col: str, value_col: str, title: s
         part = frame[frame["level"] == level].set_index(group_col).reindex(groups)
         if part[value_col].notna().any():
             shown = [value(g, lang) for g in groups] if group_col in VOCABULARY_COLUMNS else groups
+            # the value over each bar: a level with no inspection of a group has no bar and no
+            # figure, where a real zero says 0.00
             fig.add_bar(x=shown, y=part[value_col], name=value(level, lang), marker_color=LEVEL_COLORS[level],
                         customdata=part["inspections"],
+                        text=[fmt.average(v) if v == v and v is not None else "" for v in part[value_col]],
+                        textposition="outside", cliponaxis=False,
                         hovertemplate="%{x}<br>%{y:.2f} (%{customdata})<extra>" + value(level, lang) + "</extra>")
-    fig.update_layout(barmode="group")
+    fig.update_layout(barmode="group", showlegend=True)  # with one level too: the legend says which
     fig.update_yaxes(title_text=y_title, rangemode="tozero")
     fig.update_xaxes(type="category")
     return _finish(fig, title)

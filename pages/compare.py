@@ -50,6 +50,8 @@ def render_like_for_like(filters, lang: str) -> None:
                                     t("avg_label", lang), lang)
         fig.update_xaxes(title_text=t("mode", lang))
         ui.chart(fig, "chart_by_mode", filters)
+        if modes.groupby("mode")["level"].nunique().lt(modes["level"].nunique()).any():
+            st.caption(t("by_mode_missing", lang))  # a level without a bar had no inspection of that mode
 
 
 def render_teams(filters, lang: str) -> None:

@@ -444,6 +444,21 @@ def test_one_category_or_level_still_has_its_legend_and_whole_counts():
     assert fig.layout.showlegend and fig.data[0].name == "County"
 
 
+def test_level_charts_name_their_level_and_tell_missing_from_zero():
+    import pandas as pd
+
+    from inspection import charts
+
+    one = pd.DataFrame({"level": ["county"], "avg_issues_and_clues": [11.55]})
+    fig = charts.level_bars(one, ["avg_issues_and_clues"], "t", "y", "zh")
+    assert fig.layout.showlegend and fig.data[0].name == "县级"
+    modes = pd.DataFrame({"mode": ["专项", "专项", "交叉"], "level": ["municipal", "county", "county"],
+                          "avg_issues_and_clues": [12.0, 0.0, 10.0], "inspections": [3, 2, 4]})
+    fig = charts.level_by_group(modes, "mode", "avg_issues_and_clues", "t", "y", "zh")
+    texts = {trace.name: list(trace.text) for trace in fig.data}
+    assert texts == {"市级": ["12.00", ""], "县级": ["0.00", "10.00"]}  # 交叉 has no municipal bar: no figure
+
+
 def test_many_districts_show_the_most_behind_first(province_db, tmp_path, env_db):
     import json
 
