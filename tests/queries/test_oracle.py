@@ -462,3 +462,107 @@ def test_figures_by_area_at_every_grain(seed):
                     assert got[k][0] == n and close(got[k][1], a), (f, k, got[k], (n, a))
     finally:
         con.close()
+
+
+def office_workbook(units, inspections, issues, rng: random.Random) -> bytes:
+    """The same rows as an office keeps them in Excel: a title and a 填报单位 line, a 序号 column, a
+    two-row header under merged group cells, the district and township merged down over their rows,
+    小计 rows per district, a 合计 row and a 填表人 line, counts as 5个 or / (not reported)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+
+    def sheet(name, title, groups, header, rows, merge_cols):
+        ws = book.create_sheet(name)
+        width = len(header) + 1
+        ws.append([title] + [None] * (width - 1))
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+        ws.append(["填报单位：某市委巡察办"])
+        top = ["序号"] + [None] * len(header)
+        for label, first, last in groups:  # a group cell over its columns (1-based within header)
+            top[first] = label
+            ws_groups.append((first + 1, last + 1))
+        ws.append(top)
+        ws.append([None] + header)
+        for first, last in ws_groups:
+            ws.merge_cells(start_row=3, start_column=first, end_row=3, end_column=last)
+        ws.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)  # 序号 over both rows
+        ws_groups.clear()
+        r, n, district = 5, 0, None
+        spans = {c: [] for c in merge_cols}
+        for row in rows:
+            if district is not None and row[0] != district:
+                ws.append([None, f"{district}小计"])
+                r += 1
+            district = row[0]
+            n += 1
+            ws.append([n] + row)
+            for c in merge_cols:
+                key = tuple(row[: c + 1])
+                if spans[c] and spans[c][-1][0] == key and spans[c][-1][2] == r - 1:
+                    spans[c][-1][2] = r
+                else:
+                    spans[c].append([key, r, r])
+            r += 1
+        ws.append([None, "合计"])
+        ws.append(["填表人：王某某  联系电话：138xxxx"])
+        for c, ranges in spans.items():
+            for _, first, last in ranges:
+                if last > first:
+                    for rr in range(first + 1, last + 1):
+                        ws.cell(row=rr, column=c + 2).value = None
+                    ws.merge_cells(start_row=first, start_column=c + 2, end_row=last, end_column=c + 2)
+
+    ws_groups: list = []
+    roster = sorted([u.district, u.township, u.name, u.unit_type, "是" if u.poverty else "否"] for u in units)
+    sheet("名册", "某市村(社区)党组织名册", [], ["县(市、区)", "乡镇(街道)", "村(社区)", "对象类型", "是否贫困村"],
+          roster, [0, 1])
+    level_word = {"municipal": "市委巡察组", "county": "县区巡察组"}
+
+    def count(value):
+        if value is None:
+            return "/"
+        if isinstance(value, float):
+            return value
+        return f"{value}个" if rng.random() < 0.3 else value
+
+    rows = sorted([[i.unit.district, i.unit.township, i.unit.name, i.round, level_word[i.level],
+                    "市委第一巡察组" if i.level == "municipal" else "县委第二巡察组", i.mode, i.start, i.end]
+                   + [count(i.counts[f]) for f in COUNT_FIELDS] for i in inspections], key=lambda r: r[:4])
+    counts = ["发现问题（个）", "移交问题线索（件）", "立行立改（个）", "党纪政务处分（人）", "组织处理（人）",
+              "移交司法机关（人）", "已整改数", "挽回经济损失（万元）"]
+    sheet("巡察情况", "巡察情况统计表", [("巡察情况", 4, 9), ("巡察成果", 10, 17)],
+          ["县区", "乡镇街道", "村(社区)", "轮次", "层级", "巡察组", "巡察方式", "进驻时间", "结束日期", *counts],
+          rows, [0, 1])
+    issue_rows = sorted([[s.inspection.unit.district, s.inspection.unit.township, s.inspection.unit.name,
+                          s.inspection.round, s.category, s.subcategory, s.status, s.due, s.rectified_date,
+                          "张三"] for s in issues], key=lambda r: r[:4])
+    if issue_rows:
+        sheet("问题清单", "巡察发现问题整改台账", [],
+              ["县区", "乡镇街道", "村(社区)", "轮次", "问题类别", "二级类别", "整改进展", "完成时限", "实际完成时间",
+               "整改责任人"], issue_rows, [0, 1])
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+    buffer = __import__("io").BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("seed", seeds(2))
+def test_an_office_workbook_gives_the_same_figures(seed):
+    """The random ledgers kept as an office keeps them (office_workbook): every figure as the oracle's."""
+    rng = random.Random(4000 + seed)
+    units, inspections, issues = ledgers(rng)
+    days = sorted({d for i in inspections for d in (i.start, i.end) if d})
+    con = memory_store()
+    try:
+        result = run(con, InputFile("巡察台账.xlsx", office_workbook(units, inspections, issues, rng)))
+        assert result.status == "imported", result.problems
+        assert not con.execute("SELECT count(*) FROM issues WHERE description LIKE '%张三%'").fetchone()[0]
+        check(con, units, inspections, issues, rng, days, 6, "office workbook")
+    finally:
+        con.close()
