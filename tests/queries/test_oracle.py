@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 
 import pytest
-from support.ledgers import InputFile, csv_bytes, memory_store, run, table
+from support.ledgers import InputFile, csv_bytes, dump, memory_store, run, table
 
 from inspection import metrics
 from inspection.filters import Filters
@@ -562,7 +562,8 @@ def test_an_office_workbook_gives_the_same_figures(seed):
     try:
         result = run(con, InputFile("巡察台账.xlsx", office_workbook(units, inspections, issues, rng)))
         assert result.status == "imported", result.problems
-        assert not con.execute("SELECT count(*) FROM issues WHERE description LIKE '%张三%'").fetchone()[0]
+        stored = repr(dump(con))  # every row of every table: the person column and the 填表人 line left out
+        assert "张三" not in stored and "王某某" not in stored
         check(con, units, inspections, issues, rng, days, 6, "office workbook")
     finally:
         con.close()
