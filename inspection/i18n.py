@@ -599,6 +599,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "shown_help_issues": ("县区按问题清单中的问题数从多到少排序。", "Districts in order of the issues listed, most first."),
     "by_mode_missing": ("某方式下缺少某层级的柱：该层级没有这种方式的巡察（不是 0）。",
                         "A level without a bar under a mode had no inspection of that mode (not zero)."),
+    "trend_one_round": ("所选范围只有一个轮次，只有各类别的点，没有趋势；选择更多轮次可看变化。",
+                        "Only one round is selected: one point per category and no trend; choose more rounds "
+                        "to see a change."),
     "whole_area": ("全部县区合计", "All districts"),
     "names_more": ("{names} 等（另有 {more} 个）", "{names} and {more} more"),
     "fu_chart_overdue_top": ("{title}：逾期最多的 {n} 个县区（共 {total} 个）",

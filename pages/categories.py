@@ -43,6 +43,8 @@ def render_trend(filters, lang: str) -> None:
     if frame.empty:
         return
     ui.chart(state.figure(charts.category_trend, frame, t("chart_trend", lang), lang), "chart_trend", filters)
+    if frame["round"].nunique() == 1:  # one point per category: no trend to read
+        st.caption(t("trend_one_round", lang))
 
 
 def render_rectification(filters, lang: str) -> None:

@@ -459,6 +459,12 @@ def test_level_charts_name_their_level_and_tell_missing_from_zero():
     assert texts == {"市级": ["12.00", ""], "县级": ["0.00", "10.00"]}  # 交叉 has no municipal bar: no figure
 
 
+def test_one_round_says_there_is_no_trend(demo_copy, make_app):
+    at = make_app(demo_copy, {"round": "2024年第一轮"}, "pages/categories.py")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("只有一个轮次" in c.value for c in at.caption)
+
+
 def test_many_districts_show_the_most_behind_first(province_db, tmp_path, env_db):
     import json
 
