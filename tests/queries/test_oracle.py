@@ -567,3 +567,79 @@ def test_an_office_workbook_gives_the_same_figures(seed):
         check(con, units, inspections, issues, rng, days, 6, "office workbook")
     finally:
         con.close()
+
+
+def periods(units, inspections, f: Filters) -> dict:
+    """results_by_period by its header's words: the year to date of the reference day (as_of, or 31
+    December of year_to when that is earlier) against the same span a year earlier; year_from is
+    not applied; an inspection belongs to the period of its start; units first covered in it."""
+    ref = min(f.as_of, dt.date(f.year_to if f.year_to else 9999, 12, 31))
+    back = ref.replace(year=ref.year - 1, day=28) if (ref.month, ref.day) == (2, 29) else ref.replace(year=ref.year - 1)
+    spans = {"current": (dt.date(ref.year, 1, 1), ref), "previous": (dt.date(ref.year - 1, 1, 1), back)}
+    g = Filters(**{**{k: getattr(f, k) for k in ("districts", "townships", "unit_types", "poverty_only", "rounds",
+                                                  "levels", "modes", "year_to")}, "as_of": ref})
+    chosen = [i for i in inspections if i.start <= ref and (not g.rounds or i.round in g.rounds)
+              and (not g.levels or i.level in g.levels) and (not g.modes or i.mode in g.modes)
+              and (g.year_to is None or i.start.year <= g.year_to)
+              and (not g.districts or i.unit.district in g.districts)
+              and (not g.townships or i.unit.township in g.townships)
+              and (not g.unit_types or i.unit.unit_type in g.unit_types) and (not g.poverty_only or i.unit.poverty)]
+    first = {}
+    for i in chosen:
+        first[id(i.unit)] = min(first.get(id(i.unit), i.start), i.start)
+    out = {}
+    for name, (start, end) in spans.items():
+        rows = [i for i in chosen if start <= i.start <= end]
+        found = [i.counts["issues_found"] for i in rows]
+        out[name] = (len(rows), sum(found) if found else None, sum(start <= d <= end for d in first.values()))
+    return out
+
+
+@pytest.mark.parametrize("seed", seeds(3))
+def test_year_to_date_against_the_year_before(seed):
+    from inspection import store
+
+    rng = random.Random(5000 + seed)
+    units, inspections, issues = ledgers(rng)
+    days = sorted({d for i in inspections for d in (i.start, i.end) if d}) + [dt.date(2024, 2, 29)]
+    con = memory_store()
+    try:
+        assert run(con, *files(units, inspections, issues)).status == "imported"
+        for _ in range(8):
+            f = random_filters(rng, units, days)
+            got = {r["period"]: (r["inspections"], None if r["issues_found"] != r["issues_found"] else r["issues_found"],
+                                 r["units_newly_covered"])
+                   for r in store.run_query(con, "results_by_period", f.params()).to_dict("records")}
+            assert got == periods(units, inspections, f), f
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("seed", seeds(2))
+def test_without_a_roster(seed):
+    """Inspections and issues with no roster: no coverage (NULL), the units inspected counted, every
+    other figure as with one."""
+    rng = random.Random(6000 + seed)
+    units, inspections, issues = ledgers(rng)
+    days = sorted({d for i in inspections for d in (i.start, i.end) if d})
+    _, *rest = files(units, inspections, issues)
+    con = memory_store()
+    try:
+        assert run(con, *rest).status == "imported"
+        # with no roster a unit is known from its inspections alone: its type from its name's ending
+        # (the contract's default), not a poverty village (nothing says it is)
+        for u in units:
+            u.unit_type = "村" if u.name.endswith("村") else "社区" if u.name.endswith("社区") else "其他"
+            u.poverty = False
+        for n in range(6):
+            f = Filters(as_of=dt.date(2026, 1, 1)) if n == 0 else random_filters(rng, units, days)
+            want, got = oracle(units, inspections, issues, f), metrics.compute(con, f)
+            assert got["units_total"] is None and got["coverage_rate"] is None, f
+            assert "coverage_note" in got, f
+            for key in ("inspections", *COUNT_FIELDS, "listed_issues", "long_term", "overdue", "rectification_rate",
+                        "one_month_rectification_rate"):
+                assert close(got[key], want[key]), (key, got[key], want[key], f)
+            chosen_units = want["units_covered"]  # with the roster: the roster units inspected
+            assert got["units_covered"] == chosen_units, (got["units_covered"], chosen_units, f)
+    finally:
+        con.close()
