@@ -136,6 +136,11 @@ def main(filters, lang: str) -> None:
     if not head["inspections"] and not head["units_total"]:
         ui.empty()
         return
+    if not head["inspections"]:  # the roster is there, no inspection passes: say why the figures are 0
+        ui.empty("no_inspections")
+        # nothing inspected found nothing: 0, not — (the rectification rate stays —: no issue to rectify)
+        head.update({k: 0 for k in ("issues_found", "clues", "disciplined", "immediate_fixes") if head.get(k) is None
+                     or head[k] != head[k]})
     render_kpis(head, state.run_query("results_by_period", filters.params()), lang, filters)
     if head["has_roster"]:
         render_coverage(filters, lang)

@@ -465,6 +465,17 @@ def test_one_round_says_there_is_no_trend(demo_copy, make_app):
     assert any("只有一个轮次" in c.value for c in at.caption)
 
 
+def test_overview_says_why_nothing_was_inspected(demo_copy, make_app):
+    """A level and mode never combined: no inspection passes. The page says why, and the tiles count
+    0 issues found (nothing inspected found nothing), not — (not reported)."""
+    at = make_app(demo_copy, {"level": "市级", "mode": "巡乡带村"}, "pages/overview.py")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("没有巡察记录" in i.value for i in at.info)
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["巡察次数"] == "0" and tiles["发现问题"] == "0" and tiles["立行立改"] == "0"
+    assert tiles["整改完成率"] == "—"
+
+
 def test_many_districts_show_the_most_behind_first(province_db, tmp_path, env_db):
     import json
 
