@@ -246,7 +246,8 @@ def to_date(value: object) -> dt.date | None:
         if 1 <= value < 100000:
             return _checked(EXCEL_EPOCH + dt.timedelta(days=int(value)))
         raise CellError("不是有效日期")
-    text = re.sub(r"\s+", " ", contract.normalise_text(str(value)))
+    # spaces around 年 月 日 (2024 年 3 月 5 日, typed to look like a printed form) as the due dates allow them
+    text = re.sub(r"\s*([年月日])\s*", r"\1", re.sub(r"\s+", " ", contract.normalise_text(str(value)))).strip()
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return to_date(float(text))
     for pattern, parts in _DATE_PATTERNS:

@@ -177,3 +177,28 @@ def test_uncalculated_formulas_where_no_figure_is_read_do_not_refuse(con):
     result = run(con, InputFile("台账.xlsx", data))
     assert result.status == "imported", [(p.row, p.column, p.reason) for p in result.problems]
     assert rows_of(con, "select count(*) n from inspections where disciplined is null")[0]["n"] == 1
+
+
+# ---------------------------------------------------------------- dates typed like a printed form
+
+
+@pytest.mark.parametrize("written, day", [("2021 年 3 月 15 日", "2021-03-15"), ("2021年 3月 15日", "2021-03-15"),
+                                          (" 2021 年 3 月 ", "2021-03-01"), ("２０２１ 年 ３ 月 １５ 日", "2021-03-15")])
+def test_spaces_around_nian_yue_ri_are_the_same_date(written, day):
+    """The due-date column took 2021 年 6 月 30 日 already; the start and end dates refused it."""
+    import datetime as dt
+
+    from inspection import cells
+
+    assert cells.to_date(written) == dt.date.fromisoformat(day)
+    assert cells.to_range(written) == dt.date.fromisoformat(day)
+
+
+def test_a_spaced_start_date_imports(con):
+    from support.ledgers import csv_bytes, inspection_row
+
+    row = inspection_row(**{"开始日期": "2021 年 3 月 15 日", "结束日期": "2021年 5月 20日"})
+    result = run(con, InputFile("i.csv", csv_bytes(table(INSPECTION_HEADER, [row]), "gbk")))
+    assert result.status == "imported", [p.reason for p in result.problems]
+    assert rows_of(con, "select start_date::varchar s, end_date::varchar e from inspections") == [
+        {"s": "2021-03-15", "e": "2021-05-20"}]
