@@ -44,6 +44,7 @@ class Briefing:
     slides: list[Slide] = field(default_factory=list)   # the 4 charts, in grid order
     extra: list[Slide] = field(default_factory=list)    # more charts for a deck (6 charts max in all)
     has_roster: bool = True
+    has_inspections: bool = True  # False: no inspection passes the filters (the page says so)
     summary: list[str] = field(default_factory=list)   # the paragraphs of the summary text (report.py)
     districts: pd.DataFrame = field(default_factory=pd.DataFrame)  # the district table of the Word report
     issues_note: str | None = None  # the two issue totals (tile vs category chart), i18n.issues_two_totals
@@ -131,6 +132,9 @@ def build(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str
     con = source if callable(source) else functools.partial(run_query, source)
     params = filters.params()
     head = con("headline_totals", params).iloc[0].to_dict()
+    if not head["inspections"]:  # nothing inspected found nothing: 0, not — (not reported)
+        head.update({k: 0 for k in ("issues_found", "clues", "disciplined", "immediate_fixes", "judicial",
+                                    "org_handled") if pd.isna(head.get(k))})
     cap = caption(filters, lang)
     brief = Briefing(
         title=(title or "").strip() or t("briefing_default_title", lang),
@@ -138,6 +142,7 @@ def build(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str
                        filters=describe_filters(filters.active(), lang))
         + ("　" if lang == "zh" else "  ") + t("briefing_made", lang, today=(today or dt.date.today()).isoformat()),
         caption=cap, filters=filters, lang=lang, has_roster=bool(head["has_roster"]),
+        has_inspections=bool(head["inspections"]),
     )
     brief.tiles = _tiles(head, lang, filters)
     brief.issues_note = issues_two_totals(head, lang)

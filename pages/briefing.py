@@ -253,6 +253,8 @@ def main() -> None:
     render_header(brief, shot, mk)
     if not brief.has_roster:
         ui.empty("no_roster")
+    elif not brief.has_inspections and not shot:
+        ui.empty("no_inspections")
     render_tiles(brief)
     if not shot:
         if brief.issues_note:  # the tile's reported total beside the category chart's listed rows

@@ -474,6 +474,19 @@ def test_overview_says_why_nothing_was_inspected(demo_copy, make_app):
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["巡察次数"] == "0" and tiles["发现问题"] == "0" and tiles["立行立改"] == "0"
     assert tiles["整改完成率"] == "—"
+    at.switch_page("pages/briefing.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("没有巡察记录" in i.value for i in at.info)
+
+
+def test_briefing_tiles_count_zero_when_nothing_was_inspected(demo_copy):
+    from inspection import briefing
+
+    con = store.connect(demo_copy, read_only=True)
+    brief = briefing.build(con, Filters(levels=("municipal",), modes=("巡乡带村",)))
+    con.close()
+    tiles = {tile.label: tile for tile in brief.tiles}
+    assert not brief.has_inspections and tiles["发现问题"].shown == "0" and tiles["发现问题"].detail == "立行立改 0 个"
 
 
 def test_many_districts_show_the_most_behind_first(province_db, tmp_path, env_db):
