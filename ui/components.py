@@ -153,13 +153,17 @@ def area_chart(fig: go.Figure, title_key: str, filters: Filters, key: str | None
     chart(fig, title_key, filters, key=key, on_click=on_click, file_title=area_title(title_key, params, "zh"))
 
 
-# A tile's label and the words under its change wrap instead of ending in "…" (四 or six tiles in a
-# row on a 1366 px laptop: 党纪政务处分（人）, 2026年至今同比); included once by the pages with tiles.
+# A tile's label and the words beside its change (stMetricDeltaDescription: 2026年至今同比) wrap instead
+# of ending in "…" (four or six tiles in a row on a 1366 px laptop: 党纪政务处分（人）); included once by
+# the pages with tiles.
 METRIC_CSS = """<style>
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
     overflow: visible !important; text-overflow: clip !important; height: auto !important; }
 [data-testid="stMetricDelta"] > div, [data-testid="stMetricDelta"] * { white-space: normal !important;
     overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetricDeltaDescription"], [data-testid="stMetricDeltaDescription"] * {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap !important; }
 </style>"""
 
 

@@ -31,6 +31,7 @@ def test_small_subcategories_are_one_tile_that_names_them():
 
 def test_tile_labels_wrap_instead_of_ending_in_an_ellipsis():
     assert "stMetricLabel" in METRIC_CSS and "white-space: normal" in METRIC_CSS and "text-overflow: clip" in METRIC_CSS
+    assert "stMetricDeltaDescription" in METRIC_CSS  # 2026年至今同比 beside the change (it read 2026年至…)
 
 
 def test_a_subcategory_label_is_wrapped_to_fit_a_narrow_tile():
