@@ -602,6 +602,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "trend_one_round": ("所选范围只有一个轮次，只有各类别的点，没有趋势；选择更多轮次可看变化。",
                         "Only one round is selected: one point per category and no trend; choose more rounds "
                         "to see a change."),
+    "heatmap_missing": ("未列出的县区在所选范围内没有巡察：{names}。", "Districts without an inspection in this "
+                        "selection, so without a row: {names}."),
     "whole_area": ("全部县区合计", "All districts"),
     "names_more": ("{names} 等（另有 {more} 个）", "{names} and {more} more"),
     "fu_chart_overdue_top": ("{title}：逾期最多的 {n} 个县区（共 {total} 个）",

@@ -15,11 +15,12 @@ from ui import components as ui
 from ui import exports, registry, sidebar, state
 
 
-def render_district_bars(filters, lang: str) -> list[str] | None:
+def render_district_bars(filters, lang: str) -> tuple[list[str] | None, list[str]]:
     """Coverage by district against the plan (issue 9): behind districts in red with the units a
     month they lack; a click on a bar filters to that district. Plain coverage bars without a plan (none set, or
     inspection filters: plan_applies).
-    Returns the districts shown when there are too many to draw them all."""
+    Returns the districts shown when there are too many to draw them all (else None), and every area
+    of the bars."""
     frame = state.run_query("plan_by_district", filters.params())
     rows = frame[~frame["is_total"].astype(bool)]
     if rows.empty:
@@ -32,7 +33,8 @@ def render_district_bars(filters, lang: str) -> list[str] | None:
         title = subset_key("chart_coverage_by_district", filters)
         fig = state.figure(charts.coverage_bars, bars, "district", t(title, lang), lang)
         ui.area_chart(fig, title, filters, key="coverage_district_bars", drillable=True)
-        return shown
+        return shown, [str(d) for d in charts.lowest_first(state.run_query(
+            "coverage_by_district", filters.params(), prefetch=False))["district"]]
     late = rows[rows["behind"].astype(bool)]
     if late.empty:
         st.success(grained(t("cov_plan_ok", lang), filters.params(), lang))
@@ -51,7 +53,7 @@ def render_district_bars(filters, lang: str) -> list[str] | None:
         st.page_link("pages/followup.py", label=t("cov_plan_link", lang), icon=":material/task_alt:")
     except st.errors.StreamlitAPIException:  # the page is not registered (e.g. hidden for this user)
         pass
-    return shown
+    return shown, [str(d) for d in rows["district"]]
 
 
 def render_district_progress(filters, lang: str, shown: list[str] | None = None) -> None:
@@ -64,19 +66,26 @@ def render_district_progress(filters, lang: str, shown: list[str] | None = None)
         ui.area_chart(fig, title, filters)
 
 
-def render_heatmap(filters, lang: str, shown: list[str] | None = None) -> None:
+def render_heatmap(filters, lang: str, shown: list[str] | None = None, areas: list[str] | None = None) -> None:
+    """`areas`: those of the bars above (their shown group when `shown`); one without an inspection
+    under the filters has no row here, and the caption names it (a missing row is not a row of 0)."""
     frame = ui.only(state.run_query("units_by_district_round", ui.narrowed(filters, shown).params()), shown)
     if ui.is_empty(frame):
         ui.empty()
         return
     ui.area_chart(state.figure(charts.round_heatmap, frame, t("chart_heatmap", lang), lang), "chart_heatmap", filters)
+    drawn = set(frame["district"].astype(str))
+    missing = [a for a in (shown if shown is not None else areas or []) if a not in drawn]
+    if missing:
+        st.caption(grained(t("heatmap_missing", lang, names=charts.district_names(missing, lang)),
+                           filters.params(), lang))
 
 
 @ui.fragment  # the group of districts shown changes these three charts only; a bar click reruns the page
 def render_by_district(filters, lang: str) -> None:
-    shown = render_district_bars(filters, lang)
+    shown, areas = render_district_bars(filters, lang)
     render_district_progress(filters, lang, shown)
-    render_heatmap(filters, lang, shown)
+    render_heatmap(filters, lang, shown, areas)
 
 
 def render_groups(filters, lang: str) -> None:

@@ -656,6 +656,21 @@ def test_units_none_behind_are_chosen_as_the_lowest_coverage(demo_copy, make_app
     assert any("显示覆盖率最低的 12 个对象（共 28 个）" in c.value for c in at.caption)
 
 
+def test_heatmap_names_the_districts_without_a_row(city_db, tmp_path, make_app):
+    """Under a round only 甲区 had: 乙区 has no row in the heatmap, and the caption says why."""
+    import json
+
+    db = tmp_path / "city.duckdb"
+    db.write_bytes(city_db.read_bytes())
+    at = make_app(db, {"round": "2023年第1批"}, "pages/coverage.py")
+    assert not at.exception, [e.value for e in at.exception]
+    heat = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if json.loads(c.proto.spec)["data"][0]["type"] == "heatmap")
+    assert heat["data"][0]["y"] == ["甲区"]
+    assert any(c.value == "未列出的县区在所选范围内没有巡察：乙区。" for c in at.caption)
+    assert heat["data"][0]["zmin"] == 0
+
+
 def test_briefing_at_province_scale_draws_the_lowest_districts_and_exports_them_all(province_db):
     """A briefing slide of 30 districts is unreadable: it draws the 12 lowest, says so in its title,
     and its table (the spreadsheet and CSV exports) keeps every district."""
