@@ -148,6 +148,8 @@ STATUSES = {
 DEFAULT_STATUS = "in_progress"
 
 SUMMARY_MARKERS = ("合计", "总计", "小计")
+# a breakdown of a summary row (合计 / 其中：市级巡察 / 县级巡察): a first non-empty cell starting with these
+SUMMARY_STARTS = ("其中",)
 NOTE_MARKERS = ("说明", "备注", "注:")
 # a note row's first non-empty cell starts with one of these (after whitespace is removed); its text
 # often names people and is never stored or shown, only its row number and kind

@@ -209,6 +209,8 @@ def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
             return "summary"
         if first.lstrip()[:1] in _NOTE_FIRST and note_kind(_compact(first)):
             return "note"
+        if first.lstrip()[:1] == "其" and _compact(first).startswith(contract.SUMMARY_STARTS):
+            return "summary"
     for col in labels:
         cell = row[col] if col < len(row) else None
         if type(cell) is str and "计" in cell and _SUMMARY.search(_compact(cell)):

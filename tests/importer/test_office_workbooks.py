@@ -202,3 +202,35 @@ def test_a_spaced_start_date_imports(con):
     assert result.status == "imported", [p.reason for p in result.problems]
     assert rows_of(con, "select start_date::varchar s, end_date::varchar e from inspections") == [
         {"s": "2021-03-15", "e": "2021-05-20"}]
+
+
+# ---------------------------------------------------------------- a summary and its breakdown
+
+
+def _summary_with_breakdown() -> list[list[object]]:
+    """合计 under the header, then its breakdown 其中：市级 / 其中: 县级 (a statistical table's habit)."""
+    found = INSPECTION_HEADER.index("发现问题数")
+    total = ["合计"] + [""] * (found - 1) + [3, 1, 1, 2]
+    municipal = ["其中：市级"] + [""] * (found - 1) + [2, 1, 1, 2]
+    county = [" 其中: 县级"] + [""] * (found - 1) + [1, 0, 0, 0]
+    return table(INSPECTION_HEADER, [total, municipal, county] + INSPECTION_ROWS)
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_the_breakdown_rows_of_a_summary_are_skipped_as_summary(con, kind):
+    from support.ledgers import csv_bytes, xlsx_bytes
+
+    rows = _summary_with_breakdown()
+    data = xlsx_bytes({"巡察情况": rows}) if kind == "xlsx" else csv_bytes(rows, "gbk")
+    result = run(con, InputFile(f"巡察.{kind}", data))
+    assert result.status == "imported", [(p.row, p.column, p.reason) for p in result.problems]
+    assert result.skipped == 3 and any("合计/小计行 3 行（第 2、3、4 行）" in w for w in result.warnings), result.warnings
+    assert rows_of(con, "select sum(issues_found) n from inspections")[0]["n"] == 3
+
+
+def test_the_breakdown_rows_are_skipped_on_the_fast_csv_path_too(monkeypatch):
+    from support.fast_path import run_both
+    from support.ledgers import csv_bytes
+
+    result, _ = run_both(monkeypatch, [], [InputFile("巡察.csv", csv_bytes(_summary_with_breakdown()))])
+    assert (result.status, result.skipped) == ("imported", 3)
