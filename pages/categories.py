@@ -51,6 +51,7 @@ def render_rectification(filters, lang: str) -> None:
     frame = state.run_query("rectification_by_category", filters.params())
     if frame.empty:
         return
+    st.markdown(ui.METRIC_CSS, unsafe_allow_html=True)  # labels wrap instead of ending in …
     overdue, long_term = st.columns(4)[:2]
     ui.kpi(overdue, t("overdue", lang), fmt.count(frame["overdue"].sum(), lang))
     ui.kpi(long_term, t("long_term", lang), fmt.count(frame["long_term"].sum(), lang),

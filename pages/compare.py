@@ -20,6 +20,7 @@ def render_ratio_tiles(frame, lang: str) -> None:
         return
     row = frame.iloc[0]
     by_level = frame.set_index("level")
+    st.markdown(ui.METRIC_CSS, unsafe_allow_html=True)  # labels wrap instead of ending in …
     for column, metric in zip(st.columns(len(METRICS)), METRICS, strict=True):
         detail = f"{value('municipal', lang)} {fmt.average(by_level.loc['municipal', metric])} / " \
                  f"{value('county', lang)} {fmt.average(by_level.loc['county', metric])}"

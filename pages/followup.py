@@ -207,6 +207,7 @@ def render_rect_tiles(filters, lang: str) -> pd.DataFrame:
     delta = None if pd.isna(one_month) else t("fu_vs_reference", lang,
                                               delta=fmt.points(one_month - charts.ONE_MONTH_REFERENCE, lang))
     a, b, c, d = st.columns(4)
+    st.markdown(ui.METRIC_CSS, unsafe_allow_html=True)  # labels wrap instead of ending in …
     ui.kpi(a, t("fu_rect_rate", lang), fmt.percent(row["rectification_rate"]))
     ui.kpi(b, t("fu_one_month", lang), fmt.percent(one_month), delta=delta, help_text=t("fu_one_month_help", lang),
            delta_color="normal")  # above the 70% reference is good

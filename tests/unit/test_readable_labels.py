@@ -3,6 +3,8 @@ a label that does not fit hidden, never cut) and tile labels that wrap instead o
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from inspection import charts
@@ -32,6 +34,11 @@ def test_small_subcategories_are_one_tile_that_names_them():
 def test_tile_labels_wrap_instead_of_ending_in_an_ellipsis():
     assert "stMetricLabel" in METRIC_CSS and "white-space: normal" in METRIC_CSS and "text-overflow: clip" in METRIC_CSS
     assert "stMetricDeltaDescription" in METRIC_CSS  # 2026年至今同比 beside the change (it read 2026年至…)
+    # every page with tiles includes it (Immediate fixes per inspection read "Immediate fixes per inspec…")
+    pages = Path(__file__).resolve().parents[2] / "pages"
+    for page in pages.glob("*.py"):
+        source = page.read_text(encoding="utf-8")
+        assert "ui.kpi(" not in source or "ui.METRIC_CSS" in source, page.name
 
 
 def test_a_subcategory_label_is_wrapped_to_fit_a_narrow_tile():
