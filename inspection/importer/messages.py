@@ -28,16 +28,17 @@ REFERENCES = {"roster": (NOT_IN_ROSTER, "名册中有多个同名对象"),
               "inspections": (NO_INSPECTION_OF_UNIT, "没有巡察记录")}
 
 
-def duplicate_unit(file: str, row: int) -> str:
-    return f"名册中重复的对象（与 {file} 第 {row} 行相同）"
+def duplicate_unit(file: str, row: int, sheet: str | None = None) -> str:
+    return f"名册中重复的对象（与 {where(file, sheet)} 第 {row} 行相同）"
 
 
 def end_before_start(start) -> str:
     return f"结束日期早于开始日期（{start.isoformat()}）"
 
 
-def duplicate_inspection(file: str, row: int) -> str:
-    return f"同一轮次同一村(社区)出现两次（另见 {file} 第 {row} 行）"
+def duplicate_inspection(file: str, row: int, sheet: str | None = None) -> str:
+    """`sheet`: the tab of the other row, for a workbook of several sheets (a 汇总 beside its districts)."""
+    return f"同一轮次同一村(社区)出现两次（另见 {where(file, sheet)} 第 {row} 行）"
 
 
 def no_inspection_in_round(round_: str) -> str:

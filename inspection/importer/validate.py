@@ -203,7 +203,7 @@ class Validator:
                 "SELECT f, r, f0, r0, unit_code, unit_name FROM fast_roster_v WHERE k > 1 ORDER BY f, r").fetchall():
             sheet, field_name = sheets[f], "unit_code" if code else "unit_name"
             self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get(field_name), code or name,
-                                         messages.duplicate_unit(sheets[f0].file, r0)))
+                                         messages.duplicate_unit(sheets[f0].file, r0, sheets[f0].sheet)))
         con.execute(f"CREATE OR REPLACE TEMP TABLE fast_roster AS SELECT {', '.join(ROSTER_COLUMNS)} "
                     "FROM roster LIMIT 0")
         self._temp.append("fast_roster")
@@ -257,7 +257,7 @@ class Validator:
                                              reason, hint))
             else:
                 self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("round"), round_,
-                                             messages.duplicate_inspection(sheets[f0].file, r0)))
+                                             messages.duplicate_inspection(sheets[f0].file, r0, sheets[f0].sheet)))
         columns = ", ".join(INSPECTION_COLUMNS)
         con.execute(f"CREATE OR REPLACE TEMP TABLE fast_inspections AS SELECT {columns} FROM inspections LIMIT 0")
         self._temp.append("fast_inspections")

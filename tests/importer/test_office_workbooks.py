@@ -234,3 +234,21 @@ def test_the_breakdown_rows_are_skipped_on_the_fast_csv_path_too(monkeypatch):
 
     result, _ = run_both(monkeypatch, [], [InputFile("巡察.csv", csv_bytes(_summary_with_breakdown()))])
     assert (result.status, result.skipped) == ("imported", 3)
+
+
+# ---------------------------------------------------------------- a 汇总 sheet beside its parts
+
+
+def test_a_row_repeated_on_another_sheet_names_that_sheet(con):
+    """A workbook with a 汇总 sheet and one sheet per district holds every record twice: the message
+    must say which sheet holds the other copy (the same row number on the clerk's sheet is itself)."""
+    from support.ledgers import xlsx_bytes
+
+    inspections = table(INSPECTION_HEADER, INSPECTION_ROWS)
+    roster = table(ROSTER_HEADER, ROSTER_ROWS)
+    data = xlsx_bytes({"名册汇总": roster, "东城区名册": roster[:2], "汇总": inspections, "东城区": inspections[:2]})
+    result = run(con, InputFile("台账.xlsx", data))
+    assert result.status == "rejected"
+    reasons = {(p.sheet, p.row): p.reason for p in result.problems}
+    assert reasons[("东城区", 2)] == "同一轮次同一村(社区)出现两次（另见 台账.xlsx「汇总」 第 2 行）"
+    assert reasons[("东城区名册", 2)] == "名册中重复的对象（与 台账.xlsx「名册汇总」 第 2 行相同）"
