@@ -643,3 +643,43 @@ def test_without_a_roster(seed):
             assert got["units_covered"] == chosen_units, (got["units_covered"], chosen_units, f)
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("seed", seeds(2))
+def test_the_unit_page(seed):
+    """One unit's inspections round by round and its issues by category, as of a day."""
+    from inspection import store
+
+    rng = random.Random(7000 + seed)
+    units, inspections, issues = ledgers(rng)
+    days = sorted({d for i in inspections for d in (i.start, i.end) if d})
+    con = memory_store()
+    try:
+        assert run(con, *files(units, inspections, issues)).status == "imported"
+        for unit in rng.sample(units, min(4, len(units))):
+            as_of = rng.choice(days)
+            params = {"unit_district": unit.district, "unit_township": unit.township, "unit_name": unit.name,
+                      "as_of": as_of}
+            got = [(r["round"], r["start_date"].date(), r["level"], r["mode"],
+                    *(None if r[k] != r[k] else r[k] for k in COUNT_FIELDS))
+                   for r in store.run_query(con, "unit_inspections_by_round", params).to_dict("records")]
+            want = [(i.round, i.start, i.level, i.mode, *(i.counts[k] for k in COUNT_FIELDS))
+                    for i in inspections if i.unit is unit and i.start <= as_of]
+            assert sorted(got) == sorted(want), (unit, as_of)
+
+            def rectified(s: Issue, as_of: dt.date = as_of) -> bool:
+                return s.status == "已整改" and (s.rectified_date is None or s.rectified_date <= as_of)
+
+            want = {}
+            for s in issues:
+                if s.inspection.unit is unit and s.inspection.start <= as_of:
+                    row = want.setdefault(s.category, [0, 0, 0, 0])
+                    row[0] += 1
+                    row[1] += rectified(s)
+                    row[2] += s.status == "长期整改"
+                    row[3] += (not rectified(s) and s.status != "长期整改" and s.due is not None and s.due < as_of)
+            got = {r["category"]: [r["issues"], r["rectified"], r["long_term"], r["overdue"]]
+                   for r in store.run_query(con, "unit_issues_by_category", params).to_dict("records")}
+            assert got == want, (unit, as_of)
+    finally:
+        con.close()
