@@ -683,3 +683,71 @@ def test_the_unit_page(seed):
             assert got == want, (unit, as_of)
     finally:
         con.close()
+
+
+def months_back(day: dt.date, months: int) -> dt.date:
+    """day - INTERVAL n MONTH as DuckDB reckons it: the same day of that month, else its last day."""
+    import calendar
+
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+@pytest.mark.parametrize("seed", seeds(2))
+def test_the_plan_figures(seed):
+    """plan_by_district by its header's formulas: each district against its own plan or the default,
+    and the total; unit filters only (an inspection filter leaves the plan out)."""
+    import math
+
+    from inspection import plan, store
+
+    rng = random.Random(8000 + seed)
+    units, inspections, issues = ledgers(rng)
+    days = sorted({d for i in inspections for d in (i.start, i.end) if d})
+    con = memory_store()
+    try:
+        assert run(con, *files(units, inspections, issues)).status == "imported"
+        plans = {"*": plan.Plan("*", dt.date(2021, 1, 1), dt.date(2023, 12, 31), 1.0),
+                 units[0].district: plan.Plan(units[0].district, dt.date(2021, 6, 1), dt.date(2024, 6, 30), 0.9)}
+        for p in plans.values():
+            plan.save(con, p, "tester")
+        for _ in range(6):
+            f = random_filters(rng, units, days)
+            f = Filters(districts=f.districts, townships=f.townships, unit_types=f.unit_types,
+                        poverty_only=f.poverty_only, as_of=f.as_of)
+            firsts = {}
+            for i in inspections:
+                firsts[id(i.unit)] = min(firsts.get(id(i.unit), i.start), i.start)
+            want, total = {}, {"units_total": 0, "units_covered": 0, "planned": 0.0, "remaining_units": 0}
+            for district in sorted({u.district for u in units}):
+                chosen = [u for u in units if u.district == district and (not f.districts or district in f.districts)
+                          and (not f.townships or u.township in f.townships)
+                          and (not f.unit_types or u.unit_type in f.unit_types) and (not f.poverty_only or u.poverty)]
+                if not chosen:
+                    continue
+                p = plans.get(district, plans["*"])
+                share = p.target * max(0.0, min(1.0, (f.as_of - p.plan_start).days / (p.plan_end - p.plan_start).days))
+                first = [firsts[id(u)] for u in chosen if id(u) in firsts and firsts[id(u)] <= f.as_of]
+                target_units = math.ceil(p.target * len(chosen) - 1e-9)
+                want[district] = {
+                    "units_total": len(chosen), "units_covered": len(first),
+                    "planned_units": math.floor(share * len(chosen) + 0.5),
+                    "target_units": target_units, "remaining_units": max(target_units - len(first), 0),
+                    "covered_last_6m": sum(d > months_back(f.as_of, 6) for d in first)}
+                want[district]["gap_units"] = want[district]["planned_units"] - len(first)
+                total["units_total"] += len(chosen)
+                total["units_covered"] += len(first)
+                total["planned"] += share * len(chosen)
+                total["remaining_units"] += want[district]["remaining_units"]
+            rows = store.run_query(con, "plan_by_district", {**f.params(), "grain": "district"}).to_dict("records")
+            got = {r["district"]: {k: r[k] for k in ("units_total", "units_covered", "planned_units", "target_units",
+                                                     "remaining_units", "covered_last_6m", "gap_units")}
+                   for r in rows if not r["is_total"]}
+            assert got == want, f
+            if want:
+                row = next(r for r in rows if r["is_total"])
+                assert (row["units_total"], row["units_covered"], row["remaining_units"]) == (
+                    total["units_total"], total["units_covered"], total["remaining_units"]), f
+                assert row["planned_units"] == math.floor(total["planned"] + 0.5), f
+    finally:
+        con.close()
