@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from . import readers, sheet_values
+from . import contract, layout, readers, sheet_values
 from .importer import InputFile, Problem
 
 SUMMARY_HEADERS = ("文件", "工作表", "行号", "列", "单元格内容", "问题", "建议")
@@ -54,7 +54,7 @@ def build(files: Iterable[InputFile], problems: list[Problem]) -> bytes:
             title = sheet_values.sheet_name(f"{item.name.rsplit('.', 1)[0]}-{raw.name}" if raw.name else item.name, taken)
             ws = wb.create_sheet(title)
             width = max((len(r) for r in raw.rows), default=0)
-            for index, row in enumerate(raw.rows, start=1):
+            for index, row in enumerate(_without_people(raw.rows), start=1):
                 errors = by_row.get((item.name, label, index), [])
                 padded = list(row) + [None] * (width - len(row))
                 ws.append([sheet_values.cell(v) for v in padded] + ["；".join(errors) if errors else None])
@@ -71,3 +71,28 @@ def build(files: Iterable[InputFile], problems: list[Problem]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+NOTE_PLACEHOLDER = "（" + layout.KIND_LABELS["note"] + "，内容不复制）"
+
+
+def _without_people(rows: list[list[object]]) -> list[list[object]]:
+    """The rows as read, without what names people (DATA_CONTRACT.md: person columns are never stored,
+    shown or exported; the kept original is the one copy): the cells of a person column (整改责任人,
+    责任领导...) below the header are left empty, and a note row (填表人：王某某, 审核人...) keeps its
+    place, so row numbers still match the file, with only its kind in its first cell."""
+    found = layout.find_header(rows)
+    header_index, person = -1, set()
+    if found:
+        header_index, headers, _ = found
+        person = {c for c, h in enumerate(headers)
+                  if h and h not in contract.ALL_HEADERS and layout.is_person_header(h)}
+    out = []
+    for index, row in enumerate(rows):
+        if layout.row_kind(row) == "note":
+            out.append([NOTE_PLACEHOLDER] + [None] * (len(row) - 1))
+        elif index > header_index and person:
+            out.append([None if c in person else v for c, v in enumerate(row)])
+        else:
+            out.append(row)
+    return out

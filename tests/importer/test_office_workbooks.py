@@ -252,3 +252,31 @@ def test_a_row_repeated_on_another_sheet_names_that_sheet(con):
     reasons = {(p.sheet, p.row): p.reason for p in result.problems}
     assert reasons[("东城区", 2)] == "同一轮次同一村(社区)出现两次（另见 台账.xlsx「汇总」 第 2 行）"
     assert reasons[("东城区名册", 2)] == "名册中重复的对象（与 台账.xlsx「名册汇总」 第 2 行相同）"
+
+
+# ---------------------------------------------------------------- the problem workbook names no one
+
+
+def test_the_problem_workbook_leaves_out_person_columns_and_note_rows(con):
+    """It mirrors the refused file so the clerk can fix it, but is an export: the 整改责任人 values and
+    the 填表人 line are not copied (the kept original is the one copy); rows keep their numbers."""
+    from openpyxl import load_workbook
+    from support.ledgers import csv_bytes
+
+    from inspection import problem_report
+
+    header = INSPECTION_HEADER + ["整改责任人", "责任领导(签字)"]
+    rows = [list(r) + ["王某某", "李某某"] for r in INSPECTION_ROWS]
+    rows[1][INSPECTION_HEADER.index("发现问题数")] = "很多"
+    data = csv_bytes(table(header, rows + [["填表人：赵某某", None, "审核人：钱某某"]],
+                           titles=[["填报单位：东城区委巡察办"]]), "gbk")
+    files = [InputFile("巡察.csv", data)]
+    result = run(con, *files)
+    assert result.status == "rejected" and [p.row for p in result.problems] == [4]
+    book = load_workbook(io.BytesIO(problem_report.build(files, result.problems)))
+    texts = [str(v) for ws in book for r in ws.iter_rows(values_only=True) for v in r if v is not None]
+    assert not [t for t in texts if any(n in t for n in ("王某某", "李某某", "赵某某", "钱某某"))]
+    sheet = book["巡察.csv"]
+    assert sheet.cell(row=2, column=1).value == "轮次" and "整改责任人" in [c.value for c in sheet[2]]
+    assert sheet.cell(row=4, column=len(header) + 1).value.startswith("发现问题数")  # the error stays on its row
+    assert sheet.cell(row=5, column=1).value == problem_report.NOTE_PLACEHOLDER
