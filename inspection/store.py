@@ -1,7 +1,8 @@
 """The DuckDB store: open, migrate, apply the views, run named queries.
 
-Every reader goes through `run_query(con, name, params)`, which loads `queries/<name>.sql`
-and binds named `$parameters` only; no SQL is ever built from a value a user chose.
+Every reader goes through `run_query(con, name, params)`, which loads `queries/<name>.sql` (or a
+statement of queries/paths/ written for the parameters: `statement`) and binds named `$parameters`
+only; no SQL is ever built from a value a user chose.
 """
 
 from __future__ import annotations
