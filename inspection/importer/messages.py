@@ -19,7 +19,7 @@ AMBIGUOUS_UNIT = "名册中有多个同名对象，请填写对象编码"
 NO_INSPECTION_OF_UNIT = "没有这个村(社区)的巡察记录"
 NO_INSPECTION_HINT = "请先导入巡察情况表，或与问题清单一起导入"
 NO_DATA_ROWS = "文件中没有数据行"
-ONLY_SKIPPED_ROWS = "表头下只有合计、小计或填表人等说明行：是否选成了空白模板？请选择填好数据的台账"
+NO_RECORD_HINT = "表头下没有一行记录（合计、小计、填表人等行不算）：是否选成了空白模板？请选择填好数据的台账"
 NO_HEADER = "没有识别出对象名册、巡察情况或问题清单的表头"
 EMPTY_SHEETS = "文件中没有内容（工作表都是空的）"
 

@@ -121,13 +121,18 @@ class Importer(CsvPath, Validator, Loader):
                   if any(p.file == f for p in self.problems)} | (
             set(contract.APPLY_ORDER) if any(p.file not in self.file_tables for p in self.problems) else set())
         parse_problems = len(self.problems)
-        if not self.problems and not self._rows_read(by_table):
+        if not self.problems:
             # a blank template (a header, a 合计 row of zeros, a 填表人 line) holds no record: never
-            # "already imported", which would hide that the filled-in ledger was not the file chosen
-            self.problems.append(Problem(", ".join(f.name for f in self.files), None, None, None, None,
-                                         messages.NO_DATA_ROWS,
-                                         messages.ONLY_SKIPPED_ROWS if self.skipped else None))
-            return self._rejected()
+            # "already imported", nor imported beside the other files as if it had been read, which
+            # would hide that the filled-in ledger was not the file chosen
+            with_rows = {e.file for entries in by_table.values() for e in entries
+                         if not isinstance(e, StagedSheet) or e.rows}
+            empty = [f.name for f in self.files if f.name in self.file_tables and f.name not in with_rows]
+            if empty or not self._rows_read(by_table):
+                for name in empty or [", ".join(f.name for f in self.files)]:
+                    self.problems.append(Problem(name, None, None, None, None, messages.NO_DATA_ROWS,
+                                                 messages.NO_RECORD_HINT))
+                return self._rejected()
         rows = self._rows_read(by_table)
         self.progress("rows", {"rows": rows})
         self.progress("check", {"rows": rows})

@@ -280,3 +280,15 @@ def test_the_problem_workbook_leaves_out_person_columns_and_note_rows(con):
     assert sheet.cell(row=2, column=1).value == "轮次" and "整改责任人" in [c.value for c in sheet[2]]
     assert sheet.cell(row=4, column=len(header) + 1).value.startswith("发现问题数")  # the error stays on its row
     assert sheet.cell(row=5, column=1).value == problem_report.NOTE_PLACEHOLDER
+
+
+def test_a_blank_template_chosen_beside_a_filled_ledger_refuses_the_import(con):
+    """Imported beside the roster, the template would add nothing and say nothing: the clerk would
+    believe the inspections were in."""
+    from support.ledgers import dump, roster_csv
+
+    before = dump(con)
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", _blank_template()))
+    assert result.status == "rejected"
+    assert [(p.file, p.reason) for p in result.problems] == [("巡察情况.xlsx", "文件中没有数据行")]
+    assert dump(con) == before
