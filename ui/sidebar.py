@@ -77,6 +77,24 @@ def _prune(key: str, allowed: list) -> None:
             st.session_state[key] = kept
 
 
+def _portable(key: str, codes: list[str], lang: str) -> None:
+    """A bound widget with a format_func keeps its shown labels in the URL (?level=市级), so a link
+    made in one language names its values in that language's words, which the other language's
+    widget does not know (it dropped them). When the widget is first drawn in a session, values
+    written as another language's label, or as the code, are chosen as their codes: the widget's
+    own seeding from the URL finds nothing valid, keeps this choice, and writes this language's
+    labels into the URL. Values it knows seed it as usual; unknown ones are dropped as before."""
+    if key in st.session_state:  # the widget has its value: the URL follows it
+        return
+    written = st.query_params.get_all(key)
+    shown = {value(code, lang) for code in codes}
+    if not written or all(v in shown for v in written):
+        return
+    chosen = [code for code in codes if any(v in (code, *(value(code, other) for other in LANGS)) for v in written)]
+    if chosen:
+        st.session_state[key] = chosen
+
+
 def reset() -> None:
     for key, default in DEFAULTS.items():
         st.session_state[key] = list(default) if isinstance(default, list) else default
@@ -149,14 +167,17 @@ def render(lang: str, shown: bool = True) -> Filters:
                 year_from = int(picked[0])
             if picked[1] != years[-1]:
                 year_to = int(picked[1])
+    _portable("level", list(LEVELS), lang)
     levels = side.multiselect(t("f_levels", lang), list(LEVELS), key="level", bind="query-params",
                               placeholder=t("all", lang), format_func=lambda v: value(v, lang))
     modes_all = _values(opts, "mode")
     _prune("mode", modes_all)
+    _portable("mode", modes_all, lang)
     modes = side.multiselect(t("f_modes", lang), modes_all, key="mode", bind="query-params",
                              placeholder=t("all", lang), format_func=lambda v: value(v, lang))
     types_all = _values(opts, "unit_type")
     _prune("unit_type", types_all)
+    _portable("unit_type", types_all, lang)
     unit_types = side.multiselect(t("f_unit_types", lang), types_all, key="unit_type", bind="query-params",
                                   placeholder=t("all", lang), format_func=lambda v: value(v, lang))
     poverty = side.toggle(t("f_poverty_only", lang), key="poverty", bind="query-params")
