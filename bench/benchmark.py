@@ -1198,6 +1198,23 @@ and 1.5 s of a filter change.
   rebuild of the bulk load now runs m_issues by districts and a_issue_days by months: 2.1 GB traced
   alone on a copy); the 1M-row file 29.7 s CPU (target 15 s missed; 26.4 at 11:25, within the
   spread of this phase). DuckLake (13:29 run) 0.8-1.0x the file warm (met).
+- **Session 12 (province queries and browser re-run 2026-12-06 15:30-15:35, the load decaying from
+  ~14 to 2 after the engineers stopped; national not re-run).** Statements are now chosen before
+  binding (`queries/paths/`, docs/planning.md "Session 12": 15 paths of 7 queries; headline_totals'
+  planning 63 -> 22 ms in the profiler; pages side by side with every path off and on, CPU: briefing
+  171 -> 145, categories 87 -> 79, coverage 188 -> 164, follow-up 159 -> 152, overview 125 -> 115).
+  In this benchmark's own filter sets the gain does not show beyond run-to-run spread: province CPU
+  medians against 13:42 briefing 146 -> 146, categories 74 -> 79, compare 53 -> 59, coverage 144 ->
+  129, follow-up 109 -> 115, overview 104 -> 99, unit 40 -> 47 (the same session added what the pages
+  ask for: the by-district charts of the overview, categories and coverage pages now draw one group
+  of 12 districts chosen by a query; unit reads nothing that changed: its 7 ms is this run's noise);
+  side by side p95 briefing 98,
+  categories 62, compare 48, coverage 112, follow-up 88, overview 78, unit 52 ms (target 50: compare
+  only; a run 2 minutes earlier at load ~6: 119, 73, 43, 99, 99, 79, 48). Browser (two runs, 15:30
+  and 15:34): open 1.8-2.6 / 1.8-3.8 s, filter change 0.8-1.6 / 0.9-1.7 s against 2.8-4.3 / 0.7-1.9
+  at 05:40 (targets 2 s and 1.0 s: overview and compare meet the filter target, overview the open
+  one); runs of the same code still differ by ~1 s per page. The DuckLake table above sets the
+  lake's 13:29 run beside the file's 15:33 run (the lake phase was not re-run).
 """
 
 
