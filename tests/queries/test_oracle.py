@@ -124,6 +124,21 @@ def files(units, inspections, issues) -> list[InputFile]:
     return out
 
 
+def drawn(seed: int) -> tuple[random.Random, list[Unit], list[Inspection], list[Issue], list[dt.date]]:
+    """The random ledgers of a seed, and the days of their inspections (as-of days on the boundaries)."""
+    rng = random.Random(seed)
+    units, inspections, issues = ledgers(rng)
+    return rng, units, inspections, issues, sorted({d for i in inspections for d in (i.start, i.end) if d})
+
+
+@pytest.fixture
+def con():
+    """A fresh store in memory for one test."""
+    connection = memory_store()
+    yield connection
+    connection.close()
+
+
 def random_filters(rng: random.Random, units: list[Unit], days: list[dt.date]) -> Filters:
     def some(values, p=0.3):
         values = sorted(set(values))
@@ -229,37 +244,31 @@ def close(a, b) -> bool:
 
 
 @pytest.mark.parametrize("seed", seeds(6))
-def test_headline_figures_equal_the_contracts_definitions(seed):
-    rng = random.Random(seed)
-    units, inspections, issues = ledgers(rng)
-    days = sorted({d for i in inspections for d in (i.start, i.end) if d}
-                  | {d for s in issues for d in (s.due, s.rectified_date) if d})
-    con = memory_store()
-    try:
-        result = run(con, *files(units, inspections, issues))
-        assert result.status == "imported", result.problems
-        for n in range(8):
-            f = Filters() if n == 0 else random_filters(rng, units, days)
-            if n == 0:
-                f = Filters(as_of=dt.date(2026, 1, 1))
-            want, got = oracle(units, inspections, issues, f), metrics.compute(con, f)
-            where = f"seed {seed}, set {n}: {f}"
-            for key in ("units_total", "units_covered", "coverage_rate", "inspections", *COUNT_FIELDS,
-                        "listed_issues", "long_term", "overdue", "rectification_rate", "one_month_rectification_rate",
-                        "ratio_issues_and_clues", "ratio_disciplined"):
-                assert close(got[key], want[key]), (key, got[key], want[key], where)
-            assert got["not_reported"] == want["not_reported"], where
-            for level in ("municipal", "county"):
-                for key, value in want["by_level"][level].items():
-                    assert close(got["by_level"][level][key], value), (level, key, got["by_level"][level], where)
-            assert {r["district"]: (r["units_total"], r["units_covered"]) for r in got["by_district"]} \
-                == want["by_district"], where
-            assert {(r["category"], r["subcategory"]): (r["issues"], r["rectified"], r["long_term"])
-                    for r in got["by_category"]} == want["by_category"], where
-            assert sorted((r["district"], r["township"], r["unit_name"]) for r in got["uncovered"]) \
-                == want["uncovered"], where
-    finally:
-        con.close()
+def test_headline_figures_equal_the_contracts_definitions(seed, con):
+    rng, units, inspections, issues, days = drawn(seed)
+    days = sorted({*days, *(d for s in issues for d in (s.due, s.rectified_date) if d)})
+    result = run(con, *files(units, inspections, issues))
+    assert result.status == "imported", result.problems
+    for n in range(8):
+        f = Filters() if n == 0 else random_filters(rng, units, days)
+        if n == 0:
+            f = Filters(as_of=dt.date(2026, 1, 1))
+        want, got = oracle(units, inspections, issues, f), metrics.compute(con, f)
+        where = f"seed {seed}, set {n}: {f}"
+        for key in ("units_total", "units_covered", "coverage_rate", "inspections", *COUNT_FIELDS,
+                    "listed_issues", "long_term", "overdue", "rectification_rate", "one_month_rectification_rate",
+                    "ratio_issues_and_clues", "ratio_disciplined"):
+            assert close(got[key], want[key]), (key, got[key], want[key], where)
+        assert got["not_reported"] == want["not_reported"], where
+        for level in ("municipal", "county"):
+            for key, value in want["by_level"][level].items():
+                assert close(got["by_level"][level][key], value), (level, key, got["by_level"][level], where)
+        assert {r["district"]: (r["units_total"], r["units_covered"]) for r in got["by_district"]} \
+            == want["by_district"], where
+        assert {(r["category"], r["subcategory"]): (r["issues"], r["rectified"], r["long_term"])
+                for r in got["by_category"]} == want["by_category"], where
+        assert sorted((r["district"], r["township"], r["unit_name"]) for r in got["uncovered"]) \
+            == want["uncovered"], where
 
 
 def check(con, units, inspections, issues, rng: random.Random, days: list[dt.date], sets: int, where: str) -> None:
@@ -274,7 +283,7 @@ def check(con, units, inspections, issues, rng: random.Random, days: list[dt.dat
 
 
 @pytest.mark.parametrize("seed", seeds(2))
-def test_figures_follow_corrections_and_undo(seed):
+def test_figures_follow_corrections_and_undo(seed, con):
     """Imported in parts, corrected (a changed inspections file, a changed issue list for some units:
     their rows are replaced), then undone step by step: the figures are always those of the rows the
     store should hold (the materialised tables and pre-aggregates rewritten with them)."""
@@ -282,51 +291,45 @@ def test_figures_follow_corrections_and_undo(seed):
 
     from inspection.importer import undo
 
-    rng = random.Random(1000 + seed)
-    units, inspections, issues = ledgers(rng)
-    days = sorted({d for i in inspections for d in (i.start, i.end) if d})
+    rng, units, inspections, issues, days = drawn(1000 + seed)
     roster_file, inspection_file, *issue_file = files(units, inspections, issues)
-    con = memory_store()
-    try:
-        assert run(con, roster_file, inspection_file).status == "imported"
-        check(con, units, inspections, [], rng, days, 3, "roster and inspections")
-        if issue_file:
-            assert run(con, *issue_file).status == "imported"
-        check(con, units, inspections, issues, rng, days, 3, "issues")
+    assert run(con, roster_file, inspection_file).status == "imported"
+    check(con, units, inspections, [], rng, days, 3, "roster and inspections")
+    if issue_file:
+        assert run(con, *issue_file).status == "imported"
+    check(con, units, inspections, issues, rng, days, 3, "issues")
 
-        # a corrected inspections file: some rows' counts, level and mode changed
-        changed = copy.deepcopy(inspections, {id(u): u for u in units})  # the same units
-        fixed = [i for i in changed if rng.random() < 0.4] or changed[:1]
-        for i in fixed:
-            i.counts = {k: (v + 1 if isinstance(v, int) else v) for k, v in i.counts.items()}
-            i.level = "county" if i.level == "municipal" else "municipal"
-            i.mode = rng.choice(["常规", "专项"])
-        by_key = {(i.round, i.unit.name): i for i in changed}
-        moved = [copy.copy(s) for s in issues]
-        for s in moved:
-            s.inspection = by_key[(s.inspection.round, s.inspection.unit.name)]
-        step3 = run(con, files(units, fixed, [])[1])
-        assert step3.status == "imported" and step3.replaced, step3
-        check(con, units, changed, moved, rng, days, 4, "corrected inspections")
+    # a corrected inspections file: some rows' counts, level and mode changed
+    changed = copy.deepcopy(inspections, {id(u): u for u in units})  # the same units
+    fixed = [i for i in changed if rng.random() < 0.4] or changed[:1]
+    for i in fixed:
+        i.counts = {k: (v + 1 if isinstance(v, int) else v) for k, v in i.counts.items()}
+        i.level = "county" if i.level == "municipal" else "municipal"
+        i.mode = rng.choice(["常规", "专项"])
+    by_key = {(i.round, i.unit.name): i for i in changed}
+    moved = [copy.copy(s) for s in issues]
+    for s in moved:
+        s.inspection = by_key[(s.inspection.round, s.inspection.unit.name)]
+    step3 = run(con, files(units, fixed, [])[1])
+    assert step3.status == "imported" and step3.replaced, step3
+    check(con, units, changed, moved, rng, days, 4, "corrected inspections")
 
-        # a corrected issue list for some of the inspections: their issues are the new rows
-        again = [i for i in changed if rng.random() < 0.3] or changed[:1]
-        *_, new = ledgers(random.Random(2000 + seed))
-        renewed = [copy.copy(s) for s in new[:12]]
-        for n, s in enumerate(renewed):
-            s.inspection = again[n % len(again)]
-        listed_again = {id(s.inspection) for s in renewed}  # a (round, unit) in the new list: its rows replaced
-        kept = [s for s in moved if id(s.inspection) not in listed_again]
-        step4 = run(con, files(units, [], renewed)[2]) if renewed else None
-        if step4 is not None:
-            assert step4.status == "imported", step4.problems
-            check(con, units, changed, kept + [s for s in renewed], rng, days, 4, "corrected issue list")
-            undo(con, step4.import_id, "tester")
-        check(con, units, changed, moved, rng, days, 3, "issue list undone")
-        undo(con, step3.import_id, "tester")
-        check(con, units, inspections, issues, rng, days, 3, "inspections undone")
-    finally:
-        con.close()
+    # a corrected issue list for some of the inspections: their issues are the new rows
+    again = [i for i in changed if rng.random() < 0.3] or changed[:1]
+    *_, new = ledgers(random.Random(2000 + seed))
+    renewed = [copy.copy(s) for s in new[:12]]
+    for n, s in enumerate(renewed):
+        s.inspection = again[n % len(again)]
+    listed_again = {id(s.inspection) for s in renewed}  # a (round, unit) in the new list: its rows replaced
+    kept = [s for s in moved if id(s.inspection) not in listed_again]
+    step4 = run(con, files(units, [], renewed)[2]) if renewed else None
+    if step4 is not None:
+        assert step4.status == "imported", step4.problems
+        check(con, units, changed, kept + [s for s in renewed], rng, days, 4, "corrected issue list")
+        undo(con, step4.import_id, "tester")
+    check(con, units, changed, moved, rng, days, 3, "issue list undone")
+    undo(con, step3.import_id, "tester")
+    check(con, units, inspections, issues, rng, days, 3, "inspections undone")
 
 
 def area_figures(units, inspections, issues, f: Filters) -> dict:
@@ -405,63 +408,57 @@ def area_figures(units, inspections, issues, f: Filters) -> dict:
 
 
 @pytest.mark.parametrize("seed", seeds(3))
-def test_figures_by_area_at_every_grain(seed):
+def test_figures_by_area_at_every_grain(seed, con):
     """The drill-down's tables and charts by area (district, then township, then unit) against the
     same oracle: results, coverage and issues by area and category."""
     from inspection import store
 
-    rng = random.Random(3000 + seed)
-    units, inspections, issues = ledgers(rng)
-    days = sorted({d for i in inspections for d in (i.start, i.end) if d})
-    con = memory_store()
-    try:
-        assert run(con, *files(units, inspections, issues)).status == "imported"
-        district = rng.choice(units).district
-        township = rng.choice([u for u in units if u.district == district]).township
-        for places in ({}, {"districts": (district,)}, {"districts": (district,), "townships": (township,)}):
-            for _ in range(3):
-                f = random_filters(rng, units, days)
-                f = Filters(**{**{k: getattr(f, k) for k in ("rounds", "year_from", "year_to", "levels", "modes",
-                                                             "as_of", "categories", "unit_types")}, **places})
-                want = area_figures(units, inspections, issues, f)
-                params = f.params()
-                got = {r["district"]: (r["inspections"], r["units_inspected"], r["issues_found"], r["clues"])
-                       for r in store.run_query(con, "results_by_district", params).to_dict("records")
-                       if r["inspections"]}
-                got = {k: tuple(None if v != v else v for v in row) for k, row in got.items()}
-                assert got == want["results"], (f, got, want["results"])
-                got = {r["district"]: (r["units_total"], r["units_covered"])
-                       for r in store.run_query(con, "coverage_by_district", params).to_dict("records")}
-                assert got == want["coverage"], (f, got, want["coverage"])
-                got = {(r["district"], r["category"]): r["issues"]
-                       for r in store.run_query(con, "issues_by_district_category", params).to_dict("records")
-                       if r["issues"]}
-                assert got == want["area_category"], (f, got, want["area_category"])
-                got = {(r["district"], r["category"]): (r["listed_issues"], r["overdue"])
-                       for r in store.run_query(con, "overdue_by_district_category", params).to_dict("records")
-                       if r["listed_issues"]}
-                assert got == want["overdue"], (f, got, want["overdue"])
-                got = {r["category"]: (r["issues"], r["rectified"], r["long_term"], r["overdue"])
-                       for r in store.run_query(con, "rectification_by_category", params).to_dict("records")}
-                assert got == want["by_category"], (f, got, want["by_category"])
-                got = {(r["round"], r["category"]): r["issues"]
-                       for r in store.run_query(con, "issues_by_round_category", params).to_dict("records")
-                       if r["issues"]}
-                assert got == want["by_round"], (f, got, want["by_round"])
-                got = {r["unit_type"]: (r["units_total"], r["units_covered"])
-                       for r in store.run_query(con, "coverage_by_unit_type", params).to_dict("records")}
-                assert got == want["by_type"], (f, got, want["by_type"])
-                for r in store.run_query(con, "coverage_by_month", params).to_dict("records"):
-                    assert (r["units_total"], r["units_covered"]) == (
-                        want["units_total"], want["covered_by"](r["day"].date())), (f, r)
-                got = {(r["mode"], r["level"]): (r["inspections"], r["avg_issues_and_clues"])
-                       for r in store.run_query(con, "results_by_level_mode", params).to_dict("records")}
-                got = {k: (n, None if a != a else a) for k, (n, a) in got.items()}
-                assert got.keys() == want["level_mode"].keys(), (f, got, want["level_mode"])
-                for k, (n, a) in want["level_mode"].items():
-                    assert got[k][0] == n and close(got[k][1], a), (f, k, got[k], (n, a))
-    finally:
-        con.close()
+    rng, units, inspections, issues, days = drawn(3000 + seed)
+    assert run(con, *files(units, inspections, issues)).status == "imported"
+    district = rng.choice(units).district
+    township = rng.choice([u for u in units if u.district == district]).township
+    for places in ({}, {"districts": (district,)}, {"districts": (district,), "townships": (township,)}):
+        for _ in range(3):
+            f = random_filters(rng, units, days)
+            f = Filters(**{**{k: getattr(f, k) for k in ("rounds", "year_from", "year_to", "levels", "modes",
+                                                         "as_of", "categories", "unit_types")}, **places})
+            want = area_figures(units, inspections, issues, f)
+            params = f.params()
+            got = {r["district"]: (r["inspections"], r["units_inspected"], r["issues_found"], r["clues"])
+                   for r in store.run_query(con, "results_by_district", params).to_dict("records")
+                   if r["inspections"]}
+            got = {k: tuple(None if v != v else v for v in row) for k, row in got.items()}
+            assert got == want["results"], (f, got, want["results"])
+            got = {r["district"]: (r["units_total"], r["units_covered"])
+                   for r in store.run_query(con, "coverage_by_district", params).to_dict("records")}
+            assert got == want["coverage"], (f, got, want["coverage"])
+            got = {(r["district"], r["category"]): r["issues"]
+                   for r in store.run_query(con, "issues_by_district_category", params).to_dict("records")
+                   if r["issues"]}
+            assert got == want["area_category"], (f, got, want["area_category"])
+            got = {(r["district"], r["category"]): (r["listed_issues"], r["overdue"])
+                   for r in store.run_query(con, "overdue_by_district_category", params).to_dict("records")
+                   if r["listed_issues"]}
+            assert got == want["overdue"], (f, got, want["overdue"])
+            got = {r["category"]: (r["issues"], r["rectified"], r["long_term"], r["overdue"])
+                   for r in store.run_query(con, "rectification_by_category", params).to_dict("records")}
+            assert got == want["by_category"], (f, got, want["by_category"])
+            got = {(r["round"], r["category"]): r["issues"]
+                   for r in store.run_query(con, "issues_by_round_category", params).to_dict("records")
+                   if r["issues"]}
+            assert got == want["by_round"], (f, got, want["by_round"])
+            got = {r["unit_type"]: (r["units_total"], r["units_covered"])
+                   for r in store.run_query(con, "coverage_by_unit_type", params).to_dict("records")}
+            assert got == want["by_type"], (f, got, want["by_type"])
+            for r in store.run_query(con, "coverage_by_month", params).to_dict("records"):
+                assert (r["units_total"], r["units_covered"]) == (
+                    want["units_total"], want["covered_by"](r["day"].date())), (f, r)
+            got = {(r["mode"], r["level"]): (r["inspections"], r["avg_issues_and_clues"])
+                   for r in store.run_query(con, "results_by_level_mode", params).to_dict("records")}
+            got = {k: (n, None if a != a else a) for k, (n, a) in got.items()}
+            assert got.keys() == want["level_mode"].keys(), (f, got, want["level_mode"])
+            for k, (n, a) in want["level_mode"].items():
+                assert got[k][0] == n and close(got[k][1], a), (f, k, got[k], (n, a))
 
 
 def office_workbook(units, inspections, issues, rng: random.Random) -> bytes:
@@ -553,20 +550,14 @@ def office_workbook(units, inspections, issues, rng: random.Random) -> bytes:
 
 
 @pytest.mark.parametrize("seed", seeds(2))
-def test_an_office_workbook_gives_the_same_figures(seed):
+def test_an_office_workbook_gives_the_same_figures(seed, con):
     """The random ledgers kept as an office keeps them (office_workbook): every figure as the oracle's."""
-    rng = random.Random(4000 + seed)
-    units, inspections, issues = ledgers(rng)
-    days = sorted({d for i in inspections for d in (i.start, i.end) if d})
-    con = memory_store()
-    try:
-        result = run(con, InputFile("巡察台账.xlsx", office_workbook(units, inspections, issues, rng)))
-        assert result.status == "imported", result.problems
-        stored = repr(dump(con))  # every row of every table: the person column and the 填表人 line left out
-        assert "张三" not in stored and "王某某" not in stored
-        check(con, units, inspections, issues, rng, days, 6, "office workbook")
-    finally:
-        con.close()
+    rng, units, inspections, issues, days = drawn(4000 + seed)
+    result = run(con, InputFile("巡察台账.xlsx", office_workbook(units, inspections, issues, rng)))
+    assert result.status == "imported", result.problems
+    stored = repr(dump(con))  # every row of every table: the person column and the 填表人 line left out
+    assert "张三" not in stored and "王某某" not in stored
+    check(con, units, inspections, issues, rng, days, 6, "office workbook")
 
 
 def periods(units, inspections, f: Filters) -> dict:
@@ -596,93 +587,76 @@ def periods(units, inspections, f: Filters) -> dict:
 
 
 @pytest.mark.parametrize("seed", seeds(3))
-def test_year_to_date_against_the_year_before(seed):
+def test_year_to_date_against_the_year_before(seed, con):
     from inspection import store
 
-    rng = random.Random(5000 + seed)
-    units, inspections, issues = ledgers(rng)
-    days = sorted({d for i in inspections for d in (i.start, i.end) if d}) + [dt.date(2024, 2, 29)]
-    con = memory_store()
-    try:
-        assert run(con, *files(units, inspections, issues)).status == "imported"
-        for _ in range(8):
-            f = random_filters(rng, units, days)
-            got = {r["period"]: (r["inspections"], None if r["issues_found"] != r["issues_found"] else r["issues_found"],
-                                 r["units_newly_covered"])
-                   for r in store.run_query(con, "results_by_period", f.params()).to_dict("records")}
-            assert got == periods(units, inspections, f), f
-    finally:
-        con.close()
+    rng, units, inspections, issues, days = drawn(5000 + seed)
+    days.append(dt.date(2024, 2, 29))
+    assert run(con, *files(units, inspections, issues)).status == "imported"
+    for _ in range(8):
+        f = random_filters(rng, units, days)
+        got = {r["period"]: (r["inspections"], None if r["issues_found"] != r["issues_found"] else r["issues_found"],
+                             r["units_newly_covered"])
+               for r in store.run_query(con, "results_by_period", f.params()).to_dict("records")}
+        assert got == periods(units, inspections, f), f
 
 
 @pytest.mark.parametrize("seed", seeds(2))
-def test_without_a_roster(seed):
+def test_without_a_roster(seed, con):
     """Inspections and issues with no roster: no coverage (NULL), the units inspected counted, every
     other figure as with one."""
-    rng = random.Random(6000 + seed)
-    units, inspections, issues = ledgers(rng)
-    days = sorted({d for i in inspections for d in (i.start, i.end) if d})
+    rng, units, inspections, issues, days = drawn(6000 + seed)
     _, *rest = files(units, inspections, issues)
-    con = memory_store()
-    try:
-        assert run(con, *rest).status == "imported"
-        # with no roster a unit is known from its inspections alone: its type from its name's ending
-        # (the contract's default), not a poverty village (nothing says it is)
-        for u in units:
-            u.unit_type = "村" if u.name.endswith("村") else "社区" if u.name.endswith("社区") else "其他"
-            u.poverty = False
-        for n in range(6):
-            f = Filters(as_of=dt.date(2026, 1, 1)) if n == 0 else random_filters(rng, units, days)
-            want, got = oracle(units, inspections, issues, f), metrics.compute(con, f)
-            assert got["units_total"] is None and got["coverage_rate"] is None, f
-            assert "coverage_note" in got, f
-            for key in ("inspections", *COUNT_FIELDS, "listed_issues", "long_term", "overdue", "rectification_rate",
-                        "one_month_rectification_rate"):
-                assert close(got[key], want[key]), (key, got[key], want[key], f)
-            chosen_units = want["units_covered"]  # with the roster: the roster units inspected
-            assert got["units_covered"] == chosen_units, (got["units_covered"], chosen_units, f)
-    finally:
-        con.close()
+    assert run(con, *rest).status == "imported"
+    # with no roster a unit is known from its inspections alone: its type from its name's ending
+    # (the contract's default), not a poverty village (nothing says it is)
+    for u in units:
+        u.unit_type = "村" if u.name.endswith("村") else "社区" if u.name.endswith("社区") else "其他"
+        u.poverty = False
+    for n in range(6):
+        f = Filters(as_of=dt.date(2026, 1, 1)) if n == 0 else random_filters(rng, units, days)
+        want, got = oracle(units, inspections, issues, f), metrics.compute(con, f)
+        assert got["units_total"] is None and got["coverage_rate"] is None, f
+        assert "coverage_note" in got, f
+        for key in ("inspections", *COUNT_FIELDS, "listed_issues", "long_term", "overdue", "rectification_rate",
+                    "one_month_rectification_rate"):
+            assert close(got[key], want[key]), (key, got[key], want[key], f)
+        chosen_units = want["units_covered"]  # with the roster: the roster units inspected
+        assert got["units_covered"] == chosen_units, (got["units_covered"], chosen_units, f)
 
 
 @pytest.mark.parametrize("seed", seeds(2))
-def test_the_unit_page(seed):
+def test_the_unit_page(seed, con):
     """One unit's inspections round by round and its issues by category, as of a day."""
     from inspection import store
 
-    rng = random.Random(7000 + seed)
-    units, inspections, issues = ledgers(rng)
-    days = sorted({d for i in inspections for d in (i.start, i.end) if d})
-    con = memory_store()
-    try:
-        assert run(con, *files(units, inspections, issues)).status == "imported"
-        for unit in rng.sample(units, min(4, len(units))):
-            as_of = rng.choice(days)
-            params = {"unit_district": unit.district, "unit_township": unit.township, "unit_name": unit.name,
-                      "as_of": as_of}
-            got = [(r["round"], r["start_date"].date(), r["level"], r["mode"],
-                    *(None if r[k] != r[k] else r[k] for k in COUNT_FIELDS))
-                   for r in store.run_query(con, "unit_inspections_by_round", params).to_dict("records")]
-            want = [(i.round, i.start, i.level, i.mode, *(i.counts[k] for k in COUNT_FIELDS))
-                    for i in inspections if i.unit is unit and i.start <= as_of]
-            assert sorted(got) == sorted(want), (unit, as_of)
+    rng, units, inspections, issues, days = drawn(7000 + seed)
+    assert run(con, *files(units, inspections, issues)).status == "imported"
+    for unit in rng.sample(units, min(4, len(units))):
+        as_of = rng.choice(days)
+        params = {"unit_district": unit.district, "unit_township": unit.township, "unit_name": unit.name,
+                  "as_of": as_of}
+        got = [(r["round"], r["start_date"].date(), r["level"], r["mode"],
+                *(None if r[k] != r[k] else r[k] for k in COUNT_FIELDS))
+               for r in store.run_query(con, "unit_inspections_by_round", params).to_dict("records")]
+        want = [(i.round, i.start, i.level, i.mode, *(i.counts[k] for k in COUNT_FIELDS))
+                for i in inspections if i.unit is unit and i.start <= as_of]
+        assert sorted(got) == sorted(want), (unit, as_of)
 
-            def rectified(s: Issue, as_of: dt.date = as_of) -> bool:
-                return s.status == "已整改" and (s.rectified_date is None or s.rectified_date <= as_of)
+        def rectified(s: Issue, as_of: dt.date = as_of) -> bool:
+            return s.status == "已整改" and (s.rectified_date is None or s.rectified_date <= as_of)
 
-            want = {}
-            for s in issues:
-                if s.inspection.unit is unit and s.inspection.start <= as_of:
-                    row = want.setdefault(s.category, [0, 0, 0, 0])
-                    row[0] += 1
-                    row[1] += rectified(s)
-                    row[2] += s.status == "长期整改"
-                    row[3] += (not rectified(s) and s.status != "长期整改" and s.due is not None and s.due < as_of)
-            got = {r["category"]: [r["issues"], r["rectified"], r["long_term"], r["overdue"]]
-                   for r in store.run_query(con, "unit_issues_by_category", params).to_dict("records")}
-            assert got == want, (unit, as_of)
-    finally:
-        con.close()
+        want = {}
+        for s in issues:
+            if s.inspection.unit is unit and s.inspection.start <= as_of:
+                row = want.setdefault(s.category, [0, 0, 0, 0])
+                row[0] += 1
+                row[1] += rectified(s)
+                row[2] += s.status == "长期整改"
+                row[3] += (not rectified(s) and s.status != "长期整改" and s.due is not None and s.due < as_of)
+        got = {r["category"]: [r["issues"], r["rectified"], r["long_term"], r["overdue"]]
+               for r in store.run_query(con, "unit_issues_by_category", params).to_dict("records")}
+        assert got == want, (unit, as_of)
 
 
 def months_back(day: dt.date, months: int) -> dt.date:
@@ -694,60 +668,54 @@ def months_back(day: dt.date, months: int) -> dt.date:
 
 
 @pytest.mark.parametrize("seed", seeds(2))
-def test_the_plan_figures(seed):
+def test_the_plan_figures(seed, con):
     """plan_by_district by its header's formulas: each district against its own plan or the default,
     and the total; unit filters only (an inspection filter leaves the plan out)."""
     import math
 
     from inspection import plan, store
 
-    rng = random.Random(8000 + seed)
-    units, inspections, issues = ledgers(rng)
-    days = sorted({d for i in inspections for d in (i.start, i.end) if d})
-    con = memory_store()
-    try:
-        assert run(con, *files(units, inspections, issues)).status == "imported"
-        plans = {"*": plan.Plan("*", dt.date(2021, 1, 1), dt.date(2023, 12, 31), 1.0),
-                 units[0].district: plan.Plan(units[0].district, dt.date(2021, 6, 1), dt.date(2024, 6, 30), 0.9)}
-        for p in plans.values():
-            plan.save(con, p, "tester")
-        for _ in range(6):
-            f = random_filters(rng, units, days)
-            f = Filters(districts=f.districts, townships=f.townships, unit_types=f.unit_types,
-                        poverty_only=f.poverty_only, as_of=f.as_of)
-            firsts = {}
-            for i in inspections:
-                firsts[id(i.unit)] = min(firsts.get(id(i.unit), i.start), i.start)
-            want, total = {}, {"units_total": 0, "units_covered": 0, "planned": 0.0, "remaining_units": 0}
-            for district in sorted({u.district for u in units}):
-                chosen = [u for u in units if u.district == district and (not f.districts or district in f.districts)
-                          and (not f.townships or u.township in f.townships)
-                          and (not f.unit_types or u.unit_type in f.unit_types) and (not f.poverty_only or u.poverty)]
-                if not chosen:
-                    continue
-                p = plans.get(district, plans["*"])
-                share = p.target * max(0.0, min(1.0, (f.as_of - p.plan_start).days / (p.plan_end - p.plan_start).days))
-                first = [firsts[id(u)] for u in chosen if id(u) in firsts and firsts[id(u)] <= f.as_of]
-                target_units = math.ceil(p.target * len(chosen) - 1e-9)
-                want[district] = {
-                    "units_total": len(chosen), "units_covered": len(first),
-                    "planned_units": math.floor(share * len(chosen) + 0.5),
-                    "target_units": target_units, "remaining_units": max(target_units - len(first), 0),
-                    "covered_last_6m": sum(d > months_back(f.as_of, 6) for d in first)}
-                want[district]["gap_units"] = want[district]["planned_units"] - len(first)
-                total["units_total"] += len(chosen)
-                total["units_covered"] += len(first)
-                total["planned"] += share * len(chosen)
-                total["remaining_units"] += want[district]["remaining_units"]
-            rows = store.run_query(con, "plan_by_district", {**f.params(), "grain": "district"}).to_dict("records")
-            got = {r["district"]: {k: r[k] for k in ("units_total", "units_covered", "planned_units", "target_units",
-                                                     "remaining_units", "covered_last_6m", "gap_units")}
-                   for r in rows if not r["is_total"]}
-            assert got == want, f
-            if want:
-                row = next(r for r in rows if r["is_total"])
-                assert (row["units_total"], row["units_covered"], row["remaining_units"]) == (
-                    total["units_total"], total["units_covered"], total["remaining_units"]), f
-                assert row["planned_units"] == math.floor(total["planned"] + 0.5), f
-    finally:
-        con.close()
+    rng, units, inspections, issues, days = drawn(8000 + seed)
+    assert run(con, *files(units, inspections, issues)).status == "imported"
+    plans = {"*": plan.Plan("*", dt.date(2021, 1, 1), dt.date(2023, 12, 31), 1.0),
+             units[0].district: plan.Plan(units[0].district, dt.date(2021, 6, 1), dt.date(2024, 6, 30), 0.9)}
+    for p in plans.values():
+        plan.save(con, p, "tester")
+    for _ in range(6):
+        f = random_filters(rng, units, days)
+        f = Filters(districts=f.districts, townships=f.townships, unit_types=f.unit_types,
+                    poverty_only=f.poverty_only, as_of=f.as_of)
+        firsts = {}
+        for i in inspections:
+            firsts[id(i.unit)] = min(firsts.get(id(i.unit), i.start), i.start)
+        want, total = {}, {"units_total": 0, "units_covered": 0, "planned": 0.0, "remaining_units": 0}
+        for district in sorted({u.district for u in units}):
+            chosen = [u for u in units if u.district == district and (not f.districts or district in f.districts)
+                      and (not f.townships or u.township in f.townships)
+                      and (not f.unit_types or u.unit_type in f.unit_types) and (not f.poverty_only or u.poverty)]
+            if not chosen:
+                continue
+            p = plans.get(district, plans["*"])
+            share = p.target * max(0.0, min(1.0, (f.as_of - p.plan_start).days / (p.plan_end - p.plan_start).days))
+            first = [firsts[id(u)] for u in chosen if id(u) in firsts and firsts[id(u)] <= f.as_of]
+            target_units = math.ceil(p.target * len(chosen) - 1e-9)
+            want[district] = {
+                "units_total": len(chosen), "units_covered": len(first),
+                "planned_units": math.floor(share * len(chosen) + 0.5),
+                "target_units": target_units, "remaining_units": max(target_units - len(first), 0),
+                "covered_last_6m": sum(d > months_back(f.as_of, 6) for d in first)}
+            want[district]["gap_units"] = want[district]["planned_units"] - len(first)
+            total["units_total"] += len(chosen)
+            total["units_covered"] += len(first)
+            total["planned"] += share * len(chosen)
+            total["remaining_units"] += want[district]["remaining_units"]
+        rows = store.run_query(con, "plan_by_district", {**f.params(), "grain": "district"}).to_dict("records")
+        got = {r["district"]: {k: r[k] for k in ("units_total", "units_covered", "planned_units", "target_units",
+                                                 "remaining_units", "covered_last_6m", "gap_units")}
+               for r in rows if not r["is_total"]}
+        assert got == want, f
+        if want:
+            row = next(r for r in rows if r["is_total"])
+            assert (row["units_total"], row["units_covered"], row["remaining_units"]) == (
+                total["units_total"], total["units_covered"], total["remaining_units"]), f
+            assert row["planned_units"] == math.floor(total["planned"] + 0.5), f
