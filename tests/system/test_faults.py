@@ -105,8 +105,8 @@ def test_kill_9_leaves_the_before_or_the_after_state(demo_db, tmp_path, action):
     outcomes = {"killed_before": 0, "killed_after": 0, "finished": 0}
     deadline = time.monotonic() + 30
     for attempt in range(KILLS):
-        if time.monotonic() > deadline:
-            break
+        if time.monotonic() > deadline and outcomes["killed_before"] + outcomes["killed_after"] >= 3:
+            break  # enough kills seen (on a loaded machine the command is slower: fewer fit in 30 s)
         db = _copy(base, tmp_path / f"kill{attempt}" / "store.duckdb")
         # half the kills anywhere, half near the end where the commit and the backup happen
         delay = rng.uniform(0.2, duration * 0.95) if attempt % 2 == 0 else rng.uniform(0.8, 1.1) * duration
