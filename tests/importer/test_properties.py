@@ -33,6 +33,10 @@ SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.function_scoped_fixture])
 
+# the two that import a whole ledger per example (~0.7-1.2 s each, the suite's largest share outside
+# the system tests): fewer examples, the same strategies
+HEAVY = settings(SETTINGS, max_examples=35)
+
 INTERESTING = [
     "", " ", "\u3000", "\n", "合计", "小计", "注：", "-1", "－1", "1.5", "１２", "1,234", "1，234", "0", "007",
     "2020-02-30", "2020-03-15", "2020年3月", "2020年3月15日", "20200315", "43905", "2020.3.15", "1900-01-01",
@@ -92,7 +96,7 @@ def check(con, files: list[InputFile]) -> importer.ImportResult:
     return result
 
 
-@SETTINGS
+@HEAVY
 @given(data=st.data(), kind=st.sampled_from(["csv", "gbk", "xlsx"]))
 def test_random_cells_in_real_ledgers(store, data, kind):
     which = data.draw(st.sampled_from(["inspections", "issues", "roster"]))
@@ -112,7 +116,7 @@ TYPED_COLUMNS = ["发现问题数", "移交问题线索数", "党纪政务处分
                  "巡察方式", "村(社区)", "轮次"]
 
 
-@SETTINGS
+@HEAVY
 @given(data=st.data(), kind=st.sampled_from(["csv", "xlsx"]))
 def test_random_values_in_typed_columns(store, data, kind):
     """A valid ledger with random values in the columns that are converted (counts, dates, vocabularies)."""
