@@ -670,6 +670,9 @@ LABELS.update({
     "rep_behind": ("按近6个月进度，{n}个县区预计不能在计划期内完成全覆盖：{names}。",
                " At the pace of the last 6 months, {n} district(s) will not complete coverage within the plan: "
                "{names}."),
+    "rep_behind_one": ("按近6个月进度，{district}预计不能在计划期内完成全覆盖（已覆盖{rate}）。",
+                   " At the pace of the last 6 months, {district} will not complete coverage within the plan "
+                   "({rate} covered)."),
     "rep_behind_more": ("{names}等", "{names} and others"),
     "rep_behind_item": ("{district}（已覆盖{rate}）", "{district} ({rate} covered)"),
     "rep_all_on_track": ("按近6个月进度，各县区均可在计划期内完成全覆盖。",

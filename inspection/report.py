@@ -120,7 +120,10 @@ def _coverage(query: Query, params: dict, head: dict, as_of: str, scope: str, la
             else t("rep_plan_ahead", lang, planned=percent(total["planned_share"])))
     districts = [row for row in plan if not row["is_total"]]
     behind = [row for row in districts if row["behind"]]
-    if behind:
+    if len(districts) == 1 and behind and not _missing(behind[0].get("covered_share")):
+        # one district in scope (a district filter): name it, not "1 district"
+        out += t("rep_behind_one", lang, district=behind[0]["district"], rate=percent(behind[0]["covered_share"]))
+    elif behind:
         items = [t("rep_behind_item", lang, district=row["district"], rate=percent(row["covered_share"]))
                  for row in behind[:BEHIND_NAMED] if not _missing(row.get("covered_share"))]
         names = join(items, lang)
