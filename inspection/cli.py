@@ -64,7 +64,7 @@ def _write_problems(path: Path, files: list[importer.InputFile], result: importe
     from . import problem_report
 
     try:
-        path.write_bytes(problem_report.build(files, result.problems))
+        path.write_bytes(problem_report.build(files, result.problems, result.mappings))
     except OSError as exc:
         print(f"无法写入问题清单 {path}：{exc.strerror or exc}", file=sys.stderr)
         return False

@@ -63,6 +63,15 @@ def is_person_header(text: str) -> bool:
     return any(word in text for word in _PERSON_WORDS)
 
 
+def is_person_cell(cell: object) -> bool:
+    """A cell that reads as a person column's header (联系人, 整改责任人及电话): short text, so that a
+    title or a description that mentions 责任人 is none."""
+    if not isinstance(cell, str):
+        return False
+    text = contract.normalise_header(cell)
+    return 0 < len(text) <= 12 and is_person_header(text)
+
+
 def is_serial_header(text: str) -> bool:
     return text in {contract.normalise_header(h) for h in contract.SERIAL_HEADERS}
 

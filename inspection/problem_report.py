@@ -6,12 +6,16 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from . import contract, layout, readers, sheet_values
 from .importer import InputFile, Problem
+
+if TYPE_CHECKING:
+    from .mappings import Mapping
 
 SUMMARY_HEADERS = ("文件", "工作表", "行号", "列", "单元格内容", "问题", "建议")
 ERROR_HEADER = "错误说明"
@@ -24,8 +28,11 @@ def _describe(p: Problem) -> str:
     return f"{text}（{p.suggestion}）" if p.suggestion else text
 
 
-def build(files: Iterable[InputFile], problems: list[Problem]) -> bytes:
-    """The .xlsx bytes: 问题汇总 first, then every readable input sheet with 错误说明 appended."""
+def build(files: Iterable[InputFile], problems: list[Problem], mapped: Iterable[Mapping] = ()) -> bytes:
+    """The .xlsx bytes: 问题汇总 first, then every readable input sheet with 错误说明 appended.
+    `mapped`: the store's mappings the import used (ImportResult.mappings): a header row known only
+    through them is found here too, so its person columns are left out like any other."""
+    known = contract.ALL_HEADERS | {m.header for m in mapped if m.header}
     wb = Workbook()
     summary = wb.active
     summary.title = "问题汇总"
@@ -54,7 +61,7 @@ def build(files: Iterable[InputFile], problems: list[Problem]) -> bytes:
             title = sheet_values.sheet_name(f"{item.name.rsplit('.', 1)[0]}-{raw.name}" if raw.name else item.name, taken)
             ws = wb.create_sheet(title)
             width = max((len(r) for r in raw.rows), default=0)
-            for index, row in enumerate(_without_people(raw.rows), start=1):
+            for index, row in enumerate(_without_people(raw.rows, known), start=1):
                 errors = by_row.get((item.name, label, index), [])
                 padded = list(row) + [None] * (width - len(row))
                 ws.append([sheet_values.cell(v) for v in padded] + ["；".join(errors) if errors else None])
@@ -76,17 +83,27 @@ def build(files: Iterable[InputFile], problems: list[Problem]) -> bytes:
 NOTE_PLACEHOLDER = "（" + layout.KIND_LABELS["note"] + "，内容不复制）"
 
 
-def _without_people(rows: list[list[object]]) -> list[list[object]]:
+def _without_people(rows: list[list[object]], known: frozenset[str] = contract.ALL_HEADERS) -> list[list[object]]:
     """The rows as read, without what names people (DATA_CONTRACT.md: person columns are never stored,
     shown or exported; the kept original is the one copy): the cells of a person column (整改责任人,
     责任领导...) below the header are left empty, and a note row (填表人：王某某, 审核人...) keeps its
-    place, so row numbers still match the file, with only its kind in its first cell."""
-    found = layout.find_header(rows)
+    place, so row numbers still match the file, with only its kind in its first cell. Where no header
+    is found (a sheet the import did not recognise), a cell of the first rows that is a person
+    header (联系人, 整改责任人...) still empties its column below it."""
+    found = layout.find_header(rows, known)
     header_index, person = -1, set()
     if found:
         header_index, headers, _ = found
         person = {c for c, h in enumerate(headers)
-                  if h and h not in contract.ALL_HEADERS and layout.is_person_header(h)}
+                  if h and h not in known and layout.is_person_header(h)}
+    else:
+        for index, row in enumerate(rows[: contract.MAX_TITLE_ROWS + 1]):
+            if layout.row_kind(row) == "note":
+                continue
+            person = {c for c, v in enumerate(row) if layout.is_person_cell(v)}
+            if person:
+                header_index = index
+                break
     out = []
     for index, row in enumerate(rows):
         if layout.row_kind(row) == "note":

@@ -55,7 +55,7 @@ def run_import(uploads, user: str, progress=None) -> None:
     if result.status == "imported":
         registry.warm()  # the views leaders open first, computed in the background
     ui_mappings.remember(files, result)
-    problems_xlsx = problem_report.build(files, result.problems) if result.problems else None
+    problems_xlsx = problem_report.build(files, result.problems, result.mappings) if result.problems else None
     st.session_state[RESULT_KEY] = (result, problems_xlsx, dt.datetime.now().strftime("%Y%m%d_%H%M"))
     st.session_state.pop(UNDO_KEY, None)
 

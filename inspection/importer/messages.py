@@ -74,6 +74,9 @@ def row_of_kind(number: int, kind: str) -> str:
     return f"第{number}行（{kind}）"
 
 
+PERSON_HIDDEN = "（人员姓名，不显示）"
+
+
 def row_as_written(number: int, text: str) -> str:
     return f"第{number}行「{text if len(text) <= 80 else text[:80] + '…'}」"
 

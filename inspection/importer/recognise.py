@@ -169,8 +169,11 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
 def _rows_looked_at(rows: list[list[object]], count: int = 3) -> str:
     """The first non-blank rows among those searched for a header, as the clerk would read them."""
     shown = []
+    person: set[int] = set()  # the columns under a person header (联系人): their names are never shown
     for index, row in enumerate(rows[: contract.MAX_TITLE_ROWS + 1]):
-        values = [_show(c) for c in row if not cells.is_blank(c)]
+        values = [messages.PERSON_HIDDEN if c in person else _show(v)
+                  for c, v in enumerate(row) if not cells.is_blank(v)]
+        person |= {c for c, v in enumerate(row) if layout.is_person_cell(v)}
         if values and layout.row_kind(row) == "note":  # 填表人：王某某 names people: its kind, never its text
             shown.append(messages.row_of_kind(index + 1, layout.KIND_LABELS["note"]))
         elif values:

@@ -292,3 +292,45 @@ def test_a_blank_template_chosen_beside_a_filled_ledger_refuses_the_import(con):
     assert result.status == "rejected"
     assert [(p.file, p.reason) for p in result.problems] == [("巡察情况.xlsx", "文件中没有数据行")]
     assert dump(con) == before
+
+
+def _workbook_texts(data: bytes) -> list[str]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    return [str(v) for ws in book for r in ws.iter_rows(values_only=True) for v in r if v is not None]
+
+
+def test_the_problem_workbook_finds_a_header_known_only_through_the_stores_mappings(con):
+    """区县名 / 镇名 / 村名 are the office's own headers, mapped by a clerk: the problem workbook must
+    find that header row too, or the 包村联系人 column below it would be copied with its names."""
+    from support.ledgers import csv_bytes
+
+    from inspection import mappings, problem_report
+
+    mappings.add_all(con, [mappings.Mapping("roster", "district", header="区县名"),
+                           mappings.Mapping("roster", "township", header="镇名"),
+                           mappings.Mapping("roster", "unit_name", header="村名")], "admin")
+    rows = table(["区县名", "镇名", "村名", "包村联系人"],
+                 [["东城区", "城关镇", "李官村", "王某某"], ["东城区", "城关镇", "李官村", "李某某"]])
+    files = [InputFile("名册.csv", csv_bytes(rows, "gbk"))]
+    result = run(con, *files)
+    assert result.status == "rejected" and [p.row for p in result.problems] == [3]
+    texts = _workbook_texts(problem_report.build(files, result.problems, result.mappings))
+    assert "包村联系人" in texts and "李官村" in texts
+    assert not [t for t in texts if "王某某" in t or "李某某" in t]
+
+
+def test_the_problem_workbook_of_an_unrecognised_file_leaves_out_its_person_columns(con):
+    """A file that is no ledger at all is mirrored too (the clerk sees what was read): a 联系人 column
+    in its first rows is emptied all the same."""
+    from support.ledgers import csv_bytes
+
+    from inspection import problem_report
+
+    rows = [["单位", "地址", "联系人", "联系电话"], ["城关镇政府", "人民路1号", "赵某某", "0351-1234567"]]
+    files = [InputFile("通讯录.csv", csv_bytes(rows, "gbk"))]
+    result = run(con, *files)
+    assert result.status == "rejected"
+    texts = _workbook_texts(problem_report.build(files, result.problems))
+    assert "联系人" in texts and "城关镇政府" in texts and not [t for t in texts if "赵某某" in t]
