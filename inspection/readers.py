@@ -337,6 +337,12 @@ _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b(?=[^>]*\bt=\"e\")[^>]*?\br=\"([A-Z]{1,
 _UNCALCULATED_CELL = re.compile(
     rb"<(?:\w+:)?c\b(?![^>]*\bt=\"(?:str|e|inlineStr)\")[^>]*?\br=\"([A-Z]{1,4})([0-9]+)\"[^>/]*>\s*"
     rb"<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+# Any formula cell but an error one. In a workbook that asks to be recalculated when opened
+# (<calcPr fullCalcOnLoad="1"/>: written by a program, xlsxwriter, openpyxl, POI, exceljs..., that
+# computes nothing; Excel and WPS clear the flag once they have calculated and saved) the value
+# cached beside a formula is a placeholder (xlsxwriter writes 0 for every formula), not its result.
+_FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b(?![^>]*\bt=\"e\")[^>]*?\br=\"([A-Z]{1,4})([0-9]+)\"[^>/]*>\s*<(?:\w+:)?f\b")
+_RECALC_ON_LOAD = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
 _CHUNK = 1 << 20
 _TAIL = 16 * 1024  # kept from the previous chunk: a cell cut in two by a chunk boundary is seen whole
 
@@ -366,10 +372,12 @@ def _column_number(letters: bytes) -> int:
 
 
 def _scan_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int,
-                     errors: dict[tuple[int, int], str] | None = None) -> tuple[int, int, int]:
+                     errors: dict[tuple[int, int], str] | None = None,
+                     uncalculated: re.Pattern = _UNCALCULATED_CELL) -> tuple[int, int, int]:
     """Decompress one member without keeping it: (bytes, max row, max column) of the cells that hold
     something; the error cells (t="e") of a worksheet go into `errors` as {(row, column): "#REF!"}
-    (0-based), since the Excel reader reads them as blanks.
+    (0-based), since the Excel reader reads them as blanks; so do the formulas without a calculated
+    value (`uncalculated`: those with none, or every formula of a workbook never calculated).
 
     The sizes are counted, not taken from the zip directory (which a zip bomb can fake); a member
     larger than its directory entry fails its CRC check and is refused as damaged. The bounding
@@ -397,7 +405,7 @@ def _scan_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: in
                 for letters_, row, value in _ERROR_CELL.findall(text):
                     errors[(int(row) - 1, _column_number(letters_) - 1)] = value.decode("utf-8", "replace").strip()
             if errors is not None and (b"f>" in text or b"f/>" in text):
-                for letters_, row in _UNCALCULATED_CELL.findall(text):
+                for letters_, row in uncalculated.findall(text):
                     errors[(int(row) - 1, _column_number(letters_) - 1)] = cells.UNCALCULATED
             tail = text[-_TAIL:]
     return total, max_row, max_col
@@ -449,13 +457,16 @@ def _check_xlsx_size(data: bytes, limits: Limits) -> dict[str, dict[tuple[int, i
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             tabs = _tab_names(archive)
+            never_calculated = bool(_RECALC_ON_LOAD.search(_read_member(archive, "xl/workbook.xml")))
+            uncalculated = _FORMULA_CELL if never_calculated else _UNCALCULATED_CELL
             for info in archive.infolist():
                 if info.file_size > limits.max_uncompressed:
                     total += info.file_size
                     break
                 sheet = tabs.get(info.filename) or Path(info.filename).stem
                 found: dict[tuple[int, int], str] = {}
-                size, rows, cols = _scan_zip_member(archive, info, limits.max_uncompressed - total, found)
+                size, rows, cols = _scan_zip_member(archive, info, limits.max_uncompressed - total, found,
+                                                    uncalculated)
                 total += size
                 if total > limits.max_uncompressed:
                     break
@@ -600,8 +611,10 @@ def _error_cells(data: bytes, kind: str, limits: Limits) -> dict[str, dict[tuple
 def _set_errors(rows: list[list[object]], errors: dict[tuple[int, int], str], limits: Limits) -> None:
     """Write the error values the Excel reader read as blanks back into their cells ("#REF!")."""
     for (row, col), value in errors.items():
-        if row < len(rows) and col < len(rows[row]) and rows[row][col] in ("", None):
-            rows[row][col] = value  # the reader's range holds every error cell
+        # the reader's range holds every error cell; a formula of a workbook never calculated has a
+        # placeholder value (0) that is replaced too
+        if row < len(rows) and col < len(rows[row]) and (rows[row][col] in ("", None) or value == cells.UNCALCULATED):
+            rows[row][col] = value
 
 
 def _check_cell_lengths(sheet: str, rows: list[list[object]], limits: Limits) -> None:

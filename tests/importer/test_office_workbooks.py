@@ -124,7 +124,9 @@ def _with_formulas(formulas: dict[tuple[int, int], str], extra: list[list[object
                    text_results: tuple[str, ...] = ()) -> bytes:
     """The inspections as a program (openpyxl, Apache POI) writes them: formulas with no calculated
     value, which Excel would compute on opening. `text_results`: cells rewritten the way Excel stores
-    a formula whose result is the empty text (t="str", an empty value)."""
+    a formula whose result is the empty text (t="str", an empty value) and clearing the workbook's
+    request to be recalculated on opening (fullCalcOnLoad, which openpyxl sets and Excel drops once
+    it has calculated and saved)."""
     import zipfile
 
     from openpyxl import Workbook
@@ -146,6 +148,8 @@ def _with_formulas(formulas: dict[tuple[int, int], str], extra: list[list[object
             data = source.read(info)
             for ref in text_results:
                 data = data.replace(f'<c r="{ref}">'.encode(), f'<c r="{ref}" t="str">'.encode())
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
             target.writestr(info, data)
     return rewritten.getvalue()
 
@@ -177,6 +181,65 @@ def test_uncalculated_formulas_where_no_figure_is_read_do_not_refuse(con):
     result = run(con, InputFile("台账.xlsx", data))
     assert result.status == "imported", [(p.row, p.column, p.reason) for p in result.problems]
     assert rows_of(con, "select count(*) n from inspections where disciplined is null")[0]["n"] == 1
+
+
+def _xlsxwriter_book(excel_saved: bool = False) -> bytes:
+    """The inspections as xlsxwriter writes them (a system's export): every formula with 0 cached as
+    its value, unless the program passed one, and the workbook asking to be recalculated on opening
+    (fullCalcOnLoad). `excel_saved`: the same file once Excel or WPS calculated and saved it (the
+    flag gone, each formula's cached value its result)."""
+    import zipfile
+
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("巡察情况")
+    for r, row in enumerate(table(INSPECTION_HEADER, INSPECTION_ROWS)):
+        sheet.write_row(r, 0, row)
+    sheet.write_formula(1, DISCIPLINED - 1, "=1-1")  # 0 cached: right by chance
+    sheet.write_formula(2, FOUND - 1, "=2+1")  # 0 cached: wrong
+    sheet.write_formula(2, FOUND, "=0+1", None, 1)  # a value the program computed itself
+    sheet.write_row(3, 0, ["合计"])
+    sheet.write_formula(3, FOUND - 1, "=SUM(J2:J3)")
+    book.close()
+    if not excel_saved:
+        return out.getvalue()
+    saved = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source, zipfile.ZipFile(saved, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<f>2+1</f><v>0</v>", b"<f>2+1</f><v>3</v>")
+            target.writestr(info, data)
+    return saved.getvalue()
+
+
+def test_formulas_of_a_workbook_never_calculated_are_refused_though_a_value_is_cached(con):
+    """xlsxwriter caches 0 for each formula and asks Excel to recalculate on opening: read as it is,
+    =2+1 would be 0 issues found. Every formula the import reads is refused by its cell; the 合计 row's
+    =SUM passes as before."""
+    from support.ledgers import dump, load_base
+
+    load_base(con)
+    before = dump(con)
+    result = run(con, InputFile("系统导出.xlsx", _xlsxwriter_book()))
+    assert result.status == "rejected"
+    assert [(p.row, p.column) for p in result.problems] == [
+        (2, "党纪政务处分人数"), (3, "发现问题数"), (3, "移交问题线索数")]
+    assert all("没有它的计算结果" in p.reason and "保存后再导入" in p.suggestion for p in result.problems)
+    assert dump(con) == before
+
+
+def test_the_same_formulas_once_calculated_and_saved_import_with_their_values(con):
+    """Excel and WPS drop the recalculation flag when they save: a formula that gives 0 is 0."""
+    result = run(con, InputFile("台账.xlsx", _xlsxwriter_book(excel_saved=True)))
+    assert result.status == "imported", [(p.row, p.column, p.reason) for p in result.problems]
+    assert rows_of(con, "select unit_name, issues_found, clues, disciplined from inspections order by unit_name") == [
+        {"unit_name": "张家村", "issues_found": 2, "clues": 1, "disciplined": 0},
+        {"unit_name": "王庄村", "issues_found": 3, "clues": 1, "disciplined": 0}]
 
 
 # ---------------------------------------------------------------- dates typed like a printed form
