@@ -57,8 +57,21 @@ def missing_columns(table_label: str, missing: list[str]) -> str:
     return f"{table_label}缺少必填列：{'、'.join(missing)}"
 
 
-def missing_columns_hint(headers: list[str]) -> str:
-    return "表头可用的名称见数据规范（如 " + "、".join(headers) + "）"
+# a column every record needs even where the whole file holds one place (a county's own ledger):
+# the contract has no "this file is all 文水县" setting, so the clerk adds the column
+_PLACE_COLUMNS = {"district": ("县区", "文水县"), "township": ("乡镇街道", "城关镇")}
+
+
+def missing_columns_hint(headers: list[str], fields: list[str] = ()) -> str:
+    hint = "表头可用的名称见数据规范（如 " + "、".join(headers) + "）"
+    places = [_PLACE_COLUMNS[f] for f in fields if f in _PLACE_COLUMNS]
+    if places:
+        columns = "、".join(f"「{h}」" for h, _ in places)
+        examples = "、".join(e for _, e in places)
+        hint = (f"即使整个文件都属于同一个县区，每一行也要写明所在地：请在表中加上{columns}列，每行填上名称"
+                f"（如 {examples}；同一名称可整列复制），保存后再导入；若已有这样的列但表头不同，可把它映射为该字段。"
+                + hint)
+    return hint
 
 
 def headers_found(sheet: str, headers: list) -> str:

@@ -154,7 +154,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     if missing:
         problems.append(Problem(file, sheet_label, header_index + 1, None, None,
                                 messages.missing_columns(table.label, [table.field(f).label for f in missing]),
-                                messages.missing_columns_hint([table.field(f).headers[0] for f in missing]),
+                                messages.missing_columns_hint([table.field(f).headers[0] for f in missing], missing),
                                 mappings.Unknown("header", table.name, fields=tuple(missing))))
         return None, (ParsedSheet(file, raw.name, table, [], 0), None)
     if dropped:

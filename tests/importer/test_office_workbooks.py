@@ -397,3 +397,19 @@ def test_the_problem_workbook_of_an_unrecognised_file_leaves_out_its_person_colu
     assert result.status == "rejected"
     texts = _workbook_texts(problem_report.build(files, result.problems))
     assert "联系人" in texts and "城关镇政府" in texts and not [t for t in texts if "赵某某" in t]
+
+
+def test_a_county_ledger_without_a_district_column_says_to_add_one(con):
+    """A county office's own ledger often has no 县区 column (every row is its county). The contract
+    has no setting for a fixed value, so the refusal says what to do: add the column, fill it in."""
+    from support.ledgers import csv_bytes, dump
+
+    before = dump(con)
+    header = [h for h in INSPECTION_HEADER if h != "县区"]
+    rows = [[v for h, v in zip(INSPECTION_HEADER, row, strict=True) if h != "县区"] for row in INSPECTION_ROWS]
+    result = run(con, InputFile("文水县巡察台账.csv", csv_bytes(table(header, rows), "gbk")))
+    assert result.status == "rejected"
+    (problem,) = result.problems
+    assert problem.reason == "巡察情况缺少必填列：县区"
+    assert "加上「县区」列，每行填上名称" in problem.suggestion and "映射" in problem.suggestion
+    assert dump(con) == before
