@@ -676,6 +676,159 @@ SELECT
     one_month_rate(listed.rectified_in_month, listed.listed_with_feedback) AS one_month_rectification_rate
 FROM listed, counts;
 
+-- headline_totals.sql in parts, so that a statement chosen for its parameters (queries/paths/) states
+-- only which it reads: the filtered inspections' sums from the rows (one row; counts_rate: the counts
+-- basis of the rectification rate, summed in the same pass, not shown itself) ...
+CREATE OR REPLACE MACRO inspection_sums_rows(districts, townships, unit_types, poverty_only,
+                                             rounds, year_from, year_to, levels, modes, as_of) AS TABLE
+SELECT
+    count(*) AS inspections,
+    -- count(DISTINCT unit_id), exactly: one bit per integer unit key (~2x cheaper)
+    coalesce(bit_count(bitstring_agg(unit_id)), 0) AS units_inspected,
+    sum(issues_found) AS issues_found, count(*) - count(issues_found) AS issues_found_not_reported,
+    sum(clues) AS clues, count(*) - count(clues) AS clues_not_reported,
+    sum(immediate_fixes) AS immediate_fixes, count(*) - count(immediate_fixes) AS immediate_fixes_not_reported,
+    sum(disciplined) AS disciplined, count(*) - count(disciplined) AS disciplined_not_reported,
+    sum(org_handled) AS org_handled, count(*) - count(org_handled) AS org_handled_not_reported,
+    sum(judicial) AS judicial, count(*) - count(judicial) AS judicial_not_reported,
+    sum(rectified) AS rectified, count(*) - count(rectified) AS rectified_not_reported,
+    sum(funds_recovered) AS funds_recovered,  -- 万元
+    count(*) - count(funds_recovered) AS funds_recovered_not_reported,
+    max(start_date) AS last_start,
+    -- the counts basis of the rectification rate, summed in the same pass (not shown itself)
+    counts_rectification_rate(rectified, issues_found) AS counts_rate
+FROM f_inspections(districts, townships, unit_types, poverty_only,
+                   rounds, year_from, year_to, levels, modes, as_of);
+-- ... or, with no place, round, year or mode filter (unit_days_apply), the same sums of the same
+-- inspections from the whole area's day groups and the units' first days ...
+CREATE OR REPLACE MACRO inspection_sums_days(levels, as_of) AS TABLE
+SELECT
+    CAST(coalesce(sum(inspections), 0) AS BIGINT) AS inspections,
+    (SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM a_unit_days
+     WHERE district = '*' AND unit_days_ok(levels, as_of, every_level, level, first_date)) AS units_inspected,
+    sum(issues_found) AS issues_found, tally_not_reported(inspections, n_issues_found) AS issues_found_not_reported,
+    sum(clues) AS clues, tally_not_reported(inspections, n_clues) AS clues_not_reported,
+    sum(immediate_fixes) AS immediate_fixes,
+    tally_not_reported(inspections, n_immediate_fixes) AS immediate_fixes_not_reported,
+    sum(disciplined) AS disciplined, tally_not_reported(inspections, n_disciplined) AS disciplined_not_reported,
+    sum(org_handled) AS org_handled, tally_not_reported(inspections, n_org_handled) AS org_handled_not_reported,
+    sum(judicial) AS judicial, tally_not_reported(inspections, n_judicial) AS judicial_not_reported,
+    sum(rectified) AS rectified, tally_not_reported(inspections, n_rectified) AS rectified_not_reported,
+    sum(funds_recovered) AS funds_recovered,  -- 万元
+    tally_not_reported(inspections, n_funds_recovered) AS funds_recovered_not_reported,
+    max(start_date) AS last_start,
+    sum(rect_num) / nullif(sum(rect_den), 0) AS counts_rate
+FROM a_inspection_days
+WHERE inspection_ok([], NULL, NULL, levels, [], as_of, round, year, level, mode, start_date);
+-- ... the one or the other (the branch not taken folds away) ...
+CREATE OR REPLACE MACRO inspection_sums(districts, townships, unit_types, poverty_only,
+                                        rounds, year_from, year_to, levels, modes, as_of) AS TABLE
+SELECT * FROM inspection_sums_rows(districts, townships, unit_types, poverty_only,
+                                   rounds, year_from, year_to, levels, modes, as_of)
+WHERE NOT unit_days_apply(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes)
+UNION ALL
+SELECT * FROM inspection_sums_days(levels, as_of)
+WHERE unit_days_apply(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes);
+-- ... and the headline row from the calling statement's CTEs (query_table): the roster's units and
+-- those covered (cover_table: units_total, units_covered), the issue list's figures (listed_table:
+-- issue_list_stats' row) and the inspections' sums (sums_table: inspection_sums' row).
+CREATE OR REPLACE MACRO headline_figures(cover_table, listed_table, sums_table) AS TABLE
+WITH roster AS (
+    SELECT count(*) > 0 AS present FROM (SELECT 1 FROM v_units LIMIT 1)
+), rect AS (
+    -- rectification_stats' row: the list's figures, then the rate and its basis, the one-month rate
+    SELECT
+        listed.*,
+        rectification_rate(listed.listed_issues, listed.listed_rectified, sums.counts_rate) AS rectification_rate,
+        rectification_basis(listed.listed_issues) AS rectification_basis,
+        one_month_rate(listed.rectified_in_month, listed.listed_with_feedback) AS one_month_rectification_rate
+    FROM query_table(listed_table) listed, query_table(sums_table) sums
+)
+SELECT
+    CASE WHEN roster.present THEN cover.units_total END AS units_total,
+    CASE WHEN roster.present THEN cover.units_covered ELSE sums.units_inspected END AS units_covered,
+    CASE WHEN roster.present THEN cover.units_covered / nullif(cover.units_total, 0) END AS coverage_rate,
+    roster.present AS has_roster,
+    sums.* EXCLUDE (counts_rate),
+    rect.*,
+    -- the two issue totals (issue 25 item 4): issues_found sums the inspections' reported counts
+    -- (发现问题数), listed_issues counts the rows of their issue lists; NULL without an issue list
+    CASE WHEN rect.listed_issues > 0 THEN sums.issues_found - rect.listed_issues END AS issues_found_minus_listed
+FROM query_table(sums_table) sums, rect, roster, query_table(cover_table) cover;
+
+-- results_by_period.sql in parts, so that a statement chosen for its parameters (queries/paths/) states
+-- only which it reads: the filtered inspections (each of weight 1) with what period_figures sums ...
+CREATE OR REPLACE MACRO period_inspections_rows(districts, townships, unit_types, poverty_only,
+                                                rounds, year_to, levels, modes, ref_day) AS TABLE
+SELECT start_date, 1 AS inspections, issues_found, clues, disciplined, immediate_fixes,
+       CASE WHEN issues_found IS NOT NULL THEN rectified END AS rect_num,
+       CASE WHEN rectified IS NOT NULL THEN issues_found END AS rect_den
+FROM f_inspections(districts, townships, unit_types, poverty_only, rounds, NULL, year_to, levels, modes, ref_day);
+-- ... or, with no place filter, the whole area's day groups of them (a_inspection_days:
+-- inspection_days_apply) ...
+CREATE OR REPLACE MACRO period_inspections_days(rounds, year_to, levels, modes, ref_day) AS TABLE
+SELECT start_date, inspections, issues_found, clues, disciplined, immediate_fixes, rect_num, rect_den
+FROM a_inspection_days
+WHERE inspection_ok(rounds, NULL, year_to, levels, modes, ref_day, round, year, level, mode, start_date);
+-- ... and the two periods' rows (results_by_period.sql's header says each figure) from the calling
+-- statement's CTEs (query_table): the roster units with the day each was first covered (units_table:
+-- first_covers' rows), the inspections (inspections_table: period_inspections_*' rows) and the listed
+-- issues of both periods (issues_table: issue_counts' rows with year_before := true). Unordered.
+CREATE OR REPLACE MACRO period_figures(units_table, inspections_table, issues_table, as_of, year_to) AS TABLE
+WITH ref AS (
+    SELECT reference_day(as_of, year_to) AS day
+), periods AS (
+    SELECT 'current' AS period, year(day) AS year, date_trunc('year', day)::DATE AS period_start, day AS period_end
+    FROM ref
+    UNION ALL
+    SELECT 'previous', year(day) - 1, (date_trunc('year', day) - INTERVAL 1 YEAR)::DATE,
+           (day - INTERVAL 1 YEAR)::DATE
+    FROM ref
+), listed AS (
+    -- the listed issues of both periods, read as year_before := true gives them (issue_counts in
+    -- _views.sql): those started in the reference day's year as of that day, the earlier ones as of
+    -- the same day a year before; each period stops at its own day. Each period's own issues (its first
+    -- day is a month's first day, that the aggregates' start months compare with exactly); a period with
+    -- none has no row (its rate comes from the counts)
+    SELECT CASE WHEN start_date >= date_trunc('year', reference_day(as_of, year_to))::DATE
+                THEN 'current' ELSE 'previous' END AS period,
+           tally(n) AS listed_issues, tally_if(n, is_rectified) AS listed_rectified
+    FROM query_table(issues_table)
+    WHERE start_date >= (date_trunc('year', reference_day(as_of, year_to)) - INTERVAL 1 YEAR)::DATE
+    GROUP BY period
+), sums AS (
+    SELECT p.period,
+           CAST(coalesce(sum(i.inspections), 0) AS BIGINT) AS inspections,
+           sum(i.issues_found) AS issues_found, sum(i.clues) AS clues, sum(i.disciplined) AS disciplined,
+           sum(i.immediate_fixes) AS immediate_fixes,
+           sum(i.rect_num) AS rect_num, sum(i.rect_den) AS rect_den
+    FROM periods p
+    LEFT JOIN query_table(inspections_table) i ON i.start_date BETWEEN p.period_start AND p.period_end
+    GROUP BY p.period
+), gained AS (
+    -- one pass over the roster (first_covers bound once): its size, and the units first covered in
+    -- each period (the bounds of periods above)
+    SELECT
+        count(*) AS units_total,
+        count(*) FILTER (WHERE first_date BETWEEN date_trunc('year', reference_day(as_of, year_to))::DATE
+                                               AND reference_day(as_of, year_to)) AS current_new,
+        count(*) FILTER (WHERE first_date BETWEEN (date_trunc('year', reference_day(as_of, year_to)) - INTERVAL 1 YEAR)::DATE
+                                               AND (reference_day(as_of, year_to) - INTERVAL 1 YEAR)::DATE) AS previous_new
+    FROM query_table(units_table)
+)
+SELECT
+    p.period, p.year, p.period_start, p.period_end,
+    s.inspections, s.issues_found, s.clues, s.disciplined, s.immediate_fixes,
+    CASE p.period WHEN 'current' THEN g.current_new ELSE g.previous_new END AS units_newly_covered,
+    g.units_total,
+    units_newly_covered / nullif(g.units_total, 0) AS coverage_gain,
+    CASE WHEN l.listed_issues > 0 THEN l.listed_rectified / l.listed_issues
+         ELSE s.rect_num / nullif(s.rect_den, 0) END AS rectification_rate
+FROM periods p
+JOIN sums s USING (period)
+CROSS JOIN gained g
+LEFT JOIN listed l USING (period);
+
 -- Cumulative coverage per district at each month end (capped at as_of), against the district's
 -- plan (linear from plan_start to plan_end, reaching target). Rates are fractions 0..1. The city
 -- curve (coverage_by_month) is the sum of these rows.
