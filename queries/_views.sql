@@ -604,6 +604,21 @@ CREATE OR REPLACE MACRO pace_per_month(covered_recently) AS covered_recently / 6
 -- Days in a month where a span of days is turned into months (and back): 365.25 / 12.
 CREATE OR REPLACE MACRO days_per_month() AS 30.4375;
 
+-- rectification_by_category.sql's figures (its header says each) from the issue groups in the calling
+-- statement's CTE counts_table (query_table: issue_counts' rows, or a path's issue_counts_whole or
+-- _districts rows). Unordered: the caller orders.
+CREATE OR REPLACE MACRO category_rectification(counts_table) AS TABLE
+SELECT
+    category,
+    tally(n) AS issues,
+    tally_if(n, is_rectified) AS rectified,
+    tally_if(n, is_long_term) AS long_term,
+    tally_if(n, NOT is_rectified AND NOT is_long_term AND NOT coalesce(is_overdue, false)) AS open_in_time,
+    tally_if(n, is_overdue) AS overdue,
+    tally_if(n, is_rectified) / tally(n) AS rectification_rate
+FROM query_table(counts_table)
+GROUP BY category;
+
 -- Rectification of the filtered issue list (one row). rectification_rate: rectified / listed issues;
 -- with no listed issue: sum of rectified / sum of issues_found over the inspections that reported
 -- both. One-month rate: listed issues rectified at most 30 days after their inspection's end_date,
@@ -1016,6 +1031,64 @@ SELECT
          ELSE sum(row_lacking) FILTER (WHERE NOT is_total) OVER () END AS lacking_per_month
 FROM lacking
 WHERE plan_applies(rounds, year_from, year_to, levels, modes);  -- no plan under inspection filters
+
+-- coverage_by_month.sql in parts, so that a statement chosen for its parameters (queries/paths/)
+-- states only which it reads: the districts' units (district, units_total) and the month of first
+-- cover (month, n) from a_cover_months, as_of's month from m_roster_first to the day ...
+CREATE OR REPLACE MACRO cover_months_units(districts) AS TABLE
+SELECT district, CAST(sum(n) AS BIGINT) AS units_total FROM a_cover_months
+WHERE district <> '*' AND unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
+GROUP BY district;
+CREATE OR REPLACE MACRO cover_months_monthly(districts, as_of) AS TABLE
+SELECT month, CAST(sum(n) AS BIGINT) AS n FROM a_cover_months
+WHERE district <> '*' AND unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
+  AND month < date_trunc('month', as_of::DATE)
+GROUP BY month
+UNION ALL
+-- as_of's month to the day
+SELECT date_trunc('month', as_of::DATE)::DATE, n
+FROM (SELECT count(*) AS n FROM m_roster_first
+      WHERE unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
+        AND first_date >= date_trunc('month', as_of::DATE)::DATE AND first_date <= as_of::DATE)
+WHERE n > 0;
+-- ... and the city's curve against the plan (coverage_by_month.sql's header says each figure) from the
+-- calling statement's CTEs (query_table): the roster units per plan district (counts_table: district,
+-- units_total, the plan's weights) and the units first covered per month (monthly_table: month, n).
+-- Unordered: the caller orders.
+CREATE OR REPLACE MACRO month_coverage(counts_table, monthly_table, as_of,
+                                       rounds, year_from, year_to, levels, modes) AS TABLE
+WITH dist AS (
+    -- each district's plan: its own row of plan_settings, else the default '*' (as v_plan)
+    SELECT d.units_total, coalesce(p.plan_start, dflt.plan_start) AS plan_start,
+           coalesce(p.plan_end, dflt.plan_end) AS plan_end, coalesce(p.target, dflt.target) AS target
+    FROM query_table(counts_table) d
+    LEFT JOIN plan_settings p ON p.district = d.district
+    CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt
+), months AS (
+    SELECT unnest(generate_series(
+        least((SELECT min(month) FROM query_table(monthly_table)),
+              date_trunc('month', (SELECT min(plan_start) FROM dist))),
+        date_trunc('month', as_of::DATE), INTERVAL 1 MONTH))::DATE AS month
+), points AS (
+    SELECT month, least(last_day(month), as_of::DATE) AS day FROM months WHERE month IS NOT NULL
+), total AS (
+    SELECT CAST(sum(units_total) AS BIGINT) AS units_total FROM dist
+), planned AS (
+    SELECT p.month, sum(d.units_total * CASE WHEN plan_applies(rounds, year_from, year_to, levels, modes)
+                                            THEN plan_share(d.target, d.plan_start, d.plan_end, p.day) END) AS planned
+    FROM points p CROSS JOIN dist d GROUP BY p.month
+)
+SELECT
+    p.month,
+    p.day,
+    t.units_total,
+    CAST(sum(coalesce(m.n, 0)) OVER (ORDER BY p.month) AS BIGINT) AS units_covered,
+    units_covered / nullif(units_total, 0) AS coverage_rate,
+    l.planned / nullif(units_total, 0) AS plan_rate
+FROM points p
+LEFT JOIN query_table(monthly_table) m USING (month)
+JOIN planned l USING (month)
+CROSS JOIN total t;
 
 -- The districts' curves from a_cover_months: a point before as_of's month is the `covered` of the
 -- district's latest row up to its month (each row stands for the months up to its next_month), 0
