@@ -674,22 +674,42 @@ CREATE OR REPLACE MACRO rectification_basis(listed_issues) AS
 CREATE OR REPLACE MACRO one_month_rate(rectified_in_month, listed_with_feedback) AS
     rectified_in_month / nullif(listed_with_feedback, 0);
 
+-- The counts basis of the rate from the filtered inspections (one row, rate) ...
+CREATE OR REPLACE MACRO counts_rate_rows(districts, townships, unit_types, poverty_only,
+                                         rounds, year_from, year_to, levels, modes, as_of) AS TABLE
+SELECT counts_rectification_rate(rectified, issues_found) AS rate
+FROM f_inspections(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes, as_of);
+-- ... or, with no place filter (inspection_days_apply), the same sums from the whole area's day groups
+-- (a_inspection_days' rect_num and rect_den: the same integers summed) ...
+CREATE OR REPLACE MACRO counts_rate_days(rounds, year_from, year_to, levels, modes, as_of) AS TABLE
+SELECT sum(rect_num) / nullif(sum(rect_den), 0) AS rate
+FROM a_inspection_days
+WHERE inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date);
+-- ... and the rectification row from the calling statement's CTEs (query_table): the list's figures
+-- (listed_table: issue_list_stats' row) and the counts basis (counts_table: a counts_rate_* row).
+-- Under a category filter the rate is the list's alone (README "The issue-category filter"): the
+-- inspections' reported counts (the counts basis when no issue is listed) have no category, so with no
+-- listed issue of the chosen categories there is no rate (NULL, basis 'list').
+CREATE OR REPLACE MACRO rectification_figures(listed_table, counts_table, categories) AS TABLE
+SELECT
+    listed.*,
+    CASE WHEN len(categories::VARCHAR[]) > 0 AND listed.listed_issues = 0 THEN NULL
+         ELSE rectification_rate(listed.listed_issues, listed.listed_rectified, counts.rate) END AS rectification_rate,
+    CASE WHEN len(categories::VARCHAR[]) > 0 THEN 'list'
+         ELSE rectification_basis(listed.listed_issues) END AS rectification_basis,
+    one_month_rate(listed.rectified_in_month, listed.listed_with_feedback) AS one_month_rectification_rate
+FROM query_table(listed_table) listed, query_table(counts_table) counts;
+
 CREATE OR REPLACE MACRO rectification_stats(districts, townships, unit_types, poverty_only,
                                             rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
 WITH listed AS (
     SELECT * FROM issue_list_stats(districts, townships, unit_types, poverty_only,
                                    rounds, year_from, year_to, levels, modes, as_of, categories)
 ), counts AS (
-    SELECT counts_rectification_rate(rectified, issues_found) AS rate
-    FROM f_inspections(districts, townships, unit_types, poverty_only,
-                       rounds, year_from, year_to, levels, modes, as_of)
+    SELECT * FROM counts_rate_rows(districts, townships, unit_types, poverty_only,
+                                   rounds, year_from, year_to, levels, modes, as_of)
 )
-SELECT
-    listed.*,
-    rectification_rate(listed.listed_issues, listed.listed_rectified, counts.rate) AS rectification_rate,
-    rectification_basis(listed.listed_issues) AS rectification_basis,
-    one_month_rate(listed.rectified_in_month, listed.listed_with_feedback) AS one_month_rectification_rate
-FROM listed, counts;
+SELECT * FROM rectification_figures('listed', 'counts', categories);
 
 -- headline_totals.sql in parts, so that a statement chosen for its parameters (queries/paths/) states
 -- only which it reads: the filtered inspections' sums from the rows (one row; counts_rate: the counts

@@ -1,12 +1,8 @@
 -- The rectification tiles (one row), respecting every filter including $categories (the issue
 -- categories narrow the issue list). Definitions: the rectification_stats macro in _views.sql,
 -- the same as headline_totals uses. Rates are fractions 0..1.
--- Under a category filter the rate is the list's alone: the inspections' reported counts (the
--- counts basis when no issue is listed) have no category, so with no listed issue of the chosen
--- categories there is no rate (NULL, basis 'list').
-SELECT * REPLACE (
-    CASE WHEN len($categories::VARCHAR[]) > 0 AND listed_issues = 0 THEN NULL ELSE rectification_rate END
-        AS rectification_rate,
-    CASE WHEN len($categories::VARCHAR[]) > 0 THEN 'list' ELSE rectification_basis END AS rectification_basis)
-FROM rectification_stats($districts, $townships, $unit_types, $poverty_only,
-                         $rounds, $year_from, $year_to, $levels, $modes, $as_of, $categories)
+-- Under a category filter the rate is the list's alone (rectification_figures in _views.sql): the
+-- inspections' reported counts (the counts basis when no issue is listed) have no category, so with
+-- no listed issue of the chosen categories there is no rate (NULL, basis 'list').
+SELECT * FROM rectification_stats($districts, $townships, $unit_types, $poverty_only,
+                                  $rounds, $year_from, $year_to, $levels, $modes, $as_of, $categories)
