@@ -137,16 +137,23 @@ WHERE issue_unit_ok(districts, townships, unit_types, poverty_only, district, to
 -- issue rows; with SET VARIABLE issues_detail = true (the tests) from the issue rows, their
 -- inspections and the issues table, as the list was first written. The switch is a constant: the
 -- branch it turns off folds away.
-CREATE OR REPLACE MACRO f_overdue(districts, townships, unit_types, poverty_only,
-                                  rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
+-- The m_overdue branch is f_overdue_list (a statement chosen for parameters where overdue_list_apply
+-- holds reads it alone: queries/paths/).
+CREATE OR REPLACE MACRO overdue_list_apply() AS NOT coalesce(getvariable('issues_detail')::BOOLEAN, false);
+CREATE OR REPLACE MACRO f_overdue_list(districts, townships, unit_types, poverty_only,
+                                       rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
 SELECT district, township, unit_id, unit_name, round, level, team, category, subcategory, description,
        status, due_date, seq
 FROM v_overdue
-WHERE NOT coalesce(getvariable('issues_detail')::BOOLEAN, false)
-  AND unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
+WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
   AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
   AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category))
-  AND issue_overdue(status, rectified_date, due_date, as_of)
+  AND issue_overdue(status, rectified_date, due_date, as_of);
+CREATE OR REPLACE MACRO f_overdue(districts, townships, unit_types, poverty_only,
+                                  rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
+SELECT * FROM f_overdue_list(districts, townships, unit_types, poverty_only,
+                             rounds, year_from, year_to, levels, modes, as_of, categories)
+WHERE overdue_list_apply()
 UNION ALL
 SELECT f.district, f.township, f.unit_id, i.unit_name, f.round, f.level, i.team, f.category, f.subcategory, t.description,
        f.status, f.due_date, f.seq
@@ -154,7 +161,7 @@ FROM f_issues(districts, townships, unit_types, poverty_only,
               rounds, year_from, year_to, levels, modes, as_of, categories) f
 JOIN v_inspections i ON i.round = f.round AND i.unit_id = f.unit_id
 LEFT JOIN issues t ON t.round = f.round AND t.unit_id = f.unit_ref AND t.seq = f.seq AND t.superseded_by IS NULL
-WHERE coalesce(getvariable('issues_detail')::BOOLEAN, false) AND f.is_overdue;
+WHERE NOT overdue_list_apply() AND f.is_overdue;
 
 -- The issues of f_issues counted, read from the pre-aggregates the import keeps (inspection/store.py
 -- AGGREGATES) instead of the issue rows: one row per group of alike issues with their number n, so
@@ -367,6 +374,26 @@ WITH rows AS (
 SELECT district, township, unit_id, round, round_ord, category, n
 FROM rows
 WHERE issue_unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village)
+  AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
+  AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
+
+-- issue_listed's districts' path alone (a figure by district and category: not whole_area, not
+-- issue_detail), for statements chosen for those parameters (queries/paths/): a_listed and the
+-- districts' a_issue_days groups, with the same rules.
+CREATE OR REPLACE MACRO issue_listed_districts(districts, rounds, year_from, year_to, levels, modes, as_of,
+                                               categories) AS TABLE
+WITH rows AS (
+    SELECT district, round, round_ord, year, level, mode, category, start_date, n
+    FROM a_listed
+    WHERE start_date < date_trunc('month', as_of::DATE)::DATE
+    UNION ALL
+    SELECT district, round, round_ord, year, level, mode, category, start_date, n
+    FROM a_issue_days
+    WHERE district <> '*' AND touch = date_trunc('month', as_of::DATE)::DATE AND start_date >= touch
+)
+SELECT district, NULL::VARCHAR AS township, NULL::INTEGER AS unit_id, round, round_ord, category, n
+FROM rows
+WHERE issue_unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
   AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
   AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
 

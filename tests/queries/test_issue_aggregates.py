@@ -441,7 +441,7 @@ def test_each_query_path_gives_the_general_statements_frame(demo_db):
             assert taken.get((name, path)), (name, path)
     # a detail switch of the tests set on the cursor: the general statement's frame on that cursor (the
     # detail path), never a path that reads the aggregates the switch turns off
-    default = {k: store._bindable(v) for k, v in Filters(as_of=days[0]).params().items()}
+    default = {k: store._bindable(v) for k, v in {"limit": None, **Filters(as_of=days[0]).params()}.items()}
     for switch in ("issues_detail", "inspections_detail", "coverage_detail"):
         for name in PATH_QUERIES:
             cur = con.cursor()
