@@ -227,13 +227,14 @@ def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
     return "data"
 
 
-KIND_LABELS = {"summary": "合计/小计行", "note": "表外说明行（填表人、审核人、说明等）", "section": "分类标题行"}
+KIND_LABELS = {"summary": "合计/小计行", "note": "表外说明行（填表人、审核人、说明等）", "section": "分类标题行",
+               "header": "重复的表头行"}
 
 
 def skipped_message(where: str, skipped: dict[str, list[int]]) -> str | None:
     """One warning naming the skipped rows by number and kind, never by their text."""
     parts = []
-    for kind in ("summary", "note", "section"):
+    for kind in ("summary", "note", "section", "header"):
         rows = skipped.get(kind) or []
         if rows:
             shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")

@@ -87,6 +87,14 @@ def row_of_kind(number: int, kind: str) -> str:
     return f"第{number}行（{kind}）"
 
 
+ANOTHER_TABLE_HINT = "一个工作表只能放一张表：请把每张表放到单独的工作表（或单独的文件），各有一个表头，再导入"
+
+
+def another_table(label: str, header_row: int) -> str:
+    """A header row of another table on the sheet whose table starts at `header_row` (1-based)."""
+    return f"此行是另一张表的表头（本工作表第 {header_row} 行起是{label}）"
+
+
 PERSON_HIDDEN = "（人员姓名，不显示）"
 
 

@@ -104,6 +104,8 @@ class CsvPath:
         self._temp.append(rows)
         con.execute(f"DROP TABLE {raw}")
         con.execute(f"DROP TABLE {raw}_extra")
+        if self._header_rows(rows, [c.index for c in columns.values()]):
+            return None  # a header again below the header (`HeaderRows`): the row-by-row path says which
 
         # each converter once per distinct value (plain text needs none), joined back by value
         maps = []
@@ -186,3 +188,11 @@ class CsvPath:
         if not count:
             return None, skipped, table.name
         return StagedSheet(item.name, None, staged, list(columns), labels, count), skipped, table.name
+
+    def _header_rows(self, rows: str, cols: list[int]) -> bool:
+        """Whether a data row holds two header names or more in the recognised columns (a header
+        written as plain text: 县区, 村（社区）; one with a unit, 发现问题（个）, is refused as a count)."""
+        known = sorted(self.applied.all_headers | layout.DROPPED_HEADERS)
+        hits = " + ".join(f"coalesce(list_contains($known, lower(translate(trim(c{c}), '（）', '()'))), false)::INT"
+                          for c in cols)
+        return bool(self.con.execute(f"SELECT count(*) FROM {rows} WHERE {hits} >= 2", {"known": known}).fetchone()[0])

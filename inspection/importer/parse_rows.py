@@ -8,7 +8,7 @@ from collections import defaultdict
 from .. import cells, contract, layout, mappings, readers
 from . import messages
 from .model import ParsedSheet, Problem, Record
-from .recognise import _maybe_section, _recognise, _row_kind, _show
+from .recognise import HeaderRows, _maybe_section, _recognise, _row_kind, _show
 
 
 def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
@@ -40,11 +40,21 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                     if table is contract.ISSUES else ())
     category = subcategory = None
     skipped_rows: dict[str, list[int]] = defaultdict(list)
+    header_rows = HeaderRows(table, columns, applied)
     for offset, row in enumerate(rows):
         row_number = header_index + 2 + offset
         kind = _row_kind(row, labels)
         if kind == "blank":
             continue
+        if kind == "data" and (again := header_rows.kind(row)) is not None:
+            if again == "other":  # the rows below are another table's: each would only repeat this
+                problems.append(Problem(file, sheet_label, row_number, None, None,
+                                        messages.another_table(table.label, header_index + 1),
+                                        messages.ANOTHER_TABLE_HINT))
+                break
+            kind = "header"
+        elif kind == "data" and _title_of_next_table(row, rows[offset + 1:], header_rows):
+            continue  # the other table's title (巡察情况表): the next row refuses the sheet
         if kind != "data":
             skipped += 1
             skipped_rows[kind].append(row_number)
@@ -97,6 +107,14 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     if message:
         warnings.append(message)
     return ParsedSheet(file, raw.name, table, records, skipped), None
+
+
+def _title_of_next_table(row: list[object], below: list[list[object]], header_rows: HeaderRows) -> bool:
+    """A row with one cell filled whose next non-blank row is another table's header."""
+    if sum(1 for c in row if not cells.is_blank(c)) != 1:
+        return False
+    following = next((r for r in below if any(not cells.is_blank(c) for c in r)), None)
+    return following is not None and header_rows.kind(following) == "other"
 
 
 def _split_range(values: dict) -> None:

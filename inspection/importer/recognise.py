@@ -67,6 +67,70 @@ def _maybe_section(row: list[object]) -> bool:
     return all(c is None or c == "" or c in head for c in row[2:])
 
 
+class HeaderRows:
+    """Rows of a sheet that are a header themselves: a repeat of the sheet's own header (a block per
+    district pasted with its header, CSVs joined with theirs), or another table's (a roster above
+    or below the inspections on one sheet). Without this, the repeat would be read as a record (a
+    unit named 村(社区) in 县区) and another table's rows as rows of this one."""
+
+    def __init__(self, table: Table, columns: dict[str, Column], applied: mappings.Applied):
+        self.table = table.name
+        self.columns = sorted(((name, c.index) for name, c in columns.items()), key=lambda x: x[1])
+        self.index = applied.index[table.name]
+        self.known = applied.all_headers
+        self.memo: dict[str, str | None] = {}
+
+    def _names(self, cell: str) -> str | None:
+        """The field of this table a header cell names, "" for a header of another table (or a
+        serial or person column), None when the cell is no header."""
+        try:
+            return self.memo[cell]
+        except KeyError:
+            pass
+        text = contract.normalise_header(cell)
+        named = (self.index.get(text) or "") if layout.known_header(text, self.known) else None
+        if len(self.memo) < 10_000:
+            self.memo[cell] = named
+        return named
+
+    def kind(self, row: list[object]) -> str | None:
+        """'repeat' (this table's header again, each column under its own name), 'other' (another
+        table's header) or None (no header: two known header names at least, no number or date, and
+        the first filled cell one of them, which decides most rows with one look-up: a record's
+        first cell, its round or district, repeats from row to row)."""
+        hits, own = 0, True
+        for name, col in self.columns:
+            cell = row[col] if col < len(row) else None
+            if type(cell) is not str:
+                if cell is None:
+                    continue
+                return None  # a number or a date: a record
+            if not cell.strip():
+                continue
+            named = self._names(cell)
+            if named is None and not hits:
+                return None
+            if named is not None:
+                hits += 1
+                own = own and named == name
+        if hits < 2:
+            return None
+        return "repeat" if own else "other"
+
+
+def _table_above(rows: list[list[object]], known: frozenset[str]) -> int | None:
+    """The index of a header row among `rows` (those above a sheet's header block) that has rows of
+    its own below it: another table above the one recognised."""
+    found = None
+    for index, row in enumerate(rows):
+        texts = [contract.normalise_header(c) for c in row if type(c) is str and c.strip()]
+        if sum(1 for t in texts if layout.known_header(t, known)) >= 2:
+            found = index if found is None else found
+        elif found is not None and layout.row_kind(row) == "data":
+            return found
+    return None
+
+
 class Column(NamedTuple):
     """A recognised column of a sheet."""
 
@@ -157,12 +221,17 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
                                 messages.missing_columns_hint([table.field(f).headers[0] for f in missing], missing),
                                 mappings.Unknown("header", table.name, fields=tuple(missing))))
         return None, (ParsedSheet(file, raw.name, table, [], 0), None)
+    header_rows = 1 + sum(1 for r in raw.rows[max(0, header_index - 2):header_index]
+                          if any(layout.known_header(contract.normalise_header(c)) for c in r if not cells.is_blank(c)))
+    other = _table_above(raw.rows[:header_index + 1 - header_rows], applied.all_headers)
+    if other is not None:
+        problems.append(Problem(file, sheet_label, other + 1, None, None,
+                                messages.another_table(table.label, header_index + 1), messages.ANOTHER_TABLE_HINT))
+        return None, (ParsedSheet(file, raw.name, table, [], 0), None)
     if dropped:
         warnings.append(messages.person_columns_dropped(messages.where(file, raw.name), dropped))
     if ignored:
         warnings.append(messages.columns_ignored(messages.where(file, raw.name), ignored))
-    header_rows = 1 + sum(1 for r in raw.rows[max(0, header_index - 2):header_index]
-                          if any(layout.known_header(contract.normalise_header(c)) for c in r if not cells.is_blank(c)))
     return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows), None
 
 

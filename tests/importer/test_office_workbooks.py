@@ -413,3 +413,49 @@ def test_a_county_ledger_without_a_district_column_says_to_add_one(con):
     assert problem.reason == "巡察情况缺少必填列：县区"
     assert "加上「县区」列，每行填上名称" in problem.suggestion and "映射" in problem.suggestion
     assert dump(con) == before
+
+
+# ---------------------------------------------------------------- a header again inside the table
+
+
+def _roster_in_blocks() -> list[list[object]]:
+    """A roster pasted together from one block per district, each with its own header."""
+    return [ROSTER_HEADER, ROSTER_ROWS[0], ROSTER_HEADER, *ROSTER_ROWS[1:]]
+
+
+def test_a_repeated_header_row_is_skipped_not_read_as_a_unit(con):
+    """Read as a record it was a unit 村(社区) in district 县区: one unit too many on the roster."""
+    from support.ledgers import csv_bytes
+
+    result = run(con, InputFile("名册.csv", csv_bytes(_roster_in_blocks(), "gbk")))
+    assert result.status == "imported", [(p.row, p.reason) for p in result.problems]
+    assert rows_of(con, "select count(*) n from live_units")[0]["n"] == len(ROSTER_ROWS)
+    assert result.skipped == 1 and any("重复的表头行 1 行（第 3 行）" in w for w in result.warnings), result.warnings
+
+
+def test_a_repeated_header_is_skipped_on_the_fast_csv_path_too(monkeypatch):
+    from support.fast_path import run_both
+    from support.ledgers import csv_bytes
+
+    result, _ = run_both(monkeypatch, [], [InputFile("名册.csv", csv_bytes(_roster_in_blocks()))], expect_fast=False)
+    assert (result.status, result.skipped) == ("imported", 1)
+
+
+@pytest.mark.parametrize("roster_first", [True, False])
+def test_two_tables_on_one_sheet_are_refused_at_the_second_header(con, roster_first):
+    """A roster and the inspections one under the other on one sheet: the table whose header is
+    chosen must not take the other's rows as titles (lost without a word) or as its own records."""
+    from support.ledgers import dump
+
+    roster = [["名册"], ROSTER_HEADER, *ROSTER_ROWS, [None]]
+    inspections = [["巡察情况"], INSPECTION_HEADER, *INSPECTION_ROWS, [None]]
+    rows = roster + inspections if roster_first else inspections + roster
+    before = dump(con)
+    result = run(con, InputFile("台账.xlsx", _xlsx([("Sheet1", rows, "visible")])))
+    assert result.status == "rejected"
+    (problem,) = result.problems
+    second = len(roster if roster_first else inspections) + 2
+    first = 2
+    assert problem.row in (first, second) and problem.reason.startswith("此行是另一张表的表头")
+    assert "单独的工作表" in problem.suggestion
+    assert dump(con) == before
