@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from support.apprunner import running_apps
-from support.browser import ARGS, CHROMIUM
+from support.browser import ARGS, CALM, CHROMIUM
 
 from inspection import exportlog, fmt, importer, lake, metrics, replica, store
 from inspection.filters import Filters
@@ -235,7 +235,7 @@ async def _watch_import_and_undo(urls: list[str], files: list[Path], env: dict,
     stop = asyncio.Event()
 
     async def viewer(browser, url: str) -> None:
-        page = await browser.new_page(viewport={"width": 1200, "height": 900})
+        page = await browser.new_page(viewport={"width": 1200, "height": 900}, **CALM)
         page.set_default_timeout(60_000)
         while not stop.is_set():
             visits.append(await _visit(page, url))

@@ -28,7 +28,7 @@ import pytest
 from hostile import reliability
 from support.apprunner import running_app
 from support.browser import ARGS as BROWSER_ARGS
-from support.browser import CHROMIUM, NEEDS_CHROMIUM
+from support.browser import CALM, CHROMIUM, NEEDS_CHROMIUM
 
 from inspection import fmt, importer, metrics, store
 from inspection.filters import Filters
@@ -151,7 +151,7 @@ async def _tile_values(page) -> dict[str, str]:
 
 
 async def viewer(browser, url: str, number: int, visits, deadline: float, seen: list, events: dict) -> None:
-    context = await browser.new_context(viewport={"width": 1200, "height": 900})
+    context = await browser.new_context(viewport={"width": 1200, "height": 900}, **CALM)
     page = await context.new_page()
     try:
         for turn in range(1000):
@@ -179,7 +179,7 @@ async def prepare_administrator(browser, url: str, file: tuple[str, bytes]):
     """Log in on the import page and choose the ledger (before the sessions start: what is measured
     under load is the import and the undo). The administrator's context and page."""
     name, data = file
-    context = await browser.new_context(viewport={"width": 1400, "height": 1400})
+    context = await browser.new_context(viewport={"width": 1400, "height": 1400}, **CALM)
     page = await context.new_page()
     page.set_default_timeout(150_000)
     try:
@@ -251,7 +251,7 @@ async def run_all(url: str, plans: list, file, events: dict) -> list:
             # one visit first: the first run of a fresh process starts in Streamlit's legacy pages/
             # mode, where a page runs the shell itself (ui/registry.ensure_shell); the load is
             # measured on warm sessions
-            warm = await browser.new_page()
+            warm = await browser.new_page(**CALM)
             await warm.goto(url + "/", wait_until="domcontentloaded")
             await _settle(warm)
             await warm.close()
