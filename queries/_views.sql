@@ -1137,6 +1137,34 @@ LEFT JOIN query_table(monthly_table) m USING (month)
 JOIN planned l USING (month)
 CROSS JOIN total t;
 
+-- units_by_district_round.sql in two branches, so that a statement chosen for its parameters
+-- (queries/paths/) reads one: by district from a_round_units (district_rows_apply) ...
+CREATE OR REPLACE MACRO round_units_days(districts, rounds, year_from, year_to, levels, modes, as_of) AS TABLE
+WITH rows AS (
+    SELECT district, round, round_ord, units, inspections
+    FROM a_round_units
+    WHERE unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
+      AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, month)
+      AND month < date_trunc('month', as_of::DATE)
+    UNION ALL
+    SELECT district, round, min(round_ord), count(DISTINCT unit_id), count(*)
+    FROM f_inspections(districts, [], [], false, rounds, year_from, year_to, levels, modes, as_of)
+    WHERE start_date >= date_trunc('month', as_of::DATE)
+    GROUP BY district, round
+)
+SELECT district, round, min(round_ord) AS round_ord, CAST(sum(units) AS BIGINT) AS units,
+       CAST(sum(inspections) AS BIGINT) AS inspections
+FROM rows
+GROUP BY ALL;
+-- ... or from the inspections at the filters' grain.
+CREATE OR REPLACE MACRO round_units_rows(districts, townships, unit_types, poverty_only,
+                                         rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
+SELECT area(grain, district, township, unit_name) AS district, round, min(round_ord) AS round_ord,
+       count(DISTINCT unit_id) AS units, count(*) AS inspections
+FROM f_inspections(districts, townships, unit_types, poverty_only,
+                   rounds, year_from, year_to, levels, modes, as_of)
+GROUP BY ALL;
+
 -- The districts' curves from a_cover_months: a point before as_of's month is the `covered` of the
 -- district's latest row up to its month (each row stands for the months up to its next_month), 0
 -- before the first; as_of's month adds to that the units first covered in it up to as_of, read
