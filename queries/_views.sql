@@ -923,35 +923,51 @@ CREATE OR REPLACE MACRO cover_months_apply(townships, unit_types, poverty_only,
 -- (district_rows_apply), else one by one (first_covers, n = 1). The branch not taken folds away.
 -- Each district's plan: its own row of plan_settings, else the default '*' (as v_plan), for the
 -- plan districts of these units alone.
-CREATE OR REPLACE MACRO plan_units(districts, townships, unit_types, poverty_only,
-                                   rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
-WITH units AS (
-    SELECT district, plan_district, first_date, 1 AS n
-    FROM first_covers(districts, townships, unit_types, poverty_only,
-                      rounds, year_from, year_to, levels, modes, as_of, grain)
-    WHERE NOT district_rows_apply(townships, unit_types, poverty_only, grain)
-    UNION ALL
-    SELECT district, district, CASE WHEN first_date <= as_of::DATE THEN first_date END, n
-    FROM a_cover_days
-    WHERE district_rows_apply(townships, unit_types, poverty_only, grain)
-      AND unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
-), plans AS (
+-- plan_units_rows and plan_units_days are the two branches, with_plans adds each unit's plan to the rows
+-- of the calling statement's CTE units_table (query_table), so that a statement chosen for its
+-- parameters (queries/paths/) binds one branch.
+CREATE OR REPLACE MACRO plan_units_rows(districts, townships, unit_types, poverty_only,
+                                        rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
+SELECT district, plan_district, first_date, 1 AS n
+FROM first_covers(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes, as_of, grain);
+CREATE OR REPLACE MACRO plan_units_days(districts, as_of) AS TABLE
+SELECT district, district AS plan_district, CASE WHEN first_date <= as_of::DATE THEN first_date END AS first_date, n
+FROM a_cover_days
+WHERE unit_ok(districts, [], [], false, district, NULL, NULL, NULL);
+CREATE OR REPLACE MACRO with_plans(units_table) AS TABLE
+WITH plans AS (
     SELECT u.district, coalesce(s.plan_start, dflt.plan_start) AS plan_start,
            coalesce(s.plan_end, dflt.plan_end) AS plan_end, coalesce(s.target, dflt.target) AS target
-    FROM (SELECT DISTINCT plan_district AS district FROM units) u
+    FROM (SELECT DISTINCT plan_district AS district FROM query_table(units_table)) u
     LEFT JOIN plan_settings s ON s.district = u.district
     CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt
 )
 SELECT n.district, n.plan_district, n.first_date, n.n, p.plan_start, p.plan_end, p.target
-FROM units n JOIN plans p ON p.district = n.plan_district;
+FROM query_table(units_table) n JOIN plans p ON p.district = n.plan_district;
+CREATE OR REPLACE MACRO plan_units(districts, townships, unit_types, poverty_only,
+                                   rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
+WITH units AS (
+    SELECT * FROM plan_units_rows(districts, townships, unit_types, poverty_only,
+                                  rounds, year_from, year_to, levels, modes, as_of, grain)
+    WHERE NOT district_rows_apply(townships, unit_types, poverty_only, grain)
+    UNION ALL
+    SELECT * FROM plan_units_days(districts, as_of)
+    WHERE district_rows_apply(townships, unit_types, poverty_only, grain)
+)
+SELECT * FROM with_plans('units');
 
 -- plan_by_district.sql in three parts, so that a statement chosen for its parameters (queries/paths/)
 -- states only its source of units: the districts' plan rows (one per district and plan: its units,
 -- those covered as of as_of and in the 6 months before, the units its target calls for, the plan's
 -- share at as_of, and the units' first days one by one where they are read one by one) from the units
--- one by one (plan_units) ...
+-- one by one (plan_units_rows with their plans) ...
 CREATE OR REPLACE MACRO plan_counted_units(districts, townships, unit_types, poverty_only,
                                            rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
+WITH plan_unit_rows AS (
+    -- (plan_units' branch that holds wherever this macro is read: not district_rows_apply)
+    SELECT * FROM plan_units_rows(districts, townships, unit_types, poverty_only,
+                                  rounds, year_from, year_to, levels, modes, as_of, grain)
+)
 SELECT district, plan_start, plan_end, target, units_total, units_covered, covered_last_6m, target_units,
        plan_share(target, plan_start, plan_end, as_of) AS planned_share, first_dates
 FROM (
@@ -965,8 +981,7 @@ FROM (
         CAST(ceil(n.target * sum(n.n) - 1e-9) AS BIGINT) AS target_units,
         -- the units' first days one by one (the rows of first_covers; a_cover_days' are read by plan_figures)
         list_sort(list(n.first_date) FILTER (WHERE n.first_date IS NOT NULL)) AS first_dates
-    FROM plan_units(districts, townships, unit_types, poverty_only,
-                    rounds, year_from, year_to, levels, modes, as_of, grain) n
+    FROM with_plans('plan_unit_rows') n
     GROUP BY n.district, n.plan_start, n.plan_end, n.target);
 -- ... or by district from a_cover_days (district_rows_apply), summed by district before the plan is
 -- looked up (one row per district instead of one per first day: at national 2,946 rows instead of
@@ -1164,6 +1179,65 @@ SELECT area(grain, district, township, unit_name) AS district, round, min(round_
 FROM f_inspections(districts, townships, unit_types, poverty_only,
                    rounds, year_from, year_to, levels, modes, as_of)
 GROUP BY ALL;
+
+-- coverage_projection_by_month.sql in parts, so that a statement chosen for its parameters
+-- (queries/paths/) binds one source: per district, the units first covered up to the end of each month
+-- with a first cover (a running count), valid until the next such month, from the units one by one
+-- (the calling statement's CTE units_table: plan_units' rows) ...
+CREATE OR REPLACE MACRO cum_rows(units_table) AS TABLE
+SELECT district, month, CAST(sum(n) OVER w AS BIGINT) AS covered,
+       lead(month, 1, DATE '9999-12-01') OVER w AS next_month
+FROM (SELECT district, date_trunc('month', first_date)::DATE AS month, sum(n) AS n
+      FROM query_table(units_table) WHERE first_date IS NOT NULL GROUP BY ALL)
+WINDOW w AS (PARTITION BY district ORDER BY month);
+-- ... or by district from a_cover_months (store.COVER_MONTHS), read before as_of's month alone (a point
+-- in that month or later is not read from it) ...
+CREATE OR REPLACE MACRO cum_months(districts, as_of) AS TABLE
+SELECT district, month, covered, coalesce(next_month, DATE '9999-12-01') AS next_month
+FROM a_cover_months
+WHERE district <> '*' AND unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
+  AND month < date_trunc('month', as_of::DATE);
+-- ... and the points of the curves (coverage_projection_by_month.sql's header says each figure) from
+-- the units with their plans (units_table: plan_units' rows) and those counts (cum_table). Unordered.
+CREATE OR REPLACE MACRO projection_figures(units_table, cum_table, as_of,
+                                           rounds, year_from, year_to, levels, modes) AS TABLE
+WITH d AS (
+    SELECT *, greatest(plan_end, as_of::DATE) AS last_day
+    FROM (SELECT
+              n.district, n.plan_start, n.plan_end, n.target,
+              CAST(sum(n.n) AS BIGINT) AS units_total,
+              CAST(coalesce(sum(n.n) FILTER (WHERE n.first_date IS NOT NULL), 0) AS BIGINT) AS covered_now,
+              CAST(coalesce(sum(n.n) FILTER (WHERE n.first_date <= n.plan_end), 0) AS BIGINT) AS covered_by_plan_end,
+              pace_per_month(covered_recently_n(n.first_date, n.n, as_of)) AS pace_per_month,
+              least(n.plan_start, min(n.first_date)) AS first_day
+          FROM query_table(units_table) n
+          GROUP BY n.district, n.plan_start, n.plan_end, n.target)
+), months AS (
+    SELECT d.*, CAST(m AS DATE) AS month
+    FROM d, generate_series(date_trunc('month', d.first_day), date_trunc('month', d.last_day), INTERVAL 1 MONTH) t(m)
+), points AS (
+    SELECT *,
+        CASE WHEN month = date_trunc('month', as_of::DATE) THEN as_of::DATE
+             WHEN month = date_trunc('month', plan_end) THEN plan_end
+             ELSE last_day(month) END AS point_date
+    FROM months
+)
+SELECT
+    p.district, p.month, p.point_date, p.units_total, p.plan_start, p.plan_end, p.target,
+    -- units first covered on or before the point: at as_of all of them (first_covers stops
+    -- there), at plan_end those by then, at a month's end those up to its month
+    CASE WHEN p.point_date <= as_of::DATE THEN
+        CASE WHEN p.point_date = as_of::DATE THEN p.covered_now
+             WHEN p.point_date = p.plan_end THEN p.covered_by_plan_end
+             ELSE coalesce(c.covered, 0) END / p.units_total END AS covered_share,
+    plan_share(p.target, p.plan_start, p.plan_end, p.point_date) AS planned_share,
+    CASE WHEN p.point_date >= as_of::DATE AND p.point_date <= p.plan_end THEN
+        least(1.0, (p.covered_now + p.pace_per_month * datediff('day', as_of::DATE, p.point_date) / days_per_month())
+                   / p.units_total) END AS projected_share
+FROM points p
+-- the running count of the latest month with a first cover up to the point's month
+LEFT JOIN query_table(cum_table) c ON c.district = p.district AND p.month >= c.month AND p.month < c.next_month
+WHERE plan_applies(rounds, year_from, year_to, levels, modes);  -- no plan under inspection filters
 
 -- The districts' curves from a_cover_months: a point before as_of's month is the `covered` of the
 -- district's latest row up to its month (each row stands for the months up to its next_month), 0
