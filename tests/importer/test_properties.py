@@ -44,8 +44,11 @@ INTERESTING = [
     "张家村", "张家村党支部", "东城区", "城关镇", "王庄村", "2021年第一轮", "=SUM(A1:A9)", "+1", "@x", "NaN",
     "inf", "1e9", "99999999999999999999999", "None", "null", "村", "village", "\ufeff轮次", "发现问题数(个)",
 ]
-# text that openpyxl can write (no control characters) and every codec used here can encode
-PRINTABLE = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn"))
+# text that openpyxl can write (no control characters) and every codec used here can encode (UTF-8
+# and GB18030 encode every code point but the surrogates, Cs). The same characters as with
+# codec="utf-8", without hypothesis working out that codec's characters (~5 s of CPU, once per process
+# without a .hypothesis folder: every run from a fresh clone)
+PRINTABLE = st.characters(exclude_categories=("Cc", "Cs", "Co", "Cn"))
 TEXT = st.text(alphabet=PRINTABLE, max_size=12)
 CELL = st.one_of(
     st.none(),
