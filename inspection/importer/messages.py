@@ -113,6 +113,25 @@ def duplicate_column(place: str, column: str, first: str) -> str:
     return f"{place}：列「{column}」与「{first}」重复，已忽略后者"
 
 
+TWIN_HINT = ("若两张表并排放在同一个工作表中，请把每张表放到单独的工作表；否则删去多余的一列，"
+             "或改正其中的值，再导入")
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def twin_differs(column: int, first: int, first_value: str) -> str:
+    """Two columns of one identifying field (0-based `column`, `first`) disagree on a row."""
+    return (f"第 {_column_letter(column)} 列与第 {_column_letter(first)} 列是同一字段，"
+            f"但这一行两列的值不同（第 {_column_letter(first)} 列为「{first_value}」）")
+
+
 def person_columns_dropped(place: str, columns: list[str]) -> str:
     return f"{place}：人员姓名列不导入、不保存：{'、'.join(columns)}"
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from .. import cells, contract, layout, mappings, readers
 from . import messages
 from .model import ParsedSheet, Problem, Record
-from .recognise import HeaderRows, _maybe_section, _recognise, _row_kind, _show
+from .recognise import Column, HeaderRows, _maybe_section, _recognise, _row_kind, _show
 
 
 def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
@@ -83,6 +83,9 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                 if len(memo) < 50_000:
                     memo[key] = value
             values[name] = value
+        for name, others in found.twins.items():
+            _check_twins(file, sheet_label, row_number, row, values.get(name), columns[name], others,
+                         dict((c[0], c[3]) for c in converters)[name], problems)
         if period or "start_date" in values:
             _split_range(values)
         if found.level_from_team and values.get("team") is not None:
@@ -107,6 +110,25 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     if message:
         warnings.append(message)
     return ParsedSheet(file, raw.name, table, records, skipped), None
+
+
+def _check_twins(file: str, sheet: str | None, row_number: int, row: list[object], value: object,
+                 first: Column, others: list[Column], convert, problems: list[Problem]) -> None:
+    """A second column of the same identifying field must say what the first says (both filled)."""
+    if value is None:
+        return
+    for other in others:
+        cell = row[other.index] if other.index < len(row) else None
+        if cells.is_blank(cell):
+            continue
+        try:
+            same = convert(cell) == value
+        except cells.CellError:
+            same = False
+        if not same:
+            problems.append(Problem(file, sheet, row_number, other.header, _show(cell),
+                                    messages.twin_differs(other.index, first.index, _show(row[first.index])),
+                                    messages.TWIN_HINT))
 
 
 def _title_of_next_table(row: list[object], below: list[list[object]], header_rows: HeaderRows) -> bool:

@@ -41,6 +41,7 @@ def _classify(headers: list[str], index: dict[str, dict[str, str]] = contract.HE
 _MARKER_START = frozenset(m[0] for m in contract.SUMMARY_MARKERS + contract.SUMMARY_STARTS + contract.NOTE_MARKERS
                           + contract.NOTE_STARTS)
 _SECTION_START = frozenset("一二三四五六七八九十百(（0123456789０１２３４５６７８９")
+IDENTITY_FIELDS = frozenset({"round", "district", "township", "unit_name", "unit_code"})
 LABEL_FIELDS = ("district", "township", "unit_name", "round", "team", "category")
 
 
@@ -149,6 +150,10 @@ class Layout:
     level_from_team: bool = False  # no level column: the level is read from the team's name
     sections: bool = False  # an issue list without a category column: section headings give it
     header_rows: int = 1
+    # a second column of a field that names the record (two 县区 columns): ignored, but its value must
+    # agree with the first's on every row (a roster beside the inspections would pair each inspection
+    # with whatever unit stands on its row)
+    twins: dict[str, list[Column]] = field(default_factory=dict)
 
     @property
     def labels(self) -> tuple[int, ...]:
@@ -158,7 +163,7 @@ class Layout:
     def plain(self) -> bool:
         """Nothing that needs the row-by-row path (context-dependent values, a header block)."""
         return (not self.level_from_team and not self.sections and self.header_rows == 1
-                and "period" not in self.columns)
+                and "period" not in self.columns and not self.twins)
 
 
 def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
@@ -180,6 +185,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         return None, (None, [w for w in written if w])
     columns: dict[str, Column] = {}
     kinds: dict[str, str] = {}
+    twins: dict[str, list[Column]] = {}
     ignored, dropped = [], []
     for col, header in enumerate(headers):
         if not header:
@@ -194,6 +200,8 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
             ignored.append(as_written)
         elif name in columns:
             warnings.append(messages.duplicate_column(messages.where(file, raw.name), as_written, columns[name].header))
+            if name in IDENTITY_FIELDS:
+                twins.setdefault(name, []).append(Column(col, as_written))
         else:
             columns[name] = Column(col, as_written)
             if table.field(name).kind == "money" and contract.normalise_text(as_written).endswith("(元)"):
@@ -232,7 +240,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         warnings.append(messages.person_columns_dropped(messages.where(file, raw.name), dropped))
     if ignored:
         warnings.append(messages.columns_ignored(messages.where(file, raw.name), ignored))
-    return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows), None
+    return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows, twins), None
 
 
 def _rows_looked_at(rows: list[list[object]], count: int = 3) -> str:

@@ -459,3 +459,31 @@ def test_two_tables_on_one_sheet_are_refused_at_the_second_header(con, roster_fi
     assert problem.row in (first, second) and problem.reason.startswith("此行是另一张表的表头")
     assert "单独的工作表" in problem.suggestion
     assert dump(con) == before
+
+
+def test_a_roster_beside_the_inspections_is_refused_where_their_units_differ(con):
+    """Side by side, the first 县区 / 村(社区) columns are the roster's: each inspection was paired
+    with the unit on its row, with only a warning about duplicate columns."""
+    from support.ledgers import dump
+
+    roster = [ROSTER_HEADER, ROSTER_ROWS[1], ROSTER_ROWS[2]]  # other units than the inspections'
+    rows = [list(a) + [None] + list(b) for a, b in zip(roster, table(INSPECTION_HEADER, INSPECTION_ROWS), strict=True)]
+    before = dump(con)
+    result = run(con, InputFile("台账.xlsx", _xlsx([("Sheet1", rows, "visible")])))
+    assert result.status == "rejected"
+    district = len(ROSTER_HEADER) + 1 + INSPECTION_HEADER.index("县区")
+    assert {(p.row, p.column) for p in result.problems} >= {(2, "村(社区)"), (3, "村(社区)")}
+    assert all("同一字段" in p.reason and "单独的工作表" in p.suggestion for p in result.problems)
+    assert any(f"第 {chr(65 + district)} 列与第 A 列" in p.reason for p in result.problems)
+    assert dump(con) == before
+
+
+def test_two_district_columns_that_agree_import(con):
+    """所属县区 beside 县区, the same on every row: the first is used, with the usual warning."""
+    from support.ledgers import csv_bytes
+
+    header = INSPECTION_HEADER + ["所属县区"]
+    rows = [list(r) + [" " + r[INSPECTION_HEADER.index("县区")]] for r in INSPECTION_ROWS]
+    result = run(con, InputFile("巡察.csv", csv_bytes(table(header, rows), "gbk")))
+    assert result.status == "imported", [(p.row, p.reason) for p in result.problems]
+    assert any("重复" in w for w in result.warnings)
