@@ -47,6 +47,7 @@ class RawSheet:
     name: str  # sheet name; "" for CSV
     rows: list[list[object]]
     hidden: bool = False  # hidden in the workbook (a sheet of drop-down lists, a helper): the clerk never sees it
+    merged: tuple = ()  # the merged ranges filled, ((first_row, first_col), (last_row, last_col)), 0-based
 
 
 # Byte-order marks, longest first (a UTF-32 LE mark starts like a UTF-16 LE one).
@@ -662,7 +663,8 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
             _check_cell_lengths(name, rows, limits)
             # a value merged over several cells is in every row of its range (.xlsx by the Excel reader,
             # .ods from its content.xml; calamine gives no merged ranges for .xls and .ods: None)
-            layout.fill_merged(rows, merged.get(name) if kind == "ods" else getattr(sheet, "merged_cell_ranges", None))
+            ranges = merged.get(name) if kind == "ods" else getattr(sheet, "merged_cell_ranges", None)
+            layout.fill_merged(rows, ranges)
         except ReadError:
             raise
         except BaseException as exc:
@@ -670,7 +672,7 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
             raise ReadError(f"工作表「{name}」已损坏，无法读取") from None
         if errors.get(name):
             _set_errors(rows, errors[name], limits)
-        sheets.append(RawSheet(name, rows, name in hidden))
+        sheets.append(RawSheet(name, rows, name in hidden, tuple(ranges or ())))
     return sheets
 
 

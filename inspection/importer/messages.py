@@ -113,6 +113,14 @@ def duplicate_column(place: str, column: str, first: str) -> str:
     return f"{place}：列「{column}」与「{first}」重复，已忽略后者"
 
 
+HEADER_MERGED_HINT = "请在 Excel 或 WPS 中取消这个合并单元格，为这些行填上实际的值，再导入"
+
+
+def header_merged_down(first: int, last: int) -> str:
+    return (f"表头单元格向下合并到了数据行（第 {first} 行" + (f"至第 {last} 行" if last > first else "")
+            + "），这些行的值读到的是表头文字")
+
+
 TWIN_HINT = ("若两张表并排放在同一个工作表中，请把每张表放到单独的工作表；否则删去多余的一列，"
              "或改正其中的值，再导入")
 

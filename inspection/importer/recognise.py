@@ -236,6 +236,13 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         problems.append(Problem(file, sheet_label, other + 1, None, None,
                                 messages.another_table(table.label, header_index + 1), messages.ANOTHER_TABLE_HINT))
         return None, (ParsedSheet(file, raw.name, table, [], 0), None)
+    for (r0, c0), (r1, c1) in raw.merged:  # a header cell merged down over records gives them its text
+        if r0 <= header_index < r1:
+            for column in columns.values():
+                if c0 <= column.index <= c1:
+                    problems.append(Problem(file, sheet_label, header_index + 2, column.header, column.header,
+                                            messages.header_merged_down(header_index + 2, r1 + 1),
+                                            messages.HEADER_MERGED_HINT))
     if dropped:
         warnings.append(messages.person_columns_dropped(messages.where(file, raw.name), dropped))
     if ignored:

@@ -487,3 +487,30 @@ def test_two_district_columns_that_agree_import(con):
     result = run(con, InputFile("巡察.csv", csv_bytes(table(header, rows), "gbk")))
     assert result.status == "imported", [(p.row, p.reason) for p in result.problems]
     assert any("重复" in w for w in result.warnings)
+
+
+def test_a_header_cell_merged_down_over_records_is_refused_not_read_as_their_value(con):
+    """县区 merged from the header over the first record gave that record the district 县区."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    from support.ledgers import dump
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "巡察情况"
+    rows = table(INSPECTION_HEADER, INSPECTION_ROWS)
+    column = INSPECTION_HEADER.index("县区")
+    rows[1][column] = None
+    for row in rows:
+        sheet.append(row)
+    letter = get_column_letter(column + 1)
+    sheet.merge_cells(f"{letter}1:{letter}2")
+    out = io.BytesIO()
+    book.save(out)
+    before = dump(con)
+    result = run(con, InputFile("台账.xlsx", out.getvalue()))
+    assert result.status == "rejected"
+    (problem,) = result.problems
+    assert (problem.row, problem.column) == (2, "县区") and "表头单元格向下合并到了数据行" in problem.reason
+    assert "取消这个合并单元格" in problem.suggestion
+    assert dump(con) == before
