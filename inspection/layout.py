@@ -228,13 +228,13 @@ def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
 
 
 KIND_LABELS = {"summary": "合计/小计行", "note": "表外说明行（填表人、审核人、说明等）", "section": "分类标题行",
-               "header": "重复的表头行"}
+               "header": "重复的表头行", "title": "表头上方的分块标题行"}
 
 
 def skipped_message(where: str, skipped: dict[str, list[int]]) -> str | None:
     """One warning naming the skipped rows by number and kind, never by their text."""
     parts = []
-    for kind in ("summary", "note", "section", "header"):
+    for kind in ("summary", "note", "section", "header", "title"):
         rows = skipped.get(kind) or []
         if rows:
             shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")

@@ -53,8 +53,10 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                                         messages.ANOTHER_TABLE_HINT))
                 break
             kind = "header"
-        elif kind == "data" and _title_of_next_table(row, rows[offset + 1:], header_rows):
-            continue  # the other table's title (巡察情况表): the next row refuses the sheet
+        elif kind == "data" and (title := _title_above_header(row, rows[offset + 1:], header_rows)):
+            if title == "other":
+                continue  # the other table's title (巡察情况表): the next row refuses the sheet
+            kind = "title"  # a block's title (西城区) above its header repeated
         if kind != "data":
             skipped += 1
             skipped_rows[kind].append(row_number)
@@ -131,12 +133,13 @@ def _check_twins(file: str, sheet: str | None, row_number: int, row: list[object
                                     messages.TWIN_HINT))
 
 
-def _title_of_next_table(row: list[object], below: list[list[object]], header_rows: HeaderRows) -> bool:
-    """A row with one cell filled whose next non-blank row is another table's header."""
+def _title_above_header(row: list[object], below: list[list[object]], header_rows: HeaderRows) -> str | None:
+    """For a row with one cell filled whose next non-blank row is a header: that header's kind
+    ('repeat' or 'other', see `HeaderRows.kind`); else None."""
     if sum(1 for c in row if not cells.is_blank(c)) != 1:
-        return False
+        return None
     following = next((r for r in below if any(not cells.is_blank(c) for c in r)), None)
-    return following is not None and header_rows.kind(following) == "other"
+    return header_rows.kind(following) if following is not None else None
 
 
 def _split_range(values: dict) -> None:

@@ -514,3 +514,14 @@ def test_a_header_cell_merged_down_over_records_is_refused_not_read_as_their_val
     assert (problem.row, problem.column) == (2, "县区") and "表头单元格向下合并到了数据行" in problem.reason
     assert "取消这个合并单元格" in problem.suggestion
     assert dump(con) == before
+
+
+def test_blocks_per_district_each_with_its_title_and_header_import(con):
+    """东城区 / header / rows, a blank row, 西城区 / header / rows on one sheet: the second block's title
+    and header are skipped (reported by number), not read as a record with blank cells."""
+    rows = [["东城区"], INSPECTION_HEADER, INSPECTION_ROWS[0], [None], ["西城区"], INSPECTION_HEADER, INSPECTION_ROWS[1]]
+    result = run(con, InputFile("台账.xlsx", _xlsx([("巡察情况", rows, "visible")])))
+    assert result.status == "imported", [(p.row, p.column, p.reason) for p in result.problems]
+    assert rows_of(con, "select count(*) n from inspections")[0]["n"] == 2
+    assert result.skipped == 2
+    assert any("重复的表头行 1 行（第 6 行）；表头上方的分块标题行 1 行（第 5 行）" in w for w in result.warnings), result.warnings
