@@ -1239,6 +1239,41 @@ FROM points p
 LEFT JOIN query_table(cum_table) c ON c.district = p.district AND p.month >= c.month AND p.month < c.next_month
 WHERE plan_applies(rounds, year_from, year_to, levels, modes);  -- no plan under inspection filters
 
+-- results_by_district.sql in two branches, so that a statement chosen for its parameters (queries/paths/)
+-- reads one: the filtered inspections at the filters' grain ...
+CREATE OR REPLACE MACRO district_results_rows(districts, townships, unit_types, poverty_only,
+                                              rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
+SELECT area(grain, district, township, unit_name) AS district, count(*) AS inspections,
+       count(DISTINCT unit_id) AS units_inspected,
+       sum(issues_found) AS issues_found, sum(clues) AS clues, sum(disciplined) AS disciplined,
+       sum(immediate_fixes) AS immediate_fixes
+FROM f_inspections(districts, townships, unit_types, poverty_only,
+                   rounds, year_from, year_to, levels, modes, as_of)
+GROUP BY ALL;
+-- ... or, by district under no round, year, mode, township, unit type or poverty filter
+-- (district_days_apply), a_inspection_months' months before as_of's, that month from the rows and the
+-- units from a_unit_days.
+CREATE OR REPLACE MACRO district_results_days(districts, levels, as_of) AS TABLE
+SELECT s.district, CAST(sum(s.inspections) AS BIGINT) AS inspections, any_value(u.units) AS units_inspected,
+       sum(s.issues_found) AS issues_found, sum(s.clues) AS clues, sum(s.disciplined) AS disciplined,
+       sum(s.immediate_fixes) AS immediate_fixes
+FROM (
+    SELECT district, inspections, issues_found, clues, disciplined, immediate_fixes
+    FROM a_inspection_months
+    WHERE unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
+      AND inspection_ok([], NULL, NULL, levels, [], as_of, round, year, level, mode, month)
+      AND month < date_trunc('month', as_of::DATE)::DATE
+    UNION ALL
+    SELECT district, 1, issues_found, clues, disciplined, immediate_fixes
+    FROM f_inspections(districts, [], [], false, [], NULL, NULL, levels, [], as_of)
+    WHERE start_date >= date_trunc('month', as_of::DATE)::DATE
+) s
+JOIN (SELECT district, CAST(sum(n) AS BIGINT) AS units FROM a_unit_days
+      WHERE district <> '*' AND unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
+        AND unit_days_ok(levels, as_of, every_level, level, first_date)
+      GROUP BY district) u USING (district)
+GROUP BY s.district;
+
 -- The districts' curves from a_cover_months: a point before as_of's month is the `covered` of the
 -- district's latest row up to its month (each row stands for the months up to its next_month), 0
 -- before the first; as_of's month adds to that the units first covered in it up to as_of, read
