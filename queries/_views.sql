@@ -421,8 +421,9 @@ CREATE OR REPLACE MACRO per_inspection(figure) AS sum(figure) / nullif(count(fig
 -- such cells). Like for like, the inspections of each (district, year, level) are summed first (~35k
 -- groups at national instead of 1.35M rows to join to the cells) and units are not counted (NULL: no
 -- figure shows them; a distinct count cannot be summed).
-CREATE OR REPLACE MACRO level_stats(districts, townships, unit_types, poverty_only,
-                                    rounds, year_from, year_to, levels, modes, as_of) AS TABLE
+-- (in two branches, so that a statement chosen for its parameters (queries/paths/) reads one: the rows ...)
+CREATE OR REPLACE MACRO level_stats_rows(districts, townships, unit_types, poverty_only,
+                                         rounds, year_from, year_to, levels, modes, as_of) AS TABLE
 SELECT
     level,
     count(*) AS inspections,
@@ -439,11 +440,10 @@ SELECT
     per_inspection(disciplined) AS avg_disciplined,
     per_inspection(immediate_fixes) AS avg_immediate_fixes
 FROM f_inspections(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes, as_of)
-WHERE NOT unit_days_apply(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes)
-GROUP BY level
-UNION ALL
+GROUP BY level;
 -- with no place filter and no round, year or mode filter, the same from the whole area's totals
 -- (a_inspection_days, inspection_days_apply above) and each level's units from a_unit_days
+CREATE OR REPLACE MACRO level_stats_days(rounds, year_from, year_to, levels, modes, as_of) AS TABLE
 SELECT
     d.level,
     CAST(sum(d.inspections) AS BIGINT) AS inspections,
@@ -460,9 +460,16 @@ SELECT
 FROM a_inspection_days d
 LEFT JOIN (SELECT level, CAST(sum(n) AS BIGINT) AS units FROM a_unit_days
            WHERE district = '*' AND NOT every_level AND first_date <= as_of::DATE GROUP BY level) u ON u.level = d.level
-WHERE unit_days_apply(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes)
-  AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, d.round, d.year, d.level, d.mode, d.start_date)
+WHERE inspection_ok(rounds, year_from, year_to, levels, modes, as_of, d.round, d.year, d.level, d.mode, d.start_date)
 GROUP BY d.level;
+CREATE OR REPLACE MACRO level_stats(districts, townships, unit_types, poverty_only,
+                                    rounds, year_from, year_to, levels, modes, as_of) AS TABLE
+SELECT * FROM level_stats_rows(districts, townships, unit_types, poverty_only,
+                               rounds, year_from, year_to, levels, modes, as_of)
+WHERE NOT unit_days_apply(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes)
+UNION ALL
+SELECT * FROM level_stats_days(rounds, year_from, year_to, levels, modes, as_of)
+WHERE unit_days_apply(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes);
 
 CREATE OR REPLACE MACRO level_stats_like(districts, townships, unit_types, poverty_only,
                                          rounds, year_from, year_to, levels, modes, as_of) AS TABLE
@@ -535,18 +542,25 @@ CREATE OR REPLACE MACRO level_ratio(average, level) AS
 -- rows in one aggregate row joined to each: DuckDB 1.5.5's window operator fails now and then
 -- ("INTERNAL Error: Attempted to access index 0 within vector of size 0", which invalidates the
 -- database) on these few rows.)
-CREATE OR REPLACE MACRO level_results(districts, townships, unit_types, poverty_only,
-                                      rounds, year_from, year_to, levels, modes, as_of) AS TABLE
+-- (level_figures: the rows and ratios from the level_stats rows of the calling statement's CTE
+-- stats_table, query_table; queries/paths/ reads it over one branch)
+CREATE OR REPLACE MACRO level_figures(stats_table) AS TABLE
 WITH l AS (
-    SELECT * FROM level_stats(districts, townships, unit_types, poverty_only,
-                              rounds, year_from, year_to, levels, modes, as_of)
+    FROM query_table(stats_table)
 ), r AS (
     SELECT level_ratio(avg_issues_and_clues, level) AS ratio_issues_and_clues, level_ratio(avg_clues, level) AS ratio_clues,
            level_ratio(avg_disciplined, level) AS ratio_disciplined,
            level_ratio(avg_immediate_fixes, level) AS ratio_immediate_fixes
     FROM l
 )
-SELECT l.*, r.* FROM l CROSS JOIN r ORDER BY CASE level WHEN 'municipal' THEN 0 ELSE 1 END;
+SELECT l.*, r.* FROM l CROSS JOIN r;
+CREATE OR REPLACE MACRO level_results(districts, townships, unit_types, poverty_only,
+                                      rounds, year_from, year_to, levels, modes, as_of) AS TABLE
+WITH s AS (
+    SELECT * FROM level_stats(districts, townships, unit_types, poverty_only,
+                              rounds, year_from, year_to, levels, modes, as_of)
+)
+SELECT * FROM level_figures('s') ORDER BY CASE level WHEN 'municipal' THEN 0 ELSE 1 END;
 
 CREATE OR REPLACE MACRO level_results_like(districts, townships, unit_types, poverty_only,
                                            rounds, year_from, year_to, levels, modes, as_of) AS TABLE
