@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from support.apprunner import running_app
-from support.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, SHOTS, settle
+from support.browser import ARGS, CALM, CHROMIUM, NEEDS_CHROMIUM, SHOTS, settle
 
 from inspection.i18n import t
 from ui import registry
@@ -41,7 +41,7 @@ def page(app_url):
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        tab = browser.new_page(viewport={"width": 1500, "height": 2600})
+        tab = browser.new_page(viewport={"width": 1500, "height": 2600}, **CALM)
         yield tab
         browser.close()
 
