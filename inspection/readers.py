@@ -338,11 +338,16 @@ _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b(?=[^>]*\bt=\"e\")[^>]*?\br=\"([A-Z]{1,
 _UNCALCULATED_CELL = re.compile(
     rb"<(?:\w+:)?c\b(?![^>]*\bt=\"(?:str|e|inlineStr)\")[^>]*?\br=\"([A-Z]{1,4})([0-9]+)\"[^>/]*>\s*"
     rb"<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
-# Any formula cell but an error one. In a workbook that asks to be recalculated when opened
-# (<calcPr fullCalcOnLoad="1"/>: written by a program, xlsxwriter, openpyxl, POI, exceljs..., that
-# computes nothing; Excel and WPS clear the flag once they have calculated and saved) the value
-# cached beside a formula is a placeholder (xlsxwriter writes 0 for every formula), not its result.
-_FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b(?![^>]*\bt=\"e\")[^>]*?\br=\"([A-Z]{1,4})([0-9]+)\"[^>/]*>\s*<(?:\w+:)?f\b")
+# A formula whose cached value is 0 or empty (or absent), not an error. In a workbook that asks to
+# be recalculated when opened (<calcPr fullCalcOnLoad="1"/>: written by a program, xlsxwriter,
+# openpyxl, POI, exceljs..., that computes nothing; Excel and WPS clear the flag once they have
+# calculated and saved) such a value is the writer's placeholder (xlsxwriter caches 0 for every
+# formula it is not given a value for), not a result. A value the program computed and wrote (any
+# other number or text) is kept.
+_FORMULA_CELL = re.compile(
+    rb"<(?:\w+:)?c\b(?![^>]*\bt=\"e\")[^>]*?\br=\"([A-Z]{1,4})([0-9]+)\"[^>/]*>\s*"
+    rb"<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*(?:0|0\.0+)?\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
 _RECALC_ON_LOAD = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
 _CHUNK = 1 << 20
 _TAIL = 16 * 1024  # kept from the previous chunk: a cell cut in two by a chunk boundary is seen whole
