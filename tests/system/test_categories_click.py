@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from support.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, SHOTS, settle
+from support.browser import ARGS, CALM, CHROMIUM, NEEDS_CHROMIUM, SHOTS, settle
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,7 +38,7 @@ def test_a_click_filters_by_what_was_clicked(demo_app):
     url = demo_app
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        tab = browser.new_page(viewport={"width": 1366, "height": 2400})
+        tab = browser.new_page(viewport={"width": 1366, "height": 2400}, **CALM)
         try:
             tab.goto(url + "/categories")
             settle(tab)

@@ -6,7 +6,7 @@ server sends the browser (one per element drawn), in headless Chromium."""
 from __future__ import annotations
 
 import pytest
-from support.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, settle
+from support.browser import ARGS, CALM, CHROMIUM, NEEDS_CHROMIUM, settle
 
 from inspection.i18n import t
 
@@ -23,7 +23,7 @@ def tab(demo_app):
     url = demo_app  # local mode: the administrator
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 2600})
+        page = browser.new_page(viewport={"width": 1500, "height": 2600}, **CALM)
         page.received = []  # the server's messages, one per websocket frame
         page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: page.received.append(frame)))
         page.url_base = url

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from support.apprunner import running_app
-from support.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, SHOTS, settle
+from support.browser import ARGS, CALM, CHROMIUM, NEEDS_CHROMIUM, SHOTS, settle
 from support.ledgers import OWN_ROWS, own_files
 
 from inspection import store
@@ -52,7 +52,7 @@ def test_answer_once_then_the_next_month_imports_without_asking(tmp_path):
     with running_app(env) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            tab = browser.new_page(viewport={"width": 1400, "height": 2200})
+            tab = browser.new_page(viewport={"width": 1400, "height": 2200}, **CALM)
             tab.goto(url + "/imports")
             tab.wait_for_selector("h1", timeout=120_000)
             settle(tab)

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support.browser import ARGS, CHROMIUM, NEEDS_CHROMIUM, SHOTS
+from support.browser import ARGS, CALM, CHROMIUM, NEEDS_CHROMIUM, SHOTS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +34,7 @@ def test_screenshot_mode_fits_16_9_windows(demo_app):
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             for width, height in ((1366, 768), (1920, 1080), (2560, 1440)):
-                tab = browser.new_page(viewport={"width": width, "height": height})
+                tab = browser.new_page(viewport={"width": width, "height": height}, **CALM)
                 tab.goto(url + "/briefing?shot=1")
                 tab.wait_for_selector(".js-plotly-plot .main-svg", timeout=180_000)
                 deadline = time.time() + 90
