@@ -137,6 +137,10 @@ def assert_same_figures(con, sets: list[dict], figures: bool = True) -> int:
                 counted = run_sql(con, counted_sql, params, detail=detail)
                 pd.testing.assert_frame_equal(counted, reference, check_exact=True, obj=f"counts {detail} {params}")
                 made += 1
+    # the filter panel's categories (filter_options_by_kind reads them from a_issue_totals): the issue rows'
+    options = store.run_query(con, "filter_options_by_kind", {})
+    assert options.loc[options["kind"] == "category", "value"].tolist() == \
+        [r[0] for r in con.execute("SELECT DISTINCT category FROM m_issues ORDER BY 1").fetchall()]
     return made
 
 
