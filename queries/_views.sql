@@ -397,6 +397,22 @@ WHERE issue_unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
   AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
   AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
 
+-- issues_by_district_category.sql's figures from the listed counts by area key and category of the
+-- calling statement's CTE listed_table (query_table: k, category, issues) and the filtered inspections
+-- per area; queries/paths/ reads it over issue_listed_districts. Unordered.
+CREATE OR REPLACE MACRO category_issue_figures(listed_table, districts, townships, unit_types, poverty_only,
+                                               rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
+WITH n AS (
+    SELECT area(grain, district, township, unit_id::VARCHAR) AS k,
+           any_value(area(grain, district, township, unit_name)) AS district, count(*) AS inspections
+    FROM f_inspections(districts, townships, unit_types, poverty_only,
+                       rounds, year_from, year_to, levels, modes, as_of)
+    GROUP BY k
+)
+SELECT coalesce(n.district, s.k) AS district, s.category, s.issues, n.inspections,
+       s.issues / nullif(n.inspections, 0) AS issues_per_inspection
+FROM query_table(listed_table) s LEFT JOIN n USING (k);
+
 -- How many issues a group of issue_counts rows holds (count(*) over f_issues), and how many of them
 -- meet a condition (count(*) FILTER (WHERE condition)); 0 for none, as count.
 CREATE OR REPLACE MACRO tally(n) AS CAST(coalesce(sum(n), 0) AS BIGINT);
