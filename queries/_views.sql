@@ -413,6 +413,23 @@ SELECT coalesce(n.district, s.k) AS district, s.category, s.issues, n.inspection
        s.issues / nullif(n.inspections, 0) AS issues_per_inspection
 FROM query_table(listed_table) s LEFT JOIN n USING (k);
 
+-- ... and its whole area's path alone (whole_area and not issue_detail): a_issue_totals and the '*'
+-- groups of a_issue_days, with the same rules.
+CREATE OR REPLACE MACRO issue_listed_whole(rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
+WITH rows AS (
+    SELECT district, round, round_ord, year, level, mode, category, start_date, n
+    FROM a_issue_totals
+    WHERE start_date < date_trunc('month', as_of::DATE)::DATE
+    UNION ALL
+    SELECT district, round, round_ord, year, level, mode, category, start_date, n
+    FROM a_issue_days
+    WHERE district = '*' AND touch = date_trunc('month', as_of::DATE)::DATE AND start_date >= touch
+)
+SELECT district, NULL::VARCHAR AS township, NULL::INTEGER AS unit_id, round, round_ord, category, n
+FROM rows
+WHERE inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, start_date)
+  AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category));
+
 -- How many issues a group of issue_counts rows holds (count(*) over f_issues), and how many of them
 -- meet a condition (count(*) FILTER (WHERE condition)); 0 for none, as count.
 CREATE OR REPLACE MACRO tally(n) AS CAST(coalesce(sum(n), 0) AS BIGINT);
