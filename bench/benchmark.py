@@ -1215,6 +1215,17 @@ and 1.5 s of a filter change.
   at 05:40 (targets 2 s and 1.0 s: overview and compare meet the filter target, overview the open
   one); runs of the same code still differ by ~1 s per page. The DuckLake table above sets the
   lake's 13:29 run beside the file's 15:33 run (the lake phase was not re-run).
+- **Session 13 (province queries re-run 2026-12-06 18:05, right after the engineers stopped, load
+  decaying from ~9; browser, national and lake not re-run).** The paths no longer copy their general
+  statements (shared tails as macros) and eleven more queries have paths (docs/planning.md "Session
+  13"); the filter panel's categories come from a_issue_totals. Province CPU medians against 15:33:
+  briefing 146 -> 115, categories 79 -> 58, compare 59 -> 46, coverage 129 -> 96, follow-up 115 ->
+  83, overview 99 -> 79, unit 47 -> 34; side by side p95 briefing 98 -> 67, categories 62 -> 44,
+  compare 48 -> 31, coverage 112 -> 77, follow-up 88 -> 57, overview 78 -> 50, unit 52 -> 37 ms
+  (target 50: categories, compare and unit met, overview at it; briefing, coverage and follow-up
+  missed). The query process's peak memory 346 -> 1,359 MB is the store's, not the SQL's: session
+  12's code (6601dc0) on a copy of the same store, upgraded the same way (its derived tables
+  rewritten for the new views: the file 78 -> 131 MB), peaked at 1,343 MB (18:23).
 """
 
 
