@@ -104,9 +104,12 @@ def test_kill_9_leaves_the_before_or_the_after_state(demo_db, tmp_path, action):
     rng = random.Random(6)
     outcomes = {"killed_before": 0, "killed_after": 0, "finished": 0}
     deadline = time.monotonic() + 30
-    for attempt in range(KILLS):
-        if time.monotonic() > deadline and outcomes["killed_before"] + outcomes["killed_after"] >= 3:
-            break  # enough kills seen (on a loaded machine the command is slower: fewer fit in 30 s)
+    for attempt in range(3 * KILLS):
+        kills = outcomes["killed_before"] + outcomes["killed_after"]
+        if kills >= 3 and (attempt >= KILLS or time.monotonic() > deadline):
+            # enough kills seen (on a loaded machine the command is slower: fewer fit in 30 s); when
+            # the reference run was slowed by the load, later runs end before their kill: go on
+            break
         db = _copy(base, tmp_path / f"kill{attempt}" / "store.duckdb")
         # half the kills anywhere, half near the end where the commit and the backup happen
         delay = rng.uniform(0.2, duration * 0.95) if attempt % 2 == 0 else rng.uniform(0.8, 1.1) * duration
