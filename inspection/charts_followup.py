@@ -101,21 +101,27 @@ def projection_small_multiples(frame: pd.DataFrame, plan: pd.DataFrame | None = 
     series = ("planned_share", "covered_share", "projected_share")
     # x, y, customdata (district, day) per (row, series); None between two districts' lines
     lines = {(r, s): ([], [], []) for r in range(nrows) for s in series}
-    frame = frame.assign(_day=dates.dt.strftime("%Y-%m-%d"))
-    parts = dict(tuple(frame.groupby("district", sort=False)))
+    # every column read once as a plain array, a district's rows by their positions: picking a
+    # district's rows out of Arrow-backed columns per series was most of this builder's time
+    seconds = (dates - start).dt.total_seconds().tolist()
+    days = dates.dt.strftime("%Y-%m-%d").tolist()
+    dated = dates.notna().to_numpy()
+    shares = {column: frame[column].to_numpy(dtype=float, na_value=math.nan) for column in series}
+    rows_of = frame.groupby("district", sort=False).indices
     for i, district in enumerate(districts):
-        part = parts[district]
+        where = rows_of[district]
         row, col = divmod(i, cols)
         for column in series:
-            values = part[["point_date", column, "_day"]].dropna()
-            if values.empty:
+            values = shares[column]
+            kept = [k for k in where if dated[k] and not math.isnan(values[k])]
+            if not kept:
                 continue
             x, y, custom = lines[(row, column)]
             if x:
                 x.append(None), y.append(None), custom.append(None)
-            x += [position(col, d) for d in values["point_date"]]
-            y += [float(v) for v in values[column]]
-            custom += [[district, day] for day in values["_day"]]
+            x += [col * step + seconds[k] / span for k in kept]
+            y += [float(values[k]) for k in kept]
+            custom += [[district, days[k]] for k in kept]
 
     years = range(start.year + (start != pd.Timestamp(start.year, 1, 1)), end.year + 1)
     ticks = [(position(c, pd.Timestamp(year, 1, 1)), str(year)) for c in range(cols) for year in years]

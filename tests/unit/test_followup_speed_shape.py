@@ -63,6 +63,32 @@ def test_every_district_keeps_its_points(count):
     assert sum(tr.showlegend is not False for tr in fig.data) == 3  # one legend entry per series
 
 
+def test_rows_of_districts_interleaved_as_the_store_returns_them():
+    """The points are read from the frame's columns by position (Arrow-backed text, rows of the
+    districts interleaved, a missing value inside a line): each district keeps its own points in
+    the frame's order, and x is the day's place on the panel's time axis."""
+    districts = ["县甲", "县乙", "县丙"]
+    frame = _frame(districts).sort_values(["point_date", "district"], kind="stable").reset_index(drop=True)
+    frame.loc[5, "planned_share"] = None
+    frame["district"] = frame["district"].astype("string[pyarrow]")
+    fig = charts_followup.projection_small_multiples(frame, _plan(districts, set()), "zh")
+    points = _points(fig)
+    start, end = frame["point_date"].min(), frame["point_date"].max()
+    for district in districts:
+        part = frame[frame["district"] == district]
+        values = part[["point_date", "planned_share"]].dropna()
+        assert points[(district, charts_followup.t("fu_planline"))] == [
+            (d.strftime("%Y-%m-%d"), float(v)) for d, v in zip(values["point_date"], values["planned_share"],
+                                                               strict=True)]
+    first = fig.data[0]  # the plan line of the first row: 县甲's points on the first panel, from x = 0
+    assert first.x[0] == 0
+    col = districts.index("县乙")
+    day = pd.Timestamp(frame.loc[frame["district"] == "县乙", "point_date"].iloc[-1])
+    step = 1 + charts_followup.PANEL_GAP
+    assert max(x for x in first.x if x is not None and x < (col + 1) * step) == pytest.approx(
+        col * step + (day - start).total_seconds() / (end - start).total_seconds())
+
+
 def test_panels_order_titles_and_axes():
     districts = [f"县{i:02d}" for i in range(12)]
     fig = charts_followup.projection_small_multiples(_frame(districts), _plan(districts[::-1], {"县03", "县07"}))
