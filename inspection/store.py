@@ -824,8 +824,9 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
     Called inside the transaction of every write that changes rows (import, undo), so readers see
     the tables and the rows they come from change together. `touched` names a table with a column
     unit_id: the written unit ids whose rows the write may have changed (added, replaced, revived,
-    deleted or relinked); only their rows are rewritten. `issues_touched` (optional, same shape):
-    units whose issue lists alone changed, so only their m_issues and m_overdue rows are rewritten. Without
+    deleted or relinked); only their rows are rewritten. `issues_touched` (optional, columns round
+    and unit_id): the (round, unit) pairs whose issue lists alone changed, so only their m_issues and
+    m_overdue rows are rewritten. Without
     `touched`, or before the first full build, everything is rebuilt. `renumbered`: whether a round
     kept by the write moved in the order of rounds (refresh_rounds); when not, the rows not rewritten
     keep their round_ord, and nothing renumbers them.
@@ -871,20 +872,20 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         FROM (SELECT DISTINCT unit_id AS unit_ref FROM {touched})
         WHERE unit_ref NOT IN (SELECT unit_ref FROM unit_keys)
     """)
-    every = f"SELECT unit_id FROM {touched}" + (f" UNION SELECT unit_id FROM {issues_touched}" if issues_touched else "")
+    every = _issue_rows_of(touched, issues_touched)
     # the issue rows about to be rewritten, as the aggregates read them (their groups are rewritten
     # where the rows differ afterwards)
     con.execute(f"CREATE OR REPLACE TEMP TABLE refresh_issues AS SELECT {_ISSUE_ROW} FROM m_issues "
-                f"WHERE unit_ref IN ({every})")
+                f"WHERE {every.format(t='m_issues', unit='unit_ref')}")
     # the (district, round) pairs of the inspection rows about to be rewritten (ROUND_UNITS)
     con.execute(f"CREATE OR REPLACE TEMP TABLE refresh_rounds AS SELECT DISTINCT district, round FROM m_inspections "
                 f"WHERE unit_ref IN (SELECT unit_id FROM {touched})")
     added = {}
     for table, view, order in DERIVED:
-        units = every if table in ISSUE_TABLES else f"SELECT unit_id FROM {touched}"
-        con.execute(f"DELETE FROM {table} WHERE unit_ref IN ({units})")
-        added[table] = con.execute(f"INSERT INTO {table} {_derived_select(view)} WHERE v.unit_id IN ({units}) "
-                                   f"ORDER BY {order}").fetchone()[0]
+        rows = every if table in ISSUE_TABLES else f"{{unit}} IN (SELECT unit_id FROM {touched})"
+        con.execute(f"DELETE FROM {table} WHERE {rows.format(t=table, unit='unit_ref')}")
+        added[table] = con.execute(f"INSERT INTO {table} {_derived_select(view)} "
+                                   f"WHERE {rows.format(t='v', unit='v.unit_id')} ORDER BY {order}").fetchone()[0]
     # (a store written before the count existed has none: its tables are sorted at this import)
     appended = _count_appended(con, added, have)
     rebuilt = set()
@@ -911,7 +912,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         # NULL: both are required in every table they come from); a pair with rows on one side only
         # differs without comparing them (an import of new lists compares no rows)
         con.execute(f"CREATE OR REPLACE TEMP TABLE refresh_after AS SELECT {_ISSUE_ROW} FROM m_issues "
-                    f"WHERE unit_ref IN ({every})")
+                    f"WHERE {every.format(t='m_issues', unit='unit_ref')}")
         differ = con.execute("""
             CREATE OR REPLACE TEMP TABLE refresh_places AS
             WITH before AS (SELECT DISTINCT district, round FROM refresh_issues),
@@ -950,6 +951,18 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         con.execute("DROP TABLE refresh_places; DROP TABLE refresh_after")
     con.execute("DROP TABLE refresh_issues")
     _write_appended(con, appended, have)
+
+
+def _issue_rows_of(touched: str, issues_touched: str | None) -> str:
+    """The condition that selects the issue rows refresh_derived rewrites, with {t} (the table or its
+    alias) and {unit} (its written unit id) to fill in: every row of the `touched` units, and the
+    rows of the (round, unit_id) pairs of `issues_touched` (an issue list replaces the rows of its
+    own round and unit: the unit's lists of other rounds are not read or written again)."""
+    units = f"{{unit}} IN (SELECT unit_id FROM {touched})"
+    if not issues_touched:
+        return units
+    return (f"({units} OR EXISTS (SELECT 1 FROM {issues_touched} p "
+            "WHERE p.round = {t}.round AND p.unit_id = {unit}))")
 
 
 def _refresh_unit_summaries(con: duckdb.DuckDBPyConnection, touched: str | None, have: set[str]) -> None:

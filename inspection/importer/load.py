@@ -181,12 +181,12 @@ class Loader:
                                 f"FROM stage_{table} JOIN plan_{table} USING ({using}) WHERE state <> 'same'",
                                 [import_id])
             # the units whose rows changed: only theirs are rewritten in the materialised tables
-            # (units whose issue lists alone changed: only their issue rows)
+            # (the (round, unit) pairs whose issue lists alone changed: only their issue rows)
             con.execute("CREATE OR REPLACE TEMP TABLE touched_units AS "
                         "SELECT unit_id FROM plan_roster WHERE state <> 'same' "
                         "UNION SELECT unit_id FROM plan_inspections WHERE state <> 'same'")
             con.execute("CREATE OR REPLACE TEMP TABLE touched_issue_units AS "
-                        "SELECT unit_id FROM plan_issues WHERE state <> 'same'")
+                        "SELECT round, unit_id FROM plan_issues WHERE state <> 'same'")
             if plans["roster"].added or plans["roster"].replaced:
                 relink_units(con)
             renumbered = refresh_rounds(con)
