@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -108,6 +109,31 @@ def _area_slide(fig, table: pd.DataFrame, params: dict, cap: str, lang: str) -> 
     fig = charts.at_grain(fig, params, lang)
     table = table.rename(columns={t("district", lang): area_label(params, lang)})
     return Slide(fig.layout.title.text, cap, fig, table)
+
+
+class _DrawnLater(Slide):
+    """A deck's extra slide (Briefing.extra): its title and table now, its figure built the first time
+    it is read, by an export (PPTX, PDF, Word). The page shows only the four slides of the grid, so a
+    view no longer builds two charts it does not draw."""
+
+    def __init__(self, build: Callable[[], object], title: str, caption: str, table: pd.DataFrame):
+        self.title, self.caption, self.table = title, caption, table
+        self._build, self._figure, self._lock = build, None, threading.Lock()
+
+    @property
+    def figure(self):
+        with self._lock:  # the downloads are made on their own threads
+            if self._figure is None:
+                self._figure = self._build()
+            return self._figure
+
+
+def _later_slide(build: Callable[[], object], title: str, table: pd.DataFrame, params: dict, cap: str,
+                 lang: str) -> Slide:
+    """_area_slide of the figure `build()` makes (whose title is `title`), built when first read."""
+    table = table.rename(columns={t("district", lang): area_label(params, lang)})
+    return _DrawnLater(lambda: charts.at_grain(build(), params, lang), charts.grain_title(title, params, lang), cap,
+                       table)
 
 
 def caption(filters: Filters, lang: str = "zh") -> str:
@@ -305,14 +331,14 @@ def _district_progress(con, params, cap, lang, has_roster, monthly: pd.DataFrame
     if shown is not None:  # the lowest now, with the whole area's line
         total = monthly
         title = t("brief_lowest", lang, title=title, n=len(shown), total=len(coverage))
-    fig = charts.district_coverage_over_time(frame, title, lang, total)
     table = _by_day(frame, lang)
     if total is not None and not total.empty:
         whole = grained(t("whole_area", lang), params, lang)
         name = f"{whole}{t('coverage_rate', lang)}" if lang == "zh" else f"{whole} {t('coverage_rate', lang)}"
         day = t("day", lang)
         table = table.merge(pd.DataFrame({day: total["day"], name: total["coverage_rate"]}), on=day, how="left")
-    return _area_slide(fig, table, params, cap, lang)
+    return _later_slide(lambda: charts.district_coverage_over_time(frame, title, lang, total), title, table, params,
+                        cap, lang)
 
 
 def _by_day(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -343,7 +369,6 @@ def _results_by_district(con, params, cap, lang) -> Slide | None:
         title = t("brief_most", lang, title=title, n=charts.SHOWN_DISTRICTS, total=len(order))
         order = order[:charts.SHOWN_DISTRICTS]
     shown = frame[frame["district"].isin(set(order))]
-    fig = charts.categories_by_group(shown, "district", "issues", title, t("issues_label", lang), order)
     # as the chart reads: one row per district (most issues first), one column per category, the total
     wide = frame.pivot_table(index="district", columns="category", values="issues", aggfunc="sum", fill_value=0)
     wide = wide.loc[[d for d in frame.groupby("district", sort=False)["issues"].sum().sort_values(
@@ -351,4 +376,5 @@ def _results_by_district(con, params, cap, lang) -> Slide | None:
     wide[t("total", lang)] = wide.sum(axis=1)
     wide.index.name = t("district", lang)
     wide.columns.name = None
-    return _area_slide(fig, wide.reset_index(), params, cap, lang)
+    return _later_slide(lambda: charts.categories_by_group(shown, "district", "issues", title, t("issues_label", lang),
+                                                           order), title, wide.reset_index(), params, cap, lang)

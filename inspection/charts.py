@@ -68,6 +68,15 @@ def _finish(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     return fig
 
 
+def grain_title(title: str, params: dict, lang: str = "zh") -> str:
+    """A by-district chart's title as at_grain says it at the grain of `params` (the title alone:
+    the briefing names a deck's slide before its figure is built)."""
+    if params.get("grain", "district") == "district" or not title:
+        return title
+    where = place(params, lang)
+    return grained(title, params, lang) + (f" — {where}" if where else "")
+
+
 def at_grain(fig: go.Figure, params: dict, lang: str = "zh") -> go.Figure:
     """A by-district figure said at the grain of `params` (Filters.params()): its title and axis
     titles name townships or units instead of districts, and the title says where ('各乡镇（街道）覆盖率
@@ -76,8 +85,7 @@ def at_grain(fig: go.Figure, params: dict, lang: str = "zh") -> go.Figure:
         return fig
     title = fig.layout.title.text
     if title:
-        where = place(params, lang)
-        fig.update_layout(title_text=grained(title, params, lang) + (f" — {where}" if where else ""))
+        fig.update_layout(title_text=grain_title(title, params, lang))
     fig.for_each_xaxis(lambda axis: axis.update(title_text=grained(axis.title.text, params, lang))
                        if axis.title.text else None)
     fig.for_each_yaxis(lambda axis: axis.update(title_text=grained(axis.title.text, params, lang))

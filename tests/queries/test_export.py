@@ -214,6 +214,23 @@ def test_deck_holds_at_most_six_charts(brief):
         export.deck_pptx("t", "s", brief.deck_slides(True) * 2, [None] * 14)
 
 
+def test_the_decks_extra_charts_are_built_when_an_export_reads_them(con, as_of, monkeypatch):
+    """The page draws the four charts of the grid; the deck's two extra charts (Briefing.extra) are
+    built the first time an export reads them, once, with the title and table known before."""
+    built = []
+    for name in ("district_coverage_over_time", "categories_by_group"):
+        real = getattr(briefing.charts, name)
+        monkeypatch.setattr(briefing.charts, name, lambda *a, real=real, **k: built.append(real) or real(*a, **k))
+    brief = briefing.build(con, Filters(as_of=as_of))
+    assert len(brief.extra) == 2 and not built
+    assert all(s.title and s.table is not None for s in brief.extra)
+    assert brief.tables() and not built  # the page's downloads list every table
+    figures = [s.figure for s in brief.extra]
+    assert len(built) == 2
+    assert [f.layout.title.text for f in figures] == [s.title for s in brief.extra]
+    assert [s.figure for s in brief.extra] == figures and len(built) == 2  # built once
+
+
 @needs_font
 def test_pdf_text_contains_the_title(brief, images, tmp_path):
     slides = brief.deck_slides(False)
