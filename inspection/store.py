@@ -243,6 +243,18 @@ def _rect_days(where: str, whole: bool = False) -> str:
             f"FROM ({rows} AND status = 'rectified' AND rectified_date IS NOT NULL GROUP BY ALL")
 
 
+def _rect_months(where: str, whole: bool = False) -> str:
+    """a_rect_months, kept for the whole area only (its district part selects nothing): a_rect_days by
+    the month of its day instead of the day (province 234k -> 34k rows), which rectification_by_days
+    reads for the months before the as-of day's (rect_steps_whole in queries/_views.sql: a_rect_days for
+    that month). Grouped from a_rect_days (written before it in AGGREGATES order): the rounds `where`
+    ("WHERE round IN ...") selects, their rows already rewritten."""
+    rounds = f"AND {where.removeprefix('WHERE ')}" if whole and where.startswith("WHERE ") else ""
+    return ("SELECT district, round, round_ord, year, level, mode, category, bucket, "
+            "date_trunc('month', day)::DATE AS month, CAST(sum(n) AS INTEGER) AS n FROM a_rect_days "
+            f"WHERE {'true' if whole else 'false'} {rounds} GROUP BY ALL")
+
+
 def _listed(where: str, whole: bool = False) -> str:
     """a_listed, kept for each district only (its whole-area part selects nothing): the issues by what
     the figures grouped by district and category filter by, the start date to the month, without the
@@ -271,6 +283,7 @@ AGGREGATES = (
         f"{_due()}, {_ISSUE_TAIL} FROM ({_issue_rows(where, whole)}) GROUP BY ALL")),
     ("a_issue_days", "touch, district, round_ord", lambda where, whole=False: _issue_days(where, whole)),
     ("a_rect_days", "day, round_ord", _rect_days),
+    ("a_rect_months", "month, round_ord", _rect_months),
     ("a_listed", "district, round_ord", lambda where, whole=False: _listed(where, whole)),
     ("a_issue_totals", "district, round_ord", _issue_totals),
 )

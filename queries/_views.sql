@@ -785,6 +785,64 @@ WITH listed AS (
 )
 SELECT * FROM rectification_figures('listed', 'counts', categories);
 
+-- rectification_by_days.sql in parts, so that a statement chosen for its parameters (queries/paths/)
+-- states only which it reads: per level, the issues with a feedback date (bucket NULL: the base) and
+-- those rectified as of as_of by 5-day step from feedback to rectification (bucket), as (level, bucket,
+-- c). With no place chosen, from the whole area's pre-aggregates (inspection/store.py): a_rect_months'
+-- months before as_of's (every day of them is on or before as_of) and a_rect_days' days of as_of's
+-- month up to as_of (an issue counts from its start day in the base, from the later of start and
+-- rectification in its step) ...
+CREATE OR REPLACE MACRO rect_steps_whole(rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
+SELECT level, bucket, CAST(sum(n) AS BIGINT) AS c
+FROM (
+    SELECT level, bucket, n FROM a_rect_months
+    WHERE month < date_trunc('month', as_of::DATE)::DATE
+      AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, month)
+      AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category))
+    UNION ALL
+    SELECT level, bucket, n FROM a_rect_days
+    WHERE day >= date_trunc('month', as_of::DATE)::DATE
+      AND inspection_ok(rounds, year_from, year_to, levels, modes, as_of, round, year, level, mode, day)
+      AND (len(categories::VARCHAR[]) = 0 OR list_contains(categories::VARCHAR[], category)))
+GROUP BY ALL;
+-- ... or from the issue rows in one pass (both groupings at once): rectified within d days (d a
+-- multiple of 5) <=> bucket <= d, rounded up, before the feedback day 0 ...
+CREATE OR REPLACE MACRO rect_steps_rows(districts, townships, unit_types, poverty_only,
+                                        rounds, year_from, year_to, levels, modes, as_of, categories) AS TABLE
+SELECT level, bucket, c FROM (
+    SELECT level, bucket, GROUPING(bucket) AS whole_level, count(*) AS c
+    FROM (SELECT level,
+                 CASE WHEN is_rectified AND rectified_date IS NOT NULL
+                      THEN greatest(0, (rectified_date - end_date + 4) // 5 * 5) END AS bucket
+          FROM f_issues(districts, townships, unit_types, poverty_only,
+                        rounds, year_from, year_to, levels, modes, as_of, categories)
+          WHERE end_date IS NOT NULL)
+    GROUP BY GROUPING SETS ((level), (level, bucket)))
+-- the (level) set is the base; of the (level, bucket) set, the rectified steps
+WHERE whole_level = 1 OR bucket IS NOT NULL;
+-- ... and the shares by day (rectification_by_days.sql's header says each) from those rows (steps_table,
+-- a CTE of the calling statement). Unordered: the caller orders.
+CREATE OR REPLACE MACRO rect_days_figures(steps_table) AS TABLE
+WITH base AS (
+    SELECT level, CAST(sum(c) AS BIGINT) AS n FROM query_table(steps_table) WHERE bucket IS NULL GROUP BY level
+), hist AS (
+    SELECT level, bucket, c FROM query_table(steps_table) WHERE bucket IS NOT NULL
+), days AS (
+    SELECT CAST(d AS INTEGER) AS days FROM range(0, 181, 5) t(d)
+), within AS (
+    SELECT b.level, days.days, b.n,
+           CAST(coalesce((SELECT sum(h.c) FROM hist h WHERE h.level = b.level AND h.bucket <= days.days), 0)
+                AS BIGINT) AS rectified_within
+    FROM base b CROSS JOIN days
+)
+SELECT
+    level,
+    days,
+    n AS listed_with_feedback,
+    rectified_within,
+    rectified_within / n AS rectified_share
+FROM within;
+
 -- headline_totals.sql in parts, so that a statement chosen for its parameters (queries/paths/) states
 -- only which it reads: the filtered inspections' sums from the rows (one row; counts_rate: the counts
 -- basis of the rectification rate, summed in the same pass, not shown itself) ...

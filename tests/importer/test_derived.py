@@ -47,7 +47,7 @@ def assert_fresh(con) -> None:
     for table, _, _ in store.AGGREGATES:
         kept = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
         assert kept == con.execute(f"SELECT * FROM ({store.aggregate_query(table)}) ORDER BY ALL").fetchall(), table
-        if table not in ("a_rect_days", "a_listed", "a_issue_totals"):  # kept for the whole area only, for each district only
+        if table not in ("a_rect_days", "a_rect_months", "a_listed", "a_issue_totals"):  # kept for the whole area only, for each district only
             assert con.execute(f"SELECT sum(n) FILTER (WHERE district = '*') IS NOT DISTINCT FROM "
                                f"sum(n) FILTER (WHERE district <> '*') FROM {table}").fetchone()[0], table
     # a_issue_totals: a_issues' whole-area groups without the subcategory, the same issues
@@ -55,6 +55,11 @@ def assert_fresh(con) -> None:
                        "(SELECT sum(n) FROM a_issues WHERE district = '*') AND "
                        "(SELECT count(*) FROM a_issue_totals WHERE district <> '*' OR subcategory IS NOT NULL) = 0"
                        ).fetchone()[0]
+    # a_rect_months: a_rect_days by month, the same issues in the same steps, the whole area's alone
+    assert con.execute("SELECT round, level, category, bucket, date_trunc('month', day)::DATE, sum(n) FROM a_rect_days "
+                       "GROUP BY ALL ORDER BY ALL").fetchall() == con.execute(
+        "SELECT round, level, category, bucket, month, sum(n) FROM a_rect_months GROUP BY ALL ORDER BY ALL").fetchall()
+    assert con.execute("SELECT count(*) FROM a_rect_months WHERE district <> '*'").fetchone()[0] == 0
     # each roster unit with its first inspection day (store.UNIT_SUMMARIES), by the same keys
     assert con.execute("SELECT * FROM m_roster_first ORDER BY unit_id").fetchall() == con.execute(
         "SELECT u.unit_id, u.district, u.township, u.unit_type, u.is_poverty_village, u.unit_name, "

@@ -16,7 +16,8 @@ from inspection.filters import Filters
 ORDER = {"m_units": ("district", "township", "unit_id"), "m_inspections": ("district", "round_ord", "unit_id"),
          "m_issues": ("district", "round_ord", "unit_id", "seq"), "m_overdue": ("district", "unit_id", "round", "seq"),
          "a_issues": ("district", "round_ord"), "a_issue_days": ("touch", "district", "round_ord"),
-         "a_rect_days": ("day", "round_ord"), "a_listed": ("district", "round_ord"),
+         "a_rect_days": ("day", "round_ord"), "a_rect_months": ("month", "round_ord"),
+         "a_listed": ("district", "round_ord"),
          "a_issue_totals": ("district", "round_ord")}
 
 

@@ -26,7 +26,7 @@ QUERIES = [n for n in store.query_names()
                   for macro in ("issue_counts", "issue_list_stats", "rectification_stats", "f_overdue", "issue_listed",
                                 "inspection_days_apply", "district_days_apply", "level_results",
                                 "level_results_like"))
-           or "a_rect_days" in store.load_sql(n)]
+           or "rect_steps_whole(" in store.load_sql(n)]
 # the f_issues readers that stay on the issue rows: one unit's issues; and the one that reads them
 # for a chosen place (rectification_by_days: a_rect_days is kept for the whole area only). The
 # overdue list reads m_overdue (f_overdue), the rows on the detail path.
