@@ -913,8 +913,8 @@ NOTES = """## Targets and what would reach them
 
 Targets on this 2-core machine: every page's queries < 50 ms p95 warm at province and < 300 ms at
 national; 1M issue rows from CSV imported in < 15 s; peak memory at national < 4 GB; >= 5x faster
-than the pandas way at national; in the browser at province, charts within 3 s of opening a page
-and 1.5 s of a filter change.
+than the pandas way at national; in the browser at province, the last chart drawn < 2 s after
+opening a page and < 1.0 s after a filter change (issue 22); on DuckLake, pages within 1.5x the file.
 
 - **Measurement conditions.** Compare the load average above with 2 (the cores): near or below
   it, wall times are the machine's own; above it, trust the CPU columns. Warm page times leave out
