@@ -65,7 +65,7 @@ def reading_store(db: Path | None, tmp: str):
     # own, so that the calling phase's peak memory is its queries', not the rebuild's (session 13's
     # province figure, 1,359 MB, was the upgrade's: the same store already current reads 343 MB)
     subprocess.run([sys.executable, "-c", "import sys; from inspection import store; store.connect(sys.argv[1]).close()",
-                    str(db)], cwd=ROOT, check=True)
+                    str(Path(db).resolve())], cwd=ROOT, check=True)
     return store.connect(db, read_only=True)
 
 
