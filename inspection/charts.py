@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -93,6 +94,11 @@ def at_grain(fig: go.Figure, params: dict, lang: str = "zh") -> go.Figure:
     whole = t("whole_area", lang)  # the whole area's line among the areas' lines
     fig.for_each_trace(lambda trace: trace.update(name=grained(whole, params, lang)) if trace.name == whole else None)
     return fig
+
+
+def _array(series: pd.Series) -> np.ndarray:
+    """A column as a checked trace holds it: a numpy array of its own (not a view of a cached frame)."""
+    return np.array(series.to_numpy(), copy=True)
 
 
 def _pct(series: pd.Series) -> pd.Series:
@@ -191,27 +197,31 @@ def district_coverage_over_time(frame: pd.DataFrame, title: str, lang: str = "zh
     """One solid line per district, its plan dashed in the same colour. `total` (the
     coverage_by_month frame: day, coverage_rate, plan_rate) adds the whole area as a thick dark
     line, for when only some of the districts are drawn."""
-    fig = go.Figure()
+    # The lines as trace dicts of plain arrays, the figure made without checking each trace again
+    # (26 checked traces at province were most of this builder's time); the same figure
+    # (tests/unit/test_coverage_lines_shape.py compares it with the checked one).
+    lines: list[dict] = []
+
+    def line(x, y, **props) -> None:
+        lines.append({"type": "scatter", "x": _array(x), "y": _array(_pct(y)), "mode": "lines", **props})
+
     if total is not None and not total.empty:
         name = t("whole_area", lang)
-        fig.add_scatter(x=total["day"], y=_pct(total["coverage_rate"]), name=name, mode="lines",
-                        legendgroup="_total", line=dict(color=TOTAL_COLOR, width=4),
-                        hovertemplate=name + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
+        line(total["day"], total["coverage_rate"], name=name, legendgroup="_total",
+             line=dict(color=TOTAL_COLOR, width=4), hovertemplate=name + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
         if total["plan_rate"].notna().any():
-            fig.add_scatter(x=total["day"], y=_pct(total["plan_rate"]), name=name + " " + t("plan", lang),
-                            mode="lines", legendgroup="_total", showlegend=False,
-                            line=dict(color=TOTAL_COLOR, width=1.5, dash="dot"),
-                            hovertemplate=name + " " + t("plan", lang) + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
+            line(total["day"], total["plan_rate"], name=name + " " + t("plan", lang), legendgroup="_total",
+                 showlegend=False, line=dict(color=TOTAL_COLOR, dash="dot", width=1.5),
+                 hovertemplate=name + " " + t("plan", lang) + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
     for i, (district, part) in enumerate(frame.groupby("district", sort=True)):
         color = PALETTE[i % len(PALETTE)]
-        fig.add_scatter(x=part["day"], y=_pct(part["coverage_rate"]), name=district, mode="lines",
-                        legendgroup=district, line=dict(color=color, width=2.5),
-                        hovertemplate=district + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
+        line(part["day"], part["coverage_rate"], name=district, legendgroup=district,
+             line=dict(color=color, width=2.5), hovertemplate=district + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
         if part["plan_rate"].notna().any():  # no plan line under inspection filters (plan_applies)
-            fig.add_scatter(x=part["day"], y=_pct(part["plan_rate"]), name=district + " " + t("plan", lang),
-                            mode="lines", legendgroup=district, showlegend=False,
-                            line=dict(color=color, width=1, dash="dot"),
-                            hovertemplate=district + " " + t("plan", lang) + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
+            line(part["day"], part["plan_rate"], name=district + " " + t("plan", lang), legendgroup=district,
+                 showlegend=False, line=dict(color=color, dash="dot", width=1),
+                 hovertemplate=district + " " + t("plan", lang) + " %{x|%Y-%m}<br>%{y:.1f}%<extra></extra>")
+    fig = go.Figure({"data": lines}, _validate=False)
     fig.update_yaxes(title_text=t("share_label", lang), range=[0, 105], ticksuffix="%")
     month_axis(fig, frame["day"], lang)
     fig.update_layout(legend=dict(y=1.02))
