@@ -885,20 +885,29 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         FROM (SELECT DISTINCT unit_id AS unit_ref FROM {touched})
         WHERE unit_ref NOT IN (SELECT unit_ref FROM unit_keys)
     """)
-    every = _issue_rows_of(touched, issues_touched)
+    # (an issue list alone touches no unit: its import skips the statements that would select none)
+    units = touched if con.execute(f"SELECT EXISTS (SELECT 1 FROM {touched})").fetchone()[0] else None
     # the issue rows about to be rewritten, as the aggregates read them (their groups are rewritten
     # where the rows differ afterwards)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE refresh_issues AS SELECT {_ISSUE_ROW} FROM m_issues "
-                f"WHERE {every.format(t='m_issues', unit='unit_ref')}")
+    con.execute("CREATE OR REPLACE TEMP TABLE refresh_issues AS "
+                + _touched_rows(f"SELECT {_ISSUE_ROW} FROM m_issues", "m_issues", "unit_ref", units, issues_touched))
     # the (district, round) pairs of the inspection rows about to be rewritten (ROUND_UNITS)
     con.execute(f"CREATE OR REPLACE TEMP TABLE refresh_rounds AS SELECT DISTINCT district, round FROM m_inspections "
                 f"WHERE unit_ref IN (SELECT unit_id FROM {touched})")
     added = {}
     for table, view, order in DERIVED:
-        rows = every if table in ISSUE_TABLES else f"{{unit}} IN (SELECT unit_id FROM {touched})"
-        con.execute(f"DELETE FROM {table} WHERE {rows.format(t=table, unit='unit_ref')}")
-        added[table] = con.execute(f"INSERT INTO {table} {_derived_select(view)} "
-                                   f"WHERE {rows.format(t='v', unit='v.unit_id')} ORDER BY {order}").fetchone()[0]
+        pairs = issues_touched if table in ISSUE_TABLES else None
+        if units is None and pairs is None:
+            added[table] = 0
+            continue
+        delete = [f"unit_ref IN (SELECT unit_id FROM {units})"] if units else []
+        if pairs:  # (on a table, unlike the view, the OR costs nothing more than two statements)
+            delete.append(f"EXISTS (SELECT 1 FROM {pairs} p WHERE p.round = {table}.round "
+                          f"AND p.unit_id = {table}.unit_ref)")
+        con.execute(f"DELETE FROM {table} WHERE {' OR '.join(delete)}")
+        added[table] = con.execute(f"INSERT INTO {table} SELECT * FROM ("
+                                   f"{_touched_rows(_derived_select(view), 'v', 'unit_id', units, pairs)}) "
+                                   f"ORDER BY {order}").fetchone()[0]
     # (a store written before the count existed has none: its tables are sorted at this import)
     appended = _count_appended(con, added, have)
     rebuilt = set()
@@ -924,8 +933,8 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         # the (district, round) pairs where the rewritten rows differ (district and round are never
         # NULL: both are required in every table they come from); a pair with rows on one side only
         # differs without comparing them (an import of new lists compares no rows)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE refresh_after AS SELECT {_ISSUE_ROW} FROM m_issues "
-                    f"WHERE {every.format(t='m_issues', unit='unit_ref')}")
+        con.execute("CREATE OR REPLACE TEMP TABLE refresh_after AS " + _touched_rows(
+            f"SELECT {_ISSUE_ROW} FROM m_issues", "m_issues", "unit_ref", units, issues_touched))
         differ = con.execute("""
             CREATE OR REPLACE TEMP TABLE refresh_places AS
             WITH before AS (SELECT DISTINCT district, round FROM refresh_issues),
@@ -966,16 +975,19 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
     _write_appended(con, appended, have)
 
 
-def _issue_rows_of(touched: str, issues_touched: str | None) -> str:
-    """The condition that selects the issue rows refresh_derived rewrites, with {t} (the table or its
-    alias) and {unit} (its written unit id) to fill in: every row of the `touched` units, and the
-    rows of the (round, unit_id) pairs of `issues_touched` (an issue list replaces the rows of its
-    own round and unit: the unit's lists of other rounds are not read or written again)."""
-    units = f"{{unit}} IN (SELECT unit_id FROM {touched})"
-    if not issues_touched:
-        return units
-    return (f"({units} OR EXISTS (SELECT 1 FROM {issues_touched} p "
-            "WHERE p.round = {t}.round AND p.unit_id = {unit}))")
+def _touched_rows(select: str, alias: str, unit: str, touched: str | None, pairs: str | None) -> str:
+    """`select` (a SELECT ... FROM, joins and all, no WHERE; `alias` the table or view with columns
+    round and `unit`, the written unit id) of the rows refresh_derived rewrites: every row of the units
+    in table `touched`, and the rows of the (round, unit_id) pairs in table `pairs` (an issue list
+    replaces the rows of its own round and unit: the unit's lists of other rounds are not read or
+    written again). A semi join each: an OR of both is evaluated after the view's joins (14 s of CPU
+    for 1M issues at national instead of 1.4 s), and a branch of no unit costs a scan of the view."""
+    parts = [f"{select} WHERE {alias}.{unit} IN (SELECT unit_id FROM {touched})"] if touched else []
+    if pairs:
+        others = f" WHERE unit_id NOT IN (SELECT unit_id FROM {touched})" if touched else ""
+        parts.append(f"{select} SEMI JOIN (SELECT round, unit_id FROM {pairs}{others}) p "
+                     f"ON p.round = {alias}.round AND p.unit_id = {alias}.{unit}")
+    return " UNION ALL ".join(parts) or f"{select} WHERE false"
 
 
 def _refresh_unit_summaries(con: duckdb.DuckDBPyConnection, touched: str | None, have: set[str]) -> None:
