@@ -111,6 +111,17 @@ def test_tables_follow_imports_relinks_and_undo(con):
     assert again.status == "imported"
     assert con.execute("SELECT count(*) FROM m_team_repeats").fetchone()[0] == 2
     assert_fresh(con)
+    # an issue list of the later round alone: its (round, unit)'s rows are written, the unit's list
+    # of the earlier round is left where it is (not rewritten)
+    earlier = "SELECT rowid, * FROM {} WHERE round = '2021年第一轮' ORDER BY rowid"
+    kept = {t: con.execute(earlier.format(t)).fetchall() for t in ("m_issues", "m_overdue")}
+    later = run(con, issues_csv([["2022年第一轮", *ISSUE_ROWS[1][1:6], "整改中", "2022-08-01", ""]]))
+    assert later.status == "imported" and later.added == 1
+    assert {t: con.execute(earlier.format(t)).fetchall() for t in kept} == kept
+    assert con.execute("SELECT count(*) FROM m_issues WHERE round = '2022年第一轮'").fetchone()[0] == 1
+    assert_fresh(con)
+    importer.undo(con, later.import_id, "admin")
+    assert_fresh(con)
     importer.undo(con, again.import_id, "admin")
     assert not con.execute("SELECT count(*) FROM m_team_repeats").fetchone()[0]
     assert_fresh(con)
