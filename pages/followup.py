@@ -60,9 +60,10 @@ def _gap(units, lang: str) -> str:
 def plan_table(frame: pd.DataFrame, lang: str, params: dict | None = None) -> pd.DataFrame:
     """The plan rows as shown: translated headers, text for dates and flags, behind rows first;
     the first column names the areas at the grain of `params` (Filters.params())."""
+    rows = frame.to_dict("records")  # a province's 150 rows: iterrows made a Series of each, twice
     shown = pd.DataFrame({
         area_label(params or {}, lang): [t("fu_total", lang) if r else d for r, d in zip(frame["is_total"], frame["district"], strict=True)],
-        t("col_status", lang): [_status(r, lang) for _, r in frame.iterrows()],
+        t("col_status", lang): [_status(r, lang) for r in rows],
         t("units_total", lang): frame["units_total"],
         t("col_covered", lang): frame["units_covered"],
         t("col_covered_share", lang): [fmt.percent(v) for v in frame["covered_share"]],
@@ -70,7 +71,7 @@ def plan_table(frame: pd.DataFrame, lang: str, params: dict | None = None) -> pd
         t("col_planned_units", lang): frame["planned_units"],
         t("col_gap", lang): [_gap(v, lang) for v in frame["gap_units"]],
         t("col_pace", lang): [fmt.number(v, lang, 1) for v in frame["pace_per_month"]],
-        t("col_projected", lang): [_projected(r, lang) for _, r in frame.iterrows()],
+        t("col_projected", lang): [_projected(r, lang) for r in rows],
         t("col_remaining", lang): frame["remaining_units"],
         t("col_months_left", lang): [t("fu_plan_over", lang) if pd.isna(v) else fmt.number(v, lang, 1)
                                      for v in frame["months_left"]],
