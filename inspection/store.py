@@ -185,6 +185,11 @@ GROUP BY ALL ORDER BY district, every_level, level, first_date""",
 }
 
 
+# the tables built from m_units and m_inspections alone (an import of issue lists alone leaves them)
+_INSPECTION_TABLES = (*UNIT_SUMMARIES, COVER_MONTHS[0], COVER_DAYS[0], *(t for t, _, _ in ROUND_TABLES),
+                      *INSPECTION_TOTALS)
+
+
 # The pre-aggregates of the issue figures (queries/_views.sql issue_counts reads them): m_issues
 # grouped by what the figures filter by at the district grain and what the as-of rules read of an
 # issue (the issue_* macros of queries/_live.sql), the dates to the month; a_issue_days holds, for
@@ -921,11 +926,15 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
         for table in ("m_inspections", "m_issues"):
             con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
                         f"WHERE {table}.round = r.round AND {table}.round_ord <> r.ord")
-    _refresh_unit_summaries(con, touched, have)
-    con.execute(f"INSERT INTO refresh_rounds SELECT DISTINCT district, round FROM m_inspections "
-                f"WHERE unit_ref IN (SELECT unit_id FROM {touched})")
-    _refresh_round_units(con, True, have, renumbered)
-    _refresh_inspection_totals(con)
+    if units is None and not renumbered and all(t in have for t in _INSPECTION_TABLES):
+        # m_units and m_inspections as they were (an issue list alone): so is every table built from them
+        con.execute("DROP TABLE refresh_rounds")
+    else:
+        _refresh_unit_summaries(con, touched, have)
+        con.execute(f"INSERT INTO refresh_rounds SELECT DISTINCT district, round FROM m_inspections "
+                    f"WHERE unit_ref IN (SELECT unit_id FROM {touched})")
+        _refresh_round_units(con, True, have, renumbered)
+        _refresh_inspection_totals(con)
     if "m_issues" in rebuilt or not all(t in have for t, _, _ in AGGREGATES):
         _rebuild_aggregates(con)  # sorted again with m_issues, or built for a store of an earlier release
         appended.update((t, 0) for t, _, _ in AGGREGATES)
