@@ -1234,6 +1234,30 @@ opening a page and < 1.0 s after a filter change (issue 22); on DuckLake, pages 
   0.7-1.7 / 0.7-2.0 s (the table: the second run): as at 15:30 within the ~1 s spread of runs of the
   same code; overview and compare meet the filter target, overview and compare the open one in the
   first run.
+- **Browser, where the time goes (issue 22 item 4, 2026-12-06 19:10-20:10, province copy, load 6-13
+  from the other engineers).** Split per page (fresh app per run; the streamlit process's CPU, the
+  CPU of every Chromium process, the WebSocket bytes and the last server message after the action):
+  an open costs Chromium 3.5-5.5 s of CPU against the server's 0.4-0.9 s, a filter change 2-3 s
+  against 0.45-0.9 s; the messages are small (coverage 218 KB, follow-up 390 KB, briefing 126 KB on
+  open; the largest chart, the follow-up projection, 130 KB), so payload is not the cost. The
+  renderer's trace of a follow-up open: 4.4 s on its main thread (2.7 s in React's scheduled work:
+  Streamlit's elements, emotion styles, Plotly.js ~1 s with forced layouts), 0.7 s re-parsing the JS
+  bundles on every full load, V8 garbage collection up to 1.3 s on a filter change; reduced motion
+  and a style sheet without transitions or animations change nothing measurable. The script run's
+  wall is 2-5x its CPU under this load (it waits for the cores Chromium holds). Server-side cuts, the
+  figures unchanged (each compared old/new on the province store): the follow-up projection panels
+  read their points from plain arrays (12 districts 147 -> 33 ms), the briefing's two deck-only
+  charts are built when an export reads them, the coverage lines by district are trace dicts not
+  checked trace by trace (53 -> 27 ms; the whole province 482 -> 166), the follow-up plan table
+  reads records (24 -> 10 ms). Script CPU in AppTest, province default view with the figures cold
+  (queries warm), medians of 12 old/new alternating: follow-up 0.63 -> 0.48 s, briefing 0.45 ->
+  0.33, coverage 0.29 -> 0.26. In the browser, 3 rounds old/new alternating (medians; walls move 2x
+  between runs of the same code): server CPU per open briefing 0.85 -> 0.64, follow-up 0.82 -> 0.76,
+  coverage 0.68 -> 0.49 s; per filter change 0.78 -> 0.68, 0.91 -> 0.64, 0.67 -> 0.45 s; wall open
+  3.4 -> 4.7, 4.9 -> 3.7, 5.8 -> 3.0 s, filter change 2.5 -> 2.1, 3.0 -> 1.8, 3.7 -> 2.4 s (targets 2 s
+  and 1.0 s missed under this load). Left: Chromium's share (Streamlit's frontend and Plotly.js) is
+  not reachable from the page's Python; the per-query data_version read (~20% of a page's script
+  wall while the prefetched queries hold the cores) guards the page's consistency and stays.
 """
 
 
