@@ -1227,9 +1227,9 @@ opening a page and < 1.0 s after a filter change (issue 22); on DuckLake, pages 
   83, overview 99 -> 79, unit 47 -> 34; side by side p95 briefing 98 -> 67, categories 62 -> 44,
   compare 48 -> 31, coverage 112 -> 77, follow-up 88 -> 57, overview 78 -> 50, unit 52 -> 37 ms
   (target 50: categories, compare and unit met, overview at it; briefing, coverage and follow-up
-  missed). The query process's peak memory 346 -> 1,359 MB is the store's, not the SQL's: session
-  12's code (6601dc0) on a copy of the same store, upgraded the same way (its derived tables
-  rewritten for the new views: the file 78 -> 131 MB), peaked at 1,343 MB (18:23). Browser (two
+  missed). The query process's peak memory 346 -> 1,359 MB: session 12's code (6601dc0) on a copy
+  of the same store, upgraded the same way (the file 78 -> 131 MB), peaked at 1,343 MB (18:23)
+  (session 14: both were the upgrade, run inside the measured process). Browser (two
   runs, 18:24 and 18:25, the machine otherwise quiet): open 1.5-3.1 / 2.0-3.2 s, filter change
   0.7-1.7 / 0.7-2.0 s (the table: the second run): as at 15:30 within the ~1 s spread of runs of the
   same code; overview and compare meet the filter target, overview and compare the open one in the
@@ -1258,6 +1258,41 @@ opening a page and < 1.0 s after a filter change (issue 22); on DuckLake, pages 
   and 1.0 s missed under this load). Left: Chromium's share (Streamlit's frontend and Plotly.js) is
   not reachable from the page's Python; the per-query data_version read (~20% of a page's script
   wall while the prefetched queries hold the cores) guards the page's consistency and stays.
+- **Session 14 (2026-12-06 19:10-20:35).** Three engineers (docs/planning.md "Session 14"; the
+  browser entry above). Queries: rectification_by_days reads a_rect_months (a_rect_days by month,
+  kept by the import; province 234k -> 34k rows) before the as-of month, with paths: province CPU
+  21.9 -> 15.3 ms (17.3 -> 12.3 in an earlier run), the follow-up page's share of it within the
+  pages' noise. `SET threads = 1` cut the pages' CPU by 12-15% (briefing 140 -> 119, coverage 109 -> 96,
+  follow-up 108 -> 95, overview 89 -> 76; load 6.5) and is not built: the setting is the database's,
+  and the dashboard runs its imports and warm-ups on the same instance. Import: an issue list rewrites
+  the derived rows of the (round, unit) pairs it changed (not every round of its units), through one
+  semi join per condition, and leaves the tables built from units and inspections alone; national,
+  the largest file (1,000,006 rows) into a store already holding the other 14.26M issue rows, 3 runs
+  old/new alternating (load 4-9): CPU 61.3 -> 39.5 s median, peak 3,307 -> 2,721 MB, wall 37.3 -> 39.6
+  s (20.0 s in the quietest run; target 15 s missed); of 44.6 s CPU, ~18 s regroup the issue
+  pre-aggregates (a_issue_days 11.0). The import table above still shows the largest file into an
+  empty issue table (session 11). Upgrading the national store to this release (every derived table
+  rebuilt) took 244 s (226 s CPU, 2.0 GB peak). The query phase now upgrades a store in a process of its
+  own: session 13's peak of 1,359 MB at province was the in-process upgrade, not the SQL (the same
+  store, already current: 343 MB). The first run after an upgrade still read 1,291 MB, the next 349 MB
+  (not traced).
+  Measured 20:22-20:34, load 0.5-2.3 (the machine otherwise quiet). Province, main's code and
+  62f4085's (its own copy of the store, current for it) alternating, CPU medians old -> new: round 1
+  briefing 118 -> 134, categories 65 -> 72, compare 51 -> 54, coverage 108 -> 119, follow-up 85 -> 92,
+  overview 82 -> 96, unit 42 -> 44; round 2 173 -> 176, 90 -> 98, 73 -> 72, 142 -> 155, 131 -> 130,
+  123 -> 123, 49 -> 51. The machine's speed moved by ~40% between the two rounds (the old code alone:
+  briefing 118 then 173), so neither the gain nor a loss of this session is visible in whole pages;
+  pages whose SQL did not change (compare, unit) move as much as the others. National (20:30, load
+  0.2-1.3): side by side p95 briefing 300, categories 109, compare 144, coverage 344, follow-up 130,
+  overview 176, unit 200 ms (coverage missed, briefing at the target); CPU medians 20-35% above the
+  13:34 run on every page, queries unchanged since then included (units_by_name p95 116 -> 162,
+  results_by_team 78 -> 97), on the 13:34 store upgraded twice (the file 883 MB -> 1.27 GB, ~40% of
+  its blocks free). Not the store: a province store built by the import phase (20:53, 76 MB) and the
+  upgraded one (131 MB), alternating twice with the same code, CPU medians built / upgraded: briefing
+  157 / 162, 129 / 135; coverage 128 / 135, 111 / 121; follow-up 107 / 113, 93 / 94; overview
+  105 / 104, 90 / 96; compare 64 / 60, 56 / 53; so the rise is the machine's speed in these minutes (the province table above is the last of those runs, 20:56).
+  Browser (20:30): open 2.0-3.5 s, filter change 0.8-2.1 s, as before within the
+  spread. pandas, DuckLake and the import phase not re-run.
 """
 
 
