@@ -66,7 +66,7 @@ def reading_store(db: Path | None, tmp: str):
     # province figure, 1,359 MB, was the upgrade's: the same store already current reads 343 MB)
     subprocess.run([sys.executable, "-c", "import sys; from inspection import store; store.connect(sys.argv[1]).close()",
                     str(Path(db).resolve())], cwd=ROOT, check=True)
-    return store.connect(db, read_only=True)
+    return store.query_threads(store.connect(db, read_only=True))  # as the dashboard reads
 
 
 def peak_mb() -> float:
@@ -407,20 +407,20 @@ def worker_queries(scale: str, repeat: int, target: str = "") -> dict:
     """Every page's queries on the scale's store file, or on `target` (a DuckLake spec)."""
     db = target or store_file(scale)  # the lake is opened read-only, as a dashboard process does
     pages = page_queries()
-    con = store.connect(db, read_only=True)
+    con = store.query_threads(store.connect(db, read_only=True))  # as the dashboard reads (ui.state)
     default = with_group(con, Filters(as_of=AS_OF).params())
     con.close()
     # cold: the page's queries as the first thing a freshly opened store runs
     cold: dict[str, list[float]] = {p: [] for p in pages}
     for _ in range(3):
         for page, names in pages.items():
-            con = store.connect(db, read_only=True)
+            con = store.query_threads(store.connect(db, read_only=True))
             started = time.perf_counter()
             for name in names:
                 store.run_query(con, name, as_page(name, default))
             cold[page].append((time.perf_counter() - started) * 1000)
             con.close()
-    con = store.connect(db, read_only=True)
+    con = store.query_threads(store.connect(db, read_only=True))
     lake_con, reader, copy = None, None, {}
     if target and replica.enabled():  # warm: as a dashboard process reads a lake (inspection/replica.py)
         lake_con = con

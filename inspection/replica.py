@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import lake, settings
+from . import lake, settings, store
 
 _log = logging.getLogger("inspection.replica")
 _NAME = re.compile(r"^(.+)-(\d+)-(\d+)\.duckdb$")  # <host>-<pid>-<snapshot>.duckdb
@@ -162,6 +162,7 @@ class Reader:
             path = build(self.target, snapshot, self.where, opened=self._opened)
             con = duckdb.connect(str(path), read_only=True)
             con.execute(f"SET memory_limit = '{settings.get('INSPECTION_MEMORY_LIMIT')}'")
+            store.query_threads(con)
         except Exception:  # noqa: BLE001 - the lake itself is read meanwhile; a page never sees this
             if not _exiting.is_set():
                 _log.warning("copy of the lake at snapshot %s failed; reading the lake", snapshot, exc_info=True)

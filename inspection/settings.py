@@ -68,6 +68,14 @@ def _memory(text: str) -> str:
     return value
 
 
+def _threads(text: str) -> int:
+    """A count of threads, 0 or more (0: DuckDB's own, one per core)."""
+    value = int(text)
+    if value < 0:
+        raise ValueError(text)
+    return value
+
+
 def _addresses(text: str) -> frozenset[str]:
     return frozenset(p.strip() for p in text.split(",") if p.strip())
 
@@ -89,6 +97,10 @@ SETTINGS = (
             "0 reads the lake itself (1/0).", _one),
     Setting("INSPECTION_MEMORY_LIMIT", "3GB",
             "Memory DuckDB may use per process (e.g. 3GB); beyond it, large imports spill to disk.", _memory),
+    Setting("INSPECTION_QUERY_THREADS", "1",
+            "Threads DuckDB gives each figure the dashboard and the reading commands compute (a page computes "
+            "several side by side); imports, undo and rebuilds use every core. 0: every core for the figures too.",
+            _threads),
     Setting("INSPECTION_DEMO", "1", "Build the demo store on first start when no store exists (1/0).", _one),
     Setting("INSPECTION_PLAN_START", "2024-01-01", "Default coverage plan start date.", dt.date.fromisoformat),
     Setting("INSPECTION_PLAN_END", "2026-12-31", "Default coverage plan end date.", dt.date.fromisoformat),

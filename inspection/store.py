@@ -692,6 +692,31 @@ except Exception as exc:
 """
 
 
+def query_threads(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Give each query on `con`'s database instance INSPECTION_QUERY_THREADS threads (the setting
+    belongs to the instance, not the connection). A page's figures already run side by side, one
+    per cursor (submit_query), and each takes a few milliseconds to scan after ~10 to plan: more
+    threads per figure only add their start-up and hand-over (province, the four slowest pages side
+    by side: CPU -12..15%, docs/planning.md session 14). Writes take every core back (all_threads)."""
+    threads = settings.get("INSPECTION_QUERY_THREADS")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    return con
+
+
+@contextmanager
+def all_threads(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An import, undo or rebuild on a connection set up by query_threads: DuckDB's own number of
+    threads (one per core) for the block, then the queries' again, also when the block fails.
+    Figures computed meanwhile on other cursors of the instance run with every core too, which
+    changes their speed, never their result."""
+    con.execute("RESET threads")
+    try:
+        yield con
+    finally:
+        query_threads(con)
+
+
 def connect_reader(path: str | Path | None = None) -> tuple[duckdb.DuckDBPyConnection, str | None]:
     """A read-only connection for a command that only reads (metrics, briefing, exports-log), and a
     note for the user when it is not the live store (None when it is).
@@ -703,14 +728,14 @@ def connect_reader(path: str | Path | None = None) -> tuple[duckdb.DuckDBPyConne
     that import, and says when the live file changed after the backup was written (a plan change, an
     export log entry, or an import whose backup failed), which this copy then lacks."""
     try:
-        return connect(path, read_only=True), None
+        return query_threads(connect(path, read_only=True)), None
     except StoreLocked as exc:
         target = store_path(path)
         newest = latest_backup(target)
         if newest is None:
             raise StoreLocked(f"{exc} 也没有可读的备份（{backup_dir(target)}）。") from None
         written = newest.stat().st_mtime
-    con = _open_backup(newest)
+    con = query_threads(_open_backup(newest))
     last = con.execute("SELECT max(import_id), CAST(max(imported_at) AS VARCHAR)[:16] FROM imports").fetchone()
     when = dt.datetime.fromtimestamp(written).strftime("%Y-%m-%d %H:%M")
     note = (f"数据库 {target} 正被看板占用：以下为最近一次提交的导入（#{last[0]}，{last[1]}）之后的备份 "

@@ -33,7 +33,7 @@ def _open(path: str):
     bootstrap.ensure_store(Path(path), settings.get("INSPECTION_DEMO"))
     # a dashboard process attaches a DuckLake read-only; the embedded file is opened read-write
     # because one DuckDB file admits one writing process, and that is this one
-    return store.connect(path, read_only=bool(store.lake_target(path)))
+    return store.query_threads(store.connect(path, read_only=bool(store.lake_target(path))))
 
 
 _write_lock = threading.Lock()
@@ -58,7 +58,8 @@ def _writer():
         finally:
             con.close()
     else:
-        yield connection().cursor()
+        with store.all_threads(connection().cursor()) as cur:  # the figures' single thread is for reading
+            yield cur
 
 
 def connection():

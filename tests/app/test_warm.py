@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import duckdb
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -169,3 +170,22 @@ def test_an_undo_warms_the_views_of_the_data_after_it(make_app, demo_copy, tmp_p
     path = str(demo_copy)
     missing = [name for name, params in wanted if state._key(path, version, name, params) not in state._computed]
     assert not missing, missing
+
+
+def test_the_import_runs_on_every_core_and_the_figures_on_one_thread(app, demo_copy, monkeypatch):
+    """INSPECTION_QUERY_THREADS (default 1) is the figures' share of the instance; the dashboard's
+    import takes DuckDB's own number back for its run (store.all_threads), then returns it."""
+    seen: list[int] = []
+    real = store.refresh_derived
+
+    def refresh_derived(con, *args, **kwargs):
+        seen.append(con.execute("SELECT current_setting('threads')").fetchone()[0])
+        return real(con, *args, **kwargs)
+
+    monkeypatch.setattr(store, "refresh_derived", refresh_derived)
+    cores = duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0]
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.session_state["_import_result"][0].status == "imported"
+    assert seen and set(seen) == {cores}
+    assert state._open(str(demo_copy)).cursor().execute("SELECT current_setting('threads')").fetchone()[0] == 1
