@@ -201,6 +201,8 @@ _INSPECTION_TABLES = (*UNIT_SUMMARIES, COVER_MONTHS[0], COVER_DAYS[0], *(t for t
 # district is chosen (the undrilled view: ~27k rows at national instead of 4.4M). They are rewritten
 # for every round whose groups were. They alone keep the subcategory (NULL in a district's groups):
 # issues by subcategory (issues_by_category) read them for the whole area, the rows for a district.
+# Each AGGREGATES entry is (table, sort order, select(where, whole=False, rows="m_issues")): the groups
+# of the rows of table `rows` that `where` selects, each district's or (whole) the whole area's.
 WHOLE_AREA = "*"
 _ISSUE_GROUP = ("district, round, round_ord, year, level, mode, category, NULL::VARCHAR AS subcategory, "
                 "issue_status_class(status) AS status, "
@@ -208,7 +210,18 @@ _ISSUE_GROUP = ("district, round, round_ord, year, level, mode, category, NULL::
                 "issue_never_overdue(status, rectified_date, due_date) AS never_overdue, "
                 "end_date IS NOT NULL AS has_feedback, issue_in_month(status, rectified_date, end_date) AS in_month")
 _ISSUE_KEYS = "district, round, round_ord, year, level, mode, category, subcategory, status"
-_ISSUE_TAIL = "has_feedback, in_month, CAST(count(*) AS INTEGER) AS n"
+# refresh_derived's changed issue rows of the rounds it rewrites (a TEMP VIEW): those before the write
+# with weight w = -1, those after it with w = 1; an aggregate read from it counts sum(w) (_count)
+DELTA_ROWS = "refresh_delta"
+
+
+def _count(rows: str) -> str:
+    """How an aggregate counts the rows of table `rows`: once each, or by their weight in DELTA_ROWS."""
+    return f"CAST({'sum(w)' if rows == DELTA_ROWS else 'count(*)'} AS INTEGER)"
+
+
+def _issue_tail(rows: str) -> str:
+    return f"has_feedback, in_month, {_count(rows)} AS n"
 
 
 def _month(column: str, keep: str | None = None) -> str:
@@ -222,33 +235,35 @@ def _due(keep: str | None = None) -> str:
     return f"CASE WHEN never_overdue THEN 'infinity'::DATE ELSE {_month('due_date', keep)} END AS due_date"
 
 
-def _issue_rows(where: str, whole: bool) -> str:
-    """The m_issues rows `where` selects as the aggregates group them; under `whole` every district is
-    the whole area."""
+def _issue_rows(where: str, whole: bool, rows: str = "m_issues") -> str:
+    """The issue rows `where` selects (of m_issues, or of `rows`: DELTA_ROWS, with their weight w) as
+    the aggregates group them; under `whole` every district is the whole area."""
+    weight = ", w" if rows == DELTA_ROWS else ""
     if not whole:
-        return f"SELECT {_ISSUE_GROUP} FROM m_issues {where}"
+        return f"SELECT {_ISSUE_GROUP}{weight} FROM {rows} {where}"
     group = _ISSUE_GROUP.replace("district,", f"'{WHOLE_AREA}' AS district,", 1).replace(
         "NULL::VARCHAR AS subcategory", "subcategory", 1)
-    return f"SELECT {group} FROM m_issues {where}"
+    return f"SELECT {group}{weight} FROM {rows} {where}"
 
 
-def _rect_days(where: str, whole: bool = False) -> str:
+def _rect_days(where: str, whole: bool = False, rows: str = "m_issues") -> str:
     """a_rect_days, kept for the whole area only (a district's figure reads the rows; its district
     part selects nothing): the issues with a feedback date (end_date) by the day of their start, bucket
     NULL, and those rectified with a date by the 5-day step from feedback to rectification (rounded
     up, before the feedback 0: rectification_by_days.sql) and the day they count as rectified from
-    (the later of start and rectification)."""
-    rows = (f"SELECT * FROM m_issues {where if whole else 'WHERE false'}) "
+    (the later of start and rectification). `rows` as _issue_rows'."""
+    n = _count(rows)
+    rows = (f"SELECT * FROM {rows} {where if whole else 'WHERE false'}) "
             f"WHERE end_date IS NOT NULL AND start_date IS NOT NULL")
     keys = f"'{WHOLE_AREA}' AS district, round, round_ord, year, level, mode, category"
-    return (f"SELECT {keys}, NULL::INTEGER AS bucket, start_date AS day, CAST(count(*) AS INTEGER) AS n "
+    return (f"SELECT {keys}, NULL::INTEGER AS bucket, start_date AS day, {n} AS n "
             f"FROM ({rows} GROUP BY ALL "
             f"UNION ALL SELECT {keys}, CAST(greatest(0, (rectified_date - end_date + 4) // 5 * 5) AS INTEGER), "
-            f"greatest(start_date, rectified_date), CAST(count(*) AS INTEGER) "
+            f"greatest(start_date, rectified_date), {n} "
             f"FROM ({rows} AND status = 'rectified' AND rectified_date IS NOT NULL GROUP BY ALL")
 
 
-def _rect_months(where: str, whole: bool = False) -> str:
+def _rect_months(where: str, whole: bool = False, rows: str = "") -> str:
     """a_rect_months, kept for the whole area only (its district part selects nothing): a_rect_days by
     the month of its day instead of the day (province 234k -> 34k rows), which rectification_by_days
     reads for the months before the as-of day's (rect_steps_whole in queries/_views.sql: a_rect_days for
@@ -260,18 +275,19 @@ def _rect_months(where: str, whole: bool = False) -> str:
             f"WHERE {'true' if whole else 'false'} {rounds} GROUP BY ALL")
 
 
-def _listed(where: str, whole: bool = False) -> str:
+def _listed(where: str, whole: bool = False, rows: str = "m_issues") -> str:
     """a_listed, kept for each district only (its whole-area part selects nothing): the issues by what
     the figures grouped by district and category filter by, the start date to the month, without the
     status and dates a_issues keeps (1.1M rows at national against a_issues' 4.4M): the listed
     counts of issues_by_district_category and overdue_by_district_category (issue_listed in
-    queries/_views.sql, with the day's month from a_issue_days)."""
-    rows = f"SELECT * FROM m_issues {'WHERE false' if whole else where}"
+    queries/_views.sql, with the day's month from a_issue_days). `rows` as _issue_rows'."""
+    n = _count(rows)
+    rows = f"SELECT * FROM {rows} {'WHERE false' if whole else where}"
     return (f"SELECT district, round, round_ord, year, level, mode, category, {_month('start_date')} AS start_date, "
-            f"CAST(count(*) AS INTEGER) AS n FROM ({rows}) GROUP BY ALL")
+            f"{n} AS n FROM ({rows}) GROUP BY ALL")
 
 
-def _issue_totals(where: str, whole: bool = False) -> str:
+def _issue_totals(where: str, whole: bool = False, rows: str = "") -> str:
     """a_issue_totals, kept for the whole area only (its district part selects nothing): a_issues'
     whole-area groups without the subcategory, summed (~3.5x fewer rows: 27k at national against
     97k), which the figures not grouped by subcategory read for the whole area (issue_counts with
@@ -283,13 +299,14 @@ def _issue_totals(where: str, whole: bool = False) -> str:
 
 
 AGGREGATES = (
-    ("a_issues", "district, round_ord", lambda where, whole=False: (
+    ("a_issues", "district, round_ord", lambda where, whole=False, rows="m_issues": (
         f"SELECT {_ISSUE_KEYS}, {_month('start_date')} AS start_date, {_month('rectified_date')} AS rectified_date, "
-        f"{_due()}, {_ISSUE_TAIL} FROM ({_issue_rows(where, whole)}) GROUP BY ALL")),
-    ("a_issue_days", "touch, district, round_ord", lambda where, whole=False: _issue_days(where, whole)),
+        f"{_due()}, {_issue_tail(rows)} FROM ({_issue_rows(where, whole, rows)}) GROUP BY ALL")),
+    ("a_issue_days", "touch, district, round_ord",
+     lambda where, whole=False, rows="m_issues": _issue_days(where, whole, rows=rows)),
     ("a_rect_days", "day, round_ord", _rect_days),
     ("a_rect_months", "month, round_ord", _rect_months),
-    ("a_listed", "district, round_ord", lambda where, whole=False: _listed(where, whole)),
+    ("a_listed", "district, round_ord", _listed),
     ("a_issue_totals", "district, round_ord", _issue_totals),
 )
 
@@ -305,13 +322,15 @@ def aggregate_query(table: str, touch: tuple[str | None, str | None] | None = No
             f"ORDER BY {order}")
 
 
-def _issue_days(where: str, whole: bool = False, touch: tuple[str | None, str | None] | None = None) -> str:
+def _issue_days(where: str, whole: bool = False, touch: tuple[str | None, str | None] | None = None,
+                rows: str = "m_issues") -> str:
     """a_issue_days: each issue once per distinct month among its start, rectified and (unless never
     overdue) due months, as three branches of a UNION ALL over the rows read once (cheaper than
     unnesting a list per row: ~25% of the build at national). `touch` as aggregate_query's: only the
     groups of those months, from the rows with a date in them."""
     start, rectified, due = _month("start_date"), _month("rectified_date"), _month("due_date")
-    rows, months = _issue_rows(where, whole), ""
+    tail = _issue_tail(rows)
+    rows, months = _issue_rows(where, whole, rows), ""
     if touch is not None:
         bounds = [f"{{0}} {op} DATE '{day}'" for op, day in ((">=", touch[0]), ("<", touch[1])) if day]
         within = " AND ".join(bounds) or "true"
@@ -319,7 +338,7 @@ def _issue_days(where: str, whole: bool = False, touch: tuple[str | None, str | 
         rows, months = f"SELECT * FROM ({rows}) WHERE {dated}", f"WHERE {within.format('touch')} "
     return (f"WITH g AS MATERIALIZED ({rows}) "
             f"SELECT touch, {_ISSUE_KEYS}, {_month('start_date', 'touch')} AS start_date, "
-            f"{_month('rectified_date', 'touch')} AS rectified_date, {_due('touch')}, {_ISSUE_TAIL} FROM ("
+            f"{_month('rectified_date', 'touch')} AS rectified_date, {_due('touch')}, {tail} FROM ("
             f"SELECT *, {start} AS touch FROM g WHERE start_date IS NOT NULL "
             f"UNION ALL SELECT *, {rectified} FROM g WHERE rectified_date IS NOT NULL "
             f"AND {rectified} IS DISTINCT FROM {start} "
@@ -875,7 +894,9 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
     keep their round_ord, and nothing renumbers them.
 
     The issue pre-aggregates (AGGREGATES) follow m_issues: the groups of every (district, round) whose
-    issue rows were rewritten are rewritten, and they are written whole when m_issues is. Like the
+    issue rows were rewritten are rewritten (the whole area's of their rounds, when the changed rows
+    are few of those rounds', from their groups and the changed rows: _whole_by_delta), and they are
+    written whole when m_issues is. Like the
     m_* tables, each is written whole and sorted again once its appended rows pass RESORT_SHARE.
 
     In these tables unit_id is a compact integer (joins and distinct counts of units are several
@@ -984,17 +1005,24 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
                  EXCEPT ALL SELECT * FROM refresh_issues SEMI JOIN both_sides USING (district, round)))
         """).fetchone()[0]
         places = "SEMI JOIN (SELECT DISTINCT district, round FROM refresh_places) p USING (district, round)"
+        rounds = "WHERE round IN (SELECT DISTINCT round FROM refresh_places)"
+        delta = differ and _whole_by_delta(con)
         added = dict.fromkeys((t for t, _, _ in AGGREGATES), 0)
         for table, order, select in AGGREGATES:
             if differ:  # (no pair differs: no group changes)
+                # the whole area's groups of the pairs' rounds: grouped again from the rounds' issue
+                # rows, or (delta) their groups as they are plus the changed rows' (_whole_by_delta)
+                whole = select(rounds, whole=True)
+                if delta and table in WHOLE_DELTA:
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE refresh_whole AS {_whole_merged(table, select)}")
+                    whole = "SELECT * FROM refresh_whole"
                 # the pairs' groups, and the whole area's groups of their rounds ...
                 con.execute(f"DELETE FROM {table} USING (SELECT district, round FROM refresh_places UNION "
                             f"SELECT '{WHOLE_AREA}', round FROM refresh_places) p "
                             f"WHERE {table}.district = p.district AND {table}.round = p.round")
                 # ... grouped again from their issue rows
-                rounds = "WHERE round IN (SELECT DISTINCT round FROM refresh_places)"
                 added[table] = con.execute(f"INSERT INTO {table} SELECT * FROM ({select(places)}) "
-                                           f"UNION ALL SELECT * FROM ({select(rounds, whole=True)}) "
+                                           f"UNION ALL SELECT * FROM ({whole}) "
                                            f"ORDER BY {order}").fetchone()[0]
             if renumbered:
                 con.execute(f"UPDATE {table} SET round_ord = r.ord FROM rounds r "
@@ -1004,9 +1032,56 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, touched: str | None = None,
             if count is None:
                 _rebuild_aggregates(con, table)
         appended.update((t, 0 if c is None else c) for t, c in counted.items())
-        con.execute("DROP TABLE refresh_places; DROP TABLE refresh_after")
+        con.execute("DROP TABLE refresh_places; DROP TABLE refresh_after; DROP TABLE IF EXISTS refresh_whole; "
+                    f"DROP VIEW IF EXISTS {DELTA_ROWS}")
     con.execute("DROP TABLE refresh_issues")
     _write_appended(con, appended, have)
+
+
+# The aggregates whose whole-area groups refresh_derived may rewrite from the changed rows alone
+# (_whole_by_delta): their counts add up over any split of the rows.
+WHOLE_DELTA = ("a_issues", "a_issue_days", "a_rect_days")
+# ... when the changed rows of the rewritten rounds are at most this share of those rounds' rows
+# (the groups merged are far fewer than the rows: a_issue_days' whole-area groups of a national
+# round ~150k, its rows ~1.1M); None: always, or never (the tests force either way)
+WHOLE_DELTA_SHARE: float | None = 0.5
+WHOLE_DELTA_FORCE: bool | None = None
+
+
+def _whole_by_delta(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether refresh_derived rewrites the whole area's groups (WHOLE_DELTA) of the rounds in TEMP
+    table refresh_places from their groups as they are and the changed rows, counted +1 after the
+    write (refresh_after) and -1 before it (refresh_issues): cheaper than grouping every issue row of
+    those rounds again when the changed rows are few of them (an issue list of a third of a round's
+    districts at national: a_issue_days' whole area from 2.4M dates instead of 8M). Makes the TEMP
+    view DELTA_ROWS of the changed rows of those rounds, with the round_ord of table rounds."""
+    rounds = "round IN (SELECT DISTINCT round FROM refresh_places)"
+    if WHOLE_DELTA_FORCE is None:
+        changed, total = con.execute(
+            f"SELECT (SELECT count(*) FROM refresh_after WHERE {rounds}) + "
+            f"(SELECT count(*) FROM refresh_issues WHERE {rounds}), "
+            f"(SELECT count(*) FROM m_issues WHERE {rounds})").fetchone()
+        if changed > WHOLE_DELTA_SHARE * total:
+            return False
+    elif not WHOLE_DELTA_FORCE:
+        return False
+    # (a live issue's round is always in rounds; coalesce as live_inspections' round_ord)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {DELTA_ROWS} AS SELECT d.*, coalesce(r.ord, 0) AS round_ord FROM ("
+                f"SELECT {_ISSUE_ROW}, 1 AS w FROM refresh_after WHERE {rounds} "
+                f"UNION ALL SELECT {_ISSUE_ROW}, -1 FROM refresh_issues WHERE {rounds}) d "
+                f"LEFT JOIN rounds r USING (round)")
+    return True
+
+
+def _whole_merged(table: str, select: Callable[..., str]) -> str:
+    """The whole area's groups of `table` (WHOLE_DELTA) of the rounds in refresh_places, merged from
+    its groups as they are (the round_ord of table rounds: a renumbered round's rows take it later)
+    and the changed rows' (DELTA_ROWS, counted by weight); a group whose rows are all gone is left out."""
+    return (f"SELECT * REPLACE (CAST(sum(n) AS INTEGER) AS n) FROM ("
+            f"SELECT t.* REPLACE (coalesce(r.ord, 0) AS round_ord) FROM {table} t LEFT JOIN rounds r USING (round) "
+            f"WHERE t.district = '{WHOLE_AREA}' AND t.round IN (SELECT DISTINCT round FROM refresh_places) "
+            f"UNION ALL SELECT * FROM ({select('', whole=True, rows=DELTA_ROWS)})) "
+            f"GROUP BY ALL HAVING sum(n) <> 0")
 
 
 def _touched_rows(select: str, alias: str, unit: str, touched: str | None, pairs: str | None) -> str:

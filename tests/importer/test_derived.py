@@ -25,6 +25,13 @@ PAIRS = (("m_units", "live_units"), ("m_inspections", "live_inspections"), ("m_i
          ("m_overdue", "live_overdue"))
 
 
+@pytest.fixture(autouse=True, params=[None, True, False], ids=["whole_auto", "whole_delta", "whole_regrouped"])
+def whole_delta(request, monkeypatch):
+    """Every case with the whole area's issue groups rewritten as refresh_derived chooses, always
+    from the changed rows (store.WHOLE_DELTA), and always grouped again from the rounds' rows."""
+    monkeypatch.setattr(store, "WHOLE_DELTA_FORCE", request.param)
+
+
 @pytest.fixture
 def con():
     yield from fresh_store()
@@ -160,4 +167,20 @@ def test_an_earlier_round_renumbers_every_row(con):
     assert earlier.status == "imported"
     after = dict(con.execute("SELECT round, ord FROM rounds").fetchall())
     assert after["2019年第一轮"] == 1 and all(after[r] == o + 1 for r, o in before.items())
+    assert_fresh(con)
+
+
+def test_an_earlier_round_with_lists_and_a_changed_list_of_a_later_round(con):
+    # the later round's whole-area groups are rewritten (merged from their groups and the changed
+    # rows, or grouped again) while every round moves in the order
+    load_base(con)
+    result = run(con, inspections_csv([inspection_row(轮次="2019年第一轮", 开始日期="2019-03-01", 结束日期="2019-04-30",
+                                                      **{"村(社区)": "李家村"})]),
+                 issues_csv([["2019年第一轮", "东城区", "城关镇", "李家村", "基层党组织建设", "组织生活", "整改中",
+                              "2019-08-01", ""],
+                             [*ISSUE_ROWS[2][:6], "已整改", "2021-08-01", "2021-07-01"]]))
+    assert result.status == "imported"
+    assert con.execute("SELECT ord FROM rounds WHERE round = '2019年第一轮'").fetchone()[0] == 1
+    assert_fresh(con)
+    importer.undo(con, result.import_id, "admin")
     assert_fresh(con)
