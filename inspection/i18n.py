@@ -151,8 +151,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "download_csv": ("下载清单（CSV）", "Download list (CSV)"),
     "chart_plan_vs_actual": ("各县区覆盖率与计划进度（灰线为截至数据日期应达到的进度）",
                              "Coverage by district against the plan (grey mark: planned by the as-of date)"),
-    "plan_behind": ("滞后于计划", "Behind the plan"),
-    "plan_on_track": ("按计划推进", "On track"),
+    # the colour says whether the district finishes by the plan's end at its pace (plan_by_district's
+    # `behind`), not whether its bar stands under today's grey mark: a district far ahead of the mark
+    # whose last units go slowly is red, and "behind the plan" there contradicted the chart's own mark
+    "plan_behind": ("按当前进度无法按期完成", "Not finishing in time at this pace"),
+    "plan_on_track": ("可按期完成", "Finishing in time"),
     "plan_mark": ("计划进度", "Planned"),
     "plan_lacking": ("每月缺<br>{n} 个", "short<br>{n}/mo"),  # under a bar: three short lines fit its width
     "plan_lacking_over": ("计划已到期", "plan period over"),

@@ -170,9 +170,9 @@ def test_briefing_district_chart_marks_the_plan_and_colours_behind_and_on_plan(d
     colours = {tr.name: tr.marker.color for tr in slide.figure.data if tr.type == "bar"}
     rows = plan[~plan["is_total"].astype(bool)]
     if rows["behind"].any():
-        assert colours["滞后于计划"] == charts.ACTUAL_COLOR
+        assert colours["按当前进度无法按期完成"] == charts.ACTUAL_COLOR
     if (~rows["behind"].astype(bool)).any():
-        assert colours["按计划推进"] == charts.ON_TRACK_COLOR
+        assert colours["可按期完成"] == charts.ON_TRACK_COLOR
     assert list(slide.table.columns) == ["县区", "应巡对象", "已覆盖", "覆盖率", "计划进度"]
     assert len(slide.table) == len(rows)
 
