@@ -5,12 +5,17 @@ here are what the importer gave before it looked units up this way."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from dataclasses import asdict
+from pathlib import Path
 
+import duckdb
 import pytest
 from support.ledgers import INSPECTION_HEADER, ROSTER_HEADER, csv_bytes, data_dump, memory_store, table
 
-from inspection import importer, readers
+from inspection import importer, readers, settings, store
 from inspection.importer import InputFile
 
 CODED_ROSTER = [*ROSTER_HEADER, "对象编码"]
@@ -58,17 +63,48 @@ def eager_known(self, unit_ids):
         self._known_units.add(None)
 
 
+# the stores `setup` leaves, imported once per test process for each index (lazy, eager) and copied
+# for every run that starts from them: the lazy and the fast runs import `setup` the same way (the
+# row-at-a-time path, the lazy index), and several tests start from the same city
+_SETUPS: dict[tuple, Path] = {}
+
+
+def setup_store(monkeypatch, setup, eager: bool) -> duckdb.DuckDBPyConnection:
+    """A store in memory holding what importing `setup` (step by step, the row-at-a-time path, with
+    the index `eager` chooses, as patched by the caller) leaves: the first time imported, then a copy."""
+    key = (eager, tuple(tuple((f.name, f.data) for f in step) for step in setup))
+    if key not in _SETUPS:
+        con = memory_store()
+        try:
+            for step in setup:
+                monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 1 << 40)
+                first = importer.import_files(con, step, "tester")
+                assert first.status == "imported", first.problems[:3]
+            folder = Path(tempfile.mkdtemp(prefix="unit-lookup-"))
+            atexit.register(shutil.rmtree, folder, True)
+            saved = folder / "setup.duckdb"
+            con.execute(f"ATTACH '{saved}' AS saved")
+            con.execute("COPY FROM DATABASE memory TO saved")
+            con.execute("DETACH saved")
+        finally:
+            con.close()
+        _SETUPS[key] = saved
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET memory_limit = '{settings.get('INSPECTION_MEMORY_LIMIT')}'")
+    con.execute(f"ATTACH '{_SETUPS[key]}' AS saved (READ_ONLY)")
+    con.execute("COPY FROM DATABASE saved TO memory")
+    con.execute("DETACH saved")
+    store.migrate(con)  # as store.connect does (nothing to do: the views are applied)
+    return con
+
+
 def run(monkeypatch, setup, files, eager=False, fast=False):
     """Import `setup`, then `files`: (result, stored rows)."""
     if eager:
         monkeypatch.setattr(importer.Importer, "_unit_index", eager_index)
         monkeypatch.setattr(importer.Importer, "_load_known", eager_known)
-    con = memory_store()
+    con = setup_store(monkeypatch, setup, eager)
     try:
-        for step in setup:
-            monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 1 << 40)
-            first = importer.import_files(con, step, "tester")
-            assert first.status == "imported", first.problems[:3]
         monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0 if fast else 1 << 40)
         result = importer.import_files(con, files, "tester")
         temp = con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary AND (table_name LIKE '%lookup%' "
