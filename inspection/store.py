@@ -275,16 +275,18 @@ def _rect_months(where: str, whole: bool = False, rows: str = "") -> str:
             f"WHERE {'true' if whole else 'false'} {rounds} GROUP BY ALL")
 
 
-def _listed(where: str, whole: bool = False, rows: str = "m_issues") -> str:
+def _listed(where: str, whole: bool = False, rows: str = "") -> str:
     """a_listed, kept for each district only (its whole-area part selects nothing): the issues by what
     the figures grouped by district and category filter by, the start date to the month, without the
     status and dates a_issues keeps (1.1M rows at national against a_issues' 4.4M): the listed
     counts of issues_by_district_category and overdue_by_district_category (issue_listed in
-    queries/_views.sql, with the day's month from a_issue_days). `rows` as _issue_rows'."""
-    n = _count(rows)
-    rows = f"SELECT * FROM {rows} {'WHERE false' if whole else where}"
-    return (f"SELECT district, round, round_ord, year, level, mode, category, {_month('start_date')} AS start_date, "
-            f"{n} AS n FROM ({rows}) GROUP BY ALL")
+    queries/_views.sql, with the day's month from a_issue_days). Grouped from a_issues' district groups
+    (written before it in AGGREGATES order; the same start month, every issue in one group): the
+    (district, round) pairs `where` selects, their groups already rewritten (~3x fewer rows than the
+    issues at national)."""
+    groups = f"SELECT * FROM a_issues {'WHERE false' if whole else where}"
+    return ("SELECT district, round, round_ord, year, level, mode, category, start_date, CAST(sum(n) AS INTEGER) AS n "
+            f"FROM ({groups}) WHERE district <> '{WHOLE_AREA}' GROUP BY ALL")
 
 
 def _issue_totals(where: str, whole: bool = False, rows: str = "") -> str:
