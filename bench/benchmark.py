@@ -1293,6 +1293,29 @@ opening a page and < 1.0 s after a filter change (issue 22); on DuckLake, pages 
   105 / 104, 90 / 96; compare 64 / 60, 56 / 53; so the rise is the machine's speed in these minutes (the province table above is the last of those runs, 20:56).
   Browser (20:30): open 2.0-3.5 s, filter change 0.8-2.1 s, as before within the
   spread. pandas, DuckLake and the import phase not re-run.
+- **Session 15 (2026-12-06 21:30-22:45, a new machine: every store built again).** One DuckDB thread
+  per figure (`INSPECTION_QUERY_THREADS`, default 1): the dashboard's instance, a lake replica's reader,
+  the reading commands and this query phase read so; the dashboard's writes take every core back for
+  their run (store.all_threads). Same-minute A/B, two copies in one process alternating (docs/planning.md
+  "Session 15"): page CPU -6..30% at province (load 15) and national (load 2), national wall p95 not
+  worse on any page; the warm-up's 512 views on a national copy 6.2-7.9 -> 5.1-5.3 s CPU. The benchmark's
+  own queries phase, INSPECTION_QUERY_THREADS 0 and 1 alternating at load 5-9, did not separate them
+  (the machine's noise is larger there). Import (helper): the whole area's issue groups of the rewritten
+  rounds (a_issues, a_issue_days, a_rect_days) are merged from their groups and the changed rows (+1
+  after, -1 before) when those are at most half the rounds' rows, and a_listed is grouped from a_issues'
+  district groups; bench/issue_import_bench.py (new) imports the largest national file (1,000,006 rows)
+  into a copy holding the other 14.26M: CPU 26.8 -> 21.6 s (3 pairs alternating, load 5-17), peak
+  2.4 -> 2.1-2.2 GB, wall 29-33 s (18.5 s best at load 3; the 15 s target missed); of the ~21 s,
+  refresh_derived ~12 (m_issues insert 2.7, a_issue_days 4.9, a_issues 1.5, m_overdue 0.7), reading and
+  checking the file ~9. The rows read once into a temp table for every aggregate cost more (+1.5 s, 3.2
+  GB) and were left. The stores (21:34) and the import table above are main's code before that change
+  (the national import ran at load 4-20: its walls are the machine's). Queries, browser and pandas
+  re-run at 22:37-22:41 on a quiet machine (load 0.3-1.8): national meets its 300 ms target on every
+  page for the first time (side by side p95 72-208 ms); province meets 50 ms on 5 of 7 pages (briefing
+  57, coverage 59 missed); the browser opens a page in 1.2-2.2 s (briefing 2.2 over 2 s) and redraws
+  after a filter change in 0.6-1.1 s (coverage and follow-up 1.1 over 1.0 s); pandas at national 2.3x
+  (side by side 3.7x; 5x missed). The lake phase (21:54) ran beside the suite (load ~9): lake / file
+  1.0x warm median on every page, p95 1.1-1.6x.
 """
 
 
