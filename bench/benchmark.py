@@ -786,6 +786,8 @@ def render(results: dict, started: dt.datetime, loads: list[float]) -> str:
               f"dashboard runs them (`ui.state.prefetch`, {store.QUERY_WORKERS} at a time); the target "
               "applies to the latter.", ""]
     for scale, r in results.items():
+        if "queries" not in r:
+            continue  # a run of the import phase alone (a store built, not yet measured)
         q = r["queries"]
         lines += [f"### {scale} (peak memory of the query process {q['peak_mb']:,.0f} MB)", "",
                   "| page | queries | cold | in sequence median | in sequence p95 | CPU median | CPU p95 | "
