@@ -56,14 +56,17 @@ _APPENDS_TABLE = "CREATE TABLE IF NOT EXISTS derived_appends (table_name VARCHAR
 # touched units' rows; a store written before a release that added one is brought up to date by its
 # first writable open (apply_views) or read through an upgraded copy (connect).
 #   m_roster_first: each roster unit with what the unit filters and the grains read of it, and the
-#   start_date of its first inspection (NULL while never inspected): the coverage figures read the
-#   filtered roster and its first covers in one scan, without joining the roster to the inspections
+#   start_date of its first inspection (NULL while never inspected), of any level and of each level
+#   (first_municipal, first_county): the coverage figures read the filtered roster and its first
+#   covers in one scan, without joining the roster to the inspections, also under a level filter
 UNIT_SUMMARIES = {
     "m_roster_first": ("district, township, unit_id",
                        "SELECT u.unit_id, u.district, u.township, u.unit_type, u.is_poverty_village, u.unit_name, "
-                       "f.first_date FROM (SELECT * FROM m_units WHERE {units}) u LEFT JOIN "
-                       "(SELECT unit_id, min(start_date) AS first_date FROM m_inspections WHERE {units} "
-                       "GROUP BY unit_id) f USING (unit_id)"),
+                       "f.first_date, f.first_municipal, f.first_county FROM (SELECT * FROM m_units WHERE {units}) u "
+                       "LEFT JOIN (SELECT unit_id, min(start_date) AS first_date, "
+                       "min(start_date) FILTER (WHERE level = 'municipal') AS first_municipal, "
+                       "min(start_date) FILTER (WHERE level = 'county') AS first_county FROM m_inspections "
+                       "WHERE {units} GROUP BY unit_id) f USING (unit_id)"),
     # the inspections of each (team, team_district, level) and unit that team inspected more than once
     # (in several rounds): what results_by_team reads to count a team's units without a distinct
     # count over every inspection (units = inspections - the repeats' count(*) - count(DISTINCT unit);

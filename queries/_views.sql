@@ -50,6 +50,11 @@ WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township
 CREATE OR REPLACE MACRO plan_applies(rounds, year_from, year_to, levels, modes) AS
     len(rounds::VARCHAR[]) = 0 AND year_from::INTEGER IS NULL AND year_to::INTEGER IS NULL
     AND len(levels::VARCHAR[]) = 0 AND len(modes::VARCHAR[]) = 0;
+-- ... and the first covers of the roster (m_roster_first) answer every inspection filter but the
+-- level one too: no round, year or mode filter (first_covers).
+CREATE OR REPLACE MACRO roster_applies(rounds, year_from, year_to, modes) AS
+    len(rounds::VARCHAR[]) = 0 AND year_from::INTEGER IS NULL AND year_to::INTEGER IS NULL
+    AND len(modes::VARCHAR[]) = 0;
 
 -- Inspection filters: round, year range, level, mode; an inspection counts as of a date when
 -- its start_date is on or before that date. Its issues pass the same filters (f_issues).
@@ -630,24 +635,32 @@ CROSS JOIN (SELECT * FROM plan_settings WHERE district = '*') dflt;
 -- plan it counts against (plan_district), that day (first_date, NULL while not covered), its unit_type
 -- and is_poverty_village.
 --
--- Without inspection filters (plan_applies) that is the unit's first inspection of all, read with
--- the roster unit itself from m_roster_first (kept by the import and undo, inspection/store.py
--- UNIT_SUMMARIES) in one scan: a roster unit's inspections carry its roster district, township,
--- type and poverty mark (_live.sql), so they pass the unit filters whenever the unit does, and the
--- earliest of them passes "on or before as_of" exactly when any does. Under inspection filters,
--- the detail path (the roster joined to its filtered inspections). The branch not taken folds away
--- (its condition is a constant).
--- first_covers_roster is the first branch alone (a statement chosen for parameters where plan_applies
--- holds reads it directly: queries/paths/, inspection/store.py statement).
-CREATE OR REPLACE MACRO first_covers_roster(districts, townships, unit_types, poverty_only, as_of, grain) AS TABLE
-SELECT unit_id, area(grain, district, township, unit_name) AS district, district AS plan_district,
+-- Without a round, year or mode filter (roster_applies) that is the unit's first inspection of all,
+-- or of the levels filtered, read with the roster unit itself from m_roster_first (kept by the import
+-- and undo, inspection/store.py UNIT_SUMMARIES) in one scan: a roster unit's inspections carry its
+-- roster district, township, type and poverty mark (_live.sql), so they pass the unit filters whenever
+-- the unit does, and the earliest of them passes "on or before as_of" exactly when any does. Under
+-- the other inspection filters, the detail path (the roster joined to its filtered inspections). The
+-- branch not taken folds away (its condition is a constant).
+-- first_covers_roster is the first branch alone (a statement chosen for parameters where
+-- roster_applies holds reads it directly: queries/paths/, inspection/store.py statement).
+-- the first inspection of the levels filtered (every level when none is)
+CREATE OR REPLACE MACRO level_first(levels, first_date, first_municipal, first_county) AS
+    CASE WHEN len(levels::VARCHAR[]) = 0 THEN first_date
+         ELSE least(CASE WHEN list_contains(levels::VARCHAR[], 'municipal') THEN first_municipal END,
+                    CASE WHEN list_contains(levels::VARCHAR[], 'county') THEN first_county END) END;
+CREATE OR REPLACE MACRO first_covers_roster(districts, townships, unit_types, poverty_only, levels, as_of, grain) AS TABLE
+SELECT unit_id, district, plan_district,
        CASE WHEN first_date <= as_of::DATE THEN first_date END AS first_date, unit_type, is_poverty_village
-FROM m_roster_first
-WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village);
+FROM (SELECT unit_id, area(grain, district, township, unit_name) AS district, district AS plan_district,
+             level_first(levels, first_date, first_municipal, first_county) AS first_date,
+             unit_type, is_poverty_village
+      FROM m_roster_first
+      WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village));
 CREATE OR REPLACE MACRO first_covers(districts, townships, unit_types, poverty_only,
                                      rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
-SELECT * FROM first_covers_roster(districts, townships, unit_types, poverty_only, as_of, grain)
-WHERE plan_applies(rounds, year_from, year_to, levels, modes)
+SELECT * FROM first_covers_roster(districts, townships, unit_types, poverty_only, levels, as_of, grain)
+WHERE roster_applies(rounds, year_from, year_to, modes)
 UNION ALL
 SELECT u.unit_id, u.district, u.plan_district, f.first_date, u.unit_type, u.is_poverty_village
 FROM (SELECT unit_id, district AS plan_district, area(grain, district, township, unit_name) AS district,
@@ -657,7 +670,7 @@ LEFT JOIN (SELECT unit_id, min(start_date) AS first_date
            FROM f_inspections(districts, townships, unit_types, poverty_only,
                               rounds, year_from, year_to, levels, modes, as_of)
            GROUP BY unit_id) f USING (unit_id)
-WHERE NOT plan_applies(rounds, year_from, year_to, levels, modes);
+WHERE NOT roster_applies(rounds, year_from, year_to, modes);
 
 -- The plan line: the share of the roster the plan calls for on a day, linear from plan_start (0)
 -- to plan_end (target), clamped to 0..target (a plan of no length calls for its target).

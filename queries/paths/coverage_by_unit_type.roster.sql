@@ -1,8 +1,8 @@
--- coverage_by_unit_type (queries/coverage_by_unit_type.sql) with no inspection filter (plan_applies): the roster's first covers
+-- coverage_by_unit_type (queries/coverage_by_unit_type.sql) with no inspection filter but the level (roster_applies): the roster's first covers
 -- alone (first_covers_roster; inspection/store.py query_paths); the same frame.
--- when: plan_applies($rounds, $year_from, $year_to, $levels, $modes)
+-- when: roster_applies($rounds, $year_from, $year_to, $modes)
 SELECT unit_type, count(*) AS units_total, count(first_date) AS units_covered,
        count(first_date) / count(*) AS coverage_rate
-FROM first_covers_roster($districts, $townships, $unit_types, $poverty_only, $as_of, 'district')
+FROM first_covers_roster($districts, $townships, $unit_types, $poverty_only, $levels, $as_of, 'district')
 GROUP BY unit_type
 ORDER BY units_total DESC, unit_type

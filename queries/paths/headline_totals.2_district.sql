@@ -7,7 +7,7 @@
 -- when: NOT whole_totals($districts, NULL) AND NOT issue_detail($districts, $townships, $unit_types, $poverty_only, NULL)
 WITH cover AS (
     SELECT count(*) AS units_total, count(first_date) AS units_covered
-    FROM first_covers_roster($districts, $townships, $unit_types, $poverty_only, $as_of, 'district')
+    FROM first_covers_roster($districts, $townships, $unit_types, $poverty_only, $levels, $as_of, 'district')
 ), listed AS (
     SELECT * FROM issue_list_stats_districts($districts, $rounds, $year_from, $year_to, $levels, $modes, $as_of,
                                              []::VARCHAR[])

@@ -6,7 +6,7 @@
 -- when: inspection_days_apply($districts, $townships, $unit_types, $poverty_only)
 -- when: whole_totals($districts, NULL) AND NOT issue_detail($districts, $townships, $unit_types, $poverty_only, NULL)
 WITH u AS (
-    SELECT * FROM first_covers_roster($districts, $townships, $unit_types, $poverty_only,
+    SELECT * FROM first_covers_roster($districts, $townships, $unit_types, $poverty_only, $levels,
                                       reference_day($as_of, $year_to), 'district')
 ), i AS (
     SELECT * FROM period_inspections_days($rounds, $year_to, $levels, $modes, reference_day($as_of, $year_to))

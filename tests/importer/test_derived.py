@@ -67,10 +67,13 @@ def assert_fresh(con) -> None:
                        "GROUP BY ALL ORDER BY ALL").fetchall() == con.execute(
         "SELECT round, level, category, bucket, month, sum(n) FROM a_rect_months GROUP BY ALL ORDER BY ALL").fetchall()
     assert con.execute("SELECT count(*) FROM a_rect_months WHERE district <> '*'").fetchone()[0] == 0
-    # each roster unit with its first inspection day (store.UNIT_SUMMARIES), by the same keys
+    # each roster unit with its first inspection day, of any level and of each (store.UNIT_SUMMARIES),
+    # by the same keys
     assert con.execute("SELECT * FROM m_roster_first ORDER BY unit_id").fetchall() == con.execute(
         "SELECT u.unit_id, u.district, u.township, u.unit_type, u.is_poverty_village, u.unit_name, "
-        "(SELECT min(start_date) FROM m_inspections i WHERE i.unit_id = u.unit_id) "
+        "(SELECT min(start_date) FROM m_inspections i WHERE i.unit_id = u.unit_id), "
+        "(SELECT min(start_date) FROM m_inspections i WHERE i.unit_id = u.unit_id AND level = 'municipal'), "
+        "(SELECT min(start_date) FROM m_inspections i WHERE i.unit_id = u.unit_id AND level = 'county') "
         "FROM m_units u ORDER BY unit_id").fetchall()
     # the coverage curves' months and days (store.COVER_MONTHS, COVER_DAYS) as a whole rebuild from
     # it, the whole area's rows the sum of the districts'

@@ -1,5 +1,5 @@
 """The coverage figures read each roster unit with its first inspection from m_roster_first (kept by
-the import and undo) instead of scanning the inspections when no inspection filter applies, and compute the city
+the import and undo) instead of scanning the inspections when no inspection filter but the level applies, and compute the city
 curve and the plan's target day without per-unit window functions (issue 22 items 1 and 2); the
 districts' curves and the heatmap read pre-aggregates by district (a_cover_months, a_round_units). Every
 figure they give equals the detail path's, the files and macros of the release before them
@@ -111,7 +111,7 @@ def filter_sets(con, rng: random.Random, n: int) -> list[dict]:
         place = [dict(), dict(districts=(d,)), dict(districts=(d,), townships=(f"{d}/{t}",)),
                  dict(townships=(f"{d}/{t}",)), dict(districts=some(districts, 0.0, 3))][i % 5]
         year_from = rng.choice([None, None, *years])
-        inspection = rng.choice([dict(), dict(), dict(rounds=some(rounds, 0.0)), dict(levels=some(["municipal", "county"], 0.0, 1)),
+        inspection = rng.choice([dict(), dict(), dict(rounds=some(rounds, 0.0)), dict(levels=some(["municipal", "county"], 0.0)),
                                  dict(modes=some(modes, 0.0)), dict(year_from=year_from),
                                  dict(year_to=rng.choice(years)), dict(year_from=year_from, year_to=year_from)])
         sets.append(Filters(**place, **inspection, unit_types=some(types, 0.7, 1), poverty_only=rng.random() < 0.15,
