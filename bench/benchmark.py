@@ -310,6 +310,7 @@ UNIT_OPTIONS = 5001  # pages/unit.py: the type-ahead's rows (OPTIONS_MAX + 1)
 
 
 GROUP_KEY = "_group"  # the first group of districts a page's by-district charts show (with_group)
+LOWEST_KEY = "_group_lowest"  # ... on the coverage page, which without a plan shows the lowest first
 
 
 @functools.cache
@@ -321,18 +322,34 @@ def by_group() -> frozenset[str]:
     return frozenset(name for page in registry.PAGES for name in page.by_group)
 
 
+@functools.cache
+def by_lowest() -> frozenset[str]:
+    """Those of the coverage page, whose group without a plan is the lowest coverage first."""
+    from ui import registry
+
+    return frozenset(name for page in registry.PAGES if page.path == "pages/coverage.py" for name in page.by_group)
+
+
 def with_group(con, params: dict) -> dict:
     """`params` with the group of districts the pages open on (ui.choose_districts: plan_by_district's
     order, charts.SHOWN_DISTRICTS at a time; none when every district fits or the grain is finer),
-    looked up once per filter set before any timing, as the page has it from plan_by_district."""
+    looked up once per filter set before any timing, as the page has it from plan_by_district; and the
+    coverage page's, which, when plan_by_district has no district row (no plan, or inspection filters:
+    plan_applies), is coverage_by_district's lowest coverage first (pages/coverage.py
+    render_district_bars)."""
     from inspection import charts
 
-    group = None
+    group = lowest = None
     if params.get("grain") == "district":
         plan = store.run_query(con, "plan_by_district", params)
-        groups = charts.district_groups(plan.loc[~plan["is_total"].astype(bool), "district"])
-        group = groups[0] if len(groups) > 1 else None
-    return {**params, GROUP_KEY: group}
+        order = plan.loc[~plan["is_total"].astype(bool), "district"]
+        groups = charts.district_groups(order)
+        group = lowest = groups[0] if len(groups) > 1 else None
+        if order.empty:
+            groups = charts.district_groups(charts.lowest_first(store.run_query(con, "coverage_by_district", params))
+                                            ["district"])
+            lowest = groups[0] if len(groups) > 1 else None
+    return {**params, GROUP_KEY: group, LOWEST_KEY: lowest}
 
 
 def as_page(name: str, params: dict) -> dict:
@@ -340,8 +357,9 @@ def as_page(name: str, params: dict) -> dict:
     query (by_group) the group of districts drawn, when `params` carry one (with_group)."""
     if name == "units_by_name":
         return {**params, "limit": UNIT_OPTIONS}
-    if params.get(GROUP_KEY) is not None and name in by_group():
-        return {**params, "districts": params[GROUP_KEY], "grain": "district"}  # ui.narrowed
+    group = params.get(LOWEST_KEY if name in by_lowest() else GROUP_KEY)
+    if group is not None and name in by_group():
+        return {**params, "districts": group, "grain": "district"}  # ui.narrowed
     return listing(name, params) if name in LIST_ROWS else params
 
 

@@ -60,7 +60,13 @@ def test_the_by_group_queries_run_for_the_group_of_districts_the_page_draws(demo
     finally:
         con.close()
     assert params[bench.GROUP_KEY] is None  # a city's districts fit in one group: every one is drawn
-    grouped = {**params, bench.GROUP_KEY: ["甲区", "乙区"]}
+    assert params[bench.LOWEST_KEY] is None
+    grouped = {**params, bench.GROUP_KEY: ["甲区", "乙区"], bench.LOWEST_KEY: ["甲区", "乙区"]}
     assert bench.as_page("coverage_by_district_month", grouped)["districts"] == ["甲区", "乙区"]
+    # without a plan (inspection filters) the coverage page shows the lowest coverage first, the
+    # follow-up page every district
+    unplanned = {**params, bench.GROUP_KEY: None, bench.LOWEST_KEY: ["乙区"]}
+    assert bench.as_page("units_by_district_round", unplanned)["districts"] == ["乙区"]
+    assert bench.as_page("coverage_projection_by_month", unplanned)["districts"] == []
     assert bench.as_page("headline_totals", grouped)["districts"] == []
     assert bench.as_page("uncovered_units", grouped)["limit"] == 1000
