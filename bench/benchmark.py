@@ -302,8 +302,20 @@ def page_queries() -> dict[str, list[str]]:
         # the unit page's queries of one chosen unit (filtered to it by name) are not page loads
         found = [n for n in _CALL.findall(text) if n in known and "unit_name" not in store.query_params(n)]
         if found:
-            pages[path.stem] = list(dict.fromkeys(shared + found))
+            pages[path.stem] = started_first(path.stem, list(dict.fromkeys(shared + found)))
     return pages or {"all_queries": sorted(known)}
+
+
+def started_first(slug: str, names: list[str]) -> list[str]:
+    """`names` in the order the dashboard starts them side by side (ui.registry Page.requests: the
+    queries the page's main reads first, then the sections' in source order, then its lists), the
+    others (the by-group queries a section runs when it draws) after them."""
+    from ui import registry
+
+    page = next((p for p in registry.PAGES if p.slug == slug), None)
+    first = [n for n, _ in page.requests(Filters(as_of=AS_OF))] if page else []
+    first = [n for n in dict.fromkeys(first) if n in names]
+    return first + [n for n in names if n not in first]
 
 
 UNIT_OPTIONS = 5001  # pages/unit.py: the type-ahead's rows (OPTIONS_MAX + 1)
