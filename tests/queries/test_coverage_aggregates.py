@@ -152,10 +152,10 @@ def test_the_fast_paths_give_the_detail_figures_after_a_reimport_and_an_undo(dem
     assert check(con, filter_sets(con, rng, 10)) > 0
     # the districts' curves of every inspection read the months' pre-aggregate, not the units
     default = Filters(as_of=dt.date(2026, 11, 15)).params()
-    plan = con.execute("EXPLAIN " + store.load_sql("coverage_by_district_month"),
+    plan = con.execute("EXPLAIN (FORMAT json) " + store.load_sql("coverage_by_district_month"),
                        {k: store._bindable(default[k]) for k in store.query_params("coverage_by_district_month")})
     assert "a_cover_months" in str(plan.fetchall())
-    plan = con.execute("EXPLAIN " + store.load_sql("units_by_district_round"),
+    plan = con.execute("EXPLAIN (FORMAT json) " + store.load_sql("units_by_district_round"),
                        {k: store._bindable(default[k]) for k in store.query_params("units_by_district_round")})
     assert "a_round_units" in str(plan.fetchall())
     columns = ("round, level, team, mode, start_date, end_date, district, township, unit_name, "
