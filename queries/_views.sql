@@ -273,11 +273,11 @@ WHERE issue_unit_ok(districts, townships, unit_types, poverty_only, district, to
 -- (its detail and a_issues branches are never bound). Equal to issue_counts there:
 -- tests/queries/test_issue_aggregates.py.
 CREATE OR REPLACE MACRO issue_counts_whole(rounds, year_from, year_to, levels, modes, as_of, categories,
-                                           year_before := false) AS TABLE
+                                           year_before := false, groups := 'a_issue_totals') AS TABLE
 WITH rows AS (
     SELECT district, round, round_ord, year, level, mode, category,
            subcategory, status, start_date, rectified_date, due_date, has_feedback, in_month, n, day
-    FROM (SELECT *, issue_day(start_date, as_of, year_before) AS day FROM a_issue_totals)
+    FROM (SELECT *, issue_day(start_date, as_of, year_before) AS day FROM query_table(groups))
     WHERE coalesce(start_date <> date_trunc('month', day)::DATE, true)
       AND coalesce(rectified_date <> date_trunc('month', day)::DATE, true)
       AND coalesce(due_date <> date_trunc('month', day)::DATE, true)
