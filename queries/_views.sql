@@ -271,7 +271,9 @@ WHERE issue_unit_ok(districts, townships, unit_types, poverty_only, district, to
 -- DuckDB binds every branch of a macro before folding the constant ones, so a statement chosen for
 -- such parameters (queries/paths/, inspection/store.py statement) reads this instead of issue_counts
 -- (its detail and a_issues branches are never bound). Equal to issue_counts there:
--- tests/queries/test_issue_aggregates.py.
+-- tests/queries/test_issue_aggregates.py. `groups` names the whole area's groups it reads for the
+-- months before the day's (query_table: a table, or a CTE of the calling statement): a_issue_totals,
+-- or, where the subcategory is kept, a_issues' '*' groups (grain 'subcategory': issues_by_category).
 CREATE OR REPLACE MACRO issue_counts_whole(rounds, year_from, year_to, levels, modes, as_of, categories,
                                            year_before := false, groups := 'a_issue_totals') AS TABLE
 WITH rows AS (
