@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from support.apptest import assert_clean
 
 from inspection import demo, fmt, metrics, problem_report, store
-from inspection.filters import Filters
+from inspection.filters import Filters, default_as_of
 from inspection.importer import InputFile, Problem
 from ui import registry
 
@@ -358,7 +358,9 @@ def test_overview_deltas_compare_the_same_period_of_last_year(make_app, demo_cop
 
 def test_coverage_page_shows_the_plan(make_app, demo_copy):
     con = store.connect(demo_copy, read_only=True)
-    plan = store.run_query(con, "plan_by_district", Filters().params())
+    # as the page opens: as of the latest day the data covers (the sidebar's default), not today
+    as_of = default_as_of(store.run_query(con, "data_as_of", {}))
+    plan = store.run_query(con, "plan_by_district", Filters(as_of=as_of).params())
     con.close()
     at = make_app(demo_copy, page="pages/coverage.py")
     assert_clean(at)
