@@ -40,18 +40,17 @@ CREATE OR REPLACE MACRO f_units(districts, townships, unit_types, poverty_only) 
 SELECT * FROM v_units
 WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village);
 
+-- The first covers of the roster (m_roster_first: each unit's first inspection of any level and of
+-- each level) answer every inspection filter but a round, year or mode one (first_covers).
+CREATE OR REPLACE MACRO roster_applies(rounds, year_from, year_to, modes) AS
+    len(rounds::VARCHAR[]) = 0 AND year_from::INTEGER IS NULL AND year_to::INTEGER IS NULL
+    AND len(modes::VARCHAR[]) = 0;
 -- The coverage plan (plan line, gap, pace, projection, behind) is about every inspection: under a
 -- round, year, level or mode filter coverage means "covered by these inspections", and the plan
 -- figures are not computed (plan_by_district and coverage_projection_by_month return no rows,
 -- plan_rate is NULL). Filters.narrows_inspections() in inspection/filters.py says the same.
 CREATE OR REPLACE MACRO plan_applies(rounds, year_from, year_to, levels, modes) AS
-    len(rounds::VARCHAR[]) = 0 AND year_from::INTEGER IS NULL AND year_to::INTEGER IS NULL
-    AND len(levels::VARCHAR[]) = 0 AND len(modes::VARCHAR[]) = 0;
--- ... and the first covers of the roster (m_roster_first) answer every inspection filter but the
--- level one too: no round, year or mode filter (first_covers).
-CREATE OR REPLACE MACRO roster_applies(rounds, year_from, year_to, modes) AS
-    len(rounds::VARCHAR[]) = 0 AND year_from::INTEGER IS NULL AND year_to::INTEGER IS NULL
-    AND len(modes::VARCHAR[]) = 0;
+    roster_applies(rounds, year_from, year_to, modes) AND len(levels::VARCHAR[]) = 0;
 
 -- Inspection filters: round, year range, level, mode; an inspection counts as of a date when
 -- its start_date is on or before that date. Its issues pass the same filters (f_issues).
