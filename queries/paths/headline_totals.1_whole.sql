@@ -1,8 +1,8 @@
 -- headline_totals (queries/headline_totals.sql) for the whole area under no filter but the as-of day
--- (the undrilled view): the branches the general statement takes there, alone (inspection/store.py
--- query_paths): the roster's first covers (first_covers_roster), the whole area's issue groups
--- (issue_list_stats_whole) and the inspections' day groups; the same frame.
--- when: plan_applies($rounds, $year_from, $year_to, $levels, $modes)
+-- and at most one level (the undrilled view, or one level's: unit_days_apply): the branches the
+-- general statement takes there, alone (inspection/store.py query_paths): the roster's first covers
+-- of the level (first_covers_roster), the whole area's issue groups (issue_list_stats_whole) and the
+-- inspections' day groups; the same frame.
 -- when: unit_days_apply($districts, $townships, $unit_types, $poverty_only, $rounds, $year_from, $year_to, $levels, $modes)
 -- when: whole_totals($districts, NULL) AND NOT issue_detail($districts, $townships, $unit_types, $poverty_only, NULL)
 WITH cover AS (

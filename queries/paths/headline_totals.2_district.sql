@@ -1,8 +1,8 @@
--- headline_totals (queries/headline_totals.sql) for chosen districts under no filter but the day: the
--- branches the general statement takes there, alone (inspection/store.py query_paths): the roster's
--- first covers (first_covers_roster), the inspection rows' sums and the districts' issue groups
--- (issue_list_stats_districts); the same frame.
--- when: plan_applies($rounds, $year_from, $year_to, $levels, $modes)
+-- headline_totals (queries/headline_totals.sql) for chosen districts under no filter but the day and
+-- the level (roster_applies): the branches the general statement takes there, alone
+-- (inspection/store.py query_paths): the roster's first covers of the levels (first_covers_roster),
+-- the inspection rows' sums and the districts' issue groups (issue_list_stats_districts); the same frame.
+-- when: roster_applies($rounds, $year_from, $year_to, $modes)
 -- when: NOT unit_days_apply($districts, $townships, $unit_types, $poverty_only, $rounds, $year_from, $year_to, $levels, $modes)
 -- when: NOT whole_totals($districts, NULL) AND NOT issue_detail($districts, $townships, $unit_types, $poverty_only, NULL)
 WITH cover AS (

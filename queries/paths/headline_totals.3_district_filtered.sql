@@ -1,7 +1,7 @@
--- headline_totals (queries/headline_totals.sql) for chosen districts under inspection filters: the
--- branches the general statement takes there but first_covers' (both bound), alone (inspection/store.py
--- query_paths): the inspection rows' sums and the districts' issue groups (issue_list_stats_districts);
--- the same frame.
+-- headline_totals (queries/headline_totals.sql) for chosen districts under a round, year or mode
+-- filter (the level alone: 2_district): the branches the general statement takes there but
+-- first_covers' (both bound), alone (inspection/store.py query_paths): the inspection rows' sums and
+-- the districts' issue groups (issue_list_stats_districts); the same frame.
 -- when: NOT unit_days_apply($districts, $townships, $unit_types, $poverty_only, $rounds, $year_from, $year_to, $levels, $modes)
 -- when: NOT whole_totals($districts, NULL) AND NOT issue_detail($districts, $townships, $unit_types, $poverty_only, NULL)
 WITH cover AS (
