@@ -83,7 +83,9 @@ def find_header(rows: list[list[object]], known: frozenset[str] | set[str] = con
     The header row is the row of the first MAX_TITLE_ROWS + 1 with most known header names (at least
     two). A row right below it that names more columns (and holds no numbers) is part of the header
     (a group header over its own headers). Each column is named by its lowest header cell that is a
-    known name, else by the cells above it joined, else by its lowest non-blank cell."""
+    known name, else by the cells above it joined, else by its lowest non-blank cell. A row of units
+    (个 / 件 / 万元) or of column numbers (甲 乙 1 2 3 …) right below the header, as statistical forms
+    print them, belongs to the header too (it names no column): the index returned is then its own."""
     best: tuple[int, int] | None = None
     for index, row in enumerate(rows[: contract.MAX_TITLE_ROWS + 1]):
         hits = sum(1 for h in _header_texts(row) if h in known)
@@ -105,7 +107,8 @@ def find_header(rows: list[list[object]], known: frozenset[str] | set[str] = con
     headers, written = [], []
     for col in range(width):
         stack = [r[col] if col < len(r) else None for r in block]  # top to bottom
-        texts = [_header_texts([c])[0] for c in stack]
+        # a unit below the header's top row (个 in a units row the label cells were merged down into)
+        texts = [t if first + i <= top or not _is_unit(t) else "" for i, t in enumerate(_header_texts(stack))]
         chosen = None
         for i in range(len(stack) - 1, -1, -1):  # the lowest known name
             if texts[i] and known_header(texts[i], known):
@@ -131,7 +134,46 @@ def find_header(rows: list[list[object]], known: frozenset[str] | set[str] = con
         else:  # only a title above: no header
             headers.append("")
             written.append("")
+    for _ in range(2):  # a units row, a column-numbers row, or both
+        if bottom + 1 < len(rows) and (units_row(rows[bottom + 1]) or column_numbers_row(rows[bottom + 1])):
+            bottom += 1
     return bottom, headers, written
+
+
+# what a statistical form writes under its header for each column's unit: 个, （件）, 单位：万元
+_UNITS = frozenset({"个", "人", "条", "件", "项", "起", "次", "人次", "户", "名", "家", "笔", "元", "万元", "%", "天", "份",
+                    "处", "个数", "人数", "单位", "计量单位"})
+_FORM_LABELS = frozenset("甲乙丙丁戊己庚辛壬癸") | {"栏次", "栏号", "列号"}
+
+
+def _is_unit(text: str) -> bool:
+    """A header cell (normalised) that is only a unit: 个, (件), 单位:万元."""
+    text = re.sub(r"^(计量)?单位[:]?", "", text.strip("()")).strip("()") or "单位"
+    return text in _UNITS
+
+
+def units_row(row: list[object]) -> bool:
+    """A row of units under a header (个 / 件 / 人 / 万元, 单位：个): every filled cell a unit, one at least."""
+    texts = [t for t in _header_texts(row) if t]
+    return bool(texts) and all(type(c) is str for c in row if not cells.is_blank(c)) and all(map(_is_unit, texts))
+
+
+def column_numbers_row(row: list[object]) -> bool:
+    """The row of column numbers a statistical form prints under its header (栏次: 甲 乙 1 2 3 …): labels
+    (甲, 乙, A, B, 栏次) and then three consecutive numbers at least, nothing else."""
+    numbers, labels = [], True
+    for cell in row:
+        if cells.is_blank(cell):
+            continue
+        if _is_number(cell) and float(cell) == int(float(cell)):
+            numbers.append(int(float(cell)))
+            labels = False
+        elif labels and type(cell) is str and (contract.normalise_text(cell) in _FORM_LABELS
+                                                or re.fullmatch(r"[A-Z]", contract.normalise_text(cell))):
+            continue
+        else:
+            return False
+    return len(numbers) >= 3 and all(b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False))
 
 
 # ---------------------------------------------------------------- rows

@@ -1,0 +1,85 @@
+"""Ledgers as office software and statistical forms really leave them, beyond the gallery of
+test_real_ledgers.py: the rows a printed form carries under its header, cells merged in ways the
+records cannot share, files whose bytes are not what their names say, and characters a clerk
+cannot see. Each either imports with the right figures or is refused naming the real reason."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from support.ledgers import (
+    INSPECTION_HEADER,
+    INSPECTION_ROWS,
+    csv_bytes,
+    fresh_store,
+    roster_csv,
+    rows_of,
+    run,
+)
+
+from inspection.importer import InputFile
+
+con = pytest.fixture(fresh_store)
+
+FOUND = INSPECTION_HEADER.index("发现问题数")
+CLUES = INSPECTION_HEADER.index("移交问题线索数")
+
+
+def _sheet(rows: list[list[object]], merged: tuple[str, ...] = ()) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "巡察情况"
+    for row in rows:
+        sheet.append(row)
+    for cells in merged:
+        sheet.merge_cells(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _figures(con) -> list[tuple]:
+    return [(r["unit_name"], r["issues_found"], r["clues"]) for r in rows_of(
+        con, "SELECT unit_name, issues_found, clues FROM inspections WHERE superseded_by IS NULL ORDER BY unit_name")]
+
+
+PLAIN_FIGURES = [("张家村", 2, 1), ("王庄村", 1, 0)]
+
+
+# ---------------------------------------------------------------- rows a form prints under its header
+
+def _units_row(first: object = None) -> list[object]:
+    row: list[object] = [first] + [None] * (len(INSPECTION_HEADER) - 1)
+    row[FOUND], row[CLUES] = "个", "（件）"
+    row[-1] = "个"
+    return row
+
+
+@pytest.mark.parametrize("under", [
+    [_units_row()],  # 个 / （件） under the count columns
+    [_units_row("单位：")],
+    [["甲", "乙", *range(1, len(INSPECTION_HEADER) - 1)]],  # the column numbers (栏次) of a statistical form
+    [_units_row(), list(range(1, len(INSPECTION_HEADER) + 1))],
+], ids=["units", "units-labelled", "column-numbers", "both"])
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_units_or_column_numbers_row_under_the_header_is_part_of_the_header(con, under, kind):
+    rows = [INSPECTION_HEADER, *under, *INSPECTION_ROWS]
+    data = _sheet(rows) if kind == "xlsx" else csv_bytes(rows, "gbk")
+    result = run(con, roster_csv(), InputFile(f"巡察情况.{kind}", data))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
+
+
+def test_a_units_row_the_label_cells_are_merged_down_into_names_no_column(con):
+    """县区 … 村(社区) merged over the header and units rows: the units row joins the header block, and
+    a unit (%) under a column the contract does not know does not become that column's name."""
+    header = [*INSPECTION_HEADER, "整改率"]
+    units = [*_units_row(), "%"]
+    merged = tuple(f"{c}1:{c}2" for c in "ABCDEFGHI")
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", _sheet([header, units, *INSPECTION_ROWS], merged)))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
+    assert any("未识别的列已忽略：整改率" in w for w in result.warnings), result.warnings
