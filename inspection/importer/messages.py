@@ -116,6 +116,14 @@ def duplicate_column(place: str, column: str, first: str) -> str:
 HEADER_MERGED_HINT = "请在 Excel 或 WPS 中取消这个合并单元格，为这些行填上实际的值，再导入"
 
 
+FIGURE_MERGED_HINT = "请在 Excel 或 WPS 中取消这个合并单元格，为每一行填上各自的数字（不知道的留空），再导入"
+
+
+def figure_merged_down(first: int, last: int) -> str:
+    return (f"数字单元格合并了第 {first} 行至第 {last} 行的多条记录：一个数字无法分给每一条记录"
+            "（每条都取这个数会重复计算）")
+
+
 def header_merged_down(first: int, last: int) -> str:
     return (f"表头单元格向下合并到了数据行（第 {first} 行" + (f"至第 {last} 行" if last > first else "")
             + "），这些行的值读到的是表头文字")

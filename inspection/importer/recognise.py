@@ -243,6 +243,13 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
                     problems.append(Problem(file, sheet_label, header_index + 2, column.header, column.header,
                                             messages.header_merged_down(header_index + 2, r1 + 1),
                                             messages.HEADER_MERGED_HINT))
+        elif r1 > r0 > header_index:  # a count or an amount merged down over records: whose is it?
+            figures = [c for name, c in columns.items() if table.field(name).kind in ("count", "money")
+                       and c0 <= c.index <= c1]
+            records = sum(1 for r in raw.rows[r0:r1 + 1] if _row_kind(r) == "data")
+            for column in figures if records > 1 else ():
+                problems.append(Problem(file, sheet_label, r0 + 1, column.header, _show(raw.rows[r0][column.index]),
+                                        messages.figure_merged_down(r0 + 1, r1 + 1), messages.FIGURE_MERGED_HINT))
     if dropped:
         warnings.append(messages.person_columns_dropped(messages.where(file, raw.name), dropped))
     if ignored:

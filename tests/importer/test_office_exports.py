@@ -83,3 +83,29 @@ def test_a_units_row_the_label_cells_are_merged_down_into_names_no_column(con):
     assert result.status == "imported", result.problems
     assert _figures(con) == PLAIN_FIGURES
     assert any("未识别的列已忽略：整改率" in w for w in result.warnings), result.warnings
+
+
+# ---------------------------------------------------------------- merged cells the records cannot share
+
+def test_a_count_merged_down_over_several_records_is_refused_not_counted_for_each(con):
+    """发现问题数 2 written once and merged over three villages: filling it down would count 6."""
+    third = list(INSPECTION_ROWS[0])
+    third[INSPECTION_HEADER.index("村(社区)")], third[FOUND] = "李家村", None
+    rows = [INSPECTION_HEADER, INSPECTION_ROWS[0], third, INSPECTION_ROWS[1]]
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", _sheet(rows, ("J2:J4", "C2:C4"))))
+    assert result.status == "rejected"
+    assert [(p.row, p.column) for p in result.problems] == [(2, "发现问题数")]
+    assert "第 2 行至第 4 行" in result.problems[0].reason and "重复计算" in result.problems[0].reason
+    assert rows_of(con, "SELECT * FROM inspections") == []
+
+
+def test_labels_dates_and_a_figure_merged_over_one_record_still_fill(con):
+    """A team and dates merged over its villages fill down; a count merged across one record's own
+    two rows (a tall row), or over its row and a 合计 row, is that record's."""
+    rows = [INSPECTION_HEADER, *map(list, INSPECTION_ROWS), [None] * len(INSPECTION_HEADER)]
+    rows[2][2] = rows[2][4] = None  # 巡察组 and 开始日期 taken from the row above
+    rows[3][0] = "合计"
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", _sheet(rows, ("C2:C3", "E2:E3", "K3:K4"))))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
+    assert [r["team"] for r in rows_of(con, "SELECT team FROM inspections ORDER BY unit_name")] == ["市委第一巡察组"] * 2
