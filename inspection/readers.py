@@ -702,9 +702,9 @@ def sniff(data: bytes) -> str:
         return _sniff_ole(data)
     if data.startswith(b"%PDF"):
         return "pdf"
-    if any(data.startswith(bom) for bom, _, _ in _BOMS):
-        return "text"
-    head = data[:4096].lower().lstrip()
+    # a web page or an Excel 2003 XML table may start with a byte-order mark (UTF-16 for some systems'
+    # exports) and with a long comment before its first tag
+    head = _text_head(data).lower().lstrip()
     if head.startswith(b"<"):
         if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
             return "xml2003"
@@ -712,9 +712,20 @@ def sniff(data: bytes) -> str:
             return "html"
     if head.startswith(b"mime-version:") and b"multipart/related" in head:
         return "html"  # an Excel "single file web page" (.mht)
+    if any(data.startswith(bom) for bom, _, _ in _BOMS):
+        return "text"
     if b"\x00" in data[:65536]:
         return "binary"
     return "text"
+
+
+def _text_head(data: bytes, size: int = 65536) -> bytes:
+    """The first bytes of a file as UTF-8-compatible bytes: decoded from UTF-16/UTF-32 when a BOM
+    says so (the BOM dropped), else as they are."""
+    for bom, codec, _ in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):size].decode(codec, errors="ignore").encode("utf-8")
+    return data[:size]
 
 
 def _sniff_zip(data: bytes) -> str:
@@ -764,9 +775,8 @@ def _sniff_ole(data: bytes) -> str:
 
 def _looks_like_csv(data: bytes) -> bool:
     """Text whose first lines hold separators: a CSV or tab-separated text (not just any text)."""
-    lines = [line for line in data[:8192].splitlines()[:5] if line.strip()]
-    return bool(lines) and all(b"," in line or b"\t" in line or b"\x00,\x00" in line or b"\t\x00" in line
-                               for line in lines[:2])
+    lines = [line for line in _text_head(data, 8192).splitlines()[:5] if line.strip()]
+    return bool(lines) and all(b"," in line or b"\t" in line for line in lines[:2])
 
 
 def read_file(name: str, data: bytes, limits: Limits | None = None) -> list[RawSheet]:

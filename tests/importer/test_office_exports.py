@@ -109,3 +109,47 @@ def test_labels_dates_and_a_figure_merged_over_one_record_still_fill(con):
     assert result.status == "imported", result.problems
     assert _figures(con) == PLAIN_FIGURES
     assert [r["team"] for r in rows_of(con, "SELECT team FROM inspections ORDER BY unit_name")] == ["市委第一巡察组"] * 2
+
+
+# ---------------------------------------------------------------- files whose bytes are not what their names say
+
+def _page(encoding: str, before: str = "") -> bytes:
+    cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
+                    for row in [INSPECTION_HEADER, *INSPECTION_ROWS])
+    return (before + f"<html><head><meta charset='{encoding}'></head><body><table>{cells}</table></body></html>"
+            ).encode(encoding)
+
+
+def _tsv(encoding: str) -> bytes:
+    return "".join("\t".join(map(str, row)) + "\r\n" for row in [INSPECTION_HEADER, *INSPECTION_ROWS]).encode(encoding)
+
+
+XML_2003 = ('<?xml version="1.0" encoding="UTF-16"?><?mso-application progid="Excel.Sheet"?>'
+            '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="巡察情况"/></Workbook>')
+
+# what systems export as "Excel": a web page (with a BOM, in UTF-16, after a long comment), an Excel 2003
+# XML table in UTF-16, Excel's "Unicode 文本" (tab-separated UTF-16) named .xls
+NOT_WORKBOOKS = {
+    "page_utf8_bom.xls": (_page("utf-8-sig"), ["网页", "另存为"]),
+    "page_utf16.xls": (_page("utf-16"), ["网页", "另存为"]),
+    "page_after_comment.xls": (_page("utf-8", "<!-- " + "导出系统 " * 2000 + "-->\n"), ["网页", "另存为"]),
+    "page_utf8_bom.csv": (_page("utf-8-sig"), ["网页", "另存为"]),
+    "xml2003_utf16.xls": (XML_2003.encode("utf-16"), ["Excel 2003 XML", "另存为"]),
+    "unicode_text.xls": (_tsv("utf-16"), ["文本（CSV）", "改为 .csv"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_WORKBOOKS))
+def test_an_export_that_is_no_workbook_is_refused_naming_what_it_is(con, name):
+    data, words = NOT_WORKBOOKS[name]
+    result = run(con, roster_csv(), InputFile(name, data))
+    assert result.status == "rejected"
+    reasons = [p.reason for p in result.problems]
+    assert len(reasons) == 1 and all(w in reasons[0] for w in words), reasons
+    assert rows_of(con, "SELECT * FROM roster") == []
+
+
+def test_unicode_text_named_csv_as_the_refusal_asks_imports(con):
+    result = run(con, roster_csv(), InputFile("unicode_text.csv", _tsv("utf-16")))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
