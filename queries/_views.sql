@@ -1368,27 +1368,30 @@ FROM f_inspections(districts, townships, unit_types, poverty_only,
 GROUP BY ALL;
 -- ... or, by district under no round, year, mode, township, unit type or poverty filter
 -- (district_days_apply), a_inspection_months' months before as_of's, that month from the rows and the
--- units from a_unit_days.
+-- units from a_unit_days (the sums grouped by district before the join to the units: at national the
+-- ~197k month rows are summed first, not joined one by one to the ~3k districts' units).
 CREATE OR REPLACE MACRO district_results_days(districts, levels, as_of) AS TABLE
-SELECT s.district, CAST(sum(s.inspections) AS BIGINT) AS inspections, any_value(u.units) AS units_inspected,
-       sum(s.issues_found) AS issues_found, sum(s.clues) AS clues, sum(s.disciplined) AS disciplined,
-       sum(s.immediate_fixes) AS immediate_fixes
+SELECT s.district, s.inspections, u.units AS units_inspected,
+       s.issues_found, s.clues, s.disciplined, s.immediate_fixes
 FROM (
-    SELECT district, inspections, issues_found, clues, disciplined, immediate_fixes
-    FROM a_inspection_months
-    WHERE unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
-      AND inspection_ok([], NULL, NULL, levels, [], as_of, round, year, level, mode, month)
-      AND month < date_trunc('month', as_of::DATE)::DATE
-    UNION ALL
-    SELECT district, 1, issues_found, clues, disciplined, immediate_fixes
-    FROM f_inspections(districts, [], [], false, [], NULL, NULL, levels, [], as_of)
-    WHERE start_date >= date_trunc('month', as_of::DATE)::DATE
+    SELECT district, CAST(sum(inspections) AS BIGINT) AS inspections, sum(issues_found) AS issues_found,
+           sum(clues) AS clues, sum(disciplined) AS disciplined, sum(immediate_fixes) AS immediate_fixes
+    FROM (
+        SELECT district, inspections, issues_found, clues, disciplined, immediate_fixes
+        FROM a_inspection_months
+        WHERE unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
+          AND inspection_ok([], NULL, NULL, levels, [], as_of, round, year, level, mode, month)
+          AND month < date_trunc('month', as_of::DATE)::DATE
+        UNION ALL
+        SELECT district, 1, issues_found, clues, disciplined, immediate_fixes
+        FROM f_inspections(districts, [], [], false, [], NULL, NULL, levels, [], as_of)
+        WHERE start_date >= date_trunc('month', as_of::DATE)::DATE)
+    GROUP BY district
 ) s
 JOIN (SELECT district, CAST(sum(n) AS BIGINT) AS units FROM a_unit_days
       WHERE district <> '*' AND unit_ok(districts, [], [], false, district, NULL, NULL, NULL)
         AND unit_days_ok(levels, as_of, every_level, level, first_date)
-      GROUP BY district) u USING (district)
-GROUP BY s.district;
+      GROUP BY district) u USING (district);
 
 -- The districts' curves from a_cover_months: a point before as_of's month is the `covered` of the
 -- district's latest row up to its month (each row stands for the months up to its next_month), 0
