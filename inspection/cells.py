@@ -94,7 +94,13 @@ def _refusing_errors(convert):
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    """None, or text of spaces and invisible characters (a zero-width space alone) only."""
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return not text or (text[0] in contract.INVISIBLE and not contract.normalise_text(text))
 
 
 def to_text(value: object) -> str | None:

@@ -167,9 +167,16 @@ _VILLAGE_COMMITTEE = re.compile(r"(村委会|村民委员会)$")
 _RESIDENT_COMMITTEE = re.compile(r"(社区居委会|社区居民委员会|居委会|居民委员会)$")
 
 
+# characters a clerk cannot see, pasted with text copied from a web page, a chat or a PDF (zero-width
+# space and joiners, word joiner, a byte-order mark in the middle of a text): no normalisation drops them
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+
+
 def normalise_text(value: str) -> str:
-    """NFKC (full-width digits, letters, brackets and spaces to half-width), trimmed."""
-    return unicodedata.normalize("NFKC", value).strip()
+    """NFKC (full-width digits, letters, brackets and spaces to half-width), without invisible
+    characters, trimmed."""
+    return unicodedata.normalize("NFKC", value).translate(_INVISIBLE).strip()
 
 
 def normalise_header(value: object) -> str:

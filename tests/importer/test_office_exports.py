@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from support.fast_path import run_both
 from support.ledgers import (
     INSPECTION_HEADER,
     INSPECTION_ROWS,
@@ -153,3 +154,22 @@ def test_unicode_text_named_csv_as_the_refusal_asks_imports(con):
     result = run(con, roster_csv(), InputFile("unicode_text.csv", _tsv("utf-16")))
     assert result.status == "imported", result.problems
     assert _figures(con) == PLAIN_FIGURES
+
+
+# ---------------------------------------------------------------- characters a clerk cannot see
+
+def test_invisible_characters_pasted_from_a_web_page_are_dropped_on_both_csv_paths(con, monkeypatch):
+    """A zero-width space, a word joiner or a stray byte-order mark (text pasted from a web page or a
+    chat) in a header, a name, a round or a count: the clerk sees 5 and 张家村, and so does the import."""
+    header = list(INSPECTION_HEADER)
+    header[INSPECTION_HEADER.index("县区")] = "\ufeff县区"
+    header[INSPECTION_HEADER.index("村(社区)")] = "村(社区)\u200b"
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][FOUND], rows[0][INSPECTION_HEADER.index("村(社区)")] = "\u200b5", "张家村\u200b"
+    rows[1][CLUES], rows[1][0] = "\u200b", "2021年\u2060第一轮"  # nothing but an invisible character: blank
+    ledger = InputFile("巡察情况.csv", csv_bytes([header, *rows]))
+    result, _ = run_both(monkeypatch, [roster_csv()], [ledger])
+    assert result.status == "imported", result.problems
+    assert run(con, roster_csv(), ledger).status == "imported"
+    assert _figures(con) == [("张家村", 5, 1), ("王庄村", 1, None)]
+    assert {r["round"] for r in rows_of(con, "SELECT round FROM inspections")} == {"2021年第一轮"}
