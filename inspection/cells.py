@@ -237,6 +237,15 @@ def _checked(day: dt.date) -> dt.date:
     return day
 
 
+# a number in a date column that reads as a year: Excel keeps 2021.3 and 2021.10 (typed for March and
+# October) as the numbers 2021.3 and 2021.1, so the month cannot be told; as a serial it is 1905
+_YEAR_AS_NUMBER = {
+    True: ("只有年份，不是日期", "请写成 2021-03-15 或 2021年3月"),
+    False: ("是数字，不是日期：Excel 把 2021.3、2021.10 这样输入的年月存成小数（2021.10 变成 2021.1），无法分辨月份",
+            "请写成 2021-03-15、2021年3月，或先把单元格设为“文本”格式再输入 2021.3"),
+}
+
+
 def to_date(value: object) -> dt.date | None:
     if is_blank(value) or _not_reported(value):
         return None
@@ -249,6 +258,8 @@ def to_date(value: object) -> dt.date | None:
     if isinstance(value, (int, float)):
         if float(value).is_integer() and 19000101 <= value <= 21001231:
             return to_date(str(int(value)))
+        if MIN_DATE.year <= value < MAX_DATE.year + 1:  # a year, or 2021.3 typed and kept as a number
+            raise CellError(*_YEAR_AS_NUMBER[float(value).is_integer()])
         if 1 <= value < 100000:
             return _checked(EXCEL_EPOCH + dt.timedelta(days=int(value)))
         raise CellError("不是有效日期")
@@ -256,6 +267,8 @@ def to_date(value: object) -> dt.date | None:
     text = re.sub(r"\s*([年月日])\s*", r"\1", re.sub(r"\s+", " ", contract.normalise_text(str(value)))).strip()
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return to_date(float(text))
+    if re.fullmatch(r"\d{4}", text) and MIN_DATE.year <= int(text) <= MAX_DATE.year:
+        raise CellError(*_YEAR_AS_NUMBER[True])
     for pattern, parts in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:

@@ -173,3 +173,31 @@ def test_invisible_characters_pasted_from_a_web_page_are_dropped_on_both_csv_pat
     assert run(con, roster_csv(), ledger).status == "imported"
     assert _figures(con) == [("张家村", 5, 1), ("王庄村", 1, None)]
     assert {r["round"] for r in rows_of(con, "SELECT round FROM inspections")} == {"2021年第一轮"}
+
+
+# ---------------------------------------------------------------- a year.month typed into Excel
+
+START = INSPECTION_HEADER.index("开始日期")
+
+
+@pytest.mark.parametrize("typed, words", [
+    (2021.3, ["是数字，不是日期", "2021.10 变成 2021.1"]),  # Excel keeps 2021.3 typed as this number
+    (2021.1, ["是数字，不是日期"]),  # 2021.1 or 2021.10: which month?
+    (2021, ["只有年份"]),
+    ("2021", ["只有年份"]),
+])
+def test_a_year_or_year_month_kept_as_a_number_is_refused_as_such_not_as_a_date_in_1905(con, typed, words):
+    rows = [INSPECTION_HEADER, list(INSPECTION_ROWS[0]), list(INSPECTION_ROWS[1])]
+    rows[1][START] = typed
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", _sheet(rows)))
+    assert result.status == "rejected"
+    [problem] = result.problems
+    assert (problem.row, problem.column) == (2, "开始日期")
+    assert all(w in problem.reason for w in words) and "1905" not in problem.reason, problem.reason
+
+
+def test_a_year_month_written_as_text_is_still_its_first_day(con):
+    rows = [INSPECTION_HEADER, list(INSPECTION_ROWS[0]), list(INSPECTION_ROWS[1])]
+    rows[1][START] = "2021.3"
+    assert run(con, roster_csv(), InputFile("巡察情况.xlsx", _sheet(rows))).status == "imported"
+    assert rows_of(con, "SELECT min(start_date) AS d FROM inspections")[0]["d"].isoformat() == "2021-03-01"
