@@ -126,6 +126,25 @@ def to_key(value: object) -> str | None:
     return re.sub(r"\s+", "", text) if text else None
 
 
+# 1.23457E+17: a long numeric code as Excel shows it in a narrow column, and as a CSV saved from there keeps it
+_SCIENTIFIC = re.compile(r"[0-9]+(\.[0-9]+)?[eE]\+[0-9]+")
+# Excel keeps 15 significant digits of a number: a longer code typed as a number has lost its last digits
+_EXCEL_DIGITS = 10 ** 15
+
+
+def to_code(value: object) -> str | None:
+    """An identifier (对象编码): text, refused where Excel has already lost some of its digits."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= _EXCEL_DIGITS:
+        raise CellError("编码是超过 15 位的数字：Excel 只保留数字的前 15 位，后面几位已变成 0 或被改动",
+                        "请把编码列设为“文本”格式，填回完整编码（或从原系统重新导出）后再导入")
+    text = to_text(value)
+    if text and _SCIENTIFIC.fullmatch(text):
+        raise CellError("编码是科学计数法（Excel 中编码列显示为 1.23457E+17 时另存为 CSV，只保存了显示的数字），"
+                        "后面的数字已丢失",
+                        "请在 Excel 中把编码列设为“文本”格式、填回完整编码后再保存，或直接导入 Excel 文件")
+    return text
+
+
 # the name the store keeps for "all of them": the default plan row and the issue aggregates' whole
 # area (inspection/plan.py DEFAULT, store.WHOLE_AREA); never a district, township or unit
 RESERVED_NAME = "*"
@@ -504,19 +523,22 @@ _PLAIN_OR_SPACE = _PLAIN + "\\x{20}"
 
 def plain_sql(kind: str, column: str) -> str | None:
     """A SQL condition true when the converter of `kind` returns the cell unchanged, or None."""
-    if kind == "text":
+    if kind in ("text", "code"):
         pattern = f"^[{_PLAIN}]([{_PLAIN_OR_SPACE}]*[{_PLAIN}])?$"
     elif kind == "key":
         pattern = f"^[{_PLAIN}]+$"
     else:
         return None
-    # an Excel error value (#REF!, Err:502) is not plain: its converter refuses it
+    # an Excel error value (#REF!, Err:502) is not plain: its converter refuses it; nor is a code in
+    # scientific notation
+    scientific = f" AND NOT regexp_full_match({column}, '{_SCIENTIFIC.pattern}')" if kind == "code" else ""
     return (f"(strlen({column}) <= {MAX_TEXT} AND regexp_full_match({column}, '{pattern}') "
-            f"AND NOT regexp_matches({column}, '^(#|Err:)'))")
+            f"AND NOT regexp_matches({column}, '^(#|Err:)'){scientific})")
 
 
 CONVERTERS = {kind: _refusing_errors(convert) for kind, convert in {
     "text": to_text,
+    "code": to_code,
     "key": to_key,
     "name": to_name,
     "count": to_count,

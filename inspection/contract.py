@@ -14,7 +14,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # text | key | name | count | money | date | bool | level | mode | status | unit_type
+    kind: str  # text | code | key | name | count | money | date | bool | level | mode | status | unit_type
     required: bool
     headers: tuple[str, ...]
     label: str  # Chinese label used in messages
@@ -51,7 +51,7 @@ def _unit_fields(required: bool) -> tuple[Field, ...]:
         Field("district", "name", required, DISTRICT, "县区"),
         Field("township", "name", required, TOWNSHIP, "乡镇"),
         Field("unit_name", "name", required, UNIT_NAME, "村(社区)"),
-        Field("unit_code", "text", False, UNIT_CODE, "对象编码"),
+        Field("unit_code", "code", False, UNIT_CODE, "对象编码"),
     )
 
 

@@ -201,3 +201,34 @@ def test_a_year_month_written_as_text_is_still_its_first_day(con):
     rows[1][START] = "2021.3"
     assert run(con, roster_csv(), InputFile("巡察情况.xlsx", _sheet(rows))).status == "imported"
     assert rows_of(con, "SELECT min(start_date) AS d FROM inspections")[0]["d"].isoformat() == "2021-03-01"
+
+
+# ---------------------------------------------------------------- long codes Excel has already cut
+
+ROSTER_WITH_CODES = ["县区", "乡镇街道", "村(社区)", "对象编码"]
+ROSTER_NAMES = [["东城区", "城关镇", "张家村"], ["东城区", "城关镇", "李家村"], ["西城区", "河口镇", "王庄村"]]
+
+
+def test_a_code_saved_in_scientific_notation_is_refused_for_its_lost_digits_on_both_csv_paths(monkeypatch):
+    """A CSV saved by Excel writes a long numeric code as its column showed it (1.23457E+17): three
+    villages became one code, and the import called them duplicates."""
+    codes = ["1.23457E+17", "1.23457E+17", "410102000001"]
+    rows = [[*names, code] for names, code in zip(ROSTER_NAMES, codes, strict=True)]
+    result, data = run_both(monkeypatch, [], [InputFile("名册.csv", csv_bytes([ROSTER_WITH_CODES, *rows]))])
+    assert result.status == "rejected"
+    assert [(p.row, p.column) for p in result.problems] == [(2, "对象编码"), (3, "对象编码")]
+    assert all("科学计数法" in p.reason for p in result.problems)
+    assert data["roster"] == []
+
+
+def test_a_code_longer_than_excel_keeps_as_a_number_is_refused_a_short_one_imports(con):
+    rows = [[*ROSTER_NAMES[0], 123456789012345678], [*ROSTER_NAMES[1], 123456789012345679],
+            [*ROSTER_NAMES[2], 410102000000001]]
+    result = run(con, InputFile("名册.xlsx", _sheet([ROSTER_WITH_CODES, *rows])))
+    assert [(p.row, p.column) for p in result.problems] == [(2, "对象编码"), (3, "对象编码")]
+    assert all("超过 15 位" in p.reason for p in result.problems)
+    rows = [[*ROSTER_NAMES[0], "123456789012345678"], *rows[1:]]  # the long code as text
+    rows[1][3] = "123456789012345679"
+    assert run(con, InputFile("名册.xlsx", _sheet([ROSTER_WITH_CODES, *rows]))).status == "imported"
+    assert sorted(r["unit_code"] for r in rows_of(con, "SELECT unit_code FROM roster")) == [
+        "123456789012345678", "123456789012345679", "410102000000001"]
