@@ -205,7 +205,18 @@ def read_csv(data: bytes, limits: Limits) -> list[RawSheet]:
         if "field larger than field limit" in str(exc):
             raise ReadError(f"CSV 中有单元格内容过长，超过上限 {limits.max_cell_chars:,} 字") from None
         raise ReadError(f"CSV 格式错误：{exc}") from None
+    if '="' in text:
+        _unwrap_excel_text(rows)
     return [RawSheet("", rows)]
+
+
+def _unwrap_excel_text(rows: list[list[object]]) -> None:
+    """="001" is how systems write a CSV cell for Excel to show as the text 001 (leading zeros kept):
+    Excel shows the text, and so the clerk expects it read (in place)."""
+    for row in rows:
+        for i, cell in enumerate(row):
+            if cell[:2] == '="' and len(cell) >= 3 and cell[-1] == '"' and '"' not in cell[2:-1].replace('""', ""):
+                row[i] = cell[2:-1].replace('""', '"')
 
 
 # ---------------------------------------------------------------- large CSVs through DuckDB
@@ -259,6 +270,8 @@ def fast_csv_text(name: str, data: bytes, limits: Limits) -> str | None:
         return None
     if data.rstrip(b"\r\n").endswith(b"\x1a"):
         return None  # a DOS end-of-file mark: `read_csv` drops it
+    if b'="' in data:
+        return None  # ="001" cells: `read_csv` reads them as Excel shows them
     start = len(_BOM) if data.startswith(_BOM) else 0
     end = len(data)  # without the line break after the last record (no copies: the file may be large)
     while end > start and data[end - 1] in b"\r\n":

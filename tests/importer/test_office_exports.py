@@ -232,3 +232,25 @@ def test_a_code_longer_than_excel_keeps_as_a_number_is_refused_a_short_one_impor
     assert run(con, InputFile("名册.xlsx", _sheet([ROSTER_WITH_CODES, *rows]))).status == "imported"
     assert sorted(r["unit_code"] for r in rows_of(con, "SELECT unit_code FROM roster")) == [
         "123456789012345678", "123456789012345679", "410102000000001"]
+
+
+def test_cells_a_system_wrote_as_excel_text_formulas_read_as_excel_shows_them(con, monkeypatch):
+    """="0012" is how exporting systems keep a code's leading zeros in a CSV for Excel, which shows the
+    text 0012: a code, a date and a count written so import as their text, on the row path (the
+    vectorised path leaves such a file to it)."""
+    text = "\r\n".join([
+        ",".join(ROSTER_WITH_CODES),
+        '东城区,城关镇,张家村,="0012"',
+        '东城区,城关镇,李家村,"=""0013"""',
+        '西城区,河口镇,"=""王庄村""",="0014"',
+    ]) + "\r\n"
+    result, _ = run_both(monkeypatch, [], [InputFile("名册.csv", text.encode("gbk"))], expect_fast=False)
+    assert result.status == "imported", result.problems
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][START], rows[1][FOUND] = '="2021-03-15"', '="1"'
+    result = run(con, InputFile("名册.csv", text.encode("gbk")), InputFile("巡察情况.csv", csv_bytes(
+        [INSPECTION_HEADER, *rows])))
+    assert result.status == "imported", result.problems
+    assert sorted((r["unit_name"], r["unit_code"]) for r in rows_of(con, "SELECT * FROM roster")) == [
+        ("张家村", "0012"), ("李家村", "0013"), ("王庄村", "0014")]
+    assert _figures(con) == PLAIN_FIGURES
