@@ -380,7 +380,8 @@ UNSUPPORTED = "不支持的文件类型{}：请上传 " + "、".join(EXTENSIONS)
 UPLOAD_EXTENSIONS = EXTENSIONS + (".xlsb", ".et", ".ett")
 _KINDS = {"xlsx": "Excel 工作簿（.xlsx）", "xls": "Excel 97-2003 工作簿（.xls）", "ods": "OpenDocument 表格（.ods）",
           "xlsb": "Excel 二进制工作簿（.xlsb）", "docx": "Word 文档", "doc": "Word 文档", "pptx": "PowerPoint 演示文稿",
-          "pdf": "PDF 文档", "html": "网页（HTML 表格）", "xml2003": "Excel 2003 XML 表格"}
+          "pdf": "PDF 文档", "html": "网页（HTML 表格）", "xml2003": "Excel 2003 XML 表格", "image": "图片",
+          "archive": "压缩包"}
 
 
 def _column_number(letters: bytes) -> int:
@@ -715,6 +716,10 @@ def sniff(data: bytes) -> str:
         return _sniff_ole(data)
     if data.startswith(b"%PDF"):
         return "pdf"
+    if data.startswith(_IMAGES):
+        return "image"  # a screenshot or a photo of the ledger
+    if data.startswith(_ARCHIVES):
+        return "archive"
     # a web page or an Excel 2003 XML table may start with a byte-order mark (UTF-16 for some systems'
     # exports) and with a long comment before its first tag
     head = _text_head(data).lower().lstrip()
@@ -741,6 +746,10 @@ def _text_head(data: bytes, size: int = 65536) -> bytes:
     return data[:size]
 
 
+_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+_ARCHIVES = (b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b")  # RAR, 7-Zip, gzip
+
+
 def _sniff_zip(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -757,6 +766,8 @@ def _sniff_zip(data: bytes) -> str:
                 return "docx"
             if "ppt/presentation.xml" in names:
                 return "pptx"
+            if not any(n.startswith(("[Content_Types]", "xl/", "word/", "ppt/", "mimetype", "META-INF/")) for n in names):
+                return "archive"  # a zip of files (the ledgers zipped to send them), not an Office document
     except Exception:  # a damaged zip: read_excel says so
         return "zip"
     return "zip"
@@ -784,6 +795,20 @@ def _sniff_ole(data: bytes) -> str:
     if "worddocument" in streams:
         return "doc"
     return "ole"
+
+
+def _readable_text(data: bytes) -> bool:
+    """The first bytes decode as text (a BOM's encoding, UTF-8 or GB18030; a character cut at the end
+    allowed): plain text, not damaged binary that happens to hold no zero byte."""
+    head = _text_head(data, 4096)
+    for codec in ("utf-8", "gb18030"):
+        try:
+            head.decode(codec)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 3 and len(data) > len(head):
+                return True
+    return False
 
 
 def _looks_like_csv(data: bytes) -> bool:
@@ -830,10 +855,14 @@ def _read_file(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
         what = f" {what}" if what[0].isascii() else what
         if kind in ("xlsb", "html", "xml2003"):
             raise ReadError(f"文件内容是{what}，不能直接导入：{SAVE_AS_XLSX}")
+        if kind == "archive":
+            raise ReadError("文件内容是压缩包（zip、rar、7z 等），不是台账表格：请先解压，再上传其中的 Excel 工作簿或 CSV 文件")
         raise ReadError(f"文件内容是{what}，不是台账表格：请上传 Excel 工作簿或 CSV 文件")
     if ext in EXCEL_EXTENSIONS:
         if kind == "text" and _looks_like_csv(data):
             raise ReadError(f"文件内容是文本（CSV），不是 Excel 工作簿，但扩展名是 {ext}：请把扩展名改为 .csv 后再导入")
+        if kind == "text" and _readable_text(data):
+            raise ReadError(f"文件内容是纯文本，不是 Excel 工作簿，但扩展名是 {ext}：请上传 Excel 工作簿或 CSV 文件")
         return read_excel(data, limits, kind)  # damaged or unknown: the Excel reader says which
     if kind in ("zip", "ole"):
         raise ReadError(f"文件内容是 Excel 工作簿或其他 Office 文件（已损坏或无法识别），不是文本 CSV，扩展名却是 {ext}："

@@ -125,6 +125,16 @@ def _tsv(encoding: str) -> bytes:
     return "".join("\t".join(map(str, row)) + "\r\n" for row in [INSPECTION_HEADER, *INSPECTION_ROWS]).encode(encoding)
 
 
+def _zip(members: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
 XML_2003 = ('<?xml version="1.0" encoding="UTF-16"?><?mso-application progid="Excel.Sheet"?>'
             '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="巡察情况"/></Workbook>')
 
@@ -137,6 +147,12 @@ NOT_WORKBOOKS = {
     "page_utf8_bom.csv": (_page("utf-8-sig"), ["网页", "另存为"]),
     "xml2003_utf16.xls": (XML_2003.encode("utf-16"), ["Excel 2003 XML", "另存为"]),
     "unicode_text.xls": (_tsv("utf-16"), ["文本（CSV）", "改为 .csv"]),
+    # what else lands in an upload box under a workbook's name: a screenshot, the ledgers zipped, a note
+    "screenshot.xlsx": (b"\x89PNG\r\n\x1a\n" + bytes(64), ["图片"]),
+    "photo.xls": (b"\xff\xd8\xff\xe0" + bytes(64), ["图片"]),
+    "ledgers.xlsx": (_zip({"东城区.xlsx": b"PK", "西城区.xlsx": b"PK"}), ["压缩包", "解压"]),
+    "ledgers_rar.xlsx": (b"Rar!\x1a\x07\x01\x00" + bytes(64), ["压缩包", "解压"]),
+    "note.xlsx": ("请各县区于月底前报送巡察台账。".encode("gbk"), ["纯文本", "不是 Excel 工作簿"]),
 }
 
 
