@@ -27,6 +27,7 @@ class CellError(Exception):
 
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_1904_OFFSET = 1462  # days from 1900-01-00 to 1904-01-01: a 1904 workbook's serial + this = a 1900 one
 MIN_DATE = dt.date(1990, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
 MAX_TEXT = 32_767

@@ -48,6 +48,9 @@ class RawSheet:
     rows: list[list[object]]
     hidden: bool = False  # hidden in the workbook (a sheet of drop-down lists, a helper): the clerk never sees it
     merged: tuple = ()  # the merged ranges filled, ((first_row, first_col), (last_row, last_col)), 0-based
+    # the workbook counts its serial dates from 1904 (Excel for Mac's old default): a date written as a
+    # plain number (no date format, so the reader left it a number) is 1,462 days later than from 1900
+    date1904: bool = False
 
 
 # Byte-order marks, longest first (a UTF-32 LE mark starts like a UTF-16 LE one).
@@ -671,6 +674,7 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
             merged = {}
     sheets = []
     hidden = _hidden_sheets(workbook)
+    date1904 = kind == "xlsx" and _date1904(data)
     for name in workbook.sheet_names:
         try:
             sheet = workbook.get_sheet_by_name(name)
@@ -691,8 +695,20 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
             raise ReadError(f"工作表「{name}」已损坏，无法读取") from None
         if errors.get(name):
             _set_errors(rows, errors[name], limits)
-        sheets.append(RawSheet(name, rows, name in hidden, tuple(ranges or ())))
+        sheets.append(RawSheet(name, rows, name in hidden, tuple(ranges or ()), date1904))
     return sheets
+
+
+_DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
+
+
+def _date1904(data: bytes) -> bool:
+    """Whether an .xlsx counts its dates from 1904 (<workbookPr date1904="1"/>)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return bool(_DATE1904.search(_read_member(archive, "xl/workbook.xml")))
+    except Exception:  # the Excel reader has read it: a workbook part it cannot give is no 1904 one
+        return False
 
 
 def _hidden_sheets(workbook: CalamineWorkbook) -> set[str]:

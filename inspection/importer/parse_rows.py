@@ -19,9 +19,10 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
         return unread
     header_index, table, columns = found.header_index, found.table, found.columns
     sheet_label = raw.name or None
-    converters = [(name, col, as_written,
-                   applied.converter(table.name, name, found.kinds.get(name, table.field(name).kind)), {})
-                  for name, (col, as_written) in columns.items()]
+    converters = []
+    for name, (col, as_written) in columns.items():
+        kind = found.kinds.get(name, table.field(name).kind)
+        converters.append((name, col, as_written, _dated(raw, kind, applied.converter(table.name, name, kind)), {}))
     records, skipped = [], 0
     required = table.required  # a property: computed once, not per row
     header_labels = {name: as_written for name, (_, as_written) in columns.items()}
@@ -112,6 +113,18 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     if message:
         warnings.append(message)
     return ParsedSheet(file, raw.name, table, records, skipped), None
+
+
+def _dated(raw: readers.RawSheet, kind: str, convert):
+    """`convert`, reading a serial date (a five-digit number) of a 1904 workbook from 1904."""
+    if not raw.date1904 or kind not in ("date", "range", "due"):
+        return convert
+
+    def converter(value: object):
+        if type(value) in (int, float) and 10_000 <= value < 100_000:
+            value += cells.EXCEL_1904_OFFSET
+        return convert(value)
+    return converter
 
 
 def _check_twins(file: str, sheet: str | None, row_number: int, row: list[object], value: object,

@@ -270,3 +270,37 @@ def test_cells_a_system_wrote_as_excel_text_formulas_read_as_excel_shows_them(co
     assert sorted((r["unit_name"], r["unit_code"]) for r in rows_of(con, "SELECT * FROM roster")) == [
         ("张家村", "0012"), ("李家村", "0013"), ("王庄村", "0014")]
     assert _figures(con) == PLAIN_FIGURES
+
+
+# ---------------------------------------------------------------- a workbook that counts its dates from 1904
+
+def _workbook_1904(start: object) -> bytes:
+    import datetime as dt
+
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"date_1904": True})
+    sheet = book.add_worksheet("巡察情况")
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    for r, row in enumerate([INSPECTION_HEADER, *INSPECTION_ROWS]):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    sheet.write_datetime(1, START, dt.datetime(2021, 3, 15), day)  # a date cell
+    sheet.write_number(2, START, start)  # a date kept as a plain number (a General cell)
+    book.close()
+    return out.getvalue()
+
+
+def test_a_serial_date_of_a_1904_workbook_is_read_from_1904(con):
+    """Excel for Mac's old workbooks count serial dates from 1904: 42808 there is 2021-03-15 (from 1900
+    it would be 2017-03-14, a silently wrong date). A date cell was right already."""
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", _workbook_1904(42808)))
+    assert result.status == "imported", result.problems
+    assert [r["start_date"].isoformat() for r in rows_of(con, "SELECT start_date FROM inspections ORDER BY 1")] == [
+        "2021-03-15", "2021-03-15"]
+
+
+def test_a_year_in_a_1904_workbook_is_still_a_year(con):
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", _workbook_1904(2021)))
+    assert [p.reason for p in result.problems] == ["只有年份，不是日期"]
