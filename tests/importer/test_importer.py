@@ -158,7 +158,7 @@ def test_tab_separated_text(con):
     ("a.csv", b"", "空"),
     ("a.pdf", b"%PDF-1.4", "不支持"),
     ("a.xlsx", b"PK\x03\x04garbage", "损坏"),
-    ("a.xlsx", b"this is not a workbook", "损坏"),
+    ("a.xlsx", b"this is not a workbook", "纯文本"),  # text, not a damaged workbook
     ("a.csv", b"PK\x03\x04\x14\x00\x00\x00", "Excel"),
     ("a.csv", b"\xff\xfe\x00\x00binary\x00", "二进制"),
 ])
