@@ -278,6 +278,8 @@ def _rows_looked_at(rows: list[list[object]], count: int = 3) -> str:
 def _show(cell: object) -> str:
     if cells.is_blank(cell):
         return ""
+    if type(cell) is float and cell.is_integer() and abs(cell) < 1e15:
+        cell = int(cell)  # the workbook's 2 as the clerk typed and sees it, not 2.0
     text = str(cell.isoformat() if isinstance(cell, (dt.date, dt.datetime)) else cell)
     return text if len(text) <= 200 else text[:200] + "…"
 

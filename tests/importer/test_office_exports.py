@@ -95,7 +95,7 @@ def test_a_count_merged_down_over_several_records_is_refused_not_counted_for_eac
     rows = [INSPECTION_HEADER, INSPECTION_ROWS[0], third, INSPECTION_ROWS[1]]
     result = run(con, roster_csv(), InputFile("巡察情况.xlsx", _sheet(rows, ("J2:J4", "C2:C4"))))
     assert result.status == "rejected"
-    assert [(p.row, p.column) for p in result.problems] == [(2, "发现问题数")]
+    assert [(p.row, p.column, p.value) for p in result.problems] == [(2, "发现问题数", "2")]  # not 2.0
     assert "第 2 行至第 4 行" in result.problems[0].reason and "重复计算" in result.problems[0].reason
     assert rows_of(con, "SELECT * FROM inspections") == []
 
