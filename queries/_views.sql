@@ -874,7 +874,9 @@ SELECT
     count(*) - count(funds_recovered) AS funds_recovered_not_reported,
     max(start_date) AS last_start,
     -- the counts basis of the rectification rate, summed in the same pass (not shown itself)
-    counts_rectification_rate(rectified, issues_found) AS counts_rate
+    counts_rectification_rate(rectified, issues_found) AS counts_rate,
+    -- the roster units among them, the ones covered (roster_cover_counts; not shown itself)
+    coalesce(bit_count(bitstring_agg(unit_id) FILTER (WHERE in_roster)), 0) AS roster_covered
 FROM f_inspections(districts, townships, unit_types, poverty_only,
                    rounds, year_from, year_to, levels, modes, as_of);
 -- ... or, with no place, round, year or mode filter (unit_days_apply), the same sums of the same
@@ -895,7 +897,8 @@ SELECT
     sum(funds_recovered) AS funds_recovered,  -- 万元
     tally_not_reported(inspections, n_funds_recovered) AS funds_recovered_not_reported,
     max(start_date) AS last_start,
-    sum(rect_num) / nullif(sum(rect_den), 0) AS counts_rate
+    sum(rect_num) / nullif(sum(rect_den), 0) AS counts_rate,
+    NULL::BIGINT AS roster_covered  -- (the roster's first covers give it on this path)
 FROM a_inspection_days
 WHERE inspection_ok([], NULL, NULL, levels, [], as_of, round, year, level, mode, start_date);
 -- ... the one or the other (the branch not taken folds away) ...
@@ -907,6 +910,16 @@ WHERE NOT unit_days_apply(districts, townships, unit_types, poverty_only, rounds
 UNION ALL
 SELECT * FROM inspection_sums_days(levels, as_of)
 WHERE unit_days_apply(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes);
+-- ... the roster's units and those covered (first_covers' two counts, without its rows) from the
+-- inspection rows' sums (sums_table: inspection_sums_rows' row, a CTE of the calling statement): under
+-- any inspection filter the covered units are the distinct roster units among the filtered
+-- inspections (a roster unit's inspections carry its roster district, township, type and poverty
+-- mark, _live.sql, so they pass the unit filters exactly when it does); no roster joined to them
+-- (national, one round: the roster's 611k units left out) ...
+CREATE OR REPLACE MACRO roster_cover_counts(districts, townships, unit_types, poverty_only, sums_table) AS TABLE
+SELECT (SELECT count(*) FROM f_units(districts, townships, unit_types, poverty_only)) AS units_total,
+       roster_covered AS units_covered
+FROM query_table(sums_table);
 -- ... and the headline row from the calling statement's CTEs (query_table): the roster's units and
 -- those covered (cover_table: units_total, units_covered), the issue list's figures (listed_table:
 -- issue_list_stats' row) and the inspections' sums (sums_table: inspection_sums' row).
@@ -927,7 +940,7 @@ SELECT
     CASE WHEN roster.present THEN cover.units_covered ELSE sums.units_inspected END AS units_covered,
     CASE WHEN roster.present THEN cover.units_covered / nullif(cover.units_total, 0) END AS coverage_rate,
     roster.present AS has_roster,
-    sums.* EXCLUDE (counts_rate),
+    sums.* EXCLUDE (counts_rate, roster_covered),
     rect.*,
     -- the two issue totals (issue 25 item 4): issues_found sums the inspections' reported counts
     -- (发现问题数), listed_issues counts the rows of their issue lists; NULL without an issue list
