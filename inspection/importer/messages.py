@@ -11,6 +11,14 @@ from __future__ import annotations
 # ---------------------------------------------------------------- problems of a row
 
 BLANK_REQUIRED = "必填项为空"
+NOT_REPORTED_HINT = "请填写实际的值（数量为零时填 0）"
+
+
+def not_reported_required(shown: str) -> str:
+    """A required cell holding a not-reported mark ("/", "—", 无数据): filled, but with no value."""
+    return f"填写的「{shown}」表示未填报，但这是必填项"
+
+
 CSV_BLANK_HINT = "CSV 没有合并单元格：原表中合并的单元格另存为 CSV 后只有第一格有值，请逐行填写，或直接导入 Excel 文件"
 NO_SECTION = "问题类别为空：这一行之前没有“一、……”这样的分类标题"
 NO_SECTION_HINT = "请在问题前加上分类标题行，或增加“问题类别”列"

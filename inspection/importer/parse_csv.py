@@ -155,18 +155,22 @@ class CsvPath:
                               f"m{k}.hit AND (m{k}.reason IS NOT NULL OR m{k}.val IS NULL)" for k, m in checked)
             found_rows = con.execute(f"SELECT d.r, {picks} FROM {rows} d {joins} WHERE {bad} ORDER BY d.r").fetchall()
             for r, *cols in found_rows:
-                blank = set()
+                blank = {}
                 for i, (_, m) in enumerate(checked):
                     cell, reason, hint, empty = cols[4 * i: 4 * i + 4]
                     if reason is not None:
                         self.problems.append(Problem(item.name, None, r, m.header, _show(cell), reason, hint,
                                                      unknown.get((m.field, cell))))
                     elif empty:
-                        blank.add(m.field)
+                        blank[m.field] = cell
                 for name in table.required:
-                    if name in blank:
+                    if name in blank and cells.is_blank(blank[name]):
                         self.problems.append(Problem(item.name, None, r, labels[name], "", messages.BLANK_REQUIRED,
                                                      messages.CSV_BLANK_HINT))
+                    elif name in blank:  # "/" or "—": not reported
+                        shown = _show(blank[name])
+                        self.problems.append(Problem(item.name, None, r, labels[name], shown,
+                                                     messages.not_reported_required(shown), messages.NOT_REPORTED_HINT))
 
         values = []
         for k, m in enumerate(maps):

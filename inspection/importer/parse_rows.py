@@ -103,8 +103,13 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                 values["subcategory"] = subcategory
         for name in required:
             if name in values and values[name] is None:
-                problems.append(Problem(file, sheet_label, row_number, header_labels[name], "", messages.BLANK_REQUIRED,
-                                        blank_hint))
+                cell = row[columns[name].index] if name in columns and columns[name].index < len(row) else None
+                if cells.is_blank(cell):
+                    problems.append(Problem(file, sheet_label, row_number, header_labels[name], "",
+                                            messages.BLANK_REQUIRED, blank_hint))
+                else:  # "/" or "—": not reported
+                    problems.append(Problem(file, sheet_label, row_number, header_labels[name], _show(cell),
+                                            messages.not_reported_required(_show(cell)), messages.NOT_REPORTED_HINT))
             elif name == "category" and found.sections and name not in values:
                 problems.append(Problem(file, sheet_label, row_number, None, None,
                                         messages.NO_SECTION, messages.NO_SECTION_HINT))

@@ -304,3 +304,19 @@ def test_a_serial_date_of_a_1904_workbook_is_read_from_1904(con):
 def test_a_year_in_a_1904_workbook_is_still_a_year(con):
     result = run(con, roster_csv(), InputFile("巡察情况.xlsx", _workbook_1904(2021)))
     assert [p.reason for p in result.problems] == ["只有年份，不是日期"]
+
+
+# ---------------------------------------------------------------- a required cell marked "not reported"
+
+@pytest.mark.parametrize("mark", ["—", "/", "无数据"])
+def test_a_required_cell_marked_not_reported_is_named_as_such_on_both_csv_paths(monkeypatch, mark):
+    """发现问题数 "—": the cell is filled, so 必填项为空 with a hint about merged cells saved as CSV
+    sent the clerk looking for a blank that is not there."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][FOUND], rows[1][START] = mark, mark
+    rows[1][FOUND] = ""  # a real blank keeps its message
+    result, _ = run_both(monkeypatch, [roster_csv()], [InputFile("巡察情况.csv", csv_bytes([INSPECTION_HEADER, *rows]))])
+    got = [(p.row, p.column, p.value, p.reason) for p in result.problems]
+    assert got == [(2, "发现问题数", mark, f"填写的「{mark}」表示未填报，但这是必填项"),
+                   (3, "开始日期", mark, f"填写的「{mark}」表示未填报，但这是必填项"),
+                   (3, "发现问题数", "", "必填项为空")]
