@@ -150,6 +150,10 @@ DEFAULT_STATUS = "in_progress"
 SUMMARY_MARKERS = ("合计", "总计", "小计")
 # a breakdown of a summary row (合计 / 其中：市级巡察 / 县级巡察): a first non-empty cell starting with these
 SUMMARY_STARTS = ("其中",)
+# a first non-empty cell ending with this is a summary row too: 汇总 is what Chinese Excel writes in the
+# total row of a table (插入 > 表格, 汇总行), and 全县汇总 / 城关镇汇总 what offices write for 合计. Only the
+# first cell: in a label column (an issue category 报表汇总) it may be a record's own word
+SUMMARY_ENDS = ("汇总",)
 NOTE_MARKERS = ("说明", "备注", "注:")
 # a note row's first non-empty cell starts with one of these (after whitespace is removed); its text
 # often names people and is never stored or shown, only its row number and kind

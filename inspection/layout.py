@@ -246,7 +246,8 @@ def note_kind(text: str) -> bool:
 
 
 def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
-    """'blank', 'summary' (合计/总计/小计 in the first non-empty cell or a label column), 'note'
+    """'blank', 'summary' (合计/总计/小计 in the first non-empty cell or a label column, a first one
+    ending with 汇总), 'note'
     (填表人, 审核人, 说明, ... at the start of the first non-empty cell) or 'data'. Section headings
     are found by `section_heading`."""
     for first in row:
@@ -257,6 +258,8 @@ def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
         return "blank"
     if type(first) is str:  # cheap tests first: this runs on every row
         if "计" in first and _SUMMARY.search(_compact(first)):
+            return "summary"
+        if "汇" in first and _compact(first).endswith(contract.SUMMARY_ENDS):
             return "summary"
         if first.lstrip()[:1] in _NOTE_FIRST and note_kind(_compact(first)):
             return "note"

@@ -12,6 +12,7 @@ from support.fast_path import run_both
 from support.ledgers import (
     INSPECTION_HEADER,
     INSPECTION_ROWS,
+    ISSUE_HEADER,
     csv_bytes,
     fresh_store,
     roster_csv,
@@ -320,3 +321,40 @@ def test_a_required_cell_marked_not_reported_is_named_as_such_on_both_csv_paths(
     assert got == [(2, "发现问题数", mark, f"填写的「{mark}」表示未填报，但这是必填项"),
                    (3, "开始日期", mark, f"填写的「{mark}」表示未填报，但这是必填项"),
                    (3, "发现问题数", "", "必填项为空")]
+
+
+# ---------------------------------------------------------------- 汇总: Excel's total row
+
+def _table_with_total_row() -> bytes:
+    """A sheet formatted as a table (插入 > 表格) with its 汇总行 on: 汇总 and SUBTOTAL formulas below."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out)
+    sheet = book.add_worksheet("巡察情况")
+    columns = [{"header": h} for h in INSPECTION_HEADER]
+    columns[0]["total_string"] = "汇总"
+    columns[FOUND]["total_function"] = "sum"
+    columns[CLUES]["total_function"] = "sum"
+    rows = [list(r) for r in INSPECTION_ROWS]
+    sheet.add_table(0, 0, len(rows) + 1, len(INSPECTION_HEADER) - 1,
+                    {"data": rows, "columns": columns, "total_row": True})
+    book.close()
+    return out.getvalue()
+
+
+def test_the_total_row_of_an_excel_table_is_skipped_as_a_summary(con):
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", _table_with_total_row()))
+    assert result.status == "imported", result.problems
+    assert result.skipped == 1 and any("合计/小计行 1 行（第 4 行）" in w for w in result.warnings)
+    assert _figures(con) == PLAIN_FIGURES
+
+
+@pytest.mark.parametrize("label", ["汇总", "全县汇总", "汇 总"])
+def test_a_huizong_row_is_skipped_on_both_csv_paths_and_a_category_saying_it_is_kept(monkeypatch, label):
+    rows = [INSPECTION_HEADER, *INSPECTION_ROWS, [label, *[""] * 8, 3, 1, 1, 2]]
+    issues = [["2021年第一轮", "东城区", "城关镇", "张家村", "报表汇总", "", "已整改", "", ""]]
+    result, data = run_both(monkeypatch, [roster_csv()], [InputFile("巡察情况.csv", csv_bytes(rows)),
+                                                           InputFile("问题.csv", csv_bytes([ISSUE_HEADER, *issues]))])
+    assert result.status == "imported", result.problems
+    assert result.skipped == 1 and len(data["inspections"]) == 2 and len(data["issues"]) == 1
