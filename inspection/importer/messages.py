@@ -70,6 +70,11 @@ def missing_columns(table_label: str, missing: list[str]) -> str:
 _PLACE_COLUMNS = {"district": ("县区", "文水县"), "township": ("乡镇街道", "城关镇")}
 
 
+# a workbook's statistics sheet (by district or township) or pivot table names districts and counts
+# but no unit: it is read as a table missing its columns; a hidden sheet is never read
+NOT_A_LEDGER_HINT = "若这个工作表不是台账（如按县区、乡镇汇总的统计表或数据透视表），请把它删除或隐藏后再导入"
+
+
 def missing_columns_hint(headers: list[str], fields: list[str] = ()) -> str:
     hint = "表头可用的名称见数据规范（如 " + "、".join(headers) + "）"
     places = [_PLACE_COLUMNS[f] for f in fields if f in _PLACE_COLUMNS]

@@ -226,7 +226,8 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     if missing:
         problems.append(Problem(file, sheet_label, header_index + 1, None, None,
                                 messages.missing_columns(table.label, [table.field(f).label for f in missing]),
-                                messages.missing_columns_hint([table.field(f).headers[0] for f in missing], missing),
+                                messages.missing_columns_hint([table.field(f).headers[0] for f in missing], missing)
+                                + (f"；{messages.NOT_A_LEDGER_HINT}" if raw.name and "unit_name" in missing else ""),
                                 mappings.Unknown("header", table.name, fields=tuple(missing))))
         return None, (ParsedSheet(file, raw.name, table, [], 0), None)
     header_rows = 1 + sum(1 for r in raw.rows[max(0, header_index - 2):header_index]

@@ -358,3 +358,33 @@ def test_a_huizong_row_is_skipped_on_both_csv_paths_and_a_category_saying_it_is_
                                                            InputFile("问题.csv", csv_bytes([ISSUE_HEADER, *issues]))])
     assert result.status == "imported", result.problems
     assert result.skipped == 1 and len(data["inspections"]) == 2 and len(data["issues"]) == 1
+
+
+# ---------------------------------------------------------------- a statistics sheet beside the ledger
+
+STATISTICS = [["县区", "乡镇街道", "巡察村数", "发现问题数"], ["东城区", "城关镇", 1, 2], ["西城区", "河口镇", 1, 1],
+              ["合计", None, 2, 3]]
+
+
+@pytest.mark.parametrize("state", ["visible", "hidden"])
+def test_a_statistics_sheet_beside_the_ledger_says_how_to_leave_it_out(con, state):
+    """A sheet of figures by district names no unit: it reads as a table missing its columns, and the
+    refusal says that a sheet that is no ledger is left out once deleted or hidden (as hidden it is)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "巡察情况"
+    for row in [INSPECTION_HEADER, *INSPECTION_ROWS]:
+        book.active.append(row)
+    sheet = book.create_sheet("统计")
+    sheet.sheet_state = state
+    for row in STATISTICS:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    result = run(con, roster_csv(), InputFile("巡察台账.xlsx", out.getvalue()))
+    if state == "hidden":
+        assert result.status == "imported", result.problems
+        return
+    [problem] = result.problems
+    assert problem.sheet == "统计" and "删除或隐藏" in problem.suggestion
