@@ -183,11 +183,18 @@ def normalise_text(value: str) -> str:
     return unicodedata.normalize("NFKC", value).translate(_INVISIBLE).strip()
 
 
+# a template's marks on its columns: *县区 / 县区* (an asterisk or ※ for a required column), 县区（必填）
+_REQUIRED_MARK = re.compile(r"\((必填|必填项|选填|选填项|可选|非必填)\)$")
+_MARKS = "*※★☆"
+
+
 def normalise_header(value: object) -> str:
     """A header cell as the synonym table writes it."""
     text = normalise_text(str(value or ""))
     text = re.sub(r"\s+", "", text)
-    text = _UNIT_SUFFIX.sub("", text)
+    if text.endswith(")"):
+        text = _REQUIRED_MARK.sub("", text)
+    text = _UNIT_SUFFIX.sub("", text.strip(_MARKS)).strip(_MARKS)
     return text.lower()
 
 

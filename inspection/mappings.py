@@ -365,8 +365,8 @@ class Applied:
         self.headers: dict[str, dict[str, Mapping]] = {name: {} for name in TABLE_NAMES}
         self.values: dict[tuple[str, str], dict[str, Mapping]] = {}
         for m in found or ():
-            if m.kind == "header":
-                self.headers.setdefault(m.table, {})[m.header] = m
+            if m.kind == "header":  # keyed as the header is looked up now (a mark dropped since: *村名)
+                self.headers.setdefault(m.table, {})[header_key(m.header)] = m
             else:
                 self.values.setdefault((m.table, m.field), {})[m.value] = m
         self.index: dict[str, dict[str, str]] = {

@@ -388,3 +388,14 @@ def test_a_statistics_sheet_beside_the_ledger_says_how_to_leave_it_out(con, stat
         return
     [problem] = result.problems
     assert problem.sheet == "统计" and "删除或隐藏" in problem.suggestion
+
+
+# ---------------------------------------------------------------- a template's marks on its headers
+
+@pytest.mark.parametrize("mark", ["*{}", "{}*", "＊{}", "※{}", "{}（必填）", "{}(必填项)", "{}\n（选填）", "*{}（个）"])
+def test_headers_marked_required_or_optional_by_a_template_are_recognised(con, mark):
+    """Import templates of office systems mark their required columns: *县区, 县区（必填）."""
+    header = [mark.format(h) for h in INSPECTION_HEADER]
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", _sheet([header, *INSPECTION_ROWS])))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
