@@ -1460,40 +1460,34 @@ SELECT d.district, c.month, least(last_day(c.month), as_of::DATE) AS day, d.unit
        plan_share(d.target, d.plan_start, d.plan_end, day) AS plan_rate
 FROM curve c JOIN d USING (district);
 
--- The curves from the units (first_covers): under a township, unit type or poverty filter, at a
--- finer grain, or under inspection filters (no plan line then).
-CREATE OR REPLACE MACRO coverage_curve_units(districts, townships, unit_types, poverty_only,
-                                             rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
-WITH u AS (
-    SELECT * FROM first_covers(districts, townships, unit_types, poverty_only,
-                               rounds, year_from, year_to, levels, modes, as_of, grain)
-), monthly AS (
-    -- roster units by district and the month of their first inspection
-    SELECT district, date_trunc('month', first_date)::DATE AS month, count(*) AS n
-    FROM u WHERE first_date IS NOT NULL
-    GROUP BY ALL
-), dist AS (
+-- The curves from the units: under a township, unit type or poverty filter, at a finer grain, or
+-- under inspection filters (no plan line then), from the areas' roster units (areas_table: district
+-- as the area, units_total, plan_district) and their units first covered by month (monthly_table:
+-- district, month, n), CTEs of the calling statement (query_table) ...
+CREATE OR REPLACE MACRO coverage_curve_from(areas_table, monthly_table, as_of,
+                                            rounds, year_from, year_to, levels, modes) AS TABLE
+WITH dist AS (
     -- each area's plan (its district's), and an integer key for the running sums
     SELECT a.district, a.units_total, p.plan_start, p.plan_end, p.target,
            CAST(row_number() OVER (ORDER BY a.district) AS INTEGER) AS k
-    FROM (SELECT district, count(*) AS units_total, any_value(plan_district) AS plan_district
-          FROM u GROUP BY district) a
+    FROM query_table(areas_table) a
     LEFT JOIN v_plan p ON p.district = a.plan_district
 ), months AS (
     SELECT unnest(generate_series(
-        date_trunc('month', least((SELECT min(first_date) FROM u), (SELECT min(plan_start) FROM dist))),
+        date_trunc('month', least((SELECT min(month) FROM query_table(monthly_table)),
+                                  (SELECT min(plan_start) FROM dist))),
         date_trunc('month', as_of::DATE), INTERVAL 1 MONTH))::DATE AS month
 ), points AS (
     SELECT month, least(last_day(month), as_of::DATE) AS day FROM months WHERE month IS NOT NULL
 ),
--- Every first_date is on or before as_of (f_inspections), so "first covered on or before the
+-- Every first cover is on or before as_of (f_inspections), so "first covered on or before the
 -- point's day" is "first covered in the point's month or earlier": a running sum over months.
 counted AS (
     SELECT d.district, p.month, p.day, d.units_total, d.target, d.plan_start, d.plan_end,
            CAST(sum(coalesce(m.n, 0)) OVER (PARTITION BY d.k ORDER BY p.month) AS BIGINT) AS units_covered
     FROM dist d
     CROSS JOIN points p
-    LEFT JOIN monthly m ON m.district = d.district AND m.month = p.month
+    LEFT JOIN query_table(monthly_table) m ON m.district = d.district AND m.month = p.month
 )
 SELECT
     district,
@@ -1506,6 +1500,27 @@ SELECT
     CASE WHEN plan_applies(rounds, year_from, year_to, levels, modes) THEN
         plan_share(target, plan_start, plan_end, day) END AS plan_rate
 FROM counted;
+-- ... the areas and months of first_covers' rows (units_table, a CTE of the calling statement) ...
+CREATE OR REPLACE MACRO cover_areas(units_table) AS TABLE
+SELECT district, count(*) AS units_total, any_value(plan_district) AS plan_district
+FROM query_table(units_table) GROUP BY district;
+CREATE OR REPLACE MACRO cover_area_months(units_table) AS TABLE
+SELECT district, date_trunc('month', first_date)::DATE AS month, count(*) AS n
+FROM query_table(units_table) WHERE first_date IS NOT NULL
+GROUP BY ALL;
+-- ... and the curves of first_covers' rows (queries/paths/ reads them through coverage_curve_from
+-- from the roster's first covers alone, or from the inspections alone under a round, year or mode filter).
+CREATE OR REPLACE MACRO coverage_curve_units(districts, townships, unit_types, poverty_only,
+                                             rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
+WITH u AS (
+    SELECT * FROM first_covers(districts, townships, unit_types, poverty_only,
+                               rounds, year_from, year_to, levels, modes, as_of, grain)
+), areas AS (
+    SELECT * FROM cover_areas('u')
+), monthly AS (
+    SELECT * FROM cover_area_months('u')
+)
+SELECT * FROM coverage_curve_from('areas', 'monthly', as_of, rounds, year_from, year_to, levels, modes);
 
 CREATE OR REPLACE MACRO coverage_curve(districts, townships, unit_types, poverty_only,
                                        rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
