@@ -184,8 +184,8 @@ def normalise_text(value: str) -> str:
 
 
 # a template's marks on its columns: *县区 / 县区* (an asterisk or ※ for a required column), 县区（必填）
-_REQUIRED_MARK = re.compile(r"\((必填|必填项|选填|选填项|可选|非必填)\)$")
-_MARKS = "*※★☆"
+REQUIRED_MARK = re.compile(r"\((必填|必填项|选填|选填项|可选|非必填)\)$")
+HEADER_MARKS = "*※★☆"
 
 
 def normalise_header(value: object) -> str:
@@ -193,8 +193,8 @@ def normalise_header(value: object) -> str:
     text = normalise_text(str(value or ""))
     text = re.sub(r"\s+", "", text)
     if text.endswith(")"):
-        text = _REQUIRED_MARK.sub("", text)
-    text = _UNIT_SUFFIX.sub("", text.strip(_MARKS)).strip(_MARKS)
+        text = REQUIRED_MARK.sub("", text)
+    text = _UNIT_SUFFIX.sub("", text.strip(HEADER_MARKS)).strip(HEADER_MARKS)
     return text.lower()
 
 

@@ -399,3 +399,16 @@ def test_headers_marked_required_or_optional_by_a_template_are_recognised(con, m
     result = run(con, roster_csv(), InputFile("巡察情况.xlsx", _sheet([header, *INSPECTION_ROWS])))
     assert result.status == "imported", result.problems
     assert _figures(con) == PLAIN_FIGURES
+
+
+@pytest.mark.parametrize("mark", ["{}", "\ufeff{}", "*{}", "＊{}", "{}（必填）"])
+def test_csvs_joined_with_their_marked_headers_skip_the_second_header_on_both_paths(monkeypatch, mark):
+    """Two CSVs joined (copy /b a.csv+b.csv): the second keeps its byte-order mark, or a template's marks,
+    on its header row, which is skipped as a repeated header by the vectorised path too."""
+    header = [mark.format(h) for h in INSPECTION_HEADER]
+    first = csv_bytes([header, INSPECTION_ROWS[0]], "utf-8-sig" if "\ufeff" in mark else "utf-8")
+    second = csv_bytes([header, INSPECTION_ROWS[1]], "utf-8-sig" if "\ufeff" in mark else "utf-8")
+    # the vectorised path finds the header again and leaves the file to the row path
+    result, data = run_both(monkeypatch, [roster_csv()], [InputFile("巡察情况.csv", first + second)], expect_fast=False)
+    assert result.status == "imported", result.problems
+    assert result.skipped == 1 and len(data["inspections"]) == 2
