@@ -154,8 +154,9 @@ def _is_unit(text: str) -> bool:
 
 def units_row(row: list[object]) -> bool:
     """A row of units under a header (个 / 件 / 人 / 万元, 单位：个): every filled cell a unit, one at least."""
-    texts = [t for t in _header_texts(row) if t]
-    return bool(texts) and all(type(c) is str for c in row if not cells.is_blank(c)) and all(map(_is_unit, texts))
+    filled = [c for c in row if not cells.is_blank(c)]
+    # as written (a header's normalisation would drop a bracketed unit: （个） is no header text)
+    return bool(filled) and all(type(c) is str and _is_unit(_compact(c)) for c in filled)
 
 
 def column_numbers_row(row: list[object]) -> bool:

@@ -63,9 +63,10 @@ def _units_row(first: object = None) -> list[object]:
 @pytest.mark.parametrize("under", [
     [_units_row()],  # 个 / （件） under the count columns
     [_units_row("单位：")],
+    [[None] * FOUND + ["（个）", "（件）"]],  # bracketed units only
     [["甲", "乙", *range(1, len(INSPECTION_HEADER) - 1)]],  # the column numbers (栏次) of a statistical form
     [_units_row(), list(range(1, len(INSPECTION_HEADER) + 1))],
-], ids=["units", "units-labelled", "column-numbers", "both"])
+], ids=["units", "units-labelled", "bracketed", "column-numbers", "both"])
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
 def test_a_units_or_column_numbers_row_under_the_header_is_part_of_the_header(con, under, kind):
     rows = [INSPECTION_HEADER, *under, *INSPECTION_ROWS]
