@@ -79,7 +79,8 @@ class CsvPath:
         # blank, summary, note and section rows: a first cell that starts with a plain character, no 计
         # (合计, 小计) in it or a label column, and more than two cells filled make a data row; any
         # other row is classified by `_row_kind` itself (few: blank, 合计, notes, headings)
-        sure = " AND ".join([f"coalesce(regexp_matches(c0, '{_SURE_DATA}'), false)", "strpos(c0, '计') = 0", "strpos(c0, '汇') = 0",
+        sure = " AND ".join([f"coalesce(regexp_matches(c0, '{_SURE_DATA}'), false)", "strpos(c0, '计') = 0",
+                             *(f"strpos(c0, '{end[0]}') = 0" for end in contract.SUMMARY_ENDS),  # 汇总
                              *(f"strpos(coalesce(c{c}, ''), '计') = 0" for c in shape.labels if c),
                              f"coalesce({', '.join(f'c{c}' for c in range(2, width))}) IS NOT NULL"
                              if width > 2 else "true"])
