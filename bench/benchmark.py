@@ -1371,6 +1371,30 @@ opening a page and < 1.0 s after a filter change (issue 22); on DuckLake, pages 
   54 missed; follow-up 43); the browser meets both targets on every page (open 1.1-1.9 s, filter change
   0.5-0.9 s); pandas at national 2.0x (side by side 3.4x; 5x missed: at province the seven are planning-
   bound, docs/planning.md); DuckLake warm medians 0.9-1.1x the file, p95 0.8-1.3x (within 1.5x).
+- **Session 17 (2026-12-07 01:22 - 03:40, a new machine: every store built again at 01:25-01:30).**
+  The import phase at 01:25 on main bb7e66f: the largest national file (1,000,006 rows) 11.6 s wall,
+  19.1 s CPU, peak 2.7 GB. (1) A covered unit counted as a roster unit among the filtered inspections
+  (a roster unit's inspections carry its district, township, name, type and poverty mark): under a
+  round, year or mode filter headline_totals (3_district_filtered, 4_area: in the sums' own pass),
+  coverage_by_district, _unit_type, _poverty (.rows), coverage_by_month and coverage_by_district_month
+  (3_rows) read the inspections alone instead of the roster joined to them; (2) the roster's first
+  covers of the levels serve a level filter in three more paths, and the curves' 2_units became
+  2_roster (first_covers_roster alone); (3) results_by_district sums its month rows before the join to
+  the units. Per query, CPU over the benchmark's sets on the paths changed (docs/planning.md "Session
+  17"): national headline 4_area 59 -> ~34 ms, coverage_by_month 3_rows 25 -> 16, coverage by district,
+  type and poverty 13-14 -> 10-11, results_by_district 17.8 -> 13.0; province 1-6 ms each. Whole pages
+  at province did not separate old from new (main bb7e66f on its own fresh store and this code on a
+  fresh one, alternating twice at 02:50: the same code's briefing CPU median moved 89 -> 75 between
+  rounds, more than old and new differ). A helper worked on the importer beside it (office files,
+  tests/importer/test_office_exports.py), not on speed. Final figures: the tables above (province
+  queries 02:52 on a fresh store, browser and lake 02:37-02:40 on the same code, on a store upgraded in
+  place; national queries and pandas 02:58-03:00 on a fresh store). The machine was slower than in the
+  morning's import (the same national file 11.6 -> 14.5 s wall) and than session 16's: pages this
+  session left alone moved as much (national unit page side by side p95 112 -> 223 ms). Province under
+  50 ms on 4 of 7 (briefing 58, coverage 60, follow-up 57; main bb7e66f in the same minutes 47-71);
+  national under 300 on every page (95-223); pandas at national 2.5x (side by side 4.8x; 5x missed);
+  browser at 02:37 right after the suite: open 1.2-2.1 s, filter 0.6-1.2 s (follow-up open and
+  coverage and follow-up filter missed; session 16 met both on this code's predecessor).
 """
 
 
