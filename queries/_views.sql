@@ -1508,17 +1508,6 @@ CREATE OR REPLACE MACRO cover_area_months(units_table) AS TABLE
 SELECT district, date_trunc('month', first_date)::DATE AS month, count(*) AS n
 FROM query_table(units_table) WHERE first_date IS NOT NULL
 GROUP BY ALL;
--- ... each roster unit's first filtered inspection, from the inspections alone (a roster unit's
--- inspections carry its roster district, township, name, type and poverty mark, _live.sql: they pass
--- the unit filters and fall in its area exactly when it does): first_covers' covered rows without the
--- roster joined to them (its area as district, unit_id, first_date), for the curves under a round, year
--- or mode filter ...
-CREATE OR REPLACE MACRO first_inspected(districts, townships, unit_types, poverty_only,
-                                        rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
-SELECT area(grain, district, township, unit_name) AS district, unit_id, min(start_date) AS first_date
-FROM f_inspections(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes, as_of)
-WHERE in_roster
-GROUP BY ALL;
 -- ... and the curves of first_covers' rows (queries/paths/ reads them through coverage_curve_from
 -- from the roster's first covers alone, or from the inspections alone under a round, year or mode filter).
 CREATE OR REPLACE MACRO coverage_curve_units(districts, townships, unit_types, poverty_only,
