@@ -655,6 +655,17 @@ FROM (SELECT unit_id, area(grain, district, township, unit_name) AS district, di
              unit_type, is_poverty_village
       FROM m_roster_first
       WHERE unit_ok(districts, townships, unit_types, poverty_only, district, township, unit_type, is_poverty_village));
+-- Each roster unit's first filtered inspection, from the inspections alone (a roster unit's
+-- inspections carry its roster district, township, name, type and poverty mark, _live.sql: they pass
+-- the unit filters and fall in its area exactly when it does): its area as district, unit_id,
+-- first_date. first_covers' detail branch joins the roster to it; the curves under a round, year or
+-- mode filter read it without the roster (queries/paths/*.3_rows).
+CREATE OR REPLACE MACRO first_inspected(districts, townships, unit_types, poverty_only,
+                                        rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
+SELECT area(grain, district, township, unit_name) AS district, unit_id, min(start_date) AS first_date
+FROM f_inspections(districts, townships, unit_types, poverty_only, rounds, year_from, year_to, levels, modes, as_of)
+WHERE in_roster
+GROUP BY ALL;
 CREATE OR REPLACE MACRO first_covers(districts, townships, unit_types, poverty_only,
                                      rounds, year_from, year_to, levels, modes, as_of, grain) AS TABLE
 SELECT * FROM first_covers_roster(districts, townships, unit_types, poverty_only, levels, as_of, grain)
@@ -664,10 +675,9 @@ SELECT u.unit_id, u.district, u.plan_district, f.first_date, u.unit_type, u.is_p
 FROM (SELECT unit_id, district AS plan_district, area(grain, district, township, unit_name) AS district,
              unit_type, is_poverty_village
       FROM f_units(districts, townships, unit_types, poverty_only)) u
-LEFT JOIN (SELECT unit_id, min(start_date) AS first_date
-           FROM f_inspections(districts, townships, unit_types, poverty_only,
-                              rounds, year_from, year_to, levels, modes, as_of)
-           GROUP BY unit_id) f USING (unit_id)
+LEFT JOIN (SELECT unit_id, first_date
+           FROM first_inspected(districts, townships, unit_types, poverty_only,
+                                rounds, year_from, year_to, levels, modes, as_of, grain)) f USING (unit_id)
 WHERE NOT roster_applies(rounds, year_from, year_to, modes);
 
 -- The plan line: the share of the roster the plan calls for on a day, linear from plan_start (0)
