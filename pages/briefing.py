@@ -157,7 +157,7 @@ def render_grid(brief, filters, shot: bool, lang: str, mk: marks.Marks) -> None:
                     config["displayModeBar"] = False
                 if mk.watermark and export.png_available():  # the toolbar's PNG would be unmarked and unlogged
                     config["modeBarButtonsToRemove"] = [*config["modeBarButtonsToRemove"], "toImage"]
-                st.plotly_chart(fig, config=config, width="stretch", key=f"brief_{row_start}_{slide.title}")
+                st.plotly_chart(fig, config=config, width="stretch", key=f"brief_{row_start}_{slide.title}", theme=None)
                 if not shot:
                     render_png_button(slide, filters, lang, mk)
 

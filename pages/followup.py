@@ -26,7 +26,7 @@ def can_edit() -> bool:
 
 
 def show(fig, title_key: str, filters, lang: str, key: str) -> None:
-    st.plotly_chart(fig, key=key, config=ui.chart_config(t(title_key, "zh"), filters), width="stretch")
+    st.plotly_chart(fig, key=key, config=ui.chart_config(t(title_key, "zh"), filters), width="stretch", theme=None)
     st.caption(ui.caption(filters, lang))
 
 

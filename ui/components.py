@@ -40,9 +40,9 @@ def chart(fig: go.Figure, title_key: str, filters: Filters, key: str | None = No
     lang = state.lang()
     config = chart_config(file_title or t(title_key, "zh"), filters)
     if on_click is not None and key is not None:
-        st.plotly_chart(fig, key=key, on_select=on_click, selection_mode="points", config=config, width="stretch")
+        st.plotly_chart(fig, key=key, on_select=on_click, selection_mode="points", config=config, width="stretch", theme=None)
     else:
-        st.plotly_chart(fig, key=key, config=config, width="stretch")
+        st.plotly_chart(fig, key=key, config=config, width="stretch", theme=None)
     st.caption(caption(filters, lang))
 
 
