@@ -121,3 +121,18 @@ def test_one_transaction_rule_for_every_small_write():
     rollbacks = {name: (ROOT / "inspection" / name).read_text(encoding="utf-8").count('"ROLLBACK"')
                  for name in ("exportlog.py", "mappings.py", "plan.py", "store.py")}
     assert rollbacks == {"exportlog.py": 0, "mappings.py": 0, "plan.py": 0, "store.py": 1}
+
+
+def test_every_chart_is_drawn_with_the_figures_own_template():
+    """st.plotly_chart(theme=None) everywhere: Streamlit's chart theme would restyle a chart in the
+    browser (then screen and PNG export differ) and draws each chart twice (its theme is applied again
+    once the chart is drawn). inspection/charts.py TEMPLATE states the look."""
+    import ast
+
+    calls = []
+    for path in [ROOT / "dashboard.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "plotly_chart":
+                theme = next((k.value for k in node.keywords if k.arg == "theme"), None)
+                calls.append((path.name, node.lineno, isinstance(theme, ast.Constant) and theme.value is None))
+    assert calls and all(ok for *_, ok in calls), [c for c in calls if not c[2]]
