@@ -517,9 +517,10 @@ _BOOLERR = re.compile(rb"\x05\x02\x08\x00(.{4})..(.)\x01", re.S)
 _FORMULA_ERROR = re.compile(rb"\x06\x00[\x14-\xff].(.{4})..\x02.(.)...\xff\xff", re.S)
 
 
-def _xls_errors(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
-    """The error cells of an .xls (BIFF5/8) workbook by sheet name: the Excel reader reads them as
-    blanks. The workbook globals are walked record by record (sheet names and where each sheet
+def _xls_errors(data: bytes) -> tuple[dict[str, dict[tuple[int, int], str]], bool]:
+    """The error cells of an .xls (BIFF5/8) workbook by sheet name (the Excel reader reads them as
+    blanks), and whether it counts its dates from 1904 (its DATEMODE record: the Excel reader reads a
+    date cell from 1904, not a date kept as a plain number). The workbook globals are walked record by record (sheet names and where each sheet
     starts); the sheets, a record per cell, are searched for the two records that hold an error
     (a byte search: walking a million records in Python costs seconds). A match inside other data
     is possible in theory: only cells the reader read as blank take an error (`_set_errors`)."""
@@ -528,11 +529,13 @@ def _xls_errors(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
     with olefile.OleFileIO(data) as ole:
         stream = "Workbook" if ole.exists("Workbook") else "Book"
         book = ole.openstream(stream).read()
-    codec, pending, pos = "latin-1", [], 0
+    codec, pending, pos, date1904 = "latin-1", [], 0, False
     while pos + 4 <= len(book):
         kind, length = struct.unpack_from("<HH", book, pos)
         body = book[pos + 4: pos + 4 + length]
-        if kind == 0x0042 and length >= 2:  # CODEPAGE
+        if kind == 0x0022 and length >= 2:  # DATEMODE
+            date1904 = struct.unpack_from("<H", body)[0] == 1
+        elif kind == 0x0042 and length >= 2:  # CODEPAGE
             page = struct.unpack_from("<H", body)[0]
             codec = "utf-16-le" if page == 1200 else "latin-1" if page in (367, 1252, 32769) else f"cp{page}"
         elif kind == 0x0085 and length >= 8:  # BOUNDSHEET: where the sheet starts, its name
@@ -542,7 +545,7 @@ def _xls_errors(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
         pos += 4 + length
     sheets = sorted((offset, _biff_name(raw, codec)) for offset, raw in pending)
     if not sheets:
-        return {}
+        return {}, date1904
     starts = [offset for offset, _ in sheets]
     errors: dict[str, dict[tuple[int, int], str]] = {}
     found = [(m.start(), m.group(1), m.group(2)) for m in _BOOLERR.finditer(book, starts[0])]
@@ -551,7 +554,7 @@ def _xls_errors(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
         row, col = struct.unpack("<HH", where)
         name = sheets[bisect.bisect_right(starts, at) - 1][1]
         errors.setdefault(name, {})[(row, col)] = _BIFF_ERRORS.get(code[0], "#VALUE!")
-    return errors
+    return errors, date1904
 
 
 def _biff_name(raw: bytes, codec: str) -> str:
@@ -618,17 +621,18 @@ def _ods_merged(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int,
     return merged
 
 
-def _error_cells(data: bytes, kind: str, limits: Limits) -> dict[str, dict[tuple[int, int], str]]:
-    """The zip checks (all zip kinds) and the error cells of a workbook, by sheet name."""
+def _error_cells(data: bytes, kind: str, limits: Limits) -> tuple[dict[str, dict[tuple[int, int], str]], bool]:
+    """The zip checks (all zip kinds), the error cells of a workbook by sheet name, and whether it
+    counts its dates from 1904 (.xlsx and .xls)."""
     errors = _check_xlsx_size(data, limits)
     try:
         if kind == "xls":
             return _xls_errors(data)
         if kind == "ods":
-            return _ods_errors(data)
+            return _ods_errors(data), False
     except Exception:  # a damaged file: the Excel reader says so in its own words
-        return {}
-    return errors
+        return {}, False
+    return errors, kind == "xlsx" and _date1904(data)
 
 
 def _set_errors(rows: list[list[object]], errors: dict[tuple[int, int], str], limits: Limits) -> None:
@@ -658,7 +662,7 @@ def _reraise_interrupts(exc: BaseException) -> None:
 
 
 def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet]:
-    errors = _error_cells(data, kind, limits)
+    errors, date1904 = _error_cells(data, kind, limits)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
@@ -674,7 +678,6 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
             merged = {}
     sheets = []
     hidden = _hidden_sheets(workbook)
-    date1904 = kind == "xlsx" and _date1904(data)
     for name in workbook.sheet_names:
         try:
             sheet = workbook.get_sheet_by_name(name)

@@ -308,6 +308,34 @@ def test_a_year_in_a_1904_workbook_is_still_a_year(con):
     assert [p.reason for p in result.problems] == ["只有年份，不是日期"]
 
 
+def _xls_1904(start: object) -> bytes:
+    import datetime as dt
+
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    book.dates_1904 = True  # the DATEMODE record of an old Excel for Mac workbook
+    sheet = book.add_sheet("巡察情况")
+    rows = [list(INSPECTION_HEADER), *map(list, INSPECTION_ROWS)]
+    rows[1][START], rows[2][START] = dt.date(2021, 3, 15), start  # a date cell, a date kept as a plain number
+    day = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value, *([day] if isinstance(value, dt.date) else []))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_serial_date_of_a_1904_xls_is_read_from_1904(con):
+    """An .xls (BIFF) says 1904 in its DATEMODE record: the Excel reader reads a date cell from it, and
+    the import reads a plain-number date from it too (42808 was 2017-03-14)."""
+    result = run(con, roster_csv(), InputFile("巡察情况.xls", _xls_1904(42808)))
+    assert result.status == "imported", result.problems
+    assert [r["start_date"].isoformat() for r in rows_of(con, "SELECT start_date FROM inspections ORDER BY 1")] == [
+        "2021-03-15", "2021-03-15"]
+
+
 # ---------------------------------------------------------------- a required cell marked "not reported"
 
 @pytest.mark.parametrize("mark", ["—", "/", "无数据"])
