@@ -47,6 +47,11 @@ _DATE_PATTERNS = (
     (re.compile(r"^(\d{4})[-/.](\d{1,2})$"), 2),
 )
 
+# a long date as Excel's and WPS's long formats write it (yyyy年m月d日 aaaa), kept as text: 2021/3/15 星期一,
+# 2021年3月15日 周一, 2021-03-15（周一）
+_WEEKDAY = re.compile(r"\s*\(?(星期|周|礼拜)([一二三四五六日天])\)?$")
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+
 
 # Excel's error values (a broken formula shows one); LibreOffice adds Err:502 and the like
 EXCEL_ERRORS = {
@@ -285,6 +290,9 @@ def to_date(value: object) -> dt.date | None:
         raise CellError("不是有效日期")
     # spaces around 年 月 日 (2024 年 3 月 5 日, typed to look like a printed form) as the due dates allow them
     text = re.sub(r"\s*([年月日])\s*", r"\1", re.sub(r"\s+", " ", contract.normalise_text(str(value)))).strip()
+    weekday = _WEEKDAY.search(text)
+    if weekday:
+        return _with_weekday(text[:weekday.start()], weekday)
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return to_date(float(text))
     if re.fullmatch(r"\d{4}", text) and MIN_DATE.year <= int(text) <= MAX_DATE.year:
@@ -299,6 +307,19 @@ def to_date(value: object) -> dt.date | None:
             except ValueError:
                 raise CellError("不是有效日期（月份或日期超出范围）") from None
     raise CellError("无法识别的日期格式", "请写成 2020-03-15、2020/3/15 或 2020年3月15日")
+
+
+def _with_weekday(text: str, weekday: re.Match) -> dt.date:
+    """A whole date followed by its weekday: the date, when the weekday is its own."""
+    written = weekday.group(1) + weekday.group(2)
+    if not any(pattern.match(text) for pattern, parts in _DATE_PATTERNS if parts == 3):
+        raise CellError(f"无法识别的日期格式：{written}前应是完整的年月日", "请写成 2020-03-15 或 2020年3月15日 星期日")
+    day = to_date(text)
+    if day.weekday() != _WEEKDAYS[weekday.group(2)]:
+        actual = "一二三四五六日"[day.weekday()]
+        raise CellError(f"日期与星期不符：{day.isoformat()} 是星期{actual}，单元格写的是{written}，无法判断哪个写错了",
+                        "请核对日期，改正后再导入（星期可以不写）")
+    return day
 
 
 # ---------------------------------------------------------------- dates written as text
@@ -367,6 +388,8 @@ def to_due(value: object) -> dt.date | DueText | None:
     try:
         return to_date(text)
     except CellError as exc:
+        if _WEEKDAY.search(text):  # a date and its weekday: refused as a date, not searched for a date
+            raise
         error = exc
     try:
         for pattern, make in ((_YM_END, lambda m: _month_end(int(m[1]), int(m[2]))),

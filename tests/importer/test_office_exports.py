@@ -221,6 +221,37 @@ def test_a_year_month_written_as_text_is_still_its_first_day(con):
     assert rows_of(con, "SELECT min(start_date) AS d FROM inspections")[0]["d"].isoformat() == "2021-03-01"
 
 
+# ---------------------------------------------------------------- a long date with its weekday
+
+@pytest.mark.parametrize("written", ["2021/3/15 星期一", "2021年3月15日 星期一", "2021-03-15 周一", "2021年3月15日星期一",
+                                     "2021-03-15（周一）", "2021/3/15 礼拜一"])
+def test_a_date_written_with_its_weekday_is_that_date_on_both_csv_paths(con, monkeypatch, written):
+    """Excel's and WPS's long date formats (yyyy年m月d日 aaaa) write the weekday after the date; a ledger
+    pasted or saved as text keeps it: the clerk reads 2021-03-15, and so does the import."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][START] = written
+    ledger = [InputFile("巡察情况.csv", csv_bytes([INSPECTION_HEADER, *rows]))]
+    result, data = run_both(monkeypatch, [roster_csv()], ledger)
+    assert result.status == "imported", result.problems
+    assert run(con, roster_csv(), InputFile("巡察情况.xlsx", _sheet([INSPECTION_HEADER, *rows]))).status == "imported"
+    assert [r["start_date"].isoformat() for r in rows_of(con, "SELECT start_date FROM inspections ORDER BY 1")] == [
+        "2021-03-15", "2021-03-15"]
+
+
+@pytest.mark.parametrize("column, written", [("开始日期", "2021/3/15 星期二"), ("结束日期", "2021年5月20日 周日"),
+                                             ("开始日期", "2021年3月 星期一")])
+def test_a_weekday_that_contradicts_its_date_is_refused_naming_the_cell(con, column, written):
+    """2021-03-15 was a Monday: 星期二 beside it means one of the two is mistyped, and the import cannot
+    tell which."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[1][INSPECTION_HEADER.index(column)] = written
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", _sheet([INSPECTION_HEADER, *rows])))
+    assert result.status == "rejected"
+    [problem] = result.problems
+    assert (problem.row, problem.column, problem.value) == (3, column, written)
+    assert "星期" in problem.reason and ("不符" in problem.reason or "格式" in problem.reason), problem.reason
+
+
 # ---------------------------------------------------------------- long codes Excel has already cut
 
 ROSTER_WITH_CODES = ["县区", "乡镇街道", "村(社区)", "对象编码"]
