@@ -182,6 +182,19 @@ def _is_none(value: object) -> bool:
     return isinstance(value, str) and re.sub(r"\s+", "", contract.normalise_text(value)) == "无"
 
 
+def _tick(value: object) -> str | None:
+    """The tick or cross a cell holds alone (√, ✓, ×), or None."""
+    if isinstance(value, str):
+        text = re.sub(r"\s+", "", contract.normalise_text(value))
+        if text in contract.TICKS:
+            return text
+    return None
+
+
+def _tick_refused(mark: str, what: str, hint: str) -> CellError:
+    return CellError(f"勾选标记「{mark}」不是{what}", hint)
+
+
 def to_count(value: object) -> int | None:
     if is_blank(value) or _not_reported(value):
         return None
@@ -207,6 +220,8 @@ def to_count(value: object) -> int | None:
         raise CellError("数量不能为负数")
     if _DECIMAL.match(text):
         raise CellError("数量应为整数，不能有小数")
+    if mark := _tick(value):
+        raise _tick_refused(mark, "数量", "请填写数字（没有时填 0，未统计的留空）")
     raise CellError("应为数字（非负整数），不能填文字")
 
 
@@ -253,6 +268,8 @@ def to_money(value: object) -> float | None:
         raise CellError("金额不能为负数")
     if _DECIMAL.match(text):
         return float(text)
+    if mark := _tick(value):
+        raise _tick_refused(mark, "金额", "请填写金额数字（万元；没有时填 0，未统计的留空）")
     raise CellError("应为金额数字（万元），不能填文字")
 
 
@@ -484,6 +501,8 @@ def to_level(value: object) -> str:
 def to_mode(value: object) -> str:
     if is_blank(value):
         return contract.DEFAULT_MODE
+    if mark := _tick(value):  # an unknown mode is kept as written, but a tick names none
+        raise _tick_refused(mark, "巡察方式", "可填：" + "、".join(contract.MODES))
     return contract.normalise_mode(str(to_text(value)))
 
 

@@ -121,9 +121,14 @@ UNIT_TYPES = {
     "organ": "机关", "soe": "国企", "school": "学校", "other": "其他",
 }
 
+# a cell marked with a tick or a cross: √ × as a Chinese input method types them, ✓ ✔ ✗ ✘ from the symbols
+# of Word and WPS. Yes and no as a yes/no column reads them, rectified and not as a status column does
+# (like 是 / 否); in a count, an amount or a mode a tick says nothing and is refused
+TICKS = {"√": True, "✓": True, "✔": True, "×": False, "✗": False, "✘": False}
+
 BOOLEANS = {
     "是": True, "否": False, "y": True, "n": False, "yes": True, "no": False,
-    "1": True, "0": False, "√": True, "×": False, "true": True, "false": False, "": False,
+    "1": True, "0": False, "true": True, "false": False, "": False, **TICKS,
 }
 
 LEVELS = {
@@ -144,6 +149,7 @@ STATUSES = {
     **dict.fromkeys(("未整改", "未完成", "否", "尚未整改", "未启动", "not_started"), "not_started"),
     **dict.fromkeys(("长期坚持", "长期整改", "持续整改", "持续推进", "基本完成", "阶段性完成", "按序时推进",
                      "按序时进度推进", "long_term", "long-term"), "long_term"),
+    **{mark: "rectified" if ticked else "not_started" for mark, ticked in TICKS.items()},
 }
 DEFAULT_STATUS = "in_progress"
 

@@ -13,6 +13,8 @@ from support.ledgers import (
     INSPECTION_HEADER,
     INSPECTION_ROWS,
     ISSUE_HEADER,
+    ROSTER_HEADER,
+    ROSTER_ROWS,
     csv_bytes,
     fresh_store,
     roster_csv,
@@ -21,6 +23,7 @@ from support.ledgers import (
 )
 
 from inspection.importer import InputFile
+from inspection.importer.model import ISSUE_COLUMNS, ROSTER_COLUMNS
 
 con = pytest.fixture(fresh_store)
 
@@ -250,6 +253,42 @@ def test_a_weekday_that_contradicts_its_date_is_refused_naming_the_cell(con, col
     [problem] = result.problems
     assert (problem.row, problem.column, problem.value) == (3, column, written)
     assert "星期" in problem.reason and ("不符" in problem.reason or "格式" in problem.reason), problem.reason
+
+
+# ---------------------------------------------------------------- a tick for yes
+
+ROSTER_ROWS_SHORT = [r for r in ROSTER_ROWS if r[2] != "张家墩社区"]
+
+
+@pytest.mark.parametrize("tick, cross", [("√", "×"), ("✓", "✗"), ("✔", "✘")])
+def test_a_tick_or_a_cross_is_yes_or_no_and_rectified_or_not_on_both_csv_paths(monkeypatch, tick, cross):
+    """√ (what a Chinese input method types), ✓ ✔ (Word's and WPS's symbols) and their crosses: a ticked
+    是否贫困村 is a poverty village; a ticked 整改状态 / 是否整改 is rectified, a crossed one not, as 是 / 否."""
+    roster = [list(r) for r in ROSTER_ROWS_SHORT]
+    roster[0][-2], roster[1][-2] = tick, cross
+    issues = [["2021年第一轮", "东城区", "城关镇", "张家村", "基层党组织建设", "", tick, "", ""],
+              ["2021年第一轮", "东城区", "城关镇", "张家村", "基层党组织建设", "", cross, "", ""]]
+    files = [InputFile("名册.csv", csv_bytes([ROSTER_HEADER, *roster])),
+             InputFile("巡察情况.csv", csv_bytes([INSPECTION_HEADER, *INSPECTION_ROWS])),
+             InputFile("问题.csv", csv_bytes([ISSUE_HEADER, *issues]))]
+    result, data = run_both(monkeypatch, [], files)
+    assert result.status == "imported", result.problems
+    poverty = {r[ROSTER_COLUMNS.index("unit_name")]: r[ROSTER_COLUMNS.index("is_poverty_village")]
+               for r in data["roster"]}
+    assert (poverty["张家村"], poverty["李家村"]) == (True, False)
+    assert sorted(r[ISSUE_COLUMNS.index("status")] for r in data["issues"]) == ["not_started", "rectified"]
+
+
+@pytest.mark.parametrize("column", ["已整改数", "巡察方式"])
+def test_a_tick_where_a_count_or_a_mode_belongs_is_refused_naming_the_mark(con, column):
+    """A ticked 已整改数 does not say how many; a ticked 巡察方式 names no mode (it was kept as a mode 「√」)."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[1][INSPECTION_HEADER.index(column)] = "√"
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", _sheet([INSPECTION_HEADER, *rows])))
+    assert result.status == "rejected"
+    [problem] = result.problems
+    assert (problem.row, problem.column, problem.value) == (3, column, "√")
+    assert "勾选标记「√」" in problem.reason, problem.reason
 
 
 # ---------------------------------------------------------------- long codes Excel has already cut
