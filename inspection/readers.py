@@ -10,6 +10,7 @@ import bisect
 import csv
 import html
 import io
+import itertools
 import os
 import posixpath
 import re
@@ -24,7 +25,7 @@ import duckdb
 import numpy as np
 from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
-from . import cells, layout
+from . import cells, contract, layout
 from .errors import ImportInputError
 
 
@@ -51,6 +52,9 @@ class RawSheet:
     # the workbook counts its serial dates from 1904 (Excel for Mac's old default): a date written as a
     # plain number (no date format, so the reader left it a number) is 1,462 days later than from 1900
     date1904: bool = False
+    # a CSV separated by ";" (Excel where the region's list separator is ";", as in Europe): its numbers
+    # may carry a decimal comma (1,5) or a dot between thousands (1.500)
+    semicolons: bool = False
 
 
 # Byte-order marks, longest first (a UTF-32 LE mark starts like a UTF-16 LE one).
@@ -191,10 +195,7 @@ def read_csv(data: bytes, limits: Limits) -> list[RawSheet]:
         text = text.rstrip("\r\n").rstrip("\x1a")
     if "\x00" in text:
         raise ReadError("文件含有二进制内容（空字符），不是文本 CSV：请在 Excel 或 WPS 中打开后另存为 CSV UTF-8 再导入")
-    sample = text[:4096]
-    delimiter = ","
-    if sample.count("\t") > sample.count(",") and sample.count("\t") > 0:
-        delimiter = "\t"
+    delimiter = _delimiter(text[:4096])
     csv.field_size_limit(max(limits.max_cell_chars * 4, 131072))
     try:
         rows = []
@@ -210,7 +211,28 @@ def read_csv(data: bytes, limits: Limits) -> list[RawSheet]:
         raise ReadError(f"CSV 格式错误：{exc}") from None
     if '="' in text:
         _unwrap_excel_text(rows)
-    return [RawSheet("", rows)]
+    return [RawSheet("", rows, semicolons=delimiter == ";")]
+
+
+def _delimiter(sample: str) -> str:
+    """A tab when a CSV's first characters hold more tabs than commas (Excel's "Unicode 文本"); a
+    semicolon when its header splits into the contract's columns at semicolons and not at commas
+    (Excel's "CSV" where the list separator is ";"); else a comma."""
+    if sample.count("\t") > sample.count(",") and sample.count("\t") > 0:
+        return "\t"
+    if ";" in sample and _header_at(sample, ";") and not _header_at(sample, ","):
+        return ";"
+    return ","
+
+
+def _header_at(sample: str, delimiter: str) -> bool:
+    """Whether the first lines of a CSV, split at `delimiter`, hold a header of known column names."""
+    try:
+        rows = list(itertools.islice(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter),
+                                     contract.MAX_TITLE_ROWS + 1))
+    except csv.Error:
+        return False
+    return layout.find_header(rows) is not None
 
 
 def _unwrap_excel_text(rows: list[list[object]]) -> None:
@@ -287,9 +309,8 @@ def fast_csv_text(name: str, data: bytes, limits: Limits) -> str | None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
-    sample = text[:4096]
-    if sample.count("\t") > sample.count(",") and sample.count("\t") > 0:
-        return None  # tab-separated: rare, left to csv.reader
+    if _delimiter(text[:4096]) != ",":
+        return None  # tab- or semicolon-separated: rare, left to csv.reader
     return text
 
 

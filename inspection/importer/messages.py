@@ -20,6 +20,9 @@ def not_reported_required(shown: str) -> str:
 
 
 CSV_BLANK_HINT = "CSV 没有合并单元格：原表中合并的单元格另存为 CSV 后只有第一格有值，请逐行填写，或直接导入 Excel 文件"
+SEMICOLON_NUMBER = ("分号分隔的 CSV（地区设置的列表分隔符为「;」时 Excel 这样保存）中，数字里的「,」或「.」可能是小数点"
+                    "（1,5 即 1.5），也可能是千位分隔符（1.500 即 1500），无法判断")
+SEMICOLON_NUMBER_HINT = "请直接导入 Excel 文件，或把数字写成不带千位分隔符、以「.」为小数点的形式（如 1500、66.57）后再导入"
 NO_SECTION = "问题类别为空：这一行之前没有“一、……”这样的分类标题"
 NO_SECTION_HINT = "请在问题前加上分类标题行，或增加“问题类别”列"
 NOT_IN_ROSTER = "名册中没有这个村(社区)"

@@ -22,7 +22,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     converters = []
     for name, (col, as_written) in columns.items():
         kind = found.kinds.get(name, table.field(name).kind)
-        converters.append((name, col, as_written, _dated(raw, kind, applied.converter(table.name, name, kind)), {}))
+        convert = _separated(raw, kind, _dated(raw, kind, applied.converter(table.name, name, kind)))
+        converters.append((name, col, as_written, convert, {}))
     records, skipped = [], 0
     required = table.required  # a property: computed once, not per row
     header_labels = {name: as_written for name, (_, as_written) in columns.items()}
@@ -128,6 +129,23 @@ def _dated(raw: readers.RawSheet, kind: str, convert):
     def converter(value: object):
         if type(value) in (int, float) and 10_000 <= value < 100_000:
             value += cells.EXCEL_1904_OFFSET
+        return convert(value)
+    return converter
+
+
+# a number with a decimal comma (1,5) or thousands grouped by dots (1.500): either may be the other
+_COMMA_OR_DOTTED = re.compile(r"\d,\d|\d\.\d{3}(?!\d)")
+
+
+def _separated(raw: readers.RawSheet, kind: str, convert):
+    """`convert`, refusing in a CSV separated by semicolons a number whose "," or "." may be a decimal
+    point or a thousands separator (1,500 and 1.500 are 1.5 or 1500 there)."""
+    if not raw.semicolons or kind not in ("count", "money", "money_yuan"):
+        return convert
+
+    def converter(value: object):
+        if type(value) is str and _COMMA_OR_DOTTED.search(contract.normalise_text(value)):
+            raise cells.CellError(messages.SEMICOLON_NUMBER, messages.SEMICOLON_NUMBER_HINT)
         return convert(value)
     return converter
 

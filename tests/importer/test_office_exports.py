@@ -23,7 +23,7 @@ from support.ledgers import (
 )
 
 from inspection.importer import InputFile
-from inspection.importer.model import ISSUE_COLUMNS, ROSTER_COLUMNS
+from inspection.importer.model import INSPECTION_COLUMNS, ISSUE_COLUMNS, ROSTER_COLUMNS
 
 con = pytest.fixture(fresh_store)
 
@@ -173,6 +173,57 @@ def test_an_export_that_is_no_workbook_is_refused_naming_what_it_is(con, name):
 
 def test_unicode_text_named_csv_as_the_refusal_asks_imports(con):
     result = run(con, roster_csv(), InputFile("unicode_text.csv", _tsv("utf-16")))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
+
+
+# ---------------------------------------------------------------- a CSV separated by semicolons
+
+def _semicolons(rows: list[list[object]], encoding: str = "gbk") -> bytes:
+    """What Excel saves as "CSV" where the system's list separator is ";" (a European region setting)."""
+    import csv
+
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=";").writerows([["" if c is None else c for c in row] for row in rows])
+    return out.getvalue().encode(encoding)
+
+
+MONEY_HEADER = [*INSPECTION_HEADER, "追回资金"]
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig"])
+def test_a_csv_separated_by_semicolons_is_read_on_both_csv_paths(monkeypatch, encoding):
+    rows = [[*INSPECTION_ROWS[0], "66.57"], [*INSPECTION_ROWS[1], 12]]
+    rows[0][INSPECTION_HEADER.index("巡察组")] = "市委第一巡察组,第二小组"  # a comma inside a cell stays in it
+    titles = [["东城区巡察情况统计表"]]
+    result, data = run_both(monkeypatch, [roster_csv()], [InputFile("巡察情况.csv", _semicolons(
+        [*titles, MONEY_HEADER, *rows], encoding))], expect_fast=False)
+    assert result.status == "imported", result.problems
+    index = INSPECTION_COLUMNS.index
+    assert sorted((r[index("unit_name")], r[index("issues_found")], r[index("funds_recovered")], r[index("team")])
+                  for r in data["inspections"]) == [("张家村", 2, 66.57, "市委第一巡察组,第二小组"),
+                                                    ("王庄村", 1, 12.0, "县委第二巡察组")]
+
+
+@pytest.mark.parametrize("written", ["1,500", "66,57", "1.500", "12.000.000", "2,0"])
+def test_a_number_a_semicolon_csv_writes_with_a_decimal_comma_or_thousands_is_refused(con, written):
+    """Where Excel separates a CSV with ";" it writes 1,5 for 1.5 and may group thousands with "." (1.500):
+    1,500 and 1.500 are each 1.5 or 1500, which cannot be told; refused, never read 1,000 times too large."""
+    rows = [[*INSPECTION_ROWS[0], written], [*INSPECTION_ROWS[1], 12]]
+    column = "追回资金" if written != "2,0" else "发现问题数"
+    if written == "2,0":
+        rows[0][FOUND], rows[0][-1] = written, 1
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", _semicolons([MONEY_HEADER, *rows])))
+    assert result.status == "rejected"
+    [problem] = result.problems
+    assert (problem.row, problem.column, problem.value) == (2, column, written)
+    assert "分号" in problem.reason and "千位" in problem.reason, problem.reason
+
+
+def test_a_comma_csv_with_semicolons_in_its_cells_stays_comma_separated(con):
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("巡察组")] = "市委第一巡察组;第二小组"
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes([INSPECTION_HEADER, *rows])))
     assert result.status == "imported", result.problems
     assert _figures(con) == PLAIN_FIGURES
 
