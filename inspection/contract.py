@@ -171,6 +171,14 @@ PERSON_HEADERS = ("整改责任人", "责任人", "责任领导", "分管领导"
 
 MAX_TITLE_ROWS = 10
 
+# sheets of a workbook that are no ledger, told by their names: an import template's example (its sample
+# rows are no records) and a statistics sheet or pivot table (figures by district, no unit column), which
+# a pivot table's captions (求和项:发现问题数, 行标签) tell too
+EXAMPLE_SHEETS = ("示例", "样例", "范例", "填表说明", "填写说明", "填报说明")
+STATISTICS_SHEETS = ("统计", "汇总", "透视", "分析")
+PIVOT_CAPTIONS = ("求和项", "计数项", "平均值项", "最大值项", "最小值项", "行标签", "列标签", "sumof", "countof",
+                  "rowlabels", "columnlabels")
+
 _UNIT_SUFFIX = re.compile(r"\((个|人|条|万元|元|件|人次|项|起|次|户)\)$")
 _PARTY_SUFFIX = re.compile(r"(党支部委员会|党总支委员会|党委员会|党支部|党总支|党委)$")
 _VILLAGE_COMMITTEE = re.compile(r"(村委会|村民委员会)$")

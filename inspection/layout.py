@@ -72,6 +72,22 @@ def is_person_cell(cell: object) -> bool:
     return 0 < len(text) <= 12 and is_person_header(text)
 
 
+def _sheet_name(name: str) -> str:
+    return re.sub(r"\s+", "", contract.normalise_text(name)).lower()
+
+
+def is_example_sheet(name: str) -> bool:
+    """A sheet named as an import template's example (填写示例, 样例, 填表说明)."""
+    return any(word in _sheet_name(name) for word in contract.EXAMPLE_SHEETS)
+
+
+def is_statistics_sheet(name: str, headers: list[str]) -> bool:
+    """A sheet named as a statistics sheet (统计, 汇总表, 数据透视), or headed by a pivot table's captions
+    (求和项:发现问题数): figures by area, not records (the caller checks that it has no unit column)."""
+    return (any(word in _sheet_name(name) for word in contract.STATISTICS_SHEETS)
+            or any(word in contract.normalise_header(h) for h in headers if h for word in contract.PIVOT_CAPTIONS))
+
+
 def is_serial_header(text: str) -> bool:
     return text in {contract.normalise_header(h) for h in contract.SERIAL_HEADERS}
 

@@ -180,6 +180,26 @@ def hidden_sheet_ignored(place: str) -> str:
     return f"{place}：隐藏的工作表不是完整的台账（下拉选项、辅助表等），已忽略"
 
 
+def _sheets(names: list[str]) -> str:
+    return "、".join(f"「{n}」" for n in names)
+
+
+def example_sheet_left_out(place: str, read: list[str]) -> str:
+    return f"{place}：工作表名称表明是填写示例，其中的示例行未导入（导入的是工作表{_sheets(read)}）"
+
+
+def statistics_sheet_left_out(place: str, read: list[str]) -> str:
+    return f"{place}：没有村(社区)列，是统计表或数据透视表而不是台账，未导入（导入的是工作表{_sheets(read)}）"
+
+
+def example_sheet_only(table_label: str) -> str:
+    return f"工作表名称表明是填写示例，文件中却没有别的工作表是{table_label}：示例行不能当作记录导入"
+
+
+EXAMPLE_SHEET_HINT = ("若它只是模板的示例，请把它删除后再导入；若其中填写的就是要导入的台账，"
+                      "请把工作表改名（名称中不含“示例”“样例”“说明”）后再导入")
+
+
 def sheets_ignored(name: str, count: int) -> str:
     return f"{name}：{count} 个工作表未识别为台账，已忽略"
 

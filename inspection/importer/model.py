@@ -80,6 +80,9 @@ class ParsedSheet:
     table: Table
     records: list[Record]
     skipped: int
+    # a workbook's sheet refused for its missing columns that names no unit and says it is statistics
+    # (its name, a pivot table's captions): left out instead when another sheet of the workbook is read
+    statistics: bool = False
 
 
 @dataclass

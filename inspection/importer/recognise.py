@@ -229,7 +229,9 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
                                 messages.missing_columns_hint([table.field(f).headers[0] for f in missing], missing)
                                 + (f"；{messages.NOT_A_LEDGER_HINT}" if raw.name and "unit_name" in missing else ""),
                                 mappings.Unknown("header", table.name, fields=tuple(missing))))
-        return None, (ParsedSheet(file, raw.name, table, [], 0), None)
+        statistics = (bool(raw.name) and layout.is_statistics_sheet(raw.name, written)
+                      and _figures_by_area(raw.rows[header_index + 1:], columns))
+        return None, (ParsedSheet(file, raw.name, table, [], 0, statistics), None)
     header_rows = 1 + sum(1 for r in raw.rows[max(0, header_index - 2):header_index]
                           if any(layout.known_header(contract.normalise_header(c)) for c in r if not cells.is_blank(c)))
     other = _table_above(raw.rows[:header_index + 1 - header_rows], applied.all_headers)
@@ -256,6 +258,31 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     if ignored:
         warnings.append(messages.columns_ignored(messages.where(file, raw.name), ignored))
     return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows, twins), None
+
+
+AREA_FIELDS = frozenset({"district", "township"})
+_FIGURE = re.compile(r"[-+]?[\d.,]+%?|[-/—]+")
+
+
+def _figures_by_area(rows: list[list[object]], columns: dict[str, Column]) -> bool:
+    """A table of figures by area, not of records: its recognised columns are areas (县区, 乡镇) and
+    figures (counts, amounts) only, and every other column holds numbers in its data rows (巡察村数,
+    覆盖率, 求和项:…), no text that could name a unit (a ledger whose unit column has a header the
+    contract does not know has one)."""
+    if any(name not in AREA_FIELDS and name not in contract.COUNT_FIELDS and name != "funds_recovered"
+           for name in columns):
+        return False
+    known = {c.index for c in columns.values()}
+    labels = tuple(c.index for name, c in columns.items() if name in AREA_FIELDS)
+    for row in rows:
+        if _row_kind(row, labels) != "data":
+            continue
+        for index, cell in enumerate(row):
+            if index in known or cells.is_blank(cell) or type(cell) in (int, float):
+                continue
+            if type(cell) is not str or not _FIGURE.fullmatch(re.sub(r"\s+", "", contract.normalise_text(cell))):
+                return False
+    return True
 
 
 def _rows_looked_at(rows: list[list[object]], count: int = 3) -> str:

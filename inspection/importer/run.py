@@ -71,8 +71,17 @@ class Importer(CsvPath, Validator, Loader):
                 self.problems.append(Problem(item.name, None, None, None, None, str(exc)))
                 continue
             recognised, found_headers, unread = 0, [], 0
+            aside, read = [], defaultdict(list)  # example and statistics sheets; the sheets read, by table
             for raw in sheets:
-                parsed, headers = _parse_sheet(item.name, raw, self.problems, self.warnings, self.applied)
+                # a workbook's sheet may be left out once its other sheets are read: its problems wait
+                problems, warnings = ([], []) if raw.name else (self.problems, self.warnings)
+                parsed, headers = _parse_sheet(item.name, raw, problems, warnings, self.applied)
+                if parsed is not None and raw.name and (parsed.statistics or layout.is_example_sheet(raw.name)):
+                    aside.append((parsed, problems, warnings))
+                    continue
+                if raw.name:
+                    self.problems.extend(problems)
+                    self.warnings.extend(warnings)
                 if parsed is None:
                     # a hidden sheet has a warning of its own; a blank one needs none
                     unread += not raw.hidden and any(not cells.is_blank(c) for r in raw.rows[:12] for c in r)
@@ -83,11 +92,13 @@ class Importer(CsvPath, Validator, Loader):
                         found_headers.append(messages.no_header_in(sheet, looked))
                     continue
                 recognised += 1
+                read[parsed.table.name].append(raw.name)
                 if (header := layout.find_header(raw.rows, self.applied.all_headers)) is not None:
                     self._note_stated(item.name, raw.rows[:header[0]])
                 self.skipped += parsed.skipped
                 self.file_tables[item.name].append(parsed.table.name)
                 by_table[parsed.table.name].extend(parsed.records)
+            recognised += self._set_aside(item.name, aside, read)
             if not recognised:
                 self.problems.append(Problem(
                     item.name, None, None, None, None,
@@ -95,6 +106,32 @@ class Importer(CsvPath, Validator, Loader):
             elif unread:
                 self.warnings.append(messages.sheets_ignored(item.name, unread))
         return by_table
+
+    def _set_aside(self, file: str, aside: list[tuple], read: dict[str, list[str]]) -> int:
+        """Decide the example and statistics sheets of a workbook once its other sheets are read. An
+        example sheet (填写示例) is left out when another sheet holds its table, else refused naming it
+        (a sample row is never a record); a statistics sheet (统计, a pivot table: no unit column) is
+        left out when another sheet was read, else refused for its missing columns as before. A warning
+        names the sheets read. Returns the number of sheets refused (they count as recognised)."""
+        refused = 0
+        for parsed, problems, warnings in aside:
+            place = messages.where(file, parsed.sheet)
+            others = [s for names in read.values() for s in names] if parsed.statistics else read[parsed.table.name]
+            if others:
+                self.warnings.append(messages.statistics_sheet_left_out(place, others) if parsed.statistics
+                                     else messages.example_sheet_left_out(place, others))
+                self.applied.unrecognised.pop((file, parsed.sheet), None)  # no column of it to map
+                continue
+            if parsed.statistics:
+                self.problems.extend(problems)
+                self.warnings.extend(warnings)
+            else:
+                self.problems.append(Problem(file, parsed.sheet, None, None, None,
+                                             messages.example_sheet_only(parsed.table.label),
+                                             messages.EXAMPLE_SHEET_HINT))
+            self.file_tables[file].append(parsed.table.name)
+            refused += 1
+        return refused
 
     def _note_stated(self, name: str, title_rows: list[list[object]]) -> None:
         """Keep the latest 统计截至 date a file's title rows state (the store's 数据截至, queries/data_as_of.sql)."""

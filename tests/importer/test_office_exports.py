@@ -516,28 +516,105 @@ STATISTICS = [["县区", "乡镇街道", "巡察村数", "发现问题数"], ["�
               ["合计", None, 2, 3]]
 
 
-@pytest.mark.parametrize("state", ["visible", "hidden"])
-def test_a_statistics_sheet_beside_the_ledger_says_how_to_leave_it_out(con, state):
-    """A sheet of figures by district names no unit: it reads as a table missing its columns, and the
-    refusal says that a sheet that is no ledger is left out once deleted or hidden (as hidden it is)."""
+def _book(sheets: dict[str, list[list[object]]], hidden: tuple[str, ...] = ()) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.active.title = "巡察情况"
-    for row in [INSPECTION_HEADER, *INSPECTION_ROWS]:
-        book.active.append(row)
-    sheet = book.create_sheet("统计")
-    sheet.sheet_state = state
-    for row in STATISTICS:
-        sheet.append(row)
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.sheet_state = "hidden" if name in hidden else "visible"
+        for row in rows:
+            sheet.append(row)
     out = io.BytesIO()
     book.save(out)
-    result = run(con, roster_csv(), InputFile("巡察台账.xlsx", out.getvalue()))
+    return out.getvalue()
+
+
+LEDGER = [INSPECTION_HEADER, *INSPECTION_ROWS]
+
+
+@pytest.mark.parametrize("state", ["visible", "hidden"])
+def test_a_statistics_sheet_beside_the_ledger_says_how_to_leave_it_out(con, state):
+    """A sheet of figures by district names no unit: it reads as a table missing its columns, and the
+    refusal says that a sheet that is no ledger is left out once deleted or hidden (as hidden it is).
+    Its name (Sheet2) does not say it is a statistics sheet: the import cannot tell it from a ledger."""
+    data = _book({"巡察情况": LEDGER, "Sheet2": STATISTICS}, hidden=("Sheet2",) if state == "hidden" else ())
+    result = run(con, roster_csv(), InputFile("巡察台账.xlsx", data))
     if state == "hidden":
         assert result.status == "imported", result.problems
         return
     [problem] = result.problems
+    assert problem.sheet == "Sheet2" and "删除或隐藏" in problem.suggestion
+
+
+PIVOT = [["县区", "乡镇街道", "求和项:发现问题数", "求和项:移交问题线索数"], ["东城区", "城关镇", 2, 1],
+         ["西城区", "河口镇", 1, 0], ["总计", None, 3, 1]]
+
+
+@pytest.mark.parametrize("name, sheet", [("统计", STATISTICS), ("汇总表", STATISTICS), ("数据透视", STATISTICS),
+                                         ("Sheet2", PIVOT)], ids=["统计", "汇总表", "数据透视", "pivot-captions"])
+@pytest.mark.parametrize("first", [False, True])
+def test_a_sheet_that_says_it_is_statistics_and_names_no_unit_is_left_out_beside_the_ledger(con, name, sheet, first):
+    """Its name (统计, 汇总, 透视) or a pivot table's captions (求和项:) say what it is, and it has no unit
+    column: no ledger of units. Beside a sheet that is one, it is left out, and the import says which
+    sheet it read."""
+    sheets = {name: sheet, "巡察情况": LEDGER} if first else {"巡察情况": LEDGER, name: sheet}
+    result = run(con, roster_csv(), InputFile("巡察台账.xlsx", _book(sheets)))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
+    assert any(f"「{name}」" in w and "「巡察情况」" in w and "未导入" in w for w in result.warnings), result.warnings
+
+
+def test_a_statistics_sheet_alone_is_still_refused(con):
+    result = run(con, roster_csv(), InputFile("巡察台账.xlsx", _book({"统计": STATISTICS})))
+    [problem] = result.problems
     assert problem.sheet == "统计" and "删除或隐藏" in problem.suggestion
+
+
+@pytest.mark.parametrize("other", [
+    [["村名" if h == "村(社区)" else h for h in INSPECTION_HEADER], INSPECTION_ROWS[1]],
+    [["县区", "乡镇街道", "村名", "发现问题数"], ["西城区", "河口镇", "王庄村", 1]],
+], ids=["ledger", "figures-by-unit"])
+def test_two_sheets_that_both_look_like_ledgers_are_refused_not_one_left_out(con, other):
+    """西城区's sheet calls its unit column 村名: a ledger the import cannot read, not a statistics sheet,
+    whatever its name says (汇总); leaving it out would import half the county. Refused, and its column
+    can be mapped."""
+    result = run(con, roster_csv(), InputFile("巡察台账.xlsx", _book({"东城区": LEDGER[:2], "西城区汇总": other})))
+    assert result.status == "rejected"
+    [problem] = result.problems
+    assert problem.sheet == "西城区汇总" and "村(社区)" in problem.reason
+    assert rows_of(con, "SELECT * FROM inspections") == []
+
+
+# ---------------------------------------------------------------- an example sheet before the ledger
+
+EXAMPLE = [INSPECTION_HEADER, ["2021年第一轮", "市级", "市委第一巡察组", "常规", "2021-03-01", "2021-04-30", "东城区",
+                               "城关镇", "李家村", 9, 9, 9, 9]]
+
+
+@pytest.mark.parametrize("name", ["填写示例", "示例", "样例", "填表说明", "巡察情况（示例）"])
+@pytest.mark.parametrize("hidden", [False, True])
+def test_an_example_sheet_before_the_ledger_is_not_imported(con, name, hidden):
+    """An import template's 填写示例 sheet holds a sample row of a real-looking unit (李家村 is on the
+    roster): read, it would be an inspection nobody made. Left out by its name when another sheet holds
+    the same table, saying which sheet was read."""
+    sheets = {name: EXAMPLE, "巡察情况": LEDGER}
+    result = run(con, roster_csv(), InputFile("巡察台账.xlsx", _book(sheets, hidden=(name,) if hidden else ())))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
+    assert any(f"「{name}」" in w and "「巡察情况」" in w and "示例" in w for w in result.warnings), result.warnings
+
+
+def test_an_example_sheet_with_no_other_sheet_of_its_table_is_refused_naming_it(con):
+    """The template's example filled, or sent unfilled beside the roster: the import cannot tell which, and
+    a sample row must never become a record."""
+    roster = [ROSTER_HEADER, *ROSTER_ROWS]
+    result = run(con, InputFile("巡察台账.xlsx", _book({"名册": roster, "填写示例": EXAMPLE})))
+    assert result.status == "rejected"
+    [problem] = result.problems
+    assert problem.sheet == "填写示例" and "示例" in problem.reason and "改名" in problem.suggestion
+    assert rows_of(con, "SELECT * FROM roster") == []
 
 
 # ---------------------------------------------------------------- a template's marks on its headers
