@@ -326,10 +326,14 @@ def to_date(value: object) -> dt.date | None:
     raise CellError("无法识别的日期格式", "请写成 2020-03-15、2020/3/15 或 2020年3月15日")
 
 
+def _whole_date(text: str) -> bool:
+    return any(pattern.match(text) for pattern, parts in _DATE_PATTERNS if parts == 3)
+
+
 def _with_weekday(text: str, weekday: re.Match) -> dt.date:
     """A whole date followed by its weekday: the date, when the weekday is its own."""
     written = weekday.group(1) + weekday.group(2)
-    if not any(pattern.match(text) for pattern, parts in _DATE_PATTERNS if parts == 3):
+    if not _whole_date(text):
         raise CellError(f"无法识别的日期格式：{written}前应是完整的年月日", "请写成 2020-03-15 或 2020年3月15日 星期日")
     day = to_date(text)
     if day.weekday() != _WEEKDAYS[weekday.group(2)]:
@@ -405,7 +409,8 @@ def to_due(value: object) -> dt.date | DueText | None:
     try:
         return to_date(text)
     except CellError as exc:
-        if _WEEKDAY.search(text):  # a date and its weekday: refused as a date, not searched for a date
+        weekday = _WEEKDAY.search(text)
+        if weekday and _whole_date(text[:weekday.start()]):  # a date and a weekday not its own: refused
             raise
         error = exc
     try:

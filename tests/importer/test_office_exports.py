@@ -52,6 +52,7 @@ def _figures(con) -> list[tuple]:
 
 
 PLAIN_FIGURES = [("张家村", 2, 1), ("王庄村", 1, 0)]
+LEDGER = [INSPECTION_HEADER, *INSPECTION_ROWS]
 
 
 # ---------------------------------------------------------------- rows a form prints under its header
@@ -306,6 +307,22 @@ def test_a_weekday_that_contradicts_its_date_is_refused_naming_the_cell(con, col
     assert "星期" in problem.reason and ("不符" in problem.reason or "格式" in problem.reason), problem.reason
 
 
+@pytest.mark.parametrize("due, stored", [("2021年8月2日 星期一", "2021-08-02"), ("2021年8月2日 星期二", None),
+                                         ("2021年8月底前每周一", "2021-08-31")])
+def test_a_due_date_with_its_weekday_is_that_date_and_a_wrong_weekday_is_not_searched_past(con, due, stored):
+    """A due date's text is searched for a date (2024年底前，并长期坚持): a date with a weekday not its own
+    is refused, not read by that search; a weekday after a due text that is no date is no weekday of it."""
+    issues = [["2021年第一轮", "东城区", "城关镇", "张家村", "基层党组织建设", "", "整改中", due, ""]]
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(LEDGER)),
+                 InputFile("问题.csv", csv_bytes([ISSUE_HEADER, *issues])))
+    if stored is None:
+        [problem] = result.problems
+        assert (problem.row, problem.column, problem.value) == (2, "整改时限", due) and "不符" in problem.reason
+        return
+    assert result.status == "imported", result.problems
+    assert [r["due_date"].isoformat() for r in rows_of(con, "SELECT due_date FROM issues")] == [stored]
+
+
 # ---------------------------------------------------------------- a tick for yes
 
 ROSTER_ROWS_SHORT = [r for r in ROSTER_ROWS if r[2] != "张家墩社区"]
@@ -529,9 +546,6 @@ def _book(sheets: dict[str, list[list[object]]], hidden: tuple[str, ...] = ()) -
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-LEDGER = [INSPECTION_HEADER, *INSPECTION_ROWS]
 
 
 @pytest.mark.parametrize("state", ["visible", "hidden"])
