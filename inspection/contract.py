@@ -104,7 +104,9 @@ ISSUES = Table(
         Field("category", "text", True, ("问题类别", "问题类型", "一级类别", "问题分类", "category"), "问题类别"),
         Field("subcategory", "text", False, ("二级类别", "问题子类", "具体类别", "subcategory"), "二级类别"),
         Field("description", "text", False, ("问题描述", "具体问题", "问题表现", "问题内容", "反馈问题", "存在问题", "description"), "问题描述"),
-        Field("status", "status", False, ("整改状态", "整改情况", "是否整改", "整改进展", "办理状态", "完成情况", "status"), "整改状态"),
+        # 已整改 / 是否已整改: a column ticked (√) for the issues rectified, blank for the others
+        Field("status", "status", False, ("整改状态", "整改情况", "是否整改", "整改进展", "办理状态", "完成情况", "已整改",
+                                          "是否已整改", "是否整改到位", "status"), "整改状态"),
         Field("due_date", "due", False, ("整改时限", "整改期限", "整改截止日期", "完成时限", "整改时间节点", "due_date"), "整改时限"),
         Field("rectified_date", "date", False, ("整改完成时间", "完成时间", "销号时间", "实际完成时间", "销号日期", "rectified_date"), "整改完成时间"),
     ),

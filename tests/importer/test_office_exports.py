@@ -347,6 +347,19 @@ def test_a_tick_or_a_cross_is_yes_or_no_and_rectified_or_not_on_both_csv_paths(m
     assert sorted(r[ISSUE_COLUMNS.index("status")] for r in data["issues"]) == ["not_started", "rectified"]
 
 
+@pytest.mark.parametrize("header", ["已整改", "是否已整改", "是否整改到位"])
+def test_an_issue_list_ticks_its_rectified_issues_in_a_column_of_their_own(con, header):
+    """A column 已整改 ticked for the issues rectified, left blank for the others: it was ignored as an
+    unknown column and every issue read as in progress."""
+    issues = [["2021年第一轮", "东城区", "城关镇", "张家村", "基层党组织建设", "", "√", "", ""],
+              ["2021年第一轮", "东城区", "城关镇", "张家村", "基层党组织建设", "", "", "", ""]]
+    issue_header = [header if h == "整改状态" else h for h in ISSUE_HEADER]
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(LEDGER)),
+                 InputFile("问题.csv", csv_bytes([issue_header, *issues])))
+    assert result.status == "imported", result.problems
+    assert sorted(r["status"] for r in rows_of(con, "SELECT status FROM issues")) == ["in_progress", "rectified"]
+
+
 @pytest.mark.parametrize("column", ["已整改数", "巡察方式"])
 def test_a_tick_where_a_count_or_a_mode_belongs_is_refused_naming_the_mark(con, column):
     """A ticked 已整改数 does not say how many; a ticked 巡察方式 names no mode (it was kept as a mode 「√」)."""
