@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from support.ledgers import inspections_csv
 
 from inspection import importer, store
+from ui import state
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,9 +75,12 @@ def test_an_import_committing_between_figures_redraws_the_whole_page(demo_copy, 
         calls.append(name)
         if name == "results_by_district" and not imported:
             # the overview's headline tiles are drawn from a query that already ran: commit the
-            # import before this figure's query, on the app's own connection (the process's one writer)
+            # import before this figure's query, as the import page does it, through the app's one
+            # writer (state.writer(): the process's own connection; every write of the app goes there,
+            # test_every_write_of_the_app_goes_through_the_writer)
             headline_done.wait(60)
-            imported.append(importer.import_files(con.cursor(), [extra], "test", None).status)
+            with state.writer() as writer:
+                imported.append(importer.import_files(writer, [extra], "test", None).status)
         frame = real(con, name, params)
         if name == "headline_totals":
             headline_done.set()
@@ -90,3 +94,28 @@ def test_an_import_committing_between_figures_redraws_the_whole_page(demo_copy, 
     after = _page(_run(demo_copy))
     assert after != before, "the import changes what the overview shows (else this test proves nothing)"
     assert during == after
+
+
+def test_every_write_of_the_app_goes_through_the_writer():
+    """The pages keep the file's data version between writes of this process (ui/state.py
+    _file_versions), which holds only while every write is made inside `with state.writer()`: each
+    call that writes (an import, an undo, a plan or a mapping saved or removed) is in such a block."""
+    import ast
+
+    writes = {"import_files", "undo", "save", "remove"}
+    found = []
+    for path in [*(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        inside = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.With) and any(
+                    isinstance(item.context_expr, ast.Call) and getattr(item.context_expr.func, "attr",
+                                                                        getattr(item.context_expr.func, "id", None))
+                    == "writer" for item in node.items):
+                inside |= {id(n) for n in ast.walk(node)}
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in writes
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id in {"importer", "plan", "mappings", "store"}):
+                found.append((path.name, node.lineno, id(node) in inside))
+    assert len(found) >= 5 and all(ok for *_, ok in found), [f for f in found if not f[2]]
