@@ -47,11 +47,11 @@ def writer():
     The sessions of this process write one at a time: a double click that starts a second run
     while the first one's undo is still writing waits for it, then finds the import undone."""
     with _write_lock:
-        _forget_version(writing=True)
+        _forget_version()
         try:
             yield from _writer()
         finally:
-            _forget_version(writing=False)
+            _forget_version()
 
 
 def _writer():
@@ -182,19 +182,16 @@ def data_version() -> tuple:
 # The embedded file's data version as last read, while no write of this process runs (the file
 # admits one writing process, this one, and every write goes through writer()): the pages read it
 # before every query, ~1.5 ms each, a tenth of a page's rerun. A write forgets it when it starts
-# and again when it is over; a read that a write began during is not kept (_version_writes).
+# and again when it is over; a read made while a write holds _write_lock, or that a write began or
+# ended during (_version_writes), is not kept.
 _file_versions: dict[str, tuple] = {}
 _version_writes = 0  # writes begun or ended, under _lock
-_writing = 0  # writes under way, under _lock
 
 
-def _forget_version(writing: bool | None = None) -> None:
-    """`writing`: a write starts (True) or is over (False); writer() holds _write_lock, one at a time."""
-    global _version_writes, _writing
+def _forget_version() -> None:
+    global _version_writes
     with _lock:
         _version_writes += 1
-        if writing is not None:
-            _writing = int(writing)
         _file_versions.clear()
 
 
@@ -207,7 +204,7 @@ def _version(cursor, path: str) -> tuple:
                 del _lake_versions[next(iter(_lake_versions))]
         return ("snapshot", _lake_versions[current])
     with _lock:
-        known, writes = (None if _writing else _file_versions.get(path)), _version_writes
+        known, writes = (None if _write_lock.locked() else _file_versions.get(path)), _version_writes
     if known is not None:
         return known
     row = tuple(cursor.execute(
@@ -215,7 +212,7 @@ def _version(cursor, path: str) -> tuple:
         " (SELECT count(*) FROM imports WHERE status <> 'active'),"
         " (SELECT CAST(max(updated_at) AS VARCHAR) || count(*) FROM plan_settings)").fetchone())
     with _lock:
-        if not _writing and writes == _version_writes:
+        if not _write_lock.locked() and writes == _version_writes:
             _file_versions[path] = row
     return row
 
