@@ -73,7 +73,7 @@ def is_person_cell(cell: object) -> bool:
 
 
 def _sheet_name(name: str) -> str:
-    return re.sub(r"\s+", "", contract.normalise_text(name)).lower()
+    return compact(name).lower()
 
 
 def is_example_sheet(name: str) -> bool:
@@ -172,7 +172,7 @@ def units_row(row: list[object]) -> bool:
     """A row of units under a header (个 / 件 / 人 / 万元, 单位：个): every filled cell a unit, one at least."""
     filled = [c for c in row if not cells.is_blank(c)]
     # as written (a header's normalisation would drop a bracketed unit: （个） is no header text)
-    return bool(filled) and all(type(c) is str and _is_unit(_compact(c)) for c in filled)
+    return bool(filled) and all(type(c) is str and _is_unit(compact(c)) for c in filled)
 
 
 def column_numbers_row(row: list[object]) -> bool:
@@ -210,7 +210,8 @@ _BARE_NUMBER = (
 )
 
 
-def _compact(cell: object) -> str:
+def compact(cell: object) -> str:
+    """A cell's text as the layout rules compare it: normalised (contract.normalise_text), no blanks."""
     return re.sub(r"\s+", "", contract.normalise_text(str(cell)))
 
 
@@ -228,9 +229,9 @@ def section_heading(row: list[object]) -> tuple[int, str] | None:
     if len(values) > 2 or any(not isinstance(row[i], str) for i in filled):
         return None
     if len(values) == 2:
-        if not any(p.match(_compact(values[0])) for p in _BARE_NUMBER):
+        if not any(p.match(compact(values[0])) for p in _BARE_NUMBER):
             return None
-        number = _compact(values[0])
+        number = compact(values[0])
         text = number + values[1] if number.endswith(("、", ".", "．", ")")) else number + "、" + values[1]
     else:
         text = values[0]
@@ -274,17 +275,17 @@ def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
     else:
         return "blank"
     if type(first) is str:  # cheap tests first: this runs on every row
-        if "计" in first and _SUMMARY.search(_compact(first)):
+        if "计" in first and _SUMMARY.search(compact(first)):
             return "summary"
-        if "汇" in first and _compact(first).endswith(contract.SUMMARY_ENDS):
+        if "汇" in first and compact(first).endswith(contract.SUMMARY_ENDS):
             return "summary"
-        if first.lstrip()[:1] in _NOTE_FIRST and note_kind(_compact(first)):
+        if first.lstrip()[:1] in _NOTE_FIRST and note_kind(compact(first)):
             return "note"
-        if first.lstrip()[:1] == "其" and _compact(first).startswith(contract.SUMMARY_STARTS):
+        if first.lstrip()[:1] == "其" and compact(first).startswith(contract.SUMMARY_STARTS):
             return "summary"
     for col in labels:
         cell = row[col] if col < len(row) else None
-        if type(cell) is str and "计" in cell and _SUMMARY.search(_compact(cell)):
+        if type(cell) is str and "计" in cell and _SUMMARY.search(compact(cell)):
             return "summary"
     return "data"
 

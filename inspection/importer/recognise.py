@@ -178,7 +178,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     if not found:
         first = raw.rows[0] if raw.rows else []
         return None, (None, [c for c in first if not cells.is_blank(c)
-                             and not layout.note_kind(re.sub(r"\s+", "", contract.normalise_text(str(c))))])
+                             and not layout.note_kind(layout.compact(c))])
     header_index, headers, written = found
     table = _classify(headers, applied.index)
     if table is None:
@@ -280,7 +280,7 @@ def _figures_by_area(rows: list[list[object]], columns: dict[str, Column]) -> bo
         for index, cell in enumerate(row):
             if index in known or cells.is_blank(cell) or type(cell) in (int, float):
                 continue
-            if type(cell) is not str or not _FIGURE.fullmatch(re.sub(r"\s+", "", contract.normalise_text(cell))):
+            if type(cell) is not str or not _FIGURE.fullmatch(layout.compact(cell)):
                 return False
     return True
 
