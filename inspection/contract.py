@@ -166,7 +166,10 @@ NOTE_MARKERS = ("说明", "备注", "注:")
 # a note row's first non-empty cell starts with one of these (after whitespace is removed); its text
 # often names people and is never stored or shown, only its row number and kind
 NOTE_STARTS = ("填表人", "填报人", "制表人", "审核人", "负责人", "联系人", "联系电话", "填报日期", "制表日期",
-               "填报单位", "单位(盖章)", "说明", "备注", "注:", "注1", "注、", "填表说明", "制表说明")
+               "填报单位", "单位(盖章)", "说明", "备注", "注:", "注1", "注、", "填表说明", "制表说明",
+               # the signature line of a printed form: 单位负责人：… 审核：… 填表：… 日期：…
+               "单位负责人", "主要负责人", "分管领导", "经办人", "统计人", "审核:", "制表:", "填表:", "填报:",
+               "填表日期", "报送日期")
 # columns that are recognised only to be dropped: serial numbers, and people's names (confidential)
 SERIAL_HEADERS = ("序号", "编号", "顺序号")
 PERSON_HEADERS = ("整改责任人", "责任人", "责任领导", "分管领导", "联系人", "经办人", "填表人")
