@@ -441,11 +441,17 @@ def to_due(value: object) -> dt.date | DueText | None:
 
 _RANGE = re.compile(r"^(\d{4})" + _SEP + r"(\d{1,2})\s*(?:[月.\-/]\s*(\d{1,2})\s*日?)?"
                     r"\s*(?:至|到|—+|–|~|-{1,2}|－)\s*"
-                    r"(?:(\d{4})" + _SEP + r")?(\d{1,2})\s*(?:[月.\-/]\s*(\d{1,2})\s*日?)?$")
+                    r"(?:(\d{4})" + _SEP + r")?(\d{1,2})\s*(?:[月.\-/]\s*(\d{1,2})\s*日?|(日))?$")
+
+
+_HALF_YEAR = dt.timedelta(days=183)
 
 
 def to_range(value: object) -> dt.date | DateRange | None:
-    """A date, or a range in one cell (2022年3月1日至4月4日, 2022.3.1-2022.4.4, 2022/3/1~2022/4/4)."""
+    """A date, or a range in one cell (2022年3月1日至4月4日, 2022.3.1-2022.4.4, 2022/3/1~2022/4/4). An end
+    without a year takes the start's, or the next year's when its month is before the start's and the
+    range is then at most half a year (2021年12月20日至1月15日); an end that is a day alone with its 日
+    (2022年3月1日至20日) is in the start's month (2022.3.1-4 may mean April: refused)."""
     if not isinstance(value, str):
         return to_date(value)
     text = contract.normalise_text(value).strip()
@@ -453,12 +459,19 @@ def to_range(value: object) -> dt.date | DateRange | None:
         return to_date(text)
     except CellError as exc:
         match = _RANGE.match(text)
-        if not match or match[3] is None or match[6] is None:
+        day_alone = match and match[7] is not None and match[4] is None
+        if not match or match[3] is None or (match[6] is None and not day_alone):
             raise CellError(exc.reason, "请写成 2022-03-01，或起止时间如 2022年3月1日至4月4日") from None
-    year = int(match[1])
+    year, month = int(match[1]), int(match[2])
     try:
-        start = _checked(dt.date(year, int(match[2]), int(match[3])))
-        end = _checked(dt.date(int(match[4] or year), int(match[5]), int(match[6])))
+        start = _checked(dt.date(year, month, int(match[3])))
+        if day_alone:
+            end = dt.date(year, month, int(match[5]))
+        else:
+            end = dt.date(int(match[4] or year), int(match[5]), int(match[6]))
+            if not match[4] and end < start and (wrapped := end.replace(year=year + 1)) - start <= _HALF_YEAR:
+                end = wrapped
+        end = _checked(end)
     except ValueError:
         raise CellError("不是有效日期（月份或日期超出范围）") from None
     return DateRange(start, end)

@@ -4,6 +4,8 @@ with the right figures or is refused naming the real reason."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from support.fast_path import run_both
 from support.ledgers import (
@@ -17,6 +19,7 @@ from support.ledgers import (
     xlsx_bytes,
 )
 
+from inspection import cells
 from inspection.importer import InputFile
 
 con = pytest.fixture(fresh_store)
@@ -37,3 +40,29 @@ def test_the_signature_line_under_a_printed_form_is_skipped_as_notes_naming_nobo
     padded = [row + [""] * (width - len(row)) for row in rows]
     result, _ = run_both(monkeypatch, [roster_csv()], [InputFile("巡察情况.csv", csv_bytes(padded))])
     assert result.status == "imported", result.problems
+
+
+@pytest.mark.parametrize(("written", "start", "end"), [
+    ("2021年12月15日至1月20日", "2021-12-15", "2022-01-20"),  # over the new year: the end is in the next
+    ("2021.12.15-1.20", "2021-12-15", "2022-01-20"),
+    ("2021年3月15日至20日", "2021-03-15", "2021-03-20"),  # the end a day alone: the same month
+])
+def test_a_range_over_the_new_year_or_ending_on_a_day_alone_gives_both_dates(written, start, end):
+    assert cells.to_range(written) == cells.DateRange(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+
+
+@pytest.mark.parametrize("written", ["2021.3.1-4",  # the 4th or April: cannot be told
+                                     "2021.3.15-20"])
+def test_a_range_whose_end_is_a_bare_number_is_refused(written):
+    with pytest.raises(cells.CellError):
+        cells.to_range(written)
+
+
+def test_a_range_that_would_run_past_half_a_year_is_not_moved_into_the_next_year(con):
+    """2021.5.15-2.20 is a slip (the end before the start), not an inspection of nine months."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    start = INSPECTION_HEADER.index("开始日期")
+    rows[0][start], rows[0][start + 1] = "2021.5.15-2.20", None
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
+    assert result.status == "rejected"
+    assert [p.reason for p in result.problems] == ["结束日期早于开始日期（2021-05-15）"]
