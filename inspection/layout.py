@@ -120,11 +120,12 @@ def find_header(rows: list[list[object]], known: frozenset[str] | set[str] = con
     first = max(0, bottom - MAX_HEADER_ROWS + 1)
     block = [rows[i] for i in range(first, bottom + 1)]
     width = max(len(r) for r in block)
-    headers, written = [], []
+    headers, written, stacks = [], [], []
     for col in range(width):
         stack = [r[col] if col < len(r) else None for r in block]  # top to bottom
         # a unit below the header's top row (个 in a units row the label cells were merged down into)
         texts = [t if first + i <= top or not _is_unit(t) else "" for i, t in enumerate(_header_texts(stack))]
+        stacks.append((texts, stack))
         chosen = None
         for i in range(len(stack) - 1, -1, -1):  # the lowest known name
             if texts[i] and known_header(texts[i], known):
@@ -150,10 +151,61 @@ def find_header(rows: list[list[object]], known: frozenset[str] | set[str] = con
         else:  # only a title above: no header
             headers.append("")
             written.append("")
+    _split_breakdowns(headers, written, stacks, known)
     for _ in range(2):  # a units row, a column-numbers row, or both
         if bottom + 1 < len(rows) and (units_row(rows[bottom + 1]) or column_numbers_row(rows[bottom + 1])):
             bottom += 1
     return bottom, headers, written
+
+
+# a sub-column under a figure's group header that holds the figure itself (发现问题数 over 合计 / 其中：…)
+_TOTALS = frozenset({"合计", "小计", "总计", "总数", "合计数", "共计", "计", "总", "数量", "数", "人数", "个数", "件数",
+                     "条数", "总人数", "总件数"})
+
+
+def _split_breakdowns(headers: list[str], written: list[str], stacks: list[tuple[list[str], list[object]]],
+                      known) -> None:
+    """A figure's header over several sub-columns (发现问题数 merged, or written once, over 合计 / 其中：党的建设
+    / 其中：廉洁, or over 党纪处分 / 政务处分): the sub-column that says it is the total (合计, 小计, 总数…) is
+    the figure; the others are parts of it, named by the header and their own cell joined (a column no field
+    knows: listed as ignored, and a mapping can name it). With no total sub-column none of them is the
+    figure: taking the first part would store a part as the whole."""
+    col = 0
+    while col < len(headers):
+        texts, _ = stacks[col]
+        level = next((i for i, t in enumerate(texts) if t and t == headers[col]), None)
+        if level is None or not known_header(headers[col], known) or not _below(texts, level):
+            col += 1
+            continue
+        group = [col]
+        while group[-1] + 1 < len(headers):
+            nxt_texts, _ = stacks[group[-1] + 1]
+            same = nxt_texts[level] == headers[col]
+            open_top = not nxt_texts[level] and not known_header(headers[group[-1] + 1], known)
+            if not (same or open_top) or not _below(nxt_texts, level):
+                break
+            group.append(group[-1] + 1)
+        if len(group) > 1:
+            title, shown = headers[col], written[col]
+            totals = [c for c in group if "".join(_below(stacks[c][0], level)) in _TOTALS]
+            for c in group:
+                if len(totals) == 1 and c == totals[0]:
+                    headers[c], written[c] = title, shown
+                else:
+                    parts = _below(stacks[c][0], level)
+                    headers[c] = title + "".join(parts)
+                    written[c] = shown + "".join(re.sub(r"\s+", "", str(v)) for v in stacks[c][1][level + 1:]
+                                                 if not cells.is_blank(v) and contract.normalise_header(v) in parts)
+        col = group[-1] + 1
+
+
+def _below(texts: list[str], level: int) -> list[str]:
+    """The distinct header texts of a column below row `level` (a sub-column's own name)."""
+    parts: list[str] = []
+    for text in texts[level + 1:]:
+        if text and text != texts[level] and text not in parts:
+            parts.append(text)
+    return parts
 
 
 # what a statistical form writes under its header for each column's unit: 个, （件）, 单位：万元

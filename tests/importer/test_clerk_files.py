@@ -5,6 +5,7 @@ with the right figures or is refused naming the real reason."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from support.fast_path import run_both
@@ -66,3 +67,67 @@ def test_a_range_that_would_run_past_half_a_year_is_not_moved_into_the_next_year
     result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
     assert result.status == "rejected"
     assert [p.reason for p in result.problems] == ["结束日期早于开始日期（2021-05-15）"]
+
+
+LABELS = ["轮次", "巡察层级", "巡察组", "开始日期", "县区", "乡镇街道", "村(社区)"]
+
+
+def _grouped(group: str, subs: list[str], figures: list[list[int]]) -> bytes:
+    """An inspections sheet whose last columns are `subs` under `group` merged across them (labels merged
+    down over both header rows)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append([*LABELS, group] + [None] * (len(subs) - 1))
+    sheet.append([None] * len(LABELS) + subs)
+    for row, extra in zip(INSPECTION_ROWS, figures, strict=True):
+        sheet.append([row[0], row[1], row[2], row[4], row[6], row[7], row[8], *extra])
+    first, last = len(LABELS) + 1, len(LABELS) + len(subs)
+    sheet.merge_cells(start_row=1, start_column=first, end_row=1, end_column=last)
+    for col in range(1, first):
+        sheet.merge_cells(start_row=1, start_column=col, end_row=2, end_column=col)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("subs, figures", [
+    (["党的建设方面", "廉洁方面", "小计"], [[4, 5, 9], [1, 2, 3]]),  # the total last
+    (["合计", "其中：党的建设方面", "其中：廉洁方面"], [[9, 4, 5], [3, 1, 2]]),
+    (["其中：党的建设方面", "总数", "其中：廉洁方面"], [[4, 9, 5], [1, 3, 2]]),
+])
+def test_a_figure_over_its_breakdown_is_read_from_its_total_sub_column(con, subs, figures):
+    """发现问题数 merged over its parts and their total: the total is the figure, wherever it stands (the
+    first sub-column was taken: 党的建设方面's 4 stored as the 9 issues found)."""
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", _grouped("发现问题数(个)", subs, figures)))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT list(issues_found ORDER BY unit_name) FROM inspections").fetchone()[0] == [9, 3]
+    assert "未识别的列已忽略" in repr(result.warnings)
+
+
+def test_a_figure_split_into_parts_without_a_total_is_not_read_from_one_part(con):
+    """党纪政务处分人数 over 党纪处分 / 政务处分: no column holds the figure; storing 党纪处分 alone as it would
+    undercount. The parts are listed as columns not recognised (a mapping can name one), the figure is not
+    reported."""
+    data = _grouped("党纪政务处分人数", ["党纪处分", "政务处分"], [[2, 1], [1, 0]])
+    data = _with_issues_found(data)
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", data))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT list(disciplined) FROM inspections").fetchone()[0] == [None, None]
+    assert "党纪政务处分人数党纪处分" in repr(result.warnings)
+
+
+def _with_issues_found(data: bytes) -> bytes:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    sheet = book.active
+    col = sheet.max_column + 1
+    sheet.cell(1, col, "发现问题数")
+    sheet.merge_cells(start_row=1, start_column=col, end_row=2, end_column=col)
+    sheet.cell(3, col, 2)
+    sheet.cell(4, col, 1)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
