@@ -175,17 +175,17 @@ _COUNT_UNIT = re.compile(r"(?<=\d)(个|件|条|人次|人|项|起|次|户|名|�
 
 
 def _not_reported(value: object) -> bool:
-    return isinstance(value, str) and re.sub(r"\s+", "", contract.normalise_text(value)) in NOT_REPORTED
+    return isinstance(value, str) and contract.compact_text(value) in NOT_REPORTED
 
 
 def _is_none(value: object) -> bool:
-    return isinstance(value, str) and re.sub(r"\s+", "", contract.normalise_text(value)) == "无"
+    return isinstance(value, str) and contract.compact_text(value) == "无"
 
 
 def _tick(value: object) -> str | None:
     """The tick or cross a cell holds alone (√, ✓, ×), or None."""
     if isinstance(value, str):
-        text = re.sub(r"\s+", "", contract.normalise_text(value))
+        text = contract.compact_text(value)
         if text in contract.TICKS:
             return text
     return None
@@ -403,7 +403,7 @@ def to_due(value: object) -> dt.date | DueText | None:
     """A due date (整改时限): a date, or text a clerk writes instead (see DueText)."""
     if not isinstance(value, str):
         return to_date(value)
-    text = re.sub(r"\s+", "", contract.normalise_text(value))
+    text = contract.compact_text(value)
     if not text or text in NOT_REPORTED:
         return None
     try:
@@ -479,7 +479,7 @@ def to_range(value: object) -> dt.date | DateRange | None:
 
 def level_from_team(value: object) -> str:
     """A level read from a team's name, for a sheet without a level column."""
-    team = re.sub(r"\s+", "", contract.normalise_text(str(value or "")))
+    team = contract.compact_text(str(value or ""))
     if not team:
         raise CellError("必填项为空")
     if re.search(r"(县|区|旗|县\(区\)|县区|区县|市辖区)委", team):
@@ -497,14 +497,14 @@ def to_bool(value: object) -> bool:
         return value
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
-    key = re.sub(r"\s+", "", contract.normalise_text(str(value or ""))).lower()
+    key = contract.compact_text(str(value or "")).lower()
     if key in contract.BOOLEANS:
         return contract.BOOLEANS[key]
     raise CellError("应填 是/否", "可填：是、否、Y、N、1、0、√、×", unknown=key)
 
 
 def _vocabulary(value: object, mapping: dict[str, str], what: str, allowed: str) -> str:
-    key = re.sub(r"\s+", "", contract.normalise_text(str(value))).lower()
+    key = contract.compact_text(str(value)).lower()
     if key in mapping:
         return mapping[key]
     raise CellError(f"不是可识别的{what}", f"可填：{allowed}", unknown=key)

@@ -202,6 +202,12 @@ def normalise_text(value: str) -> str:
     return unicodedata.normalize("NFKC", value).translate(_INVISIBLE).strip()
 
 
+def compact_text(value: str) -> str:
+    """normalise_text without any whitespace inside either (第 1 轮 = 第1轮): how cells, headers and
+    vocabularies are compared."""
+    return re.sub(r"\s+", "", normalise_text(value))
+
+
 # a template's marks on its columns: *县区 / 县区* (an asterisk or ※ for a required column), 县区（必填）
 REQUIRED_MARK = re.compile(r"\((必填|必填项|选填|选填项|可选|非必填)\)$")
 HEADER_MARKS = "*※★☆"
@@ -209,8 +215,7 @@ HEADER_MARKS = "*※★☆"
 
 def normalise_header(value: object) -> str:
     """A header cell as the synonym table writes it."""
-    text = normalise_text(str(value or ""))
-    text = re.sub(r"\s+", "", text)
+    text = compact_text(str(value or ""))
     if text.endswith(")"):
         text = REQUIRED_MARK.sub("", text)
     text = _UNIT_SUFFIX.sub("", text.strip(HEADER_MARKS)).strip(HEADER_MARKS)
@@ -219,7 +224,7 @@ def normalise_header(value: object) -> str:
 
 def normalise_name(value: str) -> str:
     """A unit/district/township name: same unit with or without a trailing 党支部/党总支/党委."""
-    text = re.sub(r"\s+", "", normalise_text(value))
+    text = compact_text(value)
     if "党" not in text and "委" not in text:  # every suffix below holds one of them: most names, at once
         return text
     stripped = _PARTY_SUFFIX.sub("", text) or text
@@ -234,7 +239,7 @@ def normalise_name(value: str) -> str:
 
 
 def normalise_mode(value: str) -> str:
-    text = re.sub(r"\s+", "", normalise_text(value))
+    text = compact_text(value)
     if not text:
         return DEFAULT_MODE
     base = text

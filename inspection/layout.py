@@ -264,7 +264,7 @@ _BARE_NUMBER = (
 
 def compact(cell: object) -> str:
     """A cell's text as the layout rules compare it: normalised (contract.normalise_text), no blanks."""
-    return re.sub(r"\s+", "", contract.normalise_text(str(cell)))
+    return contract.compact_text(str(cell))
 
 
 def section_heading(row: list[object]) -> tuple[int, str] | None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -113,7 +112,7 @@ def header_key(header: object) -> str:
 
 def value_key(value: object) -> str:
     """A cell as the vocabularies look it up (cells._vocabulary): NFKC, no whitespace, lower case."""
-    return re.sub(r"\s+", "", contract.normalise_text(str(value if value is not None else ""))).lower()
+    return contract.compact_text(str(value if value is not None else "")).lower()
 
 
 def contract_value(kind: str, value: object) -> object | None:
