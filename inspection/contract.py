@@ -184,7 +184,7 @@ STATISTICS_SHEETS = ("统计", "汇总", "透视", "分析")
 PIVOT_CAPTIONS = ("求和项", "计数项", "平均值项", "最大值项", "最小值项", "行标签", "列标签", "sumof", "countof",
                   "rowlabels", "columnlabels")
 
-_UNIT_SUFFIX = re.compile(r"\((个|人|条|万元|元|件|人次|项|起|次|户)\)$")
+_UNIT_SUFFIX = re.compile(r"\((?:单位:?)?(个|人|条|万元|元|件|人次|项|起|次|户)\)$")
 _PARTY_SUFFIX = re.compile(r"(党支部委员会|党总支委员会|党委员会|党支部|党总支|党委)$")
 _VILLAGE_COMMITTEE = re.compile(r"(村委会|村民委员会)$")
 _RESIDENT_COMMITTEE = re.compile(r"(社区居委会|社区居民委员会|居委会|居民委员会)$")

@@ -120,11 +120,13 @@ def find_header(rows: list[list[object]], known: frozenset[str] | set[str] = con
     first = max(0, bottom - MAX_HEADER_ROWS + 1)
     block = [rows[i] for i in range(first, bottom + 1)]
     width = max(len(r) for r in block)
-    headers, written, stacks = [], [], []
+    headers, written, stacks, units = [], [], [], []
     for col in range(width):
         stack = [r[col] if col < len(r) else None for r in block]  # top to bottom
         # a unit below the header's top row (个 in a units row the label cells were merged down into)
         texts = [t if first + i <= top or not _is_unit(t) else "" for i, t in enumerate(_header_texts(stack))]
+        units.append([_unit_of(compact(c)) for i, c in enumerate(stack)
+                      if first + i > top and not cells.is_blank(c) and _is_unit(compact(c))])
         stacks.append((texts, stack))
         chosen = None
         for i in range(len(stack) - 1, -1, -1):  # the lowest known name
@@ -155,6 +157,11 @@ def find_header(rows: list[list[object]], known: frozenset[str] | set[str] = con
     for _ in range(2):  # a units row, a column-numbers row, or both
         if bottom + 1 < len(rows) and (units_row(rows[bottom + 1]) or column_numbers_row(rows[bottom + 1])):
             bottom += 1
+            if units_row(rows[bottom]):
+                for col, cell in enumerate(rows[bottom][:width]):
+                    if not cells.is_blank(cell):
+                        units[col].append(_unit_of(compact(cell)))
+    _in_yuan(headers, written, units)
     return bottom, headers, written
 
 
@@ -214,10 +221,23 @@ _UNITS = frozenset({"个", "人", "条", "件", "项", "起", "次", "人次", "
 _FORM_LABELS = frozenset("甲乙丙丁戊己庚辛壬癸") | {"栏次", "栏号", "列号"}
 
 
+def _unit_of(text: str) -> str:
+    """The unit a header cell (normalised) names: 个 for 个, (个) or 单位:个."""
+    return re.sub(r"^(计量)?单位[:]?", "", text.strip("()")).strip("()") or "单位"
+
+
 def _is_unit(text: str) -> bool:
     """A header cell (normalised) that is only a unit: 个, (件), 单位:万元."""
-    text = re.sub(r"^(计量)?单位[:]?", "", text.strip("()")).strip("()") or "单位"
-    return text in _UNITS
+    return _unit_of(text) in _UNITS
+
+
+def _in_yuan(headers: list[str], written: list[str], units: list[list[str]]) -> None:
+    """A column whose unit, printed under its header (a units row, or a unit cell of the header block),
+    is 元: its header as written says so, (元), as a header in 元 does (the amount is divided by 10,000)."""
+    for col, found in enumerate(units):
+        if col < len(written) and written[col] and "元" in found and "万元" not in found \
+                and not re.search(r"\((万元|元)\)$", contract.normalise_text(written[col])):
+            written[col] += "(元)"
 
 
 def units_row(row: list[object]) -> bool:
@@ -355,6 +375,34 @@ def skipped_message(where: str, skipped: dict[str, list[int]]) -> str | None:
             shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")
             parts.append(f"{KIND_LABELS[kind]} {len(rows)} 行（第 {shown} 行）")
     return f"{where}：已跳过" + "；".join(parts) if parts else None
+
+
+# ---------------------------------------------------------------- the unit a ledger states
+
+# 单位：元, 金额单位：元, 单位：个、元 (a title row or the units row of a statistical form); 填报单位：元宝区委巡察办
+# names no unit (元 must stand alone between separators)
+_STATED_UNIT = re.compile(r"单位[:]([^:]*)")
+
+
+def stated_money_unit(rows: list[list[object]]) -> str | None:
+    """'元' when the rows above a table's data state that its amounts are in 元 (单位：元) and none says
+    万元; else None (amounts in 万元, the contract's unit, or a column's own)."""
+    found = set()
+    for row in rows:
+        for cell in row:
+            if not isinstance(cell, str) or "单位" not in cell:
+                continue
+            for match in _STATED_UNIT.finditer(contract.normalise_text(cell)):
+                words = set(re.split(r"[、,，;；/\s()]+", match.group(1)))
+                found |= words & {"元", "万元"}
+    return "元" if found == {"元"} else None
+
+
+def in_yuan(header: str, stated: str | None) -> bool:
+    """An amount column in 元: its header as written says so (追回资金（元）, （单位：元）), or the table's
+    title rows do (`stated_money_unit`) and the header names no unit of its own."""
+    own = re.search(r"\((?:单位:?)?(万元|元)\)$", contract.normalise_text(header))
+    return own[1] == "元" if own else stated == "元"
 
 
 # ---------------------------------------------------------------- the date a ledger states

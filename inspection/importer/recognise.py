@@ -185,6 +185,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         return None, (None, [w for w in written if w])
     columns: dict[str, Column] = {}
     kinds: dict[str, str] = {}
+    stated_unit = layout.stated_money_unit(raw.rows[:header_index + 1])
     twins: dict[str, list[Column]] = {}
     ignored, dropped = [], []
     for col, header in enumerate(headers):
@@ -204,7 +205,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
                 twins.setdefault(name, []).append(Column(col, as_written))
         else:
             columns[name] = Column(col, as_written)
-            if table.field(name).kind == "money" and contract.normalise_text(as_written).endswith("(元)"):
+            if table.field(name).kind == "money" and layout.in_yuan(as_written, stated_unit):
                 kinds[name] = "money_yuan"
             elif name == "start_date":  # a start column may hold the whole range (2022年3月1日至4月4日)
                 kinds[name] = "range"

@@ -131,3 +131,45 @@ def _with_issues_found(data: bytes) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+MONEY_HEADER = [*LABELS, "发现问题数", "追回资金"]
+
+
+def _money_rows(amounts: list[object]) -> list[list[object]]:
+    return [[r[0], r[1], r[2], r[4], r[6], r[7], r[8], r[9], amount] for r, amount in zip(INSPECTION_ROWS, amounts,
+                                                                                         strict=True)]
+
+
+def _funds(con) -> list[float]:
+    return con.execute("SELECT list(funds_recovered ORDER BY unit_name) FROM inspections").fetchone()[0]
+
+
+@pytest.mark.parametrize("above, header, below", [
+    ([], "追回资金", [[None] * 7 + ["个", "元"]]),  # a statistical form's units row
+    ([["XX县巡察情况统计表"], ["金额单位：元"]], "追回资金", []),  # a title row stating the unit
+    ([["XX县巡察情况统计表"], [None] * 7 + ["单位：个、元"]], "追回资金", []),
+    ([], "追回资金（单位：元）", []),
+    ([["单位：万元"]], "追回资金（元）", []),  # the column's own unit wins
+])
+def test_amounts_whose_unit_is_stated_as_yuan_outside_the_header_cell_are_divided(con, above, header, below):
+    """An amount in 元 read as 万元 is 10,000 times too large: 52,000 元 recovered is 5.2 万元."""
+    rows = [*above, [*LABELS, "发现问题数", header], *below, *_money_rows([52000, 1000])]
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": rows})))
+    assert result.status == "imported", result.problems
+    assert _funds(con) == [5.2, 0.1]
+
+
+@pytest.mark.parametrize("above", [[["填报单位：元宝区委巡察办"]], [["单位：万元"]], [["单位：个、万元"]], []])
+def test_amounts_stay_in_wan_yuan_unless_something_says_yuan(con, above):
+    rows = [*above, MONEY_HEADER, *_money_rows([5.2, 0.1])]
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": rows})))
+    assert result.status == "imported", result.problems
+    assert _funds(con) == [5.2, 0.1]
+
+
+def test_a_title_stating_yuan_divides_the_amounts_on_both_csv_paths(monkeypatch):
+    rows = [["金额单位：元"] + [""] * 8, MONEY_HEADER, *_money_rows([52000, 1000])]
+    result, data = run_both(monkeypatch, [roster_csv()], [InputFile("巡察情况.csv", csv_bytes(rows))])
+    assert result.status == "imported", result.problems
+    assert sorted(v for row in data["inspections"] for v in row if isinstance(v, float)) == [0.1, 5.2]
