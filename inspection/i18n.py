@@ -768,6 +768,7 @@ VALUES: dict[str, tuple[str, str]] = {
     "交叉": ("交叉", "Cross"),
     "点穴": ("点穴", "Targeted"),
     "巡乡带村": ("巡乡带村", "Township with villages"),
+    "回头看": ("回头看", "Follow-up"),  # DOMAIN.md's follow-up inspection: not in the contract's list, kept as written
 }
 # the columns whose values are one of these vocabularies (shown translated in English)
 VOCABULARY_COLUMNS = ("unit_type", "mode", "level", "status")

@@ -25,6 +25,17 @@ def test_one_english_name_per_thing():
         assert value(stored, "en") not in (stored, "") and value(stored, "zh") in by_chinese
 
 
+def test_every_mode_the_demo_writes_has_an_english_name():
+    """The demo's follow-up inspections (回头看, DOMAIN.md) are a mode the contract does not list, kept
+    as written: still a mode a leader reads on the English mode chart and filter."""
+    from inspection import contract, demo
+
+    written = {mode for mode, _ in (*demo.COUNTY_MODES, *demo.MUNICIPAL_MODES)} | {demo.FOLLOW_UP_MODE}
+    assert set(contract.MODES) | written <= set(VALUES)
+    for mode in written:
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in value(mode, "en")), mode
+
+
 def test_filters_are_described_in_english():
     text = describe_filters({"modes": ("专项", "交叉"), "unit_types": ("社区",), "levels": ("county",)}, "en")
     assert "Special, Cross" in text and "Community" in text and "County" in text
