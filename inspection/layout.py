@@ -377,6 +377,18 @@ def skipped_message(where: str, skipped: dict[str, list[int]]) -> str | None:
     return f"{where}：已跳过" + "；".join(parts) if parts else None
 
 
+# ---------------------------------------------------------------- the round a sheet's name gives
+
+# a workbook with one sheet per round (2021年第一轮, 第二轮巡察, 十四届县委第3轮): the name up to its 轮 / 批
+_ROUND_NAME = re.compile(r"^(.{0,16}?第[0-9一二三四五六七八九十百]+[轮批])")
+
+
+def round_from_sheet_name(name: str) -> str | None:
+    """The round a sheet's name states (up to and with its 第…轮), or None."""
+    match = _ROUND_NAME.match(compact(name)) if name else None
+    return match[1] if match else None
+
+
 # ---------------------------------------------------------------- the unit a ledger states
 
 # 单位：元, 金额单位：元, 单位：个、元 (a title row or the units row of a statistical form); 填报单位：元宝区委巡察办

@@ -125,6 +125,13 @@ def where(file: str, sheet: str | None) -> str:
     return f"{file}「{sheet}」" if sheet else file
 
 
+SHEET_NAME = "工作表名称"
+
+
+def round_from_sheet(place: str, round_name: str) -> str:
+    return f"{place}：表中没有“轮次”列，各行的轮次按工作表名称取为「{round_name}」"
+
+
 def duplicate_column(place: str, column: str, first: str) -> str:
     return f"{place}：列「{column}」与「{first}」重复，已忽略后者"
 

@@ -34,6 +34,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
         header_labels.pop("period")
     if found.level_from_team:
         header_labels["level"] = header_labels["team"]
+    if found.round_from_sheet:
+        header_labels["round"] = messages.SHEET_NAME
     blank_hint = messages.CSV_BLANK_HINT if not raw.name else None
     labels = found.labels
     rows = raw.rows[header_index + 1:]
@@ -90,6 +92,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
         for name, others in found.twins.items():
             _check_twins(file, sheet_label, row_number, row, values.get(name), columns[name], others,
                          dict((c[0], c[3]) for c in converters)[name], problems)
+        if found.round_from_sheet:
+            values["round"] = found.round_from_sheet
         if period or "start_date" in values:
             _split_range(values)
         if found.level_from_team and values.get("team") is not None:

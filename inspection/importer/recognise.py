@@ -154,6 +154,7 @@ class Layout:
     # agree with the first's on every row (a roster beside the inspections would pair each inspection
     # with whatever unit stands on its row)
     twins: dict[str, list[Column]] = field(default_factory=dict)
+    round_from_sheet: str | None = None  # no round column: every record is of the round the sheet's name states
 
     @property
     def labels(self) -> tuple[int, ...]:
@@ -163,7 +164,7 @@ class Layout:
     def plain(self) -> bool:
         """Nothing that needs the row-by-row path (context-dependent values, a header block)."""
         return (not self.level_from_team and not self.sections and self.header_rows == 1
-                and "period" not in self.columns and not self.twins)
+                and "period" not in self.columns and not self.twins and self.round_from_sheet is None)
 
 
 def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
@@ -216,6 +217,11 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
             optional.add("level")
         if "start_date" not in columns and "period" in columns:
             optional.add("start_date")
+    sheet_round = None
+    if table is not contract.ROSTER and "round" not in columns:
+        sheet_round = layout.round_from_sheet_name(raw.name)
+        if sheet_round:
+            optional.add("round")
     sections = table is contract.ISSUES and "category" not in columns
     if sections and any(_row_kind(row) == "section" for row in raw.rows[header_index + 1:]):
         optional.add("category")
@@ -258,7 +264,10 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         warnings.append(messages.person_columns_dropped(messages.where(file, raw.name), dropped))
     if ignored:
         warnings.append(messages.columns_ignored(messages.where(file, raw.name), ignored))
-    return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows, twins), None
+    if sheet_round:
+        warnings.append(messages.round_from_sheet(messages.where(file, raw.name), sheet_round))
+    return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows, twins,
+                  sheet_round), None
 
 
 AREA_FIELDS = frozenset({"district", "township"})

@@ -173,3 +173,33 @@ def test_a_title_stating_yuan_divides_the_amounts_on_both_csv_paths(monkeypatch)
     result, data = run_both(monkeypatch, [roster_csv()], [InputFile("巡察情况.csv", csv_bytes(rows))])
     assert result.status == "imported", result.problems
     assert sorted(v for row in data["inspections"] for v in row if isinstance(v, float)) == [0.1, 5.2]
+
+
+def test_a_workbook_of_one_sheet_per_round_takes_each_sheets_round_from_its_name(con):
+    """The rounds kept on sheets of their own (2021年第一轮, 2021年第二轮巡察) with no 轮次 column: each
+    sheet's records are of its round (the import was refused for the missing column), and the issue
+    list kept the same way matches them."""
+    header = INSPECTION_HEADER[1:]
+    first, second = INSPECTION_ROWS[0][1:], INSPECTION_ROWS[1][1:]
+    issues = [["东城区", "城关镇", "张家村", "基层党组织建设", "整改中"]]
+    book = xlsx_bytes({"2021年第一轮": table(header, [first]), "2021年第二轮巡察": table(header, [second, first]),
+                       "第二轮问题": table(["县区", "乡镇街道", "村(社区)", "问题类别", "整改状态"], issues)})
+    result = run(con, roster_csv(), InputFile("台账.xlsx", book))
+    assert result.status == "rejected"  # 第二轮问题 names the round 第二轮, not 2021年第二轮
+    assert [(p.sheet, p.column, p.value) for p in result.problems] == [("第二轮问题", "工作表名称", "第二轮")]
+    assert "在轮次「第二轮」没有巡察记录" in result.problems[0].reason
+    book = xlsx_bytes({"2021年第一轮": table(header, [first]), "2021年第二轮巡察": table(header, [second, first]),
+                       "2021年第二轮问题": table(["县区", "乡镇街道", "村(社区)", "问题类别", "整改状态"], issues)})
+    result = run(con, roster_csv(), InputFile("台账.xlsx", book))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT list((round, unit_name) ORDER BY round, unit_name) FROM inspections").fetchone()[0] == [
+        ("2021年第一轮", "张家村"), ("2021年第二轮", "张家村"), ("2021年第二轮", "王庄村")]
+    assert con.execute("SELECT list(round) FROM issues").fetchone()[0] == ["2021年第二轮"]
+    assert "按工作表名称取为「2021年第二轮」" in repr(result.warnings)
+
+
+def test_a_sheet_whose_name_states_no_round_is_still_refused_for_the_missing_column(con):
+    book = xlsx_bytes({"巡察情况": table(INSPECTION_HEADER[1:], [INSPECTION_ROWS[0][1:]])})
+    result = run(con, roster_csv(), InputFile("台账.xlsx", book))
+    assert result.status == "rejected"
+    assert "缺少必填列：轮次" in result.problems[0].reason
