@@ -291,7 +291,7 @@ def _categories(con, params, cap, lang) -> Slide | None:
 
 def _levels(con, params, cap, lang) -> Slide | None:
     frame = con("results_by_level", params)
-    if frame.empty:
+    if frame.empty or frame[LEVEL_METRICS].isna().all().all():  # every average left blank (未填报): no bars
         return None
     title = t("chart_levels_brief", lang)
     fig = charts.level_bars(frame, LEVEL_METRICS, title, t("avg_label", lang), lang)

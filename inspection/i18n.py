@@ -227,6 +227,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "team_table": ("巡察组排行（按每次巡察问题+线索）", "Team league table (issues + clues per inspection)"),
     "avg_label": ("平均每次（个/次）", "Per inspection"),
     "one_level_only": ("当前筛选只包含一个层级，无法计算市县比值。", "Only one level in the filtered data: no ratio."),
+    "levels_not_reported": ("所选巡察未填报计算每次巡察平均值所需的数字（如问题线索、处分人数、立行立改），无法计算平均值；"
+                            "未填报不按 0 计。",
+                            "The selected inspections did not report the figures these averages need (such as clues, "
+                            "people disciplined, immediate fixes): no average; a blank is not counted as 0."),
     # imports
     "upload": ("选择要导入的文件（可多选：对象名册、巡察情况、问题清单）",
                "Choose the files to import (several at once: roster, inspections, issue list)"),

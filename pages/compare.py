@@ -14,6 +14,11 @@ RATIOS = {"avg_issues_and_clues": "ratio_issues_and_clues", "avg_clues": "ratio_
           "avg_disciplined": "ratio_disciplined", "avg_immediate_fixes": "ratio_immediate_fixes"}
 
 
+def reported(frame, metrics=METRICS) -> bool:
+    """Some level reported a figure of these averages (a column no office filled in has no average)."""
+    return bool(frame[metrics].notna().any().any())
+
+
 def render_ratio_tiles(frame, lang: str) -> None:
     if set(frame["level"]) != set(LEVELS):
         ui.empty("one_level_only")
@@ -42,11 +47,17 @@ def render_like_for_like(filters, lang: str) -> None:
         ui.empty("like_none")
     else:
         st.caption(t("like_note", lang, cells=int(like["cells"].iloc[0])))
-        render_ratio_tiles(like, lang)
-        fig = state.figure(charts.level_bars, like, METRICS, t("chart_level_like", lang), t("avg_label", lang), lang)
-        ui.chart(fig, "chart_level_like", filters)
+        if reported(like):
+            render_ratio_tiles(like, lang)
+            fig = state.figure(charts.level_bars, like, METRICS, t("chart_level_like", lang), t("avg_label", lang),
+                               lang)
+            ui.chart(fig, "chart_level_like", filters)
+        else:
+            ui.empty("levels_not_reported")
     modes = state.run_query("results_by_level_mode", filters.params())
-    if not modes.empty:
+    if not modes.empty and not reported(modes, ["avg_issues_and_clues"]):
+        ui.empty("levels_not_reported")
+    elif not modes.empty:
         fig = state.figure(charts.level_by_group, modes, "mode", "avg_issues_and_clues", t("chart_by_mode", lang),
                                     t("avg_label", lang), lang)
         fig.update_xaxes(title_text=t("mode", lang))
@@ -74,8 +85,11 @@ def main(filters, lang: str) -> None:
     if levels.empty:
         ui.empty()
         return
-    render_ratio_tiles(levels, lang)
-    render_levels(levels, filters, lang)
+    if reported(levels):
+        render_ratio_tiles(levels, lang)
+        render_levels(levels, filters, lang)
+    else:  # every average left blank: no tiles of "—" and no chart of missing bars
+        ui.empty("levels_not_reported")
     render_like_for_like(filters, lang)
     render_teams(filters, lang)
 

@@ -204,6 +204,13 @@ def table(frame: pd.DataFrame, labels: dict[str, str], formats: dict | None = No
     if blank:  # a missing text, date or number reads as not given ("—"), never as "None"
         shown = shown.assign(**{c: (shown[c].dt.date if pd.api.types.is_datetime64_any_dtype(shown[c]) else shown[c])
                                 .astype(object).where(shown[c].notna(), "—") for c in blank})
+    printed = {c: cfg["type_config"]["format"] for c, cfg in (formats or {}).items()
+               if c in shown.columns and (cfg.get("type_config") or {}).get("type") == "number"
+               and (cfg.get("type_config") or {}).get("format") and pd.api.types.is_numeric_dtype(shown[c])
+               and shown[c].isna().any()}
+    if printed:  # a formatted number column cannot show "—": its numbers printed in its format instead
+        shown = shown.assign(**{c: shown[c].map(lambda v, f=f: "—" if pd.isna(v) else f % v) for c, f in printed.items()})
+        formats = {c: cfg for c, cfg in formats.items() if c not in printed}
     shown = shown.rename(columns={c: t(k, lang) for c, k in labels.items()})
     config = {t(labels[c], lang): cfg for c, cfg in (formats or {}).items() if c in labels}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config)

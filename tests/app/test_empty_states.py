@@ -3,13 +3,19 @@ neither period has an inspection under the filters (not a '+0.0个百分点'), n
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+from support import ledgers
+from support.apptest import assert_clean, open_app
 
 from inspection import store
+from inspection.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,3 +62,53 @@ def test_a_missing_date_or_text_in_a_table_is_a_dash_not_none(make_app, demo_cop
     assert "—" in rounds["结束日期"].tolist()
     for frame in (d.value for d in at.dataframe):
         assert not frame.astype(str).isin(["None", "NaT", "nan"]).any().any()
+
+
+def array(value) -> list:
+    """A Plotly JSON array, plain or typed ({'dtype', 'bdata'})."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)
+
+
+# Stores as offices have them: a column no office filled in (未填报) for every inspection.
+BLANK_RESULTS = [[*row[:10], "", "", ""] for row in ledgers.INSPECTION_ROWS]  # clues, disciplined, rectified
+
+
+@pytest.fixture
+def small_app(env_db, tmp_path):
+    """small_app(files, query, page): the dashboard in AppTest on a new store holding these imports."""
+
+    def make(files, query: dict | None = None, page: str | None = None) -> AppTest:
+        db = ledgers.new_store_file(tmp_path / f"small{len(list(tmp_path.iterdir()))}.duckdb")
+        con = store.connect(db)
+        try:
+            assert ledgers.run(con, *files).status == "imported"
+        finally:
+            con.close()
+        env_db(db)
+        at = open_app(query, page)
+        assert_clean(at)
+        return at
+
+    yield make
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _no_missing_cells(at: AppTest) -> None:
+    for frame in (d.value for d in at.dataframe):
+        assert not frame.isna().any().any(), frame
+        assert not frame.astype(str).isin(["None", "NaT", "nan", "<NA>"]).any().any(), frame
+
+
+@pytest.mark.parametrize("lang", ["zh", "English"])
+def test_compare_with_results_left_blank_says_so_instead_of_empty_bars(small_app, lang):
+    files = [ledgers.roster_csv(), ledgers.inspections_csv(BLANK_RESULTS), ledgers.issues_csv()]
+    at = small_app(files, {"lang": lang}, page="pages/compare.py")
+    _no_missing_cells(at)  # the team table's average: "—", not an empty (None) cell
+    for chart in at.get("plotly_chart"):  # no chart whose every bar is missing
+        spec = json.loads(chart.proto.spec)
+        assert any(v is not None and v == v for trace in spec["data"] for v in array(trace.get("y") or [])), spec
+    expected = t("levels_not_reported", "zh" if lang == "zh" else "en")
+    assert any(expected == i.value for i in at.info), [i.value for i in at.info]

@@ -258,3 +258,19 @@ def test_a_backup_from_an_older_release_is_read_from_an_updated_copy(demo_copy, 
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_no_level_chart_when_no_office_reported_its_figures():
+    """Clues, people disciplined and immediate fixes left blank (未填报) by every inspection: the
+    per-inspection averages cannot be computed, so the briefing has no chart of missing bars."""
+    from support.ledgers import INSPECTION_ROWS, issues_csv, memory_store, roster_csv, run
+
+    con = memory_store()
+    try:
+        blank = [[*row[:10], "", "", ""] for row in INSPECTION_ROWS]
+        assert run(con, roster_csv(), inspections_csv(blank), issues_csv()).status == "imported"
+        brief = briefing.build(con, Filters(as_of=dt.date(2021, 6, 30)))
+    finally:
+        con.close()
+    titles = [slide.title for slide in brief.slides + brief.extra]
+    assert titles and "市县每次巡察平均成果" not in titles, titles
