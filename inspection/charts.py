@@ -262,7 +262,7 @@ def plan_vs_actual(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figu
         if not late:
             names.append(str(district))
         elif lacking == lacking and lacking is not None:
-            names.append(f"⚠ {district}<br>" + t("plan_lacking", lang, n=fmt.number(lacking, lang, 1)))
+            names.append(f"⚠ {district}<br>" + t("plan_lacking", lang, n=fmt.per_month(lacking, lang)))
         else:
             names.append(f"⚠ {district}<br>" + t("plan_lacking_over", lang))
     fig = go.Figure()

@@ -27,6 +27,14 @@ def number(value, lang: str = "zh", decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}"
 
 
+def per_month(value, lang: str = "zh") -> str:
+    """Units a month, one decimal; a positive number below 0.05 is 不足0.1, never a 0.0 beside a
+    district marked behind (one unit left over five years is 0.02 a month)."""
+    if not _missing(value) and 0 < float(value) < 0.05:
+        return "不足0.1" if lang == "zh" else "under 0.1"
+    return number(value, lang, 1)
+
+
 def count(value, lang: str = "zh") -> str:
     return number(value, lang, 0)
 

@@ -39,7 +39,7 @@ def render_district_bars(filters, lang: str) -> tuple[list[str] | None, list[str
     if late.empty:
         st.success(grained(t("cov_plan_ok", lang), filters.params(), lang))
     else:
-        names = [t("cov_plan_lacking", lang, district=d, n=fmt.number(n, lang, 1)) if pd.notna(n) else d
+        names = [t("cov_plan_lacking", lang, district=d, n=fmt.per_month(n, lang)) if pd.notna(n) else d
                  for d, n in zip(late["district"], late["lacking_per_month"], strict=True)]
         st.warning(grained(t("cov_plan_behind", lang, n=len(late), names=charts.district_names(names, lang)),
                            filters.params(), lang),

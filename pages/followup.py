@@ -75,9 +75,9 @@ def plan_table(frame: pd.DataFrame, lang: str, params: dict | None = None) -> pd
         t("col_remaining", lang): frame["remaining_units"],
         t("col_months_left", lang): [t("fu_plan_over", lang) if pd.isna(v) else fmt.number(v, lang, 1)
                                      for v in frame["months_left"]],
-        t("col_needed", lang): [t("fu_plan_over", lang) if pd.isna(v) else fmt.number(v, lang, 1)
+        t("col_needed", lang): [t("fu_plan_over", lang) if pd.isna(v) else fmt.per_month(v, lang)
                                 for v in frame["needed_per_month"]],
-        t("col_lacking", lang): [fmt.number(v, lang, 1) for v in frame["lacking_per_month"]],
+        t("col_lacking", lang): [fmt.per_month(v, lang) for v in frame["lacking_per_month"]],
         t("col_plan_end", lang): [pd.Timestamp(v).date().isoformat() for v in frame["plan_end"]],
     })
     return shown

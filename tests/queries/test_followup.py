@@ -345,6 +345,22 @@ def test_plan_vs_actual_marks_behind_districts_with_the_units_they_lack(con):
     assert "short" in charts.plan_vs_actual(frame, "t", "en").data[0].x[0]
 
 
+def test_a_district_behind_by_less_than_a_tenth_a_month_is_not_shown_lacking_0_0(con):
+    """One unit left over years of plan (a township's last village, a store read as of a day long
+    before the plan's end): the bar, the warning and the table say 不足0.1, never 每月缺 0.0 beside ⚠."""
+    from inspection import charts, fmt
+
+    frame = store.run_query(con, "plan_by_district", Filters(as_of=AS_OF).params())
+    late = frame["behind"].astype(bool) & ~frame["is_total"].astype(bool)
+    frame.loc[late, ["lacking_per_month", "needed_per_month"]] = 0.02
+    labels = [x for trace in charts.plan_vs_actual(frame, "t", "zh").data if trace.type == "bar" for x in trace.x]
+    assert any("每月缺<br>不足0.1 个" in x for x in labels) and not any("0.0 个" in x for x in labels), labels
+    assert any("under 0.1" in x for trace in charts.plan_vs_actual(frame, "t", "en").data if trace.type == "bar"
+               for x in trace.x)
+    # the plan table (pages/followup.py) and the coverage page's warning print with the same formatter
+    assert [fmt.per_month(v) for v in (0.02, 0, 0.05, 12.34, None)] == ["不足0.1", "0.0", "0.1", "12.3", "—"]
+
+
 def _periods(con, **filters) -> dict:
     frame = store.run_query(con, "results_by_period", Filters(**filters).params())
     return frame.set_index("period").to_dict("index")
