@@ -518,6 +518,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "fu_share_rectified": ("已整改比例（%）", "Rectified (%)"),
     "fu_chart_overdue": ("各县区逾期未整改问题（按类别）", "Overdue issues by district and category"),
     "fu_overdue_count": ("逾期问题数（个）", "Overdue issues"),
+    "fu_undated": ("另有 {n} 个未整改问题未填整改时限，无法判断是否逾期，不计入逾期未整改。",
+                   "{n} more issues not rectified have no due date: whether they are overdue cannot be told, and "
+                   "they are not counted as overdue."),
     "fu_overdue_none": ("截至数据日期没有逾期未整改的问题。", "No overdue issues as of the data date."),
     "fu_admin_list": ("逾期问题清单（含问题描述，仅限管理员查看，不可导出）",
                       "Overdue issues with descriptions (administrators only, not exportable)"),
@@ -712,6 +715,8 @@ LABELS.update({
     "rep_one_month": ("一个月内整改完成率{rate}", "{rate} within one month"),
     "rep_overdue": ("超期未整改问题{n}个", "{n} overdue"),
     "rep_long_term": ("需长期整改问题{n}个", "{n} need long-term rectification"),
+    "rep_undated": ("另有{n}个未整改问题未填整改时限，无法判断是否超期", "{n} more not rectified have no due date, so "
+                    "whether they are overdue cannot be told"),
 })
 
 

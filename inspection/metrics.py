@@ -69,6 +69,7 @@ def compute(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     out["listed_issues"] = _int(head["listed_issues"])
     out["overdue"] = _int(head["overdue"])
     out["long_term"] = _int(head["long_term"])  # long-term issues (长期整改): not rectified, never overdue
+    out["undated"] = _int(head["undated"])  # open issues with no due date: never overdue, cannot be told
     out["not_reported"] = {name: _int(head[f"{name}_not_reported"]) for name in COUNTS}
     if not head["has_roster"]:
         out["coverage_note"] = "no roster loaded: coverage cannot be computed"

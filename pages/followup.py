@@ -214,6 +214,8 @@ def render_rect_tiles(filters, lang: str) -> pd.DataFrame:
            delta_color="normal")  # above the 70% reference is good
     ui.kpi(c, t("fu_overdue", lang), fmt.count(row["overdue"], lang), help_text=t("fu_overdue_help", lang))
     ui.kpi(d, t("long_term", lang), fmt.count(row["long_term"], lang), help_text=t("long_term_help", lang))
+    if row["undated"] > 0:  # an overdue count of 0 says nothing of issues with no due date
+        st.caption(t("fu_undated", lang, n=fmt.count(row["undated"], lang)))
     if row["rectification_basis"] == "counts":
         st.caption(t("fu_basis_counts", lang))
     show(state.figure(charts.rectification_bullets, totals, lang), "fu_one_month", filters, lang, "followup_bullets")

@@ -720,6 +720,9 @@ GROUP BY category;
 -- over listed issues whose inspection has an end_date. overdue: not rectified, due before as_of;
 -- long_term: long-term issues (in the rate's denominator, never overdue); open_in_time: the others
 -- not rectified (listed_rectified + long_term + open_in_time + overdue = listed_issues).
+-- undated: of open_in_time, those with no due date (整改时限 left blank): never overdue because nothing
+-- says when they are due, so an overdue count of 0 is said beside them (an office that writes no due
+-- dates has no overdue issue it could know of).
 -- Rates are fractions 0..1. In three parts, so that a query that already sums the filtered
 -- inspections (headline_totals) adds the counts basis to that pass instead of a second one:
 -- issue_list_stats, the listed issues' figures (one row) ...
@@ -731,6 +734,7 @@ SELECT
     tally_if(n, is_overdue) AS overdue,
     tally_if(n, is_long_term) AS long_term,
     tally_if(n, NOT is_rectified AND NOT is_long_term AND NOT coalesce(is_overdue, false)) AS open_in_time,
+    tally_if(n, NOT is_rectified AND NOT is_long_term AND is_overdue IS NULL) AS undated,
     tally_if(n, has_feedback) AS listed_with_feedback,
     tally_if(n, rectified_in_month) AS rectified_in_month
 FROM issue_counts(districts, townships, unit_types, poverty_only,
@@ -744,6 +748,7 @@ SELECT
     tally_if(n, is_overdue) AS overdue,
     tally_if(n, is_long_term) AS long_term,
     tally_if(n, NOT is_rectified AND NOT is_long_term AND NOT coalesce(is_overdue, false)) AS open_in_time,
+    tally_if(n, NOT is_rectified AND NOT is_long_term AND is_overdue IS NULL) AS undated,
     tally_if(n, has_feedback) AS listed_with_feedback,
     tally_if(n, rectified_in_month) AS rectified_in_month
 FROM issue_counts_whole(rounds, year_from, year_to, levels, modes, as_of, categories);
@@ -755,6 +760,7 @@ SELECT
     tally_if(n, is_overdue) AS overdue,
     tally_if(n, is_long_term) AS long_term,
     tally_if(n, NOT is_rectified AND NOT is_long_term AND NOT coalesce(is_overdue, false)) AS open_in_time,
+    tally_if(n, NOT is_rectified AND NOT is_long_term AND is_overdue IS NULL) AS undated,
     tally_if(n, has_feedback) AS listed_with_feedback,
     tally_if(n, rectified_in_month) AS rectified_in_month
 FROM issue_counts_districts(districts, rounds, year_from, year_to, levels, modes, as_of, categories);

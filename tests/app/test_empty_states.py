@@ -112,3 +112,12 @@ def test_compare_with_results_left_blank_says_so_instead_of_empty_bars(small_app
         assert any(v is not None and v == v for trace in spec["data"] for v in array(trace.get("y") or [])), spec
     expected = t("levels_not_reported", "zh" if lang == "zh" else "en")
     assert any(expected == i.value for i in at.info), [i.value for i in at.info]
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/followup.py"])
+def test_issues_without_a_due_date_are_said_beside_overdue_0(small_app, page):
+    no_due = [[*row[:7], "", row[8]] for row in ledgers.ISSUE_ROWS]  # 1 rectified, 2 open, no due date
+    files = [ledgers.roster_csv(), ledgers.inspections_csv(), ledgers.issues_csv(no_due)]
+    at = small_app(files, {"as_of": "2021-09-01"}, page=page)
+    assert {m.label: m.value for m in at.metric}["逾期未整改"] == "0"
+    assert t("fu_undated", "zh", n=2) in [c.value for c in at.caption], [c.value for c in at.caption]

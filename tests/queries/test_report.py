@@ -141,3 +141,27 @@ def test_no_roster_and_no_issue_list_leave_their_sentences_out(fresh):
     assert "按巡察报表的已整改数，问题整改完成率50.0%" in text  # (2 + 1) / (2 + 4)
     assert "共开展巡察2次，累计发现问题6个" in text
     assert "—" not in text and "None" not in text and "nan" not in text
+
+
+def test_issues_without_a_due_date_are_said_beside_an_overdue_count_of_0(fresh):
+    """An office that writes no 整改时限: nothing can be overdue, and the text, the headline figures and
+    `metrics --json` say how many open issues have no due date instead of a bare 超期0个."""
+    from support.ledgers import ISSUE_ROWS, issues_csv, roster_csv
+
+    con = fresh
+    no_due = [[*row[:7], "", row[8]] for row in ISSUE_ROWS]  # 1 rectified, 2 open, none with a due date
+    assert run(con, roster_csv(), inspections_csv(), issues_csv(no_due)).status == "imported"
+    filters = Filters(as_of=dt.date(2021, 9, 1))
+    text = report.text(con, filters)
+    assert "超期未整改问题0个，另有2个未整改问题未填整改时限，无法判断是否超期" in text, text
+    assert "2 more not rectified have no due date" in report.text(con, filters, "en")
+    figures = metrics.compute(con, filters)
+    assert (figures["overdue"], figures["undated"]) == (0, 2)
+    one_district = Filters(districts=("西城区",), as_of=dt.date(2021, 9, 1))
+    assert metrics.compute(con, one_district)["undated"] == 1
+    # with due dates, none: the sentence is left out
+    dated = fresh_store()
+    con = next(dated)
+    assert run(con, roster_csv(), inspections_csv(), issues_csv()).status == "imported"
+    assert metrics.compute(con, filters)["undated"] == 0 and "整改时限" not in report.text(con, filters)
+    dated.close()
