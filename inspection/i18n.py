@@ -697,6 +697,7 @@ LABELS.update({
     "rep_disciplined": ("党纪政务处分{n}人", "led to disciplinary sanctions for {n} people"),
     "rep_org_handled": ("组织处理{n}人", "organisational handling of {n}"),
     "rep_judicial": ("移交司法机关{n}人", "transferred {n} people to the judiciary"),
+    "rep_not_reported": ("（{n}次巡察未填报）", " ({n} inspections did not report it)"),
     "rep_funds": ("追回资金{n}万元", "recovered {n} yuan"),
     "rep_levels": ("市级巡察组开展巡察{m}次，平均发现问题和问题线索数、党纪政务处分人数，分别是同期县级巡察组的{r1}倍、{r2}倍。",
                "Municipal teams carried out {m} inspections; per inspection they found {r1} times the issues and "

@@ -135,20 +135,28 @@ def _coverage(query: Query, params: dict, head: dict, as_of: str, scope: str, la
     return out
 
 
+def _blanks(head: dict, key: str, lang: str) -> str:
+    """After a sum that some inspections left blank (未填报): how many (（3次巡察未填报）), as the contract
+    asks of every sum over the inspections; else nothing."""
+    blank = head.get(f"{key}_not_reported")
+    return "" if _missing(blank) or not blank else t("rep_not_reported", lang, n=count(blank))
+
+
 def _results(head: dict, lang: str) -> str:
     if not head.get("inspections"):
         return ""
     parts = []
     if not _missing(head.get("issues_found")):
-        parts.append(t("rep_issues", lang, n=count(head["issues_found"])))
+        parts.append(t("rep_issues", lang, n=count(head["issues_found"])) + _blanks(head, "issues_found", lang))
         if not _missing(head.get("immediate_fixes")):
-            parts.append(t("rep_fixes", lang, n=count(head["immediate_fixes"])))
+            parts.append(t("rep_fixes", lang, n=count(head["immediate_fixes"])) + _blanks(head, "immediate_fixes", lang))
     for key in ("clues", "disciplined", "org_handled", "judicial"):
         if not _missing(head.get(key)):
-            parts.append(t(f"rep_{key}", lang, n=count(head[key])))
+            parts.append(t(f"rep_{key}", lang, n=count(head[key])) + _blanks(head, key, lang))
     if not _missing(head.get("funds_recovered")):
         yuan = f"{round(float(head['funds_recovered']) * 10_000):,}"  # 万元 -> yuan
-        parts.append(t("rep_funds", lang, n=yuan if lang == "en" else money(head["funds_recovered"])))
+        parts.append(t("rep_funds", lang, n=yuan if lang == "en" else money(head["funds_recovered"]))
+                     + _blanks(head, "funds_recovered", lang))
     if not parts:
         return ""
     lead = t("rep_results_lead", lang, inspections=count(head["inspections"]))

@@ -55,12 +55,16 @@ def render_kpis(head: dict, periods, lang: str, filters) -> None:
            delta_description=against)
     ui.kpi(cols[2], t("kpi_issues", lang), fmt.count(head["issues_found"], lang), vs("issues_found"),
            issues_two_totals(head, lang), delta_description=against)  # the reported total and the lists' rows
+    not_reported(cols[2], head, "issues_found", lang)
     ui.kpi(cols[3], t("kpi_clues", lang), fmt.count(head["clues"], lang), vs("clues"), delta_description=against)
+    not_reported(cols[3], head, "clues", lang)
     cols = st.columns(4)
     ui.kpi(cols[0], t("kpi_disciplined", lang), fmt.count(head["disciplined"], lang), vs("disciplined"),
            delta_description=against)
+    not_reported(cols[0], head, "disciplined", lang)
     ui.kpi(cols[1], t("kpi_immediate", lang), fmt.count(head["immediate_fixes"], lang), vs("immediate_fixes"),
            delta_description=against)
+    not_reported(cols[1], head, "immediate_fixes", lang)
     rect_delta = None
     if now is not None:
         diff = now["rectification_rate"] - before["rectification_rate"]
@@ -76,6 +80,14 @@ def render_kpis(head: dict, periods, lang: str, filters) -> None:
     if now is not None:
         st.caption(t("kpi_period_note", lang, start=_day(now["period_start"]), end=_day(now["period_end"]),
                      prev_start=_day(before["period_start"]), prev_end=_day(before["period_end"])))
+
+
+def not_reported(column, head: dict, key: str, lang: str) -> None:
+    """Under a sum over the inspections, how many of them left it blank (未填报): the sum is of the
+    others, and a — is a figure nobody reported, not a 0."""
+    blank = head.get(f"{key}_not_reported")
+    if blank is not None and blank == blank and blank > 0:
+        column.caption(t("kpi_not_reported", lang, n=fmt.count(blank, lang)))
 
 
 def _day(value) -> str:

@@ -121,3 +121,13 @@ def test_issues_without_a_due_date_are_said_beside_overdue_0(small_app, page):
     at = small_app(files, {"as_of": "2021-09-01"}, page=page)
     assert {m.label: m.value for m in at.metric}["逾期未整改"] == "0"
     assert t("fu_undated", "zh", n=2) in [c.value for c in at.caption], [c.value for c in at.caption]
+
+
+@pytest.mark.parametrize("lang", ["zh", "English"])
+def test_overview_tiles_say_how_many_inspections_left_a_count_blank(small_app, lang):
+    one_blank = [ledgers.INSPECTION_ROWS[0], [*ledgers.INSPECTION_ROWS[1][:10], "", "", 0]]  # clues, disciplined
+    at = small_app([ledgers.roster_csv(), ledgers.inspections_csv(one_blank)], {"lang": lang})
+    code = "zh" if lang == "zh" else "en"
+    captions = [c.value for c in at.caption]
+    assert captions.count(t("kpi_not_reported", code, n=1)) == 2, captions  # clues and disciplined
+    assert t("kpi_not_reported", code, n=2) in captions  # 立行立改: no column, every inspection blank

@@ -165,3 +165,16 @@ def test_issues_without_a_due_date_are_said_beside_an_overdue_count_of_0(fresh):
     assert run(con, roster_csv(), inspections_csv(), issues_csv()).status == "imported"
     assert metrics.compute(con, filters)["undated"] == 0 and "整改时限" not in report.text(con, filters)
     dated.close()
+
+
+def test_a_sum_some_inspections_left_blank_says_how_many(fresh):
+    """未填报 is not 0: a sum over the inspections that some left blank says how many did (the
+    contract's 'each comes with the number of inspections that left it blank')."""
+    con = fresh
+    rows = [inspection_row(), inspection_row(**{"村(社区)": "李庄村", "移交问题线索数": "", "党纪政务处分人数": ""})]
+    assert run(con, inspections_csv(rows)).status == "imported"
+    text = report.text(con, Filters(as_of=AS_OF))
+    assert "累计发现问题4个，移交问题线索1条（1次巡察未填报），党纪政务处分1人（1次巡察未填报）" in text, text
+    english = report.text(con, Filters(as_of=AS_OF), "en")
+    assert "transferred 1 clues (1 inspections did not report it)" in english, english
+    assert metrics.compute(con, Filters(as_of=AS_OF))["not_reported"]["clues"] == 1  # the same figure
