@@ -172,6 +172,8 @@ NOTE_STARTS = ("填表人", "填报人", "制表人", "审核人", "负责人", 
                "填表日期", "报送日期")
 # columns that are recognised only to be dropped: serial numbers, and people's names (confidential)
 SERIAL_HEADERS = ("序号", "编号", "顺序号")
+# a count in an issue list, whose rows are one issue each: a row that counts several cannot be split into them
+ISSUE_COUNT_HEADERS = ("问题数量", "问题个数", "问题条数", "数量", "个数", "条数")
 PERSON_HEADERS = ("整改责任人", "责任人", "责任领导", "分管领导", "联系人", "经办人", "填表人")
 
 MAX_TITLE_ROWS = 10

@@ -128,6 +128,13 @@ def where(file: str, sheet: str | None) -> str:
 SHEET_NAME = "工作表名称"
 
 
+def issue_count(count: int) -> str:
+    return f"问题清单每行应为一个问题，这一行的数量为 {count}：导入后只会计为 1 个问题"
+
+
+ISSUE_COUNT_HINT = "请把这一行拆成每个问题一行（数量为 1 或删去数量列）后再导入；各村的问题总数请填在巡察情况表的“发现问题数”中"
+
+
 def round_from_sheet(place: str, round_name: str) -> str:
     return f"{place}：表中没有“轮次”列，各行的轮次按工作表名称取为「{round_name}」"
 

@@ -94,6 +94,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                          dict((c[0], c[3]) for c in converters)[name], problems)
         if found.round_from_sheet:
             values["round"] = found.round_from_sheet
+        if found.issue_count is not None:
+            _one_issue(file, sheet_label, row_number, row, found.issue_count, problems)
         if period or "start_date" in values:
             _split_range(values)
         if found.level_from_team and values.get("team") is not None:
@@ -123,6 +125,21 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     if message:
         warnings.append(message)
     return ParsedSheet(file, raw.name, table, records, skipped), None
+
+
+def _one_issue(file: str, sheet: str | None, row_number: int, row: list[object], column: Column,
+               problems: list[Problem]) -> None:
+    """An issue list's row is one issue: a count column (问题数量) may say 1 or nothing, never several
+    (the row would be counted once for all of them)."""
+    cell = row[column.index] if column.index < len(row) else None
+    try:
+        count = cells.to_count(cell)
+    except cells.CellError as exc:
+        problems.append(Problem(file, sheet, row_number, column.header, _show(cell), exc.reason))
+        return
+    if count is not None and count != 1:
+        problems.append(Problem(file, sheet, row_number, column.header, _show(cell), messages.issue_count(count),
+                                messages.ISSUE_COUNT_HINT))
 
 
 def _dated(raw: readers.RawSheet, kind: str, convert):

@@ -41,6 +41,7 @@ def _classify(headers: list[str], index: dict[str, dict[str, str]] = contract.HE
 _MARKER_START = frozenset(m[0] for m in contract.SUMMARY_MARKERS + contract.SUMMARY_STARTS + contract.NOTE_MARKERS
                           + contract.NOTE_STARTS)
 _SECTION_START = frozenset("一二三四五六七八九十百(（0123456789０１２３４５６７８９")
+_ISSUE_COUNT_HEADERS = frozenset(contract.normalise_header(h) for h in contract.ISSUE_COUNT_HEADERS)
 IDENTITY_FIELDS = frozenset({"round", "district", "township", "unit_name", "unit_code"})
 LABEL_FIELDS = ("district", "township", "unit_name", "round", "team", "category")
 
@@ -155,6 +156,7 @@ class Layout:
     # with whatever unit stands on its row)
     twins: dict[str, list[Column]] = field(default_factory=dict)
     round_from_sheet: str | None = None  # no round column: every record is of the round the sheet's name states
+    issue_count: Column | None = None  # an issue list's count column (问题数量): each row must be one issue
 
     @property
     def labels(self) -> tuple[int, ...]:
@@ -164,7 +166,8 @@ class Layout:
     def plain(self) -> bool:
         """Nothing that needs the row-by-row path (context-dependent values, a header block)."""
         return (not self.level_from_team and not self.sections and self.header_rows == 1
-                and "period" not in self.columns and not self.twins and self.round_from_sheet is None)
+                and "period" not in self.columns and not self.twins and self.round_from_sheet is None
+                and self.issue_count is None)
 
 
 def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
@@ -189,6 +192,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     stated_unit = layout.stated_money_unit(raw.rows[:header_index + 1])
     twins: dict[str, list[Column]] = {}
     ignored, dropped = [], []
+    issue_count = None
     for col, header in enumerate(headers):
         if not header:
             continue
@@ -198,6 +202,8 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
             continue
         if name is None and layout.is_person_header(header):
             dropped.append(as_written)
+        elif name is None and table is contract.ISSUES and header in _ISSUE_COUNT_HEADERS and issue_count is None:
+            issue_count = Column(col, as_written)
         elif name is None:
             ignored.append(as_written)
         elif name in columns:
@@ -267,7 +273,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     if sheet_round:
         warnings.append(messages.round_from_sheet(messages.where(file, raw.name), sheet_round))
     return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows, twins,
-                  sheet_round), None
+                  sheet_round, issue_count), None
 
 
 AREA_FIELDS = frozenset({"district", "township"})

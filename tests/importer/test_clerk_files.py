@@ -14,6 +14,7 @@ from support.ledgers import (
     INSPECTION_ROWS,
     csv_bytes,
     fresh_store,
+    inspections_csv,
     roster_csv,
     run,
     table,
@@ -203,3 +204,28 @@ def test_a_sheet_whose_name_states_no_round_is_still_refused_for_the_missing_col
     result = run(con, roster_csv(), InputFile("台账.xlsx", book))
     assert result.status == "rejected"
     assert "缺少必填列：轮次" in result.problems[0].reason
+
+
+ISSUE_LIST = ["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", "问题数量", "整改状态"]
+
+
+@pytest.mark.parametrize("header", ["问题数量", "问题个数", "数量（个）"])
+def test_an_issue_list_row_that_counts_several_issues_is_refused_not_counted_once(con, header):
+    """An issue list kept as counts by category (群众身边腐败问题 × 3): each row was imported as one issue
+    and its count ignored as an unknown column, so the category charts counted 2 issues for 5."""
+    rows = [["2021年第一轮", "东城区", "城关镇", "张家村", "群众身边腐败问题", 3, "已整改"],
+            ["2021年第一轮", "西城区", "河口镇", "王庄村", "基层党组织建设", "2个", "整改中"]]
+    issues = InputFile("问题清单.xlsx", xlsx_bytes({"问题": table([*ISSUE_LIST[:5], header, ISSUE_LIST[6]], rows)}))
+    result = run(con, roster_csv(), inspections_csv(), issues)
+    assert result.status == "rejected"
+    assert [(p.row, p.value) for p in result.problems] == [(2, "3"), (3, "2个")]
+    assert "这一行的数量为 3" in result.problems[0].reason
+
+
+def test_an_issue_list_whose_count_column_says_one_for_each_row_imports(con):
+    rows = [["2021年第一轮", "东城区", "城关镇", "张家村", "群众身边腐败问题", 1, "已整改"],
+            ["2021年第一轮", "西城区", "河口镇", "王庄村", "基层党组织建设", None, "整改中"]]
+    issues = InputFile("问题清单.csv", csv_bytes(table(ISSUE_LIST, rows)))
+    result = run(con, roster_csv(), inspections_csv(), issues)
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT count(*) FROM issues").fetchone()[0] == 2
