@@ -43,6 +43,9 @@ _MARKER_START = frozenset(m[0] for m in contract.SUMMARY_MARKERS + contract.SUMM
 _SECTION_START = frozenset("一二三四五六七八九十百(（0123456789０１２３４５６７８９")
 _ISSUE_COUNT_HEADERS = frozenset(contract.normalise_header(h) for h in contract.ISSUE_COUNT_HEADERS)
 IDENTITY_FIELDS = frozenset({"round", "district", "township", "unit_name", "unit_code"})
+# a second column of a figure or a date must agree with the first too: whichever of two disagreeing
+# columns (发现问题数 beside 问题数, an old one hidden beside the new) were taken could be the wrong one
+_FIGURE_KINDS = frozenset({"count", "money", "date", "due"})
 LABEL_FIELDS = ("district", "township", "unit_name", "round", "team", "category")
 
 
@@ -151,8 +154,8 @@ class Layout:
     level_from_team: bool = False  # no level column: the level is read from the team's name
     sections: bool = False  # an issue list without a category column: section headings give it
     header_rows: int = 1
-    # a second column of a field that names the record (two 县区 columns): ignored, but its value must
-    # agree with the first's on every row (a roster beside the inspections would pair each inspection
+    # a second column of a field that names the record (two 县区 columns) or of a figure or date: ignored,
+    # but its value must agree with the first's on every row (a roster beside the inspections would pair each inspection
     # with whatever unit stands on its row)
     twins: dict[str, list[Column]] = field(default_factory=dict)
     round_from_sheet: str | None = None  # no round column: every record is of the round the sheet's name states
@@ -208,7 +211,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
             ignored.append(as_written)
         elif name in columns:
             warnings.append(messages.duplicate_column(messages.where(file, raw.name), as_written, columns[name].header))
-            if name in IDENTITY_FIELDS:
+            if name in IDENTITY_FIELDS or table.field(name).kind in _FIGURE_KINDS:
                 twins.setdefault(name, []).append(Column(col, as_written))
         else:
             columns[name] = Column(col, as_written)

@@ -229,3 +229,21 @@ def test_an_issue_list_whose_count_column_says_one_for_each_row_imports(con):
     result = run(con, roster_csv(), inspections_csv(), issues)
     assert result.status == "imported", result.problems
     assert con.execute("SELECT count(*) FROM issues").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize("second", ["问题数", "发现问题数"])
+def test_two_columns_of_one_figure_that_disagree_are_refused_not_the_first_taken(con, second):
+    """发现问题数 beside 问题数 (or an old column hidden beside the new one, both 发现问题数): the first was
+    taken and the other ignored with a warning, whichever held the right figures."""
+    found = INSPECTION_HEADER.index("发现问题数")
+    rows = [[*r, r[found] + 5] for r in INSPECTION_ROWS]
+    rows[1][-1] = rows[1][found]  # agreeing on a row is fine
+    book = xlsx_bytes({"巡察情况": table([*INSPECTION_HEADER, second], rows)})
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", book))
+    assert result.status == "rejected"
+    assert [(p.row, p.column, p.value) for p in result.problems] == [(2, second, "7")]
+    assert "同一字段" in result.problems[0].reason
+    rows[0][-1] = rows[0][found]
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": table([*INSPECTION_HEADER, second],
+                                                                                              rows)})))
+    assert result.status == "imported", result.problems
