@@ -217,15 +217,22 @@ def _tiles(head: dict, lang: str, filters: Filters) -> list[Tile]:
              t("kpi_inspections_detail", lang, units=fmt.count(head["units_inspected"], lang)),
              head["inspections"]),
         Tile(t("kpi_issues", lang), fmt.count(head["issues_found"], lang),
-             t("kpi_issues_detail", lang, n=fmt.count(head["immediate_fixes"], lang)), head["issues_found"]),
+             _detail(head, "immediate_fixes", "kpi_issues_detail", "immediate_fixes", lang), head["issues_found"]),
         Tile(t("kpi_clues", lang), fmt.count(head["clues"], lang),
-             t("kpi_clues_detail", lang, n=fmt.count(head["judicial"], lang)), head["clues"]),
+             _detail(head, "judicial", "kpi_clues_detail", "col_judicial", lang), head["clues"]),
         Tile(t("kpi_disciplined", lang), fmt.count(head["disciplined"], lang),
-             t("kpi_disciplined_detail", lang, n=fmt.count(head["org_handled"], lang)), head["disciplined"]),
+             _detail(head, "org_handled", "kpi_disciplined_detail", "col_org_handled", lang), head["disciplined"]),
         Tile(t("kpi_rectification", lang), fmt.percent(head["rectification_rate"]),
              t("overdue", lang) + " " + fmt.count(head["overdue"], lang), head["rectification_rate"]),
     ]
     return tiles
+
+
+def _detail(head: dict, key: str, text_key: str, label_key: str, lang: str) -> str:
+    """The figure under a tile (立行立改 3 个); 立行立改未填报 when no inspection reported it, never '— 个'."""
+    if pd.isna(head.get(key)):
+        return t("kpi_detail_not_reported", lang, what=t(label_key, lang))
+    return t(text_key, lang, n=fmt.count(head[key], lang))
 
 
 def _lowest(frame: pd.DataFrame) -> pd.DataFrame:

@@ -383,6 +383,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi_inspections_detail": ("覆盖 {units} 个对象", "{units} units"),
     "kpi_issues_detail": ("立行立改 {n} 个", "{n} fixed on the spot"),
     "kpi_clues_detail": ("移交司法机关 {n} 人", "{n} to judicial organs"),
+    "kpi_detail_not_reported": ("{what}未填报", "{what}: not reported"),
     "kpi_disciplined_detail": ("组织处理 {n} 人", "{n} organisational measures"),
     "units": ("对象数", "Units"),
     "brief_lowest": ("{title}（最低的 {n} 个，共 {total} 个县区）", "{title} (the {n} lowest of {total} districts)"),

@@ -274,3 +274,20 @@ def test_no_level_chart_when_no_office_reported_its_figures():
         con.close()
     titles = [slide.title for slide in brief.slides + brief.extra]
     assert titles and "市县每次巡察平均成果" not in titles, titles
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_tile_figure_nobody_reported_says_so_not_a_dash_with_a_unit(lang):
+    from support.ledgers import issues_csv, memory_store, roster_csv, run
+
+    con = memory_store()
+    try:  # the base ledgers have no 立行立改, 组织处理 or 移送司法 column: every inspection left them blank
+        assert run(con, roster_csv(), inspections_csv(), issues_csv()).status == "imported"
+        brief = briefing.build(con, Filters(as_of=dt.date(2021, 6, 30)), lang)
+    finally:
+        con.close()
+    details = [tile.detail for tile in brief.tiles]
+    assert not [d for d in details if "—" in d], details
+    expected = ["立行立改未填报", "移送司法未填报", "组织处理未填报"] if lang == "zh" else [
+        "Immediate fixes: not reported", "To prosecution: not reported", "Org. handling: not reported"]
+    assert details[2:5] == expected, details
