@@ -103,10 +103,11 @@ def render_standing(filters, unit: tuple[str, str, str], lang: str, admin: bool)
         return
     units = state.run_query("results_by_district", dataclasses.replace(
         filters, districts=(district,), townships=(f"{district}/{township}",)).params())
-    ranked = units.sort_values("issues_found", ascending=False, na_position="last").reset_index(drop=True)
-    hit = ranked.index[ranked["district"] == name]
-    if len(hit):
-        st.write(t("unit_rank", lang, n=len(ranked), rank=int(hit[0]) + 1))
+    mine = units.loc[units["district"] == name, "issues_found"]
+    # 1 + the units that found more (ties share a place); alone in its township it ranks nothing
+    if len(units) > 1 and len(mine) and pd.notna(mine.iloc[0]):
+        rank = int((units["issues_found"] > mine.iloc[0]).sum()) + 1
+        st.write(t("unit_rank", lang, n=len(units), rank=rank))
 
 
 def render_details(params: dict, lang: str) -> None:

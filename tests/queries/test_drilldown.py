@@ -285,3 +285,24 @@ def test_the_last_mile_links_each_unit_to_its_profile(app, place):
     names = frames[0]["对象名称"].tolist()
     assert all(link.startswith("unit?unit=") for link in links)
     assert all(quote(name) in link for name, link in zip(names, links, strict=True))
+
+
+def test_a_units_rank_counts_ties_as_equal_and_is_not_said_alone(make_app, tmp_path):
+    """Two villages of a township with the same issues found are both first (a sort made one of them
+    second); a township with one inspected village ranks nothing (第 1 位 of 1 says nothing)."""
+    from support import ledgers
+
+    same = [ledgers.INSPECTION_ROWS[0], ledgers.inspection_row(**{"村(社区)": "李家村"}), ledgers.INSPECTION_ROWS[1]]
+    db = ledgers.new_store_file(tmp_path / "ties.duckdb")
+    con = store.connect(db)
+    try:
+        assert ledgers.run(con, ledgers.roster_csv(), ledgers.inspections_csv(same)).status == "imported"
+    finally:
+        con.close()
+    for name in ("张家村", "李家村"):
+        at = make_app(db, {"unit": f"东城区/城关镇/{name}"}, "pages/unit.py")
+        assert_clean(at)
+        assert "2 个已巡察对象中，发现问题数排第 1 位" in _texts(at), (name, _texts(at))
+    at = make_app(db, {"unit": "西城区/河口镇/王庄村"}, "pages/unit.py")
+    assert_clean(at)
+    assert "河口镇覆盖率" in _texts(at) and "排第" not in _texts(at)
