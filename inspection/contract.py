@@ -187,7 +187,11 @@ PIVOT_CAPTIONS = ("求和项", "计数项", "平均值项", "最大值项", "最
                   "rowlabels", "columnlabels")
 
 _UNIT_SUFFIX = re.compile(r"\((?:单位:?)?(个|人|条|万元|元|件|人次|项|起|次|户)\)$")
-_PARTY_SUFFIX = re.compile(r"(党支部委员会|党总支委员会|党委员会|党支部|党总支|党委)$")
+_PARTY_SUFFIX = re.compile(r"(党支部委员会|党总支部委员会|党总支委员会|党委员会|党总支部|党支部|党总支|党委)$")
+# a party organisation's formal name (中共张家村支部委员会, 中共张家村总支部委员会, 中共张家墩社区委员会): the
+# prefix 中共 says it is one, so its committee suffix without 党 is dropped too
+_CPC_PREFIX = re.compile(r"^(中共|中国共产党)")
+_CPC_SUFFIX = re.compile(r"(总支部委员会|支部委员会|委员会|总支部|支部|总支)$")
 _VILLAGE_COMMITTEE = re.compile(r"(村委会|村民委员会)$")
 _RESIDENT_COMMITTEE = re.compile(r"(社区居委会|社区居民委员会|居委会|居民委员会)$")
 
@@ -225,10 +229,15 @@ def normalise_header(value: object) -> str:
 
 
 def normalise_name(value: str) -> str:
-    """A unit/district/township name: same unit with or without a trailing 党支部/党总支/党委."""
+    """A unit/district/township name: same unit with or without a trailing 党支部/党总支/党委, or written
+    as its party organisation's formal name (中共张家村支部委员会)."""
     text = compact_text(value)
-    if "党" not in text and "委" not in text:  # every suffix below holds one of them: most names, at once
+    if "党" not in text and "委" not in text and not text.startswith("中"):  # most names, at once: every
+        # suffix below holds 党 or 委, every prefix starts with 中
         return text
+    if _CPC_PREFIX.match(text):
+        bare = _CPC_PREFIX.sub("", text)
+        text = _CPC_SUFFIX.sub("", _PARTY_SUFFIX.sub("", bare)) or bare
     stripped = _PARTY_SUFFIX.sub("", text) or text
     # 李官村委会 / 李官村村委会 = 李官村; 城关居委会 / 城关社区居委会 = 城关社区
     if _VILLAGE_COMMITTEE.search(stripped):

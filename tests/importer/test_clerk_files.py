@@ -247,3 +247,15 @@ def test_two_columns_of_one_figure_that_disagree_are_refused_not_the_first_taken
     result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": table([*INSPECTION_HEADER, second],
                                                                                               rows)})))
     assert result.status == "imported", result.problems
+
+
+@pytest.mark.parametrize("written", ["中共张家村支部委员会", "中共张家村总支部委员会", "中国共产党张家村支部委员会",
+                                     "中共张家村委员会", "中共张家村党支部", "张家村党总支部"])
+def test_a_unit_written_as_its_party_organisations_formal_name_is_the_roster_unit(con, written):
+    """被巡察党组织 holds the party organisation's formal name: 中共张家村支部委员会 is 张家村 (it was refused as
+    a unit not in the roster)."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("村(社区)")] = written
+    result = run(con, roster_csv(), inspections_csv(rows))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT list(unit_name ORDER BY unit_name) FROM inspections").fetchone()[0] == ["张家村", "王庄村"]
