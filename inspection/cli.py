@@ -300,9 +300,12 @@ def cmd_metrics(args) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     else:
+        blank = result.get("not_reported", {})
         for key, value in result.items():
             if not isinstance(value, (list, dict)):
-                print(f"{key}: {value}")
+                print(f"{key}: {'—' if value is None else value}")  # a figure that cannot be given
+                if blank.get(key):  # a sum some inspections left blank (未填报): how many
+                    print(f"{key}_not_reported: {blank[key]}")
     return 0
 
 

@@ -202,3 +202,17 @@ def test_import_json_through_a_real_process(db, tmp_path):
     done = shell("import", "--db", str(db), "--json", *paths)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["status"] == "imported"
+
+
+def test_metrics_text_says_not_reported_never_none(capsys, db, tmp_path):
+    """The plain `metrics` lines: a figure that cannot be given is —, never Python's None, and a sum
+    some inspections left blank is followed by how many did (as --json's not_reported)."""
+    blank = [[*INSPECTION_ROWS[0][:10], "", 1, 2], INSPECTION_ROWS[1]]  # clues left blank once
+    files = write_files(tmp_path / "in", [inspections_csv(blank)])
+    assert call(capsys, "import", "--db", str(db), *files)[0] == 0
+    code, out, _ = call(capsys, "metrics", "--db", str(db), "--as-of", "2021-06-30")
+    assert code == 0 and "None" not in out and "nan" not in out, out
+    lines = out.splitlines()
+    assert "coverage_rate: —" in lines and "clues: 0" in lines and "clues_not_reported: 1" in lines, out
+    assert "immediate_fixes: —" in lines and "immediate_fixes_not_reported: 2" in lines, out
+    assert not any(line.startswith("issues_found_not_reported") for line in lines)  # every one reported it
