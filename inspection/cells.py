@@ -40,8 +40,11 @@ _NEGATIVE = re.compile(r"^-\s*\d")
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(\D|$))")
 
 _DATE_PATTERNS = (
-    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"), 3),
-    (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"), 3),
+    # a time after the date is dropped (2021/3/15 0:00, 2021-03-15 00:00:00.0, and 2021/3/15 上午 12:00:00 as
+    # Chinese Windows writes a date-time as text); an offset or Z is not: the day may be another there
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](?:[上下]午 ?)?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+     3),
+    (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"), 3),  # 号: the spoken word for 日
     (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), 3),
     (re.compile(r"^(\d{4})年(\d{1,2})月$"), 2),
     (re.compile(r"^(\d{4})[-/.](\d{1,2})$"), 2),
@@ -306,7 +309,7 @@ def to_date(value: object) -> dt.date | None:
             return _checked(EXCEL_EPOCH + dt.timedelta(days=int(value)))
         raise CellError("不是有效日期")
     # spaces around 年 月 日 (2024 年 3 月 5 日, typed to look like a printed form) as the due dates allow them
-    text = re.sub(r"\s*([年月日])\s*", r"\1", re.sub(r"\s+", " ", contract.normalise_text(str(value)))).strip()
+    text = re.sub(r"\s*([年月日号])\s*", r"\1", re.sub(r"\s+", " ", contract.normalise_text(str(value)))).strip()
     weekday = _WEEKDAY.search(text)
     if weekday:
         return _with_weekday(text[:weekday.start()], weekday)

@@ -259,3 +259,15 @@ def test_a_unit_written_as_its_party_organisations_formal_name_is_the_roster_uni
     result = run(con, roster_csv(), inspections_csv(rows))
     assert result.status == "imported", result.problems
     assert con.execute("SELECT list(unit_name ORDER BY unit_name) FROM inspections").fetchone()[0] == ["张家村", "王庄村"]
+
+
+@pytest.mark.parametrize("written", ["2021/3/15 上午 12:00:00", "2021/3/15 下午 3:00:00", "2021年3月15号",
+                                     "2021 年 3 月 15 号"])
+def test_a_date_time_as_chinese_windows_writes_it_or_a_day_written_hao_is_that_date(written):
+    assert cells.to_date(written) == dt.date(2021, 3, 15)
+
+
+@pytest.mark.parametrize("written", ["2021-03-14T16:00:00.000Z", "2021-03-15T00:00:00+08:00"])
+def test_a_date_time_with_a_zone_is_refused_its_day_may_be_another_here(written):
+    with pytest.raises(cells.CellError):
+        cells.to_date(written)
