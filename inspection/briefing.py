@@ -24,6 +24,9 @@ from .store import run_query
 
 DEFAULT_TITLE = t("briefing_default_title", "zh")
 LEVEL_METRICS = ["avg_issues_and_clues", "avg_clues", "avg_disciplined", "avg_immediate_fixes"]
+# districts the plan chart shows, one a row across half the screen (pages/briefing.py GRID_HEIGHT): a
+# dozen left each bar thinner than its label
+PLAN_ROWS = 8
 
 
 @dataclass
@@ -268,10 +271,10 @@ def _coverage_by_district(con, params, cap, lang, has_roster, filters: Filters) 
     if not rows.empty:
         title = t("chart_plan_vs_actual_brief", lang)
         shown = rows
-        if len(rows) > charts.SHOWN_DISTRICTS:  # a province: the lowest coverage, lowest first
-            shown = rows.sort_values(["covered_share", "district"]).head(charts.SHOWN_DISTRICTS)
+        if len(rows) > PLAN_ROWS:  # a province: the lowest coverage, lowest first
+            shown = rows.sort_values(["covered_share", "district"]).head(PLAN_ROWS)
             title = t("brief_lowest", lang, title=title, n=len(shown), total=len(rows))
-        fig = charts.plan_vs_actual(shown, title, lang)
+        fig = charts.plan_vs_actual(shown, title, lang, across=True)  # half a screen wide on the page
         table = rows.rename(columns={"covered_share": "coverage_rate", "planned_share": "plan_rate"})
         table = _headers(table, lang, ["district", "units_total", "units_covered", "coverage_rate", "plan_rate"])
         return _area_slide(fig, table, params, cap, lang)

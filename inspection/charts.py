@@ -251,20 +251,24 @@ def coverage_bars(frame: pd.DataFrame, label_col: str, title: str, lang: str = "
     return _finish(fig, title)
 
 
-def plan_vs_actual(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
+def plan_vs_actual(frame: pd.DataFrame, title: str, lang: str = "zh", across: bool = False) -> go.Figure:
     """Per district (the plan_by_district rows, total row dropped): covered share as a bar, red when
     the district is behind the plan, the planned share at the as-of date as a grey mark; behind
-    districts carry the units per month they lack under their name. customdata = district."""
+    districts carry the units per month they lack under their name. customdata = district.
+    `across`: the bars lie across, one district a row in the frame's order from the top, its name and
+    what it lacks on one line beside it (half a screen wide, as the briefing shows it: a dozen names
+    standing under bars there were turned on end and ran into each other)."""
     rows = frame[~frame["is_total"].astype(bool)]
     behind = rows["behind"].astype(bool).tolist()
     names = []
     for district, late, lacking in zip(rows["district"], behind, rows["lacking_per_month"], strict=True):
         if not late:
             names.append(str(district))
-        elif lacking == lacking and lacking is not None:
-            names.append(f"⚠ {district}<br>" + t("plan_lacking", lang, n=fmt.per_month(lacking, lang)))
-        else:
-            names.append(f"⚠ {district}<br>" + t("plan_lacking_over", lang))
+            continue
+        said = t("plan_lacking", lang, n=fmt.per_month(lacking, lang)) if lacking == lacking and lacking is not None \
+            else t("plan_lacking_over", lang)
+        names.append(f"⚠ {district}" + (" " + said.replace("<br>", " ") if across else "<br>" + said))
+    share, along = ("x", "y") if across else ("y", "x")
     fig = go.Figure()
     for late in (True, False):
         keep = [b == late for b in behind]
@@ -272,22 +276,30 @@ def plan_vs_actual(frame: pd.DataFrame, title: str, lang: str = "zh") -> go.Figu
             continue
         part = rows[keep]
         fig.add_bar(
-            x=[n for n, k in zip(names, keep, strict=True) if k], y=_pct(part["covered_share"]),
+            **{along: [n for n, k in zip(names, keep, strict=True) if k], share: _pct(part["covered_share"])},
+            orientation="h" if across else "v",
             name=t("plan_behind" if late else "plan_on_track", lang), customdata=part["district"],
             marker_color=ACTUAL_COLOR if late else ON_TRACK_COLOR,
             # at the bar's foot: at its top the label would collide with the plan mark
             text=[fmt.percent(v) for v in part["covered_share"]], textposition="inside", insidetextanchor="start",
             textfont=dict(color="white"),
             hovertext=[f"{int(c)} / {int(n)}" for c, n in zip(part["units_covered"], part["units_total"], strict=True)],
-            hovertemplate="%{customdata}<br>" + t("actual", lang) + " %{y:.1f}% (%{hovertext})<extra></extra>",
+            hovertemplate="%{customdata}<br>" + t("actual", lang) + f" %{{{share}:.1f}}% (%{{hovertext}})<extra></extra>",
         )
     fig.add_scatter(
-        x=names, y=_pct(rows["planned_share"]), mode="markers", name=t("plan_mark", lang),
-        marker=dict(symbol="line-ew", size=34, line=dict(color=PLAN_COLOR, width=4)),
+        **{along: names, share: _pct(rows["planned_share"])}, mode="markers", name=t("plan_mark", lang),
+        marker=dict(symbol="line-ns" if across else "line-ew", size=18 if across else 34,
+                    line=dict(color=PLAN_COLOR, width=4)),
         customdata=rows["district"],
-        hovertemplate="%{customdata}<br>" + t("plan", lang) + " %{y:.1f}%<extra></extra>",
+        hovertemplate="%{customdata}<br>" + t("plan", lang) + f" %{{{share}:.1f}}%<extra></extra>",
     )
     fig.update_layout(barmode="overlay", bargap=0.35)
+    if across:
+        fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
+        fig.update_xaxes(title_text=t("share_label", lang), range=[0, 112], ticksuffix="%", showgrid=True,
+                         gridcolor="#E4E7EB")
+        fig.update_layout(bargap=0.15)  # bars as thick as their labels where the rows are few pixels high
+        return _legend_under_title(_finish(fig, title, max(360, 120 + 26 * len(names))))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=names)
     if len(names) <= 8:  # a city: level names; rotated, a behind district's two lines ran into its neighbour's
         fig.update_xaxes(tickangle=0)
@@ -443,13 +455,19 @@ def rectification_status(frame: pd.DataFrame, title: str, lang: str = "zh") -> g
                     text=frame[status] if status == "overdue" else None, textposition="outside",
                     hovertemplate="%{y}<br>" + t(status, lang) + ": %{x}<extra></extra>")
     height = max(360, 80 + 45 * len(frame))
-    fig.update_xaxes(title_text=t("issues_label", lang))
+    # room beyond the longest bar for its overdue count (written after it): with the axis ending at the
+    # bar, half a screen wide (the briefing) cut the count to its first digits
+    longest = float(frame[list(STATUS_COLORS)].sum(axis=1).max() or 0)
+    fig.update_xaxes(title_text=t("issues_label", lang), range=[0, longest * 1.15] if longest > 0 else None)
     fig.update_yaxes(type="category")
-    _finish(fig, title, height)
-    # the title on top, the four states below it in the order they stack; the top margin holds the
-    # legend's lines on a narrow screen (it ran into the title there when it sat beside it)
-    fig.update_layout(barmode="stack", margin_t=105,
-                      title=dict(yref="container", y=1 - 12 / height, yanchor="top"),
+    fig.update_layout(barmode="stack")
+    return _legend_under_title(_finish(fig, title, height))  # the four states in the order they stack
+
+
+def _legend_under_title(fig: go.Figure) -> go.Figure:
+    """The title on top, the legend's entries under it from the left, in the traces' order; the top
+    margin holds the legend's lines on a narrow screen (beside the title, they ran into it there)."""
+    fig.update_layout(margin_t=105, title=dict(yref="container", y=1 - 12 / fig.layout.height, yanchor="top"),
                       legend=dict(orientation="h", traceorder="normal", xanchor="left", x=0, yanchor="bottom", y=1.0))
     return fig
 

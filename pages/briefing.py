@@ -228,8 +228,29 @@ def render_exports(brief, filters, lang: str, mk: marks.Marks) -> None:
 def _screen_figure(fig):
     """The chart at grid height with tighter margins (a copy; exports keep the original)."""
     fig = type(fig)(fig)
-    fig.update_layout(height=GRID_HEIGHT, margin=dict(l=50, r=15, t=75, b=35), title_font_size=16)
+    title, extra = _grid_title(fig.layout.title.text or "")
+    # a legend under the title keeps the builder's room for its lines (charts._legend_under_title)
+    fig.update_layout(height=GRID_HEIGHT, margin=dict(l=50, r=15, t=max(75, fig.layout.margin.t or 0) + extra, b=35),
+                      title_text=title, title_font_size=16)
     return fig
+
+
+GRID_TITLE_PX = 440  # what a 16 px title may take across half of a 1400 px wide screen
+
+
+def _grid_title(title: str) -> tuple[str, int]:
+    """A title too long for half the screen broken before its last bracket outside any other (what it
+    says of the chart: '（最低的 8 个，共 12 个乡镇（街道））'), and the height its second line takes
+    ('Coverage by district against the plan (the 8 lowest of 152 districts)' lost its end)."""
+    if sum(16 if ord(ch) >= 0x2E80 else 9 for ch in title) <= GRID_TITLE_PX:
+        return title, 0
+    depth, at = 0, 0
+    for i, ch in enumerate(title):
+        if ch in "(（":
+            at, depth = (i if depth == 0 else at), depth + 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+    return (title[:at].rstrip() + "<br>" + title[at:], 22) if at > 0 else (title, 0)
 
 
 def _escape(text: str) -> str:

@@ -361,6 +361,39 @@ def test_a_district_behind_by_less_than_a_tenth_a_month_is_not_shown_lacking_0_0
     assert [fmt.per_month(v) for v in (0.02, 0, 0.05, 12.34, None)] == ["不足0.1", "0.0", "0.1", "12.3", "—"]
 
 
+def test_plan_vs_actual_across_puts_a_district_a_row_its_shortfall_on_one_line(con):
+    """As the briefing draws it, half a screen wide: bars across, the districts top down in the frame's
+    order, each name with what it lacks on one line; the legend under the title, not beside it."""
+    from inspection import charts
+
+    frame = store.run_query(con, "plan_by_district", Filters(as_of=AS_OF).params())
+    fig = charts.plan_vs_actual(frame, "各县区覆盖率与计划进度", "zh", across=True)
+    bars = {d: (y, x) for trace in fig.data if trace.type == "bar"
+            for d, y, x in zip(trace.customdata, trace.y, trace.x, strict=True)}
+    behind = _plan(con)["乙区"]
+    assert bars["乙区"][0] == f"⚠ 乙区 每月缺 {behind['lacking_per_month']:.1f} 个" and bars["甲区"][0] == "甲区"
+    assert bars["乙区"][1] == pytest.approx(25.0)
+    assert all(trace.orientation == "h" for trace in fig.data if trace.type == "bar")
+    assert fig.layout.yaxis.autorange == "reversed" and list(fig.layout.yaxis.categoryarray) == [
+        bars[d][0] for d in frame.loc[~frame["is_total"], "district"]]
+    marks = next(trace for trace in fig.data if trace.type == "scatter")
+    assert list(marks.x) == pytest.approx([r * 100 for r in frame.loc[~frame["is_total"], "planned_share"]])
+    assert fig.layout.legend.xanchor == "left" and fig.layout.margin.t >= 100
+
+
+def test_rectification_bars_leave_room_for_the_overdue_count_after_the_longest():
+    """The overdue count is written after each bar: the axis reaches past the longest bar, or half a
+    screen wide (the briefing) cut its count to the first digits."""
+    import pandas as pd
+
+    from inspection import charts
+
+    frame = pd.DataFrame({"category": ["甲", "乙"], "rectified": [900, 100], "long_term": [10, 0],
+                          "open_in_time": [40, 5], "overdue": [50, 3]})
+    fig = charts.rectification_status(frame, "t")
+    assert fig.layout.xaxis.range[1] >= 1000 * 1.1
+
+
 def _periods(con, **filters) -> dict:
     frame = store.run_query(con, "results_by_period", Filters(**filters).params())
     return frame.set_index("period").to_dict("index")
@@ -412,6 +445,24 @@ def _province() -> list[InputFile]:
 @pytest.fixture(scope="module")
 def province_db(tmp_path_factory) -> Path:
     return _planned_store(tmp_path_factory.mktemp("province") / "province.duckdb", _province())
+
+
+def test_the_briefing_grid_breaks_a_long_title_and_leaves_room_for_the_legend_under_it(province_db, tmp_path,
+                                                                                       make_app):
+    """Half a screen wide the English plan chart's title ran past its right edge, and a legend under a
+    title lost the room the chart kept for it (pages/briefing.py _screen_figure)."""
+    import json
+
+    db = tmp_path / "province.duckdb"
+    db.write_bytes(province_db.read_bytes())
+    at = make_app(db, {"lang": "en", "as_of": "2023-06-30"}, "pages/briefing.py")
+    assert not at.exception, [e.value for e in at.exception]
+    specs = [json.loads(c.proto.spec)["layout"] for c in at.get("plotly_chart")]
+    plan = next(s for s in specs if s["title"]["text"].startswith("Coverage by district against the plan"))
+    assert plan["title"]["text"].endswith("<br>(the 8 lowest of 30 districts)")
+    assert plan["margin"]["t"] >= 105 + 22 and plan["height"] == 360
+    curve = next(s for s in specs if s["title"]["text"] == "Cumulative coverage against the plan")
+    assert curve["margin"]["t"] == 75  # one line, its legend beside it
 
 
 def test_district_groups_labels_and_names():
@@ -706,11 +757,14 @@ def test_briefing_at_province_scale_draws_the_lowest_districts_and_exports_them_
     finally:
         con.close()
     slide = next(s for s in brief.slides if s.title.startswith("各县区覆盖率"))
-    assert slide.title == "各县区覆盖率与计划进度（最低的 12 个，共 30 个县区）"  # with the plan (issue 25 item 12)
-    lowest = coverage.sort_values(["coverage_rate", "district"])["district"].head(12).tolist()
+    # with the plan (issue 25 item 12), its 8 lowest, one a row across half the screen
+    assert slide.title == f"各县区覆盖率与计划进度（最低的 {briefing.PLAN_ROWS} 个，共 30 个县区）"
+    ranked = coverage.sort_values(["coverage_rate", "district"])["district"]
     marks = next(trace for trace in slide.figure.data if trace.type == "scatter")
-    assert list(marks.customdata) == lowest
+    assert list(marks.customdata) == ranked.head(briefing.PLAN_ROWS).tolist()
+    assert all(trace.orientation == "h" for trace in slide.figure.data if trace.type == "bar")
     assert len(slide.table) == 30
+    lowest = ranked.head(12).tolist()
     progress = next(s for s in brief.extra if s.title.startswith("各县区累计覆盖率"))
     assert progress.title.endswith("（最低的 12 个，共 30 个县区）")
     # the curves are asked for the 12 drawn districts only, not the 30 (2,946 at national scale) ...
