@@ -674,6 +674,9 @@ LABELS.update({
     "rep_scope": ("（{filters}）", " ({filters})"),
     "rep_coverage": ("{as_of}{scope}，已完成对{total}个应巡对象中{covered}个党组织的巡察，覆盖率{rate}",
                  "{as_of}{scope}, {covered} of the {total} units on the roster had been inspected ({rate})"),
+    "rep_coverage_subset": ("{as_of}{scope}，所选巡察覆盖{total}个应巡对象中{covered}个党组织，覆盖率{rate}（只计所选巡察）",
+                            "{as_of}{scope}, the selected inspections covered {covered} of the {total} units on the "
+                            "roster ({rate}; other inspections not counted)"),
     "rep_plan_ahead": ("，达到计划进度（{planned}）。", ", on or ahead of the plan ({planned} by now)."),
     "rep_plan_gap": ("，按计划此时应达到{planned}，相差{gap}个百分点。",
                  "; the plan called for {planned} by now, {gap} percentage points more."),

@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from .filters import Filters
-from .i18n import describe_filters, join, t
+from .i18n import describe_filters, join, subset_key, t
 from .metrics import clean
 from .store import run_query
 
@@ -77,7 +77,7 @@ def summary(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: s
     scope = t("rep_scope", lang, filters=describe_filters(filters.active(), lang)) if filters.active() else ""
     as_of = t("rep_as_of", lang, date=date_text(filters.as_of, lang))
     paragraphs = [
-        _coverage(query, params, head, as_of, scope, lang),
+        _coverage(query, params, head, as_of, scope, lang, subset_key("rep_coverage", filters)),
         _results(head, lang),
         _levels(query, params, lang),
         _categories(query, params, lang),
@@ -101,7 +101,10 @@ def text(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str 
     return "\n\n".join(summary(source, filters, lang))
 
 
-def _coverage(query: Query, params: dict, head: dict, as_of: str, scope: str, lang: str) -> str:
+def _coverage(query: Query, params: dict, head: dict, as_of: str, scope: str, lang: str,
+              key: str = "rep_coverage") -> str:
+    """`key`: rep_coverage, or under a round, year, level or mode filter rep_coverage_subset (units
+    covered by the selected inspections, as the screen's 覆盖率（所选巡察）)."""
     if not head.get("has_roster"):
         if not head.get("inspections"):
             return ""
@@ -109,7 +112,7 @@ def _coverage(query: Query, params: dict, head: dict, as_of: str, scope: str, la
                   inspections=count(head["inspections"]))
     if _missing(head.get("coverage_rate")):  # a roster, but no unit under these filters
         return ""
-    out = t("rep_coverage", lang, as_of=as_of, scope=scope, total=count(head["units_total"]),
+    out = t(key, lang, as_of=as_of, scope=scope, total=count(head["units_total"]),
              covered=count(head["units_covered"]), rate=percent(head["coverage_rate"]))
     plan = [{k: clean(v) for k, v in row.items()} for row in query("plan_by_district", params).to_dict("records")]
     total = next((row for row in plan if row["is_total"]), None)

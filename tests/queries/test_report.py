@@ -51,7 +51,9 @@ def test_the_texts_figures_equal_metrics(con, filters):
     assert text, "the demo matches every view"
     assert not re.search(r"\d万(?!元)", text), "counts are written exactly, no 万 rounding"
 
-    total, covered, rate = one(r"已完成对(\d+)个应巡对象中(\d+)个党组织的巡察，覆盖率([\d.]+)%", text)
+    total, covered, rate = one(r"(?:已完成对|所选巡察覆盖)(\d+)个应巡对象中(\d+)个党组织(?:的巡察)?，覆盖率([\d.]+)%", text)
+    # under a round, year, level or mode filter: covered by the selected inspections, as the screen says
+    assert ("（只计所选巡察）" in text) == filters.narrows_inspections()
     assert (int(total), int(covered), float(rate)) == (m["units_total"], m["units_covered"], pct(m["coverage_rate"]))
     planned = re.findall(r"按计划此时应达到([\d.]+)%|达到计划进度（([\d.]+)%）", text)
     if filters.narrows_inspections():  # the plan is about every inspection (issue 25 item 5): none here
