@@ -463,18 +463,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_months_left": ("剩余月数", "Months left"),
     "fu_plan_check": ("核对方法：计划应覆盖 = 应巡对象 × 计划进度（取整）；与计划相比 = 计划应覆盖 − 已覆盖；"
                       "按期完成需月均 = 尚需覆盖 ÷ 剩余月数（剩余天数 ÷ 30.4，不足 1 个月按 1 个月计）；"
-                      "每月缺口 = 需月均 − 近6月月均新覆盖（仅滞后的行）。合计行的尚需覆盖、需月均和每月缺口是各行之和，"
-                      "任一行滞后即合计滞后。",
+                      "每月缺口 = 需月均 − 近6月月均新覆盖（仅按当前进度无法按期完成的行）。合计行的尚需覆盖、需月均和每月缺口"
+                      "是各行之和，任一行无法按期完成即合计无法按期完成。",
                       "How to check: planned by now = roster units × planned share (rounded); against the plan = "
                       "planned by now − covered; needed per month = units left ÷ months left (days left ÷ 30.4, "
-                      "at least 1); lacking per month = needed − pace of the last 6 months (behind rows only). The "
-                      "total's units left, needed and lacking are the sums of its rows; it is behind when any row is."),
+                      "at least 1); lacking per month = needed − pace of the last 6 months (rows not in time at this "
+                      "pace only). The total's units left, needed and lacking are the sums of its rows; it is not in "
+                      "time when any row is not."),
     "col_pace": ("近6月月均新覆盖", "Pace (units/month)"),
     "col_projected": ("预计完成日期", "Projected completion"),
     "col_needed": ("按期完成需月均", "Needed per month"),
     "col_lacking": ("每月缺口", "Lacking per month"),
     "col_plan_end": ("计划截止", "Plan end"),
-    "st_behind": ("⚠ 滞后", "⚠ behind"),
+    # by the pace (a district ahead of the plan's line today may still not finish: 超前 12 个 beside
+    # 滞后 read as a contradiction); the words of the charts' legend (plan_behind)
+    "st_behind": ("⚠ 无法按期完成", "⚠ not finishing in time"),
     "st_ok": ("正常", "on track"),
     "st_done": ("已完成", "done"),
     "fu_chart_projection": ("各县区累计覆盖率：实线为实际，点线为计划，虚线为按当前进度推算至计划截止",

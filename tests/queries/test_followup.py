@@ -321,6 +321,8 @@ def test_the_plan_table_says_ahead_and_behind_in_words(city_db, tmp_path, make_a
     table = at.dataframe[0].value
     table = (table.data if hasattr(table, "data") else table).set_index("县区")
     assert table.loc["甲区", "与计划相比"] == "超前 11 个" and table.loc["乙区", "与计划相比"].startswith("落后 ")
+    # the status is by the pace, in the legend's words: '滞后' beside '超前 11 个' read as a contradiction
+    assert set(table["状态"]) <= {"⚠ 无法按期完成", "正常", "已完成"} and table.loc["乙区", "状态"] == "⚠ 无法按期完成"
     assert (table.loc["甲区", "计划应覆盖（个）"], table.loc["甲区", "尚需覆盖（个）"]) == (49, 40)
     assert table.loc["甲区", "剩余月数"] == "6.0"
     assert any("核对方法" in c.value for c in at.caption)
