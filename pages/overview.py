@@ -130,8 +130,8 @@ def render_districts(filters, head: dict, lang: str) -> None:
         counts = [c for c in results.columns if c != "district"]
         table.loc[none, counts] = 0
         table = table.astype({c: "Int64" for c in counts})
-    else:
-        table = results
+    else:  # no roster: the inspected districts alone, their counts whole numbers as above (not 2.0)
+        table = results.astype({c: "Int64" for c in results.columns if c != "district"})
     st.subheader(area_title("table_districts", filters.params(), lang))
     labels = {"district": area_label(filters.params(), lang), "units_total": "units_total", "units_covered": "units_covered",
               "coverage_rate": "coverage_rate", "inspections": "inspections", "issues_found": "issues_found",

@@ -131,3 +131,11 @@ def test_overview_tiles_say_how_many_inspections_left_a_count_blank(small_app, l
     captions = [c.value for c in at.caption]
     assert captions.count(t("kpi_not_reported", code, n=1)) == 2, captions  # clues and disciplined
     assert t("kpi_not_reported", code, n=2) in captions  # 立行立改: no column, every inspection blank
+
+
+def test_without_a_roster_the_district_table_counts_are_whole_numbers(small_app):
+    at = small_app([ledgers.inspections_csv(), ledgers.issues_csv()])
+    assert any("无法计算覆盖率" in i.value for i in at.info)
+    frame = at.dataframe[0].value
+    assert frame["发现问题"].tolist() == [2, 1] and str(frame["发现问题"].dtype) == "Int64", frame.dtypes
+    _no_missing_cells(at)
