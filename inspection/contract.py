@@ -162,6 +162,10 @@ SUMMARY_STARTS = ("其中",)
 # total row of a table (插入 > 表格, 汇总行), and 全县汇总 / 城关镇汇总 what offices write for 合计. Only the
 # first cell: in a label column (an issue category 报表汇总) it may be a record's own word
 SUMMARY_ENDS = ("汇总",)
+# a row labelled with a whole area instead of a unit (全县 in the first cell or the 村(社区) column) holds
+# the area's totals: a summary row, never a unit named 全镇. Whole cells only: 全福村 is a village
+SUMMARY_WHOLE = frozenset({"全县", "全区", "全市", "全镇", "全乡", "全旗", "全街道", "全乡镇", "全县区", "全县(区)",
+                           "全县(市、区)", "全县(市)", "全区(县)", "全部", "全体"})
 NOTE_MARKERS = ("说明", "备注", "注:")
 # a note row's first non-empty cell starts with one of these (after whitespace is removed); its text
 # often names people and is never stored or shown, only its row number and kind

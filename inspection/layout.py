@@ -337,7 +337,7 @@ def note_kind(text: str) -> bool:
 
 def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
     """'blank', 'summary' (合计/总计/小计 in the first non-empty cell or a label column, a first one
-    ending with 汇总), 'note'
+    ending with 汇总, a whole area 全县 / 全镇 alone in either), 'note'
     (填表人, 审核人, 说明, ... at the start of the first non-empty cell) or 'data'. Section headings
     are found by `section_heading`."""
     for first in row:
@@ -355,9 +355,12 @@ def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
             return "note"
         if first.lstrip()[:1] == "其" and compact(first).startswith(contract.SUMMARY_STARTS):
             return "summary"
+        if "全" in first and compact(first) in contract.SUMMARY_WHOLE:
+            return "summary"
     for col in labels:
         cell = row[col] if col < len(row) else None
-        if type(cell) is str and "计" in cell and _SUMMARY.search(compact(cell)):
+        if type(cell) is str and (("计" in cell and _SUMMARY.search(compact(cell)))
+                                  or ("全" in cell and compact(cell) in contract.SUMMARY_WHOLE)):
             return "summary"
     return "data"
 

@@ -27,6 +27,7 @@ from .temp import SQL_TYPES, as_sql_text, insert_frame
 FAST_TABLES = frozenset({"roster", "inspections", "issues"})
 _WHITESPACE = [c for c in map(chr, range(0x3001)) if c.isspace()]
 # a row whose first cell starts with any other character is a data row (see `_row_kind`)
+_WHOLE_FIRST = sorted({word[0] for word in contract.SUMMARY_WHOLE})
 _SURE_DATA = "^[^" + cells.char_class(_WHITESPACE + sorted(_MARKER_START)) + "]"
 
 
@@ -82,6 +83,8 @@ class CsvPath:
         sure = " AND ".join([f"coalesce(regexp_matches(c0, '{_SURE_DATA}'), false)", "strpos(c0, '计') = 0",
                              *(f"strpos(c0, '{end[0]}') = 0" for end in contract.SUMMARY_ENDS),  # 汇总
                              *(f"strpos(coalesce(c{c}, ''), '计') = 0" for c in shape.labels if c),
+                             *(f"strpos(coalesce(c{c}, ''), '{first}') = 0"  # 全县 (contract.SUMMARY_WHOLE)
+                               for c in shape.labels if c for first in _WHOLE_FIRST),
                              f"coalesce({', '.join(f'c{c}' for c in range(2, width))}) IS NOT NULL"
                              if width > 2 else "true"])
         skipped, extra = 0, []

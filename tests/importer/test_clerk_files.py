@@ -15,6 +15,7 @@ from support.ledgers import (
     csv_bytes,
     fresh_store,
     inspections_csv,
+    memory_store,
     roster_csv,
     run,
     table,
@@ -271,3 +272,30 @@ def test_a_date_time_as_chinese_windows_writes_it_or_a_day_written_hao_is_that_d
 def test_a_date_time_with_a_zone_is_refused_its_day_may_be_another_here(written):
     with pytest.raises(cells.CellError):
         cells.to_date(written)
+
+
+@pytest.mark.parametrize("total", [
+    ["2021年第一轮", "市级", "市委第一巡察组", "常规", "2021-03-15", "2021-05-20", "东城区", "城关镇", "全镇", 2, 1, 1, 2],
+    ["全县", "", "", "", "", "", "", "", "", 3, 1, 1, 2],
+    ["", "", "", "", "", "", "东城区", "全区", "", 2, 1, 1, 2],
+])
+def test_a_row_labelled_with_a_whole_area_is_a_summary_on_every_path(monkeypatch, total):
+    """全县 / 全镇 in place of a unit holds the area's totals: without a roster 全镇 was imported as a unit
+    (its figures counted twice), and a 全县 row was refused for its blank cells."""
+    rows = table(INSPECTION_HEADER, [*INSPECTION_ROWS, total])
+    result, data = run_both(monkeypatch, [], [InputFile("巡察情况.csv", csv_bytes(rows))])
+    assert result.status == "imported", result.problems
+    assert "合计/小计行 1 行（第 4 行）" in repr(result.warnings)
+    assert len(data["inspections"]) == 2
+    with memory_store() as con:
+        assert run(con, InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": rows}))).status == "imported"
+        assert con.execute("SELECT list(unit_name ORDER BY unit_name) FROM inspections").fetchone()[0] == [
+            "张家村", "王庄村"]
+
+
+def test_a_village_whose_name_starts_with_quan_is_still_a_unit(con):
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("村(社区)")] = "全福村"
+    result = run(con, inspections_csv(rows))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT count(*) FROM inspections WHERE unit_name = '全福村'").fetchone()[0] == 1
