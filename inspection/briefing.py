@@ -226,7 +226,8 @@ def _tiles(head: dict, lang: str, filters: Filters) -> list[Tile]:
         Tile(t("kpi_disciplined", lang), fmt.count(head["disciplined"], lang),
              _detail(head, "org_handled", "kpi_disciplined_detail", "col_org_handled", lang), head["disciplined"]),
         Tile(t("kpi_rectification", lang), fmt.percent(head["rectification_rate"]),
-             t("overdue", lang) + " " + fmt.count(head["overdue"], lang), head["rectification_rate"]),
+             t("overdue", lang) + " " + fmt.listed(head["overdue"], head["listed_issues"], lang),
+             head["rectification_rate"]),
     ]
     return tiles
 

@@ -35,6 +35,14 @@ def per_month(value, lang: str = "zh") -> str:
     return number(value, lang, 1)
 
 
+def listed(value, listed_issues, lang: str = "zh") -> str:
+    """A count of the issue list (overdue, long-term): — when no issue is listed under the filters (with
+    no issue list, how many are overdue is not known: not 0)."""
+    if _missing(listed_issues) or not listed_issues:
+        return "—"
+    return count(value, lang)
+
+
 def count(value, lang: str = "zh") -> str:
     return number(value, lang, 0)
 

@@ -209,6 +209,6 @@ def _rectification(head: dict, lang: str) -> str:
         parts.append(t("rep_overdue", lang, n=count(head["overdue"])))
         if not _missing(head.get("undated")) and head["undated"] > 0:  # no due date: cannot be overdue
             parts.append(t("rep_undated", lang, n=count(head["undated"])))
-    if not _missing(head.get("long_term")):
+    if listed and not _missing(head.get("long_term")):  # with no issue list: not known, not 0
         parts.append(t("rep_long_term", lang, n=count(head["long_term"])))
     return _clause_join(parts, lang) + ("。" if lang == "zh" else ".")

@@ -212,8 +212,10 @@ def render_rect_tiles(filters, lang: str) -> pd.DataFrame:
     ui.kpi(a, t("fu_rect_rate", lang), fmt.percent(row["rectification_rate"]))
     ui.kpi(b, t("fu_one_month", lang), fmt.percent(one_month), delta=delta, help_text=t("fu_one_month_help", lang),
            delta_color="normal")  # above the 70% reference is good
-    ui.kpi(c, t("fu_overdue", lang), fmt.count(row["overdue"], lang), help_text=t("fu_overdue_help", lang))
-    ui.kpi(d, t("long_term", lang), fmt.count(row["long_term"], lang), help_text=t("long_term_help", lang))
+    ui.kpi(c, t("fu_overdue", lang), fmt.listed(row["overdue"], row["listed_issues"], lang),
+           help_text=t("fu_overdue_help", lang))
+    ui.kpi(d, t("long_term", lang), fmt.listed(row["long_term"], row["listed_issues"], lang),
+           help_text=t("long_term_help", lang))
     if row["undated"] > 0:  # an overdue count of 0 says nothing of issues with no due date
         st.caption(t("fu_undated", lang, n=fmt.count(row["undated"], lang)))
     if row["rectification_basis"] == "counts":

@@ -72,7 +72,7 @@ def render_kpis(head: dict, periods, lang: str, filters) -> None:
             rect_delta = fmt.points(diff, lang)
     ui.kpi(cols[2], t("kpi_rectification", lang), fmt.percent(head["rectification_rate"]), rect_delta,
            delta_description=against)
-    ui.kpi(cols[3], t("overdue", lang), fmt.count(head["overdue"], lang), None, None)
+    ui.kpi(cols[3], t("overdue", lang), fmt.listed(head["overdue"], head["listed_issues"], lang), None, None)
     if head["undated"] > 0:  # an overdue count of 0 says nothing of issues with no due date
         st.caption(t("fu_undated", lang, n=fmt.count(head["undated"], lang)))
     if quiet:

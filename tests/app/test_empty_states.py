@@ -139,3 +139,12 @@ def test_without_a_roster_the_district_table_counts_are_whole_numbers(small_app)
     frame = at.dataframe[0].value
     assert frame["发现问题"].tolist() == [2, 1] and str(frame["发现问题"].dtype) == "Int64", frame.dtypes
     _no_missing_cells(at)
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/followup.py"])
+def test_without_an_issue_list_overdue_and_long_term_are_not_known_not_0(small_app, page):
+    at = small_app([ledgers.roster_csv(), ledgers.inspections_csv()], page=page)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["逾期未整改"] == "—", shown
+    if page == "pages/followup.py":
+        assert shown["长期整改"] == "—" and shown["整改完成率"] == "66.7%", shown  # the counts basis stays

@@ -180,3 +180,12 @@ def test_a_sum_some_inspections_left_blank_says_how_many(fresh):
     english = report.text(con, Filters(as_of=AS_OF), "en")
     assert "transferred 1 clues (1 inspections did not report it)" in english, english
     assert metrics.compute(con, Filters(as_of=AS_OF))["not_reported"]["clues"] == 1  # the same figure
+
+
+def test_without_an_issue_list_the_text_gives_no_count_of_long_term_issues(fresh):
+    from support.ledgers import roster_csv
+
+    con = fresh
+    assert run(con, roster_csv(), inspections_csv()).status == "imported"
+    text = report.text(con, Filters(as_of=AS_OF))
+    assert "按巡察报表的已整改数，问题整改完成率66.7%" in text and "长期整改" not in text, text
