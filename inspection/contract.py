@@ -180,6 +180,10 @@ SERIAL_HEADERS = ("序号", "编号", "顺序号")
 ISSUE_COUNT_HEADERS = ("问题数量", "问题个数", "问题条数", "数量", "个数", "条数")
 PERSON_HEADERS = ("整改责任人", "责任人", "责任领导", "分管领导", "联系人", "经办人", "填表人")
 
+# the sub-columns of a period header (巡察时间 merged over 起 / 止): its start and its end
+PERIOD_PARTS = {"start_date": ("起", "开始", "始", "起始", "进驻", "自", "开始日期", "开始时间"),
+                "end_date": ("止", "结束", "终", "截止", "撤离", "至", "结束日期", "结束时间")}
+
 MAX_TITLE_ROWS = 10
 
 # sheets of a workbook that are no ledger, told by their names: an import template's example (its sample

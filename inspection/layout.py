@@ -176,7 +176,19 @@ def _split_breakdowns(headers: list[str], written: list[str], stacks: list[tuple
     / 其中：廉洁, or over 党纪处分 / 政务处分): the sub-column that says it is the total (合计, 小计, 总数…) is
     the figure; the others are parts of it, named by the header and their own cell joined (a column no field
     knows: listed as ignored, and a mapping can name it). With no total sub-column none of them is the
-    figure: taking the first part would store a part as the whole."""
+    figure: taking the first part would store a part as the whole. A period's header (巡察时间) over 起 /
+    止 or 开始 / 结束 names its start and end columns."""
+    periods = {contract.normalise_header(h) for h in contract.INSPECTIONS.field("period").headers}
+    parts = {contract.normalise_header(word): contract.INSPECTIONS.field(name).headers[0]
+             for name, words in contract.PERIOD_PARTS.items() for word in words}
+    for col, header in enumerate(headers):
+        if header in periods:
+            texts, stack = stacks[col]
+            level = texts.index(header) if header in texts else len(texts)
+            below = [compact(c) for c in stack[level + 1:] if not cells.is_blank(c) and compact(c) != header]
+            if len(below) == 1 and below[0] in parts:
+                headers[col] = contract.normalise_header(parts[below[0]])
+                written[col] = written[col] + below[0]
     col = 0
     while col < len(headers):
         texts, _ = stacks[col]

@@ -299,3 +299,26 @@ def test_a_village_whose_name_starts_with_quan_is_still_a_unit(con):
     result = run(con, inspections_csv(rows))
     assert result.status == "imported", result.problems
     assert con.execute("SELECT count(*) FROM inspections WHERE unit_name = '全福村'").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("subs", [["起", "止"], ["开始", "结束"], ["进驻", "撤离"]])
+def test_a_period_header_over_its_start_and_end_gives_both_dates(con, subs):
+    """巡察时间 merged over 起 / 止: the end column was dropped as a duplicate of the start (end_date lost
+    silently), or, for 开始 / 结束, the start was not found."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append([*LABELS[:3], *LABELS[4:], "发现问题数", "巡察时间", None])
+    sheet.append([None] * 7 + subs)
+    for r in INSPECTION_ROWS:
+        sheet.append([r[0], r[1], r[2], r[6], r[7], r[8], r[9], r[4], r[5]])
+    sheet.merge_cells("H1:I1")
+    for col in "ABCDEFG":
+        sheet.merge_cells(f"{col}1:{col}2")
+    out = io.BytesIO()
+    book.save(out)
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", out.getvalue()))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT DISTINCT start_date, end_date FROM inspections").fetchall() == [
+        (dt.date(2021, 3, 15), dt.date(2021, 5, 20))]
