@@ -189,3 +189,15 @@ def test_without_an_issue_list_the_text_gives_no_count_of_long_term_issues(fresh
     assert run(con, roster_csv(), inspections_csv()).status == "imported"
     text = report.text(con, Filters(as_of=AS_OF))
     assert "按巡察报表的已整改数，问题整改完成率66.7%" in text and "长期整改" not in text, text
+
+
+def test_the_rate_from_a_partial_issue_list_says_it_is_the_lists(fresh):
+    """Three issues reported, two listed (王庄村's list not imported): the rate is the list's, and the
+    Chinese text says so as the English one does (it read as the rate of every issue found)."""
+    from support.ledgers import ISSUE_ROWS, issues_csv, roster_csv
+
+    con = fresh
+    assert run(con, roster_csv(), inspections_csv(), issues_csv(ISSUE_ROWS[:2])).status == "imported"
+    filters = Filters(as_of=dt.date(2021, 6, 30))
+    assert "整改方面，问题清单所列问题整改完成率50.0%" in report.text(con, filters)
+    assert "50.0% of the listed issues are rectified" in report.text(con, filters, "en")
