@@ -180,9 +180,14 @@ SERIAL_HEADERS = ("序号", "编号", "顺序号")
 ISSUE_COUNT_HEADERS = ("问题数量", "问题个数", "问题条数", "数量", "个数", "条数")
 PERSON_HEADERS = ("整改责任人", "责任人", "责任领导", "分管领导", "联系人", "经办人", "填表人")
 
-# the sub-columns of a period header (巡察时间 merged over 起 / 止): its start and its end
-PERIOD_PARTS = {"start_date": ("起", "开始", "始", "起始", "进驻", "自", "开始日期", "开始时间"),
-                "end_date": ("止", "结束", "终", "截止", "撤离", "至", "结束日期", "结束时间")}
+# the sub-columns a header is merged over that name fields of their own: a period (巡察时间 over 起 / 止)
+# its start and end, a category (问题类别 over 一级 / 二级) its category and subcategory
+HEADER_PARTS = {
+    ("inspections", "period"): {"start_date": ("起", "开始", "始", "起始", "进驻", "自"),
+                                "end_date": ("止", "结束", "终", "截止", "撤离", "至")},
+    ("issues", "category"): {"category": ("一级", "大类", "一级分类"),
+                             "subcategory": ("二级", "小类", "二级分类", "具体", "细类")},
+}
 
 MAX_TITLE_ROWS = 10
 

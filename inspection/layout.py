@@ -170,6 +170,24 @@ _TOTALS = frozenset({"合计", "小计", "总计", "总数", "合计数", "共�
                      "条数", "总人数", "总件数"})
 
 
+def _named_parts() -> dict[str, dict[str, str]]:
+    """header (normalised) -> {its sub-column's own text -> the header of the field it is}."""
+    out = {}
+    for (table, name), fields in contract.HEADER_PARTS.items():
+        table = next(t for t in contract.TABLES if t.name == table)
+        parts = {contract.normalise_header(word): contract.normalise_header(table.field(part).headers[0])
+                 for part, words in fields.items() for word in words}
+        for header in table.field(name).headers:
+            out[contract.normalise_header(header)] = parts
+    return out
+
+
+_NAMED_PARTS = _named_parts()
+# the headers of counts and amounts (any table): the figures a breakdown's part must not stand in for
+_FIGURE_HEADERS = frozenset(contract.normalise_header(h) for t in contract.TABLES for f in t.fields
+                            if f.kind in ("count", "money") for h in f.headers)
+
+
 def _split_breakdowns(headers: list[str], written: list[str], stacks: list[tuple[list[str], list[object]]],
                       known) -> None:
     """A figure's header over several sub-columns (发现问题数 merged, or written once, over 合计 / 其中：党的建设
@@ -178,22 +196,20 @@ def _split_breakdowns(headers: list[str], written: list[str], stacks: list[tuple
     knows: listed as ignored, and a mapping can name it). With no total sub-column none of them is the
     figure: taking the first part would store a part as the whole. A period's header (巡察时间) over 起 /
     止 or 开始 / 结束 names its start and end columns."""
-    periods = {contract.normalise_header(h) for h in contract.INSPECTIONS.field("period").headers}
-    parts = {contract.normalise_header(word): contract.INSPECTIONS.field(name).headers[0]
-             for name, words in contract.PERIOD_PARTS.items() for word in words}
     for col, header in enumerate(headers):
-        if header in periods:
+        parts = _NAMED_PARTS.get(header)
+        if parts:
             texts, stack = stacks[col]
             level = texts.index(header) if header in texts else len(texts)
             below = [compact(c) for c in stack[level + 1:] if not cells.is_blank(c) and compact(c) != header]
             if len(below) == 1 and below[0] in parts:
-                headers[col] = contract.normalise_header(parts[below[0]])
+                headers[col] = parts[below[0]]
                 written[col] = written[col] + below[0]
     col = 0
     while col < len(headers):
         texts, _ = stacks[col]
         level = next((i for i, t in enumerate(texts) if t and t == headers[col]), None)
-        if level is None or not known_header(headers[col], known) or not _below(texts, level):
+        if level is None or headers[col] not in _FIGURE_HEADERS or not _below(texts, level):
             col += 1
             continue
         group = [col]

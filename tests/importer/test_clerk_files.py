@@ -322,3 +322,25 @@ def test_a_period_header_over_its_start_and_end_gives_both_dates(con, subs):
     assert result.status == "imported", result.problems
     assert con.execute("SELECT DISTINCT start_date, end_date FROM inspections").fetchall() == [
         (dt.date(2021, 3, 15), dt.date(2021, 5, 20))]
+
+
+@pytest.mark.parametrize("subs", [["一级", "二级"], ["大类", "小类"]])
+def test_a_category_header_over_its_two_levels_gives_category_and_subcategory(con, subs):
+    from openpyxl import Workbook
+    from support.ledgers import ISSUE_ROWS, base_files
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", None, "整改状态"])
+    sheet.append([None] * 4 + subs + [None])
+    for r in ISSUE_ROWS:
+        sheet.append(r[:7])
+    sheet.merge_cells("E1:F1")
+    for col in "ABCDG":
+        sheet.merge_cells(f"{col}1:{col}2")
+    out = io.BytesIO()
+    book.save(out)
+    result = run(con, *base_files()[:2], InputFile("问题清单.xlsx", out.getvalue()))
+    assert result.status == "imported", result.problems
+    assert sorted(con.execute("SELECT category, subcategory FROM issues").fetchall()) == sorted(
+        (r[4], r[5]) for r in ISSUE_ROWS)
