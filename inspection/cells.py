@@ -398,8 +398,14 @@ _YM_END = re.compile(r"(\d{4})" + _SEP + r"(\d{1,2})\s*月?\s*(?:份)?\s*(?:底|
 _Y_END = re.compile(r"(\d{4})\s*年?\s*(?:年\s*)?(?:底|末)")
 _M_END = re.compile(r"^(\d{1,2})\s*月\s*(?:份)?\s*(?:底|末)")
 _MD = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_NO_YEAR_END = re.compile(r"^年\s*(?:底|末)")
-_LONG_TERM = ("长期", "持续")
+_NO_YEAR_END = re.compile(r"^年\s*(?:底|末|内)")
+# 2021年上半年 / 下半年, 2021年第二季度 (its last day), 2021年内 (31 December)
+_HALF = re.compile(r"(\d{4})\s*年?\s*([上下])半年")
+_QUARTER = re.compile(r"(\d{4})\s*年?\s*第?\s*([一二三四1-4])\s*季度")
+_Y_WITHIN = re.compile(r"(\d{4})\s*年\s*(?:年\s*)?内")
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_IMMEDIATE = ("立行立改", "即知即改", "马上就改")
+_LONG_TERM = ("长期", "持续", "常态化", "长效")
 
 
 def to_due(value: object) -> dt.date | DueText | None:
@@ -419,7 +425,10 @@ def to_due(value: object) -> dt.date | DueText | None:
     try:
         for pattern, make in ((_YM_END, lambda m: _month_end(int(m[1]), int(m[2]))),
                               (_Y_END, lambda m: dt.date(int(m[1]), 12, 31)),
-                              (_YMD, lambda m: _month_day(int(m[1]), int(m[2]), int(m[3])))):
+                              (_YMD, lambda m: _month_day(int(m[1]), int(m[2]), int(m[3]))),
+                              (_HALF, lambda m: _month_end(int(m[1]), 6 if m[2] == "上" else 12)),
+                              (_QUARTER, lambda m: _month_end(int(m[1]), 3 * _QUARTERS[m[2]])),
+                              (_Y_WITHIN, lambda m: dt.date(int(m[1]), 12, 31))):
             match = pattern.search(text)
             if match:
                 return _checked(make(match))
@@ -435,7 +444,7 @@ def to_due(value: object) -> dt.date | DueText | None:
         raise CellError("不是有效日期（月份或日期超出范围）") from None
     if _NO_YEAR_END.match(text):
         return DueText("no_year", 12)
-    if text.startswith("立行立改") or text in ("立即整改", "立改"):
+    if text.removeprefix("已").startswith(_IMMEDIATE) or text in ("立即整改", "立改"):
         return DueText("immediate")
     if any(word in text for word in _LONG_TERM):
         return DueText("long_term")

@@ -344,3 +344,16 @@ def test_a_category_header_over_its_two_levels_gives_category_and_subcategory(co
     assert result.status == "imported", result.problems
     assert sorted(con.execute("SELECT category, subcategory FROM issues").fetchall()) == sorted(
         (r[4], r[5]) for r in ISSUE_ROWS)
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("即知即改", cells.DueText("immediate")), ("已立行立改", cells.DueText("immediate")),
+    ("马上就改", cells.DueText("immediate")), ("常态化", cells.DueText("long_term")),
+    ("长效机制", cells.DueText("long_term")), ("2021年上半年", dt.date(2021, 6, 30)),
+    ("2021年下半年", dt.date(2021, 12, 31)), ("2021年第二季度", dt.date(2021, 6, 30)),
+    ("2021年第4季度", dt.date(2021, 12, 31)), ("2021年内", dt.date(2021, 12, 31)),
+    ("年内", cells.DueText("no_year", 12)),
+    ("2021年3月15日前，并在2021年内长效推进", dt.date(2021, 3, 15)),  # a whole date first still wins
+])
+def test_due_dates_written_as_offices_write_them(written, expected):
+    assert cells.to_due(written) == expected
