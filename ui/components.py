@@ -206,7 +206,8 @@ def table(frame: pd.DataFrame, labels: dict[str, str], formats: dict | None = No
                                 .astype(object).where(shown[c].notna(), "—") for c in blank})
     printed = {c: cfg["type_config"]["format"] for c, cfg in (formats or {}).items()
                if c in shown.columns and (cfg.get("type_config") or {}).get("type") == "number"
-               and (cfg.get("type_config") or {}).get("format") and pd.api.types.is_numeric_dtype(shown[c])
+               and "%" in ((cfg.get("type_config") or {}).get("format") or "")  # printf (not "percent", "compact")
+               and pd.api.types.is_numeric_dtype(shown[c])
                and shown[c].isna().any()}
     if printed:  # a formatted number column cannot show "—": its numbers printed in its format instead
         shown = shown.assign(**{c: shown[c].map(lambda v, f=f: "—" if pd.isna(v) else f % v) for c, f in printed.items()})

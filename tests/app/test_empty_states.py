@@ -148,3 +148,26 @@ def test_without_an_issue_list_overdue_and_long_term_are_not_known_not_0(small_a
     assert shown["逾期未整改"] == "—", shown
     if page == "pages/followup.py":
         assert shown["长期整改"] == "—" and shown["整改完成率"] == "66.7%", shown  # the counts basis stays
+
+
+def _table_with_missing_numbers() -> None:
+    import pandas as pd
+    import streamlit as st
+
+    from ui import components as ui
+
+    frame = pd.DataFrame({"district": ["甲区", "乙区"], "avg": [1.234, None], "share": [0.5, None]})
+    ui.table(frame, {"district": "district", "avg": "avg_issues_and_clues", "share": "coverage_rate"},
+             {"avg": st.column_config.NumberColumn(format="%.2f"),
+              "share": st.column_config.NumberColumn(format="percent")})
+
+
+def test_a_missing_number_in_a_formatted_column_reads_as_a_dash_whatever_the_format():
+    """A printf format prints the others as the column would ('1.23') beside '—'; a named format
+    (percent, compact) is left to the column, not applied as printf (it would raise)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_table_with_missing_numbers).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = at.dataframe[0].value
+    assert list(shown.iloc[:, 1]) == ["1.23", "—"]
