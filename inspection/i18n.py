@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from inspection.filters import scope
 
 LANGS = ("zh", "en")  # the languages, the default first
@@ -723,9 +725,9 @@ LABELS.update({
                       "Rectification: {rate} of the issues found are rectified (as the inspections report)"),
     "rep_one_month": ("一个月内整改完成率{rate}", "{rate} within one month"),
     "rep_overdue": ("超期未整改问题{n}个", "{n} overdue"),
-    "rep_long_term": ("需长期整改问题{n}个", "{n} need long-term rectification"),
-    "rep_undated": ("另有{n}个未整改问题未填整改时限，无法判断是否超期", "{n} more not rectified have no due date, so "
-                    "whether they are overdue cannot be told"),
+    "rep_long_term": ("需长期整改问题{n}个", "{n} under long-term rectification"),
+    "rep_undated": ("另有{n}个未整改问题未填整改时限，无法判断是否超期", "{n} more not rectified without a due date "
+                    "(whether overdue cannot be told)"),
 })
 
 
@@ -832,7 +834,24 @@ def t(key: str, lang: str = "zh", **values) -> str:
     if pair is None:
         return key
     text = pair[1 if lang == "en" else 0]
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    text = text.format(**values)
+    return _singular(text) if lang == "en" else text
+
+
+# English nouns after a count of one: '1 inspections' -> '1 inspection', '1 district(s)' -> '1 district'
+_IRREGULAR = {"people": "person", "entries": "entry"}
+_ONE = re.compile(r"(?<![\d.,])\b1 (people|entries|(?:district|unit|inspection|issue|clue|row|problem|mapping|kind|"
+                  r"day|minute|township|village|round|import|file|sheet|column|user)s\b|(\w+)\(s\))")
+_MANY = re.compile(r"\b(\w+)\(s\)")
+
+
+def _singular(text: str) -> str:
+    def one(m: re.Match) -> str:
+        word = m.group(1)
+        return "1 " + (_IRREGULAR.get(word) or m.group(2) or word[:-1])
+    return _MANY.sub(r"\1s", _ONE.sub(one, text))
 
 
 def value(raw: str, lang: str = "zh") -> str:

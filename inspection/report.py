@@ -32,9 +32,9 @@ def _missing(value) -> bool:
     return clean(value) is None
 
 
-def count(value) -> str:
-    """An exact count as reports write it: 17092 (no 万, no separators)."""
-    return str(int(clean(value)))
+def count(value, lang: str = "zh") -> str:
+    """An exact count as reports write it: 17092 in Chinese (no 万, no separators), 17,092 in English."""
+    return f"{int(clean(value)):,}" if lang == "en" else str(int(clean(value)))
 
 
 def percent(fraction) -> str:
@@ -108,12 +108,12 @@ def _coverage(query: Query, params: dict, head: dict, as_of: str, scope: str, la
     if not head.get("has_roster"):
         if not head.get("inspections"):
             return ""
-        return t("rep_no_roster", lang, as_of=as_of, scope=scope, covered=count(head["units_covered"]),
-                  inspections=count(head["inspections"]))
+        return t("rep_no_roster", lang, as_of=as_of, scope=scope, covered=count(head["units_covered"], lang),
+                  inspections=count(head["inspections"], lang))
     if _missing(head.get("coverage_rate")):  # a roster, but no unit under these filters
         return ""
-    out = t(key, lang, as_of=as_of, scope=scope, total=count(head["units_total"]),
-             covered=count(head["units_covered"]), rate=percent(head["coverage_rate"]))
+    out = t(key, lang, as_of=as_of, scope=scope, total=count(head["units_total"], lang),
+             covered=count(head["units_covered"], lang), rate=percent(head["coverage_rate"]))
     plan = [{k: clean(v) for k, v in row.items()} for row in query("plan_by_district", params).to_dict("records")]
     total = next((row for row in plan if row["is_total"]), None)
     if total is None or _missing(total.get("planned_share")):
@@ -142,7 +142,7 @@ def _blanks(head: dict, key: str, lang: str) -> str:
     """After a sum that some inspections left blank (未填报): how many (（3次巡察未填报）), as the contract
     asks of every sum over the inspections; else nothing."""
     blank = head.get(f"{key}_not_reported")
-    return "" if _missing(blank) or not blank else t("rep_not_reported", lang, n=count(blank))
+    return "" if _missing(blank) or not blank else t("rep_not_reported", lang, n=count(blank, lang))
 
 
 def _results(head: dict, lang: str) -> str:
@@ -150,19 +150,19 @@ def _results(head: dict, lang: str) -> str:
         return ""
     parts = []
     if not _missing(head.get("issues_found")):
-        parts.append(t("rep_issues", lang, n=count(head["issues_found"])) + _blanks(head, "issues_found", lang))
+        parts.append(t("rep_issues", lang, n=count(head["issues_found"], lang)) + _blanks(head, "issues_found", lang))
         if not _missing(head.get("immediate_fixes")):
-            parts.append(t("rep_fixes", lang, n=count(head["immediate_fixes"])) + _blanks(head, "immediate_fixes", lang))
+            parts.append(t("rep_fixes", lang, n=count(head["immediate_fixes"], lang)) + _blanks(head, "immediate_fixes", lang))
     for key in ("clues", "disciplined", "org_handled", "judicial"):
         if not _missing(head.get(key)):
-            parts.append(t(f"rep_{key}", lang, n=count(head[key])) + _blanks(head, key, lang))
+            parts.append(t(f"rep_{key}", lang, n=count(head[key], lang)) + _blanks(head, key, lang))
     if not _missing(head.get("funds_recovered")):
         yuan = f"{round(float(head['funds_recovered']) * 10_000):,}"  # 万元 -> yuan
         parts.append(t("rep_funds", lang, n=yuan if lang == "en" else money(head["funds_recovered"]))
                      + _blanks(head, "funds_recovered", lang))
     if not parts:
         return ""
-    lead = t("rep_results_lead", lang, inspections=count(head["inspections"]))
+    lead = t("rep_results_lead", lang, inspections=count(head["inspections"], lang))
     if lang == "en":
         return (lead + ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] + ".")
     return lead + _clause_join(parts, lang) + "。"
@@ -174,7 +174,7 @@ def _levels(query: Query, params: dict, lang: str) -> str:
     municipal = rows.get("municipal")
     if not municipal or "county" not in rows or _missing(municipal.get("ratio_issues_and_clues")):
         return ""
-    m = count(municipal["inspections"])
+    m = count(municipal["inspections"], lang)
     if _missing(municipal.get("ratio_disciplined")):
         return t("rep_levels_one", lang, m=m, r1=ratio(municipal["ratio_issues_and_clues"]))
     return t("rep_levels", lang, m=m, r1=ratio(municipal["ratio_issues_and_clues"]),
@@ -191,9 +191,9 @@ def _categories(query: Query, params: dict, lang: str) -> str:
         return ""
     top = sorted(per.items(), key=lambda kv: (-int(kv[1]), str(kv[0])))[:TOP_CATEGORIES]
     first, n1 = top[0]
-    out = t("rep_categories", lang, listed=count(listed), first=first, n1=count(n1), s1=percent(n1 / listed))
+    out = t("rep_categories", lang, listed=count(listed, lang), first=first, n1=count(n1, lang), s1=percent(n1 / listed))
     if len(top) > 1:
-        rest = [t("rep_category_item", lang, category=c, n=count(n), share=percent(n / listed)) for c, n in top[1:]]
+        rest = [t("rep_category_item", lang, category=c, n=count(n, lang), share=percent(n / listed)) for c, n in top[1:]]
         return out + t("rep_categories_rest", lang, rest=join(rest, lang) if lang == "en" else "和".join(rest))
     return out + t("rep_categories_end", lang)
 
@@ -206,9 +206,9 @@ def _rectification(head: dict, lang: str) -> str:
     if not _missing(head.get("one_month_rectification_rate")):
         parts.append(t("rep_one_month", lang, rate=percent(head["one_month_rectification_rate"])))
     if listed and not _missing(head.get("overdue")):
-        parts.append(t("rep_overdue", lang, n=count(head["overdue"])))
+        parts.append(t("rep_overdue", lang, n=count(head["overdue"], lang)))
         if not _missing(head.get("undated")) and head["undated"] > 0:  # no due date: cannot be overdue
-            parts.append(t("rep_undated", lang, n=count(head["undated"])))
+            parts.append(t("rep_undated", lang, n=count(head["undated"], lang)))
     if listed and not _missing(head.get("long_term")):  # with no issue list: not known, not 0
-        parts.append(t("rep_long_term", lang, n=count(head["long_term"])))
+        parts.append(t("rep_long_term", lang, n=count(head["long_term"], lang)))
     return _clause_join(parts, lang) + ("。" if lang == "zh" else ".")

@@ -77,3 +77,15 @@ def test_english_deck_names_the_vocabularies_in_english(demo_db):
                                                    [None] * len(brief.deck_slides(True)))))
     cells = [c.text for s in prs.slides for sh in s.shapes if sh.has_table for r in sh.table.rows for c in r.cells]
     assert "County" in cells and "县级" not in cells
+
+
+def test_english_counts_of_one_are_singular_and_counts_are_separated():
+    from inspection import report
+    from inspection.i18n import t
+
+    assert t("rep_not_reported", "en", n="1") == " (1 inspection did not report it)"
+    assert t("rep_disciplined", "en", n="1") == "led to disciplinary sanctions for 1 person"
+    assert t("rep_behind", "en", n="1", names="A").startswith(" At the pace of the last 6 months, 1 district will")
+    assert "2 districts will" in t("rep_behind", "en", n="2", names="A, B")
+    assert t("rep_issues", "en", n="11") == "found 11 issues" and t("rep_issues", "en", n="1,001") == "found 1,001 issues"
+    assert report.count(17092, "en") == "17,092" and report.count(17092) == "17092"

@@ -111,7 +111,7 @@ def test_the_texts_figures_equal_metrics(con, filters):
 def numbers(text: str, day: dt.date, lang: str) -> collections.Counter:
     """The numbers of a text but its date and its funds (万元 in Chinese, yuan in English)."""
     text = re.sub(r"追回资金[\d.]+万元|recovered [\d,]+ yuan", "", text.replace(report.date_text(day, lang), ""))
-    return collections.Counter(re.findall(r"\d+(?:\.\d+)?", text))
+    return collections.Counter(n.replace(",", "") for n in re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?", text))
 
 
 @pytest.mark.parametrize("filters", VIEWS[:3], ids=["all", "one", "two-county"])
@@ -156,7 +156,7 @@ def test_issues_without_a_due_date_are_said_beside_an_overdue_count_of_0(fresh):
     filters = Filters(as_of=dt.date(2021, 9, 1))
     text = report.text(con, filters)
     assert "超期未整改问题0个，另有2个未整改问题未填整改时限，无法判断是否超期" in text, text
-    assert "2 more not rectified have no due date" in report.text(con, filters, "en")
+    assert "2 more not rectified without a due date" in report.text(con, filters, "en")
     figures = metrics.compute(con, filters)
     assert (figures["overdue"], figures["undated"]) == (0, 2)
     one_district = Filters(districts=("西城区",), as_of=dt.date(2021, 9, 1))
@@ -178,7 +178,7 @@ def test_a_sum_some_inspections_left_blank_says_how_many(fresh):
     text = report.text(con, Filters(as_of=AS_OF))
     assert "累计发现问题4个，移交问题线索1条（1次巡察未填报），党纪政务处分1人（1次巡察未填报）" in text, text
     english = report.text(con, Filters(as_of=AS_OF), "en")
-    assert "transferred 1 clues (1 inspections did not report it)" in english, english
+    assert "transferred 1 clue (1 inspection did not report it)" in english, english
     assert metrics.compute(con, Filters(as_of=AS_OF))["not_reported"]["clues"] == 1  # the same figure
 
 
