@@ -264,7 +264,7 @@ def _in_yuan(headers: list[str], written: list[str], units: list[list[str]]) -> 
     is 元: its header as written says so, (元), as a header in 元 does (the amount is divided by 10,000)."""
     for col, found in enumerate(units):
         if col < len(written) and written[col] and "元" in found and "万元" not in found \
-                and not re.search(r"\((万元|元)\)$", contract.normalise_text(written[col])):
+                and _own_money_unit(written[col]) is None:
             written[col] += "(元)"
 
 
@@ -444,8 +444,14 @@ def stated_money_unit(rows: list[list[object]]) -> str | None:
 def in_yuan(header: str, stated: str | None) -> bool:
     """An amount column in 元: its header as written says so (追回资金（元）, （单位：元）), or the table's
     title rows do (`stated_money_unit`) and the header names no unit of its own."""
+    own = _own_money_unit(header)
+    return own == "元" if own else stated == "元"
+
+
+def _own_money_unit(header: str) -> str | None:
+    """The money unit a header names at its end, as written: 追回资金（元） / （单位：万元） -> 元 / 万元."""
     own = re.search(r"\((?:单位:?)?(万元|元)\)$", contract.normalise_text(header))
-    return own[1] == "元" if own else stated == "元"
+    return own[1] if own else None
 
 
 # ---------------------------------------------------------------- the date a ledger states
