@@ -37,6 +37,7 @@ _INT = re.compile(r"^\d+$")
 _INT_ZERO_DECIMALS = re.compile(r"^(\d+)\.0*$")
 _DECIMAL = re.compile(r"^\d+(\.\d+)?$")
 _NEGATIVE = re.compile(r"^-\s*\d")
+_CURRENCY = re.compile(r"(-?)(¥|RMB|CNY|人民币)(?=[-\d.])", re.I)
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(\D|$))")
 
 _DATE_PATTERNS = (
@@ -259,6 +260,13 @@ def to_money(value: object) -> float | None:
             raise CellError("应为金额数字（万元）")
         return float(value)
     text = _number_text(value)
+    # a currency sign (货币 / 会计专用 format, as Excel writes it into a CSV: ¥15,000.00; RMB, 人民币)
+    # says nothing about 元 or 万元; the accounting format writes a zero as its sign and a dash (¥-)
+    currency = _CURRENCY.match(text)
+    if currency:
+        text = currency.group(1) + text[currency.end():]
+        if text in ("-", "--"):
+            return 0.0
     if text.endswith("万元"):
         text = text[:-2]
     elif text.endswith("元"):  # 元 but not 万元: yuan
@@ -536,11 +544,26 @@ def to_mode(value: object) -> str:
     return contract.normalise_mode(str(to_text(value)))
 
 
+# a status written as a sentence: words of the vocabulary joined (整改完成，已销号 / 已整改、已销号) and a
+# full stop at the end (已整改。)
+_STATUS_JOINS = re.compile(r"[,，、;；/]")
+_STATUS_END = re.compile(r"[。.,，、;；!！]+$")
+
+
 def to_status(value: object) -> str:
     if is_blank(value):
         return contract.DEFAULT_STATUS
-    return _vocabulary(value, contract.STATUSES, "整改状态",
-                       "已整改、已完成、已销号、整改中、推进中、未整改、长期坚持、长期整改、持续整改、基本完成")
+    try:
+        return _vocabulary(value, contract.STATUSES, "整改状态",
+                           "已整改、已完成、已销号、整改中、推进中、未整改、长期坚持、长期整改、持续整改、基本完成")
+    except CellError:
+        # the same state said in every part (整改完成，已销号 = rectified); parts that disagree or a part
+        # the vocabulary does not know leave the whole value refused as written
+        parts = _STATUS_JOINS.split(_STATUS_END.sub("", contract.compact_text(str(value)).lower()))
+        states = {contract.STATUSES.get(part) for part in parts if part}
+        if len(states) == 1 and None not in states:
+            return states.pop()
+        raise
 
 
 def to_unit_type(value: object) -> str | None:

@@ -1,0 +1,85 @@
+"""Files as offices and their software make them, in shapes the other galleries do not hold: each
+imports with the figures a clerk computes by hand, or is refused naming the real reason."""
+
+from __future__ import annotations
+
+import pytest
+from support.fast_path import run_both
+from support.ledgers import (
+    INSPECTION_HEADER,
+    INSPECTION_ROWS,
+    ISSUE_HEADER,
+    ISSUE_ROWS,
+    csv_bytes,
+    fresh_store,
+    inspections_csv,
+    roster_csv,
+    run,
+    table,
+    xlsx_bytes,
+)
+
+from inspection.importer import InputFile
+from inspection.importer.model import INSPECTION_COLUMNS, ISSUE_COLUMNS
+
+con = pytest.fixture(fresh_store)
+
+
+# ---------------------------------------------------------------- amounts with a currency sign
+
+@pytest.mark.parametrize(("header", "written", "wan_yuan", "encoding"), [
+    ("追回资金（万元）", "￥66.57", 66.57, "gbk"),
+    # Excel's 会计专用 format, as a CSV (UTF-8) saved from it keeps it
+    ("追回资金（元）", " ¥15,000.00 ", 1.5, "utf-8-sig"),
+    ("追回资金（元）", " ¥-   ", 0.0, "utf-8-sig"),  # the same format writes a zero as its sign and a dash
+    ("追回资金", "人民币1.5万元", 1.5, "gbk"),
+    ("追回资金", "RMB 15000元", 1.5, "gbk"),
+])
+def test_an_amount_with_its_currency_sign_is_that_amount_on_both_csv_paths(monkeypatch, header, written, wan_yuan,
+                                                                           encoding):
+    """A currency-formatted column (货币 / 会计专用) is saved into a CSV as Excel shows it: ¥15,000.00."""
+    rows = [[*INSPECTION_ROWS[0], written], [*INSPECTION_ROWS[1], ""]]
+    result, data = run_both(monkeypatch, [roster_csv()], [
+        InputFile("巡察情况.csv", csv_bytes(table([*INSPECTION_HEADER, header], rows), encoding))],
+        expect_fast=encoding != "gbk" and "," not in written)  # a quoted cell with spaces: the row path
+    assert result.status == "imported", result.problems
+    funds = INSPECTION_COLUMNS.index("funds_recovered")
+    assert sorted(r[funds] for r in data["inspections"] if r[funds] is not None) == [pytest.approx(wan_yuan)]
+
+
+@pytest.mark.parametrize(("written", "reason"), [("-￥15.00", "负数"), ("¥-15.00", "负数"), ("￥", "不能填文字")])
+def test_a_currency_sign_with_no_amount_or_a_negative_one_is_refused(con, written, reason):
+    rows = [[*INSPECTION_ROWS[0], written], [*INSPECTION_ROWS[1], ""]]
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table([*INSPECTION_HEADER, "追回资金"], rows))))
+    assert result.status == "rejected"
+    [problem] = result.problems
+    assert (problem.row, problem.column) == (2, "追回资金") and reason in problem.reason
+
+
+# ---------------------------------------------------------------- a status written as a sentence
+
+@pytest.mark.parametrize(("written", "status"), [
+    ("整改完成，已销号", "rectified"), ("已整改、已销号", "rectified"), ("已整改。", "rectified"),
+    ("已完成/已销号", "rectified"), ("整改中。", "in_progress"), ("长期坚持；", "long_term"),
+])
+def test_a_status_said_twice_or_ending_in_a_full_stop_is_that_status_on_both_csv_paths(monkeypatch, written,
+                                                                                      status):
+    rows = [list(r) for r in ISSUE_ROWS]
+    rows[0][ISSUE_HEADER.index("整改状态")] = written
+    result, data = run_both(monkeypatch, [roster_csv(), inspections_csv()],
+                            [InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, rows)))])
+    assert result.status == "imported", result.problems
+    column = ISSUE_COLUMNS.index("status")
+    assert sorted(r[column] for r in data["issues"]) == sorted([status, "in_progress", "not_started"])
+
+
+@pytest.mark.parametrize("written", ["已整改，整改中", "已整改并建立长效机制"])
+def test_a_status_whose_parts_disagree_or_are_unknown_is_still_a_question(con, written):
+    rows = [list(r) for r in ISSUE_ROWS]
+    rows[0][ISSUE_HEADER.index("整改状态")] = written
+    result = run(con, roster_csv(), inspections_csv(),
+                 InputFile("问题清单.xlsx", xlsx_bytes({"问题清单": table(ISSUE_HEADER, rows)})))
+    assert result.status == "rejected"
+    [problem] = result.problems
+    assert problem.value == written and "整改状态" in problem.reason
+    assert result.questions is not None  # the clerk may still map the office's own word
