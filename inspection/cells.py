@@ -299,6 +299,13 @@ _YEAR_AS_NUMBER = {
 }
 
 
+# a month and day alone: a date cell formatted 3月15日 (or 3/15) shows no year, and a CSV saved from it
+# keeps what the cell shows
+_MONTH_DAY = re.compile(r"\d{1,2}(月\d{1,2}[日号]?|[/-]\d{1,2})")
+NO_YEAR = ("日期没有年份，只有月和日（Excel 中显示为“3月15日”的日期另存为 CSV 后只保留显示的月日）",
+           "请填写完整日期（如 2021年3月15日），或直接导入 Excel 文件")
+
+
 def to_date(value: object) -> dt.date | None:
     if is_blank(value) or _not_reported(value):
         return None
@@ -334,6 +341,8 @@ def to_date(value: object) -> dt.date | None:
                 return _checked(dt.date(year, month, day))
             except ValueError:
                 raise CellError("不是有效日期（月份或日期超出范围）") from None
+    if _MONTH_DAY.fullmatch(text):
+        raise CellError(*NO_YEAR)
     raise CellError("无法识别的日期格式", "请写成 2020-03-15、2020/3/15 或 2020年3月15日")
 
 
@@ -481,7 +490,8 @@ def to_range(value: object) -> dt.date | DateRange | None:
         match = _RANGE.match(text)
         day_alone = match and match[7] is not None and match[4] is None
         if not match or match[3] is None or (match[6] is None and not day_alone):
-            raise CellError(exc.reason, "请写成 2022-03-01，或起止时间如 2022年3月1日至4月4日") from None
+            raise CellError(exc.reason, exc.suggestion if exc.reason == NO_YEAR[0]
+                            else "请写成 2022-03-01，或起止时间如 2022年3月1日至4月4日") from None
     year, month = int(match[1]), int(match[2])
     try:
         start = _checked(dt.date(year, month, int(match[3])))

@@ -83,3 +83,18 @@ def test_a_status_whose_parts_disagree_or_are_unknown_is_still_a_question(con, w
     [problem] = result.problems
     assert problem.value == written and "整改状态" in problem.reason
     assert result.questions is not None  # the clerk may still map the office's own word
+
+
+# ---------------------------------------------------------------- a date that lost its year
+
+def test_a_date_saved_without_its_year_is_refused_naming_the_missing_year_on_both_csv_paths(monkeypatch):
+    """A date column formatted 3月15日 shows no year; a CSV saved from it keeps only the month and day."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("开始日期")] = "3月15日"
+    rows[0][INSPECTION_HEADER.index("结束日期")] = "5/20"
+    result, _ = run_both(monkeypatch, [roster_csv()],
+                         [InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows)))])
+    assert result.status == "rejected"
+    assert [(p.row, p.column, p.value) for p in result.problems] == [(2, "开始日期", "3月15日"), (2, "结束日期", "5/20")]
+    for problem in result.problems:
+        assert "没有年份" in problem.reason and "完整日期" in problem.suggestion, problem
