@@ -543,7 +543,14 @@ def _vocabulary(value: object, mapping: dict[str, str], what: str, allowed: str)
 def to_level(value: object) -> str:
     if is_blank(value):
         raise CellError("必填项为空")
-    return _vocabulary(value, contract.LEVELS, "巡察层级", "市级、市委、提级、县级、县区、县委、区委")
+    try:
+        return _vocabulary(value, contract.LEVELS, "巡察层级", "市级、市委、提级、县级、县区、县委、区委")
+    except CellError:
+        # with the suffix 巡察 or 巡察组, as modes are written (县级巡察 = 县级, 区委巡察 = 区委)
+        key = re.sub(r"巡察组?$", "", contract.compact_text(str(value)).lower())
+        if key in contract.LEVELS:
+            return contract.LEVELS[key]
+        raise
 
 
 def to_mode(value: object) -> str:
@@ -579,7 +586,15 @@ def to_status(value: object) -> str:
 def to_unit_type(value: object) -> str | None:
     if is_blank(value):
         return None
-    return _vocabulary(value, contract.UNIT_TYPES, "对象类型", "村、社区、基层站所、两新组织、机关、国企、学校、其他")
+    try:
+        return _vocabulary(value, contract.UNIT_TYPES, "对象类型", "村、社区、基层站所、两新组织、机关、国企、学校、其他")
+    except CellError:
+        # a kind of village or community (行政村, 城市社区), or its committee or party branch (村委会,
+        # 居委会, 村党支部) as unit names are read: a village or a community
+        name = contract.normalise_name(str(value))
+        if name.endswith(("村", "社区")):
+            return default_unit_type(name)
+        raise
 
 
 def default_unit_type(name: str) -> str:

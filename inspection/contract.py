@@ -121,6 +121,9 @@ UNIT_TYPES = {
     "国企": "国企", "学校": "学校", "其他": "其他",
     "village": "村", "community": "社区", "station": "基层站所", "new-org": "两新组织",
     "organ": "机关", "soe": "国企", "school": "学校", "other": "其他",
+    # what rosters write for the same types: 两新 = new economic (non-public firms) and new social organisations
+    "国有企业": "国企", "非公企业": "两新组织", "非公有制企业": "两新组织", "社会组织": "两新组织",
+    "新经济组织": "两新组织", "新社会组织": "两新组织", "党政机关": "机关",
 }
 
 # a cell marked with a tick or a cross: √ × as a Chinese input method types them, ✓ ✔ ✗ ✘ from the symbols
@@ -135,7 +138,10 @@ BOOLEANS = {
 
 LEVELS = {
     **dict.fromkeys(("市级", "市委", "市", "市委巡察组", "市级巡察", "提级", "municipal"), "municipal"),
-    **dict.fromkeys(("县级", "县区", "县委", "区委", "县(区)委", "县区巡察组", "county"), "county"),
+    **dict.fromkeys(("县级", "县区", "县委", "区委", "县(区)委", "县区巡察组", "county",
+                     # the county level as a city of districts or a league of banners writes it (县 as 市 is)
+                     "县", "区", "旗", "区级", "旗级", "旗委", "县区级", "区县", "区县级", "县市区", "县(区)",
+                     "县(区)级", "县(市)", "县(市)委", "县(市、区)", "县(市、区)委", "县(市、区)级"), "county"),
 }
 
 MODES = ("常规", "专项", "机动", "提级", "交叉", "点穴", "巡乡带村")

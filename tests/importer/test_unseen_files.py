@@ -98,3 +98,45 @@ def test_a_date_saved_without_its_year_is_refused_naming_the_missing_year_on_bot
     assert [(p.row, p.column, p.value) for p in result.problems] == [(2, "开始日期", "3月15日"), (2, "结束日期", "5/20")]
     for problem in result.problems:
         assert "没有年份" in problem.reason and "完整日期" in problem.suggestion, problem
+
+
+# ---------------------------------------------------------------- levels and unit types as offices write them
+
+@pytest.mark.parametrize(("municipal", "county"), [("市委巡察", "县级巡察"), ("提级巡察", "区级"), ("市", "县"),
+                                                   ("市级", "县(市、区)委"), ("市级", "旗委"), ("市级", "区委巡察组")])
+def test_a_level_with_the_suffix_xuncha_or_written_for_districts_and_banners_is_that_level(con, municipal, county):
+    rows = [list(r) for r in INSPECTION_ROWS]
+    level = INSPECTION_HEADER.index("巡察层级")
+    rows[0][level], rows[1][level] = municipal, county
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": table(INSPECTION_HEADER, rows)})))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT unit_name, level FROM inspections ORDER BY unit_name").fetchall() == [
+        ("张家村", "municipal"), ("王庄村", "county")]
+
+
+def test_a_unit_type_naming_a_kind_of_village_or_community_or_a_two_new_organisation_is_that_type(con):
+    header = ["县区", "乡镇街道", "对象名称", "对象类型"]
+    rows = [["东城区", "城关镇", "张家村", "行政村"], ["东城区", "城关镇", "张家墩社区", "城市社区"],
+            ["东城区", "城关镇", "李家村", "村委会"], ["西城区", "河口镇", "河口社区", "社区居委会"],
+            ["西城区", "河口镇", "宏达公司", "非公企业"], ["西城区", "河口镇", "个体劳动者协会", "社会组织"],
+            ["西城区", "河口镇", "河口镇中心学校", "学校"]]
+    result = run(con, InputFile("名册.csv", csv_bytes(table(header, rows), "gbk")))
+    assert result.status == "imported", result.problems
+    assert dict(con.execute("SELECT unit_name, unit_type FROM roster").fetchall()) == {
+        "张家村": "村", "张家墩社区": "社区", "李家村": "村", "河口社区": "社区", "宏达公司": "两新组织",
+        "个体劳动者协会": "两新组织", "河口镇中心学校": "学校"}
+
+
+@pytest.mark.parametrize(("column", "written"), [("巡察层级", "市县联动"), ("对象类型", "事业单位")])
+def test_a_level_or_type_the_contract_cannot_tell_is_still_a_question(con, column, written):
+    if column == "巡察层级":
+        rows = [list(r) for r in INSPECTION_ROWS]
+        rows[0][INSPECTION_HEADER.index(column)] = written
+        files = [roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows)))]
+    else:
+        files = [InputFile("名册.csv", csv_bytes(table(["县区", "乡镇街道", "对象名称", "对象类型"],
+                                                     [["东城区", "城关镇", "城关镇卫生院", written]])))]
+    result = run(con, *files)
+    assert result.status == "rejected"
+    [problem] = result.problems
+    assert (problem.column, problem.value) == (column, written) and result.questions is not None
