@@ -55,6 +55,10 @@ class RawSheet:
     # a CSV separated by ";" (Excel where the region's list separator is ";", as in Europe): its numbers
     # may carry a decimal comma (1,5) or a dot between thousands (1.500)
     semicolons: bool = False
+    # the cells (0-based row, column) of an .xls holding a formula whose result the file keeps as empty:
+    # a formula returning "", or one a program wrote (xlwt) and nothing ever calculated; read as blanks,
+    # but a required one is refused naming the formula, not called a cell left empty
+    formula_blanks: frozenset = frozenset()
 
 
 # Byte-order marks, longest first (a UTF-32 LE mark starts like a UTF-16 LE one).
@@ -536,15 +540,18 @@ def _check_xlsx_size(data: bytes, limits: Limits) -> dict[str, dict[tuple[int, i
 # BOOLERR (0x0205, 8 bytes) holding an error; FORMULA (0x0006) whose cached result is an error
 _BOOLERR = re.compile(rb"\x05\x02\x08\x00(.{4})..(.)\x01", re.S)
 _FORMULA_ERROR = re.compile(rb"\x06\x00[\x14-\xff].(.{4})..\x02.(.)...\xff\xff", re.S)
+# FORMULA whose cached result is an empty string
+_FORMULA_BLANK = re.compile(rb"\x06\x00[\x14-\xff].(.{4})..\x03.....\xff\xff", re.S)
 
 
-def _xls_errors(data: bytes) -> tuple[dict[str, dict[tuple[int, int], str]], bool]:
+def _xls_errors(data: bytes) -> tuple[dict[str, dict[tuple[int, int], str]], bool, dict[str, set[tuple[int, int]]]]:
     """The error cells of an .xls (BIFF5/8) workbook by sheet name (the Excel reader reads them as
     blanks), and whether it counts its dates from 1904 (its DATEMODE record: the Excel reader reads a
     date cell from 1904, not a date kept as a plain number). The workbook globals are walked record by record (sheet names and where each sheet
     starts); the sheets, a record per cell, are searched for the two records that hold an error
     (a byte search: walking a million records in Python costs seconds). A match inside other data
-    is possible in theory: only cells the reader read as blank take an error (`_set_errors`)."""
+    is possible in theory: only cells the reader read as blank take an error (`_set_errors`). Third: the
+    formula cells whose result is kept as an empty string, by sheet name (RawSheet.formula_blanks)."""
     import olefile
 
     with olefile.OleFileIO(data) as ole:
@@ -566,7 +573,7 @@ def _xls_errors(data: bytes) -> tuple[dict[str, dict[tuple[int, int], str]], boo
         pos += 4 + length
     sheets = sorted((offset, _biff_name(raw, codec)) for offset, raw in pending)
     if not sheets:
-        return {}, date1904
+        return {}, date1904, {}
     starts = [offset for offset, _ in sheets]
     errors: dict[str, dict[tuple[int, int], str]] = {}
     found = [(m.start(), m.group(1), m.group(2)) for m in _BOOLERR.finditer(book, starts[0])]
@@ -575,7 +582,11 @@ def _xls_errors(data: bytes) -> tuple[dict[str, dict[tuple[int, int], str]], boo
         row, col = struct.unpack("<HH", where)
         name = sheets[bisect.bisect_right(starts, at) - 1][1]
         errors.setdefault(name, {})[(row, col)] = _BIFF_ERRORS.get(code[0], "#VALUE!")
-    return errors, date1904
+    blanks: dict[str, set[tuple[int, int]]] = {}
+    for match in _FORMULA_BLANK.finditer(book, starts[0]):
+        row, col = struct.unpack("<HH", match.group(1))
+        blanks.setdefault(sheets[bisect.bisect_right(starts, match.start()) - 1][1], set()).add((row, col))
+    return errors, date1904, blanks
 
 
 def _biff_name(raw: bytes, codec: str) -> str:
@@ -642,18 +653,19 @@ def _ods_merged(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int,
     return merged
 
 
-def _error_cells(data: bytes, kind: str, limits: Limits) -> tuple[dict[str, dict[tuple[int, int], str]], bool]:
-    """The zip checks (all zip kinds), the error cells of a workbook by sheet name, and whether it
-    counts its dates from 1904 (.xlsx and .xls)."""
+def _error_cells(data: bytes, kind: str, limits: Limits
+                 ) -> tuple[dict[str, dict[tuple[int, int], str]], bool, dict[str, set[tuple[int, int]]]]:
+    """The zip checks (all zip kinds), the error cells of a workbook by sheet name, whether it
+    counts its dates from 1904 (.xlsx and .xls), and the formula cells of an .xls whose result is empty."""
     errors = _check_xlsx_size(data, limits)
     try:
         if kind == "xls":
             return _xls_errors(data)
         if kind == "ods":
-            return _ods_errors(data), False
+            return _ods_errors(data), False, {}
     except Exception:  # a damaged file: the Excel reader says so in its own words
-        return {}, False
-    return errors, kind == "xlsx" and _date1904(data)
+        return {}, False, {}
+    return errors, kind == "xlsx" and _date1904(data), {}
 
 
 def _set_errors(rows: list[list[object]], errors: dict[tuple[int, int], str], limits: Limits) -> None:
@@ -683,7 +695,7 @@ def _reraise_interrupts(exc: BaseException) -> None:
 
 
 def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet]:
-    errors, date1904 = _error_cells(data, kind, limits)
+    errors, date1904, formula_blanks = _error_cells(data, kind, limits)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
@@ -719,7 +731,8 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
             raise ReadError(f"工作表「{name}」已损坏，无法读取") from None
         if errors.get(name):
             _set_errors(rows, errors[name], limits)
-        sheets.append(RawSheet(name, rows, name in hidden, tuple(ranges or ()), date1904))
+        sheets.append(RawSheet(name, rows, name in hidden, tuple(ranges or ()), date1904,
+                               formula_blanks=frozenset(formula_blanks.get(name, ()))))
     return sheets
 
 

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 BLANK_REQUIRED = "必填项为空"
 NOT_REPORTED_HINT = "请填写实际的值（数量为零时填 0）"
+# a required cell of an .xls holding a formula whose result the file keeps as empty (readers.RawSheet.formula_blanks)
+FORMULA_BLANK = ("必填项为空：单元格是公式，文件中保存的计算结果为空（公式结果为空，或文件由其他程序生成、"
+                 "未在 Excel 或 WPS 中计算保存过）")
+FORMULA_BLANK_HINT = "请在 Excel 或 WPS 中打开这个文件、确认公式有结果并保存后再导入，或填写实际的值"
 
 
 def not_reported_required(shown: str) -> str:

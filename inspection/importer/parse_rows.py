@@ -111,7 +111,10 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
         for name in required:
             if name in values and values[name] is None:
                 cell = row[columns[name].index] if name in columns and columns[name].index < len(row) else None
-                if cells.is_blank(cell):
+                if name in columns and (row_number - 1, columns[name].index) in raw.formula_blanks:
+                    problems.append(Problem(file, sheet_label, row_number, header_labels[name], "",
+                                            messages.FORMULA_BLANK, messages.FORMULA_BLANK_HINT))
+                elif cells.is_blank(cell):
                     problems.append(Problem(file, sheet_label, row_number, header_labels[name], "",
                                             messages.BLANK_REQUIRED, blank_hint))
                 else:  # "/" or "—": not reported

@@ -3,6 +3,8 @@ imports with the figures a clerk computes by hand, or is refused naming the real
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from support.fast_path import run_both
 from support.ledgers import (
@@ -140,3 +142,40 @@ def test_a_level_or_type_the_contract_cannot_tell_is_still_a_question(con, colum
     assert result.status == "rejected"
     [problem] = result.problems
     assert (problem.column, problem.value) == (column, written) and result.questions is not None
+
+
+# ---------------------------------------------------------------- a formula an .xls keeps no result of
+
+def _xls_with_formula(column: str) -> bytes:
+    """An .xls as a program writes it (xlwt, as old systems export): a title row, and in `column` of the
+    first record a formula nothing ever calculated (its result is kept as an empty string)."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("巡察情况")
+    sheet.write(0, 0, "东城区巡察情况统计表")
+    header = [*INSPECTION_HEADER, "其中：甲", "其中：乙"]
+    rows = [[*r, 1, 1] for r in INSPECTION_ROWS]
+    rows[0][header.index(column)] = xlwt.Formula("N3+O3")
+    for r, row in enumerate([header, *rows], start=1):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_required_figure_an_xls_keeps_as_a_formula_without_a_result_is_refused_naming_the_formula(con):
+    result = run(con, roster_csv(), InputFile("巡察情况.xls", _xls_with_formula("发现问题数")))
+    assert result.status == "rejected"
+    [problem] = result.problems
+    assert (problem.row, problem.column) == (3, "发现问题数")
+    assert "公式" in problem.reason and "计算结果为空" in problem.reason and "保存" in problem.suggestion
+
+
+def test_an_optional_figure_an_xls_keeps_as_a_formula_without_a_result_is_not_reported(con):
+    """Excel keeps a formula returning "" the same way: an optional figure stays not reported (NULL), never 0."""
+    result = run(con, roster_csv(), InputFile("巡察情况.xls", _xls_with_formula("移交问题线索数")))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT unit_name, issues_found, clues FROM inspections ORDER BY unit_name").fetchall() == [
+        ("张家村", 2, None), ("王庄村", 1, 0)]
