@@ -368,9 +368,10 @@ def _with_weekday(text: str, weekday: re.Match) -> dt.date:
 @dataclass(frozen=True)
 class DueText:
     """A due date that needs its inspection to be known: 立行立改 (the inspection's end_date),
-    长期坚持 (no due date, the issue is long-term), or a month/day without a year."""
+    长期坚持 (no due date, the issue is long-term), a month/day without a year, or a time after the
+    feedback (反馈后3个月内: `month` months, 30天内: `day` days after the end_date)."""
 
-    kind: str  # immediate | long_term | no_year
+    kind: str  # immediate | long_term | no_year | months | days
     month: int | None = None
     day: int | None = None  # None: the last day of `month`
 
@@ -380,6 +381,12 @@ class DueText:
             return None
         if self.kind == "immediate":
             return end_date
+        if self.kind == "days":
+            return end_date + dt.timedelta(days=self.day)
+        if self.kind == "months":  # the same day N months later, or that month's last day
+            year, month = divmod(end_date.month - 1 + self.month, 12)
+            last = _month_end(end_date.year + year, month + 1)
+            return last.replace(day=min(end_date.day, last.day))
         year = end_date.year
         day = _month_day(year, self.month, self.day)
         if day < end_date.replace(day=1):  # that month ended before the inspection did: next year
@@ -421,6 +428,23 @@ _HALF = re.compile(r"(\d{4})\s*年?\s*([上下])半年")
 _QUARTER = re.compile(r"(\d{4})\s*年?\s*第?\s*([一二三四1-4])\s*季度")
 _Y_WITHIN = re.compile(r"(\d{4})\s*年\s*(?:年\s*)?内")
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+# a time after the feedback (the inspection's end_date): 3个月内, 反馈后三个月内完成, 自反馈之日起30天内;
+# 个月 for months (3月内 could be March), 日 only with 内 (30日 could be a day of a month)
+_AFTER = re.compile(r"^(?:自?(?:巡察)?(?:收到)?反馈(?:意见)?(?:之日起|后)?)?(\d{1,3}|[一二两三四五六七八九十]{1,3})"
+                    r"(个月|天|日(?=以内|之内|内))(?:以内|之内|内)?(?:完成|完成整改|整改完成|整改到位)?(?:$|[,;。])")
+_DIGITS_ZH = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _small_number(text: str) -> int | None:
+    """一 to 九十九 written in Chinese numerals (三, 十二, 二十, 三十五), else None."""
+    tens, ten, ones = text.partition("十")
+    if not ten:
+        return _DIGITS_ZH.get(text) if len(text) == 1 else None
+    if (tens and tens not in _DIGITS_ZH) or (ones and ones not in _DIGITS_ZH) or tens == "两":
+        return None
+    return (_DIGITS_ZH[tens] if tens else 1) * 10 + (_DIGITS_ZH[ones] if ones else 0)
+
+
 _IMMEDIATE = ("立行立改", "即知即改", "马上就改")
 _LONG_TERM = ("长期", "持续", "常态化", "长效")
 
@@ -459,6 +483,10 @@ def to_due(value: object) -> dt.date | DueText | None:
             return DueText("no_year", int(match[1]), int(match[2]))
     except ValueError:
         raise CellError("不是有效日期（月份或日期超出范围）") from None
+    if match := _AFTER.match(text):
+        count = int(match[1]) if match[1].isdigit() else _small_number(match[1])
+        if count and count <= (60 if match[2] == "个月" else 1000):
+            return DueText("months", count) if match[2] == "个月" else DueText("days", None, count)
     if _NO_YEAR_END.match(text):
         return DueText("no_year", 12)
     if text.removeprefix("已").startswith(_IMMEDIATE) or text in ("立即整改", "立改"):

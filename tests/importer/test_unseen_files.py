@@ -179,3 +179,28 @@ def test_an_optional_figure_an_xls_keeps_as_a_formula_without_a_result_is_not_re
     assert result.status == "imported", result.problems
     assert con.execute("SELECT unit_name, issues_found, clues FROM inspections ORDER BY unit_name").fetchall() == [
         ("张家村", 2, None), ("王庄村", 1, 0)]
+
+
+# ---------------------------------------------------------------- a due date as a time after the feedback
+
+@pytest.mark.parametrize(("written", "due"), [
+    ("反馈后3个月内", "2021-08-20"), ("三个月内完成整改", "2021-08-20"), ("自反馈之日起30天内", "2021-06-19"),
+    ("两个月", "2021-07-20"), ("6个月内完成，并长期坚持", "2021-11-20"),
+])
+def test_a_due_date_written_as_a_time_after_the_feedback_counts_from_the_end_date(con, written, due):
+    """Rectification notices give the time from the feedback (the inspection's end_date, 2021-05-20)."""
+    rows = [list(r) for r in ISSUE_ROWS]
+    rows[1][ISSUE_HEADER.index("整改时限")] = written
+    result = run(con, roster_csv(), inspections_csv(), InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, rows))))
+    assert result.status == "imported", result.problems
+    assert [str(d) for (d,) in con.execute("SELECT due_date FROM issues ORDER BY unit_id, seq").fetchall()] == [
+        "2021-08-01", due, "2021-08-01"]
+
+
+@pytest.mark.parametrize("written", ["3月内", "30日", "0个月"])
+def test_a_time_after_the_feedback_that_could_be_a_date_is_still_refused(con, written):
+    rows = [list(r) for r in ISSUE_ROWS]
+    rows[1][ISSUE_HEADER.index("整改时限")] = written
+    result = run(con, roster_csv(), inspections_csv(), InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, rows))))
+    assert result.status == "rejected"
+    assert [(p.row, p.column, p.value) for p in result.problems] == [(3, "整改时限", written)]
