@@ -1,0 +1,612 @@
+"""Metamorphic tests: one small ledger, written by hand, stated the ways a clerk could state it (one
+file or several, one sheet per round, two steps, columns reordered, the header names of "Real
+ledgers", a wrong file corrected, undone), must give the same figures — the whole of what
+`metrics --json` prints — and those figures must be the truth worked out by hand from the contract's
+"What the figures mean" (TRUTH below). The filters are checked against each other (districts add
+up to the whole, a district filter is that district's rows alone, drill-down sums, the as-of date
+never takes a covered unit or an issue back, a level filter is the level's row), the written report
+against the command line, and the edge values one by one.
+
+test_oracle.py checks random ledgers against a pandas-free oracle; this file does not repeat it: it
+checks that the figures do not depend on how the same content was written down."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import re
+
+import pytest
+from support.commands import call, write_files
+from support.ledgers import InputFile, csv_bytes, memory_store, run, table, xlsx_bytes
+
+from inspection import metrics, report, store
+from inspection.filters import Filters
+from inspection.importer import undo
+
+AS_OF = dt.date(2022, 12, 31)
+R1, R2 = "2021年第一轮", "2022年第一轮"
+
+ROSTER_HEADER = ["县区", "乡镇街道", "村(社区)", "对象类型", "是否贫困村"]
+ROSTER = [
+    ["东城区", "城关镇", "张家村", "村", "是"],
+    ["东城区", "城关镇", "李家村", "村", "否"],
+    ["东城区", "城关镇", "张家墩社区", "社区", "否"],
+    ["东城区", "新安镇", "新安村", "村", "否"],
+    ["东城区", "新安镇", "王湾村", "村", "是"],
+    ["西城区", "河口镇", "王庄村", "村", "是"],
+    ["西城区", "河口镇", "河口社区", "社区", "否"],
+    ["西城区", "河口镇", "柳林村", "村", "否"],
+    ["南山区", "南山镇", "南山村", "村", "否"],
+    ["南山区", "南山镇", "石桥村", "村", "否"],
+    ["南山区", "南山镇", "北岭村", "村", "是"],
+    ["南山区", "南山镇", "南山社区", "社区", "否"],
+]
+
+INSPECTION_HEADER = ["轮次", "巡察层级", "巡察组", "巡察方式", "开始日期", "结束日期", "县区", "乡镇街道", "村(社区)",
+                     "发现问题数", "移交问题线索数", "立行立改数", "党纪政务处分人数", "组织处理人数", "移交司法机关人数",
+                     "已整改数", "追回资金(万元)"]
+# counts: issues_found, clues, immediate_fixes, disciplined, org_handled, judicial, rectified, funds (万元);
+# "" = left blank (not reported)
+INSPECTIONS = [
+    [R1, "市级", "市委第一巡察组", "常规", "2021-03-15", "2021-05-20", "东城区", "城关镇", "张家村", 5, 1, 2, 1, 0, 0, 4, 3.5],
+    [R1, "县级", "县委第一巡察组", "常规", "2021-03-15", "2021-05-20", "东城区", "城关镇", "李家村", 3, 0, 1, 0, 1, 0, 3, ""],
+    [R1, "县级", "县委第一巡察组", "常规", "2021-04-01", "2021-05-30", "东城区", "新安镇", "新安村", 4, "", 0, 0, 0, 0, 2, 1.2],
+    [R1, "县级", "县委第二巡察组", "专项", "2021-04-10", "2021-06-10", "西城区", "河口镇", "王庄村", 0, 0, 0, 0, 0, 0, 0, 0],
+    [R1, "县级", "县委第二巡察组", "专项", "2021-04-10", "2021-06-10", "西城区", "河口镇", "河口社区", 6, 2, 3, 1, 1, 1, 5, 10],
+    [R1, "市级", "市委第一巡察组", "常规", "2021-06-01", "2021-07-15", "南山区", "南山镇", "南山村", 7, 2, 2, 2, 0, 0, 6, 5.25],
+    [R1, "县级", "县委第三巡察组", "常规", "2021-06-01", "", "南山区", "南山镇", "石桥村", 2, 0, "", 0, 0, 0, "", ""],
+    [R2, "县级", "县委第一巡察组", "常规", "2022-03-01", "2022-04-30", "东城区", "城关镇", "张家村", 2, 0, 1, 0, 0, 0, 2, 0.5],
+    [R2, "市级", "市委第二巡察组", "提级", "2022-03-01", "2022-04-30", "东城区", "城关镇", "张家墩社区", 4, 1, 1, 0, 2, 0, 3, 2],
+    [R2, "县级", "县委第一巡察组", "常规", "2022-03-10", "2022-05-10", "东城区", "新安镇", "王湾村", 3, 1, 1, 0, 0, 0, 1, ""],
+    [R2, "县级", "县委第二巡察组", "常规", "2022-03-10", "2022-05-10", "西城区", "河口镇", "王庄村", 3, 0, 0, 0, 0, 0, 3, 0.8],
+    [R2, "县级", "县委第二巡察组", "常规", "2022-04-01", "2022-05-31", "西城区", "河口镇", "柳林村", 5, 1, 2, 1, 0, 1, 4, 4],
+    [R2, "市级", "市委第二巡察组", "常规", "2022-04-01", "2022-05-31", "南山区", "南山镇", "北岭村", 6, 2, 0, 1, 1, 0, 5, 7.5],
+    [R2, "县级", "县委第三巡察组", "机动", "2022-09-01", "2022-09-20", "南山区", "南山镇", "南山村", 1, 0, 1, 0, 0, 0, 1, 0],
+    [R2, "县级", "县委第三巡察组", "常规", "2022-12-31", "", "东城区", "城关镇", "李家村", 2, 0, 0, 0, 0, 0, 0, ""],
+]
+
+ISSUE_HEADER = ["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", "二级类别", "整改状态", "整改时限", "整改完成时间"]
+ISSUES = [
+    # 张家村, round 1 (end 2021-05-20): five listed of five found
+    [R1, "东城区", "城关镇", "张家村", "群众身边腐败问题", "集体三资", "已整改", "2021-08-01", "2021-06-10"],  # 21 days
+    [R1, "东城区", "城关镇", "张家村", "群众身边腐败问题", "惠民资金", "已整改", "2021-08-01", "2021-07-30"],  # 71 days
+    [R1, "东城区", "城关镇", "张家村", "基层党组织建设", "组织生活", "已整改", "2021-05-20", ""],  # rectified, no date
+    [R1, "东城区", "城关镇", "张家村", "党的领导", "理论学习", "长期整改", "", ""],
+    [R1, "东城区", "城关镇", "张家村", "基层党组织建设", "组织生活", "整改中", "2022-12-31", ""],  # due on the as-of day
+    # 河口社区, round 1 (end 2021-06-10): three listed of six found (a partial list)
+    [R1, "西城区", "河口镇", "河口社区", "群众身边腐败问题", "集体三资", "已整改", "2021-09-30", "2023-01-15"],  # after as-of
+    [R1, "西城区", "河口镇", "河口社区", "党的领导", "政治站位", "未整改", "2021-09-30", ""],
+    [R1, "西城区", "河口镇", "河口社区", "基层党组织建设", "", "整改中", "", ""],  # no due date
+    # 石桥村, round 1 (no end date)
+    [R1, "南山区", "南山镇", "石桥村", "基层党组织建设", "组织生活", "已整改", "2021-12-31", "2021-10-01"],
+    [R1, "南山区", "南山镇", "石桥村", "群众身边腐败问题", "集体三资", "整改中", "2023-06-30", ""],
+    # 张家墩社区, round 2 (end 2022-04-30)
+    [R2, "东城区", "城关镇", "张家墩社区", "党的领导", "理论学习", "已整改", "2022-06-30", "2022-05-20"],  # 20 days
+    [R2, "东城区", "城关镇", "张家墩社区", "群众身边腐败问题", "惠民资金", "已整改", "2022-06-30", "2022-05-30"],  # 30
+    [R2, "东城区", "城关镇", "张家墩社区", "群众身边腐败问题", "集体三资", "整改中", "2022-06-30", ""],
+    [R2, "东城区", "城关镇", "张家墩社区", "基层党组织建设", "组织生活", "长期整改", "2022-06-30", ""],
+    # 南山村, round 2 (end 2022-09-20)
+    [R2, "南山区", "南山镇", "南山村", "党的领导", "政治站位", "未整改", "2022-12-30", ""],
+]
+
+# The figures as of 2022-12-31 with no filter, worked out by hand from the contract (see the comments).
+TRUTH = {
+    "units_total": 12, "units_covered": 11,  # 南山社区 never inspected
+    "inspections": 15,  # 张家村, 李家村, 王庄村 and 南山村 twice (李家村's second starts on the as-of day)
+    "issues_found": 53, "clues": 10, "immediate_fixes": 14, "disciplined": 6, "org_handled": 5, "judicial": 2,
+    "rectified": 39, "funds_recovered": 34.75,
+    "not_reported": {"issues_found": 0, "clues": 1, "immediate_fixes": 1, "disciplined": 0, "org_handled": 0,
+                     "judicial": 0, "rectified": 1, "funds_recovered": 4},
+    "listed_issues": 15,
+    # rectified as of the day: the two dated ones of 张家村, its undated one, 石桥村's, 张家墩社区's two
+    # (河口社区's was rectified after the as-of day): 6 of 15
+    "rectification_rate": 6 / 15, "rectification_basis": "list",
+    # not rectified, not long-term, due strictly before 2022-12-31: 河口社区 x2, 张家墩社区 x1, 南山村 x1
+    "overdue": 4, "long_term": 2,
+    # within 30 days of the end date: 张家村's 21 days, 张家墩社区's 20 and 30; over the 13 listed issues
+    # whose inspection has an end date (石桥村's has none)
+    "one_month_rectification_rate": 3 / 13,
+    "by_level": {
+        "municipal": {"inspections": 4, "units": 4, "issues_found": 22, "clues": 6, "disciplined": 4,
+                      "avg_issues_and_clues": 28 / 4, "avg_disciplined": 1.0},
+        # issues + clues over the 10 county inspections that reported both (新安村's clues blank)
+        "county": {"inspections": 11, "units": 9, "issues_found": 31, "clues": 4, "disciplined": 2,
+                   "avg_issues_and_clues": 31 / 10, "avg_disciplined": 2 / 11},
+    },
+    "ratio_issues_and_clues": (28 / 4) / (31 / 10), "ratio_disciplined": 1.0 / (2 / 11),
+    "by_district": {"东城区": (5, 5), "西城区": (3, 3), "南山区": (4, 3)},
+    "by_category": {("群众身边腐败问题", "集体三资"): (4, 1, 0), ("群众身边腐败问题", "惠民资金"): (2, 2, 0),
+                    ("基层党组织建设", "组织生活"): (4, 2, 1), ("基层党组织建设", None): (1, 0, 0),
+                    ("党的领导", "理论学习"): (2, 1, 1), ("党的领导", "政治站位"): (2, 0, 0)},
+    "uncovered": [("南山区", "南山镇", "南山社区")],
+}
+ADDITIVE = ("units_total", "units_covered", "inspections", "issues_found", "clues", "immediate_fixes", "disciplined",
+            "org_handled", "judicial", "rectified", "funds_recovered", "listed_issues", "overdue", "long_term",
+            "undated")
+
+
+# ---------------------------------------------------------------- the ways to write it down
+
+def roster_file(rows=ROSTER, name="名册.csv") -> InputFile:
+    return InputFile(name, csv_bytes(table(ROSTER_HEADER, rows)))
+
+
+def inspections_file(rows=INSPECTIONS, name="巡察情况.csv") -> InputFile:
+    return InputFile(name, csv_bytes(table(INSPECTION_HEADER, rows)))
+
+
+def issues_file(rows=ISSUES, name="问题清单.csv") -> InputFile:
+    return InputFile(name, csv_bytes(table(ISSUE_HEADER, rows)))
+
+
+def plain() -> list[InputFile]:
+    return [roster_file(), inspections_file(), issues_file()]
+
+
+def of_district(rows, district: str, column: int) -> list:
+    return [r for r in rows if r[column] == district]
+
+
+def as_date(value):
+    return dt.date.fromisoformat(value) if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value) else value
+
+
+def cells(rows) -> list:
+    """The rows as Excel cells: dates as date cells, blanks as empty cells."""
+    return [[None if v == "" else as_date(v) for v in row] for row in rows]
+
+
+def reordered(header, rows, seed: int):
+    order = list(range(len(header)))
+    random.Random(seed).shuffle(order)
+    return [header[i] for i in order], [[row[i] for i in order] for row in rows]
+
+
+# ---------------------------------------------------------------- figures
+
+def figures(con, f: Filters | None = None) -> dict:
+    """What `metrics --json` prints for the filters (as of AS_OF by default), the filters' echo left out."""
+    out = metrics.compute(con, f or Filters(as_of=AS_OF))
+    out.pop("filters")
+    return json.loads(json.dumps(out, ensure_ascii=False, default=str))
+
+
+NO_PARAMS = {"filter_options_by_kind", "plan_settings_by_district", "data_as_of"}
+UNIT = {"unit_district": "东城区", "unit_township": "城关镇", "unit_name": "张家村"}
+
+
+def pages(con, f: Filters) -> dict:
+    """Every page query's rows under the filters (the lists whole, the unit page at 张家村), sorted:
+    what the screens and exports would show."""
+    out = {}
+    for name in store.query_names():
+        params = {} if name in NO_PARAMS else {**f.params(), "limit": None, **UNIT}
+        params = {k: v for k, v in params.items() if k in store.query_params(name)}
+        frame = store.run_query(con, name, params)
+        rows = json.loads(frame.drop(columns=["description"], errors="ignore")  # only real_ledger_words has one
+                          .to_json(orient="records", date_format="iso", double_precision=9))
+        out[name] = sorted(rows, key=lambda r: json.dumps(r, ensure_ascii=False, sort_keys=True))
+    return out
+
+
+def loaded(*files: InputFile):
+    con = memory_store()
+    result = run(con, *files)
+    assert result.status == "imported", (result.problems, result.warnings)
+    return con
+
+
+@pytest.fixture(scope="module")
+def truth_figures() -> dict:
+    con = loaded(*plain())
+    try:
+        return figures(con)
+    finally:
+        con.close()
+
+
+def close(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(float(a) - float(b)) < 1e-9
+
+
+def test_the_plain_files_give_the_hand_worked_truth(truth_figures):
+    got = truth_figures
+    for key, want in TRUTH.items():
+        if key == "by_level":
+            for level, row in want.items():
+                for k, v in row.items():
+                    assert close(got["by_level"][level][k], v), (level, k, got["by_level"][level][k], v)
+        elif key == "by_district":
+            assert {r["district"]: (r["units_total"], r["units_covered"]) for r in got["by_district"]} == want
+        elif key == "by_category":
+            assert {(r["category"], r["subcategory"]): (r["issues"], r["rectified"], r["long_term"])
+                    for r in got["by_category"]} == want
+        elif key == "uncovered":
+            assert [(r["district"], r["township"], r["unit_name"]) for r in got["uncovered"]] == want
+        elif isinstance(want, (dict, str)):
+            assert got[key] == want, key
+        else:
+            assert close(got[key], want), (key, got[key], want)
+    assert close(got["coverage_rate"], 11 / 12)
+    # open issues with no due date: 河口社区's in progress one (long-term issues are counted apart)
+    assert got["undated"] == 1
+
+
+# ---------------------------------------------------------------- the same content, stated otherwise
+
+def one_workbook():
+    return [InputFile("台账.xlsx", xlsx_bytes({
+        "名册": table(ROSTER_HEADER, ROSTER), "巡察情况": table(INSPECTION_HEADER, cells(INSPECTIONS)),
+        "问题清单": table(ISSUE_HEADER, cells(ISSUES))}))]
+
+
+def split_by_district():
+    out = [roster_file()]
+    for n, d in enumerate(("东城区", "西城区", "南山区")):
+        out.append(inspections_file(of_district(INSPECTIONS, d, 6), f"巡察情况_{n}.csv"))
+        out.append(issues_file(of_district(ISSUES, d, 1), f"问题清单_{n}.csv"))
+    return out
+
+
+def sheet_per_round(with_round_column: bool):
+    """One workbook of one sheet per round (the round column kept, or left to the sheets' names)."""
+    sheets = {"名册": table(ROSTER_HEADER, ROSTER)}
+    for rnd in (R1, R2):
+        ins = [r for r in INSPECTIONS if r[0] == rnd]
+        iss = [r for r in ISSUES if r[0] == rnd]
+        if with_round_column:
+            sheets[f"{rnd}巡察情况"] = table(INSPECTION_HEADER, cells(ins))
+            sheets[f"{rnd}问题清单"] = table(ISSUE_HEADER, cells(iss))
+        else:
+            sheets[rnd] = table(INSPECTION_HEADER[1:], cells([r[1:] for r in ins]))
+    files = [InputFile("分轮次.xlsx", xlsx_bytes(sheets))]
+    if not with_round_column:
+        files.append(issues_file())
+    return files
+
+
+def columns_reordered():
+    rh, rr = reordered(ROSTER_HEADER, ROSTER, 1)
+    ih, ir = reordered(INSPECTION_HEADER, INSPECTIONS, 2)
+    sh, sr = reordered(ISSUE_HEADER, ISSUES, 3)
+    return [InputFile("名册.csv", csv_bytes(table(rh, rr))), InputFile("巡察情况.csv", csv_bytes(table(ih, ir))),
+            InputFile("问题清单.csv", csv_bytes(table(sh, sr)))]
+
+
+def gbk_and_bom():
+    return [InputFile("名册.csv", csv_bytes(table(ROSTER_HEADER, ROSTER), "gbk")),
+            InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, INSPECTIONS), "utf-8-sig")),
+            InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, ISSUES), "gb18030"))]
+
+
+def count_text(value, unit: str, n: int):
+    """A count as offices write it: 5个 now and then, / for a blank, 无 for none."""
+    if value == "":
+        return "/"
+    if value == 0 and n % 3 == 0:
+        return "无"
+    return f"{value}{unit}" if n % 2 else value
+
+
+def real_ledger_words():
+    """The header names, layouts and values of "Real ledgers": a title and 填报单位 line, a 序号 column,
+    区（县、市） / 镇（街道） / 被巡察村（社区）, 巡察组别, a 巡察时间 range column, 移交问题线索（件）,
+    挽回经济损失（元） in yuan, counts written 5个 and /, a 合计 row and a 填表人 line; the issue list with
+    问题内容 / 整改进展 / 完成时限 / 实际完成时间, status words of the longer lists, a person column."""
+    header = ["序号", "轮次", "巡察级别", "巡察组别", "巡察形式", "巡察时间", "区（县、市）", "镇（街道）",
+              "被巡察村（社区）", "发现问题（个）", "移交问题线索（件）", "立行立改（个）", "党纪政务处分（人）",
+              "组织处理（人）", "移交司法机关（人）", "整改完成数", "挽回经济损失（元）"]
+    level = {"市级": "市委", "县级": "县委"}
+    mode = {"常规": "常规巡察", "专项": "专项巡察", "提级": "提级巡察", "机动": "机动式巡察"}
+    rows = []
+    for n, r in enumerate(INSPECTIONS, start=1):
+        start = dt.date.fromisoformat(r[4])
+        span = f"{start.year}年{start.month}月{start.day}日"
+        if r[5]:
+            end = dt.date.fromisoformat(r[5])
+            span += f"至{end.month}月{end.day}日" if end.year == start.year else f"至{end.year}年{end.month}月{end.day}日"
+        units = ["个", "件", "个", "人", "人", "人", "个"]
+        counts = [count_text(v, u, n + k) for k, (v, u) in enumerate(zip(r[9:16], units, strict=True))]
+        funds = "/" if r[16] == "" else round(r[16] * 10_000)
+        rows.append([n, r[0], level[r[1]], r[2], mode[r[3]], span, r[6], r[7], r[8], *counts, funds])
+    inspections = table(header, rows, titles=[["某市村（社区）巡察情况统计表"], ["填报单位：某市委巡察办"]])
+    inspections += [["", "合计"], ["填表人：王某某"]]
+    status = {"已整改": ["已整改到位", "已办结", "整改完成"], "整改中": ["正在推进", "部分整改"],
+              "未整改": ["尚未整改", "未启动"], "长期整改": ["长期坚持", "持续推进"]}
+    issue_header = ["序号", "轮次", "县（市、区）", "乡（镇、街道）", "村（居）", "问题类别", "二级类别", "问题内容",
+                    "整改进展", "完成时限", "实际完成时间", "整改责任人"]
+    issue_rows = []
+    for n, r in enumerate(ISSUES, start=1):
+        words = status[r[6]]
+        due = r[7]
+        if n == 3:  # rectified on the spot: its due date is the inspection's end date
+            due = "立行立改"
+        elif n == 4:  # long-term, no due date
+            due = "长期坚持"
+        elif due.endswith("-06-30"):  # the end of a month as offices write it
+            due = ["2022年6月底前", "2022年6月底", "2022.6底前"][n % 3] if due.startswith("2022") else "2023年6月30日之前"
+        elif due:
+            d = dt.date.fromisoformat(due)
+            due = f"{d.year}年{d.month}月{d.day}日" if n % 2 else d.strftime("%Y.%-m.%-d")
+        done = r[8] and dt.date.fromisoformat(r[8]).strftime("%Y/%-m/%-d")
+        issue_rows.append([n, r[0], r[1], r[2], r[3], r[4], r[5], f"问题{n}", words[n % len(words)], due, done,
+                           "张三"])
+    roster_header = ["序号", "所属县（市、区）", "所属乡镇（街道）", "村（社区）党组织", "类型", "是否脱贫村"]
+    roster = [[n, *r] for n, r in enumerate(ROSTER, start=1)]
+    return [InputFile("名册.xlsx", xlsx_bytes({"名册": table(roster_header, roster)})),
+            InputFile("巡察情况.xlsx", xlsx_bytes({"Sheet1": inspections})),
+            InputFile("问题台账.xlsx", xlsx_bytes({"Sheet1": table(issue_header, issue_rows,
+                                                                   titles=[["巡察反馈问题整改台账"]])}))]
+
+
+STATEMENTS = {
+    "one workbook of three sheets": one_workbook,
+    "inspections and issues split by district": split_by_district,
+    "one sheet per round, round column kept": lambda: sheet_per_round(True),
+    "one sheet per round named by its round": lambda: sheet_per_round(False),
+    "columns reordered": columns_reordered,
+    "GBK, UTF-8 with BOM, GB18030": gbk_and_bom,
+    "the words of real ledgers": real_ledger_words,
+}
+
+
+@pytest.mark.parametrize("name", list(STATEMENTS))
+def test_the_same_content_stated_otherwise_gives_the_same_figures(name, truth_figures):
+    con = loaded(*STATEMENTS[name]())
+    other = loaded(*plain())
+    try:
+        assert figures(con) == truth_figures
+        for f in (Filters(as_of=AS_OF), Filters(as_of=AS_OF, districts=("西城区",)),
+                  Filters(as_of=AS_OF, districts=("东城区",), townships=("东城区/城关镇",)),
+                  Filters(as_of=AS_OF, rounds=(R2,), modes=("常规",)), Filters(as_of=dt.date(2021, 6, 30)),
+                  Filters(as_of=AS_OF, unit_types=("社区",), poverty_only=False, categories=("党的领导",))):
+            assert figures(con, f) == figures(other, f), f
+            got, want = pages(con, f), pages(other, f)
+            for query in want:
+                assert got[query] == want[query], (query, f)
+    finally:
+        con.close()
+        other.close()
+
+
+def test_imported_in_two_steps(truth_figures):
+    """The roster and round 1 first, round 2 and every issue a month later."""
+    con = loaded(roster_file(), inspections_file([r for r in INSPECTIONS if r[0] == R1]),
+                 issues_file([r for r in ISSUES if r[0] == R1]))
+    try:
+        result = run(con, inspections_file([r for r in INSPECTIONS if r[0] == R2], "第二轮.csv"),
+                     issues_file([r for r in ISSUES if r[0] == R2], "第二轮问题.csv"))
+        assert result.status == "imported" and not result.replaced, result
+        assert figures(con) == truth_figures
+        # the same files again: nothing changes
+        again = run(con, inspections_file([r for r in INSPECTIONS if r[0] == R2], "第二轮.csv"),
+                    issues_file([r for r in ISSUES if r[0] == R2], "第二轮问题.csv"))
+        assert again.status == "unchanged", again
+        assert figures(con) == truth_figures
+    finally:
+        con.close()
+
+
+def spoiled():
+    """A first version with mistakes: counts off, a level wrong, an issue too many, a status wrong."""
+    ins = [list(r) for r in INSPECTIONS]
+    ins[0][9] = 9  # 张家村 round 1: 9 issues found, not 5
+    ins[4][1] = "市级"  # 河口社区: county written municipal
+    ins[12][16] = 75000  # 北岭村: yuan typed in the 万元 column
+    iss = [list(r) for r in ISSUES]
+    iss[6][6] = "已整改"
+    iss.append([R2, "南山区", "南山镇", "南山村", "党的领导", "政治站位", "整改中", "2021-01-01", ""])
+    return ins, iss
+
+
+def test_a_corrected_file_replaces_and_undo_gives_back_the_first(truth_figures):
+    ins, iss = spoiled()
+    con = loaded(roster_file(), inspections_file(ins), issues_file(iss))
+    other = loaded(roster_file(), inspections_file(ins), issues_file(iss))
+    try:
+        first = figures(con)
+        assert first == figures(other)  # the spoiled files alone
+        assert first != truth_figures
+        result = run(con, inspections_file(), issues_file())
+        assert result.status == "imported" and result.replaced, result
+        assert figures(con) == truth_figures  # replaced, not added
+        for f in (Filters(as_of=AS_OF, levels=("county",)), Filters(as_of=AS_OF, districts=("南山区",))):
+            assert figures(con, f) == figures(loaded(*plain()), f)
+        undo(con, result.import_id, "tester")
+        assert figures(con) == first
+        for f in (Filters(as_of=AS_OF, levels=("county",)), Filters(as_of=AS_OF, districts=("南山区",))):
+            assert figures(con, f) == figures(other, f)
+    finally:
+        con.close()
+        other.close()
+
+
+def test_a_corrected_issue_list_alone_replaces_that_inspections_issues(truth_figures):
+    """Only the issue list corrected (one unit's issues written again): the other units' issues stay."""
+    ins, iss = spoiled()
+    con = loaded(roster_file(), inspections_file(), issues_file(iss))
+    try:
+        fixed = [r for r in ISSUES if r[3] in ("河口社区", "南山村")]  # the two units whose lists were wrong
+        result = run(con, issues_file(fixed, "更正.csv"))
+        assert result.status == "imported", result.problems
+        assert figures(con) == truth_figures
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------- filters against each other
+
+DISTRICTS = ("东城区", "西城区", "南山区")
+
+
+def test_the_districts_add_up_to_the_whole(truth_figures):
+    con = loaded(*plain())
+    try:
+        for f in (Filters(as_of=AS_OF), Filters(as_of=AS_OF, rounds=(R1,)), Filters(as_of=dt.date(2021, 5, 1)),
+                  Filters(as_of=AS_OF, levels=("municipal",)), Filters(as_of=AS_OF, categories=("党的领导",))):
+            whole = figures(con, f)
+            parts = [figures(con, Filters(**{**f.__dict__, "districts": (d,)})) for d in DISTRICTS]
+            for key in ADDITIVE:
+                values = [p[key] for p in parts if p[key] is not None]
+                total = sum(values) if values else None
+                assert close(total, whole[key]), (key, f, [p[key] for p in parts], whole[key])
+            for key in whole["not_reported"]:
+                assert sum(p["not_reported"][key] for p in parts) == whole["not_reported"][key], (key, f)
+            for level in ("municipal", "county"):
+                for key in ("inspections", "units"):
+                    assert sum(p["by_level"][level][key] for p in parts) == whole["by_level"][level][key], f
+            assert sorted(r for p in parts for r in map(json.dumps, p["uncovered"])) == sorted(
+                map(json.dumps, whole["uncovered"])), f
+    finally:
+        con.close()
+
+
+def district_files(district: str) -> list[InputFile]:
+    return [roster_file(of_district(ROSTER, district, 0)),
+            inspections_file(of_district(INSPECTIONS, district, 6)),
+            issues_file(of_district(ISSUES, district, 1))]
+
+
+@pytest.mark.parametrize("district", DISTRICTS)
+def test_a_district_filter_equals_importing_only_its_rows(district):
+    whole = loaded(*plain())
+    alone = loaded(*district_files(district))
+    try:
+        for f in (Filters(as_of=AS_OF), Filters(as_of=AS_OF, rounds=(R2,)), Filters(as_of=dt.date(2021, 12, 31)),
+                  Filters(as_of=AS_OF, levels=("county",)), Filters(as_of=AS_OF, categories=("基层党组织建设",))):
+            got = figures(whole, Filters(**{**f.__dict__, "districts": (district,)}))
+            want = figures(alone, f)
+            assert got == want, f
+    finally:
+        whole.close()
+        alone.close()
+
+
+def test_drill_down_sums():
+    """District -> township -> unit: each area's row of results_by_district and coverage_by_district is
+    the sum of its children's rows."""
+    con = loaded(*plain())
+    try:
+        def rows(name, f):
+            out = {}
+            for r in store.run_query(con, name, f.params()).to_dict("records"):
+                out[r["district"]] = r
+            return out
+
+        base = Filters(as_of=AS_OF)
+        results = rows("results_by_district", base)
+        coverage = rows("coverage_by_district", base)
+        for district in DISTRICTS:
+            f = Filters(as_of=AS_OF, districts=(district,))
+            assert f.grain() == "township"
+            towns = rows("results_by_district", f)
+            towns_cov = rows("coverage_by_district", f)
+            check_sum(results[district], towns.values(), ("inspections", "units_inspected", "issues_found", "clues"))
+            check_sum(coverage[district], towns_cov.values(), ("units_total", "units_covered"))
+            for town in towns_cov:
+                g = Filters(as_of=AS_OF, districts=(district,), townships=(f"{district}/{town}",))
+                assert g.grain() == "unit"
+                units = rows("results_by_district", g)
+                units_cov = rows("coverage_by_district", g)
+                if town in towns:
+                    check_sum(towns[town], units.values(), ("inspections", "units_inspected", "issues_found",
+                                                            "clues"))
+                check_sum(towns_cov[town], units_cov.values(), ("units_total", "units_covered"))
+    finally:
+        con.close()
+
+
+def check_sum(parent: dict, children, keys) -> None:
+    children = list(children)
+    for key in keys:
+        values = [c[key] for c in children if c[key] == c[key] and c[key] is not None]
+        assert close(sum(values), parent[key]), (key, parent, children)
+
+
+def test_as_of_never_takes_back_a_covered_unit_or_an_issue_found():
+    con = loaded(*plain())
+    try:
+        days = sorted({dt.date.fromisoformat(v) for r in INSPECTIONS + ISSUES for v in r if isinstance(v, str)
+                       and re.fullmatch(r"\d{4}-\d\d-\d\d", v)})
+        days = sorted({*days, *(d - dt.timedelta(days=1) for d in days), dt.date(2030, 1, 1)})
+        before = None
+        for day in days:
+            got = figures(con, Filters(as_of=day))
+            if before is not None:
+                for key in ("units_covered", "inspections", "issues_found", "listed_issues"):
+                    assert (got[key] or 0) >= (before[key] or 0), (key, day, got[key], before[key])
+                for d in DISTRICTS:
+                    cov = {r["district"]: r["units_covered"] for r in got["by_district"]}
+                    was = {r["district"]: r["units_covered"] for r in before["by_district"]}
+                    assert cov[d] >= was[d], (d, day)
+            before = got
+        # the boundaries: an inspection counts from its start day; an issue due on the as-of day is
+        # not yet overdue, the day after it is
+        assert figures(con, Filters(as_of=dt.date(2022, 12, 30)))["inspections"] == 14
+        assert figures(con, Filters(as_of=AS_OF))["inspections"] == 15
+        assert figures(con, Filters(as_of=dt.date(2023, 1, 1)))["overdue"] == 4 + 1
+        # 河口社区's issue rectified on 2023-01-15: rectified from that day, not before
+        assert figures(con, Filters(as_of=dt.date(2023, 1, 14)))["rectification_rate"] == pytest.approx(6 / 15)
+        assert figures(con, Filters(as_of=dt.date(2023, 1, 15)))["rectification_rate"] == pytest.approx(7 / 15)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("level", ["municipal", "county"])
+def test_a_level_filter_equals_the_levels_row(level, truth_figures):
+    con = loaded(*plain())
+    try:
+        got = figures(con, Filters(as_of=AS_OF, levels=(level,)))
+        row = truth_figures["by_level"][level]
+        assert got["inspections"] == row["inspections"]
+        assert got["units_covered"] == row["units"]  # every unit inspected is in the roster
+        for key in ("issues_found", "clues", "disciplined"):
+            assert got[key] == row[key], key
+        # and the level's own by_level row under its filter is the same row
+        assert got["by_level"][level] == row
+        other = "county" if level == "municipal" else "municipal"
+        assert got["by_level"][other]["inspections"] == 0
+    finally:
+        con.close()
+
+
+def report_numbers(text: str) -> list[str]:
+    return re.findall(r"\d+(?:\.\d+)?%?", text)
+
+
+@pytest.mark.parametrize("f", [Filters(as_of=AS_OF), Filters(as_of=AS_OF, districts=("东城区",)),
+                               Filters(as_of=AS_OF, rounds=(R1,)), Filters(as_of=dt.date(2021, 12, 31))],
+                         ids=["all", "district", "round", "as-of"])
+def test_the_written_report_states_the_command_lines_numbers(f):
+    con = loaded(*plain())
+    try:
+        got = figures(con, f)
+        text = report.text(con, f, "zh")
+        numbers = report_numbers(text)
+        for key in ("units_total", "units_covered", "inspections", "issues_found", "clues", "immediate_fixes",
+                    "disciplined", "org_handled", "judicial", "overdue", "long_term"):
+            if got[key]:
+                assert str(got[key]) in numbers, (key, got[key], text)
+        for key in ("coverage_rate", "rectification_rate", "one_month_rectification_rate"):
+            if got[key] is not None:
+                assert f"{got[key] * 100:.1f}%" in numbers, (key, got[key], text)
+        assert report.money(got["funds_recovered"]) in numbers, text
+        listed = sum(r["issues"] for r in got["by_category"])
+        assert str(listed) in numbers, text
+    finally:
+        con.close()
+
+
+def test_the_command_line_prints_what_compute_gives(capsys, tmp_path, truth_figures):
+    db = tmp_path / "store" / "t.duckdb"
+    paths = write_files(tmp_path / "in", plain())
+    assert call(capsys, "import", "--db", str(db), *paths)[0] == 0
+    code, out, _ = call(capsys, "metrics", "--db", str(db), "--json", "--as-of", AS_OF.isoformat())
+    assert code == 0
+    printed = json.loads(out)
+    printed.pop("filters")
+    assert printed == truth_figures
