@@ -180,6 +180,10 @@ class Loader:
                     con.execute(f"INSERT INTO {table} ({cols}, import_id) SELECT {cols}, ? "
                                 f"FROM stage_{table} JOIN plan_{table} USING ({using}) WHERE state <> 'same'",
                                 [import_id])
+                if plan.unchanged:  # stated again as the store has them: kept by whoever wrote them (undo)
+                    round_ = "round" if "round" in plan.keys else "NULL"
+                    con.execute(f"INSERT INTO restated SELECT ?, '{table}', {round_}, unit_id "
+                                f"FROM plan_{table} WHERE state = 'same'", [import_id])
             # the units whose rows changed: only theirs are rewritten in the materialised tables
             # (the (round, unit) pairs whose issue lists alone changed: only their issue rows)
             con.execute("CREATE OR REPLACE TEMP TABLE touched_units AS "
@@ -255,7 +259,7 @@ def relink_units(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""
         DELETE FROM relink WHERE old_id IN (SELECT old_id FROM relink GROUP BY old_id HAVING count(*) > 1)
     """)
-    for table in ("inspections", "issues"):
+    for table in ("inspections", "issues", "restated"):
         con.execute(f"UPDATE {table} SET unit_id = r.new_id FROM relink r WHERE {table}.unit_id = r.old_id")
     # both ids' rows change in the materialised tables (the caller made touched_units)
     con.execute("INSERT INTO touched_units SELECT old_id FROM relink UNION SELECT new_id FROM relink")
@@ -308,9 +312,10 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
         con.execute("CREATE OR REPLACE TEMP TABLE touched_units AS " + " UNION ".join(
             f"SELECT unit_id FROM {table} WHERE import_id = $id OR superseded_by = $id"
             for table in ("roster", "inspections", "issues")), {"id": import_id})
-        removed = restored = 0
+        removed = restored = kept = 0
         for table, keys in (("roster", ["unit_id"]), ("inspections", ["round", "unit_id"]),
                             ("issues", ["round", "unit_id"])):
+            kept += hand_on(con, table, keys, import_id)
             removed += con.execute(f"SELECT count(*) FROM {table} WHERE import_id = ?", [import_id]).fetchone()[0]
             con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
             match = " AND ".join(f"a.{k} = {table}.{k}" for k in keys)
@@ -332,7 +337,24 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return messages.undone(import_id, removed, restored)
+    return messages.undone(import_id, removed, restored, kept)
+
+
+def hand_on(con: duckdb.DuckDBPyConnection, table: str, keys: list[str], import_id: int) -> int:
+    """Before undoing `import_id`: its rows of `table` that a later import still standing stated again
+    unchanged (table restated) become that import's rows (the earliest such), so undo keeps them.
+    A row was stated again only if it was the row in force then (not superseded before that later
+    import). Returns how many rows were handed on."""
+    match = " AND ".join(f"{table}.{k} = h.{k}" for k in keys)
+    later = f"""(SELECT {', '.join(f'r.{k}' for k in keys)}, min(r.import_id) AS later
+                  FROM restated r JOIN imports i ON i.import_id = r.import_id AND i.status = 'active'
+                  WHERE r.tbl = '{table}' AND r.import_id > $id GROUP BY ALL) h"""
+    where = (f"WHERE {match} AND {table}.import_id = $id "
+             f"AND ({table}.superseded_by IS NULL OR {table}.superseded_by > h.later)")
+    count = con.execute(f"SELECT count(*) FROM {table}, {later} {where}", {"id": import_id}).fetchone()[0]
+    if count:
+        con.execute(f"UPDATE {table} SET import_id = h.later FROM {later} {where}", {"id": import_id})
+    return count
 
 
 def list_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -268,8 +268,11 @@ def counts_text(result, lang: str = "zh") -> str:
 # ---------------------------------------------------------------- undo
 
 
-def undone(import_id: int, removed: int, restored: int) -> str:
-    return f"已撤销导入 {import_id}：删除该次导入写入的 {removed} 行，恢复被它替换的 {restored} 行"
+def undone(import_id: int, removed: int, restored: int, kept: int = 0) -> str:
+    text = f"已撤销导入 {import_id}：删除该次导入写入的 {removed} 行，恢复被它替换的 {restored} 行"
+    if kept:  # rows a later import still standing stated again: they stay, as that import's
+        text += f"；另有 {kept} 行之后的导入也写过，保留"
+    return text
 
 
 # ---------------------------------------------------------------- progress (both languages)

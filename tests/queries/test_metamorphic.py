@@ -185,7 +185,8 @@ def pages(con, f: Filters) -> dict:
         params = {} if name in NO_PARAMS else {**f.params(), "limit": None, **UNIT}
         params = {k: v for k, v in params.items() if k in store.query_params(name)}
         frame = store.run_query(con, name, params)
-        rows = json.loads(frame.drop(columns=["description"], errors="ignore")  # only real_ledger_words has one
+        # a description and a code: only some statements write them
+        rows = json.loads(frame.drop(columns=["description", "unit_code"], errors="ignore")
                           .to_json(orient="records", date_format="iso", double_precision=9))
         out[name] = sorted(rows, key=lambda r: json.dumps(r, ensure_ascii=False, sort_keys=True))
     return out
@@ -610,3 +611,232 @@ def test_the_command_line_prints_what_compute_gives(capsys, tmp_path, truth_figu
     printed = json.loads(out)
     printed.pop("filters")
     assert printed == truth_figures
+
+
+# ---------------------------------------------------------------- more ways, more partitions
+
+def roster_last():
+    """Inspections and issues first (no roster yet: units from their rows), the roster a week later."""
+    return [[inspections_file(), issues_file()], [roster_file()]]
+
+
+def in_parts_by_category():
+    """The issue list in two files of one import, one per category group (both add, neither replaces)."""
+    mine = ("群众身边腐败问题",)
+    return [[roster_file(), inspections_file(), issues_file([r for r in ISSUES if r[4] in mine], "问题清单_腐败.csv"),
+             issues_file([r for r in ISSUES if r[4] not in mine], "问题清单_其他.csv")]]
+
+
+def names_written_otherwise():
+    """Each unit written as offices write it in the other tables: 张家墩社区党总支, 张家村村委会,
+    中共王庄村支部委员会, names with full-width spaces around them."""
+    other = {"张家墩社区": "张家墩社区党总支", "张家村": "张家村村委会", "王庄村": "中共王庄村支部委员会",
+             "河口社区": "河口社区居委会", "南山村": "\u3000南山村党支部 "}
+    ins = [[*r[:8], other.get(r[8], r[8]), *r[9:]] for r in INSPECTIONS]
+    iss = [[*r[:3], other.get(r[3], r[3]), *r[4:]] for r in ISSUES]
+    return [[roster_file(), inspections_file(ins), issues_file(iss)]]
+
+
+def with_codes():
+    """A roster with unit codes; the inspections name each unit by its code as well as its name."""
+    code = {r[2]: f"C{n:03d}" for n, r in enumerate(ROSTER)}
+    roster = InputFile("名册.csv", csv_bytes(table([*ROSTER_HEADER, "组织编码"], [[*r, code[r[2]]] for r in ROSTER])))
+    ins = InputFile("巡察情况.csv", csv_bytes(table([*INSPECTION_HEADER, "组织编码"],
+                                                 [[*r, code[r[8]]] for r in INSPECTIONS])))
+    iss = InputFile("问题清单.csv", csv_bytes(table([*ISSUE_HEADER, "组织编码"], [[*r, code[r[3]]] for r in ISSUES])))
+    return [[roster, ins, iss]]
+
+
+def issues_before_round_two():
+    """Round 1 with its issues, then round 2's inspections, then round 2's issues: three imports."""
+    return [[roster_file(), inspections_file([r for r in INSPECTIONS if r[0] == R1]),
+             issues_file([r for r in ISSUES if r[0] == R1])],
+            [inspections_file([r for r in INSPECTIONS if r[0] == R2], "二.csv")],
+            [issues_file([r for r in ISSUES if r[0] == R2], "二问题.csv")]]
+
+
+def old_excel():
+    from support.ledgers import xls_bytes
+
+    return [[InputFile("台账.xls", xls_bytes({
+        "名册": table(ROSTER_HEADER, ROSTER), "巡察情况": table(INSPECTION_HEADER, cells(INSPECTIONS)),
+        "问题清单": table(ISSUE_HEADER, cells(ISSUES))}))]]
+
+
+def merged_places():
+    """An .xlsx with the district and township written once and merged down over their units."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, header, rows, cols in (("名册", ROSTER_HEADER, ROSTER, (0, 1)),
+                                     ("巡察情况", ["县区", "乡镇街道", "村(社区)", *INSPECTION_HEADER[:6],
+                                                   *INSPECTION_HEADER[9:]],
+                                      sorted([[*r[6:9], *r[:6], *r[9:]] for r in INSPECTIONS], key=lambda r: r[:3]),
+                                      (0, 1))):
+        ws = book.create_sheet(name)
+        ws.append(header)
+        for row in cells(rows):
+            ws.append(row)
+        for c in cols:
+            first = 2
+            for r in range(3, len(rows) + 3):
+                if r == len(rows) + 2 or rows[r - 2][: c + 1] != rows[first - 2][: c + 1]:
+                    if r - 1 > first:
+                        for rr in range(first + 1, r):
+                            ws.cell(row=rr, column=c + 1).value = None
+                        ws.merge_cells(start_row=first, start_column=c + 1, end_row=r - 1, end_column=c + 1)
+                    first = r
+    import io
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return [[InputFile("台账.xlsx", buffer.getvalue()), issues_file()]]
+
+
+IMPORTS = {
+    "the roster last": roster_last,
+    "the issue list in two files by category": in_parts_by_category,
+    "unit names written otherwise": names_written_otherwise,
+    "unit codes": with_codes,
+    "three imports": issues_before_round_two,
+    "Excel 97-2003": old_excel,
+    "places merged down": merged_places,
+}
+
+
+@pytest.mark.parametrize("name", list(IMPORTS))
+def test_the_same_content_imported_otherwise_gives_the_same_figures(name, truth_figures):
+    con = memory_store()
+    other = loaded(*plain())
+    try:
+        for files in IMPORTS[name]():
+            result = run(con, *files)
+            assert result.status == "imported", (result.problems, result.warnings)
+        assert figures(con) == truth_figures
+        for f in (Filters(as_of=AS_OF, districts=("东城区",), townships=("东城区/城关镇",)),
+                  Filters(as_of=AS_OF, unit_types=("村",), poverty_only=True),
+                  Filters(as_of=dt.date(2022, 5, 1), levels=("county",))):
+            assert figures(con, f) == figures(other, f), f
+            got, want = pages(con, f), pages(other, f)
+            for query in want:
+                assert got[query] == want[query], (query, f)
+    finally:
+        con.close()
+        other.close()
+
+
+PARTITIONS = {
+    "unit_types": (("村",), ("社区",)),
+    "rounds": ((R1,), (R2,)),
+    "levels": (("municipal",), ("county",)),
+    "modes": (("常规",), ("专项",), ("提级",), ("机动",)),
+    "categories": (("党的领导",), ("群众身边腐败问题",), ("基层党组织建设",)),
+    "townships": (("东城区/城关镇",), ("东城区/新安镇",), ("西城区/河口镇",), ("南山区/南山镇",)),
+}
+# what adds up over each partition: the roster's figures only over unit filters; the inspections'
+# over any; the issue list's over any; coverage over unit filters only (a unit inspected in two
+# rounds is covered in both)
+UNIT_SIDE = ("units_total", "units_covered")
+INSPECTION_SIDE = ("inspections", "issues_found", "clues", "immediate_fixes", "disciplined", "org_handled",
+                   "judicial", "rectified", "funds_recovered")
+LIST_SIDE = ("listed_issues", "overdue", "long_term", "undated")
+
+
+@pytest.mark.parametrize("key", list(PARTITIONS))
+def test_each_filters_parts_add_up_to_the_whole(key):
+    con = loaded(*plain())
+    try:
+        for day in (AS_OF, dt.date(2022, 4, 15)):
+            whole = figures(con, Filters(as_of=day))
+            parts = [figures(con, Filters(as_of=day, **{key: value})) for value in PARTITIONS[key]]
+            keys = (LIST_SIDE if key == "categories" else
+                    (UNIT_SIDE if key in ("unit_types", "townships") else ()) + INSPECTION_SIDE + LIST_SIDE)
+            for k in keys:
+                values = [p[k] for p in parts if p[k] is not None]
+                assert close(sum(values) if values else None, whole[k]), (k, key, day, [p[k] for p in parts])
+            if key != "categories":
+                for k in whole["not_reported"]:
+                    assert sum(p["not_reported"][k] for p in parts) == whole["not_reported"][k], (k, key)
+            if key in ("rounds", "levels", "modes"):  # coverage: a unit counted once in the whole
+                assert sum(p["units_covered"] for p in parts) >= whole["units_covered"]
+                assert all(p["units_total"] == whole["units_total"] for p in parts)
+    finally:
+        con.close()
+
+
+def test_a_year_filter_equals_its_rounds_filter():
+    con = loaded(*plain())
+    try:
+        for year, rnd in ((2021, R1), (2022, R2)):
+            by_year = figures(con, Filters(as_of=AS_OF, year_from=year, year_to=year))
+            by_round = figures(con, Filters(as_of=AS_OF, rounds=(rnd,)))
+            for k in (*UNIT_SIDE, *INSPECTION_SIDE, *LIST_SIDE, "not_reported", "by_level", "by_category",
+                      "rectification_rate", "one_month_rectification_rate", "uncovered", "by_district"):
+                assert by_year[k] == by_round[k], (k, year)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("township", ["东城区/城关镇", "西城区/河口镇"])
+def test_a_township_filter_equals_importing_only_its_rows(township):
+    district, town = township.split("/")
+    whole = loaded(*plain())
+    alone = loaded(roster_file([r for r in ROSTER if r[1] == town]),
+                   inspections_file([r for r in INSPECTIONS if r[7] == town]),
+                   issues_file([r for r in ISSUES if r[2] == town]))
+    try:
+        for f in (Filters(as_of=AS_OF), Filters(as_of=AS_OF, rounds=(R1,)), Filters(as_of=dt.date(2022, 3, 5))):
+            got = figures(whole, Filters(**{**f.__dict__, "districts": (district,), "townships": (township,)}))
+            want = figures(alone, f)
+            assert got == want, f
+    finally:
+        whole.close()
+        alone.close()
+
+
+# ---------------------------------------------------------------- undo, in any order
+
+def state(con) -> dict:
+    """The figures and every page query under a few filters: what undo must give back."""
+    return {str(f): (figures(con, f), pages(con, f))
+            for f in (Filters(as_of=AS_OF), Filters(as_of=AS_OF, districts=("东城区",)),
+                      Filters(as_of=dt.date(2021, 6, 30), levels=("county",)))}
+
+
+def imports_of(*groups) -> tuple:
+    con = memory_store()
+    results = []
+    for files in groups:
+        result = run(con, *files)
+        assert result.status == "imported", result.problems
+        results.append(result)
+    return con, results
+
+
+@pytest.mark.parametrize("undone", [0, 1, 2])
+def test_undoing_any_import_leaves_the_others_standing(undone):
+    """A spoiled first import (A), the corrected files (B: most of their rows the same as A's, so
+    unchanged), a later correction of some inspections (C: most the same as B's). Undoing any one of
+    them gives the figures of the other two imported alone, in order: a row a standing import stated
+    again stays, even when the import that first wrote it is undone."""
+    ins, iss = spoiled()
+    later = [list(r) for r in INSPECTIONS]
+    later[3][9], later[7][10] = 1, 3
+    groups = [[roster_file(), inspections_file(ins), issues_file(iss)],
+              [roster_file(name="名册B.csv"), inspections_file(name="B.csv"), issues_file(name="B问题.csv")],
+              [inspections_file(later[:8], "C.csv")]]
+    con, results = imports_of(*groups)
+    reference, _ = imports_of(*(g for n, g in enumerate(groups) if n != undone))
+    try:
+        undo(con, results[undone].import_id, "tester")
+        assert state(con) == state(reference)
+        # and undoing the others too, latest first, leaves nothing
+        for n in reversed(range(3)):
+            if n != undone:
+                undo(con, results[n].import_id, "tester")
+        empty = figures(con)
+        assert (empty["units_total"], empty["inspections"], empty["listed_issues"] or 0) == (None, 0, 0)
+    finally:
+        con.close()
+        reference.close()
