@@ -179,7 +179,11 @@ NOTE_STARTS = ("填表人", "填报人", "制表人", "审核人", "负责人", 
                "填报单位", "单位(盖章)", "说明", "备注", "注:", "注1", "注、", "填表说明", "制表说明",
                # the signature line of a printed form: 单位负责人：… 审核：… 填表：… 日期：…
                "单位负责人", "主要负责人", "分管领导", "经办人", "统计人", "审核:", "制表:", "填表:", "填报:",
-               "填表日期", "报送日期")
+               "填表日期", "报送日期",
+               # a template's example row, left above the records (示例 / 填写示例 / （示例） in its first cell)
+               "示例", "样例", "范例", "填写示例", "填报示例", "(示例)", "(样例)", "例:", "举例")
+# a first non-empty cell that is only this is a note row too (例 alone: 例行巡察 is no note)
+NOTE_WHOLE = frozenset({"例"})
 # columns that are recognised only to be dropped: serial numbers, and people's names (confidential)
 SERIAL_HEADERS = ("序号", "编号", "顺序号")
 # a count in an issue list, whose rows are one issue each: a row that counts several cannot be split into them

@@ -360,7 +360,7 @@ _NOTE_FIRST = frozenset(m[0] for m in contract.NOTE_STARTS) | frozenset("（")
 
 
 def note_kind(text: str) -> bool:
-    return text.startswith(contract.NOTE_STARTS)
+    return text.startswith(contract.NOTE_STARTS) or text in contract.NOTE_WHOLE
 
 
 def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
@@ -393,7 +393,7 @@ def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
     return "data"
 
 
-KIND_LABELS = {"summary": "合计/小计行", "note": "表外说明行（填表人、审核人、说明等）", "section": "分类标题行",
+KIND_LABELS = {"summary": "合计/小计行", "note": "表外说明行（填表人、审核人、说明、示例等）", "section": "分类标题行",
                "header": "重复的表头行", "title": "表头上方的分块标题行"}
 
 

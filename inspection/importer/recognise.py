@@ -39,7 +39,7 @@ def _classify(headers: list[str], index: dict[str, dict[str, str]] = contract.HE
 # first characters of the summary and note markers; a row whose first cell starts with another
 # character, holds no 计 (合计, 小计, 总计) and fills more than its first two cells is a data row
 _MARKER_START = frozenset(m[0] for m in contract.SUMMARY_MARKERS + contract.SUMMARY_STARTS + contract.NOTE_MARKERS
-                          + contract.NOTE_STARTS + tuple(contract.SUMMARY_WHOLE))
+                          + contract.NOTE_STARTS + tuple(contract.SUMMARY_WHOLE)) | frozenset("（")  # （示例）
 _SECTION_START = frozenset("一二三四五六七八九十百(（0123456789０１２３４５６７８９")
 _ISSUE_COUNT_HEADERS = frozenset(contract.normalise_header(h) for h in contract.ISSUE_COUNT_HEADERS)
 IDENTITY_FIELDS = frozenset({"round", "district", "township", "unit_name", "unit_code"})

@@ -204,3 +204,31 @@ def test_a_time_after_the_feedback_that_could_be_a_date_is_still_refused(con, wr
     result = run(con, roster_csv(), inspections_csv(), InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, rows))))
     assert result.status == "rejected"
     assert [(p.row, p.column, p.value) for p in result.problems] == [(3, "整改时限", written)]
+
+
+# ---------------------------------------------------------------- a template's example row
+
+@pytest.mark.parametrize("marker", ["示例", "例", "填写示例：", "（示例）", "样例"])
+def test_a_templates_example_row_left_above_the_records_is_skipped_not_counted_on_both_csv_paths(monkeypatch,
+                                                                                               marker):
+    """A template sent down by the upper office carries an example row (示例 in its 序号 column); a clerk
+    fills the rows below it. Its made-up unit must not be counted as inspected."""
+    example = [marker, "2020年第一轮", "市级", "市委第一巡察组", "常规", "2020-03-15", "2020-05-20", "东城区", "城关镇",
+               "李家村", 5, 1, 1, 2]
+    rows = [example, [1, *INSPECTION_ROWS[0]], [2, *INSPECTION_ROWS[1]]]
+    result, data = run_both(monkeypatch, [roster_csv()], [
+        InputFile("巡察情况.csv", csv_bytes(table(["序号", *INSPECTION_HEADER], rows)))])
+    assert result.status == "imported", result.problems
+    assert result.skipped == 1 and "示例" in result.warnings[0] and "第 2 行" in result.warnings[0]
+    unit = INSPECTION_COLUMNS.index("unit_name")
+    assert sorted(r[unit] for r in data["inspections"]) == ["张家村", "王庄村"]
+
+
+def test_a_round_whose_first_cell_starts_like_an_example_word_is_still_a_record(con):
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("巡察方式")] = "例行"
+    header = ["巡察方式", *[h for h in INSPECTION_HEADER if h != "巡察方式"]]
+    rows = [[r[INSPECTION_HEADER.index(h)] for h in header] for r in rows]
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(header, rows))))
+    assert result.status == "imported", result.problems
+    assert result.skipped == 0
