@@ -293,7 +293,7 @@ def count_text(value, unit: str, n: int):
     return f"{value}{unit}" if n % 2 else value
 
 
-def real_ledger_words():
+def real_ledger_words(as_csv: bool = False):
     """The header names, layouts and values of "Real ledgers": a title and 填报单位 line, a 序号 column,
     区（县、市） / 镇（街道） / 被巡察村（社区）, 巡察组别, a 巡察时间 range column, 移交问题线索（件）,
     挽回经济损失（元） in yuan, counts written 5个 and /, a 合计 row and a 填表人 line; the issue list with
@@ -338,10 +338,14 @@ def real_ledger_words():
                            "张三"])
     roster_header = ["序号", "所属县（市、区）", "所属乡镇（街道）", "村（社区）党组织", "类型", "是否脱贫村"]
     roster = [[n, *r] for n, r in enumerate(ROSTER, start=1)]
+    issues = table(issue_header, issue_rows, titles=[["巡察反馈问题整改台账"]])
+    if as_csv:
+        return [InputFile("名册.csv", csv_bytes(table(roster_header, roster), "gbk")),
+                InputFile("巡察情况.csv", csv_bytes(inspections, "gbk")),
+                InputFile("问题台账.csv", csv_bytes(issues, "gbk"))]
     return [InputFile("名册.xlsx", xlsx_bytes({"名册": table(roster_header, roster)})),
             InputFile("巡察情况.xlsx", xlsx_bytes({"Sheet1": inspections})),
-            InputFile("问题台账.xlsx", xlsx_bytes({"Sheet1": table(issue_header, issue_rows,
-                                                                   titles=[["巡察反馈问题整改台账"]])}))]
+            InputFile("问题台账.xlsx", xlsx_bytes({"Sheet1": issues}))]
 
 
 STATEMENTS = {
@@ -352,6 +356,7 @@ STATEMENTS = {
     "columns reordered": columns_reordered,
     "GBK, UTF-8 with BOM, GB18030": gbk_and_bom,
     "the words of real ledgers": real_ledger_words,
+    "the words of real ledgers in CSV": lambda: real_ledger_words(as_csv=True),
 }
 
 
@@ -840,3 +845,148 @@ def test_undoing_any_import_leaves_the_others_standing(undone):
     finally:
         con.close()
         reference.close()
+
+
+# ---------------------------------------------------------------- a filter equals importing only its rows
+
+UNIT_OF = {r[2]: r for r in ROSTER}
+SUBSETS = {
+    # name: (filters, roster row ->, inspection row ->, issue row -> kept)
+    "as of 2021-06-01": (Filters(as_of=dt.date(2021, 6, 1)), None,
+                         lambda r: r[4] <= "2021-06-01", None),
+    "as of 2022-03-31": (Filters(as_of=dt.date(2022, 3, 31)), None,
+                         lambda r: r[4] <= "2022-03-31", None),
+    "round 1": (Filters(as_of=AS_OF, rounds=(R1,)), None, lambda r: r[0] == R1, None),
+    "county level": (Filters(as_of=AS_OF, levels=("county",)), None, lambda r: r[1] == "县级", None),
+    "regular mode": (Filters(as_of=AS_OF, modes=("常规",)), None, lambda r: r[3] == "常规", None),
+    "year 2022": (Filters(as_of=AS_OF, year_from=2022), None, lambda r: r[4] >= "2022", None),
+    "villages": (Filters(as_of=AS_OF, unit_types=("村",)), lambda u: u[3] == "村", None, None),
+    "poverty villages": (Filters(as_of=AS_OF, poverty_only=True), lambda u: u[4] == "是", None, None),
+    "one category": (Filters(as_of=AS_OF, categories=("群众身边腐败问题",)), None, None,
+                     lambda s: s[4] == "群众身边腐败问题"),
+}
+# figures a filter on inspections changes by its definition, not by the rows: the plan is left out
+# under a round, year, level or mode filter; under a category filter the inspections' sums stand
+PLAN_LEFT_OUT = ("round 1", "county level", "regular mode", "year 2022")
+
+
+@pytest.mark.parametrize("name", list(SUBSETS))
+def test_a_filter_equals_importing_only_its_rows(name):
+    f, unit_ok, inspection_ok, issue_ok = SUBSETS[name]
+    roster = [u for u in ROSTER if unit_ok is None or unit_ok(u)]
+    names = {u[2] for u in roster}
+    ins = [r for r in INSPECTIONS if r[8] in names and (inspection_ok is None or inspection_ok(r))]
+    kept = {(r[0], r[8]) for r in ins}
+    iss = [s for s in ISSUES if (s[0], s[3]) in kept and (issue_ok is None or issue_ok(s))]
+    whole = loaded(*plain())
+    alone = loaded(roster_file(roster), inspections_file(ins), issues_file(iss))
+    try:
+        unfiltered = Filters(as_of=f.as_of, categories=f.categories)
+        got, want = figures(whole, f), figures(alone, unfiltered)
+        if name in PLAN_LEFT_OUT:
+            assert got["plan"] == [] or all(row["planned_share"] is None for row in got["plan"]), got["plan"]
+            got.pop("plan"), want.pop("plan")
+        assert got == want
+    finally:
+        whole.close()
+        alone.close()
+
+
+# ---------------------------------------------------------------- edge values
+
+def test_issues_found_blank_is_refused_and_0_is_reported():
+    """issues_found is required: a blank (or /) is refused naming the cell, and changes nothing; 0
+    (or 无) is a reported zero, in the level's average."""
+    con = loaded(*plain())
+    try:
+        before = figures(con)
+        for blank in ("", "/"):
+            rows = [list(r) for r in INSPECTIONS]
+            rows[0][9] = blank
+            result = run(con, inspections_file(rows, "blank.csv"))
+            assert result.status == "rejected"
+            assert [(p.row, p.column) for p in result.problems] == [(2, "发现问题数")]
+            assert figures(con) == before
+        rows = [list(r) for r in INSPECTIONS]
+        rows[0][9], rows[0][10] = "无", 0  # 张家村 round 1: no issue found, no clue
+        assert run(con, inspections_file(rows, "zero.csv")).status == "imported"
+        got = figures(con)
+        assert got["issues_found"] == 53 - 5 and got["not_reported"]["issues_found"] == 0
+        assert got["by_level"]["municipal"]["avg_issues_and_clues"] == pytest.approx((28 - 6) / 4)
+    finally:
+        con.close()
+
+
+def test_a_municipal_and_a_county_team_at_one_village_in_one_round():
+    """The contract keys an inspection by (round, unit): both in one import are refused (the same
+    (round, unit) twice); the second in a later import replaces the first (a corrected file)."""
+    twin = list(INSPECTIONS[1])
+    twin[1], twin[2] = "市级", "市委第一巡察组"
+    con = memory_store()
+    try:
+        result = run(con, roster_file(), inspections_file([*INSPECTIONS, twin]), issues_file())
+        assert result.status == "rejected"
+        assert [(p.row, p.column) for p in result.problems] == [(len(INSPECTIONS) + 2, "轮次")]
+        assert figures(con)["inspections"] == 0
+        assert run(con, *plain()).status == "imported"
+        result = run(con, inspections_file([twin], "市级.csv"))
+        assert result.status == "imported" and result.replaced == 1
+        got = figures(con)
+        assert got["inspections"] == 15
+        assert (got["by_level"]["municipal"]["inspections"], got["by_level"]["county"]["inspections"]) == (5, 10)
+    finally:
+        con.close()
+
+
+def test_a_unit_not_in_the_roster_is_refused_with_the_names_meant():
+    con = loaded(*plain())
+    try:
+        before = figures(con)
+        odd = list(INSPECTIONS[1])
+        odd[8] = "李家庄村"
+        result = run(con, inspections_file([odd], "odd.csv"))
+        assert result.status == "rejected"
+        assert "李家村" in (result.problems[0].suggestion or "")
+        assert figures(con) == before
+    finally:
+        con.close()
+
+
+def test_rectified_without_a_date_and_after_the_as_of_day():
+    """An issue 已整改 with no rectified_date counts as rectified whatever the day (once its inspection
+    started) but never within one month; one rectified after the as-of day is open, and overdue when
+    its due date has passed."""
+    con = loaded(*plain())
+    try:
+        unit = {"unit_district": "东城区", "unit_township": "城关镇", "unit_name": "张家村"}
+        rows = store.run_query(con, "unit_issues", {**unit, "as_of": dt.date(2021, 3, 15)}).to_dict("records")
+        undated = [r for r in rows if r["status"] == "rectified" and r["rectified_date"] != r["rectified_date"]
+                   or r["status"] == "rectified" and r["rectified_date"] is None]
+        assert len(undated) == 1 and undated[0]["is_rectified"]
+        hekou = figures(con, Filters(as_of=AS_OF, districts=("西城区",)))
+        assert (hekou["listed_issues"], hekou["overdue"], hekou["rectification_rate"]) == (3, 2, 0)
+        later = figures(con, Filters(as_of=dt.date(2023, 1, 15), districts=("西城区",)))
+        assert (later["overdue"], later["rectification_rate"]) == (1, pytest.approx(1 / 3))
+    finally:
+        con.close()
+
+
+FAST = ("one workbook of three sheets", "places merged down", "Excel 97-2003", "the words of real ledgers")
+
+
+@pytest.mark.parametrize("name", [n for n in [*STATEMENTS, *IMPORTS] if n not in FAST])
+def test_the_vectorised_csv_path_gives_the_same_figures(name, truth_figures, monkeypatch):
+    """Every statement in CSV read by the vectorised path (readers.FAST_CSV_MIN_BYTES = 0: large CSVs
+    take it) as by the row-by-row path."""
+    from inspection import readers
+
+    monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0)
+    groups = IMPORTS[name]() if name in IMPORTS else [STATEMENTS[name]()]
+    con = memory_store()
+    try:
+        for files in groups:
+            result = run(con, *files)
+            assert result.status == "imported", (result.problems, result.warnings)
+        assert figures(con) == truth_figures
+    finally:
+        con.close()
