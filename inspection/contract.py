@@ -35,15 +35,20 @@ class Table:
 
 
 DISTRICT = ("县区", "县(市、区)", "县市区", "区县", "县(区)", "所属县区", "district", "county",
-            "区(县、市)", "县(区、市)", "所属县(市、区)")
+            "区(县、市)", "县(区、市)", "所属县(市、区)",
+            # more that offices write (README, "Header names offices write")
+            "县区名称", "区县名称", "县(市、区)名称", "所在县区", "所在县(市、区)")
 TOWNSHIP = ("乡镇街道", "乡镇(街道)", "乡镇", "街道", "所属乡镇", "township",
-            "镇(街道)", "乡(镇、街道)", "所属乡镇(街道)", "镇街")
+            "镇(街道)", "乡(镇、街道)", "所属乡镇(街道)", "镇街",
+            "乡(镇)", "乡镇名称", "乡镇(街道)名称", "所在乡镇", "所在乡镇(街道)", "街道(乡镇)")
 UNIT_NAME = (
     "对象名称", "村(社区)", "村(社区)名称", "村社区", "党组织名称", "被巡察党组织",
     "被巡察单位", "unit", "unit_name", "被巡察村(社区)", "村(居)", "村居", "村(社区)党组织", "被巡察党组织名称",
+    "巡察对象", "巡察对象名称", "被巡察对象", "被巡察对象名称", "被巡察单位名称", "单位名称", "村(居)名称",
+    "村居名称",
 )
 UNIT_CODE = ("对象编码", "编码", "组织编码", "代码", "unit_code", "code")
-ROUND = ("轮次", "巡察轮次", "批次", "round")
+ROUND = ("轮次", "巡察轮次", "批次", "round", "巡察批次")
 
 
 def _unit_fields(required: bool) -> tuple[Field, ...]:
@@ -67,13 +72,21 @@ ROSTER = Table(
 )
 
 COUNTS = (
-    ("issues_found", True, ("发现问题数", "发现问题", "问题数", "issues", "issues_found"), "发现问题数"),
-    ("clues", False, ("移交问题线索数", "问题线索数", "移交线索", "问题线索", "移交问题线索", "clues"), "移交问题线索数"),
-    ("immediate_fixes", False, ("立行立改数", "立行立改", "immediate_fixes"), "立行立改数"),
-    ("disciplined", False, ("党纪政务处分人数", "党纪政务处分", "处分人数", "disciplined"), "党纪政务处分人数"),
-    ("org_handled", False, ("组织处理人数", "组织处理", "org_handled"), "组织处理人数"),
-    ("judicial", False, ("移交司法机关人数", "移交司法机关", "移交司法", "judicial"), "移交司法机关人数"),
-    ("rectified", False, ("已整改数", "整改完成数", "已整改问题数", "rectified"), "已整改数"),
+    ("issues_found", True, ("发现问题数", "发现问题", "问题数", "issues", "issues_found",
+                            "发现问题数量", "发现问题个数", "发现问题总数", "巡察发现问题", "巡察发现问题数", "问题总数"),
+     "发现问题数"),
+    ("clues", False, ("移交问题线索数", "问题线索数", "移交线索", "问题线索", "移交问题线索", "clues",
+                      "移送问题线索", "移送问题线索数", "移交线索数", "移交纪检监察机关问题线索", "移交纪检监察机关问题线索数",
+                      "移交纪委监委问题线索", "移交纪委监委问题线索数"), "移交问题线索数"),
+    ("immediate_fixes", False, ("立行立改数", "立行立改", "immediate_fixes", "立行立改问题数", "立行立改问题",
+                                "即知即改", "即知即改数"), "立行立改数"),
+    ("disciplined", False, ("党纪政务处分人数", "党纪政务处分", "处分人数", "disciplined", "党纪政务处分人次",
+                            "给予党纪政务处分"), "党纪政务处分人数"),
+    ("org_handled", False, ("组织处理人数", "组织处理", "org_handled", "组织处理人次"), "组织处理人数"),
+    ("judicial", False, ("移交司法机关人数", "移交司法机关", "移交司法", "judicial", "移送司法机关", "移送司法机关人数",
+                         "移送司法", "移交司法机关处理"), "移交司法机关人数"),
+    ("rectified", False, ("已整改数", "整改完成数", "已整改问题数", "rectified", "已整改问题", "已整改数量",
+                          "已整改问题个数", "完成整改数", "已完成整改数", "整改完成问题数"), "已整改数"),
 )
 COUNT_FIELDS = tuple(c[0] for c in COUNTS)
 
@@ -83,16 +96,23 @@ INSPECTIONS = Table(
     (
         Field("round", "key", True, ROUND, "轮次"),
         Field("level", "level", True, ("巡察层级", "层级", "级别", "巡察级别", "level"), "巡察层级"),
-        Field("team", "text", True, ("巡察组", "巡察组名称", "组别", "巡察组别", "team"), "巡察组"),
+        Field("team", "text", True, ("巡察组", "巡察组名称", "组别", "巡察组别", "team", "巡察组组别"), "巡察组"),
         Field("mode", "mode", False, ("巡察方式", "方式", "巡察类型", "巡察形式", "mode"), "巡察方式"),
-        Field("start_date", "date", True, ("开始日期", "开始时间", "进驻时间", "进驻日期", "start", "start_date"), "开始日期"),
-        Field("end_date", "date", False, ("结束日期", "结束时间", "撤离时间", "反馈时间", "end", "end_date"), "结束日期"),
+        Field("start_date", "date", True, ("开始日期", "开始时间", "进驻时间", "进驻日期", "start", "start_date",
+                                           "巡察开始时间", "巡察开始日期"), "开始日期"),
+        Field("end_date", "date", False, ("结束日期", "结束时间", "撤离时间", "反馈时间", "end", "end_date",
+                                          "巡察结束时间", "巡察结束日期", "撤离日期", "反馈日期", "巡察反馈时间", "巡察反馈日期"),
+              "结束日期"),
         # a range column: gives start_date and end_date (the importer splits it; never stored itself)
-        Field("period", "range", False, ("巡察时间", "巡察起止时间", "进驻起止时间"), "巡察时间"),
+        Field("period", "range", False, ("巡察时间", "巡察起止时间", "进驻起止时间", "巡察起止日期", "巡察时间段", "巡察期间"),
+              "巡察时间"),
     )
     + _unit_fields(True)
     + tuple(Field(n, "count", req, h, lab) for n, req, h, lab in COUNTS)
-    + (Field("funds_recovered", "money", False, ("追回资金", "挽回经济损失", "追缴资金", "funds_recovered"), "追回资金(万元)"),),
+    + (Field("funds_recovered", "money", False, ("追回资金", "挽回经济损失", "追缴资金", "funds_recovered",
+                                                 "追回资金数", "收回资金", "挽回损失", "追缴违纪资金", "追缴违纪违规资金",
+                                                 "追回(挽回)经济损失", "挽回(追回)经济损失", "追回(挽回)资金",
+                                                 "追回(挽回)损失"), "追回资金(万元)"),),
 )
 
 ISSUES = Table(

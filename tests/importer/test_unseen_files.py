@@ -232,3 +232,35 @@ def test_a_round_whose_first_cell_starts_like_an_example_word_is_still_a_record(
     result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(header, rows))))
     assert result.status == "imported", result.problems
     assert result.skipped == 0
+
+
+# ---------------------------------------------------------------- header names offices write
+
+def test_a_ledger_in_the_words_of_another_office_gives_every_figure(con):
+    """Every header here was ignored or refused before; an optional figure's column ignored is a figure
+    read as not reported, silently wrong."""
+    header = ["巡察批次", "巡察层级", "巡察组组别", "所在县区", "乡镇名称", "巡察对象名称", "巡察开始时间", "巡察结束时间",
+              "发现问题数量", "移送问题线索数", "立行立改问题数", "党纪政务处分人次", "组织处理人次", "移送司法机关",
+              "已整改问题", "追缴违纪资金（万元）"]
+    rows = [["2021年第一轮", "市级", "市委第一巡察组", "东城区", "城关镇", "张家村", "2021-03-15", "2021-05-20",
+             9, 2, 3, 1, 2, 1, 8, 12.5],
+            ["2021年第一轮", "县级", "县委第二巡察组", "西城区", "河口镇", "王庄村", "2021-03-15", "2021-05-20",
+             4, 0, 1, 0, 0, 0, 4, 0]]
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": table(header, rows)})))
+    assert result.status == "imported", result.problems
+    assert not any("未识别" in w for w in result.warnings), result.warnings
+    assert con.execute(
+        "SELECT unit_name, round, level, team, start_date::VARCHAR, end_date::VARCHAR, issues_found, clues, "
+        "immediate_fixes, disciplined, org_handled, judicial, rectified, funds_recovered FROM inspections "
+        "ORDER BY unit_name").fetchall() == [
+        ("张家村", "2021年第一轮", "municipal", "市委第一巡察组", "2021-03-15", "2021-05-20", 9, 2, 3, 1, 2, 1, 8, 12.5),
+        ("王庄村", "2021年第一轮", "county", "县委第二巡察组", "2021-03-15", "2021-05-20", 4, 0, 1, 0, 0, 0, 4, 0.0)]
+
+
+def test_a_part_of_a_figure_is_not_taken_for_the_figure(con):
+    """党纪处分 alone is a part of 党纪政务处分 (政务处分 beside it): still no header of the figure."""
+    header = [*INSPECTION_HEADER[:11], "党纪处分", "政务处分"]
+    rows = [[*r[:11], 1, 1] for r in INSPECTION_ROWS]
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(header, rows))))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT count(*) FROM inspections WHERE disciplined IS NOT NULL").fetchone() == (0,)
