@@ -65,9 +65,12 @@ ROSTER = Table(
     "对象名册",
     _unit_fields(True)
     + (
-        Field("unit_type", "unit_type", False, ("对象类型", "类型", "单位类型", "unit_type"), "对象类型"),
-        Field("is_poverty_village", "bool", False, ("是否贫困村", "是否脱贫村", "贫困村", "poverty"), "是否贫困村"),
-        Field("is_weak_org", "bool", False, ("是否软弱涣散", "软弱涣散", "weak"), "是否软弱涣散"),
+        Field("unit_type", "unit_type", False, ("对象类型", "类型", "单位类型", "unit_type", "对象类别", "村(社区)类型"),
+              "对象类型"),
+        Field("is_poverty_village", "bool", False, ("是否贫困村", "是否脱贫村", "贫困村", "poverty", "是否为贫困村",
+                                                    "是否建档立卡贫困村", "建档立卡贫困村", "是否为脱贫村"), "是否贫困村"),
+        Field("is_weak_org", "bool", False, ("是否软弱涣散", "软弱涣散", "weak", "是否软弱涣散村", "软弱涣散村",
+                                             "是否软弱涣散党组织", "是否为软弱涣散村"), "是否软弱涣散"),
     ),
 )
 
@@ -121,14 +124,21 @@ ISSUES = Table(
     (Field("round", "key", True, ROUND, "轮次"),)
     + _unit_fields(True)
     + (
-        Field("category", "text", True, ("问题类别", "问题类型", "一级类别", "问题分类", "category"), "问题类别"),
-        Field("subcategory", "text", False, ("二级类别", "问题子类", "具体类别", "subcategory"), "二级类别"),
-        Field("description", "text", False, ("问题描述", "具体问题", "问题表现", "问题内容", "反馈问题", "存在问题", "description"), "问题描述"),
+        Field("category", "text", True, ("问题类别", "问题类型", "一级类别", "问题分类", "category", "一级分类",
+                                         "问题类别(一级)", "一级问题类别", "问题大类"), "问题类别"),
+        Field("subcategory", "text", False, ("二级类别", "问题子类", "具体类别", "subcategory", "二级分类",
+                                             "问题类别(二级)", "二级问题类别", "问题小类"), "二级类别"),
+        Field("description", "text", False, ("问题描述", "具体问题", "问题表现", "问题内容", "反馈问题", "存在问题", "description",
+                                             "反馈问题描述", "巡察反馈问题", "主要问题", "问题具体表现", "具体表现",
+                                             "存在的问题"), "问题描述"),
         # 已整改 / 是否已整改: a column ticked (√) for the issues rectified, blank for the others
         Field("status", "status", False, ("整改状态", "整改情况", "是否整改", "整改进展", "办理状态", "完成情况", "已整改",
-                                          "是否已整改", "是否整改到位", "status"), "整改状态"),
-        Field("due_date", "due", False, ("整改时限", "整改期限", "整改截止日期", "完成时限", "整改时间节点", "due_date"), "整改时限"),
-        Field("rectified_date", "date", False, ("整改完成时间", "完成时间", "销号时间", "实际完成时间", "销号日期", "rectified_date"), "整改完成时间"),
+                                          "是否已整改", "是否整改到位", "status", "是否完成整改", "是否销号", "完成状态"),
+              "整改状态"),
+        Field("due_date", "due", False, ("整改时限", "整改期限", "整改截止日期", "完成时限", "整改时间节点", "due_date",
+                                         "整改完成时限", "计划完成时间", "要求完成时间"), "整改时限"),
+        Field("rectified_date", "date", False, ("整改完成时间", "完成时间", "销号时间", "实际完成时间", "销号日期", "rectified_date",
+                                                "完成日期", "整改完成日期", "实际完成日期", "整改销号时间"), "整改完成时间"),
     ),
 )
 
@@ -258,7 +268,7 @@ def compact_text(value: str) -> str:
 
 
 # a template's marks on its columns: *县区 / 县区* (an asterisk or ※ for a required column), 县区（必填）
-REQUIRED_MARK = re.compile(r"\((必填|必填项|选填|选填项|可选|非必填)\)$")
+REQUIRED_MARK = re.compile(r"\((必填|必填项|选填|选填项|可选|非必填|是/否|是或否|填是或否)\)$")
 HEADER_MARKS = "*※★☆"
 
 

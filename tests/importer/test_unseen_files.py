@@ -264,3 +264,24 @@ def test_a_part_of_a_figure_is_not_taken_for_the_figure(con):
     result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(header, rows))))
     assert result.status == "imported", result.problems
     assert con.execute("SELECT count(*) FROM inspections WHERE disciplined IS NOT NULL").fetchone() == (0,)
+
+
+def test_an_issue_list_and_a_roster_in_the_words_of_another_office_give_every_value(con):
+    roster = table(["所在县区", "乡镇名称", "单位名称", "村（社区）类型", "是否为贫困村（是/否）", "是否软弱涣散村"],
+                   [["东城区", "城关镇", "张家村", "村", "是", "否"], ["西城区", "河口镇", "王庄村", "村", "否", "是"]])
+    issues = table(["巡察批次", "所在县区", "乡镇名称", "巡察对象", "一级分类", "二级分类", "主要问题", "是否完成整改",
+                    "计划完成时间", "实际完成日期"],
+                   [["2021年第一轮", "东城区", "城关镇", "张家村", "基层党组织建设", "组织生活", "会议记录不全", "是",
+                     "2021-08-01", "2021-06-10"],
+                    ["2021年第一轮", "西城区", "河口镇", "王庄村", "群众身边腐败问题", "三资管理", "账目不清", "否",
+                     "2021-09-01", ""]])
+    result = run(con, InputFile("名册.xlsx", xlsx_bytes({"名册": roster})), inspections_csv(),
+                 InputFile("问题清单.xlsx", xlsx_bytes({"问题清单": issues})))
+    assert result.status == "imported", result.problems
+    assert not any("未识别" in w for w in result.warnings), result.warnings
+    assert con.execute("SELECT unit_name, unit_type, is_poverty_village, is_weak_org FROM roster "
+                       "ORDER BY unit_name").fetchall() == [("张家村", "村", True, False), ("王庄村", "村", False, True)]
+    assert con.execute("SELECT category, subcategory, description, status, due_date::VARCHAR, rectified_date::VARCHAR "
+                       "FROM issues ORDER BY unit_id").fetchall() == [
+        ("基层党组织建设", "组织生活", "会议记录不全", "rectified", "2021-08-01", "2021-06-10"),
+        ("群众身边腐败问题", "三资管理", "账目不清", "not_started", "2021-09-01", None)]
