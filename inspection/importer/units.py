@@ -113,11 +113,20 @@ class UnitIndex:
         return None, messages.NOT_IN_ROSTER
 
     def resolve(self, values: dict) -> tuple[str | None, str | None]:
-        """(unit_id, None) or (None, reason)."""
+        """(unit_id, None) or (None, reason). A name written after its own township or district
+        (城关镇张家村, 东城区城关镇张家村, as a 巡察对象 column writes it) that no unit has is the unit of
+        the name without them, when there is one."""
         code, key = values.get("unit_code"), (values["district"], values["township"], values["unit_name"])
         if not self._all and ((code and code not in self._codes) or key not in self._names):
             self.load([(code, *key)])  # not loaded beforehand: one query for this row
-        return self._lookup(code, key)
+        uid, why = self._lookup(code, key)
+        if uid is None and why == messages.NOT_IN_ROSTER and (bare := _without_place(key)):
+            if not self._all and bare not in self._names:
+                self.load([(None, *bare)])
+            found, _ = self._lookup(None, bare)
+            if found is not None:
+                return found, None
+        return uid, why
 
     def suggest(self, values: dict) -> str | None:
         district, township, name = values["district"], values["township"], values["unit_name"]
@@ -135,6 +144,18 @@ class UnitIndex:
         if close:
             hints.append(messages.did_you_mean(close))
         return "；".join(hints) or None
+
+
+def _without_place(key: tuple[str, str, str]) -> tuple[str, str, str] | None:
+    """(district, township, name) with the name's own district and township written before it
+    dropped (东城区城关镇张家村, 城关镇张家村, 东城区张家村), or None."""
+    district, township, name = key
+    if not name:
+        return None
+    for prefix in (district + township, township, district):
+        if prefix and name.startswith(prefix) and len(name) > len(prefix):
+            return district, township, name[len(prefix):]
+    return None
 
 
 def refers_to(problem: Problem, tables: set[str]) -> bool:

@@ -285,3 +285,33 @@ def test_an_issue_list_and_a_roster_in_the_words_of_another_office_give_every_va
                        "FROM issues ORDER BY unit_id").fetchall() == [
         ("基层党组织建设", "组织生活", "会议记录不全", "rectified", "2021-08-01", "2021-06-10"),
         ("群众身边腐败问题", "三资管理", "账目不清", "not_started", "2021-09-01", None)]
+
+
+# ---------------------------------------------------------------- a unit written after its place
+
+@pytest.mark.parametrize("written", ["城关镇张家村", "东城区城关镇张家村", "东城区张家村", "中共城关镇张家村支部委员会"])
+def test_a_unit_written_after_its_own_township_or_district_is_the_roster_unit_on_both_csv_paths(monkeypatch,
+                                                                                              written):
+    """A 巡察对象 column often names the unit in full: 城关镇张家村(党支部)."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("村(社区)")] = written
+    issues = [list(r) for r in ISSUE_ROWS]
+    issues[0][ISSUE_HEADER.index("村(社区)")] = written
+    result, data = run_both(monkeypatch, [roster_csv()], [
+        InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))),
+        InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, issues)))])
+    assert result.status == "imported", result.problems
+    unit = INSPECTION_COLUMNS.index("unit_id")
+    assert sorted(r[unit] for r in data["inspections"]) == ["n:东城区|城关镇|张家村", "n:西城区|河口镇|王庄村"]
+    assert sorted(r[ISSUE_COLUMNS.index("unit_id")] for r in data["issues"]) == [
+        "n:东城区|城关镇|张家村", "n:东城区|城关镇|张家村", "n:西城区|河口镇|王庄村"]
+
+
+@pytest.mark.parametrize("written", ["城关镇", "河口镇张家村", "城关张家村"])
+def test_a_place_alone_or_another_place_before_a_unit_is_still_not_in_the_roster(con, written):
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("村(社区)")] = written
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
+    assert result.status == "rejected"
+    [problem] = result.problems
+    assert (problem.row, problem.value) == (2, written) and "名册中没有" in problem.reason
