@@ -34,6 +34,7 @@ class UnitIndex:
         self.by_code: dict[str, str] = {}
         self.by_name: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         self.names_by_district: dict[str, set[str]] = defaultdict(set)
+        self.townships: set[tuple[str, str]] = set()  # (district, township) of every unit held
         self._con, self._source = con, source
         self._pinned: set[str] = set()  # codes of the incoming units: they win over stored ones
         # what has been read from the store: codes, (district, township, name) keys, whole districts
@@ -53,6 +54,7 @@ class UnitIndex:
                     self._pinned.add(code)
             self.by_name[(district, township, name)].add(unit_id)
             self.names_by_district[district].add(f"{township}/{name}")
+            self.townships.add((district, township))
 
     def extend(self, units) -> None:
         """Add more incoming units (as if given to the constructor)."""
@@ -120,13 +122,45 @@ class UnitIndex:
         if not self._all and ((code and code not in self._codes) or key not in self._names):
             self.load([(code, *key)])  # not loaded beforehand: one query for this row
         uid, why = self._lookup(code, key)
-        if uid is None and why == messages.NOT_IN_ROSTER and (bare := _without_place(key)):
-            if not self._all and bare not in self._names:
-                self.load([(None, *bare)])
-            found, _ = self._lookup(None, bare)
-            if found is not None:
-                return found, None
+        if uid is None and why == messages.NOT_IN_ROSTER:
+            for other in self._spellings(key):
+                if not self._all and other not in self._names:
+                    self.load([(None, *other)])
+                found, _ = self._lookup(None, other)
+                if found is not None:
+                    return found, None
         return uid, why
+
+    def _spellings(self, key: tuple[str, str, str]):
+        """Other keys the same unit may have: its name without its own place written before it, and a
+        district or township no unit has written with or without its suffix (东城 for the one district
+        东城区, 城关镇 for 城关 where 城关 is the one of 城关镇 / 城关乡 / 城关街道 there is)."""
+        district, township, name = key
+        districts = [district]
+        if not self._known_district(district):
+            districts = self._one_of(_suffixed(district, _DISTRICT_SUFFIXES), self._known_district) or districts
+        for d in districts:
+            townships = [township]
+            if not self._known_township(d, township):
+                townships = self._one_of(_suffixed(township, _TOWNSHIP_SUFFIXES),
+                                         lambda t, d=d: self._known_township(d, t)) or townships
+            for t in townships:
+                if (d, t) != (district, township):
+                    yield d, t, name
+                if bare := _without_place((d, t, name)) or _without_place((district, township, name)):
+                    yield d, t, bare[2]
+
+    def _known_district(self, district: str) -> bool:
+        self.load_districts([district])
+        return district in self.names_by_district
+
+    def _known_township(self, district: str, township: str) -> bool:
+        return self._known_district(district) and (district, township) in self.townships
+
+    @staticmethod
+    def _one_of(candidates: list[str], known) -> list[str]:
+        found = [c for c in candidates if known(c)]
+        return found if len(found) == 1 else []
 
     def suggest(self, values: dict) -> str | None:
         district, township, name = values["district"], values["township"], values["unit_name"]
@@ -144,6 +178,18 @@ class UnitIndex:
         if close:
             hints.append(messages.did_you_mean(close))
         return "；".join(hints) or None
+
+
+_DISTRICT_SUFFIXES = ("自治县", "区", "县", "市", "旗")
+_TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
+
+
+def _suffixed(place: str, suffixes: tuple[str, ...]) -> list[str]:
+    """The place written without its suffix (东城区 -> 东城), or with each (东城 -> 东城区, 东城县...)."""
+    for suffix in suffixes:
+        if place.endswith(suffix) and len(place) > len(suffix) + 1:
+            return [place[: -len(suffix)]]
+    return [place + suffix for suffix in suffixes]
 
 
 def _without_place(key: tuple[str, str, str]) -> tuple[str, str, str] | None:

@@ -315,3 +315,48 @@ def test_a_place_alone_or_another_place_before_a_unit_is_still_not_in_the_roster
     assert result.status == "rejected"
     [problem] = result.problems
     assert (problem.row, problem.value) == (2, written) and "名册中没有" in problem.reason
+
+
+@pytest.mark.parametrize(("district", "township"), [("东城", "城关镇"), ("东城区", "城关"), ("东城", "城关")])
+def test_a_district_or_township_written_without_its_suffix_is_the_one_the_roster_has_on_both_csv_paths(
+        monkeypatch, district, township):
+    """The roster says 东城区 / 城关镇; another office's ledger says 东城 / 城关."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("县区")] = district
+    rows[0][INSPECTION_HEADER.index("乡镇街道")] = township
+    result, data = run_both(monkeypatch, [roster_csv()], [
+        InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows)))])
+    assert result.status == "imported", result.problems
+    unit = INSPECTION_COLUMNS.index("unit_id")
+    assert sorted(r[unit] for r in data["inspections"]) == ["n:东城区|城关镇|张家村", "n:西城区|河口镇|王庄村"]
+
+
+def test_a_roster_without_suffixes_takes_a_ledger_with_them(con):
+    header = ["县区", "乡镇街道", "村(社区)"]
+    assert run(con, InputFile("名册.csv", csv_bytes(table(header, [["东城", "城关", "张家村"], ["西城", "河口", "王庄村"]])))
+               ).status == "imported"
+    result = run(con, inspections_csv())
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT count(*) FROM live_inspections WHERE in_roster").fetchone() == (2,)
+
+
+@pytest.mark.parametrize(("district", "township"), [("东城县", "城关镇"), ("东城区", "城关街道"), ("东", "城关镇")])
+def test_another_suffix_or_two_places_it_could_be_are_still_not_in_the_roster(con, district, township):
+    """东城县 is not 东城区, nor 城关街道 城关镇; 城关 where both 城关镇 and 城关乡 exist could be either."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("县区")] = district
+    rows[0][INSPECTION_HEADER.index("乡镇街道")] = township
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
+    assert result.status == "rejected"
+    assert [(p.row, p.value) for p in result.problems] == [(2, "张家村")]
+
+
+def test_a_township_that_could_be_two_of_the_roster_is_still_not_in_it(con):
+    header = ["县区", "乡镇街道", "村(社区)"]
+    roster = [["东城区", "城关镇", "张家村"], ["东城区", "城关乡", "张家村"], ["西城区", "河口镇", "王庄村"]]
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("乡镇街道")] = "城关"
+    result = run(con, InputFile("名册.csv", csv_bytes(table(header, roster))),
+                 InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
+    assert result.status == "rejected"
+    assert [(p.row, p.value) for p in result.problems] == [(2, "张家村")]
