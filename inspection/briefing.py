@@ -20,6 +20,7 @@ from .filters import Filters
 from .i18n import area_label, describe_filters, grained, issues_two_totals, subset_key, t, value
 from .marks import NONE as NO_MARKS
 from .marks import Marks
+from .metrics import issue_list_figures
 from .store import run_query
 
 DEFAULT_TITLE = t("briefing_default_title", "zh")
@@ -173,7 +174,9 @@ def build(source: duckdb.DuckDBPyConnection | Query, filters: Filters, lang: str
         caption=cap, filters=filters, lang=lang, has_roster=bool(head["has_roster"]),
         has_inspections=bool(head["inspections"]),
     )
-    brief.tiles = _tiles(head, lang, filters)
+    # the rectification tile: the chosen issue categories' figures under a category filter, as the
+    # summary text below it and metrics --json (the note on the two issue totals stays whole)
+    brief.tiles = _tiles({**head, **issue_list_figures(con, params, filters, head)}, lang, filters)
     brief.issues_note = issues_two_totals(head, lang)
     monthly = con("coverage_by_month", params)
     brief.slides = [s for s in (

@@ -44,6 +44,24 @@ def records(frame) -> list[dict]:
     return [{k: clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
+# the issue list's figures of headline_totals, which rectification_totals also gives for the chosen
+# issue categories
+LIST_FIGURES = ("listed_issues", "listed_rectified", "overdue", "long_term", "open_in_time", "undated",
+                "listed_with_feedback", "rectified_in_month", "rectification_rate", "rectification_basis",
+                "one_month_rectification_rate")
+
+
+def issue_list_figures(query, params: dict, filters: Filters, head: dict) -> dict:
+    """The issue list's figures under the filters: headline_totals' own (`head`), or under an issue-category
+    filter those of the chosen categories (rectification_totals: headline_totals has no category, and
+    the inspections' counts stay whole). `query`: (name, params) -> DataFrame. The command line, the
+    written report and the tiles of the overview and the briefing read them alike."""
+    if not filters.categories:
+        return {k: head[k] for k in LIST_FIGURES}
+    row = query("rectification_totals", params).iloc[0].to_dict()
+    return {k: row[k] for k in LIST_FIGURES}
+
+
 def compute(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict:
     # by_district and plan stay per district whatever the filters (the dashboard's drill-down grain
     # is for the screen; the JSON keeps one shape)

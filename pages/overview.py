@@ -4,7 +4,7 @@ cumulative coverage against the plan, districts sorted by coverage."""
 import pandas as pd
 import streamlit as st
 
-from inspection import charts, fmt
+from inspection import charts, fmt, metrics
 from inspection.i18n import area_label, area_title, issues_two_totals, subset_key, subset_note, t
 from ui import components as ui
 from ui import registry, state
@@ -66,15 +66,17 @@ def render_kpis(head: dict, periods, lang: str, filters) -> None:
            delta_description=against)
     not_reported(cols[1], head, "immediate_fixes", lang)
     rect_delta = None
-    if now is not None:
+    if now is not None and not filters.categories:  # the periods' rates have no category
         diff = now["rectification_rate"] - before["rectification_rate"]
         if diff == diff:
             rect_delta = fmt.points(diff, lang)
-    ui.kpi(cols[2], t("kpi_rectification", lang), fmt.percent(head["rectification_rate"]), rect_delta,
+    # the issue list's figures: the chosen categories' under a category filter (as metrics --json)
+    listed = metrics.issue_list_figures(state.run_query, filters.params(), filters, head)
+    ui.kpi(cols[2], t("kpi_rectification", lang), fmt.percent(listed["rectification_rate"]), rect_delta,
            delta_description=against)
-    ui.kpi(cols[3], t("overdue", lang), fmt.listed(head["overdue"], head["listed_issues"], lang), None, None)
-    if head["undated"] > 0:  # an overdue count of 0 says nothing of issues with no due date
-        st.caption(t("fu_undated", lang, n=fmt.count(head["undated"], lang)))
+    ui.kpi(cols[3], t("overdue", lang), fmt.listed(listed["overdue"], listed["listed_issues"], lang), None, None)
+    if listed["undated"] > 0:  # an overdue count of 0 says nothing of issues with no due date
+        st.caption(t("fu_undated", lang, n=fmt.count(listed["undated"], lang)))
     if quiet:
         st.caption(quiet)
     if now is not None:

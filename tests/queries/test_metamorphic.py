@@ -348,7 +348,30 @@ def real_ledger_words(as_csv: bool = False):
             InputFile("问题台账.xlsx", xlsx_bytes({"Sheet1": issues}))]
 
 
+def no_level_column():
+    """The level left to the teams' names (市委第N巡察组 municipal, 县委… county), as "Real ledgers" allows."""
+    header = [h for h in INSPECTION_HEADER if h != "巡察层级"]
+    return [roster_file(), InputFile("巡察情况.csv", csv_bytes(table(header, [[r[0], *r[2:]] for r in INSPECTIONS]))),
+            issues_file()]
+
+
+def dates_written_otherwise():
+    """Dates as offices' files hold them: Excel serial numbers, 20210315, 2021年3月15日, 2021/3/15, 2021.3.15."""
+    def written(value, n):
+        if not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value)):
+            return value
+        d = dt.date.fromisoformat(value)
+        return [(d - dt.date(1899, 12, 30)).days, d.strftime("%Y%m%d"), f"{d.year}年{d.month}月{d.day}日",
+                f"{d.year}/{d.month}/{d.day}", f"{d.year}.{d.month}.{d.day}"][n % 5]
+
+    return [roster_file(),
+            inspections_file([[written(v, n + k) for k, v in enumerate(r)] for n, r in enumerate(INSPECTIONS)]),
+            issues_file([[written(v, n + k) for k, v in enumerate(r)] for n, r in enumerate(ISSUES)])]
+
+
 STATEMENTS = {
+    "no level column": no_level_column,
+    "dates written otherwise": dates_written_otherwise,
     "one workbook of three sheets": one_workbook,
     "inspections and issues split by district": split_by_district,
     "one sheet per round, round column kept": lambda: sheet_per_round(True),
@@ -1037,3 +1060,59 @@ def test_undoing_one_of_many_imports_equals_never_making_it(seed):
         finally:
             con.close()
             reference.close()
+
+
+@pytest.mark.parametrize("f", [Filters(as_of=AS_OF), Filters(as_of=AS_OF, categories=("党的领导",)),
+                               Filters(as_of=AS_OF, categories=("群众身边腐败问题", "基层党组织建设"), rounds=(R1,)),
+                               Filters(as_of=AS_OF, districts=("西城区",), rounds=(R2,))],
+                         ids=["all", "one category", "two categories, round 1", "no list"])
+def test_the_briefing_tiles_state_the_command_lines_numbers(f):
+    """The briefing's tiles (and its KPI sheet's raw values) are metrics --json's figures; under an
+    issue-category filter the rectification tile is the chosen categories' (as the summary text under
+    it), while the inspections' sums stay whole."""
+    from inspection import briefing, fmt
+
+    con = loaded(*plain())
+    try:
+        got = figures(con, f)
+        shown = briefing.build(con, f).tiles
+        tiles = {tile.label: tile for tile in shown}
+        assert shown[0].label.startswith("覆盖率") and close(shown[0].raw, got["coverage_rate"])
+        assert tiles["巡察次数"].raw == got["inspections"]
+        assert tiles["发现问题"].raw == got["issues_found"]
+        assert tiles["移交问题线索"].raw == got["clues"]
+        assert tiles["党纪政务处分（人）"].raw == got["disciplined"]
+        rate = tiles["整改完成率"]
+        assert close(rate.raw, got["rectification_rate"]), (rate, got["rectification_rate"])
+        assert rate.detail.endswith(fmt.listed(got["overdue"], got["listed_issues"], "zh")), (rate, got["overdue"])
+        assert f"{got['rectification_rate'] * 100:.1f}%" in report.text(con, f, "zh")
+    finally:
+        con.close()
+
+
+def test_the_overview_tiles_under_a_category_filter_are_the_command_lines(make_app, tmp_path):
+    """The overview's rectification and overdue tiles under an issue-category filter: the chosen
+    categories' figures, as metrics --json (they were every category's); the inspections' sums whole."""
+    from support.apptest import assert_clean
+
+    from inspection import fmt
+
+    db = tmp_path / "store.duckdb"
+    con = store.connect(db)
+    try:
+        assert run(con, *plain()).status == "imported"
+    finally:
+        con.close()
+    f = Filters(as_of=AS_OF, categories=("党的领导",))
+    reader = loaded(*plain())
+    try:
+        want = figures(reader, f)
+    finally:
+        reader.close()
+    at = make_app(db, {"category": "党的领导", "as_of": AS_OF.isoformat()})
+    assert_clean(at)
+    assert at.session_state["_filters"].categories == ("党的领导",)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["整改完成率"] == fmt.percent(want["rectification_rate"]) == "25.0%"
+    assert shown["逾期未整改"] == fmt.count(want["overdue"]) == "2"
+    assert shown["发现问题"] == fmt.count(want["issues_found"]) == "53"
