@@ -420,6 +420,33 @@ def round_from_sheet_name(name: str) -> str | None:
     return match[1] if match else None
 
 
+# a round named inside a title or a file name (东城区委2021年第一轮巡察反馈问题整改台账): 第…轮 with the year or
+# the term (十四届区委) right before it, nothing else of the text
+_ROUND_IN_TEXT = re.compile(r"(?:\d{4}年度?|[一二三四五六七八九十]+届(?:市委|县委|区委|旗委|州委|盟委)?)?"
+                            r"第[0-9一二三四五六七八九十百]+[轮批]")
+
+
+def round_in_text(text: object) -> str | None:
+    """The round a title row or a file name states, or None."""
+    if type(text) is not str or "第" not in text:
+        return None
+    match = _ROUND_IN_TEXT.search(compact(text))
+    return match[0] if match else None
+
+
+def round_from_titles(rows: list[list[object]]) -> str | None:
+    """The round the title rows above a header state (the first one found), or None. A note row
+    (填报单位：…) states none."""
+    for row in rows:
+        first = next((c for c in row if not cells.is_blank(c)), None)
+        if type(first) is str and note_kind(compact(first)):
+            continue
+        for cell in row:
+            if found := round_in_text(cell):
+                return found
+    return None
+
+
 # ---------------------------------------------------------------- the unit a ledger states
 
 # 单位：元, 金额单位：元, 单位：个、元 (a title row or the units row of a statistical form); 填报单位：元宝区委巡察办

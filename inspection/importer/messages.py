@@ -130,6 +130,8 @@ def where(file: str, sheet: str | None) -> str:
 
 
 SHEET_NAME = "工作表名称"
+TITLE_ROW = "表格标题"
+FILE_NAME = "文件名"
 
 
 def issue_count(count: int) -> str:
@@ -139,8 +141,9 @@ def issue_count(count: int) -> str:
 ISSUE_COUNT_HINT = "请把这一行拆成每个问题一行（数量为 1 或删去数量列）后再导入；各村的问题总数请填在巡察情况表的“发现问题数”中"
 
 
-def round_from_sheet(place: str, round_name: str) -> str:
-    return f"{place}：表中没有“轮次”列，各行的轮次按工作表名称取为「{round_name}」"
+def round_from_sheet(place: str, round_name: str, source: str = SHEET_NAME) -> str:
+    """`source`: where the round was read (SHEET_NAME, TITLE_ROW, FILE_NAME)."""
+    return f"{place}：表中没有“轮次”列，各行的轮次按{source}取为「{round_name}」"
 
 
 def duplicate_column(place: str, column: str, first: str) -> str:

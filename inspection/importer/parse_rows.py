@@ -35,7 +35,7 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     if found.level_from_team:
         header_labels["level"] = header_labels["team"]
     if found.round_from_sheet:
-        header_labels["round"] = messages.SHEET_NAME
+        header_labels["round"] = found.round_source
     blank_hint = messages.CSV_BLANK_HINT if not raw.name else None
     labels = found.labels
     rows = raw.rows[header_index + 1:]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import NamedTuple
 
 from .. import cells, contract, layout, mappings, readers
@@ -159,6 +160,7 @@ class Layout:
     # with whatever unit stands on its row)
     twins: dict[str, list[Column]] = field(default_factory=dict)
     round_from_sheet: str | None = None  # no round column: every record is of the round the sheet's name states
+    round_source: str = messages.SHEET_NAME  # where round_from_sheet was read: the sheet's name, a title, the file's
     issue_count: Column | None = None  # an issue list's count column (问题数量): each row must be one issue
 
     @property
@@ -226,9 +228,15 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
             optional.add("level")
         if "start_date" not in columns and "period" in columns:
             optional.add("start_date")
-    sheet_round = None
+    sheet_round, round_source = None, messages.SHEET_NAME
     if table is not contract.ROSTER and "round" not in columns:
+        # the sheet's name (one sheet per round), else a title row above the header (2021年第一轮巡察反馈
+        # 问题整改台账), else the file's name (2021年第一轮巡察情况.csv)
         sheet_round = layout.round_from_sheet_name(raw.name)
+        if not sheet_round and (sheet_round := layout.round_from_titles(raw.rows[:header_index])):
+            round_source = messages.TITLE_ROW
+        if not sheet_round and (sheet_round := layout.round_in_text(PurePath(file).stem)):
+            round_source = messages.FILE_NAME
         if sheet_round:
             optional.add("round")
     sections = table is contract.ISSUES and "category" not in columns
@@ -274,9 +282,9 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     if ignored:
         warnings.append(messages.columns_ignored(messages.where(file, raw.name), ignored))
     if sheet_round:
-        warnings.append(messages.round_from_sheet(messages.where(file, raw.name), sheet_round))
+        warnings.append(messages.round_from_sheet(messages.where(file, raw.name), sheet_round, round_source))
     return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows, twins,
-                  sheet_round, issue_count), None
+                  sheet_round, round_source, issue_count), None
 
 
 AREA_FIELDS = frozenset({"district", "township"})

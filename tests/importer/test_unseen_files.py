@@ -360,3 +360,45 @@ def test_a_township_that_could_be_two_of_the_roster_is_still_not_in_it(con):
                  InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
     assert result.status == "rejected"
     assert [(p.row, p.value) for p in result.problems] == [(2, "张家村")]
+
+
+# ---------------------------------------------------------------- a round stated by a title or a file name
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_ledger_without_a_round_column_takes_the_round_its_title_states(con, kind):
+    titles = [["东城区委2021年第一轮巡察反馈问题整改台账"], ["填报单位：东城区委巡察办"]]
+    rows = table(ISSUE_HEADER[1:], [r[1:] for r in ISSUE_ROWS], titles=titles)
+    data = xlsx_bytes({"Sheet1": rows}) if kind == "xlsx" else csv_bytes(rows, "gbk")
+    result = run(con, roster_csv(), inspections_csv(), InputFile(f"整改台账.{kind}", data))
+    assert result.status == "imported", result.problems
+    assert any("按表格标题取为「2021年第一轮」" in w for w in result.warnings), result.warnings
+    assert con.execute("SELECT DISTINCT round FROM issues").fetchall() == [("2021年第一轮",)]
+
+
+def test_a_csv_without_a_round_column_takes_the_round_its_file_name_states(con):
+    rows = table(INSPECTION_HEADER[1:], [r[1:] for r in INSPECTION_ROWS])
+    result = run(con, roster_csv(), InputFile("东城区2021年第一轮巡察情况.csv", csv_bytes(rows, "gbk")))
+    assert result.status == "imported", result.problems
+    assert any("按文件名取为「2021年第一轮」" in w for w in result.warnings), result.warnings
+    assert con.execute("SELECT DISTINCT round FROM inspections").fetchall() == [("2021年第一轮",)]
+
+
+def test_a_round_column_wins_over_the_title_and_the_sheet_name_over_both(con):
+    titles = [["2020年第三轮巡察情况统计表"]]
+    with_column = InputFile("2019年第一轮.xlsx", xlsx_bytes({"Sheet1": table(INSPECTION_HEADER, INSPECTION_ROWS,
+                                                                              titles=titles)}))
+    assert run(con, roster_csv(), with_column).status == "imported"
+    assert con.execute("SELECT DISTINCT round FROM inspections").fetchall() == [("2021年第一轮",)]
+    rows = [[*r[1:9], 5, 1, 1, 2] for r in INSPECTION_ROWS]  # no round column
+    named = InputFile("2019年第一轮.xlsx", xlsx_bytes({"2022年第二轮": table(INSPECTION_HEADER[1:], rows, titles=titles)}))
+    result = run(con, named)
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT DISTINCT round FROM inspections WHERE superseded_by IS NULL ORDER BY 1").fetchall() == [
+        ("2021年第一轮",), ("2022年第二轮",)]
+
+
+def test_a_title_that_states_no_round_leaves_the_column_missing(con):
+    rows = table(INSPECTION_HEADER[1:], [r[1:] for r in INSPECTION_ROWS], titles=[["东城区巡察情况统计表"]])
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"Sheet1": rows})))
+    assert result.status == "rejected"
+    assert "缺少必填列：轮次" in result.problems[0].reason
