@@ -327,6 +327,7 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
                 UPDATE {table} SET superseded_by = (
                     SELECT min(a.import_id) FROM {table} a WHERE {match} AND a.superseded_by IS NULL)
                 WHERE superseded_by = ?""", [import_id])
+        con.execute("DELETE FROM restated WHERE import_id = ?", [import_id])  # an undone import states nothing
         relink_units(con)
         renumbered = refresh_rounds(con)
         store.refresh_derived(con, "touched_units", renumbered=renumbered)

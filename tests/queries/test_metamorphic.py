@@ -264,10 +264,8 @@ def sheet_per_round(with_round_column: bool):
             sheets[f"{rnd}问题清单"] = table(ISSUE_HEADER, cells(iss))
         else:
             sheets[rnd] = table(INSPECTION_HEADER[1:], cells([r[1:] for r in ins]))
-    files = [InputFile("分轮次.xlsx", xlsx_bytes(sheets))]
-    if not with_round_column:
-        files.append(issues_file())
-    return files
+            sheets[f"{rnd}问题清单"] = table(ISSUE_HEADER[1:], cells([r[1:] for r in iss]))
+    return [InputFile("分轮次.xlsx", xlsx_bytes(sheets))]
 
 
 def columns_reordered():
