@@ -306,6 +306,11 @@ NO_YEAR = ("日期没有年份，只有月和日（Excel 中显示为“3月15�
            "请填写完整日期（如 2021年3月15日），或直接导入 Excel 文件")
 
 
+# the words a clerk writes around a date saying what happened on it: none changes the day
+_DATE_WORDS_BEFORE = re.compile(r"^已?于")
+_DATE_WORDS_AFTER = re.compile(r"(?:\s*[,，]?\s*已?(?:完成整改|整改完成|整改到位|完成|销号|办结|进驻|反馈|撤离))+$")
+
+
 def to_date(value: object) -> dt.date | None:
     if is_blank(value) or _not_reported(value):
         return None
@@ -343,6 +348,10 @@ def to_date(value: object) -> dt.date | None:
                 raise CellError("不是有效日期（月份或日期超出范围）") from None
     if _MONTH_DAY.fullmatch(text):
         raise CellError(*NO_YEAR)
+    # a whole date with what happened on it (2021年6月10日完成, 已于2021.6.10销号, 2021-03-15进驻)
+    bare = _DATE_WORDS_AFTER.sub("", _DATE_WORDS_BEFORE.sub("", text)).strip()
+    if bare != text and _whole_date(bare):
+        return to_date(bare)
     raise CellError("无法识别的日期格式", "请写成 2020-03-15、2020/3/15 或 2020年3月15日")
 
 

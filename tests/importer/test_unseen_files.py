@@ -402,3 +402,26 @@ def test_a_title_that_states_no_round_leaves_the_column_missing(con):
     result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"Sheet1": rows})))
     assert result.status == "rejected"
     assert "缺少必填列：轮次" in result.problems[0].reason
+
+
+# ---------------------------------------------------------------- a date with what happened on it
+
+@pytest.mark.parametrize("written", ["2021年6月10日完成", "2021-06-10 已销号", "已于2021年6月10日完成整改", "2021.6.10已完成",
+                                     "2021年6月10日，已销号"])
+def test_a_completion_date_with_the_word_for_what_happened_is_that_date_on_both_csv_paths(monkeypatch, written):
+    rows = [list(r) for r in ISSUE_ROWS]
+    rows[0][ISSUE_HEADER.index("整改完成时间")] = written
+    result, data = run_both(monkeypatch, [roster_csv(), inspections_csv()],
+                            [InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, rows)))])
+    assert result.status == "imported", result.problems
+    done = ISSUE_COLUMNS.index("rectified_date")
+    assert sorted(str(r[done]) for r in data["issues"] if r[done] is not None) == ["2021-06-10"]
+
+
+@pytest.mark.parametrize("written", ["完成", "2021年6月完成", "2021年6月10日前"])
+def test_a_completion_word_without_a_whole_date_or_a_date_before_which_is_still_refused(con, written):
+    rows = [list(r) for r in ISSUE_ROWS]
+    rows[0][ISSUE_HEADER.index("整改完成时间")] = written
+    result = run(con, roster_csv(), inspections_csv(), InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, rows))))
+    assert result.status == "rejected"
+    assert [(p.row, p.column, p.value) for p in result.problems] == [(2, "整改完成时间", written)]
