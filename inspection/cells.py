@@ -598,9 +598,9 @@ def to_mode(value: object) -> str:
     return contract.normalise_mode(str(to_text(value)))
 
 
-# a status written as a sentence: words of the vocabulary joined (整改完成，已销号 / 已整改、已销号) and a
-# full stop at the end (已整改。)
-_STATUS_JOINS = re.compile(r"[,，、;；/]")
+# a status written as a sentence: words of the vocabulary joined (整改完成，已销号 / 已整改、已销号 / 已整改（已销号）),
+# a date beside them (已整改（2021年6月10日）) and a full stop at the end (已整改。)
+_STATUS_JOINS = re.compile(r"[,，、;；/(]")
 _STATUS_END = re.compile(r"[。.,，、;；!！]+$")
 
 
@@ -613,11 +613,22 @@ def to_status(value: object) -> str:
     except CellError:
         # the same state said in every part (整改完成，已销号 = rectified); parts that disagree or a part
         # the vocabulary does not know leave the whole value refused as written
-        parts = _STATUS_JOINS.split(_STATUS_END.sub("", contract.compact_text(str(value)).lower()))
-        states = {contract.STATUSES.get(part) for part in parts if part}
+        text = _STATUS_END.sub("", contract.compact_text(str(value)).lower().replace(")", ""))
+        parts = [part for part in _STATUS_JOINS.split(text) if part and not _is_date(part)]
+        states = {contract.STATUSES.get(part) for part in parts}
         if len(states) == 1 and None not in states:
             return states.pop()
         raise
+
+
+def _is_date(text: str) -> bool:
+    """A part of a status cell that is a date (已整改（2021年6月10日）): said beside the status, not one."""
+    if not any(ch.isdigit() for ch in text):
+        return False
+    try:
+        return to_date(text) is not None
+    except CellError:
+        return False
 
 
 def to_unit_type(value: object) -> str | None:

@@ -63,6 +63,7 @@ def test_a_currency_sign_with_no_amount_or_a_negative_one_is_refused(con, writte
 @pytest.mark.parametrize(("written", "status"), [
     ("整改完成，已销号", "rectified"), ("已整改、已销号", "rectified"), ("已整改。", "rectified"),
     ("已完成/已销号", "rectified"), ("整改中。", "in_progress"), ("长期坚持；", "long_term"),
+    ("已整改（2021年6月10日）", "rectified"), ("已整改（已销号）", "rectified"),
 ])
 def test_a_status_said_twice_or_ending_in_a_full_stop_is_that_status_on_both_csv_paths(monkeypatch, written,
                                                                                       status):
@@ -75,7 +76,7 @@ def test_a_status_said_twice_or_ending_in_a_full_stop_is_that_status_on_both_csv
     assert sorted(r[column] for r in data["issues"]) == sorted([status, "in_progress", "not_started"])
 
 
-@pytest.mark.parametrize("written", ["已整改，整改中", "已整改并建立长效机制"])
+@pytest.mark.parametrize("written", ["已整改，整改中", "已整改并建立长效机制", "未整改（正在推进）", "已整改（见附件）"])
 def test_a_status_whose_parts_disagree_or_are_unknown_is_still_a_question(con, written):
     rows = [list(r) for r in ISSUE_ROWS]
     rows[0][ISSUE_HEADER.index("整改状态")] = written
