@@ -1114,3 +1114,79 @@ def test_the_overview_tiles_under_a_category_filter_are_the_command_lines(make_a
     assert shown["整改完成率"] == fmt.percent(want["rectification_rate"]) == "25.0%"
     assert shown["逾期未整改"] == fmt.count(want["overdue"]) == "2"
     assert shown["发现问题"] == fmt.count(want["issues_found"]) == "53"
+
+
+CROSS = [Filters(as_of=AS_OF), Filters(as_of=dt.date(2021, 6, 1)), Filters(as_of=AS_OF, rounds=(R2,)),
+         Filters(as_of=AS_OF, levels=("municipal",)), Filters(as_of=AS_OF, districts=("东城区",)),
+         Filters(as_of=AS_OF, districts=("东城区",), townships=("东城区/城关镇",)),
+         Filters(as_of=AS_OF, categories=("群众身边腐败问题",)), Filters(as_of=AS_OF, modes=("专项", "提级")),
+         Filters(as_of=AS_OF, unit_types=("社区",), year_to=2021)]
+
+
+@pytest.mark.parametrize("f", CROSS, ids=[str(n) for n in range(len(CROSS))])
+def test_every_page_table_adds_up_to_the_command_lines_figures(f):
+    """Each page's table or chart, summed over its rows, is the headline figure metrics --json gives
+    under the same filters (at the grain the filters choose)."""
+    con = loaded(*plain())
+    try:
+        got = figures(con, f)
+        page = pages(con, f)
+
+        def total(name, column, where=lambda r: True):
+            return sum(r[column] or 0 for r in page[name] if where(r))
+
+        listed = got["listed_issues"] or 0
+        for name in ("results_by_district", "results_by_team", "results_by_level", "results_by_level_mode",
+                     "units_by_district_round"):
+            assert total(name, "inspections") == got["inspections"], name
+        for name in ("results_by_district", "results_by_team", "results_by_level"):
+            assert total(name, "issues_found") == (got["issues_found"] or 0), name
+            assert total(name, "clues") == (got["clues"] or 0), name
+        for name in ("coverage_by_district", "coverage_by_unit_type", "coverage_by_poverty"):
+            assert total(name, "units_total") == got["units_total"], name
+            assert total(name, "units_covered") == got["units_covered"], name
+        assert len(page["uncovered_units"]) == got["units_total"] - got["units_covered"]
+        for name in ("issues_by_category", "issues_by_round_category", "issues_by_district_category",
+                     "rectification_by_category", "overdue_by_district_category"):
+            column = "listed_issues" if name == "overdue_by_district_category" else "issues"
+            if name != "overdue_by_district_category":  # that one lists only the groups with an overdue issue
+                assert total(name, column) == listed, name
+        for name in ("rectification_by_category", "overdue_by_district_category", "issues_by_category"):
+            assert total(name, "overdue") == got["overdue"], name
+        assert len(page["overdue_issues"]) == got["overdue"]
+        assert total("rectification_by_category", "long_term") == got["long_term"]
+        assert total("issues_by_category", "long_term") == got["long_term"]
+        if listed:
+            assert close(total("rectification_by_category", "rectified") / listed, got["rectification_rate"])
+        months = [r for r in page["coverage_by_month"] if r["day"][:10] <= f.as_of.isoformat()]
+        if months and got["units_total"]:
+            assert months[-1]["units_covered"] <= got["units_covered"]
+            assert page["coverage_by_month"][-1]["units_covered"] == got["units_covered"]
+        totals = page["rectification_totals"][0]
+        for key in ("listed_issues", "overdue", "long_term", "undated", "rectification_rate",
+                    "one_month_rectification_rate"):
+            assert close(totals[key], got[key]) or (totals[key] in (None, 0) and got[key] in (None, 0)), key
+    finally:
+        con.close()
+
+
+@pytest.mark.xfail(strict=True, reason="a due date written relative to the feedback (立行立改, 6月底前, 3个月内) is "
+                   "resolved once, at the issue list's import, from the end_date stored then: an end_date added or "
+                   "corrected by a later inspections file leaves it as it was (no due date, or the old one)")
+@pytest.mark.parametrize("due", ["立行立改", "6月底前", "3个月内"])
+def test_a_due_date_written_from_the_feedback_follows_a_corrected_end_date(due):
+    """The same final content — 石桥村's round-1 inspection ending 2021-07-15, an issue due 立行立改 /
+    6月底前 / 3个月内 — imported at once, or first without the end date and then corrected."""
+    issue = [R1, "南山区", "南山镇", "石桥村", "党的领导", "", "整改中", due, ""]
+    ended = [list(r) for r in INSPECTIONS]
+    ended[6][5] = "2021-07-15"
+    at_once = loaded(roster_file(), inspections_file(ended), issues_file([issue]))
+    corrected = loaded(roster_file(), inspections_file(), issues_file([issue]))
+    try:
+        assert run(corrected, inspections_file([ended[6]], "更正.csv")).status == "imported"
+        f = Filters(as_of=AS_OF)
+        assert (figures(at_once, f)["overdue"], figures(at_once, f)["undated"]) == (1, 0)
+        assert figures(corrected, f) == figures(at_once, f)
+    finally:
+        at_once.close()
+        corrected.close()
