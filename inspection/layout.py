@@ -420,6 +420,32 @@ def round_from_sheet_name(name: str) -> str | None:
     return match[1] if match else None
 
 
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _cn_number(text: str) -> str:
+    """A number in Chinese numerals (九, 十四, 二十三, 一百零二) as digits."""
+    total, digit = 0, 0
+    for char in text:
+        if char in _CN_DIGITS:
+            digit = _CN_DIGITS[char]
+        else:  # 十 / 百
+            total += (digit or 1) * (10 if char == "十" else 100)
+            digit = 0
+    return str(total + digit)
+
+
+def round_key(label: str) -> str:
+    """A round's label with how it is written set aside: spaces, full-width characters, numerals in
+    Chinese or in digits (第一轮 = 第1轮, 十四届 = 14届) and a trailing 巡察. Two labels with the same key
+    are the same round written two ways (the import warns: it keeps labels as written)."""
+    import unicodedata
+
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(label)))
+    text = re.sub(r"(巡察|巡查)$", "", text)
+    return re.sub(r"[〇零一二两三四五六七八九十百]+", lambda m: _cn_number(m[0]), text)
+
+
 # a round named inside a title or a file name (东城区委2021年第一轮巡察反馈问题整改台账): 第…轮 with the year or
 # the term (十四届区委) right before it, nothing else of the text
 _ROUND_IN_TEXT = re.compile(r"(?:\d{4}年度?|[一二三四五六七八九十]+届(?:市委|县委|区委|旗委|州委|盟委)?)?"

@@ -133,6 +133,25 @@ class Loader:
         if rows:
             self.warnings.append(messages.found_changed(rows))
 
+    def _round_spelling_warnings(self) -> None:
+        """New round labels that differ from another round's (stored, or in this import) only in how
+        they are written (第1轮 / 第一轮, a trailing 巡察): kept as written, so a corrected file would add
+        twins of the inspections; the import says so."""
+        from ..layout import round_key
+
+        new = [r for (r,) in self.con.execute(
+            "SELECT DISTINCT round FROM stage_inspections EXCEPT SELECT round FROM inspections "
+            "WHERE superseded_by IS NULL ORDER BY 1").fetchall()]
+        if not new:
+            return
+        known = [r for (r,) in self.con.execute(
+            "SELECT DISTINCT round FROM inspections WHERE superseded_by IS NULL UNION "
+            "SELECT DISTINCT round FROM stage_inspections ORDER BY 1").fetchall()]
+        pairs = [(label, other) for label in new for other in known
+                 if other != label and round_key(other) == round_key(label) and (other not in new or other < label)]
+        if pairs:
+            self.warnings.append(messages.round_spelt_otherwise(pairs))
+
     def _count_warnings(self, frames: dict[str, StagedRows]) -> None:
         """A warning naming the inspections whose issue list has another count than their issues_found."""
         issues, inspections = frames["issues"], frames["inspections"]

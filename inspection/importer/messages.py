@@ -250,6 +250,12 @@ def found_changed(rows: list[tuple]) -> str:
             f"（请核对或一并导入新的问题清单）：{examples}")
 
 
+def round_spelt_otherwise(pairs: list[tuple[str, str]]) -> str:
+    examples = "；".join(f"「{new}」与「{old}」" for new, old in pairs[:5])
+    return (f"{len(pairs)} 个轮次与已有轮次只是写法不同，按写法作为不同的轮次导入（同一巡察会重复计算；"
+            f"如是同一轮次，请撤销本次导入，改为已有的写法再导入）：{examples}")
+
+
 # ---------------------------------------------------------------- results (both languages)
 
 

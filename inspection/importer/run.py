@@ -190,6 +190,7 @@ class Importer(CsvPath, Validator, Loader):
             return ImportResult("unchanged", 0, 0, self.skipped, [], self.warnings, mappings=self.applied.used_list(),
                                 unchanged=unchanged)
         self._changed_count_warnings(plans)
+        self._round_spelling_warnings()
         changes = self.changes(plans)
         self.progress("write", {"rows": added + replaced})
         import_id = self._load(plans, added, replaced, self.skipped, unchanged)

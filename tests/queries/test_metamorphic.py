@@ -1190,3 +1190,24 @@ def test_a_due_date_written_from_the_feedback_follows_a_corrected_end_date(due):
     finally:
         at_once.close()
         corrected.close()
+
+
+@pytest.mark.parametrize("label", ["2021年第1轮", "2021年 第一轮巡察"])
+def test_a_round_written_otherwise_in_a_corrected_file_is_said(label):
+    """The contract keys an inspection by its round as written, so a corrected file that writes the
+    round another way adds twins (every inspection counted twice) — ambiguous in the contract, kept;
+    the import warns, naming both spellings, so the clerk can undo it."""
+    con = loaded(*plain())
+    try:
+        rows = [[label if v == R1 else v for v in r] for r in INSPECTIONS if r[0] == R1]
+        result = run(con, inspections_file(rows, "更正.csv"))
+        assert result.status == "imported" and result.added == len(rows)
+        assert any(f"「{label.replace(' ', '')}」与「{R1}」" in w for w in result.warnings), result.warnings
+        assert figures(con)["inspections"] == 15 + len(rows)
+        undo(con, result.import_id, "tester")
+        assert figures(con) == figures(loaded(*plain()))
+        # written the same way: no warning
+        again = run(con, inspections_file([list(INSPECTIONS[0][:9]) + [6] + list(INSPECTIONS[0][10:])], "x.csv"))
+        assert again.status == "imported" and not any("写法不同" in w for w in again.warnings)
+    finally:
+        con.close()
