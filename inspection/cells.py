@@ -559,6 +559,14 @@ def level_from_team(value: object) -> str:
     raise CellError("无法从巡察组名称判断巡察层级", "请在表中增加“巡察层级”列（市级/县级）")
 
 
+def contract_false(value: object) -> bool:
+    """A yes/no cell that says no (否, N, 0, ×)."""
+    try:
+        return to_bool(value) is False
+    except CellError:
+        return False
+
+
 def to_bool(value: object) -> bool:
     if isinstance(value, bool):
         return value

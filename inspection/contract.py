@@ -231,6 +231,11 @@ HEADER_PARTS = {
 
 MAX_TITLE_ROWS = 10
 
+# a district's and a township's name ends with one of these (东城区, 城关镇): the same place written
+# without it, or with it, is the one the roster has when exactly one fits (importer/units.py)
+DISTRICT_SUFFIXES = ("自治县", "区", "县", "市", "旗")
+TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
+
 # sheets of a workbook that are no ledger, told by their names: an import template's example (its sample
 # rows are no records) and a statistics sheet or pivot table (figures by district, no unit column), which
 # a pivot table's captions (求和项:发现问题数, 行标签) tell too

@@ -394,13 +394,14 @@ def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
 
 
 KIND_LABELS = {"summary": "合计/小计行", "note": "表外说明行（填表人、审核人、说明、示例等）", "section": "分类标题行",
-               "header": "重复的表头行", "title": "表头上方的分块标题行"}
+               "header": "重复的表头行", "title": "表头上方的分块标题行",
+               "empty": "没有填写对象的模板空行（只有序号、预填的地区、轮次、0 或“否”等）"}
 
 
 def skipped_message(where: str, skipped: dict[str, list[int]]) -> str | None:
     """One warning naming the skipped rows by number and kind, never by their text."""
     parts = []
-    for kind in ("summary", "note", "section", "header", "title"):
+    for kind in ("summary", "note", "section", "header", "title", "empty"):
         rows = skipped.get(kind) or []
         if rows:
             shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")

@@ -10,7 +10,7 @@ import pandas as pd
 from .. import cells, contract, layout, mappings, readers
 from . import messages
 from .model import InputFile, Problem, StagedSheet
-from .recognise import _MARKER_START, _recognise, _row_kind, _show
+from .recognise import _MARKER_START, _recognise, _row_kind, _show, _template_row
 from .temp import SQL_TYPES, as_sql_text, insert_frame
 
 # ---------------------------------------------------------------- large CSVs: the vectorised path
@@ -86,13 +86,18 @@ class CsvPath:
                              *(f"strpos(coalesce(c{c}, ''), '{first}') = 0"  # 全县 (contract.SUMMARY_WHOLE)
                                for c in shape.labels if c for first in _WHOLE_FIRST),
                              f"coalesce({', '.join(f'c{c}' for c in range(2, width))}) IS NOT NULL"
-                             if width > 2 else "true"])
+                             if width > 2 else "true",
+                             # a row naming no unit may be an empty template row (`_template_row`)
+                             *(f"nullif(trim(c{shape.columns['unit_name'].index}), '') IS NOT NULL"
+                               for _ in ("unit_name",) if "unit_name" in shape.columns)])
         skipped, extra = 0, []
         skipped_rows: dict[str, list[int]] = defaultdict(list)
         for rowid, *row in con.execute(f"SELECT rowid, * FROM {raw} WHERE rowid > {shape.header_index} "
                                        f"AND NOT ({sure}) ORDER BY rowid").fetchall():
             kind = _row_kind(row, shape.labels)
-            if kind in ("summary", "note", "section"):
+            if kind == "data" and _template_row(row, shape.columns, shape.table):
+                kind = "empty"
+            if kind in ("summary", "note", "section", "empty"):
                 skipped += 1
                 skipped_rows[kind].append(rowid + 1)
             elif kind == "data":

@@ -8,7 +8,7 @@ from collections import defaultdict
 from .. import cells, contract, layout, mappings, readers
 from . import messages
 from .model import ParsedSheet, Problem, Record
-from .recognise import Column, HeaderRows, _maybe_section, _recognise, _row_kind, _show
+from .recognise import Column, HeaderRows, _maybe_section, _recognise, _row_kind, _show, _template_row
 
 
 def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
@@ -61,6 +61,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
             if title == "other":
                 continue  # the other table's title (巡察情况表): the next row refuses the sheet
             kind = "title"  # a block's title (西城区) above its header repeated
+        if kind == "data" and _template_row(row, columns, table):
+            kind = "empty"
         if kind != "data":
             skipped += 1
             skipped_rows[kind].append(row_number)

@@ -50,6 +50,43 @@ _FIGURE_KINDS = frozenset({"count", "money", "date", "due"})
 LABEL_FIELDS = ("district", "township", "unit_name", "round", "team", "category")
 
 
+# what a template fills in down its rows before any record is written: the serial number, the area, the
+# round, a drop-down's first choice (层级, 方式, 状态, 类型, 是否…), a figure's 0
+_PREFILLED_FIELDS = frozenset({"round", "district", "township"})
+_PREFILLED_KINDS = frozenset({"level", "mode", "status"})
+_SERIAL = re.compile(r"^\s*\d+(\.0)?\s*$")
+
+
+def _template_row(row: list[object], columns: dict[str, Column], table: Table) -> bool:
+    """A row of an empty template (序号 numbered down to row 50, a district or 0 filled in ahead): it names
+    no unit and holds nothing a record has beyond what a template fills in. A row that names no unit
+    but has a team, a date, an issue's text, a figure other than 0 or text in a column no field has is
+    a record missing its unit."""
+    def cell(column: Column) -> object:
+        return row[column.index] if column.index < len(row) else None
+
+    unit = columns.get("unit_name")
+    if unit is None or not cells.is_blank(cell(unit)):
+        return False
+    known = {c.index for c in columns.values()}
+    for index, value in enumerate(row):  # elsewhere a serial number at most (text there may be a record's)
+        if index not in known and not cells.is_blank(value) and not _SERIAL.match(str(value)):
+            return False
+    for name, column in columns.items():
+        value = cell(column)
+        if name in _PREFILLED_FIELDS or cells.is_blank(value):
+            continue
+        kind = table.field(name).kind
+        if kind in _PREFILLED_KINDS:
+            continue
+        if kind == "bool" and cells.contract_false(value):  # 否 filled down: yes is the clerk's
+            continue
+        if kind in ("count", "money") and (value == 0 or (type(value) is str and value.strip() in ("0", "0.0", "0.00"))):
+            continue
+        return False
+    return True
+
+
 def _row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
     """'blank', 'summary' (合计/总计/小计), 'note' (填表人, 说明, ...), 'section' (一、… with only the first
     one or two cells filled) or 'data'."""

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import duckdb
 
+from .. import contract
 from . import messages
 from .model import Problem
 from .temp import key_table
@@ -138,11 +139,11 @@ class UnitIndex:
         district, township, name = key
         districts = [district]
         if not self._known_district(district):
-            districts = self._one_of(_suffixed(district, _DISTRICT_SUFFIXES), self._known_district) or districts
+            districts = self._one_of(_suffixed(district, contract.DISTRICT_SUFFIXES), self._known_district) or districts
         for d in districts:
             townships = [township]
             if not self._known_township(d, township):
-                townships = self._one_of(_suffixed(township, _TOWNSHIP_SUFFIXES),
+                townships = self._one_of(_suffixed(township, contract.TOWNSHIP_SUFFIXES),
                                          lambda t, d=d: self._known_township(d, t)) or townships
             for t in townships:
                 if (d, t) != (district, township):
@@ -178,10 +179,6 @@ class UnitIndex:
         if close:
             hints.append(messages.did_you_mean(close))
         return "；".join(hints) or None
-
-
-_DISTRICT_SUFFIXES = ("自治县", "区", "县", "市", "旗")
-_TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
 
 
 def _suffixed(place: str, suffixes: tuple[str, ...]) -> list[str]:

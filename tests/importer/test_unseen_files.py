@@ -426,3 +426,49 @@ def test_a_completion_word_without_a_whole_date_or_a_date_before_which_is_still_
     result = run(con, roster_csv(), inspections_csv(), InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, rows))))
     assert result.status == "rejected"
     assert [(p.row, p.column, p.value) for p in result.problems] == [(2, "整改完成时间", written)]
+
+
+# ---------------------------------------------------------------- a template's rows left empty
+
+def _template_rows(filled: list[list[object]], prefill: dict[int, object], up_to: int = 12) -> list[list[object]]:
+    """序号 numbered down the template past the records, with `prefill` (column -> value) in the empty rows."""
+    rows = [[n + 1, *r] for n, r in enumerate(filled)]
+    for n in range(len(filled) + 1, up_to + 1):
+        row = [n] + [None] * len(INSPECTION_HEADER)
+        for col, value in prefill.items():
+            row[1 + col] = value
+        rows.append(row)
+    return rows
+
+
+@pytest.mark.parametrize("prefill", [
+    {},
+    {INSPECTION_HEADER.index("县区"): "东城区", INSPECTION_HEADER.index("轮次"): "2021年第一轮"},
+    {INSPECTION_HEADER.index("发现问题数"): 0, INSPECTION_HEADER.index("移交问题线索数"): "0",
+     INSPECTION_HEADER.index("巡察层级"): "县级"},
+], ids=["serial", "area-and-round", "zeros-and-level"])
+def test_a_templates_numbered_rows_left_empty_are_skipped_not_refused_on_both_csv_paths(monkeypatch, prefill):
+    """A template comes with 序号 numbered down to row 50 (and the area, the round or 0 filled in ahead); the
+    clerk fills the first rows. The rest name no unit: no records, skipped and reported, never refused."""
+    rows = _template_rows(INSPECTION_ROWS, prefill)
+    result, data = run_both(monkeypatch, [roster_csv()], [
+        InputFile("巡察情况.csv", csv_bytes(table(["序号", *INSPECTION_HEADER], rows)))])
+    assert result.status == "imported", result.problems
+    assert result.skipped == 10 and "模板空行" in result.warnings[-1] and " 10 行（第 4、5、6、" in result.warnings[-1]
+    assert len(data["inspections"]) == 2
+
+
+def test_a_templates_empty_rows_in_a_workbook_are_skipped_too(con):
+    rows = _template_rows(INSPECTION_ROWS, {INSPECTION_HEADER.index("乡镇街道"): "城关镇"})
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": table(["序号", *INSPECTION_HEADER],
+                                                                                          rows)})))
+    assert result.status == "imported", result.problems
+    assert result.skipped == 10
+
+
+@pytest.mark.parametrize(("column", "value"), [("巡察组", "市委第三巡察组"), ("开始日期", "2021-03-15"), ("发现问题数", 3)])
+def test_a_row_naming_no_unit_but_holding_a_record_is_still_refused_for_its_unit(con, column, value):
+    rows = _template_rows(INSPECTION_ROWS, {INSPECTION_HEADER.index(column): value}, up_to=3)
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(["序号", *INSPECTION_HEADER], rows))))
+    assert result.status == "rejected"
+    assert (4, "村(社区)") in [(p.row, p.column) for p in result.problems]
