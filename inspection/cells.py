@@ -199,6 +199,9 @@ def _tick_refused(mark: str, what: str, hint: str) -> CellError:
     return CellError(f"勾选标记「{mark}」不是{what}", hint)
 
 
+PERCENT_HINT = "这一列应填个数或人数：请把单元格格式改为“常规”或“数值”，填写实际数量后再导入"
+
+
 def to_count(value: object) -> int | None:
     if is_blank(value) or _not_reported(value):
         return None
@@ -212,6 +215,9 @@ def to_count(value: object) -> int | None:
         if value < 0:
             raise CellError("数量不能为负数")
         if not float(value).is_integer():
+            if 0 < value < 1:  # a percentage cell shows 0.5 as 50%
+                raise CellError(f"数量应为整数，不能有小数（{value:g} 在百分比格式的单元格中显示为 {value * 100:g}%）",
+                                PERCENT_HINT)
             raise CellError("数量应为整数，不能有小数")
         return _count_in_range(int(value))
     text = _COUNT_UNIT.sub("", _number_text(value))
@@ -226,6 +232,8 @@ def to_count(value: object) -> int | None:
         raise CellError("数量应为整数，不能有小数")
     if mark := _tick(value):
         raise _tick_refused(mark, "数量", "请填写数字（没有时填 0，未统计的留空）")
+    if text.endswith("%") and _DECIMAL.match(text[:-1]):
+        raise CellError("数量不能是百分比", PERCENT_HINT)
     raise CellError("应为数字（非负整数），不能填文字")
 
 

@@ -472,3 +472,17 @@ def test_a_row_naming_no_unit_but_holding_a_record_is_still_refused_for_its_unit
     result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(["序号", *INSPECTION_HEADER], rows))))
     assert result.status == "rejected"
     assert (4, "村(社区)") in [(p.row, p.column) for p in result.problems]
+
+
+# ---------------------------------------------------------------- a percentage where a count belongs
+
+@pytest.mark.parametrize(("cell", "shown"), [(0.5, "0.5"), ("50%", "50%")])
+def test_a_percentage_in_a_count_is_refused_saying_it_is_one(con, cell, shown):
+    """A count column formatted as a percentage shows 0.5 as 50% (a CSV keeps 50%)."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("移交问题线索数")] = cell
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": table(INSPECTION_HEADER, rows)})))
+    assert result.status == "rejected"
+    [problem] = result.problems
+    assert (problem.row, problem.value) == (2, shown)
+    assert "百分比" in problem.reason and "常规" in problem.suggestion
