@@ -4,8 +4,9 @@ ledgers", a wrong file corrected, undone), must give the same figures — the wh
 `metrics --json` prints — and those figures must be the truth worked out by hand from the contract's
 "What the figures mean" (TRUTH below). The filters are checked against each other (districts add
 up to the whole, a district filter is that district's rows alone, drill-down sums, the as-of date
-never takes a covered unit or an issue back, a level filter is the level's row), the written report
-against the command line, and the edge values one by one.
+never takes a covered unit or an issue back, a level filter is the level's row, a filter is importing
+only its rows, every page table adds up to the headline), the written report and the briefing's and
+the overview's tiles against the command line, undo in any order, and the edge values one by one.
 
 test_oracle.py checks random ledgers against a pandas-free oracle; this file does not repeat it: it
 checks that the figures do not depend on how the same content was written down."""
