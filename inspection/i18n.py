@@ -214,6 +214,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "category_filter_active": ("已按问题类别筛选：{cats}（可在侧栏清除）", "Filtered to categories: {cats} (clear in the sidebar)"),
     # compare
     "ratio_tile": ("市级是县级的 {ratio}", "Municipal is {ratio} county"),
+    "level_counts": ("比值所依据的巡察：市级{m}次、县级{c}次。", "The ratios rest on {m} municipal and {c} county "
+                     "inspections."),
+    "level_few": ("{level}巡察只有{n}次：比值会因个别巡察大幅变化，仅供参考。",
+                  "{level} inspections: only {n}. One inspection can move these ratios a lot; use them with care."),
     "avg_issues_and_clues": ("每次巡察问题+线索", "Issues + clues per inspection"),
     "avg_clues": ("每次巡察问题线索", "Clues per inspection"),
     "avg_disciplined": ("每次巡察处分人数", "Disciplined per inspection"),
@@ -711,6 +715,8 @@ LABELS.update({
     "rep_levels": ("市级巡察组开展巡察{m}次，平均发现问题和问题线索数、党纪政务处分人数，分别是同期县级巡察组的{r1}倍、{r2}倍。",
                "Municipal teams carried out {m} inspections; per inspection they found {r1} times the issues and "
                "clues and {r2} times the disciplinary sanctions of the county teams in the same period."),
+    "rep_levels_few": ("{level}巡察仅{n}次，上述倍数仅供参考。", " The {level} averages rest on only {n} inspections: "
+                       "the ratios are indicative only."),
     "rep_levels_one": ("市级巡察组开展巡察{m}次，平均发现问题和问题线索数是同期县级巡察组的{r1}倍。",
                    "Municipal teams carried out {m} inspections; per inspection they found {r1} times the issues "
                    "and clues of the county teams in the same period."),

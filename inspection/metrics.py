@@ -9,6 +9,9 @@ import duckdb
 from .filters import LEVELS, Filters, listing
 from .store import run_query
 
+# below this many inspections of a level, the municipal / county ratios move with one inspection: the
+# compare page and the written report say so beside them
+FEW_INSPECTIONS = 10
 COUNTS = ("issues_found", "clues", "immediate_fixes", "disciplined", "org_handled", "judicial",
           "rectified", "funds_recovered")
 

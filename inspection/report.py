@@ -18,8 +18,8 @@ import duckdb
 import pandas as pd
 
 from .filters import Filters
-from .i18n import describe_filters, join, subset_key, t
-from .metrics import clean
+from .i18n import describe_filters, join, subset_key, t, value
+from .metrics import FEW_INSPECTIONS, clean
 from .store import run_query
 
 Query = Callable[[str, dict], pd.DataFrame]
@@ -176,9 +176,15 @@ def _levels(query: Query, params: dict, lang: str) -> str:
         return ""
     m = count(municipal["inspections"], lang)
     if _missing(municipal.get("ratio_disciplined")):
-        return t("rep_levels_one", lang, m=m, r1=ratio(municipal["ratio_issues_and_clues"]))
-    return t("rep_levels", lang, m=m, r1=ratio(municipal["ratio_issues_and_clues"]),
-              r2=ratio(municipal["ratio_disciplined"]))
+        out = t("rep_levels_one", lang, m=m, r1=ratio(municipal["ratio_issues_and_clues"]))
+    else:
+        out = t("rep_levels", lang, m=m, r1=ratio(municipal["ratio_issues_and_clues"]),
+                r2=ratio(municipal["ratio_disciplined"]))
+    few = min(("municipal", "county"), key=lambda level: rows[level]["inspections"] or 0)
+    if (rows[few]["inspections"] or 0) < FEW_INSPECTIONS:  # 3 municipal inspections gave 9.72倍
+        out += t("rep_levels_few", lang, level=value(few, lang).lower() if lang == "en" else value(few, lang),
+                 n=count(rows[few]["inspections"], lang))
+    return out
 
 
 def _categories(query: Query, params: dict, lang: str) -> str:

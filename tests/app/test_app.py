@@ -375,3 +375,30 @@ def test_coverage_page_shows_the_plan(make_app, demo_copy):
     if not late.empty:
         assert any(late["district"].iloc[0] in w.value for w in at.warning)
     assert at.get("page_link"), "a link to the plan & follow-up page"
+
+
+def test_ratio_tiles_say_how_many_inspections_they_rest_on_and_warn_when_few(make_app, demo_copy):
+    """3 municipal inspections in one township gave 每次巡察处分人数 9.72 倍 with nothing to say that
+    one inspection more or less would change it: the tiles now name both levels' inspections, and
+    warn when a level has fewer than FEW_INSPECTIONS."""
+    con = store.connect(demo_copy, read_only=True)
+    towns = store.run_query(con, "filter_options_by_kind", {}).query("kind == 'township'")
+    few = None
+    for town, district in zip(towns["value"], towns["parent"], strict=True):
+        levels = store.run_query(con, "results_by_level", Filters(districts=(district,), townships=(town,)).params())
+        if set(levels["level"]) == {"municipal", "county"} and levels["inspections"].min() < 10:
+            few = district, town, levels.set_index("level")["inspections"]
+            break
+    whole = store.run_query(con, "results_by_level", Filters().params()).set_index("level")["inspections"]
+    con.close()
+    assert few is not None and whole.min() >= 10
+    at = make_app(demo_copy)
+    at.switch_page("pages/compare.py").run()
+    assert_clean(at)
+    assert any(f"市级{whole['municipal']}次、县级{fmt.number(whole['county'])}次" in c.value for c in at.caption)
+    assert not at.warning
+    at.multiselect(key="district").set_value([few[0]]).run()
+    at.multiselect(key="township").set_value([few[1]]).run()
+    assert_clean(at)
+    assert any(f"市级{few[2]['municipal']}次、县级{few[2]['county']}次" in c.value for c in at.caption)
+    assert any("巡察只有" in w.value and "仅供参考" in w.value for w in at.warning)

@@ -201,3 +201,18 @@ def test_the_rate_from_a_partial_issue_list_says_it_is_the_lists(fresh):
     filters = Filters(as_of=dt.date(2021, 6, 30))
     assert "整改方面，问题清单所列问题整改完成率50.0%" in report.text(con, filters)
     assert "50.0% of the listed issues are rectified" in report.text(con, filters, "en")
+
+
+def test_ratios_resting_on_few_inspections_are_said_to_be_indicative(con):
+    """A township with 3 municipal inspections gave 9.72倍 of the county's disciplinary cases: the
+    sentence says how few they are (metrics.FEW_INSPECTIONS); the whole city's 149 do not."""
+    assert "仅供参考" not in report.text(con, Filters(as_of=AS_OF))
+    towns = store.run_query(con, "filter_options_by_kind", {}).query("kind == 'township'")
+    for town, district in zip(towns["value"], towns["parent"], strict=True):
+        filters = Filters(districts=(district,), townships=(town,), as_of=AS_OF)
+        levels = store.run_query(con, "results_by_level", filters.params()).set_index("level")["inspections"]
+        if set(levels.index) == {"municipal", "county"} and levels.min() < metrics.FEW_INSPECTIONS:
+            break
+    few = levels.idxmin()
+    assert f"{'市级' if few == 'municipal' else '县级'}巡察仅{levels.min()}次，上述倍数仅供参考。" in report.text(con, filters)
+    assert f"The {few} averages rest on only {levels.min()} inspection" in report.text(con, filters, "en")
