@@ -130,6 +130,24 @@ def to_text(value: object) -> str | None:
     return text or None
 
 
+# a line break typed into a cell to wrap it (Alt+Enter: 市委第一\n巡察组), with the spaces around it
+_WRAP = re.compile(r"[^\S\n]*\n\s*")
+
+
+def to_label(value: object) -> str | None:
+    """A name that groups records (a team, an issue category): its line breaks only wrapped the cell,
+    so 市委第一巡察组 written over two lines is the same team (a space between two Latin words)."""
+    text = to_text(value)
+    if not text or "\n" not in text.replace("\r", "\n"):
+        return text
+    parts = _WRAP.split(text.replace("\r\n", "\n").replace("\r", "\n"))
+    out = parts[0]
+    for part in parts[1:]:
+        out += (" " if out[-1:].isascii() and out[-1:].isalnum() and part[:1].isascii() and part[:1].isalnum()
+                else "") + part
+    return out or None
+
+
 def to_key(value: object) -> str | None:
     """An identifier such as a round: text without any whitespace (第 1 轮 = 第1轮)."""
     text = to_text(value)
@@ -708,7 +726,7 @@ _PLAIN_OR_SPACE = _PLAIN + "\\x{20}"
 
 def plain_sql(kind: str, column: str) -> str | None:
     """A SQL condition true when the converter of `kind` returns the cell unchanged, or None."""
-    if kind in ("text", "code"):
+    if kind in ("text", "code", "label"):
         pattern = f"^[{_PLAIN}]([{_PLAIN_OR_SPACE}]*[{_PLAIN}])?$"
     elif kind == "key":
         pattern = f"^[{_PLAIN}]+$"
@@ -723,6 +741,7 @@ def plain_sql(kind: str, column: str) -> str | None:
 
 CONVERTERS = {kind: _refusing_errors(convert) for kind, convert in {
     "text": to_text,
+    "label": to_label,
     "code": to_code,
     "key": to_key,
     "name": to_name,

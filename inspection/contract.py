@@ -14,7 +14,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # text | code | key | name | count | money | date | bool | level | mode | status | unit_type
+    kind: str  # text | label | code | key | name | count | money | date | bool | level | mode | status | unit_type
     required: bool
     headers: tuple[str, ...]
     label: str  # Chinese label used in messages
@@ -99,7 +99,7 @@ INSPECTIONS = Table(
     (
         Field("round", "key", True, ROUND, "轮次"),
         Field("level", "level", True, ("巡察层级", "层级", "级别", "巡察级别", "level"), "巡察层级"),
-        Field("team", "text", True, ("巡察组", "巡察组名称", "组别", "巡察组别", "team", "巡察组组别"), "巡察组"),
+        Field("team", "label", True, ("巡察组", "巡察组名称", "组别", "巡察组别", "team", "巡察组组别"), "巡察组"),
         Field("mode", "mode", False, ("巡察方式", "方式", "巡察类型", "巡察形式", "mode"), "巡察方式"),
         Field("start_date", "date", True, ("开始日期", "开始时间", "进驻时间", "进驻日期", "start", "start_date",
                                            "巡察开始时间", "巡察开始日期"), "开始日期"),
@@ -124,9 +124,9 @@ ISSUES = Table(
     (Field("round", "key", True, ROUND, "轮次"),)
     + _unit_fields(True)
     + (
-        Field("category", "text", True, ("问题类别", "问题类型", "一级类别", "问题分类", "category", "一级分类",
+        Field("category", "label", True, ("问题类别", "问题类型", "一级类别", "问题分类", "category", "一级分类",
                                          "问题类别(一级)", "一级问题类别", "问题大类"), "问题类别"),
-        Field("subcategory", "text", False, ("二级类别", "问题子类", "具体类别", "subcategory", "二级分类",
+        Field("subcategory", "label", False, ("二级类别", "问题子类", "具体类别", "subcategory", "二级分类",
                                              "问题类别(二级)", "二级问题类别", "问题小类"), "二级类别"),
         Field("description", "text", False, ("问题描述", "具体问题", "问题表现", "问题内容", "反馈问题", "存在问题", "description",
                                              "反馈问题描述", "巡察反馈问题", "主要问题", "问题具体表现", "具体表现",

@@ -486,3 +486,20 @@ def test_a_percentage_in_a_count_is_refused_saying_it_is_one(con, cell, shown):
     [problem] = result.problems
     assert (problem.row, problem.value) == (2, shown)
     assert "百分比" in problem.reason and "常规" in problem.suggestion
+
+
+# ---------------------------------------------------------------- a name wrapped over two lines
+
+def test_a_team_or_category_wrapped_over_two_lines_in_its_cell_is_the_same_one(con):
+    """Alt+Enter wraps a long name in its cell (市委第一\\n巡察组); another file writes it on one line."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("巡察组")] = "市委第一\n巡察组"
+    issues = [list(r) for r in ISSUE_ROWS]
+    issues[1][ISSUE_HEADER.index("问题类别")] = "基层党组织\r\n建设"
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": table(INSPECTION_HEADER, rows)})),
+                 InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, issues))))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT team FROM inspections ORDER BY unit_name").fetchall() == [("市委第一巡察组",),
+                                                                                       ("县委第二巡察组",)]
+    assert con.execute("SELECT category, count(*) FROM issues GROUP BY 1 ORDER BY 1").fetchall() == [
+        ("基层党组织建设", 2), ("群众身边腐败问题", 1)]
