@@ -146,6 +146,11 @@ def round_from_sheet(place: str, round_name: str, source: str = SHEET_NAME) -> s
     return f"{place}：表中没有“轮次”列，各行的轮次按{source}取为「{round_name}」"
 
 
+def level_from_title(place: str, level: str) -> str:
+    return (f"{place}：表中没有“巡察层级”列，巡察组名称看不出层级的行（如“第一巡察组”）按表格标题取为"
+            f"「{'市级' if level == 'municipal' else '县级'}」")
+
+
 def duplicate_column(place: str, column: str, first: str) -> str:
     return f"{place}：列「{column}」与「{first}」重复，已忽略后者"
 

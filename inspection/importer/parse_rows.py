@@ -104,8 +104,11 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
             try:
                 values["level"] = cells.level_from_team(values["team"])
             except cells.CellError as exc:
-                problems.append(Problem(file, sheet_label, row_number, header_labels["team"], values["team"],
-                                        exc.reason, exc.suggestion))
+                if found.title_level:  # 第一巡察组 under a title 东城区委…巡察情况
+                    values["level"] = found.title_level
+                else:
+                    problems.append(Problem(file, sheet_label, row_number, header_labels["team"], values["team"],
+                                            exc.reason, exc.suggestion))
         if category is not None and values.get("category") is None:
             values["category"] = category
             if subcategory is not None and values.get("subcategory") is None:

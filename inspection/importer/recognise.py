@@ -198,6 +198,9 @@ class Layout:
     twins: dict[str, list[Column]] = field(default_factory=dict)
     round_from_sheet: str | None = None  # no round column: every record is of the round the sheet's name states
     round_source: str = messages.SHEET_NAME  # where round_from_sheet was read: the sheet's name, a title, the file's
+    # no level column: the level a title row or the 填报单位 line above the header states (东城区委…), for
+    # the rows whose team's name does not tell (第一巡察组)
+    title_level: str | None = None
     issue_count: Column | None = None  # an issue list's count column (问题数量): each row must be one issue
 
     @property
@@ -320,8 +323,25 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         warnings.append(messages.columns_ignored(messages.where(file, raw.name), ignored))
     if sheet_round:
         warnings.append(messages.round_from_sheet(messages.where(file, raw.name), sheet_round, round_source))
+    title_level = _level_from_titles(raw.rows[:header_index]) if "level" in optional else None
+    if title_level:
+        warnings.append(messages.level_from_title(messages.where(file, raw.name), title_level))
     return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows, twins,
-                  sheet_round, round_source, issue_count), None
+                  sheet_round, round_source, title_level, issue_count), None
+
+
+def _level_from_titles(rows: list[list[object]]) -> str | None:
+    """The level the rows above a header state as a team's name would (东城区委2021年第一轮巡察情况,
+    填报单位：东城区委巡察办 = county; 市委巡察… = municipal), the first that tells, or None."""
+    for row in rows:
+        for cell in row:
+            if type(cell) is str and cell.strip():
+                text = layout.compact(cell).split(":", 1)[-1]  # 填报单位：… names the office after its colon
+                try:
+                    return cells.level_from_team(text)
+                except cells.CellError:
+                    continue
+    return None
 
 
 AREA_FIELDS = frozenset({"district", "township"})

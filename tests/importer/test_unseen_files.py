@@ -503,3 +503,46 @@ def test_a_team_or_category_wrapped_over_two_lines_in_its_cell_is_the_same_one(c
                                                                                        ("县委第二巡察组",)]
     assert con.execute("SELECT category, count(*) FROM issues GROUP BY 1 ORDER BY 1").fetchall() == [
         ("基层党组织建设", 2), ("群众身边腐败问题", 1)]
+
+
+# ---------------------------------------------------------------- a level stated by the title
+
+_NO_LEVEL = [h for h in INSPECTION_HEADER if h != "巡察层级"]
+
+
+def _numbered_teams(teams=("第一巡察组", "第二巡察组")) -> list[list[object]]:
+    rows = [[v for h, v in zip(INSPECTION_HEADER, r, strict=True) if h != "巡察层级"] for r in INSPECTION_ROWS]
+    for row, team in zip(rows, teams, strict=True):
+        row[_NO_LEVEL.index("巡察组")] = team
+    return rows
+
+
+@pytest.mark.parametrize(("titles", "level"), [
+    ([["东城区委2021年第一轮巡察情况统计表"]], "county"),
+    ([["2021年第一轮巡察情况统计表"], ["填报单位：东城区委巡察办"]], "county"),
+    ([["市委2021年第一轮巡察情况"]], "municipal"),
+])
+def test_teams_numbered_without_their_committee_take_the_level_the_title_states(con, titles, level):
+    """A county office numbers its teams (第一巡察组) under a title naming the committee (东城区委…)."""
+    data = csv_bytes(table(_NO_LEVEL, _numbered_teams(), titles=titles), "gbk")
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", data))
+    assert result.status == "imported", result.problems
+    assert any("按表格标题取为" in w for w in result.warnings)
+    assert con.execute("SELECT DISTINCT level FROM inspections").fetchall() == [(level,)]
+
+
+def test_a_team_that_names_its_committee_keeps_its_own_level_under_any_title(con):
+    rows = _numbered_teams(("市委第一巡察组", "第二巡察组"))
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": table(
+        _NO_LEVEL, rows, titles=[["东城区委2021年第一轮巡察情况统计表"]])})))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT unit_name, level FROM inspections ORDER BY 1").fetchall() == [
+        ("张家村", "municipal"), ("王庄村", "county")]
+
+
+@pytest.mark.parametrize("titles", [[["舞钢市委巡察办2021年第一轮巡察情况"]], []])
+def test_a_title_that_cannot_tell_the_level_leaves_the_rows_refused_asking_for_the_column(con, titles):
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": table(
+        _NO_LEVEL, _numbered_teams(), titles=titles)})))
+    assert result.status == "rejected"
+    assert all("巡察层级" in p.suggestion for p in result.problems) and len(result.problems) == 2
