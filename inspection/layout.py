@@ -537,3 +537,54 @@ def stated_as_of(rows: list[list[object]]) -> dt.date | None:
                 if cells.MIN_DATE <= day <= cells.MAX_DATE and (found is None or day > found):
                     found = day
     return found
+
+
+# ---------------------------------------------------------------- a group of columns per round
+
+# the fields that place a record (县区, 乡镇, 村(社区), 对象编码, 轮次): a column group never runs over them
+_PLACE_FIELDS = frozenset({"district", "township", "unit_name", "unit_code", "round"})
+
+
+def column_groups(rows: list[list[object]], known: frozenset[str] | set[str] = contract.ALL_HEADERS,
+                  ) -> tuple[int, list[tuple[str, int, int]]] | None:
+    """A wide ledger: (the index of the row of group headings, [(heading as written, first column, last
+    column)]) when a row of the header block names groups of columns (a cell merged over them, or, in
+    a CSV saved from such a sheet, a cell followed by blanks) and the same headers repeat under two
+    groups or more (2021年第一轮巡察 / 2022年第二轮巡察 over 巡察组 发现问题 … each); else None."""
+    found = find_header(rows, known)
+    if found is None:
+        return None
+    bottom, headers, _ = found
+    for index in range(max(0, bottom - MAX_HEADER_ROWS + 1), bottom):
+        groups = _groups_in(rows[index], headers, known)
+        if len(groups) < 2:
+            continue
+        named = [{headers[c] for c in range(first, last + 1) if headers[c] and headers[c] in known}
+                 for _, first, last in groups]
+        if all(names & named[0] for names in named[1:]):
+            return index, groups
+    return None
+
+
+def _groups_in(row: list[object], headers: list[str], known) -> list[tuple[str, int, int]]:
+    """The column groups a header row's cells head: a text that is no column's name over the columns it
+    is merged across (filled into each), or followed by blank cells (a CSV keeps a merged cell's first
+    value only) up to the next filled cell or a column that places the record (县区, 村(社区))."""
+    groups: list[list] = []  # [heading, first, last, by_blanks]
+    open_group = None
+    for col in range(len(headers)):
+        cell = row[col] if col < len(row) else None
+        text = "" if cells.is_blank(cell) else contract.normalise_header(cell)
+        place = any(contract.HEADER_INDEX[t.name].get(headers[col]) in _PLACE_FIELDS for t in contract.TABLES)
+        if text and not known_header(text, known):
+            if open_group and not open_group[3] and open_group[2] == col - 1 and open_group[0] == str(cell).strip():
+                open_group[2] = col  # the merged cell filled into each of its columns
+            else:
+                open_group = [str(cell).strip(), col, col, False]
+                groups.append(open_group)
+        elif not text and open_group and open_group[2] == col - 1 and headers[col] and not place \
+                and (open_group[3] or open_group[1] == col - 1):
+            open_group[2], open_group[3] = col, True
+        else:
+            open_group = None
+    return [(heading, first, last) for heading, first, last, _ in groups if last > first or headers[first]]

@@ -59,6 +59,9 @@ class RawSheet:
     # a formula returning "", or one a program wrote (xlwt) and nothing ever calculated; read as blanks,
     # but a required one is refused naming the formula, not called a cell left empty
     formula_blanks: frozenset = frozenset()
+    # one round's part of a wide ledger (a group of columns per round): the round its group's heading
+    # names and the group's columns (first, last); the other groups' cells are blank
+    round_group: tuple[str, int, int] | None = None
 
 
 # Byte-order marks, longest first (a UTF-32 LE mark starts like a UTF-16 LE one).

@@ -151,6 +151,31 @@ def level_from_title(place: str, level: str) -> str:
             f"「{'市级' if level == 'municipal' else '县级'}」")
 
 
+# a wide ledger: one row per unit, a group of columns per round under a heading naming the round
+GROUP_HEADING = "列组标题"
+
+
+def group_column(heading: str, header: str) -> str:
+    """A column of a round's group as messages name it: the group's heading and its own header."""
+    return f"{heading}/{header}"
+
+
+def wide_rounds(place: str, rounds: list[str]) -> str:
+    shown = "、".join(f"「{r}」" for r in rounds)
+    return (f"{place}：每轮一组列（{shown}），各组按其标题的轮次读作该轮的巡察记录；"
+            "某轮一组全部空白的对象视为该轮未巡察")
+
+
+def wide_not_rounds(headings: list[str], repeated: list[str]) -> str:
+    shown = "、".join(f"「{h}」" for h in headings)
+    return (f"同样的表头（{'、'.join(repeated)}）在 {shown} 下重复：每组列应是一轮巡察，"
+            "但这些分组标题不是各不相同的轮次（如 2021年第一轮巡察），无法判断各组是哪一轮")
+
+
+WIDE_HINT = ("请把每组标题写成各自的轮次（如 2021年第一轮巡察、2022年第二轮巡察），或每轮一个工作表（以轮次命名），"
+             "或改为每个对象每轮一行并增加“轮次”列后再导入")
+
+
 def duplicate_column(place: str, column: str, first: str) -> str:
     return f"{place}：列「{column}」与「{first}」重复，已忽略后者"
 

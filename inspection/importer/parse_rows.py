@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 
@@ -14,6 +15,8 @@ from .recognise import Column, HeaderRows, _maybe_section, _recognise, _row_kind
 def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
                  applied: mappings.Applied | None = None):
     applied = applied or mappings.Applied()
+    if raw.round_group is None and (groups := layout.column_groups(raw.rows, applied.all_headers)):
+        return _parse_wide(file, raw, groups, problems, warnings, applied)
     found, unread = _recognise(file, raw, problems, warnings, applied)
     if found is None:
         return unread
@@ -132,6 +135,59 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     message = layout.skipped_message(messages.where(file, raw.name), skipped_rows)
     if message:
         warnings.append(message)
+    return ParsedSheet(file, raw.name, table, records, skipped), None
+
+
+def _parse_wide(file: str, raw: readers.RawSheet, found: tuple[int, list[tuple[str, int, int]]],
+                problems: list[Problem], warnings: list[str], applied: mappings.Applied):
+    """A wide ledger (one row per unit, a group of columns per round under a heading naming the round,
+    `layout.column_groups`) read as one sheet per round side by side: each group with the columns
+    outside every group (县区, 村(社区)…) is parsed as a sheet of its round, in place (the rows and
+    columns keep their numbers); a unit whose group is blank has no record of that round. Refused,
+    naming why, when the headings are not distinct rounds or a 轮次 column already gives them."""
+    heading_row, groups = found
+    bottom, headers, _ = layout.find_header(raw.rows, applied.all_headers)
+    rounds = [cells.to_key(heading) or "" for heading, _, _ in groups]
+    inside = {c for _, first, last in groups for c in range(first, last + 1)}
+    round_column = any(index.get(h) == "round" for c, h in enumerate(headers) if c not in inside
+                       for index in applied.index.values())
+    if (round_column or len({layout.round_key(r) for r in rounds}) < len(rounds)
+            or not all(layout.round_in_text(r) or layout.round_from_sheet_name(r) for r in rounds)):
+        _, first, last = groups[0]
+        repeated = [h for h in dict.fromkeys(headers[first:last + 1]) if h
+                    and any(h in headers[start:end + 1] for _, start, end in groups[1:])]
+        problems.append(Problem(file, raw.name or None, heading_row + 1, None, None,
+                                messages.wide_not_rounds([h for h, _, _ in groups], repeated), messages.WIDE_HINT))
+        return ParsedSheet(file, raw.name, contract.INSPECTIONS, [], 0), None
+    records, skipped, seen, table = [], 0, set(), None
+    for number, (heading, first, last) in enumerate(groups):
+        others = [c for _, start, end in groups if start != first for c in range(start, end + 1)]
+        rows = []
+        for index, row in enumerate(raw.rows):
+            row = list(row)
+            for c in others:
+                if c < len(row):
+                    row[c] = None
+            if index > bottom and all(cells.is_blank(c) for c in row[first:last + 1]) \
+                    and layout.row_kind(row) == "data":  # not inspected in this round
+                row = [None] * len(row)
+            rows.append(row)
+        part = dataclasses.replace(raw, rows=rows, round_group=(heading, first, last))
+        part_problems: list[Problem] = []
+        part_warnings: list[str] = []
+        parsed, unread = _parse_sheet(file, part, part_problems, part_warnings, applied)
+        for problem in part_problems:  # a place column's problem is every group's: once
+            key = (problem.row, problem.column, problem.value, problem.reason)
+            if key not in seen:
+                seen.add(key)
+                problems.append(problem)
+        warnings.extend(w for w in part_warnings if w not in warnings)
+        if parsed is None:
+            return parsed, unread
+        records.extend(parsed.records)
+        skipped = skipped if number else parsed.skipped  # the same rows in every group: counted once
+        table = parsed.table
+    warnings.append(messages.wide_rounds(messages.where(file, raw.name), rounds))
     return ParsedSheet(file, raw.name, table, records, skipped), None
 
 

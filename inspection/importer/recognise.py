@@ -256,7 +256,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
             if name in IDENTITY_FIELDS or table.field(name).kind in _FIGURE_KINDS:
                 twins.setdefault(name, []).append(Column(col, as_written))
         else:
-            columns[name] = Column(col, as_written)
+            columns[name] = Column(col, _shown_header(raw, col, as_written))
             if table.field(name).kind == "money" and layout.in_yuan(as_written, stated_unit):
                 kinds[name] = "money_yuan"
             elif name == "start_date":  # a start column may hold the whole range (2022年3月1日至4月4日)
@@ -273,6 +273,8 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         # the sheet's name (one sheet per round), else a title row above the header (2021年第一轮巡察反馈
         # 问题整改台账), else the file's name (2021年第一轮巡察情况.csv)
         sheet_round = layout.round_from_sheet_name(raw.name)
+        if raw.round_group:  # a wide ledger's group: the round its heading names
+            sheet_round, round_source = cells.to_key(raw.round_group[0]), messages.GROUP_HEADING
         if not sheet_round and (sheet_round := layout.round_from_titles(raw.rows[:header_index])):
             round_source = messages.TITLE_ROW
         if not sheet_round and (sheet_round := layout.round_in_text(PurePath(file).stem)):
@@ -321,7 +323,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         warnings.append(messages.person_columns_dropped(messages.where(file, raw.name), dropped))
     if ignored:
         warnings.append(messages.columns_ignored(messages.where(file, raw.name), ignored))
-    if sheet_round:
+    if sheet_round and not raw.round_group:  # a wide ledger's rounds have one warning (_parse_wide)
         warnings.append(messages.round_from_sheet(messages.where(file, raw.name), sheet_round, round_source))
     title_level = _level_from_titles(raw.rows[:header_index]) if "level" in optional else None
     if title_level:
@@ -342,6 +344,14 @@ def _level_from_titles(rows: list[list[object]]) -> str | None:
                 except cells.CellError:
                     continue
     return None
+
+
+def _shown_header(raw: readers.RawSheet, col: int, header: str) -> str:
+    """A column's header as messages name it: with its group's heading in a wide ledger's round (the
+    same header is every round's)."""
+    if raw.round_group and raw.round_group[1] <= col <= raw.round_group[2]:
+        return messages.group_column(raw.round_group[0], header)
+    return header
 
 
 AREA_FIELDS = frozenset({"district", "township"})
