@@ -133,9 +133,10 @@ class UnitIndex:
         return uid, why
 
     def _spellings(self, key: tuple[str, str, str]):
-        """Other keys the same unit may have: its name without its own place written before it, and a
-        district or township no unit has written with or without its suffix (东城 for the one district
-        东城区, 城关镇 for 城关 where 城关 is the one of 城关镇 / 城关乡 / 城关街道 there is)."""
+        """Other keys the same unit may have: its name without its own place written before it (or with
+        it, where the roster writes it so), and a district or township no unit has written with or
+        without its suffix (东城 for the one district 东城区, 城关镇 for 城关 where 城关 is the one of
+        城关镇 / 城关乡 / 城关街道 there is)."""
         district, township, name = key
         districts = [district]
         if not self._known_district(district):
@@ -150,6 +151,9 @@ class UnitIndex:
                     yield d, t, name
                 if bare := _without_place((d, t, name)) or _without_place((district, township, name)):
                     yield d, t, bare[2]
+                else:  # the roster writes the place before the name (城关镇张家村) and this row does not
+                    yield d, t, t + name
+                    yield d, t, d + t + name
 
     def _known_district(self, district: str) -> bool:
         self.load_districts([district])

@@ -546,3 +546,13 @@ def test_a_title_that_cannot_tell_the_level_leaves_the_rows_refused_asking_for_t
         _NO_LEVEL, _numbered_teams(), titles=titles)})))
     assert result.status == "rejected"
     assert all("巡察层级" in p.suggestion for p in result.problems) and len(result.problems) == 2
+
+
+def test_a_roster_that_writes_the_township_before_each_name_takes_the_bare_name(con):
+    header = ["县区", "乡镇街道", "村(社区)"]
+    roster = [["东城区", "城关镇", "城关镇张家村"], ["西城区", "河口镇", "河口镇王庄村"]]
+    assert run(con, InputFile("名册.csv", csv_bytes(table(header, roster)))).status == "imported"
+    result = run(con, inspections_csv())
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT unit_name FROM live_inspections ORDER BY 1").fetchall() == [("城关镇张家村",),
+                                                                                          ("河口镇王庄村",)]
