@@ -73,7 +73,7 @@ def _write_problems(path: Path, files: list[importer.InputFile], result: importe
 
 
 def _print_result(result: importer.ImportResult) -> None:
-    labels = {"imported": "已导入", "unchanged": "没有变化（已导入过）", "rejected": "已拒绝，数据库未改动"}
+    labels = {"imported": "已导入", "unchanged": "没有变化（数据已在库中）", "rejected": "已拒绝，数据库未改动"}
     print(f"{labels[result.status]}：{importer.counts_text(result)}"
           + (f"（导入编号 {result.import_id}）" if result.import_id else ""))
     if result.changes:

@@ -249,7 +249,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "ch_township": ("乡镇", "Township"), "ch_unit": ("对象", "Unit"), "ch_field": ("字段", "Field"),
     "ch_old": ("原值", "Was"), "ch_new": ("新值", "Now"),
     "log_unchanged": ("未变", "Unchanged"),
-    "import_unchanged": ("这些文件已经导入过，数据没有变化。", "These files were imported before; nothing changed."),
+    "import_unchanged": ("文件中的数据都已在库中，没有变化。", "Every row of these files is already in the store; nothing "
+                         "changed."),
     "import_rejected": ("导入未执行：发现 {n} 个问题，数据库未作任何修改。请修改后重新导入。",
                         "Not imported: {n} problems found; the store was not changed. Fix them and import again."),
     "problems_download": ("下载问题清单（Excel，原表附错误说明列）", "Download the problems (Excel, input with an error column)"),

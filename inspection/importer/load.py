@@ -133,6 +133,19 @@ class Loader:
         if rows:
             self.warnings.append(messages.found_changed(rows))
 
+    def _roster_kept_warning(self) -> None:
+        """Roster units of the townships a roster file lists that the file leaves out: kept (offices
+        import the roster by district or township, so a unit missing from a file is no deletion), and
+        the import says so instead of a bare 'nothing changed'."""
+        kept = self.con.execute("""
+            SELECT unit_name FROM roster r
+            WHERE r.superseded_by IS NULL
+              AND (r.district, r.township) IN (SELECT DISTINCT district, township FROM stage_roster)
+              AND r.unit_id NOT IN (SELECT unit_id FROM stage_roster)
+            ORDER BY district, township, unit_name""").fetchall()
+        if kept:
+            self.warnings.append(messages.roster_units_kept(len(kept), [n for (n,) in kept]))
+
     def _round_spelling_warnings(self) -> None:
         """New round labels that differ from another round's (stored, or in this import) only in how
         they are written (第1轮 / 第一轮, a trailing 巡察): kept as written, so a corrected file would add

@@ -255,7 +255,7 @@ def sheets_ignored(name: str, count: int) -> str:
     return f"{name}：{count} 个工作表未识别为台账，已忽略"
 
 
-ALREADY_IMPORTED = "这些文件已经导入过，数据没有变化"
+ALREADY_IMPORTED = "文件中的数据都已在库中，没有变化"
 
 
 def more_problems(count: int) -> str:
@@ -284,6 +284,12 @@ def round_spelt_otherwise(pairs: list[tuple[str, str]]) -> str:
     examples = "；".join(f"「{new}」与「{old}」" for new, old in pairs[:5])
     return (f"{len(pairs)} 个轮次与已有轮次只是写法不同，按写法作为不同的轮次导入（同一巡察会重复计算；"
             f"如是同一轮次，请撤销本次导入，改为已有的写法再导入）：{examples}")
+
+
+def roster_units_kept(count: int, names: list[str]) -> str:
+    examples = "、".join(names[:3]) + ("等" if count > 3 else "")
+    return (f"名册文件所列乡镇（街道）中另有 {count} 个对象不在本文件中（{examples}），已保留：名册可按县区、乡镇分批导入，"
+            f"导入只新增和更正对象，不删除未列出的对象")
 
 
 # ---------------------------------------------------------------- results (both languages)

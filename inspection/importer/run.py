@@ -185,6 +185,7 @@ class Importer(CsvPath, Validator, Loader):
         replaced = sum(p.replaced for p in plans.values())
         unchanged = sum(p.unchanged for p in plans.values())
         self._count_warnings(frames)
+        self._roster_kept_warning()
         if added == 0 and replaced == 0:
             self.warnings.insert(0, messages.ALREADY_IMPORTED)
             return ImportResult("unchanged", 0, 0, self.skipped, [], self.warnings, mappings=self.applied.used_list(),

@@ -122,3 +122,17 @@ def test_a_store_of_the_previous_release_gains_the_unchanged_column(tmp_path):
     finally:
         connection.close()
 
+
+
+def test_a_roster_leaving_out_units_of_its_townships_says_they_were_kept(loaded):
+    """A corrected roster without 张家墩社区 kept it (offices import rosters by district or township)
+    and said only 这些文件已经导入过 — of a file never imported. It now names the unit kept; a roster of
+    another township says nothing of 城关镇's units."""
+    result = run(loaded, roster_csv(ROSTER_ROWS[:2]))
+    assert result.status == "unchanged"
+    assert "文件中的数据都已在库中，没有变化" in result.warnings
+    kept = [w for w in result.warnings if "不在本文件中" in w]
+    assert len(kept) == 1 and "1 个对象" in kept[0] and "张家墩社区" in kept[0]
+    assert rows_of(loaded, "SELECT count(*) AS n FROM roster WHERE superseded_by IS NULL")[0]["n"] == len(ROSTER_ROWS)
+    other = run(loaded, roster_csv([ROSTER_ROWS[3]]))
+    assert not any("不在本文件中" in w for w in other.warnings)
