@@ -117,6 +117,11 @@ def decode_text(data: bytes) -> str:
             try:
                 return data[len(bom):].decode(codec)
             except UnicodeDecodeError:
+                if codec == "utf-8" and b"\x00" not in data[:65536]:
+                    # a UTF-8 mark before text in another encoding (a program that writes the mark, then
+                    # GBK for Excel): read as a file without the mark is, with the same checks
+                    data = data[len(bom):]
+                    break
                 raise ReadError(f"文件含有二进制内容，不是文本 CSV（开头是 {label} 的字节顺序标记，内容却不是有效的 "
                                 f"{label} 文本）") from None
     if b"\x00" in data[:65536]:

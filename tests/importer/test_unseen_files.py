@@ -556,3 +556,21 @@ def test_a_roster_that_writes_the_township_before_each_name_takes_the_bare_name(
     assert result.status == "imported", result.problems
     assert con.execute("SELECT unit_name FROM live_inspections ORDER BY 1").fetchall() == [("城关镇张家村",),
                                                                                           ("河口镇王庄村",)]
+
+
+# ---------------------------------------------------------------- a UTF-8 mark before GBK text
+
+def test_a_gbk_csv_behind_a_utf8_byte_order_mark_is_read_as_gbk(con):
+    """Some exporting programs write the UTF-8 mark for Excel and then the text in GBK."""
+    data = b"\xef\xbb\xbf" + csv_bytes(table(INSPECTION_HEADER, INSPECTION_ROWS), "gbk")
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", data))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT unit_name FROM inspections ORDER BY 1").fetchall() == [("张家村",), ("王庄村",)]
+
+
+def test_utf8_and_gbk_mixed_behind_the_mark_are_still_refused_naming_the_line(con):
+    utf8 = csv_bytes(table(INSPECTION_HEADER, INSPECTION_ROWS[:1]), "utf-8")
+    gbk = csv_bytes([INSPECTION_ROWS[1]], "gbk")
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", b"\xef\xbb\xbf" + utf8 + gbk))
+    assert result.status == "rejected"
+    assert "UTF-8" in result.problems[0].reason and "第 3 行" in result.problems[0].reason
