@@ -27,6 +27,13 @@ from inspection.importer.model import INSPECTION_COLUMNS, ISSUE_COLUMNS
 con = pytest.fixture(fresh_store)
 
 
+def issues_with(row: int, column: str, written: str) -> InputFile:
+    """The fixture's issue list as a CSV, its record `row` (0: the first) with `written` under `column`."""
+    rows = [list(r) for r in ISSUE_ROWS]
+    rows[row][ISSUE_HEADER.index(column)] = written
+    return InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, rows)))
+
+
 # ---------------------------------------------------------------- amounts with a currency sign
 
 @pytest.mark.parametrize(("header", "written", "wan_yuan", "encoding"), [
@@ -67,10 +74,8 @@ def test_a_currency_sign_with_no_amount_or_a_negative_one_is_refused(con, writte
 ])
 def test_a_status_said_twice_or_ending_in_a_full_stop_is_that_status_on_both_csv_paths(monkeypatch, written,
                                                                                       status):
-    rows = [list(r) for r in ISSUE_ROWS]
-    rows[0][ISSUE_HEADER.index("整改状态")] = written
     result, data = run_both(monkeypatch, [roster_csv(), inspections_csv()],
-                            [InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, rows)))])
+                            [issues_with(0, "整改状态", written)])
     assert result.status == "imported", result.problems
     column = ISSUE_COLUMNS.index("status")
     assert sorted(r[column] for r in data["issues"]) == sorted([status, "in_progress", "not_started"])
@@ -190,9 +195,7 @@ def test_an_optional_figure_an_xls_keeps_as_a_formula_without_a_result_is_not_re
 ])
 def test_a_due_date_written_as_a_time_after_the_feedback_counts_from_the_end_date(con, written, due):
     """Rectification notices give the time from the feedback (the inspection's end_date, 2021-05-20)."""
-    rows = [list(r) for r in ISSUE_ROWS]
-    rows[1][ISSUE_HEADER.index("整改时限")] = written
-    result = run(con, roster_csv(), inspections_csv(), InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, rows))))
+    result = run(con, roster_csv(), inspections_csv(), issues_with(1, "整改时限", written))
     assert result.status == "imported", result.problems
     assert [str(d) for (d,) in con.execute("SELECT due_date FROM issues ORDER BY unit_id, seq").fetchall()] == [
         "2021-08-01", due, "2021-08-01"]
@@ -200,9 +203,7 @@ def test_a_due_date_written_as_a_time_after_the_feedback_counts_from_the_end_dat
 
 @pytest.mark.parametrize("written", ["3月内", "30日", "0个月"])
 def test_a_time_after_the_feedback_that_could_be_a_date_is_still_refused(con, written):
-    rows = [list(r) for r in ISSUE_ROWS]
-    rows[1][ISSUE_HEADER.index("整改时限")] = written
-    result = run(con, roster_csv(), inspections_csv(), InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, rows))))
+    result = run(con, roster_csv(), inspections_csv(), issues_with(1, "整改时限", written))
     assert result.status == "rejected"
     assert [(p.row, p.column, p.value) for p in result.problems] == [(3, "整改时限", written)]
 
@@ -410,10 +411,8 @@ def test_a_title_that_states_no_round_leaves_the_column_missing(con):
 @pytest.mark.parametrize("written", ["2021年6月10日完成", "2021-06-10 已销号", "已于2021年6月10日完成整改", "2021.6.10已完成",
                                      "2021年6月10日，已销号"])
 def test_a_completion_date_with_the_word_for_what_happened_is_that_date_on_both_csv_paths(monkeypatch, written):
-    rows = [list(r) for r in ISSUE_ROWS]
-    rows[0][ISSUE_HEADER.index("整改完成时间")] = written
     result, data = run_both(monkeypatch, [roster_csv(), inspections_csv()],
-                            [InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, rows)))])
+                            [issues_with(0, "整改完成时间", written)])
     assert result.status == "imported", result.problems
     done = ISSUE_COLUMNS.index("rectified_date")
     assert sorted(str(r[done]) for r in data["issues"] if r[done] is not None) == ["2021-06-10"]
@@ -421,9 +420,7 @@ def test_a_completion_date_with_the_word_for_what_happened_is_that_date_on_both_
 
 @pytest.mark.parametrize("written", ["完成", "2021年6月完成", "2021年6月10日前"])
 def test_a_completion_word_without_a_whole_date_or_a_date_before_which_is_still_refused(con, written):
-    rows = [list(r) for r in ISSUE_ROWS]
-    rows[0][ISSUE_HEADER.index("整改完成时间")] = written
-    result = run(con, roster_csv(), inspections_csv(), InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, rows))))
+    result = run(con, roster_csv(), inspections_csv(), issues_with(0, "整改完成时间", written))
     assert result.status == "rejected"
     assert [(p.row, p.column, p.value) for p in result.problems] == [(2, "整改完成时间", written)]
 

@@ -193,6 +193,14 @@ def pages(con, f: Filters) -> dict:
     return out
 
 
+def assert_same_figures(con, other, f: Filters) -> None:
+    """Two stores give the same metrics and the same rows of every page query under the filters."""
+    assert figures(con, f) == figures(other, f), f
+    got, want = pages(con, f), pages(other, f)
+    for query in want:
+        assert got[query] == want[query], (query, f)
+
+
 def loaded(*files: InputFile):
     con = memory_store()
     result = run(con, *files)
@@ -392,10 +400,7 @@ def test_the_same_content_stated_otherwise_gives_the_same_figures(name, truth_fi
                   Filters(as_of=AS_OF, districts=("东城区",), townships=("东城区/城关镇",)),
                   Filters(as_of=AS_OF, rounds=(R2,), modes=("常规",)), Filters(as_of=dt.date(2021, 6, 30)),
                   Filters(as_of=AS_OF, unit_types=("社区",), poverty_only=False, categories=("党的领导",))):
-            assert figures(con, f) == figures(other, f), f
-            got, want = pages(con, f), pages(other, f)
-            for query in want:
-                assert got[query] == want[query], (query, f)
+            assert_same_figures(con, other, f)
     finally:
         con.close()
         other.close()
@@ -744,10 +749,7 @@ def test_the_same_content_imported_otherwise_gives_the_same_figures(name, truth_
         for f in (Filters(as_of=AS_OF, districts=("东城区",), townships=("东城区/城关镇",)),
                   Filters(as_of=AS_OF, unit_types=("村",), poverty_only=True),
                   Filters(as_of=dt.date(2022, 5, 1), levels=("county",))):
-            assert figures(con, f) == figures(other, f), f
-            got, want = pages(con, f), pages(other, f)
-            for query in want:
-                assert got[query] == want[query], (query, f)
+            assert_same_figures(con, other, f)
     finally:
         con.close()
         other.close()
