@@ -219,6 +219,16 @@ SERIAL_HEADERS = ("序号", "编号", "顺序号")
 # a count in an issue list, whose rows are one issue each: a row that counts several cannot be split into them
 ISSUE_COUNT_HEADERS = ("问题数量", "问题个数", "问题条数", "数量", "个数", "条数")
 PERSON_HEADERS = ("整改责任人", "责任人", "责任领导", "分管领导", "联系人", "经办人", "填表人")
+# more columns that name people or reach them, beyond the contract's list (DOMAIN.md "What is sensitive":
+# names of disciplined people, petitioners and form fillers, clue details, ID and phone numbers): a header
+# holding one of these words is dropped like a person column, unless it counts them (被处分人数, 线索条数)
+PERSON_WORDS = ("姓名", "被处分人", "处分对象", "当事人", "被反映人", "反映人", "举报人", "信访人", "反映对象",
+                "涉及人员", "涉案人员", "村支书", "书记", "主任")
+CONTACT_WORDS = ("身份证", "电话", "手机", "联系方式")
+CLUE_WORDS = ("线索内容", "线索详情", "线索具体", "具体线索", "线索摘要", "线索描述", "反映内容", "反映问题内容",
+              "举报内容", "信访内容")
+# a header ending so counts people or clues: a figure a mapping may name (被处分人数), never a name
+COUNT_ENDINGS = ("数", "数量", "人次", "总数")
 
 # the sub-columns a header is merged over that name fields of their own: a period (巡察时间 over 起 / 止)
 # its start and end, a category (问题类别 over 一级 / 二级) its category and subcategory

@@ -58,9 +58,25 @@ DROPPED_HEADERS = {contract.normalise_header(h) for h in contract.SERIAL_HEADERS
 _PERSON_WORDS = tuple(contract.normalise_header(h) for h in contract.PERSON_HEADERS)
 
 
+def confidential_kind(text: str) -> str | None:
+    """'person' (a column of people's names: the contract's person headers, or a header holding one,
+    整改责任人及电话, 责任领导(签字), or naming people otherwise, 被处分人, 当事人, 书记姓名), 'contact' (ID and
+    phone numbers), 'clue' (clue details: 线索内容, 问题线索具体情况), or None. A header that counts them
+    (被处分人数, 线索条数) is none: a figure, not a name."""
+    if any(word in text for word in _PERSON_WORDS):
+        return "person"
+    if text.endswith(contract.COUNT_ENDINGS):
+        return None
+    for kind, words in (("person", contract.PERSON_WORDS), ("contact", contract.CONTACT_WORDS),
+                        ("clue", contract.CLUE_WORDS)):
+        if any(word in text for word in words):
+            return kind
+    return None
+
+
 def is_person_header(text: str) -> bool:
-    """A person column: its header is one of the contract's, or holds one (整改责任人及电话, 责任领导(签字))."""
-    return any(word in text for word in _PERSON_WORDS)
+    """A column never read: it names people, reaches them or holds clue details (`confidential_kind`)."""
+    return confidential_kind(text) is not None
 
 
 def is_person_cell(cell: object) -> bool:

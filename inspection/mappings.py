@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from . import cells, contract, i18n, lake
+from . import cells, contract, i18n, lake, layout
 from .errors import SettingsError
 from .store import transaction
 
@@ -176,8 +176,9 @@ def checked(mapping: Mapping) -> Mapping:
         if known is not None:
             raise MappingError(f"「{mapping.header}」是数据规范已定义的{table.label}表头（{field_label(table.name, known)}），"
                                "不能再映射")
-        if key in _dropped_headers():
-            raise MappingError(f"「{mapping.header}」是数据规范规定不导入的列（序号或人员姓名），不能映射")
+        if key in _dropped_headers() or layout.is_person_header(key):
+            raise MappingError(f"「{mapping.header}」是数据规范规定不导入的列（序号，或人员姓名、联系方式、问题线索等"
+                               "保密内容），不能映射")
         return Mapping(table.name, target.name, header=key)
     if target.kind not in VOCABULARY_KINDS:
         fields = [f"{t.name}.{f.name}" for t in contract.TABLES for f in t.fields if f.kind in VOCABULARY_KINDS]
@@ -365,6 +366,8 @@ class Applied:
         self.values: dict[tuple[str, str], dict[str, Mapping]] = {}
         for m in found or ():
             if m.kind == "header":  # keyed as the header is looked up now (a mark dropped since: *村名)
+                if layout.is_person_header(header_key(m.header)):
+                    continue  # saved before its column was known to name people: never read (checked())
                 self.headers.setdefault(m.table, {})[header_key(m.header)] = m
             else:
                 self.values.setdefault((m.table, m.field), {})[m.value] = m

@@ -215,8 +215,12 @@ def twin_differs(column: int, first: int, first_value: str) -> str:
             f"但这一行两列的值不同（第 {_column_letter(first)} 列为「{first_value}」）")
 
 
-def person_columns_dropped(place: str, columns: list[str]) -> str:
-    return f"{place}：人员姓名列不导入、不保存：{'、'.join(columns)}"
+# the columns never read, by `layout.confidential_kind`
+CONFIDENTIAL_COLUMNS = {"person": "人员姓名列", "contact": "身份证号、电话等联系方式列", "clue": "问题线索内容列"}
+
+
+def person_columns_dropped(place: str, columns: list[str], kind: str = "person") -> str:
+    return f"{place}：{CONFIDENTIAL_COLUMNS[kind]}不导入、不保存：{'、'.join(columns)}"
 
 
 def columns_ignored(place: str, columns: list[str]) -> str:

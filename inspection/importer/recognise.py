@@ -236,7 +236,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     kinds: dict[str, str] = {}
     stated_unit = layout.stated_money_unit(raw.rows[:header_index + 1])
     twins: dict[str, list[Column]] = {}
-    ignored, dropped = [], []
+    ignored, dropped = [], {}
     issue_count = None
     for col, header in enumerate(headers):
         if not header:
@@ -245,8 +245,8 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         as_written = written[col]
         if name is None and layout.is_serial_header(header):
             continue
-        if name is None and layout.is_person_header(header):
-            dropped.append(as_written)
+        if name is None and (kind := layout.confidential_kind(header)):
+            dropped.setdefault(kind, []).append(as_written)
         elif name is None and table is contract.ISSUES and header in _ISSUE_COUNT_HEADERS and issue_count is None:
             issue_count = Column(col, as_written)
         elif name is None:
@@ -319,8 +319,8 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
             for column in figures if records > 1 else ():
                 problems.append(Problem(file, sheet_label, r0 + 1, column.header, _show(raw.rows[r0][column.index]),
                                         messages.figure_merged_down(r0 + 1, r1 + 1), messages.FIGURE_MERGED_HINT))
-    if dropped:
-        warnings.append(messages.person_columns_dropped(messages.where(file, raw.name), dropped))
+    for kind, columns_dropped in dropped.items():
+        warnings.append(messages.person_columns_dropped(messages.where(file, raw.name), columns_dropped, kind))
     if ignored:
         warnings.append(messages.columns_ignored(messages.where(file, raw.name), ignored))
     if sheet_round and not raw.round_group:  # a wide ledger's rounds have one warning (_parse_wide)

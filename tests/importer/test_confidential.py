@@ -1,0 +1,133 @@
+"""Confidential content in places a ledger really puts it (DOMAIN.md "What is sensitive", DATA_CONTRACT.md
+"Real ledgers"): names of people, clue details, ID and phone numbers are never stored for display, shown in
+a message or a warning, nor written to the problem workbook; the kept original is the one copy.
+
+Each test plants unique fake names (甄某某测试...) and searches everything the import keeps or says."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from support.ledgers import (
+    INSPECTION_HEADER,
+    INSPECTION_ROWS,
+    ISSUE_HEADER,
+    ISSUE_ROWS,
+    csv_bytes,
+    fresh_store,
+    roster_csv,
+    run,
+    table,
+    xlsx_bytes,
+)
+
+from inspection import mappings, problem_report
+from inspection.importer import InputFile
+
+con = pytest.fixture(fresh_store)
+
+ID_NUMBER, PHONE = "110101199001011234", "13800138000"
+
+
+def stored_texts(con) -> str:
+    """Every text cell of every table and view of the store, one per line."""
+    out = []
+    for name, column in con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                                    "WHERE table_schema = 'main' AND data_type = 'VARCHAR'").fetchall():
+        out += [v for (v,) in con.execute(f'SELECT DISTINCT "{column}" FROM "{name}"').fetchall() if v]
+    return "\n".join(out)
+
+
+def said(result) -> str:
+    """Everything the import tells the clerk: the page's and the command line's report (--json)."""
+    return json.dumps(result.to_json(), ensure_ascii=False)
+
+
+def workbook_texts(data: bytes) -> str:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    return "\n".join(str(v) for ws in book for r in ws.iter_rows(values_only=True) for v in r if v is not None)
+
+
+def assert_nowhere(con, result, *secrets: str) -> None:
+    for place, text in (("store", stored_texts(con)), ("report", said(result))):
+        found = [s for s in secrets if s in text]
+        assert not found, (place, found)
+
+
+def inspections(extra: dict[str, list[object]] | None = None) -> InputFile:
+    extra = extra or {}
+    rows = [list(r) + [values[i] for values in extra.values()] for i, r in enumerate(INSPECTION_ROWS)]
+    return InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": table(INSPECTION_HEADER + list(extra), rows)}))
+
+
+def issues(extra: dict[str, list[object]] | None = None, rows=None, header=None) -> InputFile:
+    extra = extra or {}
+    rows = [list(r) + [values[i] for values in extra.values()] for i, r in enumerate(rows or ISSUE_ROWS)]
+    return InputFile("问题清单.csv", csv_bytes(table((header or ISSUE_HEADER) + list(extra), rows), "gbk"))
+
+
+# ---------------------------------------------------------------- columns the contract does not list
+
+PERSON = ["被处分人", "被处分人员姓名", "涉及人员", "当事人", "被反映人", "线索反映对象", "问题线索反映人", "姓名",
+          "职务姓名", "村支书", "书记姓名", "村委会主任"]
+CONTACT = ["联系电话", "手机号", "身份证号"]
+CLUE = ["线索内容", "问题线索具体情况"]
+
+
+@pytest.mark.parametrize("header", PERSON + CONTACT + CLUE)
+def test_a_column_naming_people_is_dropped_under_any_header(con, header):
+    """Listed as a column never read, by its header alone; its values reach neither the store nor a
+    message, in an inspections workbook and in a GBK issue list alike."""
+    secrets = [f"甄{i}测试" for i in range(3)]
+    values = [f"{secrets[0]} {PHONE}", f"{secrets[1]} {ID_NUMBER}", secrets[2]]
+    result = run(con, roster_csv(), inspections({header: values[:2]}), issues({header: values}))
+    assert result.status == "imported", result.problems
+    assert_nowhere(con, result, *secrets, PHONE, ID_NUMBER)
+    dropped = [w for w in result.warnings if "不导入、不保存" in w]
+    assert len(dropped) == 2 and all(w.endswith(f"：{header}") for w in dropped), result.warnings
+    kind = "人员姓名列" if header in PERSON else "联系方式列" if header in CONTACT else "问题线索内容列"
+    assert all(kind in w for w in dropped)
+    assert not any(header in w for w in result.warnings if "未识别的列" in w)
+
+
+def test_a_count_of_people_is_no_person_column(con):
+    """被处分人数 counts people: left unrecognised (a mapping may name it), never dropped as names."""
+    result = run(con, roster_csv(), inspections({"被处分人数": [1, 0]}))
+    assert result.status == "imported", result.problems
+    assert any("未识别的列已忽略：被处分人数" in w for w in result.warnings)
+    mappings.checked(mappings.Mapping("inspections", "judicial", header="被处分人数"))
+
+
+@pytest.mark.parametrize("header", ["被处分人", "姓名", "线索内容", "联系电话"])
+def test_a_column_naming_people_cannot_be_mapped(con, header):
+    """Not to description or any field: a mapping would store the names for display."""
+    with pytest.raises(mappings.MappingError, match="保密内容"):
+        mappings.checked(mappings.Mapping("issues", "description", header=header))
+
+
+def test_a_mapping_saved_before_is_not_applied_to_a_column_naming_people(con):
+    """A store may hold a mapping of 线索内容 to description saved before the rule: it is not applied."""
+    con.execute("INSERT INTO mappings VALUES (1, 'issues', 'description', '线索内容', NULL, NULL, 'admin', now())")
+    secret = "反映甄一测试收受红包"
+    result = run(con, roster_csv(), inspections(), issues({"线索内容": [secret] * 3}))
+    assert result.status == "imported", result.problems
+    assert_nowhere(con, result, "甄一测试")
+    assert not result.mappings
+
+
+def test_the_problem_workbook_of_a_discipline_ledger_leaves_out_its_names(con):
+    """A 审查调查 / 处分决定 ledger (a name per row) read as a roster is refused; the workbook that
+    mirrors it for the clerk leaves the 姓名 column empty."""
+    header = ["序号", "县区", "乡镇街道", "村(社区)", "姓名", "职务", "处分种类"]
+    rows = [[1, "东城区", "城关镇", "张家村", "甄一测试", "村支书", "党内警告"],
+            [2, "东城区", "城关镇", "张家村", "甄二测试", "村主任", "严重警告"]]
+    files = [InputFile("处分决定.csv", csv_bytes(table(header, rows), "gbk"))]
+    result = run(con, *files)
+    assert result.status == "rejected"
+    assert_nowhere(con, result, "甄一测试", "甄二测试")
+    texts = workbook_texts(problem_report.build(files, result.problems))
+    assert "姓名" in texts and "张家村" in texts and "甄一测试" not in texts and "甄二测试" not in texts
