@@ -223,18 +223,42 @@ def read_csv(data: bytes, limits: Limits) -> list[RawSheet]:
         raise ReadError(f"CSV 格式错误：{exc}") from None
     if '="' in text:
         _unwrap_excel_text(rows)
+    if delimiter == "，":
+        _check_full_width_split(rows)
     return [RawSheet("", rows, semicolons=delimiter == ";")]
+
+
+def _check_full_width_split(rows: list[list[str]]) -> None:
+    """A text separated by full-width commas splits a cell holding one (a description: 会议记录不全，账目不清)
+    into two: a record longer than its header is refused (its last cells would be dropped unseen)."""
+    found = layout.find_header(rows[: contract.MAX_TITLE_ROWS + layout.MAX_HEADER_ROWS + 1])
+    if found is None:
+        return
+    width = len(found[1])
+    while width and not found[2][width - 1]:
+        width -= 1
+    longer = [number for number, row in enumerate(rows[found[0] + 1:], start=found[0] + 2)
+              if any(str(cell).strip() for cell in row[width:])]
+    if longer:
+        shown = "、".join(str(n) for n in longer[:10]) + ("等" if len(longer) > 10 else "")
+        raise ReadError(f"文件以全角逗号「，」分隔各列，第 {shown} 行分出的列比表头多（单元格内的文字含有全角逗号）："
+                        "请把这些单元格用英文双引号括起来（如 \"会议记录不全，账目不清\"），或改用英文逗号分隔各列，再导入")
 
 
 def _delimiter(sample: str) -> str:
     """A tab when a CSV's first characters hold more tabs than commas (Excel's "Unicode 文本"); a
-    semicolon when its header splits into the contract's columns at semicolons and not at commas
-    (Excel's "CSV" where the list separator is ";"); else a comma."""
+    semicolon, a bar or a full-width comma when its header splits into the contract's columns there
+    and not at commas (Excel's "CSV" where the list separator is ";"; a web system's "|" export; a
+    text typed by hand with "，"); else a comma."""
     if sample.count("\t") > sample.count(",") and sample.count("\t") > 0:
         return "\t"
-    if ";" in sample and _header_at(sample, ";") and not _header_at(sample, ","):
-        return ";"
+    for delimiter in _OTHER_DELIMITERS:
+        if delimiter in sample and _header_at(sample, delimiter) and not _header_at(sample, ","):
+            return delimiter
     return ","
+
+
+_OTHER_DELIMITERS = (";", "|", "，")
 
 
 def _header_at(sample: str, delimiter: str) -> bool:
