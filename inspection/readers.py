@@ -432,7 +432,7 @@ _BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!",
 PASSWORD_PROTECTED = ("文件设有打开密码（已加密），无法读取：请在 Excel 或 WPS 中输入密码打开，删除密码"
                       "（「文件 > 信息 > 保护工作簿」或「另存为」时不设密码）后再导入")
 SAVE_AS_XLSX = "请在 Excel 或 WPS 中打开，「另存为」Excel 工作簿（*.xlsx）后再导入"
-EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".xltx", ".xltm")  # .xltx/.xltm: a template saved filled in
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
 EXTENSIONS = EXCEL_EXTENSIONS + TEXT_EXTENSIONS  # what the readers take (the upload box takes the same)
 UNSUPPORTED = "不支持的文件类型{}：请上传 " + "、".join(EXTENSIONS) + " 文件"
@@ -945,7 +945,9 @@ def _read_file(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
         raise ReadError(f"文件内容是{what}，不是台账表格：请上传 Excel 工作簿或 CSV 文件")
     if ext in EXCEL_EXTENSIONS:
         if kind == "text" and _looks_like_csv(data):
-            raise ReadError(f"文件内容是文本（CSV），不是 Excel 工作簿，但扩展名是 {ext}：请把扩展名改为 .csv 后再导入")
+            # a web system's "Excel" export that is tab- or comma-separated text (Excel opens it, after
+            # a warning, and shows the table): read as the text it is
+            return read_csv(data, limits)
         if kind == "text" and _readable_text(data):
             raise ReadError(f"文件内容是纯文本，不是 Excel 工作簿，但扩展名是 {ext}：请上传 Excel 工作簿或 CSV 文件")
         return read_excel(data, limits, kind)  # damaged or unknown: the Excel reader says which

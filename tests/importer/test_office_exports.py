@@ -145,14 +145,13 @@ XML_2003 = ('<?xml version="1.0" encoding="UTF-16"?><?mso-application progid="Ex
             '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="巡察情况"/></Workbook>')
 
 # what systems export as "Excel": a web page (with a BOM, in UTF-16, after a long comment), an Excel 2003
-# XML table in UTF-16, Excel's "Unicode 文本" (tab-separated UTF-16) named .xls
+# XML table in UTF-16 (Excel's "Unicode 文本" named .xls is read as the text it is: test_unseen_files2)
 NOT_WORKBOOKS = {
     "page_utf8_bom.xls": (_page("utf-8-sig"), ["网页", "另存为"]),
     "page_utf16.xls": (_page("utf-16"), ["网页", "另存为"]),
     "page_after_comment.xls": (_page("utf-8", "<!-- " + "导出系统 " * 2000 + "-->\n"), ["网页", "另存为"]),
     "page_utf8_bom.csv": (_page("utf-8-sig"), ["网页", "另存为"]),
     "xml2003_utf16.xls": (XML_2003.encode("utf-16"), ["Excel 2003 XML", "另存为"]),
-    "unicode_text.xls": (_tsv("utf-16"), ["文本（CSV）", "改为 .csv"]),
     # what else lands in an upload box under a workbook's name: a screenshot, the ledgers zipped, a note
     "screenshot.xlsx": (b"\x89PNG\r\n\x1a\n" + bytes(64), ["图片"]),
     "photo.xls": (b"\xff\xd8\xff\xe0" + bytes(64), ["图片"]),

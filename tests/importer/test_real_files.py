@@ -176,8 +176,8 @@ CORPUS = {
     "encrypted_named.csv": (_encrypted_xlsx(), ["密码"]),
     "xlsx_named.txt": (ROSTER_XLSX, ["Excel 工作簿（.xlsx）", ".txt", "改回 .xlsx"]),
     "xlsx_named.csv": (ROSTER_XLSX, ["Excel 工作簿（.xlsx）", "改回 .xlsx"]),
-    "csv_named.xlsx": (ROSTER_CSV, ["文本（CSV）", "改为 .csv"]),
-    "csv_named.xls": (csv_bytes(ROSTER, "gbk"), ["文本（CSV）", "改为 .csv"]),
+    "csv_named.xlsx": (ROSTER_CSV, "imported"),  # text under a workbook's name (Excel opens it): read as text
+    "csv_named.xls": (csv_bytes(ROSTER, "gbk"), "imported"),
     "wps.et": (ROSTER_XLSX, ["WPS", "另存为", ".xlsx"]),
     "binary.xlsb": (_xlsb_like(), [".xlsb", "另存为"]),
     "xlsb_named.xlsx": (_xlsb_like(), ["二进制工作簿", "另存为"]),

@@ -4,6 +4,8 @@ refused naming the real reason."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from support.ledgers import (
     INSPECTION_HEADER,
@@ -59,3 +61,33 @@ def test_a_comma_csv_whose_cells_hold_full_width_commas_stays_comma_separated(co
     assert result.status == "imported", result.problems
     assert con.execute("SELECT list(team ORDER BY unit_name) FROM inspections").fetchone()[0] == [
         "市委第一巡察组,第二小组", "县委第二巡察组"]  # (punctuation is stored half-width)
+
+
+# ---------------------------------------------------------------- names that are not what the file is
+
+@pytest.mark.parametrize(("name", "separator", "encoding"), [
+    ("导出.xls", "\t", "gbk"),  # a web system's "Excel" export: tab-separated text
+    ("导出.xls", "\t", "utf-16"),  # Excel's "Unicode 文本" saved under .xls
+    ("导出.xlsx", ",", "utf-8-sig"),
+])
+def test_text_named_as_a_workbook_is_read_as_the_text_it_is(con, name, separator, encoding):
+    """Excel opens such a file (after a warning) and shows the table: it was refused, asking to rename it."""
+    data = _joined(table(INSPECTION_HEADER, INSPECTION_ROWS), separator).decode().encode(encoding)
+    result = run(con, roster_csv(), InputFile(name, data))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT sum(issues_found) FROM inspections").fetchone()[0] == 3
+
+
+@pytest.mark.parametrize("name", ["台账模板.xltx", "台账模板.xltm"])
+def test_a_template_saved_filled_in_is_read_as_a_workbook(con, name):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in table(INSPECTION_HEADER, INSPECTION_ROWS):
+        book.active.append(row)
+    book.template = True
+    out = io.BytesIO()
+    book.save(out)
+    result = run(con, roster_csv(), InputFile(name, out.getvalue()))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT sum(issues_found) FROM inspections").fetchone()[0] == 3
