@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 
 import duckdb
@@ -133,8 +134,9 @@ class UnitIndex:
         return uid, why
 
     def _spellings(self, key: tuple[str, str, str]):
-        """Other keys the same unit may have: its name without its own place written before it (or with
-        it, where the roster writes it so), and a district or township no unit has written with or
+        """Other keys the same unit may have: its name without its own place written before it or in
+        brackets after it (or with it, where the roster writes it so), its new or its former name where
+        it states both (新村（原张家村）), and a district or township no unit has written with or
         without its suffix (东城 for the one district 东城区, 城关镇 for 城关 where 城关 is the one of
         城关镇 / 城关乡 / 城关街道 there is)."""
         district, township, name = key
@@ -154,6 +156,8 @@ class UnitIndex:
                 else:  # the roster writes the place before the name (城关镇张家村) and this row does not
                     yield d, t, t + name
                     yield d, t, d + t + name
+                for other in renamed(name):
+                    yield d, t, other
 
     def _known_district(self, district: str) -> bool:
         self.load_districts([district])
@@ -202,7 +206,20 @@ def _without_place(key: tuple[str, str, str]) -> tuple[str, str, str] | None:
     for prefix in (district + township, township, district):
         if prefix and name.startswith(prefix) and len(name) > len(prefix):
             return district, township, name[len(prefix):]
+    for place in (district + township, township, district):  # 张家村（城关镇）: the place in brackets after it
+        if place and name.endswith(f"({place})") and len(name) > len(place) + 2:
+            return district, township, name[: -len(place) - 2]
     return None
+
+
+_RENAMED = re.compile(r"(.+)\(原(.+)\)")
+
+
+def renamed(name: str) -> list[str]:
+    """A unit written with its former name after it (新村（原张家村）, after a merger or a renaming): the
+    names it may have in a roster, the new one first; else []."""
+    found = _RENAMED.fullmatch(name)
+    return [found[1], found[2]] if found else []
 
 
 def refers_to(problem: Problem, tables: set[str]) -> bool:

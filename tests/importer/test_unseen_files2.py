@@ -7,9 +7,11 @@ from __future__ import annotations
 import io
 
 import pytest
+from support.fast_path import run_both
 from support.ledgers import (
     INSPECTION_HEADER,
     INSPECTION_ROWS,
+    csv_bytes,
     fresh_store,
     roster_csv,
     run,
@@ -17,6 +19,7 @@ from support.ledgers import (
 )
 
 from inspection.importer import InputFile
+from inspection.importer.model import INSPECTION_COLUMNS
 
 con = pytest.fixture(fresh_store)
 
@@ -91,3 +94,33 @@ def test_a_template_saved_filled_in_is_read_as_a_workbook(con, name):
     result = run(con, roster_csv(), InputFile(name, out.getvalue()))
     assert result.status == "imported", result.problems
     assert con.execute("SELECT sum(issues_found) FROM inspections").fetchone()[0] == 3
+
+
+# ---------------------------------------------------------------- a unit written with more than its name
+
+@pytest.mark.parametrize(("written", "unit"), [
+    ("张家村（城关镇）", "张家村"),  # its township in brackets after it
+    ("张家村(东城区城关镇)", "张家村"),
+    ("张家村（东城区）", "张家村"),
+    ("新村（原张家村）", "张家村"),  # renamed or merged (撤并): the roster still has the former name
+    ("张家村（原张庄村）", "张家村"),  # the roster has the new name
+])
+def test_a_unit_written_with_its_place_or_former_name_in_brackets_is_the_roster_unit_on_both_csv_paths(
+        monkeypatch, written, unit):
+    """Both were refused as not in the roster (the name with its brackets is no roster name)."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("村(社区)")] = written
+    result, data = run_both(monkeypatch, [roster_csv()], [
+        InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows)))])
+    assert result.status == "imported", result.problems
+    unit_id = INSPECTION_COLUMNS.index("unit_id")
+    assert sorted(r[unit_id] for r in data["inspections"]) == [f"n:东城区|城关镇|{unit}", "n:西城区|河口镇|王庄村"]
+
+
+@pytest.mark.parametrize("written", ["张家村（河口镇）", "新村（原新庄村）", "张家村（城关）"])
+def test_another_place_or_former_name_in_brackets_is_still_not_in_the_roster(con, written):
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("村(社区)")] = written
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
+    assert result.status == "rejected"
+    assert [p.reason for p in result.problems] == ["名册中没有这个村(社区)"]
