@@ -194,6 +194,8 @@ def _number_text(value: object) -> str:
 # a count or amount written as "/" or "—" alone is not reported; "无" (none) is zero
 NOT_REPORTED = frozenset({"/", "-", "--", "—", "——", "–", "无数据", "\\"})
 _COUNT_UNIT = re.compile(r"(?<=\d)(个|件|条|人次|人|项|起|次|户|名|家|笔)$")
+# the part of a count written after it in brackets (3（其中移交1）, 5(含立行立改2)): the count is the number
+_BREAKDOWN = re.compile(r"(?<=\d)(个|件|条|人次|人|项|起|次|户|名|家|笔)?\((?:其中|含)[^()]*\)$")
 
 
 def _not_reported(value: object) -> bool:
@@ -238,7 +240,7 @@ def to_count(value: object) -> int | None:
                                 PERCENT_HINT)
             raise CellError("数量应为整数，不能有小数")
         return _count_in_range(int(value))
-    text = _COUNT_UNIT.sub("", _number_text(value))
+    text = _COUNT_UNIT.sub("", _BREAKDOWN.sub("", _number_text(value)))
     if _INT.match(text):
         return _count_in_range(int(text))
     match = _INT_ZERO_DECIMALS.match(text)

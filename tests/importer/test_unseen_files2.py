@@ -124,3 +124,27 @@ def test_another_place_or_former_name_in_brackets_is_still_not_in_the_roster(con
     result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
     assert result.status == "rejected"
     assert [p.reason for p in result.problems] == ["名册中没有这个村(社区)"]
+
+
+# ---------------------------------------------------------------- a count with its breakdown
+
+@pytest.mark.parametrize(("written", "count"), [("3（其中移交1）", 3), ("5个（其中：市级2个）", 5),
+                                                ("4件(含立行立改2件)", 4)])
+def test_a_count_with_its_breakdown_in_brackets_is_that_count_on_both_csv_paths(monkeypatch, written, count):
+    """It was refused as text in a count column."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("发现问题数")] = written
+    result, data = run_both(monkeypatch, [roster_csv()], [
+        InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows)))])
+    assert result.status == "imported", result.problems
+    found = INSPECTION_COLUMNS.index("issues_found")
+    assert sorted(r[found] for r in data["inspections"]) == sorted([count, 1])
+
+
+@pytest.mark.parametrize("written", ["3（移交1）", "（其中1）", "3（其中移交1）份"])
+def test_a_count_with_other_words_in_brackets_is_still_refused(con, written):
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("发现问题数")] = written
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
+    assert result.status == "rejected"
+    assert [p.value for p in result.problems] == [written]
