@@ -358,6 +358,7 @@ def to_date(value: object) -> dt.date | None:
         raise CellError("不是有效日期")
     # spaces around 年 月 日 (2024 年 3 月 5 日, typed to look like a printed form) as the due dates allow them
     text = re.sub(r"\s*([年月日号])\s*", r"\1", re.sub(r"\s+", " ", contract.normalise_text(str(value)))).strip()
+    text = zh_date_digits(text)
     weekday = _WEEKDAY.search(text)
     if weekday:
         return _with_weekday(text[:weekday.start()], weekday)
@@ -381,6 +382,22 @@ def to_date(value: object) -> dt.date | None:
     if bare != text and _whole_date(bare):
         return to_date(bare)
     raise CellError("无法识别的日期格式", "请写成 2020-03-15、2020/3/15 或 2020年3月15日")
+
+
+# a date in Chinese numerals, as documents print it (二〇二一年三月十五日; ○ and 零 typed for 〇)
+_ZH_YEAR_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+                   "七": "7", "八": "8", "九": "9"}
+_ZH_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=年)")
+_ZH_MONTH_DAY = re.compile(r"(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,3}(?=[月日号])")
+
+
+def zh_date_digits(text: str) -> str:
+    """A text holding a year in Chinese numerals (二〇二一年三月十五日至四月四日) with its year, months and
+    days in digits (2021年3月15日至4月4日); any other text as it is."""
+    if not _ZH_YEAR.search(text):
+        return text
+    text = _ZH_YEAR.sub(lambda m: "".join(_ZH_YEAR_DIGITS[c] for c in m.group(0)), text)
+    return _ZH_MONTH_DAY.sub(lambda m: str(_small_number(m.group(0)) or m.group(0)), text)
 
 
 def _whole_date(text: str) -> bool:
@@ -490,7 +507,7 @@ def to_due(value: object) -> dt.date | DueText | None:
     """A due date (整改时限): a date, or text a clerk writes instead (see DueText)."""
     if not isinstance(value, str):
         return to_date(value)
-    text = contract.compact_text(value)
+    text = zh_date_digits(contract.compact_text(value))
     if not text or text in NOT_REPORTED:
         return None
     try:
@@ -548,7 +565,7 @@ def to_range(value: object) -> dt.date | DateRange | None:
     (2022年3月1日至20日) is in the start's month (2022.3.1-4 may mean April: refused)."""
     if not isinstance(value, str):
         return to_date(value)
-    text = contract.normalise_text(value).strip()
+    text = zh_date_digits(contract.normalise_text(value).strip())
     try:
         return to_date(text)
     except CellError as exc:

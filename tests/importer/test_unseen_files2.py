@@ -4,6 +4,7 @@ refused naming the real reason."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -148,3 +149,37 @@ def test_a_count_with_other_words_in_brackets_is_still_refused(con, written):
     result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
     assert result.status == "rejected"
     assert [p.value for p in result.problems] == [written]
+
+
+# ---------------------------------------------------------------- dates in Chinese numerals
+
+def test_dates_in_chinese_numerals_are_those_dates_on_both_csv_paths(monkeypatch):
+    """As documents print them (二〇二一年三月十五日; ○ typed for 〇): they were refused as a date format
+    not recognised."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("开始日期")] = "二〇二一年三月十五日"
+    rows[0][INSPECTION_HEADER.index("结束日期")] = "二○二一年五月二十日"
+    result, data = run_both(monkeypatch, [roster_csv()], [
+        InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows)))])
+    assert result.status == "imported", result.problems
+    start, end = INSPECTION_COLUMNS.index("start_date"), INSPECTION_COLUMNS.index("end_date")
+    assert {(r[start], r[end]) for r in data["inspections"]} == {(dt.date(2021, 3, 15), dt.date(2021, 5, 20))}
+
+
+def test_a_period_in_chinese_numerals_gives_both_dates(con):
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("开始日期")] = "二〇二一年三月十五日至五月二十日"  # a range in the start column
+    rows[0][INSPECTION_HEADER.index("结束日期")] = ""
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT DISTINCT start_date, end_date FROM inspections").fetchall() == [
+        (dt.date(2021, 3, 15), dt.date(2021, 5, 20))]
+
+
+@pytest.mark.parametrize("written", ["二〇二一年十三月一日", "二〇二一年三月三十二日"])
+def test_a_date_in_chinese_numerals_that_does_not_exist_is_refused(con, written):
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("开始日期")] = written
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
+    assert result.status == "rejected"
+    assert [(p.value, p.reason) for p in result.problems] == [(written, "不是有效日期（月份或日期超出范围）")]
