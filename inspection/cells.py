@@ -113,7 +113,40 @@ def is_blank(value: object) -> bool:
     return not text or (text[0] in contract.INVISIBLE and not contract.normalise_text(text))
 
 
+# what reaches a person, written inside a cell the import keeps or quotes (DOMAIN.md "What is sensitive"): an
+# ID number (its birth date checked), a mobile or a landline number, a name after its role and a colon
+_ROLE = "(?:" + "|".join(contract.PERSON_ROLES) + ")"
+_PERSON_NAME = r"[\u3400-\u9fff·•]{2,4}"
+_ROLE_NOTE = re.compile(rf"\s*[(（][^()（）]*?{_ROLE}\s*[:：][^()（）]*[)）]")
+_ROLE_NAME = re.compile(rf"({_ROLE})\s*([:：])\s*{_PERSON_NAME}(?:\s*[、,，/]\s*{_PERSON_NAME})*")
+_ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}"
+                        r"[0-9Xx](?![0-9A-Za-z])")
+_PHONE = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|0[0-9]{2,3}-[0-9]{7,8})(?![0-9])")
+ID_HIDDEN, PHONE_HIDDEN, NAME_HIDDEN = "（身份证号，不显示）", "（电话号码，不显示）", "（人员姓名，不显示）"
+# SQL (RE2): a text that hide_personal may change, so that the import's vectorised path converts it in Python
+PERSONAL_SQL = "[0-9]{11}|[0-9]{3,4}-[0-9]{7}|" + _ROLE + " *[:：]"
+
+
+def hide_personal(text: str) -> str:
+    """`text` without what reaches a person: a bracketed note naming someone by role is dropped whole
+    (市委第一巡察组（组长：李某某） is the team 市委第一巡察组); a name after its role, an ID number and a
+    phone number are replaced by what they were (组长：（人员姓名，不显示）). A name written in a sentence
+    (村支书王某某违规…) cannot be told from other words and stays."""
+    if not text or not any(ch.isdigit() or ch in ":：" for ch in text):
+        return text
+    text = _ROLE_NOTE.sub("", text)
+    text = _ROLE_NAME.sub(lambda m: m[1] + m[2] + NAME_HIDDEN, text)
+    text = _ID_NUMBER.sub(ID_HIDDEN, text)
+    return _PHONE.sub(PHONE_HIDDEN, text)
+
+
 def to_text(value: object) -> str | None:
+    """A cell as text, without what reaches a person (`hide_personal`)."""
+    text = _as_text(value)
+    return (hide_personal(text) or None) if text else text
+
+
+def _as_text(value: object) -> str | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -165,7 +198,7 @@ def to_code(value: object) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= _EXCEL_DIGITS:
         raise CellError("编码是超过 15 位的数字：Excel 只保留数字的前 15 位，后面几位已变成 0 或被改动",
                         "请把编码列设为“文本”格式，填回完整编码（或从原系统重新导出）后再导入")
-    text = to_text(value)
+    text = _as_text(value)  # a code of 18 digits is no ID number
     if text and _SCIENTIFIC.fullmatch(text):
         raise CellError("编码是科学计数法（Excel 中编码列显示为 1.23457E+17 时另存为 CSV，只保存了显示的数字），"
                         "后面的数字已丢失",
@@ -624,7 +657,7 @@ def to_bool(value: object) -> bool:
 
 
 def _vocabulary(value: object, mapping: dict[str, str], what: str, allowed: str) -> str:
-    key = contract.compact_text(str(value)).lower()
+    key = contract.compact_text(hide_personal(str(value))).lower()
     if key in mapping:
         return mapping[key]
     raise CellError(f"不是可识别的{what}", f"可填：{allowed}", unknown=key)
@@ -666,7 +699,7 @@ def to_status(value: object) -> str:
     except CellError:
         # the same state said in every part (整改完成，已销号 = rectified); parts that disagree or a part
         # the vocabulary does not know leave the whole value refused as written
-        text = _STATUS_END.sub("", contract.compact_text(str(value)).lower().replace(")", ""))
+        text = _STATUS_END.sub("", contract.compact_text(hide_personal(str(value))).lower().replace(")", ""))
         parts = [part for part in _STATUS_JOINS.split(text) if part and not _is_date(part)]
         states = {contract.STATUSES.get(part) for part in parts}
         if len(states) == 1 and None not in states:
@@ -754,8 +787,10 @@ def plain_sql(kind: str, column: str) -> str | None:
     # an Excel error value (#REF!, Err:502) is not plain: its converter refuses it; nor is a code in
     # scientific notation
     scientific = f" AND NOT regexp_full_match({column}, '{_SCIENTIFIC.pattern}')" if kind == "code" else ""
+    # nor a text that may hold an ID or phone number or a name after its role (hide_personal; a code keeps its digits)
+    personal = f" AND NOT regexp_matches({column}, '{PERSONAL_SQL}')" if kind != "code" else ""
     return (f"(strlen({column}) <= {MAX_TEXT} AND regexp_full_match({column}, '{pattern}') "
-            f"AND NOT regexp_matches({column}, '^(#|Err:)'){scientific})")
+            f"AND NOT regexp_matches({column}, '^(#|Err:)'){scientific}{personal})")
 
 
 CONVERTERS = {kind: _refusing_errors(convert) for kind, convert in {

@@ -227,6 +227,10 @@ PERSON_WORDS = ("姓名", "被处分人", "处分对象", "当事人", "被反�
 CONTACT_WORDS = ("身份证", "电话", "手机", "联系方式")
 CLUE_WORDS = ("线索内容", "线索详情", "线索具体", "具体线索", "线索摘要", "线索描述", "反映内容", "反映问题内容",
               "举报内容", "信访内容")
+# a role before a colon in a cell names its person after it (组长：李某某, 责任人：王某某): the name is never
+# kept or quoted (cells.hide_personal), nor a bracketed note holding one (市委第一巡察组（组长：李某某）)
+PERSON_ROLES = ("副组长", "组长", "组员", "成员", "联络员", "带队", "书记", "支书", "主任", "负责人", "责任人", "联系人",
+                "经办人", "填表人", "审核人", "举报人", "反映人", "当事人", "姓名")
 # a header ending so counts people or clues: a figure a mapping may name (被处分人数), never a name
 COUNT_ENDINGS = ("数", "数量", "人次", "总数")
 

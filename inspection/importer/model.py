@@ -6,7 +6,7 @@ import functools
 import hashlib
 from dataclasses import asdict, dataclass, field
 
-from .. import contract, mappings
+from .. import cells, contract, mappings
 from ..contract import Table
 
 
@@ -20,6 +20,14 @@ class Problem:
     reason: str
     suggestion: str | None = None
     unknown: mappings.Unknown | None = None  # what a mapping could answer (the import page asks)
+
+    def __post_init__(self):
+        # a quoted cell may hold a name after its role, an ID or a phone number (由王某某负责 stays: a name in a
+        # sentence cannot be told): every message shows it without them, as the store keeps it
+        for name in ("value", "reason", "suggestion"):
+            text = getattr(self, name)
+            if type(text) is str:
+                setattr(self, name, cells.hide_personal(text))
 
 
 @dataclass
