@@ -785,15 +785,31 @@ def plain_sql(kind: str, column: str) -> str | None:
     else:
         return None
     # an Excel error value (#REF!, Err:502) is not plain: its converter refuses it; nor is a code in
-    # scientific notation
-    scientific = f" AND NOT regexp_full_match({column}, '{_SCIENTIFIC.pattern}')" if kind == "code" else ""
+    # scientific notation, nor one after Excel's text mark ('3201...: its converter drops the mark)
+    scientific = (f" AND NOT regexp_full_match({column}, '{_SCIENTIFIC.pattern}') "
+                  f"AND NOT starts_with({column}, '''')" if kind == "code" else "")
     # nor a text that may hold an ID or phone number or a name after its role (hide_personal; a code keeps its digits)
     personal = f" AND NOT regexp_matches({column}, '{PERSONAL_SQL}')" if kind != "code" else ""
     return (f"(strlen({column}) <= {MAX_TEXT} AND regexp_full_match({column}, '{pattern}') "
             f"AND NOT regexp_matches({column}, '^(#|Err:)'){scientific}{personal})")
 
 
-CONVERTERS = {kind: _refusing_errors(convert) for kind, convert in {
+def _without_text_mark(convert):
+    """`convert`, reading a number, date or code written after an apostrophe ('3, '2021-03-15, '3201...:
+    Excel's mark for "keep as text", which a system writes into its CSV export) without it."""
+    @functools.wraps(convert)
+    def converter(value: object):
+        if type(value) is str and value[:1] in "'‘’ " and (text := value.strip())[:1] in "'‘’" \
+                and text[1:2].isdigit():
+            value = text[1:]
+        return convert(value)
+    return converter
+
+
+_MARKED = ("count", "money", "money_yuan", "date", "due", "range", "code")
+
+CONVERTERS = {kind: _refusing_errors(_without_text_mark(convert) if kind in _MARKED else convert)
+              for kind, convert in {
     "text": to_text,
     "label": to_label,
     "code": to_code,

@@ -12,6 +12,8 @@ from support.fast_path import run_both
 from support.ledgers import (
     INSPECTION_HEADER,
     INSPECTION_ROWS,
+    ROSTER_HEADER,
+    ROSTER_ROWS,
     csv_bytes,
     fresh_store,
     roster_csv,
@@ -20,7 +22,7 @@ from support.ledgers import (
 )
 
 from inspection.importer import InputFile
-from inspection.importer.model import INSPECTION_COLUMNS
+from inspection.importer.model import INSPECTION_COLUMNS, ROSTER_COLUMNS
 
 con = pytest.fixture(fresh_store)
 
@@ -183,3 +185,32 @@ def test_a_date_in_chinese_numerals_that_does_not_exist_is_refused(con, written)
     result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
     assert result.status == "rejected"
     assert [(p.value, p.reason) for p in result.problems] == [(written, "不是有效日期（月份或日期超出范围）")]
+
+
+# ---------------------------------------------------------------- Excel's text mark in a CSV
+
+def test_numbers_dates_and_codes_after_excels_text_mark_are_read_without_it_on_both_csv_paths(monkeypatch):
+    """A system writes '3 / '2021-03-15 / '320102001 into its CSV so that Excel keeps them as text: they
+    were refused as text in a count or a date column, and a code kept its mark (no roster unit had it)."""
+    header = [*ROSTER_HEADER, "对象编码"]
+    roster = [[*r, f"'32010200{i}"] for i, r in enumerate(ROSTER_ROWS)]
+    rows = [[*r, f"32010200{i * 3}"] for i, r in enumerate(INSPECTION_ROWS)]  # 张家村 0, 王庄村 3
+    rows[0][INSPECTION_HEADER.index("发现问题数")] = "'2"
+    rows[0][INSPECTION_HEADER.index("开始日期")] = "'2021-03-15"
+    result, data = run_both(monkeypatch, [InputFile("名册.csv", csv_bytes(table(header, roster)))], [
+        InputFile("巡察情况.csv", csv_bytes(table([*INSPECTION_HEADER, "对象编码"], rows)))])
+    assert result.status == "imported", result.problems
+    found, start = INSPECTION_COLUMNS.index("issues_found"), INSPECTION_COLUMNS.index("start_date")
+    assert sorted((r[found], r[start]) for r in data["inspections"]) == [(1, dt.date(2021, 3, 15)),
+                                                                         (2, dt.date(2021, 3, 15))]
+    assert sorted(r[ROSTER_COLUMNS.index("unit_code")] for r in data["roster"]) == [
+        "320102000", "320102001", "320102002", "320102003"]
+
+
+@pytest.mark.parametrize("written", ["'三", "'"])
+def test_excels_text_mark_before_no_number_is_still_refused(con, written):
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("发现问题数")] = written
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
+    assert result.status == "rejected"
+    assert [p.value for p in result.problems] == [written]
