@@ -72,6 +72,16 @@ def missing_columns(table_label: str, missing: list[str]) -> str:
     return f"{table_label}缺少必填列：{'、'.join(missing)}"
 
 
+def figure_in_parts(title: str, parts: list[str]) -> str:
+    """The figure written only as its parts, under its header, with no sub-column of their total."""
+    shown = "、".join(parts[:6]) + ("等" if len(parts) > 6 else "")
+    return f"（「{title}」下分为 {len(parts)} 个子列：{shown}，但没有合计列）"
+
+
+FIGURE_IN_PARTS_HINT = ("请在这些子列旁加一列，表头写「合计」，填各子列之和，保存后再导入；若其中一列就是总数，"
+                        "可把它映射为该字段")
+
+
 # a column every record needs even where the whole file holds one place (a county's own ledger):
 # the contract has no "this file is all 文水县" setting, so the clerk adds the column
 _PLACE_COLUMNS = {"district": ("县区", "文水县"), "township": ("乡镇街道", "城关镇")}

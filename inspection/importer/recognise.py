@@ -14,6 +14,25 @@ from . import messages
 from .model import ParsedSheet, Problem
 
 
+def _split_figure(table: Table, missing: list[str], headers: list[str],
+                  written: list[str]) -> tuple[str, list[str]] | None:
+    """(the group header as written, its sub-columns' own names) of a required figure written only as
+    parts under its header with no total sub-column (发现问题 over 党的领导方面 / 党的建设方面 …), or None."""
+    for name in missing:
+        field = table.field(name)
+        if field.kind != "count":
+            continue
+        names = sorted((contract.normalise_header(h) for h in field.headers), key=len, reverse=True)
+        for col, header in enumerate(headers):
+            title = next((h for h in names if header.startswith(h) and len(header) > len(h)), None)
+            if title is None:
+                continue
+            parts = [h[len(title):] for h in headers[col:] if h.startswith(title) and len(h) > len(title)]
+            if len(parts) > 1:
+                return written[col][:len(written[col]) - len(parts[0])] or title, parts
+    return None
+
+
 def _classify(headers: list[str], index: dict[str, dict[str, str]] = contract.HEADER_INDEX) -> Table | None:
     matched = {t.name: {index[t.name][h] for h in headers if h in index[t.name]} for t in contract.TABLES}
     issue_only = matched["issues"] - matched["roster"] - {"round"}
@@ -290,9 +309,12 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         return None, (None, None)
     applied.note_unrecognised(file, sheet_label, table.name, ignored, list(columns))
     if missing:
+        split = _split_figure(table, missing, headers, written)
         problems.append(Problem(file, sheet_label, header_index + 1, None, None,
-                                messages.missing_columns(table.label, [table.field(f).label for f in missing]),
-                                messages.missing_columns_hint([table.field(f).headers[0] for f in missing], missing)
+                                messages.missing_columns(table.label, [table.field(f).label for f in missing])
+                                + (messages.figure_in_parts(*split) if split else ""),
+                                (messages.FIGURE_IN_PARTS_HINT if split else
+                                 messages.missing_columns_hint([table.field(f).headers[0] for f in missing], missing))
                                 + (f"；{messages.NOT_A_LEDGER_HINT}" if raw.name and "unit_name" in missing else ""),
                                 mappings.Unknown("header", table.name, fields=tuple(missing))))
         statistics = (bool(raw.name) and layout.is_statistics_sheet(raw.name, written)

@@ -214,3 +214,28 @@ def test_excels_text_mark_before_no_number_is_still_refused(con, written):
     result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
     assert result.status == "rejected"
     assert [p.value for p in result.problems] == [written]
+
+
+# ---------------------------------------------------------------- a required figure written only as its parts
+
+def test_issues_found_written_only_per_category_is_refused_naming_its_parts(con):
+    """发现问题 merged over 党的领导方面 / 党的建设方面 / … with no total column: the refusal said only that
+    the column 发现问题数 was missing, of a file whose header plainly says 发现问题."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["轮次", "巡察层级", "巡察组", "开始日期", "县区", "乡镇街道", "村(社区)", "发现问题", None, None])
+    sheet.append([None] * 7 + ["党的领导方面", "党的建设方面", "全面从严治党方面"])
+    sheet.append(["2021年第一轮", "市级", "市委第一巡察组", "2021-03-15", "东城区", "城关镇", "张家村", 1, 2, 0])
+    for column in "ABCDEFG":
+        sheet.merge_cells(f"{column}1:{column}2")
+    sheet.merge_cells("H1:J1")
+    out = io.BytesIO()
+    book.save(out)
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", out.getvalue()))
+    assert result.status == "rejected"
+    [problem] = result.problems
+    assert "缺少必填列：发现问题数" in problem.reason
+    assert "「发现问题」下分为 3 个子列：党的领导方面、党的建设方面、全面从严治党方面，但没有合计列" in problem.reason
+    assert "合计" in problem.suggestion
