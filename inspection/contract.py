@@ -337,3 +337,13 @@ HEADER_INDEX: dict[str, dict[str, str]] = {
     t.name: {normalise_header(h): f.name for f in t.fields for h in f.headers} for t in TABLES
 }
 ALL_HEADERS = {h for index in HEADER_INDEX.values() for h in index}
+
+
+_RENAMED = re.compile(r"(.+)\(原(.+)\)")
+
+
+def renamed_unit(name: str) -> list[str]:
+    """A unit name (normalised) written with its former name after it (新村(原张家村), after a merger or
+    a renaming): the names it may have in a roster, the new one first; else []."""
+    found = _RENAMED.fullmatch(name)
+    return [found[1], found[2]] if found else []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections import defaultdict
 
 import duckdb
@@ -156,7 +155,7 @@ class UnitIndex:
                 else:  # the roster writes the place before the name (城关镇张家村) and this row does not
                     yield d, t, t + name
                     yield d, t, d + t + name
-                for other in renamed(name):
+                for other in contract.renamed_unit(name):
                     yield d, t, other
 
     def _known_district(self, district: str) -> bool:
@@ -211,15 +210,6 @@ def _without_place(key: tuple[str, str, str]) -> tuple[str, str, str] | None:
             return district, township, name[: -len(place) - 2]
     return None
 
-
-_RENAMED = re.compile(r"(.+)\(原(.+)\)")
-
-
-def renamed(name: str) -> list[str]:
-    """A unit written with its former name after it (新村（原张家村）, after a merger or a renaming): the
-    names it may have in a roster, the new one first; else []."""
-    found = _RENAMED.fullmatch(name)
-    return [found[1], found[2]] if found else []
 
 
 def refers_to(problem: Problem, tables: set[str]) -> bool:
