@@ -210,6 +210,10 @@ NOTE_STARTS = ("填表人", "填报人", "制表人", "审核人", "负责人", 
                # the signature line of a printed form: 单位负责人：… 审核：… 填表：… 日期：…
                "单位负责人", "主要负责人", "分管领导", "经办人", "统计人", "审核:", "制表:", "填表:", "填报:",
                "填表日期", "报送日期",
+               # more of a signature line: who sent, approved, checked or signed the form (a colon where the
+               # words could begin an issue's text: 主要领导履行第一责任人职责不到位)
+               "报送人", "报送单位", "审批人", "签发人", "核稿人", "核稿:", "审定人", "批准人", "领导签字", "领导签名",
+               "负责人签字", "主管领导:", "主要领导:", "联系方式:",
                # a template's example row, left above the records (示例 / 填写示例 / （示例） in its first cell)
                "示例", "样例", "范例", "填写示例", "填报示例", "(示例)", "(样例)", "例:", "举例")
 # a first non-empty cell that is only this is a note row too (例 alone: 例行巡察 is no note)
@@ -229,8 +233,9 @@ CLUE_WORDS = ("线索内容", "线索详情", "线索具体", "具体线索", "�
               "举报内容", "信访内容")
 # a role before a colon in a cell names its person after it (组长：李某某, 责任人：王某某): the name is never
 # kept or quoted (cells.hide_personal), nor a bracketed note holding one (市委第一巡察组（组长：李某某）)
-PERSON_ROLES = ("副组长", "组长", "组员", "成员", "联络员", "带队", "书记", "支书", "主任", "负责人", "责任人", "联系人",
-                "经办人", "填表人", "审核人", "举报人", "反映人", "当事人", "姓名")
+PERSON_ROLES = ("副组长", "组长", "组员", "成员", "联络员", "带队", "书记", "支书", "主任", "领导", "负责人", "责任人",
+                "联系人", "经办人", "填表人", "填报人", "制表人", "统计人", "审核人", "审批人", "报送人", "签发人", "核稿人",
+                "举报人", "反映人", "当事人", "姓名", "签字", "签名")
 # a header ending so counts people or clues: a figure a mapping may name (被处分人数), never a name
 COUNT_ENDINGS = ("数", "数量", "人次", "总数")
 

@@ -355,7 +355,7 @@ def section_heading(row: list[object]) -> tuple[int, str] | None:
     for style, pattern in enumerate(_SECTION_STYLES):
         match = pattern.match(text)
         if match:
-            title = match.group(2).strip()
+            title = cells.hide_personal(match.group(2)).strip()  # 班子建设方面（责任领导：王某某）: the category
             if not title or _SUMMARY.search(title):
                 return None
             return style, title

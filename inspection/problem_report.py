@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from . import contract, layout, readers, sheet_values
+from . import cells, contract, layout, readers, sheet_values
 from .importer import InputFile, Problem
 
 if TYPE_CHECKING:
@@ -83,6 +83,12 @@ def build(files: Iterable[InputFile], problems: list[Problem], mapped: Iterable[
 NOTE_PLACEHOLDER = "（" + layout.KIND_LABELS["note"] + "，内容不复制）"
 
 
+def _hidden(cell: object) -> object:
+    """A cell as the store would keep it: without a name after its role, an ID or a phone number (a title row
+    东城区巡察情况 联系人：王某某 13800138000 is copied without them)."""
+    return cells.hide_personal(cell) if type(cell) is str else cell
+
+
 def _without_people(rows: list[list[object]], known: frozenset[str] = contract.ALL_HEADERS) -> list[list[object]]:
     """The rows as read, without what names people (DATA_CONTRACT.md: person columns are never stored,
     shown or exported; the kept original is the one copy): the cells of a person column (整改责任人,
@@ -109,7 +115,7 @@ def _without_people(rows: list[list[object]], known: frozenset[str] = contract.A
         if layout.row_kind(row) == "note":
             out.append([NOTE_PLACEHOLDER] + [None] * (len(row) - 1))
         elif index > header_index and person:
-            out.append([None if c in person else v for c, v in enumerate(row)])
+            out.append([None if c in person else _hidden(v) for c, v in enumerate(row)])
         else:
-            out.append(row)
+            out.append([_hidden(v) for v in row])
     return out

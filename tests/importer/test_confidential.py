@@ -214,3 +214,45 @@ def test_an_id_number_in_a_count_column_is_not_quoted(con):
     assert result.status == "rejected"
     assert_nowhere(con, result, ID_NUMBER)
     assert [(p.row, p.column) for p in result.problems] == [(2, "党纪政务处分人数")]
+
+
+# ---------------------------------------------------------------- rows around the table
+
+
+@pytest.mark.parametrize("note", ["报送人：甄一测试", "审批人：甄一测试", "签发人:甄一测试", "核稿：甄一测试",
+                                  "领导签字：甄一测试", "主要领导：甄一测试  联系方式：13800138000"])
+def test_a_signature_line_below_the_table_is_a_note_row(con, note):
+    """Skipped and reported by its row number, as 填表人：… is; it had been read as a record missing
+    every required cell (the import refused, its problem workbook copying the names)."""
+    header = ["序号"] + INSPECTION_HEADER
+    rows = [[i + 1] + list(r) for i, r in enumerate(INSPECTION_ROWS)] + [[note]]
+    result = run(con, roster_csv(), InputFile("巡察.csv", csv_bytes(table(header, rows), "gbk")))
+    assert result.status == "imported", result.problems
+    assert result.skipped == 1 and any("第 4 行" in w for w in result.warnings)
+    assert_nowhere(con, result, "甄一测试", PHONE)
+
+
+def test_a_heading_naming_its_leader_gives_the_category_without_the_name(con):
+    """一、班子建设方面（责任领导：王某某）: the category 班子建设, shown on every category chart."""
+    header = [h for h in ISSUE_HEADER if h not in ("问题类别", "二级类别")]
+    rows = [[v for h, v in zip(ISSUE_HEADER, r, strict=True) if h in header] for r in ISSUE_ROWS]
+    rows = [["一、班子建设方面（责任领导：甄一测试）"]] + rows
+    result = run(con, roster_csv(), InputFile("巡察.csv", csv_bytes(table(INSPECTION_HEADER, INSPECTION_ROWS))),
+                 issues(rows=rows, header=header))
+    assert result.status == "imported", result.problems
+    assert_nowhere(con, result, "甄一测试")
+    assert con.execute("SELECT DISTINCT category FROM issues").fetchall() == [("班子建设",)]
+
+
+def test_the_problem_workbook_copies_a_title_row_without_its_contact(con):
+    """The workbook mirrors the refused file for the clerk; a name after its role and a phone number in a
+    row it copies (a title: 东城区巡察情况 联系人：王某某 电话：138…) are left out as the store leaves them."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[1][9] = "很多"
+    titles = [[f"东城区巡察情况统计表 联系人：甄一测试 电话：{PHONE}"]]
+    files = [InputFile("巡察.csv", csv_bytes(table(INSPECTION_HEADER, rows, titles=titles), "gbk"))]
+    result = run(con, roster_csv(), *files)
+    assert result.status == "rejected" and [p.row for p in result.problems] == [4]
+    texts = workbook_texts(problem_report.build(files, result.problems))
+    assert "东城区巡察情况统计表" in texts and "很多" in texts
+    assert "甄一测试" not in texts and PHONE not in texts
