@@ -362,6 +362,19 @@ def section_heading(row: list[object]) -> tuple[int, str] | None:
     return None
 
 
+def place_heading(row: list[object]) -> str | None:
+    """"township" or "district" for a numbered heading naming one (一、城关镇, （二）河口乡, 一、东城区: its
+    last characters are a township's or a district's suffix), else None."""
+    heading = section_heading(row)
+    if heading is None:
+        return None
+    title = compact(heading[1])
+    for field, suffixes in (("township", contract.TOWNSHIP_SUFFIXES), ("district", contract.DISTRICT_SUFFIXES)):
+        if any(title.endswith(s) and len(title) > len(s) for s in suffixes) and re.fullmatch(r"[\u4e00-\u9fff]+", title):
+            return field
+    return None
+
+
 def category_title(title: str) -> str:
     """A first-level heading as a category: without a trailing 方面 / 方面问题 (and 存在的问题)."""
     text = re.sub(r"\s+", "", title)

@@ -29,6 +29,14 @@ SEMICOLON_NUMBER = ("分号分隔的 CSV（地区设置的列表分隔符为「;
 SEMICOLON_NUMBER_HINT = "请直接导入 Excel 文件，或把数字写成不带千位分隔符、以「.」为小数点的形式（如 1500、66.57）后再导入"
 NO_SECTION = "问题类别为空：这一行之前没有“一、……”这样的分类标题"
 NO_SECTION_HINT = "请在问题前加上分类标题行，或增加“问题类别”列"
+NO_PLACE_SECTION = "这一行之前没有写明{}的分类标题（如“一、城关镇”），表中也没有{}列"
+NO_PLACE_SECTION_HINT = "请在这些行前加上分类标题行，或增加所在地的列"
+
+
+def place_from_headings(where: str, labels: list[str]) -> str:
+    return f"{where}：表中没有{'、'.join(labels)}列，各行的{'、'.join(labels)}取自其上方的分类标题行（如“一、城关镇”）"
+
+
 NOT_IN_ROSTER = "名册中没有这个村(社区)"
 AMBIGUOUS_UNIT = "名册中有多个同名对象，请填写对象编码"
 NO_INSPECTION_OF_UNIT = "没有这个村(社区)的巡察记录"

@@ -43,9 +43,14 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     labels = found.labels
     rows = raw.rows[header_index + 1:]
     # section headings: the highest style used is the first level (category), the next the second
-    styles = sorted({h[0] for row in rows if _maybe_section(row) and (h := layout.section_heading(row))}
+    # (a heading naming a township or district that has no column of its own is no category: place_sections)
+    styles = sorted({h[0] for row in rows if _maybe_section(row) and (h := layout.section_heading(row))
+                     and not (found.place_sections and layout.place_heading(row) in found.place_sections)}
                     if table is contract.ISSUES else ())
     category = subcategory = None
+    places: dict[str, str] = {}  # the district and township the latest headings name (place_sections)
+    for name in found.place_sections:
+        header_labels[name] = layout.KIND_LABELS["section"]
     skipped_rows: dict[str, list[int]] = defaultdict(list)
     header_rows = HeaderRows(table, columns, applied)
     for offset, row in enumerate(rows):
@@ -69,6 +74,12 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
         if kind != "data":
             skipped += 1
             skipped_rows[kind].append(row_number)
+            if kind == "section" and found.place_sections and (place := layout.place_heading(row)):
+                if place == "district":
+                    places.pop("township", None)  # a district's heading starts its own townships
+                if place in found.place_sections:
+                    places[place] = cells.to_name(layout.section_heading(row)[1])
+                    continue
             if kind == "section" and styles:
                 style, title = layout.section_heading(row)
                 if style == styles[0]:
@@ -112,6 +123,13 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                 else:
                     problems.append(Problem(file, sheet_label, row_number, header_labels["team"], values["team"],
                                             exc.reason, exc.suggestion))
+        for name in found.place_sections:
+            if name in places:
+                values[name] = places[name]
+            else:
+                label = found.table.field(name).label
+                problems.append(Problem(file, sheet_label, row_number, None, None,
+                                        messages.NO_PLACE_SECTION.format(label, label), messages.NO_PLACE_SECTION_HINT))
         if category is not None and values.get("category") is None:
             values["category"] = category
             if subcategory is not None and values.get("subcategory") is None:

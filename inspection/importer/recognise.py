@@ -221,6 +221,8 @@ class Layout:
     # the rows whose team's name does not tell (第一巡察组)
     title_level: str | None = None
     issue_count: Column | None = None  # an issue list's count column (问题数量): each row must be one issue
+    # no township (or district) column: the headings above the records that name one (一、城关镇) give it
+    place_sections: frozenset[str] = frozenset()
 
     @property
     def labels(self) -> tuple[int, ...]:
@@ -229,7 +231,7 @@ class Layout:
     @property
     def plain(self) -> bool:
         """Nothing that needs the row-by-row path (context-dependent values, a header block)."""
-        return (not self.level_from_team and not self.sections and self.header_rows == 1
+        return (not self.level_from_team and not self.sections and not self.place_sections and self.header_rows == 1
                 and "period" not in self.columns and not self.twins and self.round_from_sheet is None
                 and self.issue_count is None)
 
@@ -303,6 +305,10 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     sections = table is contract.ISSUES and "category" not in columns
     if sections and any(_row_kind(row) == "section" for row in raw.rows[header_index + 1:]):
         optional.add("category")
+    place_sections = frozenset(f for f in ("district", "township") if f in table.required and f not in columns
+                               and any(_row_kind(row) == "section" and layout.place_heading(row) == f
+                                       for row in raw.rows[header_index + 1:]))
+    optional |= place_sections
     missing = [f for f in table.required if f not in columns and f not in optional]
     if missing and raw.hidden:  # a hidden sheet of drop-down lists or notes: no table the clerk can see
         warnings.append(messages.hidden_sheet_ignored(messages.where(file, raw.name)))
@@ -350,8 +356,11 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     title_level = _level_from_titles(raw.rows[:header_index]) if "level" in optional else None
     if title_level:
         warnings.append(messages.level_from_title(messages.where(file, raw.name), title_level))
+    if place_sections:
+        warnings.append(messages.place_from_headings(messages.where(file, raw.name),
+                                                     [table.field(f).label for f in sorted(place_sections)]))
     return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows, twins,
-                  sheet_round, round_source, title_level, issue_count), None
+                  sheet_round, round_source, title_level, issue_count, place_sections), None
 
 
 def _level_from_titles(rows: list[list[object]]) -> str | None:

@@ -19,6 +19,7 @@ from support.ledgers import (
     roster_csv,
     run,
     table,
+    xlsx_bytes,
 )
 
 from inspection.importer import InputFile
@@ -239,3 +240,66 @@ def test_issues_found_written_only_per_category_is_refused_naming_its_parts(con)
     assert "缺少必填列：发现问题数" in problem.reason
     assert "「发现问题」下分为 3 个子列：党的领导方面、党的建设方面、全面从严治党方面，但没有合计列" in problem.reason
     assert "合计" in problem.suggestion
+
+
+# ---------------------------------------------------------------- a heading row per township
+
+PLACE_HEADER = ["序号", "轮次", "巡察层级", "巡察组", "开始日期", "县区", "村(社区)", "发现问题数"]
+PLACE_ROWS = [["一、城关镇"],
+              [1, "2021年第一轮", "市级", "市委第一巡察组", "2021-03-15", "东城区", "张家村", 3],
+              [2, "2021年第一轮", "市级", "市委第一巡察组", "2021-03-15", "东城区", "李家村", 1],
+              ["二、河口镇"],
+              [1, "2021年第一轮", "县级", "县委第二巡察组", "2021-03-15", "西城区", "王庄村", 2]]  # 序号 restarts
+
+
+def _by_township(con) -> list[tuple]:
+    return con.execute("SELECT r.township, r.unit_name, i.issues_found FROM inspections i JOIN roster r "
+                       "USING (unit_id) ORDER BY 1, 2").fetchall()
+
+
+def test_a_heading_row_per_township_gives_the_township_of_the_units_below_it(con):
+    """一、城关镇 alone on its row above its units, and no 乡镇 column: it was refused for the missing
+    column (the heading rows were skipped as sections)."""
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": table(PLACE_HEADER, PLACE_ROWS)})))
+    assert result.status == "imported", result.problems
+    assert _by_township(con) == [("城关镇", "张家村", 3), ("城关镇", "李家村", 1), ("河口镇", "王庄村", 2)]
+    assert any("取自其上方的分类标题行" in w for w in result.warnings)
+
+
+def test_headings_per_district_and_township_give_both_on_both_csv_paths(monkeypatch):
+    header = [h for h in PLACE_HEADER if h != "县区"]
+    rows = [["一、东城区"], ["（一）城关镇"], [1, "2021年第一轮", "市级", "市委第一巡察组", "2021-03-15", "张家村", 3],
+            ["二、西城区"], ["（一）河口镇"], [1, "2021年第一轮", "县级", "县委第二巡察组", "2021-03-15", "王庄村", 2]]
+    result, data = run_both(monkeypatch, [roster_csv()], [InputFile("巡察情况.csv", csv_bytes(table(header, rows)))],
+                            expect_fast=False)  # context from the rows above: the row-by-row path
+    assert result.status == "imported", result.problems
+    unit_id = INSPECTION_COLUMNS.index("unit_id")
+    assert sorted(r[unit_id] for r in data["inspections"]) == ["n:东城区|城关镇|张家村", "n:西城区|河口镇|王庄村"]
+
+
+def test_a_record_above_the_first_township_heading_is_refused_naming_why(con):
+    rows = [PLACE_ROWS[1], *PLACE_ROWS[3:]]
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": table(PLACE_HEADER, rows)})))
+    assert result.status == "rejected"
+    assert [(p.row, p.reason) for p in result.problems] == [
+        (2, "这一行之前没有写明乡镇的分类标题（如“一、城关镇”），表中也没有乡镇列")]
+
+
+def test_headings_that_name_no_place_still_leave_the_township_column_missing(con):
+    rows = [["一、市级巡察"], PLACE_ROWS[1]]
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": table(PLACE_HEADER, rows)})))
+    assert result.status == "rejected"
+    assert "缺少必填列：乡镇" in result.problems[0].reason
+
+
+def test_an_issue_list_under_township_and_category_headings_takes_each_from_its_own(con):
+    header = ["轮次", "县区", "村(社区)", "整改状态"]
+    issues = [["一、城关镇"], ["（一）党的领导方面"], ["2021年第一轮", "东城区", "张家村", "已整改"],
+              ["（二）党的建设方面"], ["2021年第一轮", "东城区", "张家村", "整改中"],
+              ["二、河口镇"], ["（一）党的建设方面"], ["2021年第一轮", "西城区", "王庄村", "未整改"]]
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, INSPECTION_ROWS))),
+                 InputFile("问题清单.xlsx", xlsx_bytes({"问题清单": table(header, issues)})))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT r.township, r.unit_name, s.category FROM issues s JOIN roster r USING (unit_id) "
+                       "ORDER BY 1, 2, 3").fetchall() == [("城关镇", "张家村", "党的建设"), ("城关镇", "张家村", "党的领导"),
+                                                          ("河口镇", "王庄村", "党的建设")]
