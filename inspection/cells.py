@@ -123,8 +123,14 @@ _ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-
                         r"[0-9Xx](?![0-9A-Za-z])")
 _PHONE = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|0[0-9]{2,3}-[0-9]{7,8})(?![0-9])")
 ID_HIDDEN, PHONE_HIDDEN, NAME_HIDDEN = "（身份证号，不显示）", "（电话号码，不显示）", "（人员姓名，不显示）"
-# SQL (RE2): a text that hide_personal may change, so that the import's vectorised path converts it in Python
-PERSONAL_SQL = "[0-9]{11}|[0-9]{3,4}-[0-9]{7}|" + _ROLE + " *[:：]"
+# a name that groups records (a team, a unit) followed by its leader in brackets without a colon: 第一巡察组
+# （组长李某某）, 张家村（书记王某某）; the bracket holds the role and names only (not in a description, where
+# （责任人不明确） is text)
+_LEADS = "(?:" + "|".join(contract.PERSON_LEADS) + ")"
+_LEAD_NOTE = re.compile(rf"\s*[(（]\s*{_LEADS}\s*{_PERSON_NAME}(?:\s*[、,，/]\s*{_PERSON_NAME})*\s*[)）]")
+# SQL (RE2): a text that hide_personal or hide_leader may change, so that the import's vectorised path
+# converts it in Python
+PERSONAL_SQL = "[0-9]{11}|[0-9]{3,4}-[0-9]{7}|" + _ROLE + " *[:：]|[(（] *" + _LEADS
 
 
 def hide_personal(text: str) -> str:
@@ -138,6 +144,12 @@ def hide_personal(text: str) -> str:
     text = _ROLE_NAME.sub(lambda m: m[1] + m[2] + NAME_HIDDEN, text)
     text = _ID_NUMBER.sub(ID_HIDDEN, text)
     return _PHONE.sub(PHONE_HIDDEN, text)
+
+
+def hide_leader(text: str) -> str:
+    """A team's or a unit's name without its leader noted in brackets (第一巡察组（组长李某某）), nor what
+    `hide_personal` hides."""
+    return hide_personal(_LEAD_NOTE.sub("", text) if "(" in text or "（" in text else text)
 
 
 def to_text(value: object) -> str | None:
@@ -171,6 +183,7 @@ def to_label(value: object) -> str | None:
     """A name that groups records (a team, an issue category): its line breaks only wrapped the cell,
     so 市委第一巡察组 written over two lines is the same team (a space between two Latin words)."""
     text = to_text(value)
+    text = (hide_leader(text) or None) if text else text
     if not text or "\n" not in text.replace("\r", "\n"):
         return text
     parts = _WRAP.split(text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -213,6 +226,7 @@ RESERVED_NAME = "*"
 
 def to_name(value: object) -> str | None:
     text = to_text(value)
+    text = (hide_leader(text) or None) if text else text
     if text == RESERVED_NAME:
         raise CellError("「*」不是名称：系统用它表示“全部”", "请填写实际的县区、乡镇或村(社区)名称")
     return contract.normalise_name(text) if text else None

@@ -236,6 +236,9 @@ CLUE_WORDS = ("线索内容", "线索详情", "线索具体", "具体线索", "�
 PERSON_ROLES = ("副组长", "组长", "组员", "成员", "联络员", "带队", "书记", "支书", "主任", "领导", "负责人", "责任人",
                 "联系人", "经办人", "填表人", "填报人", "制表人", "统计人", "审核人", "审批人", "报送人", "签发人", "核稿人",
                 "举报人", "反映人", "当事人", "姓名", "签字", "签名")
+# a role that a team's or a unit's name is followed by in brackets, with the name and no colon (第一巡察组
+# （组长李某某）, 张家村（书记王某某）): the bracket is dropped (cells.hide_leader)
+PERSON_LEADS = ("副组长", "组长", "联络员", "带队", "负责人", "责任人", "联系人", "书记", "支书", "主任")
 # a header ending so counts people or clues: a figure a mapping may name (被处分人数), never a name
 COUNT_ENDINGS = ("数", "数量", "人次", "总数")
 

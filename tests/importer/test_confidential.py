@@ -169,13 +169,27 @@ def test_id_and_phone_numbers_in_a_description_are_hidden_on_both_csv_paths(monk
     assert not any(s in repr(data) for s in (ID_NUMBER, PHONE, "甄一测试"))
 
 
-def test_a_team_with_its_leader_on_the_vectorised_csv_path(monkeypatch):
-    """The CSV's ASCII brackets and colon are plain text, which that path keeps without a converter."""
+@pytest.mark.parametrize(("team", "unit"), [("市委第一巡察组(组长:甄一测试)", "张家村"),
+                                          ("市委第一巡察组(组长甄一测试)", "张家村(书记甄二测试)"),
+                                          ("市委第一巡察组（带队：甄一测试、甄二测试）", "张家村（支书：甄三测试）")])
+def test_a_team_or_unit_with_its_leader_on_the_vectorised_csv_path(monkeypatch, team, unit):
+    """The CSV's ASCII brackets and colon are plain text, which that path keeps without a converter; a
+    leader in brackets after a team's or a unit's name needs no colon (第一巡察组（组长李某某））."""
     rows = [list(r) for r in INSPECTION_ROWS]
-    rows[0][2] = "市委第一巡察组(组长:甄一测试)"
+    rows[0][2], rows[0][8] = team, unit
     result, data = fast_and_slow(monkeypatch, [InputFile("巡察.csv", csv_bytes(table(INSPECTION_HEADER, rows)))])
     assert result.status == "imported", result.problems
-    assert "甄一测试" not in repr(data) and "市委第一巡察组" in repr(data)
+    assert "甄" not in repr(data)
+    assert sorted(r[4] for r in data["inspections"]) == sorted(r[8] for r in INSPECTION_ROWS)
+    assert "市委第一巡察组" in [r[7] for r in data["inspections"]], data["inspections"]
+
+
+def test_a_bracket_in_a_description_is_kept_without_a_colon():
+    """（责任人不明确） in a description is text about the issue, not a name: kept."""
+    from inspection import cells
+
+    assert cells.to_text("整改不到位（责任人不明确）") == "整改不到位(责任人不明确)"
+    assert cells.to_text("整改不到位（责任人：甄一测试）") == "整改不到位"
 
 
 def test_a_status_or_unit_with_a_person_noted_beside_it_is_read_without_the_note(con):
