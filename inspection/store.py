@@ -367,7 +367,8 @@ _ISSUE_ROW = ("district, round, year, level, mode, category, subcategory, status
 # (version, file or SQL): append, never edit a released migration
 MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "schema.sql"), (2, "schema_002_plan.sql"),
                                           (3, "schema_003_exports.sql"), (4, "schema_004_mappings.sql"),
-                                          (5, "schema_005_unchanged.sql"), (6, "schema_006_restated.sql"))
+                                          (5, "schema_005_unchanged.sql"), (6, "schema_006_restated.sql"),
+                                          (7, "schema_007_due_text.sql"))
 
 _PARAM = re.compile(r"(?<![$\w])\$([A-Za-z_]\w*)")
 

@@ -32,12 +32,33 @@ LEFT JOIN live_units u ON u.unit_id = i.unit_id
 LEFT JOIN rounds r ON r.round = i.round
 WHERE i.superseded_by IS NULL;
 
+-- A due date written relative to the feedback (cells.DueText, kept as written in the issues table's
+-- due_kind, due_month, due_day) against the inspection's end_date as it stands, so that an end date
+-- added or corrected by a later import moves it: 立行立改 (immediate) the end date itself; 3个月内
+-- (months) the same day that many months later, or that month's last day; 30天内 (days) that many
+-- days later; 6月底前 / 6月30日前 with no year (no_year) that day in the end date's year, or the next
+-- year's when that month ended before the end date's month began; 长期坚持 (long_term) none. NULL
+-- without an end date. A written date (due_kind NULL) is itself.
+CREATE OR REPLACE MACRO feedback_due(due_date, kind, month, day, end_date) AS
+    CASE kind
+        WHEN 'immediate' THEN end_date
+        WHEN 'days' THEN end_date + CAST(day AS INTEGER)
+        WHEN 'months' THEN CAST(end_date + to_months(CAST(month AS INTEGER)) AS DATE)
+        WHEN 'no_year' THEN CASE WHEN day IS NULL
+            THEN last_day(make_date(year(end_date) + CAST(month < month(end_date) AS INTEGER), month, 1))
+            ELSE make_date(year(end_date) + CAST(month < month(end_date) AS INTEGER), month, least(day, day(
+                last_day(make_date(year(end_date) + CAST(month < month(end_date) AS INTEGER), month, 1))))) END
+        WHEN 'long_term' THEN NULL
+        ELSE due_date
+    END;
+
 -- Issues with the attributes of their inspection that filters and groupings use (not its counts,
 -- team or unit name), without the free-text description (the overdue list reads those from the
 -- inspection and the issues table): the table every issue figure scans stays narrow.
 CREATE OR REPLACE VIEW live_issues AS
 SELECT
-    s.seq, s.category, s.subcategory, s.status, s.due_date, s.rectified_date,
+    s.seq, s.category, s.subcategory, s.status,
+    feedback_due(s.due_date, s.due_kind, s.due_month, s.due_day, i.end_date) AS due_date, s.rectified_date,
     i.round, i.round_ord, i.unit_id, i.district, i.township, i.unit_type,
     i.is_poverty_village, i.level, i.mode, i.start_date, i.end_date, i.year
 FROM issues s
@@ -82,11 +103,14 @@ CREATE OR REPLACE MACRO team_district(level, team, district) AS
 -- inspection and the description: the list (queries/overdue_issues.sql, f_overdue in _views.sql)
 -- scans these few rows (~3.5% of the issues at national) instead of every issue row.
 CREATE OR REPLACE VIEW live_overdue AS
-SELECT
-    s.seq, s.category, s.subcategory, s.description, s.status, s.due_date, s.rectified_date,
-    i.round, i.unit_id, i.district, i.township, i.unit_name, i.unit_type, i.is_poverty_village,
-    i.level, i.team, i.mode, i.start_date, i.year
-FROM issues s
-JOIN live_inspections i ON i.round = s.round AND i.unit_id = s.unit_id
-WHERE s.superseded_by IS NULL AND s.due_date IS NOT NULL
-  AND NOT issue_never_overdue(s.status, s.rectified_date, s.due_date);
+SELECT * FROM (
+    SELECT
+        s.seq, s.category, s.subcategory, s.description, s.status,
+        feedback_due(s.due_date, s.due_kind, s.due_month, s.due_day, i.end_date) AS due_date, s.rectified_date,
+        i.round, i.unit_id, i.district, i.township, i.unit_name, i.unit_type, i.is_poverty_village,
+        i.level, i.team, i.mode, i.start_date, i.year
+    FROM issues s
+    JOIN live_inspections i ON i.round = s.round AND i.unit_id = s.unit_id
+    WHERE s.superseded_by IS NULL
+)
+WHERE due_date IS NOT NULL AND NOT issue_never_overdue(status, rectified_date, due_date);

@@ -126,8 +126,10 @@ class StagedRows:
 
 MAX_PROBLEMS = 5000
 MAX_CHANGES = 10_000  # entries of an import's change list (ImportResult.changes)
+# due_kind, due_month, due_day: a due date written relative to the feedback (cells.DueText), kept as
+# written and resolved by the live views against the inspection's current end_date (due_date NULL)
 ISSUE_COLUMNS = ["round", "unit_id", "seq", "category", "subcategory", "description", "status", "due_date",
-                 "rectified_date"]
+                 "rectified_date", "due_kind", "due_month", "due_day"]
 KEYS = {"roster": ["unit_id"], "inspections": ["round", "unit_id"], "issues": ["round", "unit_id"]}
 ROSTER_COLUMNS = ["unit_id", "district", "township", "unit_name", "unit_code", "unit_type", "is_poverty_village",
                   "is_weak_org"]

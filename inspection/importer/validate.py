@@ -3,8 +3,9 @@
 Every sheet's rows wait in a TEMP table first: the vectorised CSV path (parse_csv) writes its own;
 the row-by-row readers' Records are staged here (`_stage_records`). The checks then run on the
 staged rows whatever path read them: duplicate units and inspections, unit lookups (once per
-distinct unit), end before start, issues without their inspection, and the due dates written as
-text (立行立改, 长期坚持, 6月底前), which need the inspection's end date. Every check runs on every
+distinct unit), end before start, issues without their inspection. A due date written as text
+(立行立改, 长期坚持, 6月底前) is kept as written and resolved by the live views against its inspection's
+end date as it stands (queries/_live.sql, feedback_due). Every check runs on every
 row, whatever else is wrong with it; the valid rows wait in TEMP tables fast_roster,
 fast_inspections and fast_issues, typed as the store's tables, for the diff (load.py).
 """
@@ -25,7 +26,7 @@ from .units import UnitIndex, unit_id_sql
 
 _ARROW_TYPES = {"BIGINT": pa.int64(), "DOUBLE": pa.float64(), "DATE": pa.date32(), "BOOLEAN": pa.bool_(),
                 "VARCHAR": pa.string()}
-# a due date written as text (cells.DueText) waits in these columns until its inspection is known
+# a due date written as text (cells.DueText), as the issues table keeps it
 DUE_TEXT = (("due_kind", "VARCHAR"), ("due_month", "BIGINT"), ("due_day", "BIGINT"))
 
 
@@ -308,23 +309,17 @@ class Validator:
                 self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("round"), round_,
                                              messages.no_inspection_in_round(round_), messages.NO_INSPECTION_HINT))
         status = f"coalesce({col('status')}, '{contract.DEFAULT_STATUS}')"
-        due, dues = col("due_date"), ""
-        if "due_kind" in present:  # 立行立改, 长期坚持, 6月底前: resolved by the inspection's end date
-            self._resolve_due_texts(joined)
-            dues = ("LEFT JOIN fast_due d ON d.kind = s.due_kind AND d.month IS NOT DISTINCT FROM s.due_month "
-                    "AND d.day IS NOT DISTINCT FROM s.due_day AND d.end_date IS NOT DISTINCT FROM d_end.end_date ")
-            due = "CASE WHEN s.due_kind IS NULL THEN s.due_date ELSE d.due END"
+        # 立行立改, 长期坚持, 6月底前: kept as written (due_kind, due_month, due_day), resolved by the live
+        # views against the inspection's end date as it stands (a corrected end date moves it)
+        if "due_kind" in present:
             status = f"CASE WHEN s.due_kind = 'long_term' AND {status} <> 'rectified' THEN 'long_term' ELSE {status} END"
-        joins = ""
-        if seq:
-            joins += "LEFT JOIN fast_seq q ON q.round = s.round AND q.unit_id = u.uid "
-        if dues:
-            joins += _END_DATE_JOIN + dues
+        joins = "LEFT JOIN fast_seq q ON q.round = s.round AND q.unit_id = u.uid " if seq else ""
         con.execute(f"""
             INSERT INTO fast_issues ({', '.join(ISSUE_COLUMNS)})
             SELECT s.round, u.uid,
                    {'coalesce(q.base, 0) + ' if seq else ''}row_number() OVER (PARTITION BY s.round, u.uid ORDER BY s.r),
-                   s.category, {col('subcategory')}, {col('description')}, {status}, {due}, {col('rectified_date')}
+                   s.category, {col('subcategory')}, {col('description')}, {status}, {col('due_date')},
+                   {col('rectified_date')}, {col('due_kind')}, {col('due_month')}, {col('due_day')}
             {joined.replace('WHERE', joins + 'WHERE', 1)}
               AND k.unit_id IS NOT NULL
         """)
@@ -332,25 +327,3 @@ class Validator:
             for round_, uid, n in con.execute(
                     f"SELECT s.round, u.uid, count(*) {joined} AND k.unit_id IS NOT NULL GROUP BY ALL").fetchall():
                 seq[(round_, uid)] += n
-
-    def _resolve_due_texts(self, joined: str) -> None:
-        """TEMP table fast_due: each distinct due date written as text with the end date of its
-        inspection (in this import, else stored), resolved once (cells.DueText.resolve)."""
-        rows = self.con.execute(f"SELECT DISTINCT s.due_kind, s.due_month, s.due_day, d_end.end_date "
-                                f"{joined.replace('WHERE', _END_DATE_JOIN + 'WHERE', 1)} "
-                                "AND k.unit_id IS NOT NULL AND s.due_kind IS NOT NULL").fetchall()
-        resolved = [(kind, month, day, end, cells.DueText(kind, month, day).resolve(end))
-                    for kind, month, day, end in rows]
-        self.con.execute("CREATE OR REPLACE TEMP TABLE fast_due (kind VARCHAR, month BIGINT, day BIGINT, "
-                         "end_date DATE, due DATE)")
-        self._temp.append("fast_due")
-        if resolved:
-            insert_frame(self.con, "fast_due", pd.DataFrame(resolved, columns=["kind", "month", "day", "end_date", "due"],
-                                                        dtype=object))
-
-
-# the end date of an issue's inspection (alias d_end): in this import, else the stored live one
-_END_DATE_JOIN = ("LEFT JOIN (SELECT round, unit_id, end_date FROM fast_inspections UNION ALL "
-                  "SELECT i.round, i.unit_id, i.end_date FROM inspections i WHERE i.superseded_by IS NULL "
-                  "AND NOT EXISTS (SELECT 1 FROM fast_inspections f WHERE f.round = i.round AND f.unit_id = i.unit_id)"
-                  ") d_end ON d_end.round = s.round AND d_end.unit_id = u.uid ")

@@ -319,7 +319,7 @@ def test_a_due_date_with_its_weekday_is_that_date_and_a_wrong_weekday_is_not_sea
         assert (problem.row, problem.column, problem.value) == (2, "整改时限", due) and "不符" in problem.reason
         return
     assert result.status == "imported", result.problems
-    assert [r["due_date"].isoformat() for r in rows_of(con, "SELECT due_date FROM issues")] == [stored]
+    assert [r["due_date"].isoformat() for r in rows_of(con, "SELECT due_date FROM live_issues")] == [stored]
 
 
 # ---------------------------------------------------------------- a tick for yes

@@ -1032,28 +1032,6 @@ def test_every_page_table_adds_up_to_the_command_lines_figures(f):
         con.close()
 
 
-@pytest.mark.xfail(strict=True, reason="a due date written relative to the feedback (立行立改, 6月底前, 3个月内) is "
-                   "resolved once, at the issue list's import, from the end_date stored then: an end_date added or "
-                   "corrected by a later inspections file leaves it as it was (no due date, or the old one)")
-@pytest.mark.parametrize("due", ["立行立改", "6月底前", "3个月内"])
-def test_a_due_date_written_from_the_feedback_follows_a_corrected_end_date(due):
-    """The same final content — 石桥村's round-1 inspection ending 2021-07-15, an issue due 立行立改 /
-    6月底前 / 3个月内 — imported at once, or first without the end date and then corrected."""
-    issue = [R1, "南山区", "南山镇", "石桥村", "党的领导", "", "整改中", due, ""]
-    ended = [list(r) for r in INSPECTIONS]
-    ended[6][5] = "2021-07-15"
-    at_once = loaded(roster_file(), inspections_file(ended), issues_file([issue]))
-    corrected = loaded(roster_file(), inspections_file(), issues_file([issue]))
-    try:
-        assert run(corrected, inspections_file([ended[6]], "更正.csv")).status == "imported"
-        f = Filters(as_of=AS_OF)
-        assert (figures(at_once, f)["overdue"], figures(at_once, f)["undated"]) == (1, 0)
-        assert figures(corrected, f) == figures(at_once, f)
-    finally:
-        at_once.close()
-        corrected.close()
-
-
 @pytest.mark.parametrize("label", ["2021年第1轮", "2021年 第一轮巡察"])
 def test_a_round_written_otherwise_in_a_corrected_file_is_said(label):
     """The contract keys an inspection by its round as written, so a corrected file that writes the

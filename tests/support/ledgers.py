@@ -153,14 +153,22 @@ def dump(con) -> dict[str, list[tuple]]:
     return out
 
 
+DUE_TEXT = ("due_kind", "due_month", "due_day")
+
+
 def data_dump(con) -> dict[str, list[tuple]]:
-    """The data tables without bookkeeping columns (import ids), for 'same content' checks."""
+    """The data tables without bookkeeping columns (import ids), for 'same content' checks. An issue's
+    due date written from the feedback (立行立改, 3个月内: kept as written) is the date it resolves to."""
     out = {}
     for name in ("roster", "inspections", "issues", "rounds"):
         cols = [r[0] for r in con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-            [name]).fetchall() if r[0] not in ("import_id", "superseded_by")]
+            [name]).fetchall() if r[0] not in ("import_id", "superseded_by", *DUE_TEXT)]
         where = " WHERE superseded_by IS NULL" if name != "rounds" else ""
+        if name == "issues":
+            cols = [("feedback_due(due_date, due_kind, due_month, due_day, (SELECT i.end_date FROM inspections i "
+                     "WHERE i.round = issues.round AND i.unit_id = issues.unit_id AND i.superseded_by IS NULL)) "
+                     "AS due_date") if c == "due_date" else c for c in cols]
         rows = con.execute(f"SELECT {', '.join(cols)} FROM {name}{where}").fetchall()
         out[name] = sorted(rows, key=repr)
     return out
