@@ -51,11 +51,16 @@ def percent(fraction, decimals: int = 1) -> str:
     """A fraction 0..1 as '98.3%'."""
     if _missing(fraction):
         return "—"
-    # Rounded half up on the exact value, as the browser's toFixed does for a chart's '%{y:.1f}' of
-    # the same fraction * 100: Python's own format rounds a tie to even (81.25 -> 81.2 beside a
-    # chart's 81.3). The one rounding of rates on screen and in exports (issue 25 item 9).
+    return f"{shown_percent(fraction, decimals):.{decimals}f}%"
+
+
+def shown_percent(fraction, decimals: int = 1) -> Decimal:
+    """The percentage `percent` writes, as a number (81.3 for 0.8125): rounded half up on the exact
+    value, as the browser's toFixed does for a chart's '%{y:.1f}' of the same fraction * 100:
+    Python's own format rounds a tie to even (81.25 -> 81.2 beside a chart's 81.3). The one rounding
+    of rates on screen, in exports and in the written report (issue 25 item 9)."""
     step = Decimal(1).scaleb(-decimals)
-    return f"{Decimal(float(fraction) * 100).quantize(step, rounding=ROUND_HALF_UP):.{decimals}f}%"
+    return Decimal(float(fraction) * 100).quantize(step, rounding=ROUND_HALF_UP)
 
 
 def points(fraction, lang: str = "zh") -> str:

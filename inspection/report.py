@@ -17,6 +17,7 @@ from collections.abc import Callable
 import duckdb
 import pandas as pd
 
+from . import fmt
 from .filters import Filters
 from .i18n import describe_filters, join, subset_key, t, value
 from .metrics import FEW_INSPECTIONS, clean
@@ -38,11 +39,8 @@ def count(value, lang: str = "zh") -> str:
 
 
 def percent(fraction) -> str:
-    return f"{float(clean(fraction)) * 100:.1f}%"
-
-
-def points(fraction) -> str:
-    return f"{float(clean(fraction)) * 100:.1f}"
+    """One decimal, rounded as the tiles, charts and exports round it (fmt.percent: 81.25 -> 81.3%)."""
+    return fmt.percent(clean(fraction))
 
 
 def ratio(value) -> str:
@@ -118,7 +116,8 @@ def _coverage(query: Query, params: dict, head: dict, as_of: str, scope: str, la
     total = next((row for row in plan if row["is_total"]), None)
     if total is None or _missing(total.get("planned_share")):
         return out + t("rep_no_plan", lang)
-    gap = round(total["planned_share"] * 100, 1) - round(head["coverage_rate"] * 100, 1)
+    # the gap between the two rates as written (a tenth of a point apart when they read so)
+    gap = fmt.shown_percent(total["planned_share"]) - fmt.shown_percent(head["coverage_rate"])
     out += (t("rep_plan_gap", lang, planned=percent(total["planned_share"]), gap=f"{gap:.1f}") if gap > 0
             else t("rep_plan_ahead", lang, planned=percent(total["planned_share"])))
     districts = [row for row in plan if not row["is_total"]]
