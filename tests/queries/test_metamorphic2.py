@@ -21,6 +21,7 @@ from support.ledgers import memory_store, run
 from support.metamorphic import (
     AS_OF,
     INSPECTIONS,
+    ISSUES,
     R1,
     ROSTER,
     close,
@@ -28,6 +29,7 @@ from support.metamorphic import (
     inspections_file,
     issues_file,
     loaded,
+    pages,
     plain,
     roster_file,
 )
@@ -281,4 +283,353 @@ def test_a_rate_on_a_tie_is_written_alike_in_the_text_and_on_the_tiles():
 
 def brief_tile(brief, n: int) -> str:
     return brief.tiles[n].shown
+
+
+# ---------------------------------------------------------------- drill-down: a grain's page is its parent's row
+
+def area_rows(con, name: str, f: Filters) -> dict:
+    return {r["district"]: r for r in store.run_query(con, name, {**f.params(), "limit": None}).to_dict("records")}
+
+
+def listed_by_area(con, f: Filters) -> dict:
+    out: dict = {}
+    for r in store.run_query(con, "issues_by_district_category", f.params()).to_dict("records"):
+        out[r["district"]] = out.get(r["district"], 0) + r["issues"]
+    return out
+
+
+def overdue_by_area(con, f: Filters) -> dict:
+    out: dict = {}
+    for r in store.run_query(con, "overdue_by_district_category", f.params()).to_dict("records"):
+        out[r["district"]] = out.get(r["district"], 0) + r["overdue"]
+    return out
+
+
+def assert_child_is_parents_row(con, parent: Filters, area: str, child: Filters) -> None:
+    """The child view's headline (metrics --json under its filters) is the parent view's row for it."""
+    got = figures(con, child)
+    results, cover = area_rows(con, "results_by_district", parent), area_rows(con, "coverage_by_district", parent)
+    row, cov = results.get(area, {}), cover[area]
+    assert (got["units_total"], got["units_covered"]) == (cov["units_total"], cov["units_covered"]), (area, parent)
+    assert got["inspections"] == (row.get("inspections") or 0), (area, parent)
+    for key in ("issues_found", "clues", "disciplined"):
+        value = row.get(key)
+        assert close(got[key], None if value is None or value != value else value), (key, area, parent)
+    assert (got["listed_issues"] or 0) == listed_by_area(con, parent).get(area, 0), (area, parent)
+    assert (got["overdue"] or 0) == overdue_by_area(con, parent).get(area, 0), (area, parent)
+
+
+DRILLED = [Filters(as_of=AS_OF), Filters(as_of=dt.date(2022, 4, 15)), Filters(as_of=AS_OF, levels=("county",)),
+           Filters(as_of=AS_OF, categories=("党的领导",)), Filters(as_of=AS_OF, rounds=(R1,))]
+
+
+@pytest.mark.parametrize("base", DRILLED, ids=["all", "inside a round", "county", "one category", "round 1"])
+def test_each_grains_view_is_its_parents_row_for_it(base, whole_store):
+    """District -> township: the figures of a district's view are its row in the whole view's tables
+    (results, coverage, listed and overdue issues), and a township's its row in its district's view."""
+    con = whole_store
+    for district in ("东城区", "西城区", "南山区"):
+        one = Filters(**{**base.__dict__, "districts": (district,)})
+        assert_child_is_parents_row(con, base, district, one)
+        for town in area_rows(con, "coverage_by_district", one):
+            assert one.grain() == "township"
+            assert_child_is_parents_row(con, one, town, Filters(**{**one.__dict__,
+                                                                   "townships": (f"{district}/{town}",)}))
+
+
+UNITS = [("东城区", "城关镇", "张家村"), ("东城区", "城关镇", "张家墩社区"), ("西城区", "河口镇", "河口社区"),
+         ("南山区", "南山镇", "石桥村"), ("南山区", "南山镇", "南山社区")]
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, dt.date(2021, 6, 30), dt.date(2023, 1, 15)])
+def test_a_unit_page_is_its_row_in_the_township_view_and_the_issue_list_filtered_to_it(as_of, whole_store):
+    """The unit page (对象档案): its inspections are its row of the township's view, its issues per
+    category are the issue list's rows of that unit (ISSUES filtered by hand), and its issue rows
+    one by one add up to the same."""
+    con = whole_store
+    for district, town, name in UNITS:
+        township = Filters(as_of=as_of, districts=(district,), townships=(f"{district}/{town}",))
+        assert township.grain() == "unit"
+        unit = {"unit_district": district, "unit_township": town, "unit_name": name}
+        rounds = store.run_query(con, "unit_inspections_by_round", {**unit, "as_of": as_of})
+        row = area_rows(con, "results_by_district", township).get(name, {})
+        assert len(rounds) == (row.get("inspections") or 0), name
+        assert rounds["issues_found"].sum() == (row.get("issues_found") or 0), name
+        mine = [s for s in ISSUES if s[3] == name and started(s[0], name, as_of)]
+        per = store.run_query(con, "unit_issues_by_category", {**unit, "as_of": as_of})
+        assert dict(zip(per["category"], per["issues"], strict=True)) == count_by(mine, 4), name
+        assert per["issues"].sum() == listed_by_area(con, township).get(name, 0), name
+        assert per["overdue"].sum() == overdue_by_area(con, township).get(name, 0), name
+        rows = unit_issues(con, unit, as_of)
+        assert len(rows) == len(mine), name
+        assert sum(bool(r["is_overdue"]) for r in rows) == per["overdue"].sum(), name
+        assert sum(bool(r["is_rectified"]) for r in rows) == per["rectified"].sum(), name
+
+
+def started(round_: str, name: str, as_of: dt.date) -> bool:
+    return any(r[0] == round_ and r[8] == name and dt.date.fromisoformat(r[4]) <= as_of for r in INSPECTIONS)
+
+
+def count_by(rows, column: int) -> dict:
+    out: dict = {}
+    for r in rows:
+        out[r[column]] = out.get(r[column], 0) + 1
+    return out
+
+
+def test_a_townships_never_inspected_unit_is_shown_not_covered(whole_store):
+    """南山镇: 南山社区 is in the roster and never inspected: the township's view lists it at 0 of 1,
+    among the uncovered units, and offers it on the unit page, which shows no inspection and no
+    issue; under the municipal level 南山镇's units but 南山村 and 北岭村 are uncovered."""
+    con = whole_store
+    f = Filters(as_of=AS_OF, districts=("南山区",), townships=("南山区/南山镇",))
+    cover = area_rows(con, "coverage_by_district", f)
+    assert {k: (r["units_total"], r["units_covered"]) for k, r in cover.items()} == {
+        "南山村": (1, 1), "石桥村": (1, 1), "北岭村": (1, 1), "南山社区": (1, 0)}
+    got = figures(con, f)
+    assert (got["units_total"], got["units_covered"]) == (4, 3)
+    assert [u["unit_name"] for u in got["uncovered"]] == ["南山社区"]
+    names = store.run_query(con, "units_by_name", {**f.params(), "limit": None})["unit_name"].tolist()
+    assert "南山社区" in names
+    unit = {"unit_district": "南山区", "unit_township": "南山镇", "unit_name": "南山社区"}
+    assert store.run_query(con, "unit_inspections_by_round", {**unit, "as_of": AS_OF}).empty
+    assert store.run_query(con, "unit_issues_by_category", {**unit, "as_of": AS_OF}).empty
+    municipal = figures(con, Filters(**{**f.__dict__, "levels": ("municipal",)}))
+    assert sorted(u["unit_name"] for u in municipal["uncovered"]) == ["南山社区", "石桥村"]
+    assert (municipal["units_total"], municipal["units_covered"]) == (4, 2)
+
+
+# ---------------------------------------------------------------- municipal and county teams
+
+def test_a_unit_inspected_by_both_levels_is_covered_once_and_the_ratios_are_the_hand_worked_ones(whole_store):
+    """张家村 and 南山村: a municipal team in round 1, a county team in round 2. Each level covers it
+    (municipal 4 units, county 9), both together once (11 of 12). The like-for-like ratios (only the
+    (district, year) cells both levels inspected: 东城区 and 南山区 in 2021 and 2022) by hand."""
+    con = whole_store
+    both = figures(con, Filters(as_of=AS_OF, levels=("municipal", "county")))
+    assert (both["units_covered"], both["inspections"]) == (11, 15)
+    assert (both["by_level"]["municipal"]["units"], both["by_level"]["county"]["units"]) == (4, 9)
+    assert figures(con, Filters(as_of=AS_OF, levels=("municipal",)))["units_covered"] == 4
+    assert figures(con, Filters(as_of=AS_OF, levels=("county",)))["units_covered"] == 9
+    levels = {r["level"]: r for r in store.run_query(con, "results_by_level", Filters(as_of=AS_OF).params())
+              .to_dict("records")}
+    assert (levels["municipal"]["units"], levels["county"]["units"]) == (4, 9)
+    like = {r["level"]: r for r in store.run_query(con, "results_by_level_like", Filters(as_of=AS_OF).params())
+            .to_dict("records")}
+    # municipal: all four; county: 李家村, 新安村 (clues blank), 石桥村 (immediate fixes blank) in 2021,
+    # 张家村, 王湾村, 李家村, 南山村 in 2022
+    assert (like["municipal"]["inspections"], like["county"]["inspections"], like["municipal"]["cells"]) == (4, 7, 4)
+    assert like["municipal"]["avg_issues_and_clues"] == pytest.approx(28 / 4)
+    assert like["county"]["avg_issues_and_clues"] == pytest.approx(14 / 6)
+    assert like["municipal"]["ratio_issues_and_clues"] == pytest.approx(3.0)
+    assert like["municipal"]["ratio_clues"] == pytest.approx((6 / 4) / (1 / 6))
+    assert like["municipal"]["ratio_immediate_fixes"] == pytest.approx((5 / 4) / (4 / 6))
+    assert like["county"]["avg_disciplined"] == 0
+    assert like["municipal"]["ratio_disciplined"] != like["municipal"]["ratio_disciplined"] or \
+        like["municipal"]["ratio_disciplined"] is None  # a county average of 0: no ratio
+
+
+def test_a_village_inspected_by_the_municipal_level_only_has_no_county_figures(whole_store):
+    """北岭村: one municipal inspection, nothing else. Its township's view under the county level has
+    no row of results for it and counts it uncovered; under the municipal level it is covered with
+    its six issues and two clues."""
+    con = whole_store
+    town = Filters(as_of=AS_OF, districts=("南山区",), townships=("南山区/南山镇",))
+    county = Filters(**{**town.__dict__, "levels": ("county",)})
+    municipal = Filters(**{**town.__dict__, "levels": ("municipal",)})
+    assert "北岭村" not in area_rows(con, "results_by_district", county)
+    assert area_rows(con, "coverage_by_district", county)["北岭村"]["units_covered"] == 0
+    row = area_rows(con, "results_by_district", municipal)["北岭村"]
+    assert (row["inspections"], row["issues_found"], row["clues"]) == (1, 6, 2)
+    assert area_rows(con, "coverage_by_district", municipal)["北岭村"]["units_covered"] == 1
+
+
+# ---------------------------------------------------------------- time: the as-of day
+
+# 张家墩社区's round-2 inspection: 2022-03-01 to 2022-04-30 (its first); its four issues rectified
+# 2022-05-20 and 2022-05-30 (20 and 30 days after), one 整改中 due 2022-06-30, one long-term.
+# (as of, units covered, inspections, listed, rectified, overdue, long-term, in a month, listed with an end)
+AROUND = {
+    dt.date(2022, 2, 28): (7, 7, 10, 4, 2, 1, 1, 8),   # the day before: round 1 only
+    dt.date(2022, 3, 1): (8, 9, 14, 4, 2, 2, 1, 12),   # its start: 张家村's and its round 2 count
+    dt.date(2022, 4, 30): (11, 13, 14, 4, 2, 2, 1, 12),  # its end: nothing of its issues rectified yet
+    dt.date(2022, 5, 20): (11, 13, 14, 5, 2, 2, 2, 12),  # its first issue rectified, 20 days on
+    dt.date(2022, 7, 1): (11, 13, 14, 6, 3, 2, 3, 12),  # its 整改中 issue due 06-30 overdue
+    dt.date(2023, 1, 14): (11, 15, 15, 6, 5, 2, 3, 13),  # 河口社区's rectified on 01-15: still overdue
+    dt.date(2023, 1, 15): (11, 15, 15, 7, 4, 2, 3, 13),
+}
+
+
+@pytest.mark.parametrize("as_of", list(AROUND))
+def test_the_figures_around_an_inspections_start_and_end_and_a_rectified_date(as_of, whole_store):
+    covered, inspections, listed, rectified, overdue, long_term, in_month, with_end = AROUND[as_of]
+    got = figures(whole_store, Filters(as_of=as_of))
+    assert (got["units_covered"], got["inspections"], got["listed_issues"], got["overdue"], got["long_term"]) == (
+        covered, inspections, listed, overdue, long_term)
+    assert got["rectification_rate"] == pytest.approx(rectified / listed)
+    assert got["one_month_rectification_rate"] == pytest.approx(in_month / with_end)
+
+
+def test_a_long_term_issue_later_rectified_by_a_corrected_list():
+    """张家村's 长期整改 issue is written 已整改 on 2022-06-01 in a corrected issue list: from that day it
+    is rectified (7 of 15) and no longer long-term; before it, the store keeps no earlier status, so
+    it is an open issue without a due date (undated), not long-term — ambiguous in the contract
+    ("long-term as of the date"); undoing the correction gives the long-term issue back."""
+    con = loaded(*plain())
+    try:
+        before = {d: figures(con, Filters(as_of=d)) for d in (dt.date(2022, 5, 31), AS_OF)}
+        fixed = [list(r) for r in ISSUES if r[3] == "张家村"]
+        assert fixed[3][6] == "长期整改"
+        fixed[3][6], fixed[3][8] = "已整改", "2022-06-01"
+        result = run(con, issues_file(fixed, "更正.csv"))
+        assert result.status == "imported" and result.replaced == 5
+        got = figures(con)
+        assert (got["long_term"], got["overdue"], got["undated"]) == (1, 4, 1)
+        assert got["rectification_rate"] == pytest.approx(7 / 15)
+        assert [(r["category"], r["issues"], r["rectified"], r["long_term"]) for r in got["by_category"]
+                if r["subcategory"] == "理论学习"] == [("党的领导", 2, 2, 0)]
+        may = figures(con, Filters(as_of=dt.date(2022, 5, 31)))
+        assert (may["long_term"], may["undated"]) == (before[dt.date(2022, 5, 31)]["long_term"] - 1,
+                                                       before[dt.date(2022, 5, 31)]["undated"] + 1)
+        assert may["rectification_rate"] == before[dt.date(2022, 5, 31)]["rectification_rate"]
+        june = figures(con, Filters(as_of=dt.date(2022, 6, 1)))
+        assert june["long_term"] == 1
+        undo(con, result.import_id, "tester")
+        assert figures(con) == before[AS_OF]
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------- roster changes
+
+CODE = {r[2]: f"C{n:03d}" for n, r in enumerate(ROSTER)}
+
+
+def coded_files(roster=ROSTER, inspections=INSPECTIONS, issues=ISSUES, name: str = "名册.csv") -> list:
+    """The ledger with unit codes in every table (the unit's identity is then its code)."""
+    from support.ledgers import InputFile, csv_bytes, table
+    from support.metamorphic import INSPECTION_HEADER, ISSUE_HEADER, ROSTER_HEADER
+
+    def code(unit):
+        return CODE.get(unit, CODE.get({"李家庄村": "李家村"}.get(unit, unit)))
+
+    return [InputFile(name, csv_bytes(table([*ROSTER_HEADER, "组织编码"], [[*r, code(r[2])] for r in roster]))),
+            InputFile("巡察情况.csv", csv_bytes(table([*INSPECTION_HEADER, "组织编码"],
+                                                    [[*r, code(r[8])] for r in inspections]))),
+            InputFile("问题清单.csv", csv_bytes(table([*ISSUE_HEADER, "组织编码"], [[*r, code(r[3])] for r in issues])))]
+
+
+def moved(rows, column: int, unit: str, township: str | None = None, name: str | None = None) -> list:
+    """The rows with `unit` moved to `township` and / or renamed `name` (column: its unit_name's)."""
+    out = []
+    for r in rows:
+        r = list(r)
+        if r[column] == unit:
+            r[column - 1] = township or r[column - 1]
+            r[column] = name or r[column]
+        out.append(r)
+    return out
+
+
+CHANGES = {
+    # 李家村 moves from 城关镇 to 新安镇 with its two inspections (3 and 2 issues found)
+    "moved": dict(township="新安镇"),
+    "renamed": dict(name="李家庄村"),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_unit_moved_or_renamed_in_a_later_roster_takes_its_inspections_along(change):
+    """With unit codes, a later roster that moves 李家村 to 新安镇 (or renames it 李家庄村) changes
+    the unit, not the figures' totals: its inspections follow it. The store equals one that had the
+    new roster from the start, and the townships' figures are the hand-worked ones."""
+    later = loaded(*coded_files())
+    try:
+        roster = moved(ROSTER, 2, "李家村", **CHANGES[change])
+        result = run(later, coded_files(roster, name="名册新.csv")[0])
+        assert result.status == "imported" and result.replaced == 1, (result.problems, result.warnings)
+        at_once = loaded(*coded_files(roster, moved(INSPECTIONS, 8, "李家村", **CHANGES[change]),
+                                      moved(ISSUES, 3, "李家村", **CHANGES[change])))
+        try:
+            for f in (Filters(as_of=AS_OF), Filters(as_of=AS_OF, districts=("东城区",)),
+                      Filters(as_of=AS_OF, districts=("东城区",), townships=("东城区/城关镇",)),
+                      Filters(as_of=AS_OF, districts=("东城区",), townships=("东城区/新安镇",))):
+                got, want = figures(later, f), figures(at_once, f)
+                assert got == want, f
+            whole = figures(later)
+            assert (whole["units_total"], whole["units_covered"], whole["inspections"]) == (12, 11, 15)
+            towns = area_rows(later, "results_by_district", Filters(as_of=AS_OF, districts=("东城区",)))
+            if change == "moved":  # 城关镇: 张家村 x2, 张家墩社区; 新安镇: 新安村, 王湾村, 李家村 x2
+                assert (towns["城关镇"]["inspections"], towns["城关镇"]["issues_found"]) == (3, 11)
+                assert (towns["新安镇"]["inspections"], towns["新安镇"]["issues_found"]) == (4, 12)
+            else:
+                unit = {"unit_district": "东城区", "unit_township": "城关镇", "unit_name": "李家庄村"}
+                assert len(store.run_query(later, "unit_inspections_by_round", {**unit, "as_of": AS_OF})) == 2
+        finally:
+            at_once.close()
+    finally:
+        later.close()
+
+
+def test_a_unit_moved_in_a_later_roster_without_codes_is_a_new_unit_and_the_old_one_is_kept():
+    """Without codes a unit is (district, township, name): 李家村 written under 新安镇 in a later roster
+    is a new unit, uncovered, and the 城关镇 one stays with its inspections (a roster never deletes a
+    unit it leaves out); the import says it kept 李家村. The contract does not say a unit can move."""
+    con = loaded(*plain())
+    try:
+        result = run(con, roster_file(moved(ROSTER, 2, "李家村", township="新安镇"), "名册新.csv"))
+        assert result.status == "imported" and result.added == 1
+        assert any("李家村" in w for w in result.warnings), result.warnings
+        got = figures(con)
+        assert (got["units_total"], got["units_covered"], got["inspections"]) == (13, 11, 15)
+        assert ("东城区", "新安镇", "李家村") in [(u["district"], u["township"], u["unit_name"]) for u in got["uncovered"]]
+    finally:
+        con.close()
+
+
+EXTRA = [["西城区", "河口镇", "河西村", "村", "否"], ["南山区", "南山镇", "岭南村", "村", "是"]]
+MID_PLAN = dt.date(2022, 6, 30)
+
+
+def with_plan(con):
+    from inspection import plan
+
+    plan.save(con, plan.Plan("*", dt.date(2021, 1, 1), dt.date(2022, 12, 31), 1.0), "test")
+    return con
+
+
+def plan_total(con, f: Filters) -> dict:
+    return next(r for r in figures(con, f)["plan"] if r["is_total"])
+
+
+def test_units_added_to_the_roster_mid_plan_count_in_its_total_as_if_there_from_the_start():
+    """A plan 2021-2022 for the whole roster; two units added by a roster imported mid-plan: the plan
+    (and every figure and page) equals a store that had them from the start; undoing that roster
+    (the units removed) equals never adding them. By hand as of 2022-06-30: 545 of 729 days gone,
+    the plan calls for round(545/729 x 14) = 10 units of 14, 11 are covered, 3 remain."""
+    later = with_plan(loaded(*plain()))
+    at_once = with_plan(loaded(roster_file([*ROSTER, *EXTRA]), inspections_file(), issues_file()))
+    plain_store = with_plan(loaded(*plain()))
+    try:
+        result = run(later, roster_file([*ROSTER, *EXTRA], "名册增补.csv"))
+        assert result.status == "imported" and result.added == 2
+        for f in (Filters(as_of=MID_PLAN), Filters(as_of=MID_PLAN, districts=("南山区",)),
+                  Filters(as_of=MID_PLAN, unit_types=("村",)), Filters(as_of=AS_OF)):
+            assert figures(later, f) == figures(at_once, f), f
+            got, want = pages(later, f), pages(at_once, f)
+            for query in want:
+                if query != "plan_settings_by_district":  # when and by whom the plan was saved
+                    assert got[query] == want[query], (query, f)
+        total = plan_total(later, Filters(as_of=MID_PLAN))
+        assert total["planned_share"] == pytest.approx(545 / 729)
+        assert (total["planned_units"], total["remaining_units"], total["gap_units"]) == (10, 3, -1)
+        undo(later, result.import_id, "tester")
+        for f in (Filters(as_of=MID_PLAN), Filters(as_of=MID_PLAN, districts=("南山区",))):
+            assert figures(later, f) == figures(plain_store, f), f
+        total = plan_total(later, Filters(as_of=MID_PLAN))
+        assert (total["planned_units"], total["remaining_units"], total["gap_units"]) == (9, 1, -2)
+    finally:
+        later.close()
+        at_once.close()
+        plain_store.close()
 
