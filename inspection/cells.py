@@ -664,7 +664,7 @@ def to_bool(value: object) -> bool:
         return value
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
-    key = contract.compact_text(str(value or "")).lower()
+    key = contract.compact_text(hide_personal(str(value or ""))).lower()
     if key in contract.BOOLEANS:
         return contract.BOOLEANS[key]
     raise CellError("应填 是/否", "可填：是、否、Y、N、1、0、√、×", unknown=key)

@@ -111,8 +111,9 @@ def header_key(header: object) -> str:
 
 
 def value_key(value: object) -> str:
-    """A cell as the vocabularies look it up (cells._vocabulary): NFKC, no whitespace, lower case."""
-    return contract.compact_text(str(value if value is not None else "")).lower()
+    """A cell as the vocabularies look it up (cells._vocabulary): NFKC, no whitespace, lower case, and
+    without a name after its role, an ID or a phone number (cells.hide_personal): a mapping never keeps one."""
+    return contract.compact_text(cells.hide_personal(str(value if value is not None else ""))).lower()
 
 
 def contract_value(kind: str, value: object) -> object | None:
