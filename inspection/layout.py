@@ -473,7 +473,16 @@ def round_key(label: str) -> str:
 
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(label)))
     text = re.sub(r"(巡察|巡查)$", "", text)
+    # the year in Chinese numerals (二〇二一年), 年度 for 年, the year without 年 or the round without 第
+    # (2021第一轮, 2021年一轮)
+    text = re.sub(r"[〇○零一二三四五六七八九]{4}(?=年)", lambda m: "".join(_YEAR_DIGITS[c] for c in m[0]), text)
+    text = re.sub(r"^(\d{4})年度", r"\1年", text)
+    text = re.sub(r"^(\d{4})(?=第)", r"\1年", text)
+    text = re.sub(r"^(\d{4})年(?=[〇零一二两三四五六七八九十百\d]+[轮批])", r"\1年第", text)
     return re.sub(r"[〇零一二两三四五六七八九十百]+", lambda m: _cn_number(m[0]), text)
+
+
+_YEAR_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
 
 
 # a round named inside a title or a file name (东城区委2021年第一轮巡察反馈问题整改台账): 第…轮 with the year or
