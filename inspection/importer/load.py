@@ -165,6 +165,34 @@ class Loader:
         if pairs:
             self.warnings.append(messages.round_spelt_otherwise(pairs))
 
+    def _place_spelling_warnings(self) -> None:
+        """With no roster (the units are the inspected ones, as written), a new district or township that
+        is a known one with or without its suffix (东城 / 东城区, 城关 / 城关镇): kept as written, so the
+        figures by district show both and a unit inspected under each counts twice; the import says so."""
+        staged = self.con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'stage_roster'").fetchone()[0]
+        if self.con.execute("SELECT EXISTS (SELECT 1 FROM live_units)" + (
+                " OR EXISTS (SELECT 1 FROM stage_roster)" if staged else "")).fetchone()[0]:
+            return  # a roster names the places (a row must match one of its units)
+        pairs = []
+        for level, suffixes, within in (("district", contract.DISTRICT_SUFFIXES, ""),
+                                        ("township", contract.TOWNSHIP_SUFFIXES, "district, ")):
+            new = self.con.execute(
+                f"SELECT DISTINCT {within}{level} FROM stage_inspections EXCEPT "
+                f"SELECT {within}{level} FROM inspections WHERE superseded_by IS NULL ORDER BY ALL").fetchall()
+            if not new:
+                continue
+            known = set(self.con.execute(
+                f"SELECT DISTINCT {within}{level} FROM inspections WHERE superseded_by IS NULL UNION "
+                f"SELECT DISTINCT {within}{level} FROM stage_inspections").fetchall())
+            for key in new:
+                name = key[-1]
+                for other in [*(name + s for s in suffixes),
+                              *(name[: -len(s)] for s in suffixes if name.endswith(s) and len(name) > len(s) + 1)]:
+                    if (*key[:-1], other) in known and ((*key[:-1], other) not in new or other < name):
+                        pairs.append((name, other))
+        if pairs:
+            self.warnings.append(messages.place_spelt_otherwise(pairs))
+
     def _count_warnings(self, frames: dict[str, StagedRows]) -> None:
         """A warning naming the inspections whose issue list has another count than their issues_found."""
         issues, inspections = frames["issues"], frames["inspections"]

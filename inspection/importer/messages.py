@@ -308,6 +308,13 @@ def round_spelt_otherwise(pairs: list[tuple[str, str]]) -> str:
             f"如是同一轮次，请撤销本次导入，改为已有的写法再导入）：{examples}")
 
 
+def place_spelt_otherwise(pairs: list[tuple[str, str]]) -> str:
+    examples = "；".join(f"「{new}」与「{old}」" for new, old in pairs[:5])
+    return (f"没有对象名册，{len(pairs)} 个县区或乡镇与已有的只差“区、县、镇、乡、街道”等字，按写法作为不同的地方导入"
+            f"（按县区、乡镇统计时会分开显示，同一对象会算作两个）：{examples}。如是同一地方，请撤销本次导入，"
+            "改为已有的写法再导入，或先导入对象名册")
+
+
 def roster_units_kept(count: int, names: list[str]) -> str:
     examples = "、".join(names[:3]) + ("等" if count > 3 else "")
     return (f"名册文件所列乡镇（街道）中另有 {count} 个对象不在本文件中（{examples}），已保留：名册可按县区、乡镇分批导入，"

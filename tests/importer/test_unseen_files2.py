@@ -328,3 +328,35 @@ def test_another_round_is_not_named_by_that_warning(con, written):
     result = run(con, inspections_csv(rows))
     assert result.status == "imported", result.problems
     assert not any("只是写法不同" in w for w in result.warnings)
+
+
+# ---------------------------------------------------------------- no roster: a place written another way
+
+@pytest.mark.parametrize(("column", "written", "known"), [("县区", "东城", "东城区"), ("乡镇街道", "城关", "城关镇"),
+                                                          ("县区", "东城区", "东城")])
+def test_without_a_roster_a_place_written_without_or_with_its_suffix_is_named_by_a_warning(con, column, written,
+                                                                                          known):
+    """Without a roster the units are the inspected ones as written: 东城 beside 东城区 are two districts on
+    the pages and a village inspected under each counts as two units. Kept (the contract has no roster to
+    tell), but the import said nothing."""
+    first = [list(r) for r in INSPECTION_ROWS]
+    first[0][INSPECTION_HEADER.index(column)] = known
+    assert run(con, inspections_csv(first)).status == "imported"
+    rows = [list(INSPECTION_ROWS[0])]
+    rows[0][INSPECTION_HEADER.index("轮次")] = "2022年第一轮"
+    rows[0][INSPECTION_HEADER.index(column)] = written
+    result = run(con, inspections_csv(rows))
+    assert result.status == "imported", result.problems
+    assert any(f"「{written}」与「{known}」" in w and "没有对象名册" in w for w in result.warnings), result.warnings
+
+
+def test_with_a_roster_or_another_place_there_is_no_such_warning(con):
+    rows = [list(INSPECTION_ROWS[0])]
+    rows[0][INSPECTION_HEADER.index("县区")] = "东城"  # the roster's 东城区, written without its suffix
+    result = run(con, roster_csv(), inspections_csv([*rows, INSPECTION_ROWS[1]]))
+    assert result.status == "imported", result.problems
+    rows[0][INSPECTION_HEADER.index("轮次")] = "2022年第一轮"
+    rows[0][INSPECTION_HEADER.index("县区")] = "东城区"
+    again = run(con, inspections_csv(rows))
+    assert again.status == "imported", again.problems
+    assert not any("没有对象名册" in w for w in result.warnings + again.warnings)
