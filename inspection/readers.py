@@ -62,6 +62,8 @@ class RawSheet:
     # one round's part of a wide ledger (a group of columns per round): the round its group's heading
     # names and the group's columns (first, last); the other groups' cells are blank
     round_group: tuple[str, int, int] | None = None
+    # the columns (0-based) the workbook hides: a hidden copy of a column the clerk sees is not read
+    hidden_columns: frozenset = frozenset()
 
 
 # Byte-order marks, longest first (a UTF-32 LE mark starts like a UTF-16 LE one).
@@ -504,6 +506,71 @@ def _read_member(archive: zipfile.ZipFile, name: str, limit: int = 8 * 1024 * 10
         return b""
 
 
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
+
+
+def _hidden_columns(data: bytes, kind: str) -> dict[str, set[int]]:
+    """The hidden columns (0-based) of each sheet of an .xlsx (its <cols> before the cells) or an .xls
+    (COLINFO records), by tab name; {} for a damaged file (the Excel reader says so) or an .ods."""
+    hidden: dict[str, set[int]] = {}
+    try:
+        if kind == "xls":
+            return _xls_hidden_columns(data)
+        if kind != "xlsx":
+            return {}
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for part, tab in _tab_names(archive).items():
+                head = _read_member(archive, part, 256 * 1024)
+                head = head[:head.find(b"sheetData")] if b"sheetData" in head else head
+                for match in _COL_TAG.finditer(head):
+                    attrs = dict(_ATTRIBUTE.findall(match.group(1)))
+                    if attrs.get(b"hidden") in (b"1", b"true"):
+                        first, last = int(attrs.get(b"min", b"0")), int(attrs.get(b"max", b"0"))
+                        hidden.setdefault(tab, set()).update(range(first - 1, min(last, first + 16_384)))
+    except Exception:
+        return {}
+    return hidden
+
+
+# COLINFO (0x007D, 12 bytes): first and last column, width, format, options (bit 0: hidden)
+_COLINFO = re.compile(rb"\x7d\x00\x0c\x00(..)(..)....(.).\x00\x00", re.S)
+
+
+def _xls_hidden_columns(data: bytes) -> dict[str, set[int]]:
+    import olefile
+
+    with olefile.OleFileIO(data) as ole:
+        book = ole.openstream("Workbook" if ole.exists("Workbook") else "Book").read()
+    sheets = _xls_sheet_starts(book)
+    if not sheets:
+        return {}
+    starts = [offset for offset, _ in sheets]
+    hidden: dict[str, set[int]] = {}
+    for match in _COLINFO.finditer(book, starts[0]):
+        first, last = struct.unpack("<H", match.group(1))[0], struct.unpack("<H", match.group(2))[0]
+        if match.group(3)[0] & 1 and first <= last < 256:
+            hidden.setdefault(sheets[bisect.bisect_right(starts, match.start()) - 1][1], set()).update(
+                range(first, last + 1))
+    return hidden
+
+
+def _xls_sheet_starts(book: bytes) -> list[tuple[int, str]]:
+    """(offset, name) of each sheet of an .xls workbook stream, in file order (its BOUNDSHEET records)."""
+    codec, pending, pos = "latin-1", [], 0
+    while pos + 4 <= len(book):
+        kind, length = struct.unpack_from("<HH", book, pos)
+        body = book[pos + 4: pos + 4 + length]
+        if kind == 0x0042 and length >= 2:  # CODEPAGE
+            page = struct.unpack_from("<H", body)[0]
+            codec = "utf-16-le" if page == 1200 else "latin-1" if page in (367, 1252, 32769) else f"cp{page}"
+        elif kind == 0x0085 and length >= 8:  # BOUNDSHEET
+            pending.append((struct.unpack_from("<I", body)[0], body[6:]))
+        elif kind == 0x000A:  # EOF of the globals
+            break
+        pos += 4 + length
+    return sorted((offset, _biff_name(raw, codec)) for offset, raw in pending)
+
+
 def _tab_names(archive: zipfile.ZipFile) -> dict[str, str]:
     """{"xl/worksheets/sheet3.xml": "巡察情况"}: the tab name a clerk sees for each worksheet part."""
     rels = {}
@@ -743,6 +810,7 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
             merged = {}
     sheets = []
     hidden = _hidden_sheets(workbook)
+    hidden_columns = _hidden_columns(data, kind)
     for name in workbook.sheet_names:
         try:
             sheet = workbook.get_sheet_by_name(name)
@@ -764,7 +832,8 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
         if errors.get(name):
             _set_errors(rows, errors[name], limits)
         sheets.append(RawSheet(name, rows, name in hidden, tuple(ranges or ()), date1904,
-                               formula_blanks=frozenset(formula_blanks.get(name, ()))))
+                               formula_blanks=frozenset(formula_blanks.get(name, ())),
+                               hidden_columns=frozenset(hidden_columns.get(name, ()))))
     return sheets
 
 

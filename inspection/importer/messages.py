@@ -194,6 +194,10 @@ WIDE_HINT = ("请把每组标题写成各自的轮次（如 2021年第一轮巡�
              "或改为每个对象每轮一行并增加“轮次”列后再导入")
 
 
+def hidden_copies_ignored(place: str, columns: list[str]) -> str:
+    return f"{place}：隐藏的列「{'」「'.join(columns)}」与显示的同名列重复，已按显示的列导入，隐藏的列未读取"
+
+
 def duplicate_column(place: str, column: str, first: str) -> str:
     return f"{place}：列「{column}」与「{first}」重复，已忽略后者"
 

@@ -14,6 +14,19 @@ from . import messages
 from .model import ParsedSheet, Problem
 
 
+def _hidden_copies(raw: readers.RawSheet, table: Table, headers: list[str], applied: mappings.Applied) -> set[int]:
+    """The hidden columns of a field that also has a column the clerk sees (an old copy hidden beside the
+    new one): not read, the visible one is the field."""
+    if not raw.hidden_columns:
+        return set()
+    by_field: dict[str, list[int]] = {}
+    for col, header in enumerate(headers):
+        if header and (name := applied.field_for(table.name, header)) is not None:
+            by_field.setdefault(name, []).append(col)
+    return {c for cols in by_field.values() if any(c not in raw.hidden_columns for c in cols)
+            for c in cols if c in raw.hidden_columns}
+
+
 def _split_figure(table: Table, missing: list[str], headers: list[str],
                   written: list[str]) -> tuple[str, list[str]] | None:
     """(the group header as written, its sub-columns' own names) of a required figure written only as
@@ -259,8 +272,12 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     twins: dict[str, list[Column]] = {}
     ignored, dropped = [], {}
     issue_count = None
+    stale = _hidden_copies(raw, table, headers, applied)
+    if stale:
+        warnings.append(messages.hidden_copies_ignored(messages.where(file, raw.name),
+                                                       [written[c] for c in sorted(stale)]))
     for col, header in enumerate(headers):
-        if not header:
+        if not header or col in stale:
             continue
         name = applied.field_for(table.name, header)
         as_written = written[col]

@@ -360,3 +360,68 @@ def test_with_a_roster_or_another_place_there_is_no_such_warning(con):
     again = run(con, inspections_csv(rows))
     assert again.status == "imported", again.problems
     assert not any("没有对象名册" in w for w in result.warnings + again.warnings)
+
+
+# ---------------------------------------------------------------- a hidden old copy of a column
+
+TWIN_HEADER = ["轮次", "巡察层级", "巡察组", "开始日期", "县区", "乡镇街道", "村(社区)", "发现问题数", "发现问题数",
+               "移交问题线索数"]
+TWIN_ROWS = [["2021年第一轮", "市级", "市委第一巡察组", "2021-03-15", "东城区", "城关镇", "张家村", 3, 2, 1],
+             ["2021年第一轮", "县级", "县委第二巡察组", "2021-03-15", "西城区", "河口镇", "王庄村", 1, 1, 0]]
+
+
+def _twin_workbook(kind: str, hidden: int | None) -> InputFile:
+    if kind == "xls":
+        import xlwt
+
+        book = xlwt.Workbook(encoding="utf-8")
+        sheet = book.add_sheet("巡察情况")
+        for r, row in enumerate(table(TWIN_HEADER, TWIN_ROWS)):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+        if hidden is not None:
+            sheet.col(hidden).hidden = True
+    else:
+        from openpyxl import Workbook
+        from openpyxl.utils import get_column_letter
+
+        book = Workbook()
+        sheet = book.active
+        for row in table(TWIN_HEADER, TWIN_ROWS):
+            sheet.append(row)
+        if hidden is not None:
+            sheet.column_dimensions[get_column_letter(hidden + 1)].hidden = True
+    out = io.BytesIO()
+    book.save(out)
+    return InputFile(f"巡察情况.{kind}", out.getvalue())
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls"])
+@pytest.mark.parametrize(("hidden", "found"), [(8, [1, 3]), (7, [1, 2])])
+def test_a_hidden_old_copy_of_a_column_is_not_read_the_visible_one_is(con, kind, hidden, found):
+    """发现问题数 twice, one hidden (an old copy kept out of sight): the clerk sees one column. The import
+    was refused for the two disagreeing, naming a column the clerk cannot see."""
+    result = run(con, roster_csv(), _twin_workbook(kind, hidden))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT list(issues_found ORDER BY issues_found) FROM inspections").fetchone()[0] == found
+    assert any("隐藏的列「发现问题数」" in w for w in result.warnings)
+
+
+def test_two_visible_copies_that_disagree_are_still_refused(con):
+    result = run(con, roster_csv(), _twin_workbook("xlsx", None))
+    assert result.status == "rejected"
+    assert "两列的值不同" in result.problems[0].reason
+
+
+def test_a_hidden_column_of_its_own_is_still_read(con):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in table(TWIN_HEADER[:8] + TWIN_HEADER[9:], [r[:8] + r[9:] for r in TWIN_ROWS]):
+        book.active.append(row)
+    book.active.column_dimensions["I"].hidden = True  # 移交问题线索数, the only clues column
+    out = io.BytesIO()
+    book.save(out)
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", out.getvalue()))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT sum(clues) FROM inspections").fetchone()[0] == 1
