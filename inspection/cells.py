@@ -45,7 +45,10 @@ _DATE_PATTERNS = (
     # Chinese Windows writes a date-time as text); an offset or Z is not: the day may be another there
     (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](?:[上下]午 ?)?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
      3),
-    (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"), 3),  # 号: the spoken word for 日
+    # 号: the spoken word for 日; a time after it as WPS's and Excel's Chinese date-time formats write it
+    # (2021年3月15日 9:30, 2021年3月15日 下午 2:30, 2021年3月15日9时30分)
+    (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?(?: ?(?:[上下]午 ?)?\d{1,2}:\d{2}(?::\d{2})?"
+                r"| ?(?:[上下]午 ?)?\d{1,2}时(?:\d{1,2}分(?:\d{1,2}秒)?)?)?$"), 3),
     (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), 3),
     (re.compile(r"^(\d{4})年(\d{1,2})月$"), 2),
     (re.compile(r"^(\d{4})[-/.](\d{1,2})$"), 2),

@@ -425,3 +425,18 @@ def test_a_hidden_column_of_its_own_is_still_read(con):
     result = run(con, roster_csv(), InputFile("巡察情况.xlsx", out.getvalue()))
     assert result.status == "imported", result.problems
     assert con.execute("SELECT sum(clues) FROM inspections").fetchone()[0] == 1
+
+
+# ---------------------------------------------------------------- a Chinese date with its time
+
+@pytest.mark.parametrize("written", ["2021年3月15日 9:30", "2021年3月15日 下午 2:30", "2021年3月15日9时30分"])
+def test_a_chinese_date_with_its_time_is_that_date_on_both_csv_paths(monkeypatch, written):
+    """WPS's and Excel's Chinese date-time formats, kept as text: refused as a date format not recognised,
+    while 2021-03-15 上午 09:30 was read."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("开始日期")] = written
+    result, data = run_both(monkeypatch, [roster_csv()], [
+        InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows)))])
+    assert result.status == "imported", result.problems
+    start = INSPECTION_COLUMNS.index("start_date")
+    assert {r[start] for r in data["inspections"]} == {dt.date(2021, 3, 15)}
