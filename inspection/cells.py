@@ -387,6 +387,13 @@ NO_YEAR = ("日期没有年份，只有月和日（Excel 中显示为“3月15�
            "请填写完整日期（如 2021年3月15日），或直接导入 Excel 文件")
 
 
+# a date with its year last, as Excel and WPS in an English (or another) region write it: 3/15/2021 is
+# month first, 15/03/2021 day first, and 3/4/2021 either
+_YEAR_LAST = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}(?:$|[ T]\d)")
+YEAR_LAST = ("日期的年份写在最后（如 3/15/2021 或 15/03/2021，英文等区域设置的格式），月和日的先后无法确定",
+             "请写成 2021-03-15 或 2021年3月15日（年、月、日的顺序），或在 Excel 中把这一列设为中文日期格式后再导入")
+
+
 # the words a clerk writes around a date saying what happened on it: none changes the day
 _DATE_WORDS_BEFORE = re.compile(r"^已?于")
 _DATE_WORDS_AFTER = re.compile(r"(?:\s*[,，]?\s*已?(?:完成整改|整改完成|整改到位|完成|销号|办结|进驻|反馈|撤离))+$")
@@ -430,6 +437,8 @@ def to_date(value: object) -> dt.date | None:
                 raise CellError("不是有效日期（月份或日期超出范围）") from None
     if _MONTH_DAY.fullmatch(text):
         raise CellError(*NO_YEAR)
+    if _YEAR_LAST.match(text):
+        raise CellError(*YEAR_LAST)
     # a whole date with what happened on it (2021年6月10日完成, 已于2021.6.10销号, 2021-03-15进驻)
     bare = _DATE_WORDS_AFTER.sub("", _DATE_WORDS_BEFORE.sub("", text)).strip()
     if bare != text and _whole_date(bare):

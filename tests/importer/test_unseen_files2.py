@@ -440,3 +440,14 @@ def test_a_chinese_date_with_its_time_is_that_date_on_both_csv_paths(monkeypatch
     assert result.status == "imported", result.problems
     start = INSPECTION_COLUMNS.index("start_date")
     assert {r[start] for r in data["inspections"]} == {dt.date(2021, 3, 15)}
+
+
+@pytest.mark.parametrize("written", ["3/15/2021", "15/03/2021", "3/4/2021"])
+def test_a_date_with_its_year_last_is_refused_saying_the_order_cannot_be_told(con, written):
+    """An English-region export (month or day first): it was refused as a format not recognised."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("开始日期")] = written
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
+    assert result.status == "rejected"
+    [problem] = result.problems
+    assert problem.value == written and "年份写在最后" in problem.reason and "月和日的先后无法确定" in problem.reason
