@@ -12,10 +12,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .. import contract, lake, store
+from .. import cells, contract, lake, store
 from ..errors import ImportAlreadyUndone, ImportNotFound, StoreError
 from . import messages
 from .model import KEYS, MAX_CHANGES, DiffPlan, InputFile, StagedRows
+
+
+def _hidden(old: object) -> object:
+    """A value the store kept before names were hidden at import (a team 第一巡察组（组长：李某某） of an
+    earlier release), as the change list shows it: without the name (cells.hide_leader)."""
+    return cells.hide_leader(old) if type(old) is str else old
 
 
 class Loader:
@@ -110,7 +116,7 @@ class Loader:
         tables = {t.name: t.label for t in contract.TABLES}
         return [{"table": tables[r[0]], "round": r[1], "district": r[2], "township": r[3], "unit": r[4],
                  "field": messages.ISSUE_LIST_ROWS if r[0] == "issues" else labels.get(r[5], r[5]),
-                 "old": r[6], "new": r[7]} for r in rows[:MAX_CHANGES]]
+                 "old": _hidden(r[6]), "new": r[7]} for r in rows[:MAX_CHANGES]]
 
     def _changed_count_warnings(self, plans: dict[str, DiffPlan]) -> None:
         """A replaced inspection whose 发现问题数 changed while its issue list (already in the store,

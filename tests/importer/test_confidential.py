@@ -287,3 +287,16 @@ def test_a_value_mapping_keeps_no_name(con):
     result = run(con, *files)
     assert result.status == "imported", result.problems
     assert_nowhere(con, result, "甄一测试", "甄二测试", "甄三测试")
+
+
+def test_the_change_list_shows_a_team_kept_by_an_earlier_release_without_its_leader(con):
+    """A store filled before names were hidden keeps 第一巡察组（组长：李某某）; the import that replaces it
+    lists the change (old -> new) without the name."""
+    files = [roster_csv(), InputFile("巡察.csv", csv_bytes(table(INSPECTION_HEADER, INSPECTION_ROWS)))]
+    assert run(con, *files).status == "imported"
+    con.execute("UPDATE inspections SET team = '市委第一巡察组（组长：甄一测试）', issues_found = 9 "
+                "WHERE team = '市委第一巡察组'")
+    result = run(con, *files)
+    assert result.status == "imported" and result.replaced == 1, result
+    assert "甄一测试" not in said(result)
+    assert {(c["old"], c["new"]) for c in result.changes} >= {("市委第一巡察组", "市委第一巡察组")}
