@@ -214,6 +214,9 @@ NOTE_STARTS = ("填表人", "填报人", "制表人", "审核人", "负责人", 
                # words could begin an issue's text: 主要领导履行第一责任人职责不到位)
                "报送人", "报送单位", "审批人", "签发人", "核稿人", "核稿:", "审定人", "批准人", "领导签字", "领导签名",
                "负责人签字", "主管领导:", "主要领导:", "联系方式:",
+               # a web system's export: when and by whom it was exported or printed, and what it was asked for
+               "导出时间", "导出日期", "导出人", "打印时间", "打印日期", "打印人", "制表时间", "查询条件:", "数据来源:",
+               "统计时间:", "统计截止",
                # a template's example row, left above the records (示例 / 填写示例 / （示例） in its first cell)
                "示例", "样例", "范例", "填写示例", "填报示例", "(示例)", "(样例)", "例:", "举例")
 # a first non-empty cell that is only this is a note row too (例 alone: 例行巡察 is no note)

@@ -385,11 +385,14 @@ def category_title(title: str) -> str:
     return text
 
 
-_NOTE_FIRST = frozenset(m[0] for m in contract.NOTE_STARTS) | frozenset("（")
+_NOTE_FIRST = frozenset(m[0] for m in contract.NOTE_STARTS) | frozenset("（共第")
+# a web system's export around its table: the count of records and the page (共 12 条记录, 第1页/共3页)
+_EXPORT_FOOTER = re.compile(r"共\d+(?:条|项|行|个)(?:记录|数据)?|第\d+页(?:[/,]?共\d+页)?|共\d+页")
 
 
 def note_kind(text: str) -> bool:
-    return text.startswith(contract.NOTE_STARTS) or text in contract.NOTE_WHOLE
+    return text.startswith(contract.NOTE_STARTS) or text in contract.NOTE_WHOLE or bool(
+        text[:1] in "共第" and _EXPORT_FOOTER.fullmatch(text))
 
 
 def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:

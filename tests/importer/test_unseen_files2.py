@@ -451,3 +451,24 @@ def test_a_date_with_its_year_last_is_refused_saying_the_order_cannot_be_told(co
     assert result.status == "rejected"
     [problem] = result.problems
     assert problem.value == written and "年份写在最后" in problem.reason and "月和日的先后无法确定" in problem.reason
+
+
+# ---------------------------------------------------------------- a web system's export lines
+
+@pytest.mark.parametrize("footer", ["共 2 条记录", "第1页/共1页", "数据来源：巡察工作管理系统", "导出时间：2022-06-01 10:00",
+                                    "打印人：张某"])
+def test_the_lines_a_web_system_writes_below_its_export_are_notes_on_both_csv_paths(monkeypatch, footer):
+    """They were skipped as a template's empty rows (只有序号、预填的地区…), which they are not."""
+    rows = table(INSPECTION_HEADER, [*INSPECTION_ROWS, [footer]], [["导出时间：2022-06-01 10:00"]])
+    result, _ = run_both(monkeypatch, [roster_csv()], [InputFile("导出.csv", csv_bytes(rows))])
+    assert result.status == "imported", result.problems
+    assert result.warnings == ["导出.csv：已跳过表外说明行（填表人、审核人、说明、示例等） 1 行（第 5 行）"]
+
+
+def test_a_round_or_unit_that_starts_like_those_lines_is_still_a_record(con):
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[0][INSPECTION_HEADER.index("轮次")] = "第1轮"
+    rows[1][INSPECTION_HEADER.index("轮次")] = "共建第2轮"
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT count(*) FROM inspections").fetchone()[0] == 2
