@@ -300,3 +300,16 @@ def test_the_change_list_shows_a_team_kept_by_an_earlier_release_without_its_lea
     assert result.status == "imported" and result.replaced == 1, result
     assert "甄一测试" not in said(result)
     assert {(c["old"], c["new"]) for c in result.changes} >= {("市委第一巡察组", "市委第一巡察组")}
+
+
+def test_a_due_date_written_with_its_responsible_person_keeps_the_date_alone(con):
+    """由王某某负责，2022年底前: the date (the contract takes the date of text with a date and more)."""
+    import datetime as dt
+
+    issue_rows = [list(r) for r in ISSUE_ROWS]
+    issue_rows[1][7] = "由甄一测试负责，2022年底前"
+    result = run(con, roster_csv(), InputFile("巡察.csv", csv_bytes(table(INSPECTION_HEADER, INSPECTION_ROWS))),
+                 issues(rows=issue_rows))
+    assert result.status == "imported", result.problems
+    assert_nowhere(con, result, "甄一测试")
+    assert (dt.date(2022, 12, 31),) in con.execute("SELECT due_date FROM issues").fetchall()
