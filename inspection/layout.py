@@ -108,6 +108,19 @@ def is_serial_header(text: str) -> bool:
     return text in {contract.normalise_header(h) for h in contract.SERIAL_HEADERS}
 
 
+def _names_columns(below: list[object], above: list[object], known) -> bool:
+    """Whether a row under a header row names a column: a known name under a blank cell, under the same
+    name (a header merged down over both rows) or under a group's title. A known name under another known
+    header is a record's value (贫困村 under 是否贫困村, 东城区 under 县区): the row is the first record."""
+    over = _header_texts(above)
+    for i, text in enumerate(_header_texts(below)):
+        if text and known_header(text, known):
+            up = over[i] if i < len(over) else ""
+            if not up or up == text or not known_header(up, known):
+                return True
+    return False
+
+
 def find_header(rows: list[list[object]], known: frozenset[str] | set[str] = contract.ALL_HEADERS,
                 ) -> tuple[int, list[str], list[str]] | None:
     """(index of the header's lowest row, normalised header per column, header as written per column).
@@ -130,7 +143,7 @@ def find_header(rows: list[list[object]], known: frozenset[str] | set[str] = con
         below = rows[bottom + 1]
         if any(_is_number(c) or not isinstance(c, (str, type(None))) or _DATE_LIKE.match(str(c)) for c in below):
             break
-        if not any(known_header(h, known) for h in _header_texts(below)):
+        if not _names_columns(below, rows[bottom], known):
             break
         bottom += 1
     first = max(0, bottom - MAX_HEADER_ROWS + 1)

@@ -472,3 +472,18 @@ def test_a_round_or_unit_that_starts_like_those_lines_is_still_a_record(con):
     result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
     assert result.status == "imported", result.problems
     assert con.execute("SELECT count(*) FROM inspections").fetchone()[0] == 2
+
+
+# ---------------------------------------------------------------- a record holding a header's name
+
+def test_a_first_record_holding_a_header_name_is_a_record_not_part_of_the_header(con):
+    """贫困村 written under 是否贫困村 in the first row (a header name of that column): the row was taken as
+    a second header row and the unit silently left out of the roster (and of the coverage)."""
+    rows = [list(r) for r in ROSTER_ROWS]
+    rows[0][ROSTER_HEADER.index("是否贫困村")] = "贫困村"
+    result = run(con, InputFile("名册.csv", csv_bytes(table(ROSTER_HEADER, rows))))
+    assert result.status == "rejected"  # 贫困村 is no yes/no: a question about that cell, of row 2
+    assert [(p.row, p.value) for p in result.problems] == [(2, "贫困村")]
+    rows[0][ROSTER_HEADER.index("是否贫困村")] = "是"
+    assert run(con, InputFile("名册.csv", csv_bytes(table(ROSTER_HEADER, rows)))).status == "imported"
+    assert con.execute("SELECT count(*) FROM roster").fetchone()[0] == 4
