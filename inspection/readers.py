@@ -992,6 +992,13 @@ def _read_file(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
         raise ReadError("文件为空")
     ext = Path(name).suffix.lower()
     if ext in (".et", ".ett"):
+        # WPS writes its own format under .et, but also a workbook Excel's format (a compatible save, or
+        # a file renamed): read by its content when the Excel reader can, else say how to save it
+        if (kind := sniff(data)) in ("xlsx", "xls"):
+            try:
+                return read_excel(data, limits, kind)
+            except ReadError:
+                pass
         raise ReadError(f"WPS 表格文件（{ext}）不能直接导入：{SAVE_AS_XLSX}")
     if ext == ".xlsb":
         raise ReadError(f"Excel 二进制工作簿（.xlsb）不能直接导入：{SAVE_AS_XLSX}")

@@ -178,7 +178,8 @@ CORPUS = {
     "xlsx_named.csv": (ROSTER_XLSX, ["Excel 工作簿（.xlsx）", "改回 .xlsx"]),
     "csv_named.xlsx": (ROSTER_CSV, "imported"),  # text under a workbook's name (Excel opens it): read as text
     "csv_named.xls": (csv_bytes(ROSTER, "gbk"), "imported"),
-    "wps.et": (ROSTER_XLSX, ["WPS", "另存为", ".xlsx"]),
+    "wps.et": (ROSTER_XLSX, "imported"),  # a workbook in Excel's format under .et: read by its content
+    "wps_own.et": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), ["WPS", "另存为", ".xlsx"]),
     "binary.xlsb": (_xlsb_like(), [".xlsb", "另存为"]),
     "xlsb_named.xlsx": (_xlsb_like(), ["二进制工作簿", "另存为"]),
     "web_page.xls": (b"<html><body><table><tr><td>\xe5\x8e\xbf\xe5\x8c\xba</td></tr></table></body></html>",
