@@ -618,6 +618,8 @@ _RANGE = re.compile(r"^(\d{4})" + _SEP + r"(\d{1,2})\s*(?:[月.\-/]\s*(\d{1,2})\
 
 
 _HALF_YEAR = dt.timedelta(days=183)
+# a period without its end (2022.3.1—, 2022年3月1日至今): the inspection is still under way
+_OPEN_END = re.compile(r"^(.+?)\s*(?:至今|起至今|—+|–|-{1,2}|－|~)$")
 
 
 def to_range(value: object) -> dt.date | DateRange | None:
@@ -628,6 +630,8 @@ def to_range(value: object) -> dt.date | DateRange | None:
     if not isinstance(value, str):
         return to_date(value)
     text = zh_date_digits(contract.normalise_text(value).strip())
+    if (open_end := _OPEN_END.match(text)) and _whole_date(open_end[1]):
+        return to_date(open_end[1])  # an inspection still under way: its start, no end yet
     try:
         return to_date(text)
     except CellError as exc:

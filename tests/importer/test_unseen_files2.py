@@ -487,3 +487,17 @@ def test_a_first_record_holding_a_header_name_is_a_record_not_part_of_the_header
     rows[0][ROSTER_HEADER.index("是否贫困村")] = "是"
     assert run(con, InputFile("名册.csv", csv_bytes(table(ROSTER_HEADER, rows)))).status == "imported"
     assert con.execute("SELECT count(*) FROM roster").fetchone()[0] == 4
+
+
+# ---------------------------------------------------------------- an inspection still under way
+
+@pytest.mark.parametrize("written", ["2022.3.1—", "2022年3月1日至今", "2022-03-01 ~"])
+@pytest.mark.parametrize("header", ["巡察时间", "进驻时间"])
+def test_a_period_without_its_end_gives_the_start_alone(con, written, header):
+    """An inspection still under way: its period written with an open end was refused as a date format
+    not recognised."""
+    head = ["轮次", "巡察层级", "巡察组", header, "县区", "乡镇街道", "村(社区)", "发现问题数"]
+    rows = [["2022年第一轮", "市级", "市委第一巡察组", written, "东城区", "城关镇", "张家村", 3]]
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(head, rows))))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT start_date, end_date FROM inspections").fetchall() == [(dt.date(2022, 3, 1), None)]
