@@ -24,6 +24,7 @@ from support.metamorphic import (
     ISSUES,
     R1,
     ROSTER,
+    assert_same_figures,
     close,
     figures,
     inspections_file,
@@ -84,7 +85,8 @@ def test_a_due_date_written_from_the_feedback_follows_the_end_date_as_it_stands(
         assert [day(r["due_date"]) for r in unit_issues(later, SHIQIAO, AS_OF)] == [None]
         assert figures(later)["undated"] == 1
         assert run(later, inspections_file([shiqiao("2021-07-15")], "补结束日期.csv")).status == "imported"
-        assert figures(later) == figures(at_once)
+        for f in (Filters(as_of=AS_OF), Filters(as_of=dt.date(2021, 9, 1), districts=("南山区",))):
+            assert_same_figures(later, at_once, f)  # the overdue list and every page too
         assert [day(r["due_date"]) for r in unit_issues(later, SHIQIAO, AS_OF)] == [first]
         corrected = run(later, inspections_file([shiqiao("2021-09-30")], "更正.csv"))
         assert corrected.status == "imported" and corrected.replaced == 1
@@ -633,3 +635,49 @@ def test_units_added_to_the_roster_mid_plan_count_in_its_total_as_if_there_from_
         at_once.close()
         plain_store.close()
 
+
+
+@pytest.mark.parametrize(("name", "query"), [
+    ("one township", {"district": "东城区", "township": "城关镇（东城区）", "as_of": "2022-12-31"}),
+    ("inside a round", {"as_of": "2022-04-15"}),
+])
+def test_the_briefing_page_shows_the_hand_worked_figures(name, query, make_app, tmp_path):
+    """The briefing page itself (its filters read from the address, its cached queries): the tiles
+    show the hand-worked figures, as the exports above write them."""
+    from support.apptest import assert_clean
+
+    from inspection import fmt
+
+    db = tmp_path / "store.duckdb"
+    con = store.connect(db)
+    try:
+        assert run(con, *plain()).status == "imported"
+    finally:
+        con.close()
+    want = hand(name)
+    at = make_app(db, query, page="pages/briefing.py")
+    assert_clean(at)
+    assert at.session_state["_filters"] == HAND[name][0]
+    shown = [m.value for m in at.metric]
+    assert shown == [fmt.percent(want["coverage_rate"]), *(fmt.count(want[k]) for k in (
+        "inspections", "issues_found", "clues", "disciplined")), fmt.percent(want["rectification_rate"])]
+
+
+def test_the_compare_pages_ratio_tiles_are_the_hand_worked_ratios(make_app, tmp_path):
+    """The compare page's tiles: the municipal / county ratios of the whole (municipal 4 inspections,
+    county 11; issues and clues over the 10 county ones that reported both, clues over 10, immediate
+    fixes over 10), then like for like (the cells both levels inspected: 4 municipal, 7 county; no
+    ratio of a county average of 0)."""
+    from support.apptest import assert_clean
+
+    db = tmp_path / "store.duckdb"
+    con = store.connect(db)
+    try:
+        assert run(con, *plain()).status == "imported"
+    finally:
+        con.close()
+    at = make_app(db, {"as_of": AS_OF.isoformat()}, page="pages/compare.py")
+    assert_clean(at)
+    whole = [(28 / 4) / (31 / 10), (6 / 4) / (4 / 10), 1.0 / (2 / 11), (5 / 4) / (9 / 10)]
+    like = [(28 / 4) / (14 / 6), (6 / 4) / (1 / 6), None, (5 / 4) / (4 / 6)]
+    assert [m.value for m in at.metric] == ["—" if r is None else f"{r:.2f} 倍" for r in whole + like]
