@@ -152,6 +152,21 @@ class Loader:
         if kept:
             self.warnings.append(messages.roster_units_kept(len(kept), [n for (n,) in kept]))
 
+    def _outside_roster_warning(self) -> None:
+        """A roster imported after inspections taken without one: the stored inspections of units it
+        does not list (the names as the inspections wrote them) count as inspections but in no unit's
+        coverage; the import names them instead of leaving them out of the coverage silently."""
+        rows = self.con.execute("""
+            SELECT DISTINCT i.district, i.township, i.unit_name FROM inspections i
+            WHERE i.superseded_by IS NULL
+              AND EXISTS (SELECT 1 FROM stage_roster)
+              AND i.unit_id NOT IN (SELECT unit_id FROM stage_roster)
+              AND i.unit_id NOT IN (SELECT unit_id FROM roster WHERE superseded_by IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM stage_inspections n WHERE n.round = i.round AND n.unit_id = i.unit_id)
+            ORDER BY 1, 2, 3""").fetchall()
+        if rows:
+            self.warnings.append(messages.inspected_outside_roster(len(rows), [r[2] for r in rows]))
+
     def _round_spelling_warnings(self) -> None:
         """New round labels that differ from another round's (stored, or in this import) only in how
         they are written (第1轮 / 第一轮, a trailing 巡察): kept as written, so a corrected file would add

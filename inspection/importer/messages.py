@@ -325,6 +325,12 @@ def roster_units_kept(count: int, names: list[str]) -> str:
             f"导入只新增和更正对象，不删除未列出的对象")
 
 
+def inspected_outside_roster(count: int, names: list[str]) -> str:
+    examples = "、".join(names[:3]) + ("等" if count > 3 else "")
+    return (f"已导入的巡察中有 {count} 个对象不在名册中（{examples}）：它们的巡察仍计入巡察次数和问题数，"
+            f"但不计入任何对象的覆盖；如是名册漏列，请补入名册；如是名称写法不同，请按名册更正巡察情况后重新导入")
+
+
 # ---------------------------------------------------------------- results (both languages)
 
 

@@ -193,6 +193,7 @@ class Importer(CsvPath, Validator, Loader):
         self._changed_count_warnings(plans)
         self._round_spelling_warnings()
         self._place_spelling_warnings()
+        self._outside_roster_warning()
         changes = self.changes(plans)
         self.progress("write", {"rows": added + replaced})
         import_id = self._load(plans, added, replaced, self.skipped, unchanged)

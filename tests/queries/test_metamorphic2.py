@@ -663,6 +663,32 @@ def test_the_briefing_page_shows_the_hand_worked_figures(name, query, make_app, 
         "inspections", "issues_found", "clues", "disciplined")), fmt.percent(want["rectification_rate"])]
 
 
+def test_a_roster_imported_after_the_inspections():
+    """Inspections and issues taken without a roster, the roster a week later: with every unit, the
+    figures of the three imported at once, and nothing to say; without 石桥村, its inspection still
+    counts (15 inspections, 53 issues found) but covers no roster unit (10 of 11), and the import names
+    it — it was left out of the coverage silently."""
+    whole = loaded(*plain())
+    full = loaded(inspections_file(), issues_file())
+    short = loaded(inspections_file(), issues_file())
+    try:
+        result = run(full, roster_file())
+        assert result.status == "imported" and not any("不在名册中" in w for w in result.warnings), result.warnings
+        assert figures(full) == figures(whole)
+        result = run(short, roster_file([u for u in ROSTER if u[2] != "石桥村"]))
+        assert result.status == "imported"
+        assert [w for w in result.warnings if "不在名册中" in w] == [
+            "已导入的巡察中有 1 个对象不在名册中（石桥村）：它们的巡察仍计入巡察次数和问题数，但不计入任何对象的覆盖；"
+            "如是名册漏列，请补入名册；如是名称写法不同，请按名册更正巡察情况后重新导入"]
+        got = figures(short)
+        assert (got["units_total"], got["units_covered"], got["inspections"], got["issues_found"]) == (11, 10, 15, 53)
+        assert [u["unit_name"] for u in got["uncovered"]] == ["南山社区"]
+    finally:
+        whole.close()
+        full.close()
+        short.close()
+
+
 def test_the_compare_pages_ratio_tiles_are_the_hand_worked_ratios(make_app, tmp_path):
     """The compare page's tiles: the municipal / county ratios of the whole (municipal 4 inspections,
     county 11; issues and clues over the 10 county ones that reported both, clues over 10, immediate
