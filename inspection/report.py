@@ -118,8 +118,12 @@ def _coverage(query: Query, params: dict, head: dict, as_of: str, scope: str, la
         return out + t("rep_no_plan", lang)
     # the gap between the two rates as written (a tenth of a point apart when they read so)
     gap = fmt.shown_percent(total["planned_share"]) - fmt.shown_percent(head["coverage_rate"])
-    out += (t("rep_plan_gap", lang, planned=percent(total["planned_share"]), gap=f"{gap:.1f}") if gap > 0
-            else t("rep_plan_ahead", lang, planned=percent(total["planned_share"])))
+    if total["planned_share"] <= 0:  # as of the plan's first day or before: no plan to be behind or ahead of
+        return out + t("rep_plan_not_started", lang)
+    if gap > 0:
+        out += t("rep_plan_gap", lang, planned=percent(total["planned_share"]), gap=f"{gap:.1f}")
+    else:
+        out += t("rep_plan_ahead", lang, planned=percent(total["planned_share"]))
     districts = [row for row in plan if not row["is_total"]]
     behind = [row for row in districts if row["behind"]]
     if len(districts) == 1 and behind and not _missing(behind[0].get("covered_share")):

@@ -216,3 +216,12 @@ def test_ratios_resting_on_few_inspections_are_said_to_be_indicative(con):
     few = levels.idxmin()
     assert f"{'市级' if few == 'municipal' else '县级'}巡察仅{levels.min()}次，上述倍数仅供参考。" in report.text(con, filters)
     assert f"The {few} averages rest on only {levels.min()} inspection" in report.text(con, filters, "en")
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2023, 6, 30), dt.date(2024, 1, 1)])
+def test_before_the_plan_starts_the_text_says_so_instead_of_reaching_a_plan_of_0(con, as_of):
+    plan_total = next(row for row in metrics.compute(con, Filters(as_of=as_of))["plan"] if row["is_total"])
+    assert plan_total["planned_share"] == 0  # the demo's plan starts on 2024-01-01
+    text = report.text(con, Filters(as_of=as_of))
+    assert "全覆盖计划尚未开始" in text and "计划进度" not in text and "计划期内" not in text
+    assert "before the coverage plan starts" in report.text(con, Filters(as_of=as_of), "en")
