@@ -181,12 +181,15 @@ DEFAULT_MODE = "常规"
 # long_term (长期整改): not rectified and never overdue (see queries/_views.sql).
 STATUSES = {
     **dict.fromkeys(("已整改", "已完成", "完成", "已销号", "是", "已完成整改", "完成整改", "整改完成", "已整改到位",
-                     "已办结", "已落实", "rectified"), "rectified"),
-    **dict.fromkeys(("整改中", "正在整改", "推进中", "正在推进", "部分整改", "整改中(部分完成)", "in_progress"),
-                    "in_progress"),
-    **dict.fromkeys(("未整改", "未完成", "否", "尚未整改", "未启动", "not_started"), "not_started"),
+                     "已办结", "已落实", "rectified",
+                     # more of how ledgers say it (整改完毕, 已落实整改, 已完成整改并销号)
+                     "整改完毕", "已整改完毕", "已落实整改", "已完成整改并销号", "已整改并销号", "已办结销号"), "rectified"),
+    **dict.fromkeys(("整改中", "正在整改", "推进中", "正在推进", "部分整改", "整改中(部分完成)", "in_progress",
+                     "正在整改中", "正在推进中"), "in_progress"),
+    **dict.fromkeys(("未整改", "未完成", "否", "尚未整改", "未启动", "not_started", "尚未完成", "未开始", "尚未启动"),
+                    "not_started"),
     **dict.fromkeys(("长期坚持", "长期整改", "持续整改", "持续推进", "基本完成", "阶段性完成", "按序时推进",
-                     "按序时进度推进", "long_term", "long-term"), "long_term"),
+                     "按序时进度推进", "long_term", "long-term", "持续整改中", "基本完成整改", "持续推进中"), "long_term"),
     **{mark: "rectified" if ticked else "not_started" for mark, ticked in TICKS.items()},
 }
 DEFAULT_STATUS = "in_progress"

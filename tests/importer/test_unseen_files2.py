@@ -12,6 +12,8 @@ from support.fast_path import run_both
 from support.ledgers import (
     INSPECTION_HEADER,
     INSPECTION_ROWS,
+    ISSUE_HEADER,
+    ISSUE_ROWS,
     ROSTER_HEADER,
     ROSTER_ROWS,
     csv_bytes,
@@ -24,7 +26,7 @@ from support.ledgers import (
 )
 
 from inspection.importer import InputFile
-from inspection.importer.model import INSPECTION_COLUMNS, ROSTER_COLUMNS
+from inspection.importer.model import INSPECTION_COLUMNS, ISSUE_COLUMNS, ROSTER_COLUMNS
 
 con = pytest.fixture(fresh_store)
 
@@ -501,3 +503,20 @@ def test_a_period_without_its_end_gives_the_start_alone(con, written, header):
     result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(head, rows))))
     assert result.status == "imported", result.problems
     assert con.execute("SELECT start_date, end_date FROM inspections").fetchall() == [(dt.date(2022, 3, 1), None)]
+
+
+# ---------------------------------------------------------------- more of how ledgers write a status
+
+@pytest.mark.parametrize(("written", "status"), [
+    ("整改完毕", "rectified"), ("已整改完毕", "rectified"), ("已落实整改", "rectified"),
+    ("已完成整改并销号", "rectified"), ("正在整改中", "in_progress"), ("尚未完成", "not_started"),
+    ("未开始", "not_started"), ("持续整改中", "long_term"), ("基本完成整改", "long_term"),
+])
+def test_more_status_phrases_offices_write_are_their_status_on_both_csv_paths(monkeypatch, written, status):
+    """Each was a question to map (不是可识别的整改状态)."""
+    row = list(ISSUE_ROWS[0])
+    row[ISSUE_HEADER.index("整改状态")] = written
+    result, data = run_both(monkeypatch, [roster_csv(), inspections_csv()], [
+        InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, [row])))])
+    assert result.status == "imported", result.problems
+    assert [r[ISSUE_COLUMNS.index("status")] for r in data["issues"]] == [status]
