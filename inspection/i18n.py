@@ -486,6 +486,10 @@ LABELS: dict[str, tuple[str, str]] = {
     # 滞后 read as a contradiction); the words of the charts' legend (plan_behind)
     "st_behind": ("⚠ 无法按期完成", "⚠ not finishing in time"),
     "st_ok": ("正常", "on track"),
+    "st_not_started": ("计划未开始", "plan not started"),
+    "plan_not_started": ("截至数据日期，全覆盖计划尚未开始，尚不能判断能否按期完成。",
+                         "As of this date the coverage plan has not started: too early to say whether it "
+                         "finishes on time."),
     "st_done": ("已完成", "done"),
     "fu_chart_projection": ("各县区累计覆盖率：实线为实际，点线为计划，虚线为按当前进度推算至计划截止",
                             "Cumulative coverage by district: solid actual, dotted plan, dashed projection to the "

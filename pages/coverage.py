@@ -36,7 +36,9 @@ def render_district_bars(filters, lang: str) -> tuple[list[str] | None, list[str
         return shown, [str(d) for d in charts.lowest_first(state.run_query(
             "coverage_by_district", filters.params(), prefetch=False))["district"]]
     late = rows[rows["behind"].astype(bool)]
-    if late.empty:
+    if ui.plan_not_started(rows):
+        st.info(t("plan_not_started", lang), icon="ℹ️")
+    elif late.empty:
         st.success(grained(t("cov_plan_ok", lang), filters.params(), lang))
     else:
         names = [t("cov_plan_lacking", lang, district=d, n=fmt.per_month(n, lang)) if pd.notna(n) else d

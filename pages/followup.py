@@ -35,6 +35,8 @@ def show(fig, title_key: str, filters, lang: str, key: str) -> None:
 def _status(row, lang: str) -> str:
     if row["remaining_units"] == 0:
         return t("st_done", lang)
+    if not row["planned_share"] > 0:  # as of the plan's first day or before
+        return t("st_not_started", lang)
     return t("st_behind", lang) if row["behind"] else t("st_ok", lang)
 
 
@@ -98,7 +100,9 @@ def render_plan(filters, lang: str) -> pd.DataFrame:
                      target=fmt.percent(default.target, 0)))
     districts = frame[~frame["is_total"].astype(bool)]
     late = districts[districts["behind"].astype(bool)]
-    if late.empty:
+    if ui.plan_not_started(districts):
+        st.info(t("plan_not_started", lang), icon="ℹ️")
+    elif late.empty:
         st.success(grained(t("fu_behind_none", lang), filters.params(), lang))
     else:
         st.warning(grained(t("fu_behind_n", lang, n=len(late), names=district_names(late["district"], lang)),

@@ -1211,7 +1211,9 @@ WITH counted AS (
     FROM summed
 ), judged AS (
     SELECT *,
-        remaining_units > 0 AND (projected_full_coverage IS NULL OR projected_full_coverage > plan_end) AS late,
+        -- as of the plan's first day or before, no plan to be late for (units covered before it count)
+        remaining_units > 0 AND as_of::DATE > plan_start
+            AND (projected_full_coverage IS NULL OR projected_full_coverage > plan_end) AS late,
         CAST(round(planned_units) AS BIGINT) AS planned_whole
     FROM proj
 ), lacking AS (

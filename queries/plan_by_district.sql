@@ -18,8 +18,8 @@
 --                     whole), so needed_per_month is never more than remaining_units; NULL once the
 --                     plan has ended
 --   needed_per_month  remaining_units / months_left (NULL once the plan has ended; total: the sum)
---   behind            the projected date is after plan_end (or no progress); the total is behind when
---                     any of its rows is
+--   behind            the projected date is after plan_end (or no progress), once the plan has
+--                     started (as_of after plan_start); the total is behind when any of its rows is
 --   lacking_per_month needed_per_month - pace_per_month for a behind row, at least 0 (NULL when on
 --                     plan or the plan has ended); the total's is the sum of its rows': a district
 --                     ahead never makes up for one behind

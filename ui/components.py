@@ -175,6 +175,12 @@ def kpi(column, label: str, shown: str, delta: str | None = None, help_text: str
                   delta_description=delta_description)
 
 
+def plan_not_started(rows: pd.DataFrame) -> bool:
+    """Every area's plan starts on or after the as-of day (its planned share is 0): none can be
+    behind yet, and saying that all are on track would claim too much (plan_figures' `late`)."""
+    return not rows.empty and bool((rows["planned_share"].fillna(0) <= 0).all())
+
+
 def empty(key: str = "empty_filter") -> None:
     st.info(t(key, state.lang()), icon="ℹ️")
 

@@ -105,6 +105,39 @@ def test_projection_at_ten_units_a_month(con):
     assert a["lacking_per_month"] is None or a["lacking_per_month"] != a["lacking_per_month"]
 
 
+@pytest.mark.parametrize("start, behind", [(dt.date(2023, 7, 1), False), (AS_OF, False), (dt.date(2023, 6, 29), True)])
+def test_a_plan_not_started_by_the_as_of_day_has_no_district_behind_it(con, start, behind):
+    # 乙区: nothing covered since January 2022, behind any plan that has begun; before its plan
+    # begins (or on its first day) there is no plan to be behind, whatever the pace
+    plan.save(con, plan.Plan("乙区", start, dt.date(2023, 12, 31), 1.0), "test")
+    rows = _plan(con)
+    assert rows["乙区"]["behind"] == behind and rows["total"]["behind"] == behind
+    assert (rows["乙区"]["planned_share"] == 0) == (not behind)
+    assert rows["乙区"]["no_progress"]  # the pace is still said
+    if not behind:
+        assert rows["乙区"]["lacking_per_month"] is None or rows["乙区"]["lacking_per_month"] != rows["乙区"]["lacking_per_month"]
+
+
+def test_before_the_plan_starts_the_pages_say_so_instead_of_behind_or_on_track(city_db, tmp_path, make_app):
+    db = tmp_path / "city.duckdb"
+    db.write_bytes(city_db.read_bytes())
+    con = store.connect(db)
+    plan.save(con, plan.Plan("*", dt.date(2023, 7, 1), dt.date(2024, 12, 31), 1.0), "test")
+    con.close()
+    at = make_app(db, {"as_of": AS_OF.isoformat()}, "pages/followup.py")
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    table = (table.data if hasattr(table, "data") else table).set_index("县区")
+    assert set(table["状态"]) == {"计划未开始"}
+    assert any("全覆盖计划尚未开始" in i.value for i in at.info)
+    assert not [w for w in at.warning if "无法按计划完成" in w.value]
+    assert not [s for s in at.success if "均可按计划完成" in s.value]
+    at = make_app(db, {"as_of": AS_OF.isoformat()}, "pages/coverage.py")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("全覆盖计划尚未开始" in i.value for i in at.info)
+    assert not [w for w in at.warning if "无法按期完成" in w.value]
+
+
 def test_projection_with_a_fractional_month(con):
     plan.save(con, plan.Plan("甲区", dt.date(2023, 1, 1), dt.date(2023, 9, 30), 0.95), "test")
     a = _plan(con)["甲区"]
