@@ -15,6 +15,7 @@ from support.ledgers import (
     csv_bytes,
     fresh_store,
     inspections_csv,
+    issues_with,
     roster_csv,
     run,
     table,
@@ -25,13 +26,6 @@ from inspection.importer import InputFile
 from inspection.importer.model import INSPECTION_COLUMNS, ISSUE_COLUMNS
 
 con = pytest.fixture(fresh_store)
-
-
-def issues_with(row: int, column: str, written: str) -> InputFile:
-    """The fixture's issue list as a CSV, its record `row` (0: the first) with `written` under `column`."""
-    rows = [list(r) for r in ISSUE_ROWS]
-    rows[row][ISSUE_HEADER.index(column)] = written
-    return InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, rows)))
 
 
 # ---------------------------------------------------------------- amounts with a currency sign

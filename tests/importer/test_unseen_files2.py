@@ -19,6 +19,7 @@ from support.ledgers import (
     csv_bytes,
     fresh_store,
     inspections_csv,
+    inspections_with,
     roster_csv,
     run,
     table,
@@ -115,10 +116,8 @@ def test_a_template_saved_filled_in_is_read_as_a_workbook(con, name):
 def test_a_unit_written_with_its_place_or_former_name_in_brackets_is_the_roster_unit_on_both_csv_paths(
         monkeypatch, written, unit):
     """Both were refused as not in the roster (the name with its brackets is no roster name)."""
-    rows = [list(r) for r in INSPECTION_ROWS]
-    rows[0][INSPECTION_HEADER.index("村(社区)")] = written
     result, data = run_both(monkeypatch, [roster_csv()], [
-        InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows)))])
+        inspections_with("村(社区)", written)])
     assert result.status == "imported", result.problems
     unit_id = INSPECTION_COLUMNS.index("unit_id")
     assert sorted(r[unit_id] for r in data["inspections"]) == [f"n:东城区|城关镇|{unit}", "n:西城区|河口镇|王庄村"]
@@ -126,9 +125,7 @@ def test_a_unit_written_with_its_place_or_former_name_in_brackets_is_the_roster_
 
 @pytest.mark.parametrize("written", ["张家村（河口镇）", "新村（原新庄村）", "张家村（城关）"])
 def test_another_place_or_former_name_in_brackets_is_still_not_in_the_roster(con, written):
-    rows = [list(r) for r in INSPECTION_ROWS]
-    rows[0][INSPECTION_HEADER.index("村(社区)")] = written
-    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
+    result = run(con, roster_csv(), inspections_with("村(社区)", written))
     assert result.status == "rejected"
     assert [p.reason for p in result.problems] == ["名册中没有这个村(社区)"]
 
@@ -139,10 +136,7 @@ def test_another_place_or_former_name_in_brackets_is_still_not_in_the_roster(con
                                                 ("4件(含立行立改2件)", 4)])
 def test_a_count_with_its_breakdown_in_brackets_is_that_count_on_both_csv_paths(monkeypatch, written, count):
     """It was refused as text in a count column."""
-    rows = [list(r) for r in INSPECTION_ROWS]
-    rows[0][INSPECTION_HEADER.index("发现问题数")] = written
-    result, data = run_both(monkeypatch, [roster_csv()], [
-        InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows)))])
+    result, data = run_both(monkeypatch, [roster_csv()], [inspections_with("发现问题数", written)])
     assert result.status == "imported", result.problems
     found = INSPECTION_COLUMNS.index("issues_found")
     assert sorted(r[found] for r in data["inspections"]) == sorted([count, 1])
@@ -150,9 +144,7 @@ def test_a_count_with_its_breakdown_in_brackets_is_that_count_on_both_csv_paths(
 
 @pytest.mark.parametrize("written", ["3（移交1）", "（其中1）", "3（其中移交1）份"])
 def test_a_count_with_other_words_in_brackets_is_still_refused(con, written):
-    rows = [list(r) for r in INSPECTION_ROWS]
-    rows[0][INSPECTION_HEADER.index("发现问题数")] = written
-    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
+    result = run(con, roster_csv(), inspections_with("发现问题数", written))
     assert result.status == "rejected"
     assert [p.value for p in result.problems] == [written]
 
@@ -184,9 +176,7 @@ def test_a_period_in_chinese_numerals_gives_both_dates(con):
 
 @pytest.mark.parametrize("written", ["二〇二一年十三月一日", "二〇二一年三月三十二日"])
 def test_a_date_in_chinese_numerals_that_does_not_exist_is_refused(con, written):
-    rows = [list(r) for r in INSPECTION_ROWS]
-    rows[0][INSPECTION_HEADER.index("开始日期")] = written
-    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
+    result = run(con, roster_csv(), inspections_with("开始日期", written))
     assert result.status == "rejected"
     assert [(p.value, p.reason) for p in result.problems] == [(written, "不是有效日期（月份或日期超出范围）")]
 
@@ -213,9 +203,7 @@ def test_numbers_dates_and_codes_after_excels_text_mark_are_read_without_it_on_b
 
 @pytest.mark.parametrize("written", ["'三", "'"])
 def test_excels_text_mark_before_no_number_is_still_refused(con, written):
-    rows = [list(r) for r in INSPECTION_ROWS]
-    rows[0][INSPECTION_HEADER.index("发现问题数")] = written
-    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
+    result = run(con, roster_csv(), inspections_with("发现问题数", written))
     assert result.status == "rejected"
     assert [p.value for p in result.problems] == [written]
 
@@ -435,10 +423,7 @@ def test_a_hidden_column_of_its_own_is_still_read(con):
 def test_a_chinese_date_with_its_time_is_that_date_on_both_csv_paths(monkeypatch, written):
     """WPS's and Excel's Chinese date-time formats, kept as text: refused as a date format not recognised,
     while 2021-03-15 上午 09:30 was read."""
-    rows = [list(r) for r in INSPECTION_ROWS]
-    rows[0][INSPECTION_HEADER.index("开始日期")] = written
-    result, data = run_both(monkeypatch, [roster_csv()], [
-        InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows)))])
+    result, data = run_both(monkeypatch, [roster_csv()], [inspections_with("开始日期", written)])
     assert result.status == "imported", result.problems
     start = INSPECTION_COLUMNS.index("start_date")
     assert {r[start] for r in data["inspections"]} == {dt.date(2021, 3, 15)}
@@ -447,9 +432,7 @@ def test_a_chinese_date_with_its_time_is_that_date_on_both_csv_paths(monkeypatch
 @pytest.mark.parametrize("written", ["3/15/2021", "15/03/2021", "3/4/2021"])
 def test_a_date_with_its_year_last_is_refused_saying_the_order_cannot_be_told(con, written):
     """An English-region export (month or day first): it was refused as a format not recognised."""
-    rows = [list(r) for r in INSPECTION_ROWS]
-    rows[0][INSPECTION_HEADER.index("开始日期")] = written
-    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
+    result = run(con, roster_csv(), inspections_with("开始日期", written))
     assert result.status == "rejected"
     [problem] = result.problems
     assert problem.value == written and "年份写在最后" in problem.reason and "月和日的先后无法确定" in problem.reason

@@ -119,6 +119,20 @@ def issues_csv(rows: Rows | None = None, header: list[object] | None = None, enc
     return InputFile(name, csv_bytes(table(header or ISSUE_HEADER, ISSUE_ROWS if rows is None else rows), encoding))
 
 
+def inspections_with(column: str, written: object, row: int = 0) -> InputFile:
+    """The base inspections as 巡察情况.csv, record `row` (0: the first) with `written` under `column`."""
+    rows = [list(r) for r in INSPECTION_ROWS]
+    rows[row][INSPECTION_HEADER.index(column)] = written
+    return InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, rows)))
+
+
+def issues_with(row: int, column: str, written: object) -> InputFile:
+    """The base issue list as 问题清单.csv, record `row` (0: the first) with `written` under `column`."""
+    rows = [list(r) for r in ISSUE_ROWS]
+    rows[row][ISSUE_HEADER.index(column)] = written
+    return InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, rows)))
+
+
 def base_files() -> list[InputFile]:
     return [roster_csv(), inspections_csv(), issues_csv()]
 
