@@ -15,7 +15,7 @@ import pandas as pd
 from .. import cells, contract, lake, store
 from ..errors import ImportAlreadyUndone, ImportNotFound, StoreError
 from . import messages
-from .model import KEYS, MAX_CHANGES, DiffPlan, InputFile, StagedRows
+from .model import KEYS, LARGE_FUNDS, MAX_CHANGES, DiffPlan, InputFile, StagedRows
 
 
 def _hidden(old: object) -> object:
@@ -231,6 +231,20 @@ class Loader:
         """).fetchall()
         if rows:
             self.warnings.append(messages.listed_differs(rows))
+
+    def _amount_warnings(self, frames: dict[str, StagedRows]) -> None:
+        """A warning naming the inspections whose funds_recovered reads LARGE_FUNDS 万元 or more (a
+        village's inspection recovers tens of 万元, not tens of millions): most likely yuan under a
+        header that does not say （元）, ¥35,000 in a 万元 column. Imported as written all the same."""
+        inspections = frames["inspections"]
+        if inspections.empty:
+            return
+        rows = self.con.execute(f"""
+            SELECT round, unit_name, funds_recovered FROM {inspections.table}
+            WHERE funds_recovered >= {LARGE_FUNDS} ORDER BY funds_recovered DESC, round, unit_name
+        """).fetchall()
+        if rows:
+            self.warnings.append(messages.large_funds(rows, LARGE_FUNDS))
 
     def _load(self, plans: dict, added: int, replaced: int, skipped: int, unchanged: int = 0) -> int:
         """The write, in one transaction; a StoreError (nothing written, no original kept) when the

@@ -293,6 +293,12 @@ def listed_differs(rows: list[tuple]) -> str:
     return f"{len(rows)} 个巡察记录的问题清单条数与发现问题数不一致（清单可以不完整）：{examples}"
 
 
+def large_funds(rows: list[tuple], limit: int) -> str:
+    examples = "；".join(f"{r[0]} {r[1]}：{r[2]:,.2f} 万元" for r in rows[:5])
+    return (f"{len(rows)} 个巡察记录的追回资金在 {limit:,} 万元以上，已按万元导入：{examples}。"
+            "如果这一列填的是元，请在表头写明（元），或换算为万元后重新导入")
+
+
 def changes_cut(limit: int) -> str:
     return f"替换的内容超过 {limit:,} 项，变更清单只列出前 {limit:,} 项"
 

@@ -503,3 +503,23 @@ def test_more_status_phrases_offices_write_are_their_status_on_both_csv_paths(mo
         InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, [row])))])
     assert result.status == "imported", result.problems
     assert [r[ISSUE_COLUMNS.index("status")] for r in data["issues"]] == [status]
+
+
+# ---------------------------------------------------------------- an amount in yuan under a 万元 header
+
+@pytest.mark.parametrize(("written", "warned"), [("¥35,000", True), ("1000", True), ("66.57", False), ("999.99", False)])
+def test_funds_of_a_thousand_wan_yuan_or_more_from_one_inspection_are_imported_and_named(monkeypatch, written,
+                                                                                         warned):
+    """¥35,000 under 追回资金（万元） is most likely yuan (a village's inspection recovers tens of 万元): the
+    cell says nothing the header does not, so it is imported as 万元 as written, and the import names it
+    for the clerk to check; it said nothing."""
+    rows = [[*INSPECTION_ROWS[0], written], [*INSPECTION_ROWS[1], ""]]
+    result, data = run_both(monkeypatch, [roster_csv()], [
+        InputFile("巡察情况.csv", csv_bytes(table([*INSPECTION_HEADER, "追回资金（万元）"], rows)))])
+    assert result.status == "imported", result.problems
+    funds = INSPECTION_COLUMNS.index("funds_recovered")
+    assert [r[funds] for r in data["inspections"] if r[funds] is not None] == [float(written.lstrip("¥").replace(",", ""))]
+    large = [w for w in result.warnings if "追回资金在 1,000 万元以上" in w]
+    assert bool(large) == warned
+    if warned:
+        assert "张家村" in large[0] and "（元）" in large[0]
