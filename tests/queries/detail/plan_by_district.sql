@@ -87,7 +87,8 @@ WITH units AS (
     FROM summed
 ), judged AS (
     SELECT *,
-        remaining_units > 0 AND (projected_full_coverage IS NULL OR projected_full_coverage > plan_end) AS late,
+        remaining_units > 0 AND $as_of::DATE > plan_start
+            AND (projected_full_coverage IS NULL OR projected_full_coverage > plan_end) AS late,
         CAST(round(planned_units) AS BIGINT) AS planned_whole
     FROM proj
 ), lacking AS (
