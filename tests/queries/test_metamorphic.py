@@ -41,6 +41,7 @@ from support.metamorphic import (
     pages,
     plain,
     roster_file,
+    stored,
 )
 
 from inspection import report, store
@@ -957,12 +958,7 @@ def test_the_overview_tiles_under_a_category_filter_are_the_command_lines(make_a
 
     from inspection import fmt
 
-    db = tmp_path / "store.duckdb"
-    con = store.connect(db)
-    try:
-        assert run(con, *plain()).status == "imported"
-    finally:
-        con.close()
+    db = stored(tmp_path / "store.duckdb")
     f = Filters(as_of=AS_OF, categories=("党的领导",))
     reader = loaded(*plain())
     try:

@@ -33,6 +33,7 @@ from support.metamorphic import (
     pages,
     plain,
     roster_file,
+    stored,
 )
 
 from inspection import cells, store
@@ -648,12 +649,7 @@ def test_the_briefing_page_shows_the_hand_worked_figures(name, query, make_app, 
 
     from inspection import fmt
 
-    db = tmp_path / "store.duckdb"
-    con = store.connect(db)
-    try:
-        assert run(con, *plain()).status == "imported"
-    finally:
-        con.close()
+    db = stored(tmp_path / "store.duckdb")
     want = hand(name)
     at = make_app(db, query, page="pages/briefing.py")
     assert_clean(at)
@@ -696,12 +692,7 @@ def test_the_compare_pages_ratio_tiles_are_the_hand_worked_ratios(make_app, tmp_
     ratio of a county average of 0)."""
     from support.apptest import assert_clean
 
-    db = tmp_path / "store.duckdb"
-    con = store.connect(db)
-    try:
-        assert run(con, *plain()).status == "imported"
-    finally:
-        con.close()
+    db = stored(tmp_path / "store.duckdb")
     at = make_app(db, {"as_of": AS_OF.isoformat()}, page="pages/compare.py")
     assert_clean(at)
     whole = [(28 / 4) / (31 / 10), (6 / 4) / (4 / 10), 1.0 / (2 / 11), (5 / 4) / (9 / 10)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 from inspection import metrics, store
 from inspection.filters import Filters
@@ -168,6 +169,16 @@ def loaded(*files: InputFile):
     result = run(con, *files)
     assert result.status == "imported", (result.problems, result.warnings)
     return con
+
+
+def stored(path: Path) -> Path:
+    """The plain ledger imported into a store file at `path` (for a page in AppTest), closed again."""
+    con = store.connect(path)
+    try:
+        assert run(con, *plain()).status == "imported"
+    finally:
+        con.close()
+    return path
 
 
 def close(a, b) -> bool:
