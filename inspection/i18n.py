@@ -695,7 +695,7 @@ LABELS.update({
     "rep_plan_gap": ("，按计划此时应达到{planned}，相差{gap}个百分点。",
                  "; the plan called for {planned} by now, {gap} percentage points more."),
     "rep_no_plan": ("。", "."),
-    "rep_plan_not_started": ("，全覆盖计划尚未开始。", ", before the coverage plan starts."),
+    "rep_plan_not_started": ("，全覆盖计划尚未开始（{start}起）。", ", before the coverage plan starts ({start})."),
     "rep_behind": ("按近6个月进度，{n}个县区预计不能在计划期内完成全覆盖：{names}。",
                " At the pace of the last 6 months, {n} district(s) will not complete coverage within the plan: "
                "{names}."),

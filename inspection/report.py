@@ -119,7 +119,7 @@ def _coverage(query: Query, params: dict, head: dict, as_of: str, scope: str, la
     # the gap between the two rates as written (a tenth of a point apart when they read so)
     gap = fmt.shown_percent(total["planned_share"]) - fmt.shown_percent(head["coverage_rate"])
     if total["planned_share"] <= 0:  # as of the plan's first day or before: no plan to be behind or ahead of
-        return out + t("rep_plan_not_started", lang)
+        return out + t("rep_plan_not_started", lang, start=date_text(dt.date.fromisoformat(str(total["plan_start"])[:10]), lang))
     if gap > 0:
         out += t("rep_plan_gap", lang, planned=percent(total["planned_share"]), gap=f"{gap:.1f}")
     else:

@@ -223,5 +223,5 @@ def test_before_the_plan_starts_the_text_says_so_instead_of_reaching_a_plan_of_0
     plan_total = next(row for row in metrics.compute(con, Filters(as_of=as_of))["plan"] if row["is_total"])
     assert plan_total["planned_share"] == 0  # the demo's plan starts on 2024-01-01
     text = report.text(con, Filters(as_of=as_of))
-    assert "全覆盖计划尚未开始" in text and "计划进度" not in text and "计划期内" not in text
-    assert "before the coverage plan starts" in report.text(con, Filters(as_of=as_of), "en")
+    assert "全覆盖计划尚未开始（2024年1月1日起）。" in text and "计划进度" not in text and "计划期内" not in text
+    assert "before the coverage plan starts (1 January 2024)." in report.text(con, Filters(as_of=as_of), "en")
