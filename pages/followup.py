@@ -26,8 +26,10 @@ def can_edit() -> bool:
 
 
 def show(fig, title_key: str, filters, lang: str, key: str) -> None:
+    stamped = ui.stamp(fig, filters, lang)
     st.plotly_chart(fig, key=key, config=ui.chart_config(t(title_key, "zh"), filters), width="stretch", theme=None)
-    st.caption(ui.caption(filters, lang))
+    if not stamped:
+        st.caption(ui.caption(filters, lang))
 
 
 # ---- plan --------------------------------------------------------------------------------------

@@ -22,6 +22,34 @@ def caption(filters: Filters, lang: str) -> str:
     return t("caption", lang, as_of=filters.as_of.isoformat(), filters=describe_filters(filters.active(), lang))
 
 
+SUBTITLE_LINE = {"zh": 36, "en": 64}  # characters per line of a chart's as-of line (a half-width chart at 1280 px)
+
+
+def stamp(fig: go.Figure, filters: Filters, lang: str) -> bool:
+    """The as-of date and the filters (the caption) under the figure's title, inside the figure: a
+    downloaded PNG or a screenshot of the chart alone says which district and which day it shows, and
+    cannot be taken for the whole city or for today. Long filters go on several lines (at '；'), the
+    top margin grown to hold them. False for a figure without a title (nothing to put it under)."""
+    if not fig.layout.title.text:
+        return False
+    sep = "；" if lang == "zh" else "; "
+    lines: list[str] = []
+    for part in caption(filters, lang).split(sep):
+        if lines and len(lines[-1]) + len(sep) + len(part) <= SUBTITLE_LINE.get(lang, 64):
+            lines[-1] += sep + part
+        else:
+            lines.append(part)
+    top = next((m for m in (fig.layout.margin.t, fig.layout.template.layout.margin.t) if m is not None), 80)
+    height = fig.layout.height or 450
+    # the title pinned to the top, so the lines under it push the plot (and the unit above its axis) down
+    fig.update_layout(title=dict(yref="container", y=1 - 12 / height, yanchor="top",
+                                 subtitle=dict(text="<br>".join(lines), font=dict(size=12, color="#52606D"))),
+                      margin_t=top + 18 * len(lines))
+    if fig.layout.legend.yref == "container" and fig.layout.legend.y is not None:  # a legend under the title
+        fig.update_layout(legend_y=fig.layout.legend.y - 18 * len(lines) / height)
+    return True
+
+
 def chart_config(file_title: str, filters: Filters) -> dict:
     """Toolbar: PNG download at 3x with a file name that says what the chart is, as of when and for
     which filters (export.file_stem, as every download)."""
@@ -35,15 +63,17 @@ def chart_config(file_title: str, filters: Filters) -> dict:
 
 def chart(fig: go.Figure, title_key: str, filters: Filters, key: str | None = None,
           on_click: Callable | None = None, file_title: str | None = None) -> None:
-    """A figure with its caption (as-of date, active filters); clickable when `on_click` is given.
+    """A figure with its caption (as-of date, active filters: under its title, `stamp`); clickable when `on_click` is given.
     The PNG's file name is the title of `title_key` in Chinese, or `file_title`."""
     lang = state.lang()
     config = chart_config(file_title or t(title_key, "zh"), filters)
+    stamped = stamp(fig, filters, lang)
     if on_click is not None and key is not None:
         st.plotly_chart(fig, key=key, on_select=on_click, selection_mode="points", config=config, width="stretch", theme=None)
     else:
         st.plotly_chart(fig, key=key, config=config, width="stretch", theme=None)
-    st.caption(caption(filters, lang))
+    if not stamped:
+        st.caption(caption(filters, lang))
 
 
 def click_to_filter(chart_key: str, filter_key: str, field: str = "customdata") -> Callable[[], None]:

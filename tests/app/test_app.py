@@ -41,6 +41,13 @@ def tiles(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def stamps(at: AppTest) -> list[str]:
+    """The captions and the as-of lines under the charts' titles (ui.components.stamp)."""
+    under = [((json.loads(c.proto.spec)["layout"].get("title") or {}).get("subtitle") or {}).get("text") or ""
+             for c in at.get("plotly_chart")]
+    return [c.value for c in at.caption] + under
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_on_the_demo_store(make_app, demo_copy, page):
     at = make_app(demo_copy, page=page)
@@ -56,10 +63,10 @@ def test_every_page_renders_on_the_demo_store(make_app, demo_copy, page):
             config = json.loads(chart.proto.config)
             assert config["toImageButtonOptions"]["scale"] == 3
             assert any("\u4e00" <= c <= "\u9fff" for c in config["toImageButtonOptions"]["filename"])
-        shown = [c.value for c in at.caption]
+        shown = stamps(at)
         if not registry.BY_SLUG[Path(page).stem].title_shown:  # the briefing: its own header's subtitle
             shown += [m.value for m in at.markdown]
-        assert any("数据截至" in v for v in shown), "captions carry the as-of date"
+        assert any("数据截至" in v for v in shown), "captions (or the charts under their titles) carry the as-of date"
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -137,7 +144,7 @@ def test_url_parameters_reproduce_the_filter_state(make_app, demo_copy):
     assert filters.poverty_only is True
     assert filters.as_of == dt.date(2025, 6, 30)
     assert filters.year_from == int(years[1]) and filters.year_to is None
-    assert "县区" in at.caption[-1].value or any(district in c.value for c in at.caption)
+    assert any(district in c for c in stamps(at))
 
 
 def test_unknown_url_values_never_crash(make_app, demo_copy):
@@ -247,6 +254,7 @@ def _figure_texts(spec: dict) -> list[str]:
     out = []
     layout = spec.get("layout", {})
     out.append((layout.get("title") or {}).get("text") or "")
+    out.append(((layout.get("title") or {}).get("subtitle") or {}).get("text") or "")
     for key, axis in layout.items():
         if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
             out.append((axis.get("title") or {}).get("text") or "")

@@ -95,6 +95,7 @@ def test_the_as_of_filter_defaults_to_the_data_day(make_app, demo_copy):
     assert at.session_state["_filters"].as_of == demo.AS_OF
     picker = at.date_input(key="as_of")
     assert picker.value == demo.AS_OF and demo.AS_OF.isoformat() in picker.help
-    assert any(f"数据截至 {demo.AS_OF.isoformat()}" in c.value for c in at.caption)
+    under = [json.loads(c.proto.spec)["layout"]["title"]["subtitle"]["text"] for c in at.get("plotly_chart")]
+    assert any(f"数据截至 {demo.AS_OF.isoformat()}" in c for c in [*under, *(c.value for c in at.caption)])
     picker.set_value(dt.date(2025, 6, 30)).run()  # a day the user chose is kept
     assert at.session_state["_filters"].as_of == dt.date(2025, 6, 30)
