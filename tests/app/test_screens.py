@@ -1,0 +1,73 @@
+"""What a leader's screenshot or downloaded chart must say by itself: the district and the day it
+shows (in the figure, not only in the page's caption under it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+
+import pandas as pd
+
+from inspection import charts, charts_followup
+from inspection.filters import Filters
+from ui import components as ui
+
+AS_OF = dt.date(2026, 11, 15)
+
+
+def _bars() -> object:
+    frame = pd.DataFrame({"district": ["下泉镇", "仁庄镇"], "coverage_rate": [0.5, 0.8],
+                          "units_total": [10, 10], "units_covered": [5, 8]})
+    return charts.coverage_bars(frame, "district", "各乡镇（街道）覆盖率", "zh")
+
+
+def test_a_chart_carries_its_day_and_filters_under_its_title():
+    fig = _bars()
+    top = charts.TEMPLATE.layout.margin.t  # the chart's own top margin
+    assert ui.stamp(fig, Filters(districts=("沙澧区",), as_of=AS_OF), "zh")
+    assert fig.layout.title.text == "各乡镇（街道）覆盖率"
+    under = fig.layout.title.subtitle.text
+    assert "数据截至 2026-11-15" in under and "沙澧区" in under
+    assert fig.layout.margin.t == top + 18  # one line, room made for it
+    english = _bars()
+    ui.stamp(english, Filters(as_of=AS_OF), "en")
+    assert english.layout.title.subtitle.text == "Data as of 2026-11-15; filters: all data"
+
+
+def test_many_filters_wrap_and_a_legend_under_the_title_moves_down():
+    filters = Filters(districts=("沙澧区", "召陵区", "临颍县"), rounds=("2025年第一轮", "2025年第二轮"),
+                      levels=("municipal",), modes=("常规", "专项"), as_of=AS_OF)
+    fig = charts_followup._layout(charts_followup.go.Figure(), "问题清单整改状态", 300)
+    legend = fig.layout.legend.y
+    assert ui.stamp(fig, filters, "zh")
+    lines = fig.layout.title.subtitle.text.split("<br>")
+    assert len(lines) > 1 and all(len(line) <= ui.SUBTITLE_LINE["zh"] for line in lines)
+    assert "".join(lines).count("；") == ui.caption(filters, "zh").count("；") - (len(lines) - 1)
+    assert fig.layout.legend.y == legend - 18 * len(lines) / 300
+
+
+def test_a_figure_without_a_title_keeps_its_caption():
+    assert not ui.stamp(charts_followup.go.Figure(), Filters(as_of=AS_OF), "zh")
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* of a #RRGGBB colour (D65), for the distance the eye sees between two colours."""
+    def linear(c: float) -> float:
+        return ((c + 0.055) / 1.055) ** 2.4 if c > 0.04045 else c / 12.92
+
+    r, g, b = (linear(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    x, y, z = ((r * 0.4124 + g * 0.3576 + b * 0.1805) / 0.95047, r * 0.2126 + g * 0.7152 + b * 0.0722,
+               (r * 0.0193 + g * 0.1192 + b * 0.9505) / 1.08883)
+
+    def f(v: float) -> float:
+        return v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def test_no_two_issue_categories_look_alike():
+    """The six categories stack in one bar and share one legend (问题分类, 逾期未整改 by district): two
+    mauves (作风与不正之风 #8E6C8A, 从严治党责任与整改 #B07AA1, ΔE 12) read as one category."""
+    for (a, ca), (b, cb) in itertools.combinations(charts.CATEGORY_COLORS.items(), 2):
+        assert math.dist(_lab(ca), _lab(cb)) > 25, (a, b)
