@@ -45,8 +45,11 @@ TEMPLATE = go.layout.Template(layout=dict(
     paper_bgcolor="white",
     plot_bgcolor="white",
     colorway=list(PALETTE),
-    xaxis=dict(showgrid=False, linecolor="#9AA5B1", ticks="outside", automargin=True, title=dict(font=dict(size=14))),
-    yaxis=dict(gridcolor="#E4E7EB", zeroline=False, automargin=True, title=dict(font=dict(size=14))),
+    # counts on the axes as on the tiles and tables: 4,000 (not 4000), 20,000 (not 20k)
+    xaxis=dict(showgrid=False, linecolor="#9AA5B1", ticks="outside", automargin=True, title=dict(font=dict(size=14)),
+               separatethousands=True, exponentformat="none"),
+    yaxis=dict(gridcolor="#E4E7EB", zeroline=False, automargin=True, title=dict(font=dict(size=14)),
+               separatethousands=True, exponentformat="none"),
     legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
     margin=dict(l=0, r=0, t=80, b=50, pad=8),
     hoverlabel=dict(font=dict(family=FONT)),

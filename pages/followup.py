@@ -111,10 +111,7 @@ def render_plan(filters, lang: str) -> pd.DataFrame:
                            filters.params(), lang),
                    icon="⚠️")
     shown = plan_table(frame, lang, filters.params())
-    behind = frame["behind"].astype(bool).tolist()
-    styled = shown.style.apply(
-        lambda row: ["background-color: #FDECEA" if behind[row.name] else "" for _ in row], axis=1)
-    st.dataframe(styled, hide_index=True, width="stretch")
+    st.dataframe(ui.marked(shown, frame["behind"].astype(bool).tolist()), hide_index=True, width="stretch")
     st.caption(t("fu_plan_check", lang))
     st.caption(ui.caption(filters, lang))
     return frame

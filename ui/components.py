@@ -227,6 +227,14 @@ def store_is_empty() -> bool:
     return state.run_query("filter_options_by_kind", {}).empty
 
 
+ID_COLUMNS = frozenset({"id", "import_id"})  # numbers that name a row (导入编号), never grouped
+
+
+def _grouped(v) -> str:
+    """A number in a column that also shows "—": 1,331 (whole) or 2.35, as NumberColumn's "localized"."""
+    return f"{v:,.0f}" if float(v).is_integer() else f"{round(float(v), 3):,}"
+
+
 def table(frame: pd.DataFrame, labels: dict[str, str], formats: dict | None = None) -> None:
     """A dataframe with translated headers; `formats` maps column -> st.column_config."""
     lang = state.lang()
@@ -238,7 +246,9 @@ def table(frame: pd.DataFrame, labels: dict[str, str], formats: dict | None = No
                                           or (pd.api.types.is_numeric_dtype(shown[c]) and c not in (formats or {})))
              and shown[c].isna().any()]
     if blank:  # a missing text, date or number reads as not given ("—"), never as "None"
-        shown = shown.assign(**{c: (shown[c].dt.date if pd.api.types.is_datetime64_any_dtype(shown[c]) else shown[c])
+        shown = shown.assign(**{c: (shown[c].dt.date if pd.api.types.is_datetime64_any_dtype(shown[c])
+                                    else shown[c].map(_grouped, na_action="ignore")
+                                    if pd.api.types.is_numeric_dtype(shown[c]) else shown[c])
                                 .astype(object).where(shown[c].notna(), "—") for c in blank})
     printed = {c: cfg["type_config"]["format"] for c, cfg in (formats or {}).items()
                if c in shown.columns and (cfg.get("type_config") or {}).get("type") == "number"
@@ -248,9 +258,20 @@ def table(frame: pd.DataFrame, labels: dict[str, str], formats: dict | None = No
     if printed:  # a formatted number column cannot show "—": its numbers printed in its format instead
         shown = shown.assign(**{c: shown[c].map(lambda v, f=f: "—" if pd.isna(v) else f % v) for c, f in printed.items()})
         formats = {c: cfg for c, cfg in formats.items() if c not in printed}
+    # counts with thousands separators (1,331), as on the tiles and the charts; not the numbers that name a row
+    counts = {c: st.column_config.NumberColumn(format="localized") for c in shown.columns
+              if pd.api.types.is_integer_dtype(shown[c]) and c not in (formats or {}) and c not in ID_COLUMNS}
     shown = shown.rename(columns={c: t(k, lang) for c, k in labels.items()})
-    config = {t(labels[c], lang): cfg for c, cfg in (formats or {}).items() if c in labels}
+    config = {t(labels[c], lang): cfg for c, cfg in {**counts, **(formats or {})}.items() if c in labels}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+
+
+def marked(shown: pd.DataFrame, rows: list[bool], colour: str = "#FDECEA"):
+    """`shown` (a table already in words) with the `rows` given a background (a district behind its
+    plan), its counts with thousands separators as in `table`: a pandas Styler for st.dataframe."""
+    numeric = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])]
+    return (shown.style.apply(lambda row: [f"background-color: {colour}" if rows[row.name] else "" for _ in row], axis=1)
+            .format("{:,.0f}", subset=numeric, na_rep="—"))
 
 
 def fragment(func: Callable) -> Callable:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import math
 
 import pandas as pd
+from streamlit.testing.v1 import AppTest
 
 from inspection import charts, charts_followup
 from inspection.filters import Filters
@@ -71,3 +73,33 @@ def test_no_two_issue_categories_look_alike():
     mauves (作风与不正之风 #8E6C8A, 从严治党责任与整改 #B07AA1, ΔE 12) read as one category."""
     for (a, ca), (b, cb) in itertools.combinations(charts.CATEGORY_COLORS.items(), 2):
         assert math.dist(_lab(ca), _lab(cb)) > 25, (a, b)
+
+
+def _table_app():
+    import pandas as pd
+
+    from ui import components as ui
+
+    frame = pd.DataFrame({"import_id": [1201, 7], "added": [18694, 3],
+                          "skipped": pd.array([12345, None], dtype="Int64"), "funds": [1234.5, None]})
+    ui.table(frame, {"import_id": "log_id", "added": "log_added", "skipped": "log_skipped", "funds": "col_funds"})
+
+
+def test_counts_in_tables_carry_thousands_separators_as_on_the_tiles():
+    """A district table read 2682 beside a tile's 1,284; an import log 18694 beside 1,331 in its own
+    next column (a column with a blank, printed as text)."""
+    at = AppTest.from_function(_table_app).run()
+    assert not at.exception
+    shown = at.dataframe[0]
+    config = json.loads(shown.proto.columns)
+    assert config["新增"]["type_config"]["format"] == "localized"
+    assert "编号" not in config  # an import's number names it: 1201, not 1,201
+    assert shown.value["跳过"].tolist() == ["12,345", "—"] and shown.value["追回资金（万元）"].tolist() == ["1,234.5", "—"]
+
+
+def test_the_plan_table_and_the_axes_group_thousands():
+    shown = pd.DataFrame({"县区": ["沙澧区", "合计"], "应巡对象": [262, 1331], "覆盖率": ["80.9%", "95.6%"]})
+    text = ui.marked(shown, [True, False]).to_string()
+    assert "1,331" in text and "80.9%" in text
+    axes = charts.TEMPLATE.layout
+    assert axes.yaxis.separatethousands and axes.xaxis.separatethousands and axes.yaxis.exponentformat == "none"
