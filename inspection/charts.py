@@ -272,17 +272,21 @@ def plan_vs_actual(frame: pd.DataFrame, title: str, lang: str = "zh", across: bo
             else t("plan_lacking_over", lang)
         names.append(f"⚠ {district}" + (" " + said.replace("<br>", " ") if across else "<br>" + said))
     share, along = ("x", "y") if across else ("y", "x")
+    # before its plan starts (nothing planned yet) a district is neither behind nor on track: grey
+    waiting = [not late and not (share_ > 0) for late, share_ in zip(behind, rows["planned_share"], strict=True)]
+    state = ["behind" if late else "not_started" if wait else "on_track" for late, wait in zip(behind, waiting, strict=True)]
     fig = go.Figure()
-    for late in (True, False):
-        keep = [b == late for b in behind]
+    for kind, label, colour in (("behind", "plan_behind", ACTUAL_COLOR), ("on_track", "plan_on_track", ON_TRACK_COLOR),
+                                ("not_started", "st_not_started", PLAN_COLOR)):
+        keep = [s == kind for s in state]
         if not any(keep):
             continue
         part = rows[keep]
         fig.add_bar(
             **{along: [n for n, k in zip(names, keep, strict=True) if k], share: _pct(part["covered_share"])},
             orientation="h" if across else "v",
-            name=t("plan_behind" if late else "plan_on_track", lang), customdata=part["district"],
-            marker_color=ACTUAL_COLOR if late else ON_TRACK_COLOR,
+            name=t(label, lang), customdata=part["district"],
+            marker_color=colour,
             # at the bar's foot: at its top the label would collide with the plan mark
             text=[fmt.percent(v) for v in part["covered_share"]], textposition="inside", insidetextanchor="start",
             textfont=dict(color="white"),

@@ -103,3 +103,17 @@ def test_the_plan_table_and_the_axes_group_thousands():
     assert "1,331" in text and "80.9%" in text
     axes = charts.TEMPLATE.layout
     assert axes.yaxis.separatethousands and axes.xaxis.separatethousands and axes.yaxis.exponentformat == "none"
+
+
+def test_before_the_plan_starts_no_district_is_said_to_be_on_track():
+    """As of a day before the plan starts the briefing's plan chart said 可按期完成 (green) of every
+    district, with nothing yet planned: they are 计划未开始, grey; a started plan keeps its colours."""
+    frame = pd.DataFrame({"district": ["甲区", "乙区", "合计"], "is_total": [False, False, True],
+                          "behind": [False, False, False], "lacking_per_month": [0.0, 0.0, 0.0],
+                          "covered_share": [0.0, 0.0, 0.0], "planned_share": [0.0, 0.0, 0.0],
+                          "units_covered": [0, 0, 0], "units_total": [10, 12, 22]})
+    bars = [d for d in charts.plan_vs_actual(frame, "各县区覆盖率与计划进度", "zh", across=True).data if d.type == "bar"]
+    assert [(b.name, b.marker.color) for b in bars] == [("计划未开始", charts.PLAN_COLOR)]
+    started = frame.assign(planned_share=0.3, behind=[True, False, True], covered_share=[0.1, 0.4, 0.25])
+    bars = [d for d in charts.plan_vs_actual(started, "t", "zh").data if d.type == "bar"]
+    assert [b.name for b in bars] == ["按当前进度无法按期完成", "可按期完成"]
