@@ -163,8 +163,8 @@ def render_log(lang: str) -> None:
     if log.empty:
         st.info(t("import_log_empty", lang))
         return
-    # imports before the release that counted unchanged rows apart have no figure: a blank, not "None"
-    log = log.assign(unchanged=log["unchanged"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}"))
+    # imports before the release that counted unchanged rows apart have no figure: "—" (ui.table), not "None"
+    log = log.assign(unchanged=log["unchanged"].astype("Int64"))  # a count as its neighbours, right-aligned
     if not ui_auth.allowed("view_text"):  # viewers: when and how much, not file names or who
         log = log.assign(status=log["status"].map(lambda s: t(f"status_{s}", lang)))
         labels = {"import_id": "log_id", "imported_at": "log_time", "added": "log_added",

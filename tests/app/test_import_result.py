@@ -47,3 +47,5 @@ def test_an_unchanged_import_says_how_many_rows_were_already_there(at):
     # the log shows the unchanged column, blank (not None) for imports before it was counted
     log = next(d.value for d in at.dataframe if "未变" in d.value.columns)
     assert "None" not in [str(v) for v in log["未变"]]
+    # a count like its neighbours (right-aligned, 1,331), text only where a "—" stands for no figure
+    assert str(log["未变"].dtype) != "object" or "—" in set(log["未变"]), log["未变"].tolist()
