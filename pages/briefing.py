@@ -29,8 +29,6 @@ PAGE_CSS = """
 .brief-class { color: #B71C1C; text-align: center; font-size: 0.85rem; margin: -0.6rem 0 0.2rem 0; }
 .brief-sub { color: #555; font-size: 0.95rem; margin: 0.2rem 0 0.6rem 0;
              border-bottom: 3px solid #B71C1C; padding-bottom: 0.4rem; }
-/* six tiles in a row: on a laptop screen a value such as "148.37万" must not end in "…" */
-[data-testid="stMetricValue"] { font-size: clamp(1.25rem, 1.9vw, 2.25rem) !important; }
 </style>
 """
 

@@ -184,8 +184,10 @@ def area_chart(fig: go.Figure, title_key: str, filters: Filters, key: str | None
 
 
 # A tile's label and the words beside its change (stMetricDeltaDescription: 2026年至今同比) wrap instead
-# of ending in "…" (four or six tiles in a row on a 1366 px laptop: 党纪政务处分（人）); included once by
-# the pages with tiles.
+# of ending in "…" (four or six tiles in a row on a 1366 px laptop: 党纪政务处分（人）); its value is never
+# cut ("1,…" for 1,284 in a window 800 px wide with the sidebar open): its size follows the tile's width
+# (a container query, 21% of it: six characters fit), up to Streamlit's 2.25rem; included once by the
+# pages with tiles.
 METRIC_CSS = """<style>
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
     overflow: visible !important; text-overflow: clip !important; height: auto !important; }
@@ -194,6 +196,10 @@ METRIC_CSS = """<style>
 [data-testid="stMetricDeltaDescription"], [data-testid="stMetricDeltaDescription"] * {
     white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap !important; }
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { overflow: visible !important;
+    text-overflow: clip !important; white-space: nowrap !important; }
+[data-testid="stMetricValue"] { font-size: clamp(0.9rem, 21cqi, 2.25rem) !important; }
 </style>"""
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 import json
 import math
+from pathlib import Path
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
@@ -117,3 +118,15 @@ def test_before_the_plan_starts_no_district_is_said_to_be_on_track():
     started = frame.assign(planned_share=0.3, behind=[True, False, True], covered_share=[0.1, 0.4, 0.25])
     bars = [d for d in charts.plan_vs_actual(started, "t", "zh").data if d.type == "bar"]
     assert [b.name for b in bars] == ["按当前进度无法按期完成", "可按期完成"]
+
+
+def test_a_tile_value_is_never_cut():
+    """At 800 px with the sidebar open the overview's tiles read "95…", "1,…" (Streamlit ends a long
+    value in "…"); the value now shrinks with its tile (a container query) and is never clipped, on
+    every page with tiles (the briefing's six in a row had their own size by the window's width)."""
+    css = ui.METRIC_CSS
+    assert '[data-testid="stMetric"] { container-type: inline-size; }' in css
+    value = css[css.index('[data-testid="stMetricValue"], [data-testid="stMetricValue"] *'):]
+    assert "text-overflow: clip !important" in value and "overflow: visible !important" in value
+    assert "cqi" in value and "2.25rem" in value
+    assert "stMetricValue" not in (Path(ui.__file__).parents[1] / "pages" / "briefing.py").read_text(encoding="utf-8")
