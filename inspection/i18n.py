@@ -728,6 +728,8 @@ LABELS.update({
                    "and clues of the county teams in the same period."),
     "rep_categories": ("问题清单列明的{listed}个问题中，{first}问题最多，{n1}个，占{s1}",
                    "Of the {listed} listed issues, {first} is the largest category with {n1} ({s1})"),
+    "rep_categories_tied": ("问题清单列明的{listed}个问题中，{first}问题最多，各{n1}个，各占{s1}",
+                            "Of the {listed} listed issues, {first} are the largest categories with {n1} each ({s1} each)"),
     "rep_categories_rest": ("；其次是{rest}。", "; then {rest}."),
     "rep_category_item": ("{category}（{n}个，占{share}）", "{category} ({n}, {share})"),
     "rep_categories_end": ("。", "."),

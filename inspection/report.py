@@ -198,11 +198,17 @@ def _categories(query: Query, params: dict, lang: str) -> str:
     listed = int(per.sum())
     if not listed:
         return ""
-    top = sorted(per.items(), key=lambda kv: (-int(kv[1]), str(kv[0])))[:TOP_CATEGORIES]
-    first, n1 = top[0]
-    out = t("rep_categories", lang, listed=count(listed, lang), first=first, n1=count(n1, lang), s1=percent(n1 / listed))
-    if len(top) > 1:
-        rest = [t("rep_category_item", lang, category=c, n=count(n, lang), share=percent(n / listed)) for c, n in top[1:]]
+    ranked = sorted(per.items(), key=lambda kv: (-int(kv[1]), str(kv[0])))
+    n1 = ranked[0][1]
+    # categories tied for the most are named together (党的建设、党的领导问题最多，各2个): one of them
+    # alone would read as the largest
+    firsts = [c for c, n in ranked if n == n1]
+    named = [c.removesuffix("问题") if lang == "zh" else c for c in firsts]  # not 群众身边腐败问题问题最多
+    key = "rep_categories" if len(firsts) == 1 else "rep_categories_tied"
+    out = t(key, lang, listed=count(listed, lang), first=join(named, lang), n1=count(n1, lang), s1=percent(n1 / listed))
+    top = ranked[len(firsts):TOP_CATEGORIES]
+    if top:
+        rest = [t("rep_category_item", lang, category=c, n=count(n, lang), share=percent(n / listed)) for c, n in top]
         return out + t("rep_categories_rest", lang, rest=join(rest, lang) if lang == "en" else "和".join(rest))
     return out + t("rep_categories_end", lang)
 

@@ -96,6 +96,7 @@ def test_the_texts_figures_equal_metrics(con, filters):
     listed = sum(per.values())
     assert int(one(r"问题清单列明的(\d+)个问题中", text)[0]) == listed
     top = sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    assert top[0][1] > top[1][1]  # no tie for the most (test_categories_tied_for_the_most_are_named_together)
     first = one(r"中，(.+?)问题最多，(\d+)个，占([\d.]+)%", text)
     assert (first[0], int(first[1]), float(first[2])) == (top[0][0], top[0][1], pct(top[0][1] / listed))
     for category, n in top[1:]:
@@ -225,3 +226,21 @@ def test_before_the_plan_starts_the_text_says_so_instead_of_reaching_a_plan_of_0
     text = report.text(con, Filters(as_of=as_of))
     assert "全覆盖计划尚未开始（2024年1月1日起）。" in text and "计划进度" not in text and "计划期内" not in text
     assert "before the coverage plan starts (1 January 2024)." in report.text(con, Filters(as_of=as_of), "en")
+
+
+def test_categories_tied_for_the_most_are_named_together(fresh):
+    """One issue of each of two categories: neither alone is the largest (it read 群众身边腐败问题最多，
+    1个，占50.0%；其次是基层党组织建设（1个，占50.0%）)."""
+    from support.ledgers import ISSUE_ROWS, issues_csv, roster_csv
+
+    con = fresh
+    assert run(con, roster_csv(), inspections_csv(), issues_csv(ISSUE_ROWS[:2])).status == "imported"
+    filters = Filters(as_of=dt.date(2021, 6, 30))
+    categories = sorted(row["category"] for row in metrics.compute(con, filters)["by_category"])
+    text = report.text(con, filters)
+    assert categories == ["基层党组织建设", "群众身边腐败问题"]  # as written: the text does not say 问题 twice
+    assert "中，基层党组织建设、群众身边腐败问题最多，各1个，各占50.0%。" in text and "其次" not in text
+    english = report.text(con, filters, "en")
+    assert f"{', '.join(categories)} are the largest categories with 1 each (50.0% each)." in english
+    assert run(con, issues_csv()).status == "imported"  # the whole list: 2 against 1, one is the largest
+    assert "中，基层党组织建设问题最多，2个，占66.7%；其次是群众身边腐败问题（1个，占33.3%）。" in report.text(con, filters)
