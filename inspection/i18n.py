@@ -98,6 +98,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_issue_list": ("当前筛选条件下没有问题清单数据（仅有巡察情况汇总数）。",
                       "No issue list for the current filters (only inspection totals)."),
     # what is empty and why (issue 25 item 11)
+    "no_inspections_imported": ("还没有导入巡察情况表，因此没有巡察、问题和整改数据（覆盖率为 0）。"
+                                "请到「数据导入」页面上传巡察情况和问题清单。",
+                                "No inspections have been imported yet, so there are no inspection, issue or "
+                                "rectification figures (coverage is 0). Upload the inspections and issue list on the "
+                                "Import page."),
     "no_inspections": ("当前筛选条件下没有巡察记录（所选地区在所选轮次、年度、层级或方式下没有巡察，或在数据截至日期之前没有），"
                        "因此也没有问题和整改数据。请放宽筛选条件，或点击侧栏的「重置筛选」。",
                        "No inspection matches the current filters (none in these places for the chosen rounds, "

@@ -218,7 +218,17 @@ def plan_not_started(rows: pd.DataFrame) -> bool:
 
 
 def empty(key: str = "empty_filter") -> None:
+    """Why a section is empty. With a roster and no inspection imported at all, the filters are not
+    the reason (no filter set, 请放宽筛选条件 asked for the impossible): say what is missing instead."""
+    if key in ("empty_filter", "no_inspections") and no_inspections_imported():
+        key = "no_inspections_imported"
     st.info(t(key, state.lang()), icon="ℹ️")
+
+
+def no_inspections_imported() -> bool:
+    """The store holds units but no inspection (the filter panel offers no year: years come from inspections)."""
+    opts = state.run_query("filter_options_by_kind", {})
+    return not opts.empty and not (opts["kind"] == "year").any()
 
 
 def is_empty(frame: pd.DataFrame, column: str | None = None) -> bool:

@@ -171,3 +171,15 @@ def test_a_missing_number_in_a_formatted_column_reads_as_a_dash_whatever_the_for
     assert not at.exception, [e.value for e in at.exception]
     shown = at.dataframe[0].value
     assert list(shown.iloc[:, 1]) == ["1.23", "—"]
+
+
+def test_a_roster_alone_says_no_inspection_was_imported_not_widen_the_filters(small_app):
+    """With only the roster imported and no filter set, the pages asked to 放宽筛选条件 or 重置筛选:
+    nothing to widen. They say no inspection ledger was imported, and where to import one."""
+    at = small_app([ledgers.roster_csv()])
+    said = t("no_inspections_imported", "zh")
+    assert said in [i.value for i in at.info], [i.value for i in at.info]
+    at.switch_page("pages/categories.py").run()
+    assert not at.exception
+    shown = [i.value for i in at.info]
+    assert said in shown and not any("放宽筛选条件" in v for v in shown), shown
