@@ -229,6 +229,7 @@ def _tiles(head: dict, lang: str, filters: Filters) -> list[Tile]:
         Tile(t("kpi_disciplined", lang), fmt.count(head["disciplined"], lang),
              _detail(head, "org_handled", "kpi_disciplined_detail", "col_org_handled", lang), head["disciplined"]),
         Tile(t("kpi_rectification", lang), fmt.percent(head["rectification_rate"]),
+             t("rect_over_reported", lang) if (head["rectification_rate"] or 0) > 1 else  # the ledger's figures: why
              t("overdue", lang) + " " + fmt.listed(head["overdue"], head["listed_issues"], lang),
              head["rectification_rate"]),
     ]

@@ -97,6 +97,8 @@ LABELS: dict[str, tuple[str, str]] = {
                   "No roster loaded, so coverage cannot be computed; counts are still shown."),
     "no_issue_list": ("当前筛选条件下没有问题清单数据（仅有巡察情况汇总数）。",
                       "No issue list for the current filters (only inspection totals)."),
+    "rect_over_reported": ("超过 100%：巡察情况表填报的已整改数多于发现问题数，请核对台账",
+                           "Over 100%: the inspections report more rectified than issues found; check the ledger"),
     # what is empty and why (issue 25 item 11)
     "no_inspections_imported": ("还没有导入巡察情况表，因此没有巡察、问题和整改数据（覆盖率为 0）。"
                                 "请到「数据导入」页面上传巡察情况和问题清单。",

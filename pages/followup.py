@@ -213,6 +213,7 @@ def render_rect_tiles(filters, lang: str) -> pd.DataFrame:
     a, b, c, d = st.columns(4)
     st.markdown(ui.METRIC_CSS, unsafe_allow_html=True)  # labels wrap instead of ending in …
     ui.kpi(a, t("fu_rect_rate", lang), fmt.percent(row["rectification_rate"]))
+    ui.rate_over_reported(a, row["rectification_rate"], lang)
     ui.kpi(b, t("fu_one_month", lang), fmt.percent(one_month), delta=delta, help_text=t("fu_one_month_help", lang),
            delta_color="normal")  # above the 70% reference is good
     ui.kpi(c, t("fu_overdue", lang), fmt.listed(row["overdue"], row["listed_issues"], lang),

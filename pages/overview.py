@@ -74,6 +74,7 @@ def render_kpis(head: dict, periods, lang: str, filters) -> None:
     listed = metrics.issue_list_figures(state.run_query, filters.params(), filters, head)
     ui.kpi(cols[2], t("kpi_rectification", lang), fmt.percent(listed["rectification_rate"]), rect_delta,
            delta_description=against)
+    ui.rate_over_reported(cols[2], listed["rectification_rate"], lang)
     ui.kpi(cols[3], t("overdue", lang), fmt.listed(listed["overdue"], listed["listed_issues"], lang), None, None)
     if listed["undated"] > 0:  # an overdue count of 0 says nothing of issues with no due date
         st.caption(t("fu_undated", lang, n=fmt.count(listed["undated"], lang)))

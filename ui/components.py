@@ -211,6 +211,13 @@ def kpi(column, label: str, shown: str, delta: str | None = None, help_text: str
                   delta_description=delta_description)
 
 
+def rate_over_reported(column, rate, lang: str) -> None:
+    """Under a rectification rate above 100% (no issue list: the reported 已整改数 over 发现问题数,
+    a ledger reporting more rectified than found), why: it is the ledger's figure, not a bug."""
+    if rate is not None and rate == rate and rate > 1:
+        column.caption(t("rect_over_reported", lang))
+
+
 def plan_not_started(rows: pd.DataFrame) -> bool:
     """Every area's plan starts on or after the as-of day (its planned share is 0): none can be
     behind yet, and saying that all are on track would claim too much (plan_figures' `late`)."""

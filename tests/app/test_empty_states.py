@@ -183,3 +183,19 @@ def test_a_roster_alone_says_no_inspection_was_imported_not_widen_the_filters(sm
     assert not at.exception
     shown = [i.value for i in at.info]
     assert said in shown and not any("放宽筛选条件" in v for v in shown), shown
+
+
+def test_a_rectification_rate_over_100_percent_says_why(small_app):
+    """Without an issue list the rate is the reported 已整改数 over 发现问题数; a ledger reporting 9
+    rectified of 3 found read 300.0% with nothing said: the tile now says it is the ledger's."""
+    at = small_app([ledgers.roster_csv(), ledgers.inspections_with("已整改数", "9")], {"as_of": "2030-01-01"})
+    assert {m.label: m.value for m in at.metric}["整改完成率"] == "300.0%"
+    assert t("rect_over_reported", "zh") in [c.value for c in at.caption]
+    # the briefing's tile (and its slides) the same
+    from inspection import briefing
+    from inspection.filters import Filters
+
+    head = {"has_roster": False, "inspections": 2, "units_inspected": 2, "issues_found": 3, "clues": 1,
+            "disciplined": 0, "rectification_rate": 3.0, "overdue": None, "listed_issues": 0}
+    rect = briefing._tiles(head, "zh", Filters())[-1]
+    assert t("rect_over_reported", "zh") in rect.detail, rect
