@@ -857,6 +857,141 @@ def _hidden_sheets(workbook: CalamineWorkbook) -> set[str]:
         return set()
 
 
+# ---------------------------------------------------------------- web pages saved as .xls
+
+class _TableParser:
+    """The cells of a web page's tables, as Excel lays them out when it opens the page: the rows of
+    every table one under another, a cell spanning rows or columns (rowspan, colspan) a merged range,
+    whitespace collapsed as a browser shows it, <br> a line break. A table inside a cell gives its text
+    to that cell. A tokenizer of its own (tags and text by one regular expression): html.parser takes
+    seconds over a web system's export of 20,000 rows."""
+
+    _BREAKS = frozenset({"br", "p", "div", "li"})  # a line break inside a cell
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.rows: list[list[object]] = []
+        self.merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        self.spans: list[tuple[int, int, int, int]] = []  # (first row, last row, first col, last col) still open
+        self.depth = 0  # open <table> tags
+        self.cell: list[str] | None = None  # the text parts of the open cell
+        self.span = (1, 1)
+        self.row: int | None = None  # the open row (index in self.rows)
+        self.col = 0
+
+    def feed(self, text: str) -> None:
+        text = _HTML_SKIPPED.sub(" ", text)
+        for match in _HTML_TOKEN.finditer(text):
+            closing, tag, attrs, data = match.groups()
+            if data is not None:
+                if self.cell is not None:
+                    self.cell.append(html.unescape(data) if "&" in data else data)
+            elif closing:
+                self._close(tag.lower())
+            else:
+                self._open(tag.lower(), attrs)
+        self._end_cell()
+
+    def _open(self, tag: str, attrs: str) -> None:
+        if tag == "table":
+            self.depth += 1
+        elif self.depth == 1 and tag == "tr":
+            self._end_cell()
+            self.row, self.col = len(self.rows), 0
+            self.rows.append([])
+            self.spans = [s for s in self.spans if s[1] >= self.row]
+            if self.row >= self.limits.max_rows:
+                raise ReadError(f"行数超过上限 {self.limits.max_rows:,}")
+        elif self.depth == 1 and tag in ("td", "th"):
+            self._end_cell()
+            if self.row is None:  # a cell without its <tr>: browsers open a row
+                self._open("tr", "")
+            self.span = ((_span(attrs, _ROWSPAN, self.limits.max_rows), _span(attrs, _COLSPAN, self.limits.max_columns))
+                         if "span" in attrs.lower() else (1, 1))
+            self.cell = []
+        elif tag in self._BREAKS and self.cell is not None:
+            self.cell.append(_LINE_BREAK)
+
+    def _close(self, tag: str) -> None:
+        if tag == "table":
+            if self.depth == 1:
+                self._end_cell()
+                self.row = None
+            self.depth = max(0, self.depth - 1)
+        elif self.depth == 1 and tag in ("td", "th"):
+            self._end_cell()
+        elif self.depth == 1 and tag == "tr":
+            self._end_cell()
+            self.row = None
+        elif tag in ("p", "div", "li") and self.cell is not None:
+            self.cell.append(_LINE_BREAK)
+
+    def _end_cell(self):
+        if self.cell is None or self.row is None:
+            self.cell = None
+            return
+        text = "".join(self.cell)  # whitespace (&nbsp; too) collapsed as a browser shows it
+        if _LINE_BREAK in text:
+            text = "\n".join(t for t in (" ".join(line.split()) for line in text.split(_LINE_BREAK)) if t)
+        else:
+            text = " ".join(text.split())
+        self.cell = None
+        row = self.rows[self.row]
+        while any(r0 < self.row and c0 <= self.col <= c1 for r0, _, c0, c1 in self.spans):
+            self.col += 1  # a cell covered by a span from a row above
+        down, across = self.span
+        if self.col + across > self.limits.max_columns:
+            raise ReadError(f"列数超过上限 {self.limits.max_columns}")
+        row.extend([""] * (self.col + 1 - len(row)))
+        row[self.col] = text
+        if down > 1 or across > 1:
+            self.merged.append(((self.row, self.col), (self.row + down - 1, self.col + across - 1)))
+            if down > 1:
+                self.spans.append((self.row, self.row + down - 1, self.col, self.col + across - 1))
+        self.col += across
+
+
+def _span(attrs: str, pattern: re.Pattern, limit: int) -> int:
+    found = pattern.search(attrs)
+    return max(1, min(int(found.group(1)), limit + 1)) if found else 1
+
+
+_ROWSPAN = re.compile(r"""rowspan\s*=\s*["']?\s*(\d{1,9})""", re.I)
+_COLSPAN = re.compile(r"""colspan\s*=\s*["']?\s*(\d{1,9})""", re.I)
+_LINE_BREAK = "\x0b"  # <br> in a cell's text parts, until the cell's whitespace is collapsed
+
+
+# comments (Excel's <!--[if gte mso 9]><xml>...), scripts, styles and the head: no cell text
+_HTML_SKIPPED = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style|head|title)\b.*?(?:</\1\s*>|\Z)", re.S | re.I)
+_HTML_TOKEN = re.compile(r"<(/?)([a-zA-Z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)/?>|([^<]+)|<")
+
+
+_EXCEL_SHEET_NAME = re.compile(r"<x:Name>([^<]{1,31})</x:Name>", re.I)
+
+
+def read_html(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
+    """A web page's tables as one sheet, as Excel shows a web page saved as .xls (what many web systems
+    "export to Excel"): named as Excel's own web page export names it, else as Excel names it (after
+    the file). Cells are text, as in a CSV; a row or column span fills its range like a merged cell."""
+    text = decode_text(data)
+    parser = _TableParser(limits)
+    parser.feed(text)
+    rows = parser.rows
+    width = max((len(r) for r in rows), default=0)
+    for row in rows:
+        row.extend([""] * (width - len(row)))
+    layout.fill_merged(rows, parser.merged)
+    if not any(not cells.is_blank(c) for row in rows for c in row):
+        raise ReadError(f"文件内容是网页（HTML），其中没有表格（可能是系统的登录页或错误页，而不是导出的台账）：{WEB_PAGE_HINT}")
+    found = _EXCEL_SHEET_NAME.search(text[:65536])
+    sheet = (html.unescape(found.group(1)).strip() if found else "") or Path(name).stem or "Sheet1"
+    _check_cell_lengths(sheet, rows, limits)
+    return [RawSheet(sheet, rows, merged=tuple(parser.merged))]
+
+
+WEB_PAGE_HINT = "请在系统中重新导出，或在 Excel 或 WPS 中打开，「另存为」Excel 工作簿（*.xlsx）后再导入"
+
+
 # ---------------------------------------------------------------- what a file really is
 
 
@@ -1011,6 +1146,10 @@ def _read_file(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
         if ext in TEXT_EXTENSIONS:
             raise ReadError(f"文件内容是 {_KINDS[kind]}，但扩展名是 {ext}：请把扩展名改回 .{kind} 后再导入")
         return read_excel(data, limits, kind)
+    if kind == "html" and _text_head(data).lstrip().startswith(b"<"):
+        # a web page saved as .xls (many web systems "export to Excel" so): Excel opens it and shows its
+        # table, and so it is read (not an .mht "single file web page", refused below)
+        return read_html(name, data, limits)
     if kind in _KINDS:
         what = _KINDS[kind]
         what = f" {what}" if what[0].isascii() else what

@@ -182,8 +182,9 @@ CORPUS = {
     "wps_own.et": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), ["WPS", "另存为", ".xlsx"]),
     "binary.xlsb": (_xlsb_like(), [".xlsb", "另存为"]),
     "xlsb_named.xlsx": (_xlsb_like(), ["二进制工作簿", "另存为"]),
-    "web_page.xls": (b"<html><body><table><tr><td>\xe5\x8e\xbf\xe5\x8c\xba</td></tr></table></body></html>",
-                     ["网页", "另存为"]),
+    # a web system's "Excel" export, a web page: read as the table Excel shows
+    "web_page.xls": (("<html><body><table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
+                                                      for row in ROSTER) + "</table></body></html>").encode(), "imported"),
     "no_header.csv": ("标题文字\n\n一些内容,更多内容\n1,2\n".encode(), ["没有识别出", "第1行「标题文字」", "第3行"]),
     # a note row (填表人：…) names people: the refusal gives its row and kind, never its text
     "no_header_note.csv": ("填表人：王某某\n一些内容,更多内容\n".encode(), ["没有识别出", "第1行（表外说明行", "第2行"]),
