@@ -461,9 +461,13 @@ _ROUND_NAME = re.compile(r"^(.{0,16}?第[0-9一二三四五六七八九十百]+[
 
 
 def round_from_sheet_name(name: str) -> str | None:
-    """The round a sheet's name states (up to and with its 第…轮), or None."""
+    """The round a sheet's name states (up to and with its 第…轮), or None. A bracket or quote before it
+    (【2021年第一轮】, 东城区(2021年第一轮)) is not part of it."""
     match = _ROUND_NAME.match(compact(name)) if name else None
-    return match[1] if match else None
+    return _OPENING.split(match[1])[-1] if match else None
+
+
+_OPENING = re.compile(r"[(\[{<【〔〖《〈「『“‘\"']")
 
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import datetime as dt
 import html
 import io
 import itertools
@@ -439,7 +440,7 @@ TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
 EXTENSIONS = EXCEL_EXTENSIONS + TEXT_EXTENSIONS  # what the readers take (the upload box takes the same)
 UNSUPPORTED = "不支持的文件类型{}：请上传 " + "、".join(EXTENSIONS) + " 文件"
 # the upload box takes these too, so that a clerk learns from the reader how to save them
-UPLOAD_EXTENSIONS = EXTENSIONS + (".xlsb", ".et", ".ett")
+UPLOAD_EXTENSIONS = EXTENSIONS + (".xlsb", ".et", ".ett", ".xml")  # .xml: an Excel 2003 XML table
 _KINDS = {"xlsx": "Excel 工作簿（.xlsx）", "xls": "Excel 97-2003 工作簿（.xls）", "ods": "OpenDocument 表格（.ods）",
           "xlsb": "Excel 二进制工作簿（.xlsb）", "docx": "Word 文档", "doc": "Word 文档", "pptx": "PowerPoint 演示文稿",
           "pdf": "PDF 文档", "html": "网页（HTML 表格）", "xml2003": "Excel 2003 XML 表格", "image": "图片",
@@ -992,6 +993,117 @@ def read_html(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
 WEB_PAGE_HINT = "请在系统中重新导出，或在 Excel 或 WPS 中打开，「另存为」Excel 工作簿（*.xlsx）后再导入"
 
 
+# ---------------------------------------------------------------- Excel 2003 XML (SpreadsheetML)
+
+_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+
+
+def _ss(element, name: str) -> str | None:
+    """An attribute of an Excel 2003 XML element, with its ss: prefix or (some writers) without."""
+    value = element.get(_SS + name)
+    return element.get(name) if value is None else value
+
+
+def _ss_int(element, name: str, default: int, limit: int) -> int:
+    try:
+        value = int(float(_ss(element, name) or default))
+    except (TypeError, ValueError):
+        return default
+    if value > limit:
+        raise ReadError(f"行数或列数超过上限（{name} = {value:,}）")
+    return max(value, 0)
+
+
+def _ss_value(data) -> object:
+    """The value of a <Data> element as the Excel reader gives a cell's: a number, a date, a boolean, an
+    error value's text (#N/A: refused by name like any error value), or text (rich text joined)."""
+    kind = _ss(data, "Type") or "String"
+    text = "".join(data.itertext())
+    try:
+        if kind == "Number":
+            number = float(text)
+            return number
+        if kind == "DateTime":
+            moment = dt.datetime.fromisoformat(text.strip()[:19])
+            return moment.date() if moment.time() == dt.time(0) else moment
+        if kind == "Boolean":
+            return text.strip() in ("1", "true", "TRUE")
+    except ValueError:
+        return text
+    return text
+
+
+def read_xml2003(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
+    """An Excel 2003 XML workbook ("XML 表格", what .NET and Java exporters and Kettle write, often
+    named .xls): its worksheets as the Excel reader gives an .xlsx's, with merged cells
+    (ss:MergeAcross / ss:MergeDown) filled, hidden sheets and columns marked."""
+    from xml.etree.ElementTree import ParseError, XMLPullParser
+
+    # decoded as every text is (UTF-8, GBK, UTF-16 with its mark...); the declaration names the
+    # encoding the bytes had, which the XML parser must not apply again (nor can, for GBK)
+    text = _XML_DECLARATION.sub("", decode_text(data), count=1)
+    parser = XMLPullParser(events=("start", "end"))
+    sheets: list[RawSheet] = []
+    rows: list[list[object]] = []
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    hidden_columns: set[int] = set()
+    sheet_name, hidden, row, col, column = "", False, -1, 0, 0
+    try:
+        for start in range(0, len(text), 1 << 20):
+            parser.feed(text[start:start + (1 << 20)])
+            for event, element in parser.read_events():
+                tag = element.tag.rsplit("}", 1)[-1]
+                if event == "start":
+                    if tag == "Worksheet":
+                        sheet_name = _ss(element, "Name") or f"Sheet{len(sheets) + 1}"
+                        rows, merged, hidden_columns, hidden, row, column = [], [], set(), False, -1, 0
+                    elif tag == "Row":
+                        row = _ss_int(element, "Index", row + 2, limits.max_rows) - 1
+                        col = 0
+                        rows.extend([] for _ in range(len(rows), row + 1))
+                    elif tag == "Column":
+                        column = _ss_int(element, "Index", column + 1, limits.max_columns) - 1
+                        span = _ss_int(element, "Span", 0, limits.max_columns)
+                        if _ss(element, "Hidden") in ("1", "true"):
+                            hidden_columns.update(range(column, column + span + 1))
+                        column += span + 1
+                    continue
+                if tag == "Cell" and row >= 0:
+                    col = _ss_int(element, "Index", col + 1, limits.max_columns) - 1
+                    across = _ss_int(element, "MergeAcross", 0, limits.max_columns)
+                    down = _ss_int(element, "MergeDown", 0, limits.max_rows)
+                    if col + across >= limits.max_columns:
+                        raise ReadError(f"工作表「{sheet_name}」列数超过上限 {limits.max_columns}")
+                    value = next((_ss_value(d) for d in element if d.tag == _SS + "Data"), "")
+                    cells_of_row = rows[row]
+                    cells_of_row.extend([""] * (col + 1 - len(cells_of_row)))
+                    cells_of_row[col] = value
+                    if across or down:
+                        merged.append(((row, col), (row + down, col + across)))
+                    col += across + 1
+                    element.clear()
+                elif tag == "Row":
+                    element.clear()
+                elif tag == "Visible" and (element.text or "").strip() in ("SheetHidden", "SheetVeryHidden"):
+                    hidden = True
+                elif tag == "Worksheet":
+                    width = max((len(r) for r in rows), default=0)
+                    for r in rows:
+                        r.extend([""] * (width - len(r)))
+                    layout.fill_merged(rows, merged)
+                    _check_cell_lengths(sheet_name, rows, limits)
+                    sheets.append(RawSheet(sheet_name, rows, hidden, tuple(merged),
+                                           hidden_columns=frozenset(hidden_columns)))
+                    element.clear()
+        parser.close()
+    except ParseError:
+        raise ReadError("Excel 2003 XML 表格已损坏或不完整，无法读取：" + SAVE_AS_XLSX) from None
+    if not sheets:
+        raise ReadError("Excel 2003 XML 表格中没有工作表：" + SAVE_AS_XLSX)
+    return sheets
+
+
 # ---------------------------------------------------------------- what a file really is
 
 
@@ -1137,6 +1249,10 @@ def _read_file(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
         raise ReadError(f"WPS 表格文件（{ext}）不能直接导入：{SAVE_AS_XLSX}")
     if ext == ".xlsb":
         raise ReadError(f"Excel 二进制工作簿（.xlsb）不能直接导入：{SAVE_AS_XLSX}")
+    if ext == ".xml":  # what some systems name their Excel 2003 XML export (Excel opens it)
+        if sniff(data) == "xml2003":
+            return read_xml2003(name, data, limits)
+        raise ReadError(f"文件不是 Excel 2003 XML 表格（.xml），不是台账表格：{SAVE_AS_XLSX}")
     if ext not in EXTENSIONS:
         raise ReadError(UNSUPPORTED.format(f"（{ext}）" if ext else ""))
     kind = sniff(data)
@@ -1150,6 +1266,8 @@ def _read_file(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
         # a web page saved as .xls (many web systems "export to Excel" so): Excel opens it and shows its
         # table, and so it is read (not an .mht "single file web page", refused below)
         return read_html(name, data, limits)
+    if kind == "xml2003":
+        return read_xml2003(name, data, limits)  # what .NET and Java exporters write as "Excel"
     if kind in _KINDS:
         what = _KINDS[kind]
         what = f" {what}" if what[0].isascii() else what

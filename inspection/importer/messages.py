@@ -257,6 +257,15 @@ def hidden_sheet_ignored(place: str) -> str:
     return f"{place}：隐藏的工作表不是完整的台账（下拉选项、辅助表等），已忽略"
 
 
+def hidden_table_left_out(place: str, table: str, records: int) -> str:
+    return (f"{place}：隐藏的工作表中有{table}表格（{records} 行），未导入（隐藏的工作表在 Excel 中看不到，常是旧数据或备份）；"
+            "如要导入，请在 Excel 或 WPS 中取消隐藏该工作表后再导入")
+
+
+def hidden_table_found(sheet: str, table: str) -> str:
+    return f"工作表「{sheet}」是隐藏的，其中的{table}表格未导入：如要导入，请取消隐藏该工作表"
+
+
 def _sheets(names: list[str]) -> str:
     return "、".join(f"「{n}」" for n in names)
 

@@ -137,8 +137,9 @@ def _zip(members: dict[str, bytes]) -> bytes:
 XML_2003 = ('<?xml version="1.0" encoding="UTF-16"?><?mso-application progid="Excel.Sheet"?>'
             '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="巡察情况"/></Workbook>')
 
-# what systems export as "Excel": an Excel 2003 XML table in UTF-16 (a web page is read as the table
-# Excel shows, test_unseen_files3; Excel's "Unicode 文本" named .xls as the text it is, test_unseen_files2)
+# what systems export as "Excel": an Excel 2003 XML table in UTF-16 that is not well-formed (its ss: prefix
+# undeclared; a well-formed one, or a web page, is read as Excel shows it, test_unseen_files3; Excel's
+# "Unicode 文本" named .xls as the text it is, test_unseen_files2)
 NOT_WORKBOOKS = {
     "xml2003_utf16.xls": (XML_2003.encode("utf-16"), ["Excel 2003 XML", "另存为"]),
     # what else lands in an upload box under a workbook's name: a screenshot, the ledgers zipped, a note

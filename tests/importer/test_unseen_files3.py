@@ -4,6 +4,9 @@ imports with the figures a clerk computes by hand, or is refused naming the real
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+
 import pytest
 from support.ledgers import (
     INSPECTION_HEADER,
@@ -105,3 +108,147 @@ def test_a_web_pages_spans_past_the_limits_are_refused_not_allocated(con):
     result = run(con, InputFile("导出.xls", page))
     assert result.status == "rejected"
     assert "列数超过上限" in result.problems[0].reason
+
+
+# ---------------------------------------------------------------- an Excel 2003 XML table
+
+def _xml_2003(sheets: dict[str, list[list[object]]], encoding: str = "utf-8", options: dict[str, str] | None = None,
+              cell=None) -> bytes:
+    """SpreadsheetML as .NET and Java exporters (and Excel's "XML 表格") write it: one <Cell> per line;
+    `cell(row, col, value)` may return a cell of its own (merges, an index)."""
+    from xml.sax.saxutils import escape
+
+    def written(r: int, c: int, value: object) -> str:
+        if cell and (own := cell(r, c, value)) is not None:
+            return own
+        if isinstance(value, (int, float)):
+            return f'<Cell><Data ss:Type="Number">{value}</Data></Cell>'
+        if isinstance(value, dt.date):
+            return f'<Cell ss:StyleID="d"><Data ss:Type="DateTime">{value.isoformat()}T00:00:00.000</Data></Cell>'
+        return f'<Cell><Data ss:Type="String">{escape(str(value))}</Data></Cell>'
+
+    out = [f'<?xml version="1.0" encoding="{encoding}"?>', '<?mso-application progid="Excel.Sheet"?>',
+           '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:o="urn:schemas-microsoft-com:office:'
+           'office" xmlns:x="urn:schemas-microsoft-com:office:excel" xmlns:ss="urn:schemas-microsoft-com:office:'
+           'spreadsheet" xmlns:html="http://www.w3.org/TR/REC-html40">',
+           '<Styles><Style ss:ID="d"><NumberFormat ss:Format="Short Date"/></Style></Styles>']
+    for name, rows in sheets.items():
+        out.append(f'<Worksheet ss:Name="{escape(name)}"><Table>')
+        for r, row in enumerate(rows):
+            out += ["<Row>", *(written(r, c, v) for c, v in enumerate(row) if v is not None), "</Row>"]
+        out += ["</Table>", (options or {}).get(name, ""), "</Worksheet>"]
+    return "\n".join([*out, "</Workbook>"]).encode(encoding)
+
+
+def _dated(rows):
+    rows = [list(r) for r in rows]
+    for row in rows:
+        row[4], row[5] = dt.date(2021, 3, 15), dt.date(2021, 5, 20)
+    return rows
+
+
+@pytest.mark.parametrize(("name", "encoding"), [("导出.xls", "utf-8"), ("导出.xml", "utf-8"), ("导出.xls", "gb2312"),
+                                                ("导出.xls", "utf-16")])
+def test_an_excel_2003_xml_table_gives_every_figure(con, name, encoding):
+    """It was refused, asking the clerk to save it as .xlsx first (.xml: as a file type not taken)."""
+    result = run(con, roster_csv(), InputFile(name, _xml_2003(
+        {"巡察情况": table(INSPECTION_HEADER, _dated(INSPECTION_ROWS))}, encoding)))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
+    assert rows_of(con, "SELECT DISTINCT start_date, end_date FROM inspections") == [
+        {"start_date": dt.date(2021, 3, 15), "end_date": dt.date(2021, 5, 20)}]
+
+
+def test_an_excel_2003_xml_tables_merged_cells_fill_and_its_hidden_sheet_is_not_a_table(con):
+    """The mode merged down over both records (the cell under it not written, the next one indexed past
+    it), a title merged across; a hidden sheet of drop-down lists beside it."""
+    rows = [["2021年巡察情况统计表"], INSPECTION_HEADER, *_dated(INSPECTION_ROWS)]
+    rows[2][3], rows[3][3] = "常规", None
+
+    def cell(r, c, value):
+        if (r, c) == (0, 0):
+            return f'<Cell ss:MergeAcross="12"><Data ss:Type="String">{value}</Data></Cell>'
+        if (r, c) == (2, 3):
+            return f'<Cell ss:MergeDown="1"><Data ss:Type="String">{value}</Data></Cell>'
+        if (r, c) == (3, 4):
+            return f'<Cell ss:Index="5" ss:StyleID="d"><Data ss:Type="DateTime">{value}T00:00:00</Data></Cell>'
+        return None
+
+    hidden = '<WorksheetOptions xmlns="urn:schemas-microsoft-com:office:excel"><Visible>SheetHidden</Visible></WorksheetOptions>'
+    data = _xml_2003({"巡察情况": rows, "字典": [["层级"], ["市级"], ["县级"]]}, options={"字典": hidden}, cell=cell)
+    result = run(con, roster_csv(), InputFile("导出.xls", data))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
+    assert [r["mode"] for r in rows_of(con, "SELECT mode FROM inspections")] == ["常规", "常规"]
+
+
+def test_an_error_value_in_an_excel_2003_xml_table_is_refused_by_name(con):
+    data = _xml_2003({"巡察情况": table(INSPECTION_HEADER, _dated(INSPECTION_ROWS))},
+                     cell=lambda r, c, v: '<Cell><Data ss:Type="Error">#N/A</Data></Cell>' if (r, c) == (1, 9) else None)
+    result = run(con, roster_csv(), InputFile("导出.xls", data))
+    assert result.status == "rejected"
+    assert [(p.row, p.column, p.value) for p in result.problems] == [(2, "发现问题数", "#N/A")]
+    assert "#N/A" in result.problems[0].reason
+
+
+@pytest.mark.parametrize(("name", "data", "words"), [
+    ("导出.xls", _xml_2003({"巡察情况": [["轮次"]]})[:-40], ["Excel 2003 XML", "损坏或不完整"]),
+    ("导出.xml", b'<?xml version="1.0"?><rss><channel/></rss>', ["不是 Excel 2003 XML", "另存为"]),
+    ("导出.xls", _xml_2003({}), ["没有工作表"]),
+])
+def test_a_damaged_excel_2003_xml_table_or_other_xml_is_refused_saying_what_it_is(con, name, data, words):
+    result = run(con, roster_csv(), InputFile(name, data))
+    assert result.status == "rejected"
+    assert len(result.problems) == 1 and all(w in result.problems[0].reason for w in words), result.problems
+
+
+# ---------------------------------------------------------------- sheets a clerk does not see, sheets named with brackets
+
+def _book(sheets: dict[str, list[list[object]]], hidden: dict[str, str] | None = None) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.sheet_state = (hidden or {}).get(name, "visible")
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+LAST_ROUND = [["2020年第一轮", *r[1:4], "2020-03-02", "2020-04-30", *r[6:]] for r in INSPECTION_ROWS]
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+@pytest.mark.parametrize("old", [INSPECTION_ROWS, LAST_ROUND], ids=["a copy", "last round"])
+def test_a_whole_table_on_a_hidden_sheet_is_not_read_and_named(con, state, old):
+    """A copy hidden beside the ledger refused every visible row as a duplicate of it; last round's rows
+    hidden were imported, though the clerk never saw them."""
+    data = _book({"巡察情况": table(INSPECTION_HEADER, INSPECTION_ROWS), "旧": table(INSPECTION_HEADER, old)},
+                 {"旧": state})
+    result = run(con, roster_csv(), InputFile("台账.xlsx", data))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
+    assert rows_of(con, "SELECT DISTINCT round FROM inspections") == [{"round": "2021年第一轮"}]
+    assert any(w.startswith("台账.xlsx「旧」：隐藏的工作表中有巡察情况表格（2 行），未导入") and "取消隐藏" in w
+               for w in result.warnings), result.warnings
+
+
+def test_a_workbook_whose_only_table_is_hidden_is_refused_saying_so(con):
+    data = _book({"封面": [["2021年巡察台账"]], "数据": table(INSPECTION_HEADER, INSPECTION_ROWS)}, {"数据": "hidden"})
+    result = run(con, roster_csv(), InputFile("台账.xlsx", data))
+    assert result.status == "rejected"
+    [problem] = result.problems
+    assert "工作表「数据」是隐藏的，其中的巡察情况表格未导入：如要导入，请取消隐藏该工作表" in problem.suggestion
+
+
+@pytest.mark.parametrize("name", ["【2021年第一轮】", "（2021年第一轮）", "《2021年第一轮》", "“2021年第一轮”",
+                                  "东城区（2021年第一轮）", "(2021年第一轮)城关镇"])
+def test_a_sheet_named_after_its_round_in_brackets_takes_the_round_inside_them(con, name):
+    rows = [r[1:] for r in INSPECTION_ROWS]
+    result = run(con, roster_csv(), InputFile("台账.xlsx", _book({name: table(INSPECTION_HEADER[1:], rows)})))
+    assert result.status == "imported", result.problems
+    assert rows_of(con, "SELECT DISTINCT round FROM inspections") == [{"round": "2021年第一轮"}]
