@@ -262,6 +262,11 @@ def hidden_table_left_out(place: str, table: str, records: int) -> str:
             "如要导入，请在 Excel 或 WPS 中取消隐藏该工作表后再导入")
 
 
+def sheet_copied(place: str, holder: str, records: int) -> str:
+    return (f"{place}：其中 {records} 行与工作表「{holder}」中的行完全相同（汇总表或副本），只按「{holder}」导入一次，"
+            "不重复计算")
+
+
 def hidden_table_found(sheet: str, table: str) -> str:
     return f"工作表「{sheet}」是隐藏的，其中的{table}表格未导入：如要导入，请取消隐藏该工作表"
 

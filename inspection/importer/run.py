@@ -9,7 +9,7 @@ same roster unit) and records itself in `imports`, so it can be undone.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,6 +72,7 @@ class Importer(CsvPath, Validator, Loader):
                 continue
             recognised, found_headers, unread = 0, [], 0
             aside, read = [], defaultdict(list)  # example and statistics sheets; the sheets read, by table
+            sheet_records: list[tuple[str, str, list[Record]]] = []  # (table, sheet, records) of each sheet read
             for raw in sheets:
                 # a workbook's sheet may be left out once its other sheets are read: its problems wait
                 problems, warnings = ([], []) if raw.name else (self.problems, self.warnings)
@@ -101,11 +102,16 @@ class Importer(CsvPath, Validator, Loader):
                     continue
                 recognised += 1
                 read[parsed.table.name].append(raw.name)
+                if raw.name and parsed.records:
+                    sheet_records.append((parsed.table.name, raw.name, parsed.records))
                 if (header := layout.find_header(raw.rows, self.applied.all_headers)) is not None:
                     self._note_stated(item.name, raw.rows[:header[0]])
                 self.skipped += parsed.skipped
                 self.file_tables[item.name].append(parsed.table.name)
                 by_table[parsed.table.name].extend(parsed.records)
+            for table_name, records in self._copies(item.name, sheet_records):
+                dropped = {id(r) for r in records}
+                by_table[table_name] = [r for r in by_table[table_name] if id(r) not in dropped]
             recognised += self._set_aside(item.name, aside, read)
             if not recognised:
                 self.problems.append(Problem(
@@ -114,6 +120,31 @@ class Importer(CsvPath, Validator, Loader):
             elif unread:
                 self.warnings.append(messages.sheets_ignored(item.name, unread))
         return by_table
+
+    def _copies(self, file: str, sheets: list[tuple[str, str, list[Record]]]) -> list[tuple[str, list[Record]]]:
+        """The sheets of a workbook whose every record is also, value for value, on another sheet of its
+        table (a 汇总 sheet holding the rows of one sheet per township or per round, a copy of a sheet):
+        a copy, read once, from the sheet holding more records (the first of two equal ones), with a
+        warning. Records that differ in any value keep the duplicate refusal naming both rows; an issue
+        list's identical rows on one sheet stay two issues. Returns (table, records) of the copies."""
+        tables = Counter(table_name for table_name, _ in {(t, sheet) for t, sheet, _ in sheets})
+        sheets = [entry for entry in sheets if tables[entry[0]] > 1]  # one sheet of a table has no copy
+        found: dict[tuple[str, str], Counter] = {}
+        for table_name, sheet, records in sheets:
+            counts = found.setdefault((table_name, sheet), Counter())  # a wide ledger's rounds: one sheet
+            counts.update(repr(sorted(r.values.items())) for r in records)
+        copies, order = [], list(found)
+        for index, (table_name, sheet) in enumerate(order):
+            counts = found[(table_name, sheet)]
+            size = counts.total()
+            holder = next((other for position, (name, other) in enumerate(order)
+                           if name == table_name and other != sheet and not counts - found[(name, other)]
+                           and (found[(name, other)].total() > size or position < index)), None)
+            if holder is None:
+                continue
+            self.warnings.append(messages.sheet_copied(messages.where(file, sheet), holder, size))
+            copies += [(table_name, records) for name, other, records in sheets if (name, other) == (table_name, sheet)]
+        return copies
 
     def _set_aside(self, file: str, aside: list[tuple], read: dict[str, list[str]]) -> int:
         """Decide the example and statistics sheets of a workbook once its other sheets are read. An

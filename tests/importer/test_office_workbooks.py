@@ -302,13 +302,16 @@ def test_the_breakdown_rows_are_skipped_on_the_fast_csv_path_too(monkeypatch):
 
 
 def test_a_row_repeated_on_another_sheet_names_that_sheet(con):
-    """A workbook with a 汇总 sheet and one sheet per district holds every record twice: the message
-    must say which sheet holds the other copy (the same row number on the clerk's sheet is itself)."""
+    """A workbook with a 汇总 sheet and one sheet per district holds every record twice; where the two
+    copies differ (a figure, a unit's type), the message must say which sheet holds the other copy (the
+    same row number on the clerk's sheet is itself). Copies that agree are read once (test_unseen_files3)."""
     from support.ledgers import xlsx_bytes
 
     inspections = table(INSPECTION_HEADER, INSPECTION_ROWS)
     roster = table(ROSTER_HEADER, ROSTER_ROWS)
-    data = xlsx_bytes({"名册汇总": roster, "东城区名册": roster[:2], "汇总": inspections, "东城区": inspections[:2]})
+    part = [inspections[0], [*inspections[1][:-1], 1]]  # 已整改数 1, not 2
+    roster_part = [roster[0], ["东城区", "城关镇", "张家村", "社区", "是", "否"]]
+    data = xlsx_bytes({"名册汇总": roster, "东城区名册": roster_part, "汇总": inspections, "东城区": part})
     result = run(con, InputFile("台账.xlsx", data))
     assert result.status == "rejected"
     reasons = {(p.sheet, p.row): p.reason for p in result.problems}

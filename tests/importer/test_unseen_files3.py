@@ -11,6 +11,8 @@ import pytest
 from support.ledgers import (
     INSPECTION_HEADER,
     INSPECTION_ROWS,
+    ROSTER_HEADER,
+    ROSTER_ROWS,
     fresh_store,
     roster_csv,
     rows_of,
@@ -252,3 +254,50 @@ def test_a_sheet_named_after_its_round_in_brackets_takes_the_round_inside_them(c
     result = run(con, roster_csv(), InputFile("台账.xlsx", _book({name: table(INSPECTION_HEADER[1:], rows)})))
     assert result.status == "imported", result.problems
     assert rows_of(con, "SELECT DISTINCT round FROM inspections") == [{"round": "2021年第一轮"}]
+
+
+# ---------------------------------------------------------------- a 汇总 sheet beside its parts, a copy of a sheet
+
+def test_a_summary_sheet_holding_the_rows_of_one_sheet_per_township_counts_each_once(con):
+    """It was refused, every record a duplicate of itself on the other sheet (the clerk's 汇总 is the
+    sheets per township pasted together). Now each township's sheet is read as part of 汇总, once."""
+    inspections = table(INSPECTION_HEADER, INSPECTION_ROWS)
+    data = _book({"城关镇": inspections[:2], "汇总": inspections, "河口镇": [inspections[0], inspections[2]]})
+    result = run(con, roster_csv(), InputFile("台账.xlsx", data))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
+    assert [w for w in result.warnings if "汇总表或副本" in w] == [
+        f"台账.xlsx「{t}」：其中 1 行与工作表「汇总」中的行完全相同（汇总表或副本），只按「汇总」导入一次，不重复计算"
+        for t in ("城关镇", "河口镇")]
+
+
+def test_an_issue_list_per_township_beside_its_summary_counts_each_issue_once(con):
+    from support.ledgers import ISSUE_HEADER, ISSUE_ROWS, inspections_csv
+
+    issues = table(ISSUE_HEADER, ISSUE_ROWS + [ISSUE_ROWS[1]])  # one issue written twice: two issues
+    data = _book({"汇总": issues, "城关镇": issues[:3] + [issues[4]], "河口镇": [issues[0], issues[3]]})
+    result = run(con, roster_csv(), inspections_csv(), InputFile("问题清单.xlsx", data))
+    assert result.status == "imported", result.problems
+    assert rows_of(con, "SELECT r.unit_name, count(*) n FROM issues s JOIN roster r USING (unit_id) GROUP BY 1 ORDER BY 1") == [
+        {"unit_name": "张家村", "n": 3}, {"unit_name": "王庄村", "n": 1}]
+
+
+def test_a_copy_of_a_sheet_is_read_once_and_a_roster_of_poverty_villages_is_part_of_the_roster(con):
+    inspections = table(INSPECTION_HEADER, INSPECTION_ROWS)
+    roster = table(ROSTER_HEADER, ROSTER_ROWS)
+    poor = [roster[0]] + [r for r in roster[1:] if r[4] == "是"]
+    data = _book({"名册": roster, "贫困村": poor, "巡察情况": inspections, "巡察情况 (2)": inspections})
+    result = run(con, InputFile("台账.xlsx", data))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
+    assert rows_of(con, "SELECT count(*) n FROM roster")[0]["n"] == len(ROSTER_ROWS)
+    assert sum("汇总表或副本" in w for w in result.warnings) == 2
+
+
+def test_sheets_that_differ_in_one_value_are_still_refused_naming_both(con):
+    inspections = table(INSPECTION_HEADER, INSPECTION_ROWS)
+    part = [inspections[0], [*inspections[1][:-1], 1]]
+    result = run(con, roster_csv(), InputFile("台账.xlsx", _book({"汇总": inspections, "城关镇": part})))
+    assert result.status == "rejected"
+    assert [(p.sheet, p.row, p.reason) for p in result.problems] == [
+        ("城关镇", 2, "同一轮次同一村(社区)出现两次（另见 台账.xlsx「汇总」 第 2 行）")]
