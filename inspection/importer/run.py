@@ -77,6 +77,9 @@ class Importer(CsvPath, Validator, Loader):
                 # a workbook's sheet may be left out once its other sheets are read: its problems wait
                 problems, warnings = ([], []) if raw.name else (self.problems, self.warnings)
                 parsed, headers = _parse_sheet(item.name, raw, problems, warnings, self.applied)
+                if parsed is not None and raw.name and (parsed.statistics or layout.is_example_sheet(raw.name)):
+                    aside.append((parsed, problems, warnings))
+                    continue
                 if parsed is not None and raw.hidden and parsed.records:
                     # a whole table on a hidden sheet (an old copy, last round's rows kept out of sight): the
                     # clerk sees no such sheet, and hiding a sheet is how a workbook leaves one out
@@ -84,9 +87,6 @@ class Importer(CsvPath, Validator, Loader):
                                                                         parsed.table.label, len(parsed.records)))
                     self.applied.unrecognised.pop((item.name, raw.name), None)  # no column of it to map
                     found_headers.append(messages.hidden_table_found(raw.name, parsed.table.label))
-                    continue
-                if parsed is not None and raw.name and (parsed.statistics or layout.is_example_sheet(raw.name)):
-                    aside.append((parsed, problems, warnings))
                     continue
                 if raw.name:
                     self.problems.extend(problems)
