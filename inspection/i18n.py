@@ -886,7 +886,7 @@ def join(items, lang: str = "zh") -> str:
 
 
 def describe_filters(active: dict, lang: str = "zh") -> str:
-    """The active filters in one line, for captions ('县区: 临颍县；层级: 市级')."""
+    """The active filters in one line, for captions ('县区：临颍县；层级：市级'; in English 'District: 临颍县; Level: ...')."""
     if not active:
         return t("filters_none", lang)
     parts, years = [], (active.get("year_from"), active.get("year_to"))
@@ -900,7 +900,7 @@ def describe_filters(active: dict, lang: str = "zh") -> str:
         else:
             shown = str(val)
         label = t(FILTER_NAMES.get(name, name), lang)
-        parts.append(f"{label}: {shown}" if shown else label)
+        parts.append(f"{label}{'：' if lang == 'zh' else ': '}{shown}" if shown else label)  # 县区：临颍县
     if any(y is not None for y in years):
-        parts.append(f"{t('f_years', lang)}: {years[0] or ''}–{years[1] or ''}")
+        parts.append(f"{t('f_years', lang)}{'：' if lang == 'zh' else ': '}{years[0] or ''}–{years[1] or ''}")
     return "；".join(parts) if lang == "zh" else "; ".join(parts)

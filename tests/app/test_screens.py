@@ -130,3 +130,11 @@ def test_a_tile_value_is_never_cut():
     assert "text-overflow: clip !important" in value and "overflow: visible !important" in value
     assert "cqi" in value and "2.25rem" in value
     assert "stMetricValue" not in (Path(ui.__file__).parents[1] / "pages" / "briefing.py").read_text(encoding="utf-8")
+
+
+def test_the_filters_line_uses_chinese_colons_in_chinese():
+    """'筛选：县区: 沙澧区' mixed a full-width colon with half-width ones under every chart."""
+    from inspection.i18n import describe_filters
+
+    assert describe_filters({"districts": ("沙澧区",), "year_from": 2025}, "zh") == "县区：沙澧区；年度范围：2025–"
+    assert describe_filters({"districts": ("沙澧区",)}, "en") == "District: 沙澧区"
