@@ -894,6 +894,9 @@ def tables_xlsx(tables: Mapping[str, pd.DataFrame]) -> bytes:
                         else "yyyy-mm-dd hh:mm"
                 elif i in rate_rows and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
                     cell.number_format = "0.0%"
+                elif (isinstance(cell.value, int) and not isinstance(cell.value, bool)) or (
+                        isinstance(cell.value, float) and cell.value.is_integer()):
+                    cell.number_format = "#,##0"  # a count as the screen shows it: 16,096
         for j, col in enumerate(frame.columns, start=1):
             if _is_rate(col) and pd.api.types.is_numeric_dtype(frame[col]):
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
@@ -902,7 +905,7 @@ def tables_xlsx(tables: Mapping[str, pd.DataFrame]) -> bytes:
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
                     if (cell.number_format == "General" and isinstance(cell.value, float)
                             and not cell.value.is_integer()):
-                        cell.number_format = "0.00"  # an average as the screen shows it
+                        cell.number_format = "#,##0.00"  # an average (or 万元) as the screen shows it
             width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)]) + 2
             sheet.column_dimensions[get_column_letter(j)].width = min(max(width * 1.6, 8), 50)
         sheet.freeze_panes = "A2"

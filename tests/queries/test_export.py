@@ -200,7 +200,10 @@ def test_workbook_dates_are_dates_and_rates_percentages(brief, con):
     assert isinstance(sheet["A2"].value, dt.datetime) and sheet["A2"].number_format == "yyyy-mm-dd"
     kpis = book["主要指标"]
     formats = {row[0].value: row[1].number_format for row in kpis.iter_rows(min_row=2)}
-    assert formats["覆盖率"] == formats["整改完成率"] == "0.0%" and formats["巡察次数"] == "General"
+    assert formats["覆盖率"] == formats["整改完成率"] == "0.0%"
+    assert formats["巡察次数"] == "#,##0"  # a count with thousands separators, as on the screen (16,096)
+    issues = book["问题类别及整改情况"]
+    assert {c.number_format for c in next(issues.iter_cols(min_col=2, max_col=2, min_row=2))} == {"#,##0"}
     english = load_workbook(io.BytesIO(export.tables_xlsx(briefing.build(con, brief.filters, "en").tables())))
     sheet = english[english.sheetnames[2]]  # coverage by district: Coverage, Plan as percentages
     header = [c.value for c in sheet[1]]
