@@ -226,26 +226,38 @@ def read_csv(data: bytes, limits: Limits) -> list[RawSheet]:
         raise ReadError(f"CSV 格式错误：{exc}") from None
     if '="' in text:
         _unwrap_excel_text(rows)
-    if delimiter == "，":
-        _check_full_width_split(rows)
+    _check_split(rows, delimiter)
     return [RawSheet("", rows, semicolons=delimiter == ";")]
 
 
-def _check_full_width_split(rows: list[list[str]]) -> None:
-    """A text separated by full-width commas splits a cell holding one (a description: 会议记录不全，账目不清)
-    into two: a record longer than its header is refused (its last cells would be dropped unseen)."""
+def _check_split(rows: list[list[str]], delimiter: str) -> None:
+    """A text whose cells are not quoted splits a cell holding its separator (a description:
+    会议记录不全,账目不清) into two: every cell after it moves one column right (账目不清 read as the
+    status, the status as the due date) or, at the end of the record, is dropped unseen. A record that
+    holds something beyond its header's last column is refused, naming the separator. A program saving
+    a CSV (Excel, WPS) writes every record as wide as the widest, its header too: a note typed right of
+    the table makes no record longer than the header."""
     found = layout.find_header(rows[: contract.MAX_TITLE_ROWS + layout.MAX_HEADER_ROWS + 1])
     if found is None:
         return
-    width = len(found[1])
-    while width and not found[2][width - 1]:
-        width -= 1
+    if delimiter == "，":  # typed by hand: the header ends at its last name
+        width = len(found[1])
+        while width and not found[2][width - 1]:
+            width -= 1
+    else:  # a header over rows (a units row under it) as wide as its widest
+        width = max(len(row) for row in rows[:found[0] + 1])
     longer = [number for number, row in enumerate(rows[found[0] + 1:], start=found[0] + 2)
-              if any(str(cell).strip() for cell in row[width:])]
-    if longer:
-        shown = "、".join(str(n) for n in longer[:10]) + ("等" if len(longer) > 10 else "")
+              if len(row) > width and any(str(cell).strip() for cell in row[width:])]
+    if not longer:
+        return
+    shown = "、".join(str(n) for n in longer[:10]) + ("等" if len(longer) > 10 else "")
+    if delimiter == "，":
         raise ReadError(f"文件以全角逗号「，」分隔各列，第 {shown} 行分出的列比表头多（单元格内的文字含有全角逗号）："
                         "请把这些单元格用英文双引号括起来（如 \"会议记录不全，账目不清\"），或改用英文逗号分隔各列，再导入")
+    named = {",": "逗号「,」", ";": "分号「;」", "|": "竖线「|」", "\t": "制表符"}[delimiter]
+    raise ReadError(f"第 {shown} 行分出的列比表头多：这些行的某个单元格里的文字含有分隔各列的{named}，又没有用英文双引号"
+                    "括起来，其后的内容都错了列。请在 Excel 或 WPS 中打开文件检查这些行，改正后另存为 CSV（Excel 会自动加引号）"
+                    "再导入")
 
 
 def _delimiter(sample: str) -> str:

@@ -523,3 +523,35 @@ def test_funds_of_a_thousand_wan_yuan_or_more_from_one_inspection_are_imported_a
     assert bool(large) == warned
     if warned:
         assert "张家村" in large[0] and "（元）" in large[0]
+
+
+# ---------------------------------------------------------------- a separator inside a cell, unquoted
+
+@pytest.mark.parametrize("where", ["middle", "last"])
+def test_a_cell_holding_an_unquoted_comma_is_refused_naming_its_row_and_the_reason(con, where):
+    """会议记录不全,账目不清 written without quotes (a web system's or hand-made CSV): in the middle of a
+    record 账目不清 was read as the status and the status as the due date (the refusal named an unknown
+    status, and offered to map it); at its end the text after the comma was dropped unseen."""
+    header = ["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", "问题描述", "整改状态", "整改时限"]
+    rows = [["2021年第一轮", "东城区", "城关镇", "张家村", "基层党组织建设", "三会一课不规范", "整改中", "2021-08-01"],
+            ["2021年第一轮", "东城区", "城关镇", "张家村", "基层党组织建设", "会议记录不全,账目不清", "已整改",
+             "2021-08-01"]]
+    if where == "last":
+        order = [0, 1, 2, 3, 4, 6, 7, 5]
+        header, rows = [header[i] for i in order], [[r[i] for i in order] for r in rows]
+    text = "\n".join(",".join(row) for row in [header, *rows])  # no quotes around the comma
+    result = run(con, roster_csv(), inspections_csv(), InputFile("问题清单.csv", text.encode("gbk")))
+    assert result.status == "rejected"
+    assert len(result.problems) == 1, result.problems
+    assert "第 3 行分出的列比表头多" in result.problems[0].reason and "逗号" in result.problems[0].reason
+    assert con.execute("SELECT count(*) FROM issues").fetchone()[0] == 0
+
+
+def test_a_csv_saved_by_excel_with_a_note_right_of_the_table_still_imports(con):
+    """Excel writes every record as wide as the widest: a note typed right of the table makes the
+    header as long as the records (its extra cells blank), and the note's column is ignored, as in a
+    workbook."""
+    rows = [[*INSPECTION_HEADER, ""], *[[*r, ""] for r in INSPECTION_ROWS]]
+    rows[1][-1] = "已复核"
+    result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(rows, "gbk")))
+    assert result.status == "imported", result.problems
