@@ -113,7 +113,27 @@ def render_changes(result, stamp: str, lang: str) -> None:
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+def uploader_css(lang: str) -> str:
+    """Streamlit's file uploader speaks English whatever the page's language ("Upload", "50MB per
+    file • XLSX, …"): in Chinese its button and its limits line say it in Chinese (CSS: the texts are
+    the widget's own, not a parameter). The size is the server's setting, the types the readers'."""
+    if lang != "zh":
+        return ""
+    types = "、".join(e.lstrip(".").upper() for e in readers.UPLOAD_EXTENSIONS)
+    limit = f"每个文件不超过 {st.get_option('server.maxUploadSize')}MB · {types}"
+    drop = '[data-testid="stFileUploaderDropzone"]'
+    return f"""<style>
+{drop} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p {{ font-size: 0 !important; }}
+{drop} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after {{
+    content: "选择文件"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0 !important; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{limit}"; font-size: 0.75rem; }}
+</style>"""
+
+
 def render_upload(lang: str) -> None:
+    if css := uploader_css(lang):
+        st.html(css)
     if ui_auth.local_mode():
         st.text_input(t("clerk_name", lang), key=CLERK_KEY, max_chars=40)
     with st.form("import_form", clear_on_submit=True):

@@ -138,3 +138,11 @@ def test_the_filters_line_uses_chinese_colons_in_chinese():
 
     assert describe_filters({"districts": ("沙澧区",), "year_from": 2025}, "zh") == "县区：沙澧区；年度范围：2025–"
     assert describe_filters({"districts": ("沙澧区",)}, "en") == "District: 沙澧区"
+
+
+def test_the_file_uploader_speaks_chinese_in_the_chinese_view(make_app, empty_db):
+    """Streamlit's uploader said "Upload" and "50MB per file • XLSX, …" on the Chinese import page."""
+    at = make_app(empty_db, page="pages/imports.py")
+    assert not at.exception
+    css = "".join(h.proto.body for h in at.get("html"))
+    assert 'content: "选择文件"' in css and "每个文件不超过 50MB · XLSX、" in css
