@@ -164,7 +164,9 @@ def render_png_button(slide, filters, lang: str, mk: marks.Marks) -> None:
     name = export.file_name(slide.title, filters.as_of, filters, "png")
     if export.png_available():
         fig = slide.figure  # made when clicked, on the download's own thread; marked and logged
-        data = exports.logged(lambda: export.chart_png(fig, mk, 900, 500, scale=3), "png", "briefing", name, filters)
+        # the PNG alone says which day and filters it shows, as the deck's slide does under its title
+        data = exports.logged(lambda: export.chart_png(ui.stamped(fig, filters, lang), mk, 900, 500, scale=3),
+                              "png", "briefing", name, filters)
         st.download_button(label("brief_png", lang), data=data, file_name=name,
                            mime="image/png", key=f"png_{slide.title}", icon=":material/image:",
                            on_click="ignore")

@@ -50,6 +50,14 @@ def stamp(fig: go.Figure, filters: Filters, lang: str) -> bool:
     return True
 
 
+def stamped(fig: go.Figure, filters: Filters, lang: str) -> go.Figure:
+    """A copy of `fig` carrying its as-of date and filters under its title (`stamp`), for a download
+    made from a figure that is also drawn or exported as it is (the briefing's chart PNG)."""
+    copy = go.Figure(fig)
+    stamp(copy, filters, lang)
+    return copy
+
+
 def chart_config(file_title: str, filters: Filters) -> dict:
     """Toolbar: PNG download at 3x with a file name that says what the chart is, as of when and for
     which filters (export.file_stem, as every download)."""

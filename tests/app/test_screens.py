@@ -146,3 +146,13 @@ def test_the_file_uploader_speaks_chinese_in_the_chinese_view(make_app, empty_db
     assert not at.exception
     css = "".join(h.proto.body for h in at.get("html"))
     assert 'content: "选择文件"' in css and "每个文件不超过 50MB · XLSX、" in css
+
+
+def test_the_briefing_png_carries_its_day_and_filters():
+    """The briefing's 下载图片（PNG） drew the chart with its title alone (累计覆盖率与计划进度: which
+    district? which day?); the copy it renders is stamped, the slide's own figure left as it was."""
+    fig = _bars()
+    copy = ui.stamped(fig, Filters(districts=("沙澧区",), as_of=AS_OF), "zh")
+    assert "沙澧区" in copy.layout.title.subtitle.text and not fig.layout.title.subtitle.text
+    source = (Path(ui.__file__).parents[1] / "pages" / "briefing.py").read_text(encoding="utf-8")
+    assert "export.chart_png(ui.stamped(fig, filters, lang)" in source
