@@ -174,6 +174,8 @@ LEVELS = {
                      "县(区)级", "县(市)", "县(市)委", "县(市、区)", "县(市、区)委", "县(市、区)级"), "county"),
 }
 
+LEVEL_LABELS = {"municipal": "市级", "county": "县级"}  # a level as the import's messages name it
+
 MODES = ("常规", "专项", "机动", "提级", "交叉", "点穴", "巡乡带村")
 DEFAULT_MODE = "常规"
 

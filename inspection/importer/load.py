@@ -24,6 +24,11 @@ def _hidden(old: object) -> object:
     return cells.hide_leader(old) if type(old) is str else old
 
 
+def _shown(field: str, value: object) -> object:
+    """A stored value as the clerk wrote it in the change list: 县级 / 市级 for the level's codes."""
+    return contract.LEVEL_LABELS.get(value, value) if field == "level" else value
+
+
 class Loader:
     """The diff and load of `Importer` (a mixin: `self` is the Importer)."""
 
@@ -116,7 +121,7 @@ class Loader:
         tables = {t.name: t.label for t in contract.TABLES}
         return [{"table": tables[r[0]], "round": r[1], "district": r[2], "township": r[3], "unit": r[4],
                  "field": messages.ISSUE_LIST_ROWS if r[0] == "issues" else labels.get(r[5], r[5]),
-                 "old": _hidden(r[6]), "new": r[7]} for r in rows[:MAX_CHANGES]]
+                 "old": _shown(r[5], _hidden(r[6])), "new": _shown(r[5], r[7])} for r in rows[:MAX_CHANGES]]
 
     def _changed_count_warnings(self, plans: dict[str, DiffPlan]) -> None:
         """A replaced inspection whose 发现问题数 changed while its issue list (already in the store,
@@ -138,6 +143,24 @@ class Loader:
         """).fetchall()
         if rows:
             self.warnings.append(messages.found_changed(rows))
+
+    def _level_changed_warning(self, plans: dict[str, DiffPlan]) -> None:
+        """A replaced inspection of another level: a municipal team's inspection of a village the county
+        team inspected in a round written the same way (2023年第一轮 in both offices' ledgers) replaces the
+        county's, as a corrected level would. The import says so, with how to keep both."""
+        if not plans["inspections"].replaced:
+            return
+        rows = self.con.execute("""
+            SELECT s.round, s.unit_name, x.level, s.level
+            FROM stage_inspections s
+            JOIN plan_inspections p ON p.round = s.round AND p.unit_id = s.unit_id AND p.state = 'replaced'
+            JOIN inspections x ON x.round = s.round AND x.unit_id = s.unit_id AND x.superseded_by IS NULL
+            WHERE x.level IS DISTINCT FROM s.level
+            ORDER BY 1, 2""").fetchall()
+        if rows:
+            self.warnings.append(messages.level_replaced(
+                [(r, u, contract.LEVEL_LABELS.get(old, old), contract.LEVEL_LABELS.get(new, new))
+                 for r, u, old, new in rows]))
 
     def _roster_kept_warning(self) -> None:
         """Roster units of the townships a roster file lists that the file leaves out: kept (offices

@@ -8,6 +8,8 @@ cell converters' own reasons live beside their checks (readers.py, cells.py).
 
 from __future__ import annotations
 
+from .. import contract
+
 # ---------------------------------------------------------------- problems of a row
 
 BLANK_REQUIRED = "必填项为空"
@@ -62,6 +64,10 @@ def end_before_start(start) -> str:
 def duplicate_inspection(file: str, row: int, sheet: str | None = None) -> str:
     """`sheet`: the tab of the other row, for a workbook of several sheets (a 汇总 beside its districts)."""
     return f"同一轮次同一村(社区)出现两次（另见 {where(file, sheet)} 第 {row} 行）"
+
+
+LEVELS_IN_ONE_ROUND_HINT = ("两行一为市级、一为县级巡察：如果市级和县级巡察组各自巡察了这个对象，请在轮次中写明层级"
+                            "（如“市委2023年第一轮”），两次巡察才会都保留")
 
 
 def no_inspection_in_round(round_: str) -> str:
@@ -166,7 +172,7 @@ def round_from_sheet(place: str, round_name: str, source: str = SHEET_NAME) -> s
 
 def level_from_title(place: str, level: str) -> str:
     return (f"{place}：表中没有“巡察层级”列，巡察组名称看不出层级的行（如“第一巡察组”）按表格标题取为"
-            f"「{'市级' if level == 'municipal' else '县级'}」")
+            f"「{contract.LEVEL_LABELS[level]}」")
 
 
 # a wide ledger: one row per unit, a group of columns per round under a heading naming the round
@@ -324,6 +330,13 @@ def found_changed(rows: list[tuple]) -> str:
     examples = "；".join(f"{r[0]} {r[1]}：发现问题数 {r[2]} → {r[3]}，问题清单 {r[4]} 条" for r in rows[:5])
     return (f"{len(rows)} 个巡察记录的发现问题数已改变，与已导入的问题清单条数不一致"
             f"（请核对或一并导入新的问题清单）：{examples}")
+
+
+def level_replaced(rows: list[tuple]) -> str:
+    examples = "；".join(f"{r[0]} {r[1]}：{r[2]} → {r[3]}" for r in rows[:5])
+    return (f"{len(rows)} 个巡察记录被另一层级的巡察记录替换（同一轮次、同一对象只保留一条）：{examples}。"
+            "如果是市级和县级巡察组各自巡察了这个对象，请撤销本次导入，在轮次中写明层级"
+            "（如“市委2023年第一轮”）再导入，两次巡察才会都保留")
 
 
 def round_spelt_otherwise(pairs: list[tuple[str, str]]) -> str:

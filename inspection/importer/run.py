@@ -230,6 +230,7 @@ class Importer(CsvPath, Validator, Loader):
             return ImportResult("unchanged", 0, 0, self.skipped, [], self.warnings, mappings=self.applied.used_list(),
                                 unchanged=unchanged)
         self._changed_count_warnings(plans)
+        self._level_changed_warning(plans)
         self._amount_warnings(frames)
         self._round_spelling_warnings()
         self._place_spelling_warnings()

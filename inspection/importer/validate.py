@@ -242,14 +242,15 @@ class Validator:
             self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("end_date"), str(end),
                                          messages.end_before_start(start)))
         con.execute(f"""CREATE OR REPLACE TEMP TABLE fast_inspections_v AS
-            SELECT *, row_number() OVER w AS k, first_value(f) OVER w AS f0, first_value(r) OVER w AS r0
+            SELECT *, row_number() OVER w AS k, first_value(f) OVER w AS f0, first_value(r) OVER w AS r0,
+                   first_value(level) OVER w IS DISTINCT FROM level AS other_level
             FROM ({resolved})
             WINDOW w AS (PARTITION BY round, uid, uid IS NULL ORDER BY f, r)""")
         self._temp.append("fast_inspections_v")
         con.execute(f"DROP TABLE {t}")
         con.execute(f"DROP TABLE IF EXISTS {t}_units")
-        for f, r, uid, reason, hint, name, round_, f0, r0 in con.execute(
-                "SELECT f, r, uid, reason, hint, unit_name, round, f0, r0 "
+        for f, r, uid, reason, hint, name, round_, f0, r0, other_level in con.execute(
+                "SELECT f, r, uid, reason, hint, unit_name, round, f0, r0, other_level "
                 "FROM fast_inspections_v WHERE uid IS NULL OR k > 1 ORDER BY f, r"
         ).fetchall():
             sheet = sheets[f]
@@ -258,7 +259,8 @@ class Validator:
                                              reason, hint))
             else:
                 self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("round"), round_,
-                                             messages.duplicate_inspection(sheets[f0].file, r0, sheets[f0].sheet)))
+                                             messages.duplicate_inspection(sheets[f0].file, r0, sheets[f0].sheet),
+                                             messages.LEVELS_IN_ONE_ROUND_HINT if other_level else None))
         columns = ", ".join(INSPECTION_COLUMNS)
         con.execute(f"CREATE OR REPLACE TEMP TABLE fast_inspections AS SELECT {columns} FROM inspections LIMIT 0")
         self._temp.append("fast_inspections")

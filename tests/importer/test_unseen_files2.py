@@ -18,6 +18,7 @@ from support.ledgers import (
     ROSTER_ROWS,
     csv_bytes,
     fresh_store,
+    inspection_row,
     inspections_csv,
     inspections_with,
     roster_csv,
@@ -555,3 +556,29 @@ def test_a_csv_saved_by_excel_with_a_note_right_of_the_table_still_imports(con):
     rows[1][-1] = "已复核"
     result = run(con, roster_csv(), InputFile("巡察情况.csv", csv_bytes(rows, "gbk")))
     assert result.status == "imported", result.problems
+
+
+# ---------------------------------------------------------------- both levels in a round written alike
+
+def test_a_municipal_inspection_replacing_a_county_one_is_said_with_how_to_keep_both(con):
+    """The city's ledger writes its round as the county's does (2021年第一轮) for a village the county
+    team inspected too: the second import replaces the county's inspection as a corrected level would,
+    and says so (the change list said 巡察层级：county → municipal in the store's codes)."""
+    county = inspection_row(巡察层级="县级", 巡察组="县委第一巡察组")
+    assert run(con, roster_csv(), inspections_csv([county])).status == "imported"
+    result = run(con, inspections_csv([inspection_row()], name="市委巡察情况.csv"))
+    assert result.status == "imported" and result.replaced == 1
+    level = next(c for c in result.changes if c["field"] == "巡察层级")
+    assert (level["old"], level["new"]) == ("县级", "市级")
+    warning = next(w for w in result.warnings if "被另一层级的巡察记录替换" in w)
+    assert "2021年第一轮 张家村：县级 → 市级" in warning and "在轮次中写明层级" in warning
+
+
+def test_both_levels_in_one_round_of_one_file_are_refused_with_how_to_keep_both(con):
+    county = inspection_row(巡察层级="县级", 巡察组="县委第一巡察组")
+    result = run(con, roster_csv(), inspections_csv([inspection_row(), county]))
+    assert result.status == "rejected"
+    assert "同一轮次同一村(社区)出现两次" in result.problems[0].reason
+    assert "一为市级、一为县级" in result.problems[0].suggestion
+    twice = run(con, roster_csv(), inspections_csv([inspection_row(), inspection_row(巡察组="市委第二巡察组")]))
+    assert twice.problems[0].suggestion is None  # the same level twice: no word on levels
