@@ -24,9 +24,17 @@ def _hidden(old: object) -> object:
     return cells.hide_leader(old) if type(old) is str else old
 
 
+_BOOLEAN_FIELDS = frozenset(f.name for t in contract.TABLES for f in t.fields if f.kind == "bool")
+
+
 def _shown(field: str, value: object) -> object:
-    """A stored value as the clerk wrote it in the change list: 县级 / 市级 for the level's codes."""
-    return contract.LEVEL_LABELS.get(value, value) if field == "level" else value
+    """A stored value as a clerk writes it, in the change list: 县级 / 市级 for the level's codes, 是 / 否
+    for a mark (是否贫困村) the store keeps as true / false."""
+    if field == "level":
+        return contract.LEVEL_LABELS.get(value, value)
+    if field in _BOOLEAN_FIELDS:
+        return {"true": "是", "false": "否"}.get(value, value)
+    return value
 
 
 class Loader:

@@ -582,3 +582,14 @@ def test_both_levels_in_one_round_of_one_file_are_refused_with_how_to_keep_both(
     assert "一为市级、一为县级" in result.problems[0].suggestion
     twice = run(con, roster_csv(), inspections_csv([inspection_row(), inspection_row(巡察组="市委第二巡察组")]))
     assert twice.problems[0].suggestion is None  # the same level twice: no word on levels
+
+
+def test_the_change_list_shows_a_roster_mark_as_written(con):
+    """是否贫困村 changed from 是 to 否 read 'true → false' (the store's values)."""
+    rows = [list(r) for r in ROSTER_ROWS]
+    assert run(con, roster_csv(rows)).status == "imported"
+    mark = ROSTER_HEADER.index("是否贫困村")
+    rows[0][mark] = "否" if rows[0][mark] == "是" else "是"
+    result = run(con, roster_csv(rows))
+    change = next(c for c in result.changes if c["field"] == "是否贫困村")
+    assert {change["old"], change["new"]} == {"是", "否"}
