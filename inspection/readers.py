@@ -65,6 +65,8 @@ class RawSheet:
     round_group: tuple[str, int, int] | None = None
     # the columns (0-based) the workbook hides: a hidden copy of a column the clerk sees is not read
     hidden_columns: frozenset = frozenset()
+    # the rows (0-based) an .xlsx hides (filtered out by an autofilter, or hidden by hand): read, and named
+    hidden_rows: frozenset = frozenset()
 
 
 # Byte-order marks, longest first (a UTF-32 LE mark starts like a UTF-16 LE one).
@@ -468,11 +470,13 @@ def _column_number(letters: bytes) -> int:
 
 def _scan_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int,
                      errors: dict[tuple[int, int], str] | None = None,
-                     uncalculated: re.Pattern = _UNCALCULATED_CELL) -> tuple[int, int, int]:
+                     uncalculated: re.Pattern = _UNCALCULATED_CELL,
+                     hidden_rows: set[int] | None = None) -> tuple[int, int, int]:
     """Decompress one member without keeping it: (bytes, max row, max column) of the cells that hold
     something; the error cells (t="e") of a worksheet go into `errors` as {(row, column): "#REF!"}
     (0-based), since the Excel reader reads them as blanks; so do the formulas without a calculated
-    value (`uncalculated`: those with none, or every formula of a workbook never calculated).
+    value (`uncalculated`: those with none, or every formula of a workbook never calculated). The
+    rows a worksheet hides (0-based) go into `hidden_rows`.
 
     The sizes are counted, not taken from the zip directory (which a zip bomb can fake); a member
     larger than its directory entry fails its CRC check and is refused as damaged. The bounding
@@ -499,6 +503,8 @@ def _scan_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: in
             if errors is not None and b't="e"' in text:
                 for letters_, row, value in _ERROR_CELL.findall(text):
                     errors[(int(row) - 1, _column_number(letters_) - 1)] = value.decode("utf-8", "replace").strip()
+            if hidden_rows is not None and b'hidden="' in text:
+                hidden_rows.update(int(row) - 1 for row in _HIDDEN_ROW.findall(text))
             if errors is not None and (b"f>" in text or b"f/>" in text):
                 for letters_, row in uncalculated.findall(text):
                     errors[(int(row) - 1, _column_number(letters_) - 1)] = cells.UNCALCULATED
@@ -507,6 +513,7 @@ def _scan_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: in
 
 
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\b(?=[^>]*\bhidden=\"(?:1|true)\")[^>]*?\br=\"([0-9]+)\"")
 _ATTRIBUTE = re.compile(rb"([\w:]+)\s*=\s*\"([^\"]*)\"")
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
 
@@ -601,9 +608,10 @@ def _tab_names(archive: zipfile.ZipFile) -> dict[str, str]:
     return names
 
 
-def _check_xlsx_size(data: bytes, limits: Limits) -> dict[str, dict[tuple[int, int], str]]:
+def _check_xlsx_size(data: bytes, limits: Limits, hidden_rows: dict[str, set[int]] | None = None
+                     ) -> dict[str, dict[tuple[int, int], str]]:
     """Refuse zip bombs and oversized sheets before the workbook is parsed; returns the error cells
-    of each worksheet by its tab name.
+    of each worksheet by its tab name (and its hidden rows into `hidden_rows`).
 
     Every member is decompressed once as a stream (nothing kept) to count its real size, and each
     worksheet's cell references give its bounding box: the Excel reader allocates rows x columns
@@ -625,8 +633,11 @@ def _check_xlsx_size(data: bytes, limits: Limits) -> dict[str, dict[tuple[int, i
                     break
                 sheet = tabs.get(info.filename) or Path(info.filename).stem
                 found: dict[tuple[int, int], str] = {}
+                rows_hidden: set[int] = set()
                 size, rows, cols = _scan_zip_member(archive, info, limits.max_uncompressed - total, found,
-                                                    uncalculated)
+                                                    uncalculated, rows_hidden)
+                if rows_hidden and hidden_rows is not None:
+                    hidden_rows[sheet] = rows_hidden
                 total += size
                 if total > limits.max_uncompressed:
                     break
@@ -765,11 +776,11 @@ def _ods_merged(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int,
     return merged
 
 
-def _error_cells(data: bytes, kind: str, limits: Limits
+def _error_cells(data: bytes, kind: str, limits: Limits, hidden_rows: dict[str, set[int]] | None = None
                  ) -> tuple[dict[str, dict[tuple[int, int], str]], bool, dict[str, set[tuple[int, int]]]]:
     """The zip checks (all zip kinds), the error cells of a workbook by sheet name, whether it
     counts its dates from 1904 (.xlsx and .xls), and the formula cells of an .xls whose result is empty."""
-    errors = _check_xlsx_size(data, limits)
+    errors = _check_xlsx_size(data, limits, hidden_rows)
     try:
         if kind == "xls":
             return _xls_errors(data)
@@ -807,7 +818,8 @@ def _reraise_interrupts(exc: BaseException) -> None:
 
 
 def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet]:
-    errors, date1904, formula_blanks = _error_cells(data, kind, limits)
+    hidden_rows: dict[str, set[int]] = {}
+    errors, date1904, formula_blanks = _error_cells(data, kind, limits, hidden_rows)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
@@ -846,7 +858,8 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
             _set_errors(rows, errors[name], limits)
         sheets.append(RawSheet(name, rows, name in hidden, tuple(ranges or ()), date1904,
                                formula_blanks=frozenset(formula_blanks.get(name, ())),
-                               hidden_columns=frozenset(hidden_columns.get(name, ()))))
+                               hidden_columns=frozenset(hidden_columns.get(name, ())),
+                               hidden_rows=frozenset(hidden_rows.get(name, ()))))
     return sheets
 
 

@@ -268,6 +268,12 @@ def hidden_table_left_out(place: str, table: str, records: int) -> str:
             "如要导入，请在 Excel 或 WPS 中取消隐藏该工作表后再导入")
 
 
+def hidden_rows_read(place: str, rows: list[int]) -> str:
+    shown = "、".join(str(n) for n in rows[:10]) + ("等" if len(rows) > 10 else "")
+    return (f"{place}：第 {shown} 行（共 {len(rows)} 行）在 Excel 中是隐藏的（被筛选掉或手动隐藏），也已导入："
+            "文件中的每一行都按台账导入；不应导入的行请从文件中删除")
+
+
 def sheet_copied(place: str, holder: str, records: int) -> str:
     return (f"{place}：其中 {records} 行与工作表「{holder}」中的行完全相同（汇总表或副本），只按「{holder}」导入一次，"
             "不重复计算")

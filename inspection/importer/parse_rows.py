@@ -153,6 +153,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     message = layout.skipped_message(messages.where(file, raw.name), skipped_rows)
     if message:
         warnings.append(message)
+    if raw.hidden_rows and (hidden := [r.row for r in records if r.row - 1 in raw.hidden_rows]):
+        warnings.append(messages.hidden_rows_read(messages.where(file, raw.name), hidden))
     return ParsedSheet(file, raw.name, table, records, skipped), None
 
 

@@ -301,3 +301,27 @@ def test_sheets_that_differ_in_one_value_are_still_refused_naming_both(con):
     assert result.status == "rejected"
     assert [(p.sheet, p.row, p.reason) for p in result.problems] == [
         ("城关镇", 2, "同一轮次同一村(社区)出现两次（另见 台账.xlsx「汇总」 第 2 行）")]
+
+
+# ---------------------------------------------------------------- rows an autofilter hides
+
+def test_rows_an_autofilter_hides_are_imported_and_named(con):
+    """A clerk filters the ledger to one district to check it, saves, and uploads: the file still holds
+    every row, and every row is the ledger (the filter is a view). They were imported without a word;
+    now a warning names them, so a clerk who meant to leave them out knows to delete them."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in table(INSPECTION_HEADER, INSPECTION_ROWS):
+        sheet.append(row)
+    sheet.auto_filter.ref = f"A1:M{len(INSPECTION_ROWS) + 1}"
+    sheet.auto_filter.add_filter_column(6, ["东城区"])
+    sheet.row_dimensions[3].hidden = True  # 西城区's row, filtered out
+    out = io.BytesIO()
+    book.save(out)
+    result = run(con, roster_csv(), InputFile("台账.xlsx", out.getvalue()))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
+    assert "台账.xlsx「Sheet」：第 3 行（共 1 行）在 Excel 中是隐藏的（被筛选掉或手动隐藏），也已导入：文件中的每一行都按台账导入；" \
+           "不应导入的行请从文件中删除" in result.warnings
