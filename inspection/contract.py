@@ -223,7 +223,10 @@ NOTE_STARTS = ("填表人", "填报人", "制表人", "审核人", "负责人", 
                "导出时间", "导出日期", "导出人", "打印时间", "打印日期", "打印人", "制表时间", "查询条件:", "数据来源:",
                "统计时间:", "统计截止",
                # a template's example row, left above the records (示例 / 填写示例 / （示例） in its first cell)
-               "示例", "样例", "范例", "填写示例", "填报示例", "(示例)", "(样例)", "例:", "举例")
+               "示例", "样例", "范例", "填写示例", "填报示例", "(示例)", "(样例)", "例:", "举例",
+               # a printed form's end-of-records mark, and the form's footer below it
+               "以下空白", "以下无正文", "以下为空白", "此页以下空白", "此页无正文", "(以下空白)", "(以下无正文)",
+               "(以下为空白)", "(此页以下空白)", "(此页无正文)")
 # a first non-empty cell that is only this is a note row too (例 alone: 例行巡察 is no note)
 NOTE_WHOLE = frozenset({"例"})
 # columns that are recognised only to be dropped: serial numbers, and people's names (confidential)

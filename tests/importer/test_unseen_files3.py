@@ -325,3 +325,24 @@ def test_rows_an_autofilter_hides_are_imported_and_named(con):
     assert _figures(con) == PLAIN_FIGURES
     assert "台账.xlsx「Sheet」：第 3 行（共 1 行）在 Excel 中是隐藏的（被筛选掉或手动隐藏），也已导入：文件中的每一行都按台账导入；" \
            "不应导入的行请从文件中删除" in result.warnings
+
+
+# ---------------------------------------------------------------- a printed form's end-of-records mark
+
+@pytest.mark.parametrize("mark", ["以下空白", "（以下空白）", "以下无正文", "此页以下空白", "（此页无正文）", "以 下 空 白"])
+def test_the_end_of_records_mark_of_a_printed_form_is_a_note_row(mark):
+    """It was skipped as a template's empty row (only a serial number or a pre-filled place), which it is not."""
+    from inspection import layout
+
+    assert layout.row_kind([mark, None, ""]) == "note"
+
+
+def test_the_end_of_records_mark_and_the_footer_below_it_are_notes_on_both_csv_paths(monkeypatch):
+    from support.fast_path import run_both
+    from support.ledgers import csv_bytes
+
+    rows = table(INSPECTION_HEADER, INSPECTION_ROWS) + [["（以下空白）"], ["填表人：王某某", "", "", "审核人：李某"]]
+    result, _ = run_both(monkeypatch, [roster_csv()], [InputFile("巡察情况.csv", csv_bytes(rows))])
+    assert (result.status, result.added, result.skipped) == ("imported", 2, 2)
+    assert [w for w in result.warnings if "已跳过" in w] == [
+        "巡察情况.csv：已跳过表外说明行（填表人、审核人、说明、示例等） 2 行（第 4、5 行）"]
