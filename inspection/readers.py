@@ -1100,7 +1100,9 @@ def read_xml2003(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
                     down = _ss_int(element, "MergeDown", 0, limits.max_rows)
                     if col + across >= limits.max_columns:
                         raise ReadError(f"工作表「{sheet_name}」列数超过上限 {limits.max_columns}")
-                    value = next((_ss_value(d) for d in element if d.tag == _SS + "Data"), "")
+                    value = next((_ss_value(d) for d in element if d.tag == _SS + "Data"), None)
+                    if value is None:  # a formula a program wrote without its result: refused where it is read
+                        value = cells.UNCALCULATED if _ss(element, "Formula") else ""
                     cells_of_row = rows[row]
                     cells_of_row.extend([""] * (col + 1 - len(cells_of_row)))
                     cells_of_row[col] = value

@@ -346,3 +346,13 @@ def test_the_end_of_records_mark_and_the_footer_below_it_are_notes_on_both_csv_p
     assert (result.status, result.added, result.skipped) == ("imported", 2, 2)
     assert [w for w in result.warnings if "已跳过" in w] == [
         "巡察情况.csv：已跳过表外说明行（填表人、审核人、说明、示例等） 2 行（第 4、5 行）"]
+
+
+def test_a_formula_an_excel_2003_xml_table_holds_without_its_result_is_refused_not_read_as_blank(con):
+    found = INSPECTION_HEADER.index("发现问题数")
+    data = _xml_2003({"巡察情况": table(INSPECTION_HEADER, _dated(INSPECTION_ROWS))},
+                     cell=lambda r, c, v: '<Cell ss:Formula="=SUM(RC[1]:RC[2])"/>' if (r, c) == (1, found) else None)
+    result = run(con, roster_csv(), InputFile("导出.xls", data))
+    assert result.status == "rejected"
+    assert [(p.row, p.column) for p in result.problems] == [(2, "发现问题数")]
+    assert "公式" in result.problems[0].reason
