@@ -1006,6 +1006,8 @@ def read_html(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
     width = max((len(r) for r in rows), default=0)
     for row in rows:
         row.extend([""] * (width - len(row)))
+    if len(rows) * width > limits.max_cells:
+        raise ReadError(f"网页表格范围 {len(rows):,} 行 × {width:,} 列，超过上限 {limits.max_cells:,} 个单元格")
     layout.fill_merged(rows, parser.merged)
     if not any(not cells.is_blank(c) for row in rows for c in row):
         raise ReadError(f"文件内容是网页（HTML），其中没有表格（可能是系统的登录页或错误页，而不是导出的台账）：{WEB_PAGE_HINT}")
@@ -1116,6 +1118,10 @@ def read_xml2003(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
                     hidden = True
                 elif tag == "Worksheet":
                     width = max((len(r) for r in rows), default=0)
+                    # merged ranges may overlap in the XML (nothing checks them): their filled area is bounded
+                    area = sum((min(r1, len(rows) - 1) - r0 + 1) * (c1 - c0 + 1) for (r0, c0), (r1, c1) in merged)
+                    if area > limits.max_cells:
+                        raise ReadError(f"工作表「{sheet_name}」的合并单元格范围超过上限 {limits.max_cells:,} 个单元格")
                     for r in rows:
                         r.extend([""] * (width - len(r)))
                     layout.fill_merged(rows, merged)
