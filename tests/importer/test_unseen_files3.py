@@ -356,3 +356,16 @@ def test_a_formula_an_excel_2003_xml_table_holds_without_its_result_is_refused_n
     assert result.status == "rejected"
     assert [(p.row, p.column) for p in result.problems] == [(2, "发现问题数")]
     assert "公式" in result.problems[0].reason
+
+
+def test_overlapping_merges_of_an_excel_2003_xml_table_are_bounded_before_they_are_filled():
+    """Nothing in the XML stops merged ranges from overlapping: 2,000 rows each merging 2,000 rows down
+    over 150 columns would fill 600 million cells from a 200 KB file."""
+    from inspection import readers
+
+    merged = '<Cell ss:MergeDown="2000" ss:MergeAcross="149"><Data ss:Type="String">x</Data></Cell>'
+    data = ('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+            'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="S"><Table>'
+            + f"<Row>{merged}</Row>" * 2000 + "</Table></Worksheet></Workbook>").encode()
+    with pytest.raises(readers.ReadError, match="合并单元格范围超过上限"):
+        readers.read_file("导出.xls", data)
