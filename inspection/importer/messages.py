@@ -126,6 +126,11 @@ def no_header_in(sheet: str, looked: str) -> str:
     return f"{sheet} 中没有找到表头，查看过的前几行：{looked}"
 
 
+def header_too_low(sheet: str, row: int, limit: int) -> str:
+    return (f"{sheet} 的表头在第 {row} 行，上方的标题、说明或空行有 {row - 1} 行，超过了 {limit} 行的上限"
+            "：请删除表头上方多余的行（或把说明移到表格下方）后再导入")
+
+
 def row_of_kind(number: int, kind: str) -> str:
     """A row looked at for a header, by its kind (a note row names people: never its text)."""
     return f"第{number}行（{kind}）"

@@ -97,6 +97,8 @@ class Importer(CsvPath, Validator, Loader):
                     sheet = raw.name or "CSV"
                     if headers and layout.find_header(raw.rows, self.applied.all_headers):
                         found_headers.append(messages.headers_found(sheet, headers))
+                    elif (low := self._header_below_titles(raw.rows)) is not None:
+                        found_headers.append(messages.header_too_low(sheet, low + 1, contract.MAX_TITLE_ROWS))
                     elif looked := _rows_looked_at(raw.rows):
                         found_headers.append(messages.no_header_in(sheet, looked))
                     continue
@@ -145,6 +147,16 @@ class Importer(CsvPath, Validator, Loader):
             self.warnings.append(messages.sheet_copied(messages.where(file, sheet), holder, size))
             copies += [(table_name, records) for name, other, records in sheets if (name, other) == (table_name, sheet)]
         return copies
+
+    def _header_below_titles(self, rows: list[list[object]], search: int = 60) -> int | None:
+        """The index of a header further down than the title rows a sheet may have (a form with a block of
+        instructions above its table), within the first `search` rows, or None: for the refusal's words."""
+        window = contract.MAX_TITLE_ROWS + 1
+        for start in range(window, min(len(rows), search), window):
+            if (found := layout.find_header(rows[start:start + window + layout.MAX_HEADER_ROWS],
+                                            self.applied.all_headers)) is not None:
+                return start + found[0]
+        return None
 
     def _set_aside(self, file: str, aside: list[tuple], read: dict[str, list[str]]) -> int:
         """Decide the example and statistics sheets of a workbook once its other sheets are read. An

@@ -18,6 +18,7 @@ from support.ledgers import (
     rows_of,
     run,
     table,
+    xlsx_bytes,
 )
 
 from inspection.importer import InputFile
@@ -369,3 +370,17 @@ def test_overlapping_merges_of_an_excel_2003_xml_table_are_bounded_before_they_a
             + f"<Row>{merged}</Row>" * 2000 + "</Table></Worksheet></Workbook>").encode()
     with pytest.raises(readers.ReadError, match="合并单元格范围超过上限"):
         readers.read_file("导出.xls", data)
+
+
+# ---------------------------------------------------------------- a header below more title rows than the contract allows
+
+def test_a_header_below_a_long_block_of_instructions_is_refused_naming_its_row(con):
+    """A form with its 填表说明 above the table: the refusal listed the first rows looked at (the title and
+    two note rows), never that the header was there, further down."""
+    titles = [["2021年巡察情况统计表"], ["填报单位：东城区委巡察办"], []] + [[f"说明{n}：按要求填写"] for n in range(1, 10)]
+    result = run(con, roster_csv(), InputFile("巡察情况.xlsx", xlsx_bytes({"巡察情况": titles + table(
+        INSPECTION_HEADER, INSPECTION_ROWS)})))
+    assert result.status == "rejected"
+    [problem] = result.problems
+    assert problem.suggestion == ("巡察情况 的表头在第 13 行，上方的标题、说明或空行有 12 行，超过了 10 行的上限：请删除表头上方多余的行"
+                                  "（或把说明移到表格下方）后再导入")
