@@ -888,8 +888,8 @@ def _hidden_sheets(workbook: CalamineWorkbook) -> set[str]:
 class _TableParser:
     """The cells of a web page's tables, as Excel lays them out when it opens the page: the rows of
     every table one under another, a cell spanning rows or columns (rowspan, colspan) a merged range,
-    whitespace collapsed as a browser shows it, <br> a line break. A table inside a cell gives its text
-    to that cell. A tokenizer of its own (tags and text by one regular expression): html.parser takes
+    whitespace collapsed as a browser shows it, <br> a line break. A table inside a cell (old pages wrap
+    their report in a layout table) gives its own rows where that cell would be. A tokenizer of its own (tags and text by one regular expression): html.parser takes
     seconds over a web system's export of 20,000 rows."""
 
     _BREAKS = frozenset({"br", "p", "div", "li"})  # a line break inside a cell
@@ -899,7 +899,7 @@ class _TableParser:
         self.rows: list[list[object]] = []
         self.merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
         self.spans: list[tuple[int, int, int, int]] = []  # (first row, last row, first col, last col) still open
-        self.depth = 0  # open <table> tags
+        self.outer: list[tuple] = []  # the state of each table around the open one (row, col, span, spans)
         self.cell: list[str] | None = None  # the text parts of the open cell
         self.span = (1, 1)
         self.row: int | None = None  # the open row (index in self.rows)
@@ -919,16 +919,17 @@ class _TableParser:
         self._end_cell()
 
     def _open(self, tag: str, attrs: str) -> None:
-        if tag == "table":
-            self.depth += 1
-        elif self.depth == 1 and tag == "tr":
+        if tag == "table":  # a cell holding a table is a layout cell: its own text is dropped
+            self.outer.append((self.row, self.col, self.span, self.spans))
+            self.cell, self.row, self.col, self.spans = None, None, 0, []
+        elif self.outer and tag == "tr":
             self._end_cell()
             self.row, self.col = len(self.rows), 0
             self.rows.append([])
             self.spans = [s for s in self.spans if s[1] >= self.row]
             if self.row >= self.limits.max_rows:
                 raise ReadError(f"行数超过上限 {self.limits.max_rows:,}")
-        elif self.depth == 1 and tag in ("td", "th"):
+        elif self.outer and tag in ("td", "th"):
             self._end_cell()
             if self.row is None:  # a cell without its <tr>: browsers open a row
                 self._open("tr", "")
@@ -940,13 +941,12 @@ class _TableParser:
 
     def _close(self, tag: str) -> None:
         if tag == "table":
-            if self.depth == 1:
+            if self.outer:
                 self._end_cell()
-                self.row = None
-            self.depth = max(0, self.depth - 1)
-        elif self.depth == 1 and tag in ("td", "th"):
+                self.row, self.col, self.span, self.spans = self.outer.pop()
+        elif tag in ("td", "th"):
             self._end_cell()
-        elif self.depth == 1 and tag == "tr":
+        elif tag == "tr":
             self._end_cell()
             self.row = None
         elif tag in ("p", "div", "li") and self.cell is not None:

@@ -95,6 +95,18 @@ def test_a_line_break_in_a_web_pages_cell_is_kept_and_its_spaces_collapsed(con):
         "市委第一 巡察组", "县委第二巡察组"]  # (a line break inside a name is dropped, as in a workbook)
 
 
+def test_a_web_pages_layout_table_around_its_data_gives_the_data_tables_rows(con):
+    """Old pages wrap their report in a layout table (a title cell, the data table in a cell, a footer
+    cell): the data table's rows are the sheet's, not one cell holding all their text."""
+    data_table = _page(table(INSPECTION_HEADER, INSPECTION_ROWS)).decode()
+    data_table = data_table[data_table.index("<table"):data_table.index("</table>") + len("</table>")]
+    page = ('<html><body><table width="100%"><tr><td align="center"><b>2021年第一轮巡察情况</b></td></tr>'
+            f"<tr><td>{data_table}</td></tr><tr><td>导出时间：2021-06-01 09:30</td></tr></table></body></html>")
+    result = run(con, roster_csv(), InputFile("导出.xls", page.encode()))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
+
+
 def test_a_web_page_without_a_table_is_refused_saying_so(con):
     """What a web system sends when the clerk's session has ended: its login page, under the export's name."""
     page = "<html><head><title>登录</title></head><body><p>登录超时，请重新登录</p></body></html>".encode()
