@@ -211,13 +211,15 @@ def new_store_file(path: Path) -> Path:
     return path
 
 
-def memory_store() -> duckdb.DuckDBPyConnection:
+def memory_store(source: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A new writable store in memory, as store.connect(":memory:") opens it (the importer and the
     views are the same as on a file): a copy of store_template() (ATTACH and COPY FROM DATABASE,
-    cheaper than applying the views again), then migrated as store.connect does."""
+    cheaper than applying the views again), then migrated as store.connect does. `source`: a copy of
+    that store file instead (never written)."""
     connection = duckdb.connect(":memory:")
     connection.execute(f"SET memory_limit = '{settings.get('INSPECTION_MEMORY_LIMIT')}'")
-    connection.execute("ATTACH '{}' AS store_template (READ_ONLY)".format(str(store_template()).replace("'", "''")))
+    connection.execute("ATTACH '{}' AS store_template (READ_ONLY)".format(
+        str(source or store_template()).replace("'", "''")))
     connection.execute("COPY FROM DATABASE store_template TO memory")
     connection.execute("DETACH store_template")
     store.migrate(connection)
