@@ -24,6 +24,13 @@ def _hidden(old: object) -> object:
     return cells.hide_leader(old) if type(old) is str else old
 
 
+# an issue's description that lists several, numbered inside the cell: it opens with item 1 (1. 1、
+# （1）) and holds item 2 after a separator (；2. ，2、), or in brackets anywhere (text is stored NFKC:
+# full-width brackets half-width, and circled numbers plain digits, too loose to tell)
+# (not 1.5万元: a dot before a digit is a decimal point)
+_FIRST_ITEM = r"^\s*(?:1\s*(?:\.[^\d]|、)|\(\s*1\s*\))"
+_SECOND_ITEM = r"(?:[；;。，,\s]\s*2\s*(?:\.[^\d]|、)|\(\s*2\s*\))"
+
 _BOOLEAN_FIELDS = frozenset(f.name for t in contract.TABLES for f in t.fields if f.kind == "bool")
 
 
@@ -262,6 +269,24 @@ class Loader:
         """).fetchall()
         if rows:
             self.warnings.append(messages.listed_differs(rows))
+
+    def _several_in_one_warning(self, frames: dict[str, StagedRows]) -> None:
+        """A warning naming the inspections whose issue list holds descriptions numbered inside the cell
+        (1.三会一课不规范；2.发展党员不规范 / （1）账目不清（2）白条入账): a row is one issue, so such a
+        row counts once in every issue figure, however many it lists."""
+        issues, inspections = frames["issues"], frames["inspections"]
+        if issues.empty:
+            return
+        rows = self.con.execute(f"""
+            SELECT l.round, coalesce(n.unit_name, i.unit_name), count(*)
+            FROM {issues.table} l
+            LEFT JOIN {inspections.table} n ON n.round = l.round AND n.unit_id = l.unit_id
+            LEFT JOIN inspections i ON i.round = l.round AND i.unit_id = l.unit_id AND i.superseded_by IS NULL
+            WHERE regexp_matches(l.description, ?) AND regexp_matches(l.description, ?)
+            GROUP BY ALL ORDER BY 1, 2
+        """, [_FIRST_ITEM, _SECOND_ITEM]).fetchall()
+        if rows:
+            self.warnings.append(messages.several_in_one(rows))
 
     def _amount_warnings(self, frames: dict[str, StagedRows]) -> None:
         """A warning naming the inspections whose funds_recovered reads LARGE_FUNDS 万元 or more (a

@@ -324,6 +324,12 @@ def listed_differs(rows: list[tuple]) -> str:
     return f"{len(rows)} 个巡察记录的问题清单条数与发现问题数不一致（清单可以不完整）：{examples}"
 
 
+def several_in_one(rows: list[tuple]) -> str:
+    examples = "；".join(f"{r[0]} {r[1]}：{r[2]} 行" for r in rows[:5])
+    return (f"{sum(r[2] for r in rows)} 行问题清单的问题描述在一格里列了几个问题（如“1.…；2.…”），"
+            f"每行按一个问题统计：{examples}。如需逐个统计，请把每个问题写成一行再导入")
+
+
 def large_funds(rows: list[tuple], limit: int) -> str:
     examples = "；".join(f"{r[0]} {r[1]}：{r[2]:,.2f} 万元" for r in rows[:5])
     return (f"{len(rows)} 个巡察记录的追回资金在 {limit:,} 万元以上，已按万元导入：{examples}。"

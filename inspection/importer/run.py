@@ -236,6 +236,7 @@ class Importer(CsvPath, Validator, Loader):
         replaced = sum(p.replaced for p in plans.values())
         unchanged = sum(p.unchanged for p in plans.values())
         self._count_warnings(frames)
+        self._several_in_one_warning(frames)
         self._roster_kept_warning()
         if added == 0 and replaced == 0:
             self.warnings.insert(0, messages.ALREADY_IMPORTED)

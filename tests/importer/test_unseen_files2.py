@@ -593,3 +593,22 @@ def test_the_change_list_shows_a_roster_mark_as_written(con):
     result = run(con, roster_csv(rows))
     change = next(c for c in result.changes if c["field"] == "是否贫困村")
     assert {change["old"], change["new"]} == {"是", "否"}
+
+
+# ---------------------------------------------------------------- several issues in one row
+
+@pytest.mark.parametrize("written", ["1.三会一课不规范；2.发展党员程序不规范", "（1）账目不清（2）白条入账",
+                                     "1.账目不清\n2.白条入账", "1、账目不清，2、白条入账"])
+def test_a_description_listing_several_issues_is_said_to_count_once(con, written):
+    """A rectification ledger kept a row per feedback item, its issues numbered inside the cell: each row
+    counts as one issue (the contract's row), and the import says which inspections hold such rows (the
+    only word was that the list counts fewer issues than 发现问题数, 'the list may be partial')."""
+    rows = [list(r) for r in ISSUE_ROWS]
+    rows[1][ISSUE_HEADER.index("问题类别")] = rows[0][ISSUE_HEADER.index("问题类别")]
+    header = [*ISSUE_HEADER, "问题描述"]
+    rows = [[*r, d] for r, d in zip(rows, [written, "1.5万元未入账；2.3万元白条", "三会一课不规范"], strict=True)]
+    result = run(con, roster_csv(), inspections_csv(), InputFile("问题清单.csv", csv_bytes(table(header, rows))))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT count(*) FROM issues").fetchone()[0] == 3
+    warning = next(w for w in result.warnings if "在一格里列了几个问题" in w)
+    assert warning.startswith("1 行") and "2021年第一轮 张家村：1 行" in warning
