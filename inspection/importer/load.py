@@ -40,7 +40,7 @@ def _shown(field: str, value: object) -> object:
     if field == "level":
         return contract.LEVEL_LABELS.get(value, value)
     if field in _BOOLEAN_FIELDS:
-        return {"true": "是", "false": "否"}.get(value, value)
+        return messages.BOOLEAN_WORDS.get(value, value)
     return value
 
 

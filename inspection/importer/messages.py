@@ -340,6 +340,7 @@ def changes_cut(limit: int) -> str:
     return f"替换的内容超过 {limit:,} 项，变更清单只列出前 {limit:,} 项"
 
 
+BOOLEAN_WORDS = {"true": "是", "false": "否"}  # a stored mark in the change list
 ISSUE_LIST_ROWS = "问题清单条数"  # the field of a replaced issue list in the change list
 
 

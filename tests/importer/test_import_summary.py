@@ -79,7 +79,7 @@ def test_a_replaced_issue_list_is_listed_by_its_rows_and_a_roster_unit_by_field(
     result = run(loaded, roster_csv(roster), issues_csv(rows))
     assert result.status == "imported", result.to_json()
     assert [(c["table"], c["unit"], c["field"], c["old"], c["new"]) for c in result.changes] == [
-        ("对象名册", "李家村", "是否贫困村", "false", "true"),
+        ("对象名册", "李家村", "是否贫困村", "否", "是"),
         ("问题清单", "张家村", "问题清单条数", "2", "1"),
     ]
     assert result.changes[0]["round"] is None and result.changes[1]["round"] == "2021年第一轮"
