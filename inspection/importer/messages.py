@@ -280,7 +280,7 @@ def hidden_rows_read(place: str, rows: list[int]) -> str:
 
 
 def sheet_copied(place: str, holder: str, records: int) -> str:
-    return (f"{place}：其中 {records} 行与工作表「{holder}」中的行完全相同（汇总表或副本），只按「{holder}」导入一次，"
+    return (f"{place}：其中 {records} 行与工作表「{holder}」中的行相同（汇总表或副本），只按「{holder}」导入一次，"
             "不重复计算")
 
 

@@ -127,21 +127,29 @@ class Importer(CsvPath, Validator, Loader):
         """The sheets of a workbook whose every record is also, value for value, on another sheet of its
         table (a 汇总 sheet holding the rows of one sheet per township or per round, a copy of a sheet):
         a copy, read once, from the sheet holding more records (the first of two equal ones), with a
-        warning. Records that differ in any value keep the duplicate refusal naming both rows; an issue
-        list's identical rows on one sheet stay two issues. Returns (table, records) of the copies."""
+        warning. The round may be written another way (a sheet named 第一轮 beside a 汇总 whose column says
+        2021年第一轮: read as two rounds, every inspection counted twice). Records that differ in any other
+        value keep the duplicate refusal naming both rows; an issue list's identical rows on one sheet
+        stay two issues. Returns (table, records) of the copies."""
         tables = Counter(table_name for table_name, _ in {(t, sheet) for t, sheet, _ in sheets})
         sheets = [entry for entry in sheets if tables[entry[0]] > 1]  # one sheet of a table has no copy
         found: dict[tuple[str, str], Counter] = {}
+        rounds: dict[tuple[str, str], dict[str, set[str]]] = {}  # the round keys written for each record key
         for table_name, sheet, records in sheets:
             counts = found.setdefault((table_name, sheet), Counter())  # a wide ledger's rounds: one sheet
-            counts.update(repr(sorted(r.values.items())) for r in records)
+            written = rounds.setdefault((table_name, sheet), defaultdict(set))
+            for record in records:
+                key = repr(sorted((k, v) for k, v in record.values.items() if k != "round"))
+                counts[key] += 1
+                written[key].add(layout.round_key(str(record.values.get("round", ""))))
         copies, order = [], list(found)
         for index, (table_name, sheet) in enumerate(order):
             counts = found[(table_name, sheet)]
             size = counts.total()
             holder = next((other for position, (name, other) in enumerate(order)
                            if name == table_name and other != sheet and not counts - found[(name, other)]
-                           and (found[(name, other)].total() > size or position < index)), None)
+                           and (found[(name, other)].total() > size or position < index)
+                           and _same_rounds(rounds[(table_name, sheet)], rounds[(name, other)])), None)
             if holder is None:
                 continue
             self.warnings.append(messages.sheet_copied(messages.where(file, sheet), holder, size))
@@ -288,3 +296,10 @@ other and the store; ("write", {"rows": n}) before the store is written."""
 
 def _no_progress(stage: str, info: dict) -> None:
     return None
+
+
+def _same_rounds(part: dict[str, set[str]], whole: dict[str, set[str]]) -> bool:
+    """Each record of `part` has its round in `whole` too, written the same way or with less of it (第一轮
+    and 2021年第一轮; 2021年第一轮 and 2021年第二轮 are two rounds)."""
+    return all(any(a == b or b.endswith(a) or a.endswith(b) for b in whole[key]) for key, keys in part.items()
+               for a in keys)

@@ -280,7 +280,7 @@ def test_a_summary_sheet_holding_the_rows_of_one_sheet_per_township_counts_each_
     assert result.status == "imported", result.problems
     assert _figures(con) == PLAIN_FIGURES
     assert [w for w in result.warnings if "汇总表或副本" in w] == [
-        f"台账.xlsx「{t}」：其中 1 行与工作表「汇总」中的行完全相同（汇总表或副本），只按「汇总」导入一次，不重复计算"
+        f"台账.xlsx「{t}」：其中 1 行与工作表「汇总」中的行相同（汇总表或副本），只按「汇总」导入一次，不重复计算"
         for t in ("城关镇", "河口镇")]
 
 
@@ -305,6 +305,28 @@ def test_a_copy_of_a_sheet_is_read_once_and_a_roster_of_poverty_villages_is_part
     assert _figures(con) == PLAIN_FIGURES
     assert rows_of(con, "SELECT count(*) n FROM roster")[0]["n"] == len(ROSTER_ROWS)
     assert sum("汇总表或副本" in w for w in result.warnings) == 2
+
+
+@pytest.mark.parametrize("name", ["第一轮", "2021第1轮"])
+def test_a_sheet_per_round_named_without_the_year_beside_its_summary_is_not_counted_twice(con, name):
+    """The sheet's round comes from its name (第一轮), the 汇总's from its column (2021年第一轮): read as two
+    rounds, every inspection was counted twice (with no warning for 第一轮)."""
+    inspections = table(INSPECTION_HEADER, INSPECTION_ROWS)
+    per_round = table(INSPECTION_HEADER[1:], [r[1:] for r in INSPECTION_ROWS])
+    result = run(con, roster_csv(), InputFile("台账.xlsx", _book({"汇总": inspections, name: per_round})))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
+    assert rows_of(con, "SELECT DISTINCT round FROM inspections") == [{"round": "2021年第一轮"}]
+
+
+def test_sheets_of_two_rounds_with_the_same_records_are_not_taken_for_copies(con):
+    """2021年第二轮 is no way of writing 2021年第一轮: both sheets are read as their rounds (the same dates
+    under two rounds are the clerk's to correct, not guessed away)."""
+    first = table(INSPECTION_HEADER[1:], [r[1:] for r in INSPECTION_ROWS])
+    result = run(con, roster_csv(), InputFile("台账.xlsx", _book({"2021年第一轮": first, "2021年第二轮": first})))
+    assert result.status == "imported", result.problems
+    assert not any("汇总表或副本" in w for w in result.warnings)
+    assert rows_of(con, "SELECT count(*) n FROM inspections")[0]["n"] == 4
 
 
 def test_sheets_that_differ_in_one_value_are_still_refused_naming_both(con):
