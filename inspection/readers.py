@@ -929,6 +929,9 @@ class _TableParser:
             self.spans = [s for s in self.spans if s[1] >= self.row]
             if self.row >= self.limits.max_rows:
                 raise ReadError(f"行数超过上限 {self.limits.max_rows:,}")
+        elif self.outer and tag == "caption":  # a table's title: Excel shows it as a row above the table
+            self._open("tr", "")
+            self.span, self.cell = (1, 1), []
         elif self.outer and tag in ("td", "th"):
             self._end_cell()
             if self.row is None:  # a cell without its <tr>: browsers open a row
@@ -946,7 +949,7 @@ class _TableParser:
                 self.row, self.col, self.span, self.spans = self.outer.pop()
         elif tag in ("td", "th"):
             self._end_cell()
-        elif tag == "tr":
+        elif tag in ("tr", "caption"):
             self._end_cell()
             self.row = None
         elif tag in ("p", "div", "li") and self.cell is not None:

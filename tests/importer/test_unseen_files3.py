@@ -107,6 +107,17 @@ def test_a_web_pages_layout_table_around_its_data_gives_the_data_tables_rows(con
     assert _figures(con) == PLAIN_FIGURES
 
 
+def test_a_web_tables_caption_is_a_title_row_and_states_the_round(con):
+    """Excel shows a table's <caption> as a row above it: a ledger without a 轮次 column takes its round
+    from there, as from any title row (the caption was dropped, and the round column refused as missing)."""
+    page = _page(table(INSPECTION_HEADER[1:], [r[1:] for r in INSPECTION_ROWS])).replace(
+        b'<table border="1">', "<table border=\"1\"><caption>2021年第一轮巡察情况</caption>".encode())
+    result = run(con, roster_csv(), InputFile("导出.xls", page))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN_FIGURES
+    assert rows_of(con, "SELECT DISTINCT round FROM inspections") == [{"round": "2021年第一轮"}]
+
+
 def test_a_web_page_without_a_table_is_refused_saying_so(con):
     """What a web system sends when the clerk's session has ended: its login page, under the export's name."""
     page = "<html><head><title>登录</title></head><body><p>登录超时，请重新登录</p></body></html>".encode()
