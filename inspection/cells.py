@@ -244,19 +244,25 @@ def _number_text(value: object) -> str:
     return text.replace(" ", "")
 
 
-# a count or amount written as "/" or "—" alone is not reported; "无" (none) is zero
-NOT_REPORTED = frozenset({"/", "-", "--", "—", "——", "–", "无数据", "\\"})
-_COUNT_UNIT = re.compile(r"(?<=\d)(个|件|条|人次|人|项|起|次|户|名|家|笔)$")
+# a count or amount written as "/" or "—" alone is not reported, and so are the words for "not counted"
+# (未统计, 不详, N/A); "无" (none) is zero, and so are 暂无 (none so far) and 没有 (none)
+NOT_REPORTED = frozenset({"/", "-", "--", "—", "——", "–", "无数据", "\\", "未统计", "未填报", "不详", "n/a", "na"})
+NONE_WORDS = frozenset({"无", "暂无", "没有"})
+# the unit of its column after a count (3个), or in brackets after it as a header writes it (3（个）)
+_COUNT_UNIT = re.compile(r"(?<=\d)(\()?(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)(?(1)\)|)$")
 # the part of a count written after it in brackets (3（其中移交1）, 5(含立行立改2)): the count is the number
-_BREAKDOWN = re.compile(r"(?<=\d)(个|件|条|人次|人|项|起|次|户|名|家|笔)?\((?:其中|含)[^()]*\)$")
+_BREAKDOWN = re.compile(r"(?<=\d)(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)?\((?:其中|含)[^()]*\)$")
+
+
+_ZH_COUNT_UNIT = re.compile(r"(?<=[零〇一二两三四五六七八九十])(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)$")
 
 
 def _not_reported(value: object) -> bool:
-    return isinstance(value, str) and contract.compact_text(value) in NOT_REPORTED
+    return isinstance(value, str) and contract.compact_text(value).lower() in NOT_REPORTED
 
 
 def _is_none(value: object) -> bool:
-    return isinstance(value, str) and contract.compact_text(value) == "无"
+    return isinstance(value, str) and contract.compact_text(value) in NONE_WORDS
 
 
 def _tick(value: object) -> str | None:
@@ -299,6 +305,12 @@ def to_count(value: object) -> int | None:
     match = _INT_ZERO_DECIMALS.match(text)
     if match:
         return _count_in_range(int(match.group(1)))
+    # a small count in Chinese numerals, with or without its unit (三, 两个, 十二条, 零)
+    words = _ZH_COUNT_UNIT.sub("", text)
+    if words in ("零", "〇"):
+        return 0
+    if (count := _small_number(words)) is not None:
+        return count
     if _NEGATIVE.match(text):
         raise CellError("数量不能为负数")
     if _DECIMAL.match(text):
@@ -318,8 +330,8 @@ def _count_in_range(count: int) -> int:
 
 def to_money_yuan(value: object) -> float | None:
     """An amount in a column whose header says （元）: divided by 10,000, unless the cell itself says
-    万元 or 元 (then the cell's own unit counts)."""
-    if isinstance(value, str) and _number_text(value).endswith("元"):
+    万元, 万 or 元 (then the cell's own unit counts)."""
+    if isinstance(value, str) and _number_text(value).rstrip(")").endswith(("元", "万")):  # 1.2万 is 万元
         return to_money(value)
     amount = to_money(value)
     return None if amount is None else amount / 10_000
@@ -348,6 +360,8 @@ def to_money(value: object) -> float | None:
         text = currency.group(1) + text[currency.end():]
         if text in ("-", "--"):
             return 0.0
+    if text.endswith(("(万元)", "(元)")):  # the unit in brackets, as a header writes it: 12.5（万元）
+        text = text[:-1].replace("(", "")
     if text.endswith("万元"):
         text = text[:-2]
     elif text.endswith("元"):  # 元 but not 万元: yuan
