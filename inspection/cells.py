@@ -200,6 +200,30 @@ def to_label(value: object) -> str | None:
     return out or None
 
 
+# an issue list's category or subcategory written with its heading's number (一、党的领导方面, （二）…,
+# 1.…, （1）…, ①…), as the section headings of a list give them (layout.section_heading)
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]\s*[、.．]?"
+                       r"|\d{1,2}\s*[、.．](?!\d)|[\u2460-\u2473\u2776-\u277f])\s*")
+_ASPECT = ("方面存在的问题", "方面问题", "方面")
+
+
+def to_subcategory(value: object) -> str | None:
+    """A label without the number of the heading it was copied from (（一）组织生活 = 组织生活)."""
+    if isinstance(value, str) and (match := _NUMBERED.match(value.strip())) and len(value.strip()) > match.end():
+        value = value.strip()[match.end():]
+    return to_label(value)
+
+
+def to_category(value: object) -> str | None:
+    """An issue category as a heading gives it: without its number and a trailing 方面 (一、党的领导方面 =
+    党的领导, as the section heading 一、党的领导方面 over the issues gives their category)."""
+    text = to_subcategory(value)
+    for suffix in _ASPECT:
+        if text and text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
 def to_key(value: object) -> str | None:
     """An identifier such as a round: text without any whitespace (第 1 轮 = 第1轮)."""
     text = to_text(value)
@@ -735,6 +759,8 @@ def to_mode(value: object) -> str:
 # a date beside them (已整改（2021年6月10日）) and a full stop at the end (已整改。)
 _STATUS_JOINS = re.compile(r"[,，、;；/(]")
 _STATUS_END = re.compile(r"[。.,，、;；!！]+$")
+# the date a status was reached, written into it (2022年5月已整改, 已于2021年6月10日整改完成, 2021.6.10已销号)
+_STATUS_DATE = re.compile(r"于?\d{4}(?:年\d{1,2}月(?:\d{1,2}[日号])?|[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?)(?:之?前|底前|底)?")
 
 
 def to_status(value: object) -> str:
@@ -747,7 +773,8 @@ def to_status(value: object) -> str:
         # the same state said in every part (整改完成，已销号 = rectified); parts that disagree or a part
         # the vocabulary does not know leave the whole value refused as written
         text = _STATUS_END.sub("", contract.compact_text(hide_personal(str(value))).lower().replace(")", ""))
-        parts = [part for part in _STATUS_JOINS.split(text) if part and not _is_date(part)]
+        parts = [part for part in (_STATUS_DATE.sub("", p) for p in _STATUS_JOINS.split(text))
+                 if part and not _is_date(part)]
         states = {contract.STATUSES.get(part) for part in parts}
         if len(states) == 1 and None not in states:
             return states.pop()
@@ -859,6 +886,8 @@ CONVERTERS = {kind: _refusing_errors(_without_text_mark(convert) if kind in _MAR
               for kind, convert in {
     "text": to_text,
     "label": to_label,
+    "category": to_category,
+    "subcategory": to_subcategory,
     "code": to_code,
     "key": to_key,
     "name": to_name,

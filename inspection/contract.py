@@ -80,7 +80,7 @@ COUNTS = (
      "发现问题数"),
     ("clues", False, ("移交问题线索数", "问题线索数", "移交线索", "问题线索", "移交问题线索", "clues",
                       "移送问题线索", "移送问题线索数", "移交线索数", "移交纪检监察机关问题线索", "移交纪检监察机关问题线索数",
-                      "移交纪委监委问题线索", "移交纪委监委问题线索数"), "移交问题线索数"),
+                      "移交纪委监委问题线索", "移交纪委监委问题线索数", "线索数"), "移交问题线索数"),
     ("immediate_fixes", False, ("立行立改数", "立行立改", "immediate_fixes", "立行立改问题数", "立行立改问题",
                                 "即知即改", "即知即改数"), "立行立改数"),
     ("disciplined", False, ("党纪政务处分人数", "党纪政务处分", "处分人数", "disciplined", "党纪政务处分人次",
@@ -124,9 +124,9 @@ ISSUES = Table(
     (Field("round", "key", True, ROUND, "轮次"),)
     + _unit_fields(True)
     + (
-        Field("category", "label", True, ("问题类别", "问题类型", "一级类别", "问题分类", "category", "一级分类",
+        Field("category", "category", True, ("问题类别", "问题类型", "一级类别", "问题分类", "category", "一级分类",
                                          "问题类别(一级)", "一级问题类别", "问题大类"), "问题类别"),
-        Field("subcategory", "label", False, ("二级类别", "问题子类", "具体类别", "subcategory", "二级分类",
+        Field("subcategory", "subcategory", False, ("二级类别", "问题子类", "具体类别", "subcategory", "二级分类",
                                              "问题类别(二级)", "二级问题类别", "问题小类"), "二级类别"),
         Field("description", "text", False, ("问题描述", "具体问题", "问题表现", "问题内容", "反馈问题", "存在问题", "description",
                                              "反馈问题描述", "巡察反馈问题", "主要问题", "问题具体表现", "具体表现",
@@ -185,13 +185,17 @@ STATUSES = {
     **dict.fromkeys(("已整改", "已完成", "完成", "已销号", "是", "已完成整改", "完成整改", "整改完成", "已整改到位",
                      "已办结", "已落实", "rectified",
                      # more of how ledgers say it (整改完毕, 已落实整改, 已完成整改并销号)
-                     "整改完毕", "已整改完毕", "已落实整改", "已完成整改并销号", "已整改并销号", "已办结销号"), "rectified"),
+                     "整改完毕", "已整改完毕", "已落实整改", "已完成整改并销号", "已整改并销号", "已办结销号",
+                     # 销号 (struck off the list) without 已, and fixed on the spot (立行立改) as a status
+                     "销号", "整改销号", "已整改销号", "已整改完成", "立行立改", "已立行立改", "已立行立改到位"),
+                    "rectified"),
     **dict.fromkeys(("整改中", "正在整改", "推进中", "正在推进", "部分整改", "整改中(部分完成)", "in_progress",
                      "正在整改中", "正在推进中"), "in_progress"),
     **dict.fromkeys(("未整改", "未完成", "否", "尚未整改", "未启动", "not_started", "尚未完成", "未开始", "尚未启动"),
                     "not_started"),
     **dict.fromkeys(("长期坚持", "长期整改", "持续整改", "持续推进", "基本完成", "阶段性完成", "按序时推进",
-                     "按序时进度推进", "long_term", "long-term", "持续整改中", "基本完成整改", "持续推进中"), "long_term"),
+                     "按序时进度推进", "long_term", "long-term", "持续整改中", "基本完成整改", "持续推进中", "基本整改",
+                     "已基本整改", "已基本完成", "基本整改到位"), "long_term"),
     **{mark: "rectified" if ticked else "not_started" for mark, ticked in TICKS.items()},
 }
 DEFAULT_STATUS = "in_progress"
@@ -312,7 +316,7 @@ HEADER_MARKS = "*※★☆"
 
 def normalise_header(value: object) -> str:
     """A header cell as the synonym table writes it."""
-    text = compact_text(str(value or ""))
+    text = compact_text(str(value or "")).rstrip(":")  # a label's colon (发现问题数：)
     if text.endswith(")"):
         text = REQUIRED_MARK.sub("", text)
     text = _UNIT_SUFFIX.sub("", text.strip(HEADER_MARKS)).strip(HEADER_MARKS)

@@ -92,3 +92,65 @@ def test_amounts_in_wan_under_a_yuan_header_import_in_wan_on_both_csv_paths(monk
     result, data = run_both(monkeypatch, [_roster(len(written))], [_gallery("追回资金（元）", written)])
     assert result.status == "imported", result.problems
     assert _by_village(data, "funds_recovered") == pytest.approx([1.2, 1.2, 0.3, 0.5])
+
+
+# ---------------------------------------------------------------- headers as clerks write them
+
+def test_headers_with_a_label_colon_and_a_bare_count_of_clues_are_their_fields_on_both_csv_paths(monkeypatch):
+    """发现问题数：(a label's colon, full- or half-width) left the required column missing; 线索数 was an
+    unrecognised column, its clues silently not reported."""
+    head = [*HEADER[:-1], "发现问题数：", "线索数", "已整改数:"]
+    rows = [["2022年第一轮", "县级", "县委第一巡察组", "2022-03-01", "2022-04-04", "东城区", "城关镇", "新0村", 3, 1, 2]]
+    result, data = run_both(monkeypatch, [_roster(1)], [InputFile("巡察情况.csv", csv_bytes(table(head, rows)))])
+    assert result.status == "imported", result.problems
+    assert not [w for w in result.warnings if "未识别的列" in w]
+    assert [_by_village(data, f) for f in ("issues_found", "clues", "rectified")] == [[3], [1], [2]]
+
+
+# ---------------------------------------------------------------- statuses and categories as clerks write them
+
+ISSUE_HEADER = ["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", "二级类别", "整改状态"]
+
+STATUSES = [
+    ("销号", "rectified"), ("已整改销号", "rectified"), ("立行立改", "rectified"), ("已立行立改", "rectified"),
+    ("2022年5月已整改", "rectified"), ("已于2022年5月10日整改完成", "rectified"), ("2022.5.10已销号", "rectified"),
+    ("基本整改", "long_term"), ("已基本整改", "long_term"),
+]
+
+
+@pytest.mark.parametrize(("written", "status"), STATUSES)
+def test_a_status_struck_off_fixed_on_the_spot_or_with_its_date_before_it_is_that_status(written, status):
+    """Each was a question to map (不是可识别的整改状态)."""
+    assert cells.to_status(written) == status
+
+
+@pytest.mark.parametrize("written", ["2022年5月", "已于2022年5月10日", "2022年5月已整改，整改中", "立即整改"])
+def test_a_date_alone_or_states_that_disagree_are_still_not_a_status(written):
+    with pytest.raises(cells.CellError):
+        cells.to_status(written)
+
+
+CATEGORIES = [
+    ("一、党的领导方面", "（一）班子建设", "党的领导", "班子建设"),
+    ("1.党的建设", "(1)组织生活", "党的建设", "组织生活"),
+    ("二．全面从严治党方面问题", "①廉政教育", "全面从严治党", "廉政教育"),
+    ("3、基层治理", "2.2 村务公开", "基层治理", "2.2 村务公开"),  # 2.2 is no heading's number
+    ("党建", "三资管理", "党建", "三资管理"),  # a short form is kept as written
+]
+
+
+@pytest.mark.parametrize(("category", "subcategory", "stored", "stored_sub"), CATEGORIES)
+def test_a_category_written_with_its_headings_number_is_the_category_its_heading_gives(category, subcategory,
+                                                                                     stored, stored_sub):
+    """一、党的领导方面 in the category column was stored as written: a category of its own beside the
+    党的领导 a list under the heading 一、党的领导方面 gives."""
+    assert (cells.to_category(category), cells.to_subcategory(subcategory)) == (stored, stored_sub)
+
+
+def test_such_statuses_and_categories_import_on_both_csv_paths(monkeypatch):
+    rows = [["2022年第一轮", "东城区", "城关镇", "新0村", c, s, w] for (c, s, _, _), (w, _) in zip(CATEGORIES, STATUSES, strict=False)]
+    result, data = run_both(monkeypatch, [_roster(1), _gallery("发现问题数", [len(rows)])],
+                            [InputFile("问题清单.csv", csv_bytes(table(ISSUE_HEADER, rows)))])
+    assert result.status == "imported", result.problems
+    got = sorted((r[3], r[4], r[6]) for r in data["issues"])
+    assert got == sorted((c, s, st) for (_, _, c, s), (_, st) in zip(CATEGORIES, STATUSES, strict=False))
