@@ -272,6 +272,10 @@ MAX_TITLE_ROWS = 10
 # without it, or with it, is the one the roster has when exactly one fits (importer/units.py)
 DISTRICT_SUFFIXES = ("自治县", "区", "县", "市", "旗")
 TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
+# a place written as its government or committee (城关镇人民政府, 河口街道办事处, 河口街道党工委, 东城区委):
+# the place the roster has without it, when it has that one (importer/units.py)
+TOWNSHIP_OFFICES = (("街道办事处", "街道"), ("街道办", "街道"), ("街道党工委", "街道"), ("人民政府", ""), ("政府", ""))
+DISTRICT_OFFICES = (("人民政府", ""), ("政府", ""), ("区委", "区"), ("县委", "县"), ("市委", "市"), ("旗委", "旗"))
 
 # sheets of a workbook that are no ledger, told by their names: an import template's example (its sample
 # rows are no records) and a statistics sheet or pivot table (figures by district, no unit column), which
@@ -282,12 +286,15 @@ PIVOT_CAPTIONS = ("求和项", "计数项", "平均值项", "最大值项", "最
                   "rowlabels", "columnlabels")
 
 _UNIT_SUFFIX = re.compile(r"\((?:单位:?)?(个|人|条|万元|元|件|人次|项|起|次|户)\)$")
-_PARTY_SUFFIX = re.compile(r"(党支部委员会|党总支部委员会|党总支委员会|党委员会|党总支部|党支部|党总支|党委)$")
+_PARTY_SUFFIX = re.compile(r"(党支部委员会|党总支部委员会|党总支委员会|党委员会|党总支部|党支部|党总支|党委)$"
+                           r"|\((党支部|党总支|党委)\)$")  # 张家村（党支部）
 # a party organisation's formal name (中共张家村支部委员会, 中共张家村总支部委员会, 中共张家墩社区委员会): the
 # prefix 中共 says it is one, so its committee suffix without 党 is dropped too
 _CPC_PREFIX = re.compile(r"^(中共|中国共产党)")
 _CPC_SUFFIX = re.compile(r"(总支部委员会|支部委员会|委员会|总支部|支部|总支)$")
-_VILLAGE_COMMITTEE = re.compile(r"(村委会|村民委员会)$")
+_VILLAGE_COMMITTEE = re.compile(r"(村委会|村民委员会|村委)$")
+# the village's or community's two committees (its party branch and its committee): 张家村两委, 张家村“两委”
+_TWO_COMMITTEES = re.compile(r"(?<=村|区)[\"“”']?两委[\"“”']?(班子)?$")
 _RESIDENT_COMMITTEE = re.compile(r"(社区居委会|社区居民委员会|居委会|居民委员会)$")
 
 
@@ -327,6 +334,8 @@ def normalise_name(value: str) -> str:
     """A unit/district/township name: same unit with or without a trailing 党支部/党总支/党委, or written
     as its party organisation's formal name (中共张家村支部委员会)."""
     text = compact_text(value)
+    if text.endswith("行政村") and len(text) > 3:  # 张庄行政村 = 张庄村 (a 行政村 is what a roster calls a 村)
+        text = text[:-3] + "村"
     if "党" not in text and "委" not in text and not text.startswith("中"):  # most names, at once: every
         # suffix below holds 党 or 委, every prefix starts with 中
         return text
@@ -334,7 +343,8 @@ def normalise_name(value: str) -> str:
         bare = _CPC_PREFIX.sub("", text)
         text = _CPC_SUFFIX.sub("", _PARTY_SUFFIX.sub("", bare)) or bare
     stripped = _PARTY_SUFFIX.sub("", text) or text
-    # 李官村委会 / 李官村村委会 = 李官村; 城关居委会 / 城关社区居委会 = 城关社区
+    stripped = _TWO_COMMITTEES.sub("", stripped) if stripped.endswith(("委", "委”", "委\"", "班子")) else stripped
+    # 李官村委会 / 李官村村委会 / 李官村委 = 李官村; 城关居委会 / 城关社区居委会 = 城关社区
     if _VILLAGE_COMMITTEE.search(stripped):
         base = _VILLAGE_COMMITTEE.sub("", stripped)
         stripped = base if base.endswith("村") else base + "村"

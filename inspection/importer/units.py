@@ -141,12 +141,13 @@ class UnitIndex:
         district, township, name = key
         districts = [district]
         if not self._known_district(district):
-            districts = self._one_of(_suffixed(district, contract.DISTRICT_SUFFIXES), self._known_district) or districts
+            districts = self._place(district, contract.DISTRICT_SUFFIXES, contract.DISTRICT_OFFICES,
+                                    self._known_district) or districts
         for d in districts:
             townships = [township]
             if not self._known_township(d, township):
-                townships = self._one_of(_suffixed(township, contract.TOWNSHIP_SUFFIXES),
-                                         lambda t, d=d: self._known_township(d, t)) or townships
+                townships = self._place(township, contract.TOWNSHIP_SUFFIXES, contract.TOWNSHIP_OFFICES,
+                                        lambda t, d=d: self._known_township(d, t)) or townships
             for t in townships:
                 if (d, t) != (district, township):
                     yield d, t, name
@@ -164,6 +165,15 @@ class UnitIndex:
 
     def _known_township(self, district: str, township: str) -> bool:
         return self._known_district(district) and (district, township) in self.townships
+
+    def _place(self, place: str, suffixes: tuple[str, ...], offices: tuple[tuple[str, str], ...], known) -> list[str]:
+        """The one known place a place no unit has may be: written as its government or committee
+        (城关镇人民政府, 河口街道办事处), or without or with its suffix (东城 / 东城区), else []."""
+        bare = next((place[: -len(office)] + suffix for office, suffix in offices
+                     if place.endswith(office) and len(place) > len(office) + 1), place)
+        if bare != place and known(bare):
+            return [bare]
+        return self._one_of(_suffixed(bare, suffixes), known)
 
     @staticmethod
     def _one_of(candidates: list[str], known) -> list[str]:
