@@ -418,6 +418,15 @@ _YEAR_AS_NUMBER = {
 }
 
 
+# a third of a month (旬), as a work plan states when a team went in: its first day, as a month alone is its first
+_TEN_DAYS = re.compile(r"^(\d{4})[年.\-/](\d{1,2})月?([上中下])旬$")
+_TEN_DAY_FIRST = {"上": 1, "中": 11, "下": 21}
+
+# a year written with two digits first (22.3.1, 22年3月1日), as clerks abbreviate it: a first number of 13 or
+# more is no month, so it is the year 20NN. Not with / or - : an English region's Excel writes 15/03/21 for
+# 15 March 2021 (day first, year last)
+_SHORT_YEAR = re.compile(r"^(\d{2})(?:年(\d{1,2})月(\d{1,2})[日号]?|[.](\d{1,2})[.](\d{1,2}))$")
+
 # a month and day alone: a date cell formatted 3月15日 (or 3/15) shows no year, and a CSV saved from it
 # keeps what the cell shows
 _MONTH_DAY = re.compile(r"\d{1,2}(月\d{1,2}[日号]?|[/-]\d{1,2})")
@@ -464,6 +473,10 @@ def to_date(value: object) -> dt.date | None:
         return to_date(float(text))
     if re.fullmatch(r"\d{4}", text) and MIN_DATE.year <= int(text) <= MAX_DATE.year:
         raise CellError(*_YEAR_AS_NUMBER[True])
+    if ten_days := _TEN_DAYS.match(text):  # 2022年3月上旬: the first day of that third of the month
+        text = f"{ten_days[1]}-{ten_days[2]}-{_TEN_DAY_FIRST[ten_days[3]]}"
+    if (short := _SHORT_YEAR.match(text)) and int(short[1]) >= 13:
+        text = f"20{short[1]}-{short[2] or short[4]}-{short[3] or short[5]}"  # 22.3.1, 22年3月1日: 2022 (no month is 13 or more)
     for pattern, parts in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
@@ -655,6 +668,7 @@ _RANGE = re.compile(r"^(\d{4})" + _SEP + r"(\d{1,2})\s*(?:[月.\-/]\s*(\d{1,2})\
                     r"(?:(\d{4})" + _SEP + r")?(\d{1,2})\s*(?:[月.\-/]\s*(\d{1,2})\s*日?|(日))?$")
 
 
+_COMPACT_RANGE = re.compile(r"^(\d{8})\s*(?:至|到|—+|–|~|-{1,2}|－)\s*(\d{8})$")
 _HALF_YEAR = dt.timedelta(days=183)
 # a period without its end (2022.3.1—, 2022年3月1日至今): the inspection is still under way
 _OPEN_END = re.compile(r"^(.+?)\s*(?:至今|起至今|—+|–|-{1,2}|－|~)$")
@@ -670,9 +684,14 @@ def to_range(value: object) -> dt.date | DateRange | None:
     text = zh_date_digits(contract.normalise_text(value).strip())
     if (open_end := _OPEN_END.match(text)) and _whole_date(open_end[1]):
         return to_date(open_end[1])  # an inspection still under way: its start, no end yet
+    if compact := _COMPACT_RANGE.match(text):  # 20220301-20220404
+        start, end = to_date(compact[1]), to_date(compact[2])
+        return DateRange(start, end)
     try:
         return to_date(text)
     except CellError as exc:
+        if _MONTH_DAY.match(text) and not _RANGE.match(text):  # 3月1日至4月4日: the year is missing
+            raise CellError(*NO_YEAR) from None
         match = _RANGE.match(text)
         day_alone = match and match[7] is not None and match[4] is None
         if not match or match[3] is None or (match[6] is None and not day_alone):
@@ -708,6 +727,10 @@ def level_from_team(value: object) -> str:
     raise CellError("无法从巡察组名称判断巡察层级", "请在表中增加“巡察层级”列（市级/县级）")
 
 
+_NOTED_BOOL = re.compile(r"^(是|否|y|n)\(.+\)$")
+_KIND_BOOL = re.compile(r"^(非|不是)?(?:国家级|省级|市级|县级)?(?:建档立卡)?(?:贫困村|脱贫村|软弱涣散村|软弱涣散党组织|软弱涣散)$")
+
+
 def contract_false(value: object) -> bool:
     """A yes/no cell that says no (否, N, 0, ×)."""
     try:
@@ -724,6 +747,12 @@ def to_bool(value: object) -> bool:
     key = contract.compact_text(hide_personal(str(value or ""))).lower()
     if key in contract.BOOLEANS:
         return contract.BOOLEANS[key]
+    if key in NONE_WORDS or key in NOT_REPORTED:  # 无, "/": no, as a blank is
+        return False
+    if noted := _NOTED_BOOL.match(key):  # 是（已脱贫）: the answer, a note beside it
+        return contract.BOOLEANS[noted[1]]
+    if kind := _KIND_BOOL.match(key):  # the kind the column asks about, named in its cell (贫困村, 非贫困村)
+        return not kind[1]
     raise CellError("应填 是/否", "可填：是、否、Y、N、1、0、√、×", unknown=key)
 
 

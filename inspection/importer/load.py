@@ -15,7 +15,7 @@ import pandas as pd
 from .. import cells, contract, lake, store
 from ..errors import ImportAlreadyUndone, ImportNotFound, StoreError
 from . import messages
-from .model import KEYS, LARGE_FUNDS, MAX_CHANGES, DiffPlan, InputFile, StagedRows
+from .model import EARLIEST_START, KEYS, LARGE_FUNDS, MAX_CHANGES, DiffPlan, InputFile, StagedRows
 
 
 def _hidden(old: object) -> object:
@@ -301,6 +301,21 @@ class Loader:
         """).fetchall()
         if rows:
             self.warnings.append(messages.large_funds(rows, LARGE_FUNDS))
+
+    def _date_warnings(self, frames: dict[str, StagedRows]) -> None:
+        """A warning naming the inspections that start after today or before EARLIEST_START (a typo of
+        the year: 2032 for 2023, 1920 for 2020). Imported as written all the same: a planned
+        inspection may start later, and the contract's dates run from 1990."""
+        inspections = frames["inspections"]
+        if inspections.empty:
+            return
+        rows = self.con.execute(f"""
+            SELECT round, unit_name, start_date FROM {inspections.table}
+            WHERE start_date > current_date OR start_date < DATE '{EARLIEST_START}'
+            ORDER BY start_date, round, unit_name
+        """).fetchall()
+        if rows:
+            self.warnings.append(messages.unlikely_start(rows, EARLIEST_START))
 
     def _load(self, plans: dict, added: int, replaced: int, skipped: int, unchanged: int = 0) -> int:
         """The write, in one transaction; a StoreError (nothing written, no original kept) when the

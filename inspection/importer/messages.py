@@ -336,6 +336,12 @@ def large_funds(rows: list[tuple], limit: int) -> str:
             "如果这一列填的是元，请在表头写明（元），或换算为万元后重新导入")
 
 
+def unlikely_start(rows: list[tuple], earliest: str) -> str:
+    examples = "；".join(f"{r[0]} {r[1]}：{r[2].isoformat()}" for r in rows[:5])
+    return (f"{len(rows)} 个巡察记录的开始日期晚于今天或早于 {earliest[:4]} 年，已照录导入：{examples}。"
+            "如果是年份笔误，请改正后重新导入")
+
+
 def changes_cut(limit: int) -> str:
     return f"替换的内容超过 {limit:,} 项，变更清单只列出前 {limit:,} 项"
 

@@ -126,6 +126,7 @@ class StagedRows:
 
 MAX_PROBLEMS = 5000
 MAX_CHANGES = 10_000  # entries of an import's change list (ImportResult.changes)
+EARLIEST_START = "2000-01-01"  # an inspection starting before it, or after today, is named for the clerk to check
 LARGE_FUNDS = 1_000  # 万元 of funds_recovered from one inspection that the import asks the clerk to check
 # due_kind, due_month, due_day: a due date written relative to the feedback (cells.DueText), kept as
 # written and resolved by the live views against the inspection's current end_date (due_date NULL)

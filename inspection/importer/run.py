@@ -253,6 +253,7 @@ class Importer(CsvPath, Validator, Loader):
         self._changed_count_warnings(plans)
         self._level_changed_warning(plans)
         self._amount_warnings(frames)
+        self._date_warnings(frames)
         self._round_spelling_warnings()
         self._place_spelling_warnings()
         self._outside_roster_warning()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from support.fast_path import run_both
-from support.ledgers import ROSTER_HEADER, csv_bytes, table
+from support.ledgers import ROSTER_HEADER, csv_bytes, memory_store, run, table
 
 from inspection import cells
 from inspection.importer import InputFile
@@ -154,3 +154,131 @@ def test_such_statuses_and_categories_import_on_both_csv_paths(monkeypatch):
     assert result.status == "imported", result.problems
     got = sorted((r[3], r[4], r[6]) for r in data["issues"])
     assert got == sorted((c, s, st) for (_, _, c, s), (_, st) in zip(CATEGORIES, STATUSES, strict=False))
+
+
+# ---------------------------------------------------------------- unit and place names as clerks write them
+
+NAMES_ROSTER = [["东城区", "城关镇", "张庄村"], ["东城区", "城关镇", "张庄社区"], ["东城区", "河口街道", "李庄村"]]
+NAMES = [  # (district, township, unit) as written -> the roster unit
+    (("东城区", "城关镇", "张庄村委"), "张庄村"),
+    (("东城区", "城关镇", "张庄行政村"), "张庄村"),
+    (("东城区", "城关镇", "张庄村两委"), "张庄村"),
+    (("东城区", "城关镇", "张庄村“两委”"), "张庄村"),
+    (("东城区", "城关镇", "张庄村（党支部）"), "张庄村"),
+    (("东城区", "城关镇", "张庄社区两委"), "张庄社区"),
+    (("东城区", "城关镇人民政府", "张庄村"), "张庄村"),
+    (("东城区", "河口街道办事处", "李庄村"), "李庄村"),
+    (("东城区", "河口街道办", "李庄村"), "李庄村"),
+    (("东城区", "河口街道党工委", "李庄村"), "李庄村"),
+    (("东城区委", "城关镇", "张庄社区"), "张庄社区"),
+]
+
+
+def test_a_unit_or_place_written_as_its_committee_or_government_is_the_roster_unit_on_both_csv_paths(monkeypatch):
+    """Each was refused as not in the roster (名册中没有这个村(社区)); 张庄社区两委 stays the community, never
+    the village."""
+    roster = InputFile("名册.csv", csv_bytes(table(["县区", "乡镇街道", "村(社区)"], NAMES_ROSTER)))
+    rows = [[f"2022年第{k + 1}轮", "县级", "县委第一巡察组", "2022-03-01", "2022-04-04", *written, 3]
+            for k, (written, _) in enumerate(NAMES)]
+    result, data = run_both(monkeypatch, [roster], [InputFile("巡察情况.csv", csv_bytes(table(HEADER, rows)))])
+    assert result.status == "imported", result.problems
+    names = {r[0]: r[3] for r in data["roster"]}
+    got = {int(r[INSPECTION_COLUMNS.index("round")][6:-1]): names[r[INSPECTION_COLUMNS.index("unit_id")]]
+           for r in data["inspections"]}
+    assert [got[k + 1] for k in range(len(NAMES))] == [unit for _, unit in NAMES]
+
+
+@pytest.mark.parametrize(("district", "township", "name"), [
+    ("东城区", "城关镇", "张庄"),  # neither the village nor the community
+    ("东城区", "河口镇", "李庄村"),  # another township: a 镇 is no 街道
+    ("东城区", "城关街道", "张庄村"),
+    ("西城区委", "城关镇", "张庄村"),
+])
+def test_another_place_or_a_name_that_could_be_two_units_is_still_not_in_the_roster(district, township, name):
+    con = memory_store()
+    try:
+        roster = InputFile("名册.csv", csv_bytes(table(["县区", "乡镇街道", "村(社区)"], NAMES_ROSTER)))
+        rows = [["2022年第一轮", "县级", "县委第一巡察组", "2022-03-01", "2022-04-04", district, township, name, 3]]
+        result = run(con, roster, InputFile("巡察情况.csv", csv_bytes(table(HEADER, rows))))
+    finally:
+        con.close()
+    assert result.status == "rejected"
+    assert ["名册中没有" in p.reason for p in result.problems] == [True]
+
+
+# ---------------------------------------------------------------- dates as clerks write them
+
+@pytest.mark.parametrize(("written", "day"), [
+    ("22.3.1", "2022-03-01"), ("22年3月1日", "2022-03-01"), ("21.12.31", "2021-12-31"),  # a two-digit year
+])
+def test_a_date_with_a_two_digit_year_first_is_that_date(written, day):
+    """Each was 无法识别的日期格式."""
+    assert cells.to_date(written).isoformat() == day
+
+
+@pytest.mark.parametrize("written", ["12.3.1", "3/1/22", "15/03/21", "22/3/1", "22.13.1"])
+def test_a_two_digit_year_that_could_be_a_month_or_last_is_still_refused(written):
+    """12.3.1 may be a month first, 3/1/22 and 15/03/21 are an English region's dates with their year last."""
+    with pytest.raises(cells.CellError):
+        cells.to_date(written)
+
+
+def test_a_period_of_two_compact_dates_or_without_its_year():
+    """20220301-20220404 was 无法识别的日期格式; 3月1日至4月4日 said so too, not that its year is missing.
+    (A period needs its row: both CSV paths are the row path.)"""
+    head = [h for h in HEADER if h not in ("开始日期", "结束日期")] + ["巡察时间"]
+    rows = [["2022年第一轮", "县级", "县委第一巡察组", "东城区", "城关镇", f"新{k}村", 3, period]
+            for k, period in enumerate(["20220301-20220404", "22.3.1", "3月1日至4月4日"])]
+    con = memory_store()
+    try:
+        refused = run(con, _roster(3), InputFile("巡察情况.csv", csv_bytes(table(head, rows))))
+        imported = run(con, _roster(3), InputFile("巡察情况.csv", csv_bytes(table(head, rows[:2]))))
+        got = con.execute("SELECT start_date::VARCHAR, end_date::VARCHAR FROM inspections "
+                          "ORDER BY unit_name").fetchall()
+    finally:
+        con.close()
+    assert [(p.row, p.value) for p in refused.problems] == [(4, "3月1日至4月4日")]
+    assert "没有年份" in refused.problems[0].reason
+    assert imported.status == "imported", imported.problems
+    assert got == [("2022-03-01", "2022-04-04"), ("2022-03-01", None)]
+
+
+@pytest.mark.parametrize(("written", "day"), [
+    ("2022年3月上旬", "2022-03-01"), ("2022年3月中旬", "2022-03-11"), ("2022.3下旬", "2022-03-21"),
+])
+def test_a_third_of_a_month_is_its_first_day_as_a_month_alone_is(written, day):
+    assert cells.to_date(written).isoformat() == day
+
+
+def test_an_inspection_starting_after_today_or_before_2000_is_imported_and_named(monkeypatch):
+    """A typo of the year (2032 for 2023) was imported without a word: such an inspection counts in no
+    coverage as of today."""
+    import datetime as dt
+    later = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    head = [h for h in HEADER if h != "结束日期"]
+    rows = [["2022年第一轮", "县级", "县委第一巡察组", start, "东城区", "城关镇", f"新{k}村", 3]
+            for k, start in enumerate([later, "1999-03-01", "2022-03-01"])]
+    result, _ = run_both(monkeypatch, [_roster(3)], [InputFile("巡察情况.csv", csv_bytes(table(head, rows)))])
+    assert result.status == "imported", result.problems
+    named = [w for w in result.warnings if "开始日期晚于今天或早于 2000 年" in w]
+    assert len(named) == 1 and "2 个巡察记录" in named[0]
+    assert "新0村" in named[0] and "新1村" in named[0] and "新2村" not in named[0]
+
+
+# ---------------------------------------------------------------- a roster's yes/no as clerks write it
+
+@pytest.mark.parametrize(("written", "answer"), [
+    ("贫困村", True), ("省级贫困村", True), ("脱贫村", True), ("非贫困村", False), ("软弱涣散村", True),
+    ("是（已脱贫）", True), ("否(已转化)", False), ("无", False), ("/", False),
+])
+def test_a_yes_or_no_written_as_the_kind_it_asks_about_with_a_note_or_as_none_is_that_answer(written, answer):
+    """Each was a question to map (应填 是/否): 贫困村 under 是否贫困村 says yes; 无 and "/" say no, as a
+    blank does."""
+    assert cells.to_bool(written) is answer
+
+
+@pytest.mark.parametrize("written", ["有", "已脱贫", "已转化", "是否"])
+def test_a_yes_or_no_that_cannot_be_told_is_still_a_question(written):
+    with pytest.raises(cells.CellError) as refused:
+        cells.to_bool(written)
+    assert refused.value.unknown is not None
