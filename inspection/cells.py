@@ -278,9 +278,6 @@ _COUNT_UNIT = re.compile(r"(?<=\d)(\()?(个|件|条|人次|人|项|起|次|户|�
 _BREAKDOWN = re.compile(r"(?<=\d)(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)?\((?:其中|含)[^()]*\)$")
 
 
-_ZH_COUNT_UNIT = re.compile(r"(?<=[零〇一二两三四五六七八九十])(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)$")
-
-
 def _not_reported(value: object) -> bool:
     return isinstance(value, str) and contract.compact_text(value).lower() in NOT_REPORTED
 
@@ -329,12 +326,6 @@ def to_count(value: object) -> int | None:
     match = _INT_ZERO_DECIMALS.match(text)
     if match:
         return _count_in_range(int(match.group(1)))
-    # a small count in Chinese numerals, with or without its unit (三, 两个, 十二条, 零)
-    words = _ZH_COUNT_UNIT.sub("", text)
-    if words in ("零", "〇"):
-        return 0
-    if (count := _small_number(words)) is not None:
-        return count
     if _NEGATIVE.match(text):
         raise CellError("数量不能为负数")
     if _DECIMAL.match(text):
@@ -668,6 +659,7 @@ _RANGE = re.compile(r"^(\d{4})" + _SEP + r"(\d{1,2})\s*(?:[月.\-/]\s*(\d{1,2})\
                     r"(?:(\d{4})" + _SEP + r")?(\d{1,2})\s*(?:[月.\-/]\s*(\d{1,2})\s*日?|(日))?$")
 
 
+_NO_YEAR_RANGE = re.compile(r"^\d{1,2}月\d{1,2}[日号]?\s*(?:至|到|—+|–|~|-{1,2}|－)")
 _COMPACT_RANGE = re.compile(r"^(\d{8})\s*(?:至|到|—+|–|~|-{1,2}|－)\s*(\d{8})$")
 _HALF_YEAR = dt.timedelta(days=183)
 # a period without its end (2022.3.1—, 2022年3月1日至今): the inspection is still under way
@@ -690,7 +682,7 @@ def to_range(value: object) -> dt.date | DateRange | None:
     try:
         return to_date(text)
     except CellError as exc:
-        if _MONTH_DAY.match(text) and not _RANGE.match(text):  # 3月1日至4月4日: the year is missing
+        if _NO_YEAR_RANGE.match(text):  # 3月1日至4月4日: the year is missing
             raise CellError(*NO_YEAR) from None
         match = _RANGE.match(text)
         day_alone = match and match[7] is not None and match[4] is None
@@ -728,7 +720,6 @@ def level_from_team(value: object) -> str:
 
 
 _NOTED_BOOL = re.compile(r"^(是|否|y|n)\(.+\)$")
-_KIND_BOOL = re.compile(r"^(非|不是)?(?:国家级|省级|市级|县级)?(?:建档立卡)?(?:贫困村|脱贫村|软弱涣散村|软弱涣散党组织|软弱涣散)$")
 
 
 def contract_false(value: object) -> bool:
@@ -751,8 +742,6 @@ def to_bool(value: object) -> bool:
         return False
     if noted := _NOTED_BOOL.match(key):  # 是（已脱贫）: the answer, a note beside it
         return contract.BOOLEANS[noted[1]]
-    if kind := _KIND_BOOL.match(key):  # the kind the column asks about, named in its cell (贫困村, 非贫困村)
-        return not kind[1]
     raise CellError("应填 是/否", "可填：是、否、Y、N、1、0、√、×", unknown=key)
 
 

@@ -47,14 +47,13 @@ def _by_village(data, field: str) -> list[object]:
 
 COUNTS = [
     ("3（个）", 3), ("2(人)", 2), ("3处", 3), ("4例", 4),  # the unit in brackets as a header writes it; 处, 例
-    ("二", 2), ("两个", 2), ("十二条", 12), ("零", 0), ("〇", 0),  # Chinese numerals
     ("暂无", 0), ("没有", 0),  # none (so far), like 无
     ("N/A", None), ("na", None), ("未统计", None), ("不详", None),  # not counted: not reported, like "/"
 ]
 
 
 @pytest.mark.parametrize(("written", "count"), COUNTS)
-def test_a_count_written_with_its_unit_in_brackets_in_words_or_as_not_counted_is_that_count(written, count):
+def test_a_count_written_with_its_unit_in_brackets_or_as_none_or_not_counted_is_that_count(written, count):
     """Each was refused as text in a count column (应为数字（非负整数），不能填文字)."""
     assert cells.to_count(written) == count
 
@@ -66,11 +65,11 @@ def test_such_counts_import_as_those_counts_on_both_csv_paths(monkeypatch):
 
 
 def test_a_required_count_written_as_not_counted_or_with_other_words_is_refused(monkeypatch):
-    written = ["N/A", "未统计", "共3个", "约3个", "3个问题", "2.5"]
+    written = ["N/A", "未统计", "共3个", "约3个", "3个问题", "2.5", "两个"]  # text, Chinese numerals too (the contract)
     result, _ = run_both(monkeypatch, [_roster(len(written))], [_gallery("发现问题数", written)])
     assert result.status == "rejected"
     assert [(p.column, p.value) for p in result.problems] == [("发现问题数", w) for w in written]
-    assert ["表示未填报" in p.reason for p in result.problems] == [True, True, False, False, False, False]
+    assert ["表示未填报" in p.reason for p in result.problems] == [True, True, False, False, False, False, False]
 
 
 # ---------------------------------------------------------------- amounts as clerks write them
@@ -268,17 +267,16 @@ def test_an_inspection_starting_after_today_or_before_2000_is_imported_and_named
 # ---------------------------------------------------------------- a roster's yes/no as clerks write it
 
 @pytest.mark.parametrize(("written", "answer"), [
-    ("贫困村", True), ("省级贫困村", True), ("脱贫村", True), ("非贫困村", False), ("软弱涣散村", True),
-    ("是（已脱贫）", True), ("否(已转化)", False), ("无", False), ("/", False),
+    ("是（已脱贫）", True), ("否(已转化)", False), ("Y（2019年退出）", True), ("无", False), ("/", False),
 ])
-def test_a_yes_or_no_written_as_the_kind_it_asks_about_with_a_note_or_as_none_is_that_answer(written, answer):
-    """Each was a question to map (应填 是/否): 贫困村 under 是否贫困村 says yes; 无 and "/" say no, as a
-    blank does."""
+def test_a_yes_or_no_with_a_note_beside_it_or_written_as_none_is_that_answer(written, answer):
+    """Each was a question to map (应填 是/否): 是 with a note is yes; 无 and "/" say no, as a blank does."""
     assert cells.to_bool(written) is answer
 
 
-@pytest.mark.parametrize("written", ["有", "已脱贫", "已转化", "是否"])
-def test_a_yes_or_no_that_cannot_be_told_is_still_a_question(written):
+@pytest.mark.parametrize("written", ["有", "已脱贫", "已转化", "是否", "贫困村", "非贫困村"])
+def test_a_yes_or_no_that_cannot_be_told_or_names_the_kind_is_still_a_question(written):
+    """贫困村 under 是否贫困村 stays the clerk's mapping to answer (test_unseen_files2, test_mappings)."""
     with pytest.raises(cells.CellError) as refused:
         cells.to_bool(written)
     assert refused.value.unknown is not None
