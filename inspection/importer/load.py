@@ -288,6 +288,20 @@ class Loader:
         if rows:
             self.warnings.append(messages.several_in_one(rows))
 
+    def _parts_over_whole_warning(self, frames: dict[str, StagedRows]) -> None:
+        """A warning naming the inspections that report more rectified (已整改数) or immediately fixed
+        (立行立改数) issues than they found: imported as written, but the rectification rate of such a
+        ledger reads over 100%, and the clerk should check the row."""
+        inspections = frames["inspections"]
+        if inspections.empty:
+            return
+        rows = self.con.execute(f"""
+            SELECT round, unit_name, issues_found, rectified, immediate_fixes FROM {inspections.table}
+            WHERE rectified > issues_found OR immediate_fixes > issues_found ORDER BY round, unit_name
+        """).fetchall()
+        if rows:
+            self.warnings.append(messages.parts_over_whole(rows))
+
     def _amount_warnings(self, frames: dict[str, StagedRows]) -> None:
         """A warning naming the inspections whose funds_recovered reads LARGE_FUNDS 万元 or more (a
         village's inspection recovers tens of 万元, not tens of millions): most likely yuan under a

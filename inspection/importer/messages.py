@@ -330,6 +330,14 @@ def several_in_one(rows: list[tuple]) -> str:
             f"每行按一个问题统计：{examples}。如需逐个统计，请把每个问题写成一行再导入")
 
 
+def parts_over_whole(rows: list[tuple]) -> str:
+    def said(r):
+        parts = [f"{label} {n}" for label, n in (("已整改数", r[3]), ("立行立改数", r[4])) if n is not None and n > r[2]]
+        return f"{r[0]} {r[1]}：{'、'.join(parts)}，发现问题数 {r[2]}"
+    return (f"{len(rows)} 个巡察记录的已整改数或立行立改数大于发现问题数，已按填写的导入（整改完成率会超过 100%），"
+            f"请核对：{'；'.join(said(r) for r in rows[:5])}")
+
+
 def large_funds(rows: list[tuple], limit: int) -> str:
     examples = "；".join(f"{r[0]} {r[1]}：{r[2]:,.2f} 万元" for r in rows[:5])
     return (f"{len(rows)} 个巡察记录的追回资金在 {limit:,} 万元以上，已按万元导入：{examples}。"

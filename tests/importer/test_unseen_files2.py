@@ -612,3 +612,14 @@ def test_a_description_listing_several_issues_is_said_to_count_once(con, written
     assert con.execute("SELECT count(*) FROM issues").fetchone()[0] == 3
     warning = next(w for w in result.warnings if "在一格里列了几个问题" in w)
     assert warning.startswith("1 行") and "2021年第一轮 张家村：1 行" in warning
+
+
+def test_more_rectified_or_fixed_than_found_is_named_for_the_clerk_to_check(con):
+    """9 rectified of 3 found (a typo, or the count of measures): imported as written, the rate reads
+    300%, and the import said nothing (the screen now explains the rate; the clerk is told here)."""
+    rows = [inspection_row(已整改数=9), inspection_row(已整改数=1)]
+    rows[1][INSPECTION_HEADER.index("村(社区)")] = "李家村"
+    result = run(con, roster_csv(), inspections_csv(rows))
+    assert result.status == "imported", result.problems
+    warning = next(w for w in result.warnings if "大于发现问题数" in w)
+    assert warning.startswith("1 个巡察记录") and "2021年第一轮 张家村：已整改数 9，发现问题数 2" in warning
