@@ -485,6 +485,18 @@ def _cn_number(text: str) -> str:
     return str(total + digit)
 
 
+_KEY_YEAR = re.compile(r"^\d{4}年")
+
+
+def same_round(key: str, other: str) -> bool:
+    """Two round keys (round_key) of one round: equal, or equal but for the year one of them leaves
+    out (a sheet named 第一轮 beside 2021年第一轮)."""
+    if key == other:
+        return True
+    return ((not _KEY_YEAR.match(key) or not _KEY_YEAR.match(other))
+            and _KEY_YEAR.sub("", key) == _KEY_YEAR.sub("", other))
+
+
 def round_key(label: str) -> str:
     """A round's label with how it is written set aside: spaces, full-width characters, numerals in
     Chinese or in digits (第一轮 = 第1轮, 十四届 = 14届) and a trailing 巡察. Two labels with the same key

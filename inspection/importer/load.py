@@ -31,17 +31,6 @@ def _hidden(old: object) -> object:
 _FIRST_ITEM = r"^\s*(?:1\s*(?:\.[^\d]|、)|\(\s*1\s*\))"
 _SECOND_ITEM = r"(?:[；;。，,\s]\s*2\s*(?:\.[^\d]|、)|\(\s*2\s*\))"
 
-_YEAR = re.compile(r"^\d{4}年")
-
-
-def _same_round(key: str, other: str) -> bool:
-    """Two round keys (layout.round_key) of one round: equal, or equal but for the year one of them
-    leaves out (a sheet named 第一轮 beside 2021年第一轮)."""
-    if key == other:
-        return True
-    return (not _YEAR.match(key) or not _YEAR.match(other)) and _YEAR.sub("", key) == _YEAR.sub("", other)
-
-
 _BOOLEAN_FIELDS = frozenset(f.name for t in contract.TABLES for f in t.fields if f.kind == "bool")
 
 
@@ -220,7 +209,7 @@ class Loader:
         """New round labels that differ from another round's (stored, or in this import) only in how
         they are written (第1轮 / 第一轮, a trailing 巡察): kept as written, so a corrected file would add
         twins of the inspections; the import says so."""
-        from ..layout import round_key
+        from ..layout import round_key, same_round
 
         new = [r for (r,) in self.con.execute(
             "SELECT DISTINCT round FROM stage_inspections EXCEPT SELECT round FROM inspections "
@@ -231,7 +220,7 @@ class Loader:
             "SELECT DISTINCT round FROM inspections WHERE superseded_by IS NULL UNION "
             "SELECT DISTINCT round FROM stage_inspections ORDER BY 1").fetchall()]
         pairs = [(label, other) for label in new for other in known
-                 if other != label and _same_round(round_key(other), round_key(label))
+                 if other != label and same_round(round_key(other), round_key(label))
                  and (other not in new or other < label)]
         if pairs:
             self.warnings.append(messages.round_spelt_otherwise(pairs))
