@@ -108,8 +108,18 @@ def _title(tab) -> str:
 
 
 def _click_bar(tab, index: int = -1) -> None:
+    """Click a bar of the page's first chart once it stands still: a full-page screenshot resizes the
+    page and Plotly lays the chart out again after the script run has ended (a busy machine clicked
+    where a bar had been)."""
     bars = tab.locator(".js-plotly-plot").first.locator(".bars .point path")
-    box = bars.nth(index if index >= 0 else bars.count() + index).bounding_box()
+    box = None
+    for _ in range(50):
+        bar = bars.nth(index if index >= 0 else bars.count() + index)
+        now = bar.bounding_box()
+        if now is not None and now == box:
+            break
+        box = now
+        tab.wait_for_timeout(150)
     tab.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     settle(tab)
 
