@@ -110,8 +110,7 @@ def _title(tab) -> str:
 def _click_bar(tab, index: int = -1) -> None:
     """Click a bar of the page's first chart once it stands still: a full-page screenshot resizes the
     page and Plotly lays the chart out again after the script run has ended (a busy machine clicked
-    where a bar had been). A click that changed nothing (the link is the same) is made once more: on a
-    loaded machine the chart can be drawn before it listens; every caller asserts what the click did."""
+    where a bar had been)."""
     bars = tab.locator(".js-plotly-plot").first.locator(".bars .point path")
     box = None
     for _ in range(50):
@@ -121,15 +120,8 @@ def _click_bar(tab, index: int = -1) -> None:
             break
         box = now
         tab.wait_for_timeout(150)
-    url = tab.url
     tab.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     settle(tab)
-    if tab.url == url:  # the click came before Plotly listened (the fresh-clone run's load): once more
-        tab.wait_for_timeout(1000)
-        bar = bars.nth(index if index >= 0 else bars.count() + index)
-        box = bar.bounding_box()
-        tab.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        settle(tab)
 
 
 def test_the_import_page_hides_the_filters_and_keeps_them_in_the_link(app_url, page):
