@@ -3,7 +3,7 @@ ledgers the tests write), never a committed binary. Each test carries the marker
 (unit, importer, queries, app, system); everything in system/ is also `slow`.
 
 The suite runs on pytest-xdist workers (scripts/test.sh: `-n` workers, `--dist loadgroup`): the
-system tests form one group (the load test one of its own), run one after another on one worker (each drives servers and browsers
+system tests form one group, run one after another on one worker (each drives servers and browsers
 of its own: two at once on a 2-core machine would only wait on each other, and their session
 fixtures, the demo dashboard and the scratch PostgreSQL, start once), while the other workers share
 the rest. Session fixtures are per worker; every test writes only under its own tmp_path."""
@@ -20,7 +20,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = ("unit", "importer", "queries", "app", "system")
-ALONE = "tests/system/test_load.py::"  # scheduled apart from the other system tests (pytest_xdist_make_scheduler)
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -37,19 +36,13 @@ def pytest_xdist_make_scheduler(config, log):
     """With `--dist loadgroup`: every test of tests/system/ in one group, run in turn on one worker
     (see the module's docstring); any other test goes to whichever worker is free. (pytest-xdist's own
     xdist_group mark renames the test's node id, which pytest 9 no longer reads: the grouping is
-    done here, by path, instead.) The load test (ALONE, 100-160 s, its own server and no session
-    fixture of the others) is a group of its own: xdist hands out the groups largest first, so one
-    worker starts the system tests and another the load test, then both take the rest: the system
-    group's worker does not become the last to finish, the others idle, as the system tests grow
-    toward half of the suite (on 2 cores: 694 s of 1,902 s of test time in December 2026)."""
+    done here, by path, instead.)"""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
 
     class SystemTogether(LoadGroupScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            if nodeid.startswith(ALONE):
-                return "system-load"
             return "system" if nodeid.startswith("tests/system/") else super()._split_scope(nodeid)
 
     return SystemTogether(config, log)
