@@ -44,6 +44,13 @@ def _shown(field: str, value: object) -> object:
     return value
 
 
+def _with_inspection(inspections: StagedRows) -> str:
+    """The joins that give rows `l` of an issue list (round, unit_id) their inspection: `n`, staged by
+    this import, else `i`, the stored one (coalesce(n.x, i.x))."""
+    return f"""LEFT JOIN {inspections.table} n ON n.round = l.round AND n.unit_id = l.unit_id
+            LEFT JOIN inspections i ON i.round = l.round AND i.unit_id = l.unit_id AND i.superseded_by IS NULL"""
+
+
 class Loader:
     """The diff and load of `Importer` (a mixin: `self` is the Importer)."""
 
@@ -174,8 +181,7 @@ class Loader:
             ORDER BY 1, 2""").fetchall()
         if rows:
             self.warnings.append(messages.level_replaced(
-                [(r, u, contract.LEVEL_LABELS.get(old, old), contract.LEVEL_LABELS.get(new, new))
-                 for r, u, old, new in rows]))
+                [(r, u, _shown("level", old), _shown("level", new)) for r, u, old, new in rows]))
 
     def _roster_kept_warning(self) -> None:
         """Roster units of the townships a roster file lists that the file leaves out: kept (offices
@@ -261,9 +267,7 @@ class Loader:
         rows = self.con.execute(f"""
             WITH listed AS (SELECT round, unit_id, count(*) AS listed FROM {issues.table} GROUP BY round, unit_id)
             SELECT l.round, coalesce(n.unit_name, i.unit_name), l.listed, coalesce(n.issues_found, i.issues_found)
-            FROM listed l
-            LEFT JOIN {inspections.table} n ON n.round = l.round AND n.unit_id = l.unit_id
-            LEFT JOIN inspections i ON i.round = l.round AND i.unit_id = l.unit_id AND i.superseded_by IS NULL
+            FROM listed l {_with_inspection(inspections)}
             WHERE coalesce(n.issues_found, i.issues_found) IS NOT NULL
               AND coalesce(n.issues_found, i.issues_found) <> l.listed
             ORDER BY 1, 2
@@ -280,9 +284,7 @@ class Loader:
             return
         rows = self.con.execute(f"""
             SELECT l.round, coalesce(n.unit_name, i.unit_name), count(*)
-            FROM {issues.table} l
-            LEFT JOIN {inspections.table} n ON n.round = l.round AND n.unit_id = l.unit_id
-            LEFT JOIN inspections i ON i.round = l.round AND i.unit_id = l.unit_id AND i.superseded_by IS NULL
+            FROM {issues.table} l {_with_inspection(inspections)}
             WHERE regexp_matches(l.description, ?) AND regexp_matches(l.description, ?)
             GROUP BY ALL ORDER BY 1, 2
         """, [_FIRST_ITEM, _SECOND_ITEM]).fetchall()

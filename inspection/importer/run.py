@@ -301,7 +301,6 @@ def _no_progress(stage: str, info: dict) -> None:
 
 
 def _same_rounds(part: dict[str, set[str]], whole: dict[str, set[str]]) -> bool:
-    """Each record of `part` has its round in `whole` too, written the same way or with less of it (第一轮
-    and 2021年第一轮; 2021年第一轮 and 2021年第二轮 are two rounds)."""
-    return all(any(a == b or b.endswith(a) or a.endswith(b) for b in whole[key]) for key, keys in part.items()
-               for a in keys)
+    """Each record of `part` has its round in `whole` too, by the rule the round-spelling warning
+    uses (layout.same_round: 第一轮 and 2021年第一轮; 2021年第一轮 and 2021年第二轮 are two rounds)."""
+    return all(any(layout.same_round(a, b) for b in whole[key]) for key, keys in part.items() for a in keys)
