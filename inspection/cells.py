@@ -796,7 +796,45 @@ def to_status(value: object) -> str:
         states = {contract.STATUSES.get(part) for part in parts}
         if len(states) == 1 and None not in states:
             return states.pop()
+        if stated := _stated_status(str(value)):
+            return stated
         raise
+
+
+# a status said in a sentence (已整改，建立了三会一课台账 / 经核查，该问题已整改到位 / 正在整改，预计6月底完成):
+# the words that say each state; a negated one (尚未完成整改, 未销号) says not started and is read first
+_NOT_STARTED_WORDS = re.compile(r"(?:尚未|暂未|还未|未|没有)(?:完成|整改|启动|开始|销号|落实)")
+_STATE_WORDS = {
+    "long_term": ("长期", "持续", "基本完成", "基本整改", "阶段性", "按序时", "按时序"),
+    "rectified": ("已整改", "已完成", "已销号", "整改完成", "完成整改", "整改到位", "已办结", "整改完毕", "已落实整改",
+                  "已立行立改"),
+    "in_progress": ("整改中", "正在", "推进中", "部分整改"),
+}
+_SENTENCE_PARTS = re.compile(r"[,，、;；/(。\s]")
+
+
+def _stated_status(text: str) -> str | None:
+    """The one state a sentence says (its first phrase a status of the vocabulary, and nothing after it
+    saying another; or the words of one state only), or None."""
+    text = contract.compact_text(hide_personal(text)).lower().replace(")", "")
+    first = next((p for p in (_STATUS_DATE.sub("", p) for p in _SENTENCE_PARTS.split(text)) if p), "")
+    states = {"not_started"} if _NOT_STARTED_WORDS.search(text) else set()
+    rest = _NOT_STARTED_WORDS.sub("", text)
+    states |= {state for state, words in _STATE_WORDS.items() if any(w in rest for w in words)}
+    lead = contract.STATUSES.get(first)
+    if lead and states <= {lead}:
+        return lead
+    return states.pop() if len(states) == 1 and not lead else None
+
+
+def to_status_text(value: object) -> str:
+    """A rectification-progress column (整改进展情况, 整改落实情况) read as the status: the state its text
+    says (to_status, else one stated in the sentence), else the default (整改中) — the column is a
+    narrative of the work, and one that names no state is no refusal."""
+    try:
+        return to_status(value)
+    except CellError:
+        return contract.DEFAULT_STATUS
 
 
 def _is_date(text: str) -> bool:
@@ -919,5 +957,6 @@ CONVERTERS = {kind: _refusing_errors(_without_text_mark(convert) if kind in _MAR
     "level": to_level,
     "mode": to_mode,
     "status": to_status,
+    "status_text": to_status_text,
     "unit_type": to_unit_type,
 }.items()}

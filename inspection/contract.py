@@ -194,7 +194,7 @@ STATUSES = {
     **dict.fromkeys(("未整改", "未完成", "否", "尚未整改", "未启动", "not_started", "尚未完成", "未开始", "尚未启动"),
                     "not_started"),
     **dict.fromkeys(("长期坚持", "长期整改", "持续整改", "持续推进", "基本完成", "阶段性完成", "按序时推进",
-                     "按序时进度推进", "long_term", "long-term", "持续整改中", "基本完成整改", "持续推进中", "基本整改",
+                     "按序时进度推进", "按时序推进", "按时序进度推进", "long_term", "long-term", "持续整改中", "基本完成整改", "持续推进中", "基本整改",
                      "已基本整改", "已基本完成", "基本整改到位"), "long_term"),
     **{mark: "rectified" if ticked else "not_started" for mark, ticked in TICKS.items()},
 }
@@ -237,6 +237,10 @@ NOTE_WHOLE = frozenset({"例"})
 SERIAL_HEADERS = ("序号", "编号", "顺序号")
 # a count in an issue list, whose rows are one issue each: a row that counts several cannot be split into them
 ISSUE_COUNT_HEADERS = ("问题数量", "问题个数", "问题条数", "数量", "个数", "条数")
+# a rectification-progress column: the work told in sentences (已整改，建立了台账 / 正在推进), read as the
+# status when the list has no status column of its own (cells.to_status_text)
+STATUS_TEXT_HEADERS = ("整改进展情况", "整改落实情况", "整改完成情况", "整改进度", "整改进度情况", "整改进展及成效",
+                       "进展情况", "落实情况", "完成进度", "整改落实进展")
 PERSON_HEADERS = ("整改责任人", "责任人", "责任领导", "分管领导", "联系人", "经办人", "填表人")
 # more columns that name people or reach them, beyond the contract's list (DOMAIN.md "What is sensitive":
 # names of disciplined people, petitioners and form fillers, clue details, ID and phone numbers): a header

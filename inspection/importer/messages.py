@@ -260,6 +260,11 @@ def columns_ignored(place: str, columns: list[str]) -> str:
     return f"{place}：未识别的列已忽略：{'、'.join(columns[:10])}"
 
 
+def status_from_progress(place: str, column: str) -> str:
+    return (f"{place}：表中没有“整改状态”列，整改状态按「{column}」列的文字读取（写明已整改、整改中、长期坚持等的行按所写；"
+            "没有写明、或前后说法不一的行按整改中计）。如需准确统计，请加一列“整改状态”")
+
+
 def same_content(name: str, first: str) -> str:
     return f"{name} 与 {first} 内容相同，已只导入一次"
 

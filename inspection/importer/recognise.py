@@ -75,6 +75,7 @@ _MARKER_START = frozenset(m[0] for m in contract.SUMMARY_MARKERS + contract.SUMM
                           + contract.NOTE_STARTS + tuple(contract.SUMMARY_WHOLE)) | frozenset("（")  # （示例）
 _SECTION_START = frozenset("一二三四五六七八九十百(（0123456789０１２３４５６７８９")
 _ISSUE_COUNT_HEADERS = frozenset(contract.normalise_header(h) for h in contract.ISSUE_COUNT_HEADERS)
+_STATUS_TEXT_HEADERS = frozenset(contract.normalise_header(h) for h in contract.STATUS_TEXT_HEADERS)
 IDENTITY_FIELDS = frozenset({"round", "district", "township", "unit_name", "unit_code"})
 # a second column of a figure or a date must agree with the first too: whichever of two disagreeing
 # columns (发现问题数 beside 问题数, an old one hidden beside the new) were taken could be the wrong one
@@ -271,7 +272,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     stated_unit = layout.stated_money_unit(raw.rows[:header_index + 1])
     twins: dict[str, list[Column]] = {}
     ignored, dropped = [], {}
-    issue_count = None
+    issue_count = progress = None
     stale = _hidden_copies(raw, table, headers, applied)
     if stale:
         warnings.append(messages.hidden_copies_ignored(messages.where(file, raw.name),
@@ -289,6 +290,8 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
             issue_count = Column(col, as_written)
         elif name is None:
             ignored.append(as_written)
+            if table is contract.ISSUES and header in _STATUS_TEXT_HEADERS and progress is None:
+                progress = Column(col, as_written)
         elif name in columns:
             warnings.append(messages.duplicate_column(messages.where(file, raw.name), as_written, columns[name].header))
             if name in IDENTITY_FIELDS or table.field(name).kind in _FIGURE_KINDS:
@@ -299,6 +302,11 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
                 kinds[name] = "money_yuan"
             elif name == "start_date":  # a start column may hold the whole range (2022年3月1日至4月4日)
                 kinds[name] = "range"
+    if progress is not None and "status" not in columns:  # the progress told in sentences, as the status
+        ignored.remove(progress.header)
+        columns["status"] = Column(progress.index, _shown_header(raw, progress.index, progress.header))
+        kinds["status"] = "status_text"
+        warnings.append(messages.status_from_progress(messages.where(file, raw.name), progress.header))
     sheet_label = raw.name or None
     optional = set()
     if table is contract.INSPECTIONS:
