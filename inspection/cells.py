@@ -302,9 +302,42 @@ def _tick_refused(mark: str, what: str, hint: str) -> CellError:
 PERCENT_HINT = "这一列应填个数或人数：请把单元格格式改为“常规”或“数值”，填写实际数量后再导入"
 
 
+_EXCEL_LEAP_DAY = dt.date(1900, 2, 28)  # serial 59 and Excel's 29 February 1900 (60) both read as this day
+DATE_FORMAT_HINT = "这一列应填数字：请把单元格格式改为“常规”或“数值”，再导入"
+
+
+def date_as_number(value: object, date1904: bool = False, opendocument: bool = False) -> object:
+    """A figure in a cell formatted as a date, a time or a duration (a column formatted as the date
+    column beside it, 1900年1月2日 shown for 2): the number the cell holds, as Excel counts its days
+    (from 1900 with its leap day 29 February 1900, or from 1904), LibreOffice from 1899-12-30. A real
+    date (from 1990) is left as it is, for the converter to refuse."""
+    if isinstance(value, dt.timedelta):
+        return round(value.total_seconds() / 86400, 9)
+    if isinstance(value, dt.time):
+        return round((value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400, 9)
+    if not isinstance(value, dt.date):
+        return value
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if day >= MIN_DATE:
+        return value
+    if date1904:
+        serial = (day - dt.date(1904, 1, 1)).days
+    elif opendocument or day > _EXCEL_LEAP_DAY:
+        serial = (day - EXCEL_EPOCH).days
+    elif day == _EXCEL_LEAP_DAY:
+        raise CellError("单元格设成了日期格式，读出的是日期 1900-02-28，原来的数字是 59 还是 60 无法确定", DATE_FORMAT_HINT)
+    else:
+        serial = (day - dt.date(1899, 12, 31)).days
+    if isinstance(value, dt.datetime) and value.time() != dt.time():
+        return serial + date_as_number(value.time())
+    return serial
+
+
 def to_count(value: object) -> int | None:
     if is_blank(value) or _not_reported(value):
         return None
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        raise CellError(f"是日期或时间（{_as_text(value)}），不是数量", DATE_FORMAT_HINT)
     if _is_none(value):
         return 0
     if isinstance(value, bool):
@@ -355,6 +388,8 @@ def to_money_yuan(value: object) -> float | None:
 def to_money(value: object) -> float | None:
     if is_blank(value) or _not_reported(value):
         return None
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        raise CellError(f"是日期或时间（{_as_text(value)}），不是金额", DATE_FORMAT_HINT)
     if _is_none(value):
         return 0.0
     if isinstance(value, bool):

@@ -53,6 +53,8 @@ class RawSheet:
     # the workbook counts its serial dates from 1904 (Excel for Mac's old default): a date written as a
     # plain number (no date format, so the reader left it a number) is 1,462 days later than from 1900
     date1904: bool = False
+    # an OpenDocument workbook: its day 0 is 1899-12-30 throughout (no 1900 leap day, as Excel has)
+    opendocument: bool = False
     # a CSV separated by ";" (Excel where the region's list separator is ";", as in Europe): its numbers
     # may carry a decimal comma (1,5) or a dot between thousands (1.500)
     semicolons: bool = False
@@ -471,12 +473,14 @@ def _column_number(letters: bytes) -> int:
 def _scan_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int,
                      errors: dict[tuple[int, int], str] | None = None,
                      uncalculated: re.Pattern = _UNCALCULATED_CELL,
-                     hidden_rows: set[int] | None = None) -> tuple[int, int, int]:
+                     hidden_rows: set[int] | None = None,
+                     typed_dates: dict[tuple[int, int], object] | None = None) -> tuple[int, int, int]:
     """Decompress one member without keeping it: (bytes, max row, max column) of the cells that hold
     something; the error cells (t="e") of a worksheet go into `errors` as {(row, column): "#REF!"}
     (0-based), since the Excel reader reads them as blanks; so do the formulas without a calculated
     value (`uncalculated`: those with none, or every formula of a workbook never calculated). The
-    rows a worksheet hides (0-based) go into `hidden_rows`.
+    rows a worksheet hides (0-based) go into `hidden_rows`, its ISO 8601 date cells (t="d") into
+    `typed_dates` as dates (`_typed_date`).
 
     The sizes are counted, not taken from the zip directory (which a zip bomb can fake); a member
     larger than its directory entry fails its CRC check and is refused as damaged. The bounding
@@ -505,11 +509,37 @@ def _scan_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: in
                     errors[(int(row) - 1, _column_number(letters_) - 1)] = value.decode("utf-8", "replace").strip()
             if hidden_rows is not None and b'hidden="' in text:
                 hidden_rows.update(int(row) - 1 for row in _HIDDEN_ROW.findall(text))
+            if typed_dates is not None and b't="d"' in text:
+                for letters_, row, value in _DATE_CELL.findall(text):
+                    if (day := _typed_date(value)) is not None:
+                        typed_dates[(int(row) - 1, _column_number(letters_) - 1)] = day
             if errors is not None and (b"f>" in text or b"f/>" in text):
                 for letters_, row in uncalculated.findall(text):
                     errors[(int(row) - 1, _column_number(letters_) - 1)] = cells.UNCALCULATED
             tail = text[-_TAIL:]
     return total, max_row, max_col
+
+
+# A date cell as export libraries write it (SheetJS with cellDates, some Java and .NET writers): t="d"
+# and an ISO 8601 value, which the Excel reader gives as its text when it holds a time or a zone
+_DATE_CELL = re.compile(rb"<(?:\w+:)?c\b(?=[^>]*\bt=\"d\")[^>]*?\br=\"([A-Z]{1,4})([0-9]+)\"[^>]*>\s*"
+                        rb"(?:<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*)?<(?:\w+:)?v>([^<]*)</")
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def _typed_date(value: bytes) -> dt.date | dt.datetime | None:
+    """The value of a t="d" cell: a date, or a date and time when it holds one. A moment with a zone
+    is a date at midnight UTC (2021-03-15T00:00:00Z: a date the program kept in UTC), else the moment
+    in Beijing's time (2021-03-14T16:00:00.000Z: a program's midnight in Beijing written as UTC is
+    the office's 15 March, not the day before)."""
+    try:
+        moment = dt.datetime.fromisoformat(value.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if moment.tzinfo is not None:
+        utc = moment.astimezone(dt.UTC)
+        moment = (utc if utc.time() == dt.time() else moment.astimezone(BEIJING)).replace(tzinfo=None)
+    return moment.date() if moment.time() == dt.time() else moment
 
 
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
@@ -608,10 +638,11 @@ def _tab_names(archive: zipfile.ZipFile) -> dict[str, str]:
     return names
 
 
-def _check_xlsx_size(data: bytes, limits: Limits, hidden_rows: dict[str, set[int]] | None = None
+def _check_xlsx_size(data: bytes, limits: Limits, hidden_rows: dict[str, set[int]] | None = None,
+                     typed_dates: dict[str, dict[tuple[int, int], object]] | None = None
                      ) -> dict[str, dict[tuple[int, int], str]]:
     """Refuse zip bombs and oversized sheets before the workbook is parsed; returns the error cells
-    of each worksheet by its tab name (and its hidden rows into `hidden_rows`).
+    of each worksheet by its tab name (its hidden rows into `hidden_rows`, its t="d" dates into `typed_dates`).
 
     Every member is decompressed once as a stream (nothing kept) to count its real size, and each
     worksheet's cell references give its bounding box: the Excel reader allocates rows x columns
@@ -634,10 +665,13 @@ def _check_xlsx_size(data: bytes, limits: Limits, hidden_rows: dict[str, set[int
                 sheet = tabs.get(info.filename) or Path(info.filename).stem
                 found: dict[tuple[int, int], str] = {}
                 rows_hidden: set[int] = set()
+                dates: dict[tuple[int, int], object] = {}
                 size, rows, cols = _scan_zip_member(archive, info, limits.max_uncompressed - total, found,
-                                                    uncalculated, rows_hidden)
+                                                    uncalculated, rows_hidden, dates)
                 if rows_hidden and hidden_rows is not None:
                     hidden_rows[sheet] = rows_hidden
+                if dates and typed_dates is not None:
+                    typed_dates[sheet] = dates
                 total += size
                 if total > limits.max_uncompressed:
                     break
@@ -776,11 +810,12 @@ def _ods_merged(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int,
     return merged
 
 
-def _error_cells(data: bytes, kind: str, limits: Limits, hidden_rows: dict[str, set[int]] | None = None
+def _error_cells(data: bytes, kind: str, limits: Limits, hidden_rows: dict[str, set[int]] | None = None,
+                 typed_dates: dict[str, dict[tuple[int, int], object]] | None = None
                  ) -> tuple[dict[str, dict[tuple[int, int], str]], bool, dict[str, set[tuple[int, int]]]]:
     """The zip checks (all zip kinds), the error cells of a workbook by sheet name, whether it
     counts its dates from 1904 (.xlsx and .xls), and the formula cells of an .xls whose result is empty."""
-    errors = _check_xlsx_size(data, limits, hidden_rows)
+    errors = _check_xlsx_size(data, limits, hidden_rows, typed_dates)
     try:
         if kind == "xls":
             return _xls_errors(data)
@@ -819,7 +854,8 @@ def _reraise_interrupts(exc: BaseException) -> None:
 
 def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet]:
     hidden_rows: dict[str, set[int]] = {}
-    errors, date1904, formula_blanks = _error_cells(data, kind, limits, hidden_rows)
+    typed_dates: dict[str, dict[tuple[int, int], object]] = {}
+    errors, date1904, formula_blanks = _error_cells(data, kind, limits, hidden_rows, typed_dates)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
@@ -856,10 +892,13 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
             raise ReadError(f"工作表「{name}」已损坏，无法读取") from None
         if errors.get(name):
             _set_errors(rows, errors[name], limits)
+        for (row, col), day in typed_dates.get(name, {}).items():
+            if row < len(rows) and col < len(rows[row]) and isinstance(rows[row][col], str):
+                rows[row][col] = day  # the Excel reader gave a date cell's ISO text
         sheets.append(RawSheet(name, rows, name in hidden, tuple(ranges or ()), date1904,
                                formula_blanks=frozenset(formula_blanks.get(name, ())),
                                hidden_columns=frozenset(hidden_columns.get(name, ())),
-                               hidden_rows=frozenset(hidden_rows.get(name, ()))))
+                               hidden_rows=frozenset(hidden_rows.get(name, ())), opendocument=kind == "ods"))
     return sheets
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections import defaultdict
 
@@ -227,12 +228,20 @@ def _one_issue(file: str, sheet: str | None, row_number: int, row: list[object],
 
 
 def _dated(raw: readers.RawSheet, kind: str, convert):
-    """`convert`, reading a serial date (a five-digit number) of a 1904 workbook from 1904."""
-    if not raw.date1904 or kind not in ("date", "range", "due"):
+    """`convert`, reading a serial date (a five-digit number) of a 1904 workbook from 1904, a date in a
+    cell formatted as a duration ([h]:mm:ss: the reader gives the days it holds) as that serial, and a
+    count or amount in a cell formatted as a date as the number it holds (`cells.date_as_number`)."""
+    if kind in ("count", "money", "money_yuan"):
+        def figure(value: object):
+            return convert(cells.date_as_number(value, raw.date1904, raw.opendocument))
+        return figure
+    if kind not in ("date", "range", "due"):
         return convert
 
     def converter(value: object):
-        if type(value) in (int, float) and 10_000 <= value < 100_000:
+        if isinstance(value, dt.timedelta):
+            value = cells.date_as_number(value)
+        if raw.date1904 and type(value) in (int, float) and 10_000 <= value < 100_000:
             value += cells.EXCEL_1904_OFFSET
         return convert(value)
     return converter

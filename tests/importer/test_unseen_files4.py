@@ -1,0 +1,160 @@
+"""Files as office software, export libraries and web systems write them, in shapes the other galleries
+(test_unseen_files, 2 and 3) do not hold (a fourth round, the file and workbook side): each imports with the
+figures a clerk computes by hand, or is refused naming the real reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+import pytest
+from support.ledgers import (
+    INSPECTION_HEADER,
+    INSPECTION_ROWS,
+    fresh_store,
+    ods_package,
+    roster_csv,
+    rows_of,
+    run,
+    table,
+)
+
+from inspection.importer import InputFile
+
+con = pytest.fixture(fresh_store)
+
+PLAIN = [("张家村", 2, 1, dt.date(2021, 3, 15)), ("王庄村", 1, 0, dt.date(2021, 3, 15))]
+
+
+def _figures(con) -> list[tuple]:
+    return [(r["unit_name"], r["issues_found"], r["clues"], r["start_date"]) for r in rows_of(
+        con, "SELECT unit_name, issues_found, clues, start_date FROM inspections WHERE superseded_by IS NULL "
+             "ORDER BY unit_name")]
+
+
+def _book(rows, formats: dict[int, str] | None = None) -> bytes:
+    """An .xlsx of one sheet "巡察" written by openpyxl with ISO dates (t="d" cells); `formats`: a number
+    format for the cells of some columns (0-based) below the header."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.iso_dates = True
+    sheet = book.active
+    sheet.title = "巡察"
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            cell = sheet.cell(r, c + 1, value)
+            if r > 1 and c in (formats or {}):
+                cell.number_format = formats[c]
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _patched(data: bytes, part: str, old: str, new: str) -> bytes:
+    """`data` with `old` (a regular expression) replaced by `new` in one part of the package."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            text = source.read(name)
+            if name == part:
+                text = re.sub(old, new, text.decode("utf-8")).encode("utf-8")
+            target.writestr(name, text)
+    return out.getvalue()
+
+
+def _rows(**columns) -> list[list[object]]:
+    rows = [list(r) for r in INSPECTION_ROWS]
+    for header, values in columns.items():
+        for row, value in zip(rows, values, strict=True):
+            row[INSPECTION_HEADER.index(header)] = value
+    return table(INSPECTION_HEADER, rows)
+
+
+def _ods(rows) -> bytes:
+    """An .ods of one sheet as LibreOffice writes it: dates as date-typed cells, numbers as floats."""
+    def cell(value):
+        if value is None:
+            return "<table:table-cell/>"
+        if isinstance(value, dt.date):
+            return (f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
+                    f"<text:p>{value.isoformat()}</text:p></table:table-cell>")
+        if isinstance(value, int | float):
+            return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+    body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+    return ods_package(
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+        f'<office:spreadsheet><table:table table:name="巡察">{body}</table:table></office:spreadsheet>'
+        "</office:body></office:document-content>")
+
+
+# ---------------------------------------------------------------- date cells export libraries write
+
+@pytest.mark.parametrize(("written", "end"), [
+    ("2021-03-15T00:00:00Z", "2021-05-20T00:00:00Z"),  # a date kept in UTC
+    ("2021-03-14T16:00:00.000Z", "2021-05-19T16:00:00.000Z"),  # SheetJS: midnight in Beijing, written as UTC
+    ("2021-03-15T00:00:00+08:00", "2021-05-20"),
+    ("2021-03-15T09:30:00", "2021-05-20T17:00:00"),
+])
+def test_a_date_cell_an_export_library_writes_in_iso_form_is_that_day_in_beijing(con, written, end):
+    data = _book(_rows(开始日期=[dt.datetime(2021, 3, 15)] * 2, 结束日期=[dt.datetime(2021, 5, 20)] * 2))
+    data = _patched(data, "xl/worksheets/sheet1.xml", r"2021-03-15T00:00:00", written)
+    data = _patched(data, "xl/worksheets/sheet1.xml", r"2021-05-20T00:00:00", end)
+    result = run(con, roster_csv(), InputFile("导出.xlsx", data))
+    assert result.status == "imported", result.problems
+    assert _figures(con) == PLAIN
+    assert {r["end_date"] for r in rows_of(con, "SELECT end_date FROM inspections")} == {dt.date(2021, 5, 20)}
+
+
+def test_the_same_iso_text_in_a_text_cell_is_still_refused_for_its_zone(con):
+    result = run(con, roster_csv(), InputFile("导出.xlsx", _book(_rows(开始日期=["2021-03-14T16:00:00.000Z"] * 2))))
+    assert result.status == "rejected"
+    assert {p.column for p in result.problems} == {"开始日期"}
+
+
+# ---------------------------------------------------------------- figures in cells formatted as dates
+
+@pytest.mark.parametrize("format_id", ["14", "31", "57", "20", "46"])
+def test_a_count_in_a_cell_formatted_as_a_date_or_time_is_the_number_it_holds(con, format_id):
+    """Excel in the Chinese locale writes its built-in date formats (31: yyyy"年"m"月"d"日", 57: yyyy"年"m"月")
+    by number only; a count column formatted like the date column beside it shows 1900年1月2日 for 2."""
+    data = _book(_rows(发现问题数=[2, 100], 移交问题线索数=[1, 0]), {9: "0.000", 10: "0.000"})
+    data = _patched(data, "xl/styles.xml", r"<numFmts\b.*?</numFmts>", "")  # the format by its number alone
+    data = _patched(data, "xl/styles.xml", r'numFmtId="164"', f'numFmtId="{format_id}"')
+    result = run(con, roster_csv(), InputFile("台账.xlsx", data))
+    assert result.status == "imported", result.problems
+    assert [f[:3] for f in _figures(con)] == [("张家村", 2, 1), ("王庄村", 100, 0)]
+
+
+def test_a_count_formatted_as_a_date_in_a_1904_workbook_or_an_ods_is_the_number_it_holds(con):
+    data = _book(_rows(发现问题数=[2, 100]), {9: "yyyy-mm-dd"})
+    data = _patched(data, "xl/workbook.xml", r"<workbookPr\b", '<workbookPr date1904="1"')
+    assert run(con, roster_csv(), InputFile("台账.xlsx", data)).status == "imported"
+    assert [f[:2] for f in _figures(con)] == [("张家村", 2), ("王庄村", 100)]
+    # LibreOffice counts its days from 1899-12-30 throughout: 2 formatted as a date is 1900-01-01 there
+    ods = run(con, InputFile("台账.ods", _ods(_rows(发现问题数=[dt.date(1900, 1, 1), dt.date(1900, 4, 9)],
+                                                  轮次=["2021年第二轮"] * 2))))
+    assert ods.status == "imported", ods.problems
+    assert [r["issues_found"] for r in rows_of(con, "SELECT issues_found FROM inspections WHERE round = '2021年第二轮' "
+                                                   "ORDER BY unit_name")] == [2, 100]
+
+
+def test_a_real_date_or_the_ambiguous_leap_day_in_a_count_is_refused_naming_the_date_format(con):
+    data = _book(_rows(发现问题数=[dt.datetime(2021, 3, 15), 59]), {9: "yyyy-mm-dd"})
+    result = run(con, roster_csv(), InputFile("台账.xlsx", data))
+    assert result.status == "rejected"
+    assert [(p.row, p.column) for p in result.problems] == [(2, "发现问题数"), (3, "发现问题数")]
+    assert "不是数量" in result.problems[0].reason and "59 还是 60" in result.problems[1].reason
+    assert all("常规" in p.suggestion for p in result.problems)
+
+
+def test_a_date_in_a_cell_formatted_as_a_duration_is_that_date(con):
+    data = _book(_rows(开始日期=[44270, 44270]), {4: "[h]:mm:ss"})
+    assert run(con, roster_csv(), InputFile("台账.xlsx", data)).status == "imported"
+    assert _figures(con) == PLAIN
