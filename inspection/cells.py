@@ -347,6 +347,8 @@ def to_count(value: object) -> int | None:
             return None
         if value < 0:
             raise CellError("数量不能为负数")
+        if not float(value).is_integer() and _excel_integral(value):  # =0.1*30 is 2.9999999999999996 in the file
+            value = round(value)
         if not float(value).is_integer():
             if 0 < value < 1:  # a percentage cell shows 0.5 as 50%
                 raise CellError(f"数量应为整数，不能有小数（{value:g} 在百分比格式的单元格中显示为 {value * 100:g}%）",
@@ -362,12 +364,20 @@ def to_count(value: object) -> int | None:
     if _NEGATIVE.match(text):
         raise CellError("数量不能为负数")
     if _DECIMAL.match(text):
+        if _excel_integral(float(text)):  # a formula's result written out in full (2.9999999999999996)
+            return _count_in_range(round(float(text)))
         raise CellError("数量应为整数，不能有小数")
     if mark := _tick(value):
         raise _tick_refused(mark, "数量", "请填写数字（没有时填 0，未统计的留空）")
     if text.endswith("%") and _DECIMAL.match(text[:-1]):
         raise CellError("数量不能是百分比", PERCENT_HINT)
     raise CellError("应为数字（非负整数），不能填文字")
+
+
+def _excel_integral(value: float) -> bool:
+    """A whole number as Excel shows it: to its 15 significant digits (a formula's result 2.9999999999999996,
+    what =0.1*30 or a sum of shares leaves in the file, is 3 on the screen and in a CSV Excel saves)."""
+    return float(f"{value:.15g}").is_integer()
 
 
 def _count_in_range(count: int) -> int:
@@ -429,6 +439,16 @@ def to_money(value: object) -> float | None:
     raise CellError("应为金额数字（万元），不能填文字")
 
 
+class MonthAlone(dt.date):
+    """A date written as its month alone (2022年3月, 2022.3): its first day, as the contract reads it. An
+    inspection's end so written in the month it started (进驻 2022-03-15, 撤离 2022年3月) means the end of
+    that month (the importer's row path moves it there; the vectorised CSV path hands such a file over)."""
+
+
+def month_end(day: dt.date) -> dt.date:
+    return _month_end(day.year, day.month)
+
+
 def _checked(day: dt.date) -> dt.date:
     if not MIN_DATE <= day <= MAX_DATE:
         raise CellError(f"日期 {day.isoformat()} 超出合理范围（{MIN_DATE.year}-{MAX_DATE.year} 年）")
@@ -465,6 +485,38 @@ NO_YEAR = ("日期没有年份，只有月和日（Excel 中显示为“3月15�
 _YEAR_LAST = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}(?:$|[ T]\d)")
 YEAR_LAST = ("日期的年份写在最后（如 3/15/2021 或 15/03/2021，英文等区域设置的格式），月和日的先后无法确定",
              "请写成 2021-03-15 或 2021年3月15日（年、月、日的顺序），或在 Excel 中把这一列设为中文日期格式后再导入")
+
+
+# a date as a program prints it in its export: Java's Date.toString (Tue Mar 01 00:00:00 CST 2022) and
+# JavaScript's (Tue Mar 01 2022 00:00:00 GMT+0800 (中国标准时间)). Both print the day of the zone they
+# name: China's (CST from a server set to Asia/Shanghai, GMT+0800) is the day as written; another zone's
+# day may be another here, so it is refused like an ISO date with an offset
+_PROGRAM_DATE = re.compile(
+    r"^(?P<weekday>mon|tue|wed|thu|fri|sat|sun)\s*(?P<month>[a-z]{3})\s*(?P<day>\d{1,2})\s*"
+    r"(?:(?P<year>\d{4})\s*)?\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\s*(?P<zone>[a-z]{2,5}|(?:gmt|utc)[+-]\d{2}:?\d{2})"
+    r"(?:\s*(?P<year_last>\d{4}))?(?:\s*\((?P<zone_name>[^()]*)\))?$", re.I)
+_MONTH_NAMES = {m: k for k, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                            "nov", "dec"), start=1)}
+_CHINA_ZONES = {"cst", "gmt+0800", "gmt+08:00", "utc+0800", "utc+08:00"}
+
+
+def _program_date(match: re.Match) -> dt.date:
+    """The day a Java or JavaScript date printout names, in China's zone; else refused naming the zone."""
+    year = match["year"] or match["year_last"]
+    if year is None or (match["year"] and match["year_last"]) or match["month"].lower() not in _MONTH_NAMES:
+        raise CellError("无法识别的日期格式", "请写成 2020-03-15、2020/3/15 或 2020年3月15日")
+    zone = match["zone"].lower()
+    if zone not in _CHINA_ZONES:
+        raise CellError(f"日期时间带有其他时区（{match['zone']}），换算到北京时间可能是另一天",
+                        "请在导出系统中按北京时间导出，或写成 2020-03-15")
+    try:
+        day = _checked(dt.date(int(year), _MONTH_NAMES[match["month"].lower()], int(match["day"])))
+    except ValueError:
+        raise CellError("不是有效日期（月份或日期超出范围）") from None
+    if ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()] != match["weekday"].lower():
+        raise CellError(f"日期与星期不符：{day.isoformat()} 不是 {match['weekday']}，无法判断哪个写错了",
+                        "请核对日期，改正后再导入")
+    return day
 
 
 # the words a clerk writes around a date saying what happened on it: none changes the day
@@ -509,9 +561,11 @@ def to_date(value: object) -> dt.date | None:
             year, month = int(match.group(1)), int(match.group(2))
             day = int(match.group(3)) if parts == 3 else 1
             try:
-                return _checked(dt.date(year, month, day))
+                return _checked((dt.date if parts == 3 else MonthAlone)(year, month, day))
             except ValueError:
                 raise CellError("不是有效日期（月份或日期超出范围）") from None
+    if program := _PROGRAM_DATE.match(text):
+        return _program_date(program)
     if _MONTH_DAY.fullmatch(text):
         raise CellError(*NO_YEAR)
     if _YEAR_LAST.match(text):

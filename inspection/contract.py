@@ -246,7 +246,9 @@ PERSON_HEADERS = ("整改责任人", "责任人", "责任领导", "分管领导"
 # names of disciplined people, petitioners and form fillers, clue details, ID and phone numbers): a header
 # holding one of these words is dropped like a person column, unless it counts them (被处分人数, 线索条数)
 PERSON_WORDS = ("姓名", "被处分人", "处分对象", "当事人", "被反映人", "反映人", "举报人", "信访人", "反映对象",
-                "涉及人员", "涉案人员", "村支书", "书记", "主任", "组长", "带队")
+                "涉及人员", "涉案人员", "村支书", "书记", "主任", "组长", "带队",
+                # the people a case was settled on (组织处理对象, 问责对象): names, not the 组织处理 figure
+                "处理对象", "问责对象", "追责对象", "被问责人", "被处理人", "处理人员", "问责人员")
 CONTACT_WORDS = ("身份证", "电话", "手机", "联系方式")
 CLUE_WORDS = ("线索内容", "线索详情", "线索具体", "具体线索", "线索摘要", "线索描述", "反映内容", "反映问题内容",
               "举报内容", "信访内容")

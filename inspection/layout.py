@@ -508,6 +508,11 @@ def round_key(label: str) -> str:
     # the year in Chinese numerals (二〇二一年), 年度 for 年, the year without 年 or the round without 第
     # (2021第一轮, 2021年一轮)
     text = re.sub(r"[〇○零一二三四五六七八九]{4}(?=年)", lambda m: "".join(_YEAR_DIGITS[c] for c in m[0]), text)
+    # the year after the round in brackets (第1轮（2023）), or with two digits (23年1轮); 第 before a term
+    # (第十四届区委第三轮 = 十四届区委第三轮)
+    text = re.sub(r"^(第?[〇零一二两三四五六七八九十百\d]+[轮批])\((\d{4})年?度?\)$", r"\2年\1", text)
+    text = re.sub(r"^(\d{2})年(?=第?[〇零一二两三四五六七八九十百\d]+[轮批])", r"20\1年", text)
+    text = re.sub(r"^第(?=[一二三四五六七八九十百\d]+届)", "", text)
     text = re.sub(r"^(\d{4})年度", r"\1年", text)
     text = re.sub(r"^(\d{4})(?=第)", r"\1年", text)
     text = re.sub(r"^(\d{4})年(?=[〇零一二两三四五六七八九十百\d]+[轮批])", r"\1年第", text)

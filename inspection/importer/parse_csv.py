@@ -133,7 +133,8 @@ class CsvPath:
                     value, reason, hint = None, exc.reason, exc.suggestion
                     if exc.unknown:
                         unknown[(name, cell)] = mappings.unknown_value(table.name, name, exc)
-                if isinstance(value, (cells.DueText, cells.DateRange)):
+                if isinstance(value, (cells.DueText, cells.DateRange)) or (
+                        name == "end_date" and isinstance(value, cells.MonthAlone)):
                     return None  # a value that needs its row or inspection: the row-by-row path
                 errors |= reason is not None
                 blanks |= value is None and reason is None

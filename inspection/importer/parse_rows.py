@@ -113,7 +113,7 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
             values["round"] = found.round_from_sheet
         if found.issue_count is not None:
             _one_issue(file, sheet_label, row_number, row, found.issue_count, problems)
-        if period or "start_date" in values:
+        if period or "start_date" in values or "end_date" in values:
             _split_range(values)
         if found.level_from_team and values.get("team") is not None:
             try:
@@ -310,3 +310,7 @@ def _split_range(values: dict) -> None:
         values["start_date"] = period
     if had_period:  # read: a blank one is a blank start_date
         values.setdefault("start_date", None)
+    start, end = values.get("start_date"), values.get("end_date")
+    if isinstance(end, cells.MonthAlone) and start is not None and end < start \
+            and (end.year, end.month) == (start.year, start.month):
+        values["end_date"] = cells.month_end(end)  # 撤离 2022年3月 after 进驻 2022-03-15: by the end of March

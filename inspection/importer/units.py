@@ -206,15 +206,25 @@ def _suffixed(place: str, suffixes: tuple[str, ...]) -> list[str]:
     return [place + suffix for suffix in suffixes]
 
 
+_PLACE_MARKS = "-－—–/／\\·・•、|_ "
+
+
 def _without_place(key: tuple[str, str, str]) -> tuple[str, str, str] | None:
     """(district, township, name) with the name's own district and township written before it
     dropped (东城区城关镇张家村, 城关镇张家村, 东城区张家村), or None."""
     district, township, name = key
     if not name:
         return None
-    for prefix in (district + township, township, district):
-        if prefix and name.startswith(prefix) and len(name) > len(prefix):
-            return district, township, name[len(prefix):]
+    # the places may be set off by a mark (城关镇-张家村, 东城区/城关镇/张家村, 城关镇·张家村, 城关镇、张家村)
+    for places in ((district, township), (township,), (district,)):
+        rest = name
+        for place in places:
+            if not place or not rest.startswith(place):
+                break
+            rest = rest[len(place):].lstrip(_PLACE_MARKS)
+        else:
+            if rest:
+                return district, township, rest
     for place in (district + township, township, district):  # 张家村（城关镇）: the place in brackets after it
         if place and name.endswith(f"({place})") and len(name) > len(place) + 2:
             return district, township, name[: -len(place) - 2]
