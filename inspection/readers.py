@@ -455,8 +455,12 @@ EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".xltx", ".xltm")  # .xltx
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
 EXTENSIONS = EXCEL_EXTENSIONS + TEXT_EXTENSIONS  # what the readers take (the upload box takes the same)
 UNSUPPORTED = "不支持的文件类型{}：请上传 " + "、".join(EXTENSIONS) + " 文件"
+# the ledgers zipped to send them by mail: the upload box takes these so that the reader says to unzip
+# them (the box's own refusal is in English and says only that the type is not allowed)
+ARCHIVE_EXTENSIONS = (".zip", ".rar", ".7z")
 # the upload box takes these too, so that a clerk learns from the reader how to save them
-UPLOAD_EXTENSIONS = EXTENSIONS + (".xlsb", ".et", ".ett", ".xml")  # .xml: an Excel 2003 XML table
+UPLOAD_EXTENSIONS = EXTENSIONS + (".xlsb", ".et", ".ett", ".xml") + ARCHIVE_EXTENSIONS  # .xml: an Excel 2003 XML table
+UNZIP_FIRST = "文件内容是压缩包（zip、rar、7z 等），不是台账表格：请先解压，再上传其中的 Excel 工作簿或 CSV 文件"
 _KINDS = {"xlsx": "Excel 工作簿（.xlsx）", "xls": "Excel 97-2003 工作簿（.xls）", "ods": "OpenDocument 表格（.ods）",
           "xlsb": "Excel 二进制工作簿（.xlsb）", "docx": "Word 文档", "doc": "Word 文档", "pptx": "PowerPoint 演示文稿",
           "pdf": "PDF 文档", "html": "网页（HTML 表格）", "xml2003": "Excel 2003 XML 表格", "image": "图片",
@@ -1293,6 +1297,31 @@ def _looks_like_csv(data: bytes) -> bool:
     return bool(lines) and all(b"," in line or b"\t" in line for line in lines[:2])
 
 
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """A zip member's name: Windows' "send to compressed folder" and WinRAR write GBK names without the
+    UTF-8 flag, which zipfile decodes as code page 437."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _archive_members(data: bytes) -> str:
+    """The files a zip holds, named for the clerk (the first few); "" for another archive or a damaged zip."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = [posixpath.basename(_member_name(i)) for i in archive.infolist() if not i.is_dir()]
+    except Exception:
+        return ""
+    names = [n for n in names if n and not n.startswith(("~$", "._", ".DS_Store"))]
+    if not names:
+        return ""
+    more = f" 等 {len(names)} 个文件" if len(names) > 5 else ""
+    return f"（压缩包内有：{'、'.join(names[:5])}{more}）"
+
+
 def read_file(name: str, data: bytes, limits: Limits | None = None) -> list[RawSheet]:
     """The sheets of a file, or a ReadError saying in one sentence why not (never another exception:
     a file no check foresaw is refused as unreadable)."""
@@ -1313,6 +1342,11 @@ def _read_file(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
     if not data:
         raise ReadError("文件为空")
     ext = Path(name).suffix.lower()
+    if name.lower().endswith(":zone.identifier"):
+        # what Windows keeps beside a downloaded file (where it came from), copied out as a file of its own
+        raise ReadError("这是 Windows 记录文件下载来源的附属文件（Zone.Identifier），不是台账：不必上传，只选台账文件本身即可")
+    if ext in ARCHIVE_EXTENSIONS and sniff(data) in ("archive", "zip"):
+        raise ReadError(UNZIP_FIRST + _archive_members(data))
     if ext in (".et", ".ett"):
         # WPS writes its own format under .et, but also a workbook Excel's format (a compatible save, or
         # a file renamed): read by its content when the Excel reader can, else say how to save it
@@ -1349,7 +1383,7 @@ def _read_file(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
         if kind in ("xlsb", "html", "xml2003"):
             raise ReadError(f"文件内容是{what}，不能直接导入：{SAVE_AS_XLSX}")
         if kind == "archive":
-            raise ReadError("文件内容是压缩包（zip、rar、7z 等），不是台账表格：请先解压，再上传其中的 Excel 工作簿或 CSV 文件")
+            raise ReadError(UNZIP_FIRST + _archive_members(data))
         raise ReadError(f"文件内容是{what}，不是台账表格：请上传 Excel 工作簿或 CSV 文件")
     if ext in EXCEL_EXTENSIONS:
         if kind == "text" and _looks_like_csv(data):

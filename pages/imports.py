@@ -119,7 +119,7 @@ def uploader_css(lang: str) -> str:
     the widget's own, not a parameter). The size is the server's setting, the types the readers'."""
     if lang != "zh":
         return ""
-    types = "、".join(e.lstrip(".").upper() for e in readers.UPLOAD_EXTENSIONS)
+    types = "、".join(e.lstrip(".").upper() for e in readers.UPLOAD_EXTENSIONS if e not in readers.ARCHIVE_EXTENSIONS)
     limit = f"每个文件不超过 {st.get_option('server.maxUploadSize')}MB · {types}"
     drop = '[data-testid="stFileUploaderDropzone"]'
     return f"""<style>

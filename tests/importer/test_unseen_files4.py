@@ -158,3 +158,48 @@ def test_a_date_in_a_cell_formatted_as_a_duration_is_that_date(con):
     data = _book(_rows(开始日期=[44270, 44270]), {4: "[h]:mm:ss"})
     assert run(con, roster_csv(), InputFile("台账.xlsx", data)).status == "imported"
     assert _figures(con) == PLAIN
+
+
+# ---------------------------------------------------------------- what is not a ledger
+
+def _zip(members: dict[str, bytes], utf8_names: bool = True) -> bytes:
+    """A zip of `members`; without `utf8_names`, their names in GBK bytes without the UTF-8 flag (written
+    under ASCII stand-ins of the same length, replaced in the local headers and the directory)."""
+    out, stand_ins = io.BytesIO(), {}
+    with zipfile.ZipFile(out, "w") as archive:
+        for number, (name, data) in enumerate(members.items()):
+            if not utf8_names:
+                raw = name.encode("gbk")
+                stand_ins[raw] = name = f"{number}".rjust(len(raw), "_")
+            archive.writestr(name, data)
+    data = out.getvalue()
+    for raw, stand_in in stand_ins.items():
+        data = data.replace(stand_in.encode(), raw)
+    return data
+
+
+@pytest.mark.parametrize(("name", "utf8_names"), [("台账.zip", True), ("台账.zip", False), ("台账.xlsx", True)])
+def test_ledgers_zipped_to_send_them_are_refused_saying_to_unzip_and_naming_the_files(con, name, utf8_names):
+    """Windows' "send to compressed folder" writes the names in GBK without saying so."""
+    data = _zip({"巡察台账/台账1.xlsx": _book(_rows()), "巡察台账/问题清单.csv": b"a,b\n"}, utf8_names)
+    result = run(con, roster_csv(), InputFile(name, data))
+    assert result.status == "rejected"
+    assert [p.reason for p in result.problems] == [
+        "文件内容是压缩包（zip、rar、7z 等），不是台账表格：请先解压，再上传其中的 Excel 工作簿或 CSV 文件"
+        "（压缩包内有：台账1.xlsx、问题清单.csv）"]
+
+
+def test_the_upload_box_lets_an_archive_through_to_that_message_without_listing_it_as_a_type():
+    from inspection import readers
+    from pages.imports import uploader_css
+
+    assert {".zip", ".rar", ".7z"} <= set(readers.UPLOAD_EXTENSIONS)
+    assert "RAR" not in uploader_css("zh") and "XLSX" in uploader_css("zh")
+    with pytest.raises(readers.ReadError, match="压缩包"):
+        readers.read_file("台账.rar", b"Rar!\x1a\x07\x00" + b"\x00" * 64)
+
+
+def test_the_windows_download_mark_beside_a_ledger_is_named_for_what_it_is(con):
+    result = run(con, roster_csv(), InputFile("问题清单（终稿）(1).xlsx:Zone.Identifier",
+                                               b"[ZoneTransfer]\r\nZoneId=3\r\nReferrerUrl=https://mail.qq.com/\r\n"))
+    assert result.status == "rejected" and "Zone.Identifier" in result.problems[0].reason
