@@ -29,6 +29,8 @@ SENTENCES = [
     ("整改中，预计6月底完成", "in_progress"),
     ("尚未完成整改", "not_started"),
     ("按时序推进", "long_term"),
+    ("已整改并建立长效机制", "rectified"),
+    ("已整改（见附件）", "rectified"),
 ]
 SAYS_NONE_OR_TWO = ["建立了三会一课台账", "已完成，长期坚持", "已于2023年5月10日整改完成，并长期坚持"]
 
