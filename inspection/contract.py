@@ -47,7 +47,10 @@ UNIT_NAME = (
     "巡察对象", "巡察对象名称", "被巡察对象", "被巡察对象名称", "被巡察单位名称", "单位名称", "村(居)名称",
     "村居名称",
 )
-UNIT_CODE = ("对象编码", "编码", "组织编码", "代码", "unit_code", "code")
+UNIT_CODE = ("对象编码", "编码", "组织编码", "代码", "unit_code", "code",
+             # the codes rosters carry beside the name: a village's 12-digit 行政区划代码 (统计用区划代码) and an
+             # organisation's 18-character 统一社会信用代码
+             "行政区划代码", "区划代码", "统计用区划代码", "统一社会信用代码", "社会信用代码", "组织机构代码")
 ROUND = ("轮次", "巡察轮次", "批次", "round", "巡察批次")
 
 
@@ -159,11 +162,13 @@ UNIT_TYPES = {
 # a cell marked with a tick or a cross: √ × as a Chinese input method types them, ✓ ✔ ✗ ✘ from the symbols
 # of Word and WPS. Yes and no as a yes/no column reads them, rectified and not as a status column does
 # (like 是 / 否); in a count, an amount or a mode a tick says nothing and is refused
-TICKS = {"√": True, "✓": True, "✔": True, "×": False, "✗": False, "✘": False}
+TICKS = {"√": True, "✓": True, "✔": True, "×": False, "✗": False, "✘": False,
+         "☑": True, "☐": False}  # a template's box, ticked or left empty
 
 BOOLEANS = {
     "是": True, "否": False, "y": True, "n": False, "yes": True, "no": False,
     "1": True, "0": False, "true": True, "false": False, "": False, **TICKS,
+    "●": True,  # a dot marking the yes rows (a blank is no)
 }
 
 LEVELS = {
@@ -379,10 +384,16 @@ ALL_HEADERS = {h for index in HEADER_INDEX.values() for h in index}
 
 
 _RENAMED = re.compile(r"(.+)\(原(.+)\)")
+# a unit marked as merged away or as its former self (原张家村, 张家村(已撤并), 张家村(原)): the unit of that name
+_MERGED_AWAY = re.compile(r"原(.{2,})|(.+)\((?:已?撤并|已?合并|已?撤销|原)\)")
 
 
 def renamed_unit(name: str) -> list[str]:
     """A unit name (normalised) written with its former name after it (新村(原张家村), after a merger or
-    a renaming): the names it may have in a roster, the new one first; else []."""
-    found = _RENAMED.fullmatch(name)
-    return [found[1], found[2]] if found else []
+    a renaming), or marked as merged away (原张家村, 张家村(已撤并)): the names it may have in a roster,
+    the new one first; else []."""
+    if found := _RENAMED.fullmatch(name):
+        return [found[1], found[2]]
+    if found := _MERGED_AWAY.fullmatch(name):
+        return [found[1] or found[2]]
+    return []

@@ -549,6 +549,49 @@ def round_from_titles(rows: list[list[object]]) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- the district a title states
+
+# a title that starts with its place (临颍县2023年村级巡察问题台账, 漯河市临颍县…, 中共临颍县委巡察办…,
+# 2023年临颍县…): the places in a row at its start, each a name and its suffix; the last is the lowest
+_TITLE_START = re.compile(r"^(?:中共)?(?:\d{4}年度?)?")
+_TITLE_PLACE = re.compile(r"([\u4e00-\u9fff]{1,8}?(?:省|自治州|州|盟|地区|自治县|自治旗|县|区|市|旗))(?:委)?")
+# words ending so that are no district (城关镇社区, 片区, 辖区) or that are one alone (城区, 全县, 本区)
+_NOT_A_DISTRICT_END = ("社区", "小区", "片区", "辖区")
+_NOT_A_DISTRICT = frozenset({"城区", "市区", "地区", "全区", "全县", "全市", "全旗", "本区", "本县", "本市", "各区", "各县",
+                             "辖区", "该区", "该县"})
+
+
+def district_from_titles(rows: list[list[object]]) -> str | None:
+    """The district (county) the title rows above a header start with (临颍县2023年村级巡察问题台账,
+    填报单位：临颍县委巡察办), the first row that names one; None when none does or a row names two side by
+    side (临颍县、舞阳县…: never a guess between them)."""
+    for row in rows:
+        first = next((c for c in row if not cells.is_blank(c)), None)
+        if type(first) is not str:
+            continue
+        text = compact(first)
+        if note_kind(text):
+            if not text.startswith(("填报单位", "单位")) or ":" not in text:
+                continue
+            text = text.split(":", 1)[1]
+        found = _district_at_start(text)
+        if found:
+            return found
+    return None
+
+
+def _district_at_start(text: str) -> str | None:
+    rest, places = _TITLE_START.sub("", text, count=1), []
+    while match := _TITLE_PLACE.match(rest):
+        if match[1].endswith(_NOT_A_DISTRICT_END) or match[1] in _NOT_A_DISTRICT or len(places) > 3:
+            break
+        places.append(match[1])
+        rest = rest[match.end():]
+    if not places or not places[-1].endswith(contract.DISTRICT_SUFFIXES) or rest[:1] in ("、", ",", "和", "及", "与"):
+        return None  # a province, prefecture or 盟 alone names no county; 临颍县、舞阳县 two
+    return places[-1]
+
+
 # ---------------------------------------------------------------- the unit a ledger states
 
 # 单位：元, 金额单位：元, 单位：个、元 (a title row or the units row of a statistical form); 填报单位：元宝区委巡察办

@@ -114,7 +114,8 @@ def missing_columns_hint(headers: list[str], fields: list[str] = ()) -> str:
         examples = "、".join(e for _, e in places)
         hint = (f"即使整个文件都属于同一个县区，每一行也要写明所在地：请在表中加上{columns}列，每行填上名称"
                 f"（如 {examples}；同一名称可整列复制），保存后再导入；若已有这样的列但表头不同，可把它映射为该字段。"
-                + hint)
+                + ("整个文件属于同一个县区时，也可以在表格标题开头写明（如“文水县2023年村级巡察情况台账”）。"
+                   if "district" in fields else "") + hint)
     return hint
 
 
@@ -173,6 +174,11 @@ ISSUE_COUNT_HINT = "请把这一行拆成每个问题一行（数量为 1 或删
 def round_from_sheet(place: str, round_name: str, source: str = SHEET_NAME) -> str:
     """`source`: where the round was read (SHEET_NAME, TITLE_ROW, FILE_NAME)."""
     return f"{place}：表中没有“轮次”列，各行的轮次按{source}取为「{round_name}」"
+
+
+def district_from_title(place: str, district: str, source: str) -> str:
+    """`source`: TITLE_ROW or FILE_NAME."""
+    return f"{place}：表中没有“县区”列，各行的县区按{source}取为「{district}」"
 
 
 def level_from_title(place: str, level: str) -> str:

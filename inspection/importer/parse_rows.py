@@ -40,6 +40,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
         header_labels["level"] = header_labels["team"]
     if found.round_from_sheet:
         header_labels["round"] = found.round_source
+    if found.title_district:
+        header_labels["district"] = found.district_source
     blank_hint = messages.CSV_BLANK_HINT if not raw.name else None
     labels = found.labels
     rows = raw.rows[header_index + 1:]
@@ -111,6 +113,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                          dict((c[0], c[3]) for c in converters)[name], problems)
         if found.round_from_sheet:
             values["round"] = found.round_from_sheet
+        if found.title_district:
+            values["district"] = found.title_district
         if found.issue_count is not None:
             _one_issue(file, sheet_label, row_number, row, found.issue_count, problems)
         if period or "start_date" in values or "end_date" in values:

@@ -237,6 +237,10 @@ class Layout:
     issue_count: Column | None = None  # an issue list's count column (问题数量): each row must be one issue
     # no township (or district) column: the headings above the records that name one (一、城关镇) give it
     place_sections: frozenset[str] = frozenset()
+    # no district column: the district (county) a title row above the header, else the file's name, starts
+    # with (临颍县2023年村级巡察问题台账), for every record
+    title_district: str | None = None
+    district_source: str = messages.TITLE_ROW
 
     @property
     def labels(self) -> tuple[int, ...]:
@@ -247,7 +251,7 @@ class Layout:
         """Nothing that needs the row-by-row path (context-dependent values, a header block)."""
         return (not self.level_from_team and not self.sections and not self.place_sections and self.header_rows == 1
                 and "period" not in self.columns and not self.twins and self.round_from_sheet is None
-                and self.issue_count is None)
+                and self.issue_count is None and self.title_district is None)
 
 
 def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
@@ -334,6 +338,14 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
                                and any(_row_kind(row) == "section" and layout.place_heading(row) == f
                                        for row in raw.rows[header_index + 1:]))
     optional |= place_sections
+    title_district = district_source = None
+    if "district" in table.required and "district" not in columns and "district" not in place_sections:
+        if title_district := layout.district_from_titles(raw.rows[:header_index]):
+            district_source = messages.TITLE_ROW
+        elif title_district := layout.district_from_titles([[PurePath(file).stem]]):
+            district_source = messages.FILE_NAME
+        if title_district:
+            optional.add("district")
     missing = [f for f in table.required if f not in columns and f not in optional]
     if missing and raw.hidden:  # a hidden sheet of drop-down lists or notes: no table the clerk can see
         warnings.append(messages.hidden_sheet_ignored(messages.where(file, raw.name)))
@@ -381,11 +393,14 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     title_level = _level_from_titles(raw.rows[:header_index]) if "level" in optional else None
     if title_level:
         warnings.append(messages.level_from_title(messages.where(file, raw.name), title_level))
+    if title_district:
+        warnings.append(messages.district_from_title(messages.where(file, raw.name), title_district, district_source))
     if place_sections:
         warnings.append(messages.place_from_headings(messages.where(file, raw.name),
                                                      [table.field(f).label for f in sorted(place_sections)]))
     return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows, twins,
-                  sheet_round, round_source, title_level, issue_count, place_sections), None
+                  sheet_round, round_source, title_level, issue_count, place_sections, title_district,
+                  district_source or messages.TITLE_ROW), None
 
 
 def _level_from_titles(rows: list[list[object]]) -> str | None:

@@ -402,18 +402,20 @@ def test_the_problem_workbook_of_an_unrecognised_file_leaves_out_its_person_colu
 
 
 def test_a_county_ledger_without_a_district_column_says_to_add_one(con):
-    """A county office's own ledger often has no 县区 column (every row is its county). The contract
-    has no setting for a fixed value, so the refusal says what to do: add the column, fill it in."""
+    """A county office's own ledger often has no 县区 column (every row is its county). With no title or
+    file name starting with the district (test_unseen_values4), the refusal says what to do: add the column,
+    fill it in, or name the district at the start of the title."""
     from support.ledgers import csv_bytes, dump
 
     before = dump(con)
     header = [h for h in INSPECTION_HEADER if h != "县区"]
     rows = [[v for h, v in zip(INSPECTION_HEADER, row, strict=True) if h != "县区"] for row in INSPECTION_ROWS]
-    result = run(con, InputFile("文水县巡察台账.csv", csv_bytes(table(header, rows), "gbk")))
+    result = run(con, InputFile("巡察台账.csv", csv_bytes(table(header, rows), "gbk")))
     assert result.status == "rejected"
     (problem,) = result.problems
     assert problem.reason == "巡察情况缺少必填列：县区"
     assert "加上「县区」列，每行填上名称" in problem.suggestion and "映射" in problem.suggestion
+    assert "标题开头写明" in problem.suggestion
     assert dump(con) == before
 
 

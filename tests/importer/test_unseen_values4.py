@@ -185,3 +185,117 @@ def test_a_round_written_with_a_short_year_the_year_after_it_or_di_before_its_te
                                             ("2023年第一轮", "2023-1")])
 def test_two_rounds_are_never_named_as_one(one, other):
     assert not layout.same_round(layout.round_key(one), layout.round_key(other))
+
+
+# ---------------------------------------------------------------- the district only in the title
+
+@pytest.mark.parametrize(("title", "district"), [
+    ("临颍县2023年村级巡察问题台账", "临颍县"), ("漯河市临颍县2023年村级巡察情况台账", "临颍县"),
+    ("中共临颍县委巡察办", "临颍县"), ("2023年临颍县村级巡察台账", "临颍县"), ("东城区委2021年第一轮巡察情况统计表", "东城区"),
+    ("内蒙古自治区鄂尔多斯市达拉特旗2023年巡察情况", "达拉特旗"), ("黄山市黄山区2023年巡察情况", "黄山区"),
+    ("临颍县、舞阳县2023年巡察台账", None), ("临颍2023年巡察台账", None), ("河南省2023年村级巡察台账", None),
+    ("城关镇社区巡察情况", None), ("村级巡察问题台账", None), ("县委巡察办", None), ("全县2023年巡察情况", None),
+])
+def test_the_district_a_title_starts_with(title, district):
+    assert layout.district_from_titles([[title]]) == district
+
+
+def test_the_office_line_names_the_district_and_other_notes_do_not():
+    assert layout.district_from_titles([["填报单位：临颍县委巡察办"]]) == "临颍县"
+    assert layout.district_from_titles([["填表人：临颍县王某某"], ["舞阳县2023年巡察情况"]]) == "舞阳县"
+
+
+LINYING = [["临颍县", "城关镇", "张庄村", "村", "否", "否"], ["临颍县", "河口镇", "王庄村", "村", "否", "否"],
+           ["舞阳县", "城关镇", "张庄村", "村", "否", "否"]]
+NO_DISTRICT = [h for h in HEADER if h != "县区"]
+
+
+def _no_district(units, district_of_title: str | None = None, name="巡察情况.xlsx") -> InputFile:
+    rows = [[v for h, v in zip(HEADER, _inspection(**{"乡镇街道": t, "村(社区)": u}), strict=True) if h != "县区"]
+            for t, u in units]
+    titles = [[f"{district_of_title}2022年村级巡察情况台账"]] if district_of_title else []
+    if name.endswith(".csv"):
+        return InputFile(name, csv_bytes(table(NO_DISTRICT, rows, titles)))
+    return InputFile(name, xlsx_bytes({"巡察情况": table(NO_DISTRICT, rows, titles)}))
+
+
+def test_a_county_ledger_without_a_district_column_takes_the_district_its_title_starts_with():
+    """It was refused for the missing column. 舞阳县 has a 城关镇张庄村 too: the title decides."""
+    with memory_store() as con:
+        result = run(con, _roster(LINYING), _no_district([("城关镇", "张庄村"), ("河口镇", "王庄村")], "临颍县"))
+        assert result.status == "imported", result.problems
+        assert "表中没有“县区”列，各行的县区按表格标题取为「临颍县」" in repr(result.warnings)
+        assert con.execute("SELECT list(unit_id ORDER BY unit_id) FROM inspections").fetchone()[0] == [
+            "n:临颍县|城关镇|张庄村", "n:临颍县|河口镇|王庄村"]
+
+
+def test_a_csv_takes_the_district_its_file_name_starts_with_and_a_title_wins(monkeypatch):
+    result, data = run_both(monkeypatch, [_roster(LINYING)],
+                            [_no_district([("城关镇", "张庄村")], name="舞阳县巡察情况.csv")], expect_fast=False)
+    assert result.status == "imported", result.problems
+    assert _field(data, "unit_id") == ["n:舞阳县|城关镇|张庄村"]
+    with memory_store() as con:
+        result = run(con, _roster(LINYING), _no_district([("城关镇", "张庄村")], "临颍县", name="舞阳县巡察情况.csv"))
+        assert _stored(con)[0][:2] == ("城关镇", "张庄村")
+        assert con.execute("SELECT unit_id FROM inspections").fetchone()[0] == "n:临颍县|城关镇|张庄村"
+
+
+def test_a_title_district_the_roster_does_not_have_for_the_unit_refuses_the_row():
+    with memory_store() as con:
+        result = run(con, _roster(LINYING), _no_district([("河口镇", "王庄村")], "舞阳县"))
+    assert result.status == "rejected"
+    assert [(p.row, p.column, p.value) for p in result.problems] == [(3, "村(社区)", "王庄村")]
+
+
+def test_a_title_naming_two_districts_or_none_leaves_the_column_missing():
+    for title in ("临颍县、舞阳县", "临颍"):
+        with memory_store() as con:
+            result = run(con, _roster(LINYING), _no_district([("城关镇", "张庄村")], title))
+        assert [p.reason for p in result.problems] == ["巡察情况缺少必填列：县区"], title
+
+
+# ---------------------------------------------------------------- units: a code beside the name, merged away
+
+@pytest.mark.parametrize("header", ["行政区划代码", "区划代码", "统一社会信用代码"])
+def test_a_code_column_rosters_carry_is_the_unit_code_and_matches_another_name(header):
+    """The code was an ignored column; the inspection names the village as its committee's sign does."""
+    roster = InputFile("名册.csv", csv_bytes(table([*ROSTER_HEADER, header], [[*r, f"41112200100{k}"]
+                                                                             for k, r in enumerate(ROSTER)])))
+    ledger = InputFile("巡察情况.csv", csv_bytes(table([*HEADER, header], [
+        [*_inspection(**{"村(社区)": "张庄村民委员会"}), "411122001000"],
+        [*_inspection(**{"乡镇街道": "河口镇", "村(社区)": "张庄"}), "411122001002"]])))
+    with memory_store() as con:
+        result = run(con, roster, ledger)
+        assert result.status == "imported", result.problems
+        assert con.execute("SELECT list(unit_code ORDER BY unit_code) FROM roster").fetchone()[0][:1] == ["411122001000"]
+        assert con.execute("SELECT list(unit_id ORDER BY unit_id) FROM inspections").fetchone()[0] == [
+            "c:411122001000", "c:411122001002"]
+
+
+@pytest.mark.parametrize("written", ["原张庄村", "张庄村（已撤并）", "张庄村(撤并)", "张庄村（已合并）", "张庄村（原）"])
+def test_a_village_marked_as_merged_away_is_the_roster_unit_of_its_name(written):
+    """The roster still lists it (the merger came after the round): the mark is no part of the name."""
+    with memory_store() as con:
+        result = run(con, _roster(), _ledger([_inspection(**{"村(社区)": written})]))
+        assert result.status == "imported", result.problems
+        assert con.execute("SELECT unit_id FROM inspections").fetchone()[0] == "n:东城区|城关镇|张庄村"
+
+
+@pytest.mark.parametrize("written", ["原刘庄村", "刘庄村（已撤并）", "原"])
+def test_a_merged_away_village_the_roster_does_not_have_is_still_refused(written):
+    with memory_store() as con:
+        result = run(con, _roster(), _ledger([_inspection(**{"村(社区)": written})]))
+    assert [p.reason for p in result.problems] == ["名册中没有这个村(社区)"]
+
+
+# ---------------------------------------------------------------- marks in a yes/no column
+
+@pytest.mark.parametrize(("written", "answer"), [("●", True), ("☑", True), ("☐", False)])
+def test_a_dot_or_a_templates_box_in_a_yes_or_no_column_is_that_answer(written, answer):
+    assert cells.to_bool(written) is answer
+
+
+@pytest.mark.parametrize("written", ["○", "■", "★", "有"])
+def test_other_marks_stay_a_question(written):
+    with pytest.raises(cells.CellError):
+        cells.to_bool(written)
