@@ -1,7 +1,7 @@
 """Mappings: a header or a value the contract does not know, answered once.
 
 DATA_CONTRACT.md, "Mapping what the contract does not know": an office's own name for a column
-(巡察反馈问题描述 = description) or its own word for a vocabulary value (整改到位已销号 = rectified)
+(巡察反馈问题描述 = description) or its own word for a vocabulary value (已闭环销账 = rectified)
 is kept in the store's table `mappings` and applied to every later import. A mapping never
 overrides a header or value the contract itself defines: it is refused when saved, and at import
 time the contract is always asked first (a spelling the contract learns later wins over a mapping).
@@ -66,7 +66,7 @@ class Mapping:
         return out
 
     def describe(self, lang: str = "zh") -> str:
-        """One line for a clerk: 问题清单：列「巡察反馈问题描述」= 问题描述 / 问题清单·整改状态：「整改到位已销号」= 已整改."""
+        """One line for a clerk: 问题清单：列「巡察反馈问题描述」= 问题描述 / 问题清单·整改状态：「已闭环销账」= 已整改."""
         table = table_label(self.table, lang)
         label = field_label(self.table, self.field, lang)
         if self.kind == "header":

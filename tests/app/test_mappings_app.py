@@ -65,7 +65,7 @@ def test_the_form_answers_once_and_the_next_month_imports_without_asking(page, t
     at.run()
     clean(at)
     boxes = {s.label: s for s in at.selectbox}
-    status = next(s for label, s in boxes.items() if "整改到位已销号" in label and "2 行" in label)
+    status = next(s for label, s in boxes.items() if "已闭环销账" in label and "2 行" in label)
     column = next(s for label, s in boxes.items() if "巡察反馈问题描述" in label)
     assert "rectified" in status.options or "已整改" in status.options
     status.set_value("rectified")
@@ -76,7 +76,7 @@ def test_the_form_answers_once_and_the_next_month_imports_without_asking(page, t
     assert any("导入成功" in s.value for s in at.success), ([s.value for s in at.success], [e.value for e in at.error], [w.value for w in at.warning], [s.label for s in at.selectbox], [m.value for m in at.markdown][:20])
     assert any("已保存 2 条映射" in s.value for s in at.success)
     shown = " ".join(m.value for m in at.markdown)
-    assert "巡察反馈问题描述" in shown and "整改到位已销号" in shown  # the report lists the mappings used
+    assert "巡察反馈问题描述" in shown and "已闭环销账" in shown  # the report lists the mappings used
     assert not any("保存映射并重新导入" == b.label for b in at.button)
     con = store.connect(db)  # as the app opens it (same process)
     try:
@@ -183,8 +183,8 @@ def test_the_form_in_english(page, tmp_path):
     clean(at)
     assert any(h.value == "Answer once; later imports remember" for h in at.subheader)
     labels = [s.label for s in at.selectbox]
-    assert "issues status: '整改到位已销号' (2 rows) means" in labels, labels
+    assert "issues status: '已闭环销账' (2 rows) means" in labels, labels
     assert "Column '巡察反馈问题描述' is" in labels
-    value = next(s for s in at.selectbox if "整改到位已销号" in s.label)
+    value = next(s for s in at.selectbox if "已闭环销账" in s.label)
     assert value.options == ["(choose)", "Rectified", "In progress", "Not started", "Long-term"]
     assert any(b.label == "Save the mappings and import again" for b in at.button)

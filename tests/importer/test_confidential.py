@@ -212,7 +212,7 @@ def test_a_refused_cell_is_quoted_without_a_name_after_its_role_or_a_number(con)
     rows[0][9] = f"见附件（联系人：甄一测试 {PHONE}）"
     rows[1][4] = f"负责人:甄二测试 {PHONE}"
     issue_rows = [list(r) for r in ISSUE_ROWS]
-    issue_rows[0][6] = "推进中 负责人：甄三测试"
+    issue_rows[0][6] = "已闭环 负责人：甄三测试"
     result = run(con, roster_csv(), InputFile("巡察.csv", csv_bytes(table(INSPECTION_HEADER, rows))),
                  issues(rows=issue_rows))
     assert result.status == "rejected"
@@ -273,17 +273,17 @@ def test_the_problem_workbook_copies_a_title_row_without_its_contact(con):
 
 
 def test_a_value_mapping_keeps_no_name(con):
-    """推进中 负责人：王某某 is a question a mapping can answer; the mapping, saved from the question or typed
+    """已闭环 负责人：王某某 is a question a mapping can answer; the mapping, saved from the question or typed
     with the name, holds the value without it and answers every such cell."""
     issue_rows = [list(r) for r in ISSUE_ROWS]
-    issue_rows[0][6] = "推进中 负责人：甄一测试"
-    issue_rows[1][6] = "推进中 负责人：甄二测试"
+    issue_rows[0][6] = "已闭环 负责人：甄一测试"
+    issue_rows[1][6] = "已闭环 负责人：甄二测试"
     files = [roster_csv(), InputFile("巡察.csv", csv_bytes(table(INSPECTION_HEADER, INSPECTION_ROWS))),
              issues(rows=issue_rows)]
     result = run(con, *files)
     assert result.status == "rejected" and result.questions is not None
-    assert [(q.value, q.rows) for q in result.questions.values] == [("推进中负责人:(人员姓名,不显示)", 2)]
-    mappings.add_all(con, [mappings.Mapping("issues", "status", value="推进中 负责人：甄三测试", means="整改中")], "admin")
+    assert [(q.value, q.rows) for q in result.questions.values] == [("已闭环负责人:(人员姓名,不显示)", 2)]
+    mappings.add_all(con, [mappings.Mapping("issues", "status", value="已闭环 负责人：甄三测试", means="整改中")], "admin")
     result = run(con, *files)
     assert result.status == "imported", result.problems
     assert_nowhere(con, result, "甄一测试", "甄二测试", "甄三测试")

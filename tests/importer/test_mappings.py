@@ -26,7 +26,7 @@ def add_own(capsys, db) -> None:
     assert call(capsys, "mappings", "add", "--db", str(db), "--table", "issues", "--header", "巡察反馈问题描述",
                 "--field", "description")[0] == 0
     assert call(capsys, "mappings", "add", "--db", str(db), "--table", "issues", "--field", "status",
-                "--value", "整改到位已销号", "--means", "已整改")[0] == 0
+                "--value", "已闭环销账", "--means", "已整改")[0] == 0
 
 
 def listed(capsys, db) -> list[dict]:
@@ -48,10 +48,10 @@ def test_add_list_remove(capsys, db):
     assert [(m["id"], m["table"], m["field"]) for m in found] == [
         (1, "issues", "description"), (2, "issues", "status"), (3, "inspections", "level")]
     assert found[0]["header"] == "巡察反馈问题描述" and "value" not in found[0]
-    assert (found[1]["value"], found[1]["means"]) == ("整改到位已销号", "rectified")
+    assert (found[1]["value"], found[1]["means"]) == ("已闭环销账", "rectified")
     assert all(m["created_by"] and m["created_at"] for m in found)
     code, out, _ = call(capsys, "mappings", "--db", str(db))
-    assert code == 0 and "#2" in out and "整改到位已销号" in out and "已整改" in out
+    assert code == 0 and "#2" in out and "已闭环销账" in out and "已整改" in out
     code, out, _ = call(capsys, "mappings", "remove", "--db", str(db), "2")
     assert code == 0 and "#2" in out
     assert [m["id"] for m in listed(capsys, db)] == [1, 3]
@@ -62,7 +62,7 @@ def test_add_list_remove(capsys, db):
 @pytest.mark.parametrize("means", ["已整改", "rectified", "已销号", "完成", " 已 整改 "])
 def test_means_takes_every_spelling_of_the_contract(capsys, db, means):
     code, _, err = call(capsys, "mappings", "add", "--db", str(db), "--table", "issues", "--field", "status",
-                        "--value", "整改到位已销号", "--means", means)
+                        "--value", "已闭环销账", "--means", means)
     assert code == 0, err
     assert listed(capsys, db)[0]["means"] == "rectified"
 
@@ -81,7 +81,7 @@ def test_means_long_term_and_booleans(capsys, db):
     (["--table", "issues", "--field", "status", "--value", "已整改", "--means", "未整改"], "数据规范已定义"),
     (["--table", "inspections", "--field", "level", "--value", "市委", "--means", "county"], "数据规范已定义"),
     (["--table", "inspections", "--field", "mode", "--value", "点穴式巡察", "--means", "常规"], "数据规范已定义"),
-    (["--table", "issues", "--field", "status", "--value", "整改到位已销号", "--means", "差不多"], "不是数据规范"),
+    (["--table", "issues", "--field", "status", "--value", "已闭环销账", "--means", "差不多"], "不是数据规范"),
     (["--table", "inspections", "--field", "mode", "--value", "巡村", "--means", "随便"], "不是数据规范"),
     (["--table", "issues", "--field", "description", "--value", "x", "--means", "y"], "不能映射取值"),
     (["--table", "issues", "--header", "x", "--field", "nosuch"], "没有字段"),
@@ -98,7 +98,7 @@ def test_refused_with_a_message(capsys, db, argv, said):
 def test_a_second_mapping_of_the_same_word_is_refused(capsys, db):
     add_own(capsys, db)
     code, _, err = call(capsys, "mappings", "add", "--db", str(db), "--table", "issues", "--field", "status",
-                        "--value", "整改到位已销号", "--means", "整改中")
+                        "--value", "已闭环销账", "--means", "整改中")
     assert code == 1 and "#2" in err
     code, _, err = call(capsys, "mappings", "add", "--db", str(db), "--table", "issues", "--header", "巡察反馈问题描述",
                         "--field", "subcategory")
@@ -150,7 +150,7 @@ def test_export_then_import_all_or_nothing(capsys, db, tmp_path):
     assert code == 1 and "第 4 条" in err
     assert listed(capsys, fresh) == []
     # a rule that contradicts a stored mapping: nothing saved either
-    doc["mappings"][-1] = {"table": "issues", "field": "status", "value": "整改到位已销号", "means": "未整改"}
+    doc["mappings"][-1] = {"table": "issues", "field": "status", "value": "已闭环销账", "means": "未整改"}
     spoiled.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     code, _, err = call(capsys, "mappings", "import", "--db", str(other), str(spoiled))
     assert code == 1 and "#2" in err
@@ -176,11 +176,11 @@ def test_import_asks_then_uses_the_mappings_and_reports_them(capsys, db, tmp_pat
     code, out, _ = call(capsys, "import", "--db", str(db), "--json", *paths)
     doc = json.loads(out)
     assert code == 1 and doc["status"] == "rejected" and doc["mappings_used"] == []
-    assert doc["questions"]["values"] == [{"table": "issues", "field": "status", "value": "整改到位已销号", "rows": 2}]
+    assert doc["questions"]["values"] == [{"table": "issues", "field": "status", "value": "已闭环销账", "rows": 2}]
     assert [q["columns"] for q in doc["questions"]["headers"]] == [["巡察反馈问题描述"]]
 
     code, out, _ = call(capsys, "import", "--db", str(db), *paths)  # the plain report says how to answer
-    assert code == 1 and "mappings add --table issues --field status --value \"整改到位已销号\"" in out
+    assert code == 1 and "mappings add --table issues --field status --value \"已闭环销账\"" in out
 
     add_own(capsys, db)
     code, out, _ = call(capsys, "import", "--db", str(db), "--json", *paths)
@@ -194,7 +194,7 @@ def test_import_asks_then_uses_the_mappings_and_reports_them(capsys, db, tmp_pat
         con.close()
     assert rows == [("rectified", "账目不清"), ("rectified", "会议记录不全"), ("in_progress", "三会一课不规范")]
     code, out, _ = call(capsys, "import", "--db", str(db), *paths)  # the plain report names them too
-    assert "整改到位已销号" in out and "巡察反馈问题描述" in out
+    assert "已闭环销账" in out and "巡察反馈问题描述" in out
 
     # undoing the import keeps the mappings
     assert call(capsys, "undo", "--db", str(db), "1")[0] == 0
@@ -234,7 +234,7 @@ def test_the_contract_wins_over_a_mapping(tmp_path):
 
 def test_mapped_header_and_values_on_both_paths(monkeypatch, tmp_path):
     """The same mappings give the same rows row by row and on the vectorised CSV path."""
-    rows = [[*r[:6], s] for r in OWN_ROWS for s in ("整改到位已销号", "常态化推进", "已整改")]
+    rows = [[*r[:6], s] for r in OWN_ROWS for s in ("已闭环销账", "常态化推进", "已整改")]
     outcome = []
     real = importer.Importer._parse_fast
     for fast in (True, False):
@@ -242,7 +242,7 @@ def test_mapped_header_and_values_on_both_paths(monkeypatch, tmp_path):
         con = store.connect(tmp_path / f"{fast}.duckdb")
         try:
             mappings.add_all(con, [mappings.Mapping("issues", "description", header="巡察反馈问题描述"),
-                                   mappings.Mapping("issues", "status", value="整改到位已销号", means="已整改"),
+                                   mappings.Mapping("issues", "status", value="已闭环销账", means="已整改"),
                                    mappings.Mapping("issues", "status", value="常态化推进", means="长期坚持")], "t")
             used_fast: list = []
             monkeypatch.setattr(importer.Importer, "_parse_fast",
@@ -258,7 +258,7 @@ def test_mapped_header_and_values_on_both_paths(monkeypatch, tmp_path):
 
 
 def test_unknown_values_counted_on_both_paths(monkeypatch, tmp_path):
-    rows = [[*OWN_ROWS[0][:6], "整改到位已销号"]] * 3 + [[*OWN_ROWS[2][:6], "挂起"]]
+    rows = [[*OWN_ROWS[0][:6], "已闭环销账"]] * 3 + [[*OWN_ROWS[2][:6], "挂起"]]
     found = []
     for fast in (True, False):
         monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0 if fast else 1 << 40)
@@ -270,7 +270,7 @@ def test_unknown_values_counted_on_both_paths(monkeypatch, tmp_path):
         assert result.status == "rejected"
         found.append(([asdict(p) for p in result.problems], result.questions.to_json()))
     assert found[0] == found[1]
-    assert [(q["value"], q["rows"]) for q in found[0][1]["values"]] == [("整改到位已销号", 3), ("挂起", 1)]
+    assert [(q["value"], q["rows"]) for q in found[0][1]["values"]] == [("已闭环销账", 3), ("挂起", 1)]
 
 
 def test_missing_required_column_asks_among_the_unrecognised_ones(tmp_path):

@@ -1,5 +1,5 @@
 """The mappings flow in the running app, in headless Chromium: a ledger with an unknown status word
-(整改到位已销号) and an unknown description header (巡察反馈问题描述) is uploaded; the page asks; the
+(已闭环销账) and an unknown description header (巡察反馈问题描述) is uploaded; the page asks; the
 answers are saved and the import lands; next month's ledger with the same words imports without
 asking. Screenshots of the form under tests/screenshots/."""
 
@@ -60,11 +60,11 @@ def test_answer_once_then_the_next_month_imports_without_asking(tmp_path):
             assert tab.get_by_text("导入未执行").count() == 1
             assert tab.get_by_text("回答一次，以后的导入都记住").count() == 1
             try:  # the form's widgets come last in the run
-                tab.get_by_role("combobox", name="「整改到位已销号」（2 行）").wait_for(timeout=60_000)
+                tab.get_by_role("combobox", name="「已闭环销账」（2 行）").wait_for(timeout=60_000)
             finally:
                 tab.screenshot(path=str(SHOTS / "mappings_form.png"), full_page=True)
 
-            choose(tab, "整改到位已销号", "已整改")
+            choose(tab, "已闭环销账", "已整改")
             choose(tab, "巡察反馈问题描述", "问题描述")
             tab.screenshot(path=str(SHOTS / "mappings_form_answered.png"), full_page=True)
             tab.get_by_role("button", name="保存映射并重新导入").click()
@@ -77,7 +77,7 @@ def test_answer_once_then_the_next_month_imports_without_asking(tmp_path):
             tab.screenshot(path=str(SHOTS / "mappings_imported.png"), full_page=True)
 
             # next month: the same words, another status of the same issues; no question
-            later = [[*r[:6], "整改到位已销号"] for r in OWN_ROWS]
+            later = [[*r[:6], "已闭环销账"] for r in OWN_ROWS]
             issues = [f for f in own_files(later) if f.name == "issues.csv"]
             upload(tab, issues)
             tab.get_by_text("替换 1 行").wait_for(timeout=120_000)

@@ -22,7 +22,7 @@ def test_mappings_on_the_lake(postgres, tmp_path, monkeypatch):
     try:
         assert importer.import_files(con, own_files(), "t").questions is not None
         saved, _ = mappings.add_all(con, [mappings.Mapping("issues", "description", header="巡察反馈问题描述"),
-                                          mappings.Mapping("issues", "status", value="整改到位已销号", means="已整改")],
+                                          mappings.Mapping("issues", "status", value="已闭环销账", means="已整改")],
                                     "t")
         assert [m.mapping_id for m in saved] == [1, 2]
         result = importer.import_files(con, own_files(), "t")
