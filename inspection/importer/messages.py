@@ -70,6 +70,19 @@ LEVELS_IN_ONE_ROUND_HINT = ("两行一为市级、一为县级巡察：如果市
                             "（如“市委2023年第一轮”），两次巡察才会都保留")
 
 
+def several_inspections_no_round(rounds: list[str]) -> str:
+    return f"表中没有“轮次”列，该村(社区)有 {len(rounds)} 次巡察（{'、'.join(rounds[:5])}），无法判断问题属于哪一次"
+
+
+NO_ROUND_COLUMN_HINT = "请在问题清单中加“轮次”列（或在表格标题、工作表名、文件名中写明轮次，如 2023年第一轮），保存后再导入"
+
+
+def round_from_inspection(place: str, taken: list[tuple[str, int]]) -> str:
+    parts = "、".join(f"「{r}」{n:,} 行" for r, n in taken[:5]) + (f" 等 {len(taken)} 个轮次" if len(taken) > 5 else "")
+    return (f"{place}：表中没有“轮次”列，标题、工作表名和文件名也没有写明，各行的轮次按该村(社区)唯一的一次巡察取："
+            f"{parts}。如果不是这一轮的问题，请加“轮次”列后重新导入")
+
+
 def no_inspection_in_round(round_: str) -> str:
     return f"该村(社区)在轮次「{round_}」没有巡察记录"
 

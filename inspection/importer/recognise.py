@@ -241,6 +241,9 @@ class Layout:
     # with (临颍县2023年村级巡察问题台账), for every record
     title_district: str | None = None
     district_source: str = messages.TITLE_ROW
+    # an issue list with no round anywhere (no column, sheet name, title or file name): each row's round is
+    # the one inspection of its unit, stored or in the import (validate)
+    round_from_inspection: bool = False
 
     @property
     def labels(self) -> tuple[int, ...]:
@@ -251,7 +254,7 @@ class Layout:
         """Nothing that needs the row-by-row path (context-dependent values, a header block)."""
         return (not self.level_from_team and not self.sections and not self.place_sections and self.header_rows == 1
                 and "period" not in self.columns and not self.twins and self.round_from_sheet is None
-                and self.issue_count is None and self.title_district is None)
+                and self.issue_count is None and self.title_district is None and not self.round_from_inspection)
 
 
 def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
@@ -319,6 +322,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         if "start_date" not in columns and "period" in columns:
             optional.add("start_date")
     sheet_round, round_source = None, messages.SHEET_NAME
+    round_from_inspection = False
     if table is not contract.ROSTER and "round" not in columns:
         # the sheet's name (one sheet per round), else a title row above the header (2021年第一轮巡察反馈
         # 问题整改台账), else the file's name (2021年第一轮巡察情况.csv)
@@ -331,6 +335,9 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
             round_source = messages.FILE_NAME
         if sheet_round:
             optional.add("round")
+        elif table is contract.ISSUES:  # an issue list of one inspection per unit: the round is that inspection's
+            optional.add("round")
+            round_from_inspection = True
     sections = table is contract.ISSUES and "category" not in columns
     if sections and any(_row_kind(row) == "section" for row in raw.rows[header_index + 1:]):
         optional.add("category")
@@ -400,7 +407,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
                                                      [table.field(f).label for f in sorted(place_sections)]))
     return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows, twins,
                   sheet_round, round_source, title_level, issue_count, place_sections, title_district,
-                  district_source or messages.TITLE_ROW), None
+                  district_source or messages.TITLE_ROW, round_from_inspection), None
 
 
 def _level_from_titles(rows: list[list[object]]) -> str | None:

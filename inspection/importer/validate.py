@@ -271,6 +271,43 @@ class Validator:
         count = con.execute("SELECT count(*) FROM fast_inspections").fetchone()[0]
         return StagedRows("fast_inspections", list(INSPECTION_COLUMNS), count)
 
+    def _rounds_of_units(self, sheet: StagedSheet, complete: str, code: str) -> None:
+        """An issue list without a round (no column, and no sheet name, title or file name that states
+        one): each row takes the round of its unit's one inspection, stored or in this import (a
+        rectification ledger of one round's feedback), and the import says so. A row whose unit has
+        no inspection, or several, is a problem naming them (the list then needs its round column)."""
+        con, t = self.con, sheet.table
+        con.execute(f"ALTER TABLE {t} ADD COLUMN round VARCHAR")
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE {t}_rounds AS
+            WITH units AS (SELECT DISTINCT uid FROM {t}_units WHERE uid IS NOT NULL),
+            rounds AS (SELECT round, unit_id FROM fast_inspections WHERE unit_id IN (SELECT uid FROM units)
+                       UNION SELECT round, unit_id FROM inspections
+                       WHERE superseded_by IS NULL AND unit_id IN (SELECT uid FROM units))
+            SELECT unit_id, list(round ORDER BY round) AS rounds FROM rounds GROUP BY unit_id""")
+        self._temp.append(f"{t}_rounds")
+        units = (f"{t}_units u ON {code} IS NOT DISTINCT FROM u.unit_code AND s.district = u.district "
+                 "AND s.township = u.township AND s.unit_name = u.unit_name")
+        con.execute(f"""UPDATE {t} AS s SET round = x.round FROM (
+                SELECT u.unit_code, u.district, u.township, u.unit_name, m.rounds[1] AS round
+                FROM {t}_units u JOIN {t}_rounds m ON m.unit_id = u.uid WHERE len(m.rounds) = 1) x
+            WHERE {code} IS NOT DISTINCT FROM x.unit_code
+              AND s.district = x.district AND s.township = x.township AND s.unit_name = x.unit_name""")
+        for r, name, uid, reason, hint, rounds in con.execute(f"""
+                SELECT s.r, s.unit_name, u.uid, u.reason, u.hint, m.rounds FROM {t} s JOIN {units}
+                LEFT JOIN {t}_rounds m ON m.unit_id = u.uid
+                WHERE {complete} AND s.round IS NULL ORDER BY s.r""").fetchall():
+            if uid is None:
+                problem = (reason, hint)
+            elif not rounds:
+                problem = (messages.NO_INSPECTION_OF_UNIT, messages.NO_INSPECTION_HINT)
+            else:
+                problem = (messages.several_inspections_no_round(rounds), messages.NO_ROUND_COLUMN_HINT)
+            self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("unit_name"), name, *problem))
+        taken = con.execute(f"SELECT round, count(*) FROM {t} s WHERE {complete} AND s.round IS NOT NULL "
+                            "GROUP BY round ORDER BY round").fetchall()
+        if taken:
+            self.warnings.append(messages.round_from_inspection(messages.where(sheet.file, sheet.sheet), taken))
+
     def _issue_table(self) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE fast_issues AS SELECT {', '.join(ISSUE_COLUMNS)} "
                          "FROM issues LIMIT 0")
@@ -287,10 +324,13 @@ class Validator:
         def col(name: str) -> str:
             return f"s.{name}" if name in present else "NULL"
 
-        complete = " AND ".join(f"{col(f)} IS NOT NULL" for f in ("district", "township", "unit_name", "round",
-                                                                   "category"))
+        complete = " AND ".join(f"{col(f)} IS NOT NULL" for f in ("district", "township", "unit_name", "category"))
         found = self._staged_units(t, col("unit_code"), complete, units,
                                    messages.NO_INSPECTION_OF_UNIT if no_roster else None)
+        if "round" not in present:  # no round anywhere in the sheet: each unit's one inspection gives it
+            self._rounds_of_units(sheet, complete, col("unit_code"))
+            present.add("round")
+        complete += " AND s.round IS NOT NULL"
         self._load_known({f[4] for f in found if f[4] is not None})
         if seq:  # issues of earlier sheets in this import: seq numbers on from theirs
             con.execute("CREATE OR REPLACE TEMP TABLE fast_seq (round VARCHAR, unit_id VARCHAR, base BIGINT)")

@@ -1,0 +1,64 @@
+"""An issue list with no round anywhere (no 轮次 column, nothing in its title, sheet name or file name),
+as a team's rectification ledger of one round's feedback is kept: each row takes the round of its
+unit's one inspection (stored, or in the same import), on both CSV paths, and the import says so. A
+unit with several inspections, or none, is refused naming them; nothing is guessed between rounds."""
+
+from __future__ import annotations
+
+from support.fast_path import run_both
+from support.ledgers import ROSTER_HEADER, csv_bytes, memory_store, run, table
+
+from inspection.importer import InputFile
+from inspection.importer.model import ISSUE_COLUMNS
+
+INSPECTION_HEADER = ["轮次", "巡察层级", "巡察组", "开始日期", "结束日期", "县区", "乡镇街道", "村(社区)", "发现问题数"]
+ROSTER = InputFile("名册.csv", csv_bytes(table(ROSTER_HEADER, [
+    ["东城区", "城关镇", "张庄村", "村", "否", "否"], ["东城区", "城关镇", "李集村", "村", "否", "否"],
+    ["东城区", "河口乡", "王店村", "村", "否", "否"]])))
+
+
+def _inspections(*rows: tuple[str, str, str]) -> InputFile:
+    """(round, township, village) each."""
+    return InputFile("巡察情况.csv", csv_bytes(table(INSPECTION_HEADER, [
+        [r, "县级", "县委第一巡察组", "2023-03-06", "2023-04-20", "东城区", t, v, 2] for r, t, v in rows])))
+
+
+def _issues(*villages: tuple[str, str]) -> InputFile:
+    """Two issues of each (township, village), with no round."""
+    rows = [["东城区", t, v, category, "整改中"] for t, v in villages for category in ("基层组织建设", "惠民富民政策")]
+    return InputFile("整改台账.csv", csv_bytes(table(["县区", "乡镇街道", "村(社区)", "问题类别", "整改状态"], rows)))
+
+
+def test_each_issue_takes_the_round_of_its_units_one_inspection_on_both_csv_paths(monkeypatch):
+    setup = [ROSTER, _inspections(("2023年第一轮", "城关镇", "张庄村"), ("2023年第二轮", "城关镇", "李集村"))]
+    result, data = run_both(monkeypatch, setup, [_issues(("城关镇", "张庄村"), ("城关镇", "李集村"))],
+                            expect_fast=False)
+    assert result.status == "imported", result.problems
+    by_unit = sorted((r[ISSUE_COLUMNS.index("unit_id")], r[ISSUE_COLUMNS.index("round")]) for r in data["issues"])
+    assert by_unit == [("n:东城区|城关镇|张庄村", "2023年第一轮")] * 2 + [("n:东城区|城关镇|李集村", "2023年第二轮")] * 2
+    [said] = [w for w in result.warnings if "没有“轮次”列" in w]
+    assert "「2023年第一轮」2 行" in said and "「2023年第二轮」2 行" in said
+
+
+def test_the_inspections_may_come_in_the_same_import_and_a_second_import_changes_nothing():
+    con = memory_store()
+    files = [ROSTER, _inspections(("2023年第一轮", "河口乡", "王店村")), _issues(("河口乡", "王店村"))]
+    result = run(con, *files)
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT DISTINCT round FROM issues").fetchall() == [("2023年第一轮",)]
+    again = run(con, *files)
+    assert (again.status, again.added, again.replaced) == ("unchanged", 0, 0)
+
+
+def test_a_unit_inspected_in_two_rounds_or_never_is_refused_naming_them_and_nothing_changes():
+    con = memory_store()
+    assert run(con, ROSTER, _inspections(("2022年第一轮", "城关镇", "张庄村"),
+                                         ("2023年第二轮", "城关镇", "张庄村"))).status == "imported"
+    before = con.execute("SELECT count(*) FROM issues").fetchone()
+    result = run(con, _issues(("城关镇", "张庄村"), ("河口乡", "王店村")))
+    assert result.status == "rejected"
+    reasons = {(p.row, p.value): p.reason for p in result.problems}
+    assert "有 2 次巡察（2022年第一轮、2023年第二轮）" in reasons[(2, "张庄村")]
+    assert "没有这个村(社区)的巡察记录" in reasons[(4, "王店村")]
+    assert all("轮次" in p.suggestion for p in result.problems if p.value == "张庄村")
+    assert con.execute("SELECT count(*) FROM issues").fetchone() == before
