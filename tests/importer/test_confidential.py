@@ -32,11 +32,16 @@ ID_NUMBER, PHONE = "110101199001011234", "13800138000"
 
 
 def stored_texts(con) -> str:
-    """Every text cell of every table and view of the store, one per line."""
-    out = []
+    """Every text cell of every table and view of the store, one per line (each relation read once,
+    all its text columns together: a view is computed once, not once per column)."""
+    columns: dict[str, list[str]] = {}
     for name, column in con.execute("SELECT table_name, column_name FROM information_schema.columns "
                                     "WHERE table_schema = 'main' AND data_type = 'VARCHAR'").fetchall():
-        out += [v for (v,) in con.execute(f'SELECT DISTINCT "{column}" FROM "{name}"').fetchall() if v]
+        columns.setdefault(name, []).append(column)
+    out = []
+    for name, names in columns.items():
+        cells = ", ".join(f'"{column}"' for column in names)
+        out += [v for (v,) in con.execute(f'SELECT DISTINCT unnest([{cells}]) FROM "{name}"').fetchall() if v]
     return "\n".join(out)
 
 
