@@ -25,6 +25,10 @@ def not_reported_required(shown: str) -> str:
     return f"填写的「{shown}」表示未填报，但这是必填项"
 
 
+# a workbook's required cell left blank below a record that has it: "the same as above", as a pivot table
+# copied as values or a clerk writing each group's value once leaves it (merged cells are filled, blanks not)
+SAME_AS_ABOVE_HINT = ("上一条记录这一列有值：若空白表示“同上”（数据透视表复制为数值、或每组只在第一行填写），"
+                      "请逐行填上实际的值（或把同组的单元格合并）后再导入")
 CSV_BLANK_HINT = "CSV 没有合并单元格：原表中合并的单元格另存为 CSV 后只有第一格有值，请逐行填写，或直接导入 Excel 文件"
 SEMICOLON_NUMBER = ("分号分隔的 CSV（地区设置的列表分隔符为「;」时 Excel 这样保存）中，数字里的「,」或「.」可能是小数点"
                     "（1,5 即 1.5），也可能是千位分隔符（1.500 即 1500），无法判断")

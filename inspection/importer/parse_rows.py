@@ -56,6 +56,7 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
         header_labels[name] = layout.KIND_LABELS["section"]
     skipped_rows: dict[str, list[int]] = defaultdict(list)
     header_rows = HeaderRows(table, columns, applied)
+    previous: list[object] | None = None  # the record above: its value where this one is blank may mean "the same"
     for offset, row in enumerate(rows):
         row_number = header_index + 2 + offset
         kind = _row_kind(row, labels)
@@ -90,6 +91,7 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                 elif len(styles) > 1 and style == styles[1]:
                     subcategory = re.sub(r"\s+", "", title)
             continue
+        above, previous = previous, row
         values = {}
         for name, col, as_written, convert, memo in converters:
             cell = row[col] if col < len(row) else None
@@ -100,8 +102,11 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                 try:
                     value = convert(cell)
                 except cells.CellError as exc:
+                    hint = exc.suggestion
+                    if hint is None and blank_hint is None and _same_above(above, col, cell):
+                        hint = messages.SAME_AS_ABOVE_HINT  # a required cell its converter refuses blank
                     problems.append(Problem(file, sheet_label, row_number, as_written, _show(cell),
-                                            exc.reason, exc.suggestion, mappings.unknown_value(table.name, name, exc)))
+                                            exc.reason, hint, mappings.unknown_value(table.name, name, exc)))
                     continue
                 except TypeError:  # unhashable never happens for cell values; be safe
                     value = convert(cell)
@@ -146,8 +151,9 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                     problems.append(Problem(file, sheet_label, row_number, header_labels[name], "",
                                             messages.FORMULA_BLANK, messages.FORMULA_BLANK_HINT))
                 elif cells.is_blank(cell):
+                    same = blank_hint is None and name in columns and _same_above(above, columns[name].index, cell)
                     problems.append(Problem(file, sheet_label, row_number, header_labels[name], "",
-                                            messages.BLANK_REQUIRED, blank_hint))
+                                            messages.BLANK_REQUIRED, messages.SAME_AS_ABOVE_HINT if same else blank_hint))
                 else:  # "/" or "—": not reported
                     problems.append(Problem(file, sheet_label, row_number, header_labels[name], _show(cell),
                                             messages.not_reported_required(_show(cell)), messages.NOT_REPORTED_HINT))
@@ -214,6 +220,11 @@ def _parse_wide(file: str, raw: readers.RawSheet, found: tuple[int, list[tuple[s
         table = parsed.table
     warnings.append(messages.wide_rounds(messages.where(file, raw.name), rounds))
     return ParsedSheet(file, raw.name, table, records, skipped), None
+
+
+def _same_above(above: list[object] | None, col: int, cell: object) -> bool:
+    """A blank cell under a record holding a value in its column (a workbook's "the same as above")."""
+    return above is not None and cells.is_blank(cell) and col < len(above) and not cells.is_blank(above[col])
 
 
 def _one_issue(file: str, sheet: str | None, row_number: int, row: list[object], column: Column,

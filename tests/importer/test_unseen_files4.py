@@ -206,3 +206,22 @@ def test_the_windows_download_mark_beside_a_ledger_is_named_for_what_it_is(con):
     result = run(con, roster_csv(), InputFile("问题清单（终稿）(1).xlsx:Zone.Identifier",
                                                b"[ZoneTransfer]\r\nZoneId=3\r\nReferrerUrl=https://mail.qq.com/\r\n"))
     assert result.status == "rejected" and "Zone.Identifier" in result.problems[0].reason
+
+
+# ---------------------------------------------------------------- layouts
+
+def test_blanks_under_a_record_as_a_pivot_table_leaves_them_are_refused_saying_they_may_mean_the_same(con):
+    """A pivot table copied as values (or a clerk writing each group's value once) leaves the cells below
+    a group's first row blank; merged cells are filled, blanks are not guessed."""
+    first, second = list(INSPECTION_ROWS[0]), list(INSPECTION_ROWS[0])
+    second[0] = second[1] = second[2] = None
+    second[8], second[9] = "李家村", 3
+    third = list(INSPECTION_ROWS[1])
+    third[0] = None  # the first record of its group with a blank of its own: nothing above differs
+    data = _book(table(INSPECTION_HEADER, [first, second]) + [third])
+    result = run(con, roster_csv(), InputFile("透视表.xlsx", data))
+    assert result.status == "rejected"
+    hints = {(p.row, p.column): p.suggestion for p in result.problems}
+    assert set(hints) >= {(3, "轮次"), (3, "巡察层级"), (3, "巡察组"), (4, "轮次")}
+    assert all("同上" in hints[(3, c)] for c in ("轮次", "巡察层级", "巡察组"))
+    assert not hints[(4, "轮次")]
