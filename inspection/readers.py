@@ -608,6 +608,56 @@ def _xls_hidden_columns(data: bytes) -> dict[str, set[int]]:
     return hidden
 
 
+# ROW (0x0208, 16 bytes): row, first and last column, height, two reserved words, options (0x20: the row
+# is hidden, by a filter or by hand), format
+_ROW = re.compile(rb"\x08\x02\x10\x00(..).{10}(.).", re.S)
+
+
+def _xls_hidden_rows(data: bytes) -> dict[str, set[int]]:
+    """The hidden rows (0-based) of each sheet of an .xls by name (as `_check_xlsx_size` finds an .xlsx's)."""
+    import olefile
+
+    with olefile.OleFileIO(data) as ole:
+        book = ole.openstream("Workbook" if ole.exists("Workbook") else "Book").read()
+    sheets = _xls_sheet_starts(book)
+    if not sheets:
+        return {}
+    starts = [offset for offset, _ in sheets]
+    hidden: dict[str, set[int]] = {}
+    for match in _ROW.finditer(book, starts[0]):
+        if match.group(2)[0] & 0x20:
+            name = sheets[bisect.bisect_right(starts, match.start()) - 1][1]
+            hidden.setdefault(name, set()).add(struct.unpack("<H", match.group(1))[0])
+    return hidden
+
+
+def _ods_hidden_rows(data: bytes) -> dict[str, set[int]]:
+    """The hidden rows (0-based) of each sheet of an .ods by name: table:visibility "collapsed" (hidden by
+    hand) or "filter" (filtered out); a block of repeated hidden rows is counted to 10,000 rows (empty
+    rows to the sheet's end hold no record)."""
+    from xml.etree.ElementTree import iterparse
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        content = _read_member(archive, "content.xml", 400 * 1024 * 1024)
+    if b'table:visibility="' not in content:
+        return {}
+    hidden: dict[str, set[int]] = {}
+    sheet, row = None, 0
+    for event, element in iterparse(io.BytesIO(content), events=("start", "end")):
+        if event == "end":
+            if element.tag in (_ODS + "table-cell", _ODS + "covered-table-cell"):
+                element.clear()
+            continue
+        if element.tag == _ODS + "table":
+            sheet, row = element.get(_ODS + "name", ""), 0
+        elif element.tag == _ODS + "table-row":
+            repeat = int(element.get(_ODS + "number-rows-repeated", "1") or 1)
+            if sheet is not None and element.get(_ODS + "visibility") in ("collapse", "collapsed", "filter"):
+                hidden.setdefault(sheet, set()).update(range(row, row + min(repeat, 10_000)))
+            row += repeat
+    return hidden
+
+
 def _xls_sheet_starts(book: bytes) -> list[tuple[int, str]]:
     """(offset, name) of each sheet of an .xls workbook stream, in file order (its BOUNDSHEET records)."""
     codec, pending, pos = "latin-1", [], 0
@@ -860,6 +910,11 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
     hidden_rows: dict[str, set[int]] = {}
     typed_dates: dict[str, dict[tuple[int, int], object]] = {}
     errors, date1904, formula_blanks = _error_cells(data, kind, limits, hidden_rows, typed_dates)
+    if kind in ("xls", "ods"):
+        try:
+            hidden_rows.update(_xls_hidden_rows(data) if kind == "xls" else _ods_hidden_rows(data))
+        except Exception:  # a damaged file: the Excel reader says so in its own words
+            pass
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:

@@ -73,8 +73,9 @@ def _rows(**columns) -> list[list[object]]:
     return table(INSPECTION_HEADER, rows)
 
 
-def _ods(rows) -> bytes:
-    """An .ods of one sheet as LibreOffice writes it: dates as date-typed cells, numbers as floats."""
+def _ods(rows, row_attributes: dict[int, str] | None = None, tail: str = "") -> bytes:
+    """An .ods of one sheet as LibreOffice writes it: dates as date-typed cells, numbers as floats;
+    `row_attributes` for some rows (0-based), `tail` (rows) after them."""
     def cell(value):
         if value is None:
             return "<table:table-cell/>"
@@ -84,7 +85,8 @@ def _ods(rows) -> bytes:
         if isinstance(value, int | float):
             return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
         return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
-    body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+    body = "".join(f"<table:table-row{(row_attributes or {}).get(r, '')}>" + "".join(cell(v) for v in row)
+                   + "</table:table-row>" for r, row in enumerate(rows)) + tail
     return ods_package(
         '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -225,3 +227,32 @@ def test_blanks_under_a_record_as_a_pivot_table_leaves_them_are_refused_saying_t
     assert set(hints) >= {(3, "轮次"), (3, "巡察层级"), (3, "巡察组"), (4, "轮次")}
     assert all("同上" in hints[(3, c)] for c in ("轮次", "巡察层级", "巡察组"))
     assert not hints[(4, "轮次")]
+
+
+def _xls_hiding(rows, hidden_row: int) -> bytes:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("巡察")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    sheet.row(hidden_row).hidden = True
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_rows_an_xls_or_ods_hides_are_imported_and_named_as_an_xlsxs_are(con, kind):
+    rows = table(INSPECTION_HEADER, INSPECTION_ROWS)
+    if kind == "xls":
+        data = _xls_hiding(rows, 2)
+    else:  # LibreOffice: a filtered-out row, then empty rows hidden to the sheet's end
+        data = _ods(rows, {2: ' table:visibility="filter"'}, '<table:table-row table:number-rows-repeated="1048573" '
+                    'table:visibility="collapse"><table:table-cell/></table:table-row>')
+    result = run(con, roster_csv(), InputFile(f"台账.{kind}", data))
+    assert result.status == "imported", result.problems
+    assert [f[:3] for f in _figures(con)] == [("张家村", 2, 1), ("王庄村", 1, 0)]
+    assert f"台账.{kind}「巡察」：第 3 行（共 1 行）在 Excel 中是隐藏的（被筛选掉或手动隐藏），也已导入：文件中的每一行都按台账导入；" \
+           "不应导入的行请从文件中删除" in result.warnings
