@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
+from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
 from . import cells, contract, layout
 from .errors import ImportInputError
@@ -451,7 +451,8 @@ _BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!",
 PASSWORD_PROTECTED = ("文件设有打开密码（已加密），无法读取：请在 Excel 或 WPS 中输入密码打开，删除密码"
                       "（「文件 > 信息 > 保护工作簿」或「另存为」时不设密码）后再导入")
 SAVE_AS_XLSX = "请在 Excel 或 WPS 中打开，「另存为」Excel 工作簿（*.xlsx）后再导入"
-EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".xltx", ".xltm")  # .xltx/.xltm: a template saved filled in
+# .xltx/.xltm: a template saved filled in; .xlsb: Excel's binary workbook (what a large ledger is saved as to be smaller)
+EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".xltx", ".xltm", ".xlsb")
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
 EXTENSIONS = EXCEL_EXTENSIONS + TEXT_EXTENSIONS  # what the readers take (the upload box takes the same)
 UNSUPPORTED = "不支持的文件类型{}：请上传 " + "、".join(EXTENSIONS) + " 文件"
@@ -459,7 +460,7 @@ UNSUPPORTED = "不支持的文件类型{}：请上传 " + "、".join(EXTENSIONS)
 # them (the box's own refusal is in English and says only that the type is not allowed)
 ARCHIVE_EXTENSIONS = (".zip", ".rar", ".7z")
 # the upload box takes these too, so that a clerk learns from the reader how to save them
-UPLOAD_EXTENSIONS = EXTENSIONS + (".xlsb", ".et", ".ett", ".xml") + ARCHIVE_EXTENSIONS  # .xml: an Excel 2003 XML table
+UPLOAD_EXTENSIONS = EXTENSIONS + (".et", ".ett", ".xml") + ARCHIVE_EXTENSIONS  # .xml: an Excel 2003 XML table
 UNZIP_FIRST = "文件内容是压缩包（zip、rar、7z 等），不是台账表格：请先解压，再上传其中的 Excel 工作簿或 CSV 文件"
 _KINDS = {"xlsx": "Excel 工作簿（.xlsx）", "xls": "Excel 97-2003 工作簿（.xls）", "ods": "OpenDocument 表格（.ods）",
           "xlsb": "Excel 二进制工作簿（.xlsb）", "docx": "Word 文档", "doc": "Word 文档", "pptx": "PowerPoint 演示文稿",
@@ -880,6 +881,107 @@ def _error_cells(data: bytes, kind: str, limits: Limits, hidden_rows: dict[str, 
     return errors, kind == "xlsx" and _date1904(data), {}
 
 
+@dataclass
+class _XlsbFacts:
+    """What the Excel reader does not give of an .xlsb workbook, by tab name (0-based rows and columns)."""
+
+    merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]
+    errors: dict[str, dict[tuple[int, int], str]]
+    hidden_rows: dict[str, set[int]]
+    hidden_columns: dict[str, set[int]]
+    date1904: bool
+
+
+def _records(stream: bytes):
+    """The records of a BIFF12 (.xlsb) part: (type, start of the body, its length). A type is one or two
+    bytes, a length one to four, seven bits each."""
+    pos, end = 0, len(stream)
+    while pos < end:
+        byte = stream[pos]
+        kind, pos = byte & 0x7F, pos + 1
+        if byte & 0x80 and pos < end:
+            kind, pos = kind | (stream[pos] & 0x7F) << 7, pos + 1
+        size = shift = 0
+        for _ in range(4):
+            if pos >= end:
+                return
+            byte, pos = stream[pos], pos + 1
+            size, shift = size | (byte & 0x7F) << shift, shift + 7
+            if not byte & 0x80:
+                break
+        yield kind, pos, size
+        pos += size
+
+
+def _xlsb_tabs(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
+    """{"xl/worksheets/sheet1.bin": "巡察情况"} of an .xlsb (its BrtBundleSh records and their relations),
+    and whether it counts its dates from 1904 (BrtWbProp)."""
+    rels = {}
+    for match in _RELATIONSHIP.finditer(_read_member(archive, "xl/_rels/workbook.bin.rels")):
+        attrs = dict(_ATTRIBUTE.findall(match.group(1)))
+        target = html.unescape(attrs.get(b"Target", b"").decode("utf-8", "replace"))
+        rels[attrs.get(b"Id", b"").decode("utf-8", "replace")] = posixpath.normpath(
+            target.lstrip("/") if target.startswith("/") else "xl/" + target)
+    book = _read_member(archive, "xl/workbook.bin", 64 * 1024 * 1024)
+    tabs, date1904 = {}, False
+    for kind, at, size in _records(book):
+        body = book[at:at + size]
+        if kind == 0x0099 and size >= 4:  # BrtWbProp
+            date1904 = bool(body[0] & 1)
+        elif kind == 0x009C and size >= 12:  # BrtBundleSh: state, tab id, relation id, name
+            count = struct.unpack_from("<I", body, 8)[0]
+            if count == 0xFFFFFFFF or 12 + 2 * count + 4 > size:
+                continue
+            relation = body[12:12 + 2 * count].decode("utf-16-le", "replace")
+            length = struct.unpack_from("<I", body, 12 + 2 * count)[0]
+            name = body[16 + 2 * count:16 + 2 * count + 2 * length].decode("utf-16-le", "replace")
+            if relation in rels:
+                tabs[rels[relation]] = name
+        elif kind == 0x0090:  # BrtEndBundleShs
+            break
+    return tabs, date1904
+
+
+_XLSB_CELLS = frozenset(range(2, 12))  # BrtCellRk ... BrtFmlaError: a cell holding something
+
+
+def _xlsb_facts(data: bytes, limits: Limits) -> _XlsbFacts:
+    """Each sheet's merged ranges (BrtMergeCell), error cells (BrtCellError, BrtFmlaError), hidden rows
+    (BrtRowHdr) and columns (BrtColInfo) of an .xlsb, its bounding box checked against the limits
+    before the Excel reader allocates it (as `_check_xlsx_size` does for an .xlsx)."""
+    facts = _XlsbFacts({}, {}, {}, {}, False)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        tabs, facts.date1904 = _xlsb_tabs(archive)
+        for part, tab in tabs.items():
+            sheet = _read_member(archive, part, limits.max_uncompressed)
+            row = max_row = max_col = -1
+            for kind, at, size in _records(sheet):
+                if kind == 0x0000 and size >= 12:  # BrtRowHdr: the row, its options (0x10: hidden)
+                    row = struct.unpack_from("<I", sheet, at)[0]
+                    if sheet[at + 11] & 0x10:
+                        facts.hidden_rows.setdefault(tab, set()).add(row)
+                elif kind in _XLSB_CELLS and size >= 8:
+                    col = struct.unpack_from("<I", sheet, at)[0]
+                    max_row, max_col = max(max_row, row), max(max_col, col)
+                    if kind in (0x0003, 0x000B) and size >= 9:
+                        facts.errors.setdefault(tab, {})[(row, col)] = _BIFF_ERRORS.get(sheet[at + 8], "#VALUE!")
+                elif kind == 0x003C and size >= 18:  # BrtColInfo: first and last column, options (1: hidden)
+                    first, last = struct.unpack_from("<II", sheet, at)
+                    if sheet[at + 16] & 1 and first <= last:
+                        facts.hidden_columns.setdefault(tab, set()).update(range(first, min(last, first + 16_384) + 1))
+                elif kind == 0x00B0 and size >= 16:  # BrtMergeCell: first and last row, first and last column
+                    first_row, last_row, first_col, last_col = struct.unpack_from("<IIII", sheet, at)
+                    facts.merged.setdefault(tab, []).append(((first_row, first_col), (last_row, last_col)))
+            rows, cols = max_row + 1, max_col + 1
+            if rows > limits.max_rows:
+                raise ReadError(f"工作表「{tab}」行数 {rows:,} 超过上限 {limits.max_rows:,}")
+            if cols > limits.max_columns:
+                raise ReadError(f"工作表「{tab}」列数 {cols:,} 超过上限 {limits.max_columns}")
+            if rows * cols > limits.max_cells:
+                raise ReadError(f"工作表「{tab}」范围 {rows:,} 行 × {cols:,} 列，超过上限 {limits.max_cells:,} 个单元格")
+    return facts
+
+
 def _set_errors(rows: list[list[object]], errors: dict[tuple[int, int], str], limits: Limits) -> None:
     """Write the error values the Excel reader read as blanks back into their cells ("#REF!")."""
     for (row, col), value in errors.items():
@@ -915,6 +1017,15 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
             hidden_rows.update(_xls_hidden_rows(data) if kind == "xls" else _ods_hidden_rows(data))
         except Exception:  # a damaged file: the Excel reader says so in its own words
             pass
+    xlsb = None
+    if kind == "xlsb":
+        try:
+            xlsb = _xlsb_facts(data, limits)
+        except ReadError:
+            raise
+        except Exception:  # a damaged file: the Excel reader says so in its own words
+            xlsb = _XlsbFacts({}, {}, {}, {}, False)
+        errors, date1904, hidden_rows = xlsb.errors, xlsb.date1904, xlsb.hidden_rows
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
@@ -930,8 +1041,12 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
             merged = {}
     sheets = []
     hidden = _hidden_sheets(workbook)
-    hidden_columns = _hidden_columns(data, kind)
+    hidden_columns = xlsb.hidden_columns if xlsb else _hidden_columns(data, kind)
+    charts = _chart_sheets(workbook)
     for name in workbook.sheet_names:
+        if name in charts:  # a chart on a tab of its own: no cells (the reader cannot read an .xlsb's)
+            sheets.append(RawSheet(name, [], name in hidden))
+            continue
         try:
             sheet = workbook.get_sheet_by_name(name)
             if sheet.height > limits.max_rows:
@@ -941,8 +1056,9 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
             rows = sheet.to_python(skip_empty_area=False)
             _check_cell_lengths(name, rows, limits)
             # a value merged over several cells is in every row of its range (.xlsx by the Excel reader,
-            # .ods from its content.xml; calamine gives no merged ranges for .xls and .ods: None)
-            ranges = merged.get(name) if kind == "ods" else getattr(sheet, "merged_cell_ranges", None)
+            # .ods from its content.xml; calamine gives no merged ranges for .xls and .ods: None; from its BrtMergeCell records)
+            ranges = (merged.get(name) if kind == "ods" else xlsb.merged.get(name) if xlsb
+                      else getattr(sheet, "merged_cell_ranges", None))
             layout.fill_merged(rows, ranges)
         except ReadError:
             raise
@@ -971,6 +1087,14 @@ def _date1904(data: bytes) -> bool:
             return bool(_DATE1904.search(_read_member(archive, "xl/workbook.xml")))
     except Exception:  # the Excel reader has read it: a workbook part it cannot give is no 1904 one
         return False
+
+
+def _chart_sheets(workbook: CalamineWorkbook) -> set[str]:
+    """The names of a workbook's chart sheets (a tab holding only a chart)."""
+    try:
+        return {m.name for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.ChartSheet}
+    except Exception:  # a reader that cannot tell: every sheet is read
+        return set()
 
 
 def _hidden_sheets(workbook: CalamineWorkbook) -> set[str]:
@@ -1411,8 +1535,6 @@ def _read_file(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
             except ReadError:
                 pass
         raise ReadError(f"WPS 表格文件（{ext}）不能直接导入：{SAVE_AS_XLSX}")
-    if ext == ".xlsb":
-        raise ReadError(f"Excel 二进制工作簿（.xlsb）不能直接导入：{SAVE_AS_XLSX}")
     if ext == ".xml":  # what some systems name their Excel 2003 XML export (Excel opens it)
         if sniff(data) == "xml2003":
             return read_xml2003(name, data, limits)
@@ -1422,7 +1544,7 @@ def _read_file(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
     kind = sniff(data)
     if kind == "encrypted":
         raise ReadError(PASSWORD_PROTECTED)
-    if kind in ("xlsx", "xls", "ods"):
+    if kind in ("xlsx", "xls", "ods", "xlsb"):
         if ext in TEXT_EXTENSIONS:
             raise ReadError(f"文件内容是 {_KINDS[kind]}，但扩展名是 {ext}：请把扩展名改回 .{kind} 后再导入")
         return read_excel(data, limits, kind)
@@ -1435,7 +1557,7 @@ def _read_file(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
     if kind in _KINDS:
         what = _KINDS[kind]
         what = f" {what}" if what[0].isascii() else what
-        if kind in ("xlsb", "html", "xml2003"):
+        if kind in ("html", "xml2003"):
             raise ReadError(f"文件内容是{what}，不能直接导入：{SAVE_AS_XLSX}")
         if kind == "archive":
             raise ReadError(UNZIP_FIRST + _archive_members(data))

@@ -137,7 +137,7 @@ def render_upload(lang: str) -> None:
     if ui_auth.local_mode():
         st.text_input(t("clerk_name", lang), key=CLERK_KEY, max_chars=40)
     with st.form("import_form", clear_on_submit=True):
-        # every type the readers take, and those they refuse with advice (.xlsb, WPS .et: save as .xlsx) or read
+        # every type the readers take, and those they refuse with advice (WPS .et: save as .xlsx; an archive: unzip) or read
         # only by their content (.xml: an Excel 2003 XML table)
         uploads = st.file_uploader(t("upload", lang), type=[e.lstrip(".") for e in readers.UPLOAD_EXTENSIONS],
                                    accept_multiple_files=True)

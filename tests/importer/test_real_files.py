@@ -25,6 +25,7 @@ from support.ledgers import (
     ods_package,
     run,
     table,
+    xlsb_bytes,
     xlsx_bytes,
 )
 
@@ -180,8 +181,9 @@ CORPUS = {
     "csv_named.xls": (csv_bytes(ROSTER, "gbk"), "imported"),
     "wps.et": (ROSTER_XLSX, "imported"),  # a workbook in Excel's format under .et: read by its content
     "wps_own.et": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), ["WPS", "另存为", ".xlsx"]),
-    "binary.xlsb": (_xlsb_like(), [".xlsb", "另存为"]),
-    "xlsb_named.xlsx": (_xlsb_like(), ["二进制工作簿", "另存为"]),
+    "binary.xlsb": (xlsb_bytes({"名册": ROSTER}), "imported"),  # Excel's binary workbook: read
+    "xlsb_named.xlsx": (xlsb_bytes({"名册": ROSTER}), "imported"),
+    "damaged.xlsb": (_xlsb_like(), ["已损坏"]),
     # a web system's "Excel" export, a web page: read as the table Excel shows
     "web_page.xls": (("<html><body><table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
                                                       for row in ROSTER) + "</table></body></html>").encode(), "imported"),

@@ -19,6 +19,7 @@ from support.ledgers import (
     rows_of,
     run,
     table,
+    xlsb_bytes,
 )
 
 from inspection.importer import InputFile
@@ -256,3 +257,29 @@ def test_rows_an_xls_or_ods_hides_are_imported_and_named_as_an_xlsxs_are(con, ki
     assert [f[:3] for f in _figures(con)] == [("张家村", 2, 1), ("王庄村", 1, 0)]
     assert f"台账.{kind}「巡察」：第 3 行（共 1 行）在 Excel 中是隐藏的（被筛选掉或手动隐藏），也已导入：文件中的每一行都按台账导入；" \
            "不应导入的行请从文件中删除" in result.warnings
+
+
+# ---------------------------------------------------------------- Excel's binary workbook (.xlsb)
+
+def test_an_xlsb_ledger_gives_every_figure_its_merged_cells_filled_and_hidden_rows_named(con):
+    """Excel's binary workbook (what a large ledger is saved as, to be smaller): the Excel reader gives no
+    merged ranges of it, which are read from its records as an .xlsx's are."""
+    rows = table(INSPECTION_HEADER, [list(INSPECTION_ROWS[0]), list(INSPECTION_ROWS[0])])
+    rows[2][0] = rows[2][1] = None  # round and level merged down from the first record
+    rows[2][8], rows[2][9] = "李家村", 3
+    data = xlsb_bytes({"说明": [["填表说明"]], "巡察": rows}, merged={"巡察": [(1, 2, 0, 0), (1, 2, 1, 1)]},
+                      hidden_rows={"巡察": {2}}, hidden={"说明"})
+    result = run(con, roster_csv(), InputFile("台账.xlsb", data))
+    assert result.status == "imported", result.problems
+    assert [f[:3] for f in _figures(con)] == [("张家村", 2, 1), ("李家村", 3, 1)]
+    assert any("第 3 行（共 1 行）在 Excel 中是隐藏的" in w for w in result.warnings)
+
+
+def test_an_xlsbs_error_value_is_refused_by_name_and_a_far_cell_before_it_is_allocated(con):
+    data = xlsb_bytes({"巡察": table(INSPECTION_HEADER, INSPECTION_ROWS)}, errors={"巡察": {(1, 9): 0x17}})
+    result = run(con, roster_csv(), InputFile("台账.xlsb", data))
+    assert result.status == "rejected"
+    assert [(p.row, p.column, p.value) for p in result.problems] == [(2, "发现问题数", "#REF!")]
+    far = xlsb_bytes({"巡察": table(INSPECTION_HEADER, INSPECTION_ROWS) + [[None] * 300 + ["x"]]})
+    result = run(con, roster_csv(), InputFile("台账.xlsb", far))
+    assert result.status == "rejected" and "列数 301 超过上限 200" in result.problems[0].reason
