@@ -144,6 +144,11 @@ def no_header_in(sheet: str, looked: str) -> str:
     return f"{sheet} 中没有找到表头，查看过的前几行：{looked}"
 
 
+def header_down_a_column(sheet: str, column: int) -> str:
+    return (f"{sheet} 的表头竖着写在第 {column} 列（每个字段一行、每条记录一列，横向的表格）：请在 Excel 或 WPS 中"
+            "复制整个表格，在新工作表中「选择性粘贴 → 转置」，使每条记录占一行，另存后再导入")
+
+
 def header_too_low(sheet: str, row: int, limit: int) -> str:
     return (f"{sheet} 的表头在第 {row} 行，上方的标题、说明或空行有 {row - 1} 行，超过了 {limit} 行的上限"
             "：请删除表头上方多余的行（或把说明移到表格下方）后再导入")

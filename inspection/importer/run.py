@@ -9,6 +9,7 @@ same roster unit) and records itself in `imports`, so it can be undone.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,7 @@ from .load import Loader, first_line, lake_notice
 from .model import MAX_PROBLEMS, ImportResult, InputFile, Problem, Record, StagedSheet
 from .parse_csv import CsvPath
 from .parse_rows import _parse_sheet
-from .recognise import _rows_looked_at
+from .recognise import _classify, _rows_looked_at
 from .units import refers_to
 from .validate import Validator
 
@@ -99,6 +100,8 @@ class Importer(CsvPath, Validator, Loader):
                         found_headers.append(messages.headers_found(sheet, headers))
                     elif (low := self._header_below_titles(raw.rows)) is not None:
                         found_headers.append(messages.header_too_low(sheet, low + 1, contract.MAX_TITLE_ROWS))
+                    elif (column := self._header_down_a_column(raw.rows)) is not None:
+                        found_headers.append(messages.header_down_a_column(sheet, column + 1))
                     elif looked := _rows_looked_at(raw.rows):
                         found_headers.append(messages.no_header_in(sheet, looked))
                     continue
@@ -155,6 +158,18 @@ class Importer(CsvPath, Validator, Loader):
             self.warnings.append(messages.sheet_copied(messages.where(file, sheet), holder, size))
             copies += [(table_name, records) for name, other, records in sheets if (name, other) == (table_name, sheet)]
         return copies
+
+    def _header_down_a_column(self, rows: list[list[object]], limit: int = 200) -> int | None:
+        """The column (0-based) of a table written across (fields down a column, a record per column,
+        as a form per unit is laid out): its header is found in the sheet turned on its side. Named,
+        not read: a sheet listing a template's fields down a column (填表说明) looks the same."""
+        if not rows:
+            return None
+        turned = [list(column) for column in itertools.zip_longest(*rows[:limit], fillvalue=None)]
+        found = layout.find_header(turned, self.applied.all_headers)
+        if not found or _classify(found[1], self.applied.index) is None:
+            return None
+        return found[0]
 
     def _header_below_titles(self, rows: list[list[object]], search: int = 60) -> int | None:
         """The index of a header further down than the title rows a sheet may have (a form with a block of

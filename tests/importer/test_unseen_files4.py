@@ -13,6 +13,7 @@ import pytest
 from support.ledgers import (
     INSPECTION_HEADER,
     INSPECTION_ROWS,
+    csv_bytes,
     fresh_store,
     ods_package,
     roster_csv,
@@ -283,3 +284,14 @@ def test_an_xlsbs_error_value_is_refused_by_name_and_a_far_cell_before_it_is_all
     far = xlsb_bytes({"巡察": table(INSPECTION_HEADER, INSPECTION_ROWS) + [[None] * 300 + ["x"]]})
     result = run(con, roster_csv(), InputFile("台账.xlsb", far))
     assert result.status == "rejected" and "列数 301 超过上限 200" in result.problems[0].reason
+
+
+@pytest.mark.parametrize("name", ["横向.xlsx", "横向.csv"])
+def test_a_table_written_across_is_refused_naming_the_column_its_header_runs_down(con, name):
+    """A form per unit laid out across (fields down a column, one inspection per column): named, not read
+    turned (a sheet listing a template's fields down a column looks the same)."""
+    across = [[None, INSPECTION_HEADER[i]] + [row[i] for row in INSPECTION_ROWS] for i in range(len(INSPECTION_HEADER))]
+    data = _book(across) if name.endswith(".xlsx") else csv_bytes(across)
+    result = run(con, roster_csv(), InputFile(name, data))
+    assert result.status == "rejected"
+    assert "的表头竖着写在第 2 列" in result.problems[0].suggestion and "转置" in result.problems[0].suggestion
