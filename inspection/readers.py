@@ -571,6 +571,8 @@ def _hidden_columns(data: bytes, kind: str) -> dict[str, set[int]]:
     try:
         if kind == "xls":
             return _xls_hidden_columns(data)
+        if kind == "ods":
+            return _ods_hidden(data)[1]
         if kind != "xlsx":
             return {}
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -633,30 +635,43 @@ def _xls_hidden_rows(data: bytes) -> dict[str, set[int]]:
 
 
 def _ods_hidden_rows(data: bytes) -> dict[str, set[int]]:
-    """The hidden rows (0-based) of each sheet of an .ods by name: table:visibility "collapsed" (hidden by
-    hand) or "filter" (filtered out); a block of repeated hidden rows is counted to 10,000 rows (empty
-    rows to the sheet's end hold no record)."""
+    return _ods_hidden(data)[0]
+
+
+_ODS_HIDDEN = ("collapse", "collapsed", "filter")
+
+
+def _ods_hidden(data: bytes) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """The hidden rows and columns (0-based) of each sheet of an .ods by name: table:visibility "collapse"
+    (hidden by hand) or "filter" (filtered out); a block of repeated hidden rows is counted to 10,000 rows
+    (empty rows to the sheet's end hold no record), of columns to 16,384."""
     from xml.etree.ElementTree import iterparse
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         content = _read_member(archive, "content.xml", 400 * 1024 * 1024)
+    rows: dict[str, set[int]] = {}
+    columns: dict[str, set[int]] = {}
     if b'table:visibility="' not in content:
-        return {}
-    hidden: dict[str, set[int]] = {}
-    sheet, row = None, 0
+        return rows, columns
+    sheet, row, col = None, 0, 0
     for event, element in iterparse(io.BytesIO(content), events=("start", "end")):
         if event == "end":
             if element.tag in (_ODS + "table-cell", _ODS + "covered-table-cell"):
                 element.clear()
             continue
         if element.tag == _ODS + "table":
-            sheet, row = element.get(_ODS + "name", ""), 0
+            sheet, row, col = element.get(_ODS + "name", ""), 0, 0
+        elif element.tag == _ODS + "table-column":
+            repeat = int(element.get(_ODS + "number-columns-repeated", "1") or 1)
+            if sheet is not None and element.get(_ODS + "visibility") in _ODS_HIDDEN:
+                columns.setdefault(sheet, set()).update(range(col, col + min(repeat, 16_384)))
+            col += repeat
         elif element.tag == _ODS + "table-row":
             repeat = int(element.get(_ODS + "number-rows-repeated", "1") or 1)
-            if sheet is not None and element.get(_ODS + "visibility") in ("collapse", "collapsed", "filter"):
-                hidden.setdefault(sheet, set()).update(range(row, row + min(repeat, 10_000)))
+            if sheet is not None and element.get(_ODS + "visibility") in _ODS_HIDDEN:
+                rows.setdefault(sheet, set()).update(range(row, row + min(repeat, 10_000)))
             row += repeat
-    return hidden
+    return rows, columns
 
 
 def _xls_sheet_starts(book: bytes) -> list[tuple[int, str]]:

@@ -75,9 +75,9 @@ def _rows(**columns) -> list[list[object]]:
     return table(INSPECTION_HEADER, rows)
 
 
-def _ods(rows, row_attributes: dict[int, str] | None = None, tail: str = "") -> bytes:
+def _ods(rows, row_attributes: dict[int, str] | None = None, tail: str = "", head: str = "") -> bytes:
     """An .ods of one sheet as LibreOffice writes it: dates as date-typed cells, numbers as floats;
-    `row_attributes` for some rows (0-based), `tail` (rows) after them."""
+    `row_attributes` for some rows (0-based), `tail` (rows) after them, `head` (columns) before them."""
     def cell(value):
         if value is None:
             return "<table:table-cell/>"
@@ -89,6 +89,7 @@ def _ods(rows, row_attributes: dict[int, str] | None = None, tail: str = "") -> 
         return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
     body = "".join(f"<table:table-row{(row_attributes or {}).get(r, '')}>" + "".join(cell(v) for v in row)
                    + "</table:table-row>" for r, row in enumerate(rows)) + tail
+    body = head + body
     return ods_package(
         '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -295,3 +296,16 @@ def test_a_table_written_across_is_refused_naming_the_column_its_header_runs_dow
     result = run(con, roster_csv(), InputFile(name, data))
     assert result.status == "rejected"
     assert "的表头竖着写在第 2 列" in result.problems[0].suggestion and "转置" in result.problems[0].suggestion
+
+
+def test_a_hidden_old_copy_of_a_column_in_an_ods_is_not_read_the_visible_one_is(con):
+    """As an .xlsx's and an .xls's (test_unseen_files2): LibreOffice hides a column by table:visibility."""
+    header = ["轮次", "巡察层级", "巡察组", "开始日期", "县区", "乡镇街道", "村(社区)", "发现问题数", "发现问题数", "移交问题线索数"]
+    rows = [["2021年第一轮", "市级", "市委第一巡察组", "2021-03-15", "东城区", "城关镇", "张家村", 3, 2, 1],
+            ["2021年第一轮", "县级", "县委第二巡察组", "2021-03-15", "西城区", "河口镇", "王庄村", 1, 1, 0]]
+    columns = ('<table:table-column table:number-columns-repeated="8"/>'
+               '<table:table-column table:visibility="collapse"/><table:table-column table:number-columns-repeated="2"/>')
+    result = run(con, roster_csv(), InputFile("巡察情况.ods", _ods(table(header, rows), head=columns)))
+    assert result.status == "imported", result.problems
+    assert con.execute("SELECT list(issues_found ORDER BY issues_found) FROM inspections").fetchone()[0] == [1, 3]
+    assert any("隐藏的列「发现问题数」" in w for w in result.warnings)
