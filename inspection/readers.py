@@ -422,6 +422,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, data: bytes, table: str, columns: i
 
 # A cell that holds something (a value <v>, inline text <is>, a formula <f>), not one that only
 # carries formatting (<c r="XFD1" s="3"/>): only these count for the bounding box.
+_ANY_VALUE_CELL = re.compile(rb"<(?:\w++:)?c\s[^>]*+(?<!/)>\s*+<(?:\w++:)?[vif]")
 _VALUE_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,4})([0-9]+)\"[^>/]*>\s*<(?:\w+:)?[vif]")
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b(?=[^>]*\bt=\"e\")[^>]*?\br=\"([A-Z]{1,4})([0-9]+)\"[^>]*>\s*"
                          rb"(?:<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*)?<(?:\w+:)?v>([^<]*)</")
@@ -504,7 +505,8 @@ def _scan_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: in
                 continue
             text = tail + chunk
             # C-level scans: one match per cell; the distinct column letters (few) and row numbers
-            found = _VALUE_CELL.findall(text)
+            # (a chunk of cells that carry only formatting has none: the quick search says so)
+            found = _VALUE_CELL.findall(text) if _ANY_VALUE_CELL.search(text) else ()
             if found:
                 letters = {x[0] for x in found}
                 max_col = max(max_col, max(_column_number(x) for x in letters))
