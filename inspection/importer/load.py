@@ -72,8 +72,11 @@ class Loader:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {plan} AS SELECT {', '.join(keys)}, 0 AS n, "
                         f"'same' AS state FROM {table} LIMIT 0")
             return DiffPlan(table, cols, keys, 0, 0, 0)
+        # an issue's seq is its place in the file's list: a list exported again in another order (the
+        # clerk sorted it by status) holds the same issues, so it is compared without it ('same': the
+        # store keeps the order it had)
         row_text = "concat_ws(chr(31), " + ", ".join(
-            f"coalesce(CAST(x.{c} AS VARCHAR), chr(1))" for c in cols) + ")"
+            f"coalesce(CAST(x.{c} AS VARCHAR), chr(1))" for c in cols if c != "seq") + ")"
         key_list = ", ".join(keys)
         on = " AND ".join(f"x.{k} = n.{k}" for k in keys)
         # only groups the store already holds need fingerprints (on both sides): new ones are 'added'
