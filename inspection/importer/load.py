@@ -31,6 +31,9 @@ def _hidden(old: object) -> object:
 _FIRST_ITEM = r"^\s*(?:1\s*(?:\.[^\d]|、)|\(\s*1\s*\))"
 _SECOND_ITEM = r"(?:[；;。，,\s]\s*2\s*(?:\.[^\d]|、)|\(\s*2\s*\))"
 
+# a replaced issue list's entries in the change list: its rows, and its rectified ones when they changed
+_ISSUE_FIELDS = {"rows": messages.ISSUE_LIST_ROWS, "rectified_rows": messages.ISSUE_LIST_RECTIFIED}
+
 _BOOLEAN_FIELDS = frozenset(f.name for t in contract.TABLES for f in t.fields if f.kind == "bool")
 
 
@@ -133,6 +136,18 @@ class Loader:
                              AND x.superseded_by IS NULL) AS VARCHAR) AS old, CAST(p.n AS VARCHAR) AS new
                 FROM plan_issues p LEFT JOIN roster u ON u.unit_id = p.unit_id AND u.superseded_by IS NULL
                 WHERE p.state = 'replaced'""")
+            # and its rectified issues before and after, when they differ: a rectification ledger
+            # exported again says what moved on (the same number of rows, more 已整改)
+            parts.append("""
+                SELECT * FROM (
+                    SELECT 'issues' AS tbl, p.round, u.district, u.township, u.unit_name, 'rectified_rows' AS field,
+                           CAST((SELECT count(*) FROM issues x WHERE x.round = p.round AND x.unit_id = p.unit_id
+                                 AND x.superseded_by IS NULL AND x.status = 'rectified') AS VARCHAR) AS old,
+                           CAST((SELECT count(*) FROM stage_issues s WHERE s.round = p.round AND s.unit_id = p.unit_id
+                                 AND s.status = 'rectified') AS VARCHAR) AS new
+                    FROM plan_issues p LEFT JOIN roster u ON u.unit_id = p.unit_id AND u.superseded_by IS NULL
+                    WHERE p.state = 'replaced')
+                WHERE old <> new""")
         if not parts:
             return []
         rows = self.con.execute(
@@ -145,7 +160,7 @@ class Loader:
         labels = {f.name: f.label for t in contract.TABLES for f in t.fields}
         tables = {t.name: t.label for t in contract.TABLES}
         return [{"table": tables[r[0]], "round": r[1], "district": r[2], "township": r[3], "unit": r[4],
-                 "field": messages.ISSUE_LIST_ROWS if r[0] == "issues" else labels.get(r[5], r[5]),
+                 "field": _ISSUE_FIELDS[r[5]] if r[0] == "issues" else labels.get(r[5], r[5]),
                  "old": _shown(r[5], _hidden(r[6])), "new": _shown(r[5], r[7])} for r in rows[:MAX_CHANGES]]
 
     def _changed_count_warnings(self, plans: dict[str, DiffPlan]) -> None:
@@ -198,6 +213,31 @@ class Loader:
             ORDER BY district, township, unit_name""").fetchall()
         if kept:
             self.warnings.append(messages.roster_units_kept(len(kept), [n for (n,) in kept]))
+
+    def _left_out_warning(self) -> None:
+        """Rows the store holds that a file of their round leaves out: kept (a file may hold part of a
+        round: one township's, one team's; an issue list is replaced per (round, unit) as a whole), and
+        the import names them instead of a bare 'nothing changed': a row the clerk deleted from the
+        ledger is no deletion. Inspections: the stored ones of the file's rounds and townships missing
+        from it. Issue lists: the stored lists of inspections the file states, in a round its issue list
+        covers, with no row in it."""
+        inspections = self.con.execute("""
+            SELECT i.round || ' ' || i.unit_name FROM inspections i
+            WHERE i.superseded_by IS NULL
+              AND (i.round, i.district, i.township) IN (SELECT DISTINCT round, district, township FROM stage_inspections)
+              AND NOT EXISTS (SELECT 1 FROM stage_inspections s WHERE s.round = i.round AND s.unit_id = i.unit_id)
+            ORDER BY i.round, i.district, i.township, i.unit_name""").fetchall()
+        if inspections:
+            self.warnings.append(messages.inspections_kept(len(inspections), [n for (n,) in inspections]))
+        lists = self.con.execute("""
+            SELECT n.round || ' ' || n.unit_name FROM stage_inspections n
+            WHERE n.round IN (SELECT DISTINCT round FROM stage_issues)
+              AND EXISTS (SELECT 1 FROM issues x WHERE x.round = n.round AND x.unit_id = n.unit_id
+                          AND x.superseded_by IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM stage_issues s WHERE s.round = n.round AND s.unit_id = n.unit_id)
+            ORDER BY n.round, n.district, n.township, n.unit_name""").fetchall()
+        if lists:
+            self.warnings.append(messages.issue_lists_kept(len(lists), [n for (n,) in lists]))
 
     def _outside_roster_warning(self) -> None:
         """A roster imported after inspections taken without one: the stored inspections of units it

@@ -389,6 +389,7 @@ def changes_cut(limit: int) -> str:
 
 BOOLEAN_WORDS = {"true": "是", "false": "否"}  # a stored mark in the change list
 ISSUE_LIST_ROWS = "问题清单条数"  # the field of a replaced issue list in the change list
+ISSUE_LIST_RECTIFIED = "问题清单已整改条数"  # and its rectified rows, when they changed
 
 
 def found_changed(rows: list[tuple]) -> str:
@@ -421,6 +422,18 @@ def roster_units_kept(count: int, names: list[str]) -> str:
     examples = "、".join(names[:3]) + ("等" if count > 3 else "")
     return (f"名册文件所列乡镇（街道）中另有 {count} 个对象不在本文件中（{examples}），已保留：名册可按县区、乡镇分批导入，"
             f"导入只新增和更正对象，不删除未列出的对象")
+
+
+def inspections_kept(count: int, examples: list[str]) -> str:
+    shown = "、".join(examples[:3]) + ("等" if count > 3 else "")
+    return (f"文件所列轮次和乡镇（街道）中另有 {count} 条已导入的巡察记录不在本文件中（{shown}），已保留：导入只新增和更正"
+            f"巡察记录，不删除文件未列出的记录；确需删除的，请撤销写入它的那次导入")
+
+
+def issue_lists_kept(count: int, examples: list[str]) -> str:
+    shown = "、".join(examples[:3]) + ("等" if count > 3 else "")
+    return (f"文件列出的巡察记录中有 {count} 个的问题清单不在本文件的问题清单中（{shown}），库中已有的问题已保留：问题清单按"
+            f"巡察记录整体替换，文件未列出的不删除；确需删除的，请撤销写入它的那次导入")
 
 
 def inspected_outside_roster(count: int, names: list[str]) -> str:

@@ -261,6 +261,7 @@ class Importer(CsvPath, Validator, Loader):
         self._count_warnings(frames)
         self._several_in_one_warning(frames)
         self._roster_kept_warning()
+        self._left_out_warning()
         if added == 0 and replaced == 0:
             self.warnings.insert(0, messages.ALREADY_IMPORTED)
             return ImportResult("unchanged", 0, 0, self.skipped, [], self.warnings, mappings=self.applied.used_list(),

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from queries.test_oracle import COUNT_FIELDS, close, oracle
-from support.history import R1, R2, RM, oracle_args, year
+from support.history import R1, R2, RM, oracle_args, whole_year_file, year
 from support.ledgers import memory_store, run
 
 from inspection import metrics, report
@@ -102,8 +102,17 @@ def test_each_import_tells_the_clerk_what_it_changed(played):
     assert fixes.replaced == sum(len(after[c]) for c in changed)
     assert fixes.unchanged == r1_issues - fixes.replaced
     assert any("备注" in w for w in fixes.warnings)
-    assert {(c["unit"], c["old"], c["new"]) for c in fixes.changes} == {
-        (state["rectification"].units[c].name, str(len(after[c])), str(len(after[c]))) for c in changed}
+    # each replaced list by its rows, and by its rectified rows where the ledger moved them on
+    name = {code: u.name for code, u in state["rectification"].units.items()}
+
+    def rectified(issues):
+        return str(sum(s.status == "已整改" for s in issues))
+
+    assert sorted((c["unit"], c["field"], c["old"], c["new"]) for c in fixes.changes) == sorted(
+        [(name[c], "问题清单条数", str(len(after[c])), str(len(after[c]))) for c in changed]
+        + [(name[c], "问题清单已整改条数", rectified(before[c]), rectified(after[c])) for c in changed
+           if rectified(before[c]) != rectified(after[c])])
+    assert any(c["field"] == "问题清单已整改条数" for c in fixes.changes)
 
     # the roster of July: the new community added, the moved village's township changed, the merged
     # village kept and named
@@ -130,8 +139,11 @@ def test_each_import_tells_the_clerk_what_it_changed(played):
     round_, code = labels["duplicate"]
     listed = sum(s.round == round_ and s.code == code for s in state["duplicate removed"].issues)
     assert (later.added, later.replaced) == (0, listed)
-    assert [(c["round"], c["unit"], c["old"], c["new"]) for c in later.changes] == \
-        [(round_, units[code].name, str(listed + 1), str(listed))]
+    done = sum(s.round == round_ and s.code == code and s.status == "已整改" for s in state["duplicate removed"].issues)
+    twin_done = next(s for s in state["whole year"].issues if s.key == 10_000).status == "已整改"
+    assert [(c["round"], c["unit"], c["field"], c["old"], c["new"]) for c in later.changes] == [
+        *([(round_, units[code].name, "问题清单已整改条数", str(done + 1), str(done))] if twin_done else []),
+        (round_, units[code].name, "问题清单条数", str(listed + 1), str(listed))]
 
 
 INSPECTION_FIGURES = ("units_covered", "inspections", *COUNT_FIELDS, "ratio_issues_and_clues", "ratio_disciplined")
@@ -184,3 +196,23 @@ def test_the_written_report_states_each_steps_figures(n, played):
     text = texts[n]
     for part in report_parts(truth(steps[n].state, steps[n].day)):
         assert part in text, (part, text)
+
+
+def test_rows_the_clerk_deleted_are_kept_and_said(played):
+    """The whole-year workbook again with an inspection's row deleted and another inspection's issue rows
+    all deleted: the contract replaces only the (round, unit) groups a file states, so both stay in the
+    store and every figure with them; the import says that nothing changed and names both as kept."""
+    steps, con, _, _, _ = played
+    state = steps[-1].state.copy()
+    round2 = [k for k in state.inspections if k[0] == R2]
+    gone, unlisted = round2[0], round2[3]
+    del state.inspections[gone]
+    state.issues = [s for s in state.issues if (s.round, s.code) not in (gone, unlisted)]
+    before = metrics.compute(con, Filters(as_of=steps[-1].day))
+    result = run(con, whole_year_file(state, "青山县2025年巡察台账（删行）.xlsx"))
+    assert result.status == "unchanged"
+    assert metrics.compute(con, Filters(as_of=steps[-1].day)) == before
+    name = {code: u.name for code, u in state.units.items()}
+    kept = [w for w in result.warnings if "已保留" in w]
+    assert len(kept) == 2, result.warnings
+    assert f"{R2} {name[gone[1]]}" in kept[0] and f"{R2} {name[unlisted[1]]}" in kept[1]

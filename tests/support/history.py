@@ -324,17 +324,20 @@ def year(seed: int = 7) -> list[Step]:
     whole.issues.insert(whole.issues.index(twin) + 1, dup)  # the same issue entered twice
     state.labels["duplicate"] = (twin.round, twin.code)
 
-    def workbook(s: State) -> bytes:
-        return _xlsx({"巡察情况": [["青山县2025年巡察情况汇总表"], INSPECTION_HEADER,
-                                   *_with_total(_inspection_rows(s, (R1, R2), {}), 10)],
-                      "问题清单": [["青山县2025年巡察反馈问题整改台账"], ISSUE_HEADER,
-                                   *_issue_rows(s, (R1, R2), names, None, False)]})
-
-    steps.append(Step("whole year", day5, [InputFile("青山县2025年巡察台账.xlsx", workbook(whole))], whole))
+    steps.append(Step("whole year", day5, [whole_year_file(whole, "青山县2025年巡察台账.xlsx")], whole))
     # December: the same workbook, the duplicate row removed
     steps.append(Step("duplicate removed", dt.date(2025, 12, 10),
-                      [InputFile("青山县2025年巡察台账（12月）.xlsx", workbook(state))], state.copy()))
+                      [whole_year_file(state, "青山县2025年巡察台账（12月）.xlsx")], state.copy()))
     return steps
+
+
+def whole_year_file(state: State, name: str) -> InputFile:
+    """The county's whole-year workbook: rounds 1 and 2 of its inspections and their issue lists."""
+    names = {code: (u.township, u.name) for code, u in state.units.items()}
+    return InputFile(name, _xlsx({"巡察情况": [["青山县2025年巡察情况汇总表"], INSPECTION_HEADER,
+                                              *_with_total(_inspection_rows(state, (R1, R2), {}), 10)],
+                                 "问题清单": [["青山县2025年巡察反馈问题整改台账"], ISSUE_HEADER,
+                                              *_issue_rows(state, (R1, R2), names, None, False)]}))
 
 
 def oracle_args(state: State):
