@@ -538,6 +538,7 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
         con.execute("CREATE OR REPLACE TEMP TABLE touched_units AS " + " UNION ".join(
             f"SELECT unit_id FROM {table} WHERE import_id = $id OR superseded_by = $id"
             for table in ("roster", "inspections", "issues")), {"id": import_id})
+        outside = _outside_roster(con)
         removed = restored = kept = 0
         for table, keys in (("roster", ["unit_id"]), ("inspections", ["round", "unit_id"]),
                             ("issues", ["round", "unit_id"])):
@@ -560,11 +561,25 @@ def _undo(con: duckdb.DuckDBPyConnection, import_id: int, user: str) -> str:
         lake.commit_snapshot(con, f"undo {import_id}", user)
         con.execute("UPDATE imports SET status = 'undone', undone_at = now()::TIMESTAMP, undone_by = ? "
                     "WHERE import_id = ?", [user, import_id])
+        left_out = [n for n in _outside_roster(con) if n not in outside]
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return messages.undone(import_id, removed, restored, kept)
+    text = messages.undone(import_id, removed, restored, kept)
+    if left_out:  # a roster undone under inspections of units only it listed (a new community)
+        text += "；" + messages.inspected_outside_roster(len(left_out), left_out)
+    return text
+
+
+def _outside_roster(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The units (as the inspections name them) of standing inspections that no standing roster unit
+    is, while there is a roster: their inspections count, in no unit's coverage."""
+    return [n for (n,) in con.execute("""
+        SELECT DISTINCT i.unit_name FROM inspections i
+        WHERE i.superseded_by IS NULL AND EXISTS (SELECT 1 FROM roster WHERE superseded_by IS NULL)
+          AND i.unit_id NOT IN (SELECT unit_id FROM roster WHERE superseded_by IS NULL)
+        ORDER BY 1""").fetchall()]
 
 
 def hand_on(con: duckdb.DuckDBPyConnection, table: str, keys: list[str], import_id: int) -> int:

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from queries.test_oracle import COUNT_FIELDS, close, oracle
-from support.history import R1, R2, RM, oracle_args, whole_year_file, year
+from support.history import R1, R2, RM, STEPS, oracle_args, whole_year_file, year
 from support.ledgers import memory_store, run
 
 from inspection import metrics, report
@@ -53,7 +53,7 @@ def truth(state, day: dt.date) -> dict:
 def played():
     """The year imported step by step into one store: each step's import result, the figures and the
     written report right after it (as of its day). The store stays open for the test that goes on from
-    the year's end (the undo: no other test reads the store)."""
+    the year's end: the undo test comes last in this file (tests run in their order, on each worker)."""
     steps = year()
     con = memory_store()
     results, measured, texts = [], [], []
@@ -65,7 +65,7 @@ def played():
     con.close()
 
 
-STEP_NAMES = [s.name for s in year()]
+STEP_NAMES = STEPS
 
 
 @pytest.mark.parametrize("n", range(len(STEP_NAMES)), ids=STEP_NAMES)
@@ -146,6 +146,45 @@ def test_each_import_tells_the_clerk_what_it_changed(played):
         (round_, units[code].name, "问题清单条数", str(listed + 1), str(listed))]
 
 
+def test_rows_the_clerk_deleted_are_kept_and_said(played):
+    """The whole-year workbook again with an inspection's row deleted and another inspection's issue rows
+    all deleted: the contract replaces only the (round, unit) groups a file states, so both stay in the
+    store and every figure with them; the import says that nothing changed and names both as kept."""
+    steps, con, _, _, _ = played
+    state = steps[-1].state.copy()
+    round2 = [k for k in state.inspections if k[0] == R2]
+    gone, unlisted = round2[0], round2[3]
+    del state.inspections[gone]
+    state.issues = [s for s in state.issues if (s.round, s.code) not in (gone, unlisted)]
+    before = metrics.compute(con, Filters(as_of=steps[-1].day))
+    result = run(con, whole_year_file(state, "青山县2025年巡察台账（删行）.xlsx"))
+    assert result.status == "unchanged"
+    assert metrics.compute(con, Filters(as_of=steps[-1].day)) == before
+    name = {code: u.name for code, u in state.units.items()}
+    kept = [w for w in result.warnings if "已保留" in w]
+    assert len(kept) == 2, result.warnings
+    assert f"{R2} {name[gone[1]]}" in kept[0] and f"{R2} {name[unlisted[1]]}" in kept[1]
+
+
+def report_parts(want: dict) -> list[str]:
+    """The written report's sentences' numbers for the truth's figures (units, inspections, issues found,
+    the rectification rate when there is one)."""
+    parts = [f"共开展巡察{want['inspections']}次", f"累计发现问题{want['issues_found']}个"]
+    if want["units_covered"]:
+        parts.append(f"{want['units_total']}个应巡对象中{want['units_covered']}个")
+    if want["rectification_rate"] is not None:
+        parts.append(f"整改完成率{report.percent(want['rectification_rate'])}")
+    return parts
+
+
+@pytest.mark.parametrize("n", range(1, len(STEP_NAMES)), ids=STEP_NAMES[1:])
+def test_the_written_report_states_each_steps_figures(n, played):
+    steps, _, _, _, texts = played
+    text = texts[n]
+    for part in report_parts(truth(steps[n].state, steps[n].day)):
+        assert part in text, (part, text)
+
+
 INSPECTION_FIGURES = ("units_covered", "inspections", *COUNT_FIELDS, "ratio_issues_and_clues", "ratio_disciplined")
 
 
@@ -178,41 +217,17 @@ def test_undo_in_the_middle_and_each_steps_day_again(played):
     for part in report_parts(truth(final, steps[-1].day)):
         assert part in text, (part, text)
 
-
-def report_parts(want: dict) -> list[str]:
-    """The written report's sentences' numbers for the truth's figures (units, inspections, issues found,
-    the rectification rate when there is one)."""
-    parts = [f"共开展巡察{want['inspections']}次", f"累计发现问题{want['issues_found']}个"]
-    if want["units_covered"]:
-        parts.append(f"{want['units_total']}个应巡对象中{want['units_covered']}个")
-    if want["rectification_rate"] is not None:
-        parts.append(f"整改完成率{report.percent(want['rectification_rate'])}")
-    return parts
-
-
-@pytest.mark.parametrize("n", range(1, len(STEP_NAMES)), ids=STEP_NAMES[1:])
-def test_the_written_report_states_each_steps_figures(n, played):
-    steps, _, _, _, texts = played
-    text = texts[n]
-    for part in report_parts(truth(steps[n].state, steps[n].day)):
-        assert part in text, (part, text)
-
-
-def test_rows_the_clerk_deleted_are_kept_and_said(played):
-    """The whole-year workbook again with an inspection's row deleted and another inspection's issue rows
-    all deleted: the contract replaces only the (round, unit) groups a file states, so both stay in the
-    store and every figure with them; the import says that nothing changed and names both as kept."""
-    steps, con, _, _, _ = played
-    state = steps[-1].state.copy()
-    round2 = [k for k in state.inspections if k[0] == R2]
-    gone, unlisted = round2[0], round2[3]
-    del state.inspections[gone]
-    state.issues = [s for s in state.issues if (s.round, s.code) not in (gone, unlisted)]
+    # the July roster undone too: the new community inspected in round 2 is in no roster any more (its
+    # inspection counts, in no unit's coverage: said), the moved village back in its township, the
+    # merged village as it was (never removed)
+    labels, units = final.labels, final.units
     before = metrics.compute(con, Filters(as_of=steps[-1].day))
-    result = run(con, whole_year_file(state, "青山县2025年巡察台账（删行）.xlsx"))
-    assert result.status == "unchanged"
-    assert metrics.compute(con, Filters(as_of=steps[-1].day)) == before
-    name = {code: u.name for code, u in state.units.items()}
-    kept = [w for w in result.warnings if "已保留" in w]
-    assert len(kept) == 2, result.warnings
-    assert f"{R2} {name[gone[1]]}" in kept[0] and f"{R2} {name[unlisted[1]]}" in kept[1]
+    message = undo(con, results[[s.name for s in steps].index("roster update")].import_id, "tester")
+    assert units[labels["new"]].name in message and "不在名册中" in message, message
+    got = metrics.compute(con, Filters(as_of=steps[-1].day))
+    assert (got["units_total"], got["units_covered"]) == (before["units_total"] - 1, before["units_covered"] - 1)
+    assert inspection_figures(got) | {"units_covered": None} == inspection_figures(before) | {"units_covered": None}
+    assert got["uncovered"] == before["uncovered"]
+    assert con.execute("SELECT township FROM roster WHERE unit_id = ? AND superseded_by IS NULL",
+                       [f"c:{labels['moved']}"]).fetchone() == ("城关镇",)
+

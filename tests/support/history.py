@@ -25,6 +25,8 @@ TOWNSHIPS = ("城关镇", "河口镇", "石桥乡")
 NAMES = ("东关", "西关", "南园", "北岭", "柳林", "杏花", "桃园", "梨树", "石门", "黄土", "白沙", "青松", "红星", "新华",
          "团结", "胜利", "和平", "光明", "幸福", "太平", "长岭", "双河", "三官", "五里", "七星", "九龙", "金山", "银湖",
          "龙泉", "凤凰")
+# the steps of year(), by name
+STEPS = ("roster", "round 1", "rectification", "roster update", "municipal", "whole year", "duplicate removed")
 R1, R2, RM = "2025年第一轮", "2025年第二轮", "市委第五轮巡察"
 COUNTS = ("issues_found", "clues", "immediate_fixes", "disciplined", "org_handled", "judicial", "rectified",
           "funds_recovered")
@@ -328,6 +330,7 @@ def year(seed: int = 7) -> list[Step]:
     # December: the same workbook, the duplicate row removed
     steps.append(Step("duplicate removed", dt.date(2025, 12, 10),
                       [whole_year_file(state, "青山县2025年巡察台账（12月）.xlsx")], state.copy()))
+    assert tuple(s.name for s in steps) == STEPS
     return steps
 
 
