@@ -221,12 +221,15 @@ class Loader:
         ledger is no deletion. Inspections: the stored ones of the file's rounds and townships missing
         from it. Issue lists: the stored lists of inspections the file states, in a round its issue list
         covers, with no row in it."""
+        # the unit's place as the roster has it now (a unit moved to another township since)
         inspections = self.con.execute("""
-            SELECT i.round || ' ' || i.unit_name FROM inspections i
+            SELECT i.round || ' ' || coalesce(r.unit_name, i.unit_name) FROM inspections i
+            LEFT JOIN roster r ON r.unit_id = i.unit_id AND r.superseded_by IS NULL
             WHERE i.superseded_by IS NULL
-              AND (i.round, i.district, i.township) IN (SELECT DISTINCT round, district, township FROM stage_inspections)
+              AND (i.round, coalesce(r.district, i.district), coalesce(r.township, i.township))
+                  IN (SELECT DISTINCT round, district, township FROM stage_inspections)
               AND NOT EXISTS (SELECT 1 FROM stage_inspections s WHERE s.round = i.round AND s.unit_id = i.unit_id)
-            ORDER BY i.round, i.district, i.township, i.unit_name""").fetchall()
+            ORDER BY 1""").fetchall()
         if inspections:
             self.warnings.append(messages.inspections_kept(len(inspections), [n for (n,) in inspections]))
         lists = self.con.execute("""
