@@ -72,7 +72,12 @@ STEP_NAMES = STEPS
 def test_after_each_step_every_figure_is_the_truth(n, played):
     steps, _, results, measured, _ = played
     assert results[n].status == "imported", (results[n].problems, results[n].warnings)
-    assert differences(measured[n], truth(steps[n].state, steps[n].day)) == []
+    want = truth(steps[n].state, steps[n].day)
+    assert differences(measured[n], want) == []
+    # the plan's denominator is the roster's units_total (the merged village kept, the new community in)
+    total = next(r for r in measured[n]["plan"] if r["is_total"])
+    assert total["remaining_units"] == want["units_total"] - want["units_covered"]
+    assert abs(total["planned_units"] - want["units_total"] * total["planned_share"]) <= 0.5
 
 
 def test_each_import_tells_the_clerk_what_it_changed(played):
