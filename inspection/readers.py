@@ -1504,6 +1504,29 @@ def _member_name(info: zipfile.ZipInfo) -> str:
         return info.filename
 
 
+# Excel encrypts a workbook whose structure or sheets are protected (no password to open) with this
+# password, in an .xls, and opens it without asking; so may a program that "protects" its export
+EXCEL_DEFAULT_PASSWORD = "VelvetSweatshop"
+
+
+def _without_default_password(data: bytes) -> bytes:
+    """An encrypted workbook decrypted with Excel's default password (it opens without asking), or a
+    ReadError saying the file has a password to open."""
+    import msoffcrypto
+
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        office.load_key(password=EXCEL_DEFAULT_PASSWORD)
+        out = io.BytesIO()
+        office.decrypt(out)
+    except Exception:  # a real password (msoffcrypto's InvalidKeyError), or an encryption it cannot undo
+        raise ReadError(PASSWORD_PROTECTED) from None
+    plain = out.getvalue()
+    if sniff(plain) == "encrypted" or len(plain) > 4 * len(data) + 1024 * 1024:
+        raise ReadError(PASSWORD_PROTECTED)
+    return plain
+
+
 def _archive_members(data: bytes) -> str:
     """The files a zip holds, named for the clerk (the first few); "" for another archive or a damaged zip."""
     try:
@@ -1560,7 +1583,8 @@ def _read_file(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
         raise ReadError(UNSUPPORTED.format(f"（{ext}）" if ext else ""))
     kind = sniff(data)
     if kind == "encrypted":
-        raise ReadError(PASSWORD_PROTECTED)
+        data = _without_default_password(data)
+        kind = sniff(data)
     if kind in ("xlsx", "xls", "ods", "xlsb"):
         if ext in TEXT_EXTENSIONS:
             raise ReadError(f"文件内容是 {_KINDS[kind]}，但扩展名是 {ext}：请把扩展名改回 .{kind} 后再导入")

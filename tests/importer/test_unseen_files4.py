@@ -309,3 +309,20 @@ def test_a_hidden_old_copy_of_a_column_in_an_ods_is_not_read_the_visible_one_is(
     assert result.status == "imported", result.problems
     assert con.execute("SELECT list(issues_found ORDER BY issues_found) FROM inspections").fetchone()[0] == [1, 3]
     assert any("隐藏的列「发现问题数」" in w for w in result.warnings)
+
+
+# ---------------------------------------------------------------- protected, not locked
+
+def test_a_workbook_encrypted_with_excels_default_password_is_read_as_excel_opens_it(con):
+    """Excel encrypts an .xls whose structure or sheets are protected with the password VelvetSweatshop and
+    opens it without asking (so does a program "protecting" its export): it is no password to open. (The
+    .xls path, RC4 CryptoAPI and XOR, was measured on msoffcrypto-tool's own test files; built here: .xlsx.)"""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    from inspection import readers
+
+    locked = io.BytesIO()
+    OOXMLFile(io.BytesIO(_book(table(INSPECTION_HEADER, INSPECTION_ROWS)))).encrypt(readers.EXCEL_DEFAULT_PASSWORD, locked)
+    result = run(con, roster_csv(), InputFile("受保护.xlsx", locked.getvalue()))
+    assert result.status == "imported", result.problems  # another password stays refused (test_real_files)
+    assert [f[:3] for f in _figures(con)] == [("张家村", 2, 1), ("王庄村", 1, 0)]
