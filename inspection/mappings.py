@@ -377,6 +377,7 @@ class Applied:
             for name in TABLE_NAMES}
         self.all_headers = frozenset(h for index in self.index.values() for h in index)
         self.used: dict[int | None, Mapping] = {}
+        self.roster = False  # the store holds a roster (a row's township may come from it: recognise)
         self.unrecognised: dict[tuple[str, str | None], Unrecognised] = {}
 
     @classmethod

@@ -74,6 +74,20 @@ LEVELS_IN_ONE_ROUND_HINT = ("两行一为市级、一为县级巡察：如果市
                             "（如“市委2023年第一轮”），两次巡察才会都保留")
 
 
+def township_not_told(district: str, townships: list[str] | None) -> str:
+    if townships:
+        return (f"表中没有“乡镇”列，名册中{district}有 {len(townships)} 个同名的村(社区)（在{'、'.join(townships[:5])}），"
+                "无法判断是哪一个")
+    return f"表中没有“乡镇”列，名册中{district}没有这个村(社区)"
+
+
+NO_TOWNSHIP_COLUMN_HINT = "请在表中加“乡镇街道”列，每行填上所在乡镇（街道），保存后再导入；或先核对村(社区)名称与名册是否一致"
+
+
+def township_from_roster(place: str, rows: int) -> str:
+    return f"{place}：表中没有“乡镇”列，{rows:,} 行的乡镇（街道）按名册中该县区同名的村(社区)取"
+
+
 def several_inspections_no_round(rounds: list[str]) -> str:
     return f"表中没有“轮次”列，该村(社区)有 {len(rounds)} 次巡察（{'、'.join(rounds[:5])}），无法判断问题属于哪一次"
 

@@ -244,6 +244,8 @@ class Layout:
     # an issue list with no round anywhere (no column, sheet name, title or file name): each row's round is
     # the one inspection of its unit, stored or in the import (validate)
     round_from_inspection: bool = False
+    # no township column: each row's is that of the stored roster's one unit of its name in its district
+    township_from_roster: bool = False
 
     @property
     def labels(self) -> tuple[int, ...]:
@@ -254,7 +256,8 @@ class Layout:
         """Nothing that needs the row-by-row path (context-dependent values, a header block)."""
         return (not self.level_from_team and not self.sections and not self.place_sections and self.header_rows == 1
                 and "period" not in self.columns and not self.twins and self.round_from_sheet is None
-                and self.issue_count is None and self.title_district is None and not self.round_from_inspection)
+                and self.issue_count is None and self.title_district is None and not self.round_from_inspection
+                and not self.township_from_roster)
 
 
 def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
@@ -353,6 +356,13 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
             district_source = messages.FILE_NAME
         if title_district:
             optional.add("district")
+    # no township column, but a stored roster and the district: the roster's one unit of that name there
+    # gives it (validate)
+    township_from_roster = bool(table is not contract.ROSTER and applied.roster and "township" not in columns
+                                and "township" not in place_sections and "unit_name" in columns
+                                and ("district" in columns or title_district))
+    if township_from_roster:
+        optional.add("township")
     missing = [f for f in table.required if f not in columns and f not in optional]
     if missing and raw.hidden:  # a hidden sheet of drop-down lists or notes: no table the clerk can see
         warnings.append(messages.hidden_sheet_ignored(messages.where(file, raw.name)))
@@ -407,7 +417,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
                                                      [table.field(f).label for f in sorted(place_sections)]))
     return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows, twins,
                   sheet_round, round_source, title_level, issue_count, place_sections, title_district,
-                  district_source or messages.TITLE_ROW, round_from_inspection), None
+                  district_source or messages.TITLE_ROW, round_from_inspection, township_from_roster), None
 
 
 def _level_from_titles(rows: list[list[object]]) -> str | None:

@@ -226,6 +226,8 @@ class Validator:
         they start: the import is refused, and the issues of that inspection are not refused again)."""
         con = self.con
         t, sheets = self._gather(entries, contract.INSPECTIONS)
+        if without := [f for f, sheet in enumerate(sheets) if "township" not in sheet.fields]:
+            self._townships_from_roster(t, sheets, f"s.f IN ({', '.join(map(str, without))})", "s.f")
         complete = ("s.district IS NOT NULL AND s.township IS NOT NULL AND s.unit_name IS NOT NULL "
                     "AND s.round IS NOT NULL")
         if units.empty:
@@ -270,6 +272,30 @@ class Validator:
         con.execute("DROP TABLE fast_inspections_v")
         count = con.execute("SELECT count(*) FROM fast_inspections").fetchone()[0]
         return StagedRows("fast_inspections", list(INSPECTION_COLUMNS), count)
+
+    def _townships_from_roster(self, t: str, sheets: list[StagedSheet], which: str, sheet_of: str) -> None:
+        """Rows (of `t` meeting `which`) from a sheet with no township column (recognise lets it through
+        only with a stored roster and the district): each takes the township of the roster's one unit of
+        its name in its district, and the import says so; a name the district has in several townships,
+        or in none, is a problem on its row (the sheet then needs its township column)."""
+        con = self.con
+        con.execute(f"""UPDATE {t} AS s SET township = x.township FROM (
+                SELECT district, unit_name, min(township) AS township FROM live_units
+                GROUP BY district, unit_name HAVING count(DISTINCT township) = 1) x
+            WHERE {which} AND s.township IS NULL AND s.district = x.district AND s.unit_name = x.unit_name""")
+        for f, r, district, name, townships in con.execute(f"""
+                SELECT {sheet_of}, s.r, s.district, s.unit_name,
+                       (SELECT list(DISTINCT u.township ORDER BY u.township) FROM live_units u
+                        WHERE u.district = s.district AND u.unit_name = s.unit_name)
+                FROM {t} s WHERE {which} AND s.township IS NULL AND s.district IS NOT NULL
+                  AND s.unit_name IS NOT NULL ORDER BY 1, 2""").fetchall():
+            sheet = sheets[f]
+            self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("unit_name"), name,
+                                         messages.township_not_told(district, townships),
+                                         messages.NO_TOWNSHIP_COLUMN_HINT))
+        for f, rows in con.execute(f"SELECT {sheet_of}, count(*) FROM {t} s WHERE {which} AND s.township IS NOT NULL "
+                                   "GROUP BY ALL ORDER BY 1").fetchall():
+            self.warnings.append(messages.township_from_roster(messages.where(sheets[f].file, sheets[f].sheet), rows))
 
     def _rounds_of_units(self, sheet: StagedSheet, complete: str, code: str) -> None:
         """An issue list without a round (no column, and no sheet name, title or file name that states
@@ -320,6 +346,10 @@ class Validator:
         sheets before) appended to TEMP table fast_issues."""
         con, t = self.con, sheet.table
         present = set(sheet.fields)
+        if "township" not in present:
+            con.execute(f"ALTER TABLE {t} ADD COLUMN township VARCHAR")
+            self._townships_from_roster(t, [sheet], "true", "0")
+            present.add("township")
 
         def col(name: str) -> str:
             return f"s.{name}" if name in present else "NULL"
