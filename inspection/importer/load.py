@@ -15,7 +15,7 @@ import pandas as pd
 from .. import cells, contract, lake, store
 from ..errors import ImportAlreadyUndone, ImportNotFound, StoreError
 from . import messages
-from .model import EARLIEST_START, KEYS, LARGE_FUNDS, MAX_CHANGES, DiffPlan, InputFile, StagedRows
+from .model import EARLIEST_START, ISSUE_COLUMNS, KEYS, LARGE_FUNDS, MAX_CHANGES, DiffPlan, InputFile, StagedRows
 
 
 def _hidden(old: object) -> object:
@@ -336,6 +336,27 @@ class Loader:
         """, [_FIRST_ITEM, _SECOND_ITEM]).fetchall()
         if rows:
             self.warnings.append(messages.several_in_one(rows))
+
+    def _twin_rows_warning(self, frames: dict[str, StagedRows]) -> None:
+        """A warning naming the inspections whose issue list holds a row that repeats another in every
+        field, its description written (a row is one issue, so both count: most likely entered twice;
+        the clerk who removes it later sees the list replaced with one row fewer)."""
+        issues, inspections = frames["issues"], frames["inspections"]
+        if issues.empty:
+            return
+        same = ", ".join(f"l.{c}" for c in ISSUE_COLUMNS if c != "seq")
+        rows = self.con.execute(f"""
+            SELECT round, name, sum(n - 1)::INTEGER FROM (
+                SELECT l.round, coalesce(n.unit_name, i.unit_name) AS name, count(*) AS n
+                FROM {issues.table} l
+                LEFT JOIN {inspections.table} n ON n.round = l.round AND n.unit_id = l.unit_id
+                LEFT JOIN inspections i ON i.round = l.round AND i.unit_id = l.unit_id AND i.superseded_by IS NULL
+                WHERE l.description IS NOT NULL AND l.description <> ''
+                GROUP BY {same}, n.unit_name, i.unit_name HAVING count(*) > 1)
+            GROUP BY ALL ORDER BY 1, 2
+        """).fetchall()
+        if rows:
+            self.warnings.append(messages.twin_issue_rows(rows))
 
     def _parts_over_whole_warning(self, frames: dict[str, StagedRows]) -> None:
         """A warning naming the inspections that report more rectified (已整改数) or immediately fixed

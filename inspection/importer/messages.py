@@ -377,6 +377,12 @@ def several_in_one(rows: list[tuple]) -> str:
             f"每行按一个问题统计：{examples}。如需逐个统计，请把每个问题写成一行再导入")
 
 
+def twin_issue_rows(rows: list[tuple]) -> str:
+    examples = "；".join(f"{r[0]} {r[1]}：{r[2]} 行" for r in rows[:5])
+    return (f"{sum(r[2] for r in rows)} 行问题清单与同一巡察记录的另一行完全相同（类别、描述、状态和日期都一样），"
+            f"已按填写的各算一个问题：{examples}。如是重复录入，请删去重复的行后重新导入")
+
+
 def parts_over_whole(rows: list[tuple]) -> str:
     def said(r):
         parts = [f"{label} {n}" for label, n in (("已整改数", r[3]), ("立行立改数", r[4])) if n is not None and n > r[2]]

@@ -272,6 +272,7 @@ class Importer(CsvPath, Validator, Loader):
         self._amount_warnings(frames)
         self._date_warnings(frames)
         self._parts_over_whole_warning(frames)
+        self._twin_rows_warning(frames)
         self._round_spelling_warnings()
         self._place_spelling_warnings()
         self._outside_roster_warning()

@@ -139,6 +139,10 @@ def test_each_import_tells_the_clerk_what_it_changed(played):
     assert [(c["unit"], c["field"], c["old"], c["new"]) for c in whole.changes if c["table"] == "巡察情况"] == \
         [(units[labels["moved"]].name, "乡镇", "城关镇", "河口镇")]
     assert whole.replaced + whole.unchanged == r1_inspections + len(state["rectification"].issues)
+    # the issue entered twice: both rows count (a row is one issue), and the import names them
+    round_, code = state["duplicate removed"].labels["duplicate"]
+    assert any("完全相同" in w and f"{round_} {state['whole year'].units[code].name}：1 行" in w
+               for w in whole.warnings), whole.warnings
 
     # December: the duplicate row removed: its (round, unit) list replaced, one row fewer, nothing else
     round_, code = labels["duplicate"]
