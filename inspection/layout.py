@@ -549,6 +549,23 @@ def round_from_titles(rows: list[list[object]]) -> str | None:
     return None
 
 
+# a date or a period written without its year: 3.1, 3月1日, 3/1, 3.1-4.4, 3月1日至4月4日
+_YEARLESS = re.compile(r"^\d{1,2}\s*[月./]\s*\d{1,2}(?!\d)")
+_ROUND_YEAR = re.compile(r"^(\d{4})年")
+
+
+def yearless_date(cell: object) -> bool:
+    """A date or a period without a year anywhere (3/15/2021 has its year last: not this)."""
+    text = contract.normalise_text(cell) if type(cell) is str else ""
+    return bool(_YEARLESS.match(text)) and not re.search(r"\d{3}", text)
+
+
+def round_year(label: object) -> int | None:
+    """The year a round's label states (2022年第一轮, 2022年度第1轮, 二〇二二年第一轮, 22年1轮), or None."""
+    match = _ROUND_YEAR.match(round_key(label)) if type(label) is str else None
+    return int(match[1]) if match else None
+
+
 # ---------------------------------------------------------------- the district a title states
 
 # a title that starts with its place (临颍县2023年村级巡察问题台账, 漯河市临颍县…, 中共临颍县委巡察办…,

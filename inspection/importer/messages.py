@@ -212,6 +212,15 @@ def round_from_sheet(place: str, round_name: str, source: str = SHEET_NAME) -> s
     return f"{place}：表中没有“轮次”列，各行的轮次按{source}取为「{round_name}」"
 
 
+NO_YEAR_IN_ROUND = ("日期没有年份，这一行的轮次中也没有年份",
+                    "请填写完整日期（如 2022年3月1日至4月4日），或在轮次中写明年份（如 2022年第一轮）")
+
+
+def year_from_round(place: str, rows: list[int]) -> str:
+    shown = "、".join(map(str, rows[:10])) + ("等" if len(rows) > 10 else "")
+    return f"{place}：第 {shown} 行的日期没有写年份，按该行轮次中的年份读取"
+
+
 def district_from_title(place: str, district: str, source: str) -> str:
     """`source`: TITLE_ROW or FILE_NAME."""
     return f"{place}：表中没有“县区”列，各行的县区按{source}取为「{district}」"

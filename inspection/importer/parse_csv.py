@@ -130,6 +130,8 @@ class CsvPath:
                 try:
                     value, reason, hint = convert(cell), None, None
                 except cells.CellError as exc:
+                    if kind in ("date", "range") and layout.yearless_date(cell):
+                        return None  # a date without its year may take its row's round's: the row-by-row path
                     value, reason, hint = None, exc.reason, exc.suggestion
                     if exc.unknown:
                         unknown[(name, cell)] = mappings.unknown_value(table.name, name, exc)

@@ -24,10 +24,14 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     header_index, table, columns = found.header_index, found.table, found.columns
     sheet_label = raw.name or None
     converters = []
+    dated = set()  # the date columns, whose dates without a year may take the round's (3.1-4.4)
     for name, (col, as_written) in columns.items():
         kind = found.kinds.get(name, table.field(name).kind)
         convert = _separated(raw, kind, _dated(raw, kind, applied.converter(table.name, name, kind)))
         converters.append((name, col, as_written, convert, {}))
+        if kind in ("date", "range") and table is contract.INSPECTIONS and ("round" in columns or found.round_from_sheet):
+            dated.add(name)  # not an issue's rectified date: 5月10日 may be the next year's
+    yearless_rows: list[int] = []
     records, skipped = [], 0
     required = table.required  # a property: computed once, not per row
     header_labels = {name: as_written for name, (_, as_written) in columns.items()}
@@ -93,6 +97,7 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
             continue
         above, previous = previous, row
         values = {}
+        yearless = []
         for name, col, as_written, convert, memo in converters:
             cell = row[col] if col < len(row) else None
             key = cell if type(cell) is str else (type(cell), cell)  # 1 == 1.0 == True: keep types apart
@@ -102,6 +107,9 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                 try:
                     value = convert(cell)
                 except cells.CellError as exc:
+                    if name in dated and layout.yearless_date(cell):
+                        yearless.append((name, cell, as_written, convert))
+                        continue
                     hint = exc.suggestion
                     if hint is None and blank_hint is None and _same_above(above, col, cell):
                         hint = messages.SAME_AS_ABOVE_HINT  # a required cell its converter refuses blank
@@ -118,6 +126,10 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                          dict((c[0], c[3]) for c in converters)[name], problems)
         if found.round_from_sheet:
             values["round"] = found.round_from_sheet
+        if yearless:
+            _with_the_rounds_year(file, sheet_label, row_number, values, yearless, problems)
+            if any(name in values for name, *_ in yearless):
+                yearless_rows.append(row_number)
         if found.title_district:
             values["district"] = found.title_district
         if found.issue_count is not None:
@@ -164,6 +176,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     message = layout.skipped_message(messages.where(file, raw.name), skipped_rows)
     if message:
         warnings.append(message)
+    if yearless_rows:
+        warnings.append(messages.year_from_round(messages.where(file, raw.name), yearless_rows))
     if raw.hidden_rows and (hidden := [r.row for r in records if r.row - 1 in raw.hidden_rows]):
         warnings.append(messages.hidden_rows_read(messages.where(file, raw.name), hidden))
     return ParsedSheet(file, raw.name, table, records, skipped), None
@@ -296,6 +310,21 @@ def _check_twins(file: str, sheet: str | None, row_number: int, row: list[object
             problems.append(Problem(file, sheet, row_number, other.header, _show(cell),
                                     messages.twin_differs(other.index, first.index, _show(row[first.index])),
                                     messages.TWIN_HINT))
+
+
+def _with_the_rounds_year(file: str, sheet: str | None, row_number: int, values: dict, yearless: list,
+                          problems: list[Problem]) -> None:
+    """An inspection's dates written without their year (3.1-4.4, 3月1日至4月4日, 3月1日) in a row whose round
+    states its year (2022年第一轮, 二〇二二年第一轮, 22年1轮): read in that year; else refused saying so."""
+    year = layout.round_year(values.get("round"))
+    for name, cell, as_written, convert in yearless:
+        try:
+            if year is None:
+                raise cells.CellError(*messages.NO_YEAR_IN_ROUND)
+            text = contract.normalise_text(str(cell))
+            values[name] = convert(f"{year}{'年' if '月' in text else '.'}{text}")
+        except cells.CellError as error:
+            problems.append(Problem(file, sheet, row_number, as_written, _show(cell), error.reason, error.suggestion))
 
 
 def _title_above_header(row: list[object], below: list[list[object]], header_rows: HeaderRows) -> str | None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections import defaultdict
 
 import duckdb
 
-from .. import contract
+from .. import contract, traditional
 from . import messages
 from .model import Problem
 from .temp import key_table
@@ -124,7 +125,10 @@ class UnitIndex:
             self.load([(code, *key)])  # not loaded beforehand: one query for this row
         uid, why = self._lookup(code, key)
         if uid is None and why == messages.NOT_IN_ROSTER:
-            for other in self._spellings(key):
+            # then in simplified characters (張莊村, 臨潁縣: a traditional input method or a converted file)
+            simple = tuple(contract.normalise_name(traditional.simplified(part)) for part in key)
+            for other in itertools.chain(self._spellings(key), [simple] if simple != key else [],
+                                         self._spellings(simple) if simple != key else []):
                 if not self._all and other not in self._names:
                     self.load([(None, *other)])
                 found, _ = self._lookup(None, other)

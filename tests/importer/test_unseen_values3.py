@@ -223,11 +223,13 @@ def test_a_two_digit_year_that_could_be_a_month_or_last_is_still_refused(written
 
 
 def test_a_period_of_two_compact_dates_or_without_its_year():
-    """20220301-20220404 was 无法识别的日期格式; 3月1日至4月4日 said so too, not that its year is missing.
+    """20220301-20220404 was 无法识别的日期格式; 3月1日至4月4日 said so too, not that its year is missing
+    (its round states none: with the round's year it is read in that year, test_unseen_values4).
     (A period needs its row: both CSV paths are the row path.)"""
     head = [h for h in HEADER if h not in ("开始日期", "结束日期")] + ["巡察时间"]
-    rows = [["2022年第一轮", "县级", "县委第一巡察组", "东城区", "城关镇", f"新{k}村", 3, period]
-            for k, period in enumerate(["20220301-20220404", "22.3.1", "3月1日至4月4日"])]
+    rows = [[r, "县级", "县委第一巡察组", "东城区", "城关镇", f"新{k}村", 3, period]
+            for k, (r, period) in enumerate([("2022年第一轮", "20220301-20220404"), ("2022年第一轮", "22.3.1"),
+                                             ("第一轮", "3月1日至4月4日")])]
     con = memory_store()
     try:
         refused = run(con, _roster(3), InputFile("巡察情况.csv", csv_bytes(table(head, rows))))

@@ -9,7 +9,7 @@ import pytest
 from support.fast_path import run_both
 from support.ledgers import ROSTER_HEADER, csv_bytes, memory_store, run, table, xlsx_bytes
 
-from inspection import cells, contract, layout
+from inspection import cells, contract, layout, traditional
 from inspection.importer import InputFile
 from inspection.importer.model import INSPECTION_COLUMNS
 
@@ -299,3 +299,77 @@ def test_a_dot_or_a_templates_box_in_a_yes_or_no_column_is_that_answer(written, 
 def test_other_marks_stay_a_question(written):
     with pytest.raises(cells.CellError):
         cells.to_bool(written)
+
+
+# ---------------------------------------------------------------- dates without their year, the round with it
+
+PERIOD = ["轮次", "巡察层级", "巡察组", "巡察时间", "县区", "乡镇街道", "村(社区)", "发现问题数"]
+
+
+def test_an_inspections_dates_without_their_year_take_the_year_its_round_states_on_both_csv_paths(monkeypatch):
+    """3.1-4.4 under 巡察时间, the year in the round (2022年第一轮): it was refused as a date without its year."""
+    rows = [["2022年第一轮", "县级", "县委第一巡察组", "3.1-4.4", "东城区", "城关镇", "李家村", 3],
+            ["二〇二二年第二轮", "县级", "县委第一巡察组", "3月1日至4月4日", "东城区", "城关镇", "张庄村", 3],
+            ["22年3轮", "县级", "县委第一巡察组", "12.1-1.15", "东城区", "河口镇", "王庄村", 3]]
+    result, data = run_both(monkeypatch, [_roster()], [InputFile("巡察情况.csv", csv_bytes(table(PERIOD, rows)))],
+                            expect_fast=False)
+    assert result.status == "imported", result.problems
+    assert "第 2、3、4 行的日期没有写年份，按该行轮次中的年份读取" in repr(result.warnings)
+    assert [(str(s), str(e)) for s, e in zip(_field(data, "start_date"), _field(data, "end_date"), strict=True)] == [
+        ("2022-03-01", "2022-04-04"), ("2022-12-01", "2023-01-15"), ("2022-03-01", "2022-04-04")]
+
+
+def test_a_start_and_end_without_their_year_in_their_own_columns_take_the_rounds_too():
+    with memory_store() as con:
+        result = run(con, _roster(), _ledger([_inspection(**{"开始日期": "3月1日", "结束日期": "4.4"})]))
+        assert result.status == "imported", result.problems
+        assert _stored(con) == [("城关镇", "李家村", "2022-03-01", "2022-04-04", 3)]
+
+
+def test_without_a_year_in_the_round_or_for_an_issues_date_it_is_still_refused_saying_so():
+    """An issue's 整改完成时间 5月10日 may be in the next year: never read in the round's."""
+    issue_header = ["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", "整改状态", "整改完成时间"]
+    with memory_store() as con:
+        result = run(con, _roster(), _ledger([_inspection(**{"轮次": "第一轮"}),
+                                              _inspection(**{"村(社区)": "张庄村", "轮次": "第一轮", "开始日期": "3.1"})]),
+                     InputFile("问题清单.csv", csv_bytes(table(issue_header, [
+                         ["第一轮", "东城区", "城关镇", "李家村", "党建", "已整改", "5月10日"]]))))
+    assert result.status == "rejected"
+    assert [(p.file, p.row, p.column, p.value) for p in result.problems] == [
+        ("巡察情况.csv", 3, "开始日期", "3.1"), ("问题清单.csv", 2, "整改完成时间", "5月10日")]
+    assert [p.reason for p in result.problems] == ["日期没有年份，这一行的轮次中也没有年份", cells.NO_YEAR[0]]
+
+
+# ---------------------------------------------------------------- traditional characters
+
+def test_names_in_traditional_characters_are_the_roster_units_in_simplified_ones_on_both_csv_paths(monkeypatch):
+    """A traditional input method or a converted file: they were refused as units the roster does not have."""
+    rows = [_inspection(**{"县区": "東城區", "乡镇街道": "城關鎮", "村(社区)": "張莊村"}),
+            _inspection(**{"乡镇街道": "河口鎮", "村(社区)": "張莊村黨支部"}),
+            _inspection(**{"村(社区)": "城關鎮李家村"})]
+    result, data = run_both(monkeypatch, [_roster()], [_ledger(rows)])
+    assert result.status == "imported", result.problems
+    assert sorted(r[INSPECTION_COLUMNS.index("unit_id")] for r in data["inspections"]) == [
+        "n:东城区|城关镇|张庄村", "n:东城区|城关镇|李家村", "n:东城区|河口镇|张庄村"]
+
+
+def test_a_roster_holding_both_forms_keeps_two_units_and_a_name_it_lacks_is_still_refused():
+    roster = _roster([*ROSTER, ["东城区", "城关镇", "張莊村", "村", "否", "否"]])
+    with memory_store() as con:
+        result = run(con, roster, _ledger([_inspection(**{"村(社区)": "張莊村"}),
+                                           _inspection(**{"村(社区)": "张庄村"}),
+                                           _inspection(**{"村(社区)": "張家村"})]))
+        assert [(p.row, p.value) for p in result.problems] == [(4, "張家村")]
+        result = run(con, roster, _ledger([_inspection(**{"村(社区)": "張莊村"}), _inspection(**{"村(社区)": "张庄村"})]))
+        assert result.status == "imported", result.problems
+        assert {u for (u,) in con.execute("SELECT unit_id FROM inspections").fetchall()} == {
+            "n:东城区|城关镇|張莊村", "n:东城区|城关镇|张庄村"}
+
+
+def test_the_table_changes_no_simplified_text():
+    """Every character it changes is one GB2312 (simplified Chinese) lacks; every one it gives, one GB2312 has."""
+    for old, new in traditional.SIMPLIFIED.items():
+        with pytest.raises(UnicodeEncodeError):
+            old.encode("gb2312")
+        new.encode("gb2312")
+    assert traditional.simplified("臨潁縣城關鎮張莊村黨支部委員會") == "临颍县城关镇张庄村党支部委员会"
