@@ -44,7 +44,7 @@ class Importer(CsvPath, Validator, Loader):
         self._temp: list[str] = []  # TEMP tables of the vectorised CSV path, dropped after the run
         self._known_units: set[str] = set()  # units whose stored inspections are in TEMP table fast_known
         self.applied = mappings.Applied.of(con)  # the store's mappings of headers and values
-        self.applied.roster = con.execute("SELECT EXISTS (SELECT 1 FROM live_units)").fetchone()[0]
+        self.applied.roster = con is not None and con.execute("SELECT EXISTS (SELECT 1 FROM live_units)").fetchone()[0]
         self.stated: dict[str, dt.date] = {}  # file name -> the 统计截至 date its title rows state
 
     # read and parse every file; returns the records per table
