@@ -736,7 +736,8 @@ def to_due(value: object) -> dt.date | DueText | None:
             return DueText("months", count) if match[2] == "个月" else DueText("days", None, count)
     if _NO_YEAR_END.match(text):
         return DueText("no_year", 12)
-    if text.removeprefix("已").startswith(_IMMEDIATE) or text in ("立即整改", "立改"):
+    if text.removeprefix("已").startswith(_IMMEDIATE) or text in ("立即整改", "立改", "即时", "即时整改", "立即", "马上整改",
+                                                                     "当即整改", "现场整改"):
         return DueText("immediate")
     if any(word in text for word in _LONG_TERM):
         return DueText("long_term")

@@ -373,3 +373,20 @@ def test_the_table_changes_no_simplified_text():
             old.encode("gb2312")
         new.encode("gb2312")
     assert traditional.simplified("臨潁縣城關鎮張莊村黨支部委員會") == "临颍县城关镇张庄村党支部委员会"
+
+
+# ---------------------------------------------------------------- more words for "at once" as a due date
+
+@pytest.mark.parametrize("written", ["即时", "即时整改", "立即", "马上整改", "当即整改", "现场整改"])
+def test_a_due_date_written_as_at_once_is_the_inspections_end_as_li_xing_li_gai_is(written):
+    """即时 was refused as a date it is not (无法识别的日期格式)."""
+    assert cells.to_due(written) == cells.to_due("立行立改")
+
+
+def test_such_a_due_date_imports_as_the_end_date():
+    issue_header = ["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", "整改状态", "整改时限"]
+    with memory_store() as con:
+        result = run(con, _roster(), _ledger([_inspection()]), InputFile("问题清单.csv", csv_bytes(table(
+            issue_header, [["2022年第一轮", "东城区", "城关镇", "李家村", "党建", "整改中", "即时整改"]]))))
+        assert result.status == "imported", result.problems
+        assert con.execute("SELECT due_kind FROM issues").fetchone()[0] == "immediate"
