@@ -325,6 +325,13 @@ def column_numbers_row(row: list[object]) -> bool:
 # ---------------------------------------------------------------- rows
 
 _SUMMARY = re.compile(r"合计|总计|小计")
+# 共计 / 累计 (in all) label a total row too when they end its label (城关镇共计, 累计：); inside a longer
+# text (共计违规发放3万元) they are a description's words
+_SUMMARY_END = re.compile(r".{0,12}(?:共计|累计)[:：]?")
+
+
+def _summary_label(text: str) -> bool:
+    return bool(_SUMMARY.search(text) or _SUMMARY_END.fullmatch(text))
 _SECTION_STYLES = (
     re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]\s*(.+)$"),  # 一、
     re.compile(r"^[(]\s*([一二三四五六七八九十百]+)\s*[)]\s*[、.．]?\s*(.+)$"),  # （一）
@@ -409,7 +416,8 @@ def note_kind(text: str) -> bool:
 
 
 def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
-    """'blank', 'summary' (合计/总计/小计 in the first non-empty cell or a label column, a first one
+    """'blank', 'summary' (合计/总计/小计 in the first non-empty cell or a label column, or a label ending
+    with 共计/累计, a first one
     ending with 汇总, a whole area 全县 / 全镇 alone in either), 'note'
     (填表人, 审核人, 说明, ... at the start of the first non-empty cell) or 'data'. Section headings
     are found by `section_heading`."""
@@ -420,7 +428,7 @@ def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
     else:
         return "blank"
     if type(first) is str:  # cheap tests first: this runs on every row
-        if "计" in first and _SUMMARY.search(compact(first)):
+        if "计" in first and _summary_label(compact(first)):
             return "summary"
         if "汇" in first and compact(first).endswith(contract.SUMMARY_ENDS):
             return "summary"
@@ -432,7 +440,7 @@ def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
             return "summary"
     for col in labels:
         cell = row[col] if col < len(row) else None
-        if type(cell) is str and (("计" in cell and _SUMMARY.search(compact(cell)))
+        if type(cell) is str and (("计" in cell and _summary_label(compact(cell)))
                                   or ("全" in cell and compact(cell) in contract.SUMMARY_WHOLE)):
             return "summary"
     return "data"

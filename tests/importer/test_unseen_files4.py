@@ -326,3 +326,15 @@ def test_a_workbook_encrypted_with_excels_default_password_is_read_as_excel_open
     result = run(con, roster_csv(), InputFile("受保护.xlsx", locked.getvalue()))
     assert result.status == "imported", result.problems  # another password stays refused (test_real_files)
     assert [f[:3] for f in _figures(con)] == [("张家村", 2, 1), ("王庄村", 1, 0)]
+
+
+def test_a_row_labelled_gongji_or_leiji_is_a_total_row(con):
+    """共计 / 累计 (in all) end a total row's label as 合计 does (any row with 计 is classified by
+    layout.row_kind on both CSV paths); inside a longer text they are a description's words."""
+    from inspection import layout
+
+    totals = [[None] * 8 + [label, 3, 1, 1, 2] for label in ("共计", "城关镇 共 计：", "累计")]
+    result = run(con, roster_csv(), InputFile("台账.xlsx", _book(table(INSPECTION_HEADER, INSPECTION_ROWS) + totals)))
+    assert result.status == "imported", result.problems
+    assert result.tables["inspections"] == 2 and "已跳过合计/小计行 3 行（第 4、5、6 行）" in " ".join(result.warnings)
+    assert layout.row_kind(["共计违规发放补贴3万元", "张家村"]) == "data"
