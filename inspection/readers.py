@@ -959,7 +959,58 @@ def _xlsb_tabs(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
     return tabs, date1904
 
 
-_XLSB_CELLS = frozenset(range(2, 12))  # BrtCellRk ... BrtFmlaError: a cell holding something
+_U32 = struct.Struct("<I")
+
+
+def _xlsb_sheet(sheet: bytes, tab: str, facts: _XlsbFacts) -> tuple[int, int]:
+    """One worksheet part's records walked into `facts`; its bounding box (rows, columns) of the cells
+    holding something. A tight loop (`_records` inlined): a ledger's part holds a record per cell."""
+    unpack, end = _U32.unpack_from, len(sheet)
+    pos, row, max_row, max_col = 0, -1, -1, -1
+    while pos < end:
+        kind = sheet[pos]
+        pos += 1
+        if kind & 0x80:
+            if pos >= end:
+                break
+            kind = kind & 0x7F | (sheet[pos] & 0x7F) << 7
+            pos += 1
+        if pos >= end:
+            break
+        size = sheet[pos]
+        pos += 1
+        if size & 0x80:
+            size, shift = size & 0x7F, 7
+            while pos < end and shift < 28:
+                byte = sheet[pos]
+                pos += 1
+                size |= (byte & 0x7F) << shift
+                shift += 7
+                if not byte & 0x80:
+                    break
+        if 2 <= kind <= 11:  # BrtCellRk ... BrtFmlaError: a cell holding something (1, BrtCellBlank: none)
+            if size >= 8:
+                col = unpack(sheet, pos)[0]
+                max_col = col if col > max_col else max_col
+                max_row = row if row > max_row else max_row
+                if (kind == 0x03 or kind == 0x0B) and size >= 9:  # BrtCellError, BrtFmlaError
+                    facts.errors.setdefault(tab, {})[(row, col)] = _BIFF_ERRORS.get(sheet[pos + 8], "#VALUE!")
+        elif kind == 0x00:  # BrtRowHdr: the row, its options (0x10: hidden)
+            if size >= 12:
+                row = unpack(sheet, pos)[0]
+                if sheet[pos + 11] & 0x10:
+                    facts.hidden_rows.setdefault(tab, set()).add(row)
+        elif kind == 0x3C:  # BrtColInfo: first and last column, options (1: hidden)
+            if size >= 18:
+                first, last = struct.unpack_from("<II", sheet, pos)
+                if sheet[pos + 16] & 1 and first <= last:
+                    facts.hidden_columns.setdefault(tab, set()).update(range(first, min(last, first + 16_384) + 1))
+        elif kind == 0xB0:  # BrtMergeCell: first and last row, first and last column
+            if size >= 16:
+                first_row, last_row, first_col, last_col = struct.unpack_from("<IIII", sheet, pos)
+                facts.merged.setdefault(tab, []).append(((first_row, first_col), (last_row, last_col)))
+        pos += size
+    return max_row + 1, max_col + 1
 
 
 def _xlsb_facts(data: bytes, limits: Limits) -> _XlsbFacts:
@@ -970,26 +1021,7 @@ def _xlsb_facts(data: bytes, limits: Limits) -> _XlsbFacts:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         tabs, facts.date1904 = _xlsb_tabs(archive)
         for part, tab in tabs.items():
-            sheet = _read_member(archive, part, limits.max_uncompressed)
-            row = max_row = max_col = -1
-            for kind, at, size in _records(sheet):
-                if kind == 0x0000 and size >= 12:  # BrtRowHdr: the row, its options (0x10: hidden)
-                    row = struct.unpack_from("<I", sheet, at)[0]
-                    if sheet[at + 11] & 0x10:
-                        facts.hidden_rows.setdefault(tab, set()).add(row)
-                elif kind in _XLSB_CELLS and size >= 8:
-                    col = struct.unpack_from("<I", sheet, at)[0]
-                    max_row, max_col = max(max_row, row), max(max_col, col)
-                    if kind in (0x0003, 0x000B) and size >= 9:
-                        facts.errors.setdefault(tab, {})[(row, col)] = _BIFF_ERRORS.get(sheet[at + 8], "#VALUE!")
-                elif kind == 0x003C and size >= 18:  # BrtColInfo: first and last column, options (1: hidden)
-                    first, last = struct.unpack_from("<II", sheet, at)
-                    if sheet[at + 16] & 1 and first <= last:
-                        facts.hidden_columns.setdefault(tab, set()).update(range(first, min(last, first + 16_384) + 1))
-                elif kind == 0x00B0 and size >= 16:  # BrtMergeCell: first and last row, first and last column
-                    first_row, last_row, first_col, last_col = struct.unpack_from("<IIII", sheet, at)
-                    facts.merged.setdefault(tab, []).append(((first_row, first_col), (last_row, last_col)))
-            rows, cols = max_row + 1, max_col + 1
+            rows, cols = _xlsb_sheet(_read_member(archive, part, limits.max_uncompressed), tab, facts)
             if rows > limits.max_rows:
                 raise ReadError(f"工作表「{tab}」行数 {rows:,} 超过上限 {limits.max_rows:,}")
             if cols > limits.max_columns:
