@@ -568,6 +568,12 @@ def yearless_date(cell: object) -> bool:
     return bool(_YEARLESS.match(text)) and not re.search(r"\d{3}", text)
 
 
+def in_year(cell: str, year: int) -> str:
+    """A date or a period without its year (yearless_date) written with `year` before it."""
+    text = contract.normalise_text(cell)
+    return f"{year}{'年' if '月' in text else '.'}{text}"
+
+
 def round_year(label: object) -> int | None:
     """The year a round's label states (2022年第一轮, 2022年度第1轮, 二〇二二年第一轮, 22年1轮), or None."""
     match = _ROUND_YEAR.match(round_key(label)) if type(label) is str else None

@@ -321,8 +321,7 @@ def _with_the_rounds_year(file: str, sheet: str | None, row_number: int, values:
         try:
             if year is None:
                 raise cells.CellError(*messages.NO_YEAR_IN_ROUND)
-            text = contract.normalise_text(str(cell))
-            values[name] = convert(f"{year}{'年' if '月' in text else '.'}{text}")
+            values[name] = convert(layout.in_year(cell, year))
         except cells.CellError as error:
             problems.append(Problem(file, sheet, row_number, as_written, _show(cell), error.reason, error.suggestion))
 
