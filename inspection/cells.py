@@ -42,9 +42,11 @@ _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(\D|$))")
 
 _DATE_PATTERNS = (
     # a time after the date is dropped (2021/3/15 0:00, 2021-03-15 00:00:00.0, and 2021/3/15 上午 12:00:00 as
-    # Chinese Windows writes a date-time as text); an offset or Z is not: the day may be another there
-    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](?:[上下]午 ?)?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
-     3),
+    # Chinese Windows writes a date-time as text), and Beijing's offset after it (2021-03-15T00:00:00+08:00,
+    # as a system in China writes ISO 8601: the day as written); another offset or Z is not: the day may be
+    # another here
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](?:[上下]午 ?)?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                r"(?:\+08:?00)?)?$"), 3),
     # 号: the spoken word for 日; a time after it as WPS's and Excel's Chinese date-time formats write it
     # (2021年3月15日 9:30, 2021年3月15日 下午 2:30, 2021年3月15日9时30分)
     (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?(?: ?(?:[上下]午 ?)?\d{1,2}:\d{2}(?::\d{2})?"

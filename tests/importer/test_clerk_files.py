@@ -268,10 +268,16 @@ def test_a_date_time_as_chinese_windows_writes_it_or_a_day_written_hao_is_that_d
     assert cells.to_date(written) == dt.date(2021, 3, 15)
 
 
-@pytest.mark.parametrize("written", ["2021-03-14T16:00:00.000Z", "2021-03-15T00:00:00+08:00"])
+@pytest.mark.parametrize("written", ["2021-03-14T16:00:00.000Z", "2021-03-15T00:00:00+09:00", "2021-03-15T00:00:00-05:00"])
 def test_a_date_time_with_a_zone_is_refused_its_day_may_be_another_here(written):
     with pytest.raises(cells.CellError):
         cells.to_date(written)
+
+
+@pytest.mark.parametrize("written", ["2021-03-15T00:00:00+08:00", "2021-03-15T23:59:59.000+08:00", "2021-03-15 09:30+0800"])
+def test_a_date_time_at_beijings_offset_is_the_day_as_written(written):
+    """As Java/JavaScript printouts in China's zone are (test_unseen_values4): the day is Beijing's."""
+    assert cells.to_date(written) == dt.date(2021, 3, 15)
 
 
 @pytest.mark.parametrize("total", [
