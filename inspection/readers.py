@@ -595,21 +595,26 @@ def _hidden_columns(data: bytes, kind: str) -> dict[str, set[int]]:
 _COLINFO = re.compile(rb"\x7d\x00\x0c\x00(..)(..)....(.).\x00\x00", re.S)
 
 
-def _xls_hidden_columns(data: bytes) -> dict[str, set[int]]:
+def _xls_records(data: bytes, record: re.Pattern):
+    """(sheet name, match) of each record `record` matches in the sheets' substreams of an .xls."""
     import olefile
 
     with olefile.OleFileIO(data) as ole:
         book = ole.openstream("Workbook" if ole.exists("Workbook") else "Book").read()
     sheets = _xls_sheet_starts(book)
     if not sheets:
-        return {}
+        return
     starts = [offset for offset, _ in sheets]
+    for match in record.finditer(book, starts[0]):
+        yield sheets[bisect.bisect_right(starts, match.start()) - 1][1], match
+
+
+def _xls_hidden_columns(data: bytes) -> dict[str, set[int]]:
     hidden: dict[str, set[int]] = {}
-    for match in _COLINFO.finditer(book, starts[0]):
+    for name, match in _xls_records(data, _COLINFO):
         first, last = struct.unpack("<H", match.group(1))[0], struct.unpack("<H", match.group(2))[0]
         if match.group(3)[0] & 1 and first <= last < 256:
-            hidden.setdefault(sheets[bisect.bisect_right(starts, match.start()) - 1][1], set()).update(
-                range(first, last + 1))
+            hidden.setdefault(name, set()).update(range(first, last + 1))
     return hidden
 
 
@@ -620,18 +625,9 @@ _ROW = re.compile(rb"\x08\x02\x10\x00(..).{10}(.).", re.S)
 
 def _xls_hidden_rows(data: bytes) -> dict[str, set[int]]:
     """The hidden rows (0-based) of each sheet of an .xls by name (as `_check_xlsx_size` finds an .xlsx's)."""
-    import olefile
-
-    with olefile.OleFileIO(data) as ole:
-        book = ole.openstream("Workbook" if ole.exists("Workbook") else "Book").read()
-    sheets = _xls_sheet_starts(book)
-    if not sheets:
-        return {}
-    starts = [offset for offset, _ in sheets]
     hidden: dict[str, set[int]] = {}
-    for match in _ROW.finditer(book, starts[0]):
+    for name, match in _xls_records(data, _ROW):
         if match.group(2)[0] & 0x20:
-            name = sheets[bisect.bisect_right(starts, match.start()) - 1][1]
             hidden.setdefault(name, set()).add(struct.unpack("<H", match.group(1))[0])
     return hidden
 
