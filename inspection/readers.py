@@ -745,12 +745,7 @@ def _check_xlsx_size(data: bytes, limits: Limits, hidden_rows: dict[str, set[int
                     break
                 if found:
                     errors[sheet] = found
-                if rows > limits.max_rows:
-                    raise ReadError(f"工作表「{sheet}」行数 {rows:,} 超过上限 {limits.max_rows:,}")
-                if cols > limits.max_columns:
-                    raise ReadError(f"工作表「{sheet}」列数 {cols:,} 超过上限 {limits.max_columns}")
-                if rows * cols > limits.max_cells:
-                    raise ReadError(f"工作表「{sheet}」范围 {rows:,} 行 × {cols:,} 列，超过上限 {limits.max_cells:,} 个单元格")
+                _check_sheet_size(sheet, rows, cols, limits)
     except ReadError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError):
@@ -1009,6 +1004,16 @@ def _xlsb_sheet(sheet: bytes, tab: str, facts: _XlsbFacts) -> tuple[int, int]:
     return max_row + 1, max_col + 1
 
 
+def _check_sheet_size(name: str, rows: int, cols: int, limits: Limits) -> None:
+    """Refuse a sheet whose bounding box is past the limits before the Excel reader allocates it."""
+    if rows > limits.max_rows:
+        raise ReadError(f"工作表「{name}」行数 {rows:,} 超过上限 {limits.max_rows:,}")
+    if cols > limits.max_columns:
+        raise ReadError(f"工作表「{name}」列数 {cols:,} 超过上限 {limits.max_columns}")
+    if rows * cols > limits.max_cells:
+        raise ReadError(f"工作表「{name}」范围 {rows:,} 行 × {cols:,} 列，超过上限 {limits.max_cells:,} 个单元格")
+
+
 def _xlsb_facts(data: bytes, limits: Limits) -> _XlsbFacts:
     """Each sheet's merged ranges (BrtMergeCell), error cells (BrtCellError, BrtFmlaError), hidden rows
     (BrtRowHdr) and columns (BrtColInfo) of an .xlsb, its bounding box checked against the limits
@@ -1018,12 +1023,7 @@ def _xlsb_facts(data: bytes, limits: Limits) -> _XlsbFacts:
         tabs, facts.date1904 = _xlsb_tabs(archive)
         for part, tab in tabs.items():
             rows, cols = _xlsb_sheet(_read_member(archive, part, limits.max_uncompressed), tab, facts)
-            if rows > limits.max_rows:
-                raise ReadError(f"工作表「{tab}」行数 {rows:,} 超过上限 {limits.max_rows:,}")
-            if cols > limits.max_columns:
-                raise ReadError(f"工作表「{tab}」列数 {cols:,} 超过上限 {limits.max_columns}")
-            if rows * cols > limits.max_cells:
-                raise ReadError(f"工作表「{tab}」范围 {rows:,} 行 × {cols:,} 列，超过上限 {limits.max_cells:,} 个单元格")
+            _check_sheet_size(tab, rows, cols, limits)
     return facts
 
 

@@ -30,6 +30,13 @@ _ARROW_TYPES = {"BIGINT": pa.int64(), "DOUBLE": pa.float64(), "DATE": pa.date32(
 DUE_TEXT = (("due_kind", "VARCHAR"), ("due_month", "BIGINT"), ("due_day", "BIGINT"))
 
 
+def _same_unit(code: str, u: str = "u") -> str:
+    """The condition joining a staged row `s` to its unit's lookup row (`u`, a row of {t}_units):
+    the code as staged (`code`: s.unit_code, or NULL for a sheet without the column) and the names."""
+    return (f"{code} IS NOT DISTINCT FROM {u}.unit_code AND s.district = {u}.district "
+            f"AND s.township = {u}.township AND s.unit_name = {u}.unit_name")
+
+
 class Validator:
     """The checks of `Importer` (a mixin: `self` is the Importer)."""
 
@@ -235,8 +242,7 @@ class Validator:
         else:
             self._staged_units(t, "s.unit_code", complete, units, None)
             resolved = (f"SELECT s.*, u.uid, u.reason, u.hint FROM {t} s JOIN {t}_units u "
-                        "ON s.unit_code IS NOT DISTINCT FROM u.unit_code AND s.district = u.district "
-                        f"AND s.township = u.township AND s.unit_name = u.unit_name WHERE {complete}")
+                        f"ON {_same_unit('s.unit_code')} WHERE {complete}")
         # every check on every row: end before start is reported whatever else is wrong with the row
         for f, r, start, end in con.execute(f"SELECT f, r, start_date, end_date FROM {t} "
                                             "WHERE end_date < start_date ORDER BY f, r").fetchall():
@@ -311,13 +317,11 @@ class Validator:
                        WHERE superseded_by IS NULL AND unit_id IN (SELECT uid FROM units))
             SELECT unit_id, list(round ORDER BY round) AS rounds FROM rounds GROUP BY unit_id""")
         self._temp.append(f"{t}_rounds")
-        units = (f"{t}_units u ON {code} IS NOT DISTINCT FROM u.unit_code AND s.district = u.district "
-                 "AND s.township = u.township AND s.unit_name = u.unit_name")
+        units = f"{t}_units u ON {_same_unit(code)}"
         con.execute(f"""UPDATE {t} AS s SET round = x.round FROM (
                 SELECT u.unit_code, u.district, u.township, u.unit_name, m.rounds[1] AS round
                 FROM {t}_units u JOIN {t}_rounds m ON m.unit_id = u.uid WHERE len(m.rounds) = 1) x
-            WHERE {code} IS NOT DISTINCT FROM x.unit_code
-              AND s.district = x.district AND s.township = x.township AND s.unit_name = x.unit_name""")
+            WHERE {_same_unit(code, "x")}""")
         for r, name, uid, reason, hint, rounds in con.execute(f"""
                 SELECT s.r, s.unit_name, u.uid, u.reason, u.hint, m.rounds FROM {t} s JOIN {units}
                 LEFT JOIN {t}_rounds m ON m.unit_id = u.uid
@@ -367,8 +371,7 @@ class Validator:
             self._temp.append("fast_seq")
             insert_frame(self.con, "fast_seq", pd.DataFrame([(*key, n) for key, n in seq.items()],
                                                         columns=["round", "unit_id", "base"]))
-        joined = (f"FROM {t} s JOIN {t}_units u ON {col('unit_code')} IS NOT DISTINCT FROM u.unit_code "
-                  "AND s.district = u.district AND s.township = u.township AND s.unit_name = u.unit_name "
+        joined = (f"FROM {t} s JOIN {t}_units u ON {_same_unit(col('unit_code'))} "
                   "LEFT JOIN fast_known k ON k.round = s.round AND k.unit_id = u.uid "
                   f"WHERE {complete}")
         for r, round_, name, uid, reason, hint in con.execute(
