@@ -455,13 +455,15 @@ SAVE_AS_XLSX = "请在 Excel 或 WPS 中打开，「另存为」Excel 工作簿�
 # .xltx/.xltm: a template saved filled in; .xlsb: Excel's binary workbook (what a large ledger is saved as to be smaller)
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".xltx", ".xltm", ".xlsb")
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
-EXTENSIONS = EXCEL_EXTENSIONS + TEXT_EXTENSIONS  # what the readers take (the upload box takes the same)
+WORD_EXTENSIONS = (".docx",)  # an issue list or a rectification ledger kept as a table in a Word document
+EXTENSIONS = EXCEL_EXTENSIONS + TEXT_EXTENSIONS + WORD_EXTENSIONS  # what the readers take (the upload box too)
 UNSUPPORTED = "不支持的文件类型{}：请上传 " + "、".join(EXTENSIONS) + " 文件"
 # the ledgers zipped to send them by mail: the upload box takes these so that the reader says to unzip
 # them (the box's own refusal is in English and says only that the type is not allowed)
 ARCHIVE_EXTENSIONS = (".zip", ".rar", ".7z")
 # the upload box takes these too, so that a clerk learns from the reader how to save them
-UPLOAD_EXTENSIONS = EXTENSIONS + (".et", ".ett", ".xml") + ARCHIVE_EXTENSIONS  # .xml: an Excel 2003 XML table
+# .xml: an Excel 2003 XML table; .doc, .wps: Word's and WPS 文字's own old formats, refused saying to save as .docx
+UPLOAD_EXTENSIONS = EXTENSIONS + (".et", ".ett", ".xml", ".doc", ".wps") + ARCHIVE_EXTENSIONS
 UNZIP_FIRST = "文件内容是压缩包（zip、rar、7z 等），不是台账表格：请先解压，再上传其中的 Excel 工作簿或 CSV 文件"
 _KINDS = {"xlsx": "Excel 工作簿（.xlsx）", "xls": "Excel 97-2003 工作簿（.xls）", "ods": "OpenDocument 表格（.ods）",
           "xlsb": "Excel 二进制工作簿（.xlsb）", "docx": "Word 文档", "doc": "Word 文档", "pptx": "PowerPoint 演示文稿",
@@ -1407,6 +1409,242 @@ def read_xml2003(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
     return sheets
 
 
+# ---------------------------------------------------------------- Word documents' tables (.docx)
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_VAL = _W + "val"
+# text Word keeps twice or outside the flow: a drawing's fallback copy (mc:Fallback, which Word and WPS
+# write beside mc:Choice), a text box's content (anchored in a paragraph, drawn elsewhere), and the
+# properties a tracked change replaced (a cell's old span or merge)
+_WORD_ASIDE = frozenset({"{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback", _W + "txbxContent",
+                         _W + "tcPrChange", _W + "trPrChange", _W + "tblPrChange", _W + "tblPrExChange"})
+_WORD_TITLE_ROWS = 4  # the paragraphs nearest above a table read as its title rows
+SAVE_AS_DOCX = "请在 Word 或 WPS 中打开，「另存为」Word 文档（*.docx）或 Excel 工作簿（*.xlsx）后再导入"
+WORD_97 = "文件内容是 Word 97-2003 文档（.doc），不能直接读取其中的表格：" + SAVE_AS_DOCX
+WORD_DAMAGED = "Word 文档已损坏或不完整，无法读取：" + SAVE_AS_DOCX
+NO_WORD_TABLE = ("这份 Word 文档里没有表格，无法导入：台账要做成 Word 表格（「插入 > 表格」），"
+                 "或在 Excel 中做成工作簿后再导入；只有文字段落的整改报告不能导入")
+WORD_PASSWORD = ("文件设有打开密码（已加密），无法读取：请在 Word 或 WPS 中输入密码打开，删除密码"
+                 "（「文件 > 信息 > 保护文档」或「另存为」时不设密码）后再导入")
+_CONTINUED = re.compile(r"[（(]?(?:续表|续上表|接上表|续)[）)]?\d*[:：]?")
+
+
+@dataclass
+class _WordTable:
+    above: list[str]  # the non-empty paragraphs between the previous table (or the start) and this one
+    rows: list[list[object]]
+    merged: list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+class _WordReader:
+    """The tables of a document.xml, read as it is decompressed (iterparse-like, each paragraph and
+    row dropped from the tree once read): each body-level table a grid of cells as Excel shows it
+    pasted, a cell's paragraphs joined by a line break, a cell spanning columns (gridSpan) or merged
+    down (vMerge) a merged range. The body's paragraphs are kept as the text above each table."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.tables: list[_WordTable] = []
+        self.paragraphs: list[str] = []  # body-level paragraphs since the last table
+        self.parts: list[str] | None = None  # the open paragraph's text
+        self.cell: list[str] | None = None  # the open cell's paragraphs
+        self.rows: list[list[object]] | None = None  # the open table
+        self.merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        self.down: dict[int, list[int]] = {}  # first column -> [first row, last column, last row] merged down
+        self.col = 0
+        self.span, self.vmerge = 1, None
+        self.aside = 0  # inside text kept aside (_WORD_ASIDE)
+        self.cells = 0  # the cells allocated, over every table
+
+    def start(self, tag: str, element, parent_tag: str) -> None:
+        if tag in _WORD_ASIDE:
+            self.aside += 1
+        if self.aside:
+            return
+        if tag == _W + "p":
+            self.parts = []
+        elif tag == _W + "tbl":
+            if self.rows is not None:
+                raise ReadError("Word 文档的表格单元格里又套有表格（嵌套表格），无法按行读取：请把里面的表格复制出来，"
+                                "单独做成一张表格后再导入")
+            self.rows, self.merged, self.down = [], [], {}
+        elif tag == _W + "tr" and self.rows is not None:
+            if len(self.rows) >= self.limits.max_rows:
+                raise ReadError(f"Word 表格行数超过上限 {self.limits.max_rows:,}")
+            self.rows.append([])
+            self.col = 0
+        elif tag == _W + "tc" and self.rows is not None:
+            self.cell, self.span, self.vmerge = [], 1, None
+
+    def end(self, tag: str, element, parent_tag: str) -> None:
+        if self.aside:
+            self.aside -= tag in _WORD_ASIDE
+            return
+        if self.parts is not None:
+            if tag == _W + "t":
+                self.parts.append(element.text or "")
+            elif parent_tag == _W + "r" and tag in (_W + "tab", _W + "br", _W + "cr", _W + "noBreakHyphen"):
+                self.parts.append({_W + "tab": " ", _W + "noBreakHyphen": "-"}.get(tag, "\n"))
+        if tag == _W + "p":
+            text = "".join(self.parts or ()).strip()
+            self.parts = None
+            if self.cell is not None:
+                self.cell.append(text)
+            elif self.rows is None and text:
+                self.paragraphs.append(text)
+        elif self.rows is None:
+            return
+        elif tag == _W + "gridBefore":  # grid columns a row leaves out before its first cell
+            self.col += _word_int(element, self.limits.max_columns)
+        elif tag == _W + "gridSpan":
+            self.span = max(1, _word_int(element, self.limits.max_columns))
+        elif tag == _W + "vMerge":
+            self.vmerge = element.get(_W_VAL) or "continue"
+        elif tag == _W + "tc" and self.cell is not None:
+            self._end_cell()
+        elif tag == _W + "tr":
+            row = len(self.rows) - 1
+            for first in [c for c, (_, _, last) in self.down.items() if last < row]:
+                self._close_down(first)
+        elif tag == _W + "tbl":
+            for first in list(self.down):
+                self._close_down(first)
+            self.tables.append(_WordTable(self.paragraphs, self.rows, self.merged))
+            self.paragraphs, self.rows = [], None
+
+    def _end_cell(self) -> None:
+        text = "\n".join(line for line in self.cell if line)
+        self.cell = None
+        row, col, span = len(self.rows) - 1, self.col, self.span
+        if col + span > self.limits.max_columns:
+            raise ReadError(f"Word 表格列数超过上限 {self.limits.max_columns}")
+        cells_of_row = self.rows[row]
+        grow = col + span - len(cells_of_row)
+        if grow > 0:
+            self.cells += grow
+            if self.cells > self.limits.max_cells:
+                raise ReadError(f"Word 表格的单元格数超过上限 {self.limits.max_cells:,}")
+            cells_of_row.extend([""] * grow)
+        self.col += span
+        if self.vmerge == "continue" and col in self.down and self.down[col][2] == row - 1:
+            self.down[col][2] = row  # merged with the cell above: its text is the range's
+            return
+        if col in self.down:
+            self._close_down(col)
+        cells_of_row[col] = text
+        if self.vmerge == "restart":
+            self.down[col] = [row, col + span - 1, row]
+        elif span > 1:
+            self.merged.append(((row, col), (row, col + span - 1)))
+
+    def _close_down(self, first: int) -> None:
+        row, last, last_row = self.down.pop(first)
+        if last_row > row or last > first:
+            self.merged.append(((row, first), (last_row, last)))
+
+
+def _word_int(element, limit: int) -> int:
+    try:
+        return max(0, min(int(element.get(_W_VAL) or 0), limit + 1))
+    except ValueError:
+        return 0
+
+
+def _word_tables(data: bytes, limits: Limits) -> list[_WordTable]:
+    from xml.etree.ElementTree import ParseError, XMLPullParser
+
+    reader = _WordReader(limits)
+    parser = XMLPullParser(events=("start", "end"))
+    stack: list = []  # the open elements, the document's root first
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("word/document.xml") as stream:
+            while chunk := stream.read(_CHUNK):
+                total += len(chunk)
+                if total > limits.max_uncompressed:  # counted, not taken from the zip directory
+                    raise ReadError(f"Word 文档解压后超过上限 {limits.max_uncompressed / 1024 / 1024:.0f} MB")
+                if total == len(chunk) and b"<!DOCTYPE" in chunk[:4096]:
+                    raise ReadError(WORD_DAMAGED)  # Word writes no DTD: entities are not expanded
+                parser.feed(chunk)
+                for event, element in parser.read_events():
+                    if event == "start":
+                        reader.start(element.tag, element, stack[-1].tag if stack else "")
+                        stack.append(element)
+                        continue
+                    stack.pop()
+                    parent = stack[-1] if stack else None
+                    reader.end(element.tag, element, parent.tag if parent is not None else "")
+                    if parent is not None and element.tag in (_W + "p", _W + "tr", _W + "tbl", _W + "sdt"):
+                        parent.remove(element)  # read: the tree keeps no row or paragraph
+        parser.close()
+    except (ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError):
+        raise ReadError(WORD_DAMAGED) from None
+    return reader.tables
+
+
+def _word_header(rows: list[list[object]]) -> list[str] | None:
+    """A table's header rows as compared between two tables (a table continued with its header
+    repeated), or None when it has none."""
+    found = layout.find_header(rows)
+    return None if found is None else [layout.compact(c) for row in rows[:found[0] + 1] for c in row]
+
+
+def read_docx(data: bytes, limits: Limits) -> list[RawSheet]:
+    """A Word document's tables (an issue list or a rectification ledger kept in Word or WPS 文字) as
+    the sheets of a workbook: each table a sheet named 表1, 表2 … (or by the numbered heading above it,
+    一、城关镇: a table per township), the paragraphs nearest above it its title rows (the document's
+    title above the first table states the round, the district, the level as a workbook's title row
+    does; a later table has it too), merged cells filled. A table after only an empty paragraph or a
+    续表 line, with the previous one's header repeated (or no header and as many columns), continues
+    it: one sheet, the header read once. Cells are text, as in a CSV."""
+    tables = _word_tables(data, limits)
+    if not tables:
+        raise ReadError(NO_WORD_TABLE)
+    sheets: list[RawSheet] = []
+    title: list[str] = []
+    previous: tuple[list[str] | None, int] | None = None  # the last sheet's header and width
+    used: set[str] = set()
+    for number, table in enumerate(tables, 1):
+        rows, merged = table.rows, table.merged
+        width = max((len(r) for r in rows), default=0)
+        header = _word_header(rows)
+        between = [p for p in table.above if not _CONTINUED.fullmatch(layout.compact(p))]
+        if previous is not None and not between and (
+                (header is not None and header == previous[0]) or (header is None and width == previous[1])):
+            sheet = sheets[-1]
+            skip = layout.find_header(rows)[0] + 1 if header is not None else 0
+            before = len(sheet.rows)  # the table's row `skip` lands there
+            sheet.rows.extend(rows[skip:])
+            sheet.merged += tuple(((before + max(r0 - skip, 0), c0), (before + r1 - skip, c1))
+                                  for (r0, c0), (r1, c1) in merged if r1 >= skip)
+            continue
+        if number == 1:
+            title = table.above[-_WORD_TITLE_ROWS:]
+            above = title
+        else:
+            above = title + table.above[-2:]
+        name = f"表{number}"
+        if table.above and layout.section_heading([table.above[-1]]) and len(table.above[-1]) <= 31:
+            name = table.above[-1]
+        while name in used:
+            name += "（续）"
+        used.add(name)
+        shift = len(above)
+        sheets.append(RawSheet(name, [[p] for p in above] + rows,
+                               merged=tuple(((r0 + shift, c0), (r1 + shift, c1)) for (r0, c0), (r1, c1) in merged)))
+        previous = (header, width)
+    for sheet in sheets:
+        width = max(len(r) for r in sheet.rows)
+        for row in sheet.rows:
+            row.extend([""] * (width - len(row)))
+        if len(sheet.rows) * width > limits.max_cells:
+            raise ReadError(f"Word 表格「{sheet.name}」范围 {len(sheet.rows):,} 行 × {width:,} 列，"
+                            f"超过上限 {limits.max_cells:,} 个单元格")
+        layout.fill_merged(sheet.rows, sheet.merged)
+        _check_cell_lengths(sheet.name, sheet.rows, limits)
+    return sheets
+
+
 # ---------------------------------------------------------------- what a file really is
 
 
@@ -1607,12 +1845,26 @@ def _read_file(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
         if sniff(data) == "xml2003":
             return read_xml2003(name, data, limits)
         raise ReadError(f"文件不是 Excel 2003 XML 表格（.xml），不是台账表格：{SAVE_AS_XLSX}")
+    if ext in (".doc", ".wps"):
+        if sniff(data) == "docx":  # a .docx named .doc: Word opens it by its content
+            return read_docx(data, limits)
+        raise ReadError(WORD_97 if ext == ".doc" else "WPS 文字文件（.wps）不能直接读取其中的表格：" + SAVE_AS_DOCX)
     if ext not in EXTENSIONS:
         raise ReadError(UNSUPPORTED.format(f"（{ext}）" if ext else ""))
     kind = sniff(data)
     if kind == "encrypted":
-        data = _without_default_password(data)
+        try:
+            data = _without_default_password(data)
+        except ReadError:
+            raise ReadError(WORD_PASSWORD if ext in WORD_EXTENSIONS else PASSWORD_PROTECTED) from None
         kind = sniff(data)
+    if kind == "docx" and ext not in TEXT_EXTENSIONS:
+        return read_docx(data, limits)  # a Word document under a workbook's name too: Excel would not open it, but it is one
+    if kind == "doc":
+        raise ReadError(WORD_97)
+    if ext in WORD_EXTENSIONS and kind not in ("xlsx", "xls", "ods", "xlsb", "html", "xml2003"):
+        raise ReadError(WORD_DAMAGED if kind in ("zip", "ole") else f"文件内容不是 Word 文档，扩展名却是 {ext}："
+                        "请上传完好的 Word 文档、Excel 工作簿或 CSV 文件")
     if kind in ("xlsx", "xls", "ods", "xlsb"):
         if ext in TEXT_EXTENSIONS:
             raise ReadError(f"文件内容是 {_KINDS[kind]}，但扩展名是 {ext}：请把扩展名改回 .{kind} 后再导入")
