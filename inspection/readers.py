@@ -1417,7 +1417,14 @@ _W_VAL = _W + "val"
 # write beside mc:Choice), a text box's content (anchored in a paragraph, drawn elsewhere), and the
 # properties a tracked change replaced (a cell's old span or merge)
 _WORD_ASIDE = frozenset({"{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback", _W + "txbxContent",
-                         _W + "tcPrChange", _W + "trPrChange", _W + "tblPrChange", _W + "tblPrExChange"})
+                         _W + "moveFrom", _W + "tcPrChange", _W + "trPrChange", _W + "tblPrChange",
+                         _W + "tblPrExChange"})
+# a tick or a cross inserted as a symbol (「插入 > 符号」, Wingdings or Wingdings 2): the character it shows, as
+# a workbook's √ / × cell holds it; another symbol is no text
+_WORD_SYMBOLS = {("wingdings", "F0FC"): "✓", ("wingdings", "F0FB"): "✗", ("wingdings", "F0FE"): "☑",
+                 ("wingdings", "F0FD"): "☒", ("wingdings", "F0A8"): "☐", ("wingdings 2", "F050"): "✓",
+                 ("wingdings 2", "F04F"): "✗", ("wingdings 2", "F052"): "☑", ("wingdings 2", "F054"): "☒",
+                 ("wingdings 2", "F0A3"): "☐"}
 _WORD_TITLE_ROWS = 4  # the paragraphs nearest above a table read as its title rows
 SAVE_AS_DOCX = "请在 Word 或 WPS 中打开，「另存为」Word 文档（*.docx）或 Excel 工作簿（*.xlsx）后再导入"
 WORD_97 = "文件内容是 Word 97-2003 文档（.doc），不能直接读取其中的表格：" + SAVE_AS_DOCX
@@ -1485,6 +1492,9 @@ class _WordReader:
                 self.parts.append(element.text or "")
             elif parent_tag == _W + "r" and tag in (_W + "tab", _W + "br", _W + "cr", _W + "noBreakHyphen"):
                 self.parts.append({_W + "tab": " ", _W + "noBreakHyphen": "-"}.get(tag, "\n"))
+            elif tag == _W + "sym":
+                font, char = (element.get(_W + "font") or "").lower(), (element.get(_W + "char") or "").upper()
+                self.parts.append(_WORD_SYMBOLS.get((font, char if char.startswith("F") else "F0" + char[-2:]), ""))
         if tag == _W + "p":
             text = "".join(self.parts or ()).strip()
             self.parts = None
@@ -1582,17 +1592,18 @@ def _word_tables(data: bytes, limits: Limits) -> list[_WordTable]:
     return reader.tables
 
 
-def _word_header(rows: list[list[object]]) -> list[str] | None:
-    """A table's header rows as compared between two tables (a table continued with its header
-    repeated), or None when it has none."""
+def _word_header(rows: list[list[object]]) -> tuple[int, list[str]] | None:
+    """(the number of rows of a table's header, their texts as two tables' headers are compared: a table
+    continued with its header repeated), or None when it has none."""
     found = layout.find_header(rows)
-    return None if found is None else [layout.compact(c) for row in rows[:found[0] + 1] for c in row]
+    return None if found is None else (found[0] + 1, [layout.compact(c) for row in rows[:found[0] + 1] for c in row])
 
 
 def read_docx(data: bytes, limits: Limits) -> list[RawSheet]:
     """A Word document's tables (an issue list or a rectification ledger kept in Word or WPS 文字) as
     the sheets of a workbook: each table a sheet named 表1, 表2 … (or by the numbered heading above it,
-    一、城关镇: a table per township), the paragraphs nearest above it its title rows (the document's
+    一、城关镇: a table per township or per category, the heading read as a section row below its header,
+    as inside a table), the paragraphs nearest above it its title rows (the document's
     title above the first table states the round, the district, the level as a workbook's title row
     does; a later table has it too), merged cells filled. A table after only an empty paragraph or a
     续表 line, with the previous one's header repeated (or no header and as many columns), continues
@@ -1607,25 +1618,28 @@ def read_docx(data: bytes, limits: Limits) -> list[RawSheet]:
     for number, table in enumerate(tables, 1):
         rows, merged = table.rows, table.merged
         width = max((len(r) for r in rows), default=0)
-        header = _word_header(rows)
+        found = _word_header(rows)
+        skip, header = found or (0, None)
         between = [p for p in table.above if not _CONTINUED.fullmatch(layout.compact(p))]
         if previous is not None and not between and (
                 (header is not None and header == previous[0]) or (header is None and width == previous[1])):
             sheet = sheets[-1]
-            skip = layout.find_header(rows)[0] + 1 if header is not None else 0
             before = len(sheet.rows)  # the table's row `skip` lands there
             sheet.rows.extend(rows[skip:])
             sheet.merged += tuple(((before + max(r0 - skip, 0), c0), (before + r1 - skip, c1))
                                   for (r0, c0), (r1, c1) in merged if r1 >= skip)
             continue
+        paragraphs, heading = table.above, None
+        if header is not None and paragraphs and layout.section_heading([paragraphs[-1]]):
+            # a table per township or per category under its heading (一、城关镇): the heading is the
+            # section row it would be inside the table, right below the header
+            *paragraphs, heading = paragraphs
+            rows = [*rows[:skip], [heading], *rows[skip:]]
+            merged = [((r0 + (r0 >= skip), c0), (r1 + (r1 >= skip), c1)) for (r0, c0), (r1, c1) in merged]
         if number == 1:
-            title = table.above[-_WORD_TITLE_ROWS:]
-            above = title
-        else:
-            above = title + table.above[-2:]
-        name = f"表{number}"
-        if table.above and layout.section_heading([table.above[-1]]) and len(table.above[-1]) <= 31:
-            name = table.above[-1]
+            title = paragraphs[-_WORD_TITLE_ROWS:]
+        above = title if number == 1 else title + paragraphs[-2:]
+        name = heading if heading and len(heading) <= 31 else f"表{number}"
         while name in used:
             name += "（续）"
         used.add(name)

@@ -1,0 +1,281 @@
+"""Issue lists and rectification ledgers kept as tables in Word documents (.docx, Word or WPS 文字):
+read as a workbook's sheets (readers.read_docx), they give what the same ledger as .xlsx gives.
+
+The documents are built by code (python-docx writes the OOXML Word and WPS write: gridSpan for a cell
+merged across, vMerge for one merged down).
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+
+import pytest
+from support.ledger_gallery import AS_OF, PLAIN_INSPECTION_HEADER, PLAIN_INSPECTIONS, ROSTER, ROSTER_HEADER
+from support.ledgers import csv_bytes, data_dump, memory_store, new_store_file, run, table, xls_bytes
+
+from inspection import cli, metrics, readers
+from inspection.filters import Filters
+from inspection.importer import InputFile
+
+TITLE = "中共东城区委第三巡察组2021年第一轮巡察反馈问题整改台账"
+HEADER = ["序号", "被巡察党组织", "问题类别", "问题具体表现", "整改措施", "责任人", "整改时限", "整改进展情况"]
+# a unit written once over its issues and a category once over its own (merged down), a heading row per
+# township and a 合计 row (merged across), a cell of two paragraphs
+ROWS = [
+    ["一、城关镇"],
+    ["1", "李官村党支部", "党的领导", "会议记录不全", "建立会议制度", "王某某", "2021年4月15日", "已完成整改"],
+    ["2", None, None, "学习不深入\n理论学习流于形式", "制定学习计划", "王某某", "2021年6月30日", "正在推进"],
+    ["3", None, "全面从严治党", "阵地管理不严", "长期坚持", "李某某", "长期坚持", "持续推进"],
+    ["4", "张家村党支部", "全面从严治党", "三资管理不规范", "清理合同", "赵六", "2021年12月31日", "已完成整改"],
+    ["5", "城关社区党支部", None, "村务公开不及时", "按月公开", "赵六", "2021年12月31日", "基本完成"],
+    ["二、河口镇"],
+    ["6", "王庄村党支部", "全面从严治党", "惠民资金发放滞后", "限期发放", "钱七", "2021年6月30日", "尚未整改"],
+    ["合计", None, None, "6个问题"],
+]
+WIDTH = len(HEADER)
+# 0-based within ROWS: the headings and the 合计 label across, the unit and the categories down
+MERGES = [((0, 0), (0, WIDTH - 1)), ((6, 0), (6, WIDTH - 1)), ((8, 0), (8, 2)),
+          ((1, 1), (3, 1)), ((1, 2), (2, 2)), ((3, 2), (5, 2))]
+NAMES = ("王某某", "李某某", "赵六", "钱七")
+
+
+def _table(document, rows: list[list[object]], merges=()) -> None:
+    grid = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+    for (r0, c0), (r1, c1) in merges:
+        grid.cell(r0, c0).merge(grid.cell(r1, c1))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                lines = str(value).split("\n")
+                cell = grid.cell(r, c)
+                cell.text = lines[0]
+                for line in lines[1:]:  # a paragraph of its own, as a clerk presses Enter in a cell
+                    cell.add_paragraph(line)
+
+
+def docx_bytes(*blocks) -> bytes:
+    """A document of paragraphs (str), page breaks (None) and tables ((rows, merges))."""
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    document = docx.Document()
+    for block in blocks:
+        if block is None:
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        elif isinstance(block, str):
+            document.add_paragraph(block)
+        else:
+            _table(document, *block)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _shifted(merges, by: int):
+    return [((r0 + by, c0), (r1 + by, c1)) for (r0, c0), (r1, c1) in merges]
+
+
+WHOLE = ([HEADER, *ROWS], _shifted(MERGES, 1))
+SMALL = docx_bytes(TITLE, WHOLE)  # the ledger as a Word document: its title paragraph, then its table
+
+
+def xlsx_ledger() -> bytes:
+    """The same ledger as a workbook: the title in its first row, the same cells merged."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "问题清单"
+    for row in [[TITLE], HEADER, *ROWS]:
+        sheet.append(row)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=WIDTH)
+    for (r0, c0), (r1, c1) in _shifted(MERGES, 2):
+        sheet.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _beside() -> list[InputFile]:
+    return [InputFile("名册.csv", csv_bytes(table(ROSTER_HEADER, ROSTER))),
+            InputFile("巡察情况.csv", csv_bytes(table(PLAIN_INSPECTION_HEADER, PLAIN_INSPECTIONS)))]
+
+
+def imported(issues: InputFile):
+    con = memory_store()
+    result = run(con, *_beside(), issues)
+    assert result.status == "imported", [(p.file, p.sheet, p.row, p.column, p.value, p.reason) for p in result.problems]
+    return con, result
+
+
+@pytest.fixture(scope="module")
+def as_xlsx():
+    con, _ = imported(InputFile("问题清单.xlsx", xlsx_ledger()))
+    yield metrics.compute(con, Filters(as_of=AS_OF)), data_dump(con)
+    con.close()
+
+
+def test_a_word_issue_list_gives_the_figures_of_the_same_ledger_as_xlsx(as_xlsx):
+    con, result = imported(InputFile("问题清单.docx", SMALL))
+    try:
+        assert metrics.compute(con, Filters(as_of=AS_OF)) == as_xlsx[0]
+        assert data_dump(con) == as_xlsx[1]
+        issues = con.execute("SELECT round, category, description FROM issues ORDER BY description").fetchall()
+        assert len(issues) == 6 and {r[0] for r in issues} == {"2021年第一轮"}
+        assert ("2021年第一轮", "党的领导", "学习不深入\n理论学习流于形式") in issues  # merged down; two paragraphs
+        text = "\n".join(result.warnings)
+        assert "轮次按表格标题取为「2021年第一轮」" in text  # the title paragraph above the table
+        assert "乡镇取自其上方的分类标题行" in text  # 一、城关镇 merged across the table
+        assert "人员姓名列不导入、不保存：责任人" in text
+        dumped = repr(data_dump(con)) + text
+        assert not any(name in dumped for name in NAMES)
+    finally:
+        con.close()
+
+
+def test_the_reader_gives_the_cells_a_workbook_gives():
+    sheets = readers.read_file("台账.docx", docx_bytes("附件2", TITLE, WHOLE, "填报人：王某某"))
+    assert [s.name for s in sheets] == ["表1"]
+    rows = sheets[0].rows
+    assert rows[0][0] == "附件2" and rows[1][0] == TITLE and rows[2] == HEADER  # the paragraphs above: title rows
+    assert rows[3] == ["一、城关镇"] * WIDTH  # a heading merged across, filled as a merged cell is
+    assert [r[1] for r in rows[4:9]] == ["李官村党支部"] * 3 + ["张家村党支部", "城关社区党支部"]
+    assert [r[2] for r in rows[4:9]] == ["党的领导", "党的领导"] + ["全面从严治党"] * 3
+    assert rows[5][3] == "学习不深入\n理论学习流于形式"
+    assert rows[-1][:4] == ["合计", "合计", "合计", "6个问题"]
+    workbook = readers.read_file("台账.xlsx", xlsx_ledger())[0].rows
+    assert workbook[0][0] == TITLE and workbook[1:] == rows[2:]
+
+
+@pytest.mark.parametrize("between", [[None], ["续表"], [None, "（续表）"]], ids=["page break", "续表", "both"])
+@pytest.mark.parametrize("repeated", [True, False], ids=["header repeated", "no header"])
+def test_a_table_continued_on_a_second_table_is_read_as_one(between, repeated):
+    first = ([HEADER, *ROWS[:6]], _shifted([m for m in MERGES if m[1][0] < 6], 1))
+    rest = [HEADER] * repeated + ROWS[6:]
+    second = (rest, _shifted([((r0 - 6, c0), (r1 - 6, c1)) for (r0, c0), (r1, c1) in MERGES if r0 >= 6], repeated))
+    sheets = readers.read_file("台账.docx", docx_bytes(TITLE, first, *between, second))
+    whole = readers.read_file("台账.docx", SMALL)
+    assert len(sheets) == 1 and sheets[0].rows == whole[0].rows
+
+
+def test_a_table_per_township_is_a_sheet_each_read_as_one_ledger():
+    head = [HEADER, ["1", "李官村党支部", "党的领导", "会议记录不全", "", "王某某", "2021年4月15日", "已完成整改"]]
+    other = [HEADER, ["1", "王庄村党支部", "全面从严治党", "惠民资金发放滞后", "", "钱七", "2021年6月30日", "尚未整改"]]
+    data = docx_bytes(TITLE, "一、城关镇", (head, []), None, "二、河口镇", (other, []))
+    sheets = readers.read_file("台账.docx", data)
+    assert [s.name for s in sheets] == ["一、城关镇", "二、河口镇"]
+    assert sheets[1].rows[0][0] == TITLE  # the document's title above every table: the round for each
+    con, _ = imported(InputFile("台账.docx", data))
+    try:
+        # the township each table's heading names (no township column): the roster's village there
+        assert sorted(con.execute("SELECT round, unit_id, description FROM issues").fetchall()) == [
+            ("2021年第一轮", "n:东城区|城关镇|李官村", "会议记录不全"), ("2021年第一轮", "n:东城区|河口镇|王庄村", "惠民资金发放滞后")]
+    finally:
+        con.close()
+
+
+def _with_document_xml(data: bytes, change) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            target.writestr(info.filename, change(body) if info.filename == "word/document.xml" else body)
+    return out.getvalue()
+
+
+def _word97() -> bytes:
+    """An OLE compound file holding a WordDocument stream, as Word 97-2003 writes a .doc."""
+    data = bytearray(xls_bytes({"a": [["x"]]}))
+    at = data.find("Workbook".encode("utf-16-le") + b"\0\0")
+    name = "WordDocument".encode("utf-16-le")
+    data[at:at + 64] = name.ljust(64, b"\0")
+    data[at + 64:at + 66] = struct.pack("<H", len(name) + 2)
+    return bytes(data)
+
+
+def _encrypted(data: bytes) -> bytes:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt("secret", out)
+    return out.getvalue()
+
+
+def _nested() -> bytes:
+    import docx
+
+    document = docx.Document()
+    outer = document.add_table(rows=1, cols=1)
+    outer.cell(0, 0).add_table(rows=2, cols=2)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+REFUSED = {  # built when a test runs (encrypting takes a moment)
+    "no table": ("整改报告.docx", lambda: docx_bytes(TITLE, "一、整改工作开展情况", "二、下一步工作打算"), "没有表格"),
+    "Word 97": ("台账.doc", _word97, "Word 97-2003 文档（.doc）"),
+    "Word 97 named .docx": ("台账.docx", _word97, "另存为」Word 文档（*.docx）"),
+    "damaged": ("台账.docx", lambda: SMALL[: len(SMALL) // 2], "Word 文档已损坏"),
+    "broken XML": ("台账.docx", lambda: _with_document_xml(SMALL, lambda xml: xml[: len(xml) // 2]), "Word 文档已损坏"),
+    "a DTD": ("台账.docx", lambda: _with_document_xml(SMALL, lambda xml: xml.replace(
+        b"<w:document", b'<!DOCTYPE w:document [<!ENTITY a "aaaa">]><w:document', 1)), "Word 文档已损坏"),
+    "encrypted": ("台账.docx", lambda: _encrypted(SMALL), "输入密码打开"),
+    "nested": ("台账.docx", _nested, "嵌套表格"),
+    "a span too wide": ("台账.docx", lambda: _with_document_xml(SMALL, lambda xml: xml.replace(
+        b'<w:gridSpan w:val="8"/>', b'<w:gridSpan w:val="99999999"/>', 1)), "列数超过上限"),
+    "WPS 文字": ("台账.wps", _word97, "WPS 文字文件（.wps）"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_a_word_file_that_cannot_be_read_is_refused_saying_why(case):
+    name, data, reason = REFUSED[case]
+    with pytest.raises(readers.ReadError) as refused:
+        readers.read_file(name, data())
+    assert reason in str(refused.value)
+
+
+def test_words_own_markup_reads_as_the_text_shown():
+    """A tracked change reads as accepted (deleted text gone, inserted text in); a tick inserted as a
+    Wingdings symbol is the tick it shows; a text box's copy for old readers (mc:Fallback) is not read twice."""
+    changed = ('<w:r><w:t>会议</w:t></w:r><w:del w:id="1" w:author="a"><w:r><w:delText>旧</w:delText></w:r></w:del>'
+               '<w:ins w:id="2" w:author="a"><w:r><w:t>记录不全</w:t></w:r></w:ins>'
+               '<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+               '<mc:Choice Requires="wps"><w:t>框</w:t></mc:Choice><mc:Fallback><w:t>框</w:t></mc:Fallback>'
+               '</mc:AlternateContent></w:r>').encode()
+    data = _with_document_xml(SMALL, lambda xml: xml.replace("<w:r><w:t>会议记录不全</w:t></w:r>".encode(), changed, 1)
+                              .replace("<w:t>已完成整改</w:t>".encode(), b'<w:sym w:font="Wingdings" w:char="F0FC"/>', 1))
+    rows = readers.read_file("台账.docx", data)[0].rows
+    assert rows[3][3] == "会议记录不全框" and rows[3][7] == "✓"
+
+
+def test_a_refused_word_file_changes_nothing():
+    con = memory_store()
+    try:
+        before = data_dump(con)
+        result = run(con, InputFile("整改报告.docx", REFUSED["no table"][1]()))
+        assert result.status == "rejected" and "没有表格" in result.problems[0].reason
+        assert data_dump(con) == before
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("limits", [readers.Limits(max_rows=5), readers.Limits(max_cells=40),
+                                    readers.Limits(max_uncompressed=2_000)], ids=["rows", "cells", "unzipped size"])
+def test_a_huge_table_is_refused_before_it_is_allocated(limits):
+    with pytest.raises(readers.ReadError, match="上限"):
+        readers.read_file("台账.docx", SMALL, limits)
+
+
+def test_the_upload_box_and_the_command_line_take_word_files(tmp_path, capsys):
+    assert ".docx" in readers.EXTENSIONS and {".docx", ".doc", ".wps"} <= set(readers.UPLOAD_EXTENSIONS)
+    files = []
+    for item in [*_beside(), InputFile("问题清单.docx", SMALL)]:
+        (path := tmp_path / item.name).write_bytes(item.data)
+        files.append(str(path))
+    db = new_store_file(tmp_path / "store.duckdb")
+    assert cli.main(["import", "--db", str(db), *files]) == 0
+    assert "问题清单.docx" in capsys.readouterr().out
