@@ -260,6 +260,11 @@ def hidden_copies_ignored(place: str, columns: list[str]) -> str:
     return f"{place}：隐藏的列「{'」「'.join(columns)}」与显示的同名列重复，已按显示的列导入，隐藏的列未读取"
 
 
+def side_table_ignored(place: str, column: int, columns: list[str]) -> str:
+    return (f"{place}：第 {_column_letter(column)} 列起的表（{'、'.join(columns)}）是台账旁的汇总表，不是逐个对象的记录，"
+            "未读取")
+
+
 def duplicate_column(place: str, column: str, first: str) -> str:
     return f"{place}：列「{column}」与「{first}」重复，已忽略后者"
 

@@ -27,6 +27,47 @@ def _hidden_copies(raw: readers.RawSheet, table: Table, headers: list[str], appl
             for c in cols if c in raw.hidden_columns}
 
 
+# a side table's first column: what a summary box beside the ledger counts by (乡镇 | 巡察村数 | 发现问题)
+_SIDE_LABELS = frozenset({"district", "township", "category", "subcategory"})
+
+
+def _side_tables(raw: readers.RawSheet, headers: list[str], header_index: int, applied: mappings.Applied) -> list[int]:
+    """The columns of a small table written beside the ledger past a blank column (a summary by township
+    or category: 乡镇 | 巡察村数 | 发现问题, 问题类别 | 问题数): not read, nor used to tell the sheet's table.
+
+    The ledger is the one block of columns that names the units; a block beside it is a summary when its
+    first column is a place or category (or a header the contract does not know) and it repeats a field
+    of the ledger. Two blocks that both name units are two ledgers side by side (the twin-column check
+    refuses them, naming why); a block of the ledger's own fields past a blank spacer column is read."""
+    body = raw.rows[header_index + 1:]
+    blocks: list[list[int]] = [[]]
+    for col, header in enumerate(headers):
+        if not header and all(col >= len(row) or cells.is_blank(row[col]) for row in body):
+            if blocks[-1]:
+                blocks.append([])
+            continue
+        if header:
+            blocks[-1].append(col)
+    blocks = [b for b in blocks if b]
+    if len(blocks) < 2:
+        return []
+    ledgers = [b for b in blocks if any(applied.field_for(t.name, headers[c]) == "unit_name"
+                                        for c in b for t in contract.TABLES)]
+    if len(ledgers) != 1:
+        return []
+    ledger = ledgers[0]
+    table = _classify([h if c in ledger else "" for c, h in enumerate(headers)], applied.index)
+    if table is None:
+        return []
+    own = {applied.field_for(table.name, headers[c]) for c in ledger} - {None}
+    sides = [b for b in blocks if b is not ledger]
+    for block in sides:
+        fields = [applied.field_for(table.name, headers[c]) for c in block]
+        if (fields[0] is not None and fields[0] not in _SIDE_LABELS) or not own & set(fields):
+            return []
+    return [c for b in sides for c in b]
+
+
 def _split_figure(table: Table, missing: list[str], headers: list[str],
                   written: list[str]) -> tuple[str, list[str]] | None:
     """(the group header as written, its sub-columns' own names) of a required figure written only as
@@ -274,7 +315,8 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         return None, (None, [c for c in first if not cells.is_blank(c)
                              and not layout.note_kind(layout.compact(c))])
     header_index, headers, written = found
-    table = _classify(headers, applied.index)
+    side = _side_tables(raw, headers, header_index, applied)
+    table = _classify([h if c not in side else "" for c, h in enumerate(headers)], applied.index)
     if table is None:
         return None, (None, [w for w in written if w])
     columns: dict[str, Column] = {}
@@ -287,6 +329,10 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     if stale:
         warnings.append(messages.hidden_copies_ignored(messages.where(file, raw.name),
                                                        [written[c] for c in sorted(stale)]))
+    if side:
+        stale |= set(side)
+        warnings.append(messages.side_table_ignored(messages.where(file, raw.name), side[0],
+                                                    [written[c] for c in side]))
     for col, header in enumerate(headers):
         if not header or col in stale:
             continue
