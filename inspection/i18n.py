@@ -267,9 +267,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "undo_select": ("选择要撤销的导入", "Import to undo"),
     "undo_button": ("撤销该次导入", "Undo this import"),
     "help_title": ("第一次导入？三张表的列和空白模板", "First import? The three tables, their columns and blank templates"),
-    "help_intro": ("台账可以是一个文件一张表，也可以是一个工作簿里多张表；表头按下列名称（或其他可接受的名称）书写，"
+    "help_intro": ("台账可以是一个文件一张表，也可以是一个工作簿里多张表（Excel、WPS 表格、CSV，或 Word 文档里的表格）；"
+                   "表头按下列名称（或其他可接受的名称）书写，"
                    "标题行、合计行、合并单元格都可以保留。必填的列须填写（模板中为红底）。",
-                   "A ledger may hold one table per file or several sheets in one workbook. Its headers are in "
+                   "A ledger may hold one table per file or several sheets in one workbook (Excel, WPS, CSV, or "
+                   "the tables of a Word document). Its headers are in "
                    "Chinese: write each as in the Header column (or another accepted name); Meaning says what the "
                    "column holds. Title rows, total rows and merged cells may stay. Required columns must be "
                    "filled in (on red in the templates)."),

@@ -19,7 +19,7 @@ import struct
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -1436,6 +1436,129 @@ WORD_PASSWORD = ("文件设有打开密码（已加密），无法读取：请�
 _CONTINUED = re.compile(r"[（(]?(?:续表|续上表|接上表|续)[）)]?\d*[:：]?")
 
 
+_CN_DIGITS = "零一二三四五六七八九"
+_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
+_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def _chinese_count(n: int, digits: str = _CN_DIGITS, ten: str = "十") -> str:
+    """1 一, 10 十, 12 十二, 20 二十, 23 二十三 (Word's chineseCounting); past 99 the digits."""
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else digits[tens]) + ten if tens else "") + (digits[ones] if ones else "")
+
+
+def _word_number(fmt: str, n: int) -> str:
+    """A list counter as Word draws it in the numbering format `fmt` (w:numFmt)."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
+               "taiwaneseCountingThousand", "ideographDigital"):
+        return _chinese_count(n)
+    if fmt == "chineseLegalSimplified":
+        return _chinese_count(n, _CN_LEGAL, "拾")
+    if fmt in ("ideographTraditional",) and 0 < n <= len(_STEMS):
+        return _STEMS[n - 1]
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 0 < n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt == "decimalFullWidth":
+        return "".join(chr(ord(d) + 0xFEE0) for d in str(n))
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt in ("upperLetter", "lowerLetter") and n > 0:
+        letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter if fmt == "upperLetter" else letter.lower()
+    if fmt in ("upperRoman", "lowerRoman") and 0 < n < 4000:
+        roman, rest = "", n
+        for value, numeral in _ROMAN:
+            while rest >= value:
+                roman, rest = roman + numeral, rest - value
+        return roman if fmt == "upperRoman" else roman.lower()
+    return str(n)
+
+
+@dataclass
+class _WordNumbering:
+    """A document's automatic numbering (word/numbering.xml, and the list a paragraph style carries in
+    word/styles.xml): what Word draws before a numbered paragraph (一、城关镇, （一）, 1.) is no text of
+    the paragraph, so it is drawn here as Word does, counting the paragraphs of each list."""
+    levels: dict[str, dict[int, tuple[str, str, int]]]  # numId -> level -> (numFmt, lvlText, start)
+    styles: dict[str, tuple[str, int]]  # styleId -> (numId, level) of the list the style numbers
+    counters: dict[str, dict[int, int]] = field(default_factory=dict)
+
+    def draw(self, num_id: str | None, level: int, style: str | None) -> str:
+        if num_id is None and style is not None:
+            num_id, level = self.styles.get(style, (None, 0))
+        levels = self.levels.get(num_id or "")
+        if not levels or level not in levels:
+            return ""
+        counts = self.counters.setdefault(num_id, {})
+        counts[level] = counts.get(level, levels[level][2] - 1) + 1
+        for deeper in [k for k in counts if k > level]:
+            del counts[deeper]  # a deeper level starts again under the next paragraph of this one
+        fmt, text, _ = levels[level]
+        if fmt in ("bullet", "none"):
+            return ""
+        return re.sub(r"%([1-9])", lambda m: _word_number(
+            levels.get(int(m.group(1)) - 1, (fmt,))[0],
+            counts.get(int(m.group(1)) - 1, levels.get(int(m.group(1)) - 1, ("", "", 1))[2])), text)
+
+
+def _word_numbering(archive: zipfile.ZipFile) -> _WordNumbering:
+    """The lists of word/numbering.xml (each w:num's levels, from its w:abstractNum and a w:startOverride)
+    and the paragraph styles that number (w:style's numPr, or its basedOn style's); empty when none."""
+    from xml.etree.ElementTree import ParseError, fromstring
+
+    def parse(part: str):
+        data = _read_member(archive, part, 4 * 1024 * 1024)
+        if not data or b"<!DOCTYPE" in data[:4096]:
+            return None
+        try:
+            return fromstring(data)
+        except ParseError:
+            return None
+
+    def value(element, path: str) -> str | None:
+        found = element.find(path)
+        return None if found is None else found.get(_W_VAL)
+
+    levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+    if (root := parse("word/numbering.xml")) is not None:
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for node in root.iter(_W + "abstractNum"):
+            abstract[node.get(_W + "abstractNumId") or ""] = {
+                int(lvl.get(_W + "ilvl") or 0): (value(lvl, _W + "numFmt") or "decimal", value(lvl, _W + "lvlText") or "",
+                                                  int(value(lvl, _W + "start") or 1))
+                for lvl in node.iter(_W + "lvl") if (lvl.get(_W + "ilvl") or "0").isdigit()
+                and (value(lvl, _W + "start") or "1").isdigit()}
+        for node in root.iter(_W + "num"):
+            own = dict(abstract.get(value(node, _W + "abstractNumId") or "", {}))
+            for override in node.iter(_W + "lvlOverride"):
+                level, start = override.get(_W + "ilvl") or "0", value(override, _W + "startOverride")
+                if level.isdigit() and start and start.isdigit() and int(level) in own:
+                    own[int(level)] = (*own[int(level)][:2], int(start))
+            levels[node.get(_W + "numId") or ""] = own
+    styles: dict[str, tuple[str, int]] = {}
+    if levels and (root := parse("word/styles.xml")) is not None:
+        based: dict[str, str] = {}
+        for node in root.iter(_W + "style"):
+            sid = node.get(_W + "styleId") or ""
+            if (parent := value(node, _W + "basedOn")) is not None:
+                based[sid] = parent
+            if (num := value(node, f"{_W}pPr/{_W}numPr/{_W}numId")) is not None:
+                level = value(node, f"{_W}pPr/{_W}numPr/{_W}ilvl") or "0"
+                styles[sid] = (num, int(level) if level.isdigit() else 0)
+        for sid, parent in based.items():
+            seen = {sid}
+            while sid not in styles and parent in based and parent not in seen:
+                seen.add(parent)
+                parent = based[parent]
+            if sid not in styles and parent in styles:
+                styles[sid] = styles[parent]
+    return _WordNumbering(levels, styles)
+
+
 @dataclass
 class _WordTable:
     above: list[str]  # the non-empty paragraphs between the previous table (or the start) and this one
@@ -1449,8 +1572,10 @@ class _WordReader:
     pasted, a cell's paragraphs joined by a line break, a cell spanning columns (gridSpan) or merged
     down (vMerge) a merged range. The body's paragraphs are kept as the text above each table."""
 
-    def __init__(self, limits: Limits):
+    def __init__(self, limits: Limits, numbering: _WordNumbering | None = None):
         self.limits = limits
+        self.numbering = numbering or _WordNumbering({}, {})
+        self.number: list[object] = [None, 0, None]  # the open paragraph's list: numId, level, style
         self.tables: list[_WordTable] = []
         self.paragraphs: list[str] = []  # body-level paragraphs since the last table
         self.parts: list[str] | None = None  # the open paragraph's text
@@ -1469,7 +1594,7 @@ class _WordReader:
         if self.aside:
             return
         if tag == _W + "p":
-            self.parts = []
+            self.parts, self.number = [], [None, 0, None]
         elif tag == _W + "tbl":
             if self.rows is not None:
                 raise ReadError("Word 文档的表格单元格里又套有表格（嵌套表格），无法按行读取：请把里面的表格复制出来，"
@@ -1488,7 +1613,15 @@ class _WordReader:
             self.aside -= tag in _WORD_ASIDE
             return
         if self.parts is not None:
-            if tag == _W + "t":
+            if parent_tag == _W + "numPr" and tag in (_W + "numId", _W + "ilvl"):
+                number = element.get(_W_VAL) or ""
+                if tag == _W + "numId":
+                    self.number[0] = number
+                elif number.isdigit():
+                    self.number[1] = int(number)
+            elif parent_tag == _W + "pPr" and tag == _W + "pStyle":
+                self.number[2] = element.get(_W_VAL)
+            elif tag == _W + "t":
                 self.parts.append(element.text or "")
             elif parent_tag == _W + "r" and tag in (_W + "tab", _W + "br", _W + "cr", _W + "noBreakHyphen"):
                 self.parts.append({_W + "tab": " ", _W + "noBreakHyphen": "-"}.get(tag, "\n"))
@@ -1496,7 +1629,7 @@ class _WordReader:
                 font, char = (element.get(_W + "font") or "").lower(), (element.get(_W + "char") or "").upper()
                 self.parts.append(_WORD_SYMBOLS.get((font, char if char.startswith("F") else "F0" + char[-2:]), ""))
         if tag == _W + "p":
-            text = "".join(self.parts or ()).strip()
+            text = (self.numbering.draw(*self.number) + "".join(self.parts or ())).strip()
             self.parts = None
             if self.cell is not None:
                 self.cell.append(text)
@@ -1563,7 +1696,12 @@ def _word_int(element, limit: int) -> int:
 def _word_tables(data: bytes, limits: Limits) -> list[_WordTable]:
     from xml.etree.ElementTree import ParseError, XMLPullParser
 
-    reader = _WordReader(limits)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            numbering = _word_numbering(archive)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+        raise ReadError(WORD_DAMAGED) from None
+    reader = _WordReader(limits, numbering)
     parser = XMLPullParser(events=("start", "end"))
     stack: list = []  # the open elements, the document's root first
     total = 0

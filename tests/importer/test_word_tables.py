@@ -279,3 +279,87 @@ def test_the_upload_box_and_the_command_line_take_word_files(tmp_path, capsys):
     db = new_store_file(tmp_path / "store.duckdb")
     assert cli.main(["import", "--db", str(db), *files]) == 0
     assert "问题清单.docx" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- automatic numbering
+
+_NUMBERING = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+    '<w:lvlText w:val="%1、"/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+    '<w:lvlText w:val="（%2）"/></w:lvl></w:abstractNum>'
+    '<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+    '<w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+    '<w:abstractNum w:abstractNumId="2"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/>'
+    '<w:lvlText w:val="\uf06c"/></w:lvl></w:abstractNum>'
+    '<w:num w:numId="7"><w:abstractNumId w:val="0"/></w:num><w:num w:numId="8"><w:abstractNumId w:val="1"/></w:num>'
+    '<w:num w:numId="9"><w:abstractNumId w:val="2"/></w:num></w:numbering>')
+
+
+def _numbered(data: bytes, paragraphs: dict[str, tuple[int, int]]) -> bytes:
+    """`data` with the paragraphs of these texts numbered by Word ({text: (numId, level)}; the text "#" is
+    an empty paragraph that only shows its number, as a 序号 cell numbered by Word does), and the lists above."""
+    def change(xml: bytes) -> bytes:
+        text = xml.decode()
+        for written, (num, level) in paragraphs.items():
+            shown = "" if written == "#" else f"<w:r><w:t>{written}</w:t></w:r>"
+            text = text.replace(f"<w:p><w:r><w:t>{written}</w:t></w:r></w:p>",
+                                f'<w:p><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr>'
+                                f"</w:pPr>{shown}</w:p>")
+        return text.encode()
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == "word/document.xml":
+                body = change(body)
+            elif info.filename == "word/numbering.xml":
+                body = _NUMBERING.encode()
+            target.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def test_headings_and_serial_numbers_word_numbers_itself_read_as_shown():
+    """Word draws a numbered list's 一、 / （一） / 1. itself (「编号」): not text of the paragraph. A table per
+    township under such a heading takes the township, as under one typed; a serial cell shows its number."""
+    head = [HEADER, ["#", "李官村党支部", "党的领导", "会议记录不全", "", "王某某", "2021年4月15日", "已完成整改"]]
+    other = [HEADER, ["#", "王庄村党支部", "全面从严治党", "惠民资金发放滞后", "", "钱七", "2021年6月30日", "尚未整改"],
+             ["#", "王庄村党支部", "全面从严治党", "阵地管理不严", "", "钱七", "2021年6月30日", "尚未整改"]]
+    data = _numbered(docx_bytes(TITLE, "城关镇", (head, []), None, "要点", "河口镇", (other, [])),
+                     {"城关镇": (7, 0), "河口镇": (7, 0), "要点": (9, 0), "#": (8, 0)})
+    sheets = readers.read_file("台账.docx", data)
+    assert [s.name for s in sheets] == ["一、城关镇", "二、河口镇"]
+    assert [r[0] for r in sheets[1].rows[-2:]] == ["2.", "3."]  # one list over both tables, as Word counts
+    assert sheets[1].rows[1] == ["要点"] + [""] * (WIDTH - 1)  # a bullet draws no text
+    con, _ = imported(InputFile("台账.docx", data))
+    try:
+        assert sorted(con.execute("SELECT unit_id, description FROM issues").fetchall()) == [
+            ("n:东城区|城关镇|李官村", "会议记录不全"), ("n:东城区|河口镇|王庄村", "惠民资金发放滞后"),
+            ("n:东城区|河口镇|王庄村", "阵地管理不严")]
+    finally:
+        con.close()
+
+
+def test_a_heading_row_word_numbers_inside_the_table_gives_the_township():
+    rows = [HEADER, ["城关镇"], ["1", "李官村党支部", "党的领导", "会议记录不全", "", "王某某", "2021年4月15日", "已完成整改"],
+            ["河口镇"], ["2", "王庄村党支部", "全面从严治党", "惠民资金发放滞后", "", "钱七", "2021年6月30日", "尚未整改"]]
+    merges = [((1, 0), (1, WIDTH - 1)), ((3, 0), (3, WIDTH - 1))]
+    data = _numbered(docx_bytes(TITLE, (rows, merges)), {"城关镇": (7, 0), "河口镇": (7, 0)})
+    assert [r[0] for r in readers.read_file("台账.docx", data)[0].rows[2:6:2]] == ["一、城关镇", "二、河口镇"]
+    con, _ = imported(InputFile("台账.docx", data))
+    try:
+        assert sorted(con.execute("SELECT unit_id FROM issues").fetchall()) == [
+            ("n:东城区|城关镇|李官村",), ("n:东城区|河口镇|王庄村",)]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(("fmt", "n", "shown"), [
+    ("chineseCounting", 1, "一"), ("chineseCounting", 10, "十"), ("chineseCounting", 12, "十二"),
+    ("chineseCounting", 20, "二十"), ("chineseCountingThousand", 23, "二十三"), ("chineseLegalSimplified", 11, "拾壹"),
+    ("ideographTraditional", 2, "乙"), ("decimalEnclosedCircle", 3, "③"), ("decimalFullWidth", 12, "１２"),
+    ("upperRoman", 4, "IV"), ("lowerLetter", 27, "aa"), ("decimalZero", 7, "07"), ("decimal", 105, "105")])
+def test_words_numbering_formats_draw_as_word_draws_them(fmt, n, shown):
+    assert readers._word_number(fmt, n) == shown
