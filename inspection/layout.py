@@ -17,7 +17,10 @@ MAX_HEADER_ROWS = 3  # a header over two or three rows
 
 def fill_merged(rows: list[list[object]], ranges) -> int:
     """Give every cell of each merged range the value of its top-left cell (in place); returns the
-    number of cells filled. `ranges`: ((first_row, first_col), (last_row, last_col)), 0-based."""
+    number of cells filled. `ranges`: ((first_row, first_col), (last_row, last_col)), 0-based.
+    A covered cell may still hold a value of its own (LibreOffice keeps the hidden cells' contents
+    when asked to, a program writes them): Excel and LibreOffice show the first cell's value over the
+    whole range, so that is what the clerk sees and what is read."""
     filled = 0
     for (r0, c0), (r1, c1) in ranges or ():
         if r0 >= len(rows):
@@ -29,7 +32,7 @@ def fill_merged(rows: list[list[object]], ranges) -> int:
         for r in range(r0, min(r1, len(rows) - 1) + 1):
             row = rows[r]
             for c in range(c0, min(c1, len(row) - 1) + 1):
-                if (r, c) != (r0, c0) and cells.is_blank(row[c]):
+                if (r, c) != (r0, c0) and row[c] != value:
                     row[c] = value
                     filled += 1
     return filled
