@@ -271,12 +271,19 @@ def _number_text(value: object) -> str:
 
 
 # a count or amount written as "/" or "—" alone is not reported, and so are the words for "not counted"
-# (未统计, 不详, N/A); "无" (none) is zero, and so are 暂无 (none so far) and 没有 (none)
-NOT_REPORTED = frozenset({"/", "-", "--", "—", "——", "–", "无数据", "\\", "未统计", "未填报", "不详", "n/a", "na"})
-NONE_WORDS = frozenset({"无", "暂无", "没有"})
+# (未统计, 不详, N/A), and 空 (empty) a clerk writes in a cell left empty on purpose; "无" (none) is zero, and so
+# are 暂无 (none so far), 没有 (none) and 无问题 / 无线索 (no issues, no clues)
+NOT_REPORTED = frozenset({"/", "-", "--", "—", "——", "–", "无数据", "\\", "未统计", "未填报", "不详", "n/a", "na", "空"})
+NONE_WORDS = frozenset({"无", "暂无", "没有", "无问题", "无线索", "没有问题"})
 # the unit of its column after a count (3个), or in brackets after it as a header writes it (3（个）)
 _COUNT_UNIT = re.compile(r"(?<=\d)(\()?(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)(?(1)\)|)$")
 # the part of a count written after it in brackets (3（其中移交1）, 5(含立行立改2)): the count is the number
+# a count written in words around it (共3个, 合计5件, 问题3个, 3个问题, 线索2条): the number, when the words say
+# only what it counts (the column's own noun) or that it is the whole of them
+_COUNT_WORDS = re.compile(r"^(?:共计|共有|共|合计|总计|计)?(?:问题|线索)?(?:共计|共有|共|计)?(\d+)"
+                          r"(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)?(?:问题|线索)?$")
+# a count in Chinese numerals (三, 十二, 两, 二十三个): the number, as the dates in numerals are read
+_ZH_COUNT = re.compile(r"^(零|〇|[一二两三四五六七八九十]{1,3})(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)?$")
 _BREAKDOWN = re.compile(r"(?<=\d)(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)?\((?:其中|含)[^()]*\)$")
 
 
@@ -360,6 +367,12 @@ def to_count(value: object) -> int | None:
     text = _COUNT_UNIT.sub("", _BREAKDOWN.sub("", _number_text(value)))
     if _INT.match(text):
         return _count_in_range(int(text))
+    if (worded := _COUNT_WORDS.match(text)) and worded[0] != worded[1]:
+        return _count_in_range(int(worded[1]))
+    if numeral := _ZH_COUNT.match(text):
+        count = 0 if numeral[1] in ("零", "〇") else _small_number(numeral[1])
+        if count is not None:
+            return count
     match = _INT_ZERO_DECIMALS.match(text)
     if match:
         return _count_in_range(int(match.group(1)))
@@ -521,6 +534,10 @@ def _program_date(match: re.Match) -> dt.date:
     return day
 
 
+# a year and month, then another separator and a number that may be its day or a later month (2023.3-4: 4 March,
+# or March to April as a period of months is written)
+_MIXED_SEPARATORS = re.compile(r"^\d{4}(?P<sep>[-/.])(?P<month>\d{1,2})(?!(?P=sep))[-/.](?P<day>\d{1,2})$")
+
 # the words a clerk writes around a date saying what happened on it: none changes the day
 _DATE_WORDS_BEFORE = re.compile(r"^已?于")
 _DATE_WORDS_AFTER = re.compile(r"(?:\s*[,，]?\s*已?(?:完成整改|整改完成|整改到位|完成|销号|办结|进驻|反馈|撤离))+$")
@@ -557,6 +574,10 @@ def to_date(value: object) -> dt.date | None:
         text = f"{ten_days[1]}-{ten_days[2]}-{_TEN_DAY_FIRST[ten_days[3]]}"
     if (short := _SHORT_YEAR.match(text)) and int(short[1]) >= 13:
         text = f"20{short[1]}-{short[2] or short[4]}-{short[3] or short[5]}"  # 22.3.1, 22年3月1日: 2022 (no month is 13 or more)
+    if (mixed := _MIXED_SEPARATORS.match(text)) and int(mixed["month"]) < int(mixed["day"]) <= 12:
+        month, day = int(mixed["month"]), int(mixed["day"])
+        raise CellError(f"日期的分隔符前后不一致（{text}），可能是 {month}月{day}日，也可能是 {month}月至{day}月",
+                        "请写成 2023-03-04 这样的完整日期；起止时间写在巡察时间列，如 2023年3月至4月")
     for pattern, parts in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
@@ -694,7 +715,10 @@ def _small_number(text: str) -> int | None:
     return (_DIGITS_ZH[tens] if tens else 1) * 10 + (_DIGITS_ZH[ones] if ones else 0)
 
 
-_IMMEDIATE = ("立行立改", "即知即改", "马上就改")
+_IMMEDIATE = ("立行立改", "即知即改", "马上就改", "即查即改", "立查立改", "边查边改", "立即整改")
+# before the inspection ends (本轮巡察结束前, 巡察期间, 巡察反馈前): its end_date, as 立行立改 is
+_DURING = re.compile(r"^在?(?:本轮|本次|此轮)?巡察(?:期间内?|结束前|结束之前|反馈前|反馈之前|结束时)"
+                     r"(?:完成|完成整改|整改完成|整改到位)?$")
 _LONG_TERM = ("长期", "持续", "常态化", "长效")
 
 
@@ -739,7 +763,8 @@ def to_due(value: object) -> dt.date | DueText | None:
     if _NO_YEAR_END.match(text):
         return DueText("no_year", 12)
     if text.removeprefix("已").startswith(_IMMEDIATE) or text in ("立即整改", "立改", "即时", "即时整改", "立即", "马上整改",
-                                                                     "当即整改", "现场整改"):
+                                                                     "当即整改", "现场整改") \
+            or _DURING.match(text):
         return DueText("immediate")
     if any(word in text for word in _LONG_TERM):
         return DueText("long_term")
@@ -758,6 +783,22 @@ _HALF_YEAR = dt.timedelta(days=183)
 _OPEN_END = re.compile(r"^(.+?)\s*(?:至今|起至今|—+|–|-{1,2}|－|~)$")
 
 
+# a period of months (2023年3月至4月, 2023年3—4月, 2023.3-4, 2023.3-2023.4), as a work plan states when a team was in:
+# from the first day of its first month to the last day of its last, as 3月 alone is the 1st and 撤离 3月 its end
+_MONTH_RANGE = re.compile(r"^(\d{4})\s*(年|[.\-/])\s*(\d{1,2})\s*(月?)\s*(至|到|—+|–|~|-{1,2}|－)\s*"
+                          r"(?:(\d{4})\s*(?:年|[.\-/])\s*)?(\d{1,2})\s*(月?)份?$")
+
+
+def _month_range(text: str) -> DateRange | None:
+    match = _MONTH_RANGE.match(text)
+    if not match or (not (match[4] or match[6] or match[8]) and match[2] != "年" and match[2] in match[5]):
+        return None  # 2023-3-4: a date, its separators all alike
+    start_year, end_year = int(match[1]), int(match[6] or match[1])
+    if not (1 <= int(match[3]) <= 12 and 1 <= int(match[7]) <= 12) or (end_year, int(match[7])) <= (start_year, int(match[3])):
+        return None
+    return DateRange(_checked(dt.date(start_year, int(match[3]), 1)), _checked(_month_end(end_year, int(match[7]))))
+
+
 def to_range(value: object) -> dt.date | DateRange | None:
     """A date, or a range in one cell (2022年3月1日至4月4日, 2022.3.1-2022.4.4, 2022/3/1~2022/4/4). An end
     without a year takes the start's, or the next year's when its month is before the start's and the
@@ -771,6 +812,8 @@ def to_range(value: object) -> dt.date | DateRange | None:
     if compact := _COMPACT_RANGE.match(text):  # 20220301-20220404
         start, end = to_date(compact[1]), to_date(compact[2])
         return DateRange(start, end)
+    if months := _month_range(text):
+        return months
     try:
         return to_date(text)
     except CellError as exc:
@@ -873,6 +916,46 @@ _STATUS_END = re.compile(r"[。.,，、;；!！]+$")
 _STATUS_DATE = re.compile(r"于?\d{4}(?:年\d{1,2}月(?:\d{1,2}[日号])?|[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?)(?:之?前|底前|底)?")
 
 
+# the share of the work done, written into a status (整改中（已完成60%）, 已完成整改80%, 进度100%): under 100%
+# is in progress, 100% rectified
+_PERCENT_DONE = re.compile(r"(?:已?完成(?:整改)?|整改|完成率|进度|整改进度|完成进度)?(\d{1,3}(?:\.\d+)?)%")
+
+
+def _percent_state(match: re.Match) -> str:
+    return "已完成" if float(match[1]) == 100 else "整改中" if float(match[1]) < 100 else match[0]
+
+
+class RectifiedOn(str):
+    """The status "rectified" read from a cell that says the day too (已整改（2023.5.10）, 2023年5月10日已整改完成):
+    `on` is that day, the rectified_date of a row whose own column leaves it blank (importer/parse_rows.py,
+    and parse_csv.py's status map)."""
+
+    on: dt.date
+
+    def __new__(cls, on: dt.date):
+        status = super().__new__(cls, "rectified")
+        status.on = on
+        return status
+
+
+def _rectified_on(state: str, text: str) -> str:
+    """`state`, as RectifiedOn when it is rectified and `text` holds one whole date said as done on it
+    (not one before which: 2023年6月底前)."""
+    if state != "rectified":
+        return state
+    days = set()
+    for match in _STATUS_DATE.finditer(text):
+        written = match[0].removeprefix("于")
+        if written.endswith(("前", "底")):
+            return state
+        if _whole_date(written):
+            try:
+                days.add(to_date(written))
+            except CellError:
+                return state
+    return RectifiedOn(days.pop()) if len(days) == 1 else state
+
+
 def to_status(value: object) -> str:
     if is_blank(value):
         return contract.DEFAULT_STATUS
@@ -883,13 +966,14 @@ def to_status(value: object) -> str:
         # the same state said in every part (整改完成，已销号 = rectified); parts that disagree or a part
         # the vocabulary does not know leave the whole value refused as written
         text = _STATUS_END.sub("", contract.compact_text(hide_personal(str(value))).lower().replace(")", ""))
+        text = _PERCENT_DONE.sub(_percent_state, text)
         parts = [part for part in (_STATUS_DATE.sub("", p) for p in _STATUS_JOINS.split(text))
                  if part and not _is_date(part)]
         states = {contract.STATUSES.get(part) for part in parts}
         if len(states) == 1 and None not in states:
-            return states.pop()
+            return _rectified_on(states.pop(), text)
         if stated := _stated_status(str(value)):
-            return stated
+            return _rectified_on(stated, text)
         raise
 
 

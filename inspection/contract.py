@@ -283,6 +283,8 @@ MAX_TITLE_ROWS = 10
 # without it, or with it, is the one the roster has when exactly one fits (importer/units.py)
 DISTRICT_SUFFIXES = ("自治县", "区", "县", "市", "旗")
 TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
+# a township that became a town (撤乡设镇): a ledger older than the roster writes 柳林乡 for its 柳林镇
+TOWNSHIP_RENAMED_AS = {"乡": ("镇",), "镇": ("乡",)}
 # a place written as its government or committee (城关镇人民政府, 河口街道办事处, 河口街道党工委, 东城区委):
 # the place the roster has without it, when it has that one (importer/units.py)
 TOWNSHIP_OFFICES = (("街道办事处", "街道"), ("街道办", "街道"), ("街道党工委", "街道"), ("人民政府", ""), ("政府", ""))
@@ -297,7 +299,8 @@ PIVOT_CAPTIONS = ("求和项", "计数项", "平均值项", "最大值项", "最
                   "rowlabels", "columnlabels")
 
 _UNIT_SUFFIX = re.compile(r"\((?:单位:?)?(个|人|条|万元|元|件|人次|项|起|次|户)\)$")
-_PARTY_SUFFIX = re.compile(r"(党支部委员会|党总支部委员会|党总支委员会|党委员会|党总支部|党支部|党总支|党委)$"
+# a village's or community's 党群服务中心 (the building its party branch and committee work in) is the unit too
+_PARTY_SUFFIX = re.compile(r"(党支部委员会|党总支部委员会|党总支委员会|党委员会|党总支部|党支部|党总支|党委|(?<=[村区])党群服务(?:中心|站))$"
                            r"|\((党支部|党总支|党委)\)$")  # 张家村（党支部）
 # a party organisation's formal name (中共张家村支部委员会, 中共张家村总支部委员会, 中共张家墩社区委员会): the
 # prefix 中共 says it is one, so its committee suffix without 党 is dropped too

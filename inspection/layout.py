@@ -333,8 +333,20 @@ _SUMMARY = re.compile(r"合计|总计|小计")
 _SUMMARY_END = re.compile(r".{0,12}(?:共计|累计)[:：]?")
 
 
+# the same in English, as an office's template or Excel's total row (插入 > 表格, 汇总行) writes it: Total,
+# Sum, Subtotal, Sub-total, Grand total, Totals, alone or after a place (城关镇 Subtotal, Total: 12)
+_ENGLISH_HINT = re.compile(r"(?i)total|sum")
+ENGLISH_HINT_SQL = _ENGLISH_HINT.pattern  # the vectorised CSV path's test (RE2 reads it alike)
+_ENGLISH_TOTAL = re.compile(r"(?:.{0,12}?[^\x00-\x7f\s]\s*)?(?:grand\s*|sub-?\s*)?(?:totals?|sum)(?:\s*:\s*[\d.,]*)?")
+
+
 def _summary_label(text: str) -> bool:
     return bool(_SUMMARY.search(text) or _SUMMARY_END.fullmatch(text))
+
+
+def _english_total(cell: str) -> bool:
+    # after a place written in Chinese (城关镇 Subtotal), never after a formula's mark (@SUM(A1:A9), =SUM)
+    return bool(_ENGLISH_HINT.search(cell) and _ENGLISH_TOTAL.fullmatch(contract.normalise_text(cell).lower()))
 _SECTION_STYLES = (
     re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]\s*(.+)$"),  # 一、
     re.compile(r"^[(]\s*([一二三四五六七八九十百]+)\s*[)]\s*[、.．]?\s*(.+)$"),  # （一）
@@ -419,8 +431,8 @@ def note_kind(text: str) -> bool:
 
 
 def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
-    """'blank', 'summary' (合计/总计/小计 in the first non-empty cell or a label column, or a label ending
-    with 共计/累计, a first one
+    """'blank', 'summary' (合计/总计/小计 or Total/Subtotal/Sum in the first non-empty cell or a label column,
+    or a label ending with 共计/累计, a first one
     ending with 汇总, a whole area 全县 / 全镇 alone in either), 'note'
     (填表人, 审核人, 说明, ... at the start of the first non-empty cell) or 'data'. Section headings
     are found by `section_heading`."""
@@ -433,6 +445,8 @@ def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
     if type(first) is str:  # cheap tests first: this runs on every row
         if "计" in first and _summary_label(compact(first)):
             return "summary"
+        if _english_total(first):
+            return "summary"
         if "汇" in first and compact(first).endswith(contract.SUMMARY_ENDS):
             return "summary"
         if first.lstrip()[:1] in _NOTE_FIRST and note_kind(compact(first)):
@@ -444,7 +458,7 @@ def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
     for col in labels:
         cell = row[col] if col < len(row) else None
         if type(cell) is str and (("计" in cell and _summary_label(compact(cell)))
-                                  or ("全" in cell and compact(cell) in contract.SUMMARY_WHOLE)):
+                                  or ("全" in cell and compact(cell) in contract.SUMMARY_WHOLE) or _english_total(cell)):
             return "summary"
     return "data"
 

@@ -84,6 +84,21 @@ def township_not_told(district: str, townships: list[str] | None) -> str:
 NO_TOWNSHIP_COLUMN_HINT = "请在表中加“乡镇街道”列，每行填上所在乡镇（街道），保存后再导入；或先核对村(社区)名称与名册是否一致"
 
 
+def district_not_told(township: str | None, districts: list[str] | None) -> str:
+    where = f"的{township}" if township else ""
+    if districts:
+        return (f"表中没有“县区”列，名册中有 {len(districts)} 个县区{where}有同名的村(社区)（{'、'.join(districts[:5])}），"
+                "无法判断是哪一个")
+    return f"表中没有“县区”列，名册中{township or ''}没有这个村(社区)"
+
+
+NO_DISTRICT_COLUMN_HINT = "请在表中加“县区”列，每行填上所在县区，保存后再导入；或先核对乡镇、村(社区)名称与名册是否一致"
+
+
+def district_from_roster(place: str, rows: int) -> str:
+    return f"{place}：表中没有“县区”列，{rows:,} 行的县区按名册中该村(社区)所在的县区取"
+
+
 def township_from_roster(place: str, rows: int) -> str:
     return f"{place}：表中没有“乡镇”列，{rows:,} 行的乡镇（街道）按名册中该县区同名的村(社区)取"
 

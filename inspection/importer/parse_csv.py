@@ -83,6 +83,9 @@ class CsvPath:
         sure = " AND ".join([f"coalesce(regexp_matches(c0, '{_SURE_DATA}'), false)", "strpos(c0, '计') = 0",
                              *(f"strpos(c0, '{end[0]}') = 0" for end in contract.SUMMARY_ENDS),  # 汇总
                              *(f"strpos(coalesce(c{c}, ''), '计') = 0" for c in shape.labels if c),
+                             # Total / Sum / Subtotal (layout._english_total)
+                             *(f"NOT regexp_matches(coalesce(c{c}, ''), '{layout.ENGLISH_HINT_SQL}')"
+                               for c in sorted({0, *shape.labels})),
                              *(f"strpos(coalesce(c{c}, ''), '{first}') = 0"  # 全县 (contract.SUMMARY_WHOLE)
                                for c in shape.labels if c for first in _WHOLE_FIRST),
                              f"coalesce({', '.join(f'c{c}' for c in range(2, width))}) IS NOT NULL"
@@ -118,6 +121,7 @@ class CsvPath:
 
         # each converter once per distinct value (plain text needs none), joined back by value
         maps = []
+        status_days = None  # the map of a status column some of whose cells say the day (RectifiedOn)
         unknown: dict[tuple[str, object], mappings.Unknown] = {}  # (field, cell) -> what a mapping could answer
         for k, (name, (col, as_written)) in enumerate(columns.items()):
             kind = shape.kinds.get(name, table.field(name).kind)
@@ -125,6 +129,7 @@ class CsvPath:
             plain = cells.plain_sql(kind, f"c{col}")
             where = f"WHERE NOT coalesce({plain}, false)" if plain else ""
             found: dict[str, list] = {"raw": [], "val": [], "reason": [], "hint": []}
+            days: dict[object, object] = {}  # a rectified status's cell -> the day it says
             errors = blanks = False
             for (cell,) in con.execute(f"SELECT DISTINCT c{col} FROM {rows} {where}").fetchall():
                 try:
@@ -135,6 +140,8 @@ class CsvPath:
                     value, reason, hint = None, exc.reason, exc.suggestion
                     if exc.unknown:
                         unknown[(name, cell)] = mappings.unknown_value(table.name, name, exc)
+                if isinstance(value, cells.RectifiedOn):  # 已整改（2023.5.10）: the day, where the row has none
+                    days[cell], value = value.on, str(value)
                 if isinstance(value, (cells.DueText, cells.DateRange)) or (
                         name == "end_date" and isinstance(value, cells.MonthAlone)):
                     return None  # a value that needs its row or inspection: the row-by-row path
@@ -144,10 +151,14 @@ class CsvPath:
                     found[key].append(item_value)
             mapped = f"{raw}_map{k}"
             con.execute(f"CREATE OR REPLACE TEMP TABLE {mapped} (raw VARCHAR, val VARCHAR, reason VARCHAR, "
-                        "hint VARCHAR, hit BOOLEAN DEFAULT true)")
+                        "hint VARCHAR, hit BOOLEAN DEFAULT true, day DATE)")
             self._temp.append(mapped)
             if found["raw"]:
-                insert_frame(self.con, mapped, pd.DataFrame(found, dtype=object), "raw, val, reason, hint")
+                if days:
+                    found["day"] = [as_sql_text(days.get(cell)) for cell in found["raw"]]
+                    status_days = k
+                insert_frame(self.con, mapped, pd.DataFrame(found, dtype=object),
+                             "raw, val, reason, hint" + (", day" if days else ""))
             maps.append(ColumnMap(name, col, as_written, kind, mapped, errors, blanks and name in table.required,
                                   bool(found["raw"])))
         self.warnings.extend(warnings)
@@ -185,15 +196,22 @@ class CsvPath:
                                                      messages.not_reported_required(shown), messages.NOT_REPORTED_HINT))
 
         values = []
+        fields = list(columns)
         for k, m in enumerate(maps):
             converted = f"CAST(m{k}.val AS {SQL_TYPES.get(m.kind, 'VARCHAR')})"
             plain = cells.plain_sql(m.kind, f"d.c{m.col}")
             if not m.mapped:
-                values.append(f"d.c{m.col} AS {m.field}")
+                value = f"d.c{m.col}"
             elif plain:
-                values.append(f"CASE WHEN {plain} THEN d.c{m.col} ELSE {converted} END AS {m.field}")
+                value = f"CASE WHEN {plain} THEN d.c{m.col} ELSE {converted} END"
             else:
-                values.append(f"{converted} AS {m.field}")
+                value = converted
+            if m.field == "rectified_date" and status_days is not None:  # its own column wins
+                value = f"coalesce({value}, m{status_days}.day)"
+            values.append(f"{value} AS {m.field}")
+        if status_days is not None and "rectified_date" not in columns:
+            values.append(f"m{status_days}.day AS rectified_date")
+            fields.append("rectified_date")
         staged = f"{raw}_rows"
         con.execute(f"CREATE OR REPLACE TEMP TABLE {staged} AS SELECT d.r, {', '.join(values)} "
                     f"FROM {rows} d {joins}")
@@ -203,7 +221,7 @@ class CsvPath:
         count = con.execute(f"SELECT count(*) FROM {staged}").fetchone()[0]
         if not count:
             return None, skipped, table.name
-        return StagedSheet(item.name, None, staged, list(columns), labels, count), skipped, table.name
+        return StagedSheet(item.name, None, staged, fields, labels, count), skipped, table.name
 
     def _header_rows(self, rows: str, cols: list[int]) -> bool:
         """Whether a data row may be a header again: its first recognised column holds a header name

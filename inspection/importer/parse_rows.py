@@ -132,6 +132,10 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                 yearless_rows.append(row_number)
         if found.title_district:
             values["district"] = found.title_district
+        if isinstance(status := values.get("status"), cells.RectifiedOn):  # 已整改（2023.5.10）
+            values["status"] = str(status)
+            if values.get("rectified_date") is None:  # its own column, where it has one, wins
+                values["rectified_date"] = status.on
         if found.issue_count is not None:
             _one_issue(file, sheet_label, row_number, row, found.issue_count, problems)
         if period or "start_date" in values or "end_date" in values:

@@ -287,6 +287,9 @@ class Layout:
     round_from_inspection: bool = False
     # no township column: each row's is that of the stored roster's one unit of its name in its district
     township_from_roster: bool = False
+    # no district column (nor title, file name or headings): each row's is that of the stored roster's one
+    # unit of its name in its township
+    district_from_roster: bool = False
 
     @property
     def labels(self) -> tuple[int, ...]:
@@ -298,7 +301,7 @@ class Layout:
         return (not self.level_from_team and not self.sections and not self.place_sections and self.header_rows == 1
                 and "period" not in self.columns and not self.twins and self.round_from_sheet is None
                 and self.issue_count is None and self.title_district is None and not self.round_from_inspection
-                and not self.township_from_roster)
+                and not self.township_from_roster and not self.district_from_roster)
 
 
 def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
@@ -403,10 +406,16 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         if title_district:
             optional.add("district")
     # no township column, but a stored roster and the district: the roster's one unit of that name there
-    # gives it (validate)
+    # gives it (validate); no district column, title or file name either: the roster's one unit of that
+    # name in that township (or of that name, with no township column) gives the district too
+    district_from_roster = bool(table is not contract.ROSTER and applied.roster and "district" in table.required
+                                and "district" not in columns and not title_district
+                                and "district" not in place_sections and "unit_name" in columns)
     township_from_roster = bool(table is not contract.ROSTER and applied.roster and "township" not in columns
                                 and "township" not in place_sections and "unit_name" in columns
-                                and ("district" in columns or title_district))
+                                and ("district" in columns or title_district or district_from_roster))
+    if district_from_roster:
+        optional.add("district")
     if township_from_roster:
         optional.add("township")
     missing = [f for f in table.required if f not in columns and f not in optional]
@@ -463,7 +472,8 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
                                                      [table.field(f).label for f in sorted(place_sections)]))
     return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows, twins,
                   sheet_round, round_source, title_level, issue_count, place_sections, title_district,
-                  district_source or messages.TITLE_ROW, round_from_inspection, township_from_roster), None
+                  district_source or messages.TITLE_ROW, round_from_inspection, township_from_roster,
+                  district_from_roster), None
 
 
 def _level_from_titles(rows: list[list[object]]) -> str | None:

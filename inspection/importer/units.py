@@ -141,7 +141,7 @@ class UnitIndex:
         brackets after it (or with it, where the roster writes it so), its new or its former name where
         it states both (新村（原张家村）), and a district or township no unit has written with or
         without its suffix (东城 for the one district 东城区, 城关镇 for 城关 where 城关 is the one of
-        城关镇 / 城关乡 / 城关街道 there is)."""
+        城关镇 / 城关乡 / 城关街道 there is), or a 乡 become a 镇 (柳林乡 for the one 柳林镇)."""
         district, township, name = key
         districts = [district]
         if not self._known_district(district):
@@ -177,7 +177,7 @@ class UnitIndex:
                      if place.endswith(office) and len(place) > len(office) + 1), place)
         if bare != place and known(bare):
             return [bare]
-        return self._one_of(_suffixed(bare, suffixes), known)
+        return self._one_of(_suffixed(bare, suffixes, renamed=suffixes == contract.TOWNSHIP_SUFFIXES), known)
 
     @staticmethod
     def _one_of(candidates: list[str], known) -> list[str]:
@@ -202,11 +202,15 @@ class UnitIndex:
         return "；".join(hints) or None
 
 
-def _suffixed(place: str, suffixes: tuple[str, ...]) -> list[str]:
-    """The place written without its suffix (东城区 -> 东城), or with each (东城 -> 东城区, 东城县...)."""
+def _suffixed(place: str, suffixes: tuple[str, ...], renamed: bool = False) -> list[str]:
+    """The place written without its suffix (东城区 -> 东城), or with each (东城 -> 东城区, 东城县...); with
+    `renamed`, a 乡 also as a 镇 and a 镇 as a 乡, as a township that became a town (撤乡设镇: 柳林乡 -> 柳林镇)
+    is written in a ledger older than the roster (a 镇 is no 街道: a town and a subdistrict of one stem may
+    both be there)."""
     for suffix in suffixes:
         if place.endswith(suffix) and len(place) > len(suffix) + 1:
-            return [place[: -len(suffix)]]
+            stem = place[: -len(suffix)]
+            return [stem, *(stem + other for other in contract.TOWNSHIP_RENAMED_AS.get(suffix, ()) if renamed)]
     return [place + suffix for suffix in suffixes]
 
 

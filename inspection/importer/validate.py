@@ -233,7 +233,7 @@ class Validator:
         they start: the import is refused, and the issues of that inspection are not refused again)."""
         con = self.con
         t, sheets = self._gather(entries, contract.INSPECTIONS)
-        if without := [f for f, sheet in enumerate(sheets) if "township" not in sheet.fields]:
+        if without := [f for f, sheet in enumerate(sheets) if not {"district", "township"} <= set(sheet.fields)]:
             self._townships_from_roster(t, sheets, f"s.f IN ({', '.join(map(str, without))})", "s.f")
         complete = ("s.district IS NOT NULL AND s.township IS NOT NULL AND s.unit_name IS NOT NULL "
                     "AND s.round IS NOT NULL")
@@ -279,12 +279,47 @@ class Validator:
         count = con.execute("SELECT count(*) FROM fast_inspections").fetchone()[0]
         return StagedRows("fast_inspections", list(INSPECTION_COLUMNS), count)
 
+    def _districts_from_roster(self, t: str, sheets: list[StagedSheet], which: str, sheet_of: str) -> None:
+        """Rows (of `t` meeting `which`) from a sheet with no district column, title or file name stating
+        it (recognise lets it through only with a stored roster): each takes the district of the roster's
+        units of its name in its township (of its name, when the sheet has no township column either: the
+        township then comes from the district), when they are all in one district, and the import says so;
+        a unit the roster has in several districts, or in none, is a problem on its row (the sheet then
+        needs its district column)."""
+        con = self.con
+        con.execute(f"""UPDATE {t} AS s SET district = x.district FROM (
+                SELECT township, unit_name, min(district) AS district FROM live_units
+                GROUP BY township, unit_name HAVING count(DISTINCT district) = 1) x
+            WHERE {which} AND s.district IS NULL AND s.township = x.township AND s.unit_name = x.unit_name""")
+        con.execute(f"""UPDATE {t} AS s SET district = x.district FROM (
+                SELECT unit_name, min(district) AS district FROM live_units
+                GROUP BY unit_name HAVING count(DISTINCT district) = 1) x
+            WHERE {which} AND s.district IS NULL AND s.township IS NULL AND s.unit_name = x.unit_name""")
+        missing = con.execute(f"""
+                SELECT {sheet_of}, s.r, s.township, s.unit_name,
+                       (SELECT list(DISTINCT u.district ORDER BY u.district) FROM live_units u
+                        WHERE u.unit_name = s.unit_name AND (s.township IS NULL OR u.township = s.township))
+                FROM {t} s WHERE {which} AND s.district IS NULL AND s.unit_name IS NOT NULL
+                ORDER BY 1, 2""").fetchall()
+        for f, r, township, name, districts in missing:
+            sheet = sheets[f]
+            self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("unit_name"), name,
+                                         messages.district_not_told(township, districts),
+                                         messages.NO_DISTRICT_COLUMN_HINT))
+        taken = [f for f, sheet in enumerate(sheets) if "district" not in sheet.fields]
+        for f, rows in con.execute(f"SELECT {sheet_of}, count(*) FROM {t} s WHERE {which} AND s.district IS NOT NULL "
+                                   "GROUP BY ALL ORDER BY 1").fetchall():
+            if f in taken:
+                self.warnings.append(messages.district_from_roster(messages.where(sheets[f].file, sheets[f].sheet),
+                                                                   rows))
+
     def _townships_from_roster(self, t: str, sheets: list[StagedSheet], which: str, sheet_of: str) -> None:
         """Rows (of `t` meeting `which`) from a sheet with no township column (recognise lets it through
         only with a stored roster and the district): each takes the township of the roster's one unit of
         its name in its district, and the import says so; a name the district has in several townships,
         or in none, is a problem on its row (the sheet then needs its township column)."""
         con = self.con
+        self._districts_from_roster(t, sheets, which, sheet_of)
         con.execute(f"""UPDATE {t} AS s SET township = x.township FROM (
                 SELECT district, unit_name, min(township) AS township FROM live_units
                 GROUP BY district, unit_name HAVING count(DISTINCT township) = 1) x
@@ -299,9 +334,12 @@ class Validator:
             self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("unit_name"), name,
                                          messages.township_not_told(district, townships),
                                          messages.NO_TOWNSHIP_COLUMN_HINT))
+        taken = [f for f, sheet in enumerate(sheets) if "township" not in sheet.fields]
         for f, rows in con.execute(f"SELECT {sheet_of}, count(*) FROM {t} s WHERE {which} AND s.township IS NOT NULL "
                                    "GROUP BY ALL ORDER BY 1").fetchall():
-            self.warnings.append(messages.township_from_roster(messages.where(sheets[f].file, sheets[f].sheet), rows))
+            if f in taken:
+                self.warnings.append(messages.township_from_roster(messages.where(sheets[f].file, sheets[f].sheet),
+                                                                   rows))
 
     def _rounds_of_units(self, sheet: StagedSheet, complete: str, code: str) -> None:
         """An issue list without a round (no column, and no sheet name, title or file name that states
@@ -350,10 +388,11 @@ class Validator:
         sheets before) appended to TEMP table fast_issues."""
         con, t = self.con, sheet.table
         present = set(sheet.fields)
-        if "township" not in present:
-            con.execute(f"ALTER TABLE {t} ADD COLUMN township VARCHAR")
+        if not {"district", "township"} <= present:
+            for place in {"district", "township"} - present:
+                con.execute(f"ALTER TABLE {t} ADD COLUMN {place} VARCHAR")
             self._townships_from_roster(t, [sheet], "true", "0")
-            present.add("township")
+            present |= {"district", "township"}
 
         def col(name: str) -> str:
             return f"s.{name}" if name in present else "NULL"

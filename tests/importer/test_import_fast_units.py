@@ -106,7 +106,7 @@ def test_inspection_cell_problems(monkeypatch):
     rows[3][4] = "2022-13-45"  # bad date
     rows[4][4] = ""  # blank start
     rows[5][10] = "-3"  # negative count
-    rows[6][10] = "三个"  # not a number
+    rows[6][10] = "三四个"  # not a number
     rows[7][10] = ""  # blank required count
     rows[8][11] = "1.5"
     rows[9][14] = "很多"  # bad money

@@ -44,7 +44,7 @@ PROBLEM_KEYS = {"file", "sheet", "row", "column", "value", "reason", "suggestion
 def test_problem_has_every_field_with_excel_row_number(con):
     """A bad cell in an .xlsx with 3 title rows: the row number is the one Excel shows."""
     header = [h if h != "发现问题数" else "发现问题数（个）" for h in INSPECTION_HEADER]
-    rows = table(header, [INSPECTION_ROWS[0], inspection_row(发现问题数="十二", **{"村(社区)": "李家村"})], TITLES)
+    rows = table(header, [INSPECTION_ROWS[0], inspection_row(发现问题数="十几", **{"村(社区)": "李家村"})], TITLES)
     result = run(con, roster_csv(), InputFile("东城区台账.xlsx", xlsx_bytes({"巡察情况": rows})))
     assert result.status == "rejected"
     (problem,) = result.problems
@@ -52,7 +52,7 @@ def test_problem_has_every_field_with_excel_row_number(con):
     assert problem.sheet == "巡察情况"
     assert problem.row == 6  # 3 title rows, header on row 4, first data row 5, bad row 6
     assert problem.column == "发现问题数（个）"  # as written in the file
-    assert problem.value == "十二"
+    assert problem.value == "十几"
     assert problem.reason
     payload = result.to_json()["problems"][0]
     assert set(payload) == PROBLEM_KEYS

@@ -400,7 +400,7 @@ def test_blank_count_is_null_and_not_reported(con):
 
 
 @pytest.mark.parametrize(("written", "reason_part"), [
-    ("-1", "负数"), ("－3", "负数"), ("1.5", "小数"), ("2.25", "小数"), ("十二", "文字"), ("约10", "文字"),
+    ("-1", "负数"), ("－3", "负数"), ("1.5", "小数"), ("2.25", "小数"), ("十几", "文字"), ("约10", "文字"),
     ("约12", "文字"), ("N/A", "未填报"),  # N/A is "not reported" (test_unseen_values3), refused in a required count
 ])
 def test_count_rejects(written, reason_part):
