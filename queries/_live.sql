@@ -37,17 +37,25 @@ WHERE i.superseded_by IS NULL;
 -- added or corrected by a later import moves it: 立行立改 (immediate) the end date itself; 3个月内
 -- (months) the same day that many months later, or that month's last day; 30天内 (days) that many
 -- days later; 6月底前 / 6月30日前 with no year (no_year) that day in the end date's year, or the next
--- year's when that month ended before the end date's month began; 长期坚持 (long_term) none. NULL
--- without an end date. A written date (due_kind NULL) is itself.
+-- year's when that month ended before the end date's month began (a day past the month's end: its
+-- last day); 长期坚持 (long_term) none. NULL without an end date. A written date (due_kind NULL) is itself.
+-- Written with date_trunc, intervals and last_day, not year(), month() or day(): each of those builds
+-- a lookup table of 29,585 days for every thread of every statement that names it (DuckDB's
+-- DateLookupCache), and the refresh of an import reads this macro several times over (live_overdue's
+-- filter repeats it): ~30 ms of fixed cost in an import of a few rows.
+CREATE OR REPLACE MACRO feedback_month(month, end_date) AS
+    CAST(date_trunc('year', end_date) + to_months(CAST(month AS INTEGER) - 1 + 12 * CAST(
+        date_trunc('year', end_date) + to_months(CAST(month AS INTEGER) - 1) < date_trunc('month', end_date)
+        AS INTEGER)) AS DATE);
 CREATE OR REPLACE MACRO feedback_due(due_date, kind, month, day, end_date) AS
     CASE kind
         WHEN 'immediate' THEN end_date
         WHEN 'days' THEN end_date + CAST(day AS INTEGER)
         WHEN 'months' THEN CAST(end_date + to_months(CAST(month AS INTEGER)) AS DATE)
         WHEN 'no_year' THEN CASE WHEN day IS NULL
-            THEN last_day(make_date(year(end_date) + CAST(month < month(end_date) AS INTEGER), month, 1))
-            ELSE make_date(year(end_date) + CAST(month < month(end_date) AS INTEGER), month, least(day, day(
-                last_day(make_date(year(end_date) + CAST(month < month(end_date) AS INTEGER), month, 1))))) END
+            THEN last_day(feedback_month(month, end_date))
+            ELSE least(feedback_month(month, end_date) + (CAST(day AS INTEGER) - 1),
+                       last_day(feedback_month(month, end_date))) END
         WHEN 'long_term' THEN NULL
         ELSE due_date
     END;
