@@ -16,6 +16,7 @@ import os
 import posixpath
 import re
 import struct
+import sys
 import tempfile
 import zipfile
 import zlib
@@ -1307,7 +1308,7 @@ def _ss(element, name: str) -> str | None:
 def _ss_int(element, name: str, default: int, limit: int) -> int:
     try:
         value = int(float(_ss(element, name) or default))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # not a number, or inf
         return default
     if value > limit:
         raise ReadError(f"行数或列数超过上限（{name} = {value:,}）")
@@ -1333,6 +1334,11 @@ def _ss_value(data) -> object:
     return text
 
 
+# a control character in a cell (CHAR(7), a vertical tab pasted from Word...), which Excel writes as a
+# character reference (&#7;) that XML 1.0 forbids and Excel reads back: dropped, as it shows nothing
+_XML_CONTROL_REFERENCE = re.compile(r"&#(?:0*(?:[0-8]|1[124-9]|2\d|3[01])|x0*(?:[0-8bcef]|1[0-9a-f]));", re.IGNORECASE)
+
+
 def read_xml2003(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
     """An Excel 2003 XML workbook ("XML 表格", what .NET and Java exporters and Kettle write, often
     named .xls): its worksheets as the Excel reader gives an .xlsx's, with merged cells
@@ -1342,6 +1348,7 @@ def read_xml2003(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
     # decoded as every text is (UTF-8, GBK, UTF-16 with its mark...); the declaration names the
     # encoding the bytes had, which the XML parser must not apply again (nor can, for GBK)
     text = _XML_DECLARATION.sub("", decode_text(data), count=1)
+    text = _XML_CONTROL_REFERENCE.sub("", text)
     parser = XMLPullParser(events=("start", "end"))
     sheets: list[RawSheet] = []
     rows: list[list[object]] = []
@@ -1362,8 +1369,11 @@ def read_xml2003(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
                         col = 0
                         rows.extend([] for _ in range(len(rows), row + 1))
                     elif tag == "Column":
-                        column = _ss_int(element, "Index", column + 1, limits.max_columns) - 1
-                        span = _ss_int(element, "Span", 0, limits.max_columns)
+                        # a column's width or style, not a cell: Excel writes one spanning the sheet's
+                        # every column (ss:Span="255") or beyond the last it uses, so one past the
+                        # limit is no reason to refuse (only the columns up to the limit can hold cells)
+                        column = min(_ss_int(element, "Index", column + 1, sys.maxsize), limits.max_columns + 1) - 1
+                        span = min(_ss_int(element, "Span", 0, sys.maxsize), limits.max_columns)
                         if _ss(element, "Hidden") in ("1", "true"):
                             hidden_columns.update(range(column, column + span + 1))
                         column += span + 1

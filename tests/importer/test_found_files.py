@@ -16,7 +16,7 @@ from support.ledger_gallery import (
     plain_files,
 )
 from support.ledger_gallery import _inspection_sheet as inspection_sheet
-from support.ledgers import data_dump, memory_store, run
+from support.ledgers import ROSTER_HEADER, ROSTER_ROWS, data_dump, memory_store, run
 
 from inspection import layout, metrics, readers
 from inspection.filters import Filters
@@ -71,6 +71,49 @@ def test_ods_ledger_with_stale_values_under_its_merges_gives_the_plain_figures()
     finally:
         found.close()
         expected.close()
+
+
+def test_excel_2003_xml_with_a_column_spanning_the_sheet_is_read():
+    """Excel (Version 15.00) saved merge_cells.xls.xml as "XML 表格 2003" (SheetJS/test_files, Apache 2.0): its
+    columns' width is one <Column ss:Span="255"/> over the sheet's 256 columns, which is no cell."""
+    sheet, = readers.read_file("merge_cells.xml", (FOUND / "merge_cells.xls.xml").read_bytes())
+    assert sheet.rows[0] == ["A1:B2", "A1:B2", "C1:C2", "Separate blocks"]
+    assert sheet.rows[3][:2] == ["… are merged separately"] * 2
+    assert ((0, 0), (1, 1)) in sheet.merged
+
+
+def _xml2003(rows: list[list[str]], columns: str) -> bytes:
+    body = "".join("<Row>" + "".join(f'<Cell><Data ss:Type="String">{v}</Data></Cell>' for v in row) + "</Row>"
+                   for row in rows)
+    return ('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+            '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+            'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="名册">'
+            f'<Table ss:ExpandedColumnCount="256" ss:ExpandedRowCount="{len(rows)}">{columns}{body}</Table>'
+            "</Worksheet></Workbook>").encode()
+
+
+@pytest.mark.parametrize("columns", ['<Column ss:AutoFitWidth="0" ss:Width="66" ss:Span="255"/>',
+                                     '<Column ss:Width="80"/><Column ss:Index="300" ss:Width="20" ss:Span="16000"/>',
+                                     '<Column ss:Index="10" ss:Hidden="1" ss:Span="100000000"/>'])
+def test_excel_2003_xml_roster_imports_whatever_its_columns_formatting(columns):
+    """A column's width or style past the sheet's last used column (Excel formats whole rows so) is not
+    a column of data: the roster imports (a hidden span is bounded: nothing past the limit is read)."""
+    rows = [ROSTER_HEADER, *[list(r) for r in ROSTER_ROWS]]
+    connection = memory_store()
+    try:
+        result = run(connection, InputFile("名册.xls", _xml2003(rows, columns)))
+        assert result.status == "imported", [p.reason for p in result.problems]
+    finally:
+        connection.close()
+
+
+def test_excel_2003_xml_control_characters_are_dropped_not_called_damage():
+    """Excel writes a control character in a cell (CHAR(7); a vertical tab pasted from Word) as a
+    character reference XML 1.0 forbids (&#7;, &#11;); Excel opens the file, so it is read, the
+    invisible characters dropped (a line break &#10; kept)."""
+    rows = [["县区", "乡镇街道", "村(社区)"], ["东城区&#7;", "城关&#11;镇", "张家&#10;村&#x1F;"]]
+    sheet, = readers.read_file("名册.xml", _xml2003(rows, ""))
+    assert sheet.rows[1] == ["东城区", "城关镇", "张家\n村"]
 
 
 if __name__ == "__main__":  # pragma: no cover
