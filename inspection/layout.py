@@ -119,7 +119,8 @@ def _names_columns(below: list[object], above: list[object], known) -> bool:
     for i, text in enumerate(_header_texts(below)):
         if text and known_header(text, known):
             up = over[i] if i < len(over) else ""
-            if not up or up == text or not known_header(up, known):
+            group = up in over[i - 1:i] + over[i + 1:i + 2]  # a title merged across (整改情况 over 整改时限)
+            if not up or up == text or not known_header(up, known) or group:
                 return True
     return False
 
@@ -264,6 +265,28 @@ def _split_breakdowns(headers: list[str], written: list[str], stacks: list[tuple
                     written[c] = shown + "".join(re.sub(r"\s+", "", str(v)) for v in stacks[c][1][level + 1:]
                                                  if not cells.is_blank(v) and contract.normalise_header(v) in parts)
         col = group[-1] + 1
+    _split_groups(headers, written, stacks)
+
+
+def _split_groups(headers: list[str], written: list[str], stacks: list[tuple[list[str], list[object]]]) -> None:
+    """A header name the contract knows written over several columns that each have a name of their own
+    below it (整改情况 over 整改措施 / 整改时限 / 整改进展情况): a group's title, not the field of each column
+    under it (which would read 整改措施 as the status). Each such column is named by its own lowest cell;
+    one the contract does not know is listed as ignored (or read as the progress told in sentences)."""
+    spans = []
+    for col, header in enumerate(headers):
+        texts, _ = stacks[col]
+        level = next((i for i, t in enumerate(texts) if t and t == header), None)
+        if header in _FIGURE_HEADERS or header in _NAMED_PARTS or level is None or not _below(texts, level):
+            continue  # a figure's breakdown, or a field's own parts (问题类别 over 一级 / 二级): named above
+        beside = [stacks[c][0] for c in (col - 1, col + 1) if 0 <= c < len(headers)]
+        if any(t[level] == header for t in beside) or (  # merged across, or written once over blanks
+                col + 1 < len(headers) and not stacks[col + 1][0][level] and _below(stacks[col + 1][0], level)):
+            spans.append((col, level))
+    for col, level in spans:
+        texts, stack = stacks[col]
+        lowest = max(i for i in range(level + 1, len(texts)) if texts[i] and texts[i] != texts[level])
+        headers[col], written[col] = texts[lowest], re.sub(r"\s+", "", str(stack[lowest]))
 
 
 def _below(texts: list[str], level: int) -> list[str]:

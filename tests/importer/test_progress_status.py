@@ -72,3 +72,19 @@ def test_a_status_column_beside_a_progress_column_is_the_status(monkeypatch):
     assert {r[ISSUE_COLUMNS.index("status")] for r in data["issues"]} == {"rectified"}
     assert any("未识别的列已忽略：整改进展情况" in w for w in result.warnings)
     assert not any("列的文字读取" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("merged", [True, False], ids=["group merged across", "group written once"])
+def test_a_group_header_over_its_own_sub_headers_names_none_of_them(monkeypatch, merged):
+    """整改情况 (a status header of its own) over 整改措施 / 整改时限 / 整改进展情况, as a two-row header
+    prints it: the title of the group, not the status of each column (整改措施 was read as the status)."""
+    group = ["整改情况"] * 3 if merged else ["整改情况", "", ""]
+    head = [["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", *group],
+            ["", "", "", "", "", "整改措施", "整改时限", "整改进展情况"]]
+    rows = [["2023年第一轮", "东城区", "城关镇", "张庄村", "基层组织建设", "建立台账", "2023-06-30", "已整改，建立了台账"],
+            ["2023年第一轮", "东城区", "城关镇", "张庄村", "群众身边腐败问题", "追缴资金", "2023-09-30", "正在整改"]]
+    result, data = run_both(monkeypatch, SETUP, [InputFile("整改台账.csv", csv_bytes(head + rows))], expect_fast=False)
+    assert result.status == "imported", result.problems
+    issues = sorted(r[ISSUE_COLUMNS.index("status")] for r in data["issues"])
+    assert issues == ["in_progress", "rectified"]
+    assert any("未识别的列已忽略：整改措施" in w for w in result.warnings)
