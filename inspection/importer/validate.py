@@ -295,23 +295,14 @@ class Validator:
                 SELECT unit_name, min(district) AS district FROM live_units
                 GROUP BY unit_name HAVING count(DISTINCT district) = 1) x
             WHERE {which} AND s.district IS NULL AND s.township IS NULL AND s.unit_name = x.unit_name""")
-        missing = con.execute(f"""
+        missing = f"""
                 SELECT {sheet_of}, s.r, s.township, s.unit_name,
                        (SELECT list(DISTINCT u.district ORDER BY u.district) FROM live_units u
                         WHERE u.unit_name = s.unit_name AND (s.township IS NULL OR u.township = s.township))
                 FROM {t} s WHERE {which} AND s.district IS NULL AND s.unit_name IS NOT NULL
-                ORDER BY 1, 2""").fetchall()
-        for f, r, township, name, districts in missing:
-            sheet = sheets[f]
-            self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("unit_name"), name,
-                                         messages.district_not_told(township, districts),
-                                         messages.NO_DISTRICT_COLUMN_HINT))
-        taken = [f for f, sheet in enumerate(sheets) if "district" not in sheet.fields]
-        for f, rows in con.execute(f"SELECT {sheet_of}, count(*) FROM {t} s WHERE {which} AND s.district IS NOT NULL "
-                                   "GROUP BY ALL ORDER BY 1").fetchall():
-            if f in taken:
-                self.warnings.append(messages.district_from_roster(messages.where(sheets[f].file, sheets[f].sheet),
-                                                                   rows))
+                ORDER BY 1, 2"""
+        self._said_from_roster(t, sheets, which, sheet_of, "district", missing, messages.district_not_told,
+                               messages.NO_DISTRICT_COLUMN_HINT, messages.district_from_roster)
 
     def _townships_from_roster(self, t: str, sheets: list[StagedSheet], which: str, sheet_of: str) -> None:
         """Rows (of `t` meeting `which`) from a sheet with no township column (recognise lets it through
@@ -324,22 +315,29 @@ class Validator:
                 SELECT district, unit_name, min(township) AS township FROM live_units
                 GROUP BY district, unit_name HAVING count(DISTINCT township) = 1) x
             WHERE {which} AND s.township IS NULL AND s.district = x.district AND s.unit_name = x.unit_name""")
-        for f, r, district, name, townships in con.execute(f"""
+        missing = f"""
                 SELECT {sheet_of}, s.r, s.district, s.unit_name,
                        (SELECT list(DISTINCT u.township ORDER BY u.township) FROM live_units u
                         WHERE u.district = s.district AND u.unit_name = s.unit_name)
                 FROM {t} s WHERE {which} AND s.township IS NULL AND s.district IS NOT NULL
-                  AND s.unit_name IS NOT NULL ORDER BY 1, 2""").fetchall():
+                  AND s.unit_name IS NOT NULL ORDER BY 1, 2"""
+        self._said_from_roster(t, sheets, which, sheet_of, "township", missing, messages.township_not_told,
+                               messages.NO_TOWNSHIP_COLUMN_HINT, messages.township_from_roster)
+
+    def _said_from_roster(self, t: str, sheets: list[StagedSheet], which: str, sheet_of: str, field: str,
+                          missing: str, not_told, hint: str, taken_from) -> None:
+        """After a place (`field`) was taken from the roster: a problem on each row the `missing` query
+        gives (sheet, row, the other place, the unit's name, the places the roster has for it), and a
+        warning counting the rows that took it, for each sheet without the column."""
+        for f, r, other, name, places in self.con.execute(missing).fetchall():
             sheet = sheets[f]
             self.problems.append(Problem(sheet.file, sheet.sheet, r, sheet.columns.get("unit_name"), name,
-                                         messages.township_not_told(district, townships),
-                                         messages.NO_TOWNSHIP_COLUMN_HINT))
-        taken = [f for f, sheet in enumerate(sheets) if "township" not in sheet.fields]
-        for f, rows in con.execute(f"SELECT {sheet_of}, count(*) FROM {t} s WHERE {which} AND s.township IS NOT NULL "
-                                   "GROUP BY ALL ORDER BY 1").fetchall():
+                                         not_told(other, places), hint))
+        taken = [f for f, sheet in enumerate(sheets) if field not in sheet.fields]
+        for f, rows in self.con.execute(f"SELECT {sheet_of}, count(*) FROM {t} s WHERE {which} "
+                                        f"AND s.{field} IS NOT NULL GROUP BY ALL ORDER BY 1").fetchall():
             if f in taken:
-                self.warnings.append(messages.township_from_roster(messages.where(sheets[f].file, sheets[f].sheet),
-                                                                   rows))
+                self.warnings.append(taken_from(messages.where(sheets[f].file, sheets[f].sheet), rows))
 
     def _rounds_of_units(self, sheet: StagedSheet, complete: str, code: str) -> None:
         """An issue list without a round (no column, and no sheet name, title or file name that states
