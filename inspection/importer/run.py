@@ -214,6 +214,22 @@ class Importer(CsvPath, Validator, Loader):
         if day is not None and (name not in self.stated or day > self.stated[name]):
             self.stated[name] = day
 
+    def _place_from_upload_roster(self, by_table: dict[str, list]) -> bool:
+        """Whether a ledger was refused only for its missing district or township column while the store
+        holds no roster and this upload brings one (a clerk drops the roster and the ledger together): the
+        place can come from that roster, as from a stored one (recognise, validate)."""
+        return (not self.applied.roster and any(not isinstance(e, StagedSheet) or e.rows for e in by_table["roster"])
+                and any(p.unknown is not None and p.unknown.kind == "header" and p.unknown.fields
+                        and set(p.unknown.fields) <= {"district", "township"} for p in self.problems))
+
+    def _parse_again(self) -> dict[str, list]:
+        """Every file read again, as if the store held the roster this upload brings."""
+        self.problems, self.warnings, self.skipped, self.stated = [], [], 0, {}
+        self.file_tables = defaultdict(list)
+        self.applied.unrecognised.clear()
+        self.applied.roster = True
+        return self.parse()
+
     @staticmethod
     def _rows_read(by_table: dict[str, list]) -> int:
         return sum(e.rows if isinstance(e, StagedSheet) else 1 for entries in by_table.values() for e in entries)
@@ -227,6 +243,8 @@ class Importer(CsvPath, Validator, Loader):
 
     def _run(self) -> ImportResult:
         by_table = self.parse()
+        if self._place_from_upload_roster(by_table):
+            by_table = self._parse_again()
         # the tables with rows that could not be read: rows that refer to them are not checked against
         # them (their units or inspections may be on those rows); every other check runs on every row
         unread = {t for f, ts in self.file_tables.items() for t in ts

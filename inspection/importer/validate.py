@@ -286,18 +286,18 @@ class Validator:
         township then comes from the district), when they are all in one district, and the import says so;
         a unit the roster has in several districts, or in none, is a problem on its row (the sheet then
         needs its district column)."""
-        con = self.con
+        con, roster = self.con, self._roster_units()
         con.execute(f"""UPDATE {t} AS s SET district = x.district FROM (
-                SELECT township, unit_name, min(district) AS district FROM live_units
+                SELECT township, unit_name, min(district) AS district FROM {roster}
                 GROUP BY township, unit_name HAVING count(DISTINCT district) = 1) x
             WHERE {which} AND s.district IS NULL AND s.township = x.township AND s.unit_name = x.unit_name""")
         con.execute(f"""UPDATE {t} AS s SET district = x.district FROM (
-                SELECT unit_name, min(district) AS district FROM live_units
+                SELECT unit_name, min(district) AS district FROM {roster}
                 GROUP BY unit_name HAVING count(DISTINCT district) = 1) x
             WHERE {which} AND s.district IS NULL AND s.township IS NULL AND s.unit_name = x.unit_name""")
         missing = f"""
                 SELECT {sheet_of}, s.r, s.township, s.unit_name,
-                       (SELECT list(DISTINCT u.district ORDER BY u.district) FROM live_units u
+                       (SELECT list(DISTINCT u.district ORDER BY u.district) FROM {roster} u
                         WHERE u.unit_name = s.unit_name AND (s.township IS NULL OR u.township = s.township))
                 FROM {t} s WHERE {which} AND s.district IS NULL AND s.unit_name IS NOT NULL
                 ORDER BY 1, 2"""
@@ -309,20 +309,25 @@ class Validator:
         only with a stored roster and the district): each takes the township of the roster's one unit of
         its name in its district, and the import says so; a name the district has in several townships,
         or in none, is a problem on its row (the sheet then needs its township column)."""
-        con = self.con
+        con, roster = self.con, self._roster_units()
         self._districts_from_roster(t, sheets, which, sheet_of)
         con.execute(f"""UPDATE {t} AS s SET township = x.township FROM (
-                SELECT district, unit_name, min(township) AS township FROM live_units
+                SELECT district, unit_name, min(township) AS township FROM {roster}
                 GROUP BY district, unit_name HAVING count(DISTINCT township) = 1) x
             WHERE {which} AND s.township IS NULL AND s.district = x.district AND s.unit_name = x.unit_name""")
         missing = f"""
                 SELECT {sheet_of}, s.r, s.district, s.unit_name,
-                       (SELECT list(DISTINCT u.township ORDER BY u.township) FROM live_units u
+                       (SELECT list(DISTINCT u.township ORDER BY u.township) FROM {roster} u
                         WHERE u.district = s.district AND u.unit_name = s.unit_name)
                 FROM {t} s WHERE {which} AND s.township IS NULL AND s.district IS NOT NULL
                   AND s.unit_name IS NOT NULL ORDER BY 1, 2"""
         self._said_from_roster(t, sheets, which, sheet_of, "township", missing, messages.township_not_told,
                                messages.NO_TOWNSHIP_COLUMN_HINT, messages.township_from_roster)
+
+    def _roster_units(self) -> str:
+        """The roster's units as a relation: the stored ones and those of a roster in this import."""
+        return ("(SELECT district, township, unit_name FROM live_units "
+                "UNION ALL SELECT district, township, unit_name FROM fast_roster)")
 
     def _said_from_roster(self, t: str, sheets: list[StagedSheet], which: str, sheet_of: str, field: str,
                           missing: str, not_told, hint: str, taken_from) -> None:
