@@ -306,7 +306,7 @@ _PARTY_SUFFIX = re.compile(r"(党支部委员会|党总支部委员会|党总支
 # prefix 中共 says it is one, so its committee suffix without 党 is dropped too
 _CPC_PREFIX = re.compile(r"^(中共|中国共产党)")
 _CPC_SUFFIX = re.compile(r"(总支部委员会|支部委员会|委员会|总支部|支部|总支)$")
-_VILLAGE_COMMITTEE = re.compile(r"(村委会|村民委员会|村委)$")
+_VILLAGE_COMMITTEE = re.compile(r"(村委会|村民委员会|村委员会|村委)$")
 # the village's or community's two committees (its party branch and its committee): 张家村两委, 张家村“两委”
 _TWO_COMMITTEES = re.compile(r"(?<=村|区)[\"“”']?两委[\"“”']?(班子)?$")
 _RESIDENT_COMMITTEE = re.compile(r"(社区居委会|社区居民委员会|居委会|居民委员会)$")

@@ -11,6 +11,7 @@ from support.ledgers import ROSTER_HEADER, csv_bytes, memory_store, run, table, 
 from inspection import cells, metrics
 from inspection.filters import Filters
 from inspection.importer import InputFile
+from inspection.importer.units import UnitIndex
 
 HEADER = ["轮次", "巡察层级", "巡察组", "开始日期", "结束日期", "县区", "乡镇街道", "村(社区)", "发现问题数"]
 # 李家村 is in two districts' 城关镇; 张庄村 in two townships of 东城区
@@ -68,3 +69,47 @@ def test_without_a_roster_in_the_upload_or_for_a_name_it_has_twice_it_is_still_r
     assert twice.status == "rejected"
     assert [(p.row, p.reason) for p in twice.problems] == [
         (2, "表中没有“县区”列，名册中有 2 个县区有同名的村(社区)（东城区、西城区），无法判断是哪一个")]
+
+
+# ---------------------------------------------------------------- names as clerks write them
+
+NAMED = [*ROSTER, ["东城区", "城关镇", "张庄社区", "社区", "否", "否"], ["东城区", "城关镇", "城关一村", "村", "否", "否"],
+         ["东城区", "城关镇", "三〇村", "村", "否", "否"], ["东城区", "城关镇", "城关十二村", "村", "否", "否"]]
+
+
+@pytest.mark.parametrize(("written", "unit"), [
+    ("张庄村委员会", "张庄村"), ("李家村村党总支", "李家村"), ("张庄社区居委会", "张庄社区"),  # committees, branches
+    ("张庄村*", "张庄村"), ("张庄村△", "张庄村"), ("张庄村※", "张庄村"), ("张庄社区＃", "张庄社区"),  # a footnote's mark
+    ("李家村①", "李家村"), ("张庄村1", "张庄村"), ("（张庄村）", "张庄村"),  # a fill-down's number, brackets
+    ("城关1村", "城关一村"), ("三0村", "三〇村"), ("三零村", "三〇村"), ("城关12村", "城关十二村"),  # numbers
+])
+def test_a_unit_written_with_noise_or_its_numbers_the_other_way_is_the_roster_unit(written, unit):
+    """Each was refused as a unit the roster does not have."""
+    index = UnitIndex([(f"n:{d}|{t}|{n}", None, d, t, n) for d, t, n, *_ in NAMED])
+    name = cells.to_name(written)
+    assert index.resolve({"district": "东城区", "township": "城关镇", "unit_name": name}) == (f"n:东城区|城关镇|{unit}", None)
+
+
+def test_such_units_import_as_the_roster_units():
+    rows = [_inspection(**{"村(社区)": "张庄村*", "发现问题数": 2}), _inspection(**{"村(社区)": "李家村村党总支"}),
+            _inspection(**{"轮次": "2022年第二轮", "村(社区)": "张庄村1", "发现问题数": 4}),
+            _inspection(**{"村(社区)": "城关1村", "发现问题数": 1})]
+    with memory_store() as con:
+        result = run(con, _roster(NAMED), _ledger(rows))
+        assert result.status == "imported", result.problems
+        assert sorted(con.execute("SELECT round, unit_id FROM inspections").fetchall()) == [
+            ("2022年第一轮", "n:东城区|城关镇|城关一村"), ("2022年第一轮", "n:东城区|城关镇|张庄村"),
+            ("2022年第一轮", "n:东城区|城关镇|李家村"), ("2022年第二轮", "n:东城区|城关镇|张庄村")]
+        figures = metrics.compute(con, Filters())
+    assert (figures["units_covered"], figures["issues_found"]) == (3, 10)
+
+
+def test_a_name_without_its_village_is_the_one_unit_of_it_and_two_stay_refused():
+    """王庄 is 河口镇's 王庄村; 城关镇 has both 张庄村 and 张庄社区, and a mark before a name or a number inside it
+    is no noise."""
+    rows = [_inspection(**{"乡镇街道": "河口镇", "村(社区)": "王庄"}), _inspection(**{"村(社区)": "张庄"}),
+            _inspection(**{"村(社区)": "*张庄"}), _inspection(**{"村(社区)": "城关2村"})]
+    with memory_store() as con:
+        result = run(con, _roster(NAMED), _ledger(rows))
+    assert [(p.row, p.value, p.reason) for p in result.problems] == [
+        (3, "张庄", "名册中没有这个村(社区)"), (4, "*张庄", "名册中没有这个村(社区)"), (5, "城关2村", "名册中没有这个村(社区)")]
