@@ -277,14 +277,15 @@ NOT_REPORTED = frozenset({"/", "-", "--", "—", "——", "–", "无数据", "
 NONE_WORDS = frozenset({"无", "暂无", "没有", "无问题", "无线索", "没有问题"})
 # the unit of its column after a count (3个), or in brackets after it as a header writes it (3（个）)
 _COUNT_UNIT = re.compile(r"(?<=\d)(\()?(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)(?(1)\)|)$")
-# the part of a count written after it in brackets (3（其中移交1）, 5(含立行立改2)): the count is the number
+# the part of a count written after it in brackets (3（其中移交1）, 5(含立行立改2), 3件（已整改1件）): the count is
+# the number
 # a count written in words around it (共3个, 合计5件, 问题3个, 3个问题, 线索2条): the number, when the words say
 # only what it counts (the column's own noun) or that it is the whole of them
 _COUNT_WORDS = re.compile(r"^(?:共计|共有|共|合计|总计|计)?(?:问题|线索)?(?:共计|共有|共|计)?(\d+)"
                           r"(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)?(?:问题|线索)?$")
 # a count in Chinese numerals (三, 十二, 两, 二十三个): the number, as the dates in numerals are read
 _ZH_COUNT = re.compile(r"^(零|〇|[一二两三四五六七八九十]{1,3})(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)?$")
-_BREAKDOWN = re.compile(r"(?<=\d)(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)?\((?:其中|含)[^()]*\)$")
+_BREAKDOWN = re.compile(r"(?<=\d)(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)?\((?:其中|含|包括|已)[^()]*\)$")
 
 
 def _not_reported(value: object) -> bool:
@@ -534,6 +535,37 @@ def _program_date(match: re.Match) -> dt.date:
     return day
 
 
+# a date as an English export or Excel's d-mmm-yy format writes it (1 Mar 2023, 01-Mar-2023, 1-Mar-23,
+# Mar 1, 2023, March 1st, 2023): the month is named, so the order of day and month is never in doubt
+_ENGLISH_DAY_FIRST = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-]*([a-z]{3,9})\.?[\s\-,]*(\d{4}|\d{2})$", re.I)
+_ENGLISH_MONTH_FIRST = re.compile(r"^([a-z]{3,9})\.?\s*(\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(\d{4})$", re.I)
+_ENGLISH_MONTH = re.compile(r"^([a-z]{3,9})\.?[\s\-,]*(\d{4}|\d{2})$", re.I)  # Mar 2023, Mar-23 (mmm-yy)
+_FULL_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                     "october", "november", "december")
+
+
+def _english_date(text: str) -> dt.date | None:
+    """The day an English date names (see _ENGLISH_DAY_FIRST), else None."""
+    if match := _ENGLISH_DAY_FIRST.match(text):
+        day, month, year = match[1], match[2].lower(), match[3]
+    elif match := _ENGLISH_MONTH_FIRST.match(text):
+        month, day, year = match[1].lower(), match[2], match[3]
+    elif match := _ENGLISH_MONTH.match(text):  # a month alone: its first day, as 2023年3月 is
+        month, day, year = match[1].lower(), None, match[2]
+    else:
+        return None
+    number = next((k for k, name in enumerate(_FULL_MONTH_NAMES, 1)
+                   if month == name or (month[:3] == name[:3] and name.startswith(month.removesuffix("t")))), None)
+    if number is None:
+        return None
+    if len(year) == 2:  # as Excel reads a two-digit year: 00-29 is 20NN, 30-99 19NN
+        year = ("20" if int(year) < 30 else "19") + year
+    try:
+        return _checked(MonthAlone(int(year), number, 1) if day is None else dt.date(int(year), number, int(day)))
+    except ValueError:
+        raise CellError("不是有效日期（月份或日期超出范围）") from None
+
+
 # a year and month, then another separator and a number that may be its day or a later month (2023.3-4: 4 March,
 # or March to April as a period of months is written)
 _MIXED_SEPARATORS = re.compile(r"^\d{4}(?P<sep>[-/.])(?P<month>\d{1,2})(?!(?P=sep))[-/.](?P<day>\d{1,2})$")
@@ -563,6 +595,8 @@ def to_date(value: object) -> dt.date | None:
     # spaces around 年 月 日 (2024 年 3 月 5 日, typed to look like a printed form) as the due dates allow them
     text = re.sub(r"\s*([年月日号])\s*", r"\1", re.sub(r"\s+", " ", contract.normalise_text(str(value)))).strip()
     text = zh_date_digits(text)
+    if re.fullmatch(r"\d{4}\.\d{1,2}\.\d{1,2}\.", text):  # 2023.03.01. typed with a full stop after it
+        text = text[:-1]
     weekday = _WEEKDAY.search(text)
     if weekday:
         return _with_weekday(text[:weekday.start()], weekday)
@@ -589,6 +623,8 @@ def to_date(value: object) -> dt.date | None:
                 raise CellError("不是有效日期（月份或日期超出范围）") from None
     if program := _PROGRAM_DATE.match(text):
         return _program_date(program)
+    if english := _english_date(text):
+        return english
     if _MONTH_DAY.fullmatch(text):
         raise CellError(*NO_YEAR)
     if _YEAR_LAST.match(text):
@@ -697,6 +733,11 @@ _NO_YEAR_END = re.compile(r"^年\s*(?:底|末|内)")
 _HALF = re.compile(r"(\d{4})\s*年?\s*([上下])半年")
 _QUARTER = re.compile(r"(\d{4})\s*年?\s*第?\s*([一二三四1-4])\s*季度")
 _Y_WITHIN = re.compile(r"(\d{4})\s*年\s*(?:年\s*)?内")
+# a year and month and nothing but "by then": 2023年6月前, 2023年6月份, 2023.6之前, 2023年6月内
+_YM_BY = re.compile(r"(\d{4})(?:年|[.\-/])(\d{1,2})月?份?(?:前|之前|以前|内|以内|之内)?(?:完成|完成整改|整改完成|整改到位)?")
+# a half or a quarter without its year (上半年, 二季度末, 第二季度前): in the year of the inspection's end
+_NO_YEAR_PART = re.compile(r"(?:([上下])半年|第?([一二三四1-4])季度)(?:末|底)?(?:前|之前|以前|内|以内|之内)?"
+                           r"(?:完成|完成整改|整改完成|整改到位)?")
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # a time after the feedback (the inspection's end_date): 3个月内, 反馈后三个月内完成, 自反馈之日起30天内;
 # 个月 for months (3月内 could be March), 日 only with 内 (30日 could be a day of a month)
@@ -730,7 +771,9 @@ def to_due(value: object) -> dt.date | DueText | None:
     if not text or text in NOT_REPORTED:
         return None
     try:
-        return to_date(text)
+        day = to_date(text)
+        # a month alone as a due date (2023年6月, 2023.6, 2023-06) is "by the end of June": its last day
+        return month_end(day) if isinstance(day, MonthAlone) else day
     except CellError as exc:
         weekday = _WEEKDAY.search(text)
         if weekday and _whole_date(text[:weekday.start()]):  # a date and a weekday not its own: refused
@@ -746,6 +789,12 @@ def to_due(value: object) -> dt.date | DueText | None:
             match = pattern.search(text)
             if match:
                 return _checked(make(match))
+        match = _YM_BY.fullmatch(text)
+        if match:  # 2023年6月前, 2023年6月份, 2023.6之前: by the end of that month, as the month alone is
+            return _checked(_month_end(int(match[1]), int(match[2])))
+        match = _NO_YEAR_PART.fullmatch(text)
+        if match:  # 二季度末, 第二季度, 上半年 without a year: as 6月底前 is
+            return DueText("no_year", 6 if match[1] == "上" else 12 if match[1] == "下" else 3 * _QUARTERS[match[2]])
         match = _M_END.match(text)
         if match:
             _month_end(2000, int(match[1]))  # a month that exists
@@ -789,6 +838,26 @@ _MONTH_RANGE = re.compile(r"^(\d{4})\s*(年|[.\-/])\s*(\d{1,2})\s*(月?)\s*(至|
                           r"(?:(\d{4})\s*(?:年|[.\-/])\s*)?(\d{1,2})\s*(月?)份?$")
 
 
+# a period from a day to a month (2023年3月1日至4月, 2023.3.1-2023.4): a team that went in on a day and left
+# "in April" left by its end, as 撤离 2023年4月 after 进驻 in April is that month's last day
+_DAY_TO_MONTH = re.compile(r"^(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*[日号]?\s*"
+                           r"(?:至|到|—+|–|~|-{1,2}|－)\s*(?:(\d{4})\s*(年|[.\-/])\s*)?(\d{1,2})\s*(月?)份?(?:底|末)?$")
+
+
+def _day_to_month(text: str) -> DateRange | None:
+    match = _DAY_TO_MONTH.match(text)
+    if not match or not (match[7] or (match[5] or "年") in ".-/"):  # 2023.3.1-4: the 4th or April, refused below
+        return None
+    try:
+        start = _checked(dt.date(int(match[1]), int(match[2]), int(match[3])))
+        end = _month_end(int(match[4] or match[1]), int(match[6]))
+    except ValueError:
+        raise CellError("不是有效日期（月份或日期超出范围）") from None
+    if not match[4] and end < start and (wrapped := _month_end(start.year + 1, end.month)) - start <= _HALF_YEAR:
+        end = wrapped  # 2022年12月20日至1月: January next year
+    return DateRange(start, _checked(end)) if end >= start else None
+
+
 def _month_range(text: str) -> DateRange | None:
     match = _MONTH_RANGE.match(text)
     if not match or (not (match[4] or match[6] or match[8]) and match[2] != "年" and match[2] in match[5]):
@@ -812,7 +881,7 @@ def to_range(value: object) -> dt.date | DateRange | None:
     if compact := _COMPACT_RANGE.match(text):  # 20220301-20220404
         start, end = to_date(compact[1]), to_date(compact[2])
         return DateRange(start, end)
-    if months := _month_range(text):
+    if months := _month_range(text) or _day_to_month(text):
         return months
     try:
         return to_date(text)
@@ -1105,7 +1174,7 @@ def _without_text_mark(convert):
     Excel's mark for "keep as text", which a system writes into its CSV export) without it."""
     @functools.wraps(convert)
     def converter(value: object):
-        if type(value) is str and value[:1] in "'‘’ " and (text := value.strip())[:1] in "'‘’" \
+        if type(value) is str and value[:1] in "'‘’＇ " and (text := value.strip())[:1] in "'‘’＇" \
                 and text[1:2].isdigit():
             value = text[1:]
         return convert(value)

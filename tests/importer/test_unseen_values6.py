@@ -113,3 +113,84 @@ def test_a_name_without_its_village_is_the_one_unit_of_it_and_two_stay_refused()
         result = run(con, _roster(NAMED), _ledger(rows))
     assert [(p.row, p.value, p.reason) for p in result.problems] == [
         (3, "张庄", "名册中没有这个村(社区)"), (4, "*张庄", "名册中没有这个村(社区)"), (5, "城关2村", "名册中没有这个村(社区)")]
+
+
+# ---------------------------------------------------------------- due dates written as a month
+
+@pytest.mark.parametrize(("written", "due"), [
+    ("2023年6月", dt.date(2023, 6, 30)), ("2023.6", dt.date(2023, 6, 30)), ("2023-06", dt.date(2023, 6, 30)),
+    ("2023年6月前", dt.date(2023, 6, 30)), ("2023年6月份", dt.date(2023, 6, 30)), ("2023.6之前", dt.date(2023, 6, 30)),
+    ("2023年6月内完成", dt.date(2023, 6, 30)), ("Jun-23", dt.date(2023, 6, 30)), ("2023年2月", dt.date(2023, 2, 28)),
+    ("二季度末", cells.DueText("no_year", 6)), ("第二季度", cells.DueText("no_year", 6)),
+    ("4季度前", cells.DueText("no_year", 12)), ("上半年", cells.DueText("no_year", 6)),
+    ("下半年完成整改", cells.DueText("no_year", 12)),
+])
+def test_a_due_month_is_by_its_end_and_a_quarter_without_its_year_is_the_inspections(written, due):
+    """A due date written as a month was its first day (2023年6月前 and 二季度末 were refused): a clerk means
+    "by the end of June", as 2023年6月底前 says."""
+    assert cells.to_due(written) == due
+
+
+def test_a_start_or_rectified_date_written_as_a_month_stays_its_first_day():
+    assert cells.to_date("2023年6月") == dt.date(2023, 6, 1)
+    assert cells.to_due("2023年6月1日") == dt.date(2023, 6, 1)
+
+
+def test_such_due_dates_count_overdue_from_the_months_end():
+    """Due 2022年6月 and 二季度末 (the inspection ended 2022-04-20): not overdue on 2022-06-15 (they were, from
+    the 1st), overdue on 2022-07-01."""
+    header = ["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", "整改状态", "整改时限"]
+    issues = [["2022年第一轮", "东城区", "城关镇", "李家村", "党建", "整改中", due] for due in ("2022年6月", "二季度末")]
+    with memory_store() as con:
+        result = run(con, _roster(), _ledger([_inspection()]),
+                     InputFile("问题清单.csv", csv_bytes(table(header, issues))))
+        assert result.status == "imported", result.problems
+        june = metrics.compute(con, Filters(as_of=dt.date(2022, 6, 15)))
+        july = metrics.compute(con, Filters(as_of=dt.date(2022, 7, 1)))
+    assert (june["overdue"], july["overdue"]) == (0, 2)
+
+
+# ---------------------------------------------------------------- dates as systems and clerks write them
+
+@pytest.mark.parametrize(("written", "start", "end"), [
+    ("2023年3月1日至4月", "2023-03-01", "2023-04-30"), ("2023年3月1日至2023年4月", "2023-03-01", "2023-04-30"),
+    ("2023.3.1-2023.4", "2023-03-01", "2023-04-30"), ("2023.3.1-4月", "2023-03-01", "2023-04-30"),
+    ("2023年3月1日至4月底", "2023-03-01", "2023-04-30"), ("2022年12月20日至1月", "2022-12-20", "2023-01-31"),
+    ("2023年3月1日-5日", "2023-03-01", "2023-03-05"),
+])
+def test_a_period_from_a_day_to_a_month_ends_on_that_months_last_day(written, start, end):
+    """It was refused (2023年3月1日至4月)."""
+    assert cells.to_range(written) == cells.DateRange(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+
+
+@pytest.mark.parametrize("written", ["2023.3.1-4", "2023年3月15日至2月", "2023年3月1日至13月"])
+def test_a_period_whose_end_may_be_a_day_or_is_before_its_start_is_still_refused(written):
+    with pytest.raises(cells.CellError):
+        cells.to_range(written)
+
+
+@pytest.mark.parametrize("written", [
+    "1 Mar 2023", "01-Mar-2023", "1-Mar-23", "Mar 1, 2023", "March 1st, 2023", "Mar. 1 2023", "2023.03.01.",
+    "2023年3月1号", "23.3.1", "2023/03/01 00:00:00", "2023-03-01T00:00:00", "二〇二三年三月一日",
+])
+def test_a_date_from_an_english_export_or_with_a_full_stop_after_it_is_that_day(written):
+    """An English export's dates (1 Mar 2023, Excel's d-mmm-yy 1-Mar-23) were refused; the others guard
+    what earlier rounds read."""
+    assert cells.to_date(written) == dt.date(2023, 3, 1)
+
+
+@pytest.mark.parametrize("written", ["1 Foo 2023", "Sep 31 2023", "March"])
+def test_an_english_date_that_is_none_is_still_refused(written):
+    with pytest.raises(cells.CellError):
+        cells.to_date(written)
+
+
+# ---------------------------------------------------------------- counts
+
+@pytest.mark.parametrize(("written", "count"), [
+    ("1，234", 1234), ("12.0", 12), ("3（其中1个已整改）", 3), ("3件（已整改1件）", 3), ("5(包括立行立改2个)", 5),
+    ("'3", 3), ("＇3", 3),
+])
+def test_a_count_with_its_breakdown_or_after_a_text_mark_is_that_count(written, count):
+    """3件（已整改1件） and ＇3 (a full-width text mark) were refused."""
+    assert cells.CONVERTERS["count"](written) == count

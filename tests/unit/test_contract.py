@@ -683,7 +683,7 @@ def test_issue_dates_forms(con):
     result, row = import_issue(con, 整改时限="2021年8月", 整改完成时间="20210610")
     assert result.status == "imported", result.to_json()
     assert row["status"] == "rectified"
-    assert (row["due_date"], row["rectified_date"]) == (dt.date(2021, 8, 1), dt.date(2021, 6, 10))
+    assert (row["due_date"], row["rectified_date"]) == (dt.date(2021, 8, 31), dt.date(2021, 6, 10))  # by the end of August
 
 
 def test_issue_category_required():
