@@ -391,6 +391,40 @@ _RENAMED = re.compile(r"(.+)\(原(.+)\)")
 _MERGED_AWAY = re.compile(r"原(.{2,})|(.+)\((?:已?撤并|已?合并|已?撤销|原)\)")
 
 
+# a footnote's mark after a name (张庄村*, 张庄村△, 张庄村※; ① is 1 once normalised) or a number a fill-down
+# left after it (张庄村1, 张庄村2): the name without them, as is a name written in brackets ((张庄村))
+_NOISE = re.compile(r"^\((.+)\)$|^(.+?(?:村|社区))(?:[*#△▲▽※★☆†‡✱◆◇■□●◎]+|\d{1,3})$")
+
+
+def without_noise(name: str) -> list[str]:
+    """The names a unit written with noise may have in the roster (see _NOISE), and 李家村 for 李家村村
+    (李家村村党总支: the 村 of its party branch's name left when the 党总支 is dropped); else []."""
+    found = []
+    if match := _NOISE.match(name):
+        found.append(match[1] or match[2])
+    if name.endswith("村村") and len(name) > 3:
+        found.append(name[:-1])
+    return found
+
+
+_ZH_DIGITS = str.maketrans({"零": "〇", "○": "〇", "0": "〇", "1": "一", "2": "二", "3": "三", "4": "四", "5": "五",
+                            "6": "六", "7": "七", "8": "八", "9": "九"})
+
+
+def numerals_folded(name: str) -> str:
+    """A name with its numbers in one way of writing them: 城关1村 and 城关一村 alike, 三0村, 三零村 and 三〇村
+    alike; 10 as 十 (城关10村 and 城关十村), 12 as 十二."""
+    def tens(match: re.Match) -> str:
+        ten, one = match[0]
+        return ("" if ten == "1" else ten) + "十" + ("" if one == "0" else one)
+    return re.sub(r"(?<!\d)[1-9]\d(?!\d)", tens, name).translate(_ZH_DIGITS)
+
+
+def with_unit_suffix(name: str) -> tuple[str, str]:
+    """A name written without its 村 or 社区 (张庄), with each."""
+    return name + "村", name + "社区"
+
+
 def renamed_unit(name: str) -> list[str]:
     """A unit name (normalised) written with its former name after it (新村(原张家村), after a merger or
     a renaming), or marked as merged away (原张家村, 张家村(已撤并)): the names it may have in a roster,

@@ -215,12 +215,12 @@ class Importer(CsvPath, Validator, Loader):
             self.stated[name] = day
 
     def _place_from_upload_roster(self, by_table: dict[str, list]) -> bool:
-        """Whether a ledger was refused only for its missing district or township column while the store
+        """Whether a ledger was refused for its missing district or township column while the store
         holds no roster and this upload brings one (a clerk drops the roster and the ledger together): the
         place can come from that roster, as from a stored one (recognise, validate)."""
         return (not self.applied.roster and any(not isinstance(e, StagedSheet) or e.rows for e in by_table["roster"])
-                and any(p.unknown is not None and p.unknown.kind == "header" and p.unknown.fields
-                        and set(p.unknown.fields) <= {"district", "township"} for p in self.problems))
+                and any(p.unknown is not None and p.unknown.kind == "header" and p.unknown.table != "roster"
+                        and {"district", "township"} & set(p.unknown.fields) for p in self.problems))
 
     def _parse_again(self) -> dict[str, list]:
         """Every file read again, as if the store held the roster this upload brings."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import re
 from collections import defaultdict
 
 import duckdb
@@ -163,7 +162,7 @@ class UnitIndex:
                     yield d, t, d + t + name
                 for other in contract.renamed_unit(name):
                     yield d, t, other
-                for other in _without_noise(name):
+                for other in contract.without_noise(name):
                     yield d, t, other
                 if (near := self._near(d, t, name)) is not None:
                     yield d, t, near
@@ -173,9 +172,9 @@ class UnitIndex:
         (城关1村 for 城关一村, 三0村 or 三零村 for 三〇村), or without its 村 or 社区 (张庄 for 张庄村), else None."""
         if not name or not self._known_township(district, township):
             return None
-        prefix, folded = f"{township}/", _numerals_folded(name)
+        prefix, folded, suffixed = f"{township}/", contract.numerals_folded(name), contract.with_unit_suffix(name)
         found = {n[len(prefix):] for n in self.names_by_district[district] if n.startswith(prefix)}
-        found = {n for n in found if _numerals_folded(n) == folded or n in (name + "村", name + "社区")}
+        found = {n for n in found if contract.numerals_folded(n) == folded or n in suffixed}
         return next(iter(found)) if len(found) == 1 else None
 
     def _known_district(self, district: str) -> bool:
@@ -227,35 +226,6 @@ def _suffixed(place: str, suffixes: tuple[str, ...], renamed: bool = False) -> l
             stem = place[: -len(suffix)]
             return [stem, *(stem + other for other in contract.TOWNSHIP_RENAMED_AS.get(suffix, ()) if renamed)]
     return [place + suffix for suffix in suffixes]
-
-
-# a footnote's mark after a name (张庄村*, 张庄村△, 张庄村※; ① is 1 once normalised) or a number a fill-down
-# left after it (张庄村1, 张庄村2): the name without them, as is a name written in brackets ((张庄村))
-_NOISE = re.compile(r"^\((.+)\)$|^(.+?(?:村|社区))(?:[*#△▲▽※★☆†‡✱◆◇■□●◎]+|\d{1,3})$")
-
-
-def _without_noise(name: str) -> list[str]:
-    """The names a unit written with noise may have in the roster (see _NOISE), and 李家村 for 李家村村
-    (李家村村党总支: the 村 of its party branch's name left when the 党总支 is dropped); else []."""
-    found = []
-    if match := _NOISE.match(name):
-        found.append(match[1] or match[2])
-    if name.endswith("村村") and len(name) > 3:
-        found.append(name[:-1])
-    return found
-
-
-_ZH_DIGITS = str.maketrans({"零": "〇", "○": "〇", "0": "〇", "1": "一", "2": "二", "3": "三", "4": "四", "5": "五",
-                            "6": "六", "7": "七", "8": "八", "9": "九"})
-
-
-def _numerals_folded(name: str) -> str:
-    """A name with its numbers in one way of writing them: 城关1村 and 城关一村 alike, 三0村, 三零村 and 三〇村
-    alike; 10 as 十 (城关10村 and 城关十村), 12 as 十二."""
-    def tens(match: re.Match) -> str:
-        ten, one = match[0]
-        return ("" if ten == "1" else ten) + "十" + ("" if one == "0" else one)
-    return re.sub(r"(?<!\d)[1-9]\d(?!\d)", tens, name).translate(_ZH_DIGITS)
 
 
 _PLACE_MARKS = "-－—–/／\\·・•、|_ "

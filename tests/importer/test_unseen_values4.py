@@ -248,10 +248,12 @@ def test_a_title_district_the_roster_does_not_have_for_the_unit_refuses_the_row(
 
 
 def test_a_title_naming_two_districts_or_none_leaves_the_column_missing():
+    """The district is then the roster's (in the same upload), here in two districts: refused on the row."""
     for title in ("临颍县、舞阳县", "临颍"):
         with memory_store() as con:
             result = run(con, _roster(LINYING), _no_district([("城关镇", "张庄村")], title))
-        assert [p.reason for p in result.problems] == ["巡察情况缺少必填列：县区"], title
+        assert [p.reason for p in result.problems] == [
+            "表中没有“县区”列，名册中有 2 个县区的城关镇有同名的村(社区)（临颍县、舞阳县），无法判断是哪一个"], title
 
 
 # ---------------------------------------------------------------- units: a code beside the name, merged away

@@ -71,6 +71,13 @@ def test_without_a_roster_in_the_upload_or_for_a_name_it_has_twice_it_is_still_r
         (2, "表中没有“县区”列，名册中有 2 个县区有同名的村(社区)（东城区、西城区），无法判断是哪一个")]
 
 
+def test_a_ledger_missing_another_column_too_is_refused_for_that_one_alone():
+    rows = [{k: v for k, v in _inspection(**{"乡镇街道": "河口镇", "村(社区)": "王庄村"}).items() if k != "轮次"}]
+    with memory_store() as con:
+        result = run(con, _ledger(rows, drop=("县区", "乡镇街道")), _roster())
+    assert [p.reason for p in result.problems] == ["巡察情况缺少必填列：轮次"]
+
+
 # ---------------------------------------------------------------- names as clerks write them
 
 NAMED = [*ROSTER, ["东城区", "城关镇", "张庄社区", "社区", "否", "否"], ["东城区", "城关镇", "城关一村", "村", "否", "否"],
@@ -194,3 +201,4 @@ def test_an_english_date_that_is_none_is_still_refused(written):
 def test_a_count_with_its_breakdown_or_after_a_text_mark_is_that_count(written, count):
     """3件（已整改1件） and ＇3 (a full-width text mark) were refused."""
     assert cells.CONVERTERS["count"](written) == count
+
