@@ -391,9 +391,12 @@ _RENAMED = re.compile(r"(.+)\(原(.+)\)")
 _MERGED_AWAY = re.compile(r"原(.{2,})|(.+)\((?:已?撤并|已?合并|已?撤销|原)\)")
 
 
-# a footnote's mark after a name (张庄村*, 张庄村△, 张庄村※; ① is 1 once normalised) or a number a fill-down
-# left after it (张庄村1, 张庄村2): the name without them, as is a name written in brackets ((张庄村))
-_NOISE = re.compile(r"^\((.+)\)$|^(.+?(?:村|社区))(?:[*#△▲▽※★☆†‡✱◆◇■□●◎]+|\d{1,3})$")
+# a footnote's mark after a name (张庄村*, 张庄村△, 张庄村※, 张庄村(1); ① is 1 once normalised), a number a
+# fill-down left after it (张庄村1, 张庄村2), a stray stop or dash after it (张庄村。, 张庄村—), or its number in
+# the list before it (1.张庄村, 1、张庄村, (1)张庄村, as a Word table numbers its lines): the name without them, as is
+# a name written in brackets ((张庄村))
+_NOISE = re.compile(r"^\((.+)\)$|^(?:\d{1,3}[.、]|\(\d{1,3}\))(.+)$"
+                    r"|^(.+?(?:村|社区))(?:[*#△▲▽※★☆†‡✱◆◇■□●◎]+|\d{1,3}|\(\d{1,2}\)|[—\-。、，,;；.]+)$")
 
 
 def without_noise(name: str) -> list[str]:
@@ -401,7 +404,7 @@ def without_noise(name: str) -> list[str]:
     (李家村村党总支: the 村 of its party branch's name left when the 党总支 is dropped); else []."""
     found = []
     if match := _NOISE.match(name):
-        found.append(match[1] or match[2])
+        found.append(match[1] or match[2] or match[3])
     if name.endswith("村村") and len(name) > 3:
         found.append(name[:-1])
     return found

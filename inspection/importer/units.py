@@ -162,7 +162,7 @@ class UnitIndex:
                     yield d, t, d + t + name
                 for other in contract.renamed_unit(name):
                     yield d, t, other
-                for other in contract.without_noise(name):
+                for other in contract.without_noise(bare[2] if bare else name):
                     yield d, t, other
                 if (near := self._near(d, t, name)) is not None:
                     yield d, t, near
