@@ -728,10 +728,15 @@ _YM_END = re.compile(r"(\d{4})" + _SEP + r"(\d{1,2})\s*月?\s*(?:份)?\s*(?:底|
 _Y_END = re.compile(r"(\d{4})\s*年?\s*(?:年\s*)?(?:底|末)")
 _M_END = re.compile(r"^(\d{1,2})\s*月\s*(?:份)?\s*(?:底|末)")
 _MD = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_NO_YEAR_END = re.compile(r"^年\s*(?:底|末|内)")
+_NO_YEAR_END = re.compile(r"^(?:今年|本年|当年)?年\s*(?:底|末|内)")
+# a third of a month as a due date (2023年6月中旬前): its last day (the 10th, the 20th, the month's last)
+_TEN_DAYS_BY = re.compile(r"(\d{4})[年.\-/](\d{1,2})月?([上中下])旬(?:末|底)?(?:前|之前|以前|内|以内|之内)?"
+                          r"(?:完成|完成整改|整改完成|整改到位)?")
+# a year alone as a due date (2023年, 2023年年中 for its middle)
+_YEAR_BY = re.compile(r"(\d{4})年(年中)?(?:前|之前|以前)?(?:完成|完成整改|整改完成|整改到位)?")
 # 2021年上半年 / 下半年, 2021年第二季度 (its last day), 2021年内 (31 December)
 _HALF = re.compile(r"(\d{4})\s*年?\s*([上下])半年")
-_QUARTER = re.compile(r"(\d{4})\s*年?\s*第?\s*([一二三四1-4])\s*季度")
+_QUARTER = re.compile(r"(\d{4})\s*年?\s*(?:第?\s*([一二三四1-4])\s*季度|q([1-4])(?![0-9]))", re.I)
 _Y_WITHIN = re.compile(r"(\d{4})\s*年\s*(?:年\s*)?内")
 # a year and month and nothing but "by then": 2023年6月前, 2023年6月份, 2023.6之前, 2023年6月内
 _YM_BY = re.compile(r"(\d{4})(?:年|[.\-/])(\d{1,2})月?份?(?:前|之前|以前|内|以内|之内)?(?:完成|完成整改|整改完成|整改到位)?")
@@ -741,8 +746,8 @@ _NO_YEAR_PART = re.compile(r"(?:([上下])半年|第?([一二三四1-4])季度)(
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # a time after the feedback (the inspection's end_date): 3个月内, 反馈后三个月内完成, 自反馈之日起30天内;
 # 个月 for months (3月内 could be March), 日 only with 内 (30日 could be a day of a month)
-_AFTER = re.compile(r"^(?:自?(?:巡察)?(?:收到)?反馈(?:意见)?(?:之日起|后)?)?(\d{1,3}|[一二两三四五六七八九十]{1,3})"
-                    r"(个月|天|日(?=以内|之内|内))(?:以内|之内|内)?(?:完成|完成整改|整改完成|整改到位)?(?:$|[,;。])")
+_AFTER = re.compile(r"^(?:自?(?:巡察)?(?:收到)?反馈(?:意见)?(?:之日起|后)?)?(\d{1,3}|[一二两三四五六七八九十]{1,3}|半)"
+                    r"(个月|天|日(?=以内|之内|内)|年(?=以内|之内|内)|个?周|个?星期)(?:以内|之内|内)?(?:完成|完成整改|整改完成|整改到位)?(?:$|[,;。])")
 _DIGITS_ZH = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -770,6 +775,9 @@ def to_due(value: object) -> dt.date | DueText | None:
     text = zh_date_digits(contract.compact_text(value))
     if not text or text in NOT_REPORTED:
         return None
+    if match := _TEN_DAYS_BY.fullmatch(text):  # 2023年6月中旬: by the end of that third of the month
+        last = _month_end(int(match[1]), int(match[2]))
+        return _checked(last if match[3] == "下" else last.replace(day=10 if match[3] == "上" else 20))
     try:
         day = to_date(text)
         # a month alone as a due date (2023年6月, 2023.6, 2023-06) is "by the end of June": its last day
@@ -784,11 +792,13 @@ def to_due(value: object) -> dt.date | DueText | None:
                               (_Y_END, lambda m: dt.date(int(m[1]), 12, 31)),
                               (_YMD, lambda m: _month_day(int(m[1]), int(m[2]), int(m[3]))),
                               (_HALF, lambda m: _month_end(int(m[1]), 6 if m[2] == "上" else 12)),
-                              (_QUARTER, lambda m: _month_end(int(m[1]), 3 * _QUARTERS[m[2]])),
+                              (_QUARTER, lambda m: _month_end(int(m[1]), 3 * _QUARTERS[m[2] or m[3]])),
                               (_Y_WITHIN, lambda m: dt.date(int(m[1]), 12, 31))):
             match = pattern.search(text)
             if match:
                 return _checked(make(match))
+        if match := _YEAR_BY.fullmatch(text):
+            return _checked(dt.date(int(match[1]), 6, 30) if match[2] else dt.date(int(match[1]), 12, 31))
         match = _YM_BY.fullmatch(text)
         if match:  # 2023年6月前, 2023年6月份, 2023.6之前: by the end of that month, as the month alone is
             return _checked(_month_end(int(match[1]), int(match[2])))
@@ -805,10 +815,17 @@ def to_due(value: object) -> dt.date | DueText | None:
             return DueText("no_year", int(match[1]), int(match[2]))
     except ValueError:
         raise CellError("不是有效日期（月份或日期超出范围）") from None
-    if match := _AFTER.match(text):
-        count = int(match[1]) if match[1].isdigit() else _small_number(match[1])
-        if count and count <= (60 if match[2] == "个月" else 1000):
-            return DueText("months", count) if match[2] == "个月" else DueText("days", None, count)
+    if match := _AFTER.match(text):  # 半年内, 一年内: 6 or 12 months; 两周内: 14 days
+        unit = match[2].removeprefix("个")
+        count = (6 if unit == "年" else None) if match[1] == "半" else (
+            int(match[1]) if match[1].isdigit() else _small_number(match[1]))
+        if count and unit == "年" and match[1] != "半":
+            count *= 12
+        if count and unit in ("周", "星期"):
+            count *= 7
+        months = unit in ("月", "年")
+        if count and count <= (60 if months else 1000):
+            return DueText("months", count) if months else DueText("days", None, count)
     if _NO_YEAR_END.match(text):
         return DueText("no_year", 12)
     if text.removeprefix("已").startswith(_IMMEDIATE) or text in ("立即整改", "立改", "即时", "即时整改", "立即", "马上整改",

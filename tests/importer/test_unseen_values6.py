@@ -133,15 +133,20 @@ def test_a_name_without_its_village_is_the_one_unit_of_it_and_two_stay_refused()
     ("二季度末", cells.DueText("no_year", 6)), ("第二季度", cells.DueText("no_year", 6)),
     ("4季度前", cells.DueText("no_year", 12)), ("上半年", cells.DueText("no_year", 6)),
     ("下半年完成整改", cells.DueText("no_year", 12)),
+    ("2023年6月中旬", dt.date(2023, 6, 20)), ("2023年6月上旬前", dt.date(2023, 6, 10)),  # a third of a month: its end
+    ("2023年2月下旬", dt.date(2023, 2, 28)), ("2023年", dt.date(2023, 12, 31)), ("2023年年中", dt.date(2023, 6, 30)),
+    ("2023年Q3", dt.date(2023, 9, 30)), ("2023q4前", dt.date(2023, 12, 31)), ("今年年底前", cells.DueText("no_year", 12)),
+    ("半年内", cells.DueText("months", 6)), ("一年内", cells.DueText("months", 12)),  # after the feedback
+    ("两周内", cells.DueText("days", None, 14)), ("2个星期内", cells.DueText("days", None, 14)),
 ])
 def test_a_due_month_is_by_its_end_and_a_quarter_without_its_year_is_the_inspections(written, due):
     """A due date written as a month was its first day (2023年6月前 and 二季度末 were refused): a clerk means
-    "by the end of June", as 2023年6月底前 says."""
+    "by the end of June", as 2023年6月底前 says; a third of a month was its first day, the others refused."""
     assert cells.to_due(written) == due
 
 
 def test_a_start_or_rectified_date_written_as_a_month_stays_its_first_day():
-    assert cells.to_date("2023年6月") == dt.date(2023, 6, 1)
+    assert (cells.to_date("2023年6月"), cells.to_date("2023年6月中旬")) == (dt.date(2023, 6, 1), dt.date(2023, 6, 11))
     assert cells.to_due("2023年6月1日") == dt.date(2023, 6, 1)
 
 
