@@ -885,6 +885,12 @@ def _month_range(text: str) -> DateRange | None:
     return DateRange(_checked(dt.date(start_year, int(match[3]), 1)), _checked(_month_end(end_year, int(match[7]))))
 
 
+# the words a clerk writes around a period: 自 / 从 before it, 起 after its start (2023年3月1日起: from then, no
+# end yet), 止 after its end, its length in brackets (自2023年3月1日起至3月31日止（共31天）)
+_PERIOD_WORDS = re.compile(r"^(?:自|从)|(?<=[日号\d])起(?=\s*(?:至|到|—|–|~|-|－|$))"
+                           r"|(?<=[日号\d])止(?=\s*(?:\(共?\d+天\))?$)|(?<=[日号\d止])\s*\(共?\d+天\)$")
+
+
 def to_range(value: object) -> dt.date | DateRange | None:
     """A date, or a range in one cell (2022年3月1日至4月4日, 2022.3.1-2022.4.4, 2022/3/1~2022/4/4). An end
     without a year takes the start's, or the next year's when its month is before the start's and the
@@ -893,6 +899,7 @@ def to_range(value: object) -> dt.date | DateRange | None:
     if not isinstance(value, str):
         return to_date(value)
     text = zh_date_digits(contract.normalise_text(value).strip())
+    text = _PERIOD_WORDS.sub("", text).strip() or text
     if (open_end := _OPEN_END.match(text)) and _whole_date(open_end[1]):
         return to_date(open_end[1])  # an inspection still under way: its start, no end yet
     if compact := _COMPACT_RANGE.match(text):  # 20220301-20220404

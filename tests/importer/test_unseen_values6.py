@@ -199,6 +199,22 @@ def test_an_english_date_that_is_none_is_still_refused(written):
         cells.to_date(written)
 
 
+@pytest.mark.parametrize("written", [
+    "自2023年3月1日至3月31日", "2023年3月1日起至3月31日", "2023年3月1日至3月31日止", "2023年3月1日至3月31日（共31天）",
+    "自2023年3月1日起至2023年3月31日止（共31天）", "从2023.3.1到3.31",
+])
+def test_a_period_with_the_words_around_it_is_that_period(written):
+    """自 … 起至 … 止（共31天）, as a work plan writes it: it was refused."""
+    assert cells.to_range(written) == cells.DateRange(dt.date(2023, 3, 1), dt.date(2023, 3, 31))
+
+
+def test_a_start_with_qi_is_that_start_and_the_words_alone_are_no_date():
+    assert cells.to_range("2023年3月1日起") == dt.date(2023, 3, 1)
+    for written in ("自", "起", "止"):
+        with pytest.raises(cells.CellError):
+            cells.to_range(written)
+
+
 # ---------------------------------------------------------------- counts
 
 @pytest.mark.parametrize(("written", "count"), [
@@ -208,4 +224,5 @@ def test_an_english_date_that_is_none_is_still_refused(written):
 def test_a_count_with_its_breakdown_or_after_a_text_mark_is_that_count(written, count):
     """3件（已整改1件） and ＇3 (a full-width text mark) were refused."""
     assert cells.CONVERTERS["count"](written) == count
+
 
