@@ -331,7 +331,12 @@ def compact_text(value: str) -> str:
 
 
 # a template's marks on its columns: *县区 / 县区* (an asterisk or ※ for a required column), 县区（必填）
-REQUIRED_MARK = re.compile(r"\((必填|必填项|选填|选填项|可选|非必填|是/否|是或否|填是或否)\)$")
+# and a template's hint on how to fill a column, in brackets after its name: 问题类别（填：党的建设/…）,
+# 整改状态(已整改/整改中/未整改), 整改状态（已整改、整改中、未整改）, 发现时间（格式：2023-01-01）, 轮次（例：2021年第一轮）,
+# 整改状态（三选一）; never 县（市、区） (two names) or 问题类别（一级）. RE2 reads it too (the CSV path's header test).
+REQUIRED_MARK = re.compile(r"(?:\((?:必填|必填项|选填|选填项|可选|非必填|是/否|是或否|填是或否)\)"
+                           r"|\((?:(?:填|请|如|例|格式|下拉|单选|多选|选择|示例|参考)[^()]*|[^()/]+(?:/[^()/]+)+"
+                           r"|[^()、]+(?:、[^()、]+){2,}|[^()]*选一)\))+$")
 HEADER_MARKS = "*※★☆"
 
 

@@ -420,17 +420,48 @@ def section_heading(row: list[object]) -> tuple[int, str] | None:
     return None
 
 
-def place_heading(row: list[object]) -> str | None:
-    """"township" or "district" for a numbered heading naming one (一、城关镇, （二）河口乡, 一、东城区: its
-    last characters are a township's or a district's suffix), else None."""
+def place_heading(row: list[object]) -> tuple[str, str] | None:
+    """("township" or "district", its name) for a heading naming one: numbered (一、城关镇, （二）河口乡,
+    一、东城区: its last characters are a township's or a district's suffix), or the place alone in the row's
+    first cells or merged across it (城关镇, 城关镇：, 乡镇：城关镇: a block of a sheet stacking townships).
+    A note in brackets after the name (城关镇（共5个村）, 一、城关镇（3个）) is no part of it. Else None."""
     heading = section_heading(row)
-    if heading is None:
+    title = heading[1] if heading is not None else _lone_text(row)
+    if title is None:
         return None
-    title = compact(heading[1])
+    title = _PLACE_NOTE.sub("", compact(title))
+    if (label := _PLACE_LABEL.match(title)) and contract.normalise_header(label.group(1)) in _PLACE_LABELS:
+        title = label.group(2)  # 乡镇：城关镇
     for field, suffixes in (("township", contract.TOWNSHIP_SUFFIXES), ("district", contract.DISTRICT_SUFFIXES)):
         if any(title.endswith(s) and len(title) > len(s) for s in suffixes) and re.fullmatch(r"[\u4e00-\u9fff]+", title):
-            return field
+            district = _district_at_start(title) if field == "township" else None
+            rest = title[len(district):] if district and title.startswith(district) else ""
+            if len(rest) > 1 and rest.endswith(suffixes) and rest not in suffixes:
+                title = rest  # 东城区城关镇: the township of its district
+            return field, title
     return None
+
+
+# a note after a heading's place (（共5个村）, (3个)) and a colon after it (城关镇：)
+_PLACE_NOTE = re.compile(r"(?:[(][^()]*[)]|[:：])+$")
+_PLACE_LABEL = re.compile(r"^([\u4e00-\u9fff()]{2,12})[:：](.+)$")
+_PLACE_LABELS = frozenset(contract.normalise_header(h) for table in (contract.ROSTER, contract.INSPECTIONS)
+                          for name in ("district", "township") for h in table.field(name).headers)
+
+
+def _lone_text(row: list[object]) -> str | None:
+    """The text of a row holding one value alone, in its first or second cell or merged across the row."""
+    text = None
+    for i, cell in enumerate(row):
+        if cell is None or cell == "" or (type(cell) is str and cell.isspace()):
+            continue
+        if type(cell) is not str or (text is None and i > 1):
+            return None
+        if text is None:
+            text = cell
+        elif cell != text:
+            return None
+    return text
 
 
 def category_title(title: str) -> str:
@@ -488,13 +519,14 @@ def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
 
 KIND_LABELS = {"summary": "合计/小计行", "note": "表外说明行（填表人、审核人、说明、示例等）", "section": "分类标题行",
                "header": "重复的表头行", "title": "表头上方的分块标题行",
+               "continued": "同一问题的续行（合并的问题描述、接续的描述或整改措施）",
                "empty": "没有填写对象的模板空行（只有序号、预填的地区、轮次、0 或“否”等）"}
 
 
 def skipped_message(where: str, skipped: dict[str, list[int]]) -> str | None:
     """One warning naming the skipped rows by number and kind, never by their text."""
     parts = []
-    for kind in ("summary", "note", "section", "header", "title", "empty"):
+    for kind in ("summary", "note", "section", "header", "title", "continued", "empty"):
         rows = skipped.get(kind) or []
         if rows:
             shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")

@@ -39,8 +39,11 @@ NO_PLACE_SECTION = "这一行之前没有写明{}的分类标题（如“一、�
 NO_PLACE_SECTION_HINT = "请在这些行前加上分类标题行，或增加所在地的列"
 
 
-def place_from_headings(where: str, labels: list[str]) -> str:
-    return f"{where}：表中没有{'、'.join(labels)}列，各行的{'、'.join(labels)}取自其上方的分类标题行（如“一、城关镇”）"
+def place_from_headings(where: str, labels: list[str], sheet: str | None = None) -> str:
+    named = '、'.join(labels)
+    if sheet:  # the sheet's name gives it (a sheet per township), headings inside may too
+        return f"{where}：表中没有{named}列，各行的{named}取自工作表名称「{sheet}」（表中如有“一、城关镇”这样的分类标题行，其下各行取标题中的）"
+    return f"{where}：表中没有{named}列，各行的{named}取自其上方的分类标题行（如“一、城关镇”）"
 
 
 NOT_IN_ROSTER = "名册中没有这个村(社区)"
@@ -231,6 +234,15 @@ NO_YEAR_IN_ROUND = ("日期没有年份，这一行的轮次中也没有年份",
                     "请填写完整日期（如 2022年3月1日至4月4日），或在轮次中写明年份（如 2022年第一轮）")
 
 
+DITTO_FIRST = "写了“同上”，但上方没有记录可取值"
+DITTO_FIRST_HINT = "请填写实际的值"
+
+
+def ditto_read(place: str, rows: list[int]) -> str:
+    shown = "、".join(map(str, rows[:10])) + ("等" if len(rows) > 10 else "")
+    return f"{place}：第 {shown} 行中写“同上”或“〃”的单元格，按上一行的值读取"
+
+
 def year_from_round(place: str, rows: list[int]) -> str:
     shown = "、".join(map(str, rows[:10])) + ("等" if len(rows) > 10 else "")
     return f"{place}：第 {shown} 行的日期没有写年份，按该行轮次中的年份读取"
@@ -284,6 +296,9 @@ def duplicate_column(place: str, column: str, first: str) -> str:
     return f"{place}：列「{column}」与「{first}」重复，已忽略后者"
 
 
+# an issue's description merged down over rows whose own cells say something else (parse_rows._Continued)
+CONTINUED_DIFFERS = "这一行的问题描述与上一行合并为同一个问题，但这一列填写了不同的内容：无法确定这个问题的取值"
+CONTINUED_DIFFERS_HINT = "同一个问题请只保留一个取值（把这一列也合并，或只在第一行填写）；若是不同的问题，请取消问题描述的合并并逐行填写"
 HEADER_MERGED_HINT = "请在 Excel 或 WPS 中取消这个合并单元格，为这些行填上实际的值，再导入"
 
 

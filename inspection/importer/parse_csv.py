@@ -10,6 +10,7 @@ import pandas as pd
 from .. import cells, contract, layout, mappings, readers
 from . import messages
 from .model import InputFile, Problem, StagedSheet
+from .parse_rows import DITTO
 from .recognise import _MARKER_START, _recognise, _row_kind, _show, _template_row
 from .temp import SQL_TYPES, as_sql_text, insert_frame
 
@@ -104,6 +105,8 @@ class CsvPath:
                 skipped += 1
                 skipped_rows[kind].append(rowid + 1)
             elif kind == "data":
+                if table is contract.ISSUES and _may_continue(row, columns):
+                    return None  # the issue above may go on in this row (parse_rows._Continued): the row-by-row path
                 extra.append(rowid)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {raw}_extra (rid BIGINT)")
         self._temp.append(f"{raw}_extra")
@@ -118,6 +121,10 @@ class CsvPath:
         con.execute(f"DROP TABLE {raw}_extra")
         if self._header_rows(rows, [c.index for c in columns.values()]):
             return None  # a header again below the header (`HeaderRows`): the row-by-row path says which
+        if con.execute(f"SELECT count(*) FROM {rows} WHERE "
+                       + " OR ".join(f"c{c} IN (SELECT unnest($ditto))" for c in sorted({c.index for c in columns.values()})),
+                       {"ditto": sorted(DITTO)}).fetchone()[0]:
+            return None  # 同上 / 〃 takes the record above's value: the row-by-row path
 
         # each converter once per distinct value (plain text needs none), joined back by value
         maps = []
@@ -238,3 +245,8 @@ class CsvPath:
             f"SELECT count(*) FROM {rows} WHERE lower(regexp_replace({header}, $required, '')) IN (SELECT unnest($known))",
             {"known": known, "drop": "（）" + contract.INVISIBLE + contract.HEADER_MARKS + "＊",
              "required": contract.REQUIRED_MARK.pattern}).fetchone()[0])
+
+
+def _may_continue(row: list[object], columns: dict) -> bool:
+    """No column the import reads is filled but the description, if any: a row going on with the issue above."""
+    return all(cells.is_blank(row[c.index]) for name, c in columns.items() if name != "description" and c.index < len(row))

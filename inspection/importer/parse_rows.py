@@ -32,6 +32,10 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
         if kind in ("date", "range") and table is contract.INSPECTIONS and ("round" in columns or found.round_from_sheet):
             dated.add(name)  # not an issue's rectified date: 5月10日 may be the next year's
     yearless_rows: list[int] = []
+    ditto_rows: list[int] = []
+    read_columns = sorted({col for _, col, _, _, _ in converters})
+    columns_by_header = {as_written: col for _, col, as_written, _, _ in converters}
+    names_by_column = {col: as_written for _, col, as_written, _, _ in converters}
     records, skipped = [], 0
     required = table.required  # a property: computed once, not per row
     header_labels = {name: as_written for name, (_, as_written) in columns.items()}
@@ -52,20 +56,37 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     # section headings: the highest style used is the first level (category), the next the second
     # (a heading naming a township or district that has no column of its own is no category: place_sections)
     styles = sorted({h[0] for row in rows if _maybe_section(row) and (h := layout.section_heading(row))
-                     and not (found.place_sections and layout.place_heading(row) in found.place_sections)}
+                     and not (found.place_sections and _place_of(row, found.place_sections))}
                     if table is contract.ISSUES else ())
     category = subcategory = None
     places: dict[str, str] = {}  # the district and township the latest headings name (place_sections)
+    for row in [[raw.name], *raw.rows[:header_index + 1 - found.header_rows]]:  # the sheet's name (a sheet per
+        # township), a heading above the header (the first block's)
+        if _row_kind(row) == "section" and (place := _place_of(row, found.place_sections)):
+            _enter(places, place)
     for name in found.place_sections:
         header_labels[name] = layout.KIND_LABELS["section"]
     skipped_rows: dict[str, list[int]] = defaultdict(list)
     header_rows = HeaderRows(table, columns, applied)
     previous: list[object] | None = None  # the record above: its value where this one is blank may mean "the same"
+    continued = _Continued(raw, header_index, columns) if table is contract.ISSUES else None
+    last = None  # the kind of the row above (blank rows included): a continuation follows its issue's row
     for offset, row in enumerate(rows):
         row_number = header_index + 2 + offset
-        kind = _row_kind(row, labels)
+        kind, above_kind, last = _row_kind(row, labels), last, None
         if kind == "blank":
             continue
+        if kind == "data" and continued is not None and above_kind in ("data", "continued") \
+                and (how := continued.of(row, row_number - 1, previous)) is not None:
+            kind = "continued"
+            if how == "text":  # the description goes on in this row: one issue, its text joined
+                text = _description_text(row[continued.description], converters)
+                if text:
+                    before = records[-1].values.get("description")
+                    records[-1].values["description"] = f"{before}\n{text}" if before else text
+            elif how != "same":  # merged with the issue above, but a column of its own says otherwise
+                problems.append(Problem(file, sheet_label, row_number, how, _show(row[columns_by_header[how]]),
+                                        messages.CONTINUED_DIFFERS, messages.CONTINUED_DIFFERS_HINT))
         if kind == "data" and (again := header_rows.kind(row)) is not None:
             if again == "other":  # the rows below are another table's: each would only repeat this
                 problems.append(Problem(file, sheet_label, row_number, None, None,
@@ -77,25 +98,37 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
             if title == "other":
                 continue  # the other table's title (巡察情况表): the next row refuses the sheet
             kind = "title"  # a block's title (西城区) above its header repeated
+        elif kind == "section" and not found.place_sections and not layout.section_heading(row) \
+                and _title_above_header(row, rows[offset + 1:], header_rows) == "repeat":
+            kind = "title"  # a block's place alone (西城区) above its header repeated, the table has its column
         if kind == "data" and _template_row(row, columns, table):
             kind = "empty"
+        last = kind
         if kind != "data":
             skipped += 1
             skipped_rows[kind].append(row_number)
             if kind == "section" and found.place_sections and (place := layout.place_heading(row)):
-                if place == "district":
-                    places.pop("township", None)  # a district's heading starts its own townships
-                if place in found.place_sections:
-                    places[place] = cells.to_name(layout.section_heading(row)[1])
+                _enter(places, place, found.place_sections)
+                if place[0] in found.place_sections:
                     continue
-            if kind == "section" and styles:
-                style, title = layout.section_heading(row)
+            if kind == "section" and styles and (heading := layout.section_heading(row)):
+                style, title = heading
                 if style == styles[0]:
                     category, subcategory = layout.category_title(title), None
                 elif len(styles) > 1 and style == styles[1]:
                     subcategory = re.sub(r"\s+", "", title)
             continue
         above, previous = previous, row
+        if above is not None and any(row[c] in DITTO for c in read_columns if c < len(row)):
+            row = previous = [above[c] if c < len(above) and type(cell) is str and cell in DITTO else cell
+                              for c, cell in enumerate(row)]  # 同上 / 〃: the record above's value
+            ditto_rows.append(row_number)
+        elif above is None and any(row[c] in DITTO for c in read_columns if c < len(row)):
+            for c in read_columns:  # the first record: no value above to take
+                if c < len(row) and row[c] in DITTO:
+                    problems.append(Problem(file, sheet_label, row_number, names_by_column[c], _show(row[c]),
+                                            messages.DITTO_FIRST, messages.DITTO_FIRST_HINT))
+            continue
         values = {}
         yearless = []
         for name, col, as_written, convert, memo in converters:
@@ -182,6 +215,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
         warnings.append(message)
     if yearless_rows:
         warnings.append(messages.year_from_round(messages.where(file, raw.name), yearless_rows))
+    if ditto_rows:
+        warnings.append(messages.ditto_read(messages.where(file, raw.name), ditto_rows))
     if raw.hidden_rows and (hidden := [r.row for r in records if r.row - 1 in raw.hidden_rows]):
         warnings.append(messages.hidden_rows_read(messages.where(file, raw.name), hidden))
     return ParsedSheet(file, raw.name, table, records, skipped), None
@@ -328,6 +363,78 @@ def _with_the_rounds_year(file: str, sheet: str | None, row_number: int, values:
             values[name] = convert(layout.in_year(cell, year))
         except cells.CellError as error:
             problems.append(Problem(file, sheet, row_number, as_written, _show(cell), error.reason, error.suggestion))
+
+
+# a cell saying "the same as the row above" (a form filled by hand, then typed in): that record's value
+DITTO = frozenset({"同上", "〃", "仝上", "同上。", " 同上", "同上 ", "\u3000同上"})
+
+
+class _Continued:
+    """Rows of an issue list that go on with the issue above them instead of starting one: its description
+    merged down over them (整改措施 1. 2. 3. one per row beside one merged issue), the description's next line
+    alone in its own row, or only columns the import does not read filled (整改措施 2.…, 3.…), the serial
+    number blank. Each was counted as an issue of its own (merged) or refused for its blank cells."""
+
+    def __init__(self, raw: readers.RawSheet, header_index: int, columns: dict[str, Column]):
+        self.description = columns["description"].index if "description" in columns else None
+        self.read = sorted(c.index for c in columns.values())
+        header = raw.rows[header_index]
+        self.serial = next((c for c, text in enumerate(header) if type(text) is str
+                            and layout.is_serial_header(contract.normalise_header(text))), None)
+        self.names = {c.index: c.header for c in columns.values()}
+        self.ranges = [r for r in raw.merged if r[1][0] > r[0][0] and r[1][0] > header_index]
+        self.merged_text = {r for (r0, c0), (r1, c1) in self.ranges if self.description is not None
+                            and c0 <= self.description <= c1 for r in range(r0 + 1, r1 + 1)}
+
+    def _from_above(self, r: int, c: int) -> bool:
+        return any(r0 < r <= r1 and c0 <= c <= c1 for (r0, c0), (r1, c1) in self.ranges)
+
+    def of(self, row: list[object], r: int, above: list[object] | None) -> str | None:
+        """For row `r` (0-based) below a record (`above`) or its continuation: 'same' (merged with it or
+        only unread columns filled), 'text' (the description's next line), the header of a column whose own
+        value differs from the merged issue's, or None (a record of its own)."""
+        def blank(c: int) -> bool:
+            return c >= len(row) or cells.is_blank(row[c])
+
+        serial_own = self.serial is not None and not blank(self.serial) and not self._from_above(r, self.serial)
+        if r in self.merged_text:  # the issue's text merged down over this row: the same issue
+            if serial_own or above is None:
+                return None
+            for c in self.read:
+                if not blank(c) and not self._from_above(r, c) and (c >= len(above) or row[c] != above[c]):
+                    return self.names[c]
+            return "same"
+        if serial_own:
+            return None
+        own = [c for c in self.read if not blank(c)]
+        if not own:
+            return "same" if any(not cells.is_blank(c) for c in row) else None
+        if own == [self.description] and self.serial is not None:  # a serial column says where issues start
+            return "text"
+        return None
+
+
+def _description_text(cell: object, converters) -> str | None:
+    convert = next(c[3] for c in converters if c[0] == "description")
+    try:
+        return convert(cell)
+    except cells.CellError:
+        return None
+
+
+def _place_of(row: list[object], fields: frozenset[str]) -> tuple[str, str] | None:
+    """The (field, name) a heading row names when `fields` (the place_sections) has its field."""
+    place = layout.place_heading(row) if fields else None
+    return place if place is not None and place[0] in fields else None
+
+
+def _enter(places: dict[str, str], place: tuple[str, str], fields: frozenset[str] | None = None) -> None:
+    """The district or township a heading names, for the records below it (a district's starts its townships anew)."""
+    field, name = place
+    if field == "district":
+        places.pop("township", None)
+    if fields is None or field in fields:
+        places[field] = cells.to_name(name)
 
 
 def _title_above_header(row: list[object], below: list[list[object]], header_rows: HeaderRows) -> str | None:

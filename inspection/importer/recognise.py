@@ -165,9 +165,52 @@ def _row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
     """'blank', 'summary' (合计/总计/小计), 'note' (填表人, 说明, ...), 'section' (一、… with only the first
     one or two cells filled) or 'data'."""
     kind = layout.row_kind(row, labels)
-    if kind == "data" and _maybe_section(row) and layout.section_heading(row):
-        return "section"
+    if kind == "data" and _few_cells(row):
+        if _maybe_section(row) and layout.section_heading(row):
+            return "section"
+        if layout.place_heading(row):  # a place alone (城关镇, 城关镇（共5个村）): a block of stacked townships
+            return "section"
+    if kind == "data" and _signature_alone(row):
+        return "note"
     return kind
+
+
+# a day written alone under a printed form (2023年5月1日, 二〇二三年五月一日, 2023-05-01), or its office's seal line
+_DAY_ALONE = re.compile(r"(?:\d{4}年\d{1,2}月\d{1,2}日?|\d{4}([-./])\d{1,2}\1\d{1,2}|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
+                        r"[一二三四五六七八九十]{1,3}日)")
+
+
+def _signature_alone(row: list[object]) -> bool:
+    """A row holding one cell alone that is a day (the form's date under its table, without 填报日期：), a
+    name of an office to be sealed (东城区委巡察办（盖章）) or a page's 续表 mark: no record, a note. Cheap: stops
+    at a second cell."""
+    alone = None
+    for cell in row:
+        if cell is None or cell == "" or (type(cell) is str and cell.isspace()):
+            continue
+        if alone is not None:
+            return False
+        alone = cell
+    if isinstance(alone, dt.date):
+        return True
+    if type(alone) is not str:
+        return False
+    text = layout.compact(alone)
+    return bool(_DAY_ALONE.fullmatch(text) or _CONTINUED.fullmatch(text)) or text.endswith(("(盖章)", "(章)", "(公章)"))
+
+
+# a printed table's mark where a page goes on without its header again (续表, （续表）, 续上表, 接上表, 续表1)
+_CONTINUED = re.compile(r"\(?(?:续表|续上表|接上表|续前表|上接)\d*\)?:?")
+
+
+def _few_cells(row: list[object]) -> bool:
+    """Cheap: the cells after the second are blank or repeat the first two (a heading merged across the row)."""
+    if len(row) > 2:  # a data row fills its third cell with something else: the common case, decided here
+        third = row[2]
+        if third is not None and third != "" and third != row[0] and third != row[1]:
+            return False
+    head = row[:2]
+    return all(c is None or c == "" or c in head for c in row[2:])
 
 
 def _maybe_section(row: list[object]) -> bool:
@@ -391,11 +434,17 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
             optional.add("round")
             round_from_inspection = True
     sections = table is contract.ISSUES and "category" not in columns
-    if sections and any(_row_kind(row) == "section" for row in raw.rows[header_index + 1:]):
+    if sections and any(_row_kind(row) == "section" and layout.section_heading(row)  # numbered: not 城关镇 alone
+                        for row in raw.rows[header_index + 1:]):
         optional.add("category")
+    # a heading above the header (一、城关镇 or 城关镇（共5个村）, then the header) names the first block's township
+    # a sheet per township (or district) named by it (城关镇, 河口镇（5个村）): the sheet's rows are its
+    sheet_place = layout.place_heading([raw.name]) if raw.name and not raw.round_group else None
     place_sections = frozenset(f for f in ("district", "township") if f in table.required and f not in columns
-                               and any(_row_kind(row) == "section" and layout.place_heading(row) == f
-                                       for row in raw.rows[header_index + 1:]))
+                               and (sheet_place is not None and sheet_place[0] == f
+                                    or any(_row_kind(row) == "section" and (p := layout.place_heading(row)) and p[0] == f
+                                           for row in (raw.rows[header_index + 1:] if f == "district"
+                                                       else raw.rows[:header_index] + raw.rows[header_index + 1:]))))
     optional |= place_sections
     title_district = district_source = None
     if "district" in table.required and "district" not in columns and "district" not in place_sections:
@@ -468,8 +517,9 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     if title_district:
         warnings.append(messages.district_from_title(messages.where(file, raw.name), title_district, district_source))
     if place_sections:
-        warnings.append(messages.place_from_headings(messages.where(file, raw.name),
-                                                     [table.field(f).label for f in sorted(place_sections)]))
+        warnings.append(messages.place_from_headings(
+            messages.where(file, raw.name), [table.field(f).label for f in sorted(place_sections)],
+            raw.name if sheet_place is not None and sheet_place[0] in place_sections else None))
     return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows, twins,
                   sheet_round, round_source, title_level, issue_count, place_sections, title_district,
                   district_source or messages.TITLE_ROW, round_from_inspection, township_from_roster,
