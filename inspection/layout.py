@@ -517,16 +517,56 @@ def row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
     return "data"
 
 
+# a day written alone under a printed form (2023年5月1日, 二〇二三年五月一日, 2023-05-01), or its office's seal line
+_DAY_ALONE = re.compile(r"(?:\d{4}年\d{1,2}月\d{1,2}日?|\d{4}([-./])\d{1,2}\1\d{1,2}|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
+                        r"[一二三四五六七八九十]{1,3}日)")
+
+
+def signature_alone(row: list[object]) -> bool:
+    """A row holding one cell alone that is a day (the form's date under its table, without 填报日期：), a
+    name of an office to be sealed (东城区委巡察办（盖章）) or a page's 续表 mark: no record, a note. Cheap: stops
+    at a second cell."""
+    alone = None
+    for cell in row:
+        if cell is None or cell == "" or (type(cell) is str and cell.isspace()):
+            continue
+        if alone is not None:
+            return False
+        alone = cell
+    if isinstance(alone, dt.date):
+        return True
+    if type(alone) is not str:
+        return False
+    text = compact(alone)
+    return bool(_DAY_ALONE.fullmatch(text) or _CONTINUED.fullmatch(text)) or text.endswith(("(盖章)", "(章)", "(公章)"))
+
+
+# a printed table's mark where a page goes on without its header again (续表, （续表）, 续上表, 接上表, 续表1)
+_CONTINUED = re.compile(r"\(?(?:续表|续上表|接上表|续前表|上接)\d*\)?:?")
+
+
+# a unit's count of issues written under them in the description's column (共2个问题, 小计：3条)
+COUNT_LINE = re.compile(r"(?:共|合计|小计|计)?[:]?\d+(?:个|条|项|件)(?:问题)?")
+
+# a roster's column of the natural villages (自然村, 村民小组) under each administrative village (the unit)
+HAMLET_HEADERS = frozenset(contract.normalise_header(h) for h in (
+    "自然村", "自然村名称", "自然村(组)", "自然村(村民小组)", "村民小组", "村民小组名称"))
+
+# a cell saying "the same as the row above" (a form filled by hand, then typed in): that record's value
+DITTO = frozenset({"同上", "〃", "仝上", "同上。", " 同上", "同上 ", "\u3000同上"})
+
+
 KIND_LABELS = {"summary": "合计/小计行", "note": "表外说明行（填表人、审核人、说明、示例等）", "section": "分类标题行",
                "header": "重复的表头行", "title": "表头上方的分块标题行",
                "continued": "同一问题的续行（合并的问题描述、接续的描述或整改措施）",
+               "hamlet": "同一行政村其他自然村的行（对象为行政村，只计一次）",
                "empty": "没有填写对象的模板空行（只有序号、预填的地区、轮次、0 或“否”等）"}
 
 
 def skipped_message(where: str, skipped: dict[str, list[int]]) -> str | None:
     """One warning naming the skipped rows by number and kind, never by their text."""
     parts = []
-    for kind in ("summary", "note", "section", "header", "title", "continued", "empty"):
+    for kind in ("summary", "note", "section", "header", "title", "continued", "hamlet", "empty"):
         rows = skipped.get(kind) or []
         if rows:
             shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")

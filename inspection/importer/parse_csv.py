@@ -10,7 +10,6 @@ import pandas as pd
 from .. import cells, contract, layout, mappings, readers
 from . import messages
 from .model import InputFile, Problem, StagedSheet
-from .parse_rows import DITTO
 from .recognise import _MARKER_START, _recognise, _row_kind, _show, _template_row
 from .temp import SQL_TYPES, as_sql_text, insert_frame
 
@@ -65,6 +64,9 @@ class CsvPath:
         shape, _ = _recognise(item.name, readers.RawSheet("", head), problems, warnings, self.applied)
         if shape is None or shape.table.name not in FAST_TABLES or problems or not head or not shape.plain:
             return None
+        if shape.table is contract.ROSTER and any(type(c) is str and contract.normalise_header(c) in layout.HAMLET_HEADERS
+                                                  for c in head[shape.header_index]):
+            return None  # a 行政村 once per 自然村 (parse_rows): the row-by-row path
         self._note_stated(item.name, head[:shape.header_index])
         con, raw = self.con, f"fast_raw_{number}"
         width = max(len(row) for row in head)
@@ -95,6 +97,8 @@ class CsvPath:
                              *(f"nullif(trim(c{shape.columns['unit_name'].index}), '') IS NOT NULL"
                                for _ in ("unit_name",) if "unit_name" in shape.columns)])
         skipped, extra = 0, []
+        numbered = any(type(c) is str and layout.is_serial_header(contract.normalise_header(c))
+                       for c in head[shape.header_index])  # 序号: a row without one may go on with the issue above
         skipped_rows: dict[str, list[int]] = defaultdict(list)
         for rowid, *row in con.execute(f"SELECT rowid, * FROM {raw} WHERE rowid > {shape.header_index} "
                                        f"AND NOT ({sure}) ORDER BY rowid").fetchall():
@@ -105,7 +109,7 @@ class CsvPath:
                 skipped += 1
                 skipped_rows[kind].append(rowid + 1)
             elif kind == "data":
-                if table is contract.ISSUES and _may_continue(row, columns):
+                if table is contract.ISSUES and numbered and _may_continue(row, columns):
                     return None  # the issue above may go on in this row (parse_rows._Continued): the row-by-row path
                 extra.append(rowid)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {raw}_extra (rid BIGINT)")
@@ -123,7 +127,7 @@ class CsvPath:
             return None  # a header again below the header (`HeaderRows`): the row-by-row path says which
         if con.execute(f"SELECT count(*) FROM {rows} WHERE "
                        + " OR ".join(f"c{c} IN (SELECT unnest($ditto))" for c in sorted({c.index for c in columns.values()})),
-                       {"ditto": sorted(DITTO)}).fetchone()[0]:
+                       {"ditto": sorted(layout.DITTO)}).fetchone()[0]:
             return None  # 同上 / 〃 takes the record above's value: the row-by-row path
 
         # each converter once per distinct value (plain text needs none), joined back by value

@@ -70,6 +70,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     header_rows = HeaderRows(table, columns, applied)
     previous: list[object] | None = None  # the record above: its value where this one is blank may mean "the same"
     continued = _Continued(raw, header_index, columns) if table is contract.ISSUES else None
+    hamlets = set() if table is contract.ROSTER and any(
+        type(c) is str and contract.normalise_header(c) in layout.HAMLET_HEADERS for c in raw.rows[header_index]) else None
     last = None  # the kind of the row above (blank rows included): a continuation follows its issue's row
     for offset, row in enumerate(rows):
         row_number = header_index + 2 + offset
@@ -78,13 +80,13 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
             continue
         if kind == "data" and continued is not None and above_kind in ("data", "continued") \
                 and (how := continued.of(row, row_number - 1, previous)) is not None:
-            kind = "continued"
+            kind = "summary" if how == "summary" else "continued"
             if how == "text":  # the description goes on in this row: one issue, its text joined
                 text = _description_text(row[continued.description], converters)
                 if text:
                     before = records[-1].values.get("description")
                     records[-1].values["description"] = f"{before}\n{text}" if before else text
-            elif how != "same":  # merged with the issue above, but a column of its own says otherwise
+            elif how not in ("same", "summary"):  # merged with the issue above, but a column of its own says otherwise
                 problems.append(Problem(file, sheet_label, row_number, how, _show(row[columns_by_header[how]]),
                                         messages.CONTINUED_DIFFERS, messages.CONTINUED_DIFFERS_HINT))
         if kind == "data" and (again := header_rows.kind(row)) is not None:
@@ -119,13 +121,15 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                     subcategory = re.sub(r"\s+", "", title)
             continue
         above, previous = previous, row
-        if above is not None and any(row[c] in DITTO for c in read_columns if c < len(row)):
-            row = previous = [above[c] if c < len(above) and type(cell) is str and cell in DITTO else cell
+        if layout.DITTO.isdisjoint(row):  # most rows, at C speed
+            pass
+        elif above is not None and any(row[c] in layout.DITTO for c in read_columns if c < len(row)):
+            row = previous = [above[c] if c < len(above) and type(cell) is str and cell in layout.DITTO else cell
                               for c, cell in enumerate(row)]  # 同上 / 〃: the record above's value
             ditto_rows.append(row_number)
-        elif above is None and any(row[c] in DITTO for c in read_columns if c < len(row)):
+        elif above is None and any(row[c] in layout.DITTO for c in read_columns if c < len(row)):
             for c in read_columns:  # the first record: no value above to take
-                if c < len(row) and row[c] in DITTO:
+                if c < len(row) and row[c] in layout.DITTO:
                     problems.append(Problem(file, sheet_label, row_number, names_by_column[c], _show(row[c]),
                                             messages.DITTO_FIRST, messages.DITTO_FIRST_HINT))
             continue
@@ -209,6 +213,13 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
             elif name == "category" and found.sections and name not in values:
                 problems.append(Problem(file, sheet_label, row_number, None, None,
                                         messages.NO_SECTION, messages.NO_SECTION_HINT))
+        if hamlets is not None:  # a roster listing each 行政村's 自然村: the village once
+            key = repr(sorted(values.items()))
+            if key in hamlets:
+                skipped += 1
+                skipped_rows["hamlet"].append(row_number)
+                continue
+            hamlets.add(key)
         records.append(Record(file, sheet_label, row_number, values, header_labels))
     message = layout.skipped_message(messages.where(file, raw.name), skipped_rows)
     if message:
@@ -365,15 +376,16 @@ def _with_the_rounds_year(file: str, sheet: str | None, row_number: int, values:
             problems.append(Problem(file, sheet, row_number, as_written, _show(cell), error.reason, error.suggestion))
 
 
-# a cell saying "the same as the row above" (a form filled by hand, then typed in): that record's value
-DITTO = frozenset({"同上", "〃", "仝上", "同上。", " 同上", "同上 ", "\u3000同上"})
+
+
 
 
 class _Continued:
     """Rows of an issue list that go on with the issue above them instead of starting one: its description
-    merged down over them (整改措施 1. 2. 3. one per row beside one merged issue), the description's next line
-    alone in its own row, or only columns the import does not read filled (整改措施 2.…, 3.…), the serial
-    number blank. Each was counted as an issue of its own (merged) or refused for its blank cells."""
+    merged down over them (整改措施 1. 2. 3. one per row beside one merged issue), or, in a list numbering its
+    issues (序号), the serial number blank and the description's next line alone in its own row or only columns
+    the import does not read filled (整改措施 2.…, 3.…). Each was counted as an issue of its own (merged) or
+    refused for its blank cells (as a row without serial numbers still is: it may be an issue left blank)."""
 
     def __init__(self, raw: readers.RawSheet, header_index: int, columns: dict[str, Column]):
         self.description = columns["description"].index if "description" in columns else None
@@ -404,14 +416,17 @@ class _Continued:
                 if not blank(c) and not self._from_above(r, c) and (c >= len(above) or row[c] != above[c]):
                     return self.names[c]
             return "same"
-        if serial_own:
+        if serial_own or self.serial is None:  # without serial numbers nothing says where an issue starts
             return None
         own = [c for c in self.read if not blank(c)]
         if not own:
             return "same" if any(not cells.is_blank(c) for c in row) else None
-        if own == [self.description] and self.serial is not None:  # a serial column says where issues start
-            return "text"
+        if own == [self.description]:
+            text = row[self.description]
+            return "summary" if type(text) is str and layout.COUNT_LINE.fullmatch(layout.compact(text)) else "text"
         return None
+
+
 
 
 def _description_text(cell: object, converters) -> str | None:

@@ -170,37 +170,12 @@ def _row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
             return "section"
         if layout.place_heading(row):  # a place alone (城关镇, 城关镇（共5个村）): a block of stacked townships
             return "section"
-    if kind == "data" and _signature_alone(row):
+    if kind == "data" and (len(row) < 2 or row[0] is None or row[0] == "" or row[1] is None or row[1] == "") \
+            and layout.signature_alone(row):  # a record fills its first two cells: decided here, most rows
         return "note"
     return kind
 
 
-# a day written alone under a printed form (2023年5月1日, 二〇二三年五月一日, 2023-05-01), or its office's seal line
-_DAY_ALONE = re.compile(r"(?:\d{4}年\d{1,2}月\d{1,2}日?|\d{4}([-./])\d{1,2}\1\d{1,2}|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
-                        r"[一二三四五六七八九十]{1,3}日)")
-
-
-def _signature_alone(row: list[object]) -> bool:
-    """A row holding one cell alone that is a day (the form's date under its table, without 填报日期：), a
-    name of an office to be sealed (东城区委巡察办（盖章）) or a page's 续表 mark: no record, a note. Cheap: stops
-    at a second cell."""
-    alone = None
-    for cell in row:
-        if cell is None or cell == "" or (type(cell) is str and cell.isspace()):
-            continue
-        if alone is not None:
-            return False
-        alone = cell
-    if isinstance(alone, dt.date):
-        return True
-    if type(alone) is not str:
-        return False
-    text = layout.compact(alone)
-    return bool(_DAY_ALONE.fullmatch(text) or _CONTINUED.fullmatch(text)) or text.endswith(("(盖章)", "(章)", "(公章)"))
-
-
-# a printed table's mark where a page goes on without its header again (续表, （续表）, 续上表, 接上表, 续表1)
-_CONTINUED = re.compile(r"\(?(?:续表|续上表|接上表|续前表|上接)\d*\)?:?")
 
 
 def _few_cells(row: list[object]) -> bool:

@@ -294,3 +294,39 @@ def test_the_same_as_above_on_the_first_record_is_refused(con):
     assert result.status == "rejected"
     assert [(p.row, p.column, p.value) for p in result.problems] == [(2, "县区", "同上")]
     assert "上方没有记录" in result.problems[0].reason
+
+
+def test_a_units_count_under_its_issues_is_a_summary_row(con):
+    """共2个问题 alone in the description's column under a unit's issues: a summary row, not the issue's text."""
+    rows = [_ISSUE_HEADER, _FIRST, _OTHERS[0], [None] * 6 + ["共2个问题"], _OTHERS[1]]
+    result = run(con, *_with_issues(InputFile("问题.xlsx", _book({"问题": rows}))))
+    assert result.status == "imported", result.problems
+    assert _issues(con) == _ISSUES
+    assert rows_of(con, "SELECT count(*) AS n FROM issues WHERE description LIKE '%共2个%'") == [{"n": 0}]
+    assert any("合计/小计行 1 行（第 4 行）" in w for w in result.warnings)
+
+
+# ---------------------------------------------------------------- a roster of 行政村 listing their 自然村
+
+@pytest.mark.parametrize("name", ["名册.xlsx", "名册.csv"])
+@pytest.mark.parametrize("unit_header", ["村(社区)", "行政村"])
+def test_a_roster_listing_each_villages_hamlets(con, monkeypatch, name, unit_header):
+    """A roster whose rows are the 自然村 (natural villages) under their 行政村: the unit inspected is the
+    行政村, once; its other hamlets' rows are skipped and reported (they were refused as duplicate units). A
+    行政村 column names the unit (it was not recognised). Rows of one 行政村 that differ in a read value stay
+    refused as duplicates."""
+    from inspection import readers
+
+    monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0)
+    header = ["县区", "乡镇街道", unit_header, "自然村", "对象类型", "是否贫困村", "是否软弱涣散"]
+    rows = [header]
+    for district, township, unit, kind, poor, weak in ROSTER:
+        rows += [[district, township, unit, f"{unit[:2]}{n}组", kind, poor, weak] for n in (1, 2)]
+    data = csv_bytes(rows) if name.endswith(".csv") else _book({"名册": rows})
+    result = run(con, InputFile(name, data))
+    assert result.status == "imported", result.problems
+    assert _units(con) == UNITS
+    assert any("同一行政村其他自然村的行（对象为行政村，只计一次） 4 行（第 3、5、7、9 行）" in w for w in result.warnings)
+    rows[2][5] = "否"  # 张家村's second hamlet says it is no poverty village: which is the village's?
+    data = csv_bytes(rows) if name.endswith(".csv") else _book({"名册": rows})
+    assert run(con, InputFile(name, data)).status == "rejected"
