@@ -45,7 +45,7 @@ _DATE_PATTERNS = (
     # Chinese Windows writes a date-time as text), and Beijing's offset after it (2021-03-15T00:00:00+08:00,
     # as a system in China writes ISO 8601: the day as written); another offset or Z is not: the day may be
     # another here
-    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](?:[上下]午 ?)?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[日号]?(?:[ T](?:[上下]午 ?)?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
                 r"(?:\+08:?00)?)?$"), 3),
     # 号: the spoken word for 日; a time after it as WPS's and Excel's Chinese date-time formats write it
     # (2021年3月15日 9:30, 2021年3月15日 下午 2:30, 2021年3月15日9时30分)
@@ -276,16 +276,16 @@ def _number_text(value: object) -> str:
 NOT_REPORTED = frozenset({"/", "-", "--", "—", "——", "–", "无数据", "\\", "未统计", "未填报", "不详", "n/a", "na", "空"})
 NONE_WORDS = frozenset({"无", "暂无", "没有", "无问题", "无线索", "没有问题"})
 # the unit of its column after a count (3个), or in brackets after it as a header writes it (3（个）)
-_COUNT_UNIT = re.compile(r"(?<=\d)(\()?(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)(?(1)\)|)$")
+_COUNT_UNIT = re.compile(r"(?<=\d)(\()?(个|件次|件|条|人次|人|项|起|次|户|名|家|笔|处|例|宗|份)(?(1)\)|)$")
 # the part of a count written after it in brackets (3（其中移交1）, 5(含立行立改2), 3件（已整改1件）): the count is
 # the number
 # a count written in words around it (共3个, 合计5件, 问题3个, 3个问题, 线索2条): the number, when the words say
 # only what it counts (the column's own noun) or that it is the whole of them
 _COUNT_WORDS = re.compile(r"^(?:共计|共有|共|合计|总计|计)?(?:问题|线索)?(?:共计|共有|共|计)?(\d+)"
-                          r"(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)?(?:问题|线索)?$")
+                          r"(个|件次|件|条|人次|人|项|起|次|户|名|家|笔|处|例|宗|份)?(?:问题|线索)?$")
 # a count in Chinese numerals (三, 十二, 两, 二十三个): the number, as the dates in numerals are read
-_ZH_COUNT = re.compile(r"^(零|〇|[一二两三四五六七八九十]{1,3})(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)?$")
-_BREAKDOWN = re.compile(r"(?<=\d)(个|件|条|人次|人|项|起|次|户|名|家|笔|处|例)?\((?:其中|含|包括|已)[^()]*\)$")
+_ZH_COUNT = re.compile(r"^(零|〇|[一二两三四五六七八九十]{1,3})(个|件次|件|条|人次|人|项|起|次|户|名|家|笔|处|例|宗|份)?$")
+_BREAKDOWN = re.compile(r"(?<=\d)(个|件次|件|条|人次|人|项|起|次|户|名|家|笔|处|例|宗|份)?\((?:其中|含|包括|已|[^()]*已)[^()]*\)$")
 
 
 def _not_reported(value: object) -> bool:
@@ -405,7 +405,7 @@ def _count_in_range(count: int) -> int:
 def to_money_yuan(value: object) -> float | None:
     """An amount in a column whose header says （元）: divided by 10,000, unless the cell itself says
     万元, 万 or 元 (then the cell's own unit counts)."""
-    if isinstance(value, str) and _number_text(value).rstrip(")").endswith(("元", "万")):  # 1.2万 is 万元
+    if isinstance(value, str) and _number_text(value).rstrip(")").endswith(("元", "万", "亿")):  # 1.2万 is 万元
         return to_money(value)
     amount = to_money(value)
     return None if amount is None else amount / 10_000
@@ -438,6 +438,10 @@ def to_money(value: object) -> float | None:
             return 0.0
     if text.endswith(("(万元)", "(元)")):  # the unit in brackets, as a header writes it: 12.5（万元）
         text = text[:-1].replace("(", "")
+    if text.endswith(("亿元", "亿")):  # 1.2亿元: 12,000 万元
+        text = text.removesuffix("元")[:-1]
+        if _DECIMAL.match(text):
+            return float(text) * 10_000
     if text.endswith("万元"):
         text = text[:-2]
     elif text.endswith("元"):  # 元 but not 万元: yuan
@@ -594,7 +598,7 @@ def to_date(value: object) -> dt.date | None:
         raise CellError("不是有效日期")
     # spaces around 年 月 日 (2024 年 3 月 5 日, typed to look like a printed form) as the due dates allow them
     text = re.sub(r"\s*([年月日号])\s*", r"\1", re.sub(r"\s+", " ", contract.normalise_text(str(value)))).strip()
-    text = zh_date_digits(text)
+    text = zh_date_digits(re.sub(r"(?<=\d)曰", "日", text))  # 曰 typed for 日 (they look alike)
     if re.fullmatch(r"\d{4}\.\d{1,2}\.\d{1,2}\.", text):  # 2023.03.01. typed with a full stop after it
         text = text[:-1]
     weekday = _WEEKDAY.search(text)
@@ -898,7 +902,7 @@ def to_range(value: object) -> dt.date | DateRange | None:
     (2022年3月1日至20日) is in the start's month (2022.3.1-4 may mean April: refused)."""
     if not isinstance(value, str):
         return to_date(value)
-    text = zh_date_digits(contract.normalise_text(value).strip())
+    text = zh_date_digits(re.sub(r"(?<=\d)曰", "日", contract.normalise_text(value).strip()))
     text = _PERIOD_WORDS.sub("", text).strip() or text
     if (open_end := _OPEN_END.match(text)) and _whole_date(open_end[1]):
         return to_date(open_end[1])  # an inspection still under way: its start, no end yet

@@ -226,3 +226,28 @@ def test_a_count_with_its_breakdown_or_after_a_text_mark_is_that_count(written, 
     assert cells.CONVERTERS["count"](written) == count
 
 
+
+
+@pytest.mark.parametrize(("written", "count"), [
+    ("3个（1个已整改）", 3), ("3（已整改）", 3), ("3件次", 3), ("3宗", 3), ("3份", 3),
+])
+def test_a_count_with_what_is_done_of_it_or_another_unit_is_that_count(written, count):
+    """Each was refused as text."""
+    assert cells.to_count(written) == count
+
+
+@pytest.mark.parametrize("written", ["3(1)", "3个(1个)", "3/5"])
+def test_a_count_with_a_bracket_that_says_no_share_is_still_refused(written):
+    with pytest.raises(cells.CellError, match="应为数字"):
+        cells.to_count(written)
+
+
+def test_an_amount_in_yi_is_ten_thousand_wan():
+    assert (cells.to_money("1.2亿元"), cells.to_money_yuan("1.2亿"), cells.to_money("1.2万元")) == (12000.0, 12000.0, 1.2)
+
+
+@pytest.mark.parametrize("written", ["2023.3.1日", "2023-3-1日", "2023年3月1曰"])
+def test_a_dotted_date_with_its_ri_or_ri_mistyped_is_that_day(written):
+    """曰 typed for 日 (they look alike), 日 after a dotted date: each was refused."""
+    assert cells.to_date(written) == dt.date(2023, 3, 1)
+    assert cells.to_range("2023年3月1曰至3月31曰") == cells.DateRange(dt.date(2023, 3, 1), dt.date(2023, 3, 31))
