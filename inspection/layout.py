@@ -241,7 +241,7 @@ def _split_breakdowns(headers: list[str], written: list[str], stacks: list[tuple
     col = 0
     while col < len(headers):
         texts, _ = stacks[col]
-        level = next((i for i, t in enumerate(texts) if t and t == headers[col]), None)
+        level = _level_of(texts, headers[col])
         if level is None or headers[col] not in _FIGURE_HEADERS or not _below(texts, level):
             col += 1
             continue
@@ -276,7 +276,7 @@ def _split_groups(headers: list[str], written: list[str], stacks: list[tuple[lis
     spans = []
     for col, header in enumerate(headers):
         texts, _ = stacks[col]
-        level = next((i for i, t in enumerate(texts) if t and t == header), None)
+        level = _level_of(texts, header)
         if header in _FIGURE_HEADERS or header in _NAMED_PARTS or level is None or not _below(texts, level):
             continue  # a figure's breakdown, or a field's own parts (问题类别 over 一级 / 二级): named above
         beside = [stacks[c][0] for c in (col - 1, col + 1) if 0 <= c < len(headers)]
@@ -287,6 +287,11 @@ def _split_groups(headers: list[str], written: list[str], stacks: list[tuple[lis
         texts, stack = stacks[col]
         lowest = max(i for i in range(level + 1, len(texts)) if texts[i] and texts[i] != texts[level])
         headers[col], written[col] = texts[lowest], re.sub(r"\s+", "", str(stack[lowest]))
+
+
+def _level_of(texts: list[str], header: str) -> int | None:
+    """The header row (from the top) where a column's stacked header texts first name `header`."""
+    return next((i for i, t in enumerate(texts) if t and t == header), None)
 
 
 def _below(texts: list[str], level: int) -> list[str]:
