@@ -1597,6 +1597,9 @@ class _WordReader:
         self.span, self.vmerge = 1, None
         self.aside = 0  # inside text kept aside (_WORD_ASIDE)
         self.cells = 0  # the cells allocated, over every table
+        self.holds = False  # the open table has a table inside one of its cells
+        self.outer: list[tuple] = []  # the tables around the open one (a table inside a cell): their state
+        self.used = 0  # the open table's text lines already given as paragraphs above a table inside it
 
     def start(self, tag: str, element, parent_tag: str) -> None:
         if tag in _WORD_ASIDE:
@@ -1607,9 +1610,8 @@ class _WordReader:
             self.parts, self.number = [], [None, 0, None]
         elif tag == _W + "tbl":
             if self.rows is not None:
-                raise ReadError("Word 文档的表格单元格里又套有表格（嵌套表格），无法按行读取：请把里面的表格复制出来，"
-                                "单独做成一张表格后再导入")
-            self.rows, self.merged, self.down = [], [], {}
+                self._open_inner()
+            self.rows, self.merged, self.down, self.holds = [], [], {}, False
         elif tag == _W + "tr" and self.rows is not None:
             if len(self.rows) >= self.limits.max_rows:
                 raise ReadError(f"Word 表格行数超过上限 {self.limits.max_rows:,}")
@@ -1662,8 +1664,31 @@ class _WordReader:
         elif tag == _W + "tbl":
             for first in list(self.down):
                 self._close_down(first)
-            self.tables.append(_WordTable(self.paragraphs, self.rows, self.merged))
-            self.paragraphs, self.rows = [], None
+            if not self.holds:
+                self.tables.append(_WordTable(self.paragraphs, self.rows, self.merged))
+            elif any(sum(1 for c in row if c) > 1 for row in self.rows):
+                raise ReadError("Word 文档的表格单元格里又套有表格（嵌套表格），无法按行读取：请把里面的表格复制出来，"
+                                "单独做成一张表格后再导入")
+            # else: one column of layout around the tables in it (a page copied from a web system): no table
+            if self.outer:
+                self._close_inner()
+            else:
+                self.paragraphs, self.rows = [], None
+
+    def _open_inner(self) -> None:
+        """A table inside a cell: read as a table of its own, the text of the table around it so far
+        (a title in a layout table's first row or above the table in its cell) as its paragraphs above;
+        the table around it is kept aside until the inner one ends."""
+        lines = [str(c) for row in self.rows for c in row if c] + [line for line in self.cell or () if line]
+        self.outer.append((self.rows, self.merged, self.down, self.col, self.span, self.vmerge, self.cell, len(lines)))
+        self.paragraphs = self.paragraphs + lines[self.used:]
+        self.cell, self.used = None, 0
+
+    def _close_inner(self) -> None:
+        rows, merged, down, col, span, vmerge, cell, used = self.outer.pop()
+        self.rows, self.merged, self.down, self.col, self.span, self.vmerge, self.cell = (
+            rows, merged, down, col, span, vmerge, cell)
+        self.paragraphs, self.used, self.holds = [], used, True
 
     def _end_cell(self) -> None:
         text = "\n".join(line for line in self.cell if line)

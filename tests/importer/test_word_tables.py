@@ -41,8 +41,9 @@ MERGES = [((0, 0), (0, WIDTH - 1)), ((6, 0), (6, WIDTH - 1)), ((8, 0), (8, 2)),
 NAMES = ("王某某", "李某某", "赵六", "钱七")
 
 
-def _table(document, rows: list[list[object]], merges=()) -> None:
-    grid = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+def _table(container, rows: list[list[object]], merges=()) -> None:
+    """A table in the document, or in a cell of a table (python-docx's add_table of either)."""
+    grid = container.add_table(rows=len(rows), cols=max(len(r) for r in rows))
     for (r0, c0), (r1, c1) in merges:
         grid.cell(r0, c0).merge(grid.cell(r1, c1))
     for r, row in enumerate(rows):
@@ -204,11 +205,15 @@ def _encrypted(data: bytes) -> bytes:
 
 
 def _nested() -> bytes:
+    """A ledger with a small table inside one of its cells: which of the two holds the rows is not known."""
     import docx
 
     document = docx.Document()
-    outer = document.add_table(rows=1, cols=1)
-    outer.cell(0, 0).add_table(rows=2, cols=2)
+    outer = document.add_table(rows=2, cols=3)
+    for c, text in enumerate(["被巡察党组织", "整改措施", "整改时限"]):
+        outer.cell(0, c).text = text
+    outer.cell(1, 0).text = "李官村党支部"
+    outer.cell(1, 1).add_table(rows=2, cols=2)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -228,6 +233,35 @@ REFUSED = {  # built when a test runs (encrypting takes a moment)
         b'<w:gridSpan w:val="8"/>', b'<w:gridSpan w:val="99999999"/>', 1)), "列数超过上限"),
     "WPS 文字": ("台账.wps", _word97, "WPS 文字文件（.wps）"),
 }
+
+
+def _wrapped(title_inside: bool) -> bytes:
+    """The ledger inside a one-column layout table (a page copied from a web system into Word): its title
+    in the layout's first row or as a paragraph above it, a 填报人 line in its last row."""
+    import docx
+
+    document = docx.Document()
+    if not title_inside:
+        document.add_paragraph(TITLE)
+    outer = document.add_table(rows=3 if title_inside else 2, cols=1)
+    if title_inside:
+        outer.cell(0, 0).text = TITLE
+    _table(outer.cell(int(title_inside), 0), *WHOLE)
+    outer.cell(int(title_inside) + 1, 0).text = "填报人：王某某"
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("title_inside", [True, False], ids=["title in the layout", "title above it"])
+def test_a_ledger_inside_a_layout_table_is_read_as_the_ledger(as_xlsx, title_inside):
+    con, result = imported(InputFile("问题清单.docx", _wrapped(title_inside)))
+    try:
+        assert metrics.compute(con, Filters(as_of=AS_OF)) == as_xlsx[0]
+        assert data_dump(con) == as_xlsx[1]
+        assert "轮次按表格标题取为「2021年第一轮」" in "\n".join(result.warnings)
+    finally:
+        con.close()
 
 
 @pytest.mark.parametrize("case", list(REFUSED))
