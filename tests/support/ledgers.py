@@ -288,8 +288,10 @@ def memory_store(source: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A new writable store in memory, as store.connect(":memory:") opens it (the importer and the
     views are the same as on a file): a copy of store_template() (ATTACH and COPY FROM DATABASE,
     cheaper than applying the views again), then migrated as store.connect does. `source`: a copy of
-    that store file instead (never written)."""
-    connection = duckdb.connect(":memory:")
+    that store file instead (never written). One DuckDB thread: a test's tables fit in one row group,
+    where a second thread does no scan of its own and only adds its hand-over (~17% of the CPU of an
+    import and the figures on the base ledgers); the file stores of the other tests keep DuckDB's own."""
+    connection = duckdb.connect(":memory:", config={"threads": 1})
     connection.execute(f"SET memory_limit = '{settings.get('INSPECTION_MEMORY_LIMIT')}'")
     connection.execute("ATTACH '{}' AS store_template (READ_ONLY)".format(
         str(source or store_template()).replace("'", "''")))
