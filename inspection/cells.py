@@ -892,7 +892,7 @@ def _month_range(text: str) -> DateRange | None:
 # the words a clerk writes around a period: 自 / 从 before it, 起 after its start (2023年3月1日起: from then, no
 # end yet), 止 after its end, its length in brackets (自2023年3月1日起至3月31日止（共31天）)
 _PERIOD_WORDS = re.compile(r"^(?:自|从)|(?<=[日号\d])起(?=\s*(?:至|到|—|–|~|-|－|$))"
-                           r"|(?<=[日号\d])止(?=\s*(?:\(共?\d+天\))?$)|(?<=[日号\d止])\s*\(共?\d+天\)$")
+                           r"|(?<=[日号\d底末月])止(?=\s*(?:\(共?\d+天\))?$)|(?<=[日号\d止])\s*\(共?\d+天\)$")
 
 
 def to_range(value: object) -> dt.date | DateRange | None:
