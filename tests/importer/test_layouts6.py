@@ -4,10 +4,8 @@ by hand, or is refused naming the real reason."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from support.ledgers import csv_bytes, fresh_store, roster_csv, rows_of, run
+from support.ledgers import csv_bytes, fresh_store, roster_csv, rows_of, run, xlsx_bytes
 
 from inspection.importer import InputFile
 
@@ -17,24 +15,6 @@ ROSTER = [["东城区", "城关镇", "张家村", "村", "是", "否"], ["东城
           ["东城区", "河口镇", "王庄村", "村", "是", "否"], ["东城区", "河口镇", "刘庄村", "村", "否", "否"]]
 UNITS = [("东城区", "城关镇", "张家村"), ("东城区", "城关镇", "李家村"), ("东城区", "河口镇", "刘庄村"),
          ("东城区", "河口镇", "王庄村")]
-
-
-def _book(sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is not None:
-                    sheet.cell(r, c, value)
-        for cells in (merges or {}).get(name, []):
-            sheet.merge_cells(cells)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _units(con) -> list[tuple]:
@@ -73,7 +53,7 @@ def test_townships_stacked_on_one_sheet(con, first, second, header_again):
         rows = [first, _ROSTER_HEADER, *_CHENGGUAN, [], second, _ROSTER_HEADER, *_HEKOU]
     else:
         rows = [_ROSTER_HEADER, first, *_CHENGGUAN, second, *_HEKOU]
-    result = run(con, InputFile("名册.xlsx", _book({"名册": [["东城区村（社区）名册"], *rows]})))
+    result = run(con, InputFile("名册.xlsx", xlsx_bytes({"名册": [["东城区村（社区）名册"], *rows]})))
     assert result.status == "imported", result.problems
     assert _units(con) == UNITS
     assert any("取自其上方的分类标题行" in w for w in result.warnings)
@@ -90,7 +70,7 @@ def test_a_township_line_with_a_township_column_is_skipped(con):
     rows = [header, ["城关镇"], row(1, "城关镇", "张家村", 2, 1), row(2, "城关镇", "李家村", 3, 0),
             ["河口镇"], row(1, "河口镇", "王庄村", 1, 0), row(2, "河口镇", "刘庄村", 4, 2)]
     expected = [("城关镇", "张家村", 2, 1), ("城关镇", "李家村", 3, 0), ("河口镇", "刘庄村", 4, 2), ("河口镇", "王庄村", 1, 0)]
-    for file in (InputFile("巡察.xlsx", _book({"巡察": rows})), InputFile("巡察.csv", csv_bytes(rows))):
+    for file in (InputFile("巡察.xlsx", xlsx_bytes({"巡察": rows})), InputFile("巡察.csv", csv_bytes(rows))):
         result = run(con, roster_csv(ROSTER), file)
         assert result.status in ("imported", "unchanged"), result.problems
         assert _inspections(con) == expected
@@ -107,7 +87,7 @@ def test_an_issue_list_stacked_by_township_under_category_headings(con):
               [1, "2021年第一轮", "东城区", "张家村", "问题甲", "已整改"], ["二、廉洁方面"],
               [2, "2021年第一轮", "东城区", "张家村", "问题乙", "整改中"],
               ["河口镇（1个问题）"], ["一、党的建设方面"], [1, "2021年第一轮", "东城区", "王庄村", "问题丙", "未整改"]]
-    result = run(con, roster_csv(ROSTER), InputFile("台账.xlsx", _book({"巡察": inspections, "问题": issues})))
+    result = run(con, roster_csv(ROSTER), InputFile("台账.xlsx", xlsx_bytes({"巡察": inspections, "问题": issues})))
     assert result.status == "imported", result.problems
     got = [tuple(r.values()) for r in rows_of(
         con, "SELECT unit_id, category, status FROM issues WHERE superseded_by IS NULL ORDER BY description")]
@@ -127,13 +107,13 @@ def test_a_sheet_per_township_named_by_it(con):
 
     sheets = {"城关镇": [header, row(1, "张家村", 2, 1), row(2, "李家村", 3, 0)],
               "河口镇（2个村）": [header, row(1, "王庄村", 1, 0), row(2, "刘庄村", 4, 2)]}
-    result = run(con, roster_csv(ROSTER), InputFile("巡察.xlsx", _book(sheets)))
+    result = run(con, roster_csv(ROSTER), InputFile("巡察.xlsx", xlsx_bytes(sheets)))
     assert result.status == "imported", result.problems
     assert _inspections(con) == [("城关镇", "张家村", 2, 1), ("城关镇", "李家村", 3, 0), ("河口镇", "刘庄村", 4, 2),
                                  ("河口镇", "王庄村", 1, 0)]
     assert any("取自工作表名称「城关镇」" in w for w in result.warnings)
     roster = {"城关镇": [_ROSTER_HEADER, *_CHENGGUAN], "河口镇": [_ROSTER_HEADER, *_HEKOU]}
-    result = run(con, InputFile("名册.xlsx", _book(roster)))
+    result = run(con, InputFile("名册.xlsx", xlsx_bytes(roster)))
     assert result.status in ("imported", "unchanged"), result.problems
     assert _units(con) == UNITS
 
@@ -169,7 +149,7 @@ def test_one_issue_merged_over_its_measures(con, merged):
     row: one issue. It was read as three (every merged cell filled into each row), counting the
     issue three times; with only 序号 and 问题描述 merged it was refused for blank cells."""
     rows = [_ISSUE_HEADER, _FIRST, *_MEASURES, *_OTHERS]
-    result = run(con, *_with_issues(InputFile("问题.xlsx", _book({"问题": rows}, {"问题": merged}))))
+    result = run(con, *_with_issues(InputFile("问题.xlsx", xlsx_bytes({"问题": rows}, merges={"问题": merged}))))
     assert result.status == "imported", result.problems
     assert _issues(con) == _ISSUES
     assert any("同一问题的续行（合并的问题描述、接续的描述或整改措施） 2 行（第 3、4 行）" in w for w in result.warnings)
@@ -180,12 +160,12 @@ def test_a_merged_issue_whose_rows_disagree_is_refused(con):
     is the issue's status?), never three issues nor a guess."""
     rows = [_ISSUE_HEADER, _FIRST, [None] * 7 + ["2.建立制度", "整改中"], *_OTHERS]
     merged = ["A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:E3", "F2:F3", "G2:G3"]
-    result = run(con, *_with_issues(InputFile("问题.xlsx", _book({"问题": rows}, {"问题": merged}))))
+    result = run(con, *_with_issues(InputFile("问题.xlsx", xlsx_bytes({"问题": rows}, merges={"问题": merged}))))
     assert result.status == "rejected"
     assert [(p.row, p.column, p.value) for p in result.problems] == [(3, "整改状态", "整改中")]
     assert "合并为同一个问题" in result.problems[0].reason
     merged_same = [_ISSUE_HEADER, _FIRST, [None] * 7 + ["2.建立制度", "已整改"], *_OTHERS]  # the same typed again
-    result = run(con, *_with_issues(InputFile("问题.xlsx", _book({"问题": merged_same}, {"问题": merged}))))
+    result = run(con, *_with_issues(InputFile("问题.xlsx", xlsx_bytes({"问题": merged_same}, merges={"问题": merged}))))
     assert result.status == "imported", result.problems
     assert _issues(con) == _ISSUES
 
@@ -200,7 +180,7 @@ def test_rows_going_on_with_the_issue_above(con, monkeypatch, name):
 
     monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0)
     rows = [_ISSUE_HEADER, _FIRST, *_MEASURES, [None] * 6 + ["组织生活不规范"], *_OTHERS]
-    data = csv_bytes(rows) if name.endswith(".csv") else _book({"问题": rows})
+    data = csv_bytes(rows) if name.endswith(".csv") else xlsx_bytes({"问题": rows})
     result = run(con, *_with_issues(InputFile(name, data)))
     assert result.status == "imported", result.problems
     assert _issues(con) == _ISSUES
@@ -212,7 +192,7 @@ def test_a_lone_text_row_without_serial_numbers_stays_refused(con):
     """Without a 序号 column nothing says where an issue starts: a row holding only a description may be an
     issue whose other cells were left blank, and stays refused for them."""
     rows = [row[1:] for row in [_ISSUE_HEADER, _FIRST, [None] * 6 + ["组织生活不规范"], *_OTHERS]]
-    result = run(con, *_with_issues(InputFile("问题.xlsx", _book({"问题": rows}))))
+    result = run(con, *_with_issues(InputFile("问题.xlsx", xlsx_bytes({"问题": rows}))))
     assert result.status == "rejected"
     assert {p.row for p in result.problems} == {3}
 
@@ -229,7 +209,7 @@ def test_a_forms_seal_and_date_under_the_table(con, tail):
     skipped. They were read as records missing every cell."""
     header = ["序号", "县区", "乡镇街道", "村(社区)", "对象类型", "是否贫困村", "是否软弱涣散"]
     rows = [header, *([i + 1, *r[:2], r[2], *r[3:]] for i, r in enumerate(ROSTER)), *tail]
-    result = run(con, InputFile("名册.xlsx", _book({"名册": rows})))
+    result = run(con, InputFile("名册.xlsx", xlsx_bytes({"名册": rows})))
     assert result.status == "imported", result.problems
     assert _units(con) == UNITS
     assert any("表外说明行" in w for w in result.warnings)
@@ -249,8 +229,8 @@ def test_a_templates_fill_hint_in_its_headers(con):
     issues = [header, ["2021年第一轮", "东城区", "城关镇", "张家村", "党的建设", "会议记录不全", "已整改", "2021-06-30"],
               ["2021年第一轮", "东城区", "城关镇", "张家村", "廉洁", "账目不清", "整改中", "2021-06-30"],
               ["2021年第一轮", "东城区", "城关镇", "李家村", "廉洁", "公示不及时", "未整改", "2021-06-30"]]
-    files = _with_issues(InputFile("问题.xlsx", _book({"问题": issues})))
-    result = run(con, InputFile("名册.xlsx", _book({"名册": roster})), *files[1:])
+    files = _with_issues(InputFile("问题.xlsx", xlsx_bytes({"问题": issues})))
+    result = run(con, InputFile("名册.xlsx", xlsx_bytes({"名册": roster})), *files[1:])
     assert result.status == "imported", result.problems
     assert not [w for w in result.warnings if "未识别的列" in w]
     assert _issues(con) == _ISSUES
@@ -264,7 +244,7 @@ def test_a_pages_continued_mark_without_the_header_again(con, mark):
     header = ["序号", "县区", "乡镇街道", "村(社区)", "对象类型", "是否贫困村", "是否软弱涣散"]
     rows = [header, *([i + 1, *r] for i, r in enumerate(ROSTER[:2])), mark,
             *([i + 3, *r] for i, r in enumerate(ROSTER[2:]))]
-    result = run(con, InputFile("名册.xlsx", _book({"名册": rows})))
+    result = run(con, InputFile("名册.xlsx", xlsx_bytes({"名册": rows})))
     assert result.status == "imported", result.problems
     assert _units(con) == UNITS
 
@@ -281,7 +261,7 @@ def test_the_same_as_above_written_in_a_cell(con, monkeypatch, name):
     header = ["序号", "县区", "乡镇街道", "村(社区)", "对象类型", "是否贫困村", "是否软弱涣散"]
     rows = [header, [1, *ROSTER[0]], [2, "〃", "同上", "李家村", "村", "否", "否"], [3, *ROSTER[2]],
             [4, "同上", "〃", "刘庄村", "同上", "否", "否"]]
-    data = csv_bytes(rows) if name.endswith(".csv") else _book({"名册": rows})
+    data = csv_bytes(rows) if name.endswith(".csv") else xlsx_bytes({"名册": rows})
     result = run(con, InputFile(name, data))
     assert result.status == "imported", result.problems
     assert _units(con) == UNITS
@@ -290,7 +270,7 @@ def test_the_same_as_above_written_in_a_cell(con, monkeypatch, name):
 
 def test_the_same_as_above_on_the_first_record_is_refused(con):
     header = ["县区", "乡镇街道", "村(社区)", "对象类型", "是否贫困村", "是否软弱涣散"]
-    result = run(con, InputFile("名册.xlsx", _book({"名册": [header, ["同上", *ROSTER[0][1:]], ROSTER[1]]})))
+    result = run(con, InputFile("名册.xlsx", xlsx_bytes({"名册": [header, ["同上", *ROSTER[0][1:]], ROSTER[1]]})))
     assert result.status == "rejected"
     assert [(p.row, p.column, p.value) for p in result.problems] == [(2, "县区", "同上")]
     assert "上方没有记录" in result.problems[0].reason
@@ -299,7 +279,7 @@ def test_the_same_as_above_on_the_first_record_is_refused(con):
 def test_a_units_count_under_its_issues_is_a_summary_row(con):
     """共2个问题 alone in the description's column under a unit's issues: a summary row, not the issue's text."""
     rows = [_ISSUE_HEADER, _FIRST, _OTHERS[0], [None] * 6 + ["共2个问题"], _OTHERS[1]]
-    result = run(con, *_with_issues(InputFile("问题.xlsx", _book({"问题": rows}))))
+    result = run(con, *_with_issues(InputFile("问题.xlsx", xlsx_bytes({"问题": rows}))))
     assert result.status == "imported", result.problems
     assert _issues(con) == _ISSUES
     assert rows_of(con, "SELECT count(*) AS n FROM issues WHERE description LIKE '%共2个%'") == [{"n": 0}]
@@ -322,11 +302,11 @@ def test_a_roster_listing_each_villages_hamlets(con, monkeypatch, name, unit_hea
     rows = [header]
     for district, township, unit, kind, poor, weak in ROSTER:
         rows += [[district, township, unit, f"{unit[:2]}{n}组", kind, poor, weak] for n in (1, 2)]
-    data = csv_bytes(rows) if name.endswith(".csv") else _book({"名册": rows})
+    data = csv_bytes(rows) if name.endswith(".csv") else xlsx_bytes({"名册": rows})
     result = run(con, InputFile(name, data))
     assert result.status == "imported", result.problems
     assert _units(con) == UNITS
     assert any("同一行政村其他自然村的行（对象为行政村，只计一次） 4 行（第 3、5、7、9 行）" in w for w in result.warnings)
     rows[2][5] = "否"  # 张家村's second hamlet says it is no poverty village: which is the village's?
-    data = csv_bytes(rows) if name.endswith(".csv") else _book({"名册": rows})
+    data = csv_bytes(rows) if name.endswith(".csv") else xlsx_bytes({"名册": rows})
     assert run(con, InputFile(name, data)).status == "rejected"

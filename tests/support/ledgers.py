@@ -64,8 +64,10 @@ def csv_bytes(rows: Rows, encoding: str = "utf-8") -> bytes:
     return out.getvalue().encode(encoding)
 
 
-def xlsx_bytes(sheets: dict[str, Rows], date_format: str = "yyyy-mm-dd") -> bytes:
-    """One sheet per entry; dt.date/dt.datetime become real Excel date cells."""
+def xlsx_bytes(sheets: dict[str, Rows], date_format: str = "yyyy-mm-dd",
+               merges: dict[str, list[str]] | None = None) -> bytes:
+    """One sheet per entry; dt.date/dt.datetime become real Excel date cells; `merges`: a sheet's merged
+    ranges ("A3:A5")."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -79,6 +81,8 @@ def xlsx_bytes(sheets: dict[str, Rows], date_format: str = "yyyy-mm-dd") -> byte
                 cell = sheet.cell(row=r, column=c, value=value)
                 if isinstance(value, (dt.date, dt.datetime)):
                     cell.number_format = date_format
+        for cells in (merges or {}).get(name, []):
+            sheet.merge_cells(cells)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
