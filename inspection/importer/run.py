@@ -36,16 +36,21 @@ class Importer(CsvPath, Validator, Loader):
         self.user = user
         self.originals_dir = originals_dir
         self.limits = limits or readers.Limits()
-        self.problems: list[Problem] = []
-        self.warnings: list[str] = []
-        self.skipped = 0
-        self.file_tables: dict[str, list[str]] = defaultdict(list)
         self.progress: Progress = _no_progress
         self._temp: list[str] = []  # TEMP tables of the vectorised CSV path, dropped after the run
         self._known_units: set[str] = set()  # units whose stored inspections are in TEMP table fast_known
         self.applied = mappings.Applied.of(con)  # the store's mappings of headers and values
         self.applied.roster = con is not None and con.execute("SELECT EXISTS (SELECT 1 FROM live_units)").fetchone()[0]
+        self._reset_parse()
+
+    def _reset_parse(self) -> None:
+        """What reading the files finds: empty before the first reading and before reading again."""
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+        self.skipped = 0
+        self.file_tables: dict[str, list[str]] = defaultdict(list)
         self.stated: dict[str, dt.date] = {}  # file name -> the 统计截至 date its title rows state
+        self.applied.unrecognised.clear()
 
     # read and parse every file; returns the records per table
     def parse(self) -> dict[str, list[Record]]:
@@ -224,9 +229,7 @@ class Importer(CsvPath, Validator, Loader):
 
     def _parse_again(self) -> dict[str, list]:
         """Every file read again, as if the store held the roster this upload brings."""
-        self.problems, self.warnings, self.skipped, self.stated = [], [], 0, {}
-        self.file_tables = defaultdict(list)
-        self.applied.unrecognised.clear()
+        self._reset_parse()
         self.applied.roster = True
         return self.parse()
 
