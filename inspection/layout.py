@@ -740,6 +740,32 @@ def _district_at_start(text: str) -> str | None:
     return places[-1]
 
 
+def township_from_titles(rows: list[list[object]]) -> str | None:
+    """The township (乡镇街道) a title row above a header names, after its district if any (城关镇村（社区）名册,
+    东城区城关镇巡察问题清单, 2021年河口乡巡察情况), the first row that names one; None when none does, a row names
+    two (城关镇、河口镇…) or the word is no township's (乡镇村名册, 各乡镇, 全镇)."""
+    for row in rows:
+        first = next((c for c in row if not cells.is_blank(c)), None)
+        if type(first) is not str or note_kind(text := compact(first)):
+            continue
+        text = _TITLE_START.sub("", text, count=1)
+        district = _district_at_start(text)
+        if district and (at := text.find(district)) >= 0:
+            text = _TITLE_START.sub("", text[at + len(district):].removeprefix("委"), count=1)
+        match = _TITLE_TOWNSHIP.match(text)
+        if match and match[1] not in _NOT_A_TOWNSHIP and "乡镇" not in match[1] and not match[1].startswith(
+                ("各", "全", "本", "所", "辖")):
+            return match[1]
+    return None
+
+
+# a township at a title's start, followed by what a title goes on with (村（社区）名册, 巡察问题清单, 2021年…):
+# never by another place (城关镇、河口镇) or the rest of a word (乡镇)
+_TITLE_TOWNSHIP = re.compile(r"([\u4e00-\u9fff]{1,8}?(?:街道办事处|街道|镇|乡))(?:党委|人民政府|政府)?"
+                             r"(?=村|社区|行政村|各|所辖|辖|巡察|问题|整改|名册|名单|对象|基本情况|\d|第|\()")
+_NOT_A_TOWNSHIP = frozenset({"乡镇", "城镇", "村镇", "城乡", "乡", "镇", "街道"})
+
+
 # ---------------------------------------------------------------- the unit a ledger states
 
 # 单位：元, 金额单位：元, 单位：个、元 (a title row or the units row of a statistical form); 填报单位：元宝区委巡察办

@@ -1574,6 +1574,9 @@ class _WordTable:
     above: list[str]  # the non-empty paragraphs between the previous table (or the start) and this one
     rows: list[list[object]]
     merged: list[tuple[tuple[int, int], tuple[int, int]]]
+    # cells merged down with a cell above that is not in this table (vMerge continued from the table before
+    # it: a table split at a page): (row, column)
+    continued: frozenset[tuple[int, int]] = frozenset()
 
 
 class _WordReader:
@@ -1582,8 +1585,10 @@ class _WordReader:
     pasted, a cell's paragraphs joined by a line break, a cell spanning columns (gridSpan) or merged
     down (vMerge) a merged range. The body's paragraphs are kept as the text above each table."""
 
-    def __init__(self, limits: Limits, numbering: _WordNumbering | None = None):
+    def __init__(self, limits: Limits, numbering: _WordNumbering | None = None, boxes: bool = False):
         self.limits = limits
+        # what is kept aside: text boxes too, unless `boxes` (a document whose body holds no table)
+        self.asides = _WORD_ASIDE - {_W + "txbxContent"} if boxes else _WORD_ASIDE
         self.numbering = numbering or _WordNumbering({}, {})
         self.number: list[object] = [None, 0, None]  # the open paragraph's list: numId, level, style
         self.tables: list[_WordTable] = []
@@ -1592,6 +1597,7 @@ class _WordReader:
         self.cell: list[str] | None = None  # the open cell's paragraphs
         self.rows: list[list[object]] | None = None  # the open table
         self.merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        self.continued: set[tuple[int, int]] = set()  # vMerge continued from above the table (_WordTable)
         self.down: dict[int, list[int]] = {}  # first column -> [first row, last column, last row] merged down
         self.col = 0
         self.span, self.vmerge = 1, None
@@ -1602,7 +1608,7 @@ class _WordReader:
         self.used = 0  # the open table's text lines already given as paragraphs above a table inside it
 
     def start(self, tag: str, element, parent_tag: str) -> None:
-        if tag in _WORD_ASIDE:
+        if tag in self.asides:
             self.aside += 1
         if self.aside:
             return
@@ -1611,7 +1617,7 @@ class _WordReader:
         elif tag == _W + "tbl":
             if self.rows is not None:
                 self._open_inner()
-            self.rows, self.merged, self.down, self.holds = [], [], {}, False
+            self.rows, self.merged, self.down, self.holds, self.continued = [], [], {}, False, set()
         elif tag == _W + "tr" and self.rows is not None:
             if len(self.rows) >= self.limits.max_rows:
                 raise ReadError(f"Word 表格行数超过上限 {self.limits.max_rows:,}")
@@ -1622,7 +1628,7 @@ class _WordReader:
 
     def end(self, tag: str, element, parent_tag: str) -> None:
         if self.aside:
-            self.aside -= tag in _WORD_ASIDE
+            self.aside -= tag in self.asides
             return
         if self.parts is not None:
             if parent_tag == _W + "numPr" and tag in (_W + "numId", _W + "ilvl"):
@@ -1665,7 +1671,7 @@ class _WordReader:
             for first in list(self.down):
                 self._close_down(first)
             if not self.holds:
-                self.tables.append(_WordTable(self.paragraphs, self.rows, self.merged))
+                self.tables.append(_WordTable(self.paragraphs, self.rows, self.merged, frozenset(self.continued)))
             elif any(sum(1 for c in row if c) > 1 for row in self.rows):
                 raise ReadError("Word 文档的表格单元格里又套有表格（嵌套表格），无法按行读取：请把里面的表格复制出来，"
                                 "单独做成一张表格后再导入")
@@ -1709,6 +1715,8 @@ class _WordReader:
             return
         if col in self.down:
             self._close_down(col)
+        if self.vmerge == "continue" and not text:
+            self.continued.add((row, col))  # merged with a cell above the table (_WordTable.continued)
         cells_of_row[col] = text
         if self.vmerge == "restart":
             self.down[col] = [row, col + span - 1, row]
@@ -1728,7 +1736,7 @@ def _word_int(element, limit: int) -> int:
         return 0
 
 
-def _word_tables(data: bytes, limits: Limits) -> list[_WordTable]:
+def _word_tables(data: bytes, limits: Limits, boxes: bool = False) -> list[_WordTable]:
     from xml.etree.ElementTree import ParseError, XMLPullParser
 
     try:
@@ -1736,7 +1744,7 @@ def _word_tables(data: bytes, limits: Limits) -> list[_WordTable]:
             numbering = _word_numbering(archive)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
         raise ReadError(WORD_DAMAGED) from None
-    reader = _WordReader(limits, numbering)
+    reader = _WordReader(limits, numbering, boxes)
     parser = XMLPullParser(events=("start", "end"))
     stack: list = []  # the open elements, the document's root first
     total = 0
@@ -1772,6 +1780,24 @@ def _word_header(rows: list[list[object]]) -> tuple[int, list[str]] | None:
     return None if found is None else (found[0] + 1, [layout.compact(c) for row in rows[:found[0] + 1] for c in row])
 
 
+def _continue_merges(merged: list, before: int, continued: frozenset[tuple[int, int]], skip: int) -> tuple:
+    """A table's merged ranges, a continued table's cells merged with the cells above it (`continued`, from
+    its row `skip`, joined at row `before`) added: a cell merged down over a page break (the table split
+    there, a township or unit written once over its rows on both pages) is one range, as in one table."""
+    for col in sorted(c for r, c in continued if r == skip):
+        last = skip
+        while (last + 1, col) in continued:
+            last += 1
+        end = before + last - skip
+        for index, ((r0, c0), (r1, c1)) in enumerate(merged):
+            if c0 == col and r1 == before - 1:
+                merged[index] = ((r0, c0), (end, c1))
+                break
+        else:
+            merged.append(((before - 1, col), (end, col)))
+    return tuple(merged)
+
+
 def read_docx(data: bytes, limits: Limits) -> list[RawSheet]:
     """A Word document's tables (an issue list or a rectification ledger kept in Word or WPS 文字) as
     the sheets of a workbook: each table a sheet named 表1, 表2 … (or by the numbered heading above it,
@@ -1781,7 +1807,9 @@ def read_docx(data: bytes, limits: Limits) -> list[RawSheet]:
     does; a later table has it too), merged cells filled. A table after only an empty paragraph or a
     续表 line, with the previous one's header repeated (or no header and as many columns), continues
     it: one sheet, the header read once. Cells are text, as in a CSV."""
-    tables = _word_tables(data, limits)
+    # a ledger pasted into a text box (its body holds no table): the text boxes' tables (Word keeps a copy of
+    # each box for older readers, mc:Fallback, still aside)
+    tables = _word_tables(data, limits) or _word_tables(data, limits, boxes=True)
     if not tables:
         raise ReadError(NO_WORD_TABLE)
     sheets: list[RawSheet] = []
@@ -1799,8 +1827,8 @@ def read_docx(data: bytes, limits: Limits) -> list[RawSheet]:
             sheet = sheets[-1]
             before = len(sheet.rows)  # the table's row `skip` lands there
             sheet.rows.extend(rows[skip:])
-            sheet.merged += tuple(((before + max(r0 - skip, 0), c0), (before + r1 - skip, c1))
-                                  for (r0, c0), (r1, c1) in merged if r1 >= skip)
+            sheet.merged = _continue_merges(list(sheet.merged), before, table.continued, skip) + tuple(
+                ((before + max(r0 - skip, 0), c0), (before + r1 - skip, c1)) for (r0, c0), (r1, c1) in merged if r1 >= skip)
             continue
         paragraphs, heading = table.above, None
         if header is not None and paragraphs and layout.section_heading([paragraphs[-1]]):
@@ -1941,9 +1969,21 @@ def _readable_text(data: bytes) -> bool:
 
 
 def _looks_like_csv(data: bytes) -> bool:
-    """Text whose first lines hold separators: a CSV or tab-separated text (not just any text)."""
-    lines = [line for line in _text_head(data, 8192).splitlines()[:5] if line.strip()]
-    return bool(lines) and all(b"," in line or b"\t" in line for line in lines[:2])
+    """Text whose first lines hold separators, or whose lines below a title hold a ledger's header split at
+    them (东城区巡察情况, a blank line, then the header: a web system's export): a CSV or tab-separated text
+    (not just any text)."""
+    head = _text_head(data, 8192)
+    lines = [line for line in head.splitlines()[:5] if line.strip()]
+    if bool(lines) and all(b"," in line or b"\t" in line for line in lines[:2]):
+        return True
+    if b"," not in head and b"\t" not in head:
+        return False
+    try:
+        sample = head.decode("utf-8")
+    except UnicodeDecodeError as exc:  # GBK, or UTF-8 with a character cut at the end of the head
+        sample = head[:exc.start].decode("utf-8") if exc.start >= len(head) - 3 else head.decode(
+            "gb18030", errors="ignore")
+    return _header_at(sample, _delimiter(sample))
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:

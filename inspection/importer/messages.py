@@ -253,6 +253,11 @@ def district_from_title(place: str, district: str, source: str) -> str:
     return f"{place}：表中没有“县区”列，各行的县区按{source}取为「{district}」"
 
 
+def township_from_title(place: str, township: str, source: str) -> str:
+    """`source`: TITLE_ROW or FILE_NAME."""
+    return f"{place}：表中没有“乡镇”列，各行的乡镇（街道）按{source}取为「{township}」"
+
+
 def level_from_title(place: str, level: str) -> str:
     return (f"{place}：表中没有“巡察层级”列，巡察组名称看不出层级的行（如“第一巡察组”）按表格标题取为"
             f"「{contract.LEVEL_LABELS[level]}」")

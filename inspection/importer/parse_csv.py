@@ -10,7 +10,7 @@ import pandas as pd
 from .. import cells, contract, layout, mappings, readers
 from . import messages
 from .model import InputFile, Problem, StagedSheet
-from .recognise import _MARKER_START, _recognise, _row_kind, _show, _template_row
+from .recognise import _MARKER_START, _recognise, _row_kind, _show, _template_row, table_lead
 from .temp import SQL_TYPES, as_sql_text, insert_frame
 
 # ---------------------------------------------------------------- large CSVs: the vectorised path
@@ -100,9 +100,11 @@ class CsvPath:
         numbered = any(type(c) is str and layout.is_serial_header(contract.normalise_header(c))
                        for c in head[shape.header_index])  # 序号: a row without one may go on with the issue above
         skipped_rows: dict[str, list[int]] = defaultdict(list)
+        unit = columns["unit_name"].index if "unit_name" in columns else None
+        lead = table_lead(head, shape.header_index, shape.header_rows)
         for rowid, *row in con.execute(f"SELECT rowid, * FROM {raw} WHERE rowid > {shape.header_index} "
                                        f"AND NOT ({sure}) ORDER BY rowid").fetchall():
-            kind = _row_kind(row, shape.labels)
+            kind = _row_kind(row, shape.labels, unit, lead)
             if kind == "data" and _template_row(row, shape.columns, shape.table):
                 kind = "empty"
             if kind in ("summary", "note", "section", "empty"):

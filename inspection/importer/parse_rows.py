@@ -10,7 +10,7 @@ from collections import defaultdict
 from .. import cells, contract, layout, mappings, readers
 from . import messages
 from .model import ParsedSheet, Problem, Record
-from .recognise import Column, HeaderRows, _maybe_section, _recognise, _row_kind, _show, _template_row
+from .recognise import Column, HeaderRows, _maybe_section, _recognise, _row_kind, _show, _template_row, table_lead
 
 
 def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
@@ -50,8 +50,12 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
         header_labels["round"] = found.round_source
     if found.title_district:
         header_labels["district"] = found.district_source
+    if found.title_township:
+        header_labels["township"] = found.township_source
     blank_hint = messages.CSV_BLANK_HINT if not raw.name else None
     labels = found.labels
+    unit = columns["unit_name"].index if "unit_name" in columns else None
+    lead = table_lead(raw.rows, header_index, found.header_rows)
     rows = raw.rows[header_index + 1:]
     # section headings: the highest style used is the first level (category), the next the second
     # (a heading naming a township or district that has no column of its own is no category: place_sections)
@@ -75,7 +79,7 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     last = None  # the kind of the row above (blank rows included): a continuation follows its issue's row
     for offset, row in enumerate(rows):
         row_number = header_index + 2 + offset
-        kind, above_kind, last = _row_kind(row, labels), last, None
+        kind, above_kind, last = _row_kind(row, labels, unit, lead), last, None
         if kind == "blank":
             continue
         if kind == "data" and continued is not None and above_kind in ("data", "continued") \
@@ -169,6 +173,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                 yearless_rows.append(row_number)
         if found.title_district:
             values["district"] = found.title_district
+        if found.title_township:
+            values["township"] = found.title_township
         if isinstance(status := values.get("status"), cells.RectifiedOn):  # 已整改（2023.5.10）
             values["status"] = str(status)
             if values.get("rectified_date") is None:  # its own column, where it has one, wins

@@ -161,10 +161,15 @@ def _template_row(row: list[object], columns: dict[str, Column], table: Table) -
     return True
 
 
-def _row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
+def _row_kind(row: list[object], labels: tuple[int, ...] = (), unit: int | None = None, lead: int = 0) -> str:
     """'blank', 'summary' (合计/总计/小计), 'note' (填表人, 说明, ...), 'section' (一、… with only the first
-    one or two cells filled) or 'data'."""
+    one or two cells filled) or 'data'. `lead`: the table's first column (its header's first cell), `unit`:
+    the unit's; a note left of the table on a row that names a unit (notes kept in the columns left of a
+    ledger, 注：… beside a record) is no note row: the row is classified by the table's cells."""
     kind = layout.row_kind(row, labels)
+    if kind == "note" and lead and unit is not None and unit < len(row) and not cells.is_blank(row[unit]) \
+            and any(not cells.is_blank(cell) for cell in row[:lead]):
+        return _row_kind([None] * lead + row[lead:], labels)
     if kind == "data" and _few_cells(row):
         if _maybe_section(row) and layout.section_heading(row):
             return "section"
@@ -176,6 +181,12 @@ def _row_kind(row: list[object], labels: tuple[int, ...] = ()) -> str:
     return kind
 
 
+
+
+def table_lead(rows: list[list[object]], header_index: int, header_rows: int) -> int:
+    """The first column holding a header cell (a table starting at column D, the clerk's notes in A-C)."""
+    return min((next((c for c, cell in enumerate(row) if not cells.is_blank(cell)), len(row))
+                for row in rows[header_index + 1 - header_rows:header_index + 1]), default=0)
 
 
 def _few_cells(row: list[object]) -> bool:
@@ -308,6 +319,10 @@ class Layout:
     # no district column (nor title, file name or headings): each row's is that of the stored roster's one
     # unit of its name in its township
     district_from_roster: bool = False
+    # a roster without a township column (nor headings): the township a title row above the header, else the
+    # file's name, names after its district (城关镇村（社区）名册), for every unit
+    title_township: str | None = None
+    township_source: str = messages.TITLE_ROW
 
     @property
     def labels(self) -> tuple[int, ...]:
@@ -319,7 +334,7 @@ class Layout:
         return (not self.level_from_team and not self.sections and not self.place_sections and self.header_rows == 1
                 and "period" not in self.columns and not self.twins and self.round_from_sheet is None
                 and self.issue_count is None and self.title_district is None and not self.round_from_inspection
-                and not self.township_from_roster and not self.district_from_roster)
+                and not self.township_from_roster and not self.district_from_roster and self.title_township is None)
 
 
 def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnings: list[str],
@@ -442,6 +457,14 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         optional.add("district")
     if township_from_roster:
         optional.add("township")
+    title_township = township_source = None  # a ledger's is its unit's in the roster (stored or in the upload)
+    if table is contract.ROSTER and "township" not in columns and "township" not in place_sections:
+        if title_township := layout.township_from_titles(raw.rows[:header_index]):
+            township_source = messages.TITLE_ROW
+        elif title_township := layout.township_from_titles([[PurePath(file).stem]]):
+            township_source = messages.FILE_NAME
+        if title_township:
+            optional.add("township")
     missing = [f for f in table.required if f not in columns and f not in optional]
     if missing and raw.hidden:  # a hidden sheet of drop-down lists or notes: no table the clerk can see
         warnings.append(messages.hidden_sheet_ignored(messages.where(file, raw.name)))
@@ -491,6 +514,8 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         warnings.append(messages.level_from_title(messages.where(file, raw.name), title_level))
     if title_district:
         warnings.append(messages.district_from_title(messages.where(file, raw.name), title_district, district_source))
+    if title_township:
+        warnings.append(messages.township_from_title(messages.where(file, raw.name), title_township, township_source))
     if place_sections:
         warnings.append(messages.place_from_headings(
             messages.where(file, raw.name), [table.field(f).label for f in sorted(place_sections)],
@@ -498,7 +523,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
     return Layout(header_index, table, columns, kinds, "level" in optional, sections, header_rows, twins,
                   sheet_round, round_source, title_level, issue_count, place_sections, title_district,
                   district_source or messages.TITLE_ROW, round_from_inspection, township_from_roster,
-                  district_from_roster), None
+                  district_from_roster, title_township, township_source or messages.TITLE_ROW), None
 
 
 def _level_from_titles(rows: list[list[object]]) -> str | None:

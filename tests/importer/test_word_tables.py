@@ -13,7 +13,18 @@ import zipfile
 
 import pytest
 from support.ledger_gallery import AS_OF, PLAIN_INSPECTION_HEADER, PLAIN_INSPECTIONS, ROSTER, ROSTER_HEADER
-from support.ledgers import csv_bytes, data_dump, memory_store, new_store_file, run, table, xls_bytes
+from support.ledgers import (
+    csv_bytes,
+    data_dump,
+    docx_bytes,
+    docx_table,
+    docx_with_xml,
+    memory_store,
+    new_store_file,
+    run,
+    table,
+    xls_bytes,
+)
 
 from inspection import cli, metrics, readers
 from inspection.filters import Filters
@@ -39,39 +50,6 @@ WIDTH = len(HEADER)
 MERGES = [((0, 0), (0, WIDTH - 1)), ((6, 0), (6, WIDTH - 1)), ((8, 0), (8, 2)),
           ((1, 1), (3, 1)), ((1, 2), (2, 2)), ((3, 2), (5, 2))]
 NAMES = ("王某某", "李某某", "赵六", "钱七")
-
-
-def _table(container, rows: list[list[object]], merges=()) -> None:
-    """A table in the document, or in a cell of a table (python-docx's add_table of either)."""
-    grid = container.add_table(rows=len(rows), cols=max(len(r) for r in rows))
-    for (r0, c0), (r1, c1) in merges:
-        grid.cell(r0, c0).merge(grid.cell(r1, c1))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value is not None:
-                lines = str(value).split("\n")
-                cell = grid.cell(r, c)
-                cell.text = lines[0]
-                for line in lines[1:]:  # a paragraph of its own, as a clerk presses Enter in a cell
-                    cell.add_paragraph(line)
-
-
-def docx_bytes(*blocks) -> bytes:
-    """A document of paragraphs (str), page breaks (None) and tables ((rows, merges))."""
-    import docx
-    from docx.enum.text import WD_BREAK
-
-    document = docx.Document()
-    for block in blocks:
-        if block is None:
-            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        elif isinstance(block, str):
-            document.add_paragraph(block)
-        else:
-            _table(document, *block)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def _shifted(merges, by: int):
@@ -177,15 +155,6 @@ def test_a_table_per_township_is_a_sheet_each_read_as_one_ledger():
         con.close()
 
 
-def _with_document_xml(data: bytes, change) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            body = source.read(info)
-            target.writestr(info.filename, change(body) if info.filename == "word/document.xml" else body)
-    return out.getvalue()
-
-
 def _word97() -> bytes:
     """An OLE compound file holding a WordDocument stream, as Word 97-2003 writes a .doc."""
     data = bytearray(xls_bytes({"a": [["x"]]}))
@@ -224,12 +193,12 @@ REFUSED = {  # built when a test runs (encrypting takes a moment)
     "Word 97": ("台账.doc", _word97, "Word 97-2003 文档（.doc）"),
     "Word 97 named .docx": ("台账.docx", _word97, "另存为」Word 文档（*.docx）"),
     "damaged": ("台账.docx", lambda: SMALL[: len(SMALL) // 2], "Word 文档已损坏"),
-    "broken XML": ("台账.docx", lambda: _with_document_xml(SMALL, lambda xml: xml[: len(xml) // 2]), "Word 文档已损坏"),
-    "a DTD": ("台账.docx", lambda: _with_document_xml(SMALL, lambda xml: xml.replace(
+    "broken XML": ("台账.docx", lambda: docx_with_xml(SMALL, lambda xml: xml[: len(xml) // 2]), "Word 文档已损坏"),
+    "a DTD": ("台账.docx", lambda: docx_with_xml(SMALL, lambda xml: xml.replace(
         b"<w:document", b'<!DOCTYPE w:document [<!ENTITY a "aaaa">]><w:document', 1)), "Word 文档已损坏"),
     "encrypted": ("台账.docx", lambda: _encrypted(SMALL), "输入密码打开"),
     "nested": ("台账.docx", _nested, "嵌套表格"),
-    "a span too wide": ("台账.docx", lambda: _with_document_xml(SMALL, lambda xml: xml.replace(
+    "a span too wide": ("台账.docx", lambda: docx_with_xml(SMALL, lambda xml: xml.replace(
         b'<w:gridSpan w:val="8"/>', b'<w:gridSpan w:val="99999999"/>', 1)), "列数超过上限"),
     "WPS 文字": ("台账.wps", _word97, "WPS 文字文件（.wps）"),
 }
@@ -246,7 +215,7 @@ def _wrapped(title_inside: bool) -> bytes:
     outer = document.add_table(rows=3 if title_inside else 2, cols=1)
     if title_inside:
         outer.cell(0, 0).text = TITLE
-    _table(outer.cell(int(title_inside), 0), *WHOLE)
+    docx_table(outer.cell(int(title_inside), 0), *WHOLE)
     outer.cell(int(title_inside) + 1, 0).text = "填报人：王某某"
     out = io.BytesIO()
     document.save(out)
@@ -280,7 +249,7 @@ def test_words_own_markup_reads_as_the_text_shown():
                '<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
                '<mc:Choice Requires="wps"><w:t>框</w:t></mc:Choice><mc:Fallback><w:t>框</w:t></mc:Fallback>'
                '</mc:AlternateContent></w:r>').encode()
-    data = _with_document_xml(SMALL, lambda xml: xml.replace("<w:r><w:t>会议记录不全</w:t></w:r>".encode(), changed, 1)
+    data = docx_with_xml(SMALL, lambda xml: xml.replace("<w:r><w:t>会议记录不全</w:t></w:r>".encode(), changed, 1)
                               .replace("<w:t>已完成整改</w:t>".encode(), b'<w:sym w:font="Wingdings" w:char="F0FC"/>', 1))
     rows = readers.read_file("台账.docx", data)[0].rows
     assert rows[3][3] == "会议记录不全框" and rows[3][7] == "✓"

@@ -108,6 +108,49 @@ def xls_bytes(sheets: dict[str, Rows]) -> bytes:
     return buffer.getvalue()
 
 
+def docx_table(container, rows: list[list[object]], merges=()) -> None:
+    """A table in the document, or in a cell of a table (python-docx's add_table of either)."""
+    grid = container.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+    for (r0, c0), (r1, c1) in merges:
+        grid.cell(r0, c0).merge(grid.cell(r1, c1))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                lines = str(value).split("\n")
+                cell = grid.cell(r, c)
+                cell.text = lines[0]
+                for line in lines[1:]:  # a paragraph of its own, as a clerk presses Enter in a cell
+                    cell.add_paragraph(line)
+
+
+def docx_bytes(*blocks) -> bytes:
+    """A document of paragraphs (str), page breaks (None) and tables ((rows, merges))."""
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    document = docx.Document()
+    for block in blocks:
+        if block is None:
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        elif isinstance(block, str):
+            document.add_paragraph(block)
+        else:
+            docx_table(document, *block)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def docx_with_xml(data: bytes, change) -> bytes:
+    """A .docx whose word/document.xml is `change`d (bytes to bytes): markup python-docx does not write."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            target.writestr(info.filename, change(body) if info.filename == "word/document.xml" else body)
+    return out.getvalue()
+
+
 def _biff12(kind: int, body: bytes = b"") -> bytes:
     """One record of an .xlsb part: its type (one or two bytes of seven bits), length (seven bits a byte), body."""
     head = bytes([kind]) if kind < 0x80 else bytes([kind & 0x7F | 0x80, kind >> 7])

@@ -1,0 +1,188 @@
+"""Sheet, workbook and Word shapes offices keep (a seventh round, the layout side): notes kept in the columns
+left of a ledger, tab-separated text named .xls under a title line, a Word cell merged down over a page break
+and a Word ledger in a text box, a roster whose title names its township. Each imports with the figures a clerk
+computes by hand, or is refused naming the real reason."""
+
+from __future__ import annotations
+
+import pytest
+from support.ledgers import csv_bytes, fresh_store, roster_csv, rows_of, run, xlsx_bytes
+
+from inspection import readers
+from inspection.importer import InputFile
+
+con = pytest.fixture(fresh_store)
+
+ROSTER = [["东城区", "城关镇", "张家村", "村", "是", "否"], ["东城区", "城关镇", "李家村", "村", "否", "否"],
+          ["东城区", "河口镇", "王庄村", "村", "是", "否"], ["东城区", "河口镇", "刘庄村", "村", "否", "否"]]
+HEADER = ["轮次", "巡察组", "开始日期", "县区", "乡镇", "村(社区)", "发现问题数", "移交问题线索数"]
+
+
+def _row(township, unit, found, clues):
+    return ["2021年第一轮", "市委第一巡察组", "2021-03-15", "东城区", township, unit, found, clues]
+
+
+RECORDS = [_row("城关镇", "张家村", 2, 1), _row("城关镇", "李家村", 3, 0), _row("河口镇", "王庄村", 1, 0),
+           _row("河口镇", "刘庄村", 4, 2)]
+EXPECTED = [("城关镇", "张家村", 2, 1), ("城关镇", "李家村", 3, 0), ("河口镇", "刘庄村", 4, 2), ("河口镇", "王庄村", 1, 0)]
+
+
+def _inspections(con) -> list[tuple]:
+    return [tuple(r.values()) for r in rows_of(
+        con, "SELECT township, unit_name, issues_found, clues FROM inspections WHERE superseded_by IS NULL "
+             "ORDER BY 1, 2")]
+
+
+# ---------------------------------------------------------------- notes beside the records
+
+
+@pytest.mark.parametrize("name", ["巡察.xlsx", "巡察.csv"])
+def test_notes_kept_left_of_the_ledger_beside_its_records_drop_no_record(con, monkeypatch, name):
+    """A ledger starting at column D, the clerk's notes in the columns left of it (说明：…, 注：… on the rows
+    of records): each record is read. A row whose first filled cell started like a note was skipped as a
+    note row, its record dropped with only 已跳过表外说明行 said (three of four here); a note row naming no
+    unit is still a note."""
+    monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0)
+    notes = ["填表说明：", "1.本表按乡镇排序", "注：数据截至年底", "说明：发现问题数含移交"]
+    rows = [[None, None, None, *HEADER], *([note, None, None, *record] for note, record in zip(notes, RECORDS, strict=True)),
+            ["填表人：王某某", None, None, None, None, None, None, None, None, "2021-06-01"]]
+    data = csv_bytes(rows) if name.endswith(".csv") else xlsx_bytes({"巡察": rows})
+    result = run(con, roster_csv(ROSTER), InputFile(name, data))
+    assert result.status == "imported", result.problems
+    assert _inspections(con) == EXPECTED
+    assert any("表外说明行（填表人、审核人、说明、示例等） 1 行（第 6 行）" in w for w in result.warnings)
+
+
+# ---------------------------------------------------------------- text a web system names .xls
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8"])
+def test_tab_separated_text_named_xls_with_a_title_line_above_its_header_is_read(con, encoding):
+    """A web system's "export to Excel": tab-separated text saved as .xls, its title line and a blank line
+    above the header, a 合计 line at the end (Excel opens it after a warning). Without separators on its first
+    line it was refused as plain text; its records are read, the 合计 line skipped. Text without a ledger's
+    header is still refused as plain text."""
+    for title in ("东城区巡察情况导出", "东城区巡察情况导出 ", "东城区巡察情况导出  "):
+        # a note past the first 8 KB read to tell what the file is: one title cuts a character there
+        lines = [[title], [], [*HEADER, "备注"], *([*r, "说明" * 3000 if i == 0 else ""] for i, r in enumerate(RECORDS)),
+                 ["合计", "", "", "", "", "", 10, 3]]
+        text = "\r\n".join("\t".join(str(c) for c in line) for line in lines).encode(encoding)
+        if text[:8192].decode(encoding, errors="replace")[-1] == "\ufffd":
+            break
+    result = run(con, roster_csv(ROSTER), InputFile("巡察.xls", text))
+    assert result.status == "imported", result.problems
+    assert _inspections(con) == EXPECTED
+    assert any("合计/小计行 1 行（第 8 行）" in w for w in result.warnings)
+    prose = "东城区巡察工作总结\r\n\r\n一、基本情况\t今年共巡察4个村，发现问题10个\r\n".encode(encoding)
+    result = run(con, InputFile("总结.xls", prose))
+    assert result.status == "rejected"
+    assert "文件内容是纯文本" in result.problems[0].reason
+
+
+# ---------------------------------------------------------------- Word
+
+
+_ISSUE_HEADER = ["序号", "轮次", "县区", "乡镇", "村(社区)", "问题类别", "问题描述", "整改状态"]
+
+
+def _issue(number, unit, category, status):
+    return [number, "2021年第一轮", "东城区", "城关镇", unit, category, f"问题{number}", status]
+
+
+def _continued_down(xml: bytes) -> bytes:
+    """Each cell written 〔续〕 merged down with the cell above it (vMerge continued), as Word writes the part
+    of a merged cell that a page break put in a table of its own."""
+    text = xml.decode()
+    while (at := text.find("〔续〕")) >= 0:
+        cell = text.rfind("<w:tc>", 0, at)
+        props = text.index("</w:tcPr>", cell)
+        text = text[:props] + "<w:vMerge/>" + text[props:at].replace("〔续〕", "") + text[at + len("〔续〕"):]
+    return text.encode()
+
+
+@pytest.mark.parametrize("header_again", [True, False])
+def test_a_word_cell_merged_down_over_a_page_break_fills_the_rows_of_both_tables(con, header_again):
+    """A Word ledger split into two tables at a page (the header repeated or not), a unit written once and
+    merged down over its issues on both pages: the second table's rows take the unit too. They were read
+    with the unit blank and refused."""
+    from support.ledgers import docx_bytes, docx_with_xml
+
+    first = [_ISSUE_HEADER, _issue(1, "张家村", "党的建设", "已整改"), _issue(2, None, "党的建设", "整改中")]
+    second = [_issue(3, "〔续〕", "廉洁", "未整改"), _issue(4, "李家村", "廉洁", "已整改")]
+    second = [_ISSUE_HEADER, *second] if header_again else second
+    data = docx_with_xml(docx_bytes("2021年第一轮巡察反馈问题整改台账", (first, [((1, 4), (2, 4))]), (second, [])),
+                         _continued_down)
+    inspections = [HEADER, RECORDS[0], RECORDS[1]]
+    result = run(con, roster_csv(ROSTER), InputFile("巡察.csv", csv_bytes(inspections)), InputFile("整改台账.docx", data))
+    assert result.status == "imported", result.problems
+    got = rows_of(con, "SELECT unit_id, count(*) AS n FROM issues WHERE superseded_by IS NULL GROUP BY 1 ORDER BY 1")
+    assert [(r["unit_id"].rsplit("|", 1)[1], r["n"]) for r in got] == [("张家村", 3), ("李家村", 1)]
+
+
+def _in_a_text_box(xml: bytes) -> bytes:
+    """The document's table moved into a floating text box, as Word writes one: the box, and its copy for
+    older readers (mc:Fallback, VML), each holding the table."""
+    text = xml.decode()
+    start, end = text.index("<w:tbl>"), text.index("</w:tbl>") + len("</w:tbl>")
+    table = text[start:end]
+    box = ('<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor>'
+           '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData><wps:wsp>'
+           f'<wps:txbx><w:txbxContent>{table}<w:p/></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic>'
+           '</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>'
+           f'{table}<w:p/></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>')
+    return (text[:start] + box + text[end:]).encode()
+
+
+def test_a_word_ledger_pasted_into_a_text_box_is_read_once(con):
+    """A Word ledger whose table sits in a text box (pasted into one, or a page laid out with boxes), the body
+    holding no table: the box's table is read, once (not its copy for older readers too). It was refused
+    saying the document had no table."""
+    from support.ledgers import docx_bytes, docx_with_xml
+
+    rows = [_ISSUE_HEADER, _issue(1, "张家村", "党的建设", "已整改"), _issue(2, "张家村", "廉洁", "整改中"),
+            _issue(3, "李家村", "廉洁", "未整改")]
+    data = docx_with_xml(docx_bytes("2021年第一轮巡察反馈问题整改台账", (rows, [])), _in_a_text_box)
+    inspections = [HEADER, RECORDS[0], RECORDS[1]]
+    result = run(con, roster_csv(ROSTER), InputFile("巡察.csv", csv_bytes(inspections)), InputFile("整改台账.docx", data))
+    assert result.status == "imported", result.problems
+    got = rows_of(con, "SELECT unit_id, status FROM issues WHERE superseded_by IS NULL")
+    assert sorted((r["unit_id"].rsplit("|", 1)[1], r["status"]) for r in got) == [
+        ("张家村", "in_progress"), ("张家村", "rectified"), ("李家村", "not_started")]
+
+
+# ---------------------------------------------------------------- a township the title names
+
+_ROSTER_HEADER = ["序号", "县区", "村(社区)", "对象类型", "是否贫困村", "是否软弱涣散"]
+_CHENGGUAN = [[1, "东城区", "张家村", "村", "是", "否"], [2, "东城区", "李家村", "村", "否", "否"]]
+
+
+def _units(con) -> list[tuple]:
+    return [tuple(r.values()) for r in rows_of(
+        con, "SELECT district, township, unit_name FROM roster WHERE superseded_by IS NULL ORDER BY 2, 3")]
+
+
+@pytest.mark.parametrize(("title", "name", "district_column"), [
+    ("城关镇村（社区）名册", "名册.xlsx", True),
+    ("东城区城关镇村（社区）名册", "名册.xlsx", False),  # the district before it, no column of either
+    ("2021年城关镇巡察对象名单", "名册.xlsx", True),
+    ("村（社区）名册", "城关镇村（社区）名册.xlsx", True),  # the file's name
+])
+def test_a_roster_of_one_township_named_by_its_title_takes_it(con, title, name, district_column):
+    """A township's roster without a 乡镇 column, the township named by its title (城关镇村（社区）名册) or the
+    file's name: every unit is of it, and a warning says so. It was refused for the missing column."""
+    rows = [[title], _ROSTER_HEADER, *_CHENGGUAN]
+    if not district_column:
+        rows = [[title], *([r[0], *r[2:]] for r in rows[1:])]
+    result = run(con, InputFile(name, xlsx_bytes({"Sheet1": rows})))
+    assert result.status == "imported", result.problems
+    assert _units(con) == [("东城区", "城关镇", "张家村"), ("东城区", "城关镇", "李家村")]
+    source = "文件名" if name != "名册.xlsx" else "表格标题"
+    assert any(f"表中没有“乡镇”列，各行的乡镇（街道）按{source}取为「城关镇」" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("title", ["城关镇、河口镇村（社区）名册", "各乡镇村（社区）名册", "乡镇村（社区）名册",
+                                   "城关镇等2个镇村（社区）名册"])
+def test_a_title_naming_two_townships_or_none_leaves_the_roster_refused_for_the_column(con, title):
+    result = run(con, InputFile("名册.xlsx", xlsx_bytes({"Sheet1": [[title], _ROSTER_HEADER, *_CHENGGUAN]})))
+    assert result.status == "rejected"
+    assert "缺少必填列：乡镇" in result.problems[0].reason
