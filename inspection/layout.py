@@ -529,13 +529,15 @@ _DAY_ALONE = re.compile(r"(?:\d{4}年\d{1,2}月\d{1,2}日?|\d{4}([-./])\d{1,2}\1
 
 def signature_alone(row: list[object]) -> bool:
     """A row holding one cell alone that is a day (the form's date under its table, without 填报日期：), a
-    name of an office to be sealed (东城区委巡察办（盖章）) or a page's 续表 mark: no record, a note. Cheap: stops
-    at a second cell."""
+    name of an office to be sealed (东城区委巡察办（盖章）), a page's 续表 mark or its number (- 1 -), alone or merged
+    across the row: no record, a note. Cheap: stops at a second value."""
     alone = None
     for cell in row:
         if cell is None or cell == "" or (type(cell) is str and cell.isspace()):
             continue
         if alone is not None:
+            if cell == alone:  # merged across the row
+                continue
             return False
         alone = cell
     if isinstance(alone, dt.date):
@@ -543,7 +545,12 @@ def signature_alone(row: list[object]) -> bool:
     if type(alone) is not str:
         return False
     text = compact(alone)
-    return bool(_DAY_ALONE.fullmatch(text) or _CONTINUED.fullmatch(text)) or text.endswith(("(盖章)", "(章)", "(公章)"))
+    return bool(_DAY_ALONE.fullmatch(text) or _CONTINUED.fullmatch(text) or _PAGE_NUMBER.fullmatch(text)) \
+        or text.endswith(("(盖章)", "(章)", "(公章)"))
+
+
+# a printed page's number typed between its pages (- 1 -, —2—)
+_PAGE_NUMBER = re.compile(r"[-—–－]+\d{1,4}[-—–－]+")
 
 
 # a printed table's mark where a page goes on without its header again (续表, （续表）, 续上表, 接上表, 续表1)

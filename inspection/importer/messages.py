@@ -243,6 +243,12 @@ def ditto_read(place: str, rows: list[int]) -> str:
     return f"{place}：第 {shown} 行中写“同上”或“〃”的单元格，按上一行的值读取"
 
 
+def places_filled_down(place: str, columns: list[str], rows: list[int]) -> str:
+    shown = "、".join(map(str, rows[:10])) + ("等" if len(rows) > 10 else "")
+    return (f"{place}：第 {shown} 行的{'、'.join(columns)}为空（每组只在第一行填写），按上一行的值读取；"
+            "如有不同，请逐行填写后重新导入")
+
+
 def year_from_round(place: str, rows: list[int]) -> str:
     shown = "、".join(map(str, rows[:10])) + ("等" if len(rows) > 10 else "")
     return f"{place}：第 {shown} 行的日期没有写年份，按该行轮次中的年份读取"

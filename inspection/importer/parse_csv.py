@@ -160,6 +160,8 @@ class CsvPath:
                     return None  # a value that needs its row or inspection: the row-by-row path
                 errors |= reason is not None
                 blanks |= value is None and reason is None
+                if blanks and name in ("district", "township"):
+                    return None  # a place written on its group's first row only: the row-by-row path fills it
                 for key, item_value in zip(found, (cell, as_sql_text(value), reason, hint), strict=True):
                     found[key].append(item_value)
             mapped = f"{raw}_map{k}"

@@ -56,6 +56,10 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     labels = found.labels
     unit = columns["unit_name"].index if "unit_name" in columns else None
     lead = table_lead(raw.rows, header_index, found.header_rows)
+    place_columns = [columns[f].index for f in ("district", "township") if f in columns]  # the higher first
+    filled_rows: list[int] = []  # the rows whose place was written only on their group's first row
+    previous_number = 0  # the row of `previous`
+    filled_columns: set[int] = set()
     rows = raw.rows[header_index + 1:]
     # section headings: the highest style used is the first level (category), the next the second
     # (a heading naming a township or district that has no column of its own is no category: place_sections)
@@ -137,6 +141,12 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                     problems.append(Problem(file, sheet_label, row_number, names_by_column[c], _show(row[c]),
                                             messages.DITTO_FIRST, messages.DITTO_FIRST_HINT))
             continue
+        if place_columns and above is not None and previous_number == row_number - 1 and unit is not None \
+                and (filled := _places_filled(row, above, place_columns, unit)) is not None:
+            filled_columns.update(c for c in place_columns if cells.is_blank(row[c]))
+            row = previous = filled
+            filled_rows.append(row_number)
+        previous_number = row_number
         values = {}
         yearless = []
         for name, col, as_written, convert, memo in converters:
@@ -234,6 +244,9 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
         warnings.append(messages.year_from_round(messages.where(file, raw.name), yearless_rows))
     if ditto_rows:
         warnings.append(messages.ditto_read(messages.where(file, raw.name), ditto_rows))
+    if filled_rows:
+        warnings.append(messages.places_filled_down(
+            messages.where(file, raw.name), [names_by_column[c] for c in place_columns if c in filled_columns], filled_rows))
     if raw.hidden_rows and (hidden := [r.row for r in records if r.row - 1 in raw.hidden_rows]):
         warnings.append(messages.hidden_rows_read(messages.where(file, raw.name), hidden))
     return ParsedSheet(file, raw.name, table, records, skipped), None
@@ -295,6 +308,23 @@ def _parse_wide(file: str, raw: readers.RawSheet, found: tuple[int, list[tuple[s
 def _same_above(above: list[object] | None, col: int, cell: object) -> bool:
     """A blank cell under a record holding a value in its column (a workbook's "the same as above")."""
     return above is not None and cells.is_blank(cell) and col < len(above) and not cells.is_blank(above[col])
+
+
+def _places_filled(row: list[object], above: list[object], places: list[int], unit: int) -> list[object] | None:
+    """The row with its blank place cells (县区, 乡镇: `places`, the higher first) taken from the record right
+    above it, a place written only on its group's first row (not merged): when the row names a unit and its
+    other places are blank too or the same as above's (a blank 县区 beside another township than above's may be
+    another district's). None when nothing is filled."""
+    if unit >= len(row) or cells.is_blank(row[unit]) or any(c >= len(row) or c >= len(above) for c in places):
+        return None
+    blank = [c for c in places if cells.is_blank(row[c])]
+    if not blank or any(cells.is_blank(above[c]) for c in blank) \
+            or any(row[c] != above[c] for c in places if c not in blank):
+        return None
+    filled = list(row)
+    for c in blank:
+        filled[c] = above[c]
+    return filled
 
 
 def _one_issue(file: str, sheet: str | None, row_number: int, row: list[object], column: Column,
@@ -459,11 +489,13 @@ def _enter(places: dict[str, str], place: tuple[str, str], fields: frozenset[str
 
 
 def _title_above_header(row: list[object], below: list[list[object]], header_rows: HeaderRows) -> str | None:
-    """For a row with one cell filled whose next non-blank row is a header: that header's kind
-    ('repeat' or 'other', see `HeaderRows.kind`); else None."""
-    if sum(1 for c in row if not cells.is_blank(c)) != 1:
+    """For a row with one cell filled (or one text merged across it: a printed form's title again) whose next
+    non-blank row, past note rows (填报单位：…), is a header: that header's kind ('repeat' or 'other', see
+    `HeaderRows.kind`); else None."""
+    filled = [c for c in row if not cells.is_blank(c)]
+    if not filled or any(c != filled[0] for c in filled[1:]):
         return None
-    following = next((r for r in below if any(not cells.is_blank(c) for c in r)), None)
+    following = next((r for r in below if any(not cells.is_blank(c) for c in r) and layout.row_kind(r) != "note"), None)
     return header_rows.kind(following) if following is not None else None
 
 

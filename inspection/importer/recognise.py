@@ -175,8 +175,9 @@ def _row_kind(row: list[object], labels: tuple[int, ...] = (), unit: int | None 
             return "section"
         if layout.place_heading(row):  # a place alone (城关镇, 城关镇（共5个村）): a block of stacked townships
             return "section"
-    if kind == "data" and (len(row) < 2 or row[0] is None or row[0] == "" or row[1] is None or row[1] == "") \
-            and layout.signature_alone(row):  # a record fills its first two cells: decided here, most rows
+    if kind == "data" and (len(row) < 2 or row[0] is None or row[0] == "" or row[1] is None or row[1] == ""
+                           or row[0] == row[1]) \
+            and layout.signature_alone(row):  # a record fills its first two cells (merged: the same): decided here
         return "note"
     return kind
 

@@ -186,3 +186,54 @@ def test_a_title_naming_two_townships_or_none_leaves_the_roster_refused_for_the_
     result = run(con, InputFile("名册.xlsx", xlsx_bytes({"Sheet1": [[title], _ROSTER_HEADER, *_CHENGGUAN]})))
     assert result.status == "rejected"
     assert "缺少必填列：乡镇" in result.problems[0].reason
+
+
+# ---------------------------------------------------------------- a place written on its group's first row
+
+
+@pytest.mark.parametrize("name", ["巡察.xlsx", "巡察.csv"])
+def test_a_township_written_on_its_groups_first_row_only_is_that_groups(con, monkeypatch, name):
+    """A ledger sorted by township, the township (and district) written only on each group's first row, the
+    cells below left blank (not merged; or merged, then saved as CSV): each record takes the place of the
+    record right above it, and a warning names the rows. They were refused as blank. A blank district beside
+    another township than the row above's is not filled (it may be another district's)."""
+    monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0)
+    records = [list(r) for r in RECORDS]
+    records[1][4] = records[3][3] = records[3][4] = None
+    data = csv_bytes([HEADER, *records]) if name.endswith(".csv") else xlsx_bytes({"巡察": [HEADER, *records]})
+    result = run(con, roster_csv(ROSTER), InputFile(name, data))
+    assert result.status == "imported", result.problems
+    assert _inspections(con) == EXPECTED
+    assert any("第 3、5 行的县区、乡镇为空（每组只在第一行填写），按上一行的值读取" in w for w in result.warnings)
+    records = [list(r) for r in RECORDS]
+    records[2][3] = None  # 王庄村's district blank under 李家村's row of 城关镇
+    result = run(con, roster_csv(ROSTER), InputFile("巡察.xlsx", xlsx_bytes({"巡察": [HEADER, *records]})))
+    assert result.status == "rejected"
+    assert [(p.row, p.column) for p in result.problems] == [(4, "县区")]
+
+
+def test_a_roster_writing_each_townships_name_once_takes_it_for_its_villages(con):
+    header = ["县区", "乡镇", "村(社区)", "对象类型", "是否贫困村", "是否软弱涣散"]
+    rows = [header, *([None, None, *r[2:]] if i % 2 else r for i, r in enumerate(ROSTER))]
+    result = run(con, InputFile("名册.xlsx", xlsx_bytes({"名册": rows})))
+    assert result.status == "imported", result.problems
+    assert _units(con) == [("东城区", "城关镇", "张家村"), ("东城区", "城关镇", "李家村"), ("东城区", "河口镇", "刘庄村"),
+                           ("东城区", "河口镇", "王庄村")]
+
+
+# ---------------------------------------------------------------- a printed form's pages typed in
+
+
+def test_a_printed_forms_title_page_numbers_and_header_again_between_its_pages(con):
+    """A ledger typed from a printed form, each page's title (merged across the row) and 填报单位 line, its
+    header again and its page number (- 1 -, 第1页) between the pages: the rows between the pages are skipped,
+    every record read. The title merged across was read as a record and refused for its cells; a page number
+    was called an empty template row."""
+    title, unit = "东城区2021年村级巡察情况统计表", "填报单位：东城区委巡察办"
+    rows = [[title], [unit], HEADER, *RECORDS[:2], ["- 1 -"], [title], [unit], HEADER, *RECORDS[2:], ["第2页"]]
+    merges = ["A1:H1", "A7:H7", "A6:H6"]
+    result = run(con, roster_csv(ROSTER), InputFile("巡察.xlsx", xlsx_bytes({"巡察": rows}, merges={"巡察": merges})))
+    assert result.status == "imported", result.problems
+    assert _inspections(con) == EXPECTED
+    assert any("表外说明行（填表人、审核人、说明、示例等） 3 行（第 6、8、12 行）；重复的表头行 1 行（第 9 行）；"
+               "表头上方的分块标题行 1 行（第 7 行）" in w for w in result.warnings), result.warnings
