@@ -131,6 +131,13 @@ class CsvPath:
                        + " OR ".join(f"c{c} IN (SELECT unnest($ditto))" for c in sorted({c.index for c in columns.values()})),
                        {"ditto": sorted(layout.DITTO)}).fetchone()[0]:
             return None  # 同上 / 〃 takes the record above's value: the row-by-row path
+        blank = "^[" + cells.char_class(_WHITESPACE) + "]*$"
+        places = [columns[f].index for f in ("district", "township") if f in columns]
+        if places and "unit_name" in columns and con.execute(
+                f"SELECT count(*) FROM {rows} WHERE NOT coalesce(regexp_matches(c{columns['unit_name'].index}, '{blank}'), "
+                "true) AND (" + " OR ".join(f"coalesce(regexp_matches(c{c}, '{blank}'), true)" for c in places) + ")"
+        ).fetchone()[0]:
+            return None  # a place written on its group's first row only (parse_rows fills it): the row-by-row path
 
         # each converter once per distinct value (plain text needs none), joined back by value
         maps = []
@@ -160,8 +167,6 @@ class CsvPath:
                     return None  # a value that needs its row or inspection: the row-by-row path
                 errors |= reason is not None
                 blanks |= value is None and reason is None
-                if blanks and name in ("district", "township"):
-                    return None  # a place written on its group's first row only: the row-by-row path fills it
                 for key, item_value in zip(found, (cell, as_sql_text(value), reason, hint), strict=True):
                     found[key].append(item_value)
             mapped = f"{raw}_map{k}"
