@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support.ledgers import ROSTER_HEADER, csv_bytes, memory_store, run, table, xlsx_bytes
+from support.clerk_rows import inspection as _inspection
+from support.clerk_rows import ledger as _ledger
+from support.clerk_rows import roster
+from support.clerk_rows import stored as _stored
+from support.ledgers import csv_bytes, memory_store, run, table, xlsx_bytes
 
 from inspection import cells, metrics
 from inspection.filters import Filters
 from inspection.importer import InputFile
 from inspection.importer.units import UnitIndex
 
-HEADER = ["轮次", "巡察层级", "巡察组", "开始日期", "结束日期", "县区", "乡镇街道", "村(社区)", "发现问题数"]
 # 李家村 is in two districts' 城关镇; 张庄村 in two townships of 东城区
 ROSTER = [["东城区", "城关镇", "张庄村", "村", "否", "否"], ["东城区", "城关镇", "李家村", "村", "否", "否"],
           ["东城区", "河口镇", "张庄村", "村", "否", "否"], ["东城区", "河口镇", "王庄村", "村", "否", "否"],
@@ -21,24 +24,7 @@ ROSTER = [["东城区", "城关镇", "张庄村", "村", "否", "否"], ["东城
 
 
 def _roster(rows=ROSTER) -> InputFile:
-    return InputFile("名册.csv", csv_bytes(table(ROSTER_HEADER, rows)))
-
-
-def _inspection(**written) -> dict[str, object]:
-    row = dict(zip(HEADER, ["2022年第一轮", "县级", "县委第一巡察组", "2022-03-15", "2022-04-20", "东城区", "城关镇",
-                            "李家村", 3], strict=True))
-    row.update(written)
-    return row
-
-
-def _ledger(rows: list[dict], name="巡察情况.csv", drop=()) -> InputFile:
-    header = [h for h in rows[0] if h not in drop]
-    return InputFile(name, csv_bytes(table(header, [[r[h] for h in header] for r in rows])))
-
-
-def _stored(con) -> list[tuple]:
-    return con.execute("SELECT district, township, unit_name, start_date::VARCHAR, end_date::VARCHAR, issues_found "
-                       "FROM inspections WHERE superseded_by IS NULL ORDER BY 1, 2, 3").fetchall()
+    return roster(rows)
 
 
 # ---------------------------------------------------------------- the roster that comes with the ledger
