@@ -288,6 +288,46 @@ _ZH_COUNT = re.compile(r"^(零|〇|[一二两三四五六七八九十]{1,3})(个
 _BREAKDOWN = re.compile(r"(?<=\d)(个|件次|件|条|人次|人|项|起|次|户|名|家|笔|处|例|宗|份)?\((?:其中|含|包括|已|[^()]*已)[^()]*\)$")
 
 
+# the capital numerals (大写数字) of amounts and receipts, as the common ones
+_CAPITAL_NUMERALS = str.maketrans("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟", "一二二三三四五六六七八九十百千")
+_ZH_DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+                    "九": 9}
+# an amount in words as a receipt writes it (壹万伍仟元整, 人民币一万五千元, 叁仟伍佰元伍角): yuan
+_ZH_AMOUNT = re.compile(r"^([零〇一二两三四五六七八九十百千万亿]+)[元圆](?:([零〇一二三四五六七八九])角)?(?:([一二三四五六七八九])分)?整?$")
+
+
+def _zh_whole(text: str) -> int | None:
+    """一万五千 / 三千零五十 / 十二 as a number, else None (two digits in a row, a unit without a digit
+    before it other than 十)."""
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _ZH_DIGIT_VALUES:
+            if digit not in (None, 0) and _ZH_DIGIT_VALUES[ch] != 0:
+                return None
+            digit = _ZH_DIGIT_VALUES[ch]
+        elif ch in "十百千":
+            if digit is None and not (ch == "十" and section == 0):
+                return None
+            section += (1 if digit is None else digit) * {"十": 10, "百": 100, "千": 1000}[ch]
+            digit = None
+        else:  # 万, 亿
+            section += digit or 0
+            if not section:
+                return None
+            total = (total + section) * (10_000 if ch == "万" else 100_000_000)
+            section, digit = 0, None
+    return total + section + (digit or 0)
+
+
+def _amount_in_words(text: str) -> float | None:
+    """An amount in words ending in 元 (壹万伍仟元整, 人民币一万五千元) in 万元, else None."""
+    match = _ZH_AMOUNT.match(re.sub(r"^(?:人民币|¥|rmb)", "", text, flags=re.I).translate(_CAPITAL_NUMERALS))
+    if not match or (whole := _zh_whole(match[1])) is None:
+        return None
+    fen = _ZH_DIGIT_VALUES.get(match[2] or "零", 0) * 10 + _ZH_DIGIT_VALUES.get(match[3] or "零", 0)
+    return (whole + fen / 100) / 10_000
+
+
 def _not_reported(value: object) -> bool:
     return isinstance(value, str) and contract.compact_text(value).lower() in NOT_REPORTED
 
@@ -370,7 +410,7 @@ def to_count(value: object) -> int | None:
         return _count_in_range(int(text))
     if (worded := _COUNT_WORDS.match(text)) and worded[0] != worded[1]:
         return _count_in_range(int(worded[1]))
-    if numeral := _ZH_COUNT.match(text):
+    if numeral := _ZH_COUNT.match(text.translate(_CAPITAL_NUMERALS)):  # 三个, 叁 (the capital numeral)
         count = 0 if numeral[1] in ("零", "〇") else _small_number(numeral[1])
         if count is not None:
             return count
@@ -405,7 +445,8 @@ def _count_in_range(count: int) -> int:
 def to_money_yuan(value: object) -> float | None:
     """An amount in a column whose header says （元）: divided by 10,000, unless the cell itself says
     万元, 万 or 元 (then the cell's own unit counts)."""
-    if isinstance(value, str) and _number_text(value).rstrip(")").endswith(("元", "万", "亿")):  # 1.2万 is 万元
+    if isinstance(value, str) and (_number_text(value).rstrip(")").endswith(("元", "万", "亿"))  # 1.2万 is 万元
+                                   or _amount_in_words(_number_text(value)) is not None):  # 叁仟元伍角
         return to_money(value)
     amount = to_money(value)
     return None if amount is None else amount / 10_000
@@ -436,6 +477,8 @@ def to_money(value: object) -> float | None:
         text = currency.group(1) + text[currency.end():]
         if text in ("-", "--"):
             return 0.0
+    if (words := _amount_in_words(text)) is not None:
+        return words
     if text.endswith(("(万元)", "(元)")):  # the unit in brackets, as a header writes it: 12.5（万元）
         text = text[:-1].replace("(", "")
     if text.endswith(("亿元", "亿")):  # 1.2亿元: 12,000 万元
@@ -679,9 +722,10 @@ def _with_weekday(text: str, weekday: re.Match) -> dt.date:
 class DueText:
     """A due date that needs its inspection to be known: 立行立改 (the inspection's end_date),
     长期坚持 (no due date, the issue is long-term), a month/day without a year, or a time after the
-    feedback (反馈后3个月内: `month` months, 30天内: `day` days after the end_date)."""
+    feedback (反馈后3个月内: `month` months, 30天内: `day` days after the end_date; 半个月内 15 days), or a
+    month/day of the year after the end_date's (next_year: 明年6月底前, 次年3月31日前)."""
 
-    kind: str  # immediate | long_term | no_year | months | days
+    kind: str  # immediate | long_term | no_year | next_year | months | days
     month: int | None = None
     day: int | None = None  # None: the last day of `month`
 
@@ -698,6 +742,9 @@ class DueText:
             last = _month_end(end_date.year + year, month + 1)
             return last.replace(day=min(end_date.day, last.day))
         year = end_date.year
+        if self.kind == "next_year":  # 明年6月底前 in the feedback: June of the year after the end_date's
+            last = _month_end(year + 1, self.month)  # 明年2月29日前 in a year without it: the 28th
+            return last if self.day is None else last.replace(day=min(self.day, last.day))
         day = _month_day(year, self.month, self.day)
         if day < end_date.replace(day=1):  # that month ended before the inspection did: next year
             day = _month_day(year + 1, self.month, self.day)
@@ -752,6 +799,9 @@ _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4"
 # 个月 for months (3月内 could be March), 日 only with 内 (30日 could be a day of a month)
 _AFTER = re.compile(r"^(?:自?(?:巡察)?(?:收到)?反馈(?:意见)?(?:之日起|后)?)?(\d{1,3}|[一二两三四五六七八九十]{1,3}|半)"
                     r"(个月|天|日(?=以内|之内|内)|年(?=以内|之内|内)|个?周|个?星期)(?:以内|之内|内)?(?:完成|完成整改|整改完成|整改到位)?(?:$|[,;。])")
+_HALF_MONTH = re.compile(r"^(?:自?(?:巡察)?(?:收到)?反馈(?:意见)?(?:之日起|后)?)?半个?月(?:以内|之内|内)(?:完成|完成整改|整改完成|整改到位)?$")
+# the year after the feedback's (明年, 次年, 第二年) before a month or a day without its year
+_NEXT_YEAR = re.compile(r"^(?:明年|次年|第二年|下一年|来年)")
 _DIGITS_ZH = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -770,18 +820,26 @@ _IMMEDIATE = ("立行立改", "即知即改", "马上就改", "即查即改", "�
 _DURING = re.compile(r"^在?(?:本轮|本次|此轮)?巡察(?:期间内?|结束前|结束之前|反馈前|反馈之前|结束时)"
                      r"(?:完成|完成整改|整改完成|整改到位)?$")
 _LONG_TERM = ("长期", "持续", "常态化", "长效")
+_MOVING_HOLIDAY = re.compile(r"春节|元宵节?|清明节?|端午节?|中秋节?|重阳节?")
 
 
 def to_due(value: object) -> dt.date | DueText | None:
     """A due date (整改时限): a date, or text a clerk writes instead (see DueText)."""
-    if not isinstance(value, str):
-        return to_date(value)
+    if not isinstance(value, str):  # a date cell shown as its month alone (yyyy"年"m"月"): by its end, as 2023年6月
+        day = to_date(value)
+        return month_end(day) if isinstance(day, MonthAlone) else day
     text = zh_date_digits(contract.compact_text(value))
     if not text or text in NOT_REPORTED:
         return None
     if match := _TEN_DAYS_BY.fullmatch(text):  # 2023年6月中旬: by the end of that third of the month
         last = _month_end(int(match[1]), int(match[2]))
         return _checked(last if match[3] == "下" else last.replace(day=10 if match[3] == "上" else 20))
+    try:
+        period = to_range(text)
+    except CellError:
+        period = None
+    if isinstance(period, DateRange) and period.end is not None:  # a period to rectify in (2023年3月1日至4月30日): its end
+        return period.end
     try:
         day = to_date(text)
         # a month alone as a due date (2023年6月, 2023.6, 2023-06) is "by the end of June": its last day
@@ -809,6 +867,13 @@ def to_due(value: object) -> dt.date | DueText | None:
         match = _NO_YEAR_PART.fullmatch(text)
         if match:  # 二季度末, 第二季度, 上半年 without a year: as 6月底前 is
             return DueText("no_year", 6 if match[1] == "上" else 12 if match[1] == "下" else 3 * _QUARTERS[match[2]])
+        if match := _NEXT_YEAR.match(text):  # 明年6月底前, 次年3月31日前, 明年底前: the year after the feedback's
+            rest = text[match.end():]
+            if _NO_YEAR_END.match("年" + rest) or _Y_END.match("0000年" + rest):
+                return DueText("next_year", 12)
+            if found := _M_END.match(rest) or _MD.match(rest):
+                _month_day(2000, int(found[1]), int(found[2]) if found.re is _MD else None)
+                return DueText("next_year", int(found[1]), int(found[2]) if found.re is _MD else None)
         match = _M_END.match(text)
         if match:
             _month_end(2000, int(match[1]))  # a month that exists
@@ -819,6 +884,8 @@ def to_due(value: object) -> dt.date | DueText | None:
             return DueText("no_year", int(match[1]), int(match[2]))
     except ValueError:
         raise CellError("不是有效日期（月份或日期超出范围）") from None
+    if _HALF_MONTH.match(text):  # 半个月内: 15 days, as 两周内 is 14
+        return DueText("days", None, 15)
     if match := _AFTER.match(text):  # 半年内, 一年内: 6 or 12 months; 两周内: 14 days
         unit = match[2].removeprefix("个")
         count = (6 if unit == "年" else None) if match[1] == "半" else (
@@ -838,6 +905,9 @@ def to_due(value: object) -> dt.date | DueText | None:
         return DueText("immediate")
     if any(word in text for word in _LONG_TERM):
         return DueText("long_term")
+    if holiday := _MOVING_HOLIDAY.search(text):  # 2024年春节前: its day moves from year to year
+        raise CellError(f"{holiday[0]}的日期每年不同，无法确定整改时限是哪一天",
+                        "请写成具体日期，如 2024年2月9日前 或 2024年1月底前")
     raise CellError(error.reason, "请写成 2021-06-30、2021年6月底前、立行立改 或 长期坚持")
 
 
@@ -943,7 +1013,7 @@ def level_from_team(value: object) -> str:
         raise CellError("必填项为空")
     if re.search(r"(县|区|旗|县\(区\)|县区|区县|市辖区)委", team):
         return "county"
-    if team.startswith("市委") or team.startswith("市级"):
+    if team.startswith(("市委", "市级", "市第", "市巡察")):  # 市第3巡察组, 市巡察一组: no place before 市
         return "municipal"
     if "市委" in team:
         raise CellError("无法从巡察组名称判断巡察层级：「某市委」可能是县级市的县级巡察",

@@ -38,7 +38,8 @@ WHERE i.superseded_by IS NULL;
 -- (months) the same day that many months later, or that month's last day; 30天内 (days) that many
 -- days later; 6月底前 / 6月30日前 with no year (no_year) that day in the end date's year, or the next
 -- year's when that month ended before the end date's month began (a day past the month's end: its
--- last day); 长期坚持 (long_term) none. NULL without an end date. A written date (due_kind NULL) is itself.
+-- last day); 明年6月底前 (next_year) that day in the year after the end date's; 长期坚持 (long_term)
+-- none. NULL without an end date. A written date (due_kind NULL) is itself.
 -- Written with date_trunc, intervals and last_day, not year(), month() or day(): each of those builds
 -- a lookup table of 29,585 days for every thread of every statement that names it (DuckDB's
 -- DateLookupCache), and the refresh of an import reads this macro several times over (live_overdue's
@@ -56,6 +57,11 @@ CREATE OR REPLACE MACRO feedback_due(due_date, kind, month, day, end_date) AS
             THEN last_day(feedback_month(month, end_date))
             ELSE least(feedback_month(month, end_date) + (CAST(day AS INTEGER) - 1),
                        last_day(feedback_month(month, end_date))) END
+        WHEN 'next_year' THEN CASE WHEN day IS NULL
+            THEN last_day(CAST(date_trunc('year', end_date) + to_months(CAST(month AS INTEGER) + 11) AS DATE))
+            ELSE least(CAST(date_trunc('year', end_date) + to_months(CAST(month AS INTEGER) + 11) AS DATE)
+                       + (CAST(day AS INTEGER) - 1),
+                       last_day(CAST(date_trunc('year', end_date) + to_months(CAST(month AS INTEGER) + 11) AS DATE))) END
         WHEN 'long_term' THEN NULL
         ELSE due_date
     END;

@@ -112,7 +112,9 @@ def test_the_views_resolve_a_feedback_due_date_as_the_importer_reads_it():
                  cells.DueText("days", None, 1), cells.DueText("months", 1), cells.DueText("months", 3),
                  cells.DueText("months", 12), cells.DueText("no_year", 6), cells.DueText("no_year", 12),
                  cells.DueText("no_year", 1), cells.DueText("no_year", 2), cells.DueText("no_year", 6, 30),
-                 cells.DueText("no_year", 9, 15), cells.DueText("no_year", 2, 28)]
+                 cells.DueText("no_year", 9, 15), cells.DueText("no_year", 2, 28), cells.DueText("next_year", 6),
+                 cells.DueText("next_year", 12), cells.DueText("next_year", 2), cells.DueText("next_year", 2, 29),
+                 cells.DueText("next_year", 3, 31)]
         ends = [dt.date(2021, 1, 31), dt.date(2020, 2, 29), dt.date(2021, 6, 30), dt.date(2021, 7, 1),
                 dt.date(2021, 9, 15), dt.date(2021, 11, 30), dt.date(2021, 12, 31), None]
         for text in texts:
