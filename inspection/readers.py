@@ -709,6 +709,52 @@ def _tab_names(archive: zipfile.ZipFile) -> dict[str, str]:
     return names
 
 
+# Excel's built-in formats that show a date as its month alone: 17 mmm-yy, and in a Chinese locale 27, 36, 50,
+# 52 and 57 yyyy"年"m"月"
+_MONTH_FORMAT_IDS = frozenset({17, 27, 36, 50, 52, 57})
+_NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*)>")
+_CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
+
+
+def _month_format(code: str) -> bool:
+    """Whether a number format shows a date as its month alone (yyyy"年"m"月", mmm-yy, yyyy/mm): a year and a
+    month, no day and no time (its literal text, escapes and [colour] or [$-804] parts set aside)."""
+    bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.', "", code.split(";")[0]).lower()
+    return "y" in bare and "m" in bare and not any(ch in bare for ch in "dhs")
+
+
+def month_cells(data: bytes) -> dict[str, set[tuple[int, int]]]:
+    """The cells (0-based) of each sheet of an .xlsx that show a date as its month alone (a due date formatted
+    yyyy"年"m"月" shows 2023年6月 and holds 1 June); empty when no style of the workbook so formats."""
+    found: dict[str, set[tuple[int, int]]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            styles = _read_member(archive, "xl/styles.xml")
+            months = set(_MONTH_FORMAT_IDS)
+            for match in _NUM_FMT.finditer(styles):
+                attrs = dict(_ATTRIBUTE.findall(match[1]))
+                code = html.unescape(attrs.get(b"formatCode", b"").decode("utf-8", "replace"))
+                if attrs.get(b"numFmtId", b"").isdigit() and _month_format(code):
+                    months.add(int(attrs[b"numFmtId"]))
+            xfs = _CELL_XFS.search(styles)
+            shown = {str(k).encode() for k, xf in enumerate(_XF.findall(xfs[1] if xfs else b""))
+                     if (fmt := dict(_ATTRIBUTE.findall(xf)).get(b"numFmtId", b"0")).isdigit() and int(fmt) in months}
+            if not shown:
+                return {}
+            # the cells of those styles only (a C-level scan: a sheet of many cells has few such)
+            styled = re.compile(rb'<(?:\w+:)?c\b(?=[^>]*\bs="(?:' + b"|".join(sorted(shown)) + rb')")([^>]*)>')
+            for part, sheet in _tab_names(archive).items():
+                for match in styled.finditer(_read_member(archive, part, 64 * 1024 * 1024)):
+                    attrs = dict(_ATTRIBUTE.findall(match[1]))
+                    ref = re.fullmatch(rb"([A-Z]{1,4})([0-9]+)", attrs.get(b"r", b""))
+                    if ref and attrs.get(b"s") in shown and attrs.get(b"t", b"n") == b"n":
+                        found.setdefault(sheet, set()).add((int(ref[2]) - 1, _column_number(ref[1]) - 1))
+    except Exception:  # a damaged file: the Excel reader says so in its own words
+        return {}
+    return found
+
+
 def _check_xlsx_size(data: bytes, limits: Limits, hidden_rows: dict[str, set[int]] | None = None,
                      typed_dates: dict[str, dict[tuple[int, int], object]] | None = None
                      ) -> dict[str, dict[tuple[int, int], str]]:
@@ -1090,6 +1136,7 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
     sheets = []
     hidden = _hidden_sheets(workbook)
     hidden_columns = xlsb.hidden_columns if xlsb else _hidden_columns(data, kind)
+    months = month_cells(data) if kind == "xlsx" else {}
     charts = _chart_sheets(workbook)
     for name in workbook.sheet_names:
         if name in charts:  # a chart on a tab of its own: no cells (the reader cannot read an .xlsb's)
@@ -1118,6 +1165,9 @@ def read_excel(data: bytes, limits: Limits, kind: str = "xlsx") -> list[RawSheet
         for (row, col), day in typed_dates.get(name, {}).items():
             if row < len(rows) and col < len(rows[row]) and isinstance(rows[row][col], str):
                 rows[row][col] = day  # the Excel reader gave a date cell's ISO text
+        for row, col in months.get(name, ()):
+            if row < len(rows) and col < len(rows[row]) and type(day := rows[row][col]) in (dt.date, dt.datetime):
+                rows[row][col] = cells.MonthAlone(day.year, day.month, day.day)  # shown as 2023年6月
         sheets.append(RawSheet(name, rows, name in hidden, tuple(ranges or ()), date1904,
                                formula_blanks=frozenset(formula_blanks.get(name, ())),
                                hidden_columns=frozenset(hidden_columns.get(name, ())),

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 from support.clerk_rows import HEADER, inspection, ledger, roster
-from support.ledgers import csv_bytes, memory_store, run, table
+from support.ledgers import csv_bytes, memory_store, run, table, xlsx_bytes
 
-from inspection import cells, metrics
+from inspection import cells, metrics, readers
 from inspection.filters import Filters
 from inspection.importer import InputFile
 
@@ -121,3 +121,29 @@ def test_the_level_of_such_teams_gives_the_municipal_and_county_figures():
         assert result.status == "imported", result.problems
         levels = con.execute("SELECT level, issues_found FROM inspections ORDER BY level").fetchall()
     assert levels == [("county", 4), ("municipal", 8)]
+
+
+# ---------------------------------------------------------------- a due date cell shown as its month
+
+@pytest.mark.parametrize(("code", "month"), [
+    ('yyyy"年"m"月"', True), ("mmm-yy", True), ("yyyy/mm", True), ('[$-804]yyyy"年"m"月";@', True),
+    ("yyyy-mm-dd", False), ('yyyy"年"m"月"d"日"', False), ('m"月"d"日"', False), ("h:mm", False), ("yyyy-mm-dd h:mm", False),
+])
+def test_a_number_format_showing_a_date_as_its_month_is_told_apart(code, month):
+    assert readers._month_format(code) is month
+
+
+@pytest.mark.parametrize("shown", ['yyyy"年"m"月"', "mmm-yy"])
+def test_a_due_date_cell_shown_as_its_month_is_by_that_months_end(shown):
+    """Excel turns 2023年6月 typed into a due-date cell into 1 June shown as 2023年6月 (or Jun-23): it was due
+    on the 1st, overdue on 15 June; as the text 2023年6月 it is due by 30 June. A start date so shown stays the
+    day the cell holds."""
+    header = ["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", "整改状态", "整改时限"]
+    book = xlsx_bytes({"问题": [header, ["2022年第一轮", "东城区", "城关镇", "李家村", "党建", "整改中", dt.date(2022, 6, 1)]]},
+                      date_format=shown)
+    with memory_store() as con:
+        result = run(con, roster(ROSTER), ledger([inspection()]), InputFile("问题清单.xlsx", book))
+        assert result.status == "imported", result.problems
+        due = con.execute("SELECT due_date FROM issues").fetchall()
+        overdue = [metrics.compute(con, Filters(as_of=day))["overdue"] for day in (dt.date(2022, 6, 15), dt.date(2022, 7, 1))]
+    assert (due, overdue) == ([(dt.date(2022, 6, 30),)], [0, 1])
