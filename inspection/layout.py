@@ -648,6 +648,7 @@ def round_key(label: str) -> str:
     text = re.sub(r"^(\d{4})年度", r"\1年", text)
     text = re.sub(r"^(\d{4})(?=第)", r"\1年", text)
     text = re.sub(r"^(\d{4})年(?=[〇零一二两三四五六七八九十百\d]+[轮批])", r"\1年第", text)
+    text = re.sub(r"^(?=[〇零一二两三四五六七八九十百\d]+[轮批]$)", "第", text)  # 三轮 for 第三轮
     return re.sub(r"[〇零一二两三四五六七八九十百]+", lambda m: _cn_number(m[0]), text)
 
 

@@ -119,6 +119,11 @@ def round_from_inspection(place: str, taken: list[tuple[str, int]]) -> str:
             f"{parts}。如果不是这一轮的问题，请加“轮次”列后重新导入")
 
 
+def round_of_inspection_spelt_otherwise(place: str, rows: int, pairs: list[tuple[str, str]]) -> str:
+    examples = "；".join(f"「{written}」为「{known}」" for written, known in pairs[:5])
+    return f"{place}：{rows:,} 行的轮次与该村(社区)巡察记录的轮次只是写法不同，按巡察记录的写法取：{examples}"
+
+
 def no_inspection_in_round(round_: str) -> str:
     return f"该村(社区)在轮次「{round_}」没有巡察记录"
 

@@ -17,7 +17,7 @@ from collections import Counter
 import pandas as pd
 import pyarrow as pa
 
-from .. import cells, contract
+from .. import cells, contract, layout
 from ..contract import Table
 from . import messages
 from .model import INSPECTION_COLUMNS, ISSUE_COLUMNS, ROSTER_COLUMNS, Problem, Record, StagedRows, StagedSheet
@@ -290,15 +290,15 @@ class Validator:
         con.execute(f"""UPDATE {t} AS s SET district = x.district FROM (
                 SELECT township, unit_name, min(district) AS district FROM {roster}
                 GROUP BY township, unit_name HAVING count(DISTINCT district) = 1) x
-            WHERE {which} AND s.district IS NULL AND s.township = x.township AND s.unit_name = x.unit_name""")
+            WHERE {which} AND s.district IS NULL AND s.township = x.township AND s.roster_name = x.unit_name""")
         con.execute(f"""UPDATE {t} AS s SET district = x.district FROM (
                 SELECT unit_name, min(district) AS district FROM {roster}
                 GROUP BY unit_name HAVING count(DISTINCT district) = 1) x
-            WHERE {which} AND s.district IS NULL AND s.township IS NULL AND s.unit_name = x.unit_name""")
+            WHERE {which} AND s.district IS NULL AND s.township IS NULL AND s.roster_name = x.unit_name""")
         missing = f"""
                 SELECT {sheet_of}, s.r, s.township, s.unit_name,
                        (SELECT list(DISTINCT u.district ORDER BY u.district) FROM {roster} u
-                        WHERE u.unit_name = s.unit_name AND (s.township IS NULL OR u.township = s.township))
+                        WHERE u.unit_name = s.roster_name AND (s.township IS NULL OR u.township = s.township))
                 FROM {t} s WHERE {which} AND s.district IS NULL AND s.unit_name IS NOT NULL
                 ORDER BY 1, 2"""
         self._said_from_roster(t, sheets, which, sheet_of, "district", missing, messages.district_not_told,
@@ -310,19 +310,50 @@ class Validator:
         its name in its district, and the import says so; a name the district has in several townships,
         or in none, is a problem on its row (the sheet then needs its township column)."""
         con, roster = self.con, self._roster_units()
+        self._roster_spellings(t, which)
         self._districts_from_roster(t, sheets, which, sheet_of)
         con.execute(f"""UPDATE {t} AS s SET township = x.township FROM (
                 SELECT district, unit_name, min(township) AS township FROM {roster}
                 GROUP BY district, unit_name HAVING count(DISTINCT township) = 1) x
-            WHERE {which} AND s.township IS NULL AND s.district = x.district AND s.unit_name = x.unit_name""")
+            WHERE {which} AND s.township IS NULL AND s.district = x.district AND s.roster_name = x.unit_name""")
         missing = f"""
                 SELECT {sheet_of}, s.r, s.district, s.unit_name,
                        (SELECT list(DISTINCT u.township ORDER BY u.township) FROM {roster} u
-                        WHERE u.district = s.district AND u.unit_name = s.unit_name)
+                        WHERE u.district = s.district AND u.unit_name = s.roster_name)
                 FROM {t} s WHERE {which} AND s.township IS NULL AND s.district IS NOT NULL
                   AND s.unit_name IS NOT NULL ORDER BY 1, 2"""
         self._said_from_roster(t, sheets, which, sheet_of, "township", missing, messages.township_not_told,
                                messages.NO_TOWNSHIP_COLUMN_HINT, messages.township_from_roster)
+        con.execute(f"ALTER TABLE {t} DROP COLUMN roster_name")
+
+    def _roster_spellings(self, t: str, which: str) -> None:
+        """Column roster_name of `t`: the name by which the places are looked up in the roster — the row's
+        unit_name, or the one roster name it is written for with noise (张庄村*, 1.张庄村, 李家村村) or with
+        its former name (新村（原张家村）), as the unit lookup reads it once the places are known."""
+        con, roster = self.con, self._roster_units()
+        con.execute(f"ALTER TABLE {t} ADD COLUMN roster_name VARCHAR")
+        con.execute(f"UPDATE {t} SET roster_name = unit_name")
+        unknown = con.execute(f"""SELECT DISTINCT s.unit_name FROM {t} s WHERE {which} AND s.unit_name IS NOT NULL
+            AND (s.district IS NULL OR s.township IS NULL)
+            AND NOT EXISTS (SELECT 1 FROM {roster} u WHERE u.unit_name = s.unit_name)""").fetchall()
+        spellings = {name: [*contract.without_noise(name), *contract.renamed_unit(name)] for (name,) in unknown}
+        spellings = {name: others for name, others in spellings.items() if others}
+        if not spellings:
+            return
+        key_table(con, "roster_spellings", ["unit_name"], [(o,) for others in spellings.values() for o in others])
+        try:
+            known = {n for (n,) in con.execute(f"SELECT DISTINCT unit_name FROM {roster} "
+                                               "WHERE unit_name IN (SELECT unit_name FROM roster_spellings)").fetchall()}
+        finally:
+            con.execute("DROP TABLE roster_spellings")
+        pairs = [(name, next(o for o in others if o in known)) for name, others in spellings.items()
+                 if any(o in known for o in others)]
+        key_table(con, "roster_spellings", ["unit_name", "roster_name"], pairs)
+        try:
+            con.execute(f"UPDATE {t} AS s SET roster_name = x.roster_name FROM roster_spellings x "
+                        f"WHERE {which} AND s.unit_name = x.unit_name")
+        finally:
+            con.execute("DROP TABLE roster_spellings")
 
     def _roster_units(self) -> str:
         """The roster's units as a relation: the stored ones and those of a roster in this import."""
@@ -379,6 +410,33 @@ class Validator:
         if taken:
             self.warnings.append(messages.round_from_inspection(messages.where(sheet.file, sheet.sheet), taken))
 
+    def _rounds_written_otherwise(self, sheet: StagedSheet, complete: str, code: str) -> None:
+        """Issue rows whose round no inspection of their unit has, where exactly one of its inspections has
+        the same round written another way (2023年度第1轮 for 2023年第一轮, 第1轮 for 第一轮, 第一轮 for
+        2023年第一轮: layout.same_round): each takes that inspection's round, and the import says so."""
+        con, t = self.con, sheet.table
+        pairs = []
+        for label, uid, rounds in con.execute(f"""
+                SELECT s.round, u.uid, list(DISTINCT k.round ORDER BY k.round) FROM {t} s
+                JOIN {t}_units u ON {_same_unit(code)} JOIN fast_known k ON k.unit_id = u.uid
+                WHERE {complete} AND NOT EXISTS (SELECT 1 FROM fast_known x WHERE x.round = s.round
+                                                 AND x.unit_id = u.uid)
+                GROUP BY ALL ORDER BY 1, 2""").fetchall():
+            same = [r for r in rounds if layout.same_round(layout.round_key(r), layout.round_key(label))]
+            if len(same) == 1:
+                pairs.append((label, uid, same[0]))
+        if not pairs:
+            return
+        key_table(con, "round_spellings", ["round", "uid", "known"], pairs)
+        try:
+            taken = con.execute(f"""UPDATE {t} AS s SET round = x.known FROM round_spellings x, {t}_units u
+                WHERE x.round = s.round AND x.uid = u.uid AND {_same_unit(code)}""").fetchone()[0]
+        finally:
+            con.execute("DROP TABLE round_spellings")
+        spelt = sorted({(label, known) for label, _, known in pairs})
+        self.warnings.append(messages.round_of_inspection_spelt_otherwise(
+            messages.where(sheet.file, sheet.sheet), taken, spelt))
+
     def _issue_table(self) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE fast_issues AS SELECT {', '.join(ISSUE_COLUMNS)} "
                          "FROM issues LIMIT 0")
@@ -408,6 +466,7 @@ class Validator:
             present.add("round")
         complete += " AND s.round IS NOT NULL"
         self._load_known({f[4] for f in found if f[4] is not None})
+        self._rounds_written_otherwise(sheet, complete, col("unit_code"))
         if seq:  # issues of earlier sheets in this import: seq numbers on from theirs
             con.execute("CREATE OR REPLACE TEMP TABLE fast_seq (round VARCHAR, unit_id VARCHAR, base BIGINT)")
             self._temp.append("fast_seq")

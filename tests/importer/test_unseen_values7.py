@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support.clerk_rows import HEADER, inspection, ledger, roster
+from support.clerk_rows import HEADER, inspection, ledger, roster, stored
 from support.ledgers import csv_bytes, memory_store, run, table, xlsx_bytes
 
 from inspection import cells, metrics, readers
@@ -17,6 +17,31 @@ from inspection.importer import InputFile
 ROSTER = [["东城区", "城关镇", "张庄村", "村", "否", "否"], ["东城区", "城关镇", "李家村", "村", "否", "否"],
           ["东城区", "河口镇", "张庄村", "村", "否", "否"], ["东城区", "河口镇", "王庄村", "村", "否", "否"],
           ["西城区", "柳林镇", "柳村", "村", "否", "否"]]
+
+
+# ---------------------------------------------------------------- names with noise, no place columns
+
+def test_a_unit_with_noise_in_a_ledger_without_its_places_takes_them_from_the_roster():
+    """The places were filled from the roster by the name exactly, so each was refused as a name the roster
+    does not have (with the places it was already the roster unit). One round each: 王庄村 twice, 柳村 four times."""
+    written = ["王庄村*", "1.王庄村", "1、柳村", "柳村※", "新柳村（原柳村）", "柳村（已撤并）"]
+    rows = [inspection(**{"轮次": f"2022年第{n + 1}轮", "村(社区)": name}) for n, name in enumerate(written)]
+    with memory_store() as con:
+        run(con, roster(ROSTER))
+        result = run(con, ledger(rows, drop=("县区", "乡镇街道")))
+        assert result.status == "imported", result.problems
+        assert [r[:2] for r in stored(con)] == [("东城区", "河口镇")] * 2 + [("西城区", "柳林镇")] * 4
+        figures = metrics.compute(con, Filters())
+    assert (figures["units_covered"], figures["inspections"], figures["issues_found"]) == (2, 6, 18)
+
+
+def test_a_unit_with_noise_that_is_in_two_townships_or_none_is_still_refused_naming_why():
+    rows = [inspection(**{"村(社区)": "张庄村*"}), inspection(**{"村(社区)": "赵庄村*"})]
+    with memory_store() as con:
+        result = run(con, roster(ROSTER), ledger(rows, drop=("乡镇街道",)))
+    assert [(p.row, p.value, p.reason) for p in result.problems] == [
+        (2, "张庄村*", "表中没有“乡镇”列，名册中东城区有 2 个同名的村(社区)（在城关镇、河口镇），无法判断是哪一个"),
+        (3, "赵庄村*", "表中没有“乡镇”列，名册中东城区没有这个村(社区)")]
 
 
 # ---------------------------------------------------------------- due dates as feedback letters write them
@@ -147,3 +172,30 @@ def test_a_due_date_cell_shown_as_its_month_is_by_that_months_end(shown):
         due = con.execute("SELECT due_date FROM issues").fetchall()
         overdue = [metrics.compute(con, Filters(as_of=day))["overdue"] for day in (dt.date(2022, 6, 15), dt.date(2022, 7, 1))]
     assert (due, overdue) == ([(dt.date(2022, 6, 30),)], [0, 1])
+
+
+# ---------------------------------------------------------------- a round written otherwise in the issue list
+
+def test_an_issue_lists_round_written_otherwise_is_its_units_one_inspection_of_that_round():
+    """Each issue was refused: 该村(社区)在轮次「2023年度第1轮」没有巡察记录. The issue takes the round as its
+    inspection writes it when exactly one inspection of its unit is that round written otherwise; 第五轮 beside
+    十四届县委第五轮 (a term, not a year, left out) and 第一轮 beside 2022年 and 2023年第一轮 stay refused."""
+    inspections = [inspection(**{"轮次": "2023年第一轮"}), inspection(**{"轮次": "2022年第一轮"}),
+                   inspection(**{"轮次": "第3轮", "乡镇街道": "河口镇", "村(社区)": "王庄村"}),
+                   inspection(**{"轮次": "第一轮", "县区": "西城区", "乡镇街道": "柳林镇", "村(社区)": "柳村"}),
+                   inspection(**{"轮次": "十四届县委第五轮", "村(社区)": "张庄村"})]
+    header = ["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", "整改状态"]
+    issues = [["2023年度第1轮", "东城区", "城关镇", "李家村", "党建", "已整改"],
+              ["三轮", "东城区", "河口镇", "王庄村", "党建", "整改中"], ["第1轮", "西城区", "柳林镇", "柳村", "党建", "整改中"],
+              ["第五轮", "东城区", "城关镇", "张庄村", "党建", "整改中"], ["第一轮", "东城区", "城关镇", "李家村", "党建", "整改中"]]
+    with memory_store() as con:
+        refused = run(con, roster(ROSTER), ledger(inspections), InputFile("问题清单.csv", csv_bytes(table(header, issues))))
+        result = run(con, roster(ROSTER), ledger(inspections), InputFile("问题清单.csv", csv_bytes(table(header, issues[:3]))))
+        assert result.status == "imported", result.problems
+        rounds = con.execute("SELECT round, unit_id FROM issues ORDER BY 1").fetchall()
+    assert [(p.row, p.value, p.reason) for p in refused.problems] == [
+        (5, "第五轮", "该村(社区)在轮次「第五轮」没有巡察记录"), (6, "第一轮", "该村(社区)在轮次「第一轮」没有巡察记录")]
+    assert rounds == [("2023年第一轮", "n:东城区|城关镇|李家村"), ("第3轮", "n:东城区|河口镇|王庄村"),
+                      ("第一轮", "n:西城区|柳林镇|柳村")]
+    assert "问题清单.csv：3 行的轮次与该村(社区)巡察记录的轮次只是写法不同，按巡察记录的写法取：「2023年度第1轮」为「2023年第一轮」；" \
+           "「三轮」为「第3轮」；「第1轮」为「第一轮」" in result.warnings
