@@ -70,6 +70,8 @@ class RawSheet:
     hidden_columns: frozenset = frozenset()
     # the rows (0-based) an .xlsx hides (filtered out by an autofilter, or hidden by hand): read, and named
     hidden_rows: frozenset = frozenset()
+    # a table of a Word document: its name (表2, its heading) is the reader's, never a clerk's saying what it is
+    document: bool = False
 
 
 # Byte-order marks, longest first (a UTF-32 LE mark starts like a UTF-16 LE one).
@@ -1895,7 +1897,7 @@ def read_docx(data: bytes, limits: Limits) -> list[RawSheet]:
             name += "（续）"
         used.add(name)
         shift = len(above)
-        sheets.append(RawSheet(name, [[p] for p in above] + rows,
+        sheets.append(RawSheet(name, [[p] for p in above] + rows, document=True,
                                merged=tuple(((r0 + shift, c0), (r1 + shift, c1)) for (r0, c0), (r1, c1) in merged)))
         previous = (header, width)
     for sheet in sheets:

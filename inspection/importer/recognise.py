@@ -480,7 +480,8 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
                                  messages.missing_columns_hint([table.field(f).headers[0] for f in missing], missing))
                                 + (f"；{messages.NOT_A_LEDGER_HINT}" if raw.name and "unit_name" in missing else ""),
                                 mappings.Unknown("header", table.name, fields=tuple(missing))))
-        statistics = (bool(raw.name) and layout.is_statistics_sheet(raw.name, written)
+        # a Word table of figures by area beside the ledger (一、总体情况 above it): whatever its name
+        statistics = (bool(raw.name) and (raw.document or layout.is_statistics_sheet(raw.name, written))
                       and _figures_by_area(raw.rows[header_index + 1:], columns))
         return None, (ParsedSheet(file, raw.name, table, [], 0, statistics), None)
     header_rows = 1 + sum(1 for r in raw.rows[max(0, header_index - 2):header_index]

@@ -1,6 +1,7 @@
 """Sheet, workbook and Word shapes offices keep (a seventh round, the layout side): notes kept in the columns
-left of a ledger, tab-separated text named .xls under a title line, a Word cell merged down over a page break
-and a Word ledger in a text box, a roster whose title names its township. Each imports with the figures a clerk
+left of a ledger, tab-separated text named .xls under a title line, a Word cell merged down over a page break,
+a Word ledger in a text box or beside a table of figures, a roster whose title names its township, a place
+written on its group's first row only, a printed form's pages typed in. Each imports with the figures a clerk
 computes by hand, or is refused naming the real reason."""
 
 from __future__ import annotations
@@ -237,3 +238,23 @@ def test_a_printed_forms_title_page_numbers_and_header_again_between_its_pages(c
     assert _inspections(con) == EXPECTED
     assert any("表外说明行（填表人、审核人、说明、示例等） 3 行（第 6、8、12 行）；重复的表头行 1 行（第 9 行）；"
                "表头上方的分块标题行 1 行（第 7 行）" in w for w in result.warnings), result.warnings
+
+
+def test_a_word_table_of_figures_by_township_beside_the_ledger_is_left_out(con):
+    """A Word report holding a table of figures by township (乡镇 | 问题数 | 已整改, under 一、总体情况) and the
+    issue list: the list is read, the figures' table left out with a warning naming it. It was taken for an
+    inspections table missing its columns and refused the document (a workbook's such sheet is left out when
+    its name says 统计; a Word table's name is the reader's). Alone it is still refused for its columns."""
+    from support.ledgers import docx_bytes
+
+    figures = ([["乡镇", "问题数", "已整改"], ["城关镇", 2, 1], ["合计", 2, 1]], [])
+    rows = [_ISSUE_HEADER, _issue(1, "张家村", "党的建设", "已整改"), _issue(2, "张家村", "廉洁", "整改中")]
+    inspections = InputFile("巡察.csv", csv_bytes([HEADER, RECORDS[0]]))
+    data = docx_bytes("2021年第一轮巡察反馈问题整改情况", "一、总体情况", figures, "二、问题清单", (rows, []))
+    result = run(con, roster_csv(ROSTER), inspections, InputFile("整改情况.docx", data))
+    assert result.status == "imported", result.problems
+    assert rows_of(con, "SELECT count(*) AS n FROM issues WHERE superseded_by IS NULL") == [{"n": 2}]
+    assert any("「一、总体情况」：没有村(社区)列，是统计表或数据透视表而不是台账，未导入" in w for w in result.warnings)
+    result = run(con, InputFile("统计.docx", docx_bytes("2021年第一轮巡察情况统计", figures)))
+    assert result.status == "rejected"
+    assert "缺少必填列" in result.problems[0].reason
