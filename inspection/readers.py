@@ -1496,6 +1496,8 @@ NO_WORD_TABLE = ("这份 Word 文档里没有表格，无法导入：台账要�
 WORD_PASSWORD = ("文件设有打开密码（已加密），无法读取：请在 Word 或 WPS 中输入密码打开，删除密码"
                  "（「文件 > 信息 > 保护文档」或「另存为」时不设密码）后再导入")
 _CONTINUED = re.compile(r"[（(]?(?:续表|续上表|接上表|续)[）)]?\d*[:：]?")
+# the last words of a heading naming the table under it (二、问题清单, （三）整改台账, 附表1 统计表)
+_TABLE_WORDS = ("清单", "台账", "名册", "名单", "表", "一览", "明细")
 
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -1883,9 +1885,11 @@ def read_docx(data: bytes, limits: Limits) -> list[RawSheet]:
                 ((before + max(r0 - skip, 0), c0), (before + r1 - skip, c1)) for (r0, c0), (r1, c1) in merged if r1 >= skip)
             continue
         paragraphs, heading = table.above, None
-        if header is not None and paragraphs and layout.section_heading([paragraphs[-1]]):
+        if header is not None and paragraphs and (section := layout.section_heading([paragraphs[-1]])) \
+                and not layout.compact(section[1]).rstrip(":：").endswith(_TABLE_WORDS):
             # a table per township or per category under its heading (一、城关镇): the heading is the
-            # section row it would be inside the table, right below the header
+            # section row it would be inside the table, right below the header (not one naming the table
+            # itself, 二、问题清单: a title, no category)
             *paragraphs, heading = paragraphs
             rows = [*rows[:skip], [heading], *rows[skip:]]
             merged = [((r0 + (r0 >= skip), c0), (r1 + (r1 >= skip), c1)) for (r0, c0), (r1, c1) in merged]

@@ -258,3 +258,23 @@ def test_a_word_table_of_figures_by_township_beside_the_ledger_is_left_out(con):
     result = run(con, InputFile("统计.docx", docx_bytes("2021年第一轮巡察情况统计", figures)))
     assert result.status == "rejected"
     assert "缺少必填列" in result.problems[0].reason
+
+
+def test_a_word_heading_naming_the_table_under_it_is_no_category(con):
+    """An issue list without a category column under the report's heading 二、问题清单: the heading names the
+    table, it is no category (every issue was stored in a category 问题清单); the list is refused for its
+    missing column. A category heading above a table (一、党的建设方面) still gives its issues their category."""
+    from support.ledgers import docx_bytes
+
+    header = [h for h in _ISSUE_HEADER if h != "问题类别"]
+    rows = [header, *([*r[:5], *r[6:]] for r in (_issue(1, "张家村", None, "已整改"), _issue(2, "张家村", None, "整改中")))]
+    inspections = InputFile("巡察.csv", csv_bytes([HEADER, RECORDS[0]]))
+    for heading in ("二、问题清单", "（二）整改台账："):
+        result = run(con, roster_csv(ROSTER), inspections,
+                     InputFile("整改.docx", docx_bytes("2021年第一轮巡察反馈问题整改情况", heading, (rows, []))))
+        assert result.status == "rejected"
+        assert "缺少必填列：问题类别" in result.problems[0].reason
+    result = run(con, roster_csv(ROSTER), inspections,
+                 InputFile("整改.docx", docx_bytes("2021年第一轮巡察反馈问题整改情况", "一、党的建设方面", (rows, []))))
+    assert result.status == "imported", result.problems
+    assert rows_of(con, "SELECT DISTINCT category FROM issues WHERE superseded_by IS NULL") == [{"category": "党的建设"}]
