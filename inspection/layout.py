@@ -629,6 +629,11 @@ def same_round(key: str, other: str) -> bool:
             and _KEY_YEAR.sub("", key) == _KEY_YEAR.sub("", other))
 
 
+def round_without_prefix(key: str, short: str) -> bool:
+    """Whether round key `short` is `key` without the year or the term before its 第N轮 (第5轮 of 14届县委第5轮)."""
+    return short.startswith("第") and key.endswith(short) and key != short
+
+
 def round_key(label: str) -> str:
     """A round's label with how it is written set aside: spaces, full-width characters, numerals in
     Chinese or in digits (第一轮 = 第1轮, 十四届 = 14届) and a trailing 巡察. Two labels with the same key

@@ -37,6 +37,13 @@ def _same_unit(code: str, u: str = "u") -> str:
             f"AND s.township = {u}.township AND s.unit_name = {u}.unit_name")
 
 
+def _round_written_otherwise(known: str, written: str) -> bool:
+    """Whether an issue's round (its round_key `written`) is an inspection's (`known`) written otherwise: the
+    same round (layout.same_round: 第1轮 / 第一轮, 第一轮 / 2023年第一轮), or it alone without the year or the
+    term before it (第五轮 for 十四届县委第五轮)."""
+    return layout.same_round(known, written) or layout.round_without_prefix(known, written)
+
+
 class Validator:
     """The checks of `Importer` (a mixin: `self` is the Importer)."""
 
@@ -422,7 +429,7 @@ class Validator:
                 WHERE {complete} AND NOT EXISTS (SELECT 1 FROM fast_known x WHERE x.round = s.round
                                                  AND x.unit_id = u.uid)
                 GROUP BY ALL ORDER BY 1, 2""").fetchall():
-            same = [r for r in rounds if layout.same_round(layout.round_key(r), layout.round_key(label))]
+            same = [r for r in rounds if _round_written_otherwise(layout.round_key(r), layout.round_key(label))]
             if len(same) == 1:
                 pairs.append((label, uid, same[0]))
         if not pairs:

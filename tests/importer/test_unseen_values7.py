@@ -178,24 +178,26 @@ def test_a_due_date_cell_shown_as_its_month_is_by_that_months_end(shown):
 
 def test_an_issue_lists_round_written_otherwise_is_its_units_one_inspection_of_that_round():
     """Each issue was refused: 该村(社区)在轮次「2023年度第1轮」没有巡察记录. The issue takes the round as its
-    inspection writes it when exactly one inspection of its unit is that round written otherwise; 第五轮 beside
-    十四届县委第五轮 (a term, not a year, left out) and 第一轮 beside 2022年 and 2023年第一轮 stay refused."""
+    inspection writes it when exactly one inspection of its unit is that round written otherwise (第五轮 for
+    十四届县委第五轮: the term left out); 第一轮 beside 2022年 and 2023年第一轮, and 第五轮 beside 第十五轮, stay refused."""
     inspections = [inspection(**{"轮次": "2023年第一轮"}), inspection(**{"轮次": "2022年第一轮"}),
                    inspection(**{"轮次": "第3轮", "乡镇街道": "河口镇", "村(社区)": "王庄村"}),
                    inspection(**{"轮次": "第一轮", "县区": "西城区", "乡镇街道": "柳林镇", "村(社区)": "柳村"}),
-                   inspection(**{"轮次": "十四届县委第五轮", "村(社区)": "张庄村"})]
+                   inspection(**{"轮次": "十四届县委第五轮", "村(社区)": "张庄村"}),
+                   inspection(**{"轮次": "第十五轮", "乡镇街道": "河口镇", "村(社区)": "张庄村"})]
     header = ["轮次", "县区", "乡镇街道", "村(社区)", "问题类别", "整改状态"]
     issues = [["2023年度第1轮", "东城区", "城关镇", "李家村", "党建", "已整改"],
               ["三轮", "东城区", "河口镇", "王庄村", "党建", "整改中"], ["第1轮", "西城区", "柳林镇", "柳村", "党建", "整改中"],
-              ["第五轮", "东城区", "城关镇", "张庄村", "党建", "整改中"], ["第一轮", "东城区", "城关镇", "李家村", "党建", "整改中"]]
+              ["第五轮", "东城区", "城关镇", "张庄村", "党建", "整改中"], ["第一轮", "东城区", "城关镇", "李家村", "党建", "整改中"],
+              ["第五轮", "东城区", "河口镇", "张庄村", "党建", "整改中"]]
     with memory_store() as con:
         refused = run(con, roster(ROSTER), ledger(inspections), InputFile("问题清单.csv", csv_bytes(table(header, issues))))
-        result = run(con, roster(ROSTER), ledger(inspections), InputFile("问题清单.csv", csv_bytes(table(header, issues[:3]))))
+        result = run(con, roster(ROSTER), ledger(inspections), InputFile("问题清单.csv", csv_bytes(table(header, issues[:4]))))
         assert result.status == "imported", result.problems
         rounds = con.execute("SELECT round, unit_id FROM issues ORDER BY 1").fetchall()
     assert [(p.row, p.value, p.reason) for p in refused.problems] == [
-        (5, "第五轮", "该村(社区)在轮次「第五轮」没有巡察记录"), (6, "第一轮", "该村(社区)在轮次「第一轮」没有巡察记录")]
-    assert rounds == [("2023年第一轮", "n:东城区|城关镇|李家村"), ("第3轮", "n:东城区|河口镇|王庄村"),
-                      ("第一轮", "n:西城区|柳林镇|柳村")]
-    assert "问题清单.csv：3 行的轮次与该村(社区)巡察记录的轮次只是写法不同，按巡察记录的写法取：「2023年度第1轮」为「2023年第一轮」；" \
-           "「三轮」为「第3轮」；「第1轮」为「第一轮」" in result.warnings
+        (6, "第一轮", "该村(社区)在轮次「第一轮」没有巡察记录"), (7, "第五轮", "该村(社区)在轮次「第五轮」没有巡察记录")]
+    assert rounds == [("2023年第一轮", "n:东城区|城关镇|李家村"), ("十四届县委第五轮", "n:东城区|城关镇|张庄村"),
+                      ("第3轮", "n:东城区|河口镇|王庄村"), ("第一轮", "n:西城区|柳林镇|柳村")]
+    assert "问题清单.csv：4 行的轮次与该村(社区)巡察记录的轮次只是写法不同，按巡察记录的写法取：「2023年度第1轮」为「2023年第一轮」；" \
+           "「三轮」为「第3轮」；「第1轮」为「第一轮」；「第五轮」为「十四届县委第五轮」" in result.warnings
