@@ -1433,6 +1433,27 @@ opening a page and < 1.0 s after a filter change (issue 22); on DuckLake, pages 
   CPU over the 40 sets, alternating twice, within 10% either way), with the machine 1.7x slower than
   at 04:39 by the pandas calibration: province p95 40-78 ms, national 70-167, pandas at national 2.7x
   (side by side 4.2x), browser open 1.3-2.5 s and filter 0.7-1.5 s (medians of 3).
+- **Session 26 (2026-12-07 23:05 - 2026-12-08 01:35, the same machine; no statement in `queries/` changed
+  for speed).** Every store built again by the import phase at 23:13 (`--phases import,queries,pandas`
+  at all three scales) while two helpers ran tests (load 5-7): the import table and the city rows
+  above are that run's, so read their CPU columns (the largest national file
+  31.0 s CPU against 22.8 at 05:09: the machine under that load, not measured again quietly). The
+  province queries, pandas and browser phases again at 00:36 and the national queries at 00:40, the
+  machine otherwise quiet (load 0.0-2.5), each store upgraded in the phase's process first (the
+  helpers' due-date change rewrote the live views: hence the query process's peak memory, 1.3 GB at
+  province and 2.6 GB at national, which the SQL does not read). Province side by side p95: briefing
+  78, coverage 67, follow-up 58, overview 62 ms missed, categories 44, compare 42, unit 42 met (a run
+  at 23:05 at load ~2.7, before the helpers' tests: 61, 56, 52, 59 and 37, 34, 31); national 74-150 ms
+  on every page; browser open 1.8-2.8 s, filter change 0.7-1.4 s; pandas at national (00:44, quiet) 2.4x
+  (side by side 4.1x; 5x missed). The pandas calibration at province
+  took 52 ms (05:09: 79) while DuckDB's seven figures took 71 ms (0.7x; 1.0x at 05:09): the pages now
+  also count undated open issues (b0e31dc, overview's eighth query), resolve due dates in the live
+  views (15eb2b0, f92520e) and judge a plan not started (45fa87d); which of these costs what at the
+  page level was not measured (a next step: old and new code on their own store copies, alternating).
+  Measured and not built: each page's queries side by side on 2, 3 or 4 threads (QUERY_WORKERS is 4
+  here), 12 sets x 4 rounds alternating at load ~2.5: medians and p95 within the runs' spread (briefing
+  p95 108 / 108 / 88 ms); fetching a page's frames with `.fetchall()`, Arrow or NumPy instead of
+  `.df()`: 69-73 ms against 71 for the briefing's queries (the fetch is not where the time goes).
 """
 
 
