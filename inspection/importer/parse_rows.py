@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
 from .. import cells, contract, layout, mappings, readers
 from . import messages
@@ -61,6 +63,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     previous_number = 0  # the row of `previous`
     filled_columns: set[int] = set()
     rows = raw.rows[header_index + 1:]
+    district = columns["district"].index if "district" in columns and unit is not None else None
+    sole_district = functools.cache(lambda: _sole_value(rows, district, unit))  # asked only for a blank 县区
     # section headings: the highest style used is the first level (category), the next the second
     # (a heading naming a township or district that has no column of its own is no category: place_sections)
     styles = sorted({h[0] for row in rows if _maybe_section(row) and (h := layout.section_heading(row))
@@ -142,7 +146,7 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                                             messages.DITTO_FIRST, messages.DITTO_FIRST_HINT))
             continue
         if place_columns and above is not None and previous_number == row_number - 1 and unit is not None \
-                and (filled := _places_filled(row, above, place_columns, unit)) is not None:
+                and (filled := _places_filled(row, above, place_columns, unit, sole_district)) is not None:
             filled_columns.update(c for c in place_columns if cells.is_blank(row[c]))
             row = previous = filled
             filled_rows.append(row_number)
@@ -310,21 +314,37 @@ def _same_above(above: list[object] | None, col: int, cell: object) -> bool:
     return above is not None and cells.is_blank(cell) and col < len(above) and not cells.is_blank(above[col])
 
 
-def _places_filled(row: list[object], above: list[object], places: list[int], unit: int) -> list[object] | None:
+def _places_filled(row: list[object], above: list[object], places: list[int], unit: int,
+                   sole_district: Callable[[], tuple[int, object] | None]) -> list[object] | None:
     """The row with its blank place cells (县区, 乡镇: `places`, the higher first) taken from the record right
     above it, a place written only on its group's first row (not merged): when the row names a unit and its
     other places are blank too or the same as above's (a blank 县区 beside another township than above's may be
-    another district's). None when nothing is filled."""
+    another district's, unless the sheet's records name one district only: `sole_district()`, its column and
+    value). None when nothing is filled."""
     if unit >= len(row) or cells.is_blank(row[unit]) or any(c >= len(row) or c >= len(above) for c in places):
         return None
     blank = [c for c in places if cells.is_blank(row[c])]
-    if not blank or any(cells.is_blank(above[c]) for c in blank) \
-            or any(row[c] != above[c] for c in places if c not in blank):
+    if not blank or any(cells.is_blank(above[c]) for c in blank):
         return None
     filled = list(row)
+    if any(row[c] != above[c] for c in places if c not in blank):
+        sole = sole_district()
+        if sole is None or blank != [sole[0]]:
+            return None
+        filled[sole[0]] = sole[1]  # a county's own ledger: its one district merged down over every township
+        return filled
     for c in blank:
         filled[c] = above[c]
     return filled
+
+
+def _sole_value(rows: list[list[object]], column: int | None, unit: int | None) -> tuple[int, object] | None:
+    """(column, value) when the rows naming a unit write one value only in `column`, else None."""
+    if column is None or unit is None:
+        return None
+    seen = {row[column] for row in rows if column < len(row) and unit < len(row) and not cells.is_blank(row[unit])
+            and not cells.is_blank(row[column])}
+    return (column, seen.pop()) if len(seen) == 1 else None
 
 
 def _one_issue(file: str, sheet: str | None, row_number: int, row: list[object], column: Column,

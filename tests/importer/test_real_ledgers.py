@@ -163,10 +163,10 @@ def test_team_of_a_county_level_city_asks_for_a_level_column(con):
 
 def test_csv_blank_required_cell_says_merged_cells_keep_their_first_cell(con):
     rows = [list(INSPECTION_ROWS[0]), list(INSPECTION_ROWS[1])]
-    rows[1][INSPECTION_HEADER.index("县区")] = ""
+    rows[0][INSPECTION_HEADER.index("县区")] = ""  # the first record's: no record above to take it from
     result = run(con, roster_csv(), InputFile("i.csv", csv_bytes(table(INSPECTION_HEADER, rows))))
     (problem,) = result.problems
-    assert (problem.row, problem.column, problem.reason) == (3, "县区", "必填项为空")
+    assert (problem.row, problem.column, problem.reason) == (2, "县区", "必填项为空")
     assert "合并" in problem.suggestion and "第一格" in problem.suggestion
 
 
