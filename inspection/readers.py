@@ -458,7 +458,8 @@ SAVE_AS_XLSX = "请在 Excel 或 WPS 中打开，「另存为」Excel 工作簿�
 # .xltx/.xltm: a template saved filled in; .xlsb: Excel's binary workbook (what a large ledger is saved as to be smaller)
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".xltx", ".xltm", ".xlsb")
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
-WORD_EXTENSIONS = (".docx",)  # an issue list or a rectification ledger kept as a table in a Word document
+# an issue list or a rectification ledger kept as a table in a Word document, or in LibreOffice's own (.odt)
+WORD_EXTENSIONS = (".docx", ".odt")
 EXTENSIONS = EXCEL_EXTENSIONS + TEXT_EXTENSIONS + WORD_EXTENSIONS  # what the readers take (the upload box too)
 UNSUPPORTED = "不支持的文件类型{}：请上传 " + "、".join(EXTENSIONS) + " 文件"
 # the ledgers zipped to send them by mail: the upload box takes these so that the reader says to unzip
@@ -469,7 +470,8 @@ ARCHIVE_EXTENSIONS = (".zip", ".rar", ".7z")
 UPLOAD_EXTENSIONS = EXTENSIONS + (".et", ".ett", ".xml", ".doc", ".wps") + ARCHIVE_EXTENSIONS
 UNZIP_FIRST = "文件内容是压缩包（zip、rar、7z 等），不是台账表格：请先解压，再上传其中的 Excel 工作簿或 CSV 文件"
 _KINDS = {"xlsx": "Excel 工作簿（.xlsx）", "xls": "Excel 97-2003 工作簿（.xls）", "ods": "OpenDocument 表格（.ods）",
-          "xlsb": "Excel 二进制工作簿（.xlsb）", "docx": "Word 文档", "doc": "Word 文档", "pptx": "PowerPoint 演示文稿",
+          "xlsb": "Excel 二进制工作簿（.xlsb）", "docx": "Word 文档", "doc": "Word 文档", "odt": "OpenDocument 文本（.odt）",
+          "pptx": "PowerPoint 演示文稿",
           "pdf": "PDF 文档", "html": "网页（HTML 表格）", "xml2003": "Excel 2003 XML 表格", "image": "图片",
           "archive": "压缩包"}
 
@@ -1491,6 +1493,7 @@ _WORD_TITLE_ROWS = 4  # the paragraphs nearest above a table read as its title r
 SAVE_AS_DOCX = "请在 Word 或 WPS 中打开，「另存为」Word 文档（*.docx）或 Excel 工作簿（*.xlsx）后再导入"
 WORD_97 = "文件内容是 Word 97-2003 文档（.doc），不能直接读取其中的表格：" + SAVE_AS_DOCX
 WORD_DAMAGED = "Word 文档已损坏或不完整，无法读取：" + SAVE_AS_DOCX
+ODT_DAMAGED = "OpenDocument 文本（.odt）已损坏或不完整，无法读取：" + SAVE_AS_DOCX
 NO_WORD_TABLE = ("这份 Word 文档里没有表格，无法导入：台账要做成 Word 表格（「插入 > 表格」），"
                  "或在 Excel 中做成工作簿后再导入；只有文字段落的整改报告不能导入")
 WORD_PASSWORD = ("文件设有打开密码（已加密），无法读取：请在 Word 或 WPS 中输入密码打开，删除密码"
@@ -1852,7 +1855,7 @@ def _continue_merges(merged: list, before: int, continued: frozenset[tuple[int, 
     return tuple(merged)
 
 
-def read_docx(data: bytes, limits: Limits) -> list[RawSheet]:
+def read_docx(data: bytes, limits: Limits, tables: list[_WordTable] | None = None) -> list[RawSheet]:
     """A Word document's tables (an issue list or a rectification ledger kept in Word or WPS 文字) as
     the sheets of a workbook: each table a sheet named 表1, 表2 … (or by the numbered heading above it,
     一、城关镇: a table per township or per category, the heading read as a section row below its header,
@@ -1860,10 +1863,12 @@ def read_docx(data: bytes, limits: Limits) -> list[RawSheet]:
     title above the first table states the round, the district, the level as a workbook's title row
     does; a later table has it too), merged cells filled. A table after only an empty paragraph or a
     续表 line, with the previous one's header repeated (or no header and as many columns), continues
-    it: one sheet, the header read once. Cells are text, as in a CSV."""
+    it: one sheet, the header read once. Cells are text, as in a CSV. `tables`: another text document's
+    tables, read the same way (read_odt)."""
     # a ledger pasted into a text box (its body holds no table): the text boxes' tables (Word keeps a copy of
     # each box for older readers, mc:Fallback, still aside)
-    tables = _word_tables(data, limits) or _word_tables(data, limits, boxes=True)
+    if tables is None:
+        tables = _word_tables(data, limits) or _word_tables(data, limits, boxes=True)
     if not tables:
         raise ReadError(NO_WORD_TABLE)
     sheets: list[RawSheet] = []
@@ -1914,6 +1919,110 @@ def read_docx(data: bytes, limits: Limits) -> list[RawSheet]:
         layout.fill_merged(sheet.rows, sheet.merged)
         _check_cell_lengths(sheet.name, sheet.rows, limits)
     return sheets
+
+
+# ---------------------------------------------------------------- OpenDocument text (.odt)
+
+_ODT_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODT_MAX_XML = 64 * 1024 * 1024  # the text of a document's body: a ledger's table is a few MB at most
+# what the text of a paragraph leaves out: comments and footnotes (kept beside the text), a frame's content
+_ODT_ASIDE = frozenset({_ODT_OFFICE + "annotation", _ODS_TEXT + "note", _ODS_TEXT + "tracked-changes",
+                        "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}frame"})
+_ODT_BLOCKS = frozenset({_ODS_TEXT + "section", _ODS_TEXT + "list", _ODS_TEXT + "list-item",
+                         _ODS_TEXT + "list-header", _ODS_TEXT + "soft-page-break"})
+_ODT_ROWS = frozenset({_ODS + "table-header-rows", _ODS + "table-rows", _ODS + "table-row-group"})
+
+
+def read_odt(data: bytes, limits: Limits) -> list[RawSheet]:
+    """An OpenDocument text's tables (.odt: what LibreOffice and the office suites built on it save a
+    document as), read as a Word document's are (read_docx)."""
+    from xml.etree.ElementTree import ParseError, fromstring
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            content = _read_member(archive, "content.xml", _ODT_MAX_XML + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        raise ReadError(ODT_DAMAGED) from None
+    if len(content) > _ODT_MAX_XML:
+        raise ReadError(f"文档内容超过 {_ODT_MAX_XML // 1024 // 1024} MB，超过上限：请把台账表格复制到 Excel 工作簿后再导入")
+    try:
+        body = fromstring(content).find(f"{_ODT_OFFICE}body/{_ODT_OFFICE}text")
+    except ParseError:
+        raise ReadError(ODT_DAMAGED) from None
+    tables: list[_WordTable] = []
+    paragraphs: list[str] = []
+
+    def walk(element) -> None:
+        for child in element:
+            if child.tag == _ODS + "table":
+                rows, merged = _odt_grid(child, limits)
+                tables.append(_WordTable(paragraphs[:], rows, merged))
+                paragraphs.clear()
+            elif child.tag in (_ODS_TEXT + "p", _ODS_TEXT + "h"):
+                if text := _odt_text(child).strip():
+                    paragraphs.append(text)
+            elif child.tag in _ODT_BLOCKS:
+                walk(child)
+
+    if body is not None:
+        walk(body)
+    if not tables:
+        raise ReadError(NO_WORD_TABLE.replace("这份 Word 文档", "这份文档"))
+    return read_docx(data, limits, tables)
+
+
+def _odt_grid(table, limits: Limits) -> tuple[list[list[object]], list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """A table's rows as Excel shows it pasted (a cell's paragraphs joined by a line break; a cell spanning
+    rows or columns, over the covered cells LibreOffice writes in its place, a merged range)."""
+    rows: list[list[object]] = []
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+
+    def add_rows(element) -> None:
+        for child in element:
+            if child.tag in _ODT_ROWS:
+                add_rows(child)
+            elif child.tag == _ODS + "table-row":
+                row: list[object] = []
+                for cell in child:
+                    if cell.tag not in (_ODS + "table-cell", _ODS + "covered-table-cell"):
+                        continue
+                    text = "\n".join(t for t in (_odt_text(p).strip() for p in cell if p.tag not in _ODT_ASIDE) if t) \
+                        if cell.tag == _ODS + "table-cell" else ""
+                    across = int(cell.get(_ODS + "number-columns-spanned", "1") or 1)
+                    down = int(cell.get(_ODS + "number-rows-spanned", "1") or 1)
+                    if across > 1 or down > 1:
+                        merged.append(((len(rows), len(row)), (len(rows) + down - 1, len(row) + across - 1)))
+                    repeat = min(int(cell.get(_ODS + "number-columns-repeated", "1") or 1), limits.max_columns)
+                    row.extend([text] * repeat)
+                    if len(row) > limits.max_columns:
+                        raise ReadError(f"列数超过上限 {limits.max_columns}")
+                repeat = min(int(child.get(_ODS + "number-rows-repeated", "1") or 1), limits.max_rows)
+                rows.extend(list(row) for _ in range(repeat))
+                if len(rows) > limits.max_rows:
+                    raise ReadError(f"行数超过上限 {limits.max_rows:,}")
+
+    add_rows(table)
+    return rows, merged
+
+
+def _odt_text(element) -> str:
+    """The text of a paragraph (or of a list or table inside a cell, its paragraphs joined by line breaks),
+    spaces (text:s), tabs and line breaks as written; comments, footnotes and frames left out."""
+    parts = [element.text or ""]
+    for child in element:
+        tag = child.tag
+        if tag == _ODS_TEXT + "s":
+            parts.append(" " * int(child.get(_ODS_TEXT + "c", "1") or 1))
+        elif tag == _ODS_TEXT + "tab":
+            parts.append("\t")
+        elif tag == _ODS_TEXT + "line-break":
+            parts.append("\n")
+        elif tag in (_ODS_TEXT + "p", _ODS_TEXT + "h", _ODS + "table-row") and len(parts) > 1:
+            parts.append("\n" + _odt_text(child))
+        elif tag not in _ODT_ASIDE:
+            parts.append(_odt_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 # ---------------------------------------------------------------- what a file really is
@@ -1971,10 +2080,13 @@ def _sniff_zip(data: bytes) -> str:
                 return "xlsx"
             if "xl/workbook.bin" in names:
                 return "xlsb"
-            if "mimetype" in names and _read_member(archive, "mimetype", 200).startswith(
-                    b"application/vnd.oasis.opendocument.spreadsheet"):
+            mimetype = _read_member(archive, "mimetype", 200) if "mimetype" in names else b""
+            if mimetype.startswith((b"application/vnd.oasis.opendocument.spreadsheet",
+                                    b"application/vnd.oasis.opendocument.text")):
                 manifest = _read_member(archive, "META-INF/manifest.xml")
-                return "encrypted" if b"encryption-data" in manifest else "ods"
+                if b"encryption-data" in manifest:
+                    return "encrypted"
+                return "ods" if b"spreadsheet" in mimetype else "odt"
             if "word/document.xml" in names:
                 return "docx"
             if "ppt/presentation.xml" in names:
@@ -2143,10 +2255,13 @@ def _read_file(name: str, data: bytes, limits: Limits) -> list[RawSheet]:
         kind = sniff(data)
     if kind == "docx" and ext not in TEXT_EXTENSIONS:
         return read_docx(data, limits)  # a Word document under a workbook's name too: Excel would not open it, but it is one
+    if kind == "odt" and ext not in TEXT_EXTENSIONS:
+        return read_odt(data, limits)
     if kind == "doc":
         raise ReadError(WORD_97)
     if ext in WORD_EXTENSIONS and kind not in ("xlsx", "xls", "ods", "xlsb", "html", "xml2003"):
-        raise ReadError(WORD_DAMAGED if kind in ("zip", "ole") else f"文件内容不是 Word 文档，扩展名却是 {ext}："
+        damaged = ODT_DAMAGED if ext == ".odt" else WORD_DAMAGED
+        raise ReadError(damaged if kind in ("zip", "ole") else f"文件内容不是 Word 文档，扩展名却是 {ext}："
                         "请上传完好的 Word 文档、Excel 工作簿或 CSV 文件")
     if kind in ("xlsx", "xls", "ods", "xlsb"):
         if ext in TEXT_EXTENSIONS:

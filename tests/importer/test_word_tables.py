@@ -21,6 +21,8 @@ from support.ledgers import (
     docx_with_xml,
     memory_store,
     new_store_file,
+    ods_package,
+    odt_bytes,
     run,
     table,
     xls_bytes,
@@ -126,6 +128,25 @@ def test_the_reader_gives_the_cells_a_workbook_gives():
     assert rows[-1][:4] == ["合计", "合计", "合计", "6个问题"]
     workbook = readers.read_file("台账.xlsx", xlsx_ledger())[0].rows
     assert workbook[0][0] == TITLE and workbook[1:] == rows[2:]
+
+
+def test_an_odt_document_reads_as_the_same_ledger_in_word(as_xlsx):
+    """LibreOffice's own text document (.odt, also what office suites built on it save): its table read as
+    Word's (merged cells, paragraphs in a cell, the title above; a comment in a cell is no text). It was
+    refused as an unsupported type."""
+    data = odt_bytes("附件2", TITLE, WHOLE, "填报人：王某某")
+    assert readers.read_file("台账.odt", data)[0].rows == readers.read_file(
+        "台账.docx", docx_bytes("附件2", TITLE, WHOLE, "填报人：王某某"))[0].rows
+    con, _ = imported(InputFile("问题清单.odt", data))
+    try:
+        assert metrics.compute(con, Filters(as_of=AS_OF)) == as_xlsx[0]
+    finally:
+        con.close()
+    with pytest.raises(readers.ReadError, match="这份文档里没有表格"):
+        readers.read_file("台账.odt", odt_bytes(TITLE, "一、党的领导方面"))
+    for damaged in (data[:len(data) // 2], ods_package("<office:document-content>", "application/vnd.oasis.opendocument.text")):
+        with pytest.raises(readers.ReadError, match=r"OpenDocument 文本（\.odt）已损坏"):
+            readers.read_file("台账.odt", damaged)
 
 
 @pytest.mark.parametrize("between", [[None], ["续表"], [None, "（续表）"]], ids=["page break", "续表", "both"])

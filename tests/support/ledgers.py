@@ -395,13 +395,55 @@ def own_files(rows=OWN_ROWS):
     return [roster_csv(), inspections_csv(), issues_csv(rows, OWN_HEADER)]
 
 
-def ods_package(content: str) -> bytes:
+def odt_bytes(*blocks) -> bytes:
+    """An OpenDocument text (.odt) as LibreOffice writes it, from blocks as docx_bytes takes them: a string is a
+    paragraph, a (rows, merges) pair a table (a cell spanning rows or columns over covered cells; a cell's line
+    breaks are its paragraphs; a comment on the first cell, which is no text)."""
+    from xml.sax.saxutils import escape
+
+    def cell_xml(value: object, across: int, down: int, comment: bool) -> str:
+        spans = (f' table:number-columns-spanned="{across}"' * (across > 1)
+                 + f' table:number-rows-spanned="{down}"' * (down > 1))
+        note = "<office:annotation><text:p>批注：核对</text:p></office:annotation>" if comment else ""
+        text = "".join(f"<text:p>{escape(line)}</text:p>" for line in str(value if value is not None else "").split("\n"))
+        return f'<table:table-cell office:value-type="string"{spans}>{note}{text}</table:table-cell>'
+
+    body = []
+    for block in blocks:
+        if isinstance(block, str):
+            body.append(f"<text:p>{escape(block)}</text:p>")
+            continue
+        rows, merges = block
+        width = max(len(r) for r in rows)
+        origin = {(r0, c0): (c1 - c0 + 1, r1 - r0 + 1) for (r0, c0), (r1, c1) in merges}
+        covered = {(r, c) for (r0, c0), (r1, c1) in merges for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
+                   if (r, c) != (r0, c0)}
+        xml = [f'<table:table table:name="表格{len(body) + 1}"><table:table-column table:number-columns-repeated="{width}"/>']
+        for r, row in enumerate(rows):
+            xml.append("<table:table-row>")
+            for c in range(width):
+                if (r, c) in covered:
+                    xml.append("<table:covered-table-cell/>")
+                else:
+                    across, down = origin.get((r, c), (1, 1))
+                    xml.append(cell_xml(row[c] if c < len(row) else None, across, down, (r, c) == (0, 0)))
+            xml.append("</table:table-row>")
+        body.append("".join(xml) + "</table:table>")
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.3">'
+               f'<office:body><office:text>{"".join(body)}</office:text></office:body></office:document-content>')
+    return ods_package(content, "application/vnd.oasis.opendocument.text")
+
+
+def ods_package(content: str, mimetype: str = "application/vnd.oasis.opendocument.spreadsheet") -> bytes:
     """An .ods workbook around its content.xml (the mimetype and the manifest LibreOffice writes)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("mimetype", mimetype)
         z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:'
                    'tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type='
-                   '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+                   f'"{mimetype}"/></manifest:manifest>')
         z.writestr("content.xml", content)
     return out.getvalue()
