@@ -1233,7 +1233,8 @@ class _TableParser:
         text = _HTML_SKIPPED.sub(" ", text)
         for match in _HTML_TOKEN.finditer(text):
             closing, tag, attrs, data = match.groups()
-            if data is not None:
+            if tag is None:  # text, or a "<" that opens no tag (<!DOCTYPE html>, "得分<60" in a cell): as shown
+                data = data if data is not None else "<"
                 if self.cell is not None:
                     self.cell.append(html.unescape(data) if "&" in data else data)
             elif closing:

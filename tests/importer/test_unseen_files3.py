@@ -57,6 +57,8 @@ EXCEL_WEB_PAGE = ("<!--[if gte mso 9]><xml><x:ExcelWorkbook><x:ExcelWorksheets><
     ("导出.xls", _page(table(INSPECTION_HEADER, INSPECTION_ROWS), "utf-16")),
     ("导出.xls", _page(table(INSPECTION_HEADER, INSPECTION_ROWS), before="<!-- " + "导出系统 " * 2000 + "-->\n")),
     ("导出.xls", _page(table(INSPECTION_HEADER, INSPECTION_ROWS), head=EXCEL_WEB_PAGE)),
+    # LibreOffice's export starts <!DOCTYPE html>: a "<" opening no tag was refused as a damaged file
+    ("导出.xls", _page(table(INSPECTION_HEADER, INSPECTION_ROWS) + [["注：得分<60为不合格"]], before="<!DOCTYPE html>\n")),
     ("导出.xlsx", _page([[f"<b>{c}</b>&nbsp;" for c in row] for row in table(INSPECTION_HEADER, INSPECTION_ROWS)])),
     ("导出.csv", _page(table(INSPECTION_HEADER, INSPECTION_ROWS), "utf-8-sig")),
 ])
