@@ -568,7 +568,7 @@ HAMLET_HEADERS = frozenset(contract.normalise_header(h) for h in (
 DITTO = frozenset({"同上", "〃", "仝上", "同上。", " 同上", "同上 ", "\u3000同上"})
 
 
-KIND_LABELS = {"summary": "合计/小计行", "note": "表外说明行（填表人、审核人、说明、示例等）", "section": "分类标题行",
+KIND_LABELS = {"summary": "合计/小计行", "sums": "未写“合计”字样、各数字等于上方各条记录之和的合计行", "note": "表外说明行（填表人、审核人、说明、示例等）", "section": "分类标题行",
                "header": "重复的表头行", "title": "表头上方的分块标题行",
                "continued": "同一问题的续行（合并的问题描述、接续的描述或整改措施）",
                "hamlet": "同一行政村其他自然村的行（对象为行政村，只计一次）",
@@ -578,7 +578,7 @@ KIND_LABELS = {"summary": "合计/小计行", "note": "表外说明行（填表�
 def skipped_message(where: str, skipped: dict[str, list[int]]) -> str | None:
     """One warning naming the skipped rows by number and kind, never by their text."""
     parts = []
-    for kind in ("summary", "note", "section", "header", "title", "continued", "hamlet", "empty"):
+    for kind in ("summary", "sums", "note", "section", "header", "title", "continued", "hamlet", "empty"):
         rows = skipped.get(kind) or []
         if rows:
             shown = "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")

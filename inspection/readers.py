@@ -115,7 +115,17 @@ def _utf16_without_bom(data: bytes) -> bool:
     every other byte, all on the same side; in binary data zeros fall on both."""
     sample = data[:4096]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    return max(even, odd) >= 8 and max(even, odd) > len(sample) / 40 and min(even, odd) <= max(even, odd) / 20
+    if max(even, odd) >= 8 and max(even, odd) > len(sample) / 40 and min(even, odd) <= max(even, odd) / 20:
+        return True
+    # mostly Chinese: a character whose code ends in 00 (一 U+4E00, 丈 U+4E08 …) puts zeros on the other side
+    # too; the text decodes to Chinese, ASCII and line breaks, where binary data gives controls and odd scripts
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = sample[:len(sample) & ~1].decode(codec, errors="replace")
+        plain = sum(1 for ch in text if ch in "\t\r\n" or " " <= ch <= "~" or "\u3000" <= ch <= "\u9fff"
+                    or "\uff00" <= ch <= "\uffef")
+        if "\n" in text and sum(1 for ch in text if " " <= ch <= "~") >= 8 and plain >= len(text) * 0.97:
+            return True
+    return False
 
 
 def decode_text(data: bytes) -> str:

@@ -303,6 +303,12 @@ def hidden_copies_ignored(place: str, columns: list[str]) -> str:
     return f"{place}：隐藏的列「{'」「'.join(columns)}」与显示的同名列重复，已按显示的列导入，隐藏的列未读取"
 
 
+def tables_side_by_side(tables: list[tuple[str, int, int]]) -> str:
+    """Tables of different kinds side by side on one sheet: (label, first column, last column), 0-based."""
+    return (f"此工作表中并排放了{'两' if len(tables) == 2 else len(tables)}张表（" + "，".join(f"第 {_column_letter(a)}–{_column_letter(b)} 列是{label}"
+                                          for label, a, b in tables) + "），按一张表读取会漏掉其中一张的记录")
+
+
 def side_table_ignored(place: str, column: int, columns: list[str]) -> str:
     return (f"{place}：第 {_column_letter(column)} 列起的表（{'、'.join(columns)}）是台账旁的汇总表，不是逐个对象的记录，"
             "未读取")

@@ -10,6 +10,7 @@ import pandas as pd
 from .. import cells, contract, layout, mappings, readers
 from . import messages
 from .model import InputFile, Problem, StagedSheet
+from .parse_rows import figure_fields, total_like
 from .recognise import _MARKER_START, _recognise, _row_kind, _show, _template_row, table_lead
 from .temp import SQL_TYPES, as_sql_text, insert_frame
 
@@ -111,6 +112,8 @@ class CsvPath:
                 skipped += 1
                 skipped_rows[kind].append(rowid + 1)
             elif kind == "data":
+                if unit is not None and total_like(row, unit, columns, figure_fields(shape)):
+                    return None  # a total row with its label blank (parse_rows._sums_above): the row-by-row path
                 if table is contract.ISSUES and numbered and _may_continue(row, columns):
                     return None  # the issue above may go on in this row (parse_rows._Continued): the row-by-row path
                 extra.append(rowid)

@@ -85,6 +85,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     hamlets = set() if table is contract.ROSTER and any(
         type(c) is str and contract.normalise_header(c) in layout.HAMLET_HEADERS for c in raw.rows[header_index]) else None
     last = None  # the kind of the row above (blank rows included): a continuation follows its issue's row
+    figures = figure_fields(found)
+    segment = 0  # the first record after the latest summary row
     for offset, row in enumerate(rows):
         row_number = header_index + 2 + offset
         kind, above_kind, last = _row_kind(row, labels, unit, lead), last, None
@@ -117,8 +119,13 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
             kind = "title"  # a block's place alone (西城区) above its header repeated, the table has its column
         if kind == "data" and _template_row(row, columns, table):
             kind = "empty"
+        elif kind == "data" and figures and unit is not None and total_like(row, unit, columns, figures) \
+                and _sums_above(row, converters, figures, records[segment:], records):
+            kind = "sums"
         last = kind
         if kind != "data":
+            if kind in ("summary", "sums"):
+                segment = len(records)  # a subtotal: the next one sums the records below it
             skipped += 1
             skipped_rows[kind].append(row_number)
             if kind == "section" and found.place_sections and (place := layout.place_heading(row)):
@@ -312,6 +319,54 @@ def _parse_wide(file: str, raw: readers.RawSheet, found: tuple[int, list[tuple[s
 def _same_above(above: list[object] | None, col: int, cell: object) -> bool:
     """A blank cell under a record holding a value in its column (a workbook's "the same as above")."""
     return above is not None and cells.is_blank(cell) and col < len(above) and not cells.is_blank(above[col])
+
+
+_FIGURES = frozenset({"count", "money", "money_yuan"})
+_SHARED = frozenset({"round", "district", "township"})  # what a total row may copy along from its records
+
+
+def figure_fields(found) -> frozenset[str]:
+    """The recognised columns holding a count or an amount."""
+    return frozenset(name for name in found.columns if found.kinds.get(name, found.table.field(name).kind) in _FIGURES)
+
+
+def total_like(row: list[object], unit: int, columns: dict[str, Column], figures: frozenset[str]) -> bool:
+    """Cheap: the row names no unit, has a figure and nothing but figures, the round and the places (a total
+    row whose label cell is blank, `_sums_above`)."""
+    if unit < len(row) and not cells.is_blank(row[unit]):
+        return False
+    allowed = {c.index for name, c in columns.items() if name in figures or name in _SHARED}
+    return any(c.index < len(row) and not cells.is_blank(row[c.index]) for name, c in columns.items() if name in figures) \
+        and all(c in allowed or cells.is_blank(cell) for c, cell in enumerate(row))
+
+
+def _sums_above(row: list[object], converters: list, figures: frozenset[str], since: list[Record],
+                every: list[Record]) -> bool:
+    """A total row whose label cell is blank (no 合计: its figures =SUM of the rows above, or typed;
+    `total_like`): each figure it has is the sum of that column over the records above it (since the latest
+    summary row, or all of the sheet's), at least two of them and one figure not 0, and its round and places
+    are blank or the value every one of those records has (东城区). A record whose unit, team and dates were
+    left blank and whose figures happen to be those sums cannot be told from it: it is skipped with the rest,
+    named as one."""
+    mine: dict[str, object] = {}
+    for name, col, _, convert, _ in converters:
+        cell = row[col] if col < len(row) else None
+        if cells.is_blank(cell):
+            continue
+        try:
+            mine[name] = convert(cell)
+        except cells.CellError:
+            return False
+    sums = {name: value for name, value in mine.items() if name in figures}
+    if not sums or not any(sums.values()) or any(type(v) not in (int, float) for v in sums.values()):
+        return False
+    for records in (since, every):
+        if len(records) < 2:
+            continue
+        if all(all(r.values.get(name) == value for r in records) for name, value in mine.items() if name not in figures) \
+                and all(abs(sum((r.values.get(name) or 0) for r in records) - value) < 1e-6 for name, value in sums.items()):
+            return True
+    return False
 
 
 def _places_filled(row: list[object], above: list[object], places: list[int], unit: int,

@@ -39,20 +39,10 @@ def _side_tables(raw: readers.RawSheet, headers: list[str], header_index: int, a
     first column is a place or category (or a header the contract does not know) and it repeats a field
     of the ledger. Two blocks that both name units are two ledgers side by side (the twin-column check
     refuses them, naming why); a block of the ledger's own fields past a blank spacer column is read."""
-    body = raw.rows[header_index + 1:]
-    blocks: list[list[int]] = [[]]
-    for col, header in enumerate(headers):
-        if not header and all(col >= len(row) or cells.is_blank(row[col]) for row in body):
-            if blocks[-1]:
-                blocks.append([])
-            continue
-        if header:
-            blocks[-1].append(col)
-    blocks = [b for b in blocks if b]
+    blocks = _blocks(raw, headers, header_index)
     if len(blocks) < 2:
         return []
-    ledgers = [b for b in blocks if any(applied.field_for(t.name, headers[c]) == "unit_name"
-                                        for c in b for t in contract.TABLES)]
+    ledgers = _ledger_blocks(blocks, headers, applied)
     if len(ledgers) != 1:
         return []
     ledger = ledgers[0]
@@ -66,6 +56,42 @@ def _side_tables(raw: readers.RawSheet, headers: list[str], header_index: int, a
         if (fields[0] is not None and fields[0] not in _SIDE_LABELS) or not own & set(fields):
             return []
     return [c for b in sides for c in b]
+
+
+def _blocks(raw: readers.RawSheet, headers: list[str], header_index: int) -> list[list[int]]:
+    """The sheet's blocks of headed columns, apart where a column has neither header nor value."""
+    body = raw.rows[header_index + 1:]
+    blocks: list[list[int]] = [[]]
+    for col, header in enumerate(headers):
+        if not header and all(col >= len(row) or cells.is_blank(row[col]) for row in body):
+            if blocks[-1]:
+                blocks.append([])
+            continue
+        if header:
+            blocks[-1].append(col)
+    return [b for b in blocks if b]
+
+
+def _ledger_blocks(blocks: list[list[int]], headers: list[str], applied: mappings.Applied) -> list[list[int]]:
+    """The blocks with a column naming the units."""
+    return [b for b in blocks if any(applied.field_for(t.name, headers[c]) == "unit_name"
+                                     for c in b for t in contract.TABLES)]
+
+
+def _tables_side_by_side(raw: readers.RawSheet, headers: list[str], header_index: int,
+                         applied: mappings.Applied) -> list[tuple[Table, list[int]]]:
+    """Two tables of different kinds side by side past a blank column, each naming units (the inspections
+    at A-H, the issue list at J-Q), else []. Read as one, the right table's columns of the left's fields
+    were ignored as duplicates that agree, its other columns as unknown: its records were dropped."""
+    blocks = _blocks(raw, headers, header_index)
+    if len(blocks) < 2:
+        return []
+    found = []
+    for block in _ledger_blocks(blocks, headers, applied):
+        table = _classify([h if c in block else "" for c, h in enumerate(headers)], applied.index)
+        if table is not None:
+            found.append((table, block))
+    return found if len({t.name for t, _ in found}) > 1 else []
 
 
 def _split_figure(table: Table, missing: list[str], headers: list[str],
@@ -352,6 +378,11 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         return None, (None, [c for c in first if not cells.is_blank(c)
                              and not layout.note_kind(layout.compact(c))])
     header_index, headers, written = found
+    if pair := _tables_side_by_side(raw, headers, header_index, applied):
+        problems.append(Problem(file, raw.name or None, header_index + 1, None, None,
+                                messages.tables_side_by_side([(t.label, b[0], b[-1]) for t, b in pair]),
+                                messages.ANOTHER_TABLE_HINT))
+        return None, (ParsedSheet(file, raw.name, pair[0][0], [], 0), None)
     side = _side_tables(raw, headers, header_index, applied)
     table = _classify([h if c not in side else "" for c, h in enumerate(headers)], applied.index)
     if table is None:
