@@ -435,21 +435,99 @@ def measure_drilled(con, pages: dict[str, list[str]], sets: dict[str, list[dict]
 
 # ----------------------------------------------------------------------------- query phase
 
+def _encoded(value: object) -> object:
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _decoded(value: object) -> object:
+    return dt.date.fromisoformat(value["date"]) if isinstance(value, dict) else value
+
+
+def _url_params(filters: Filters) -> dict[str, list[str] | str]:
+    """The filters as the sidebar keeps them in the address (ui/sidebar.py: bind="query-params")."""
+    out: dict[str, list[str] | str] = {"as_of": filters.as_of.isoformat()}
+    for key, values in (("district", filters.districts), ("round", filters.rounds), ("level", filters.levels)):
+        if values:
+            out[key] = list(values)
+    return out
+
+
+def worker_record(scale: str, repeat: int) -> dict:
+    """What each page really runs, for the default view and each of the `repeat` filter sets of
+    worker_queries: the dashboard run in Streamlit's AppTest on a copy of the store, each page opened
+    with the filters in its address and every query it runs recorded with its parameters (the by-group
+    queries for the districts drawn, the written summary's own, a query a branch runs only under some
+    filters: the coverage bars without a plan, an issue-category filter's figures). Each page is
+    recorded on its own (the caches emptied before it), the queries with no parameter (the filter
+    panel's options) left out as worker_queries leaves them: served from the cache until an import."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from ui import state
+
+    db = SCALE_DIR / f"{scale}.record.duckdb"  # a copy: the app opens its store read-write
+    fresh(db)
+    shutil.copy(store_file(scale), db)
+    os.environ.update({"INSPECTION_DB": str(db), "INSPECTION_DEMO": "0"})
+    con = store.connect(db, read_only=True)
+    rng = random.Random(8)
+    choices = filter_choices(con)
+    sets = [Filters(as_of=AS_OF), *(random_filters(rng, choices) for _ in range(repeat))]
+    con.close()
+    calls: list[tuple[str, dict]] = []
+    real = store.run_query
+
+    def spy(con, name, params=None):
+        calls.append((name, dict(params or {})))
+        return real(con, name, params)
+
+    store.run_query = spy
+    slugs = [p for p in page_queries() if p != "all_queries"]
+    out: dict[str, list[list]] = {slug: [] for slug in slugs}
+    for filters in sets:  # (the store's connection, a cached resource, is kept: a second one would be refused)
+        app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+        for key, value in _url_params(filters).items():
+            app.query_params[key] = value
+        for slug in ["overview", *(s for s in slugs if s != "overview")]:
+            state._computed.clear()
+            state._started.clear()
+            st.cache_data.clear()
+            calls.clear()
+            (app.run() if slug == "overview" else app.switch_page(f"pages/{slug}.py").run())
+            if app.exception or app.error:
+                raise SystemExit(f"{slug}: {[e.value for e in [*app.exception, *app.error]]}")
+            ran = {}
+            for name, params in calls:
+                if store.query_params(name):
+                    used = {k: _encoded(params[k]) for k in sorted(store.query_params(name))}
+                    ran.setdefault(json.dumps([name, used], sort_keys=True, default=str), [name, used])
+            if slug in out:
+                out[slug].append(list(ran.values()))
+    db.unlink(missing_ok=True)
+    return out
+
+
 def worker_queries(scale: str, repeat: int, target: str = "") -> dict:
-    """Every page's queries on the scale's store file, or on `target` (a DuckLake spec)."""
+    """Every page's queries on the scale's store file, or on `target` (a DuckLake spec): for each filter
+    set, those the page runs with it (worker_record), with the parameters it runs them with."""
     db = target or store_file(scale)  # the lake is opened read-only, as a dashboard process does
     pages = page_queries()
+    recorded = {page: [[(name, {k: _decoded(v) for k, v in params.items()}) for name, params in ran] for ran in sets]
+                for page, sets in run_worker("record", scale, str(repeat)).items()}
     con = store.query_threads(store.connect(db, read_only=True))  # as the dashboard reads (ui.state)
     default = with_group(con, Filters(as_of=AS_OF).params())
     con.close()
-    # cold: the page's queries as the first thing a freshly opened store runs
+    # cold: the page's queries as the first thing a freshly opened store runs (the default view)
     cold: dict[str, list[float]] = {p: [] for p in pages}
     for _ in range(3):
         for page, names in pages.items():
             con = store.query_threads(store.connect(db, read_only=True))
             started = time.perf_counter()
-            for name in names:
-                store.run_query(con, name, as_page(name, default))
+            for name, params in (recorded[page][0] if page in recorded else
+                                 [(n, as_page(n, default)) for n in names]):
+                store.run_query(con, name, params)
             cold[page].append((time.perf_counter() - started) * 1000)
             con.close()
     con = store.query_threads(store.connect(db, read_only=True))
@@ -473,15 +551,19 @@ def worker_queries(scale: str, repeat: int, target: str = "") -> dict:
     page_cpu: dict[str, list[float]] = {p: [] for p in pages}
     page_together: dict[str, list[float]] = {p: [] for p in pages}
     query_ms: dict[str, list[float]] = {}
-    for params in filter_sets:
+    page_count: dict[str, list[int]] = {p: [] for p in pages}
+    for i, params in enumerate(filter_sets):
         for page, names in pages.items():
-            total = 0.0
-            cpu = time.process_time()
             # a query without filter parameters (the filter panel's options, the plan settings) is
             # served from the dashboard's cache until the next import: it is in the cold times only
-            for name in (n for n in names if store.query_params(n)):
+            requests = recorded[page][i + 1] if page in recorded else [
+                (n, as_page(n, params)) for n in names if store.query_params(n)]
+            page_count[page].append(len(requests))
+            total = 0.0
+            cpu = time.process_time()
+            for name, asked in requests:
                 started = time.perf_counter()
-                store.run_query(con, name, as_page(name, params))
+                store.run_query(con, name, asked)
                 ms = (time.perf_counter() - started) * 1000
                 query_ms.setdefault(name, []).append(ms)
                 total += ms
@@ -489,7 +571,7 @@ def worker_queries(scale: str, repeat: int, target: str = "") -> dict:
             page_ms[page].append(total)
             # as the dashboard runs them: side by side, one cursor each (ui.state.prefetch)
             started = time.perf_counter()
-            store.run_queries(con, [(n, as_page(n, params)) for n in names if store.query_params(n)])
+            store.run_queries(con, requests)
             page_together[page].append((time.perf_counter() - started) * 1000)
     # the comparison set, the DuckDB way, same filter sets
     compare_ms, compare_cpu, compare_together = [], [], []
@@ -511,7 +593,8 @@ def worker_queries(scale: str, repeat: int, target: str = "") -> dict:
     con.close()
     return {
         **copy,
-        "pages": {p: {"queries": len(pages[p]), "cold_ms": statistics.median(cold[p]),
+        "pages": {p: {"queries": len(pages[p]), "queries_run": [min(page_count[p]), max(page_count[p])],
+                      "cold_ms": statistics.median(cold[p]),
                       "median_ms": statistics.median(v), "p95_ms": pctl(v, 0.95),
                       "cpu_median_ms": statistics.median(page_cpu[p]), "cpu_p95_ms": pctl(page_cpu[p], 0.95),
                       "together_median_ms": statistics.median(page_together[p]),
@@ -827,6 +910,10 @@ def render(results: dict, started: dt.datetime, loads: list[float]) -> str:
                              f"{s['wall']:.1f} | {s['cpu']:.1f} | {s['rows'] / s['wall']:,.0f} | "
                              f"{s['rows'] / s['cpu']:,.0f} | |")
     lines += ["", "## Pages: every query a page runs (ms)", "",
+              "Queries: those the page runs with filter parameters, recorded from the dashboard itself for "
+              "each filter set (`worker_record`: the pages run in Streamlit's AppTest; fewest-most over the "
+              "sets; a run before session 27 counted every query named in the page's source and the modules "
+              "it imports, some of which a page runs only under other filters). "
               "Cold: first run after opening the store, in sequence (median of 3 opens, default filters). "
               "Warm: median and p95 over the varied filter sets (districts, rounds, levels, as-of), in "
               "sequence (with the CPU time of the process) and side by side, one cursor each, as the "
@@ -844,7 +931,9 @@ def render(results: dict, started: dt.datetime, loads: list[float]) -> str:
         for page, s in q["pages"].items():
             shown = s.get("together_p95_ms", s["p95_ms"])
             verdict = "" if target is None else (f"{target:.0f} {'ok' if shown < target else 'MISSED'}")
-            lines.append(f"| {page} | {s['queries']} | {s['cold_ms']:.0f} | {s['median_ms']:.0f} | "
+            ran = s.get("queries_run")
+            counted = s["queries"] if not ran else (f"{ran[0]}" if ran[0] == ran[1] else f"{ran[0]}-{ran[1]}")
+            lines.append(f"| {page} | {counted} | {s['cold_ms']:.0f} | {s['median_ms']:.0f} | "
                          f"{s['p95_ms']:.0f} | {s['cpu_median_ms']:.0f} | {s['cpu_p95_ms']:.0f} | "
                          f"{s.get('together_median_ms', float('nan')):.0f} | "
                          f"{s.get('together_p95_ms', float('nan')):.0f} | {verdict} |")
@@ -1484,7 +1573,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--lake: city and province only (national issue files are bulk-loaded into the file)")
     if args.worker:
         kind, scale, *rest = args.worker
-        fn = {"import": worker_import, "sample": worker_sample, "queries": worker_queries,
+        fn = {"import": worker_import, "sample": worker_sample, "queries": worker_queries, "record": worker_record,
               "pandas": worker_pandas, "browser": worker_browser, "lake_import": worker_lake_import}[kind]
         print(json.dumps(fn(scale, *(int(a) if a.isdigit() else a for a in rest)), default=str))
         return

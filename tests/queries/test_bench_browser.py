@@ -70,3 +70,25 @@ def test_the_by_group_queries_run_for_the_group_of_districts_the_page_draws(demo
     assert bench.as_page("coverage_projection_by_month", unplanned)["districts"] == []
     assert bench.as_page("headline_totals", grouped)["districts"] == []
     assert bench.as_page("uncovered_units", grouped)["limit"] == 1000
+
+
+def test_the_queries_phase_times_what_each_page_runs(demo_db, tmp_path, monkeypatch):
+    """The pages' queries are recorded from the dashboard itself (AppTest), with the parameters each
+    runs them with: the overview's issue-category figures (rectification_totals) only under a category
+    filter, which no filter set has, so not timed for it (the source's names counted them)."""
+    bench = load_benchmark()
+    monkeypatch.setattr(bench, "SCALE_DIR", tmp_path)
+    monkeypatch.setattr(bench, "store_file", lambda scale: Path(demo_db))
+    monkeypatch.setattr(bench.store, "run_query", bench.store.run_query)  # the recorder's spy is undone
+    for name in ("INSPECTION_DB", "INSPECTION_DEMO"):  # set by the recorder: restored after the test
+        monkeypatch.setenv(name, os.environ.get(name, ""))
+    recorded = bench.worker_record("city", 1)
+    assert set(recorded) == set(bench.page_queries()) and all(len(sets) == 2 for sets in recorded.values())
+    overview = {name for name, _ in recorded["overview"][0]}
+    assert overview == {"headline_totals", "results_by_period", "coverage_by_month", "coverage_by_district",
+                        "results_by_district"}
+    assert {name for name, _ in recorded["compare"][0]} == {"results_by_level", "results_by_level_like",
+                                                            "results_by_level_mode", "results_by_team"}
+    default = bench.Filters(as_of=bench.AS_OF).params()
+    (head,) = [params for name, params in recorded["overview"][0] if name == "headline_totals"]
+    assert head == {k: bench._encoded(default[k]) for k in store.query_params("headline_totals")}
