@@ -39,6 +39,7 @@ _DECIMAL = re.compile(r"^\d+(\.\d+)?$")
 _NEGATIVE = re.compile(r"^-\s*\d")
 _CURRENCY = re.compile(r"(-?)(¥|RMB|CNY|人民币)(?=[-\d.])", re.I)
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(\D|$))")
+_SPACED_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(\D|$))")
 
 _DATE_PATTERNS = (
     # a time after the date is dropped (2021/3/15 0:00, 2021-03-15 00:00:00.0, and 2021/3/15 上午 12:00:00 as
@@ -265,9 +266,10 @@ def to_name(value: object) -> str | None:
 
 
 def _number_text(value: object) -> str:
-    text = contract.normalise_text(str(value))
-    text = _THOUSANDS.sub("", text)
-    return text.replace(" ", "")
+    """The text of a count or amount without its thousands separators (15,000, 15 000) and spaces; a space
+    between digits that set off no thousands stays (1 2 is no 12: refused)."""
+    text = _THOUSANDS.sub("", re.sub(r"\s+", " ", contract.normalise_text(str(value))))
+    return re.sub(r"(?<!\d) | (?!\d)", "", _SPACED_THOUSANDS.sub("", text))
 
 
 # a count or amount written as "/" or "—" alone is not reported, and so are the words for "not counted"
@@ -286,6 +288,11 @@ _COUNT_WORDS = re.compile(r"^(?:共计|共有|共|合计|总计|计)?(?:问题|�
 # a count in Chinese numerals (三, 十二, 两, 二十三个): the number, as the dates in numerals are read
 _ZH_COUNT = re.compile(r"^(零|〇|[一二两三四五六七八九十]{1,3})(个|件次|件|条|人次|人|项|起|次|户|名|家|笔|处|例|宗|份)?$")
 _BREAKDOWN = re.compile(r"(?<=\d)(个|件次|件|条|人次|人|项|起|次|户|名|家|笔|处|例|宗|份)?\((?:其中|含|包括|已|[^()]*已)[^()]*\)$")
+# a part of the count named in brackets after it (3人（党纪处分2人）, 5起（移送2起）, 2个（1个市级）): the count, when
+# the part is no larger and the words neither add to it nor correct it (3人（另有2人）, 5（应为3）, 3（2） stay refused)
+_NAMED_PART = re.compile(r"^(\d+)(个|件次|件|条|人次|人|项|起|次|户|名|家|笔|处|例|宗|份)?\(([\u4e00-\u9fff]*)(\d+)"
+                         r"(?:个|件次|件|条|人次|人|项|起|次|户|名|家|笔|处|例|宗|份)?([\u4e00-\u9fff]*)\)$")
+_ADDED = re.compile(r"另|还|外|再|加|新增|增加|共|合计|总|以上|多|余|约|左右|应为|应是|改为|更正|修正|实为|实际|误")
 
 
 # the capital numerals (大写数字) of amounts and receipts, as the common ones
@@ -406,6 +413,9 @@ def to_count(value: object) -> int | None:
             raise CellError("数量应为整数，不能有小数")
         return _count_in_range(int(value))
     text = _COUNT_UNIT.sub("", _BREAKDOWN.sub("", _number_text(value)))
+    if (part := _NAMED_PART.match(text)) and (part[3] or part[5]) and not _ADDED.search(part[3] + part[5]) \
+            and int(part[4]) <= int(part[1]):
+        text = part[1]
     if _INT.match(text):
         return _count_in_range(int(text))
     if (worded := _COUNT_WORDS.match(text)) and worded[0] != worded[1]:
@@ -534,7 +544,7 @@ _TEN_DAY_FIRST = {"上": 1, "中": 11, "下": 21}
 # a year written with two digits first (22.3.1, 22年3月1日), as clerks abbreviate it: a first number of 13 or
 # more is no month, so it is the year 20NN. Not with / or - : an English region's Excel writes 15/03/21 for
 # 15 March 2021 (day first, year last)
-_SHORT_YEAR = re.compile(r"^(\d{2})(?:年(\d{1,2})月(\d{1,2})[日号]?|[.](\d{1,2})[.](\d{1,2}))$")
+_SHORT_YEAR = re.compile(r"^(\d{2})(?:年(\d{1,2})月(?:(\d{1,2})[日号]?)?|[.](\d{1,2})[.](\d{1,2}))$")
 
 # a month and day alone: a date cell formatted 3月15日 (or 3/15) shows no year, and a CSV saved from it
 # keeps what the cell shows
@@ -545,9 +555,29 @@ NO_YEAR = ("日期没有年份，只有月和日（Excel 中显示为“3月15�
 
 # a date with its year last, as Excel and WPS in an English (or another) region write it: 3/15/2021 is
 # month first, 15/03/2021 day first, and 3/4/2021 either
-_YEAR_LAST = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}(?:$|[ T]\d)")
-YEAR_LAST = ("日期的年份写在最后（如 3/15/2021 或 15/03/2021，英文等区域设置的格式），月和日的先后无法确定",
+# (3/4/2021 either: refused naming both days; 3/15/2021 and 15/03/2021 only one, that day)
+_YEAR_LAST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:$|[ T]\d)")
+_YEAR_LAST_WHOLE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T](?:[上下]午 ?)?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                              r"(?: ?[ap]m)?)?$", re.I)
+YEAR_LAST = ("日期的年份写在最后（如 3/4/2021，英文等区域设置的格式），月和日的先后无法确定",
              "请写成 2021-03-15 或 2021年3月15日（年、月、日的顺序），或在 Excel 中把这一列设为中文日期格式后再导入")
+
+
+def _year_last(match: re.Match) -> dt.date:
+    """The day a date with its year last names when only one order of its month and day is a date (3/15/2021,
+    15/03/2021, 3/3/2021), else refused naming both days (3/4/2021: 4 March or 3 April)."""
+    first, second, year = int(match[1]), int(match[2]), int(match[3])
+    readings = {(m, d) for m, d in ((first, second), (second, first)) if 1 <= m <= 12 and 1 <= d <= 31}
+    if len(readings) > 1:
+        (m1, d1), (m2, d2) = sorted(readings)
+        raise CellError(f"{YEAR_LAST[0]}：可能是 {year}年{m1}月{d1}日，也可能是 {year}年{m2}月{d2}日", YEAR_LAST[1])
+    if not readings:
+        raise CellError("不是有效日期（月份或日期超出范围）")
+    [(month, day)] = readings
+    try:
+        return _checked(dt.date(year, month, day))
+    except ValueError:
+        raise CellError("不是有效日期（月份或日期超出范围）") from None
 
 
 # a date as a program prints it in its export: Java's Date.toString (Tue Mar 01 00:00:00 CST 2022) and
@@ -654,7 +684,9 @@ def to_date(value: object) -> dt.date | None:
     if ten_days := _TEN_DAYS.match(text):  # 2022年3月上旬: the first day of that third of the month
         text = f"{ten_days[1]}-{ten_days[2]}-{_TEN_DAY_FIRST[ten_days[3]]}"
     if (short := _SHORT_YEAR.match(text)) and int(short[1]) >= 13:
-        text = f"20{short[1]}-{short[2] or short[4]}-{short[3] or short[5]}"  # 22.3.1, 22年3月1日: 2022 (no month is 13 or more)
+        # 22.3.1, 22年3月1日, 23年3月 (its month alone): 2022, 2023 (no month is 13 or more)
+        text = f"20{short[1]}年{short[2]}月" if short[2] and not short[3] else \
+            f"20{short[1]}-{short[2] or short[4]}-{short[3] or short[5]}"
     if (mixed := _MIXED_SEPARATORS.match(text)) and int(mixed["month"]) < int(mixed["day"]) <= 12:
         month, day = int(mixed["month"]), int(mixed["day"])
         raise CellError(f"日期的分隔符前后不一致（{text}），可能是 {month}月{day}日，也可能是 {month}月至{day}月",
@@ -674,6 +706,8 @@ def to_date(value: object) -> dt.date | None:
         return english
     if _MONTH_DAY.fullmatch(text):
         raise CellError(*NO_YEAR)
+    if year_last := _YEAR_LAST_WHOLE.match(text):
+        return _year_last(year_last)
     if _YEAR_LAST.match(text):
         raise CellError(*YEAR_LAST)
     # a whole date with what happened on it (2021年6月10日完成, 已于2021.6.10销号, 2021-03-15进驻)
@@ -784,15 +818,15 @@ _NO_YEAR_END = re.compile(r"^(?:今年|本年|当年)?年\s*(?:底|末|内)")
 _TEN_DAYS_BY = re.compile(r"(\d{4})[年.\-/](\d{1,2})月?([上中下])旬(?:末|底)?(?:前|之前|以前|内|以内|之内)?"
                           r"(?:完成|完成整改|整改完成|整改到位)?")
 # a year alone as a due date (2023年, 2023年年中 for its middle)
-_YEAR_BY = re.compile(r"(\d{4})年(年中)?(?:前|之前|以前)?(?:完成|完成整改|整改完成|整改到位)?")
+_YEAR_BY = re.compile(r"(\d{4})年(?:度|全年)?(年中)?(?:前|之前|以前)?(?:完成|完成整改|整改完成|整改到位)?")
 # 2021年上半年 / 下半年, 2021年第二季度 (its last day), 2021年内 (31 December)
 _HALF = re.compile(r"(\d{4})\s*年?\s*([上下])半年")
 _QUARTER = re.compile(r"(\d{4})\s*年?\s*(?:第?\s*([一二三四1-4])\s*季度|q([1-4])(?![0-9]))", re.I)
-_Y_WITHIN = re.compile(r"(\d{4})\s*年\s*(?:年\s*)?内")
+_Y_WITHIN = re.compile(r"(\d{4})\s*年\s*(?:度\s*|年\s*)?内")
 # a year and month and nothing but "by then": 2023年6月前, 2023年6月份, 2023.6之前, 2023年6月内
 _YM_BY = re.compile(r"(\d{4})(?:年|[.\-/])(\d{1,2})月?份?(?:前|之前|以前|内|以内|之内)?(?:完成|完成整改|整改完成|整改到位)?")
 # a half or a quarter without its year (上半年, 二季度末, 第二季度前): in the year of the inspection's end
-_NO_YEAR_PART = re.compile(r"(?:([上下])半年|第?([一二三四1-4])季度)(?:末|底)?(?:前|之前|以前|内|以内|之内)?"
+_NO_YEAR_PART = re.compile(r"(?:([上下])半年|第?([一二三四1-4])季度|(年中))(?:末|底)?(?:前|之前|以前|内|以内|之内)?"
                            r"(?:完成|完成整改|整改完成|整改到位)?")
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # a time after the feedback (the inspection's end_date): 3个月内, 反馈后三个月内完成, 自反馈之日起30天内;
@@ -821,6 +855,73 @@ _DURING = re.compile(r"^在?(?:本轮|本次|此轮)?巡察(?:期间内?|结束�
                      r"(?:完成|完成整改|整改完成|整改到位)?$")
 _LONG_TERM = ("长期", "持续", "常态化", "长效")
 _MOVING_HOLIDAY = re.compile(r"春节|元宵节?|清明节?|端午节?|中秋节?|重阳节?")
+# a holiday on a fixed day (2024年元旦前, 国庆节前, 七一前): by the day before it, the last of the month before
+# (2024年元旦前 is 2023-12-31); without its year, the next one after the feedback (as 9月底前 is)
+_FIXED_HOLIDAY = re.compile(r"^(?:(\d{4})年?)?(元旦|国庆|十一|七一|五一|八一|六一)节?(?:假期)?(?:前|之前|以前)"
+                            r"(?:完成|完成整改|整改完成|整改到位)?$")
+_MONTH_BEFORE_HOLIDAY = {"元旦": 12, "国庆": 9, "十一": 9, "七一": 6, "五一": 4, "八一": 7, "六一": 5}
+# a due date moved (2023年6月30日（延期至9月30日）, 原定6月底，调整为2023年9月底前): the date it was moved to
+_MOVED = re.compile(r"(?:延期|延长|推迟|顺延|调整|变更|改)(?:至|到|为)")
+# a period to rectify in, from a month or a third of one (2023年3月上旬至4月, 2023年3月至4月底): by its end
+_DUE_PERIOD = re.compile(r"^(?:自|从)?((\d{4})年\d{1,2}月[^至到]*)(?:至|到)((\d{4}年)?\d{1,2}月[^至到]*)$")
+# a time counted from a day written before it (2023年3月15日起3个月内, 自2023.3.15起30天内): from that day
+_FROM_DAY = re.compile(r"^(?:自|从)?(.+?)(?:之日起|起|开始)(.+)$")
+# a date and what says it is no deadline (2023年6月30日后, 2023年6月30日前后)
+_NOT_BY = re.compile(r"^(?:以后|之后|后|前后|左右)")
+# the dates a due text may hold anywhere in it (2023年6月底前完成, 3个月内（2023年6月30日前）)
+_DUE_SEARCHES = ((_YM_END, lambda m: _month_end(int(m[1]), int(m[2]))),
+                 (_Y_END, lambda m: dt.date(int(m[1]), 12, 31)),
+                 (_YMD, lambda m: _month_day(int(m[1]), int(m[2]), int(m[3]))),
+                 (_HALF, lambda m: _month_end(int(m[1]), 6 if m[2] == "上" else 12)),
+                 (_QUARTER, lambda m: _month_end(int(m[1]), 3 * _QUARTERS[m[2] or m[3]])),
+                 (_Y_WITHIN, lambda m: dt.date(int(m[1]), 12, 31)))
+
+
+def _after_feedback(text: str) -> DueText | None:
+    """A time after the feedback (3个月内, 半个月内, 30天内, 两周内, 半年内), else None."""
+    if _HALF_MONTH.match(text):  # 半个月内: 15 days, as 两周内 is 14
+        return DueText("days", None, 15)
+    if match := _AFTER.match(text):  # 半年内, 一年内: 6 or 12 months; 两周内: 14 days
+        unit = match[2].removeprefix("个")
+        count = (6 if unit == "年" else None) if match[1] == "半" else (
+            int(match[1]) if match[1].isdigit() else _small_number(match[1]))
+        if count and unit == "年" and match[1] != "半":
+            count *= 12
+        if count and unit in ("周", "星期"):
+            count *= 7
+        months = unit in ("月", "年")
+        if count and count <= (60 if months else 1000):
+            return DueText("months", count) if months else DueText("days", None, count)
+    return None
+
+
+def _due_of_parts(text: str) -> dt.date | DueText | None:
+    """A due text made of parts: a fixed holiday, a date moved to another, a period from a month, a time from a
+    day (see _FIXED_HOLIDAY, _MOVED, _DUE_PERIOD, _FROM_DAY); else None."""
+    if holiday := _FIXED_HOLIDAY.fullmatch(text):
+        month = _MONTH_BEFORE_HOLIDAY[holiday[2]]
+        if holiday[1] is None:
+            return DueText("no_year", month)
+        return _checked(_month_end(int(holiday[1]) - (holiday[2] == "元旦"), month))
+    if moved := _MOVED.search(text):
+        rest, year = text[moved.end():].rstrip(")"), re.search(r"\d{4}(?=[年.\-/])", text[:moved.start()])
+        if year and re.match(r"\d{1,2}月", rest):  # 延期至9月30日: the year of the date before
+            rest = f"{year[0]}年{rest}"
+        try:
+            return to_due(rest)
+        except CellError:
+            return None
+    if period := _DUE_PERIOD.match(text):
+        try:
+            start, end = to_due(period[1]), to_due(period[3] if period[4] else f"{period[2]}年{period[3]}")
+            if isinstance(end, dt.date) and isinstance(start, dt.date) and end < start and not period[4]:
+                end = to_due(f"{int(period[2]) + 1}年{period[3]}")  # 2023年12月上旬至1月: January next year
+        except CellError:
+            return None
+        return end if isinstance(start, dt.date) and isinstance(end, dt.date) and end >= start else None
+    if (begun := _FROM_DAY.match(text)) and _whole_date(begun[1]) and (after := _after_feedback(begun[2])):
+        return _checked(after.resolve(to_date(begun[1])))
+    return None
 
 
 def to_due(value: object) -> dt.date | DueText | None:
@@ -849,31 +950,35 @@ def to_due(value: object) -> dt.date | DueText | None:
         if weekday and _whole_date(text[:weekday.start()]):  # a date and a weekday not its own: refused
             raise
         error = exc
+    if (parts := _due_of_parts(text)) is not None:
+        return parts
     try:
-        for pattern, make in ((_YM_END, lambda m: _month_end(int(m[1]), int(m[2]))),
-                              (_Y_END, lambda m: dt.date(int(m[1]), 12, 31)),
-                              (_YMD, lambda m: _month_day(int(m[1]), int(m[2]), int(m[3]))),
-                              (_HALF, lambda m: _month_end(int(m[1]), 6 if m[2] == "上" else 12)),
-                              (_QUARTER, lambda m: _month_end(int(m[1]), 3 * _QUARTERS[m[2] or m[3]])),
-                              (_Y_WITHIN, lambda m: dt.date(int(m[1]), 12, 31))):
-            match = pattern.search(text)
-            if match:
-                return _checked(make(match))
+        found = [(_checked(make(match)), match, pattern in (_YM_END, _YMD))
+                 for pattern, make in _DUE_SEARCHES for match in pattern.finditer(text)]
+        if len(days := {day for day, _, by_day in found if by_day}) > 1:  # 原定2023年6月30日，2023年9月底前: which?
+            written = "、".join(day.isoformat() for day in sorted(days))
+            raise CellError(f"整改时限写了 {len(days)} 个不同的日期（{written}），无法判断是哪一个",
+                            "请只填写一个整改时限；延期的写明“延期至”某日，或直接填写延期后的日期")
+        if found:  # the first pattern's (2021年3月15日前，并在2021年内长效推进: the 15th)
+            day, match, _ = found[0]
+            if _NOT_BY.match(text[match.end():]):  # 2023年6月30日后: no deadline
+                raise CellError(f"整改时限写的是「{text}」，不是完成的期限", "请写成 2021年6月30日前 这样的完成期限")
+            return day
         if match := _YEAR_BY.fullmatch(text):
             return _checked(dt.date(int(match[1]), 6, 30) if match[2] else dt.date(int(match[1]), 12, 31))
         match = _YM_BY.fullmatch(text)
         if match:  # 2023年6月前, 2023年6月份, 2023.6之前: by the end of that month, as the month alone is
             return _checked(_month_end(int(match[1]), int(match[2])))
         match = _NO_YEAR_PART.fullmatch(text)
-        if match:  # 二季度末, 第二季度, 上半年 without a year: as 6月底前 is
-            return DueText("no_year", 6 if match[1] == "上" else 12 if match[1] == "下" else 3 * _QUARTERS[match[2]])
+        if match:  # 二季度末, 第二季度, 上半年, 年中 without a year: as 6月底前 is
+            return DueText("no_year", 6 if match[1] == "上" or match[3] else 12 if match[1] == "下" else 3 * _QUARTERS[match[2]])
         if match := _NEXT_YEAR.match(text):  # 明年6月底前, 次年3月31日前, 明年底前: the year after the feedback's
             rest = text[match.end():]
             if _NO_YEAR_END.match("年" + rest) or _Y_END.match("0000年" + rest):
                 return DueText("next_year", 12)
-            if found := _M_END.match(rest) or _MD.match(rest):
-                _month_day(2000, int(found[1]), int(found[2]) if found.re is _MD else None)
-                return DueText("next_year", int(found[1]), int(found[2]) if found.re is _MD else None)
+            if found_next := _M_END.match(rest) or _MD.match(rest):
+                _month_day(2000, int(found_next[1]), int(found_next[2]) if found_next.re is _MD else None)
+                return DueText("next_year", int(found_next[1]), int(found_next[2]) if found_next.re is _MD else None)
         match = _M_END.match(text)
         if match:
             _month_end(2000, int(match[1]))  # a month that exists
@@ -884,19 +989,8 @@ def to_due(value: object) -> dt.date | DueText | None:
             return DueText("no_year", int(match[1]), int(match[2]))
     except ValueError:
         raise CellError("不是有效日期（月份或日期超出范围）") from None
-    if _HALF_MONTH.match(text):  # 半个月内: 15 days, as 两周内 is 14
-        return DueText("days", None, 15)
-    if match := _AFTER.match(text):  # 半年内, 一年内: 6 or 12 months; 两周内: 14 days
-        unit = match[2].removeprefix("个")
-        count = (6 if unit == "年" else None) if match[1] == "半" else (
-            int(match[1]) if match[1].isdigit() else _small_number(match[1]))
-        if count and unit == "年" and match[1] != "半":
-            count *= 12
-        if count and unit in ("周", "星期"):
-            count *= 7
-        months = unit in ("月", "年")
-        if count and count <= (60 if months else 1000):
-            return DueText("months", count) if months else DueText("days", None, count)
+    if after := _after_feedback(text):
+        return after
     if _NO_YEAR_END.match(text):
         return DueText("no_year", 12)
     if text.removeprefix("已").startswith(_IMMEDIATE) or text in ("立即整改", "立改", "即时", "即时整改", "立即", "马上整改",
@@ -1013,7 +1107,8 @@ def level_from_team(value: object) -> str:
         raise CellError("必填项为空")
     if re.search(r"(县|区|旗|县\(区\)|县区|区县|市辖区)委", team):
         return "county"
-    if team.startswith(("市委", "市级", "市第", "市巡察")):  # 市第3巡察组, 市巡察一组: no place before 市
+    # 市第3巡察组, 市巡察一组: no place before 市; 提级巡察组 as the level 提级 is (the contract's municipal)
+    if team.startswith(("市委", "市级", "市第", "市巡察", "提级")):
         return "municipal"
     if "市委" in team:
         raise CellError("无法从巡察组名称判断巡察层级：「某市委」可能是县级市的县级巡察",

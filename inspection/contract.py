@@ -169,10 +169,12 @@ BOOLEANS = {
     "是": True, "否": False, "y": True, "n": False, "yes": True, "no": False,
     "1": True, "0": False, "true": True, "false": False, "": False, **TICKS,
     "●": True,  # a dot marking the yes rows (a blank is no)
+    "是的": True, "非": False, "不是": False,
 }
 
 LEVELS = {
-    **dict.fromkeys(("市级", "市委", "市", "市委巡察组", "市级巡察", "提级", "municipal"), "municipal"),
+    **dict.fromkeys(("市级", "市委", "市", "市委巡察组", "市级巡察", "提级", "市委提级", "市级提级", "municipal"),
+                    "municipal"),
     **dict.fromkeys(("县级", "县区", "县委", "区委", "县(区)委", "县区巡察组", "county",
                      # the county level as a city of districts or a league of banners writes it (县 as 市 is)
                      "县", "区", "旗", "区级", "旗级", "旗委", "县区级", "区县", "区县级", "县市区", "县(区)",

@@ -143,7 +143,7 @@ def test_a_count_with_its_breakdown_in_brackets_is_that_count_on_both_csv_paths(
     assert sorted(r[found] for r in data["inspections"]) == sorted([count, 1])
 
 
-@pytest.mark.parametrize("written", ["3（移交1）", "（其中1）", "3（其中移交1）份"])
+@pytest.mark.parametrize("written", ["3（另移交1）", "（其中1）", "3（其中移交1）份"])
 def test_a_count_with_other_words_in_brackets_is_still_refused(con, written):
     result = run(con, roster_csv(), inspections_with("发现问题数", written))
     assert result.status == "rejected"
@@ -432,7 +432,7 @@ def test_a_chinese_date_with_its_time_is_that_date_on_both_csv_paths(monkeypatch
     assert {r[start] for r in data["inspections"]} == {dt.date(2021, 3, 15)}
 
 
-@pytest.mark.parametrize("written", ["3/15/2021", "15/03/2021", "3/4/2021"])
+@pytest.mark.parametrize("written", ["3/4/2021", "04/03/2021"])  # 3/15/2021: test_unseen_values8
 def test_a_date_with_its_year_last_is_refused_saying_the_order_cannot_be_told(con, written):
     """An English-region export (month or day first): it was refused as a format not recognised."""
     result = run(con, roster_csv(), inspections_with("开始日期", written))

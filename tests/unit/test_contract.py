@@ -499,7 +499,7 @@ def test_excel_date_cell_with_chinese_format():
     assert parsed.tables["inspections"][0]["start_date"] == dt.date(2020, 3, 15)
 
 
-@pytest.mark.parametrize("written", ["2020-13-01", "2020-02-30", "三月中旬", "2020年", "15/03/2020", "1850-01-01"])
+@pytest.mark.parametrize("written", ["2020-13-01", "2020-02-30", "三月中旬", "2020年", "3/4/2020", "1850-01-01"])
 def test_invalid_dates_rejected(written):
     result, _ = parse_inspection(开始日期=written, 结束日期="")
     problem = rejected(result, "开始日期")[0]
