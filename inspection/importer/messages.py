@@ -235,6 +235,12 @@ def round_from_sheet(place: str, round_name: str, source: str = SHEET_NAME) -> s
     return f"{place}：表中没有“轮次”列，各行的轮次按{source}取为「{round_name}」"
 
 
+def round_from_block_titles(place: str, blocks: list[tuple[int, str]]) -> str:
+    """Blocks stacked on one sheet without a round column, each under a title naming its round: (row, round)."""
+    return (f"{place}：" + "；".join(f"第 {row} 行的分块标题写明轮次「{name}」" for row, name in blocks)
+            + "，其下的记录（至下一个写明轮次的分块标题）按该轮次导入")
+
+
 NO_YEAR_IN_ROUND = ("日期没有年份，这一行的轮次中也没有年份",
                     "请填写完整日期（如 2022年3月1日至4月4日），或在轮次中写明年份（如 2022年第一轮）")
 
@@ -409,7 +415,10 @@ def example_sheet_left_out(place: str, read: list[str]) -> str:
     return f"{place}：工作表名称表明是填写示例，其中的示例行未导入（导入的是工作表{_sheets(read)}）"
 
 
-def statistics_sheet_left_out(place: str, read: list[str]) -> str:
+def statistics_sheet_left_out(place: str, read: list[str], document: bool = False) -> str:
+    """`document`: a Word document's table of figures (表格, no pivot table), not a workbook's sheet."""
+    if document:
+        return f"{place}：没有村(社区)列，是统计表而不是台账，未导入（导入的是表格{_sheets(read)}）"
     return f"{place}：没有村(社区)列，是统计表或数据透视表而不是台账，未导入（导入的是工作表{_sheets(read)}）"
 
 

@@ -91,6 +91,7 @@ class ParsedSheet:
     # a workbook's sheet refused for its missing columns that names no unit and says it is statistics
     # (its name, a pivot table's captions): left out instead when another sheet of the workbook is read
     statistics: bool = False
+    document: bool = False  # a table of a Word (or OpenDocument text) document, not a worksheet
 
 
 @dataclass

@@ -87,6 +87,8 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
     last = None  # the kind of the row above (blank rows included): a continuation follows its issue's row
     figures = figure_fields(found)
     segment = 0  # the first record after the latest summary row
+    block_round = None  # no round column: the round the latest block title states, for the records below it
+    block_rounds: list[tuple[int, str]] = []
     for offset, row in enumerate(rows):
         row_number = header_index + 2 + offset
         kind, above_kind, last = _row_kind(row, labels, unit, lead), last, None
@@ -123,6 +125,10 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
                 and _sums_above(row, converters, figures, records[segment:], records):
             kind = "sums"
         last = kind
+        if kind == "title" and found.round_from_sheet and not raw.round_group \
+                and (stated := layout.round_from_titles([row])) and stated != (block_round or found.round_from_sheet):
+            block_round = stated  # a block's title naming its round (2021年第二轮巡察情况) above its header again
+            block_rounds.append((row_number, stated))
         if kind != "data":
             if kind in ("summary", "sums"):
                 segment = len(records)  # a subtotal: the next one sums the records below it
@@ -187,7 +193,7 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
             _check_twins(file, sheet_label, row_number, row, values.get(name), columns[name], others,
                          dict((c[0], c[3]) for c in converters)[name], problems)
         if found.round_from_sheet:
-            values["round"] = found.round_from_sheet
+            values["round"] = block_round or found.round_from_sheet
         if yearless:
             _with_the_rounds_year(file, sheet_label, row_number, values, yearless, problems)
             if any(name in values for name, *_ in yearless):
@@ -245,12 +251,16 @@ def _parse_sheet(file: str, raw: readers.RawSheet, problems: list[Problem], warn
             if key in hamlets:
                 skipped += 1
                 skipped_rows["hamlet"].append(row_number)
+                if filled_rows and filled_rows[-1] == row_number:  # not read: its places were filled for nothing
+                    filled_rows.pop()
                 continue
             hamlets.add(key)
         records.append(Record(file, sheet_label, row_number, values, header_labels))
     message = layout.skipped_message(messages.where(file, raw.name), skipped_rows)
     if message:
         warnings.append(message)
+    if block_rounds:
+        warnings.append(messages.round_from_block_titles(messages.where(file, raw.name), block_rounds))
     if yearless_rows:
         warnings.append(messages.year_from_round(messages.where(file, raw.name), yearless_rows))
     if ditto_rows:

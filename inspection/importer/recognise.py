@@ -514,7 +514,7 @@ def _recognise(file: str, raw: readers.RawSheet, problems: list[Problem], warnin
         # a Word table of figures by area beside the ledger (一、总体情况 above it): whatever its name
         statistics = (bool(raw.name) and (raw.document or layout.is_statistics_sheet(raw.name, written))
                       and _figures_by_area(raw.rows[header_index + 1:], columns))
-        return None, (ParsedSheet(file, raw.name, table, [], 0, statistics), None)
+        return None, (ParsedSheet(file, raw.name, table, [], 0, statistics, raw.document), None)
     header_rows = 1 + sum(1 for r in raw.rows[max(0, header_index - 2):header_index]
                           if any(layout.known_header(contract.normalise_header(c)) for c in r if not cells.is_blank(c)))
     other = _table_above(raw.rows[:header_index + 1 - header_rows], applied.all_headers)

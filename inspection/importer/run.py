@@ -198,7 +198,7 @@ class Importer(CsvPath, Validator, Loader):
             place = messages.where(file, parsed.sheet)
             others = [s for names in read.values() for s in names] if parsed.statistics else read[parsed.table.name]
             if others:
-                self.warnings.append(messages.statistics_sheet_left_out(place, others) if parsed.statistics
+                self.warnings.append(messages.statistics_sheet_left_out(place, others, parsed.document) if parsed.statistics
                                      else messages.example_sheet_left_out(place, others))
                 self.applied.unrecognised.pop((file, parsed.sheet), None)  # no column of it to map
                 continue

@@ -155,3 +155,46 @@ def test_chinese_text_in_utf16_without_its_mark_is_refused_naming_the_encoding(c
     assert "CSV UTF-8" in result.problems[0].reason
     result = run(con, InputFile(name, bytes(range(256)) * 16))
     assert "二进制内容" in result.problems[0].reason
+
+
+# ---------------------------------------------------------------- blocks stacked under titles naming their rounds
+
+
+def _rounds(con) -> list[tuple]:
+    return [tuple(r.values()) for r in rows_of(
+        con, "SELECT round, unit_name, issues_found FROM inspections WHERE superseded_by IS NULL ORDER BY 1, 2")]
+
+
+@pytest.mark.parametrize(("name", "sheet", "first_title"), [
+    ("巡察.xlsx", "Sheet1", True), ("巡察.csv", "Sheet1", True),
+    ("巡察.xlsx", "2021年第一轮", False),  # the first block's round from the sheet's name
+])
+def test_blocks_stacked_under_titles_naming_their_rounds_take_each_its_own(con, monkeypatch, name, sheet, first_title):
+    """Two rounds' inspections on one sheet without a 轮次 column, each block under its title (2021年第一轮巡察情况 …
+    2021年第二轮巡察情况) and header: every record took the first title's round (the second block's title was
+    skipped as a block title), storing the second round's inspections in the first. Each block's records take
+    the round its title states, and a warning names the title's row."""
+    monkeypatch.setattr(readers, "FAST_CSV_MIN_BYTES", 0)
+    header = HEADER[1:]
+    rows = [*([["2021年第一轮巡察情况"]] if first_title else []), header, *(r[1:] for r in RECORDS[:2]), [],
+            ["2021年第二轮巡察情况"], header, *(r[1:] for r in RECORDS[2:])]
+    data = csv_bytes(rows) if name.endswith(".csv") else xlsx_bytes({sheet: rows})
+    result = run(con, roster_csv(ROSTER), InputFile(name, data))
+    assert result.status == "imported", result.problems
+    assert _rounds(con) == [("2021年第一轮", "张家村", 2), ("2021年第一轮", "李家村", 3), ("2021年第二轮", "刘庄村", 4),
+                            ("2021年第二轮", "王庄村", 1)]
+    title_row = 6 if first_title else 5
+    assert any(f"第 {title_row} 行的分块标题写明轮次「2021年第二轮」" in w for w in result.warnings), result.warnings
+
+
+def test_the_fill_down_warning_names_only_the_rows_read_of_a_roster_of_hamlets(con):
+    """A roster listing each 行政村's 自然村, its places written on the first row only: the fill-down warning
+    named the 自然村 rows skipped as the same village too; it names the rows read."""
+    header = ["县区", "乡镇街道", "村(社区)", "自然村", "对象类型", "是否贫困村", "是否软弱涣散"]
+    rows = [header, ["东城区", "城关镇", "张家村", "张家", "村", "是", "否"], [None, None, "张家村", "前庄", "村", "是", "否"],
+            [None, None, "李家村", "李家", "村", "否", "否"], [None, None, "李家村", "后庄", "村", "否", "否"]]
+    result = run(con, InputFile("名册.xlsx", xlsx_bytes({"Sheet1": rows})))
+    assert result.status == "imported", result.problems
+    assert [tuple(r.values()) for r in rows_of(con, "SELECT township, unit_name FROM roster ORDER BY 2")] == [
+        ("城关镇", "张家村"), ("城关镇", "李家村")]
+    assert any("第 4 行的县区、乡镇街道为空" in w for w in result.warnings), result.warnings
