@@ -455,11 +455,19 @@ def _count_in_range(count: int) -> int:
 def to_money_yuan(value: object) -> float | None:
     """An amount in a column whose header says （元）: divided by 10,000, unless the cell itself says
     万元, 万 or 元 (then the cell's own unit counts)."""
-    if isinstance(value, str) and (_number_text(value).rstrip(")").endswith(("元", "万", "亿"))  # 1.2万 is 万元
-                                   or _amount_in_words(_number_text(value)) is not None):  # 叁仟元伍角
+    if isinstance(value, str) and (_money_text(value).rstrip(")").endswith(("元", "万", "亿"))  # 1.2万 is 万元
+                                   or _amount_in_words(_money_text(value)) is not None):  # 叁仟元伍角
         return to_money(value)
     amount = to_money(value)
     return None if amount is None else amount / 10_000
+
+
+# an amount's unit as clerks type it after the number: 1.5w (万), 1.5万元人民币 (the currency after it)
+_MONEY_UNIT_TYPED = re.compile(r"(?<=\d)[wW]$|(?<=[元万亿])人民币$")
+
+
+def _money_text(value: object) -> str:
+    return _MONEY_UNIT_TYPED.sub(lambda m: "万" if m[0] in "wW" else "", _number_text(value))
 
 
 def to_money(value: object) -> float | None:
@@ -479,7 +487,7 @@ def to_money(value: object) -> float | None:
         if value == float("inf"):
             raise CellError("应为金额数字（万元）")
         return float(value)
-    text = _number_text(value)
+    text = _money_text(value)
     # a currency sign (货币 / 会计专用 format, as Excel writes it into a CSV: ¥15,000.00; RMB, 人民币)
     # says nothing about 元 or 万元; the accounting format writes a zero as its sign and a dash (¥-)
     currency = _CURRENCY.match(text)

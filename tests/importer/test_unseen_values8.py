@@ -141,3 +141,18 @@ def test_a_team_without_a_level_column_gives_the_level_and_drops_its_leader():
         teams = con.execute("SELECT level, team FROM inspections ORDER BY level").fetchall()
     assert teams == [("county", "县委第二巡察组"), ("municipal", "提级巡察组")]
     assert cells.to_level("市委提级巡察") == "municipal"
+
+
+# ---------------------------------------------------------------- amounts with their unit typed after them
+
+@pytest.mark.parametrize(("written", "amount"), [("1.5w", 1.5), ("1.5W", 1.5), ("1.5万元人民币", 1.5), ("15000元人民币", 1.5)])
+def test_an_amount_in_w_or_with_the_currency_after_it_is_that_amount_in_both_columns(written, amount):
+    """Each was refused as text (1.5万 and 人民币1.5万元 were read)."""
+    assert cells.to_money(written) == pytest.approx(amount)
+    assert cells.to_money_yuan(written) == pytest.approx(amount)
+
+
+@pytest.mark.parametrize("written", ["w", "1.5ww", "3.2万余元", "约3万元"])
+def test_an_amount_more_or_less_or_no_number_is_still_refused(written):
+    with pytest.raises(cells.CellError, match="应为金额数字"):
+        cells.to_money(written)
