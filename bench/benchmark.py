@@ -1543,6 +1543,27 @@ opening a page and < 1.0 s after a filter change (issue 22); on DuckLake, pages 
   here), 12 sets x 4 rounds alternating at load ~2.5: medians and p95 within the runs' spread (briefing
   p95 108 / 108 / 88 ms); fetching a page's frames with `.fetchall()`, Arrow or NumPy instead of
   `.df()`: 69-73 ms against 71 for the briefing's queries (the fetch is not where the time goes).
+- **Session 27 (2026-12-08 01:33 - 03:05, a new machine: the province store built again at 01:36, the city's
+  at 02:43; national not rebuilt).** No statement in `queries/` changed. (1) Where the pages' time went
+  since session 18's 1.0x: main's code and c28ed35 (session 18's) on their own province stores,
+  alternating twice at load ~3.4, CPU median per query over 10 sets: every query within 0.5 ms of its
+  old self (headline_totals 11.7 / 11.3, results_by_period 17.2 / 16.3, rectification_totals 7.6 / 8.2);
+  the overview page's CPU rose 42 -> 52 ms only because the benchmark counted an eighth query for it.
+  (2) The benchmark counted the queries named in a page's source and in the modules it imports: the
+  overview's issue-category figures (rectification_totals, run only under a category filter, which no
+  filter set has), the coverage bars the coverage page draws only without a plan or under inspection
+  filters, the administrator's overdue list (run when its box is opened), and it missed the briefing
+  summary's issues_by_category. The queries phase now records what each page runs, with the parameters
+  it runs them with, from the dashboard itself (`worker_record`: every page in Streamlit's AppTest, once
+  per filter set, the caches emptied before each) and times exactly those: briefing 10-11 queries,
+  categories 5, compare 4, coverage 7-9, follow-up 5-6, overview 5, unit 1 (the unit page before a unit
+  is chosen; its one-unit queries stay out as before). The national table above is session 26's, counted
+  the earlier way. Province at 03:00 (load 1.2-1.8), side by side p95: briefing 71, follow-up 51 ms
+  missed; coverage 48, overview 46, categories 39, compare 29, unit 26 met (a run at 02:53 beside a
+  helper's tests, load up to 4: briefing 77, coverage 63, follow-up 55, overview 54). The briefing's
+  10-11 queries take 85 ms of CPU (median) in sequence: on 2 cores its side-by-side wall cannot fall
+  under ~43 ms before its CPU does. Browser (03:00): open 1.2-2.2 s (coverage 2.1, follow-up 2.2 over
+  2 s), filter change 0.6-1.1 s (coverage and follow-up 1.1 over 1.0 s).
 """
 
 
